@@ -1,0 +1,102 @@
+/**
+ * @module Event bus over mitt. Events are facts (`<id>.<noun>.<past-verb>`), typed by declaration
+ * merging on `Events`. Every handler is isolated: a throw or a rejection is logged and counted
+ * against its plugin and never reaches the emitter or the other handlers.
+ */
+import mitt, { type Emitter } from 'mitt'
+import { createLogger, type Logger } from './log.ts'
+
+/**
+ * The event map. Plugins add their events in events.ts:
+ * `declare module '<path>/core/bus.ts' { interface Events { 'planning.task.created': {...} } }`
+ */
+// biome-ignore lint: an interface is what declaration merging needs
+export interface Events {
+  'core.plugin.enabled': { id: string }
+  'core.plugin.disabled': { id: string }
+}
+
+/** A name in the event map, or any string for events from external plugins. */
+export type EventName = keyof Events | (string & {})
+/** The payload of an event; unknown for names outside the map. */
+export type Payload<K> = K extends keyof Events ? Events[K] : unknown
+
+type AnyHandler = (payload: unknown) => unknown
+
+/** The part of the bus one plugin sees; everything it registers goes away on `dispose`. */
+export interface BusScope {
+  emit<K extends EventName>(name: K, payload: Payload<K>): void
+  on<K extends EventName>(name: K, handler: (payload: Payload<K>) => unknown): () => void
+  dispose(): void
+}
+
+/** The process-wide bus. */
+export class Bus {
+  private readonly emitter: Emitter<Record<string, unknown>> = mitt()
+  private readonly failures = new Map<string, number>()
+  private readonly log: Logger
+
+  constructor(log: Logger = createLogger('bus')) {
+    this.log = log
+  }
+
+  /** Emits to every handler; returns once the synchronous parts have run. Never throws. */
+  emit<K extends EventName>(name: K, payload: Payload<K>): void {
+    this.emitter.emit(name as string, payload)
+  }
+
+  /** Subscribes on behalf of `owner` (a plugin id or 'core'); returns the unsubscribe function. */
+  on<K extends EventName>(owner: string, name: K, handler: (payload: Payload<K>) => unknown): () => void {
+    const wrapped: AnyHandler = (payload) => {
+      try {
+        const result = (handler as AnyHandler)(payload)
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          ;(result as Promise<unknown>).then(undefined, (err: unknown) => this.fail(owner, name as string, err))
+        }
+      } catch (err) {
+        this.fail(owner, name as string, err)
+      }
+    }
+    this.emitter.on(name as string, wrapped)
+    return () => this.emitter.off(name as string, wrapped)
+  }
+
+  /** A scope for one plugin: its handlers are removed together. */
+  scope(owner: string): BusScope {
+    const offs = new Set<() => void>()
+    return {
+      emit: (name, payload) => this.emit(name, payload),
+      on: (name, handler) => {
+        const off = this.on(owner, name, handler)
+        const remove = () => {
+          off()
+          offs.delete(remove)
+        }
+        offs.add(remove)
+        return remove
+      },
+      dispose: () => {
+        for (const off of [...offs]) off()
+      },
+    }
+  }
+
+  /** How many handler failures each owner has had since start. */
+  failureCounts(): Record<string, number> {
+    return Object.fromEntries(this.failures)
+  }
+
+  /** Number of handlers currently subscribed to `name`. */
+  listenerCount(name: string): number {
+    return this.emitter.all.get(name)?.length ?? 0
+  }
+
+  private fail(owner: string, event: string, err: unknown): void {
+    const count = (this.failures.get(owner) ?? 0) + 1
+    this.failures.set(owner, count)
+    // Log the first failures and then every hundredth, so a handler that always throws cannot flood the log.
+    if (count <= 5 || count % 100 === 0) {
+      this.log.error(`handler of ${owner} failed on ${event}`, { error: err instanceof Error ? err.message : String(err), failures: count })
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/** @module Configuration: environment variables and flags become one validated Config. */
+import { resolve } from 'node:path'
+
+/** Log levels, quietest last. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+/** The validated settings every part of core reads. */
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  /** `sqlite:<file>` (the default, under dataDir) or `postgres://...`. */
+  databaseUrl: string
+  logLevel: LogLevel
+  /** When set, the admin API also accepts `Authorization: Bearer <token>` from any address. */
+  adminToken: string | undefined
+  /** How long in-flight requests may take to finish on SIGTERM/SIGINT. */
+  shutdownTimeoutMs: number
+  /** Where external plugins live: `<dataDir>/plugins/<id>/index.tsx`. */
+  pluginsDir: string
+}
+
+/** A bad setting: main prints the message as one line and exits with code 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+interface Option {
+  env: string
+  flag: string
+  help: string
+  default: string
+}
+
+/** Every setting, in the order `--help` lists them. */
+export const OPTIONS: Option[] = [
+  { env: 'PORT', flag: '--port', help: 'TCP port to listen on (0-65535; 0 picks a free one)', default: '3000' },
+  { env: 'HOST', flag: '--host', help: 'address to bind', default: '0.0.0.0' },
+  { env: 'DATA_DIR', flag: '--data-dir', help: 'folder for the SQLite file, external plugins and backups', default: './data' },
+  { env: 'DATABASE_URL', flag: '--database-url', help: 'postgres://user:pass@host:5432/db, or sqlite:<file>', default: 'sqlite:<DATA_DIR>/coder-ide.db' },
+  { env: 'LOG_LEVEL', flag: '--log-level', help: LOG_LEVELS.join(' | '), default: 'info' },
+  { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'token for the admin API from non-loopback addresses (at least 24 characters)', default: '' },
+  { env: 'SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', help: 'grace period for in-flight requests on shutdown', default: '10000' },
+]
+
+/**
+ * Reads flags first, then environment variables, then defaults; throws ConfigError naming the
+ * variable and what it accepts. Unknown flags are errors too, so a typo never passes silently.
+ */
+export function loadConfig(env: Record<string, string | undefined>, args: string[] = []): Config {
+  const flags = parseFlags(args)
+  const get = (o: Option): string | undefined => flags.get(o.flag) ?? emptyToUndefined(env[o.env])
+  const byEnv = Object.fromEntries(OPTIONS.map((o) => [o.env, o])) as Record<string, Option>
+  const opt = (name: string): Option => byEnv[name]!
+  const where = (o: Option) => (flags.has(o.flag) ? o.flag : o.env)
+
+  const portRaw = get(opt('PORT')) ?? '3000'
+  const port = Number(portRaw)
+  if (!/^\d+$/.test(portRaw) || port > 65535) {
+    throw new ConfigError(`${where(opt('PORT'))}=${portRaw} is not a port: use a whole number from 0 to 65535`)
+  }
+
+  const host = get(opt('HOST')) ?? '0.0.0.0'
+  if (!/^[\w.:\-[\]]+$/.test(host)) {
+    throw new ConfigError(`${where(opt('HOST'))}=${host} is not an address: use a host name or IP such as 127.0.0.1`)
+  }
+
+  const dataDir = resolve(get(opt('DATA_DIR')) ?? './data')
+
+  const dbRaw = get(opt('DATABASE_URL'))
+  let databaseUrl: string
+  if (dbRaw === undefined) databaseUrl = `sqlite:${resolve(dataDir, 'coder-ide.db')}`
+  else if (/^postgres(ql)?:\/\/[^\s]+$/.test(dbRaw)) databaseUrl = dbRaw
+  else if (dbRaw.startsWith('sqlite:') && dbRaw.length > 'sqlite:'.length) databaseUrl = `sqlite:${dbRaw === 'sqlite::memory:' ? ':memory:' : resolve(dbRaw.slice(7))}`
+  else {
+    throw new ConfigError(
+      `${where(opt('DATABASE_URL'))} is not a database URL: use postgres://user:pass@host:5432/db or sqlite:<file>`,
+    )
+  }
+
+  const levelRaw = (get(opt('LOG_LEVEL')) ?? 'info').toLowerCase()
+  if (!(LOG_LEVELS as readonly string[]).includes(levelRaw)) {
+    throw new ConfigError(`${where(opt('LOG_LEVEL'))}=${levelRaw} is not a log level: use one of ${LOG_LEVELS.join(', ')}`)
+  }
+
+  const adminToken = get(opt('ADMIN_TOKEN'))
+  if (adminToken !== undefined && adminToken.length < 24) {
+    throw new ConfigError(`${where(opt('ADMIN_TOKEN'))} is too short: use at least 24 random characters (openssl rand -hex 16)`)
+  }
+
+  const graceRaw = get(opt('SHUTDOWN_TIMEOUT_MS')) ?? '10000'
+  if (!/^\d+$/.test(graceRaw) || Number(graceRaw) > 600_000) {
+    throw new ConfigError(`${where(opt('SHUTDOWN_TIMEOUT_MS'))}=${graceRaw} is not a duration: use milliseconds from 0 to 600000`)
+  }
+
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    logLevel: levelRaw as LogLevel,
+    adminToken,
+    shutdownTimeoutMs: Number(graceRaw),
+    pluginsDir: resolve(dataDir, 'plugins'),
+  }
+}
+
+/** Accepts `--name value` and `--name=value`; only the flags in OPTIONS. */
+function parseFlags(args: string[]): Map<string, string> {
+  const known = new Set(OPTIONS.map((o) => o.flag))
+  const out = new Map<string, string>()
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}": see --help`)
+    const eq = arg.indexOf('=')
+    const name = eq === -1 ? arg : arg.slice(0, eq)
+    if (!known.has(name)) throw new ConfigError(`unknown flag ${name}: see --help for the flags this command takes`)
+    const value = eq === -1 ? args[++i] : arg.slice(eq + 1)
+    if (value === undefined || (eq === -1 && value.startsWith('--'))) {
+      throw new ConfigError(`${name} needs a value, as in ${name}=<value>`)
+    }
+    out.set(name, value)
+  }
+  return out
+}
+
+function emptyToUndefined(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v
+}
+
+/** Hides the password in a database URL so it can be logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+}

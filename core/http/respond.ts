@@ -1,0 +1,29 @@
+/** @module Error answers: a JSON error for the API, an HTML page for the browser. */
+import { ErrorPage } from '../../views/error-page.tsx'
+
+/** The JSON error body every API answers with. */
+export interface ApiError {
+  error: { code: string; message: string }
+}
+
+/** True when the path is an API path (JSON answers). */
+export function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/')
+}
+
+/** A JSON error response. */
+export function jsonError(status: number, code: string, message: string, headers?: HeadersInit): Response {
+  const body: ApiError = { error: { code, message } }
+  return Response.json(body, { status, headers })
+}
+
+/** An HTML error page. */
+export function htmlError(status: number, title: string, message: string, action?: { href: string; label: string }): Response {
+  const html = '<!doctype html>' + ErrorPage({ status, title, message, action })
+  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
+}
+
+/** Picks JSON for API paths and HTML elsewhere. */
+export function errorFor(pathname: string, status: number, code: string, title: string, message: string): Response {
+  return isApiPath(pathname) ? jsonError(status, code, message) : htmlError(status, title, message, { href: '/', label: 'Go to the start page' })
+}

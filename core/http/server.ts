@@ -1,0 +1,177 @@
+/**
+ * @module HTTP server: Bun.serve in front, dispatch by the first path segment to the enabled
+ * plugin's router (or core's Elysia app), request ids and logs, graceful shutdown.
+ */
+import { Elysia } from 'elysia'
+import type { Server } from 'bun'
+import type { Logger } from '../log.ts'
+import type { PluginHost } from '../plugins/host.ts'
+import { RESERVED_SEGMENTS } from '../plugins/contract.ts'
+import type { Store } from '../store/connect.ts'
+import { adminApi, type AdminDeps } from './admin-api.ts'
+import { errorFor, htmlError, isApiPath, jsonError } from './respond.ts'
+import { setRequestMeta } from './request-meta.ts'
+import { staticFile } from './static.ts'
+
+
+/** What the HTTP front needs. */
+export interface ServerDeps extends AdminDeps {
+  store: Store
+  log: Logger
+}
+
+/** The parts of a URL dispatch needs, without allocating a URL object. */
+function splitPath(url: string): { pathname: string; plugin: string } {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  let end = url.length
+  const q = url.indexOf('?', start)
+  if (q !== -1) end = q
+  const hash = url.indexOf('#', start)
+  if (hash !== -1 && hash < end) end = hash
+  const pathname = start === -1 ? '/' : url.slice(start, end)
+  let seg = segmentAt(pathname, 1)
+  if (seg === 'api' && segmentAt(pathname, 5) === 'v1' && pathname.startsWith('/api/v1/')) seg = segmentAt(pathname, 8)
+  return { pathname, plugin: seg }
+}
+
+function segmentAt(pathname: string, from: number): string {
+  const slash = pathname.indexOf('/', from)
+  return pathname.slice(from, slash === -1 ? pathname.length : slash)
+}
+
+/** Core's own routes: health, readiness, the admin API, static files. */
+export function coreApp(deps: ServerDeps) {
+  const { host, store } = deps
+  return new Elysia({ name: 'core' })
+    .onError(({ code, error, request }) => {
+      const path = new URL(request.url).pathname
+      if (code === 'VALIDATION') {
+        const message = 'the request body is not valid: ' + ((error as { message?: string }).message ?? '').split('\n')[0]
+        return isApiPath(path) ? jsonError(422, 'invalid_body', message) : htmlError(422, 'Invalid request', message)
+      }
+      if (code === 'NOT_FOUND') return errorFor(path, 404, 'not_found', 'Page not found', `Nothing lives at ${path}. Check the address.`)
+      if (code === 'PARSE') return errorFor(path, 400, 'bad_request', 'Bad request', 'The request body could not be read: send valid JSON or form data.')
+      deps.log.error('unhandled error', { path, error })
+      return errorFor(path, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')
+    })
+    .get('/healthz', () => ({ status: 'ok' }))
+    .get('/readyz', async ({ set }) => {
+      try {
+        await store.ping()
+      } catch (err) {
+        set.status = 503
+        return { status: 'unavailable', reason: `store not reachable: ${(err as Error).message}` }
+      }
+      if (!host.settled) {
+        set.status = 503
+        return { status: 'starting', reason: 'plugins are still starting' }
+      }
+      return { status: 'ready', plugins: host.list().map((p) => ({ id: p.id, status: p.status })) }
+    })
+    .use(adminApi(deps))
+    .get('/', () => new Response(null, { status: 302, headers: { location: '/api/v1/admin/plugins' } }))
+}
+
+/** The HTTP front: returns `fetch` for Bun.serve and a drain function for shutdown. */
+export function createFetch(deps: ServerDeps) {
+  const app = coreApp(deps)
+  app.compile()
+  const coreFetch = app.fetch
+  const { host, log } = deps
+  let inFlight = 0
+  let draining = false
+  let idle: (() => void) | undefined
+
+  const route = (request: Request, pathname: string, plugin: string): Response | Promise<Response> => {
+    if (plugin && host.has(plugin) && !RESERVED_SEGMENTS.includes(plugin)) {
+      const handler = host.handlerFor(plugin)
+      if (handler) return handler(request)
+      const name = host.nameOf(plugin)
+      return errorFor(
+        pathname,
+        404,
+        'plugin_disabled',
+        `${name} is disabled`,
+        `${name} is turned off on this instance. Its data is kept; an admin can enable it again.`,
+      )
+    }
+    if (pathname.startsWith('/public/')) {
+      const file = staticFile(pathname)
+      if (file) return file
+    }
+    if (plugin && pathname.startsWith('/api/v1/') && plugin !== 'admin') {
+      return jsonError(404, 'unknown_plugin', `no plugin "${plugin}" is installed on this instance`)
+    }
+    return coreFetch(request)
+  }
+
+  async function fetch(request: Request, server: Server<unknown>): Promise<Response> {
+    const started = performance.now()
+    const incoming = request.headers.get('x-request-id')
+    const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID()
+    setRequestMeta(request, { id, ip: server.requestIP(request)?.address ?? '' })
+    const { pathname, plugin } = splitPath(request.url)
+    if (draining) {
+      return errorFor(pathname, 503, 'shutting_down', 'Restarting', 'The server is shutting down. Try again in a moment.')
+    }
+    inFlight++
+    let response: Response
+    try {
+      response = await route(request, pathname, plugin)
+    } catch (err) {
+      log.error('request failed', { rid: id, path: pathname, error: err })
+      response = errorFor(pathname, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')
+    } finally {
+      inFlight--
+      if (draining && inFlight === 0) idle?.()
+    }
+    try {
+      response.headers.set('x-request-id', id)
+    } catch {
+      // immutable headers (a proxied Response): the id is still in the log
+    }
+    log.info(`${request.method} ${pathname} ${response.status}`, { ms: Math.round((performance.now() - started) * 10) / 10, rid: id })
+    return response
+  }
+
+  /** Stops taking requests and resolves when in-flight ones finish or `timeoutMs` passes. */
+  function drain(timeoutMs: number): Promise<boolean> {
+    draining = true
+    if (inFlight === 0) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs)
+      idle = () => {
+        clearTimeout(timer)
+        resolve(true)
+      }
+    })
+  }
+
+  return { fetch, drain, inFlight: () => inFlight }
+}
+
+/** Starts listening; `stop` drains, closes the listener and resolves when done. */
+export function startServer(deps: ServerDeps, options: { port: number; hostname: string }) {
+  const front = createFetch(deps)
+  const server = Bun.serve({
+    port: options.port,
+    hostname: options.hostname,
+    fetch: front.fetch,
+    // Plugin pages may stream or wait on the store; keep idle sockets longer than Bun's 10 s default.
+    idleTimeout: 30,
+    error(err) {
+      deps.log.error('server error', { error: err })
+      return jsonError(500, 'internal', 'internal error')
+    },
+  })
+  return {
+    server,
+    url: `http://${options.hostname === '0.0.0.0' ? '127.0.0.1' : options.hostname}:${server.port}`,
+    async stop(timeoutMs: number): Promise<boolean> {
+      void server.stop(false) // stop listening; open connections carry on
+      const finished = await front.drain(timeoutMs)
+      await server.stop(true) // then close idle keep-alive sockets (and any request past the grace period)
+      return finished
+    },
+  }
+}

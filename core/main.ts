@@ -1,0 +1,208 @@
+#!/usr/bin/env bun
+/** @module The command line: serve | migrate | plugins | backup. The only core file that imports the plugin list. */
+import pkg from '../package.json' with { type: 'json' }
+import { builtinPlugins } from '../plugins/index.ts'
+import { ConfigError, loadConfig, OPTIONS, redactUrl, type Config } from './config.ts'
+import { createLogger, setLogLevel } from './log.ts'
+import { openPlatform, servePlatform } from './platform.ts'
+import { StoreError } from './store/connect.ts'
+import { migrationStatus, MigrationError, ensureMigrationTable, migratePlugin } from './store/migrator.ts'
+import { PluginError, type PluginInfo } from './plugins/host.ts'
+import { migrations as coreMigrations } from './store/migrations/index.ts'
+
+const HELP = `Coder IDE ${pkg.version}: a team platform in one binary.
+
+Usage: coder-ide [command] [flags]
+
+Commands:
+  serve                      run the server (the default)
+  migrate                    apply pending migrations of core and every plugin
+  migrate status             list applied and pending migrations per plugin
+  plugins list               list plugins with their status
+  plugins enable <id>        enable a plugin (on the running server when one answers)
+  plugins disable <id> [--cascade]
+                             disable a plugin (--cascade: also those that require it)
+  plugins reload <id>        load a plugin's code again and swap it in
+  backup <file>              copy the live SQLite store to <file> (PostgreSQL: use pg_dump)
+  help, --help               this text
+  version, --version         the version
+
+Configuration (flag, or environment variable; flags win):
+${OPTIONS.map((o) => `  ${(o.flag + ' / ' + o.env).padEnd(44)} ${o.help} (default: ${o.default || 'unset'})`).join('\n')}
+`
+
+async function main(argv: string[]): Promise<number> {
+  const words: string[] = []
+  let i = 0
+  while (i < argv.length && !argv[i]!.startsWith('-')) words.push(argv[i++]!)
+  let rest = argv.slice(i)
+  if (rest.includes('--help') || rest.includes('-h') || words[0] === 'help') return print(HELP)
+  if (rest.includes('--version') || words[0] === 'version') return print(pkg.version)
+  const cascade = rest.includes('--cascade')
+  rest = rest.filter((a) => a !== '--cascade')
+
+  const config = loadConfig(process.env, rest)
+  setLogLevel(config.logLevel)
+  const [command = 'serve', sub, arg] = words
+
+  switch (command) {
+    case 'serve':
+      return serve(config)
+    case 'migrate':
+      return sub === 'status' ? migrateStatus(config) : sub === undefined ? migrateAll(config) : usage(`unknown migrate command "${sub}"`)
+    case 'plugins':
+      return plugins(config, sub, arg, cascade)
+    case 'backup':
+      return arg === undefined && sub ? backup(config, sub) : usage('backup needs one file name: coder-ide backup <file>')
+    default:
+      return usage(`unknown command "${command}"`)
+  }
+}
+
+async function serve(config: Config): Promise<number> {
+  const log = createLogger('core')
+  const started = performance.now()
+  const platform = await openPlatform(config, builtinPlugins)
+  const running = await servePlatform(platform)
+  const enabled = platform.host.list().filter((p) => p.status === 'enabled').length
+  const failed = platform.host.list().filter((p) => p.status === 'failed')
+  log.info(`listening on ${running.url}`, {
+    store: redactUrl(platform.store.label),
+    plugins: `${enabled} enabled${failed.length ? `, ${failed.length} failed (${failed.map((p) => p.id).join(', ')})` : ''}`,
+    startup_ms: Math.round(performance.now() - started),
+  })
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info(`${signal}: shutting down`)
+      running.stop().then(resolve, (err) => {
+        log.error('shutdown failed', { error: err })
+        resolve()
+      })
+    }
+    process.once('SIGTERM', () => shutdown('SIGTERM'))
+    process.once('SIGINT', () => shutdown('SIGINT'))
+  })
+  log.info('stopped')
+  return 0
+}
+
+async function migrateAll(config: Config): Promise<number> {
+  const platform = await openPlatform(config, builtinPlugins)
+  try {
+    await ensureMigrationTable(platform.store)
+    const sets = [{ id: 'core', migrations: coreMigrations }, ...builtinPlugins]
+    for (const p of sets) {
+      const applied = await migratePlugin(platform.store, p.id, p.migrations)
+      console.log(`${p.id.padEnd(16)} ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`)
+    }
+    return 0
+  } finally {
+    await platform.store.close()
+  }
+}
+
+async function migrateStatus(config: Config): Promise<number> {
+  const platform = await openPlatform(config, builtinPlugins)
+  try {
+    const rows = await migrationStatus(platform.store, [{ id: 'core', migrations: coreMigrations }, ...builtinPlugins])
+    console.log(`store: ${platform.store.label}`)
+    for (const r of rows) {
+      console.log(`${r.plugin.padEnd(16)} applied ${String(r.applied.length).padStart(3)}  pending ${r.pending.length ? r.pending.join(', ') : 'none'}`)
+    }
+    return 0
+  } finally {
+    await platform.store.close()
+  }
+}
+
+/** Talks to the running server's admin API; with no server answering, changes the stored state. */
+async function plugins(config: Config, sub: string | undefined, id: string | undefined, cascade: boolean): Promise<number> {
+  if (!sub || !['list', 'enable', 'disable', 'reload'].includes(sub)) return usage('plugins needs list, enable <id>, disable <id> or reload <id>')
+  if (sub !== 'list' && !id) return usage(`plugins ${sub} needs a plugin id: coder-ide plugins ${sub} <id>`)
+  const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}/api/v1/admin/plugins`
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (config.adminToken) headers.authorization = `Bearer ${config.adminToken}`
+  const request = sub === 'list' ? new Request(base, { headers }) : new Request(`${base}/${id}/${sub}`, { method: 'POST', headers, body: JSON.stringify(sub === 'disable' ? { cascade } : {}) })
+  let response: Response | undefined
+  try {
+    response = await fetch(request, { signal: AbortSignal.timeout(30_000) })
+  } catch {
+    response = undefined // no server: work on the store directly
+  }
+  if (response) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { message: string }; plugins?: PluginInfo[] } & PluginInfo
+    if (!response.ok) return fail(body.error?.message ?? `the server answered ${response.status}`)
+    printPlugins(body.plugins ?? [body], sub === 'list' ? undefined : `on the running server at ${base.replace('/api/v1/admin/plugins', '')}`)
+    return 0
+  }
+  const platform = await openPlatform(config, builtinPlugins)
+  try {
+    await platform.host.boot()
+    let result: PluginInfo[]
+    if (sub === 'list') result = await platform.deps.list()
+    else if (sub === 'enable') result = [await platform.deps.enable(id!)]
+    else if (sub === 'disable') result = await platform.host.disable(id!, { cascade })
+    else result = [await platform.deps.reload(id!)]
+    printPlugins(result, sub === 'list' ? undefined : 'in the store (no server answered; it applies when the server starts)')
+    return 0
+  } catch (err) {
+    if (err instanceof PluginError) return fail(err.message)
+    throw err
+  } finally {
+    await platform.host.stop()
+    await platform.store.close()
+  }
+}
+
+async function backup(config: Config, file: string): Promise<number> {
+  const platform = await openPlatform(config, [])
+  try {
+    const started = performance.now()
+    await platform.store.backup(file)
+    console.log(`backup written to ${file} in ${Math.round(performance.now() - started)} ms`)
+    return 0
+  } finally {
+    await platform.store.close()
+  }
+}
+
+function printPlugins(list: PluginInfo[], where?: string): void {
+  for (const p of list) {
+    const extra = [p.source === 'external' ? 'external' : '', p.requires.length ? `requires ${p.requires.join(', ')}` : '', p.error ? `error: ${p.error}` : '']
+      .filter(Boolean)
+      .join('; ')
+    console.log(`${p.id.padEnd(16)} ${p.status.padEnd(9)} ${(p.version || '-').padEnd(8)} ${extra}`)
+  }
+  if (where) console.log(`(changed ${where})`)
+}
+
+function print(text: string): number {
+  console.log(text)
+  return 0
+}
+
+function usage(message: string): number {
+  console.error(`coder-ide: ${message}. Run coder-ide --help for the commands.`)
+  return 2
+}
+
+function fail(message: string): number {
+  console.error(`coder-ide: ${message}`)
+  return 1
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      console.error(`coder-ide: ${err.message}`)
+      process.exit(2)
+    }
+    if (err instanceof StoreError || err instanceof MigrationError || err instanceof PluginError) {
+      console.error(`coder-ide: ${err.message}`)
+      process.exit(1)
+    }
+    console.error(err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,96 @@
+/** @module The plugin contract: what a plugin declares (manifest) and what it receives (context). */
+import type { AnyElysia } from 'elysia'
+import type { TObject } from '@sinclair/typebox'
+import type { BusScope } from '../bus.ts'
+import type { Logger } from '../log.ts'
+import type { Db, Store } from '../store/connect.ts'
+import type { SchemaFactory } from '../store/facade.ts'
+import type { MigrationSet } from '../store/migrator.ts'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+
+/** The plugin API this core speaks; a plugin declaring another is refused with a clear error. */
+export const PLUGIN_API = 1
+
+/** First path segments core keeps for itself; no plugin may take them as its id. */
+export const RESERVED_SEGMENTS = ['api', 'public', 'healthz', 'readyz', 'admin', 'login', 'logout', 'setup', 'account', 'auth', 'core', 'search', 'orgs', 'events']
+
+/** An entry in the shell's navigation. */
+export interface NavItem {
+  label: string
+  href: string
+  /** Only users holding it see the entry (enforced once accounts exist). */
+  permission?: string
+  /** A lucide icon name. */
+  icon?: string
+  /** Lower comes first; default 100. */
+  order?: number
+}
+
+/**
+ * Extension points: what one plugin may contribute for others (or the shell) to use. Plugins that
+ * own a point add it by declaration merging; every contribution vanishes when its plugin is disabled.
+ */
+export interface ExtensionPoints {
+  nav: NavItem
+}
+
+/** A point's name, or any string for points declared by external plugins. */
+export type PointName = keyof ExtensionPoints | (string & {})
+/** What a contribution to a point looks like. */
+export type Contribution<K> = K extends keyof ExtensionPoints ? ExtensionPoints[K] : unknown
+
+/** What `setup` receives. Everything registered through it is removed on disable. */
+export interface PluginContext<T extends Record<string, SQLiteTable> = Record<string, SQLiteTable>> {
+  readonly id: string
+  /** The shared drizzle handle; touch only your own tables (`tables`). */
+  readonly db: Db
+  /** This plugin's tables, built for the active dialect. */
+  readonly tables: T
+  readonly store: Store
+  readonly bus: BusScope
+  readonly log: Logger
+  /** Current settings, defaults filled in from the settings schema. */
+  settings<S = Record<string, unknown>>(): S
+  /** Adds to an extension point. */
+  contribute<K extends PointName>(point: K, value: Contribution<K>): void
+  /** Shorthand for `contribute('nav', item)`. */
+  nav(item: NavItem): void
+  /** Offers a service other plugins reach with `service(name)`; name it after the plugin id. */
+  provide(name: string, impl: unknown): void
+  /** A service another enabled plugin provides, or undefined when it is off. */
+  service<S>(name: string): S | undefined
+  /** Runs `fn` every interval (`'30s'`, `'5m'`, `'1h'` or milliseconds); errors are logged, never thrown. */
+  every(interval: string | number, fn: () => unknown): void
+}
+
+/** A plugin: read its index.ts to know it. */
+export interface PluginManifest<T extends Record<string, SQLiteTable> = Record<string, SQLiteTable>> {
+  /** kebab-case; names the folder, URL prefix, tables, events, permissions and log tag. */
+  id: string
+  name: string
+  version: string
+  /** The plugin API it was written for (PLUGIN_API). */
+  api: number
+  description?: string
+  /** Plugins that must be enabled first. */
+  requires?: string[]
+  /** `<id>.<noun>.<verb>` -> what it allows. */
+  permissions?: Record<string, string>
+  /** `<id>.<noun>.<past-verb>` -> what happened. */
+  events?: Record<string, string>
+  schema?: SchemaFactory<T>
+  migrations?: MigrationSet
+  /** A typebox object schema; values are validated before they are saved. */
+  settings?: TObject
+  /** Runs on enable. Return the plugin's Elysia instance to serve `/<id>/...` and `/api/v1/<id>/...`. */
+  setup(ctx: PluginContext<T>): void | AnyElysia | Promise<void | AnyElysia>
+  /** Runs on disable, after routes stop taking new requests. */
+  teardown?(ctx: PluginContext<T>): void | Promise<void>
+}
+
+/** Declares a plugin; checks the shape at compile time and returns it unchanged. */
+export function definePlugin<T extends Record<string, SQLiteTable> = Record<string, SQLiteTable>>(
+  manifest: PluginManifest<T>,
+): PluginManifest<T> {
+  return manifest
+}

@@ -1,0 +1,32 @@
+/** @module External plugins on disk: picking up new folders at run time, and reloading their code. */
+import type { PluginHost, PluginInfo } from './host.ts'
+import { discoverExternal, importExternal } from './loader.ts'
+
+/** Registers every external plugin folder not yet known; a folder whose code fails is registered as failed. */
+export async function syncExternal(host: PluginHost, dir: string): Promise<void> {
+  for (const { id, file } of discoverExternal(dir)) {
+    if (host.has(id)) continue
+    try {
+      const manifest = await importExternal(file)
+      if (manifest.id !== id) throw new Error(`${file} declares plugin id "${manifest.id}": name its folder "${manifest.id}"`)
+      host.register(manifest, { kind: 'external', file })
+    } catch (err) {
+      host.log.error(`external plugin ${id} not loaded`, { error: err })
+      host.registerBroken(id, { kind: 'external', file }, (err as Error).message)
+    }
+  }
+}
+
+/** Reloads a plugin; external ones are imported afresh from their file. */
+export function reloadPlugin(host: PluginHost, id: string): Promise<PluginInfo> {
+  const source = host.sourceOf(id)
+  return source?.kind === 'external' ? host.reload(id, () => importExternal(source.file)) : host.reload(id)
+}
+
+/** Enables a plugin; an external one is picked up from disk first, and a failed one re-imported. */
+export async function enablePlugin(host: PluginHost, dir: string, id: string): Promise<PluginInfo> {
+  await syncExternal(host, dir)
+  const source = host.sourceOf(id)
+  if (source?.kind === 'external' && host.describe(id).status === 'failed') return reloadPlugin(host, id)
+  return host.enable(id)
+}

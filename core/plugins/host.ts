@@ -1,0 +1,433 @@
+/**
+ * @module Plugin host: registry and lifecycle (register, migrate, enable, disable, reload), state
+ * kept in core_plugins and restored at boot. Lifecycle operations run one at a time.
+ */
+import { eq } from 'drizzle-orm'
+import { Value } from '@sinclair/typebox/value'
+import { Bus } from '../bus.ts'
+import { createLogger, type Logger } from '../log.ts'
+import type { Store } from '../store/connect.ts'
+import { columnFacade } from '../store/facade.ts'
+import { ensureMigrationTable, migratePlugin } from '../store/migrator.ts'
+import { coreSchema } from '../store/schema.ts'
+import { migrations as coreMigrations } from '../store/migrations/index.ts'
+import { PLUGIN_API, RESERVED_SEGMENTS, type Contribution, type PluginManifest, type PointName } from './contract.ts'
+import { settingsWithDefaults, startInstance, type Handler, type Instance } from './instance.ts'
+
+/** Where a plugin's code came from. */
+export type PluginSource = { kind: 'builtin' } | { kind: 'external'; file: string }
+
+/** enabled: serving; disabled: off by choice; failed: wanted on but could not start (see error). */
+export type PluginStatus = 'enabled' | 'disabled' | 'failed'
+
+/** A refused or failed lifecycle operation; `status` is the HTTP status the admin API answers with. */
+export class PluginError extends Error {
+  override name = 'PluginError'
+  constructor(
+    message: string,
+    readonly status: 404 | 409 | 422 = 409,
+  ) {
+    super(message)
+  }
+}
+
+interface PluginRecord {
+  id: string
+  manifest?: PluginManifest
+  source: PluginSource
+  status: PluginStatus
+  error?: string
+  instance?: Instance
+  settings?: Record<string, unknown>
+}
+
+/** One row of `plugins list` and of the admin API. */
+export interface PluginInfo {
+  id: string
+  name: string
+  version: string
+  description?: string
+  status: PluginStatus
+  error?: string
+  source: 'builtin' | 'external'
+  requires: string[]
+  requiredBy: string[]
+  permissions: Record<string, string>
+  routes: string[]
+}
+
+const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
+const DOTTED = /^[a-z0-9-]+(\.[a-z0-9_-]+)+$/
+
+/** The registry and lifecycle of every plugin in this process. */
+export class PluginHost {
+  readonly bus: Bus
+  readonly log: Logger
+  private readonly records = new Map<string, PluginRecord>()
+  private readonly core: ReturnType<typeof coreSchema>['plugins']
+  private queue: Promise<unknown> = Promise.resolve()
+  private contributionCache = new Map<string, unknown[]>()
+  /** True once boot has enabled (or failed) every plugin; /readyz waits for it. */
+  settled = false
+
+  constructor(
+    readonly store: Store,
+    options: { bus?: Bus; log?: Logger } = {},
+  ) {
+    this.core = coreSchema(columnFacade(store.dialect)).plugins
+    this.log = options.log ?? createLogger('plugins')
+    this.bus = options.bus ?? new Bus(this.log.child('bus'))
+  }
+
+  /** Adds a plugin to the registry (it stays off until enabled). Refuses bad ids and duplicates. */
+  register(manifest: PluginManifest, source: PluginSource = { kind: 'builtin' }): void {
+    const id = manifest?.id
+    if (typeof id !== 'string' || !ID.test(id)) {
+      throw new PluginError(`plugin id "${String(id)}" is not kebab-case (a-z, 0-9 and single dashes)`, 422)
+    }
+    if (RESERVED_SEGMENTS.includes(id)) throw new PluginError(`plugin id "${id}" is reserved by core (${RESERVED_SEGMENTS.join(', ')})`, 422)
+    const existing = this.records.get(id)
+    if (existing) throw new PluginError(`plugin id "${id}" from ${describe(source)} collides with plugin "${id}" from ${describe(existing.source)}`)
+    for (const [kind, names] of [['permission', manifest.permissions], ['event', manifest.events]] as const) {
+      for (const name of Object.keys(names ?? {})) {
+        if (!DOTTED.test(name)) throw new PluginError(`plugin "${id}" declares ${kind} "${name}", which is not dotted lower case like ${id}.item.read`, 422)
+      }
+    }
+    this.records.set(id, { id, manifest, source, status: 'disabled' })
+  }
+
+  /** Records an external plugin whose code could not be loaded, so the admin sees why. */
+  registerBroken(id: string, source: PluginSource, error: string): void {
+    const existing = this.records.get(id)
+    if (existing?.manifest) throw new PluginError(`plugin id "${id}" from ${describe(source)} collides with plugin "${id}" from ${describe(existing.source)}`)
+    this.records.set(id, { id, source, status: 'failed', error })
+  }
+
+  /** Migrates core, then enables every plugin whose stored state says so (built-ins default on). */
+  async boot(): Promise<void> {
+    await ensureMigrationTable(this.store)
+    await migratePlugin(this.store, 'core', coreMigrations)
+    const rows = await this.store.db.select().from(this.core)
+    const wanted = new Map(rows.map((r) => [r.id, r]))
+    for (const rec of this.records.values()) rec.settings = wanted.get(rec.id)?.settings ?? undefined
+    const order = this.dependencyOrder([...this.records.keys()])
+    for (const id of order) {
+      const rec = this.records.get(id)!
+      const row = wanted.get(id)
+      const want = row ? row.enabled : rec.source.kind === 'builtin'
+      if (!want) continue
+      if (!rec.manifest) continue // broken external plugin: stays failed with its load error
+      try {
+        await this.serialize(() => this.doEnable(id, { persist: !row }))
+      } catch (err) {
+        // Refused (a dependency is off or failed, an API mismatch): keep booting the rest.
+        rec.status = 'failed'
+        rec.error = (err as Error).message
+        this.log.error(`plugin ${id} not started`, { error: rec.error })
+      }
+    }
+    this.settled = true
+  }
+
+  /** Turns a plugin on: checks, migrates, runs setup, routes go live. */
+  enable(id: string): Promise<PluginInfo> {
+    return this.serialize(async () => {
+      await this.doEnable(id, { persist: true })
+      const rec = this.records.get(id)!
+      if (rec.status === 'failed') throw new PluginError(`plugin "${id}" failed to start: ${rec.error}`, 422)
+      return this.info(rec)
+    })
+  }
+
+  /**
+   * Turns a plugin off: new requests get the disabled answer, in-flight ones finish, its handlers,
+   * timers and contributions go; its data stays. Refused when enabled plugins require it, unless cascade.
+   */
+  disable(id: string, options: { cascade?: boolean } = {}): Promise<PluginInfo[]> {
+    return this.serialize(async () => {
+      const rec = this.get(id)
+      const dependents = this.dependentsOf(id).filter((d) => this.records.get(d)!.status === 'enabled')
+      if (dependents.length && !options.cascade) {
+        throw new PluginError(
+          `cannot disable "${id}": ${dependents.map((d) => `"${d}"`).join(', ')} require${dependents.length === 1 ? 's' : ''} it. Disable ${dependents.length === 1 ? 'it' : 'them'} first, or cascade.`,
+        )
+      }
+      const off: PluginInfo[] = []
+      for (const dep of [...dependents].reverse()) off.push(await this.doDisable(dep, true))
+      off.push(await this.doDisable(rec.id, true))
+      return off
+    })
+  }
+
+  /**
+   * Replaces the plugin's code and instance. For external plugins the module is imported afresh
+   * by `load`; if the new version fails, the old one keeps serving and the error is returned.
+   */
+  reload(id: string, load?: () => Promise<PluginManifest>): Promise<PluginInfo> {
+    return this.serialize(async () => {
+      const rec = this.get(id)
+      let manifest = rec.manifest
+      if (load) {
+        try {
+          manifest = await load()
+        } catch (err) {
+          throw new PluginError(`reload of "${id}" failed, the running version stays: ${(err as Error).message}`, 422)
+        }
+        if (manifest?.id !== id) throw new PluginError(`reload of "${id}" failed: the new code declares id "${String(manifest?.id)}"`, 422)
+      }
+      if (!manifest) throw new PluginError(`plugin "${id}" has no code to reload: ${rec.error ?? 'unknown error'}`, 422)
+      if (rec.status !== 'enabled') {
+        rec.manifest = manifest
+        if (rec.status === 'failed') await this.doEnable(id, { persist: true })
+        if (rec.status === 'failed') throw new PluginError(`plugin "${id}" failed to start: ${rec.error}`, 422)
+        return this.info(rec)
+      }
+      const next = await this.prepare(manifest, rec).catch((err: Error) => {
+        throw new PluginError(`reload of "${id}" failed, the running version stays: ${err.message}`, 422)
+      })
+      const old = rec.instance
+      rec.manifest = manifest
+      rec.instance = next // the swap: the next request is served by the new code
+      this.contributionCache.clear()
+      await old?.dispose()
+      await this.persist(rec, true)
+      this.log.info(`reloaded ${id}`, { version: manifest.version })
+      return this.info(rec)
+    })
+  }
+
+  /** Validates and saves settings; throws PluginError(422) listing each bad field. */
+  updateSettings(id: string, values: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return this.serialize(async () => {
+      const rec = this.get(id)
+      const schema = rec.manifest?.settings
+      if (!schema) throw new PluginError(`plugin "${id}" has no settings`, 422)
+      const merged = settingsWithDefaults(rec.manifest!, values)
+      const errors = [...Value.Errors(schema, merged)].map((e) => `${e.path.slice(1) || '(root)'}: ${e.message}`)
+      if (errors.length) throw new PluginError(`invalid settings for "${id}": ${errors.join('; ')}`, 422)
+      rec.settings = values
+      await this.persist(rec, rec.status !== 'disabled')
+      return merged
+    })
+  }
+
+  /** The request handler of an enabled plugin, or undefined. Hot path: one map lookup. */
+  handlerFor(id: string): Handler | undefined {
+    const rec = this.records.get(id)
+    return rec?.status === 'enabled' ? rec.instance?.handler : undefined
+  }
+
+  /** Whether a plugin with this id is registered (enabled or not). */
+  has(id: string): boolean {
+    return this.records.has(id)
+  }
+
+  /** Display name of a plugin, or its id. */
+  nameOf(id: string): string {
+    return this.records.get(id)?.manifest?.name ?? id
+  }
+
+  /** Every contribution to a point from enabled plugins, in registration order. */
+  contributions<K extends PointName>(point: K): Contribution<K>[] {
+    let list = this.contributionCache.get(point)
+    if (!list) {
+      list = []
+      for (const rec of this.records.values()) {
+        if (rec.status !== 'enabled' || !rec.instance) continue
+        for (const c of rec.instance.contributions) if (c.point === point) list.push(c.value)
+      }
+      this.contributionCache.set(point, list)
+    }
+    return list as Contribution<K>[]
+  }
+
+  /** A service provided by an enabled plugin. */
+  service<S>(name: string): S | undefined {
+    for (const rec of this.records.values()) {
+      if (rec.status === 'enabled' && rec.instance?.services.has(name)) return rec.instance.services.get(name) as S
+    }
+    return undefined
+  }
+
+  /** Every plugin, in registration order. */
+  list(): PluginInfo[] {
+    return [...this.records.values()].map((r) => this.info(r))
+  }
+
+  /** One plugin, or PluginError(404). */
+  describe(id: string): PluginInfo {
+    return this.info(this.get(id))
+  }
+
+  /** Source of a registered plugin (the loader needs it to reload external ones). */
+  sourceOf(id: string): PluginSource | undefined {
+    return this.records.get(id)?.source
+  }
+
+  /** Stops every plugin in reverse dependency order without changing stored state (shutdown). */
+  async stop(): Promise<void> {
+    await this.serialize(async () => {
+      const order = this.dependencyOrder([...this.records.keys()]).reverse()
+      for (const id of order) if (this.records.get(id)!.status === 'enabled') await this.doDisable(id, false)
+    })
+  }
+
+  private get(id: string): PluginRecord {
+    const rec = this.records.get(id)
+    if (!rec) throw new PluginError(`no plugin "${id}": see the list of plugins`, 404)
+    return rec
+  }
+
+  private serialize<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async doEnable(id: string, { persist }: { persist: boolean }): Promise<void> {
+    const rec = this.get(id)
+    if (rec.status === 'enabled') return
+    const manifest = rec.manifest
+    if (!manifest) throw new PluginError(`plugin "${id}" could not be loaded: ${rec.error}`, 422)
+    if (manifest.api !== PLUGIN_API) {
+      throw new PluginError(`plugin "${id}" was written for plugin API ${manifest.api}; this core speaks API ${PLUGIN_API}. Update the plugin.`, 422)
+    }
+    for (const dep of manifest.requires ?? []) {
+      const d = this.records.get(dep)
+      if (!d) throw new PluginError(`cannot enable "${id}": it requires "${dep}", which is not installed`)
+      if (d.status !== 'enabled') throw new PluginError(`cannot enable "${id}": it requires "${dep}", which is ${d.status}. Enable "${dep}" first.`)
+    }
+    this.checkCollisions(manifest)
+    try {
+      rec.instance = await this.prepare(manifest, rec)
+      rec.status = 'enabled'
+      rec.error = undefined
+    } catch (err) {
+      rec.status = 'failed'
+      rec.error = (err as Error).message
+      this.log.error(`plugin ${id} failed to start`, { error: rec.error })
+    }
+    this.contributionCache.clear()
+    await this.persist(rec, true, persist || rec.status === 'failed')
+    if (rec.status === 'enabled') {
+      this.log.info(`enabled ${id}`, { version: manifest.version })
+      this.bus.emit('core.plugin.enabled', { id })
+    }
+  }
+
+  /** Migrates and starts an instance without touching the record's live state. */
+  private async prepare(manifest: PluginManifest, rec: PluginRecord): Promise<Instance> {
+    await migratePlugin(this.store, manifest.id, manifest.migrations)
+    return startInstance(manifest, {
+      store: this.store,
+      bus: this.bus,
+      log: this.log,
+      findService: (name) => this.service(name),
+      settingsOf: () => settingsWithDefaults(manifest, rec.settings),
+    })
+  }
+
+  private async doDisable(id: string, persist: boolean): Promise<PluginInfo> {
+    const rec = this.get(id)
+    const instance = rec.instance
+    rec.status = 'disabled'
+    rec.error = undefined
+    rec.instance = undefined
+    this.contributionCache.clear()
+    if (instance) {
+      try {
+        await instance.manifest.teardown?.(instance.ctx)
+      } catch (err) {
+        this.log.error(`teardown of ${id} failed`, { error: err })
+      }
+      await instance.dispose()
+    }
+    if (persist) await this.persist(rec, false)
+    this.log.info(`disabled ${id}`)
+    this.bus.emit('core.plugin.disabled', { id })
+    return this.info(rec)
+  }
+
+  private checkCollisions(manifest: PluginManifest): void {
+    for (const other of this.records.values()) {
+      if (other.id === manifest.id || other.status !== 'enabled' || !other.manifest) continue
+      for (const [kind, mine, theirs] of [
+        ['permission', manifest.permissions, other.manifest.permissions],
+        ['event', manifest.events, other.manifest.events],
+      ] as const) {
+        for (const name of Object.keys(mine ?? {})) {
+          if (theirs && name in theirs) {
+            throw new PluginError(`cannot enable "${manifest.id}": its ${kind} "${name}" collides with the same ${kind} of plugin "${other.id}"`)
+          }
+        }
+      }
+    }
+  }
+
+  private async persist(rec: PluginRecord, enabled: boolean, write = true): Promise<void> {
+    if (!write) return
+    const values = {
+      id: rec.id,
+      enabled,
+      version: rec.manifest?.version ?? '',
+      error: rec.error ?? null,
+      settings: rec.settings ?? null,
+      updatedAt: new Date(),
+    }
+    await this.store.db
+      .insert(this.core)
+      .values(values)
+      .onConflictDoUpdate({ target: this.core.id, set: { enabled, version: values.version, error: values.error, settings: values.settings, updatedAt: values.updatedAt } })
+  }
+
+  /** Ids of plugins that (transitively) require `id`, nearest first. */
+  private dependentsOf(id: string): string[] {
+    const out: string[] = []
+    const visit = (target: string) => {
+      for (const rec of this.records.values()) {
+        if (rec.manifest?.requires?.includes(target) && !out.includes(rec.id)) {
+          out.push(rec.id)
+          visit(rec.id)
+        }
+      }
+    }
+    visit(id)
+    return out
+  }
+
+  /** Dependencies before dependents; cycles fall back to registration order. */
+  private dependencyOrder(ids: string[]): string[] {
+    const out: string[] = []
+    const seen = new Set<string>()
+    const visit = (id: string, path: string[]) => {
+      if (seen.has(id) || path.includes(id)) return
+      const rec = this.records.get(id)
+      for (const dep of rec?.manifest?.requires ?? []) if (this.records.has(dep)) visit(dep, [...path, id])
+      seen.add(id)
+      out.push(id)
+    }
+    for (const id of ids) visit(id, [])
+    return out
+  }
+
+  private info(rec: PluginRecord): PluginInfo {
+    const m = rec.manifest
+    return {
+      id: rec.id,
+      name: m?.name ?? rec.id,
+      version: m?.version ?? '',
+      description: m?.description,
+      status: rec.status,
+      error: rec.error,
+      source: rec.source.kind,
+      requires: m?.requires ?? [],
+      requiredBy: this.dependentsOf(rec.id),
+      permissions: m?.permissions ?? {},
+      routes: rec.instance?.routes ?? [],
+    }
+  }
+}
+
+function describe(source: PluginSource): string {
+  return source.kind === 'builtin' ? 'the built-in list' : source.file
+}

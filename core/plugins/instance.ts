@@ -1,0 +1,130 @@
+/** @module A running plugin: its context, and everything it registered, disposed as one. */
+import type { AnyElysia } from 'elysia'
+import { Value } from '@sinclair/typebox/value'
+import type { Bus } from '../bus.ts'
+import type { Logger } from '../log.ts'
+import type { Store } from '../store/connect.ts'
+import { columnFacade } from '../store/facade.ts'
+import type { PluginContext, PluginManifest, PointName } from './contract.ts'
+
+/** Serves one request; the plugin's compiled Elysia fetch. */
+export type Handler = (request: Request) => Response | Promise<Response>
+
+/** What the host needs from a running plugin. */
+export interface Instance {
+  readonly manifest: PluginManifest
+  readonly ctx: PluginContext
+  readonly contributions: { point: string; value: unknown }[]
+  readonly services: Map<string, unknown>
+  handler?: Handler
+  /** Routes the plugin serves, as `METHOD path`, for listings and the access matrix. */
+  routes: string[]
+  dispose(): Promise<void>
+}
+
+/** What the host lends an instance to look things up in other plugins. */
+export interface InstanceHost {
+  store: Store
+  bus: Bus
+  log: Logger
+  findService(name: string): unknown
+  settingsOf(id: string): Record<string, unknown>
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** Parses `'30s'`, `'5m'`, `'1h'`, `'1d'` or a number of milliseconds. */
+export function parseInterval(interval: string | number): number {
+  if (typeof interval === 'number') return interval
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(interval)
+  if (!m) throw new Error(`interval "${interval}" is not a duration: use e.g. 30s, 5m, 1h`)
+  return Number(m[1]) * UNITS[m[2]!]!
+}
+
+/** Fills a settings schema's defaults in under the stored values. */
+export function settingsWithDefaults(manifest: PluginManifest, stored: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!manifest.settings) return { ...stored }
+  return { ...(Value.Default(manifest.settings, {}) as Record<string, unknown>), ...stored }
+}
+
+/** Builds a context, runs setup and compiles the returned router. Throws what setup throws. */
+export async function startInstance(manifest: PluginManifest, host: InstanceHost): Promise<Instance> {
+  const scope = host.bus.scope(manifest.id)
+  const log = host.log.child(manifest.id)
+  const timers: ReturnType<typeof setInterval>[] = []
+  const contributions: { point: string; value: unknown }[] = []
+  const services = new Map<string, unknown>()
+  const tables = manifest.schema ? manifest.schema(columnFacade(host.store.dialect)) : {}
+  let live = true
+
+  const ctx: PluginContext = {
+    id: manifest.id,
+    db: host.store.db,
+    tables,
+    store: host.store,
+    bus: scope,
+    log,
+    settings: <S,>() => host.settingsOf(manifest.id) as S,
+    contribute: (point: PointName, value: unknown) => {
+      if (!live) throw new Error(`plugin "${manifest.id}" contributed to ${point} after it was disabled`)
+      contributions.push({ point, value })
+    },
+    nav: (item) => ctx.contribute('nav', item),
+    provide: (name, impl) => {
+      services.set(name, impl)
+    },
+    service: <S,>(name: string) => host.findService(name) as S | undefined,
+    every: (interval, fn) => {
+      const ms = parseInterval(interval)
+      timers.push(
+        setInterval(() => {
+          try {
+            const r = fn()
+            if (r instanceof Promise) r.catch((err) => log.error('timer failed', { error: err }))
+          } catch (err) {
+            log.error('timer failed', { error: err })
+          }
+        }, ms),
+      )
+    },
+  }
+
+  const dispose = async () => {
+    live = false
+    scope.dispose()
+    for (const t of timers) clearInterval(t)
+    timers.length = 0
+  }
+
+  let app: void | AnyElysia
+  try {
+    app = await manifest.setup(ctx)
+  } catch (err) {
+    await dispose()
+    throw err
+  }
+  const instance: Instance = { manifest, ctx, contributions, services, routes: [], dispose }
+  if (app) {
+    try {
+      instance.routes = checkRoutes(manifest.id, app)
+      app.compile()
+      instance.handler = app.fetch as Handler
+    } catch (err) {
+      await dispose()
+      throw err
+    }
+  }
+  return instance
+}
+
+/** A plugin may serve only under `/<id>` and `/api/v1/<id>`; anything else is refused. */
+function checkRoutes(id: string, app: AnyElysia): string[] {
+  const ok = (path: string) =>
+    path === `/${id}` || path.startsWith(`/${id}/`) || path === `/api/v1/${id}` || path.startsWith(`/api/v1/${id}/`)
+  const out: string[] = []
+  for (const r of app.routes) {
+    if (!ok(r.path)) throw new Error(`route ${r.method} ${r.path} is outside /${id} and /api/v1/${id}`)
+    out.push(`${r.method} ${r.path}`)
+  }
+  return out
+}

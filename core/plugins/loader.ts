@@ -1,0 +1,76 @@
+/**
+ * @module Loader for external plugins: `$DATA_DIR/plugins/<id>/index.tsx` (or .ts, .js), imported
+ * at run time. Inside the compiled binary npm packages cannot be resolved, so the names an external
+ * plugin may import (elysia, @kitajs/html, coder-ide/sdk) are served as virtual modules.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import * as elysia from 'elysia'
+import * as kitaHtml from '@kitajs/html'
+import * as kitaJsx from '@kitajs/html/jsx-runtime'
+import * as kitaJsxDev from '@kitajs/html/jsx-dev-runtime'
+import * as sdk from './sdk.ts'
+import type { PluginManifest } from './contract.ts'
+
+const ENTRY_FILES = ['index.tsx', 'index.ts', 'index.jsx', 'index.js']
+let registered = false
+
+/** Registers the virtual modules once per process. */
+export function registerVirtualModules(): void {
+  if (registered) return
+  registered = true
+  const modules: Record<string, Record<string, unknown>> = {
+    elysia,
+    '@kitajs/html': kitaHtml,
+    '@kitajs/html/jsx-runtime': kitaJsx,
+    '@kitajs/html/jsx-dev-runtime': kitaJsxDev,
+    'coder-ide/sdk': sdk,
+  }
+  Bun.plugin({
+    name: 'coder-ide-virtual-modules',
+    setup(build) {
+      for (const [name, exports] of Object.entries(modules)) {
+        build.module(name, () => ({ exports: { ...exports }, loader: 'object' }))
+      }
+    },
+  })
+}
+
+/** An external plugin's folder, found on disk. */
+export interface ExternalPluginFile {
+  id: string
+  file: string
+}
+
+/** Lists `<dir>/<id>/index.*`; folders without an entry file are ignored. */
+export function discoverExternal(dir: string): ExternalPluginFile[] {
+  if (!existsSync(dir)) return []
+  const out: ExternalPluginFile[] = []
+  for (const id of readdirSync(dir).sort()) {
+    const folder = join(dir, id)
+    if (!statSync(folder).isDirectory()) continue
+    const entry = ENTRY_FILES.map((f) => join(folder, f)).find((f) => existsSync(f))
+    if (entry) out.push({ id, file: entry })
+  }
+  return out
+}
+
+/**
+ * Imports the plugin module afresh (a query suffix with the file's mtime defeats the module cache)
+ * and returns its default export. Throws with the file name when it does not load or is no plugin.
+ */
+export async function importExternal(file: string): Promise<PluginManifest> {
+  registerVirtualModules()
+  const version = `${statSync(file).mtimeMs}-${Date.now()}`
+  let mod: { default?: PluginManifest }
+  try {
+    mod = await import(`${file}?v=${version}`)
+  } catch (err) {
+    throw new Error(`${file} does not load: ${(err as Error).message.split('\n')[0]}`)
+  }
+  const manifest = mod.default
+  if (!manifest || typeof manifest !== 'object' || typeof manifest.setup !== 'function') {
+    throw new Error(`${file} does not export a plugin: use export default definePlugin({...}) from 'coder-ide/sdk'`)
+  }
+  return manifest
+}

@@ -1,0 +1,8 @@
+/**
+ * @module The SDK external plugins import as `coder-ide/sdk`: the contract and helpers, with no
+ * path into core's internals. Built-in plugins import the same names from core directly.
+ */
+export { definePlugin, PLUGIN_API } from './contract.ts'
+export type { NavItem, PluginContext, PluginManifest, ExtensionPoints } from './contract.ts'
+export { defineSchema } from '../store/facade.ts'
+export type { ColumnFacade } from '../store/facade.ts'

@@ -1,0 +1,116 @@
+/** @module Store connection: bun:sqlite or postgres.js behind one drizzle-typed handle. */
+import { Database } from 'bun:sqlite'
+import { mkdirSync, existsSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { drizzle as drizzleSqlite, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
+import { redactUrl } from '../config.ts'
+import type { Dialect } from './facade.ts'
+
+/** The drizzle handle plugins query with. Typed as SQLite; use `await` only so both dialects run. */
+export type Db = BunSQLiteDatabase<Record<string, never>>
+
+/** One SQL statement with positional parameters (`?` on both dialects; core rewrites for pg). */
+export interface Statement {
+  sql: string
+  params?: unknown[]
+}
+
+/** The store every plugin shares. */
+export interface Store {
+  readonly dialect: Dialect
+  readonly db: Db
+  /** The URL with its password hidden, for logs and errors. */
+  readonly label: string
+  /** Runs raw SQL and returns rows. Use `?` placeholders. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
+  /** Runs statements atomically: all apply or none do. */
+  batch(statements: Statement[]): Promise<void>
+  /**
+   * Runs `fn` in a transaction. On SQLite transactions are serialized by a lock (one connection);
+   * keep them short and do no network I/O inside.
+   */
+  tx<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>
+  /** Consistent copy of the live store (SQLite only). */
+  backup(file: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** A database that cannot be reached or opened. main prints the message and exits 1. */
+export class StoreError extends Error {
+  override name = 'StoreError'
+}
+
+export interface ConnectOptions {
+  /** PostgreSQL schema to use (tests use a fresh one per run); created if missing. */
+  pgSchema?: string
+  /** Connections in the PostgreSQL pool. */
+  pgPoolSize?: number
+}
+
+/** Opens the store named by `url` (`sqlite:<file>`, `sqlite::memory:` or `postgres://...`). */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<Store> {
+  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length))
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const { connectPostgres } = await import('./postgres.ts')
+    return connectPostgres(url, options)
+  }
+  throw new StoreError(`unsupported database URL ${redactUrl(url)}: use sqlite:<file> or postgres://...`)
+}
+
+function connectSqlite(file: string): Store {
+  let client: Database
+  try {
+    if (file !== ':memory:' && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true })
+    client = new Database(file, { create: true, strict: true })
+    client.exec('PRAGMA journal_mode = WAL')
+    client.exec('PRAGMA foreign_keys = ON')
+    client.exec('PRAGMA busy_timeout = 5000')
+    client.exec('PRAGMA synchronous = NORMAL')
+  } catch (err) {
+    throw new StoreError(`cannot open SQLite database ${file}: ${(err as Error).message}. Check that DATA_DIR is writable.`)
+  }
+  const db = drizzleSqlite(client) as Db
+  let lock: Promise<unknown> = Promise.resolve()
+  const store: Store = {
+    dialect: 'sqlite',
+    db,
+    label: `sqlite:${file}`,
+    async query<T>(sql: string, params: unknown[] = []) {
+      return client.query(sql).all(...(params as never[])) as T[]
+    },
+    async batch(statements) {
+      client.transaction(() => {
+        for (const st of statements) client.query(st.sql).run(...((st.params ?? []) as never[]))
+      }).immediate()
+    },
+    tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      const run = lock.then(async () => {
+        client.exec('BEGIN IMMEDIATE')
+        try {
+          const result = await fn(db)
+          client.exec('COMMIT')
+          return result
+        } catch (err) {
+          client.exec('ROLLBACK')
+          throw err
+        }
+      })
+      lock = run.catch(() => undefined)
+      return run
+    },
+    async ping() {
+      client.query('select 1').get()
+    },
+    async backup(target) {
+      if (existsSync(target)) throw new StoreError(`${target} exists already: choose a new file name`)
+      mkdirSync(dirname(target), { recursive: true })
+      client.query('VACUUM INTO ?').run(target)
+    },
+    async close() {
+      client.close()
+    },
+  }
+  return store
+}

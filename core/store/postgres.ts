@@ -1,0 +1,71 @@
+/** @module PostgreSQL side of the store, loaded only when DATABASE_URL says postgres. */
+import postgres from 'postgres'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import { redactUrl } from '../config.ts'
+import { StoreError, type ConnectOptions, type Db, type Store } from './connect.ts'
+
+/** Turns `?` placeholders into `$1, $2, ...` (our raw SQL never has `?` inside strings). */
+function numbered(sql: string): string {
+  let i = 0
+  return sql.replace(/\?/g, () => `$${++i}`)
+}
+
+/** Connects, checks the server answers, and returns the store. */
+export async function connectPostgres(url: string, options: ConnectOptions): Promise<Store> {
+  const label = redactUrl(url)
+  const connection: Record<string, string> = { application_name: 'coder-ide' }
+  if (options.pgSchema) connection.search_path = options.pgSchema
+  const sql = postgres(url, {
+    max: options.pgPoolSize ?? 10,
+    connect_timeout: 5,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection,
+  })
+  try {
+    if (options.pgSchema) {
+      const admin = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} })
+      try {
+        await admin.unsafe(`create schema if not exists "${options.pgSchema.replace(/"/g, '')}"`)
+      } finally {
+        await admin.end()
+      }
+    }
+    await sql`select 1`
+  } catch (err) {
+    await sql.end({ timeout: 1 }).catch(() => {})
+    const e = err as Error & { code?: string }
+    throw new StoreError(
+      `cannot reach PostgreSQL at ${label}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim() +
+        '. Check DATABASE_URL and that the server is running.',
+    )
+  }
+  const db = drizzle(sql) as unknown as Db
+  return {
+    dialect: 'postgres',
+    db,
+    label,
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await sql.unsafe(numbered(text), params as never[])) as unknown as T[]
+    },
+    async batch(statements) {
+      await sql.begin(async (tx) => {
+        for (const st of statements) {
+          await (st.params?.length ? tx.unsafe(numbered(st.sql), st.params as never[]) : tx.unsafe(st.sql))
+        }
+      })
+    },
+    async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+      return (db as unknown as { transaction: (f: (tx: Db) => Promise<T>) => Promise<T> }).transaction(fn)
+    },
+    async ping() {
+      await sql`select 1`
+    },
+    async backup() {
+      throw new StoreError('backup copies SQLite stores only: on PostgreSQL use pg_dump, e.g. pg_dump "$DATABASE_URL" > backup.sql')
+    },
+    async close() {
+      await sql.end({ timeout: 5 })
+    },
+  }
+}

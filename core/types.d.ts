@@ -1,0 +1,13 @@
+/** Ambient module types: SQL migrations and static files are imported as text or embedded files. */
+declare module '*.sql' {
+  const text: string
+  export default text
+}
+declare module '*.css' {
+  const path: string
+  export default path
+}
+declare module 'htmx.org/dist/htmx.min.js' {
+  const path: string
+  export default path
+}

@@ -1,0 +1,8 @@
+/**
+ * @module The built-in plugins, in registration order. A compiled binary cannot scan its own
+ * folders, so each plugin is listed here explicitly; core/main.ts is the only core file importing it.
+ */
+import type { PluginManifest } from '../core/plugins/contract.ts'
+
+/** Every plugin shipped in the binary. The domain plugins land here one issue at a time. */
+export const builtinPlugins: PluginManifest<any>[] = []
