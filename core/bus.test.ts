@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'bun:test'
+import { Bus } from './bus.ts'
+import { createLogger, setLogSink } from './log.ts'
+
+describe('Bus', () => {
+  test('a handler that throws on every event: the others receive all 10,000, the emitter never sees it', async () => {
+    const lines: string[] = []
+    const prev = setLogSink((line) => lines.push(line))
+    try {
+      const bus = new Bus(createLogger('bus'))
+      let received = 0
+      let asyncReceived = 0
+      bus.on('bad', 'fixture.thing.happened', () => {
+        throw new Error('always')
+      })
+      bus.on('bad-async', 'fixture.thing.happened', async () => {
+        throw new Error('always async')
+      })
+      bus.on('good', 'fixture.thing.happened', () => {
+        received++
+      })
+      bus.on('good-async', 'fixture.thing.happened', async () => {
+        await Promise.resolve()
+        asyncReceived++
+      })
+      for (let i = 0; i < 10_000; i++) expect(() => bus.emit('fixture.thing.happened', { i })).not.toThrow()
+      await Bun.sleep(10)
+      expect(received).toBe(10_000)
+      expect(asyncReceived).toBe(10_000)
+      expect(bus.failureCounts()).toEqual({ bad: 10_000, 'bad-async': 10_000 })
+      // failures are logged, but not 20,000 times
+      expect(lines.length).toBeGreaterThan(0)
+      expect(lines.length).toBeLessThan(250)
+      expect(lines[0]).toContain('handler of bad failed on fixture.thing.happened')
+    } finally {
+      setLogSink(prev)
+    }
+  })
+
+  test('a scope removes exactly its own handlers on dispose', () => {
+    const bus = new Bus(createLogger('bus'))
+    const a = bus.scope('a')
+    const b = bus.scope('b')
+    const got: string[] = []
+    a.on('x.y.z', () => got.push('a'))
+    a.on('x.y.z', () => got.push('a2'))
+    b.on('x.y.z', () => got.push('b'))
+    expect(bus.listenerCount('x.y.z')).toBe(3)
+    a.dispose()
+    expect(bus.listenerCount('x.y.z')).toBe(1)
+    b.emit('x.y.z', {})
+    expect(got).toEqual(['b'])
+  })
+
+  test('an unsubscribed handler stops receiving', () => {
+    const bus = new Bus(createLogger('bus'))
+    let n = 0
+    const off = bus.scope('a').on('x.y.z', () => n++)
+    bus.emit('x.y.z', {})
+    off()
+    bus.emit('x.y.z', {})
+    expect(n).toBe(1)
+  })
+})

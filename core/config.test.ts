@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'bun:test'
+import { ConfigError, loadConfig, redactUrl } from './config.ts'
+
+describe('loadConfig', () => {
+  test('defaults: port 3000, SQLite under ./data', () => {
+    const c = loadConfig({})
+    expect(c.port).toBe(3000)
+    expect(c.host).toBe('0.0.0.0')
+    expect(c.databaseUrl).toBe(`sqlite:${process.cwd()}/data/coder-ide.db`)
+    expect(c.pluginsDir).toBe(`${process.cwd()}/data/plugins`)
+    expect(c.logLevel).toBe('info')
+  })
+
+  test('flags win over environment variables', () => {
+    const c = loadConfig({ PORT: '4000', LOG_LEVEL: 'debug' }, ['--port', '5000', '--log-level=warn'])
+    expect(c.port).toBe(5000)
+    expect(c.logLevel).toBe('warn')
+  })
+
+  test('DATABASE_URL accepts postgres:// and sqlite:<file>', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).databaseUrl).toBe('postgres://u:p@db:5432/x')
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).databaseUrl).toBe('sqlite:/tmp/x.db')
+  })
+
+  const bad: [Record<string, string>, string[], RegExp][] = [
+    [{ PORT: 'abc' }, [], /^PORT=abc is not a port: use a whole number from 0 to 65535$/],
+    [{ PORT: '70000' }, [], /PORT=70000 is not a port/],
+    [{}, ['--port', 'x'], /^--port=x is not a port/],
+    [{ LOG_LEVEL: 'loud' }, [], /LOG_LEVEL=loud is not a log level: use one of debug, info, warn, error, silent/],
+    [{ DATABASE_URL: 'mysql://x' }, [], /DATABASE_URL is not a database URL: use postgres:\/\//],
+    [{ ADMIN_TOKEN: 'short' }, [], /ADMIN_TOKEN is too short/],
+    [{ SHUTDOWN_TIMEOUT_MS: '-1' }, [], /SHUTDOWN_TIMEOUT_MS=-1 is not a duration/],
+    [{}, ['--nope', '1'], /unknown flag --nope/],
+    [{}, ['--port'], /--port needs a value/],
+  ]
+  for (const [env, args, message] of bad) {
+    test(`refuses ${JSON.stringify(env)} ${args.join(' ')} with one line`, () => {
+      let error: unknown
+      try {
+        loadConfig(env, args)
+      } catch (err) {
+        error = err
+      }
+      expect(error).toBeInstanceOf(ConfigError)
+      expect((error as Error).message).toMatch(message)
+      expect((error as Error).message).not.toContain('\n')
+    })
+  }
+
+  test('the database password never reaches a log line', () => {
+    expect(redactUrl('postgres://admin:s3cret@db:5432/x')).toBe('postgres://admin:***@db:5432/x')
+  })
+})

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Database } from 'bun:sqlite'
+import { eachDialect, testStore, type TestStore } from '../../test/helpers/store.ts'
+import { schema as notesSchema } from '../../test/fixtures/fixture-notes/schema.ts'
+import { migrations as notesMigrations } from '../../test/fixtures/fixture-notes/migrations/index.ts'
+import { columnFacade } from './facade.ts'
+import { ensureMigrationTable, migratePlugin, migrationStatus, MigrationError, appliedMigrations } from './migrator.ts'
+import { connect, StoreError } from './connect.ts'
+
+eachDialect('store', (dialect) => {
+  let t: TestStore
+  beforeAll(async () => {
+    t = await testStore(dialect)
+    await ensureMigrationTable(t.store)
+  })
+  afterAll(() => t.cleanup())
+
+  test('migrations apply once, are recorded, and report status', async () => {
+    expect(await migratePlugin(t.store, 'fixture-notes', notesMigrations)).toEqual(['0000_init'])
+    expect(await migratePlugin(t.store, 'fixture-notes', notesMigrations)).toEqual([])
+    const status = await migrationStatus(t.store, [{ id: 'fixture-notes', migrations: notesMigrations }])
+    expect(status).toEqual([{ plugin: 'fixture-notes', applied: ['0000_init'], pending: [] }])
+  })
+
+  test('one schema, both dialects: Date, boolean and JSON round-trip the same', async () => {
+    const { notes } = notesSchema(columnFacade(dialect))
+    const at = new Date('2026-11-25T10:11:12.345Z')
+    const [row] = await t.store.db.insert(notes).values({ title: 'Write tests', done: true, meta: { tags: ['a', 'b'] }, createdAt: at }).returning()
+    expect(row).toMatchObject({ title: 'Write tests', done: true, meta: { tags: ['a', 'b'] } })
+    const [read] = await t.store.db.select().from(notes).where(eq(notes.id, row!.id))
+    expect(read!.createdAt).toBeInstanceOf(Date)
+    expect(read!.createdAt.getTime()).toBe(at.getTime())
+    expect(read!.done).toBe(true)
+    await t.store.db.update(notes).set({ done: false }).where(eq(notes.id, row!.id))
+    const [after] = await t.store.db.select({ done: notes.done }).from(notes).where(eq(notes.id, row!.id))
+    expect(after!.done).toBe(false)
+  })
+
+  test('a failing migration applies nothing, names itself, and leaves earlier state intact', async () => {
+    const set = {
+      sqlite: [
+        { tag: '0000_ok', sql: 'create table fixture_bad_a (id integer primary key)' },
+        { tag: '0001_bad', sql: 'create table fixture_bad_b (id integer primary key)\n--> statement-breakpoint\ncreate tabel oops' },
+      ],
+      postgres: [
+        { tag: '0000_ok', sql: 'create table fixture_bad_a (id integer primary key)' },
+        { tag: '0001_bad', sql: 'create table fixture_bad_b (id integer primary key)\n--> statement-breakpoint\ncreate tabel oops' },
+      ],
+    }
+    let error: unknown
+    try {
+      await migratePlugin(t.store, 'fixture-bad', set)
+    } catch (err) {
+      error = err
+    }
+    expect(error).toBeInstanceOf(MigrationError)
+    expect((error as Error).message).toContain('migration 0001_bad of plugin "fixture-bad" failed')
+    expect((error as Error).message).toContain('Nothing was applied')
+    expect(await appliedMigrations(t.store, 'fixture-bad')).toEqual([])
+    // neither table exists: the good migration before it was rolled back too
+    await expect(t.store.query('select * from fixture_bad_a')).rejects.toThrow()
+    await expect(t.store.query('select * from fixture_bad_b')).rejects.toThrow()
+    // the other plugin's data is untouched
+    expect((await t.store.query('select count(*) as n from fixture_notes_notes'))[0]).toBeDefined()
+  })
+
+  test('tx commits on success and rolls back on a throw', async () => {
+    const { notes } = notesSchema(columnFacade(dialect))
+    await t.store.tx(async (db) => {
+      await db.insert(notes).values({ title: 'kept', createdAt: new Date() })
+    })
+    await expect(
+      t.store.tx(async (db) => {
+        await db.insert(notes).values({ title: 'rolled back', createdAt: new Date() })
+        throw new Error('no')
+      }),
+    ).rejects.toThrow('no')
+    const titles = (await t.store.db.select({ title: notes.title }).from(notes)).map((r) => r.title)
+    expect(titles).toContain('kept')
+    expect(titles).not.toContain('rolled back')
+  })
+
+  test('raw query takes ? placeholders on both dialects', async () => {
+    const rows = await t.store.query<{ title: string }>('select title from fixture_notes_notes where title = ?', ['kept'])
+    expect(rows.map((r) => r.title)).toEqual(['kept'])
+  })
+
+  test('backup: a consistent copy on SQLite; PostgreSQL says to use pg_dump', async () => {
+    const file = join(t.dataDir, 'backups', 'copy.db')
+    if (dialect === 'sqlite') {
+      await t.store.backup(file)
+      const copy = new Database(file, { readonly: true })
+      const n = copy.query('select count(*) as n from fixture_notes_notes').get() as { n: number }
+      copy.close()
+      expect(n.n).toBeGreaterThan(0)
+      await expect(t.store.backup(file)).rejects.toThrow('exists already')
+    } else {
+      await expect(t.store.backup(file)).rejects.toThrow('use pg_dump')
+      expect(existsSync(file)).toBe(false)
+    }
+  })
+
+  test('ping answers', async () => {
+    await t.store.ping()
+  })
+})
+
+test('an unreachable PostgreSQL is one clear StoreError', async () => {
+  let error: unknown
+  try {
+    await connect('postgres://postgres:secret@127.0.0.1:1/none')
+  } catch (err) {
+    error = err
+  }
+  expect(error).toBeInstanceOf(StoreError)
+  expect((error as Error).message).toContain('cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:1/none')
+  expect((error as Error).message).toContain('Check DATABASE_URL')
+  expect((error as Error).message).not.toContain('secret')
+})
+
+test('an unwritable SQLite location is one clear StoreError', async () => {
+  await expect(connect('sqlite:/proc/nope/x.db')).rejects.toThrow(/cannot open SQLite database .*Check that DATA_DIR is writable/)
+})
