@@ -1,7 +1,8 @@
 /**
  * @module Admin JSON API for plugins under /api/v1/admin/plugins. Until accounts exist it answers
  * loopback callers, or any caller with `Authorization: Bearer $ADMIN_TOKEN`. Unsafe methods need a
- * JSON body (or none) and no foreign Origin, so a web page cannot forge them.
+ * JSON body (or none) and no foreign Origin, so a web page cannot forge them. The dispatcher runs
+ * `adminGuard` before the request reaches these routes (before body parsing and validation).
  */
 import { Elysia, t } from 'elysia'
 import { timingSafeEqual } from 'node:crypto'
@@ -55,7 +56,6 @@ function fail(err: unknown): Response {
 export function adminApi(deps: AdminDeps) {
   const { host } = deps
   return new Elysia({ name: 'core:admin-api', prefix: '/api/v1/admin/plugins' })
-    .onBeforeHandle(({ request }) => adminGuard(request, deps.adminToken))
     .get('/', async () => ({ plugins: await deps.list() }))
     .get('/:id', ({ params }) => {
       try {

@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts'
 import type { PluginHost } from '../plugins/host.ts'
 import { RESERVED_SEGMENTS } from '../plugins/contract.ts'
 import type { Store } from '../store/connect.ts'
-import { adminApi, type AdminDeps } from './admin-api.ts'
+import { adminApi, adminGuard, type AdminDeps } from './admin-api.ts'
 import { errorFor, htmlError, isApiPath, jsonError } from './respond.ts'
 import { setRequestMeta } from './request-meta.ts'
 import { staticFile } from './static.ts'
@@ -99,7 +99,10 @@ export function createFetch(deps: ServerDeps) {
       const file = staticFile(pathname)
       if (file) return file
     }
-    if (plugin && pathname.startsWith('/api/v1/') && plugin !== 'admin') {
+    if (plugin === 'admin' && pathname.startsWith('/api/v1/admin/')) {
+      const refused = adminGuard(request, deps.adminToken)
+      if (refused) return refused
+    } else if (plugin && pathname.startsWith('/api/v1/')) {
       return jsonError(404, 'unknown_plugin', `no plugin "${plugin}" is installed on this instance`)
     }
     return coreFetch(request)
@@ -168,9 +171,13 @@ export function startServer(deps: ServerDeps, options: { port: number; hostname:
     server,
     url: `http://${options.hostname === '0.0.0.0' ? '127.0.0.1' : options.hostname}:${server.port}`,
     async stop(timeoutMs: number): Promise<boolean> {
-      void server.stop(false) // stop listening; open connections carry on
+      // Stop listening; open connections carry on. Bun resolves `graceful` once they are closed.
+      const graceful = server.stop(false)
       const finished = await front.drain(timeoutMs)
-      await server.stop(true) // then close idle keep-alive sockets (and any request past the grace period)
+      // Handlers are done: give responses a moment to flush, then close idle keep-alive sockets
+      // (and, past the grace period, whatever is still running).
+      if (finished) await Promise.race([graceful, Bun.sleep(Math.min(1000, timeoutMs))])
+      await server.stop(true)
       return finished
     },
   }

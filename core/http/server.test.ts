@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import { fixturePlugins } from '../../test/fixtures/index.ts'
+
+const TOKEN = 'test-admin-token-0123456789abcdef'
+
+eachDialect('http', (dialect) => {
+  let p: TestPlatform
+  beforeAll(async () => {
+    p = await startPlatform(dialect, fixturePlugins, { ADMIN_TOKEN: TOKEN })
+  })
+  afterAll(() => p.stop())
+
+  const admin = (path: string, init: RequestInit = {}) =>
+    fetch(`${p.url}/api/v1/admin/plugins${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } })
+
+  test('/healthz is alive and /readyz reports the store and settled plugins', async () => {
+    expect(await (await fetch(`${p.url}/healthz`)).json()).toEqual({ status: 'ok' })
+    const ready = await fetch(`${p.url}/readyz`)
+    expect(ready.status).toBe(200)
+    const body = (await ready.json()) as { status: string; plugins: { id: string; status: string }[] }
+    expect(body.status).toBe('ready')
+    expect(body.plugins).toContainEqual({ id: 'fixture-notes', status: 'enabled' })
+    expect(body.plugins).toContainEqual({ id: 'fixture-broken', status: 'failed' })
+  })
+
+  test('dispatches /<id>/... and /api/v1/<id>/... to the plugin; every answer has a request id', async () => {
+    const created = await fetch(`${p.url}/api/v1/fixture-notes/notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'abc-123' },
+      body: JSON.stringify({ title: 'From HTTP', tags: ['x'] }),
+    })
+    expect(created.status).toBe(201)
+    expect(created.headers.get('x-request-id')).toBe('abc-123')
+    const list = (await (await fetch(`${p.url}/api/v1/fixture-notes/notes`)).json()) as { notes: { title: string }[] }
+    expect(list.notes.map((n) => n.title)).toContain('From HTTP')
+    const page = await fetch(`${p.url}/fixture-notes`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<h1>Hello</h1>')
+    expect((await fetch(`${p.url}/healthz`)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  test('bad input to a plugin route is a 4xx, not a 500', async () => {
+    const res = await fetch(`${p.url}/api/v1/fixture-notes/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":""}' })
+    expect(res.status).toBe(422)
+  })
+
+  test('a disabled plugin: an HTML page for the browser, a JSON error for the API; enabled again, it serves', async () => {
+    const off = await admin('/fixture-notes/disable', { method: 'POST', body: '{}' })
+    expect(off.status).toBe(200)
+    const page = await fetch(`${p.url}/fixture-notes`, { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(404)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    const html = await page.text()
+    expect(html).toContain('Notes is disabled')
+    expect(html).toContain('an admin can enable it again')
+    const api = await fetch(`${p.url}/api/v1/fixture-notes/notes`)
+    expect(api.status).toBe(404)
+    expect(await api.json()).toEqual({
+      error: { code: 'plugin_disabled', message: 'Notes is turned off on this instance. Its data is kept; an admin can enable it again.' },
+    })
+    expect((await admin('/fixture-notes/enable', { method: 'POST' })).status).toBe(200)
+    const back = (await (await fetch(`${p.url}/api/v1/fixture-notes/notes`)).json()) as { notes: unknown[] }
+    expect(back.notes.length).toBeGreaterThan(0) // data stayed
+  })
+
+  test('unknown plugin and unknown page: clear 404s', async () => {
+    const api = await fetch(`${p.url}/api/v1/ghost/items`)
+    expect(api.status).toBe(404)
+    expect(await api.json()).toEqual({ error: { code: 'unknown_plugin', message: 'no plugin "ghost" is installed on this instance' } })
+    const page = await fetch(`${p.url}/ghost`)
+    expect(page.status).toBe(404)
+    expect(await page.text()).toContain('Nothing lives at /ghost')
+  })
+
+  test('admin API: lists, refuses with reasons, returns JSON errors', async () => {
+    const list = (await (await admin('')).json()) as { plugins: { id: string; status: string; error?: string }[] }
+    expect(list.plugins.map((x) => x.id)).toEqual(['fixture-notes', 'fixture-broken'])
+    const enableBroken = await admin('/fixture-broken/enable', { method: 'POST' })
+    expect(enableBroken.status).toBe(422)
+    expect(((await enableBroken.json()) as { error: { message: string } }).error.message).toContain('missing FIXTURE_KEY')
+    const ghost = await admin('/ghost/enable', { method: 'POST' })
+    expect(ghost.status).toBe(404)
+    const badBody = await admin('/fixture-notes/disable', { method: 'POST', body: '{"cascade":"yes"}' })
+    expect(badBody.status).toBe(422)
+    expect(((await badBody.json()) as { error: { code: string } }).error.code).toBe('invalid_body')
+    const settings = await admin('/fixture-notes/settings', { method: 'PUT', body: '{"greeting":""}' })
+    expect(settings.status).toBe(422)
+    expect(((await settings.json()) as { error: { message: string } }).error.message).toContain('greeting')
+  })
+
+  test('admin API refuses proxied callers without the token, cross-site writes and non-JSON bodies', async () => {
+    const proxied = await admin('', { headers: { 'x-forwarded-for': '203.0.113.9' } })
+    expect(proxied.status).toBe(403)
+    const withToken = await admin('', { headers: { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${TOKEN}` } })
+    expect(withToken.status).toBe(200)
+    const wrongToken = await admin('', { headers: { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${TOKEN}x` } })
+    expect(wrongToken.status).toBe(403)
+    const crossSite = await admin('/fixture-notes/disable', { method: 'POST', headers: { origin: 'https://evil.example' } })
+    expect(crossSite.status).toBe(403)
+    const form = await fetch(`${p.url}/api/v1/admin/plugins/fixture-notes/disable`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'cascade=true',
+    })
+    expect(form.status).toBe(415)
+    expect((await fetch(`${p.url}/api/v1/fixture-notes/notes`)).status).toBe(200) // still enabled
+  })
+})
+
+test('graceful shutdown: an in-flight request finishes, then the listener is closed', async () => {
+  const p = await startPlatform('sqlite', fixturePlugins)
+  const slow = fetch(`${p.url}/fixture-notes/slow`)
+  await Bun.sleep(50)
+  const stopping = p.stop()
+  const res = await slow
+  expect(res.status).toBe(200)
+  expect(await res.text()).toBe('slow done')
+  await stopping
+  await expect(fetch(`${p.url}/healthz`)).rejects.toThrow()
+})
