@@ -66,11 +66,18 @@ export async function importExternal(file: string): Promise<PluginManifest> {
   try {
     mod = await import(`${file}?v=${version}`)
   } catch (err) {
-    throw new Error(`${file} does not load: ${(err as Error).message.split('\n')[0]}`)
+    throw new Error(`${file} does not load: ${firstError(err)}`)
   }
   const manifest = mod.default
   if (!manifest || typeof manifest !== 'object' || typeof manifest.setup !== 'function') {
     throw new Error(`${file} does not export a plugin: use export default definePlugin({...}) from 'coder-ide/sdk'`)
   }
   return manifest
+}
+
+/** The first build error with its position (Bun reports syntax errors as an AggregateError). */
+function firstError(err: unknown): string {
+  const first = (err as { errors?: { message: string; position?: { line: number; column: number; lineText: string } }[] }).errors?.[0]
+  if (first?.position) return `line ${first.position.line}:${first.position.column}: ${first.message} (${first.position.lineText.trim().slice(0, 80)})`
+  return ((first?.message ?? (err as Error).message) || String(err)).split('\n')[0]!
 }

@@ -1,0 +1,71 @@
+/** External plugins in $DATA_DIR/plugins: picked up at run time, enabled, reloaded, broken files contained. */
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from './helpers/store.ts'
+import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import { externalPluginSource, writeExternalPlugin } from './helpers/external.ts'
+import { fixturePlugins } from './fixtures/index.ts'
+
+eachDialect('external plugins', (dialect) => {
+  let p: TestPlatform
+  const admin = (path: string, method = 'GET') =>
+    fetch(`${p.url}/api/v1/admin/plugins${path}`, { method, headers: { 'content-type': 'application/json' } })
+  const errorOf = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message
+
+  beforeAll(async () => {
+    p = await startPlatform(dialect, fixturePlugins)
+  })
+  afterAll(() => p.stop())
+
+  test('a plugin written at run time is enabled, serves, reloads to new code, and disables to the 404', async () => {
+    writeExternalPlugin(p.test.dataDir, 'ext-live', externalPluginSource('ext-live', '1.0.0'))
+    const listed = (await (await admin('')).json()) as { plugins: { id: string; status: string; source: string }[] }
+    expect(listed.plugins).toContainEqual(expect.objectContaining({ id: 'ext-live', status: 'disabled', source: 'external' }))
+    expect((await admin('/ext-live/enable', 'POST')).status).toBe(200)
+    const page = await fetch(`${p.url}/ext-live`)
+    expect(await page.text()).toBe('<p class="version">1.0.0 &lt;b&gt;</p>')
+    expect(await (await fetch(`${p.url}/api/v1/ext-live/version`)).json()).toEqual({ version: '1.0.0', rows: 1 })
+    expect(p.host.contributions('nav').map((n) => n.label)).toContain('External ext-live')
+
+    writeExternalPlugin(p.test.dataDir, 'ext-live', externalPluginSource('ext-live', '2.0.0'))
+    const reloaded = await admin('/ext-live/reload', 'POST')
+    expect(reloaded.status).toBe(200)
+    expect(((await reloaded.json()) as { version: string }).version).toBe('2.0.0')
+    expect(await (await fetch(`${p.url}/api/v1/ext-live/version`)).json()).toEqual({ version: '2.0.0', rows: 1 })
+
+    // a syntax error in the new code: reload refused, version 2 keeps serving
+    writeExternalPlugin(p.test.dataDir, 'ext-live', 'export default definePlugin({ id: "ext-live", ')
+    const bad = await admin('/ext-live/reload', 'POST')
+    expect(bad.status).toBe(422)
+    expect(await errorOf(bad)).toContain('reload of "ext-live" failed, the running version stays')
+    expect(await (await fetch(`${p.url}/api/v1/ext-live/version`)).json()).toEqual({ version: '2.0.0', rows: 1 })
+
+    expect((await admin('/ext-live/disable', 'POST')).status).toBe(200)
+    const off = await fetch(`${p.url}/api/v1/ext-live/version`)
+    expect(off.status).toBe(404)
+    expect(await errorOf(off)).toContain('External ext-live is turned off')
+    expect(p.host.contributions('nav').map((n) => n.label)).not.toContain('External ext-live')
+  })
+
+  test('a plugin file with a syntax error is marked failed with its error; everything else serves; fixed, it enables', async () => {
+    writeExternalPlugin(p.test.dataDir, 'ext-broken', 'import { Elysia } from "elysia"\nexport default {{{')
+    const list = (await (await admin('')).json()) as { plugins: { id: string; status: string; error?: string }[] }
+    const broken = list.plugins.find((x) => x.id === 'ext-broken')!
+    expect(broken.status).toBe('failed')
+    expect(broken.error).toContain('ext-broken/index.tsx does not load: line 2:')
+    expect((await fetch(`${p.url}/api/v1/fixture-notes/notes`)).status).toBe(200)
+    const enable = await admin('/ext-broken/enable', 'POST')
+    expect(enable.status).toBe(422)
+    expect(await errorOf(enable)).toContain('does not load')
+
+    writeExternalPlugin(p.test.dataDir, 'ext-broken', externalPluginSource('ext-broken', '1.0.1'))
+    const fixed = await admin('/ext-broken/enable', 'POST')
+    expect(fixed.status).toBe(200)
+    expect(await (await fetch(`${p.url}/api/v1/ext-broken/version`)).json()).toEqual({ version: '1.0.1', rows: 1 })
+  })
+
+  test('a folder whose plugin declares another id is refused with both names', async () => {
+    writeExternalPlugin(p.test.dataDir, 'ext-misnamed', externalPluginSource('ext-other', '1.0.0'))
+    const list = (await (await admin('')).json()) as { plugins: { id: string; status: string; error?: string }[] }
+    expect(list.plugins.find((x) => x.id === 'ext-misnamed')!.error).toContain('declares plugin id "ext-other": name its folder "ext-other"')
+  })
+})

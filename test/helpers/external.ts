@@ -1,0 +1,37 @@
+/** @module Writes external plugin files into a data dir, the way an admin would drop them in. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+/** Source of a small external plugin serving `/<id>` (HTML) and `/api/v1/<id>/version` (JSON). */
+export function externalPluginSource(id: string, version: string): string {
+  return `/** @jsxImportSource @kitajs/html */
+import { Elysia } from 'elysia'
+import { definePlugin } from 'coder-ide/sdk'
+
+export default definePlugin({
+  id: '${id}',
+  name: 'External ${id}',
+  version: '${version}',
+  api: 1,
+  migrations: {
+    sqlite: [{ tag: '0000_init', sql: 'create table ${id.replace(/-/g, '_')}_hits (id integer primary key)' }],
+    postgres: [{ tag: '0000_init', sql: 'create table ${id.replace(/-/g, '_')}_hits (id integer primary key)' }],
+  },
+  setup(ctx) {
+    ctx.nav({ label: 'External ${id}', href: '/${id}' })
+    return new Elysia({ name: 'plugin:${id}' })
+      .get('/${id}', () => new Response(<p class="version" safe>{'${version} <b>'}</p>, { headers: { 'content-type': 'text/html; charset=utf-8' } }))
+      .get('/api/v1/${id}/version', async () => ({ version: '${version}', rows: (await ctx.store.query('select count(*) as n from ${id.replace(/-/g, '_')}_hits')).length }))
+  },
+})
+`
+}
+
+/** Writes `<dataDir>/plugins/<id>/<file>`. */
+export function writeExternalPlugin(dataDir: string, id: string, source: string, file = 'index.tsx'): string {
+  const dir = join(dataDir, 'plugins', id)
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, file)
+  writeFileSync(path, source)
+  return path
+}
