@@ -6,7 +6,7 @@ export function ErrorPage(props: { status: number; title: string; message: strin
   return (
     <Layout title={props.title}>
       <section class="error-page">
-        <p class="error-code">{String(props.status)}</p>
+        <p class="error-code">{props.status}</p>
         <h1 safe>{props.title}</h1>
         <p safe>{props.message}</p>
         {props.action ? (

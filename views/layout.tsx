@@ -9,7 +9,7 @@ export function Layout(props: { title: string; children?: Children }): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
-        <title>{`${props.title} · Coder IDE`}</title>
+        <title safe>{`${props.title} · Coder IDE`}</title>
         <link rel="stylesheet" href="/public/app.css" />
         <script src="/public/htmx.min.js" defer></script>
       </head>

@@ -1,0 +1,162 @@
+/** The compiled binary: built here, run from a folder with no node_modules, on both dialects. */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import postgres from 'postgres'
+import type { Subprocess } from 'bun'
+import { DIALECTS, PG_URL } from './helpers/store.ts'
+import { externalPluginSource, writeExternalPlugin } from './helpers/external.ts'
+
+const root = join(import.meta.dir, '..')
+const work = mkdtempSync(join(tmpdir(), 'coder-ide-bin-'))
+const binary = join(work, 'coder-ide')
+
+beforeAll(() => {
+  const build = Bun.spawnSync([process.execPath, join(root, 'scripts/build.ts'), '--outfile', binary], { stdout: 'pipe', stderr: 'pipe' })
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`)
+}, 120_000)
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+
+/** Runs the binary to completion from the work folder (no node_modules there). */
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = Bun.spawnSync([binary, ...args], { cwd: work, env: { PATH: process.env.PATH ?? '', ...env }, stdout: 'pipe', stderr: 'pipe' })
+  return { code: r.exitCode, out: r.stdout.toString(), err: r.stderr.toString() }
+}
+
+/** Starts `serve` and resolves with its port once it logs that it listens. */
+async function serve(env: Record<string, string>): Promise<{ proc: Subprocess<'ignore', 'pipe', 'pipe'>; url: string; port: number }> {
+  const proc = Bun.spawn([binary, 'serve', '--port', '0', '--host', '127.0.0.1'], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  const reader = proc.stdout.getReader()
+  let seen = ''
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read()
+    if (done) break
+    seen += new TextDecoder().decode(value)
+    const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(seen)
+    if (m) {
+      reader.releaseLock()
+      void proc.stdout.pipeTo(new WritableStream()) // keep draining so the child never blocks on a full pipe
+      return { proc, url: m[1]!, port: Number(m[2]) }
+    }
+  }
+  proc.kill()
+  throw new Error(`the binary did not start: ${seen} ${await new Response(proc.stderr).text()}`)
+}
+
+describe('binary without a store', () => {
+  test('--help lists the commands and the configuration', () => {
+    const r = run(['--help'])
+    expect(r.code).toBe(0)
+    for (const word of ['serve', 'migrate status', 'plugins list', 'plugins enable <id>', 'backup <file>', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'LOG_LEVEL', 'ADMIN_TOKEN']) {
+      expect(r.out).toContain(word)
+    }
+  })
+
+  test('bad config: one clear line, exit 2', () => {
+    const r = run(['serve'], { PORT: 'eighty' })
+    expect(r.code).toBe(2)
+    expect(r.err.trim()).toBe('coder-ide: PORT=eighty is not a port: use a whole number from 0 to 65535')
+    const flag = run(['serve', '--log-level', 'chatty'])
+    expect(flag.code).toBe(2)
+    expect(flag.err.trim().split('\n')).toHaveLength(1)
+  })
+
+  test('an unreachable database: a clear message, exit 1, no password shown', () => {
+    const r = run(['serve'], { DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/nowhere', DATA_DIR: join(work, 'unreachable') })
+    expect(r.code).toBe(1)
+    expect(r.err).toContain('cannot reach PostgreSQL at postgres://app:***@127.0.0.1:1/nowhere')
+    expect(r.err).not.toContain('hunter2')
+  })
+})
+
+for (const dialect of DIALECTS) {
+  describe(`binary [${dialect}]`, () => {
+    const dataDir = join(work, `data-${dialect}`)
+    const pgDb = `bin_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+    const env: Record<string, string> = { DATA_DIR: dataDir, LOG_LEVEL: 'info' }
+    let server: Awaited<ReturnType<typeof serve>>
+    let admin: ReturnType<typeof postgres> | undefined
+
+    beforeAll(async () => {
+      if (dialect === 'postgres') {
+        admin = postgres(PG_URL, { max: 1, onnotice: () => {} })
+        await admin.unsafe(`create database "${pgDb}"`)
+        const url = new URL(PG_URL)
+        url.pathname = `/${pgDb}`
+        env.DATABASE_URL = url.toString()
+      }
+      server = await serve(env)
+    })
+    afterAll(async () => {
+      server?.proc.kill('SIGKILL')
+      if (admin) {
+        await admin.unsafe(`drop database if exists "${pgDb}" with (force)`)
+        await admin.end()
+      }
+    })
+
+    test('answers /healthz and serves embedded static files', async () => {
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' })
+      const htmx = await fetch(`${server.url}/public/htmx.min.js`)
+      expect(htmx.status).toBe(200)
+      expect((await htmx.text()).length).toBeGreaterThan(10_000)
+    })
+
+    test('an external plugin written at run time: enabled by the CLI, reloaded, disabled to the 404', async () => {
+      const cli = (...args: string[]) => run(['plugins', ...args, '--port', String(server.port), '--host', '127.0.0.1'], env)
+      writeExternalPlugin(dataDir, 'ext-bin', externalPluginSource('ext-bin', '1.0.0'))
+      const enabled = cli('enable', 'ext-bin')
+      expect(enabled.err).toBe('')
+      expect(enabled.out).toContain('ext-bin')
+      expect(enabled.out).toContain('enabled')
+      expect(enabled.out).toContain('on the running server')
+      expect(await (await fetch(`${server.url}/ext-bin`)).text()).toBe('<p class="version">1.0.0 &lt;b&gt;</p>')
+
+      writeExternalPlugin(dataDir, 'ext-bin', externalPluginSource('ext-bin', '1.1.0'))
+      expect(cli('reload', 'ext-bin').code).toBe(0)
+      expect(await (await fetch(`${server.url}/api/v1/ext-bin/version`)).json()).toEqual({ version: '1.1.0', rows: 1 })
+
+      const list = cli('list')
+      expect(list.out).toMatch(/ext-bin\s+enabled\s+1\.1\.0/)
+      expect(cli('disable', 'ext-bin').code).toBe(0)
+      const off = await fetch(`${server.url}/ext-bin`)
+      expect(off.status).toBe(404)
+      expect(await off.text()).toContain('External ext-bin is disabled')
+      const refused = cli('enable', 'nothing-here')
+      expect(refused.code).toBe(1)
+      expect(refused.err).toContain('no plugin "nothing-here"')
+    })
+
+    test('state survives a restart; SIGTERM shuts down cleanly with exit 0', async () => {
+      writeExternalPlugin(dataDir, 'ext-keep', externalPluginSource('ext-keep', '3.0.0'))
+      expect((await fetch(`${server.url}/api/v1/admin/plugins/ext-keep/enable`, { method: 'POST' })).status).toBe(200)
+      server.proc.kill('SIGTERM')
+      expect(await server.proc.exited).toBe(0)
+      server = await serve(env)
+      expect((await fetch(`${server.url}/ext-keep`)).status).toBe(200)
+      expect((await fetch(`${server.url}/ext-bin`)).status).toBe(404)
+      const status = run(['migrate', 'status'], env)
+      expect(status.code).toBe(0)
+      expect(status.out).toMatch(/core\s+applied\s+1\s+pending none/)
+    })
+
+    test(dialect === 'sqlite' ? 'backup copies the live store' : 'backup says to use pg_dump', () => {
+      const file = join(work, `backup-${dialect}.db`)
+      const r = run(['backup', file], env)
+      if (dialect === 'sqlite') {
+        expect(r.code).toBe(0)
+        expect(r.out).toContain(`backup written to ${file}`)
+      } else {
+        expect(r.code).toBe(1)
+        expect(r.err).toContain('use pg_dump')
+      }
+    })
+  })
+}
