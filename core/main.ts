@@ -4,7 +4,9 @@ import pkg from '../package.json' with { type: 'json' }
 import { builtinPlugins } from '../plugins/index.ts'
 import { ConfigError, loadConfig, OPTIONS, redactUrl, type Config } from './config.ts'
 import { createLogger, setLogLevel } from './log.ts'
-import { openPlatform, servePlatform } from './platform.ts'
+import { openPlatform, runtimeTokenFile, servePlatform } from './platform.ts'
+import { readFileSync } from 'node:fs'
+import { InputError } from './auth/accounts.ts'
 import { StoreError } from './store/connect.ts'
 import { migrationStatus, MigrationError, ensureMigrationTable, migratePlugin } from './store/migrator.ts'
 import { PluginError, type PluginInfo } from './plugins/host.ts'
@@ -24,6 +26,8 @@ Commands:
                              disable a plugin (--cascade: also those that require it)
   plugins reload <id>        load a plugin's code again and swap it in
   backup <file>              copy the live SQLite store to <file> (PostgreSQL: use pg_dump)
+  admin create --email <e> --name <n> [--org <name>]
+                             create an instance admin (password from ADMIN_PASSWORD or stdin)
   help, --help               this text
   version, --version         the version
 
@@ -40,6 +44,14 @@ async function main(argv: string[]): Promise<number> {
   if (rest.includes('--version') || words[0] === 'version') return print(pkg.version)
   const cascade = rest.includes('--cascade')
   rest = rest.filter((a) => a !== '--cascade')
+  const commandFlags: Record<string, string> = {}
+  for (const name of ['--email', '--name', '--org']) {
+    const at = rest.indexOf(name)
+    if (at !== -1 && words[0] === 'admin') {
+      commandFlags[name.slice(2)] = rest[at + 1] ?? ''
+      rest.splice(at, 2)
+    }
+  }
 
   const config = loadConfig(process.env, rest)
   setLogLevel(config.logLevel)
@@ -52,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
       return sub === 'status' ? migrateStatus(config) : sub === undefined ? migrateAll(config) : usage(`unknown migrate command "${sub}"`)
     case 'plugins':
       return plugins(config, sub, arg, cascade)
+    case 'admin':
+      return sub === 'create' ? adminCreate(config, commandFlags) : usage('admin needs create: coder-ide admin create --email <e> --name <n>')
     case 'backup':
       return arg === undefined && sub ? backup(config, sub) : usage('backup needs one file name: coder-ide backup <file>')
     default:
@@ -121,7 +135,8 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
   if (sub !== 'list' && !id) return usage(`plugins ${sub} needs a plugin id: coder-ide plugins ${sub} <id>`)
   const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}/api/v1/admin/plugins`
   const headers: Record<string, string> = { 'content-type': 'application/json' }
-  if (config.adminToken) headers.authorization = `Bearer ${config.adminToken}`
+  const token = config.adminToken ?? readRuntimeToken(config)
+  if (token) headers.authorization = `Bearer ${token}`
   const request = sub === 'list' ? new Request(base, { headers }) : new Request(`${base}/${id}/${sub}`, { method: 'POST', headers, body: JSON.stringify(sub === 'disable' ? { cascade } : {}) })
   let response: Response | undefined
   try {
@@ -147,6 +162,43 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
     return 0
   } catch (err) {
     if (err instanceof PluginError) return fail(err.message)
+    throw err
+  } finally {
+    await platform.host.stop()
+    await platform.store.close()
+  }
+}
+
+/** Reads the token the running server wrote for this data dir, if any. */
+function readRuntimeToken(config: Config): string | undefined {
+  try {
+    return readFileSync(runtimeTokenFile(config), 'utf8').trim() || undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function adminCreate(config: Config, flags: Record<string, string>): Promise<number> {
+  if (!flags.email || !flags.name) return usage('admin create needs --email <address> and --name <name>')
+  let password = process.env.ADMIN_PASSWORD
+  if (!password) {
+    process.stderr.write('Password (8 to 256 characters): ')
+    for await (const line of console) {
+      password = line
+      break
+    }
+  }
+  const platform = await openPlatform(config, builtinPlugins)
+  try {
+    await platform.host.boot()
+    const { accounts, orgs } = platform.deps.identity
+    const user = await accounts.createUser({ email: flags.email, name: flags.name, password: password ?? '', isAdmin: true })
+    const org = flags.org ? await orgs.createOrg({ name: flags.org }, user.id) : undefined
+    await accounts.audit({ userId: null, email: 'cli', ip: 'local', orgId: org?.id }, 'user.create', user.email, { isAdmin: true, via: 'cli' })
+    console.log(`created instance admin ${user.email}${org ? ` and organization ${org.name}` : ''}`)
+    return 0
+  } catch (err) {
+    if (err instanceof InputError) return fail(err.message)
     throw err
   } finally {
     await platform.host.stop()

@@ -1,10 +1,15 @@
-/** @module Assembles the platform: store, plugin host, HTTP. main.ts and the tests start it the same way. */
+/** @module Assembles the platform: store, plugin host, identity, HTTP. main.ts and the tests start it the same way. */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { createLogger } from './log.ts'
 import { connect, type ConnectOptions, type Store } from './store/connect.ts'
 import { PluginHost } from './plugins/host.ts'
 import type { PluginManifest } from './plugins/contract.ts'
 import { enablePlugin, reloadPlugin, syncExternal } from './plugins/external.ts'
+import { createIdentity } from './auth/index.ts'
+import { randomToken } from './auth/crypto.ts'
+import { Renderer } from './http/render.ts'
 import { startServer, type ServerDeps } from './http/server.ts'
 
 /** A store with every plugin registered (not yet booted). */
@@ -13,6 +18,8 @@ export interface Platform {
   store: Store
   host: PluginHost
   deps: ServerDeps
+  /** A service token for this process; `servePlatform` writes it to $DATA_DIR/admin.token for the CLI. */
+  runtimeToken: string
 }
 
 /** Connects the store and registers built-in and external plugins. */
@@ -25,11 +32,18 @@ export async function openPlatform(
   const host = new PluginHost(store, { log: createLogger('plugins') })
   for (const p of plugins) host.register(p as PluginManifest)
   await syncExternal(host, config.pluginsDir)
+  const runtimeToken = randomToken(32)
+  const identity = createIdentity(store, host, [runtimeToken, ...(config.adminToken ? [config.adminToken] : [])])
+  const renderer = new Renderer(host, identity)
+  host.ui = renderer
   const deps: ServerDeps = {
+    config,
     host,
     store,
+    identity,
+    renderer,
+    needsSetup: true,
     log: createLogger('http'),
-    adminToken: config.adminToken,
     reload: (id) => reloadPlugin(host, id),
     enable: (id) => enablePlugin(host, config.pluginsDir, id),
     list: async () => {
@@ -37,19 +51,23 @@ export async function openPlatform(
       return host.list()
     },
   }
-  return { config, store, host, deps }
+  return { config, store, host, deps, runtimeToken }
 }
 
 /** Boots plugins and listens. `stop` drains requests, stops plugins and closes the store. */
 export async function servePlatform(platform: Platform) {
   await platform.host.boot()
+  platform.deps.needsSetup = (await platform.deps.identity.accounts.countUsers()) === 0
+  writeRuntimeToken(platform)
   const http = startServer(platform.deps, { port: platform.config.port, hostname: platform.config.host })
+  const prune = setInterval(() => platform.deps.identity.accounts.pruneSessions().catch(() => {}), 3600_000)
   let stopping: Promise<void> | undefined
   return {
     url: http.url,
     port: http.server.port,
     stop(): Promise<void> {
       stopping ??= (async () => {
+        clearInterval(prune)
         const finished = await http.stop(platform.config.shutdownTimeoutMs)
         if (!finished) platform.deps.log.warn('shutdown: requests still running after the grace period were cut off')
         await platform.host.stop()
@@ -58,4 +76,16 @@ export async function servePlatform(platform: Platform) {
       return stopping
     },
   }
+}
+
+/** The file the CLI reads to call the admin API of the server running on this data dir. */
+export function runtimeTokenFile(config: Config): string {
+  return join(config.dataDir, 'admin.token')
+}
+
+function writeRuntimeToken(platform: Platform): void {
+  const file = runtimeTokenFile(platform.config)
+  mkdirSync(platform.config.dataDir, { recursive: true })
+  writeFileSync(file, platform.runtimeToken + '\n', { mode: 0o600 })
+  chmodSync(file, 0o600)
 }

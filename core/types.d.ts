@@ -11,3 +11,11 @@ declare module 'htmx.org/dist/htmx.min.js' {
   const path: string
   export default path
 }
+declare module '*.svg' {
+  const text: string
+  export default text
+}
+declare module '*.js' {
+  const path: string
+  export default path
+}

@@ -1,6 +1,6 @@
 /** The compiled binary: built here, run from a folder with no node_modules, on both dialects. */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import postgres from 'postgres'
@@ -92,6 +92,9 @@ for (const dialect of DIALECTS) {
         url.pathname = `/${pgDb}`
         env.DATABASE_URL = url.toString()
       }
+      const created = run(['admin', 'create', '--email', 'root@example.com', '--name', 'Root', '--org', 'Acme'], { ...env, ADMIN_PASSWORD: 'binary test password' })
+      expect(created.err).toBe('')
+      expect(created.out).toContain('created instance admin root@example.com and organization Acme')
       server = await serve(env)
     })
     afterAll(async () => {
@@ -136,7 +139,10 @@ for (const dialect of DIALECTS) {
 
     test('state survives a restart; SIGTERM shuts down cleanly with exit 0', async () => {
       writeExternalPlugin(dataDir, 'ext-keep', externalPluginSource('ext-keep', '3.0.0'))
-      expect((await fetch(`${server.url}/api/v1/admin/plugins/ext-keep/enable`, { method: 'POST' })).status).toBe(200)
+      const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim()
+      const enable = await fetch(`${server.url}/api/v1/admin/plugins/ext-keep/enable`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })
+      expect(enable.status).toBe(200)
+      expect((await fetch(`${server.url}/api/v1/admin/plugins/ext-keep/enable`, { method: 'POST' })).status).toBe(403) // no token, no session: refused at the CSRF check
       server.proc.kill('SIGTERM')
       expect(await server.proc.exited).toBe(0)
       server = await serve(env)
@@ -144,7 +150,7 @@ for (const dialect of DIALECTS) {
       expect((await fetch(`${server.url}/ext-bin`)).status).toBe(404)
       const status = run(['migrate', 'status'], env)
       expect(status.code).toBe(0)
-      expect(status.out).toMatch(/core\s+applied\s+1\s+pending none/)
+      expect(status.out).toMatch(/core\s+applied\s+2\s+pending none/)
     })
 
     test(dialect === 'sqlite' ? 'backup copies the live store' : 'backup says to use pg_dump', () => {

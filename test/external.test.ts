@@ -8,7 +8,7 @@ import { fixturePlugins } from './fixtures/index.ts'
 eachDialect('external plugins', (dialect) => {
   let p: TestPlatform
   const admin = (path: string, method = 'GET') =>
-    fetch(`${p.url}/api/v1/admin/plugins${path}`, { method, headers: { 'content-type': 'application/json' } })
+    fetch(`${p.url}/api/v1/admin/plugins${path}`, { method, headers: { 'content-type': 'application/json', authorization: p.serviceAuth } })
   const errorOf = async (res: Response) => ((await res.json()) as { error: { message: string } }).error.message
 
   beforeAll(async () => {

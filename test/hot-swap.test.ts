@@ -16,7 +16,7 @@ eachDialect('hot swap under load', (dialect) => {
 
   test(`${CLIENTS} clients, ${CYCLES} disable/enable cycles: only 200s and the defined 404, no 5xx, no dropped connection`, async () => {
     const post = (action: 'enable' | 'disable') =>
-      fetch(`${p.url}/api/v1/admin/plugins/fixture-notes/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+      fetch(`${p.url}/api/v1/admin/plugins/fixture-notes/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: p.serviceAuth }, body: '{}' })
     let running = true
     const counts = { ok: 0, disabled: 0 }
     const unexpected: string[] = []

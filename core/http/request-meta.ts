@@ -1,9 +1,15 @@
-/** @module What core learns about a request before a plugin sees it (id, client address). */
+/** @module What core learns about a request before a plugin sees it (id, client address, who). */
+import type { SessionInfo } from '../auth/accounts.ts'
+import type { Auth } from '../auth/resolve.ts'
 
 /** Per-request facts set by the dispatcher. */
 export interface RequestMeta {
   id: string
   ip: string
+  /** The caller's Auth, resolved on first use and then remembered. */
+  auth?: () => Promise<Auth | null>
+  /** The session cookie's session in any stage (pending two-factor too). */
+  session?: () => Promise<SessionInfo | undefined>
 }
 
 const meta = new WeakMap<Request, RequestMeta>()
@@ -16,9 +22,4 @@ export function setRequestMeta(request: Request, value: RequestMeta): void {
 /** Facts about a request; unknown requests (tests calling handle directly) get a loopback default. */
 export function requestMeta(request: Request): RequestMeta {
   return meta.get(request) ?? { id: '-', ip: '127.0.0.1' }
-}
-
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
-export function isLoopback(ip: string): boolean {
-  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.')
 }

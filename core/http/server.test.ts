@@ -4,16 +4,24 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import { fixturePlugins } from '../../test/fixtures/index.ts'
 
 const TOKEN = 'test-admin-token-0123456789abcdef'
+import type { Client } from '../../test/helpers/client.ts'
 
 eachDialect('http', (dialect) => {
   let p: TestPlatform
+  let ada: Client
   beforeAll(async () => {
     p = await startPlatform(dialect, fixturePlugins, { ADMIN_TOKEN: TOKEN })
+    ada = await p.adminClient()
   })
   afterAll(() => p.stop())
 
   const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${p.url}/api/v1/admin/plugins${path}`, { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } })
+    fetch(`${p.url}/api/v1/admin/plugins${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: p.serviceAuth, ...(init.headers as Record<string, string>) },
+    })
+  const postNote = (body: string, headers: Record<string, string> = {}) =>
+    ada.request('/api/v1/fixture-notes/notes', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': ada.csrf, ...headers }, body })
 
   test('/healthz is alive and /readyz reports the store and settled plugins', async () => {
     expect(await (await fetch(`${p.url}/healthz`)).json()).toEqual({ status: 'ok' })
@@ -26,11 +34,7 @@ eachDialect('http', (dialect) => {
   })
 
   test('dispatches /<id>/... and /api/v1/<id>/... to the plugin; every answer has a request id', async () => {
-    const created = await fetch(`${p.url}/api/v1/fixture-notes/notes`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'abc-123' },
-      body: JSON.stringify({ title: 'From HTTP', tags: ['x'] }),
-    })
+    const created = await postNote(JSON.stringify({ title: 'From HTTP', tags: ['x'] }), { 'x-request-id': 'abc-123' })
     expect(created.status).toBe(201)
     expect(created.headers.get('x-request-id')).toBe('abc-123')
     const list = (await (await fetch(`${p.url}/api/v1/fixture-notes/notes`)).json()) as { notes: { title: string }[] }
@@ -42,7 +46,7 @@ eachDialect('http', (dialect) => {
   })
 
   test('bad input to a plugin route is a 4xx, not a 500', async () => {
-    const res = await fetch(`${p.url}/api/v1/fixture-notes/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":""}' })
+    const res = await postNote('{"title":""}')
     expect(res.status).toBe(422)
   })
 
@@ -90,21 +94,25 @@ eachDialect('http', (dialect) => {
     expect(((await settings.json()) as { error: { message: string } }).error.message).toContain('greeting')
   })
 
-  test('admin API refuses proxied callers without the token, cross-site writes and non-JSON bodies', async () => {
-    const proxied = await admin('', { headers: { 'x-forwarded-for': '203.0.113.9' } })
-    expect(proxied.status).toBe(403)
-    const withToken = await admin('', { headers: { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${TOKEN}` } })
-    expect(withToken.status).toBe(200)
-    const wrongToken = await admin('', { headers: { 'x-forwarded-for': '203.0.113.9', authorization: `Bearer ${TOKEN}x` } })
-    expect(wrongToken.status).toBe(403)
-    const crossSite = await admin('/fixture-notes/disable', { method: 'POST', headers: { origin: 'https://evil.example' } })
-    expect(crossSite.status).toBe(403)
-    const form = await fetch(`${p.url}/api/v1/admin/plugins/fixture-notes/disable`, {
+  test('admin API: instance admins and the service token only; CSRF for browser sessions', async () => {
+    const list = (init: RequestInit) => fetch(`${p.url}/api/v1/admin/plugins`, init)
+    expect((await list({})).status).toBe(401)
+    expect((await list({ headers: { authorization: 'Bearer wrong-token-wrong-token-wrong' } })).status).toBe(401)
+    expect((await list({ headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200) // ADMIN_TOKEN
+    expect((await list({ headers: { authorization: p.serviceAuth } })).status).toBe(200) // the runtime token
+    expect((await ada.request('/api/v1/admin/plugins')).status).toBe(200) // an instance admin's session
+    const { client: member } = await p.member('admin')
+    const refused = await member.request('/api/v1/admin/plugins')
+    expect(refused.status).toBe(403) // an org admin is not an instance admin
+    const noCsrf = await ada.request('/api/v1/admin/plugins/fixture-notes/disable', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    expect(noCsrf.status).toBe(403)
+    expect(((await noCsrf.json()) as { error: { code: string } }).error.code).toBe('csrf')
+    const crossSite = await ada.request('/api/v1/admin/plugins/fixture-notes/disable', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'cascade=true',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': ada.csrf, origin: 'https://evil.example' },
+      body: '{}',
     })
-    expect(form.status).toBe(415)
+    expect(crossSite.status).toBe(403)
     expect((await fetch(`${p.url}/api/v1/fixture-notes/notes`)).status).toBe(200) // still enabled
   })
 })

@@ -8,17 +8,32 @@ import type { Logger } from '../log.ts'
 import type { PluginHost } from '../plugins/host.ts'
 import { RESERVED_SEGMENTS } from '../plugins/contract.ts'
 import type { Store } from '../store/connect.ts'
-import { adminApi, adminGuard, type AdminDeps } from './admin-api.ts'
+import type { Config } from '../config.ts'
+import type { Identity } from '../auth/index.ts'
+import type { Auth } from '../auth/resolve.ts'
+import type { SessionInfo } from '../auth/accounts.ts'
+import { corePages } from '../pages/index.ts'
+import { adminApi, type AdminDeps } from './admin-api.ts'
+import { guard } from './guard.ts'
+import type { Renderer } from './render.ts'
 import { errorFor, htmlError, isApiPath, jsonError } from './respond.ts'
 import { setRequestMeta } from './request-meta.ts'
+import { checkCsrf, withSecurityHeaders } from './security.ts'
 import { staticFile } from './static.ts'
 
-
-/** What the HTTP front needs. */
+/** What the HTTP front, core's pages and the admin API need: one object passed everywhere. */
 export interface ServerDeps extends AdminDeps {
+  config: Config
   store: Store
   log: Logger
+  identity: Identity
+  renderer: Renderer
+  /** True until the first account exists; every page then leads to /setup. */
+  needsSetup: boolean
 }
+
+/** Paths that stay reachable before setup. */
+const BEFORE_SETUP = ['/setup', '/healthz', '/readyz', '/public/']
 
 /** The parts of a URL dispatch needs, without allocating a URL object. */
 function splitPath(url: string): { pathname: string; plugin: string } {
@@ -43,6 +58,7 @@ function segmentAt(pathname: string, from: number): string {
 export function coreApp(deps: ServerDeps) {
   const { host, store } = deps
   return new Elysia({ name: 'core' })
+    .use(guard)
     .onError(({ code, error, request }) => {
       const path = new URL(request.url).pathname
       if (code === 'VALIDATION') {
@@ -54,7 +70,7 @@ export function coreApp(deps: ServerDeps) {
       deps.log.error('unhandled error', { path, error })
       return errorFor(path, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')
     })
-    .get('/healthz', () => ({ status: 'ok' }))
+    .get('/healthz', () => ({ status: 'ok' }), { public: true })
     .get('/readyz', async ({ set }) => {
       try {
         await store.ping()
@@ -67,9 +83,9 @@ export function coreApp(deps: ServerDeps) {
         return { status: 'starting', reason: 'plugins are still starting' }
       }
       return { status: 'ready', plugins: host.list().map((p) => ({ id: p.id, status: p.status })) }
-    })
+    }, { public: true })
     .use(adminApi(deps))
-    .get('/', () => new Response(null, { status: 302, headers: { location: '/api/v1/admin/plugins' } }))
+    .use(corePages(deps))
 }
 
 /** The HTTP front: returns `fetch` for Bun.serve and a drain function for shutdown. */
@@ -99,10 +115,7 @@ export function createFetch(deps: ServerDeps) {
       const file = staticFile(pathname)
       if (file) return file
     }
-    if (plugin === 'admin' && pathname.startsWith('/api/v1/admin/')) {
-      const refused = adminGuard(request, deps.adminToken)
-      if (refused) return refused
-    } else if (plugin && pathname.startsWith('/api/v1/')) {
+    if (plugin && pathname.startsWith('/api/v1/') && plugin !== 'admin') {
       return jsonError(404, 'unknown_plugin', `no plugin "${plugin}" is installed on this instance`)
     }
     return coreFetch(request)
@@ -112,7 +125,11 @@ export function createFetch(deps: ServerDeps) {
     const started = performance.now()
     const incoming = request.headers.get('x-request-id')
     const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID()
-    setRequestMeta(request, { id, ip: server.requestIP(request)?.address ?? '' })
+    let auth: Promise<Auth | null> | undefined
+    let session: Promise<SessionInfo | undefined> | undefined
+    const authOnce = () => (auth ??= deps.identity.resolver.resolve(request))
+    const sessionOnce = () => (session ??= deps.identity.resolver.session(request))
+    setRequestMeta(request, { id, ip: server.requestIP(request)?.address ?? '', auth: authOnce, session: sessionOnce })
     const { pathname, plugin } = splitPath(request.url)
     if (draining) {
       return errorFor(pathname, 503, 'shutting_down', 'Restarting', 'The server is shutting down. Try again in a moment.')
@@ -120,7 +137,10 @@ export function createFetch(deps: ServerDeps) {
     inFlight++
     let response: Response
     try {
-      response = await route(request, pathname, plugin)
+      response =
+        (deps.needsSetup ? setupRedirect(pathname) : undefined) ??
+        (await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf)) ??
+        (await route(request, pathname, plugin))
     } catch (err) {
       log.error('request failed', { rid: id, path: pathname, error: err })
       response = errorFor(pathname, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')
@@ -130,6 +150,7 @@ export function createFetch(deps: ServerDeps) {
     }
     try {
       response.headers.set('x-request-id', id)
+      withSecurityHeaders(response)
     } catch {
       // immutable headers (a proxied Response): the id is still in the log
     }
@@ -151,6 +172,13 @@ export function createFetch(deps: ServerDeps) {
   }
 
   return { fetch, drain, inFlight: () => inFlight }
+}
+
+/** Before the first account exists, pages lead to /setup (the API says so in JSON). */
+function setupRedirect(pathname: string): Response | undefined {
+  if (BEFORE_SETUP.some((p) => pathname === p || (p.endsWith('/') && pathname.startsWith(p)))) return undefined
+  if (isApiPath(pathname)) return jsonError(503, 'setup_required', 'this instance has no accounts yet: open /setup in a browser, or run coder-ide admin create')
+  return new Response(null, { status: 303, headers: { location: '/setup' } })
 }
 
 /** Starts listening; `stop` drains, closes the listener and resolves when done. */

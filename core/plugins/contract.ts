@@ -2,6 +2,7 @@
 import type { AnyElysia } from 'elysia'
 import type { TObject } from '@sinclair/typebox'
 import type { BusScope } from '../bus.ts'
+import type { Auth } from '../auth/resolve.ts'
 import type { Logger } from '../log.ts'
 import type { Db, Store } from '../store/connect.ts'
 import type { SchemaFactory } from '../store/facade.ts'
@@ -12,7 +13,13 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 export const PLUGIN_API = 1
 
 /** First path segments core keeps for itself; no plugin may take them as its id. */
-export const RESERVED_SEGMENTS = ['api', 'public', 'healthz', 'readyz', 'admin', 'login', 'logout', 'setup', 'account', 'auth', 'core', 'search', 'orgs', 'events']
+export const RESERVED_SEGMENTS = ['api', 'public', 'healthz', 'readyz', 'admin', 'login', 'logout', 'setup', 'account', 'auth', 'core', 'search', 'orgs', 'invite', 'events']
+
+/** A permission with an explicit lowest built-in role that holds it. */
+export interface PermissionSpec {
+  description: string
+  grant: 'guest' | 'member' | 'admin' | 'owner'
+}
 
 /** An entry in the shell's navigation. */
 export interface NavItem {
@@ -32,6 +39,23 @@ export interface NavItem {
  */
 export interface ExtensionPoints {
   nav: NavItem
+  'search.provider': SearchProvider
+}
+
+/** One hit of the global search. */
+export interface SearchResult {
+  title: string
+  href: string
+  snippet?: string
+}
+
+/** Answers the global search box for one plugin's content. */
+export interface SearchProvider {
+  /** Heading of this provider's results ("Tasks"). */
+  label: string
+  /** Only viewers holding it are searched. */
+  permission?: string
+  search(query: string, auth: Auth): Promise<SearchResult[]>
 }
 
 /** A point's name, or any string for points declared by external plugins. */
@@ -59,8 +83,15 @@ export interface PluginContext<T extends Record<string, SQLiteTable> = Record<st
   provide(name: string, impl: unknown): void
   /** A service another enabled plugin provides, or undefined when it is off. */
   service<S>(name: string): S | undefined
+  /** Renders `body` as a page in the shell (or as a fragment for htmx requests). */
+  page(request: Request, auth: Auth, options: { title: string; body: string; status?: number; headers?: Record<string, string> }): Promise<Response>
   /** Runs `fn` every interval (`'30s'`, `'5m'`, `'1h'` or milliseconds); errors are logged, never thrown. */
   every(interval: string | number, fn: () => unknown): void
+}
+
+/** What renders pages in the shell (core's Renderer). */
+export interface PageRenderer {
+  page(request: Request, auth: Auth, options: { title: string; body: string; status?: number; headers?: Record<string, string> }): Promise<Response>
 }
 
 /** A plugin: read its index.ts to know it. */
@@ -74,8 +105,11 @@ export interface PluginManifest<T extends Record<string, SQLiteTable> = Record<s
   description?: string
   /** Plugins that must be enabled first. */
   requires?: string[]
-  /** `<id>.<noun>.<verb>` -> what it allows. */
-  permissions?: Record<string, string>
+  /**
+   * `<id>.<noun>.<verb>` -> what it allows. Built-in roles get a permission by its verb (read/view/list:
+   * guest and up; manage/admin/configure: admin and up; anything else: member and up) unless `grant` says.
+   */
+  permissions?: Record<string, string | PermissionSpec>
   /** `<id>.<noun>.<past-verb>` -> what happened. */
   events?: Record<string, string>
   schema?: SchemaFactory<T>

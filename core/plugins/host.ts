@@ -11,8 +11,9 @@ import { columnFacade } from '../store/facade.ts'
 import { ensureMigrationTable, migratePlugin } from '../store/migrator.ts'
 import { coreSchema } from '../store/schema.ts'
 import { migrations as coreMigrations } from '../store/migrations/index.ts'
-import { PLUGIN_API, RESERVED_SEGMENTS, type Contribution, type PluginManifest, type PointName } from './contract.ts'
-import { settingsWithDefaults, startInstance, type Handler, type Instance } from './instance.ts'
+import { PLUGIN_API, RESERVED_SEGMENTS, type PermissionSpec, type Contribution, type PluginManifest, type PointName } from './contract.ts'
+import type { PageRenderer } from './contract.ts'
+import { settingsWithDefaults, startInstance, type Handler, type Instance, type RouteInfo } from './instance.ts'
 
 /** Where a plugin's code came from. */
 export type PluginSource = { kind: 'builtin' } | { kind: 'external'; file: string }
@@ -52,8 +53,8 @@ export interface PluginInfo {
   source: 'builtin' | 'external'
   requires: string[]
   requiredBy: string[]
-  permissions: Record<string, string>
-  routes: string[]
+  permissions: Record<string, string | PermissionSpec>
+  routes: RouteInfo[]
 }
 
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
@@ -69,6 +70,10 @@ export class PluginHost {
   private contributionCache = new Map<string, unknown[]>()
   /** True once boot has enabled (or failed) every plugin; /readyz waits for it. */
   settled = false
+  /** Bumped whenever the set of running plugins changes; caches derived from plugins key on it. */
+  generation = 0
+  /** The shell renderer core sets once identity exists; plugins reach it through `ctx.page`. */
+  ui?: PageRenderer
 
   constructor(
     readonly store: Store,
@@ -188,7 +193,7 @@ export class PluginHost {
       const old = rec.instance
       rec.manifest = manifest
       rec.instance = next // the swap: the next request is served by the new code
-      this.contributionCache.clear()
+      this.changed()
       await old?.dispose()
       await this.persist(rec, true)
       this.log.info(`reloaded ${id}`, { version: manifest.version })
@@ -272,6 +277,11 @@ export class PluginHost {
     })
   }
 
+  private changed(): void {
+    this.contributionCache.clear()
+    this.generation++
+  }
+
   private get(id: string): PluginRecord {
     const rec = this.records.get(id)
     if (!rec) throw new PluginError(`no plugin "${id}": see the list of plugins`, 404)
@@ -307,7 +317,7 @@ export class PluginHost {
       rec.error = (err as Error).message
       this.log.error(`plugin ${id} failed to start`, { error: rec.error })
     }
-    this.contributionCache.clear()
+    this.changed()
     await this.persist(rec, true, persist || rec.status === 'failed')
     if (rec.status === 'enabled') {
       this.log.info(`enabled ${id}`, { version: manifest.version })
@@ -323,6 +333,7 @@ export class PluginHost {
       bus: this.bus,
       log: this.log,
       findService: (name) => this.service(name),
+      ui: () => this.ui,
       settingsOf: () => settingsWithDefaults(manifest, rec.settings),
     })
   }
@@ -333,7 +344,7 @@ export class PluginHost {
     rec.status = 'disabled'
     rec.error = undefined
     rec.instance = undefined
-    this.contributionCache.clear()
+    this.changed()
     if (instance) {
       try {
         await instance.manifest.teardown?.(instance.ctx)

@@ -5,7 +5,15 @@ import type { Bus } from '../bus.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
-import type { PluginContext, PluginManifest, PointName } from './contract.ts'
+import { declaredPermission } from '../http/guard.ts'
+import type { PageRenderer, PluginContext, PluginManifest, PointName } from './contract.ts'
+
+/** A route and the permission it declared (false: public). */
+export interface RouteInfo {
+  method: string
+  path: string
+  permission: string | false
+}
 
 /** Serves one request; the plugin's compiled Elysia fetch. */
 export type Handler = (request: Request) => Response | Promise<Response>
@@ -17,8 +25,8 @@ export interface Instance {
   readonly contributions: { point: string; value: unknown }[]
   readonly services: Map<string, unknown>
   handler?: Handler
-  /** Routes the plugin serves, as `METHOD path`, for listings and the access matrix. */
-  routes: string[]
+  /** Routes the plugin serves with their permission, for listings and the access matrix. */
+  routes: RouteInfo[]
   dispose(): Promise<void>
 }
 
@@ -29,6 +37,7 @@ export interface InstanceHost {
   log: Logger
   findService(name: string): unknown
   settingsOf(id: string): Record<string, unknown>
+  ui(): PageRenderer | undefined
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -74,6 +83,11 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
       services.set(name, impl)
     },
     service: <S,>(name: string) => host.findService(name) as S | undefined,
+    page: (request, auth, options) => {
+      const ui = host.ui()
+      if (!ui) return Promise.resolve(new Response(options.body, { status: options.status ?? 200, headers: { 'content-type': 'text/html; charset=utf-8' } }))
+      return ui.page(request, auth, options)
+    },
     every: (interval, fn) => {
       const ms = parseInterval(interval)
       timers.push(
@@ -117,14 +131,21 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
   return instance
 }
 
-/** A plugin may serve only under `/<id>` and `/api/v1/<id>`; anything else is refused. */
-function checkRoutes(id: string, app: AnyElysia): string[] {
+/**
+ * A plugin may serve only under `/<id>` and `/api/v1/<id>`, and every route declares its permission
+ * (`{ permission }` or `{ public: true }` from the guard); anything else is refused.
+ */
+function checkRoutes(id: string, app: AnyElysia): RouteInfo[] {
   const ok = (path: string) =>
     path === `/${id}` || path.startsWith(`/${id}/`) || path === `/api/v1/${id}` || path.startsWith(`/api/v1/${id}/`)
-  const out: string[] = []
+  const out: RouteInfo[] = []
   for (const r of app.routes) {
     if (!ok(r.path)) throw new Error(`route ${r.method} ${r.path} is outside /${id} and /api/v1/${id}`)
-    out.push(`${r.method} ${r.path}`)
+    const permission = declaredPermission(r)
+    if (permission === undefined) {
+      throw new Error(`route ${r.method} ${r.path} declares no permission: add { permission: '${id}.<noun>.<verb>' } or { public: true } (use the guard from coder-ide/sdk)`)
+    }
+    out.push({ method: r.method, path: r.path, permission })
   }
   return out
 }

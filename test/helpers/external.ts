@@ -6,7 +6,7 @@ import { join } from 'node:path'
 export function externalPluginSource(id: string, version: string): string {
   return `/** @jsxImportSource @kitajs/html */
 import { Elysia } from 'elysia'
-import { definePlugin } from 'coder-ide/sdk'
+import { definePlugin, guard } from 'coder-ide/sdk'
 
 export default definePlugin({
   id: '${id}',
@@ -20,8 +20,9 @@ export default definePlugin({
   setup(ctx) {
     ctx.nav({ label: 'External ${id}', href: '/${id}' })
     return new Elysia({ name: 'plugin:${id}' })
-      .get('/${id}', () => new Response(<p class="version" safe>{'${version} <b>'}</p>, { headers: { 'content-type': 'text/html; charset=utf-8' } }))
-      .get('/api/v1/${id}/version', async () => ({ version: '${version}', rows: (await ctx.store.query('select count(*) as n from ${id.replace(/-/g, '_')}_hits')).length }))
+      .use(guard)
+      .get('/${id}', () => new Response(<p class="version" safe>{'${version} <b>'}</p>, { headers: { 'content-type': 'text/html; charset=utf-8' } }), { public: true })
+      .get('/api/v1/${id}/version', async () => ({ version: '${version}', rows: (await ctx.store.query('select count(*) as n from ${id.replace(/-/g, '_')}_hits')).length }), { public: true })
   },
 })
 `

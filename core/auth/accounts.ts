@@ -1,0 +1,273 @@
+/**
+ * @module Accounts: users, sessions and the audit log. Services take plain values and return plain
+ * values (no Request, no JSX), so pages, the JSON API and the CLI call the same functions.
+ */
+import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm'
+import type { Store } from '../store/connect.ts'
+import { columnFacade } from '../store/facade.ts'
+import { coreSchema, type CoreTables } from '../store/schema.ts'
+import { newId, randomToken, sha256 } from './crypto.ts'
+import { hashPassword, passwordProblem, verifyPassword, dummyHash } from './passwords.ts'
+
+/** Idle sessions end after this long without a request. */
+export const SESSION_IDLE_MS = 7 * 24 * 3600_000
+/** Every session ends this long after sign-in, however active. */
+export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600_000
+/** A pending second-factor step expires quickly. */
+export const MFA_STEP_MS = 10 * 60_000
+
+/** A user as services hand it around (never the password hash). */
+export interface User {
+  id: string
+  email: string
+  name: string
+  isAdmin: boolean
+  disabled: boolean
+  totpEnabled: boolean
+  createdAt: Date
+}
+
+/** A session row joined with its user. */
+export interface SessionInfo {
+  id: string
+  stage: 'full' | 'mfa'
+  csrf: string
+  orgId: string | null
+  user: User
+  createdAt: Date
+  lastSeenAt: Date
+  expiresAt: Date
+  ip: string
+  userAgent: string
+}
+
+/** Bad input: the message says what to fix; `field` names the form field it belongs to. */
+export class InputError extends Error {
+  override name = 'InputError'
+  constructor(
+    message: string,
+    readonly field?: string,
+    readonly status: 400 | 403 | 404 | 409 | 422 | 429 = 422,
+  ) {
+    super(message)
+  }
+}
+
+/** Who did something, from where: every audited action carries it. */
+export interface Actor {
+  userId: string | null
+  email: string | null
+  ip: string
+  orgId?: string | null
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/** Lower-cased, trimmed email, or InputError. */
+export function normalizeEmail(email: string): string {
+  const e = email.trim().toLowerCase()
+  if (!EMAIL.test(e) || e.length > 254) throw new InputError('enter an email address like ana@example.com', 'email')
+  return e
+}
+
+/** Users, sessions and audit entries in the store. */
+export class Accounts {
+  readonly t: CoreTables
+
+  constructor(readonly store: Store) {
+    this.t = coreSchema(columnFacade(store.dialect))
+  }
+
+  private get db() {
+    return this.store.db
+  }
+
+  // ---- users
+
+  /** How many accounts exist (0 means the instance still needs setup). */
+  async countUsers(): Promise<number> {
+    const [row] = await this.db.select({ n: sql<number>`count(*)` }).from(this.t.users)
+    return Number(row?.n ?? 0)
+  }
+
+  /** Creates an account; email unique, password 8 to 256 characters. */
+  async createUser(input: { email: string; name: string; password: string; isAdmin?: boolean }): Promise<User> {
+    const email = normalizeEmail(input.email)
+    const name = input.name.trim()
+    if (!name || name.length > 100) throw new InputError('enter a name of 1 to 100 characters', 'name')
+    const problem = passwordProblem(input.password)
+    if (problem) throw new InputError(`password: ${problem}`, 'password')
+    if (await this.findUserByEmail(email)) throw new InputError('an account with this email exists already', 'email', 409)
+    const row = {
+      id: newId(),
+      email,
+      name,
+      passwordHash: await hashPassword(input.password),
+      isAdmin: input.isAdmin ?? false,
+      disabled: false,
+      totpEnabled: false,
+      createdAt: new Date(),
+    }
+    await this.db.insert(this.t.users).values(row)
+    return toUser(row)
+  }
+
+  async findUserByEmail(email: string): Promise<(User & { passwordHash: string; totpSecret: string | null; recoveryCodes: string[] | null }) | undefined> {
+    const [row] = await this.db.select().from(this.t.users).where(eq(this.t.users.email, email.trim().toLowerCase()))
+    return row ? { ...toUser(row), passwordHash: row.passwordHash, totpSecret: row.totpSecret, recoveryCodes: row.recoveryCodes } : undefined
+  }
+
+  async getUser(id: string): Promise<User | undefined> {
+    const [row] = await this.db.select().from(this.t.users).where(eq(this.t.users.id, id))
+    return row ? toUser(row) : undefined
+  }
+
+  /** Every account, oldest first. */
+  async listUsers(): Promise<User[]> {
+    return (await this.db.select().from(this.t.users).orderBy(this.t.users.createdAt)).map(toUser)
+  }
+
+  /**
+   * Checks email and password. Returns the user, or undefined for any mismatch (unknown email,
+   * wrong password, disabled account) so callers cannot tell which.
+   */
+  async checkPassword(email: string, password: string): Promise<(User & { totpSecret: string | null; recoveryCodes: string[] | null }) | undefined> {
+    const user = await this.findUserByEmail(email).catch(() => undefined)
+    if (!user) {
+      await verifyPassword(password, await dummyHash())
+      return undefined
+    }
+    const ok = await verifyPassword(password, user.passwordHash)
+    return ok && !user.disabled ? user : undefined
+  }
+
+  /** Changes a password after checking the current one; ends the user's other sessions. */
+  async changePassword(userId: string, current: string, next: string, keepSessionId?: string): Promise<void> {
+    const [row] = await this.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
+    if (!row || !(await verifyPassword(current, row.passwordHash))) throw new InputError('the current password is not right', 'current')
+    const problem = passwordProblem(next)
+    if (problem) throw new InputError(`new password: ${problem}`, 'password')
+    await this.db.update(this.t.users).set({ passwordHash: await hashPassword(next) }).where(eq(this.t.users.id, userId))
+    await this.endSessions(userId, keepSessionId)
+  }
+
+  /** Disables or re-enables an account; disabling ends its sessions. */
+  async setDisabled(userId: string, disabled: boolean): Promise<void> {
+    await this.db.update(this.t.users).set({ disabled }).where(eq(this.t.users.id, userId))
+    if (disabled) await this.endSessions(userId)
+  }
+
+  // ---- sessions
+
+  /** Starts a session and returns the cookie token (only its hash is stored). */
+  async createSession(userId: string, meta: { ip: string; userAgent: string; stage?: 'full' | 'mfa'; orgId?: string | null }): Promise<{ token: string; id: string }> {
+    const token = randomToken(32)
+    const id = sha256(token)
+    const now = new Date()
+    const stage = meta.stage ?? 'full'
+    await this.db.insert(this.t.sessions).values({
+      id,
+      userId,
+      stage,
+      csrf: randomToken(24),
+      orgId: meta.orgId ?? null,
+      ip: meta.ip,
+      userAgent: meta.userAgent.slice(0, 300),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + (stage === 'mfa' ? MFA_STEP_MS : SESSION_ABSOLUTE_MS)),
+    })
+    return { token, id }
+  }
+
+  /** The live session for a cookie token, or undefined (unknown, expired, idle too long, user disabled). */
+  async sessionFromToken(token: string): Promise<SessionInfo | undefined> {
+    if (!token || token.length > 100) return undefined
+    const id = sha256(token)
+    const [row] = await this.db
+      .select({ s: this.t.sessions, u: this.t.users })
+      .from(this.t.sessions)
+      .innerJoin(this.t.users, eq(this.t.users.id, this.t.sessions.userId))
+      .where(eq(this.t.sessions.id, id))
+    if (!row) return undefined
+    const now = Date.now()
+    if (row.u.disabled || row.s.expiresAt.getTime() <= now || row.s.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
+      await this.db.delete(this.t.sessions).where(eq(this.t.sessions.id, id))
+      return undefined
+    }
+    // Write the last-seen time at most once a minute, not on every request.
+    if (now - row.s.lastSeenAt.getTime() > 60_000) {
+      await this.db.update(this.t.sessions).set({ lastSeenAt: new Date(now) }).where(eq(this.t.sessions.id, id))
+    }
+    return { ...row.s, stage: row.s.stage as 'full' | 'mfa', user: toUser(row.u) }
+  }
+
+  /** The user's live sessions, newest first. */
+  async listSessions(userId: string): Promise<Omit<SessionInfo, 'user' | 'csrf'>[]> {
+    const rows = await this.db
+      .select()
+      .from(this.t.sessions)
+      .where(and(eq(this.t.sessions.userId, userId), eq(this.t.sessions.stage, 'full'), gt(this.t.sessions.expiresAt, new Date())))
+      .orderBy(desc(this.t.sessions.lastSeenAt))
+    return rows.map(({ csrf: _csrf, ...s }) => ({ ...s, stage: s.stage as 'full' | 'mfa' }))
+  }
+
+  /** Ends one of the user's sessions; false when it is not theirs. */
+  async endSession(userId: string, sessionId: string): Promise<boolean> {
+    const gone = await this.db
+      .delete(this.t.sessions)
+      .where(and(eq(this.t.sessions.id, sessionId), eq(this.t.sessions.userId, userId)))
+      .returning({ id: this.t.sessions.id })
+    return gone.length > 0
+  }
+
+  /** Ends every session of a user, except one (the caller's own, after a password change). */
+  async endSessions(userId: string, exceptId?: string): Promise<void> {
+    await this.db
+      .delete(this.t.sessions)
+      .where(exceptId ? and(eq(this.t.sessions.userId, userId), ne(this.t.sessions.id, exceptId)) : eq(this.t.sessions.userId, userId))
+  }
+
+  /** Moves a session to another organization (the switcher). */
+  async setSessionOrg(sessionId: string, orgId: string): Promise<void> {
+    await this.db.update(this.t.sessions).set({ orgId }).where(eq(this.t.sessions.id, sessionId))
+  }
+
+  /** Deletes expired sessions; run from a timer. */
+  async pruneSessions(): Promise<void> {
+    await this.db.delete(this.t.sessions).where(lt(this.t.sessions.expiresAt, new Date()))
+  }
+
+  // ---- audit
+
+  /** Appends to the audit log. There is no update or delete. */
+  async audit(actor: Actor, action: string, target?: string, details?: Record<string, unknown>): Promise<void> {
+    await this.db.insert(this.t.audit).values({
+      at: new Date(),
+      actorId: actor.userId,
+      actorEmail: actor.email,
+      orgId: actor.orgId ?? null,
+      action,
+      target: target ?? null,
+      ip: actor.ip,
+      details: details ?? null,
+    })
+  }
+
+  /** Audit entries, newest first; of one organization, or all. */
+  async listAudit(options: { orgId?: string; limit?: number; before?: number } = {}) {
+    const conds = []
+    if (options.orgId) conds.push(eq(this.t.audit.orgId, options.orgId))
+    if (options.before) conds.push(lt(this.t.audit.id, options.before))
+    return this.db
+      .select()
+      .from(this.t.audit)
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(desc(this.t.audit.id))
+      .limit(Math.min(options.limit ?? 50, 200))
+  }
+}
+
+function toUser(row: { id: string; email: string; name: string; isAdmin: boolean; disabled: boolean; totpEnabled: boolean; createdAt: Date }): User {
+  return { id: row.id, email: row.email, name: row.name, isAdmin: row.isAdmin, disabled: row.disabled, totpEnabled: row.totpEnabled, createdAt: row.createdAt }
+}

@@ -1,0 +1,59 @@
+/** @module In-memory rate limits (sliding window) for sign-in, two-factor and invitations. */
+
+/** The outcome of a hit: allowed, or wait `retryAfter` seconds. */
+export interface Verdict {
+  ok: boolean
+  retryAfter: number
+}
+
+/** Allows `limit` hits per key in any `windowMs`. */
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>()
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Records a hit for `key` and says whether it is allowed. */
+  hit(key: string, now = Date.now()): Verdict {
+    const list = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs)
+    if (list.length >= this.limit) {
+      this.hits.set(key, list)
+      return { ok: false, retryAfter: Math.max(1, Math.ceil((list[0]! + this.windowMs - now) / 1000)) }
+    }
+    list.push(now)
+    this.hits.set(key, list)
+    if (this.hits.size > 50_000) this.prune(now)
+    return { ok: true, retryAfter: 0 }
+  }
+
+  /** Says whether `key` is blocked, without recording a hit. */
+  check(key: string, now = Date.now()): Verdict {
+    const list = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs)
+    return list.length >= this.limit ? { ok: false, retryAfter: Math.max(1, Math.ceil((list[0]! + this.windowMs - now) / 1000)) } : { ok: true, retryAfter: 0 }
+  }
+
+  /** Forgets a key (after a successful sign-in). */
+  reset(key: string): void {
+    this.hits.delete(key)
+  }
+
+  private prune(now: number): void {
+    for (const [k, list] of this.hits) if (!list.some((t) => t > now - this.windowMs)) this.hits.delete(k)
+  }
+}
+
+/** The limits the platform applies. */
+export const limits = {
+  /** Failed sign-ins per account. */
+  signInAccount: new RateLimiter(10, 15 * 60_000),
+  /** Sign-in attempts per address. */
+  signInAddress: new RateLimiter(30, 15 * 60_000),
+  /** Two-factor codes per pending session or user. */
+  twoFactor: new RateLimiter(5, 5 * 60_000),
+  /** Invitations created per user. */
+  inviteCreate: new RateLimiter(30, 60 * 60_000),
+  /** Invitation accepts per address. */
+  inviteAccept: new RateLimiter(10, 15 * 60_000),
+}

@@ -1,0 +1,98 @@
+/**
+ * @module Who is asking: turns a request's session cookie or Bearer token into an Auth (user,
+ * current organization, role, permissions). Bearer requests ignore cookies entirely.
+ */
+import type { PluginHost } from '../plugins/host.ts'
+import { sessionCookieName, readCookie } from '../http/cookies.ts'
+import type { Accounts, SessionInfo, User } from './accounts.ts'
+import type { Org, Orgs, Role } from './orgs.ts'
+import { INSTANCE_ADMIN, SIGNED_IN, permissionCatalog, rolePermissions, type PermissionEntry } from './permissions.ts'
+import type { Tokens } from './tokens.ts'
+import { safeEqual } from './crypto.ts'
+
+/** The identity behind a request. */
+export interface Auth {
+  user: User
+  /** Set for browser sessions (cookie); carries the CSRF token. */
+  session?: SessionInfo
+  /** Set for API token requests. */
+  tokenId?: string
+  /** The current organization, when the user belongs to one. */
+  org?: Org
+  role?: Role
+  permissions: Set<string>
+}
+
+/** Whether `auth` holds `permission` (instance-admin rights come from the account, not a role). */
+export function can(auth: Auth | null | undefined, permission: string): boolean {
+  if (!auth) return false
+  if (permission === SIGNED_IN) return true
+  if (permission === INSTANCE_ADMIN) return auth.user.isAdmin && (!auth.tokenId || auth.permissions.has(INSTANCE_ADMIN))
+  return auth.permissions.has(permission)
+}
+
+/** Resolves requests to Auth, caching the permission catalog per plugin generation. */
+export class AuthResolver {
+  private catalogCache: { generation: number; list: PermissionEntry[] } | undefined
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly orgs: Orgs,
+    private readonly tokens: Tokens,
+    private readonly host: PluginHost,
+    /** Tokens that act as an instance admin with no account (ADMIN_TOKEN, the CLI's runtime token). */
+    private readonly serviceTokens: string[] = [],
+  ) {}
+
+  /** Core's and the enabled plugins' permissions. */
+  catalog(): PermissionEntry[] {
+    if (this.catalogCache?.generation !== this.host.generation) {
+      this.catalogCache = { generation: this.host.generation, list: permissionCatalog(this.host) }
+    }
+    return this.catalogCache.list
+  }
+
+  /** The session behind the cookie, in any stage (the two-factor page needs the pending one). */
+  async session(request: Request): Promise<SessionInfo | undefined> {
+    if (request.headers.get('authorization')) return undefined
+    const token = readCookie(request, sessionCookieName(request))
+    return token ? this.accounts.sessionFromToken(token) : undefined
+  }
+
+  /** The Auth for a request, or null when nobody (or only a half-signed-in session) is behind it. */
+  async resolve(request: Request): Promise<Auth | null> {
+    const header = request.headers.get('authorization')
+    if (header) {
+      if (!header.startsWith('Bearer ')) return null
+      const secret = header.slice(7).trim()
+      if (this.serviceTokens.some((t) => safeEqual(t, secret))) return serviceAuth()
+      const token = await this.tokens.fromSecret(header.slice(7).trim())
+      if (!token) return null
+      const user = await this.accounts.getUser(token.userId)
+      if (!user || user.disabled) return null
+      const base = await this.forOrg(user, token.orgId)
+      const scoped = new Set(token.permissions.filter((p) => base.permissions.has(p) || (p === INSTANCE_ADMIN && user.isAdmin)))
+      return { ...base, tokenId: token.id, permissions: scoped }
+    }
+    const session = await this.session(request)
+    if (!session || session.stage !== 'full') return null
+    let orgId = session.orgId
+    if (!orgId) {
+      orgId = (await this.orgs.orgsOf(session.user.id))[0]?.id ?? null
+      if (orgId) await this.accounts.setSessionOrg(session.id, orgId)
+    }
+    return { ...(await this.forOrg(session.user, orgId)), session }
+  }
+
+  private async forOrg(user: User, orgId: string | null): Promise<Auth> {
+    const membership = orgId ? await this.orgs.membership(user.id, orgId) : undefined
+    if (!membership) return { user, permissions: new Set() }
+    return { user, org: membership.org, role: membership.role, permissions: rolePermissions(this.catalog(), membership.role) }
+  }
+}
+
+/** The identity of a service-token caller: an instance admin with no organization. */
+function serviceAuth(): Auth {
+  const user: User = { id: 'service-token', email: 'service-token', name: 'Service token', isAdmin: true, disabled: false, totpEnabled: false, createdAt: new Date(0) }
+  return { user, tokenId: 'service-token', permissions: new Set([INSTANCE_ADMIN]) }
+}

@@ -1,0 +1,100 @@
+/** @module Two-factor sign-in: TOTP (RFC 6238, via otpauth) with a QR code to enroll, and one-time recovery codes. */
+import { eq } from 'drizzle-orm'
+import * as OTPAuth from 'otpauth'
+import QRCode from 'qrcode'
+import type { Accounts } from './accounts.ts'
+import { InputError } from './accounts.ts'
+import { randomToken, sha256 } from './crypto.ts'
+
+const ISSUER = 'Coder IDE'
+const RECOVERY_CODES = 10
+
+function totp(secret: string, label: string): OTPAuth.TOTP {
+  return new OTPAuth.TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: 30, secret: OTPAuth.Secret.fromBase32(secret) })
+}
+
+/** Normalizes a recovery code as typed (case, spaces, dashes). */
+function normalizeRecovery(code: string): string {
+  return code.toLowerCase().replace(/[^a-z0-9]/g, '')
+}
+
+/** Two-factor services over the accounts store. */
+export class TwoFactor {
+  constructor(private readonly accounts: Accounts) {}
+
+  private get t() {
+    return this.accounts.t
+  }
+
+  /** Starts enrollment: stores a new secret (not yet active) and returns what the user scans. */
+  async begin(userId: string): Promise<{ secret: string; uri: string; qrSvg: string }> {
+    const user = await this.accounts.getUser(userId)
+    if (!user) throw new InputError('no such user', 'user', 404)
+    if (user.totpEnabled) throw new InputError('two-factor sign-in is on already', 'code', 409)
+    const secret = new OTPAuth.Secret({ size: 20 }).base32
+    await this.accounts.store.db.update(this.t.users).set({ totpSecret: secret }).where(eq(this.t.users.id, userId))
+    const uri = totp(secret, user.email).toString()
+    const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+    return { secret, uri, qrSvg }
+  }
+
+  /** Shows the pending enrollment again (after a wrong code), or undefined when none is pending. */
+  async pending(userId: string): Promise<{ secret: string; uri: string; qrSvg: string } | undefined> {
+    const [row] = await this.accounts.store.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
+    if (!row?.totpSecret || row.totpEnabled) return undefined
+    const uri = totp(row.totpSecret, row.email).toString()
+    return { secret: row.totpSecret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) }
+  }
+
+  /** Confirms enrollment with a code from the app; returns the recovery codes (shown once). */
+  async confirm(userId: string, code: string): Promise<string[]> {
+    const [row] = await this.accounts.store.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
+    if (!row?.totpSecret) throw new InputError('start enrollment first', 'code', 409)
+    if (row.totpEnabled) throw new InputError('two-factor sign-in is on already', 'code', 409)
+    if (!this.checkTotp(row.totpSecret, row.email, code)) throw new InputError('that code is not right: enter the 6 digits your app shows now', 'code')
+    const codes = Array.from({ length: RECOVERY_CODES }, () => {
+      const raw = randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(10, '0').slice(0, 10)
+      return `${raw.slice(0, 5)}-${raw.slice(5)}`
+    })
+    await this.accounts.store.db
+      .update(this.t.users)
+      .set({ totpEnabled: true, recoveryCodes: codes.map((c) => sha256(normalizeRecovery(c))) })
+      .where(eq(this.t.users.id, userId))
+    return codes
+  }
+
+  /** Turns two-factor off (the user after re-entering the password, or an admin reset). */
+  async disable(userId: string): Promise<void> {
+    await this.accounts.store.db.update(this.t.users).set({ totpEnabled: false, totpSecret: null, recoveryCodes: null }).where(eq(this.t.users.id, userId))
+  }
+
+  /** Checks a sign-in code: a current TOTP code, or an unused recovery code (then used up). */
+  async verify(userId: string, code: string): Promise<'totp' | 'recovery' | false> {
+    const [row] = await this.accounts.store.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
+    if (!row?.totpEnabled || !row.totpSecret) return false
+    if (/^\s*\d{6}\s*$/.test(code)) return this.checkTotp(row.totpSecret, row.email, code) ? 'totp' : false
+    const hash = sha256(normalizeRecovery(code))
+    const left = row.recoveryCodes ?? []
+    if (!left.includes(hash)) return false
+    await this.accounts.store.db
+      .update(this.t.users)
+      .set({ recoveryCodes: left.filter((h) => h !== hash) })
+      .where(eq(this.t.users.id, userId))
+    return 'recovery'
+  }
+
+  /** Unused recovery codes left. */
+  async recoveryLeft(userId: string): Promise<number> {
+    const [row] = await this.accounts.store.db.select({ codes: this.t.users.recoveryCodes }).from(this.t.users).where(eq(this.t.users.id, userId))
+    return row?.codes?.length ?? 0
+  }
+
+  private checkTotp(secret: string, label: string, code: string): boolean {
+    return totp(secret, label).validate({ token: code.replace(/\s/g, ''), window: 1 }) !== null
+  }
+}
+
+/** The current code for a secret (tests and the demo use it, as an authenticator app would). */
+export function currentCode(secret: string): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate()
+}

@@ -1,0 +1,36 @@
+/** @module Cookies: parsing, and the session and CSRF cookies (`__Host-` prefixed over https). */
+
+/** Reads one cookie from a request. */
+export function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get('cookie')
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq === -1) continue
+    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+  }
+  return undefined
+}
+
+/** True when the request came over https (directly or via a proxy that says so). */
+export function isHttps(request: Request): boolean {
+  return request.url.startsWith('https:') || request.headers.get('x-forwarded-proto') === 'https'
+}
+
+/** The session cookie's name for this request's scheme. */
+export function sessionCookieName(request: Request): string {
+  return isHttps(request) ? '__Host-sid' : 'sid'
+}
+
+/** The anonymous CSRF cookie's name (forms shown before sign-in). */
+export function csrfCookieName(request: Request): string {
+  return isHttps(request) ? '__Host-csrf' : 'csrf'
+}
+
+/** A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure over https. `maxAge` 0 deletes. */
+export function cookie(request: Request, name: string, value: string, maxAgeSeconds: number | undefined): string {
+  const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax']
+  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`)
+  if (isHttps(request)) parts.push('Secure')
+  return parts.join('; ')
+}

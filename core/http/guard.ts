@@ -1,0 +1,63 @@
+/**
+ * @module The permission guard every route declares: `{ permission: 'planning.task.read' }`, or
+ * `{ permission: false }` for a public route. Routes get `auth` in their context. Anonymous callers
+ * get 401 (a sign-in redirect in the browser), callers without the permission 403. The host reads
+ * the declared permission back (see `declaredPermission`) to refuse undeclared routes and to feed
+ * the access-matrix test.
+ */
+import { Elysia } from 'elysia'
+import { can, type Auth } from '../auth/resolve.ts'
+import { requestMeta } from './request-meta.ts'
+import { errorFor, isApiPath } from './respond.ts'
+
+type Tagged = { permission?: string | false }
+
+/** The Auth of a request (null for anonymous); resolved once per request. */
+export function requestAuth(request: Request): Promise<Auth | null> {
+  return requestMeta(request).auth?.() ?? Promise.resolve(null)
+}
+
+/** 401/403 for a route: JSON on the API, a page (or sign-in redirect) in the browser. */
+export function denied(request: Request, auth: Auth | null, permission: string): Response {
+  const url = new URL(request.url)
+  if (!auth) {
+    if (isApiPath(url.pathname)) return errorFor(url.pathname, 401, 'unauthenticated', 'Sign in', 'Sign in, or send Authorization: Bearer <API token>.')
+    const next = encodeURIComponent(url.pathname + url.search)
+    const headers: Record<string, string> = { location: `/login?next=${next}` }
+    if (request.headers.get('hx-request')) headers['hx-redirect'] = headers.location!
+    return new Response(null, { status: request.headers.get('hx-request') ? 401 : 303, headers })
+  }
+  return errorFor(url.pathname, 403, 'forbidden', 'Not allowed', `You need the permission "${permission}" here. Ask an admin of your organization for it.`)
+}
+
+/**
+ * The Elysia plugin with the guard macros. Plugins `.use(guard)`; core does too.
+ * `{ permission: 'x.y.z' }` gives `auth: Auth` (or answers 401/403); `{ public: true }` gives `auth: Auth | null`.
+ */
+export const guard = new Elysia({ name: 'core:guard' }).macro({
+  permission: (permission: string) => {
+    const resolve = async ({ request }: { request: Request }) => ({ auth: (await requestAuth(request)) as Auth })
+    const beforeHandle = async ({ request }: { request: Request }) => {
+      const auth = await requestAuth(request)
+      if (!can(auth, permission)) return denied(request, auth, permission)
+    }
+    ;(beforeHandle as Tagged).permission = permission
+    return { beforeHandle, resolve }
+  },
+  public: (on: true) => {
+    const resolve = async ({ request }: { request: Request }) => ({ auth: await requestAuth(request) })
+    ;(resolve as Tagged).permission = on ? false : undefined
+    return { resolve }
+  },
+})
+
+/** The permission a compiled route declared through the guard, or undefined when it declared none. */
+export function declaredPermission(route: { hooks?: unknown }): string | false | undefined {
+  const before = (route.hooks as { beforeHandle?: unknown } | undefined)?.beforeHandle
+  const list = Array.isArray(before) ? before : before ? [before] : []
+  for (const hook of list as { fn?: { permission?: string | false }; permission?: string | false }[]) {
+    const p = hook.fn?.permission ?? hook.permission
+    if (p !== undefined) return p
+  }
+  return undefined
+}

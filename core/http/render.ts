@@ -1,0 +1,111 @@
+/**
+ * @module Page rendering: the same content as a full page in the shell (normal request) or as a
+ * fragment (htmx request); flash messages carried across one redirect in a short-lived cookie.
+ */
+import type { NavItem } from '../plugins/contract.ts'
+import type { PluginHost } from '../plugins/host.ts'
+import type { Identity } from '../auth/index.ts'
+import { can, type Auth } from '../auth/resolve.ts'
+import { Card, Shell, type ShellViewer } from '../../views/shell.tsx'
+import { cookie, readCookie } from './cookies.ts'
+import { requestMeta } from './request-meta.ts'
+
+export type FlashMessage = { kind: 'ok' | 'error'; text: string }
+
+const HTML = 'text/html; charset=utf-8'
+
+/** Options of a rendered page. */
+export interface PageOptions {
+  title: string
+  body: string
+  status?: number
+  headers?: Record<string, string>
+}
+
+/** Renders pages for core and plugins alike. */
+export class Renderer {
+  constructor(
+    private readonly host: PluginHost,
+    private readonly identity: Identity,
+  ) {}
+
+  /** Nav entries of enabled plugins that this viewer may see, in order. */
+  nav(auth: Auth | null): NavItem[] {
+    return this.host
+      .contributions('nav')
+      .filter((item) => !item.permission || can(auth, item.permission))
+      .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.label.localeCompare(b.label))
+  }
+
+  /** What the shell shows about the signed-in viewer. */
+  async viewer(auth: Auth): Promise<ShellViewer> {
+    const orgs = await this.identity.orgs.orgsOf(auth.user.id)
+    return {
+      name: auth.user.name,
+      email: auth.user.email,
+      isAdmin: auth.user.isAdmin,
+      csrf: auth.session?.csrf ?? '',
+      org: auth.org ? { id: auth.org.id, name: auth.org.name } : undefined,
+      orgs: orgs.map((o) => ({ id: o.id, name: o.name })),
+      canManageOrg: can(auth, 'core.members.read'),
+    }
+  }
+
+  /** A page in the shell (or its fragment for htmx). Needs a signed-in viewer. */
+  async page(request: Request, auth: Auth, options: PageOptions): Promise<Response> {
+    const headers: Record<string, string> = { 'content-type': HTML, ...options.headers }
+    if (isFragmentRequest(request)) return new Response(options.body, { status: options.status ?? 200, headers })
+    const flash = takeFlash(request, headers)
+    const path = new URL(request.url).pathname
+    const html = (Shell({
+      title: options.title,
+      viewer: await this.viewer(auth),
+      nav: this.nav(auth),
+      path,
+      flash,
+      searchQuery: path === '/search' ? (new URL(request.url).searchParams.get('q') ?? undefined) : undefined,
+      children: options.body,
+    }) as string)
+    return new Response('<!doctype html>' + html, { status: options.status ?? 200, headers })
+  }
+
+  /** A page outside the shell (sign-in, setup, invitations), with the anonymous CSRF token. */
+  card(request: Request, options: PageOptions & { csrf: string }): Response {
+    const headers: Record<string, string> = { 'content-type': HTML, 'cache-control': 'no-store', ...options.headers }
+    const flash = takeFlash(request, headers)
+    const html = Card({ title: options.title, csrf: options.csrf, flash, children: options.body }) as string
+    return new Response('<!doctype html>' + html, { status: options.status ?? 200, headers })
+  }
+}
+
+/** True for htmx requests that want a fragment (not history restores). */
+export function isFragmentRequest(request: Request): boolean {
+  return request.headers.get('hx-request') === 'true' && request.headers.get('hx-history-restore-request') !== 'true'
+}
+
+/** A 303 redirect (or HX-Redirect for htmx) that shows `flash` on the next page. */
+export function redirect(request: Request, location: string, flash?: FlashMessage, extraCookies: string[] = []): Response {
+  const headers = new Headers({ location })
+  if (request.headers.get('hx-request') === 'true') headers.set('hx-redirect', location)
+  if (flash) headers.append('set-cookie', cookie(request, 'flash', Buffer.from(JSON.stringify(flash)).toString('base64url'), 60))
+  for (const c of extraCookies) headers.append('set-cookie', c)
+  return new Response(null, { status: request.headers.get('hx-request') === 'true' ? 200 : 303, headers })
+}
+
+/** Reads and clears the flash cookie. */
+function takeFlash(request: Request, headers: Record<string, string>): FlashMessage | undefined {
+  const raw = readCookie(request, 'flash')
+  if (!raw) return undefined
+  headers['set-cookie'] = cookie(request, 'flash', '', 0)
+  try {
+    const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as FlashMessage
+    return typeof value?.text === 'string' && (value.kind === 'ok' || value.kind === 'error') ? { kind: value.kind, text: value.text.slice(0, 300) } : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The client address of a request (for audit and rate limits). */
+export function clientIp(request: Request): string {
+  return requestMeta(request).ip
+}

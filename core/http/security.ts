@@ -1,0 +1,76 @@
+/**
+ * @module Security at the front door: CSRF (a synchronizer token on every unsafe method plus an
+ * Origin check) and the response headers every answer carries.
+ */
+import type { Auth } from '../auth/resolve.ts'
+import { safeEqual } from '../auth/crypto.ts'
+import { csrfCookieName, readCookie } from './cookies.ts'
+import { errorFor } from './respond.ts'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Headers on every response. No inline script or style; no framing; no sniffing. */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+}
+
+/** Adds the security headers (responses with immutable headers are left as they are). */
+export function withSecurityHeaders(response: Response): void {
+  try {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v)
+  } catch {
+    // immutable headers
+  }
+}
+
+/** The origin the browser sees (behind a proxy: X-Forwarded-Proto and Host). */
+export function publicOrigin(request: Request): string {
+  const url = new URL(request.url)
+  const proto = request.headers.get('x-forwarded-proto') ?? url.protocol.slice(0, -1)
+  return `${proto}://${request.headers.get('host') ?? url.host}`
+}
+
+/** The token a form or htmx request sent: header X-CSRF-Token or form field _csrf. */
+async function sentToken(request: Request): Promise<string | undefined> {
+  const header = request.headers.get('x-csrf-token')
+  if (header) return header
+  const type = request.headers.get('content-type') ?? ''
+  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+    try {
+      const form = await request.clone().formData()
+      const v = form.get('_csrf')
+      return typeof v === 'string' ? v : undefined
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+/**
+ * Refuses unsafe requests that are cross-site or carry no valid token. Bearer-token requests carry
+ * no ambient credentials and pass. Signed-in browsers use the session's token; anonymous forms
+ * (sign-in, setup, invitations) the CSRF cookie's.
+ */
+export async function checkCsrf(request: Request, pathname: string, auth: () => Promise<Auth | null>, sessionCsrf: () => Promise<string | undefined>): Promise<Response | undefined> {
+  if (SAFE_METHODS.has(request.method)) return undefined
+  if (request.headers.get('authorization')?.startsWith('Bearer ')) return undefined
+  const origin = request.headers.get('origin')
+  if (origin && origin !== publicOrigin(request)) {
+    return errorFor(pathname, 403, 'cross_origin', 'Request refused', `A page on ${origin} may not send requests here.`)
+  }
+  if (!origin && request.headers.get('sec-fetch-site') === 'cross-site') {
+    return errorFor(pathname, 403, 'cross_origin', 'Request refused', 'Cross-site requests may not change anything here.')
+  }
+  const expected = (await auth())?.session?.csrf ?? (await sessionCsrf()) ?? readCookie(request, csrfCookieName(request))
+  const sent = await sentToken(request)
+  if (!expected || !sent || !safeEqual(expected, sent)) {
+    return errorFor(pathname, 403, 'csrf', 'This form has expired', 'The page was open too long or came from elsewhere. Reload the page and try again.')
+  }
+  return undefined
+}

@@ -1,0 +1,52 @@
+/** @module Helpers core's pages share: reading forms, the actor for audit entries, rate-limit answers. */
+import type { Auth } from '../auth/resolve.ts'
+import type { Actor } from '../auth/accounts.ts'
+import type { Verdict } from '../auth/rate-limit.ts'
+import { clientIp } from '../http/render.ts'
+import { errorFor } from '../http/respond.ts'
+
+/** Reads a urlencoded or multipart body as strings (files ignored); bad bodies read as empty. */
+export async function readForm(request: Request): Promise<Record<string, string>> {
+  try {
+    const form = await request.formData()
+    const out: Record<string, string> = {}
+    for (const [k, v] of form.entries()) if (typeof v === 'string' && !(k in out)) out[k] = v
+    return out
+  } catch {
+    return {}
+  }
+}
+
+/** Every value of a repeated form field (checkbox groups). */
+export async function readFormAll(request: Request): Promise<{ one: Record<string, string>; all: Record<string, string[]> }> {
+  const one: Record<string, string> = {}
+  const all: Record<string, string[]> = {}
+  try {
+    const form = await request.formData()
+    for (const [k, v] of form.entries()) {
+      if (typeof v !== 'string') continue
+      if (!(k in one)) one[k] = v
+      ;(all[k] ??= []).push(v)
+    }
+  } catch {
+    // an unreadable body is an empty form
+  }
+  return { one, all }
+}
+
+/** Who is acting, for the audit log. */
+export function actorOf(request: Request, auth: Auth | null, orgId?: string | null): Actor {
+  return { userId: auth?.user.id === 'service-token' ? null : (auth?.user.id ?? null), email: auth?.user.email ?? null, ip: clientIp(request), orgId: orgId ?? auth?.org?.id ?? null }
+}
+
+/** 429 with Retry-After, as a page or JSON. */
+export function tooMany(request: Request, verdict: Verdict, what: string): Response {
+  const res = errorFor(new URL(request.url).pathname, 429, 'rate_limited', 'Too many attempts', `Too many ${what}. Wait ${verdict.retryAfter} seconds and try again.`)
+  res.headers.set('retry-after', String(verdict.retryAfter))
+  return res
+}
+
+/** A safe local redirect target from a `next` parameter (never another site). */
+export function safeNext(next: string | undefined | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
+}

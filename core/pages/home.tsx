@@ -1,0 +1,110 @@
+/** @module The start page and the global search (answered by `search.provider` contributions). */
+import { Elysia } from 'elysia'
+import { can } from '../auth/resolve.ts'
+import { SIGNED_IN } from '../auth/permissions.ts'
+import { guard } from '../http/guard.ts'
+import { redirect } from '../http/render.ts'
+import type { ServerDeps } from '../http/server.ts'
+import { EmptyState, PageHeader } from '../../views/components.tsx'
+
+const MAX_PER_PROVIDER = 8
+
+/** `/` and `/search`. */
+export function homePages(deps: ServerDeps) {
+  const { host, renderer } = deps
+  return new Elysia({ name: 'core:home' })
+    .use(guard)
+    .get(
+      '/',
+      async ({ request, auth }) => {
+        if (!auth) return redirect(request, '/login')
+        if (host.handlerFor('dashboard')) return redirect(request, '/dashboard')
+        const nav = renderer.nav(auth)
+        const body = (
+          <>
+            <PageHeader title={`Welcome, ${auth.user.name}`} subtitle={auth.org ? `You are working in ${auth.org.name}.` : 'You belong to no organization yet.'} />
+            {nav.length === 0 ? (
+              <EmptyState title="No apps are turned on yet">
+                <p>
+                  {auth.user.isAdmin ? (
+                    <>
+                      Enable plugins on the <a href="/admin/plugins">plugins page</a>.
+                    </>
+                  ) : (
+                    'Ask an instance admin to enable plugins.'
+                  )}
+                </p>
+              </EmptyState>
+            ) : (
+              <ul class="tile-list">
+                {nav.map((item) => (
+                  <li>
+                    <a href={item.href} class="tile" safe>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        ) as string
+        return renderer.page(request, auth, { title: 'Home', body })
+      },
+      { public: true },
+    )
+    .get(
+      '/search',
+      async ({ request, auth, query }) => {
+        const q = (query.q ?? '').trim().slice(0, 200)
+        const providers = host.contributions('search.provider').filter((p) => !p.permission || can(auth, p.permission))
+        const groups = q
+          ? await Promise.all(
+              providers.map(async (p) => {
+                try {
+                  return { label: p.label, results: (await p.search(q, auth)).slice(0, MAX_PER_PROVIDER), failed: false }
+                } catch (err) {
+                  deps.log.error('search provider failed', { provider: p.label, error: err })
+                  return { label: p.label, results: [], failed: true }
+                }
+              }),
+            )
+          : []
+        const hits = groups.reduce((n, g) => n + g.results.length, 0)
+        const body = (
+          <>
+            <PageHeader title="Search" subtitle={q ? `${hits} result${hits === 1 ? '' : 's'} for “${q}”` : 'Type in the search box above.'} />
+            {q && providers.length === 0 ? <EmptyState title="Nothing to search yet">The enabled plugins offer no search.</EmptyState> : ''}
+            {q && providers.length > 0 && hits === 0 && !groups.some((g) => g.failed) ? <EmptyState title="No results">Try fewer or other words.</EmptyState> : ''}
+            {groups.map((g) =>
+              g.results.length || g.failed ? (
+                <section class="search-group">
+                  <h2 safe>{g.label}</h2>
+                  {g.failed ? <p class="form-error">This part of the search failed; the rest is shown.</p> : ''}
+                  <ul>
+                    {g.results.map((r) => (
+                      <li>
+                        <a href={r.href} safe>
+                          {r.title}
+                        </a>
+                        {r.snippet ? (
+                          <p class="muted" safe>
+                            {r.snippet}
+                          </p>
+                        ) : (
+                          ''
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </section>
+              ) : (
+                ''
+              ),
+            )}
+          </>
+        ) as string
+        return renderer.page(request, auth, { title: q ? `Search: ${q}` : 'Search', body })
+      },
+      { permission: SIGNED_IN },
+    )
+}

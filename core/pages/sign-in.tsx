@@ -1,0 +1,218 @@
+/** @module First-run setup, sign-in (with the two-factor step) and sign-out. */
+import { Elysia } from 'elysia'
+import { BusyError } from '../auth/passwords.ts'
+import { limits } from '../auth/rate-limit.ts'
+import { randomToken } from '../auth/crypto.ts'
+import { InputError, SESSION_ABSOLUTE_MS, type User } from '../auth/accounts.ts'
+import { cookie, csrfCookieName, readCookie, sessionCookieName } from '../http/cookies.ts'
+import { guard } from '../http/guard.ts'
+import { clientIp, redirect } from '../http/render.ts'
+import { requestMeta } from '../http/request-meta.ts'
+import type { ServerDeps } from '../http/server.ts'
+import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
+import { actorOf, readForm, safeNext, tooMany } from './context.ts'
+
+/** The anonymous CSRF token (cookie), creating one when the visitor has none. */
+export function anonymousCsrf(request: Request): { token: string; setCookie?: string } {
+  const existing = readCookie(request, csrfCookieName(request))
+  if (existing && existing.length >= 20) return { token: existing }
+  const token = randomToken(24)
+  return { token, setCookie: cookie(request, csrfCookieName(request), token, 24 * 3600) }
+}
+
+/** The Set-Cookie that starts a browser session. */
+export function sessionCookie(request: Request, token: string): string {
+  return cookie(request, sessionCookieName(request), token, Math.floor(SESSION_ABSOLUTE_MS / 1000))
+}
+
+function SetupForm(p: { csrf: string; values: Record<string, string>; errors: FieldErrors; error?: string }) {
+  return (
+    <>
+      <h1>Set up Coder IDE</h1>
+      <p class="muted">Create the first administrator account and your organization. This page disappears afterwards.</p>
+      <FormError message={p.error} />
+      <form method="post" action="/setup">
+        <CsrfField token={p.csrf} />
+        <Field name="name" label="Your name" value={p.values.name} error={p.errors.name} required autocomplete="name" autofocus maxlength={100} />
+        <Field name="email" label="Email" type="email" value={p.values.email} error={p.errors.email} required autocomplete="email" />
+        <Field name="password" label="Password" type="password" error={p.errors.password} required autocomplete="new-password" minlength={8} maxlength={256} hint="8 to 256 characters." />
+        <Field name="org" label="Organization name" value={p.values.org} error={p.errors.org} required maxlength={80} placeholder="Acme" />
+        <button type="submit">Create account and organization</button>
+      </form>
+    </>
+  )
+}
+
+function LoginForm(p: { csrf: string; email?: string; next: string; error?: string }) {
+  return (
+    <>
+      <h1>Sign in</h1>
+      <FormError message={p.error} />
+      <form method="post" action="/login">
+        <CsrfField token={p.csrf} />
+        <input type="hidden" name="next" value={p.next} />
+        <Field name="email" label="Email" type="email" value={p.email} required autocomplete="username" autofocus={!p.email} />
+        <Field name="password" label="Password" type="password" required autocomplete="current-password" autofocus={!!p.email} />
+        <button type="submit">Sign in</button>
+      </form>
+    </>
+  )
+}
+
+function TwoFactorForm(p: { csrf: string; next: string; error?: string }) {
+  return (
+    <>
+      <h1>Two-factor sign-in</h1>
+      <p class="muted">Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
+      <FormError message={p.error} />
+      <form method="post" action="/login/2fa">
+        <CsrfField token={p.csrf} />
+        <input type="hidden" name="next" value={p.next} />
+        <Field name="code" label="Code" required autocomplete="one-time-code" inputmode="text" autofocus maxlength={20} />
+        <button type="submit">Verify</button>
+      </form>
+      <form method="post" action="/logout" class="inline-form">
+        <CsrfField token={p.csrf} />
+        <button type="submit" class="link-button">
+          Cancel and sign in as someone else
+        </button>
+      </form>
+    </>
+  )
+}
+
+/** Setup, sign-in and sign-out routes. */
+export function signInPages(deps: ServerDeps) {
+  const { identity, renderer } = deps
+  const { accounts, orgs, twoFactor } = identity
+
+  const card = async (request: Request, title: string, body: (csrf: string) => string, status = 200) => {
+    const session = await requestMeta(request).session?.()
+    const csrf = session ? { token: session.csrf, setCookie: undefined } : anonymousCsrf(request)
+    return renderer.card(request, { title, body: body(csrf.token), csrf: csrf.token, status, headers: csrf.setCookie ? { 'set-cookie': csrf.setCookie } : undefined })
+  }
+
+  /** Starts a full session and leads on. */
+  const signedIn = async (request: Request, user: User, next: string, method: string) => {
+    const { token } = await accounts.createSession(user.id, { ip: clientIp(request), userAgent: request.headers.get('user-agent') ?? '' })
+    await accounts.audit({ userId: user.id, email: user.email, ip: clientIp(request) }, 'auth.sign_in', user.email, { method })
+    limits.signInAccount.reset(user.email)
+    return redirect(request, safeNext(next), undefined, [sessionCookie(request, token)])
+  }
+
+  return new Elysia({ name: 'core:sign-in' })
+    .use(guard)
+    .get(
+      '/setup',
+      async ({ request }) => {
+        if (!deps.needsSetup) return renderer.card(request, { title: 'Setup is done', csrf: '', status: 404, body: '<h1>Setup is done</h1><p>This instance is set up. <a href="/login">Sign in</a>.</p>' })
+        return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: {}, errors: {} }) as string)
+      },
+      { public: true },
+    )
+    .post(
+      '/setup',
+      async ({ request }) => {
+        if (!deps.needsSetup || (await accounts.countUsers()) > 0) {
+          deps.needsSetup = false
+          return redirect(request, '/login', { kind: 'error', text: 'This instance is set up already: sign in.' })
+        }
+        const form = await readForm(request)
+        const errors: FieldErrors = {}
+        if (!form.org?.trim()) errors.org = 'enter the name of your organization'
+        let user: User | undefined
+        try {
+          if (!errors.org) user = await accounts.createUser({ email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', isAdmin: true })
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err
+          errors[err.field ?? 'email'] = err.message
+        }
+        if (!user) return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors }) as string, 422)
+        const org = await orgs.createOrg({ name: form.org! }, user.id)
+        deps.needsSetup = false
+        await accounts.audit({ userId: user.id, email: user.email, ip: clientIp(request), orgId: org.id }, 'instance.setup', org.name)
+        return signedIn(request, user, '/', 'setup')
+      },
+      { public: true },
+    )
+    .get(
+      '/login',
+      async ({ request, query }) => {
+        if (await requestMeta(request).auth?.()) return redirect(request, safeNext(query.next))
+        return card(request, 'Sign in', (csrf) => LoginForm({ csrf, next: safeNext(query.next) }) as string)
+      },
+      { public: true },
+    )
+    .post(
+      '/login',
+      async ({ request }) => {
+        const form = await readForm(request)
+        const email = (form.email ?? '').trim().toLowerCase()
+        const next = safeNext(form.next)
+        const byAddress = limits.signInAddress.hit(clientIp(request))
+        if (!byAddress.ok) return tooMany(request, byAddress, 'sign-in attempts from your address')
+        const byAccount = limits.signInAccount.check(email)
+        if (!byAccount.ok) return tooMany(request, byAccount, 'failed sign-ins for this account')
+        let user
+        try {
+          user = email && form.password ? await accounts.checkPassword(email, form.password) : undefined
+        } catch (err) {
+          if (err instanceof BusyError) return tooMany(request, { ok: false, retryAfter: 5 }, 'sign-ins at once on this server')
+          throw err
+        }
+        if (!user) {
+          limits.signInAccount.hit(email)
+          await accounts.audit({ userId: null, email: email || null, ip: clientIp(request) }, 'auth.sign_in_failed', email || undefined)
+          // One message for unknown email, wrong password and disabled account: no enumeration.
+          return card(request, 'Sign in', (csrf) => LoginForm({ csrf, email, next, error: 'The email or password is not right.' }) as string, 401)
+        }
+        if (user.totpEnabled) {
+          const { token } = await accounts.createSession(user.id, { ip: clientIp(request), userAgent: request.headers.get('user-agent') ?? '', stage: 'mfa' })
+          return redirect(request, `/login/2fa?next=${encodeURIComponent(next)}`, undefined, [sessionCookie(request, token)])
+        }
+        return signedIn(request, user, next, 'password')
+      },
+      { public: true },
+    )
+    .get(
+      '/login/2fa',
+      async ({ request, query }) => {
+        const session = await requestMeta(request).session?.()
+        if (!session || session.stage !== 'mfa') return redirect(request, '/login')
+        return card(request, 'Two-factor sign-in', (csrf) => TwoFactorForm({ csrf, next: safeNext(query.next) }) as string)
+      },
+      { public: true },
+    )
+    .post(
+      '/login/2fa',
+      async ({ request }) => {
+        const session = await requestMeta(request).session?.()
+        if (!session || session.stage !== 'mfa') return redirect(request, '/login', { kind: 'error', text: 'Your sign-in expired: start again.' })
+        const form = await readForm(request)
+        const next = safeNext(form.next)
+        const verdict = limits.twoFactor.hit(session.user.id)
+        if (!verdict.ok) return tooMany(request, verdict, 'two-factor codes')
+        const method = await twoFactor.verify(session.user.id, form.code ?? '')
+        if (!method) {
+          await accounts.audit(actorOf(request, { user: session.user, permissions: new Set() }), 'auth.two_factor_failed', session.user.email)
+          return renderer.card(request, { title: 'Two-factor sign-in', csrf: session.csrf, status: 401, body: TwoFactorForm({ csrf: session.csrf, next, error: 'That code is not right. Try the current code, or a recovery code.' }) as string })
+        }
+        await accounts.endSession(session.user.id, session.id)
+        limits.twoFactor.reset(session.user.id)
+        return signedIn(request, session.user, next, method === 'recovery' ? 'password+recovery-code' : 'password+totp')
+      },
+      { public: true },
+    )
+    .post(
+      '/logout',
+      async ({ request }) => {
+        const session = await requestMeta(request).session?.()
+        if (session) {
+          await accounts.endSession(session.user.id, session.id)
+          await accounts.audit({ userId: session.user.id, email: session.user.email, ip: clientIp(request) }, 'auth.sign_out', session.user.email)
+        }
+        return redirect(request, '/login', { kind: 'ok', text: 'You are signed out.' }, [cookie(request, sessionCookieName(request), '', 0)])
+      },
+      { public: true },
+    )
+}

@@ -1,0 +1,156 @@
+/** @module Shared UI pieces: form fields with errors, buttons, flash, empty states, CSRF field. */
+import type { Children } from '@kitajs/html'
+
+/** Field errors by form field name. */
+export type FieldErrors = Record<string, string | undefined>
+
+/** The hidden CSRF field every form carries. */
+export function CsrfField(props: { token: string | undefined }) {
+  return <input type="hidden" name="_csrf" value={props.token ?? ''} />
+}
+
+/** A labelled input with its error beside it (aria-invalid + aria-describedby). */
+export function Field(props: {
+  name: string
+  label: string
+  type?: string
+  value?: string
+  error?: string
+  hint?: string
+  required?: boolean
+  autocomplete?: string
+  autofocus?: boolean
+  minlength?: number
+  maxlength?: number
+  inputmode?: string
+  placeholder?: string
+}) {
+  const id = `f-${props.name}`
+  const describedBy = props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined
+  return (
+    <label for={id}>
+      <span safe>{props.label}</span>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.type === 'password' ? undefined : props.value}
+        required={props.required}
+        autocomplete={props.autocomplete}
+        autofocus={props.autofocus}
+        minlength={props.minlength}
+        maxlength={props.maxlength}
+        inputmode={props.inputmode}
+        placeholder={props.placeholder}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+      {props.error ? (
+        <small id={`${id}-error`} class="field-error" safe>
+          {props.error}
+        </small>
+      ) : props.hint ? (
+        <small id={`${id}-hint`} safe>
+          {props.hint}
+        </small>
+      ) : (
+        ''
+      )}
+    </label>
+  )
+}
+
+/** A select with options; `value` marks the selected one. */
+export function Select(props: { name: string; label: string; options: { value: string; label: string }[]; value?: string; error?: string; id?: string }) {
+  const id = props.id ?? `f-${props.name}`
+  return (
+    <label for={id}>
+      <span safe>{props.label}</span>
+      <select id={id} name={props.name} aria-invalid={props.error ? 'true' : undefined}>
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.value} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {props.error ? (
+        <small class="field-error" safe>
+          {props.error}
+        </small>
+      ) : (
+        ''
+      )}
+    </label>
+  )
+}
+
+/** A form-level error summary. */
+export function FormError(props: { message?: string }) {
+  if (!props.message) return ''
+  return (
+    <p class="form-error" role="alert" safe>
+      {props.message}
+    </p>
+  )
+}
+
+/** A message at the top of a page. */
+export function Flash(props: { kind: 'ok' | 'error'; text: string }) {
+  return (
+    <p class={`flash flash-${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'} safe>
+      {props.text}
+    </p>
+  )
+}
+
+/** What a list shows when it has nothing yet, and what to do about it. */
+export function EmptyState(props: { title: string; children?: Children }) {
+  return (
+    <div class="empty-state">
+      <p class="empty-title" safe>
+        {props.title}
+      </p>
+      {props.children ?? ''}
+    </div>
+  )
+}
+
+/** A page heading with optional actions on the right. */
+export function PageHeader(props: { title: string; subtitle?: string; children?: Children }) {
+  return (
+    <div class="page-header">
+      <div>
+        <h1 safe>{props.title}</h1>
+        {props.subtitle ? (
+          <p class="muted" safe>
+            {props.subtitle}
+          </p>
+        ) : (
+          ''
+        )}
+      </div>
+      {props.children ? <div class="page-actions">{props.children}</div> : ''}
+    </div>
+  )
+}
+
+/** A small POST form with one button (sign out, revoke, delete...). */
+export function ActionButton(props: { action: string; csrf: string | undefined; label: string; class?: string; confirm?: string; fields?: Record<string, string> }) {
+  return (
+    <form method="post" action={props.action} class="inline-form">
+      <CsrfField token={props.csrf} />
+      {Object.entries(props.fields ?? {}).map(([k, v]) => (
+        <input type="hidden" name={k} value={v} />
+      ))}
+      <button type="submit" class={props.class ?? 'secondary outline'} data-confirm={props.confirm} safe>
+        {props.label}
+      </button>
+    </form>
+  )
+}
+
+/** Formats a date for tables. */
+export function formatDate(d: Date | null | undefined): string {
+  if (!d) return '—'
+  return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+}
