@@ -129,7 +129,7 @@ export function PageHeader(props: { title: string; subtitle?: string; children?:
           ''
         )}
       </div>
-      {props.children ? <div class="page-actions">{props.children}</div> : ''}
+      {props.children ? <div class="page-actions">{props.children as 'safe'}</div> : ''}
     </div>
   )
 }

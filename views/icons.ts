@@ -69,7 +69,7 @@ export const ICON_NAMES = Object.keys(ICONS)
 const cache = new Map<string, string>()
 
 /** An icon as inline SVG, hidden from screen readers; an unknown name gives an empty string. */
-export function icon(name: string | undefined, size = 18): string {
+export function safeIcon(name: string | undefined, size = 18): string {
   if (!name) return ''
   const key = `${name}:${size}`
   let svg = cache.get(key)

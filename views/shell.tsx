@@ -2,7 +2,7 @@
 import type { Children } from '@kitajs/html'
 import type { NavItem } from '../core/plugins/contract.ts'
 import { CsrfField, Flash } from './components.tsx'
-import { icon } from './icons.ts'
+import { safeIcon } from './icons.ts'
 import { Layout } from './layout.tsx'
 
 /** What the shell needs to know about the viewer. */
@@ -26,7 +26,7 @@ export function MainNav(props: { items: NavItem[]; path: string; oob?: boolean }
         return (
           <li>
             <a href={item.href} aria-current={current ? 'page' : undefined}>
-              {icon(item.icon ?? 'plug')}
+              {safeIcon(item.icon ?? 'plug')}
               <span safe>{item.label}</span>
             </a>
           </li>
@@ -52,11 +52,11 @@ export function Shell(props: {
       <header class="app-header">
         <nav class="app-bar" aria-label="Main">
           <a href="/" class="brand" aria-label="Coder IDE home">
-            {icon('layout-dashboard', 20)}
+            {safeIcon('layout-dashboard', 20)}
             <span>Coder IDE</span>
           </a>
           <details class="nav-toggle">
-            <summary aria-label="Menu">{icon('menu', 20)}</summary>
+            <summary aria-label="Menu">{safeIcon('menu', 20)}</summary>
           </details>
           <div class="nav-panel">
             <MainNav items={props.nav} path={props.path} />
@@ -71,7 +71,7 @@ export function Shell(props: {
                 <li>
                   <details class="dropdown org-switcher">
                     <summary>
-                      {icon('building-2')}
+                      {safeIcon('building-2')}
                       <span safe>{v.org?.name ?? 'No organization'}</span>
                     </summary>
                     <ul>
@@ -87,7 +87,7 @@ export function Shell(props: {
                         </li>
                       ))}
                       <li>
-                        <a href="/orgs/new">{icon('plus')} New organization</a>
+                        <a href="/orgs/new">{safeIcon('plus')} New organization</a>
                       </li>
                     </ul>
                   </details>
@@ -98,7 +98,7 @@ export function Shell(props: {
               <li>
                 <details class="dropdown user-menu">
                   <summary>
-                    {icon('user')}
+                    {safeIcon('user')}
                     <span safe>{v.name}</span>
                   </summary>
                   <ul>
@@ -106,18 +106,18 @@ export function Shell(props: {
                       {v.email}
                     </li>
                     <li>
-                      <a href="/account">{icon('settings')} Account</a>
+                      <a href="/account">{safeIcon('settings')} Account</a>
                     </li>
                     {v.canManageOrg ? (
                       <li>
-                        <a href="/orgs/members">{icon('users')} Organization</a>
+                        <a href="/orgs/members">{safeIcon('users')} Organization</a>
                       </li>
                     ) : (
                       ''
                     )}
                     {v.isAdmin ? (
                       <li>
-                        <a href="/admin">{icon('shield')} Instance admin</a>
+                        <a href="/admin">{safeIcon('shield')} Instance admin</a>
                       </li>
                     ) : (
                       ''
@@ -126,7 +126,7 @@ export function Shell(props: {
                       <form method="post" action="/logout" class="inline-form">
                         <CsrfField token={v.csrf} />
                         <button type="submit" class="link-button">
-                          {icon('log-out')} Sign out
+                          {safeIcon('log-out')} Sign out
                         </button>
                       </form>
                     </li>
@@ -151,7 +151,7 @@ export function Card(props: { title: string; csrf?: string; flash?: { kind: 'ok'
     <Layout title={props.title} csrf={props.csrf} bodyClass="card-page">
       <main id="main" class="auth-card" tabindex="-1">
         <p class="brand">
-          {icon('layout-dashboard', 22)}
+          {safeIcon('layout-dashboard', 22)}
           <span>Coder IDE</span>
         </p>
         {props.flash ? <Flash kind={props.flash.kind} text={props.flash.text} /> : ''}
