@@ -1,9 +1,9 @@
 /** @module First-run setup, sign-in (with the two-factor step) and sign-out. */
 import { Elysia } from 'elysia'
-import { BusyError } from '../auth/passwords.ts'
+import { BusyError, passwordProblem } from '../auth/passwords.ts'
 import { limits } from '../auth/rate-limit.ts'
 import { randomToken } from '../auth/crypto.ts'
-import { InputError, SESSION_ABSOLUTE_MS, type User } from '../auth/accounts.ts'
+import { InputError, normalizeEmail, SESSION_ABSOLUTE_MS, type User } from '../auth/accounts.ts'
 import { cookie, csrfCookieName, readCookie, sessionCookieName } from '../http/cookies.ts'
 import { guard } from '../http/guard.ts'
 import { clientIp, redirect } from '../http/render.ts'
@@ -118,11 +118,20 @@ export function signInPages(deps: ServerDeps) {
           return redirect(request, '/login', { kind: 'error', text: 'This instance is set up already: sign in.' })
         }
         const form = await readForm(request)
+        // Check every field first, so the form shows all problems at once.
         const errors: FieldErrors = {}
         if (!form.org?.trim()) errors.org = 'enter the name of your organization'
+        if (!form.name?.trim()) errors.name = 'enter your name'
+        try {
+          normalizeEmail(form.email ?? '')
+        } catch (err) {
+          errors.email = (err as Error).message
+        }
+        const problem = passwordProblem(form.password ?? '')
+        if (problem) errors.password = `password: ${problem}`
         let user: User | undefined
         try {
-          if (!errors.org) user = await accounts.createUser({ email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', isAdmin: true })
+          if (Object.keys(errors).length === 0) user = await accounts.createUser({ email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', isAdmin: true })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
           errors[err.field ?? 'email'] = err.message

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import { fixturePlugins } from '../../test/fixtures/index.ts'
+import { limits } from '../auth/rate-limit.ts'
+import { hashingPeak, HASH_CONCURRENCY } from '../auth/passwords.ts'
+import { sha256 } from '../auth/crypto.ts'
+import { SESSION_IDLE_MS } from '../auth/accounts.ts'
+
+eachDialect('security', (dialect) => {
+  let p: TestPlatform
+  beforeAll(async () => {
+    p = await startPlatform(dialect, fixturePlugins)
+  })
+  afterAll(() => p.stop())
+
+  test('every answer carries CSP without inline script or eval, nosniff, referrer policy, no framing', async () => {
+    for (const path of ['/login', '/healthz', '/api/v1/nope', '/public/app.css']) {
+      const res = await fetch(p.url + path)
+      const csp = res.headers.get('content-security-policy') ?? ''
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(csp).not.toContain('unsafe-inline')
+      expect(csp).not.toContain('unsafe-eval')
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('referrer-policy')).toBe('same-origin')
+    }
+  })
+
+  test('the session cookie: HttpOnly, SameSite=Lax, a new 256-bit token at each sign-in, only its hash stored', async () => {
+    const c = p.client()
+    await c.get('/login')
+    const res = await c.post('/login', { email: ADMIN.email, password: ADMIN.password })
+    expect(res.status).toBe(303)
+    const set = res.headers.getSetCookie().find((x) => x.startsWith('sid='))!
+    expect(set).toContain('HttpOnly')
+    expect(set).toContain('SameSite=Lax')
+    expect(set).not.toContain('Secure') // plain http on loopback
+    const token = decodeURIComponent(c.cookies.get('sid')!)
+    expect(Buffer.from(token, 'base64url').length).toBe(32)
+    const { sessions } = p.deps.identity.accounts.t
+    expect(await p.store.db.select().from(sessions).where(eq(sessions.id, token))).toHaveLength(0)
+    expect(await p.store.db.select().from(sessions).where(eq(sessions.id, sha256(token)))).toHaveLength(1)
+    const again = p.client()
+    await again.signIn(ADMIN.email, ADMIN.password)
+    expect(again.cookies.get('sid')).not.toBe(c.cookies.get('sid'))
+  })
+
+  test('over https (X-Forwarded-Proto) the cookie is __Host- prefixed and Secure', async () => {
+    const c = p.client()
+    const page = await c.get('/login', { 'x-forwarded-proto': 'https' })
+    expect(page.res.headers.getSetCookie().some((x) => x.startsWith('__Host-csrf=') && x.includes('Secure'))).toBe(true)
+    const res = await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, { 'x-forwarded-proto': 'https' })
+    const set = res.headers.getSetCookie().find((x) => x.startsWith('__Host-sid='))!
+    expect(set).toContain('Secure')
+    expect(set).toContain('Path=/')
+    expect(set).not.toContain('Domain')
+  })
+
+  test('CSRF: unsafe requests without the token, with a wrong one, or from another origin are 403', async () => {
+    const c = await p.adminClient()
+    const good = c.csrf
+    expect((await c.post('/logout', { _csrf: '' })).status).toBe(403)
+    expect((await c.post('/logout', { _csrf: 'x'.repeat(good.length) })).status).toBe(403)
+    expect((await c.post('/logout', {}, { origin: 'https://evil.example' })).status).toBe(403)
+    expect((await c.post('/logout', {}, { 'sec-fetch-site': 'cross-site' })).status).toBe(403)
+    expect((await c.get('/search')).res.status).toBe(200) // still signed in
+    expect((await c.post('/logout')).status).toBe(303)
+    // anonymous forms need the CSRF cookie's token
+    const anon = p.client()
+    const noCookie = await anon.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${ADMIN.email}&password=x` })
+    expect(noCookie.status).toBe(403)
+  })
+
+  test('sign-out ends the session on the server: the old cookie no longer works', async () => {
+    const c = await p.adminClient()
+    const sid = c.cookies.get('sid')!
+    await c.post('/logout')
+    const replay = await fetch(`${p.url}/search`, { headers: { cookie: `sid=${sid}` }, redirect: 'manual' })
+    expect(replay.status).toBe(303)
+    expect(replay.headers.get('location')).toStartWith('/login')
+  })
+
+  test('idle and absolute expiry end sessions', async () => {
+    const { sessions } = p.deps.identity.accounts.t
+    const idle = await p.adminClient()
+    const idleId = sha256(decodeURIComponent(idle.cookies.get('sid')!))
+    await p.store.db.update(sessions).set({ lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) }).where(eq(sessions.id, idleId))
+    expect((await idle.get('/search')).res.status).toBe(303)
+    const old = await p.adminClient()
+    const oldId = sha256(decodeURIComponent(old.cookies.get('sid')!))
+    await p.store.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, oldId))
+    expect((await old.get('/search')).res.status).toBe(303)
+  })
+
+  test('sign-in: one message for unknown email and wrong password; 429 with Retry-After per account', async () => {
+    limits.signInAccount.reset('victim@example.com')
+    await p.deps.identity.accounts.createUser({ email: 'victim@example.com', name: 'Victim', password: 'victim password 1' })
+    const c = p.client()
+    await c.get('/login')
+    const unknown = await (await c.post('/login', { email: 'nobody@example.com', password: 'whatever123' })).text()
+    const wrong = await (await c.post('/login', { email: 'victim@example.com', password: 'whatever123' })).text()
+    const message = 'The email or password is not right.'
+    expect(unknown).toContain(message)
+    expect(wrong).toContain(message)
+    for (let i = 0; i < 9; i++) await c.post('/login', { email: 'victim@example.com', password: `wrong ${i} password` })
+    const blocked = await c.post('/login', { email: 'victim@example.com', password: 'victim password 1' })
+    expect(blocked.status).toBe(429)
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    const audit = await p.deps.identity.accounts.listAudit({ limit: 200 })
+    expect(audit.filter((a) => a.action === 'auth.sign_in_failed' && a.target === 'victim@example.com').length).toBeGreaterThanOrEqual(10)
+    limits.signInAccount.reset('victim@example.com')
+  })
+
+  test('a login storm hashes at most a few passwords at once', async () => {
+    limits.signInAddress.reset('127.0.0.1')
+    const c = p.client()
+    await c.get('/login')
+    const storm = Array.from({ length: 12 }, (_, i) => c.post('/login', { email: `storm${i}@example.com`, password: 'storm password 1' }))
+    const statuses = (await Promise.all(storm)).map((r) => r.status)
+    expect(statuses.every((s) => s === 401)).toBe(true)
+    expect(hashingPeak()).toBeLessThanOrEqual(HASH_CONCURRENCY)
+    limits.signInAddress.reset('127.0.0.1')
+  })
+
+  test('passwords: 8 to 256 characters', async () => {
+    const { accounts } = p.deps.identity
+    await expect(accounts.createUser({ email: 'short@example.com', name: 'S', password: 'seven77' })).rejects.toThrow('at least 8')
+    await expect(accounts.createUser({ email: 'long@example.com', name: 'L', password: 'x'.repeat(257) })).rejects.toThrow('at most 256')
+    const ok = await accounts.createUser({ email: 'ok@example.com', name: 'O', password: 'x'.repeat(256) })
+    expect(ok.email).toBe('ok@example.com')
+  })
+
+  test('setup is gone once an account exists', async () => {
+    const res = await fetch(`${p.url}/setup`)
+    expect(res.status).toBe(404)
+    expect(await res.text()).toContain('Setup is done')
+  })
+})
+
+test('first run: every page leads to /setup; setup creates the admin and the organization and signs in', async () => {
+  const p = await startPlatform('sqlite', fixturePlugins, {}, { setup: false })
+  try {
+    const c = p.client()
+    const home = await c.request('/')
+    expect(home.status).toBe(303)
+    expect(home.headers.get('location')).toBe('/setup')
+    const api = await fetch(`${p.url}/api/v1/fixture-notes/notes`)
+    expect(api.status).toBe(503)
+    const form = await c.get('/setup')
+    expect(form.html).toContain('Set up Coder IDE')
+    const bad = await c.post('/setup', { name: 'Ana <b>', email: 'not-an-email', password: 'short', org: '' })
+    expect(bad.status).toBe(422)
+    const badHtml = await bad.text()
+    expect(badHtml).toContain('value="Ana <b>"') // kept; quoted attribute values escape " and &
+    expect(badHtml).toContain('enter an email address like ana@example.com')
+    expect(badHtml).toContain('password: use at least 8 characters')
+    expect(badHtml).toContain('enter the name of your organization')
+    const ok = await c.post('/setup', { name: 'Ana', email: 'ana@example.com', password: 'ana password 1', org: 'Acme Labs' })
+    expect(ok.status).toBe(303)
+    const page = await c.get('/')
+    expect(page.html).toContain('Welcome, Ana')
+    expect(page.html).toContain('Acme Labs')
+    expect((await fetch(`${p.url}/setup`)).status).toBe(404)
+  } finally {
+    await p.stop()
+  }
+})
