@@ -34,6 +34,11 @@ export class RateLimiter {
     return list.length >= this.limit ? { ok: false, retryAfter: Math.max(1, Math.ceil((list[0]! + this.windowMs - now) / 1000)) } : { ok: true, retryAfter: 0 }
   }
 
+  /** Forgets every key. */
+  clear(): void {
+    this.hits.clear()
+  }
+
   /** Forgets a key (after a successful sign-in). */
   reset(key: string): void {
     this.hits.delete(key)
@@ -48,12 +53,17 @@ export class RateLimiter {
 export const limits = {
   /** Failed sign-ins per account. */
   signInAccount: new RateLimiter(10, 15 * 60_000),
-  /** Sign-in attempts per address. */
-  signInAddress: new RateLimiter(30, 15 * 60_000),
+  /** Failed sign-ins per address. */
+  signInAddress: new RateLimiter(50, 15 * 60_000),
   /** Two-factor codes per pending session or user. */
   twoFactor: new RateLimiter(5, 5 * 60_000),
   /** Invitations created per user. */
   inviteCreate: new RateLimiter(30, 60 * 60_000),
   /** Invitation accepts per address. */
   inviteAccept: new RateLimiter(10, 15 * 60_000),
+}
+
+/** Forgets every limit (tests start each platform clean). */
+export function resetLimits(): void {
+  for (const limiter of Object.values(limits)) limiter.clear()
 }

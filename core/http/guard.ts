@@ -36,13 +36,15 @@ export function denied(request: Request, auth: Auth | null, permission: string):
  */
 export const guard = new Elysia({ name: 'core:guard' }).macro({
   permission: (permission: string) => {
-    const resolve = async ({ request }: { request: Request }) => ({ auth: (await requestAuth(request)) as Auth })
-    const beforeHandle = async ({ request }: { request: Request }) => {
+    // The check runs at transform, before body validation, so a caller without the permission
+    // learns nothing about the route's input (a thrown Response is the answer).
+    const transform = async ({ request }: { request: Request }) => {
       const auth = await requestAuth(request)
-      if (!can(auth, permission)) return denied(request, auth, permission)
+      if (!can(auth, permission)) throw denied(request, auth, permission)
     }
-    ;(beforeHandle as Tagged).permission = permission
-    return { beforeHandle, resolve }
+    ;(transform as Tagged).permission = permission
+    const resolve = async ({ request }: { request: Request }) => ({ auth: (await requestAuth(request)) as Auth })
+    return { transform, resolve }
   },
   public: (on: true) => {
     const resolve = async ({ request }: { request: Request }) => ({ auth: await requestAuth(request) })
@@ -53,8 +55,8 @@ export const guard = new Elysia({ name: 'core:guard' }).macro({
 
 /** The permission a compiled route declared through the guard, or undefined when it declared none. */
 export function declaredPermission(route: { hooks?: unknown }): string | false | undefined {
-  const before = (route.hooks as { beforeHandle?: unknown } | undefined)?.beforeHandle
-  const list = Array.isArray(before) ? before : before ? [before] : []
+  const hooks = route.hooks as { beforeHandle?: unknown; transform?: unknown } | undefined
+  const list = [hooks?.transform, hooks?.beforeHandle].flatMap((h) => (Array.isArray(h) ? h : h ? [h] : []))
   for (const hook of list as { fn?: { permission?: string | false }; permission?: string | false }[]) {
     const p = hook.fn?.permission ?? hook.permission
     if (p !== undefined) return p

@@ -14,7 +14,7 @@ import type { Auth } from '../auth/resolve.ts'
 import type { SessionInfo } from '../auth/accounts.ts'
 import { corePages } from '../pages/index.ts'
 import { adminApi, type AdminDeps } from './admin-api.ts'
-import { guard } from './guard.ts'
+import { declaredPermission, guard } from './guard.ts'
 import type { Renderer } from './render.ts'
 import { errorFor, htmlError, isApiPath, jsonError } from './respond.ts'
 import { setRequestMeta } from './request-meta.ts'
@@ -60,6 +60,7 @@ export function coreApp(deps: ServerDeps) {
   return new Elysia({ name: 'core' })
     .use(guard)
     .onError(({ code, error, request }) => {
+      if (error instanceof Response) return error // the guard's 401/403
       const path = new URL(request.url).pathname
       if (code === 'VALIDATION') {
         const message = 'the request body is not valid: ' + ((error as { message?: string }).message ?? '').split('\n')[0]
@@ -86,6 +87,14 @@ export function coreApp(deps: ServerDeps) {
     }, { public: true })
     .use(adminApi(deps))
     .use(corePages(deps))
+}
+
+/** Every route core and the enabled plugins serve, with the permission each declared (for the access matrix). */
+export function routeTable(deps: ServerDeps): { owner: string; method: string; path: string; permission: string | false | undefined }[] {
+  const app = coreApp(deps)
+  const core = app.routes.map((r) => ({ owner: 'core', method: r.method, path: r.path, permission: declaredPermission(r) }))
+  const plugins = deps.host.list().flatMap((p) => p.routes.map((r) => ({ owner: p.id, ...r })))
+  return [...core, ...plugins]
 }
 
 /** The HTTP front: returns `fetch` for Bun.serve and a drain function for shutdown. */

@@ -158,7 +158,7 @@ export function signInPages(deps: ServerDeps) {
         const form = await readForm(request)
         const email = (form.email ?? '').trim().toLowerCase()
         const next = safeNext(form.next)
-        const byAddress = limits.signInAddress.hit(clientIp(request))
+        const byAddress = limits.signInAddress.check(clientIp(request))
         if (!byAddress.ok) return tooMany(request, byAddress, 'sign-in attempts from your address')
         const byAccount = limits.signInAccount.check(email)
         if (!byAccount.ok) return tooMany(request, byAccount, 'failed sign-ins for this account')
@@ -171,6 +171,7 @@ export function signInPages(deps: ServerDeps) {
         }
         if (!user) {
           limits.signInAccount.hit(email)
+          limits.signInAddress.hit(clientIp(request))
           await accounts.audit({ userId: null, email: email || null, ip: clientIp(request) }, 'auth.sign_in_failed', email || undefined)
           // One message for unknown email, wrong password and disabled account: no enumeration.
           return card(request, 'Sign in', (csrf) => LoginForm({ csrf, email, next, error: 'The email or password is not right.' }) as string, 401)

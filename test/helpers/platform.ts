@@ -8,6 +8,7 @@ import type { User } from '../../core/auth/accounts.ts'
 import type { Org } from '../../core/auth/orgs.ts'
 import { testStore, type TestStore } from './store.ts'
 import { Client } from './client.ts'
+import { resetLimits } from '../../core/auth/rate-limit.ts'
 
 setLogLevel((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent')
 
@@ -45,6 +46,7 @@ export async function startPlatform(
   env: Record<string, string> = {},
   options: { setup?: boolean } = {},
 ): Promise<TestPlatform> {
+  resetLimits()
   const test = await testStore(dialect)
   const config = testConfig(test.dataDir, env)
   const platform = await openPlatform(config, plugins, { store: test.store })
