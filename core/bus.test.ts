@@ -62,3 +62,22 @@ describe('Bus', () => {
     expect(n).toBe(1)
   })
 })
+
+test('onAny hears every event with its name; a throwing one is isolated and removed with its scope', () => {
+  const bus = new Bus(createLogger('bus'))
+  const heard: string[] = []
+  const scope = bus.scope('feed')
+  scope.onAny((name) => {
+    heard.push(name)
+  })
+  bus.scope('bad').onAny(() => {
+    throw new Error('nope')
+  })
+  bus.emit('a.b.created', {})
+  bus.emit('c.d.deleted', {})
+  expect(heard).toEqual(['a.b.created', 'c.d.deleted'])
+  expect(bus.failureCounts()).toEqual({ bad: 2 })
+  scope.dispose()
+  bus.emit('e.f.updated', {})
+  expect(heard).toHaveLength(2)
+})

@@ -27,6 +27,8 @@ type AnyHandler = (payload: unknown) => unknown
 export interface BusScope {
   emit<K extends EventName>(name: K, payload: Payload<K>): void
   on<K extends EventName>(name: K, handler: (payload: Payload<K>) => unknown): () => void
+  /** Hears every event (activity feeds, workflow triggers); same isolation as `on`. */
+  onAny(handler: (name: string, payload: unknown) => unknown): () => void
   dispose(): void
 }
 
@@ -61,20 +63,37 @@ export class Bus {
     return () => this.emitter.off(name as string, wrapped)
   }
 
+  /** Subscribes to every event on behalf of `owner`. */
+  onAny(owner: string, handler: (name: string, payload: unknown) => unknown): () => void {
+    const wrapped = (name: string, payload: unknown) => {
+      try {
+        const result = handler(name, payload)
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          ;(result as Promise<unknown>).then(undefined, (err: unknown) => this.fail(owner, name, err))
+        }
+      } catch (err) {
+        this.fail(owner, name, err)
+      }
+    }
+    this.emitter.on('*', wrapped as never)
+    return () => this.emitter.off('*', wrapped as never)
+  }
+
   /** A scope for one plugin: its handlers are removed together. */
   scope(owner: string): BusScope {
     const offs = new Set<() => void>()
+    const track = (off: () => void) => {
+      const remove = () => {
+        off()
+        offs.delete(remove)
+      }
+      offs.add(remove)
+      return remove
+    }
     return {
       emit: (name, payload) => this.emit(name, payload),
-      on: (name, handler) => {
-        const off = this.on(owner, name, handler)
-        const remove = () => {
-          off()
-          offs.delete(remove)
-        }
-        offs.add(remove)
-        return remove
-      },
+      on: (name, handler) => track(this.on(owner, name, handler)),
+      onAny: (handler) => track(this.onAny(owner, handler)),
       dispose: () => {
         for (const off of [...offs]) off()
       },

@@ -3,6 +3,7 @@ import type { AnyElysia } from 'elysia'
 import type { TObject } from '@sinclair/typebox'
 import type { BusScope } from '../bus.ts'
 import type { Auth } from '../auth/resolve.ts'
+import type { CalendarSource, DashboardWidget, EntityLink, McpTool, WorkflowAction, WorkflowTrigger } from './points.ts'
 import type { Logger } from '../log.ts'
 import type { Db, Store } from '../store/connect.ts'
 import type { SchemaFactory } from '../store/facade.ts'
@@ -40,6 +41,12 @@ export interface NavItem {
 export interface ExtensionPoints {
   nav: NavItem
   'search.provider': SearchProvider
+  'dashboard.widget': DashboardWidget
+  'calendar.source': CalendarSource
+  'entity.link': EntityLink
+  'mcp.tool': McpTool
+  'workflow.trigger': WorkflowTrigger
+  'workflow.action': WorkflowAction
 }
 
 /** One hit of the global search. */

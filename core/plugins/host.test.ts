@@ -125,14 +125,14 @@ eachDialect('plugin host', (dialect) => {
             ticks++
           })
           ctx.nav({ label: 'Listener', href: '/listener' })
-          ctx.contribute('dashboard.widget', { id: 'w' })
+          ctx.contribute('custom.point', { id: 'w' })
           ctx.provide('listener.echo', (s: string) => s)
         },
       }),
     )
     await host.boot()
     expect(host.contributions('nav').map((n) => n.label)).toEqual(['Notes', 'Listener'])
-    expect(host.contributions('dashboard.widget')).toEqual([{ id: 'w' }])
+    expect(host.contributions('custom.point')).toEqual([{ id: 'w' }])
     expect(host.service<(s: string) => string>('listener.echo')!('hi')).toBe('hi')
     const { notes: table } = (await import('../../test/fixtures/fixture-notes/schema.ts')).schema((await import('../store/facade.ts')).columnFacade(dialect))
     const post = async () => {
@@ -151,7 +151,7 @@ eachDialect('plugin host', (dialect) => {
     expect(heard).toBe(1)
     expect(ticks).toBe(ticksAtDisable)
     expect(host.contributions('nav').map((n) => n.label)).toEqual(['Notes'])
-    expect(host.contributions('dashboard.widget')).toEqual([])
+    expect(host.contributions('custom.point')).toEqual([])
     expect(host.service('listener.echo')).toBeUndefined()
 
     await host.disable('fixture-notes')

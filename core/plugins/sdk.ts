@@ -3,7 +3,8 @@
  * path into core's internals. Built-in plugins import the same names from core directly.
  */
 export { definePlugin, PLUGIN_API } from './contract.ts'
-export type { NavItem, PluginContext, PluginManifest, ExtensionPoints } from './contract.ts'
+export type { NavItem, PluginContext, PluginManifest, ExtensionPoints, SearchProvider, SearchResult } from './contract.ts'
+export type * from './points.ts'
 export { defineSchema } from '../store/facade.ts'
 export type { ColumnFacade } from '../store/facade.ts'
 export { guard, requestAuth } from '../http/guard.ts'
