@@ -141,6 +141,15 @@ export class Accounts {
     return ok && !user.disabled ? user : undefined
   }
 
+  /** Changes a user's display name (1 to 100 characters). */
+  async renameUser(userId: string, name: string): Promise<User> {
+    const trimmed = name.trim()
+    if (!trimmed || trimmed.length > 100) throw new InputError('enter a name of 1 to 100 characters', 'name')
+    const [row] = await this.db.update(this.t.users).set({ name: trimmed }).where(eq(this.t.users.id, userId)).returning()
+    if (!row) throw new InputError('no such user', 'user', 404)
+    return toUser(row)
+  }
+
   /** Changes a password after checking the current one; ends the user's other sessions. */
   async changePassword(userId: string, current: string, next: string, keepSessionId?: string): Promise<void> {
     const [row] = await this.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
@@ -254,11 +263,12 @@ export class Accounts {
     })
   }
 
-  /** Audit entries, newest first; of one organization, or all. */
-  async listAudit(options: { orgId?: string; limit?: number; before?: number } = {}) {
+  /** Audit entries, newest first; of one organization, or all; `action` keeps those whose action starts with it. */
+  async listAudit(options: { orgId?: string; limit?: number; before?: number; action?: string } = {}) {
     const conds = []
     if (options.orgId) conds.push(eq(this.t.audit.orgId, options.orgId))
     if (options.before) conds.push(lt(this.t.audit.id, options.before))
+    if (options.action) conds.push(sql`substr(${this.t.audit.action}, 1, ${options.action.length}) = ${options.action}`)
     return this.db
       .select()
       .from(this.t.audit)

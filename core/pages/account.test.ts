@@ -1,0 +1,293 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import { fixturePlugins } from '../../test/fixtures/index.ts'
+import { Client } from '../../test/helpers/client.ts'
+import { currentCode } from '../auth/two-factor.ts'
+import { sha256 } from '../auth/crypto.ts'
+
+const PASSWORD = 'member password 1'
+
+/** The session id behind a client's cookie (the store keeps its hash). */
+const sessionId = (c: Client) => sha256(c.cookies.get('sid') ?? '')
+
+/** Signs in through the password step only (two-factor users stop at /login/2fa). */
+async function passwordStep(c: Client, email: string, password: string): Promise<Response> {
+  await c.get('/login')
+  return c.post('/login', { email, password, next: '/' })
+}
+
+eachDialect('account pages', (dialect) => {
+  let p: TestPlatform
+  beforeAll(async () => {
+    p = await startPlatform(dialect, fixturePlugins)
+  })
+  afterAll(() => p.stop())
+
+  const actions = async () => (await p.deps.identity.accounts.listAudit({ limit: 200 })).map((a) => a.action)
+
+  test('anonymous visitors are sent to sign in; API tokens cannot use the account pages', async () => {
+    const res = await p.client().request('/account')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/login?next=%2Faccount')
+    const { user } = await p.member('member')
+    const { secret } = await p.deps.identity.tokens.create({ userId: user.id, orgId: p.org!.id, name: 't', permissions: ['core.members.read'], expiresInDays: 30 })
+    const viaToken = await fetch(`${p.url}/account/tokens`, { headers: { authorization: `Bearer ${secret}` } })
+    expect(viaToken.status).toBe(403)
+  })
+
+  test('profile: tabs, email, organizations with role, two-factor status; renaming escapes and validates', async () => {
+    const { user, client } = await p.member('member')
+    const { res, html } = await client.get('/account')
+    expect(res.status).toBe(200)
+    expect(html).toContain('<ul class="tabs"')
+    expect(html).toMatch(/<a href="\/account" aria-current="page">Profile<\/a>/)
+    expect(html).toContain(user.email)
+    expect(html).toContain('Acme')
+    expect(html.toLowerCase()).toContain('member')
+    expect(html).toContain('Off')
+    const tabs = await client.get('/account/tokens')
+    expect(tabs.html).toMatch(/<a href="\/account\/tokens" aria-current="page">API tokens<\/a>/)
+    expect(tabs.html).not.toMatch(/<a href="\/account" aria-current="page">/)
+
+    const empty = await client.post('/account', { name: '   ' })
+    expect(empty.status).toBe(422)
+    const emptyHtml = await empty.text()
+    expect(emptyHtml).toContain('field-error')
+    const renamed = await client.post('/account', { name: '<b>Bob</b> "q"' })
+    expect(renamed.status).toBe(303)
+    const after = await client.get('/account')
+    expect(after.html).toContain('&lt;b&gt;Bob&lt;/b&gt;')
+    expect(after.html).toContain('&#34;q&#34;') // the quote cannot leave the input's value attribute
+    expect(after.html.replace(/="[^"]*"/g, '=""')).not.toContain('<b>Bob</b>') // text is escaped; attribute values are quoted
+    expect((await p.deps.identity.accounts.getUser(user.id))!.name).toBe('<b>Bob</b> "q"')
+    expect(await actions()).toContain('user.renamed')
+  })
+
+  test('password change: other sessions end, this one stays; new password works, old fails; wrong current is 422', async () => {
+    const { user, client: a } = await p.member('member')
+    const b = p.client()
+    expect((await b.signIn(user.email, PASSWORD)).status).toBe(303)
+    expect((await b.get('/account')).res.status).toBe(200)
+
+    await a.get('/account/password')
+    const wrong = await a.post('/account/password', { current: 'not my password', password: 'a new password 2' })
+    expect(wrong.status).toBe(422)
+    const wrongHtml = await wrong.text()
+    expect(wrongHtml).toContain('the current password is not right')
+    expect(wrongHtml).toContain('id="f-current-error"')
+    expect(wrongHtml).toContain('action="/account/password"')
+    const short = await a.post('/account/password', { current: PASSWORD, password: 'short' })
+    expect(short.status).toBe(422)
+    expect(await short.text()).toContain('id="f-password-error"')
+
+    const ok = await a.post('/account/password', { current: PASSWORD, password: 'a new password 2' })
+    expect(ok.status).toBe(303)
+    expect(ok.headers.get('location')).toBe('/account/password')
+    const gone = await b.request('/account')
+    expect(gone.status).toBe(303)
+    expect(gone.headers.get('location')!.startsWith('/login')).toBe(true)
+    expect((await a.get('/account')).res.status).toBe(200)
+
+    const fresh = p.client()
+    const signedIn = await fresh.signIn(user.email, 'a new password 2')
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.headers.get('location')).toBe('/')
+    expect((await p.client().signIn(user.email, PASSWORD)).status).toBe(401)
+    expect(await actions()).toContain('auth.password_changed')
+  })
+
+  test('sessions: both listed, the other one revoked, another user’s session is 404, revoking this one signs out', async () => {
+    const { user, client: a } = await p.member('member')
+    const b = p.client()
+    await b.signIn(user.email, PASSWORD)
+    const { html } = await a.get('/account/sessions')
+    expect(html.match(/\/account\/sessions\/[0-9a-f]+\/revoke/g)?.length).toBe(2)
+    expect(html.match(/This device/g)?.length).toBe(1)
+    expect(html).toContain(`/account/sessions/${sessionId(a)}/revoke`)
+    expect(html).toContain(`/account/sessions/${sessionId(b)}/revoke`)
+
+    const { client: stranger } = await p.member('member')
+    const theirs = await a.post(`/account/sessions/${sessionId(stranger)}/revoke`)
+    expect(theirs.status).toBe(404)
+    expect((await stranger.get('/account')).res.status).toBe(200)
+    expect((await a.post('/account/sessions/nope/revoke')).status).toBe(404)
+
+    const revoked = await a.post(`/account/sessions/${sessionId(b)}/revoke`)
+    expect(revoked.status).toBe(303)
+    expect((await b.request('/account')).status).toBe(303)
+    const list = await a.get('/account/sessions')
+    expect(list.html.match(/\/account\/sessions\/[0-9a-f]+\/revoke/g)?.length).toBe(1)
+
+    const self = await a.post(`/account/sessions/${sessionId(a)}/revoke`)
+    expect(self.status).toBe(303)
+    expect(self.headers.get('location')).toBe('/login')
+    expect((await a.request('/account')).status).toBe(303)
+    expect(await actions()).toContain('auth.session_revoked')
+  })
+
+  /** Turns two-factor on for a fresh member through the pages; returns the secret and recovery codes. */
+  async function enroll() {
+    const { user, client } = await p.member('member')
+    await client.get('/account/2fa')
+    const begun = await client.post('/account/2fa/begin')
+    expect(begun.status).toBe(200)
+    const page = await begun.text()
+    expect(page).toContain('<svg')
+    const secret = /id="totp-secret" class="secret">([A-Z2-7]+)</.exec(page)?.[1]
+    expect(secret).toBeTruthy()
+    const wrongCode = currentCode(secret!) === '000000' ? '111111' : '000000'
+    const wrong = await client.post('/account/2fa/confirm', { code: wrongCode })
+    expect(wrong.status).toBe(422)
+    const again = await wrong.text()
+    expect(again).toContain('<svg')
+    expect(again).toContain(secret!)
+    expect(again).toContain('id="f-code-error"')
+    const confirmed = await client.post('/account/2fa/confirm', { code: currentCode(secret!) })
+    expect(confirmed.status).toBe(200)
+    const codes = [...(await confirmed.text()).matchAll(/<code>([a-z0-9]{5}-[a-z0-9]{5})<\/code>/g)].map((m) => m[1]!)
+    expect(codes.length).toBe(10)
+    const status = await client.get('/account/2fa')
+    expect(status.html).toContain('10 recovery codes left')
+    expect(status.html).not.toContain(codes[0]!)
+    return { user, client, secret: secret!, codes }
+  }
+
+  test('two-factor: enroll, then sign-in needs a code; TOTP works, a recovery code works once', async () => {
+    const { user, codes, secret } = await enroll()
+    expect(await actions()).toContain('auth.two_factor_enabled')
+
+    const c = p.client()
+    const step = await passwordStep(c, user.email, PASSWORD)
+    expect(step.status).toBe(303)
+    expect(step.headers.get('location')!.startsWith('/login/2fa')).toBe(true)
+    const blocked = await c.request('/')
+    expect(blocked.status).toBe(303)
+    expect(blocked.headers.get('location')!.startsWith('/login')).toBe(true)
+    expect((await c.request('/account')).status).toBe(303)
+    await c.get('/login/2fa')
+    const done = await c.post('/login/2fa', { code: currentCode(secret), next: '/' })
+    expect(done.status).toBe(303)
+    expect((await c.get('/account')).res.status).toBe(200)
+
+    const r = p.client()
+    await passwordStep(r, user.email, PASSWORD)
+    await r.get('/login/2fa')
+    expect((await r.post('/login/2fa', { code: codes[0]!, next: '/' })).status).toBe(303)
+    expect((await r.get('/account')).res.status).toBe(200)
+    expect((await r.get('/account/2fa')).html).toContain('9 recovery codes left')
+
+    const twice = p.client()
+    await passwordStep(twice, user.email, PASSWORD)
+    await twice.get('/login/2fa')
+    expect((await twice.post('/login/2fa', { code: codes[0]!, next: '/' })).status).toBe(401)
+    expect((await twice.request('/account')).status).toBe(303)
+  })
+
+  test('two-factor: the 6th wrong code answers 429 with Retry-After', async () => {
+    const { user, secret } = await enroll()
+    const c = p.client()
+    await passwordStep(c, user.email, PASSWORD)
+    await c.get('/login/2fa')
+    const wrongCode = currentCode(secret) === '000000' ? '111111' : '000000'
+    for (let i = 0; i < 5; i++) expect((await c.post('/login/2fa', { code: wrongCode, next: '/' })).status).toBe(401)
+    const limited = await c.post('/login/2fa', { code: currentCode(secret), next: '/' })
+    expect(limited.status).toBe(429)
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
+  test('two-factor: turning it off needs the right password', async () => {
+    const { user, client } = await enroll()
+    const wrong = await client.post('/account/2fa/disable', { password: 'not my password' })
+    expect(wrong.status).toBe(422)
+    expect(await wrong.text()).toContain('id="f-password-error"')
+    expect((await client.post('/account/2fa/disable', {})).status).toBe(422)
+    expect((await p.deps.identity.accounts.getUser(user.id))!.totpEnabled).toBe(true)
+    const off = await client.post('/account/2fa/disable', { password: PASSWORD })
+    expect(off.status).toBe(303)
+    expect((await p.deps.identity.accounts.getUser(user.id))!.totpEnabled).toBe(false)
+    expect(await actions()).toContain('auth.two_factor_disabled')
+    const c = p.client()
+    expect((await c.signIn(user.email, PASSWORD)).headers.get('location')).toBe('/')
+  })
+
+  test('two-factor: confirming without beginning, or beginning twice, is a 4xx', async () => {
+    const { client } = await p.member('member')
+    await client.get('/account/2fa')
+    expect((await client.post('/account/2fa/confirm', { code: '123456' })).status).toBe(409)
+    const { client: on } = await enroll()
+    expect((await on.post('/account/2fa/begin')).status).toBe(409)
+  })
+
+  test('API tokens: the secret is shown once, scopes are enforced, revoking ends the token', async () => {
+    const ada = await p.adminClient()
+    const { html: form } = await ada.get('/account/tokens')
+    expect(form).toContain('value="core.instance.admin"')
+    expect(form).toContain('value="fixture-notes.note.write"')
+    const created = await ada.post('/account/tokens', { name: 'CI <admin>', permissions: ['core.instance.admin'], expires: '30' })
+    expect(created.status).toBe(200)
+    expect(created.headers.get('cache-control')).toBe('no-store')
+    const page = await created.text()
+    const secret = /id="token-secret" class="secret">(cit_[^<]+)</.exec(page)?.[1]
+    expect(secret).toBeTruthy()
+    expect(page).toContain('data-copy="#token-secret"')
+    expect(page).toContain('CI &lt;admin&gt;')
+
+    const plugins = (auth: string) => fetch(`${p.url}/api/v1/admin/plugins`, { headers: { authorization: `Bearer ${auth}` } })
+    expect((await plugins(secret!)).status).toBe(200)
+
+    const narrow = await ada.post('/account/tokens', { name: 'read only', permissions: ['core.members.read'], expires: 'never' })
+    const narrowSecret = /id="token-secret" class="secret">(cit_[^<]+)</.exec(await narrow.text())?.[1]
+    expect((await plugins(narrowSecret!)).status).toBe(403)
+
+    const list = await ada.get('/account/tokens')
+    expect(list.html).not.toContain(secret!)
+    expect(list.html).not.toContain(narrowSecret!)
+    expect(list.html).toContain('CI &lt;admin&gt;')
+    expect(list.html).toContain('core.instance.admin')
+
+    const id = (await p.deps.identity.tokens.list(p.admin!.id)).find((t) => t.name === 'CI <admin>')!.id
+    expect((await ada.post(`/account/tokens/${id}/revoke`)).status).toBe(303)
+    expect((await plugins(secret!)).status).toBe(401)
+    expect((await ada.post(`/account/tokens/${id}/revoke`)).status).toBe(404)
+    const audit = await p.deps.identity.accounts.listAudit({ limit: 200 })
+    expect(audit.map((a) => a.action)).toContain('token.created')
+    expect(audit.map((a) => a.action)).toContain('token.revoked')
+    expect(JSON.stringify(audit)).not.toContain(secret!)
+  })
+
+  test('API tokens: a member gets only permissions they hold; bad input is 422 with values kept; a member token writes notes', async () => {
+    const { user, client } = await p.member('member')
+    const { html: form } = await client.get('/account/tokens')
+    expect(form).not.toContain('value="core.instance.admin"')
+    expect(form).not.toContain('value="core.members.manage"')
+    expect(form).toContain('No API tokens yet')
+
+    for (const lacking of ['core.instance.admin', 'core.members.manage', 'no.such.permission']) {
+      const refused = await client.post('/account/tokens', { name: 'sneaky', permissions: ['fixture-notes.note.write', lacking], expires: '30' })
+      expect(refused.status).toBe(422)
+      const html = await refused.text()
+      expect(html).toContain('id="f-permissions-error"')
+      expect(html).toContain('value="sneaky"')
+      expect(html).toMatch(/value="fixture-notes.note.write" checked/)
+    }
+    expect((await client.post('/account/tokens', { name: 'x', permissions: [], expires: '30' })).status).toBe(422)
+    expect((await client.post('/account/tokens', { name: 'x', permissions: ['fixture-notes.note.write'], expires: '9999' })).status).toBe(422)
+    expect((await client.post('/account/tokens', { name: '', permissions: ['fixture-notes.note.write'], expires: '30' })).status).toBe(422)
+    expect(await p.deps.identity.tokens.list(user.id)).toEqual([])
+
+    const created = await client.post('/account/tokens', { name: 'notes bot', permissions: ['fixture-notes.note.write'], expires: '90' })
+    expect(created.status).toBe(200)
+    const secret = /id="token-secret" class="secret">(cit_[^<]+)</.exec(await created.text())?.[1]
+    const note = await fetch(`${p.url}/api/v1/fixture-notes/notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'x' }),
+    })
+    expect(note.status).toBe(201)
+    const read = await fetch(`${p.url}/api/v1/fixture-notes/seen`, { headers: { authorization: `Bearer ${secret}` } })
+    expect(read.status).toBe(403) // not in the token's scopes
+    const adminToken = (await p.deps.identity.tokens.list(p.admin!.id))[0]
+    if (adminToken) expect((await client.post(`/account/tokens/${adminToken.id}/revoke`)).status).toBe(404)
+  })
+})
