@@ -36,6 +36,10 @@ export async function openPlatform(
   const identity = createIdentity(store, host, [runtimeToken, ...(config.adminToken ? [config.adminToken] : [])])
   const renderer = new Renderer(host, identity)
   host.ui = renderer
+  host.people = {
+    members: async (orgId) => (await identity.orgs.listMembers(orgId)).filter((m) => !m.user.disabled).map((m) => ({ id: m.user.id, name: m.user.name, email: m.user.email })),
+    byIds: async (ids) => (await Promise.all([...new Set(ids)].map((id) => identity.accounts.getUser(id)))).flatMap((u) => (u ? [{ id: u.id, name: u.name, email: u.email }] : [])),
+  }
   const deps: ServerDeps = {
     config,
     host,

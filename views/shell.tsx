@@ -7,6 +7,8 @@ import { Layout } from './layout.tsx'
 
 /** What the shell needs to know about the viewer. */
 export interface ShellViewer {
+  /** Safe HTML of plugins' header items (notification bell...). */
+  headerItems: string
   name: string
   email: string
   isAdmin: boolean
@@ -67,6 +69,7 @@ export function Shell(props: {
               <input id="global-search" type="search" name="q" placeholder="Search…" value={props.searchQuery} autocomplete="off" />
             </form>
             <ul class="menus">
+              {v.headerItems ? <li class="header-items">{v.headerItems as 'safe'}</li> : ''}
               {v.orgs.length > 0 ? (
                 <li>
                   <details class="dropdown org-switcher">

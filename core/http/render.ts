@@ -40,7 +40,21 @@ export class Renderer {
   /** What the shell shows about the signed-in viewer. */
   async viewer(auth: Auth): Promise<ShellViewer> {
     const orgs = await this.identity.orgs.orgsOf(auth.user.id)
+    const header = await Promise.all(
+      this.host
+        .contributions('shell.header')
+        .slice()
+        .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
+        .map(async (item) => {
+          try {
+            return await item.render(auth)
+          } catch {
+            return '' // a broken header item never breaks the page
+          }
+        }),
+    )
     return {
+      headerItems: header.join(''),
       name: auth.user.name,
       email: auth.user.email,
       isAdmin: auth.user.isAdmin,

@@ -3,7 +3,7 @@ import type { AnyElysia } from 'elysia'
 import type { TObject } from '@sinclair/typebox'
 import type { BusScope } from '../bus.ts'
 import type { Auth } from '../auth/resolve.ts'
-import type { CalendarSource, DashboardWidget, EntityLink, McpTool, WorkflowAction, WorkflowTrigger } from './points.ts'
+import type { CalendarSource, DashboardWidget, EntityLink, McpTool, Person, ShellHeaderItem, WorkflowAction, WorkflowTrigger } from './points.ts'
 import type { Logger } from '../log.ts'
 import type { Db, Store } from '../store/connect.ts'
 import type { SchemaFactory } from '../store/facade.ts'
@@ -47,6 +47,7 @@ export interface ExtensionPoints {
   'mcp.tool': McpTool
   'workflow.trigger': WorkflowTrigger
   'workflow.action': WorkflowAction
+  'shell.header': ShellHeaderItem
 }
 
 /** One hit of the global search. */
@@ -90,10 +91,20 @@ export interface PluginContext<T extends Record<string, SQLiteTable> = Record<st
   provide(name: string, impl: unknown): void
   /** A service another enabled plugin provides, or undefined when it is off. */
   service<S>(name: string): S | undefined
+  /** The people of the platform: members of an organization, users by id. */
+  readonly people: People
   /** Renders `body` as a page in the shell (or as a fragment for htmx requests). */
   page(request: Request, auth: Auth, options: { title: string; body: string; status?: number; headers?: Record<string, string> }): Promise<Response>
   /** Runs `fn` every interval (`'30s'`, `'5m'`, `'1h'` or milliseconds); errors are logged, never thrown. */
   every(interval: string | number, fn: () => unknown): void
+}
+
+/** Read access to accounts for plugins (assignees, attendees, mentions). */
+export interface People {
+  /** Members of an organization, by name. */
+  members(orgId: string): Promise<Person[]>
+  /** Users by id (unknown ids are left out). */
+  byIds(ids: string[]): Promise<Person[]>
 }
 
 /** What renders pages in the shell (core's Renderer). */

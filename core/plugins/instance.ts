@@ -6,7 +6,7 @@ import type { Logger } from '../log.ts'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { declaredPermission } from '../http/guard.ts'
-import type { PageRenderer, PluginContext, PluginManifest, PointName } from './contract.ts'
+import type { PageRenderer, People, PluginContext, PluginManifest, PointName } from './contract.ts'
 
 /** A route and the permission it declared (false: public). */
 export interface RouteInfo {
@@ -38,6 +38,7 @@ export interface InstanceHost {
   findService(name: string): unknown
   settingsOf(id: string): Record<string, unknown>
   ui(): PageRenderer | undefined
+  people(): People | undefined
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -83,6 +84,10 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
       services.set(name, impl)
     },
     service: <S,>(name: string) => host.findService(name) as S | undefined,
+    people: {
+      members: (orgId) => host.people()?.members(orgId) ?? Promise.resolve([]),
+      byIds: (ids) => host.people()?.byIds(ids) ?? Promise.resolve([]),
+    },
     page: (request, auth, options) => {
       const ui = host.ui()
       if (!ui) return Promise.resolve(new Response(options.body, { status: options.status ?? 200, headers: { 'content-type': 'text/html; charset=utf-8' } }))

@@ -91,3 +91,31 @@ export interface ActivityFact {
   /** Plain text, rendered escaped: "moved WEB-42 to Done". */
   text: string
 }
+
+/** Something in the shell's header for signed-in users (collaboration's notification bell). */
+export interface ShellHeaderItem {
+  id: string
+  order?: number
+  /** Safe HTML. */
+  render(auth: Auth): Promise<string> | string
+}
+
+/** A person as plugins see them (assignees, attendees, mentions). */
+export interface Person {
+  id: string
+  name: string
+  email: string
+}
+
+/**
+ * Services plugins provide to each other by name (`ctx.provide(name, impl)`, `ctx.service<T>(name)`).
+ * A consumer treats `undefined` as "that plugin is off" and degrades quietly.
+ */
+export interface KnownServices {
+  /** Renders the comment thread of an entity (safe HTML), with the comment form when allowed. */
+  'collaboration.thread': { render(request: Request, auth: Auth, entity: { type: string; id: string }): Promise<string> }
+  /** Sends in-app notifications. */
+  'collaboration.notify': { notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string }): Promise<void> }
+  /** Recent activity of an organization. */
+  'collaboration.activity': { recent(orgId: string, limit: number): Promise<{ at: Date; actorName: string; text: string; href?: string }[]> }
+}
