@@ -3,6 +3,7 @@
  * kept in core_plugins and restored at boot. Lifecycle operations run one at a time.
  */
 import { eq } from 'drizzle-orm'
+import type { TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { Bus } from '../bus.ts'
 import { createLogger, type Logger } from '../log.ts'
@@ -12,7 +13,7 @@ import { ensureMigrationTable, migratePlugin } from '../store/migrator.ts'
 import { coreSchema } from '../store/schema.ts'
 import { migrations as coreMigrations } from '../store/migrations/index.ts'
 import { PLUGIN_API, RESERVED_SEGMENTS, type PermissionSpec, type Contribution, type PluginManifest, type PointName } from './contract.ts'
-import type { PageRenderer } from './contract.ts'
+import type { PageRenderer, People } from './contract.ts'
 import { settingsWithDefaults, startInstance, type Handler, type Instance, type RouteInfo } from './instance.ts'
 
 /** Where a plugin's code came from. */
@@ -74,6 +75,8 @@ export class PluginHost {
   generation = 0
   /** The shell renderer core sets once identity exists; plugins reach it through `ctx.page`. */
   ui?: PageRenderer
+  /** Read access to accounts core sets once identity exists; plugins reach it through `ctx.people`. */
+  people?: People
 
   constructor(
     readonly store: Store,
@@ -216,6 +219,17 @@ export class PluginHost {
     })
   }
 
+  /** The settings schema a plugin declares, or undefined (unknown plugin, or none declared). */
+  settingsSchema(id: string): TObject | undefined {
+    return this.records.get(id)?.manifest?.settings
+  }
+
+  /** A plugin's current settings with defaults filled in; PluginError(404) for an unknown plugin. */
+  settingsOf(id: string): Record<string, unknown> {
+    const rec = this.get(id)
+    return rec.manifest ? settingsWithDefaults(rec.manifest, rec.settings) : { ...rec.settings }
+  }
+
   /** The request handler of an enabled plugin, or undefined. Hot path: one map lookup. */
   handlerFor(id: string): Handler | undefined {
     const rec = this.records.get(id)
@@ -334,6 +348,7 @@ export class PluginHost {
       log: this.log,
       findService: (name) => this.service(name),
       ui: () => this.ui,
+      people: () => this.people,
       settingsOf: () => settingsWithDefaults(manifest, rec.settings),
     })
   }
