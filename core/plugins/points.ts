@@ -119,3 +119,11 @@ export interface KnownServices {
   /** Recent activity of an organization. */
   'collaboration.activity': { recent(orgId: string, limit: number): Promise<{ at: Date; actorName: string; text: string; href?: string }[]> }
 }
+
+/** Fills a new organization with realistic sample data (`coder-ide demo`). */
+export interface DemoSeed {
+  /** Lower runs first (planning before collaboration comments on its tasks). */
+  order: number
+  /** Creates the data; returns a one-line summary ("3 projects, 42 tasks"). */
+  run(input: { orgId: string; people: Person[]; now: Date }): Promise<string>
+}
