@@ -19,3 +19,11 @@ declare module '*.js' {
   const path: string
   export default path
 }
+declare module 'sortablejs/Sortable.min.js' {
+  const path: string
+  export default path
+}
+declare module 'htmx.org/dist/ext/hx-sse.min.js' {
+  const path: string
+  export default path
+}

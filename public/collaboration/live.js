@@ -1,0 +1,1 @@
+// collaboration/live.js: client behaviour for the collaboration plugin (filled in by the plugin).

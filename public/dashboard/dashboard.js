@@ -1,0 +1,1 @@
+// dashboard/dashboard.js: client behaviour for the dashboard plugin (filled in by the plugin).

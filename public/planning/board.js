@@ -1,0 +1,1 @@
+// planning/board.js: client behaviour for the planning plugin (filled in by the plugin).
