@@ -67,7 +67,8 @@ export class Tokens {
       .where(and(eq(this.t.apiTokens.id, id), eq(this.t.apiTokens.userId, userId), isNull(this.t.apiTokens.revokedAt)))
       .returning()
     if (!row) throw new InputError('no such token', 'token', 404)
-    return row
+    const { tokenHash: _h, revokedAt: _r, ...token } = row
+    return token
   }
 
   /** The live token for a secret, or undefined (unknown, revoked, expired). */

@@ -7,6 +7,8 @@ import { InputError } from './accounts.ts'
 import { randomToken, sha256 } from './crypto.ts'
 
 const ISSUER = 'Coder IDE'
+/** Last TOTP time step used per secret (hashed), so codes cannot be replayed. */
+const usedSteps = new Map<string, number>()
 const RECOVERY_CODES = 10
 
 function totp(secret: string, label: string): OTPAuth.TOTP {
@@ -89,8 +91,19 @@ export class TwoFactor {
     return row?.codes?.length ?? 0
   }
 
+  /**
+   * A code is good once: the time step it belongs to is remembered per secret, so a code someone
+   * has seen cannot be replayed within its validity window.
+   */
   private checkTotp(secret: string, label: string, code: string): boolean {
-    return totp(secret, label).validate({ token: code.replace(/\s/g, ''), window: 1 }) !== null
+    const delta = totp(secret, label).validate({ token: code.replace(/\s/g, ''), window: 1 })
+    if (delta === null) return false
+    const step = Math.floor(Date.now() / 30_000) + delta
+    const key = sha256(secret)
+    if ((usedSteps.get(key) ?? -1) >= step) return false
+    usedSteps.set(key, step)
+    if (usedSteps.size > 10_000) usedSteps.clear()
+    return true
   }
 }
 

@@ -86,6 +86,12 @@ export interface PluginContext<T extends Record<string, SQLiteTable> = Record<st
   settings<S = Record<string, unknown>>(): S
   /** Adds to an extension point. */
   contribute<K extends PointName>(point: K, value: Contribution<K>): void
+  /** What the enabled plugins (this one included) contributed to a point, in registration order. */
+  contributions<K extends PointName>(point: K): Contribution<K>[]
+  /** The same, with the id of the plugin behind each contribution. */
+  contributionsBy<K extends PointName>(point: K): { pluginId: string; value: Contribution<K> }[]
+  /** Every plugin's id, name, status and last error (for health views). */
+  plugins(): { id: string; name: string; status: 'enabled' | 'disabled' | 'failed'; error?: string }[]
   /** Shorthand for `contribute('nav', item)`. */
   nav(item: NavItem): void
   /** Offers a service other plugins reach with `service(name)`; name it after the plugin id. */

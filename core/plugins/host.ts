@@ -260,6 +260,16 @@ export class PluginHost {
     return list as Contribution<K>[]
   }
 
+  /** Contributions to a point with the id of the plugin behind each, in registration order. */
+  contributionsBy<K extends PointName>(point: K): { pluginId: string; value: Contribution<K> }[] {
+    const out: { pluginId: string; value: Contribution<K> }[] = []
+    for (const rec of this.records.values()) {
+      if (rec.status !== 'enabled' || !rec.instance) continue
+      for (const c of rec.instance.contributions) if (c.point === point) out.push({ pluginId: rec.id, value: c.value as Contribution<K> })
+    }
+    return out
+  }
+
   /** A service provided by an enabled plugin. */
   service<S>(name: string): S | undefined {
     for (const rec of this.records.values()) {
@@ -348,6 +358,8 @@ export class PluginHost {
       log: this.log,
       findService: (name) => this.service(name),
       ui: () => this.ui,
+      contributionsBy: (point) => this.contributionsBy(point),
+      plugins: () => this.list().map((p) => ({ id: p.id, name: p.name, status: p.status, error: p.error })),
       people: () => this.people,
       settingsOf: () => settingsWithDefaults(manifest, rec.settings),
     })

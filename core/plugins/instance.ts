@@ -39,6 +39,8 @@ export interface InstanceHost {
   settingsOf(id: string): Record<string, unknown>
   ui(): PageRenderer | undefined
   people(): People | undefined
+  contributionsBy(point: string): { pluginId: string; value: unknown }[]
+  plugins(): { id: string; name: string; status: 'enabled' | 'disabled' | 'failed'; error?: string }[]
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -80,6 +82,9 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
       contributions.push({ point, value })
     },
     nav: (item) => ctx.contribute('nav', item),
+    contributions: (point) => host.contributionsBy(point).map((c) => c.value) as never,
+    contributionsBy: (point) => host.contributionsBy(point) as never,
+    plugins: () => host.plugins(),
     provide: (name, impl) => {
       services.set(name, impl)
     },

@@ -27,7 +27,11 @@ export class Client {
   async get(path: string, headers: Record<string, string> = {}): Promise<{ res: Response; html: string }> {
     const res = await this.request(path, { headers })
     const html = await res.text()
-    const m = /name="_csrf" value="([^"]+)"/.exec(html) ?? /X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(html) ?? /"X-CSRF-Token":"([^"]+)"/.exec(html)
+    const m =
+      /name="_csrf" value="([^"]+)"/.exec(html) ??
+      /X-CSRF-Token&#34;:&#34;([^&]+)&#34;/.exec(html) ??
+      /X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(html) ??
+      /"X-CSRF-Token":"([^"]+)"/.exec(html)
     if (m) this.csrf = m[1]!
     return { res, html }
   }
