@@ -7,6 +7,9 @@ import { Elysia, t } from 'elysia'
 import { guard } from './guard.ts'
 import { PluginError, type PluginHost } from '../plugins/host.ts'
 import { INSTANCE_ADMIN } from '../auth/permissions.ts'
+import type { Accounts } from '../auth/accounts.ts'
+import type { Auth } from '../auth/resolve.ts'
+import { actorOf } from '../pages/context.ts'
 import { jsonError } from './respond.ts'
 
 /** What the admin API needs from the server. */
@@ -18,6 +21,8 @@ export interface AdminDeps {
   enable(id: string): ReturnType<PluginHost['enable']>
   /** Lists plugins, including external folders written since boot. */
   list(): Promise<ReturnType<PluginHost['list']>>
+  /** Where changes are audited. */
+  identity: { accounts: Pick<Accounts, 'audit'> }
 }
 
 /** Every admin route needs an instance admin (a browser session, an API token with that scope, or the service token). */
@@ -28,9 +33,12 @@ function fail(err: unknown): Response {
   throw err
 }
 
-/** The admin plugin routes. */
+/** The admin plugin routes. Every change is audited (the service token's actor is 'service-token'). */
 export function adminApi(deps: AdminDeps) {
   const { host } = deps
+  /** Audits an instance-wide change (no organization). */
+  const audit = (request: Request, auth: Auth, action: string, id: string, details?: Record<string, unknown>) =>
+    deps.identity.accounts.audit({ ...actorOf(request, auth), orgId: null }, action, id, details)
   return new Elysia({ name: 'core:admin-api', prefix: '/api/v1/admin/plugins' })
     .use(guard)
     .get('/', async () => ({ plugins: await deps.list() }), admin)
@@ -41,14 +49,51 @@ export function adminApi(deps: AdminDeps) {
         return fail(err)
       }
     }, admin)
-    .post('/:id/enable', async ({ params }) => deps.enable(params.id).catch(fail), admin)
+    .post('/:id/enable', async ({ params, request, auth }) => {
+      try {
+        const before = host.has(params.id) ? host.describe(params.id).status : undefined
+        const info = await deps.enable(params.id)
+        if (before !== 'enabled') await audit(request, auth, 'plugin.enabled', params.id)
+        return info
+      } catch (err) {
+        if (err instanceof PluginError && err.status !== 404) await audit(request, auth, 'plugin.enable_failed', params.id, { error: err.message.slice(0, 500) })
+        return fail(err)
+      }
+    }, admin)
     .post(
       '/:id/disable',
-      async ({ params, body }) => host.disable(params.id, { cascade: body?.cascade === true }).then((plugins) => ({ plugins }), fail),
+      async ({ params, body, request, auth }) => {
+        try {
+          const plugins = await host.disable(params.id, { cascade: body?.cascade === true })
+          await audit(request, auth, 'plugin.disabled', params.id, { cascade: plugins.map((p) => p.id).filter((id) => id !== params.id) })
+          return { plugins }
+        } catch (err) {
+          return fail(err)
+        }
+      },
       { ...admin, body: t.Optional(t.Nullable(t.Object({ cascade: t.Optional(t.Boolean()) }))) },
     )
-    .post('/:id/reload', async ({ params }) => deps.reload(params.id).catch(fail), admin)
-    .put('/:id/settings', async ({ params, body }) => host.updateSettings(params.id, body).then((settings) => ({ settings }), fail), {
+    .post('/:id/reload', async ({ params, request, auth }) => {
+      try {
+        const info = await deps.reload(params.id)
+        await audit(request, auth, 'plugin.reloaded', params.id, { version: info.version })
+        return info
+      } catch (err) {
+        return fail(err)
+      }
+    }, admin)
+    .put('/:id/settings', async ({ params, body, request, auth }) => {
+      try {
+        const before = host.settingsOf(params.id)
+        const settings = await host.updateSettings(params.id, body)
+        // Keys only, never values: settings may hold secrets.
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(settings)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]))
+        await audit(request, auth, 'plugin.settings_changed', params.id, { keys })
+        return { settings }
+      } catch (err) {
+        return fail(err)
+      }
+    }, {
       ...admin,
       body: t.Record(t.String(), t.Unknown()),
     })

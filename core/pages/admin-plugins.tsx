@@ -1,0 +1,352 @@
+/**
+ * @module Instance admin: the plugins tab (list, enable/disable with a cascade confirmation, the
+ * nav updated out of band for htmx) and each plugin's settings form.
+ */
+import { Elysia } from 'elysia'
+import { INSTANCE_ADMIN } from '../auth/permissions.ts'
+import type { Auth } from '../auth/resolve.ts'
+import { guard } from '../http/guard.ts'
+import { isFragmentRequest, redirect } from '../http/render.ts'
+import type { ServerDeps } from '../http/server.ts'
+import { PluginError, type PluginInfo } from '../plugins/host.ts'
+import { CsrfField, EmptyState, FormError, type FieldErrors } from '../../views/components.tsx'
+import { MainNav } from '../../views/shell.tsx'
+import { SettingsForm, formValuesOf, settingFields, settingsFromForm, type FormValues } from './admin-settings-form.tsx'
+import { adminPage, instanceActor } from './admin-ui.tsx'
+import { readForm } from './context.ts'
+
+const admin = { permission: INSTANCE_ADMIN } as const
+const HTML = { 'content-type': 'text/html; charset=utf-8' }
+const COLUMNS = 7
+
+/** The DOM id of a plugin's row (ids of broken external folders may hold any character). */
+export function rowId(id: string): string {
+  return `plugin-${id.replace(/[^a-zA-Z0-9_-]/g, '_')}`
+}
+
+function pluginPath(id: string, rest = ''): string {
+  return `/admin/plugins/${encodeURIComponent(id)}${rest}`
+}
+
+function StatusBadge(props: { status: PluginInfo['status'] }) {
+  const cls = props.status === 'enabled' ? 'badge badge-ok' : props.status === 'failed' ? 'badge badge-danger' : 'badge'
+  return (
+    <span class={cls}>{props.status}</span>
+  )
+}
+
+/** The htmx attributes that make a form (or link) replace the plugin's row. */
+function rowTarget(id: string) {
+  return { 'hx-target': `#${rowId(id)}`, 'hx-swap': 'outerHTML' }
+}
+
+/** One plugin's row: name, id, version, source, status, dependencies, toggle and settings link. */
+export function PluginRow(props: { p: PluginInfo; csrf: string | undefined; hasSettings: boolean; nameOf: (id: string) => string; message?: string; oob?: boolean }) {
+  const { p } = props
+  const on = p.status === 'enabled'
+  const action = pluginPath(p.id, '/toggle')
+  const label = on ? 'Disable' : 'Enable'
+  return (
+    <tr id={rowId(p.id)} hx-swap-oob={props.oob ? 'true' : undefined}>
+      <td>
+        <strong safe>{p.name}</strong>
+        {p.description ? (
+          <>
+            <br />
+            <small class="muted" safe>
+              {p.description}
+            </small>
+          </>
+        ) : (
+          ''
+        )}
+      </td>
+      <td>
+        <code safe>{p.id}</code>
+      </td>
+      <td safe>{p.version || '—'}</td>
+      <td>{p.source}</td>
+      <td>
+        <StatusBadge status={p.status} />
+        {p.status === 'failed' && p.error ? (
+          <>
+            <br />
+            <small class="field-error" safe>
+              {p.error}
+            </small>
+          </>
+        ) : (
+          ''
+        )}
+      </td>
+      <td>
+        {p.requires.length ? (
+          <small safe>{`Requires: ${p.requires.map(props.nameOf).join(', ')}`}</small>
+        ) : (
+          ''
+        )}
+        {p.requires.length && p.requiredBy.length ? <br /> : ''}
+        {p.requiredBy.length ? (
+          <small safe>{`Required by: ${p.requiredBy.map(props.nameOf).join(', ')}`}</small>
+        ) : (
+          ''
+        )}
+        {!p.requires.length && !p.requiredBy.length ? <span class="muted">—</span> : ''}
+      </td>
+      <td>
+        {props.message ? (
+          <p class="form-error" role="alert" safe>
+            {props.message}
+          </p>
+        ) : (
+          ''
+        )}
+        <form method="post" action={action} class="inline-form" hx-post={action} {...rowTarget(p.id)}>
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="to" value={on ? 'off' : 'on'} />
+          <button type="submit" class={on ? 'secondary outline' : 'secondary'} aria-label={`${label} ${p.name}`}>
+            {label}
+          </button>
+        </form>
+        {props.hasSettings ? (
+          <>
+            {' '}
+            <a href={pluginPath(p.id, '/settings')} aria-label={`Settings of ${p.name}`}>
+              Settings
+            </a>
+          </>
+        ) : (
+          ''
+        )}
+      </td>
+    </tr>
+  )
+}
+
+/** What disabling a plugin also disables, and the button that confirms it. */
+function CascadeConfirm(props: { p: PluginInfo; dependents: PluginInfo[]; csrf: string | undefined; htmx: boolean }) {
+  const { p } = props
+  const action = pluginPath(p.id, '/toggle')
+  const hx = props.htmx ? { 'hx-post': action, ...rowTarget(p.id) } : {}
+  const cancel = props.htmx ? { 'hx-get': pluginPath(p.id, '/row'), ...rowTarget(p.id) } : {}
+  const names = props.dependents.map((d) => d.name).join(', ')
+  return (
+    <div role="alert" class="cascade-confirm">
+      <p>
+        <strong safe>{`Disabling ${p.name} also disables: ${names}`}</strong>
+      </p>
+      <p class="muted" safe>
+        {`${names} ${props.dependents.length === 1 ? 'requires' : 'require'} ${p.name}. Data is kept; you can enable them again later.`}
+      </p>
+      <form method="post" action={action} class="inline-form" {...hx}>
+        <CsrfField token={props.csrf} />
+        <input type="hidden" name="to" value="off" />
+        <input type="hidden" name="cascade" value="1" />
+        <button type="submit" class="contrast" safe>
+          {`Disable ${props.dependents.length + 1} plugins`}
+        </button>
+      </form>{' '}
+      <a href="/admin/plugins" {...cancel}>
+        Cancel
+      </a>
+    </div>
+  )
+}
+
+/** The plugins admin pages. */
+export function adminPluginPages(deps: ServerDeps) {
+  const { host, identity, renderer } = deps
+  const nameOf = (id: string) => host.nameOf(id)
+  const safeRow = (p: PluginInfo, auth: Auth, extra: { message?: string; oob?: boolean } = {}) =>
+    PluginRow({ p, csrf: auth.session?.csrf, hasSettings: !!host.settingsSchema(p.id), nameOf, ...extra }) as string
+
+  const listPage = async (request: Request, auth: Auth, options: { error?: string; status?: number } = {}) => {
+    const plugins = await deps.list()
+    const safeRows = plugins.map((p) => safeRow(p, auth)).join('')
+    const body = (
+      <>
+        <FormError message={options.error} />
+        {plugins.length === 0 ? (
+          <EmptyState title="No plugins are installed">
+            <p>
+              Built-in plugins ship with the binary; external ones are folders in <code safe>{deps.config.pluginsDir}</code>.
+            </p>
+          </EmptyState>
+        ) : (
+          <div class="table-wrap">
+            <table class="admin-plugins">
+              <thead>
+                <tr>
+                  <th scope="col">Plugin</th>
+                  <th scope="col">Id</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Source</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Dependencies</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>{safeRows}</tbody>
+            </table>
+          </div>
+        )}
+      </>
+    ) as string
+    return adminPage(deps, request, auth, 'plugins', { title: 'Plugins', body, status: options.status })
+  }
+
+  const notFound = (request: Request, auth: Auth, title: string, text: string) =>
+    adminPage(deps, request, auth, 'plugins', {
+      title,
+      status: 404,
+      body: (
+        <EmptyState title={title}>
+          <p safe>{text}</p>
+          <p>
+            <a href="/admin/plugins">Back to the plugins</a>
+          </p>
+        </EmptyState>
+      ) as string,
+    })
+
+  /** A failed toggle: the row (htmx) or the page (no JS) with the error, 422 (404 for an unknown plugin). */
+  const failed = async (request: Request, auth: Auth, id: string, err: PluginError) => {
+    const status = err.status === 404 ? 404 : 422
+    const p = host.has(id) ? host.describe(id) : undefined
+    if (isFragmentRequest(request) && p) return new Response(safeRow(p, auth, { message: err.message }), { status, headers: HTML })
+    return listPage(request, auth, { error: err.message, status })
+  }
+
+  /** After enable/disable: the row plus changed rows and the nav out of band (htmx), or a redirect with a flash. */
+  const changed = async (request: Request, auth: Auth, id: string, also: string[], text: string) => {
+    if (!isFragmentRequest(request)) return redirect(request, '/admin/plugins', { kind: 'ok', text })
+    // Permissions may have changed with the plugin set: resolve the viewer again for the nav.
+    const fresh = (await identity.resolver.resolve(request)) ?? auth
+    const nav = MainNav({ items: renderer.nav(fresh), path: '/admin/plugins', oob: true }) as string
+    const others = also.filter((x) => x !== id && host.has(x)).map((x) => safeRow(host.describe(x), auth, { oob: true }))
+    return new Response(safeRow(host.describe(id), auth) + others.join('') + nav, { headers: HTML })
+  }
+
+  return new Elysia({ name: 'core:admin-plugins' })
+    .use(guard)
+    .get('/admin/plugins', ({ request, auth }) => listPage(request, auth), admin)
+    .get(
+      '/admin/plugins/:id/row',
+      async ({ request, auth, params }) => {
+        if (!isFragmentRequest(request)) return redirect(request, '/admin/plugins')
+        if (!host.has(params.id)) return notFound(request, auth, 'No such plugin', `No plugin "${params.id}" is installed.`)
+        return new Response(safeRow(host.describe(params.id), auth), { headers: HTML })
+      },
+      admin,
+    )
+    .post(
+      '/admin/plugins/:id/toggle',
+      async ({ request, auth, params }) => {
+        const { id } = params
+        const form = await readForm(request)
+        const plugins = await deps.list()
+        const p = plugins.find((x) => x.id === id)
+        if (!p) return notFound(request, auth, 'No such plugin', `No plugin "${id}" is installed.`)
+        const to = form.to === 'on' || form.to === 'off' ? form.to : p.status === 'enabled' ? 'off' : 'on'
+        const actor = instanceActor(request, auth)
+        if (to === 'on') {
+          if (p.status === 'enabled') return changed(request, auth, id, [], `${p.name} is enabled.`)
+          try {
+            await deps.enable(id)
+          } catch (err) {
+            if (!(err instanceof PluginError)) throw err
+            if (err.status !== 404) await identity.accounts.audit(actor, 'plugin.enable_failed', id, { error: err.message.slice(0, 500) })
+            return failed(request, auth, id, err)
+          }
+          await identity.accounts.audit(actor, 'plugin.enabled', id)
+          return changed(request, auth, id, [], `${p.name} is enabled.`)
+        }
+        const dependents = plugins.filter((x) => p.requiredBy.includes(x.id) && x.status === 'enabled')
+        const cascade = form.cascade === '1'
+        if (dependents.length && !cascade) {
+          const htmx = isFragmentRequest(request)
+          const safeConfirm = (<CascadeConfirm p={p} dependents={dependents} csrf={auth.session?.csrf} htmx={htmx} />) as string
+          if (htmx) {
+            return new Response(
+              (
+                <tr id={rowId(p.id)} class="confirm-row">
+                  <td colspan={String(COLUMNS)}>{safeConfirm}</td>
+                </tr>
+              ) as string,
+              { headers: HTML },
+            )
+          }
+          return adminPage(deps, request, auth, 'plugins', { title: `Disable ${p.name}?`, body: (<section class="section">{safeConfirm}</section>) as string })
+        }
+        let off: PluginInfo[]
+        try {
+          // Cascade only what the admin confirmed; a dependent enabled meanwhile makes the host refuse.
+          off = await host.disable(id, { cascade })
+        } catch (err) {
+          if (!(err instanceof PluginError)) throw err
+          return failed(request, auth, id, err)
+        }
+        const also = off.map((x) => x.id).filter((x) => x !== id)
+        await identity.accounts.audit(actor, 'plugin.disabled', id, { cascade: also })
+        const alsoNames = also.map(nameOf).join(', ')
+        return changed(request, auth, id, also, `${p.name} is disabled.${also.length ? ` Also disabled: ${alsoNames}.` : ''}`)
+      },
+      admin,
+    )
+    .get(
+      '/admin/plugins/:id/settings',
+      async ({ request, auth, params }) => {
+        const schema = host.settingsSchema(params.id)
+        if (!schema) return notFound(request, auth, 'No settings', host.has(params.id) ? `${host.nameOf(params.id)} has no settings.` : `No plugin "${params.id}" is installed.`)
+        const values = formValuesOf(settingFields(schema), host.settingsOf(params.id))
+        return settingsPage(request, auth, params.id, values, {})
+      },
+      admin,
+    )
+    .post(
+      '/admin/plugins/:id/settings',
+      async ({ request, auth, params }) => {
+        const { id } = params
+        const schema = host.settingsSchema(id)
+        if (!schema) return notFound(request, auth, 'No settings', host.has(id) ? `${host.nameOf(id)} has no settings.` : `No plugin "${id}" is installed.`)
+        const form = await readForm(request)
+        const before = host.settingsOf(id)
+        const { values, shown, errors } = settingsFromForm(schema, form, before)
+        if (Object.values(errors).some(Boolean)) return settingsPage(request, auth, id, shown, errors, 422)
+        let after: Record<string, unknown>
+        try {
+          after = await host.updateSettings(id, values)
+        } catch (err) {
+          if (!(err instanceof PluginError)) throw err
+          return settingsPage(request, auth, id, shown, { '': err.message }, err.status === 404 ? 404 : 422)
+        }
+        // Keys only: settings may hold secrets.
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+        await identity.accounts.audit(instanceActor(request, auth), 'plugin.settings_changed', id, { keys })
+        return redirect(request, pluginPath(id, '/settings'), { kind: 'ok', text: `Settings of ${host.nameOf(id)} saved.` })
+      },
+      admin,
+    )
+
+  function settingsPage(request: Request, auth: Auth, id: string, values: FormValues, errors: FieldErrors, status = 200) {
+    const schema = host.settingsSchema(id)!
+    const p = host.describe(id)
+    const body = (
+      <section class="section">
+        <p>
+          <a href="/admin/plugins">← All plugins</a>
+        </p>
+        <h2 safe>{`Settings: ${p.name}`}</h2>
+        {p.status !== 'enabled' ? (
+          <p class="muted" safe>
+            {`This plugin is ${p.status}; the settings apply when it runs.`}
+          </p>
+        ) : (
+          ''
+        )}
+        <SettingsForm action={pluginPath(id, '/settings')} csrf={auth.session?.csrf} schema={schema} values={values} errors={errors} />
+      </section>
+    ) as string
+    return adminPage(deps, request, auth, 'plugins', { title: `Settings: ${p.name}`, body, status })
+  }
+}
