@@ -107,7 +107,7 @@ export class TwoFactor {
   }
 }
 
-/** The current code for a secret (tests and the demo use it, as an authenticator app would). */
-export function currentCode(secret: string): string {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate()
+/** The code for a secret now, or `steps` periods later (tests use it as an authenticator app would). */
+export function currentCode(secret: string, steps = 0): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: Date.now() + steps * 30_000 })
 }

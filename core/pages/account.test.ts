@@ -166,7 +166,10 @@ eachDialect('account pages', (dialect) => {
     expect(blocked.headers.get('location')!.startsWith('/login')).toBe(true)
     expect((await c.request('/account')).status).toBe(303)
     await c.get('/login/2fa')
-    const done = await c.post('/login/2fa', { code: currentCode(secret), next: '/' })
+    // the code used to confirm enrollment cannot be replayed; the app's next code (within the window) works
+    const replayed = await c.post('/login/2fa', { code: currentCode(secret), next: '/' })
+    expect(replayed.status).toBe(401)
+    const done = await c.post('/login/2fa', { code: currentCode(secret, 1), next: '/' })
     expect(done.status).toBe(303)
     expect((await c.get('/account')).res.status).toBe(200)
 
