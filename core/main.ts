@@ -26,6 +26,7 @@ Commands:
                              disable a plugin (--cascade: also those that require it)
   plugins reload <id>        load a plugin's code again and swap it in
   backup <file>              copy the live SQLite store to <file> (PostgreSQL: use pg_dump)
+  demo [--org <name>]        fill a new organization with sample projects, tasks, events, comments
   admin create --email <e> --name <n> [--org <name>]
                              create an instance admin (password from ADMIN_PASSWORD or stdin)
   help, --help               this text
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
   const commandFlags: Record<string, string> = {}
   for (const name of ['--email', '--name', '--org']) {
     const at = rest.indexOf(name)
-    if (at !== -1 && words[0] === 'admin') {
+    if (at !== -1 && (words[0] === 'admin' || words[0] === 'demo')) {
       commandFlags[name.slice(2)] = rest[at + 1] ?? ''
       rest.splice(at, 2)
     }
@@ -66,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       return plugins(config, sub, arg, cascade)
     case 'admin':
       return sub === 'create' ? adminCreate(config, commandFlags) : usage('admin needs create: coder-ide admin create --email <e> --name <n>')
+    case 'demo':
+      return demo(config, commandFlags)
     case 'backup':
       return arg === undefined && sub ? backup(config, sub) : usage('backup needs one file name: coder-ide backup <file>')
     default:
@@ -196,6 +199,54 @@ async function adminCreate(config: Config, flags: Record<string, string>): Promi
     const org = flags.org ? await orgs.createOrg({ name: flags.org }, user.id) : undefined
     await accounts.audit({ userId: null, email: 'cli', ip: 'local', orgId: org?.id }, 'user.create', user.email, { isAdmin: true, via: 'cli' })
     console.log(`created instance admin ${user.email}${org ? ` and organization ${org.name}` : ''}`)
+    return 0
+  } catch (err) {
+    if (err instanceof InputError) return fail(err.message)
+    throw err
+  } finally {
+    await platform.host.stop()
+    await platform.store.close()
+  }
+}
+
+/** The people `demo` adds to its organization. */
+const DEMO_PEOPLE = [
+  { name: 'Ana Lima', email: 'ana@demo.local' },
+  { name: 'Ben Okafor', email: 'ben@demo.local' },
+  { name: 'Chloé Martin', email: 'chloe@demo.local' },
+  { name: 'Dev Patel', email: 'dev@demo.local' },
+]
+
+async function demo(config: Config, flags: Record<string, string>): Promise<number> {
+  const platform = await openPlatform(config, builtinPlugins)
+  try {
+    await platform.host.boot()
+    const { accounts, orgs } = platform.deps.identity
+    const admins = (await accounts.listUsers()).filter((u) => u.isAdmin && !u.disabled)
+    if (admins.length === 0) return fail('no instance admin yet: open /setup in a browser or run coder-ide admin create first')
+    const name = flags.org || `Demo ${new Date().toISOString().slice(0, 10)}`
+    console.log(`creating organization "${name}" ...`)
+    const org = await orgs.createOrg({ name }, admins[0]!.id)
+    const roles = await orgs.listRoles(org.id)
+    const memberRole = roles.find((r) => r.builtin === 'member')!
+    const password = Bun.randomUUIDv7().slice(-12)
+    const people = [{ id: admins[0]!.id, name: admins[0]!.name, email: admins[0]!.email }]
+    for (const p of DEMO_PEOPLE) {
+      const user = (await accounts.findUserByEmail(p.email)) ?? (await accounts.createUser({ ...p, password }))
+      if (!(await orgs.membership(user.id, org.id))) await orgs.addMember(org.id, user.id, memberRole.id)
+      people.push({ id: user.id, name: user.name, email: user.email })
+    }
+    console.log(`  ${people.length} members`)
+    const seeds = platform.host.contributionsBy('demo.seed').sort((a, b) => a.value.order - b.value.order)
+    if (seeds.length === 0) console.log('  no enabled plugin offers demo data')
+    for (const { pluginId, value } of seeds) {
+      process.stdout.write(`  ${pluginId} ... `)
+      const summary = await value.run({ orgId: org.id, people, now: new Date() })
+      console.log(summary)
+    }
+    await accounts.audit({ userId: null, email: 'cli', ip: 'local', orgId: org.id }, 'org.demo_created', org.name)
+    console.log(`done. Sign in as ${admins[0]!.email} and switch to "${org.name}".`)
+    console.log(`The demo members (${DEMO_PEOPLE.map((p) => p.email).join(', ')}) share the password ${password}; disable them on a real instance.`)
     return 0
   } catch (err) {
     if (err instanceof InputError) return fail(err.message)
