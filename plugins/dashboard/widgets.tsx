@@ -1,0 +1,173 @@
+/** @module The dashboard's own widgets: getting started, recent activity, plugin health (admins). */
+import type { PluginContext } from '../../core/plugins/contract.ts'
+import type { DashboardWidget, KnownServices } from '../../core/plugins/points.ts'
+import type { Auth } from '../../core/auth/resolve.ts'
+import { CsrfField, EmptyState, formatDate } from '../../views/components.tsx'
+import type { Layouts } from './service.ts'
+
+type PluginSummary = { id: string; name: string; status: 'enabled' | 'disabled' | 'failed'; error?: string }
+
+/** Every plugin's status, or an empty list when this core has no `ctx.plugins()` yet. */
+export function pluginSummary(ctx: PluginContext): PluginSummary[] {
+  const list = (ctx as unknown as { plugins?: () => PluginSummary[] }).plugins
+  return typeof list === 'function' ? list() : []
+}
+
+/** A link target that stays on this site. */
+function localHref(href: string | undefined): string | undefined {
+  return href && href.startsWith('/') && !href.startsWith('//') && !href.startsWith('/\\') ? href : undefined
+}
+
+/** The built-in widgets. */
+export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardWidget[] {
+  const gettingStarted: DashboardWidget = {
+    id: 'getting-started',
+    title: 'Getting started',
+    description: 'A checklist for a new instance.',
+    permission: 'dashboard.widget.read',
+    async render(_request: Request, auth: Auth) {
+      const orgId = auth.org!.id
+      const [members, layout] = await Promise.all([ctx.people.members(orgId), layouts.forUser(orgId, auth.user.id, [])])
+      const plugins = pluginSummary(ctx)
+      const on = (id: string) => plugins.some((p) => p.id === id && p.status === 'enabled')
+      const apps = plugins.filter((p) => p.id !== ctx.id && p.status === 'enabled')
+      const items: { done: boolean; label: string; href?: string; hint?: string }[] = [
+        { done: members.length > 1, label: 'Invite a teammate', href: '/orgs/members', hint: `${members.length} member${members.length === 1 ? '' : 's'} so far` },
+        {
+          done: apps.length > 0,
+          label: 'Turn on the apps your team needs',
+          href: auth.user.isAdmin ? '/admin/plugins' : undefined,
+          hint: apps.length ? apps.map((p) => p.name).join(', ') : auth.user.isAdmin ? undefined : 'Ask an instance admin',
+        },
+        on('planning')
+          ? { done: false, label: 'Create a project', href: '/planning' }
+          : { done: false, label: 'Create a project', hint: 'Turn on Planning first' },
+        { done: layout.source === 'user', label: 'Arrange your dashboard', href: '/dashboard?customize=1' },
+      ]
+      const done = items.filter((i) => i.done).length
+      return (
+        <>
+          <p class="muted">
+            {done} of {items.length} done
+          </p>
+          <ul class="checklist">
+            {items.map((i) => (
+              <li class={i.done ? 'done' : ''}>
+                <span class="check" aria-hidden="true">
+                  {i.done ? '✓' : '○'}
+                </span>
+                <span class="visually-hidden">{i.done ? 'Done: ' : 'To do: '}</span>
+                {i.href ? (
+                  <a href={i.href} safe>
+                    {i.label}
+                  </a>
+                ) : (
+                  <span safe>{i.label}</span>
+                )}
+                {i.hint ? (
+                  <small class="muted" safe>
+                    {' '}
+                    — {i.hint}
+                  </small>
+                ) : (
+                  ''
+                )}
+              </li>
+            ))}
+          </ul>
+          <form method="post" action="/dashboard/dismiss" class="inline-form">
+            <CsrfField token={auth.session?.csrf} />
+            <input type="hidden" name="key" value={`${ctx.id}.getting-started`} />
+            <button type="submit" class="secondary outline small">
+              Dismiss
+            </button>
+          </form>
+        </>
+      ) as string
+    },
+  }
+
+  const recentActivity: DashboardWidget = {
+    id: 'recent-activity',
+    title: 'Recent activity',
+    description: 'What happened lately in your organization.',
+    permission: 'dashboard.widget.read',
+    async render(_request: Request, auth: Auth) {
+      const activity = ctx.service<KnownServices['collaboration.activity']>('collaboration.activity')
+      if (!activity) {
+        return (
+          <EmptyState title="Turn on Collaboration to see activity">
+            <p class="muted">{auth.user.isAdmin ? <a href="/admin/plugins">Open the plugins page</a> : 'Ask an instance admin to turn it on.'}</p>
+          </EmptyState>
+        ) as string
+      }
+      const items = await activity.recent(auth.org!.id, 10)
+      if (!items.length) return (<EmptyState title="No activity yet">Changes your team makes show up here.</EmptyState>) as string
+      return (
+        <ul class="activity-list">
+          {items.map((a) => {
+            const href = localHref(a.href)
+            return (
+              <li>
+                <strong safe>{a.actorName}</strong>{' '}
+                {href ? (
+                  <a href={href} safe>
+                    {a.text}
+                  </a>
+                ) : (
+                  <span safe>{a.text}</span>
+                )}{' '}
+                <time class="muted" datetime={a.at instanceof Date ? a.at.toISOString() : undefined}>
+                  {formatDate(a.at instanceof Date ? a.at : new Date(a.at))}
+                </time>
+              </li>
+            )
+          })}
+        </ul>
+      ) as string
+    },
+  }
+
+  const pluginHealth: DashboardWidget = {
+    id: 'plugin-health',
+    title: 'Plugin health',
+    description: 'Enabled and failed plugins, with their errors.',
+    adminOnly: true,
+    render() {
+      const plugins = pluginSummary(ctx)
+      if (!plugins.length) return (<EmptyState title="No plugin information">This core does not report plugin status.</EmptyState>) as string
+      const count = (s: string) => plugins.filter((p) => p.status === s).length
+      const order = { failed: 0, enabled: 1, disabled: 2 }
+      const sorted = [...plugins].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name))
+      return (
+        <>
+          <p>
+            <span class="badge badge-ok">{count('enabled')} enabled</span>{' '}
+            {count('failed') ? <span class="badge badge-danger">{count('failed')} failed</span> : ''}{' '}
+            <span class="badge">{count('disabled')} off</span>
+          </p>
+          <ul class="plugin-health">
+            {sorted.map((p) => (
+              <li class={`status-${p.status}`}>
+                <span safe>{p.name}</span>{' '}
+                <span class={`badge${p.status === 'enabled' ? ' badge-ok' : p.status === 'failed' ? ' badge-danger' : ''}`}>{p.status}</span>
+                {p.error ? (
+                  <small class="plugin-error" safe>
+                    {p.error}
+                  </small>
+                ) : (
+                  ''
+                )}
+              </li>
+            ))}
+          </ul>
+          <p>
+            <a href="/admin/plugins">Manage plugins</a>
+          </p>
+        </>
+      ) as string
+    },
+  }
+
+  return [gettingStarted, recentActivity, pluginHealth]
+}
