@@ -103,8 +103,9 @@ export interface WrkResult {
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
 
 /** Runs wrk with --latency and parses requests/s and the 50th/99th percentile latency (ms). */
-export async function wrk(url: string, o: { threads: number; connections: number; duration: string }): Promise<WrkResult> {
-  const proc = spawn(['wrk', `-t${o.threads}`, `-c${o.connections}`, `-d${o.duration}`, '--latency', url], { stdout: 'pipe' })
+export async function wrk(url: string, o: { threads: number; connections: number; duration: string; headers?: Record<string, string> }): Promise<WrkResult> {
+  const headers = Object.entries(o.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`])
+  const proc = spawn(['wrk', `-t${o.threads}`, `-c${o.connections}`, `-d${o.duration}`, '--latency', ...headers, url], { stdout: 'pipe' })
   const out = await new Response(proc.stdout).text()
   if ((await proc.exited) !== 0) throw new Error(`wrk failed on ${url}:\n${out}`)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])

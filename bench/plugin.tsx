@@ -1,6 +1,6 @@
 // The external plugin the benchmark loads: run.ts copies it to <dataDir>/plugins/bench/index.tsx, with items.tsx beside it.
 import { Elysia } from 'elysia'
-import { definePlugin } from '../core/plugins/sdk.ts' // run.ts rewrites this to 'coder-ide/sdk', as external plugins import it
+import { definePlugin, guard } from '../core/plugins/sdk.ts' // run.ts rewrites this to 'coder-ide/sdk', as external plugins import it
 import { ITEMS_SQL, itemsPage, type Item } from './items.tsx'
 
 const TABLE = 'create table bench_items (id integer primary key, title text not null, done integer not null)'
@@ -17,7 +17,8 @@ export default definePlugin({
   setup(ctx) {
     const items = () => ctx.store.query<Item>(ITEMS_SQL)
     return new Elysia({ name: 'plugin:bench' })
-      .get('/bench', async () => new Response(itemsPage(await items()), { headers: { 'content-type': 'text/html; charset=utf-8' } }))
-      .get('/api/v1/bench/items', async () => ({ items: await items() }))
+      .use(guard)
+      .get('/bench', async () => new Response(itemsPage(await items()), { headers: { 'content-type': 'text/html; charset=utf-8' } }), { public: true })
+      .get('/api/v1/bench/items', async () => ({ items: await items() }), { public: true })
   },
 })

@@ -12,7 +12,7 @@ const ROWS = 1000
 const COLD_RUNS = 10
 /** Every target is loaded once per round; even rounds run in reverse order to cancel drift. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
-const AIMS = { ratio: 0.6, coldMs: 150, idleMB: 70 }
+const AIMS = { ratio: 0.6, shell: 0.4, coldMs: 150, idleMB: 70 }
 
 /** Builds dist/coder-ide when missing; warns when it is older than the sources it embeds. */
 async function ensureBinary(): Promise<void> {
@@ -56,8 +56,48 @@ function seed(file: string, count: number): void {
   db.close()
 }
 
+const BENCH_USER = { email: 'bench@example.com', password: 'bench password 1' }
+
+/** Creates the instance admin (and an organization) the way an operator would, before the server starts. */
+async function createAdmin(dataDir: string): Promise<void> {
+  const proc = spawn([BIN, 'admin', 'create', '--email', BENCH_USER.email, '--name', 'Bench', '--org', 'Bench', '--data-dir', dataDir, '--log-level', 'warn'], {
+    stdout: 'pipe',
+    env: { ...process.env, ADMIN_PASSWORD: BENCH_USER.password },
+  })
+  if ((await proc.exited) !== 0) throw new Error(`admin create failed: ${await new Response(proc.stdout).text()}`)
+}
+
+/** Signs in through the real form; returns the Cookie header of the session. */
+async function signIn(base: string): Promise<string> {
+  const form = await fetch(`${base}/login`)
+  const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
+  const csrf = csrfCookie.slice('csrf='.length)
+  const body = new URLSearchParams({ _csrf: csrf, email: BENCH_USER.email, password: BENCH_USER.password })
+  const res = await fetch(`${base}/login`, { method: 'POST', body, headers: { cookie: csrfCookie }, redirect: 'manual' })
+  const sid = res.headers.getSetCookie().find((c) => c.startsWith('sid='))
+  if (res.status !== 303 || !sid) throw new Error(`bench sign-in failed: ${res.status}`)
+  return sid.split(';')[0]!
+}
+
+/** Sign-ins per second through the real form with `concurrency` clients for `seconds` (argon2id, capped). */
+async function signInRate(base: string, concurrency: number, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000
+  let done = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await signIn(base)
+        done++
+      }
+    }),
+  )
+  return done / seconds
+}
+
+let serviceToken = ''
+
 async function post(url: string, body: unknown): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${serviceToken}` }, body: JSON.stringify(body) })
   const text = await res.text()
   if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text}`)
   return JSON.parse(text)
@@ -89,6 +129,7 @@ interface Target {
   /** Baselines this target is compared with, by name. */
   vs: string[]
   runs: WrkResult[]
+  headers?: Record<string, string>
 }
 
 async function main(): Promise<void> {
@@ -102,12 +143,15 @@ async function main(): Promise<void> {
 
   const dataDir = tempDir('coder-ide-bench-')
   writePlugin(dataDir)
+  await createAdmin(dataDir)
   const port = freePort()
   const base = `http://127.0.0.1:${port}`
   const server = serve(dataDir, port)
   await waitFor200(`${base}/healthz`, performance.now())
   await Bun.sleep(1000)
   const idleMB = rssMB(server.pid)
+  serviceToken = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim()
+  const session = await signIn(base)
 
   await post(`${base}/api/v1/admin/plugins/bench/enable`, {})
   const dbFile = join(dataDir, 'coder-ide.db')
@@ -134,14 +178,19 @@ async function main(): Promise<void> {
     { name: 'plugin    GET /api/v1/bench/items', url: `${base}/api/v1/bench/items`, vs: ['/items'], runs: [] },
     { name: `baseline  GET /page (HTML, 50 of ${ROWS})`, url: `${bbase}/page`, vs: [], runs: [] },
     { name: 'plugin    GET /bench (HTML)', url: `${base}/bench`, vs: ['/items', '/page'], runs: [] },
+    { name: 'shell     GET /search (signed in)', url: `${base}/search`, vs: ['/const', '/page'], runs: [], headers: { cookie: session } },
   ]
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of round % 2 ? [...targets].reverse() : targets) {
       console.log(`round ${round + 1}: ${t.url}`)
-      if (round === 0) await wrk(t.url, WARMUP)
-      t.runs.push(await wrk(t.url, LOAD))
+      if (round === 0) await wrk(t.url, { ...WARMUP, headers: t.headers })
+      t.runs.push(await wrk(t.url, { ...LOAD, headers: t.headers }))
     }
   }
+  const shellPage = await fetch(`${base}/search`, { headers: { cookie: session } }).then((r) => r.text())
+  if (!shellPage.includes('id="main-nav"') || !shellPage.includes('Bench')) throw new Error('the signed-in /search page did not render the shell')
+  console.log('sign-ins per second (8 clients, 5 s, argon2id capped) ...')
+  const signIns = await signInRate(base, 8, 5)
   const loadedMB = rssMB(server.pid)
   const baselineLoadedMB = rssMB(baseline.pid)
   await Promise.all([stop(server), stop(baseline)])
@@ -164,6 +213,9 @@ async function main(): Promise<void> {
   console.log('\naims (a report, not a test):')
   console.log(`  ${aim(json >= AIMS.ratio)}  plugin JSON route >= ${AIMS.ratio} of the query baseline: ${fmt(json, 2)}`)
   console.log(`  ${aim(html >= AIMS.ratio)}  plugin HTML route >= ${AIMS.ratio} of the query baseline: ${fmt(html, 2)} (${fmt(ratio(targets[5]!, '/page'), 2)} of the same page from bare Bun.serve)`)
+  const shell = ratio(targets[6]!, '/const')
+  console.log(`  ${aim(shell >= AIMS.shell)}  signed-in shell page >= ${AIMS.shell} of the bare baseline: ${fmt(shell, 2)} (${fmt(ratio(targets[6]!, '/page'), 2)} of the bare HTML page)`)
+  console.log(`  info  sign-ins per second (argon2id, at most 2 hashes at once): ${fmt(signIns, 1)}`)
   console.log(`  ${aim(coldMedian < AIMS.coldMs)}  cold start < ${AIMS.coldMs} ms: ${fmt(coldMedian, 1)} ms`)
   console.log(`  ${aim(idleMB < AIMS.idleMB)}  idle RSS < ${AIMS.idleMB} MB: ${fmt(idleMB, 1)} MB`)
   const errors = targets.reduce((n, t) => n + t.runs.reduce((m, r) => m + r.errors, 0), 0)
