@@ -1,0 +1,280 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { Client } from '../../test/helpers/client.ts'
+import { definePlugin } from '../../core/plugins/contract.ts'
+import type { KnownServices } from '../../core/plugins/points.ts'
+import dashboard from './index.ts'
+import { widgetTimeout } from './service.ts'
+
+/** Contributes one good widget, one that throws, one that is too slow, one only admins may see. */
+const testWidgets = definePlugin({
+  id: 'test-widgets',
+  name: 'Test widgets',
+  version: '1.0.0',
+  api: 1,
+  permissions: { 'test-widgets.secret.manage': 'Admins only' },
+  setup(ctx) {
+    ctx.contribute('dashboard.widget', { id: 'good', title: 'Good widget', render: () => '<p>good body</p>' })
+    ctx.contribute('dashboard.widget', {
+      id: 'broken',
+      title: 'Broken widget',
+      render: () => {
+        throw new Error('boom')
+      },
+    })
+    ctx.contribute('dashboard.widget', {
+      id: 'slow',
+      title: 'Slow widget',
+      render: async () => {
+        await Bun.sleep(1500)
+        return 'late'
+      },
+    })
+    ctx.contribute('dashboard.widget', { id: 'secret', title: 'Secret widget', permission: 'test-widgets.secret.manage', render: () => '<p>secret body</p>' })
+  },
+})
+
+/** Stands in for collaboration's activity service. */
+const testActivity = definePlugin({
+  id: 'test-activity',
+  name: 'Test activity',
+  version: '1.0.0',
+  api: 1,
+  setup(ctx) {
+    const service: KnownServices['collaboration.activity'] = {
+      recent: async (_orgId, limit) =>
+        [
+          { at: new Date('2024-05-01T10:00:00Z'), actorName: 'Ana <b>Lee</b>', text: 'moved WEB-42 to Done', href: '/planning/tasks/1' },
+          { at: new Date('2024-05-01T09:00:00Z'), actorName: 'Bo', text: 'commented <script>x</script>', href: 'https://evil.example/' },
+        ].slice(0, limit),
+    }
+    ctx.provide('collaboration.activity', service)
+  },
+})
+
+const G = 'test-widgets.good'
+const B = 'test-widgets.broken'
+const S = 'test-widgets.secret'
+const SLOW = 'test-widgets.slow'
+const card = (key: string) => `id="w-${key.replace('.', '-')}"`
+/** Card keys on a dashboard page, in order. */
+const order = (html: string) => [...html.matchAll(/class="widget-card" id="w-[^"]+" data-key="([^"]+)"/g)].map((m) => m[1]!)
+
+eachDialect('dashboard', (dialect) => {
+  let p: TestPlatform
+  let admin: Client
+
+  beforeAll(async () => {
+    widgetTimeout.ms = 300
+    p = await startPlatform(dialect, [dashboard, testWidgets, testActivity])
+    await p.host.disable('test-activity')
+    admin = await p.adminClient()
+    await admin.get('/dashboard')
+  })
+  afterAll(async () => {
+    widgetTimeout.ms = 3000
+    await p.stop()
+  })
+
+  const member = async (role: 'member' | 'guest' | 'admin' = 'member') => {
+    const m = await p.member(role)
+    await m.client.get('/dashboard')
+    return m
+  }
+
+  test('GET / after sign-in redirects to /dashboard; the page lists the cards the viewer may see', async () => {
+    const res = await admin.request('/')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/dashboard')
+    const { res: page, html } = await admin.get('/dashboard')
+    expect(page.status).toBe(200)
+    for (const key of [G, B, S, SLOW, 'dashboard.getting-started', 'dashboard.recent-activity', 'dashboard.plugin-health']) expect(html).toContain(card(key))
+    expect(html).toContain(`hx-get="/dashboard/widgets/${G}"`)
+    expect(html).toContain('hx-trigger="load"')
+    expect(html).toContain('aria-busy="true"')
+    expect(html).toContain('href="/dashboard?inline=1"')
+    expect(html).toContain('/public/dashboard/dashboard.js')
+
+    const { client } = await member('member')
+    const mine = (await client.get('/dashboard')).html
+    expect(mine).toContain(card(G))
+    expect(mine).not.toContain(card(S))
+    expect(mine).not.toContain(card('dashboard.plugin-health'))
+    expect(mine).not.toContain('Save as organization default')
+    expect((await client.request(`/dashboard/widgets/${S}`)).status).toBe(404)
+    expect((await client.request('/dashboard/widgets/dashboard.plugin-health')).status).toBe(404)
+
+    const { client: guest } = await member('guest')
+    expect(order((await guest.get('/dashboard')).html)).toContain(G)
+    expect((await p.client().request('/dashboard')).status).toBe(303)
+  })
+
+  test('each widget loads on its own: a throwing or slow one answers an error card, the others render', async () => {
+    const good = await admin.request(`/dashboard/widgets/${G}`, { headers: { 'hx-request': 'true' } })
+    expect(good.status).toBe(200)
+    expect(await good.text()).toContain('<p>good body</p>')
+    const broken = await admin.request(`/dashboard/widgets/${B}`, { headers: { 'hx-request': 'true' } })
+    expect(broken.status).toBe(200)
+    const brokenHtml = await broken.text()
+    expect(brokenHtml).toContain('This widget failed to load')
+    expect(brokenHtml).toContain(`hx-get="/dashboard/widgets/${B}"`)
+    expect(brokenHtml).not.toContain('boom')
+    const started = Date.now()
+    const slow = await admin.request(`/dashboard/widgets/${SLOW}`)
+    expect(slow.status).toBe(200)
+    expect(await slow.text()).toContain('This widget failed to load')
+    expect(Date.now() - started).toBeLessThan(1400)
+    expect((await admin.request(`/dashboard/widgets/${S}`)).status).toBe(200)
+    const health = await (await admin.request('/dashboard/widgets/dashboard.plugin-health')).text()
+    expect(health).toContain('Test widgets')
+
+    const inline = await admin.get('/dashboard?inline=1')
+    expect(inline.res.status).toBe(200)
+    expect(inline.html).toContain('<p>good body</p>')
+    expect(inline.html).toContain('This widget failed to load')
+    expect(inline.html).toContain('Getting started')
+  })
+
+  test('unknown or malformed widget keys answer 404, never 500', async () => {
+    for (const key of ['nope.nothing', 'test-widgets.missing', 'no-dot', '%3Cscript%3E', 'a.' + 'x'.repeat(300)]) {
+      const res = await admin.request(`/dashboard/widgets/${key}`)
+      expect(res.status).toBe(404)
+      expect(await res.text()).toContain('no longer available')
+    }
+  })
+
+  test('disabling the widget plugin makes its cards disappear on the next load', async () => {
+    const { client } = await member('member')
+    expect(order((await client.get('/dashboard')).html)).toContain(G)
+    // a user with a saved layout keeps working too
+    expect((await client.post('/dashboard/layout/move', { key: G, dir: 'down' })).status).toBe(303)
+    await p.host.disable('test-widgets')
+    try {
+      const { html } = await client.get('/dashboard')
+      expect(order(html)).not.toContain(G)
+      expect(order(html)).toContain('dashboard.recent-activity')
+      const gone = await client.request(`/dashboard/widgets/${G}`)
+      expect(gone.status).toBe(404)
+      expect(await gone.text()).toContain('This widget is no longer available')
+    } finally {
+      await p.host.enable('test-widgets')
+    }
+    expect(order((await client.get('/dashboard')).html)).toContain(G)
+  })
+
+  test('add, remove and reorder persist per user and do not affect another user', async () => {
+    const a = (await member('member')).client
+    const b = (await member('member')).client
+    const before = order((await a.get('/dashboard')).html)
+    expect(before).toEqual(order((await b.get('/dashboard')).html))
+    expect(before.indexOf(G)).toBeLessThan(before.indexOf(B))
+
+    expect((await a.post('/dashboard/layout/remove', { key: G })).status).toBe(303)
+    expect((await a.post('/dashboard/layout/move', { key: 'dashboard.recent-activity', dir: 'up' })).status).toBe(303)
+    let mine = order((await a.get('/dashboard')).html)
+    expect(mine).not.toContain(G)
+    const ra = before.indexOf('dashboard.recent-activity')
+    expect(mine.indexOf('dashboard.recent-activity')).toBe(ra - 1)
+
+    const customize = (await a.get('/dashboard?customize=1')).html
+    expect(customize).toContain('aria-label="Add Good widget"')
+    expect(customize).toContain('aria-label="Move Broken widget up"')
+    expect(customize).toContain('aria-label="Remove Broken widget"')
+
+    expect((await a.post('/dashboard/layout/add', { key: G })).status).toBe(303)
+    mine = order((await a.get('/dashboard')).html)
+    expect(mine.at(-1)).toBe(G)
+    expect(order((await b.get('/dashboard')).html)).toEqual(before)
+
+    // the whole order at once (drag and drop)
+    const reversed = [...mine].reverse()
+    expect((await a.post('/dashboard/layout', { widgets: reversed })).status).toBe(303)
+    expect(order((await a.get('/dashboard')).html)).toEqual(reversed)
+
+    // htmx gets the re-rendered dashboard fragment, not a page
+    const hx = await a.post('/dashboard/layout/move', { key: reversed[1]!, dir: 'up' }, { 'hx-request': 'true', 'x-csrf-token': a.csrf })
+    expect(hx.status).toBe(200)
+    const frag = await hx.text()
+    expect(frag).toContain('id="dashboard"')
+    expect(frag).not.toContain('<html')
+    expect(order(frag).slice(0, 2)).toEqual([reversed[1], reversed[0]])
+  })
+
+  test('bad layout input answers 422 with the message, never 500', async () => {
+    const { client } = await member('member')
+    const cases: [string, Record<string, string | string[]>][] = [
+      ['/dashboard/layout/add', { key: 'nope.nothing' }],
+      ['/dashboard/layout/add', { key: S }], // exists, but members may not see it
+      ['/dashboard/layout/add', {}],
+      ['/dashboard/layout/remove', { key: 'nope.nothing' }],
+      ['/dashboard/layout/move', { key: G, dir: 'sideways' }],
+      ['/dashboard/layout/move', { key: 'x'.repeat(500), dir: 'up' }],
+      ['/dashboard/layout', { widgets: [G, 'nope.nothing'] }],
+    ]
+    for (const [path, fields] of cases) {
+      const res = await client.post(path, fields)
+      expect(`${path} ${res.status}`).toBe(`${path} 422`)
+      expect(await res.text()).toContain('form-error')
+    }
+    expect((await client.post('/dashboard/dismiss', { key: 'nope.nothing' })).status).toBe(404)
+    expect(order((await client.get('/dashboard')).html)).toContain(G)
+  })
+
+  test('org default: admins save it, a new user gets it, Restore default returns to it; members may not save it', async () => {
+    const { client: m } = await member('member')
+    const res = await m.post('/dashboard/layout/org-default')
+    expect(res.status).toBe(403)
+
+    // admin arranges: broken off, good first
+    await admin.get('/dashboard')
+    expect((await admin.post('/dashboard/layout/remove', { key: B })).status).toBe(303)
+    const adminKeys = order((await admin.get('/dashboard')).html)
+    const wanted = [G, ...adminKeys.filter((k) => k !== G)]
+    expect((await admin.post('/dashboard/layout', { widgets: wanted })).status).toBe(303)
+    expect((await admin.post('/dashboard/layout/org-default')).status).toBe(303)
+
+    const { client: fresh } = await member('member')
+    const freshKeys = order((await fresh.get('/dashboard')).html)
+    // the org default minus what a member may not see
+    expect(freshKeys).toEqual(wanted.filter((k) => k !== S && k !== 'dashboard.plugin-health'))
+    expect(freshKeys).not.toContain(B)
+
+    expect((await fresh.post('/dashboard/layout/add', { key: B })).status).toBe(303)
+    expect((await fresh.post('/dashboard/layout/remove', { key: G })).status).toBe(303)
+    expect(order((await fresh.get('/dashboard')).html)).not.toEqual(freshKeys)
+    expect((await fresh.post('/dashboard/layout/restore')).status).toBe(303)
+    expect(order((await fresh.get('/dashboard')).html)).toEqual(freshKeys)
+  })
+
+  test('getting started can be dismissed per user and comes back with Restore default', async () => {
+    const { client } = await member('member')
+    const body = await (await client.request('/dashboard/widgets/dashboard.getting-started')).text()
+    expect(body).toContain('Invite a teammate')
+    expect(body).toContain('action="/dashboard/dismiss"')
+    const res = await client.post('/dashboard/dismiss', { key: 'dashboard.getting-started' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/dashboard')
+    expect(order((await client.get('/dashboard')).html)).not.toContain('dashboard.getting-started')
+    expect(order((await admin.get('/dashboard')).html)).toContain('dashboard.getting-started')
+    expect((await client.post('/dashboard/layout/restore')).status).toBe(303)
+    expect(order((await client.get('/dashboard')).html)).toContain('dashboard.getting-started')
+  })
+
+  test('recent activity: empty state without collaboration, the entries (escaped) when a plugin provides it', async () => {
+    const { client } = await member('guest')
+    const off = await (await client.request('/dashboard/widgets/dashboard.recent-activity')).text()
+    expect(off).toContain('Turn on Collaboration to see activity')
+    await p.host.enable('test-activity')
+    try {
+      const on = await (await client.request('/dashboard/widgets/dashboard.recent-activity')).text()
+      expect(on).toContain('Ana &lt;b&gt;Lee&lt;/b&gt;')
+      expect(on).toContain('href="/planning/tasks/1"')
+      expect(on).toContain('moved WEB-42 to Done')
+      expect(on).not.toContain('<script>x')
+      expect(on).not.toContain('evil.example')
+    } finally {
+      await p.host.disable('test-activity')
+    }
+  })
+})
