@@ -1,14 +1,164 @@
-/** @module The collaboration plugin (being built): manifest. */
-import { definePlugin } from '../../core/plugins/contract.ts'
+/**
+ * @module The collaboration plugin: comments (markdown, threads, reactions, @mentions) on any entity
+ * another plugin exposes through 'entity.link'; watches; notifications with an inbox, preferences and
+ * a live unread bell (SSE); activity feeds built from bus events that carry an `activity` fact.
+ *
+ * Mentions are stored in the comment text as `@[Name](user-id)` (the composer's autocomplete inserts
+ * that); a plain `@email` of an org member is rewritten to it at save time.
+ *
+ * Services: 'collaboration.thread' (render a thread), 'collaboration.notify' (kind 'reminder' unless
+ * given), 'collaboration.activity' (recent activity).
+ */
+import { SIGNED_IN } from '../../core/auth/permissions.ts'
+import { can } from '../../core/auth/resolve.ts'
+import { definePlugin, type PluginContext } from '../../core/plugins/contract.ts'
+import type { ActivityFact, KnownServices } from '../../core/plugins/points.ts'
+import { LiveHub } from './live.ts'
+import { plainText } from './markdown.ts'
 import { migrations } from './migrations/index.ts'
+import { READ, bellFor, entityFor, entityLinks, renderThread, routes, type Deps } from './routes.tsx'
 import { schema } from './schema.ts'
+import { Collaboration, type NotificationKind } from './service.ts'
+import { Bell } from './views/pages.tsx'
+import './events.ts'
+
+const hubs = new WeakMap<object, LiveHub>()
+
+/** Whether a payload carries a usable activity fact. */
+function activityOf(payload: unknown): ActivityFact | undefined {
+  const a = (payload as { activity?: ActivityFact } | null)?.activity
+  if (!a || typeof a !== 'object') return undefined
+  if (typeof a.orgId !== 'string' || typeof a.text !== 'string' || !a.actor || typeof a.actor.id !== 'string' || typeof a.actor.name !== 'string') return undefined
+  return a
+}
 
 export default definePlugin({
   id: 'collaboration',
   name: 'Collaboration',
-  version: '0.1.0',
+  version: '1.0.0',
   api: 1,
+  description: 'Comments, mentions, reactions, notifications and activity feeds on everything other apps show.',
+  permissions: {
+    'collaboration.comment.read': { description: 'Read comments and activity', grant: 'guest' },
+    'collaboration.comment.write': { description: 'Write, edit and react to comments; watch things', grant: 'member' },
+    'collaboration.comment.moderate': { description: "Delete anyone's comments", grant: 'admin' },
+  },
+  events: {
+    'collaboration.comment.created': 'A comment was posted',
+    'collaboration.comment.updated': 'A comment was edited',
+    'collaboration.comment.deleted': 'A comment was deleted',
+  },
   schema,
   migrations,
-  setup() {},
+  setup(ctx) {
+    const hub = new LiveHub()
+    hubs.set(ctx, hub)
+    const base = ctx as unknown as PluginContext
+    // The bell of a user changes: send the fresh one to their open streams in that org.
+    const onUnread = (userId: string, orgId: string) => {
+      if (hub.count(userId) === 0) return
+      bellFor(deps, userId, orgId).then(
+        (html) => hub.push(userId, orgId, html),
+        (err) => ctx.log.warn('bell update failed', { error: err }),
+      )
+    }
+    const svc = new Collaboration(ctx.db, ctx.tables, ctx.bus, ctx.people, onUnread)
+    const deps: Deps = { ctx: base, svc, hub }
+
+    ctx.bus.onAny((name, payload) => {
+      const fact = activityOf(payload)
+      if (fact) return svc.record(name, fact)
+    })
+    ctx.every('25s', () => hub.heartbeat())
+
+    const thread: KnownServices['collaboration.thread'] = {
+      async render(_request, auth, entity) {
+        if (!auth.org || !can(auth, READ)) return ''
+        try {
+          return await renderThread(deps, auth, await entityFor(base, auth, entity.type, String(entity.id)))
+        } catch {
+          return ''
+        }
+      },
+    }
+    ctx.provide('collaboration.thread', thread)
+    const notify: KnownServices['collaboration.notify'] = {
+      async notify(input) {
+        const kind = ((input as { kind?: NotificationKind }).kind ?? 'reminder') as NotificationKind
+        await svc.deliver({ ...input, kind: ['mention', 'comment', 'change', 'reminder'].includes(kind) ? kind : 'reminder' })
+      },
+    }
+    ctx.provide('collaboration.notify', notify)
+    const activity: KnownServices['collaboration.activity'] = {
+      async recent(orgId, limit) {
+        const rows = await svc.activity(orgId, { limit: Math.min(Math.max(limit, 1), 200) })
+        return rows.map((r) => ({ at: r.createdAt, actorName: r.actorName, text: r.text, href: r.entityHref ?? undefined }))
+      },
+    }
+    ctx.provide('collaboration.activity', activity)
+
+    ctx.nav({ label: 'Inbox', href: '/collaboration/inbox', icon: 'bell', order: 90 })
+    ctx.contribute('shell.header', {
+      id: 'notifications',
+      order: 10,
+      async render(auth) {
+        if (!auth.org || !can(auth, SIGNED_IN)) return ''
+        return Bell({ unread: await svc.unreadCount(auth.org.id, auth.user.id) }) as string
+      },
+    })
+    ctx.contribute('search.provider', {
+      label: 'Comments',
+      permission: READ,
+      async search(query, auth) {
+        if (!auth.org) return []
+        const rows = await svc.search(auth.org.id, query, 30)
+        const seen = new Map<string, Awaited<ReturnType<typeof entityFor>> | null>()
+        const out = []
+        for (const row of rows) {
+          const key = `${row.entityType}\n${row.entityId}`
+          if (!seen.has(key)) seen.set(key, await entityFor(base, auth, row.entityType, row.entityId).catch(() => null))
+          const entity = seen.get(key)
+          if (!entity) continue
+          const href = entity.href && entity.href.startsWith('/') ? entity.href : `/collaboration/threads/${encodeURIComponent(entity.type)}/${encodeURIComponent(entity.id)}`
+          out.push({ title: `Comment on ${entity.title}`, href: `${href}#comment-${row.id}`, snippet: plainText(row.body).slice(0, 160) })
+          if (out.length >= 10) break
+        }
+        return out
+      },
+    })
+    ctx.contribute('demo.seed', {
+      order: 50,
+      async run({ orgId, people }) {
+        const types = entityLinks(base).map((l) => l.type)
+        const entities = await svc.recentEntities(orgId, types, 4)
+        if (entities.length === 0 || people.length === 0) return 'no comments (nothing to comment on)'
+        const lines = [
+          'Looks good to me. {m} can you double-check the edge cases?',
+          'I moved this up: it blocks the release. {m} FYI.',
+          'Left a few notes in the doc. **Short version:** ship it, then iterate. {m}',
+          'Can we split this into two smaller pieces? {m} what do you think?',
+        ]
+        let n = 0
+        for (const [i, entity] of entities.entries()) {
+          const author = people[i % people.length]!
+          const other = people[(i + 1) % people.length]!
+          const mention = other.id === author.id ? '' : `@[${other.name}](${other.id})`
+          const row = await svc.create({ orgId, actor: { id: author.id, name: author.name }, entity, body: lines[i % lines.length]!.replace('{m}', mention) })
+          n++
+          if (other.id !== author.id) {
+            await svc.create({ orgId, actor: { id: other.id, name: other.name }, entity, parentId: row.id, body: 'On it 👍' })
+            await svc.toggleReaction(orgId, author.id, row.id, '👍').catch(() => false)
+            n++
+          }
+        }
+        return `${n} comments on ${entities.length} items`
+      },
+    })
+
+    return routes(deps)
+  },
+  teardown(ctx) {
+    hubs.get(ctx)?.closeAll()
+    hubs.delete(ctx)
+  },
 })

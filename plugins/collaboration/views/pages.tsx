@@ -1,0 +1,193 @@
+/** @module Collaboration's own pages: the inbox, notification preferences, the org activity feed, the bell. */
+import { CsrfField, EmptyState, PageHeader, formatDate } from '../../../views/components.tsx'
+import { safeIcon } from '../../../views/icons.ts'
+import { KINDS, type ActivityRow, type NotificationRow, type Preferences } from '../service.ts'
+import { ActivityList } from './thread.tsx'
+
+/** The bell's inner link (what the SSE stream swaps in). */
+export function BellLink(props: { unread: number }) {
+  const n = props.unread
+  return (
+    <a href="/collaboration/inbox" class="collab-bell" data-unread={String(n)} aria-label={n ? `Inbox, ${n} unread` : 'Inbox'} title="Inbox">
+      {safeIcon('bell')}
+      {n ? <span class="collab-count">{n > 99 ? '99+' : String(n)}</span> : ''}
+    </a>
+  )
+}
+
+/** The shell header item: the bell inside an element that listens to the SSE stream. */
+export function Bell(props: { unread: number }) {
+  return (
+    <>
+      <span class="collab-bell-live" hx-sse:connect="/collaboration/events" hx-swap="innerHTML">
+        <BellLink unread={props.unread} />
+      </span>
+      <script src="/public/hx-sse.js" defer></script>
+      <script src="/public/collaboration/live.js" defer></script>
+    </>
+  )
+}
+
+function Tabs(props: { current: 'inbox' | 'activity' | 'preferences' }) {
+  const tab = (key: string, href: string, label: string) => (
+    <li>
+      <a href={href} aria-current={props.current === key ? 'page' : undefined}>
+        {label}
+      </a>
+    </li>
+  )
+  return (
+    <nav class="tabs" aria-label="Collaboration">
+      <ul>
+        {tab('inbox', '/collaboration/inbox', 'Inbox')}
+        {tab('activity', '/collaboration/activity', 'Activity')}
+        {tab('preferences', '/collaboration/preferences', 'Notification settings')}
+      </ul>
+    </nav>
+  )
+}
+
+/** The inbox. */
+export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf: string | undefined; filter: 'all' | 'unread'; next?: string; actors: Map<string, string> }) {
+  const { rows, csrf } = props
+  return (
+    <>
+      <PageHeader title="Inbox" subtitle={props.unread ? `${props.unread} unread` : 'All caught up.'}>
+        {props.unread ? (
+          <form method="post" action="/collaboration/inbox/read-all" class="inline-form">
+            <CsrfField token={csrf} />
+            <button type="submit" class="secondary">
+              {safeIcon('check')} Mark all read
+            </button>
+          </form>
+        ) : (
+          ''
+        )}
+      </PageHeader>
+      <Tabs current="inbox" />
+      <p class="collab-filter">
+        <a href="/collaboration/inbox" aria-current={props.filter === 'all' ? 'page' : undefined}>
+          All
+        </a>
+        {' · '}
+        <a href="/collaboration/inbox?filter=unread" aria-current={props.filter === 'unread' ? 'page' : undefined}>
+          Unread
+        </a>
+      </p>
+      {rows.length === 0 ? (
+        <EmptyState title={props.filter === 'unread' ? 'No unread notifications' : 'Your inbox is empty'}>
+          <p>Mentions, comments on things you watch and reminders show up here.</p>
+        </EmptyState>
+      ) : (
+        <ul class="collab-inbox">
+          {rows.map((n) => (
+            <li class={n.readAt ? 'read' : 'unread'} id={`notification-${n.id}`}>
+              <div class="collab-inbox-main">
+                {n.href ? (
+                  <a href={n.href} class="collab-inbox-title" safe>
+                    {n.title}
+                  </a>
+                ) : (
+                  <span class="collab-inbox-title" safe>
+                    {n.title}
+                  </span>
+                )}
+                {n.text ? (
+                  <p class="muted" safe>
+                    {n.text}
+                  </p>
+                ) : (
+                  ''
+                )}
+                <small class="muted">
+                  {n.actorId && props.actors.get(n.actorId) ? <span safe>{`${props.actors.get(n.actorId)} · `}</span> : ''}
+                  <time datetime={n.createdAt.toISOString()}>{formatDate(n.createdAt)}</time>
+                </small>
+              </div>
+              {n.readAt ? (
+                <span class="badge">Read</span>
+              ) : (
+                <form method="post" action={`/collaboration/inbox/${n.id}/read`} class="inline-form">
+                  <CsrfField token={csrf} />
+                  <button type="submit" class="secondary outline">
+                    Mark read
+                  </button>
+                </form>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.next ? (
+        <p>
+          <a href={`/collaboration/inbox?before=${encodeURIComponent(props.next)}${props.filter === 'unread' ? '&filter=unread' : ''}`}>Older notifications</a>
+        </p>
+      ) : (
+        ''
+      )}
+    </>
+  )
+}
+
+/** Which kinds of notification reach the user. */
+export function PreferencesPage(props: { prefs: Preferences; csrf: string | undefined }) {
+  return (
+    <>
+      <PageHeader title="Notification settings" subtitle="Choose what lands in your inbox." />
+      <Tabs current="preferences" />
+      <form method="post" action="/collaboration/preferences" class="collab-prefs">
+        <CsrfField token={props.csrf} />
+        <fieldset>
+          <legend>Notify me about</legend>
+          {KINDS.map((k) => (
+            <label for={`pref-${k.column}`}>
+              <input type="checkbox" id={`pref-${k.column}`} name={k.column} value="1" checked={props.prefs[k.column]} />
+              <span safe>{k.label}</span> <small class="muted" safe>{k.hint}</small>
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit">Save</button>
+      </form>
+    </>
+  )
+}
+
+/** The organization's activity feed. */
+export function ActivityPage(props: { rows: ActivityRow[]; next?: string }) {
+  return (
+    <>
+      <PageHeader title="Activity" subtitle="What happened in your organization, newest first." />
+      <Tabs current="activity" />
+      {props.rows.length === 0 ? (
+        <EmptyState title="No activity yet">
+          <p>Comments, task changes and other events from the apps show up here.</p>
+        </EmptyState>
+      ) : (
+        <ActivityList rows={props.rows} withLinks />
+      )}
+      {props.next ? (
+        <p>
+          <a href={`/collaboration/activity?before=${encodeURIComponent(props.next)}`}>Older activity</a>
+        </p>
+      ) : (
+        ''
+      )}
+    </>
+  )
+}
+
+/** Suggestions for the @ autocomplete. */
+export function MentionList(props: { people: { id: string; name: string; email: string }[] }) {
+  if (props.people.length === 0) return <p class="muted collab-mention-none">Nobody matches.</p>
+  return (
+    <ul class="collab-mentions" role="listbox">
+      {props.people.map((p) => (
+        <li role="option">
+          <button type="button" class="link-button" data-mention-id={p.id} data-mention-name={p.name}>
+            <span safe>{p.name}</span> <small class="muted" safe>{p.email}</small>
+          </button>
+        </li>
+      ))}
+    </ul>
+  )
+}

@@ -1,0 +1,295 @@
+/** @module The comment thread of an entity: comments, replies, reactions, the composer, watch button, activity. */
+import { CsrfField, formatDate } from '../../../views/components.tsx'
+import { safeIcon } from '../../../views/icons.ts'
+import { renderMarkdown } from '../markdown.ts'
+import { MAX_BODY, REACTIONS, type ActivityRow, type EntityRef, type ThreadComment } from '../service.ts'
+
+/** What the viewer may do in a thread. */
+export interface ThreadViewer {
+  id: string
+  csrf: string | undefined
+  canWrite: boolean
+  canModerate: boolean
+}
+
+/** A form to show again with the user's text and the error (422). */
+export interface KeptForm {
+  /** 'new', 'reply:<commentId>' or 'edit:<commentId>'. */
+  key: string
+  body: string
+  error: string
+}
+
+export interface ThreadProps {
+  entity: EntityRef
+  comments: ThreadComment[]
+  viewer: ThreadViewer
+  watching: boolean
+  activity: ActivityRow[]
+  kept?: KeptForm
+  notice?: string
+}
+
+const HX = { 'hx-target': 'closest .collab-thread', 'hx-swap': 'outerHTML' }
+
+/** The element id of an entity's thread. */
+export function threadId(entity: { type: string; id: string }): string {
+  return `thread-${entity.type.replace(/[^\w-]/g, '-')}-${entity.id.replace(/[^\w-]/g, '-')}`
+}
+
+/** The whole thread (the htmx swap unit). */
+export function Thread(props: ThreadProps) {
+  const { entity, comments, viewer } = props
+  const total = comments.reduce((n, c) => n + (c.row.deletedAt ? 0 : 1) + c.replies.length, 0)
+  return (
+    <section class="collab-thread" id={threadId(entity)} aria-label="Comments">
+      <header class="collab-thread-head">
+        <h2>
+          {safeIcon('message-square')} Comments <span class="muted">{String(total)}</span>
+        </h2>
+        <form method="post" action="/collaboration/watch" hx-post="/collaboration/watch" {...HX} class="inline-form">
+          <CsrfField token={viewer.csrf} />
+          <input type="hidden" name="entity_type" value={entity.type} />
+          <input type="hidden" name="entity_id" value={entity.id} />
+          <input type="hidden" name="watch" value={props.watching ? '0' : '1'} />
+          <button type="submit" class="secondary outline collab-watch" aria-pressed={props.watching ? 'true' : 'false'}>
+            {safeIcon('bell')} {props.watching ? 'Unwatch' : 'Watch'}
+          </button>
+        </form>
+      </header>
+      {props.notice ? (
+        <p class="form-error" role="alert" safe>
+          {props.notice}
+        </p>
+      ) : (
+        ''
+      )}
+      {comments.length === 0 ? (
+        <p class="muted collab-empty">No comments yet.{viewer.canWrite ? ' Start the conversation below.' : ''}</p>
+      ) : (
+        <ol class="collab-comments">
+          {comments.map((c) => (
+            <CommentItem comment={c} entity={entity} viewer={viewer} kept={props.kept} topLevel />
+          ))}
+        </ol>
+      )}
+      {viewer.canWrite ? (
+        <Composer entity={entity} viewer={viewer} keyName="new" kept={props.kept} label="Add a comment" />
+      ) : (
+        <p class="muted">You can read the comments here but not write.</p>
+      )}
+      <EntityActivity rows={props.activity} />
+    </section>
+  )
+}
+
+function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer: ThreadViewer; kept?: KeptForm; topLevel: boolean }) {
+  const { comment, viewer, kept } = props
+  const row = comment.row
+  if (row.deletedAt) {
+    return (
+      <li class="collab-comment collab-deleted" id={`comment-${row.id}`}>
+        <p class="muted">This comment was deleted.</p>
+        {comment.replies.length ? (
+          <ol class="collab-replies">
+            {comment.replies.map((r) => (
+              <CommentItem comment={r} entity={props.entity} viewer={viewer} kept={kept} topLevel={false} />
+            ))}
+          </ol>
+        ) : (
+          ''
+        )}
+      </li>
+    )
+  }
+  const mine = row.authorId === viewer.id
+  const safeBody = renderMarkdown(row.body)
+  const editKey = `edit:${row.id}`
+  const replyKey = `reply:${row.id}`
+  return (
+    <li class="collab-comment" id={`comment-${row.id}`}>
+      <div class="collab-meta">
+        <strong safe>{comment.authorName}</strong>
+        <time datetime={row.createdAt.toISOString()} class="muted">
+          {formatDate(row.createdAt)}
+        </time>
+        {row.editedAt ? (
+          <span class="muted collab-edited" title={`Edited ${formatDate(row.editedAt)}`}>
+            (edited)
+          </span>
+        ) : (
+          ''
+        )}
+      </div>
+      <div class="collab-body">{safeBody}</div>
+      <Reactions comment={comment} viewer={viewer} />
+      <div class="collab-actions">
+        {props.topLevel && viewer.canWrite ? (
+          <details class="collab-reply" open={kept?.key === replyKey}>
+            <summary>Reply</summary>
+            <Composer entity={props.entity} viewer={viewer} keyName={replyKey} parentId={row.id} kept={kept} label="Reply" />
+          </details>
+        ) : (
+          ''
+        )}
+        {mine && viewer.canWrite ? (
+          <details class="collab-edit" open={kept?.key === editKey}>
+            <summary>Edit</summary>
+            <form method="post" action={`/collaboration/comments/${row.id}/edit`} hx-post={`/collaboration/comments/${row.id}/edit`} {...HX}>
+              <CsrfField token={viewer.csrf} />
+              <BodyField value={kept?.key === editKey ? kept.body : row.body} error={kept?.key === editKey ? kept.error : undefined} id={`edit-${row.id}`} label="Edit comment" />
+              <button type="submit">Save</button>
+            </form>
+          </details>
+        ) : (
+          ''
+        )}
+        {(mine && viewer.canWrite) || viewer.canModerate ? (
+          <form method="post" action={`/collaboration/comments/${row.id}/delete`} hx-post={`/collaboration/comments/${row.id}/delete`} {...HX} class="inline-form">
+            <CsrfField token={viewer.csrf} />
+            <button type="submit" class="link-button collab-delete" data-confirm="Delete this comment?">
+              Delete
+            </button>
+          </form>
+        ) : (
+          ''
+        )}
+      </div>
+      {comment.replies.length ? (
+        <ol class="collab-replies">
+          {comment.replies.map((r) => (
+            <CommentItem comment={r} entity={props.entity} viewer={viewer} kept={kept} topLevel={false} />
+          ))}
+        </ol>
+      ) : (
+        ''
+      )}
+    </li>
+  )
+}
+
+function Reactions(props: { comment: ThreadComment; viewer: ThreadViewer }) {
+  const { comment, viewer } = props
+  const used = comment.reactions.filter((r) => r.count > 0)
+  if (!viewer.canWrite && used.length === 0) return ''
+  const action = `/collaboration/comments/${comment.row.id}/react`
+  return (
+    <form method="post" action={action} hx-post={action} {...HX} class="collab-reactions">
+      <CsrfField token={viewer.csrf} />
+      {used.map((r) => (
+        <button
+          type="submit"
+          name="emoji"
+          value={r.emoji}
+          class={`collab-reaction${r.mine ? ' mine' : ''}`}
+          aria-pressed={r.mine ? 'true' : 'false'}
+          disabled={!viewer.canWrite}
+          aria-label={`${r.emoji} ${r.count}${r.mine ? ', yours' : ''}`}
+        >
+          {r.emoji} <span>{String(r.count)}</span>
+        </button>
+      ))}
+      {viewer.canWrite ? (
+        <details class="collab-react-picker">
+          <summary aria-label="Add a reaction">+☺</summary>
+          {REACTIONS.map((emoji) => (
+            <button type="submit" name="emoji" value={emoji} class="collab-reaction-option">
+              {emoji}
+            </button>
+          ))}
+        </details>
+      ) : (
+        ''
+      )}
+    </form>
+  )
+}
+
+function BodyField(props: { value: string; error?: string; id: string; label: string }) {
+  return (
+    <label for={props.id} class="collab-body-field">
+      <span class="visually-hidden" safe>
+        {props.label}
+      </span>
+      <div class="collab-mention-wrap">
+        <textarea
+          id={props.id}
+          name="body"
+          rows="3"
+          maxlength={MAX_BODY}
+          placeholder="Write in Markdown; type @ to mention someone"
+          data-mentions="/collaboration/mentions"
+          aria-invalid={props.error ? 'true' : undefined}
+          aria-describedby={props.error ? `${props.id}-error` : undefined}
+          safe
+        >
+          {props.value}
+        </textarea>
+        <div class="collab-mention-list" hidden></div>
+      </div>
+      {props.error ? (
+        <small id={`${props.id}-error`} class="field-error" safe>
+          {props.error}
+        </small>
+      ) : (
+        ''
+      )}
+    </label>
+  )
+}
+
+function Composer(props: { entity: EntityRef; viewer: ThreadViewer; keyName: string; parentId?: string; kept?: KeptForm; label: string }) {
+  const kept = props.kept?.key === props.keyName ? props.kept : undefined
+  const id = props.parentId ? `reply-${props.parentId}` : `new-${threadId(props.entity)}`
+  return (
+    <form method="post" action="/collaboration/comments" hx-post="/collaboration/comments" {...HX} class="collab-composer">
+      <CsrfField token={props.viewer.csrf} />
+      <input type="hidden" name="entity_type" value={props.entity.type} />
+      <input type="hidden" name="entity_id" value={props.entity.id} />
+      {props.parentId ? <input type="hidden" name="parent_id" value={props.parentId} /> : ''}
+      <BodyField value={kept?.body ?? ''} error={kept?.error} id={id} label={props.label} />
+      <button type="submit" safe>
+        {props.parentId ? 'Reply' : 'Comment'}
+      </button>
+    </form>
+  )
+}
+
+/** The entity's activity, under the thread. */
+function EntityActivity(props: { rows: ActivityRow[] }) {
+  if (props.rows.length === 0) return ''
+  return (
+    <details class="collab-entity-activity">
+      <summary>
+        {safeIcon('activity')} Activity ({String(props.rows.length)})
+      </summary>
+      <ActivityList rows={props.rows} />
+    </details>
+  )
+}
+
+/** A list of activity rows ("Ana moved WEB-42 to Done"). */
+export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean }) {
+  return (
+    <ol class="collab-activity">
+      {props.rows.map((r) => (
+        <li>
+          <strong safe>{r.actorName}</strong> <span safe>{r.text}</span>
+          {props.withLinks && r.entityHref && r.entityHref.startsWith('/') ? (
+            <>
+              {' · '}
+              <a href={r.entityHref} safe>
+                {r.entityTitle ?? 'open'}
+              </a>
+            </>
+          ) : (
+            ''
+          )}{' '}
+          <time class="muted" datetime={r.createdAt.toISOString()}>
+            {formatDate(r.createdAt)}
+          </time>
+        </li>
+      ))}
+    </ol>
+  )
+}
