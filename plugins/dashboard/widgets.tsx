@@ -66,8 +66,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
                 )}
                 {i.hint ? (
                   <small class="muted" safe>
-                    {' '}
-                    — {i.hint}
+                    {` — ${i.hint}`}
                   </small>
                 ) : (
                   ''
@@ -117,7 +116,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
                 ) : (
                   <span safe>{a.text}</span>
                 )}{' '}
-                <time class="muted" datetime={a.at instanceof Date ? a.at.toISOString() : undefined}>
+                <time class="muted" datetime={a.at instanceof Date ? a.at.toISOString() : undefined} safe>
                   {formatDate(a.at instanceof Date ? a.at : new Date(a.at))}
                 </time>
               </li>

@@ -23,7 +23,7 @@ export function LoadingBody(props: { entry: WidgetEntry }) {
 
 /** A rendered card body (`safeHtml` is the widget's own safe HTML). */
 export function ReadyBody(props: { safeHtml: string }) {
-  return <div class="widget-body">{props.safeHtml}</div>
+  return <div class="widget-body">{props.safeHtml as 'safe'}</div>
 }
 
 /** The body of a widget that threw or timed out, with a retry. */
@@ -86,7 +86,7 @@ export function Card(props: { entry: WidgetEntry; index: number; count: number; 
           ''
         )}
       </header>
-      {props.safeBody ?? <LoadingBody entry={entry} />}
+      {(props.safeBody ?? <LoadingBody entry={entry} />) as 'safe'}
     </article>
   )
 }
@@ -131,7 +131,7 @@ export function Dashboard(props: DashboardView) {
       {customize ? (
         <section class="dashboard-customize" aria-labelledby="dashboard-customize-title">
           <h2 id="dashboard-customize-title">Customize</h2>
-          <p class="muted" safe>
+          <p class="muted">
             {sourceText}
           </p>
           {addable.length ? (
@@ -142,8 +142,7 @@ export function Dashboard(props: DashboardView) {
                     <strong safe>{e.widget.title}</strong>
                     {e.widget.description ? (
                       <small class="muted" safe>
-                        {' '}
-                        — {e.widget.description}
+                        {` — ${e.widget.description}`}
                       </small>
                     ) : (
                       ''
