@@ -198,7 +198,7 @@ eachDialect('dashboard', (dialect) => {
     const frag = await hx.text()
     expect(frag).toContain('id="dashboard"')
     expect(frag).not.toContain('<html')
-    expect(order(frag).slice(0, 2)).toEqual([reversed[1], reversed[0]])
+    expect(order(frag).slice(0, 2)).toEqual([reversed[1]!, reversed[0]!])
   })
 
   test('bad layout input answers 422 with the message, never 500', async () => {
