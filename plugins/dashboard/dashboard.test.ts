@@ -277,4 +277,19 @@ eachDialect('dashboard', (dialect) => {
       await p.host.disable('test-activity')
     }
   })
+
+  test('every dashboard route answers an empty request without 5xx; only admins save the org default', async () => {
+    const routes = ['/dashboard/layout/add', '/dashboard/layout/remove', '/dashboard/layout/move', '/dashboard/layout', '/dashboard/layout/restore', '/dashboard/layout/org-default', '/dashboard/dismiss']
+    const { client: guest } = await member('guest')
+    const { client: orgAdmin } = await member('admin')
+    for (const path of routes) {
+      const g = await guest.post(path)
+      expect(g.status).toBeLessThan(500)
+      expect(g.status === 403).toBe(path === '/dashboard/layout/org-default')
+      expect((await orgAdmin.post(path)).status).toBeLessThan(500)
+      expect((await p.client().request(path, { method: 'POST' })).status).not.toBe(200)
+    }
+    expect((await orgAdmin.post('/dashboard/layout/org-default')).status).toBe(303)
+    expect((await guest.request('/dashboard/widgets/00000000-0000-7000-8000-000000000000')).status).toBe(404)
+  })
 })
