@@ -1,1 +1,110 @@
-// collaboration/live.js: client behaviour for the collaboration plugin (filled in by the plugin).
+// collaboration/live.js: @mention autocomplete in comment textareas (textarea[data-mentions]).
+// Typing "@an" asks GET <data-mentions>?q=an for an HTML list of org members (buttons with
+// data-mention-id / data-mention-name); picking one inserts "@[Name](user-id)", the stored mention
+// syntax. Arrow keys move, Enter/Tab pick, Escape closes. Delegated on document, so threads swapped
+// in by htmx work too. The live bell itself is htmx's hx-sse extension (/public/hx-sse.js).
+(() => {
+  if (window.__collabLive) return
+  window.__collabLive = true
+
+  const QUERY = /(^|[\s(])@([^\s@()[\]]{0,40})$/
+  let timer = 0
+  let seq = 0
+
+  const listFor = (ta) => ta.parentElement && ta.parentElement.querySelector('.collab-mention-list')
+
+  function close(ta) {
+    const list = listFor(ta)
+    if (list) {
+      list.hidden = true
+      list.innerHTML = ''
+    }
+    ta.removeAttribute('aria-activedescendant')
+  }
+
+  function currentQuery(ta) {
+    const before = ta.value.slice(0, ta.selectionStart)
+    const m = QUERY.exec(before)
+    return m ? { q: m[2], start: before.length - m[2].length - 1 } : null
+  }
+
+  async function suggest(ta) {
+    const found = currentQuery(ta)
+    if (!found) return close(ta)
+    const mine = ++seq
+    try {
+      const res = await fetch(ta.dataset.mentions + '?q=' + encodeURIComponent(found.q), { headers: { Accept: 'text/html' }, credentials: 'same-origin' })
+      if (!res.ok || mine !== seq) return
+      const html = await res.text()
+      const list = listFor(ta)
+      if (!list || mine !== seq) return
+      list.innerHTML = html
+      list.hidden = false
+      const first = list.querySelector('[data-mention-id]')
+      if (first) first.classList.add('active')
+    } catch {
+      close(ta)
+    }
+  }
+
+  function pick(ta, button) {
+    const found = currentQuery(ta)
+    const name = (button.dataset.mentionName || '').replace(/[\]\n]/g, '')
+    const token = '@[' + name + '](' + button.dataset.mentionId + ') '
+    const start = found ? found.start : ta.selectionStart
+    const end = ta.selectionStart
+    ta.value = ta.value.slice(0, start) + token + ta.value.slice(end)
+    const caret = start + token.length
+    ta.setSelectionRange(caret, caret)
+    close(ta)
+    ta.focus()
+  }
+
+  document.addEventListener('input', (e) => {
+    const ta = e.target
+    if (!(ta instanceof HTMLTextAreaElement) || !ta.dataset.mentions) return
+    clearTimeout(timer)
+    timer = setTimeout(() => suggest(ta), 200)
+  })
+
+  document.addEventListener('keydown', (e) => {
+    const ta = e.target
+    if (!(ta instanceof HTMLTextAreaElement) || !ta.dataset.mentions) return
+    const list = listFor(ta)
+    if (!list || list.hidden) return
+    const items = [...list.querySelectorAll('[data-mention-id]')]
+    if (!items.length) {
+      if (e.key === 'Escape') close(ta)
+      return
+    }
+    let i = items.findIndex((b) => b.classList.contains('active'))
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault()
+      if (i >= 0) items[i].classList.remove('active')
+      i = e.key === 'ArrowDown' ? (i + 1) % items.length : (i - 1 + items.length) % items.length
+      items[i].classList.add('active')
+    } else if (e.key === 'Enter' || e.key === 'Tab') {
+      e.preventDefault()
+      pick(ta, items[Math.max(i, 0)])
+    } else if (e.key === 'Escape') {
+      e.preventDefault()
+      close(ta)
+    }
+  })
+
+  document.addEventListener('click', (e) => {
+    const button = e.target instanceof Element && e.target.closest('.collab-mention-list [data-mention-id]')
+    if (button) {
+      e.preventDefault()
+      const ta = button.closest('.collab-mention-wrap').querySelector('textarea')
+      if (ta) pick(ta, button)
+      return
+    }
+    for (const list of document.querySelectorAll('.collab-mention-list:not([hidden])')) {
+      if (!list.parentElement.contains(e.target)) {
+        const ta = list.parentElement.querySelector('textarea')
+        if (ta) close(ta)
+      }
+    }
+  })
+})()

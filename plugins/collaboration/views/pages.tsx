@@ -10,7 +10,7 @@ export function BellLink(props: { unread: number }) {
   return (
     <a href="/collaboration/inbox" class="collab-bell" data-unread={String(n)} aria-label={n ? `Inbox, ${n} unread` : 'Inbox'} title="Inbox">
       {safeIcon('bell')}
-      {n ? <span class="collab-count">{n > 99 ? '99+' : String(n)}</span> : ''}
+      {n ? <span class="collab-count">{n > 99 ? '99+' : n}</span> : ''}
     </a>
   )
 }
@@ -31,7 +31,7 @@ export function Bell(props: { unread: number }) {
 function Tabs(props: { current: 'inbox' | 'activity' | 'preferences' }) {
   const tab = (key: string, href: string, label: string) => (
     <li>
-      <a href={href} aria-current={props.current === key ? 'page' : undefined}>
+      <a href={href} aria-current={props.current === key ? 'page' : undefined} safe>
         {label}
       </a>
     </li>
@@ -101,7 +101,7 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
                 )}
                 <small class="muted">
                   {n.actorId && props.actors.get(n.actorId) ? <span safe>{`${props.actors.get(n.actorId)} · `}</span> : ''}
-                  <time datetime={n.createdAt.toISOString()}>{formatDate(n.createdAt)}</time>
+                  <time datetime={n.createdAt.toISOString()} safe>{formatDate(n.createdAt)}</time>
                 </small>
               </div>
               {n.readAt ? (

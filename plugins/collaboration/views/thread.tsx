@@ -45,7 +45,7 @@ export function Thread(props: ThreadProps) {
     <section class="collab-thread" id={threadId(entity)} aria-label="Comments">
       <header class="collab-thread-head">
         <h2>
-          {safeIcon('message-square')} Comments <span class="muted">{String(total)}</span>
+          {safeIcon('message-square')} Comments <span class="muted">{total}</span>
         </h2>
         <form method="post" action="/collaboration/watch" hx-post="/collaboration/watch" {...HX} class="inline-form">
           <CsrfField token={viewer.csrf} />
@@ -110,7 +110,7 @@ function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer:
     <li class="collab-comment" id={`comment-${row.id}`}>
       <div class="collab-meta">
         <strong safe>{comment.authorName}</strong>
-        <time datetime={row.createdAt.toISOString()} class="muted">
+        <time datetime={row.createdAt.toISOString()} class="muted" safe>
           {formatDate(row.createdAt)}
         </time>
         {row.editedAt ? (
@@ -186,7 +186,7 @@ function Reactions(props: { comment: ThreadComment; viewer: ThreadViewer }) {
           disabled={!viewer.canWrite}
           aria-label={`${r.emoji} ${r.count}${r.mine ? ', yours' : ''}`}
         >
-          {r.emoji} <span>{String(r.count)}</span>
+          <span safe>{r.emoji}</span> <span>{r.count}</span>
         </button>
       ))}
       {viewer.canWrite ? (
@@ -248,7 +248,7 @@ function Composer(props: { entity: EntityRef; viewer: ThreadViewer; keyName: str
       <input type="hidden" name="entity_id" value={props.entity.id} />
       {props.parentId ? <input type="hidden" name="parent_id" value={props.parentId} /> : ''}
       <BodyField value={kept?.body ?? ''} error={kept?.error} id={id} label={props.label} />
-      <button type="submit" safe>
+      <button type="submit">
         {props.parentId ? 'Reply' : 'Comment'}
       </button>
     </form>
@@ -261,7 +261,7 @@ function EntityActivity(props: { rows: ActivityRow[] }) {
   return (
     <details class="collab-entity-activity">
       <summary>
-        {safeIcon('activity')} Activity ({String(props.rows.length)})
+        {safeIcon('activity')} Activity ({props.rows.length})
       </summary>
       <ActivityList rows={props.rows} />
     </details>
@@ -285,7 +285,7 @@ export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean }
           ) : (
             ''
           )}{' '}
-          <time class="muted" datetime={r.createdAt.toISOString()}>
+          <time class="muted" datetime={r.createdAt.toISOString()} safe>
             {formatDate(r.createdAt)}
           </time>
         </li>
