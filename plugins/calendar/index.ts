@@ -1,10 +1,95 @@
-/** @module The calendar plugin (being built): manifest. */
+/**
+ * @module The calendar plugin: personal, team and organization calendars with sharing; events with
+ * time zones, recurrence (RRULE, EXDATE, per-occurrence overrides), attendees with RSVP and
+ * reminders; month/week/day/agenda views with layers from `calendar.source`; a private iCalendar
+ * subscription feed and .ics import; JSON API under /api/v1/calendar.
+ */
+import { can } from '../../core/auth/resolve.ts'
 import { definePlugin } from '../../core/plugins/contract.ts'
+import { EVENTS } from './events.ts'
+import { migrations } from './migrations/index.ts'
+import { calendarRoutes } from './routes.tsx'
+import { schema } from './schema.ts'
+import { COLORS, PERM, CalendarService, viewerOf, type Ctx } from './service.ts'
+import { seedDemo } from './seed.ts'
+import { toWall, wallDate, wallTime } from './time.ts'
 
 export default definePlugin({
   id: 'calendar',
   name: 'Calendar',
-  version: '0.1.0',
+  version: '1.0.0',
   api: 1,
-  setup() {},
+  description: 'Team calendars with recurring events, invitations, reminders, layers and iCalendar feeds.',
+  permissions: {
+    [PERM.read]: { description: 'See calendars and events', grant: 'guest' },
+    [PERM.write]: { description: 'Create and change events and personal calendars', grant: 'member' },
+    [PERM.manage]: { description: 'Manage organization calendars', grant: 'admin' },
+  },
+  events: EVENTS,
+  schema,
+  migrations,
+  setup(ctx) {
+    const svc = new CalendarService(ctx as unknown as Ctx)
+    ctx.nav({ label: 'Calendar', href: '/calendar', icon: 'calendar', permission: PERM.read, order: 30 })
+
+    ctx.every('1m', () => svc.sendDueReminders(new Date()))
+    // lets tests (and operators) run the reminder pass now instead of waiting for the timer
+    ctx.provide('calendar.reminders', { runDue: (now?: Date) => svc.sendDueReminders(now ?? new Date()) })
+
+    ctx.contribute('dashboard.widget', {
+      id: 'upcoming',
+      title: 'Upcoming',
+      description: 'Your events in the next 7 days',
+      permission: PERM.read,
+      async render(_request, auth) {
+        const v = viewerOf(auth)
+        const now = new Date()
+        const list = (await svc.occurrences(v, now, new Date(now.getTime() + 7 * 86_400_000))).slice(0, 8)
+        if (!list.length) return '<p class="muted">Nothing in the next 7 days. <a href="/calendar">Open the calendar</a></p>'
+        const esc = Bun.escapeHTML
+        const items = list
+          .map((o) => {
+            const w = o.allDay ? o.start.getTime() : toWall(o.start.getTime(), o.timeZone)
+            const when = o.allDay ? `${wallDate(w)} (all day)` : `${wallDate(w)} ${wallTime(w)} ${o.timeZone}`
+            const href = `/calendar/events/${o.eventId}${o.recurring ? `?occurrence=${encodeURIComponent(o.originalStart.toISOString())}` : ''}`
+            return `<li><a href="${esc(href)}">${esc(o.title)}</a> <small class="muted">${esc(when)}</small></li>`
+          })
+          .join('')
+        return `<ul class="cal-upcoming">${items}</ul>`
+      },
+    })
+
+    ctx.contribute('entity.link', {
+      type: 'calendar.event',
+      label: 'Event',
+      permission: PERM.read,
+      async resolve(id, auth) {
+        try {
+          const d = await svc.event(viewerOf(auth), id)
+          return { title: d.event.title, href: `/calendar/events/${d.event.id}` }
+        } catch {
+          return undefined
+        }
+      },
+    })
+
+    ctx.contribute('search.provider', {
+      label: 'Events',
+      permission: PERM.read,
+      async search(query, auth) {
+        if (!auth.org || !can(auth, PERM.read)) return []
+        const rows = await svc.search(viewerOf(auth), query)
+        return rows.map((e) => ({
+          title: e.title,
+          href: `/calendar/events/${e.id}`,
+          snippet: `${e.allDay ? wallDate(e.startAt.getTime()) : `${wallDate(toWall(e.startAt.getTime(), e.timeZone))} ${wallTime(toWall(e.startAt.getTime(), e.timeZone))} ${e.timeZone}`}${e.rrule ? ' · repeats' : ''}${e.location ? ` · ${e.location}` : ''}`,
+        }))
+      },
+    })
+
+    ctx.contribute('demo.seed', { order: 20, run: (input) => seedDemo(svc, input) })
+
+    void COLORS
+    return calendarRoutes(ctx as unknown as Ctx, svc)
+  },
 })

@@ -1,0 +1,282 @@
+/**
+ * @module iCalendar (RFC 5545): the subscription feed built with ical-generator (RRULE, EXDATE,
+ * RECURRENCE-ID overrides, VTIMEZONEs derived from the runtime's zone data) and .ics import parsed
+ * with ical.js.
+ */
+import ical from 'ical-generator'
+import ICAL from 'ical.js'
+import { InputError } from '../../core/auth/accounts.ts'
+import type { Person } from '../../core/plugins/points.ts'
+import type { AttendeeRow, CalendarService, CalendarView, EventForm, EventRow, OverrideRow, Viewer } from './service.ts'
+import { DAY, checkRrule, fromWall, icsUtc, isValidZone, ruleForAllDay, toWall, wallDate, wallTime } from './time.ts'
+
+// ---- VTIMEZONE from Intl
+
+const vtzCache = new Map<string, string | null>()
+
+function offsetAt(instant: number, tz: string): number {
+  return Math.round((toWall(instant, tz) - instant) / 60_000)
+}
+
+function fmtOffset(min: number): string {
+  const sign = min < 0 ? '-' : '+'
+  const a = Math.abs(min)
+  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}${String(a % 60).padStart(2, '0')}`
+}
+
+function icsLocal(wall: number): string {
+  return new Date(wall).toISOString().replace(/[-:]/g, '').slice(0, 15)
+}
+
+/** The nth (1..4 or -1 for last) weekday `dow` (0 = Sunday) of a month, as a UTC date. */
+function nthWeekday(year: number, month: number, dow: number, n: number): number {
+  if (n > 0) {
+    const first = new Date(Date.UTC(year, month, 1)).getUTCDay()
+    return Date.UTC(year, month, 1 + ((dow - first + 7) % 7) + (n - 1) * 7)
+  }
+  const lastDay = new Date(Date.UTC(year, month + 1, 0))
+  return Date.UTC(year, month, lastDay.getUTCDate() - ((lastDay.getUTCDay() - dow + 7) % 7))
+}
+
+const DAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA']
+
+/** A VTIMEZONE for `tz` with yearly rules from this year's transitions (ical-generator's generator hook). */
+export function vtimezone(tz: string): string | null {
+  if (vtzCache.has(tz)) return vtzCache.get(tz)!
+  let out: string | null = null
+  if (isValidZone(tz) && tz !== 'UTC') {
+    const year = new Date().getUTCFullYear()
+    const transitions: { at: number; from: number; to: number }[] = []
+    let prev = offsetAt(Date.UTC(year, 0, 1), tz)
+    for (let d = 1; d <= 366; d++) {
+      const t = Date.UTC(year, 0, 1) + d * DAY
+      const o = offsetAt(t, tz)
+      if (o !== prev) {
+        let lo = t - DAY
+        let hi = t
+        while (hi - lo > 60_000) {
+          const mid = Math.floor((lo + hi) / 2 / 60_000) * 60_000
+          if (offsetAt(mid, tz) === prev) lo = mid
+          else hi = mid
+        }
+        transitions.push({ at: hi, from: prev, to: o })
+        prev = o
+      }
+    }
+    const lines = ['BEGIN:VTIMEZONE', `TZID:${tz}`]
+    if (transitions.length === 0) {
+      lines.push('BEGIN:STANDARD', 'DTSTART:19700101T000000', `TZOFFSETFROM:${fmtOffset(prev)}`, `TZOFFSETTO:${fmtOffset(prev)}`, 'END:STANDARD')
+    } else {
+      for (const tr of transitions) {
+        const wall = tr.at + tr.from * 60_000 // local time just before the change
+        const d = new Date(wall)
+        const month = d.getUTCMonth()
+        const dow = d.getUTCDay()
+        const dom = d.getUTCDate()
+        const daysInMonth = new Date(Date.UTC(d.getUTCFullYear(), month + 1, 0)).getUTCDate()
+        const n = dom + 7 > daysInMonth ? -1 : Math.ceil(dom / 7)
+        const kind = tr.to > tr.from ? 'DAYLIGHT' : 'STANDARD'
+        const start1970 = nthWeekday(1970, month, dow, n) + (wall % DAY)
+        lines.push(
+          `BEGIN:${kind}`,
+          `DTSTART:${icsLocal(start1970)}`,
+          `RRULE:FREQ=YEARLY;BYMONTH=${month + 1};BYDAY=${n}${DAYS[dow]}`,
+          `TZOFFSETFROM:${fmtOffset(tr.from)}`,
+          `TZOFFSETTO:${fmtOffset(tr.to)}`,
+          `END:${kind}`,
+        )
+      }
+    }
+    lines.push('END:VTIMEZONE')
+    out = lines.join('\r\n')
+  }
+  vtzCache.set(tz, out)
+  return out
+}
+
+// ---- feed
+
+const PARTSTAT: Record<string, string> = { 'needs-action': 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', tentative: 'TENTATIVE' }
+
+/** The iCalendar text of a user's feed. */
+export function buildFeed(input: { name: string; baseUrl: string; calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[]; people: Map<string, Person> }): string {
+  const cal = ical({ name: input.name, prodId: { company: 'Coder IDE', product: 'Calendar', language: 'EN' }, timezone: { name: null, generator: vtimezone } as never })
+  const calName = new Map(input.calendars.map((c) => [c.id, c.name]))
+  for (const e of input.events) {
+    const zone = e.allDay ? null : e.timeZone === 'UTC' ? null : e.timeZone
+    const attendees = input.attendees
+      .filter((a) => a.eventId === e.id)
+      .map((a) => ({ p: input.people.get(a.userId), a }))
+      .filter((x) => x.p)
+      .map(({ p, a }) => ({ name: p!.name, email: p!.email, status: PARTSTAT[a.rsvp] as never, rsvp: true }))
+    let repeating: string | undefined
+    if (e.rrule) {
+      const lines = [`RRULE:${e.allDay ? ruleForAllDay(e.rrule) : e.rrule}`]
+      for (const iso of e.exdates) {
+        const t = Date.parse(iso)
+        if (e.allDay) lines.push(`EXDATE;VALUE=DATE:${wallDate(t).replace(/-/g, '')}`)
+        else if (zone) lines.push(`EXDATE;TZID=${zone}:${icsLocal(toWall(t, zone))}`)
+        else lines.push(`EXDATE:${icsUtc(t)}`)
+      }
+      repeating = lines.join('\n')
+    }
+    const href = `${input.baseUrl}/calendar/events/${e.id}`
+    const base = {
+      id: e.uid,
+      summary: e.title,
+      description: e.description || undefined,
+      location: e.location || undefined,
+      allDay: e.allDay,
+      timezone: zone,
+      url: href,
+      attendees,
+      categories: calName.get(e.calendarId) ? [{ name: calName.get(e.calendarId)! }] : [],
+      lastModified: e.updatedAt,
+      created: e.createdAt,
+      alarms: e.reminders.map((m) => ({ type: 'display' as never, trigger: m * 60, description: e.title })),
+    }
+    // ical-generator writes a Date's UTC fields after TZID=, so zoned times go in as wall clocks
+    const at = (d: Date) => (zone ? new Date(toWall(d.getTime(), zone)) : d)
+    cal.createEvent({ ...base, start: at(e.startAt), end: at(e.endAt), repeating })
+    for (const o of input.overrides.filter((x) => x.eventId === e.id)) {
+      cal.createEvent({
+        ...base,
+        summary: o.title,
+        description: o.description || undefined,
+        location: o.location || undefined,
+        start: e.allDay ? o.startAt : at(o.startAt),
+        end: e.allDay ? o.endAt : at(o.endAt),
+        recurrenceId: e.allDay ? o.originalStart : at(o.originalStart),
+        lastModified: o.updatedAt,
+      })
+    }
+  }
+  return cal.toString()
+}
+
+// ---- import
+
+/** What an import did. */
+export interface ImportReport {
+  imported: string[]
+  skipped: { title: string; reason: string }[]
+}
+
+type IcalTime = InstanceType<typeof ICAL.Time>
+
+/** An instant of an ical.js time (UTC, a known IANA TZID, or floating read as `fallbackZone`). */
+function instantOf(t: IcalTime, fallbackZone: string): { at: number; zone: string; date: boolean } {
+  const wall = Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second)
+  if (t.isDate) return { at: wall, zone: 'UTC', date: true }
+  const tzid = t.zone?.tzid
+  if (tzid === 'UTC' || tzid === 'Z') return { at: wall, zone: fallbackZone, date: false }
+  const zone = tzid && isValidZone(tzid) ? tzid : fallbackZone
+  return { at: fromWall(wall, zone), zone, date: false }
+}
+
+/** Imports the events of an .ics text into a calendar; 422 when the file cannot be read at all. */
+export async function importIcs(svc: CalendarService, v: Viewer, calendarId: string, text: string, defaultZone: string): Promise<ImportReport> {
+  const cal = await svc.calendar(v, calendarId)
+  if (!cal.canEdit) throw new InputError('you may not add events to this calendar', 'calendarId', 403)
+  if (!text.trim()) throw new InputError('the file is empty', 'file')
+  let root: InstanceType<typeof ICAL.Component>
+  try {
+    const parsed = ICAL.parse(text)
+    root = new ICAL.Component(parsed as never)
+  } catch (err) {
+    throw new InputError(`this is not an iCalendar file (${String((err as Error).message ?? err).slice(0, 120)})`, 'file')
+  }
+  if (root.name !== 'vcalendar') throw new InputError('this is not an iCalendar file (no VCALENDAR)', 'file')
+  const vevents = root.getAllSubcomponents('vevent')
+  if (vevents.length === 0) throw new InputError('the file holds no events (VEVENT)', 'file')
+  const report: ImportReport = { imported: [], skipped: [] }
+  const masters = new Map<string, EventRow>()
+  const overrides: InstanceType<typeof ICAL.Component>[] = []
+  for (const ve of vevents) {
+    if (ve.hasProperty('recurrence-id')) {
+      overrides.push(ve)
+      continue
+    }
+    const title = String(ve.getFirstPropertyValue('summary') ?? '').trim() || '(no title)'
+    try {
+      const uid = String(ve.getFirstPropertyValue('uid') ?? '').trim() || `${Bun.randomUUIDv7()}@import`
+      if (await svc.eventByUid(v.orgId, calendarId, uid)) {
+        report.skipped.push({ title, reason: 'already in this calendar' })
+        continue
+      }
+      const dtstart = ve.getFirstPropertyValue('dtstart') as IcalTime | null
+      if (!dtstart) {
+        report.skipped.push({ title, reason: 'no start (DTSTART)' })
+        continue
+      }
+      const s = instantOf(dtstart, defaultZone)
+      let endAt: number
+      const dtend = ve.getFirstPropertyValue('dtend') as IcalTime | null
+      const duration = ve.getFirstPropertyValue('duration') as InstanceType<typeof ICAL.Duration> | null
+      if (dtend) endAt = instantOf(dtend, s.zone).at
+      else if (duration) endAt = s.at + duration.toSeconds() * 1000
+      else endAt = s.date ? s.at + DAY : s.at
+      if (s.date && endAt <= s.at) endAt = s.at + DAY
+      if (!s.date && endAt <= s.at) endAt = s.at + 30 * 60_000
+      const rruleProp = ve.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur> | null
+      const form: EventForm = {
+        calendarId,
+        title: title.slice(0, 200),
+        description: String(ve.getFirstPropertyValue('description') ?? '').slice(0, 10_000),
+        location: String(ve.getFirstPropertyValue('location') ?? '').slice(0, 300),
+        allDay: s.date,
+        timeZone: s.date ? 'UTC' : s.zone,
+        startDate: wallDate(s.date ? s.at : toWall(s.at, s.zone)),
+        startTime: s.date ? '' : wallTime(toWall(s.at, s.zone)),
+        endDate: wallDate(s.date ? endAt - DAY : toWall(endAt, s.zone)),
+        endTime: s.date ? '' : wallTime(toWall(endAt, s.zone)),
+        rrule: rruleProp ? checkRrule(rruleProp.toString()) : '',
+        attendeeIds: [],
+        reminders: '',
+      }
+      const exdates: string[] = []
+      for (const p of ve.getAllProperties('exdate')) {
+        for (const val of p.getValues() as IcalTime[]) exdates.push(new Date(instantOf(val, s.zone).at).toISOString())
+      }
+      if (!s.date && (form.startTime === form.endTime && form.startDate === form.endDate)) form.endTime = wallTime(toWall(s.at + 30 * 60_000, s.zone))
+      const c = await svc.clean(v, form)
+      const row = await svc.insertEvent(v.orgId, v.userId, { ...c, startAt: new Date(s.at), endAt: new Date(endAt) }, { uid, exdates })
+      masters.set(uid, row)
+      report.imported.push(row.title)
+    } catch (err) {
+      report.skipped.push({ title, reason: err instanceof InputError ? err.message : 'could not be read' })
+    }
+  }
+  for (const ve of overrides) {
+    const title = String(ve.getFirstPropertyValue('summary') ?? '').trim() || '(no title)'
+    try {
+      const uid = String(ve.getFirstPropertyValue('uid') ?? '')
+      const master = masters.get(uid)
+      if (!master) {
+        report.skipped.push({ title, reason: 'a changed occurrence of an event not in this file' })
+        continue
+      }
+      const zone = master.allDay ? 'UTC' : master.timeZone
+      const rid = instantOf(ve.getFirstPropertyValue('recurrence-id') as IcalTime, zone).at
+      const status = String(ve.getFirstPropertyValue('status') ?? '').toUpperCase()
+      if (status === 'CANCELLED') {
+        await svc.addExdate(master.id, new Date(rid).toISOString())
+        continue
+      }
+      const dtstart = ve.getFirstPropertyValue('dtstart') as IcalTime | null
+      const start = dtstart ? instantOf(dtstart, zone).at : rid
+      const dtend = ve.getFirstPropertyValue('dtend') as IcalTime | null
+      const end = dtend ? instantOf(dtend, zone).at : start + (master.endAt.getTime() - master.startAt.getTime())
+      await svc.insertOverride(v.orgId, master.id, new Date(rid), {
+        title: title.slice(0, 200),
+        description: String(ve.getFirstPropertyValue('description') ?? '').slice(0, 10_000),
+        location: String(ve.getFirstPropertyValue('location') ?? '').slice(0, 300),
+        startAt: new Date(start),
+        endAt: new Date(Math.max(end, start)),
+      })
+    } catch {
+      report.skipped.push({ title, reason: 'a changed occurrence that could not be read' })
+    }
+  }
+  return report
+}

@@ -1,0 +1,837 @@
+/**
+ * @module Calendar domain logic: calendars and their sharing, events with recurrence, overrides and
+ * EXDATEs, attendees and RSVP, reminders, layer preferences and feed tokens. Routes, the JSON API,
+ * the feed and the demo seed all call it; bad input throws InputError (other-org ids: 404).
+ */
+import { and, eq, inArray, isNotNull, lt, or, gte } from 'drizzle-orm'
+import { InputError } from '../../core/auth/accounts.ts'
+import { can, type Auth } from '../../core/auth/resolve.ts'
+import { randomToken, sha256 } from '../../core/auth/crypto.ts'
+import type { PluginContext } from '../../core/plugins/contract.ts'
+import type { Person } from '../../core/plugins/points.ts'
+import type { schema } from './schema.ts'
+import { OWNER_KINDS, RSVP } from './schema.ts'
+import {
+  DAY,
+  checkRrule,
+  checkZone,
+  countBefore,
+  fromWall,
+  isOccurrence,
+  originalStarts,
+  parseDate,
+  parseTime,
+  ruleCount,
+  ruleUntil,
+  ruleWithCount,
+  toWall,
+  wallDate,
+  wallTime,
+} from './time.ts'
+
+type Tables = ReturnType<typeof schema>
+export type Ctx = PluginContext<Tables>
+export type CalendarRow = Tables['calendars']['$inferSelect']
+export type EventRow = Tables['events']['$inferSelect']
+export type OverrideRow = Tables['overrides']['$inferSelect']
+export type AttendeeRow = Tables['attendees']['$inferSelect']
+export type Rsvp = (typeof RSVP)[number]
+export type OwnerKind = (typeof OWNER_KINDS)[number]
+export type Scope = 'this' | 'following' | 'all'
+
+export const PERM = { read: 'calendar.event.read', write: 'calendar.event.write', manage: 'calendar.calendar.manage' } as const
+/** Colors offered for calendars (any #rrggbb is accepted). */
+export const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777']
+const MAX_RANGE = 400 * DAY
+
+/** Who is acting, in which organization, and what they may do. */
+export interface Viewer {
+  orgId: string
+  userId: string
+  userName: string
+  canWrite: boolean
+  canManage: boolean
+}
+
+/** The viewer behind an Auth (404 when the user has no organization). */
+export function viewerOf(auth: Auth): Viewer {
+  if (!auth.org) throw new InputError('you belong to no organization yet', 'org', 404)
+  return { orgId: auth.org.id, userId: auth.user.id, userName: auth.user.name, canWrite: can(auth, PERM.write), canManage: can(auth, PERM.manage) }
+}
+
+/** A team as the calendar sees it (when core offers teams to plugins). */
+export interface TeamInfo {
+  id: string
+  name: string
+  memberIds: string[]
+}
+
+/** A calendar the viewer can see, with what they may do with it. */
+export interface CalendarView extends CalendarRow {
+  /** May add and change events. */
+  canEdit: boolean
+  /** May rename, share and delete the calendar. */
+  canManage: boolean
+  /** "Personal", the team's name, or "Organization". */
+  ownerLabel: string
+  /** Shared with the viewer by someone else. */
+  shared: boolean
+}
+
+/** One occurrence of an event in a range. */
+export interface Occurrence {
+  eventId: string
+  /** `<eventId>~<original start ISO>`: stable for per-occurrence links. */
+  occurrenceId: string
+  calendarId: string
+  calendarName: string
+  color: string
+  title: string
+  description: string
+  location: string
+  allDay: boolean
+  timeZone: string
+  start: Date
+  end: Date
+  originalStart: Date
+  recurring: boolean
+  overridden: boolean
+}
+
+/** The fields of the event form (strings, as typed). */
+export interface EventForm {
+  calendarId: string
+  title: string
+  description: string
+  location: string
+  allDay: boolean
+  timeZone: string
+  startDate: string
+  startTime: string
+  endDate: string
+  endTime: string
+  /** '' for a one-off event. */
+  rrule: string
+  attendeeIds: string[]
+  /** Minutes before, comma separated ("10, 60"). */
+  reminders: string
+}
+
+/** A checked event: what gets stored. */
+interface CleanEvent {
+  calendarId: string
+  title: string
+  description: string
+  location: string
+  allDay: boolean
+  timeZone: string
+  startAt: Date
+  endAt: Date
+  rrule: string | null
+  attendeeIds: string[]
+  reminders: number[]
+}
+
+/** The domain service. */
+export class CalendarService {
+  readonly t: Tables
+
+  constructor(readonly ctx: Ctx) {
+    this.t = ctx.tables
+  }
+
+  private get db() {
+    return this.ctx.db
+  }
+
+  // ---- teams and people
+
+  /** Teams of the org when core offers them to plugins (`people.teams`), else undefined. */
+  async teams(orgId: string): Promise<TeamInfo[] | undefined> {
+    const reader = this.ctx.people as unknown as { teams?: (orgId: string) => Promise<TeamInfo[]> }
+    if (typeof reader.teams !== 'function') return undefined
+    try {
+      return await reader.teams(orgId)
+    } catch {
+      return undefined
+    }
+  }
+
+  members(orgId: string): Promise<Person[]> {
+    return this.ctx.people.members(orgId)
+  }
+
+  // ---- calendars
+
+  /** Calendars the viewer can see. */
+  async calendars(v: Viewer): Promise<CalendarView[]> {
+    const rows = await this.db.select().from(this.t.calendars).where(eq(this.t.calendars.orgId, v.orgId))
+    const shares = await this.db.select().from(this.t.shares).where(and(eq(this.t.shares.orgId, v.orgId), eq(this.t.shares.userId, v.userId)))
+    const shareOf = new Map(shares.map((s) => [s.calendarId, s.access]))
+    const teams = rows.some((r) => r.ownerKind === 'team') ? await this.teams(v.orgId) : undefined
+    const out: CalendarView[] = []
+    for (const r of rows) {
+      let read = false
+      let edit = false
+      let manage = false
+      let ownerLabel = 'Organization'
+      let shared = false
+      if (r.ownerKind === 'user') {
+        ownerLabel = 'Personal'
+        if (r.ownerId === v.userId) read = edit = manage = true
+        else if (shareOf.has(r.id)) {
+          read = true
+          shared = true
+          edit = shareOf.get(r.id) === 'edit'
+        }
+      } else if (r.ownerKind === 'org') {
+        read = true
+        edit = true
+        manage = v.canManage
+      } else {
+        const team = teams?.find((t) => t.id === r.ownerId)
+        ownerLabel = team ? team.name : 'Team'
+        const member = teams ? !!team?.memberIds.includes(v.userId) : true
+        read = member || v.canManage || shareOf.has(r.id)
+        edit = member || v.canManage || shareOf.get(r.id) === 'edit'
+        manage = v.canManage || (member && v.canWrite)
+        shared = !member && shareOf.has(r.id)
+      }
+      if (!read) continue
+      out.push({ ...r, canEdit: edit && v.canWrite, canManage: manage && v.canWrite, ownerLabel, shared })
+    }
+    const rank = { user: 0, team: 1, org: 2 }
+    return out.sort((a, b) => Number(a.shared) - Number(b.shared) || rank[a.ownerKind] - rank[b.ownerKind] || a.name.localeCompare(b.name))
+  }
+
+  /** One visible calendar, or 404. */
+  async calendar(v: Viewer, id: string): Promise<CalendarView> {
+    const c = (await this.calendars(v)).find((c) => c.id === id)
+    if (!c) throw new InputError('no such calendar', 'calendarId', 404)
+    return c
+  }
+
+  /** The viewer's calendars they may add events to; creates a personal one when they have none. */
+  async writable(v: Viewer): Promise<CalendarView[]> {
+    let list = (await this.calendars(v)).filter((c) => c.canEdit)
+    if (list.length === 0 && v.canWrite) {
+      await this.createCalendar(v, { name: 'Personal', color: COLORS[0]!, ownerKind: 'user' })
+      list = (await this.calendars(v)).filter((c) => c.canEdit)
+    }
+    return list
+  }
+
+  async createCalendar(v: Viewer, input: { name: string; color?: string; ownerKind?: string; ownerId?: string }): Promise<CalendarRow> {
+    if (!v.canWrite) throw new InputError('you may not create calendars', 'name', 403)
+    const name = (input.name ?? '').trim()
+    if (!name || name.length > 80) throw new InputError('enter a name of 1 to 80 characters', 'name')
+    const color = checkColor(input.color || COLORS[0]!)
+    const kind = (input.ownerKind || 'user') as OwnerKind
+    if (!OWNER_KINDS.includes(kind)) throw new InputError('choose personal, team or organization', 'ownerKind')
+    let ownerId = v.userId
+    if (kind === 'org') {
+      if (!v.canManage) throw new InputError('only admins create organization calendars', 'ownerKind', 403)
+      ownerId = v.orgId
+    } else if (kind === 'team') {
+      const teams = await this.teams(v.orgId)
+      if (!teams) throw new InputError('team calendars need the team list, which this platform does not offer plugins yet', 'ownerKind')
+      const team = teams.find((t) => t.id === input.ownerId)
+      if (!team) throw new InputError('choose one of your teams', 'ownerId')
+      if (!v.canManage && !team.memberIds.includes(v.userId)) throw new InputError('only members of the team (or admins) create its calendar', 'ownerId', 403)
+      ownerId = team.id
+    }
+    const row = { id: Bun.randomUUIDv7(), orgId: v.orgId, ownerKind: kind, ownerId, name, color, createdBy: v.userId, createdAt: new Date() }
+    await this.db.insert(this.t.calendars).values(row)
+    return row
+  }
+
+  /** Creates a calendar without permission checks (demo seed). */
+  async insertCalendar(orgId: string, kind: OwnerKind, ownerId: string, name: string, color: string, createdBy: string): Promise<CalendarRow> {
+    const row = { id: Bun.randomUUIDv7(), orgId, ownerKind: kind, ownerId, name, color, createdBy, createdAt: new Date() }
+    await this.db.insert(this.t.calendars).values(row)
+    return row
+  }
+
+  async updateCalendar(v: Viewer, id: string, input: { name?: string; color?: string }): Promise<void> {
+    const cal = await this.manageable(v, id)
+    const name = (input.name ?? cal.name).trim()
+    if (!name || name.length > 80) throw new InputError('enter a name of 1 to 80 characters', 'name')
+    await this.db.update(this.t.calendars).set({ name, color: checkColor(input.color || cal.color) }).where(eq(this.t.calendars.id, id))
+  }
+
+  async deleteCalendar(v: Viewer, id: string): Promise<void> {
+    await this.manageable(v, id)
+    const events = await this.db.select({ id: this.t.events.id }).from(this.t.events).where(and(eq(this.t.events.orgId, v.orgId), eq(this.t.events.calendarId, id)))
+    await this.removeEvents(events.map((e) => e.id))
+    await this.db.delete(this.t.shares).where(eq(this.t.shares.calendarId, id))
+    await this.db.delete(this.t.calendars).where(eq(this.t.calendars.id, id))
+  }
+
+  private async manageable(v: Viewer, id: string): Promise<CalendarView> {
+    const cal = await this.calendar(v, id)
+    if (!cal.canManage) throw new InputError('you may not change this calendar', 'calendarId', 403)
+    return cal
+  }
+
+  async shares(v: Viewer, calendarId: string): Promise<{ userId: string; access: 'read' | 'edit' }[]> {
+    await this.calendar(v, calendarId)
+    return this.db.select({ userId: this.t.shares.userId, access: this.t.shares.access }).from(this.t.shares).where(eq(this.t.shares.calendarId, calendarId))
+  }
+
+  /** Shares a calendar with an org member (read or edit); sharing again changes the access. */
+  async share(v: Viewer, calendarId: string, userId: string, access: string): Promise<void> {
+    const cal = await this.manageable(v, calendarId)
+    if (access !== 'read' && access !== 'edit') throw new InputError('choose read or edit', 'access')
+    if (!(await this.members(v.orgId)).some((m) => m.id === userId)) throw new InputError('choose a member of this organization', 'userId')
+    if (cal.ownerKind === 'user' && cal.ownerId === userId) throw new InputError('this is their own calendar', 'userId')
+    const existing = await this.db.select().from(this.t.shares).where(and(eq(this.t.shares.calendarId, calendarId), eq(this.t.shares.userId, userId)))
+    if (existing[0]) await this.db.update(this.t.shares).set({ access }).where(eq(this.t.shares.id, existing[0].id))
+    else await this.db.insert(this.t.shares).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, calendarId, userId, access, createdAt: new Date() })
+  }
+
+  async unshare(v: Viewer, calendarId: string, userId: string): Promise<void> {
+    await this.manageable(v, calendarId)
+    await this.db.delete(this.t.shares).where(and(eq(this.t.shares.calendarId, calendarId), eq(this.t.shares.userId, userId)))
+  }
+
+  // ---- events: reading
+
+  /** An event the viewer can see (its calendar is visible or they are invited), or 404. */
+  async event(v: Viewer, id: string): Promise<{ event: EventRow; calendar: CalendarView | undefined; canEdit: boolean; attendees: AttendeeRow[]; overrides: OverrideRow[] }> {
+    const [event] = await this.db.select().from(this.t.events).where(and(eq(this.t.events.id, id), eq(this.t.events.orgId, v.orgId)))
+    if (!event) throw new InputError('no such event', 'event', 404)
+    const calendar = (await this.calendars(v)).find((c) => c.id === event.calendarId)
+    const attendees = await this.db.select().from(this.t.attendees).where(eq(this.t.attendees.eventId, id))
+    if (!calendar && !attendees.some((a) => a.userId === v.userId)) throw new InputError('no such event', 'event', 404)
+    const overrides = await this.db.select().from(this.t.overrides).where(eq(this.t.overrides.eventId, id))
+    return { event, calendar, canEdit: !!calendar?.canEdit, attendees, overrides }
+  }
+
+  /** Occurrences the viewer can see in [from, to), sorted by start. */
+  async occurrences(v: Viewer, from: Date, to: Date, opts: { calendarIds?: string[]; hidden?: Set<string> } = {}): Promise<Occurrence[]> {
+    checkRange(from, to)
+    const cals = await this.calendars(v)
+    const visible = cals.filter((c) => (!opts.calendarIds || opts.calendarIds.includes(c.id)) && !opts.hidden?.has(`cal:${c.id}`))
+    const invitedIds = opts.calendarIds
+      ? []
+      : (await this.db.select({ id: this.t.attendees.eventId }).from(this.t.attendees).where(and(eq(this.t.attendees.orgId, v.orgId), eq(this.t.attendees.userId, v.userId)))).map((r) => r.id)
+    const calIds = visible.map((c) => c.id)
+    if (calIds.length === 0 && invitedIds.length === 0) return []
+    const where = or(calIds.length ? inArray(this.t.events.calendarId, calIds) : undefined, invitedIds.length ? inArray(this.t.events.id, invitedIds) : undefined)
+    const events = await this.db
+      .select()
+      .from(this.t.events)
+      .where(and(eq(this.t.events.orgId, v.orgId), where, lt(this.t.events.startAt, to), or(isNotNull(this.t.events.rrule), gte(this.t.events.endAt, from))))
+    const foreign = new Map<string, CalendarRow>()
+    const missing = [...new Set(events.filter((e) => !cals.some((c) => c.id === e.calendarId)).map((e) => e.calendarId))]
+    if (missing.length) for (const c of await this.db.select().from(this.t.calendars).where(inArray(this.t.calendars.id, missing))) foreign.set(c.id, c)
+    const calOf = (id: string) => cals.find((c) => c.id === id) ?? foreign.get(id)
+    // an invited event in a hidden calendar stays hidden
+    const shown = events.filter((e) => !opts.hidden?.has(`cal:${e.calendarId}`) && (!opts.calendarIds || opts.calendarIds.includes(e.calendarId)))
+    return this.expand(shown, from, to, calOf)
+  }
+
+  /** Expands events to occurrences in [from, to), applying overrides. */
+  async expand(events: EventRow[], from: Date, to: Date, calOf: (id: string) => CalendarRow | undefined): Promise<Occurrence[]> {
+    const recurringIds = events.filter((e) => e.rrule).map((e) => e.id)
+    const overrides = recurringIds.length ? await this.db.select().from(this.t.overrides).where(inArray(this.t.overrides.eventId, recurringIds)) : []
+    const byEvent = new Map<string, Map<number, OverrideRow>>()
+    for (const o of overrides) {
+      let m = byEvent.get(o.eventId)
+      if (!m) byEvent.set(o.eventId, (m = new Map()))
+      m.set(o.originalStart.getTime(), o)
+    }
+    const out: Occurrence[] = []
+    const f = from.getTime()
+    const t = to.getTime()
+    for (const e of events) {
+      const cal = calOf(e.calendarId)
+      const ovs = byEvent.get(e.id) ?? new Map<number, OverrideRow>()
+      const duration = e.endAt.getTime() - e.startAt.getTime()
+      const seen = new Set<number>()
+      const ex = new Set(e.exdates.map((d) => Date.parse(d)))
+      const emit = (orig: number) => {
+        const o = ovs.get(orig)
+        const start = o ? o.startAt.getTime() : orig
+        const end = o ? o.endAt.getTime() : orig + duration
+        if (start >= t || end < f || (end === f && end !== start)) return
+        out.push({
+          eventId: e.id,
+          occurrenceId: `${e.id}~${new Date(orig).toISOString()}`,
+          calendarId: e.calendarId,
+          calendarName: cal?.name ?? '',
+          color: cal?.color ?? COLORS[0]!,
+          title: o?.title ?? e.title,
+          description: o?.description ?? e.description,
+          location: o?.location ?? e.location,
+          allDay: e.allDay,
+          timeZone: e.timeZone,
+          start: new Date(start),
+          end: new Date(end),
+          originalStart: new Date(orig),
+          recurring: !!e.rrule,
+          overridden: !!o,
+        })
+      }
+      for (const orig of originalStarts(e, f, t)) {
+        seen.add(orig)
+        emit(orig)
+      }
+      // overrides moved into the range from outside it
+      for (const [orig, o] of ovs) if (!seen.has(orig) && !ex.has(orig) && o.startAt.getTime() < t && o.endAt.getTime() >= f && isOccurrence(e, orig)) emit(orig)
+    }
+    return out.sort((a, b) => a.start.getTime() - b.start.getTime() || Number(b.allDay) - Number(a.allDay) || a.title.localeCompare(b.title))
+  }
+
+  /** Events whose title contains `q` (search). */
+  async search(v: Viewer, q: string): Promise<EventRow[]> {
+    const calIds = (await this.calendars(v)).map((c) => c.id)
+    if (!calIds.length) return []
+    const needle = q.trim().toLowerCase()
+    if (!needle) return []
+    const rows = await this.db
+      .select()
+      .from(this.t.events)
+      .where(and(eq(this.t.events.orgId, v.orgId), inArray(this.t.events.calendarId, calIds)))
+    return rows.filter((r) => r.title.toLowerCase().includes(needle)).slice(0, 20)
+  }
+
+  // ---- events: writing
+
+  /** Checks the form and turns it into stored values; InputError on the first bad field. */
+  async clean(v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean } = {}): Promise<CleanEvent> {
+    const title = (f.title ?? '').trim()
+    if (!title || title.length > 200) throw new InputError('enter a title of 1 to 200 characters', 'title')
+    if ((f.description ?? '').length > 10_000) throw new InputError('the description is too long (10,000 characters at most)', 'description')
+    if ((f.location ?? '').length > 300) throw new InputError('the location is too long (300 characters at most)', 'location')
+    const cal = (await this.calendars(v)).find((c) => c.id === f.calendarId)
+    if (!cal) throw new InputError('choose a calendar', 'calendarId', f.calendarId ? 404 : 422)
+    if (opts.calendarMustBeWritable !== false && !cal.canEdit) throw new InputError('you may not add events to this calendar', 'calendarId', 403)
+    const allDay = !!f.allDay
+    const timeZone = allDay ? checkZone(f.timeZone || 'UTC') : checkZone(f.timeZone ?? '')
+    const sd = parseDate(f.startDate)
+    if (sd === undefined) throw new InputError('enter the start date as YYYY-MM-DD', 'startDate')
+    const ed = f.endDate ? parseDate(f.endDate) : sd
+    if (ed === undefined) throw new InputError('enter the end date as YYYY-MM-DD', 'endDate')
+    let startAt: number
+    let endAt: number
+    if (allDay) {
+      startAt = sd
+      endAt = ed + DAY
+      if (ed < sd) throw new InputError('the end must not be before the start', 'endDate')
+    } else {
+      const st = parseTime(f.startTime)
+      if (st === undefined) throw new InputError('enter the start time as HH:MM', 'startTime')
+      const et = f.endTime ? parseTime(f.endTime) : st + 3_600_000
+      if (et === undefined) throw new InputError('enter the end time as HH:MM', 'endTime')
+      startAt = fromWall(sd + st, timeZone)
+      endAt = fromWall(ed + et, timeZone)
+      if (endAt <= startAt) throw new InputError('the end must be after the start', 'endTime')
+    }
+    if (endAt - startAt > 366 * DAY) throw new InputError('an event lasts at most a year', 'endDate')
+    const rrule = f.rrule && f.rrule.trim() ? checkRrule(f.rrule) : null
+    const memberIds = new Set((await this.members(v.orgId)).map((m) => m.id))
+    const attendeeIds = [...new Set((f.attendeeIds ?? []).filter(Boolean))]
+    const unknown = attendeeIds.filter((id) => !memberIds.has(id))
+    if (unknown.length) throw new InputError('attendees must be members of this organization', 'attendeeIds')
+    if (attendeeIds.length > 200) throw new InputError('at most 200 attendees', 'attendeeIds')
+    const reminders = parseReminders(f.reminders ?? '')
+    return { calendarId: cal.id, title, description: (f.description ?? '').trim(), location: (f.location ?? '').trim(), allDay, timeZone, startAt: new Date(startAt), endAt: new Date(endAt), rrule, attendeeIds, reminders }
+  }
+
+  async createEvent(v: Viewer, f: EventForm, opts: { uid?: string; exdates?: string[] } = {}): Promise<EventRow> {
+    const c = await this.clean(v, f)
+    const row = await this.insertEvent(v.orgId, v.userId, c, opts)
+    this.emit('calendar.event.created', v, row, `created the event “${row.title}”`)
+    return row
+  }
+
+  /** Inserts a checked event with its attendees (no events emitted). */
+  async insertEvent(orgId: string, actorId: string, c: CleanEvent, opts: { uid?: string; exdates?: string[]; seriesId?: string | null; rsvps?: Map<string, Rsvp> } = {}): Promise<EventRow> {
+    const now = new Date()
+    const id = Bun.randomUUIDv7()
+    const row: EventRow = {
+      id,
+      orgId,
+      calendarId: c.calendarId,
+      uid: opts.uid ?? `${id}@coder-ide`,
+      seriesId: opts.seriesId ?? null,
+      title: c.title,
+      description: c.description,
+      location: c.location,
+      allDay: c.allDay,
+      timeZone: c.timeZone,
+      startAt: c.startAt,
+      endAt: c.endAt,
+      rrule: c.rrule,
+      exdates: opts.exdates ?? [],
+      reminders: c.reminders,
+      hasReminders: c.reminders.length > 0,
+      createdBy: actorId,
+      createdAt: now,
+      updatedAt: now,
+    }
+    await this.db.insert(this.t.events).values(row)
+    await this.setAttendees(orgId, id, c.attendeeIds, opts.rsvps)
+    return row
+  }
+
+  private async setAttendees(orgId: string, eventId: string, userIds: string[], keep?: Map<string, Rsvp>): Promise<void> {
+    const existing = await this.db.select().from(this.t.attendees).where(eq(this.t.attendees.eventId, eventId))
+    const prior = keep ?? new Map(existing.map((a) => [a.userId, a.rsvp]))
+    await this.db.delete(this.t.attendees).where(eq(this.t.attendees.eventId, eventId))
+    if (userIds.length) {
+      await this.db.insert(this.t.attendees).values(userIds.map((userId) => ({ id: Bun.randomUUIDv7(), orgId, eventId, userId, rsvp: prior.get(userId) ?? ('needs-action' as Rsvp), updatedAt: new Date() })))
+    }
+  }
+
+  /** Checks that `occurrence` (ISO original start) is one of the event's occurrences. */
+  private occurrenceOf(event: EventRow, occurrence: string | undefined): number | undefined {
+    if (!occurrence) return undefined
+    const t = Date.parse(occurrence)
+    if (Number.isNaN(t) || !isOccurrence(event, t)) throw new InputError('no such occurrence of this event', 'occurrence', 404)
+    return t
+  }
+
+  /**
+   * Changes an event. For recurring events `scope` says what: 'this' (an override of the occurrence
+   * `occurrence`), 'following' (the series ends before it and a new series starts), 'all' (the master;
+   * the form's date and time move every occurrence by the same amount).
+   */
+  async updateEvent(v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string): Promise<EventRow> {
+    const { event, canEdit, attendees } = await this.event(v, id)
+    if (!canEdit) throw new InputError('you may not change this event', 'event', 403)
+    const occ = event.rrule ? this.occurrenceOf(event, occurrence) : undefined
+    if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to change', 'occurrence')
+    if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
+    const now = new Date()
+    if (scope === 'this') {
+      const c = await this.clean(v, { ...f, calendarId: event.calendarId, rrule: '', allDay: event.allDay, timeZone: event.allDay ? event.timeZone : f.timeZone })
+      const values = { title: c.title, description: c.description, location: c.location, startAt: c.startAt, endAt: c.endAt, updatedAt: now }
+      const [existing] = await this.db.select().from(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), eq(this.t.overrides.originalStart, new Date(occ!))))
+      if (existing) await this.db.update(this.t.overrides).set(values).where(eq(this.t.overrides.id, existing.id))
+      else await this.db.insert(this.t.overrides).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, originalStart: new Date(occ!), ...values })
+      await this.touch(id)
+      this.emit('calendar.event.updated', v, { ...event, title: c.title }, `changed one occurrence of “${c.title}”`, 'this')
+      return event
+    }
+    const c = await this.clean(v, f)
+    if (c.calendarId !== event.calendarId && !(await this.calendar(v, event.calendarId)).canEdit) throw new InputError('you may not move this event', 'calendarId', 403)
+    if (scope === 'following') {
+      const o = occ!
+      // the new series starts at the form's start; the old one ends just before the occurrence
+      const rsvps = new Map(attendees.map((a) => [a.userId, a.rsvp]))
+      let newRule = c.rrule
+      const oldUpdate: Partial<EventRow> = { updatedAt: now }
+      const count = ruleCount(event.rrule!)
+      const before = countBefore(event, o)
+      if (count !== undefined) {
+        oldUpdate.rrule = ruleWithCount(event.rrule!, before)
+        if (newRule && ruleCount(newRule) === count) newRule = ruleWithCount(newRule, Math.max(1, count - before))
+      } else oldUpdate.rrule = ruleUntil(event.rrule!, o)
+      const later = event.exdates.filter((d) => Date.parse(d) >= o)
+      oldUpdate.exdates = event.exdates.filter((d) => Date.parse(d) < o)
+      await this.db.update(this.t.events).set(oldUpdate).where(eq(this.t.events.id, id))
+      const shift = c.startAt.getTime() - o
+      const created = await this.insertEvent(v.orgId, v.userId, { ...c, rrule: newRule }, { seriesId: event.seriesId ?? event.id, rsvps, exdates: newRule ? later.map((d) => new Date(Date.parse(d) + shift).toISOString()) : [] })
+      // overrides of later occurrences follow the new series when the times did not move
+      const laterOverrides = await this.db.select().from(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), gte(this.t.overrides.originalStart, new Date(o))))
+      for (const ov of laterOverrides) {
+        if (shift === 0 && newRule) await this.db.update(this.t.overrides).set({ eventId: created.id }).where(eq(this.t.overrides.id, ov.id))
+        else await this.db.delete(this.t.overrides).where(eq(this.t.overrides.id, ov.id))
+      }
+      this.emit('calendar.event.updated', v, created, `changed “${created.title}” from ${wallDate(toWall(o, event.allDay ? 'UTC' : event.timeZone))} on`, 'following')
+      return created
+    }
+    // all
+    let startAt = c.startAt
+    let endAt = c.endAt
+    let exdates = event.exdates
+    if (event.rrule && occ !== undefined) {
+      // the form shows one occurrence; move the master by the same wall-clock amount
+      const zoneOld = event.allDay ? 'UTC' : event.timeZone
+      const zoneNew = c.allDay ? 'UTC' : c.timeZone
+      const delta = toWall(c.startAt.getTime(), zoneNew) - toWall(occ, zoneOld)
+      startAt = new Date(fromWall(toWall(event.startAt.getTime(), zoneOld) + delta, zoneNew))
+      endAt = new Date(startAt.getTime() + (c.endAt.getTime() - c.startAt.getTime()))
+      if (delta !== 0 || zoneOld !== zoneNew) {
+        exdates = []
+        await this.db.delete(this.t.overrides).where(eq(this.t.overrides.eventId, id))
+      }
+    }
+    if (!c.rrule) {
+      exdates = []
+      await this.db.delete(this.t.overrides).where(eq(this.t.overrides.eventId, id))
+    }
+    const values = {
+      calendarId: c.calendarId,
+      title: c.title,
+      description: c.description,
+      location: c.location,
+      allDay: c.allDay,
+      timeZone: c.timeZone,
+      startAt,
+      endAt,
+      rrule: c.rrule,
+      exdates,
+      reminders: c.reminders,
+      hasReminders: c.reminders.length > 0,
+      updatedAt: now,
+    }
+    await this.db.update(this.t.events).set(values).where(eq(this.t.events.id, id))
+    await this.setAttendees(v.orgId, id, c.attendeeIds)
+    const updated = { ...event, ...values }
+    this.emit('calendar.event.updated', v, updated, `changed the event “${updated.title}”`, event.rrule ? 'all' : undefined)
+    return updated
+  }
+
+  /** Deletes an event: 'this' occurrence (EXDATE), 'following' (the series ends before it) or 'all'. */
+  async deleteEvent(v: Viewer, id: string, scope: Scope = 'all', occurrence?: string): Promise<void> {
+    const { event, canEdit } = await this.event(v, id)
+    if (!canEdit) throw new InputError('you may not delete this event', 'event', 403)
+    const occ = event.rrule ? this.occurrenceOf(event, occurrence) : undefined
+    if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to delete', 'occurrence')
+    if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
+    if (scope === 'this') {
+      const iso = new Date(occ!).toISOString()
+      await this.db.update(this.t.events).set({ exdates: [...new Set([...event.exdates, iso])], updatedAt: new Date() }).where(eq(this.t.events.id, id))
+      await this.db.delete(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), eq(this.t.overrides.originalStart, new Date(occ!))))
+      this.emit('calendar.event.updated', v, event, `removed one occurrence of “${event.title}”`, 'this')
+      return
+    }
+    if (scope === 'following') {
+      const count = ruleCount(event.rrule!)
+      const rrule = count !== undefined ? ruleWithCount(event.rrule!, countBefore(event, occ!)) : ruleUntil(event.rrule!, occ!)
+      await this.db.update(this.t.events).set({ rrule, exdates: event.exdates.filter((d) => Date.parse(d) < occ!), updatedAt: new Date() }).where(eq(this.t.events.id, id))
+      await this.db.delete(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), gte(this.t.overrides.originalStart, new Date(occ!))))
+      this.emit('calendar.event.updated', v, event, `ended the series “${event.title}”`, 'following')
+      return
+    }
+    await this.removeEvents([id])
+    this.emit('calendar.event.deleted', v, event, `deleted the event “${event.title}”`, event.rrule ? 'all' : undefined)
+  }
+
+  private async removeEvents(ids: string[]): Promise<void> {
+    if (!ids.length) return
+    await this.db.delete(this.t.overrides).where(inArray(this.t.overrides.eventId, ids))
+    await this.db.delete(this.t.attendees).where(inArray(this.t.attendees.eventId, ids))
+    await this.db.delete(this.t.remindersSent).where(inArray(this.t.remindersSent.eventId, ids))
+    await this.db.delete(this.t.events).where(inArray(this.t.events.id, ids))
+  }
+
+  private async touch(id: string): Promise<void> {
+    await this.db.update(this.t.events).set({ updatedAt: new Date() }).where(eq(this.t.events.id, id))
+  }
+
+  /** An attendee answers for themself. */
+  async rsvp(v: Viewer, id: string, status: string): Promise<void> {
+    if (!RSVP.includes(status as Rsvp)) throw new InputError('answer accepted, tentative or declined', 'rsvp')
+    const { event, attendees } = await this.event(v, id)
+    const mine = attendees.find((a) => a.userId === v.userId)
+    if (!mine) throw new InputError('you are not invited to this event', 'rsvp', 403)
+    await this.db.update(this.t.attendees).set({ rsvp: status as Rsvp, updatedAt: new Date() }).where(eq(this.t.attendees.id, mine.id))
+    this.emit('calendar.event.updated', v, event, `answered ${status} to “${event.title}”`)
+  }
+
+  private emit(name: 'calendar.event.created' | 'calendar.event.updated' | 'calendar.event.deleted', v: Viewer, e: EventRow, text: string, scope?: Scope): void {
+    const href = name === 'calendar.event.deleted' ? undefined : `/calendar/events/${e.id}`
+    this.ctx.bus.emit(name, {
+      id: e.id,
+      orgId: v.orgId,
+      calendarId: e.calendarId,
+      title: e.title,
+      scope,
+      activity: { orgId: v.orgId, actor: { id: v.userId, name: v.userName }, entity: { type: 'calendar.event', id: e.id, title: e.title, href }, text },
+    })
+  }
+
+  // ---- reminders
+
+  /**
+   * Sends reminders that are due at `now` through collaboration.notify (when it is on) and
+   * remembers them. Recipients: attendees who did not decline, and the event's creator.
+   */
+  async sendDueReminders(now = new Date()): Promise<number> {
+    const notifier = this.ctx.service<{ notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string }): Promise<void> }>('collaboration.notify')
+    if (!notifier) return 0
+    const events = await this.db.select().from(this.t.events).where(eq(this.t.events.hasReminders, true))
+    let sent = 0
+    const n = now.getTime()
+    const WINDOW = 60 * 60_000
+    for (const e of events) {
+      const maxBefore = Math.max(...e.reminders) * 60_000
+      const occs = await this.expand([e], new Date(n - WINDOW), new Date(n + maxBefore + WINDOW), () => undefined)
+      for (const o of occs) {
+        if (o.allDay && o.start.getTime() < n - WINDOW) continue
+        for (const minutes of e.reminders) {
+          const due = o.start.getTime() - minutes * 60_000
+          if (due > n || due < n - WINDOW || o.start.getTime() < n - WINDOW) continue
+          const key = { eventId: e.id, occurrenceStart: o.originalStart, minutes }
+          const done = await this.db
+            .select({ id: this.t.remindersSent.id })
+            .from(this.t.remindersSent)
+            .where(and(eq(this.t.remindersSent.eventId, e.id), eq(this.t.remindersSent.occurrenceStart, o.originalStart), eq(this.t.remindersSent.minutes, minutes)))
+          if (done.length) continue
+          const inserted = await this.db
+            .insert(this.t.remindersSent)
+            .values({ id: Bun.randomUUIDv7(), orgId: e.orgId, ...key, sentAt: now })
+            .onConflictDoNothing()
+            .returning({ id: this.t.remindersSent.id })
+          if (!inserted.length) continue
+          const attendees = await this.db.select().from(this.t.attendees).where(eq(this.t.attendees.eventId, e.id))
+          const userIds = [...new Set([e.createdBy, ...attendees.filter((a) => a.rsvp !== 'declined').map((a) => a.userId)])].filter((id) => !attendees.some((a) => a.userId === id && a.rsvp === 'declined'))
+          const when = o.allDay ? wallDate(o.start.getTime()) : `${wallDate(toWall(o.start.getTime(), o.timeZone))} ${wallTime(toWall(o.start.getTime(), o.timeZone))} (${o.timeZone})`
+          await notifier.notify({
+            orgId: e.orgId,
+            userIds,
+            title: `Reminder: ${o.title}`,
+            text: minutes === 0 ? `Starts now: ${when}` : `Starts in ${humanMinutes(minutes)}: ${when}`,
+            href: `/calendar/events/${e.id}?occurrence=${encodeURIComponent(o.originalStart.toISOString())}`,
+          })
+          sent++
+        }
+      }
+    }
+    return sent
+  }
+
+  // ---- layers
+
+  async hiddenLayers(v: Viewer): Promise<Set<string>> {
+    const rows = await this.db.select().from(this.t.layerPrefs).where(and(eq(this.t.layerPrefs.orgId, v.orgId), eq(this.t.layerPrefs.userId, v.userId)))
+    return new Set(rows.filter((r) => r.hidden).map((r) => r.layer))
+  }
+
+  /** Remembers which of `all` layers are shown (the rest are hidden). */
+  async setLayers(v: Viewer, all: string[], shown: string[]): Promise<void> {
+    const on = new Set(shown)
+    await this.db.delete(this.t.layerPrefs).where(and(eq(this.t.layerPrefs.orgId, v.orgId), eq(this.t.layerPrefs.userId, v.userId)))
+    const hidden = [...new Set(all.filter((l) => !on.has(l) && l.length < 300))]
+    if (hidden.length) await this.db.insert(this.t.layerPrefs).values(hidden.map((layer) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, userId: v.userId, layer, hidden: true })))
+  }
+
+  // ---- feed tokens
+
+  async hasFeedToken(v: Viewer): Promise<boolean> {
+    const rows = await this.db.select({ id: this.t.feedTokens.id }).from(this.t.feedTokens).where(and(eq(this.t.feedTokens.orgId, v.orgId), eq(this.t.feedTokens.userId, v.userId)))
+    return rows.length > 0
+  }
+
+  /** A new feed token (the old one stops working); only its hash is stored. */
+  async newFeedToken(v: Viewer): Promise<string> {
+    await this.revokeFeedToken(v)
+    const token = randomToken(24)
+    await this.db.insert(this.t.feedTokens).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, userId: v.userId, tokenHash: sha256(token), createdAt: new Date() })
+    return token
+  }
+
+  async revokeFeedToken(v: Viewer): Promise<void> {
+    await this.db.delete(this.t.feedTokens).where(and(eq(this.t.feedTokens.orgId, v.orgId), eq(this.t.feedTokens.userId, v.userId)))
+  }
+
+  /** The user and org behind a feed token, or undefined. */
+  async feedOwner(token: string): Promise<{ orgId: string; userId: string } | undefined> {
+    if (!/^[A-Za-z0-9_-]{10,100}$/.test(token)) return undefined
+    const [row] = await this.db.select().from(this.t.feedTokens).where(eq(this.t.feedTokens.tokenHash, sha256(token)))
+    return row ? { orgId: row.orgId, userId: row.userId } : undefined
+  }
+
+  /** Everything a feed holds for the viewer: events of visible calendars and invitations, with overrides. */
+  async feedData(v: Viewer): Promise<{ calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[] }> {
+    const calendars = await this.calendars(v)
+    const calIds = calendars.map((c) => c.id)
+    const invited = (await this.db.select({ id: this.t.attendees.eventId }).from(this.t.attendees).where(and(eq(this.t.attendees.orgId, v.orgId), eq(this.t.attendees.userId, v.userId)))).map((r) => r.id)
+    if (!calIds.length && !invited.length) return { calendars, events: [], overrides: [], attendees: [] }
+    const events = await this.db
+      .select()
+      .from(this.t.events)
+      .where(and(eq(this.t.events.orgId, v.orgId), or(calIds.length ? inArray(this.t.events.calendarId, calIds) : undefined, invited.length ? inArray(this.t.events.id, invited) : undefined)))
+    const ids = events.map((e) => e.id)
+    const overrides = ids.length ? await this.db.select().from(this.t.overrides).where(inArray(this.t.overrides.eventId, ids)) : []
+    const attendees = ids.length ? await this.db.select().from(this.t.attendees).where(inArray(this.t.attendees.eventId, ids)) : []
+    return { calendars, events, overrides, attendees }
+  }
+
+  /** Stores an override without checks (import, demo seed). */
+  async insertOverride(orgId: string, eventId: string, originalStart: Date, o: { title: string; description: string; location: string; startAt: Date; endAt: Date }): Promise<void> {
+    await this.db
+      .insert(this.t.overrides)
+      .values({ id: Bun.randomUUIDv7(), orgId, eventId, originalStart, ...o, updatedAt: new Date() })
+      .onConflictDoNothing()
+  }
+
+  /** Events of a calendar by UID (import dedupe). */
+  async eventByUid(orgId: string, calendarId: string, uid: string): Promise<EventRow | undefined> {
+    const [row] = await this.db.select().from(this.t.events).where(and(eq(this.t.events.orgId, orgId), eq(this.t.events.calendarId, calendarId), eq(this.t.events.uid, uid)))
+    return row
+  }
+
+  async addExdate(eventId: string, iso: string): Promise<void> {
+    const [e] = await this.db.select().from(this.t.events).where(eq(this.t.events.id, eventId))
+    if (e && !e.exdates.includes(iso)) await this.db.update(this.t.events).set({ exdates: [...e.exdates, iso] }).where(eq(this.t.events.id, eventId))
+  }
+
+  /** Calendars of a kind in an org (demo seed). */
+  async calendarsOf(orgId: string, kind: OwnerKind): Promise<CalendarRow[]> {
+    return this.db.select().from(this.t.calendars).where(and(eq(this.t.calendars.orgId, orgId), eq(this.t.calendars.ownerKind, kind)))
+  }
+}
+
+/** A `#rrggbb` color, or InputError. */
+export function checkColor(c: string): string {
+  const s = c.trim().toLowerCase()
+  if (!/^#[0-9a-f]{6}$/.test(s)) throw new InputError('choose a color like #2563eb', 'color')
+  return s
+}
+
+/** "10, 60" -> [10, 60]; InputError on anything else. */
+export function parseReminders(s: string): number[] {
+  const parts = s
+    .split(/[,\s]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+  const out: number[] = []
+  for (const p of parts) {
+    if (!/^\d{1,5}$/.test(p) || Number(p) > 40320) throw new InputError('reminders are minutes before the start (0 to 40320), separated by commas', 'reminders')
+    out.push(Number(p))
+  }
+  if (out.length > 5) throw new InputError('at most 5 reminders', 'reminders')
+  return [...new Set(out)].sort((a, b) => a - b)
+}
+
+function humanMinutes(m: number): string {
+  if (m % 1440 === 0) return `${m / 1440} day${m === 1440 ? '' : 's'}`
+  if (m % 60 === 0) return `${m / 60} hour${m === 60 ? '' : 's'}`
+  return `${m} minute${m === 1 ? '' : 's'}`
+}
+
+function checkRange(from: Date, to: Date): void {
+  if (Number.isNaN(from.getTime())) throw new InputError('from must be a date or an ISO time', 'from')
+  if (Number.isNaN(to.getTime())) throw new InputError('to must be a date or an ISO time', 'to')
+  if (to.getTime() <= from.getTime()) throw new InputError('to must be after from', 'to')
+  if (to.getTime() - from.getTime() > MAX_RANGE) throw new InputError('ask for at most 400 days at a time', 'to')
+}
+
+/** The form values of an event (or of one occurrence of it), for editing. */
+export function formOf(e: EventRow, attendeeIds: string[], occ?: { start: Date; end: Date; title: string; description: string; location: string }): EventForm {
+  const tz = e.allDay ? 'UTC' : e.timeZone
+  const start = (occ?.start ?? e.startAt).getTime()
+  const end = (occ?.end ?? e.endAt).getTime()
+  const sw = toWall(start, tz)
+  const ew = e.allDay ? end - DAY : toWall(end, tz)
+  return {
+    calendarId: e.calendarId,
+    title: occ?.title ?? e.title,
+    description: occ?.description ?? e.description,
+    location: occ?.location ?? e.location,
+    allDay: e.allDay,
+    timeZone: e.timeZone,
+    startDate: wallDate(sw),
+    startTime: e.allDay ? '' : wallTime(sw),
+    endDate: wallDate(ew),
+    endTime: e.allDay ? '' : wallTime(ew),
+    rrule: e.rrule ?? '',
+    attendeeIds,
+    reminders: e.reminders.join(', '),
+  }
+}

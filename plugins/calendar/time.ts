@@ -1,0 +1,212 @@
+/**
+ * @module Time zones and recurrence without a zone library. Recurrence is expanded on "wall clock"
+ * times (a zone's local time written as if it were UTC), then each wall time is turned back into an
+ * instant in the event's zone, so a weekly 09:00 Europe/Berlin stays at 09:00 across DST.
+ */
+import { RRule } from 'rrule'
+import { InputError } from '../../core/auth/accounts.ts'
+
+const DAY = 86_400_000
+const MAX_OCCURRENCES = 2000
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
+/** True for a time zone this runtime knows (IANA name or UTC). */
+export function isValidZone(tz: string): boolean {
+  if (!tz || tz.length > 64) return false
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** The zone, or InputError(422) on `field`. */
+export function checkZone(tz: string, field = 'timeZone'): string {
+  const z = tz.trim()
+  if (!isValidZone(z)) throw new InputError(`"${tz}" is not a time zone; use an IANA name such as Europe/Berlin`, field)
+  return z
+}
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    formatters.set(tz, f)
+  }
+  return f
+}
+
+/** The wall-clock time of `instant` in `tz`, as milliseconds of a fake UTC date. */
+export function toWall(instant: number, tz: string): number {
+  if (tz === 'UTC') return instant
+  const parts: Record<string, number> = {}
+  for (const p of formatter(tz).formatToParts(new Date(instant))) if (p.type !== 'literal') parts[p.type] = Number(p.value)
+  const ms = ((instant % 1000) + 1000) % 1000
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour! % 24, parts.minute!, parts.second!) + ms
+}
+
+/** The instant at which the wall clock in `tz` shows `wall` (in a DST gap, the time after the jump). */
+export function fromWall(wall: number, tz: string): number {
+  if (tz === 'UTC') return wall
+  const o1 = toWall(wall, tz) - wall
+  let guess = wall - o1
+  const o2 = toWall(guess, tz) - guess
+  if (o2 !== o1) {
+    const alt = wall - o2
+    guess = toWall(alt, tz) === wall ? alt : Math.max(guess, alt)
+  }
+  return guess
+}
+
+/** `YYYY-MM-DD` of a wall time. */
+export function wallDate(wall: number): string {
+  return new Date(wall).toISOString().slice(0, 10)
+}
+/** `HH:MM` of a wall time. */
+export function wallTime(wall: number): string {
+  return new Date(wall).toISOString().slice(11, 16)
+}
+
+/** Parses `YYYY-MM-DD` to a UTC midnight (wall) or undefined. */
+export function parseDate(s: string | undefined): number | undefined {
+  if (!s || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined
+  const t = Date.parse(s + 'T00:00:00Z')
+  return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s ? undefined : t
+}
+
+/** Parses `HH:MM` to milliseconds into the day, or undefined. */
+export function parseTime(s: string | undefined): number | undefined {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(s ?? '')
+  if (!m) return undefined
+  const h = Number(m[1])
+  const min = Number(m[2])
+  return h < 24 && min < 60 ? (h * 60 + min) * 60_000 : undefined
+}
+
+/** Start of the ISO week (Monday) of a UTC-midnight wall date. */
+export function weekStart(wallDay: number): number {
+  const dow = (new Date(wallDay).getUTCDay() + 6) % 7
+  return wallDay - dow * DAY
+}
+
+export { DAY }
+
+// ---- RRULE
+
+/** Normalizes and checks an RRULE ("FREQ=WEEKLY;BYDAY=MO,TU"), or InputError on `rrule`. */
+export function checkRrule(input: string): string {
+  let s = input.trim().replace(/^RRULE:/i, '').replace(/\s+/g, '')
+  if (!s) throw new InputError('enter a rule such as FREQ=WEEKLY;BYDAY=MO', 'rrule')
+  s = s.toUpperCase()
+  if (/DTSTART|TZID/.test(s) || s.length > 500) throw new InputError('write the rule without DTSTART or TZID, e.g. FREQ=WEEKLY;BYDAY=MO', 'rrule')
+  const known = new Set(['FREQ', 'INTERVAL', 'COUNT', 'UNTIL', 'BYDAY', 'BYMONTHDAY', 'BYMONTH', 'BYYEARDAY', 'BYWEEKNO', 'BYSETPOS', 'WKST', 'BYHOUR', 'BYMINUTE', 'BYSECOND'])
+  const parts = s.split(';').filter(Boolean)
+  for (const p of parts) {
+    const [k, v] = p.split('=')
+    if (!k || !v || !known.has(k)) throw new InputError(`"${p}" is not part of a valid RRULE`, 'rrule')
+  }
+  let options
+  try {
+    options = RRule.parseString(s)
+  } catch {
+    throw new InputError('this RRULE cannot be read; try FREQ=WEEKLY;BYDAY=MO', 'rrule')
+  }
+  if (options.freq === undefined || options.freq === null) throw new InputError('the rule needs a FREQ, e.g. FREQ=DAILY', 'rrule')
+  if (options.freq > RRule.DAILY) throw new InputError('repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)', 'rrule')
+  if (options.count !== undefined && options.count !== null && (options.count < 1 || options.count > 5000)) throw new InputError('COUNT must be between 1 and 5000', 'rrule')
+  if (options.until && Number.isNaN(options.until.getTime())) throw new InputError('UNTIL is not a date', 'rrule')
+  if (options.interval !== undefined && (options.interval < 1 || options.interval > 1000)) throw new InputError('INTERVAL must be between 1 and 1000', 'rrule')
+  try {
+    new RRule({ ...options, dtstart: new Date(Date.UTC(2020, 0, 1)) }).all((_, i) => i < 2)
+  } catch {
+    throw new InputError('this RRULE cannot be expanded', 'rrule')
+  }
+  return s
+}
+
+/** Parts of an RRULE as an ordered map. */
+function ruleParts(rule: string): Map<string, string> {
+  return new Map(rule.split(';').filter(Boolean).map((p) => p.split('=') as [string, string]))
+}
+function joinParts(m: Map<string, string>): string {
+  return [...m].map(([k, v]) => `${k}=${v}`).join(';')
+}
+
+/** `YYYYMMDDTHHMMSSZ` of an instant. */
+export function icsUtc(instant: number): string {
+  return new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+}
+
+/** The rule ended just before `instant` (UNTIL one second earlier; COUNT and UNTIL removed). */
+export function ruleUntil(rule: string, instant: number): string {
+  const m = ruleParts(rule)
+  m.delete('COUNT')
+  m.set('UNTIL', icsUtc(instant - 1000))
+  return joinParts(m)
+}
+
+/** The rule with COUNT set (UNTIL removed). */
+export function ruleWithCount(rule: string, count: number): string {
+  const m = ruleParts(rule)
+  m.delete('UNTIL')
+  m.set('COUNT', String(count))
+  return joinParts(m)
+}
+
+/** The COUNT of a rule, if any. */
+export function ruleCount(rule: string): number | undefined {
+  const c = ruleParts(rule).get('COUNT')
+  return c ? Number(c) : undefined
+}
+
+/** The rule written for an all-day event in iCalendar (UNTIL as a DATE). */
+export function ruleForAllDay(rule: string): string {
+  const m = ruleParts(rule)
+  const u = m.get('UNTIL')
+  if (u) m.set('UNTIL', u.slice(0, 8))
+  return joinParts(m)
+}
+
+/** What recurrence needs to know about an event. */
+export interface Recurring {
+  startAt: Date
+  endAt: Date
+  allDay: boolean
+  timeZone: string
+  rrule: string | null
+  exdates: string[]
+}
+
+/**
+ * Original start instants of an event's occurrences that start before `to` and may end after
+ * `from` (a non-recurring event has one). EXDATEs are left out.
+ */
+export function originalStarts(ev: Recurring, from: number, to: number, opts: { includeExdates?: boolean } = {}): number[] {
+  const start = ev.startAt.getTime()
+  const duration = Math.max(0, ev.endAt.getTime() - start)
+  if (!ev.rrule) return start < to && start + duration >= from ? [start] : []
+  const tz = ev.allDay ? 'UTC' : ev.timeZone
+  const options = RRule.parseString(ev.rrule)
+  if (options.until) options.until = new Date(toWall(options.until.getTime(), tz))
+  const rule = new RRule({ ...options, dtstart: new Date(toWall(start, tz)) })
+  const lo = new Date(toWall(from - duration, tz) - DAY)
+  const hi = new Date(toWall(to, tz) + DAY)
+  const ex = opts.includeExdates ? new Set<number>() : new Set(ev.exdates.map((d) => Date.parse(d)))
+  const out: number[] = []
+  for (const w of rule.between(lo, hi, true, (_, i) => i < MAX_OCCURRENCES)) {
+    const s = fromWall(w.getTime(), tz)
+    if (s < to && s + duration >= from && !ex.has(s)) out.push(s)
+  }
+  return out
+}
+
+/** How many occurrences (EXDATEs included) start before `instant`. */
+export function countBefore(ev: Recurring, instant: number): number {
+  return originalStarts({ ...ev }, ev.startAt.getTime(), instant - 1, { includeExdates: true }).filter((s) => s < instant).length
+}
+
+/** Whether `instant` is one of the event's original starts (EXDATEs included). */
+export function isOccurrence(ev: Recurring, instant: number): boolean {
+  return originalStarts(ev, instant, instant + 1, { includeExdates: true }).includes(instant)
+}
