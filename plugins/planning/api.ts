@@ -1,0 +1,131 @@
+/** @module The JSON API under /api/v1/planning: projects and tasks, with the same services and permissions as the pages. */
+import { Elysia } from 'elysia'
+import { InputError } from '../../core/auth/accounts.ts'
+import { guard } from '../../core/http/guard.ts'
+import { actorOf, jsonBody, orgOf, problem } from './http.ts'
+import { filterFrom } from './pages.tsx'
+import { day, type Project, type ProjectService } from './service.ts'
+import type { Task, TaskService } from './tasks.ts'
+
+/** A project as the API shows it. */
+export function projectJson(p: Project) {
+  return { id: p.id, key: p.key, name: p.name, description: p.description, leadId: p.leadId, status: p.status, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() }
+}
+
+/** A task as the API (and MCP tools) show it. */
+export function taskJson(t: Task) {
+  return {
+    id: t.id,
+    key: t.key,
+    number: t.number,
+    project: t.project.key,
+    title: t.title,
+    description: t.description,
+    state: { id: t.state.id, name: t.state.name, group: t.state.group },
+    priority: t.priority,
+    assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.name, email: t.assignee.email } : null,
+    labels: t.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })),
+    estimate: t.estimate,
+    due: day(t.dueAt) || null,
+    parentId: t.parentId,
+    milestoneId: t.milestoneId,
+    cycleId: t.cycleId,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+    completedAt: t.completedAt?.toISOString() ?? null,
+    url: `/planning/tasks/${t.key}`,
+  }
+}
+
+const P_READ = { permission: 'planning.project.read' }
+const P_MANAGE = { permission: 'planning.project.manage' }
+const T_READ = { permission: 'planning.task.read' }
+const T_WRITE = { permission: 'planning.task.write' }
+
+/** The API routes. */
+export function planningApi(projects: ProjectService, tasks: TaskService) {
+  return new Elysia({ name: 'plugin:planning:api' })
+    .use(guard)
+    .get('/api/v1/planning/projects', async ({ request, auth }) => {
+      try {
+        return { items: (await projects.list(orgOf(auth))).map(projectJson), nextCursor: null }
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, P_READ)
+    .post('/api/v1/planning/projects', async ({ request, auth, body, set }) => {
+      try {
+        const p = await projects.create(orgOf(auth), actorOf(auth), jsonBody(body))
+        set.status = 201
+        return projectJson(p)
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, P_MANAGE)
+    .get('/api/v1/planning/projects/:key', async ({ request, auth, params }) => {
+      try {
+        return projectJson(await projects.get(orgOf(auth), params.key))
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, P_READ)
+    .patch('/api/v1/planning/projects/:key', async ({ request, auth, params, body }) => {
+      try {
+        return projectJson(await projects.update(orgOf(auth), actorOf(auth), params.key, jsonBody(body)))
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, P_MANAGE)
+    .delete('/api/v1/planning/projects/:key', async ({ request, auth, params }) => {
+      try {
+        await projects.remove(orgOf(auth), actorOf(auth), params.key)
+        return new Response(null, { status: 204 })
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, P_MANAGE)
+    .get('/api/v1/planning/tasks', async ({ request, auth, query }) => {
+      try {
+        const orgId = orgOf(auth)
+        const projectId = query.project ? (await projects.get(orgId, query.project)).id : undefined
+        const page = await tasks.list(orgId, filterFrom(query, projectId, auth.user.id), { cursor: query.cursor, limit: Number(query.limit) || 50 })
+        return { items: page.items.map(taskJson), nextCursor: page.nextCursor }
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, T_READ)
+    .post('/api/v1/planning/tasks', async ({ request, auth, body, set }) => {
+      try {
+        const input = jsonBody(body)
+        const project = String(input.project ?? input.projectId ?? '')
+        if (!project) return problem(request, new InputError('project is required (a key like WEB)', 'project'))
+        const t = await tasks.create(orgOf(auth), actorOf(auth), project, input)
+        set.status = 201
+        return taskJson(t)
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, T_WRITE)
+    .get('/api/v1/planning/tasks/:ref', async ({ request, auth, params }) => {
+      try {
+        return taskJson(await tasks.get(orgOf(auth), params.ref))
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, T_READ)
+    .patch('/api/v1/planning/tasks/:ref', async ({ request, auth, params, body }) => {
+      try {
+        return taskJson(await tasks.update(orgOf(auth), actorOf(auth), params.ref, jsonBody(body)))
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, T_WRITE)
+    .delete('/api/v1/planning/tasks/:ref', async ({ request, auth, params }) => {
+      try {
+        await tasks.remove(orgOf(auth), actorOf(auth), params.ref)
+        return new Response(null, { status: 204 })
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, T_WRITE)
+}

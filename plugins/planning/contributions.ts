@@ -1,0 +1,170 @@
+/** @module What planning contributes to other plugins: search, dashboard widget, calendar, entity links, MCP tools, workflow actions. */
+import { t } from 'elysia'
+import { InputError } from '../../core/auth/accounts.ts'
+import { can, type Auth } from '../../core/auth/resolve.ts'
+import type { PluginContext } from '../../core/plugins/contract.ts'
+import { taskJson } from './api.ts'
+import { actorOf } from './http.ts'
+import { filterFrom } from './pages.tsx'
+import type { ProjectService } from './service.ts'
+import type { TaskService } from './tasks.ts'
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/** Throws 403 unless `auth` holds `permission` (tools and actions check like the routes do). */
+function need(auth: Auth, permission: string): string {
+  if (!can(auth, permission)) throw new InputError(`You need the permission "${permission}"`, 'permission', 403)
+  if (!auth.org) throw new InputError('You belong to no organization', 'org', 404)
+  return auth.org.id
+}
+
+/** Registers every contribution; the host removes them on disable. */
+export function contribute(ctx: PluginContext<any>, projects: ProjectService, tasks: TaskService): void {
+  ctx.nav({ label: 'Planning', href: '/planning', icon: 'kanban', permission: 'planning.project.read' })
+
+  ctx.contribute('search.provider', {
+    label: 'Tasks and projects',
+    permission: 'planning.task.read',
+    async search(query, auth) {
+      if (!auth.org) return []
+      const q = query.trim().toLowerCase()
+      const ps = (await projects.list(auth.org.id)).filter((p) => p.key.toLowerCase() === q || p.name.toLowerCase().includes(q)).slice(0, 3)
+      const ts = await tasks.search(auth.org.id, query, 8)
+      return [
+        ...ps.map((p) => ({ title: `${p.key} ${p.name}`, href: `/planning/projects/${p.key}`, snippet: 'Project' })),
+        ...ts.map((x) => ({ title: `${x.key} ${x.title}`, href: `/planning/tasks/${x.key}`, snippet: `${x.state.name} · ${x.project.name}` })),
+      ]
+    },
+  })
+
+  ctx.contribute('dashboard.widget', {
+    id: 'my-tasks',
+    title: 'My tasks',
+    description: 'Open tasks assigned to you',
+    permission: 'planning.task.read',
+    async render(_request, auth) {
+      if (!auth.org) return '<p class="muted">You belong to no organization.</p>'
+      const { items } = await tasks.list(auth.org.id, { assigneeId: auth.user.id, open: true, sort: 'priority' }, { limit: 10 })
+      if (!items.length) return '<p class="muted">No open tasks assigned to you.</p>'
+      return `<ul class="pl-widget">${items
+        .map((x) => `<li><a href="/planning/tasks/${esc(x.key)}">${esc(x.key)} ${esc(x.title)}</a> <small class="muted">${esc(x.state.name)}${x.dueAt ? ' · due ' + x.dueAt.toISOString().slice(0, 10) : ''}</small></li>`)
+        .join('')}</ul>`
+    },
+  })
+
+  ctx.contribute('calendar.source', {
+    id: 'planning',
+    label: 'Planning: due dates, milestones, cycles',
+    color: '#8b5cf6',
+    permission: 'planning.task.read',
+    async items(range, auth) {
+      if (!auth.org) return []
+      const orgId = auth.org.id
+      const due = await tasks.dueBetween(orgId, range.from, range.to)
+      const out = due.map((x) => ({ id: `task:${x.id}`, title: `Due: ${x.key} ${x.title}`, start: x.dueAt!, allDay: true, href: `/planning/tasks/${x.key}` }))
+      for (const p of await projects.list(orgId)) {
+        for (const m of await projects.milestones(p.id)) {
+          if (m.targetDate && m.targetDate >= range.from && m.targetDate <= range.to) out.push({ id: `milestone:${m.id}`, title: `Milestone: ${m.name} (${p.key})`, start: m.targetDate, allDay: true, href: `/planning/projects/${p.key}/milestones` })
+        }
+        for (const c of await projects.cycles(p.id)) {
+          if (c.startsAt <= range.to && c.endsAt >= range.from) out.push({ id: `cycle:${c.id}`, title: `Cycle: ${c.name} (${p.key})`, start: c.startsAt, end: new Date(c.endsAt.getTime() + 86_400_000), allDay: true, href: `/planning/projects/${p.key}/cycles?cycle=${c.id}` } as (typeof out)[number])
+        }
+      }
+      return out
+    },
+  })
+
+  ctx.contribute('entity.link', {
+    type: 'planning.task',
+    label: 'Task',
+    permission: 'planning.task.read',
+    async resolve(id, auth) {
+      if (!auth.org) return undefined
+      const task = await tasks.get(auth.org.id, id).catch(() => undefined)
+      return task ? { title: `${task.key} ${task.title}`, href: `/planning/tasks/${task.key}` } : undefined
+    },
+  })
+
+  const taskFields = {
+    title: t.Optional(t.String({ description: 'Title' })),
+    description: t.Optional(t.String({ description: 'Markdown description' })),
+    state: t.Optional(t.String({ description: 'State name (e.g. "In Progress") or id' })),
+    priority: t.Optional(t.Union([t.Literal('urgent'), t.Literal('high'), t.Literal('medium'), t.Literal('low'), t.Literal('none')])),
+    assigneeEmail: t.Optional(t.String({ description: "Assignee's email (empty to unassign)" })),
+    labels: t.Optional(t.Array(t.String(), { description: 'Label names' })),
+    estimate: t.Optional(t.Union([t.Number(), t.Null()])),
+    due: t.Optional(t.Union([t.String({ description: 'YYYY-MM-DD' }), t.Null()])),
+  }
+
+  ctx.contribute('mcp.tool', {
+    name: 'planning_list_tasks',
+    description: 'Lists tasks of the organization, optionally of one project (key like WEB), filtered by text, state, assignee ("me") or priority.',
+    input: t.Object({
+      project: t.Optional(t.String()),
+      q: t.Optional(t.String()),
+      state: t.Optional(t.String({ description: 'state id' })),
+      assignee: t.Optional(t.String({ description: '"me", "none" or a user id' })),
+      priority: t.Optional(t.String()),
+      open: t.Optional(t.Boolean()),
+      cursor: t.Optional(t.String()),
+      limit: t.Optional(t.Number()),
+    }),
+    permission: 'planning.task.read',
+    async call(input, auth) {
+      const orgId = need(auth, 'planning.task.read')
+      const projectId = input.project ? (await projects.get(orgId, String(input.project))).id : undefined
+      const q = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? undefined : String(v)]))
+      const page = await tasks.list(orgId, filterFrom(q, projectId, auth.user.id), { cursor: q.cursor, limit: Number(input.limit) || 50 })
+      return { items: page.items.map(taskJson), nextCursor: page.nextCursor }
+    },
+  })
+  ctx.contribute('mcp.tool', {
+    name: 'planning_get_task',
+    description: 'Gets one task by key (WEB-42) or id.',
+    input: t.Object({ task: t.String({ description: 'WEB-42 or id' }) }),
+    permission: 'planning.task.read',
+    async call(input, auth) {
+      return taskJson(await tasks.get(need(auth, 'planning.task.read'), String(input.task ?? '')))
+    },
+  })
+  ctx.contribute('mcp.tool', {
+    name: 'planning_create_task',
+    description: 'Creates a task in a project (key like WEB).',
+    input: t.Object({ project: t.String(), ...taskFields, title: t.String(), parent: t.Optional(t.String()) }),
+    permission: 'planning.task.write',
+    async call(input, auth) {
+      return taskJson(await tasks.create(need(auth, 'planning.task.write'), actorOf(auth), String(input.project ?? ''), input))
+    },
+  })
+  ctx.contribute('mcp.tool', {
+    name: 'planning_update_task',
+    description: 'Changes fields of a task (key like WEB-42); absent fields stay.',
+    input: t.Object({ task: t.String(), ...taskFields }),
+    permission: 'planning.task.write',
+    async call(input, auth) {
+      const { task, ...rest } = input
+      return taskJson(await tasks.update(need(auth, 'planning.task.write'), actorOf(auth), String(task ?? ''), rest))
+    },
+  })
+
+  ctx.contribute('workflow.action', {
+    id: 'planning.create_task',
+    label: 'Create a task',
+    input: t.Object({ project: t.String(), title: t.String(), description: t.Optional(t.String()), priority: t.Optional(t.String()), assigneeEmail: t.Optional(t.String()), state: t.Optional(t.String()) }),
+    permission: 'planning.task.write',
+    async run(input, auth) {
+      const task = await tasks.create(need(auth, 'planning.task.write'), actorOf(auth), String(input.project ?? ''), input)
+      return { id: task.id, key: task.key, url: `/planning/tasks/${task.key}` }
+    },
+  })
+  ctx.contribute('workflow.action', {
+    id: 'planning.set_state',
+    label: 'Move a task to a state',
+    input: t.Object({ task: t.String({ description: 'WEB-42 or id' }), state: t.String({ description: 'State name or id' }) }),
+    permission: 'planning.task.write',
+    async run(input, auth) {
+      const task = await tasks.update(need(auth, 'planning.task.write'), actorOf(auth), String(input.task ?? ''), { state: String(input.state ?? '') })
+      return { id: task.id, key: task.key, state: task.state.name }
+    },
+  })
+}

@@ -1,0 +1,534 @@
+/**
+ * @module Task logic: numbering (WEB-42 from a per-project counter), validation, filters with cursor
+ * pagination, history of every field change, relations and the task events.
+ */
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import { InputError } from '../../core/auth/accounts.ts'
+import type { ActivityFact, Person } from '../../core/plugins/points.ts'
+import { PRIORITIES } from './schema.ts'
+import { day, newId, parseDay, text, type Actor, type Deps, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
+import type { TaskRef } from './events.ts'
+
+export type TaskRow = Tables['tasks']['$inferSelect']
+export type Priority = (typeof PRIORITIES)[number]
+
+/** A task with what pages and the API show next to it. */
+export interface Task extends TaskRow {
+  key: string
+  project: Project
+  state: State
+  labels: Label[]
+  assignee?: Person
+}
+
+/** List filters; every one is optional. */
+export interface TaskFilter {
+  projectId?: string
+  stateIds?: string[]
+  stateGroups?: string[]
+  /** A user id, or 'none'. */
+  assigneeId?: string
+  labelId?: string
+  priorities?: string[]
+  dueBefore?: string
+  dueAfter?: string
+  q?: string
+  parentId?: string
+  milestoneId?: string
+  cycleId?: string
+  /** Leaves out completed and cancelled tasks. */
+  open?: boolean
+  sort?: 'created' | 'updated' | 'priority' | 'due' | 'number'
+  dir?: 'asc' | 'desc'
+}
+
+export const SORTS = ['number', 'created', 'updated', 'priority', 'due'] as const
+const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
+const DONE_GROUPS = ['completed', 'cancelled']
+const TASK_REF_RE = /^([A-Za-z0-9]{2,6})-(\d{1,9})$/
+
+/** `{ o: offset }` as an opaque cursor. */
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url')
+}
+
+function decodeCursor(cursor: string | undefined): number {
+  if (!cursor) return 0
+  try {
+    const o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).o
+    if (Number.isInteger(o) && o >= 0) return o
+  } catch {
+    // falls through
+  }
+  throw new InputError('The cursor is not valid: start again without it', 'cursor', 400)
+}
+
+/** Tasks of projects. */
+export class TaskService {
+  constructor(
+    private readonly deps: Deps,
+    private readonly projects: ProjectService,
+  ) {}
+
+  private get db() {
+    return this.deps.store.db
+  }
+
+  private get t() {
+    return this.deps.tables
+  }
+
+  /** The raw row and project of a task by id or key (WEB-42) in `orgId`; 404 otherwise. */
+  async row(orgId: string, ref: string): Promise<{ task: TaskRow; project: Project }> {
+    const t = this.t.tasks
+    const m = TASK_REF_RE.exec(String(ref ?? '').trim())
+    let task: TaskRow | undefined
+    let project: Project | undefined
+    if (m) {
+      project = await this.projects.get(orgId, m[1]!.toUpperCase()).catch(() => undefined)
+      if (project) [task] = await this.db.select().from(t).where(and(eq(t.projectId, project.id), eq(t.number, Number(m[2])))).limit(1)
+    } else {
+      ;[task] = await this.db.select().from(t).where(and(eq(t.orgId, orgId), eq(t.id, String(ref)))).limit(1)
+      if (task) project = await this.projects.get(orgId, task.projectId)
+    }
+    if (!task || !project) throw new InputError('No such task in this organization', 'task', 404)
+    return { task, project }
+  }
+
+  /** A task with its state, labels and assignee. */
+  async get(orgId: string, ref: string): Promise<Task> {
+    const { task } = await this.row(orgId, ref)
+    return (await this.enrich([task]))[0]!
+  }
+
+  /** Adds key, project, state, labels and assignee to rows (in their order). */
+  async enrich(rows: TaskRow[]): Promise<Task[]> {
+    if (!rows.length) return []
+    const t = this.t
+    const projectIds = [...new Set(rows.map((r) => r.projectId))]
+    const [projects, states, links, people] = await Promise.all([
+      this.db.select().from(t.projects).where(inArray(t.projects.id, projectIds)),
+      this.db.select().from(t.states).where(inArray(t.states.projectId, projectIds)),
+      this.db
+        .select({ taskId: t.taskLabels.taskId, label: t.labels })
+        .from(t.taskLabels)
+        .innerJoin(t.labels, eq(t.labels.id, t.taskLabels.labelId))
+        .where(inArray(t.taskLabels.taskId, rows.map((r) => r.id))),
+      this.deps.people.byIds([...new Set(rows.map((r) => r.assigneeId).filter((x): x is string => !!x))]),
+    ])
+    const pById = new Map(projects.map((p) => [p.id, p]))
+    const sById = new Map(states.map((s) => [s.id, s]))
+    const personById = new Map(people.map((p) => [p.id, p]))
+    return rows.map((r) => {
+      const project = pById.get(r.projectId)!
+      return {
+        ...r,
+        key: `${project.key}-${r.number}`,
+        project,
+        state: sById.get(r.stateId) ?? { id: r.stateId, orgId: r.orgId, projectId: r.projectId, name: '?', group: 'backlog', position: 0, createdAt: r.createdAt },
+        labels: links.filter((l) => l.taskId === r.id).map((l) => l.label).sort((a, b) => a.name.localeCompare(b.name)),
+        assignee: r.assigneeId ? personById.get(r.assigneeId) : undefined,
+      }
+    })
+  }
+
+  /** A page of tasks matching `filter`: `{ items, nextCursor }`. */
+  async list(orgId: string, filter: TaskFilter, page: { cursor?: string; limit?: number } = {}): Promise<{ items: Task[]; nextCursor: string | null }> {
+    const t = this.t.tasks
+    const offset = decodeCursor(page.cursor)
+    const limit = Math.min(Math.max(Math.trunc(Number(page.limit) || 50), 1), 500)
+    const where: SQL[] = [eq(t.orgId, orgId)]
+    if (filter.projectId) where.push(eq(t.projectId, filter.projectId))
+    if (filter.stateIds?.length) where.push(inArray(t.stateId, filter.stateIds))
+    const groups = filter.open ? ['backlog', 'unstarted', 'started'] : filter.stateGroups
+    if (groups?.length) {
+      where.push(inArray(t.stateId, this.db.select({ id: this.t.states.id }).from(this.t.states).where(inArray(this.t.states.group, groups as State['group'][]))))
+    }
+    if (filter.assigneeId === 'none') where.push(isNull(t.assigneeId))
+    else if (filter.assigneeId) where.push(eq(t.assigneeId, filter.assigneeId))
+    if (filter.labelId) where.push(inArray(t.id, this.db.select({ id: this.t.taskLabels.taskId }).from(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, filter.labelId))))
+    if (filter.priorities?.length) where.push(inArray(t.priority, filter.priorities as Priority[]))
+    if (filter.dueBefore) where.push(lte(t.dueAt, parseDay(filter.dueBefore, 'dueBefore')!))
+    if (filter.dueAfter) where.push(gte(t.dueAt, parseDay(filter.dueAfter, 'dueAfter')!))
+    if (filter.parentId) where.push(eq(t.parentId, filter.parentId))
+    if (filter.milestoneId) where.push(eq(t.milestoneId, filter.milestoneId))
+    if (filter.cycleId) where.push(eq(t.cycleId, filter.cycleId))
+    const q = filter.q?.trim()
+    if (q) {
+      const m = TASK_REF_RE.exec(q) ?? /^#?(\d{1,9})$/.exec(q)
+      const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`
+      const textMatch = or(sql`lower(${t.title}) like ${like} escape '\\'`, sql`lower(${t.description}) like ${like} escape '\\'`)!
+      where.push(m ? or(textMatch, eq(t.number, Number(m[2] ?? m[1])))! : textMatch)
+    }
+    const dir = filter.dir === 'asc' ? asc : filter.dir === 'desc' ? desc : undefined
+    const order: SQL[] = (() => {
+      switch (filter.sort) {
+        case 'created':
+          return [(dir ?? desc)(t.createdAt)]
+        case 'updated':
+          return [(dir ?? desc)(t.updatedAt)]
+        case 'priority':
+          return [(dir ?? asc)(sql`case ${t.priority} when 'urgent' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end`)]
+        case 'due':
+          return [asc(sql`case when ${t.dueAt} is null then 1 else 0 end`), (dir ?? asc)(t.dueAt)]
+        default:
+          return [(dir ?? desc)(t.number)]
+      }
+    })()
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(and(...where))
+      .orderBy(...order, asc(t.projectId), desc(t.number))
+      .limit(limit + 1)
+      .offset(offset)
+    const more = rows.length > limit
+    return { items: await this.enrich(rows.slice(0, limit)), nextCursor: more ? encodeCursor(offset + limit) : null }
+  }
+
+  // ---- validation of input fields
+
+  private async resolveState(project: Project, value: unknown): Promise<State> {
+    const states = await this.projects.states(project.id)
+    const v = String(value ?? '').trim()
+    const s = states.find((x) => x.id === v) ?? states.find((x) => x.name.toLowerCase() === v.toLowerCase())
+    if (!s) throw new InputError(`unknown state '${v}'`, 'state')
+    return s
+  }
+
+  private priority(value: unknown): Priority {
+    const v = String(value ?? '').trim().toLowerCase() || 'none'
+    if (!(PRIORITIES as readonly string[]).includes(v)) throw new InputError(`unknown priority '${value}' (use ${PRIORITIES.join(', ')})`, 'priority')
+    return v as Priority
+  }
+
+  private async assignee(orgId: string, input: Record<string, unknown>): Promise<string | null | undefined> {
+    const byEmail = input.assigneeEmail !== undefined && input.assigneeId === undefined
+    const raw = byEmail ? input.assigneeEmail : input.assigneeId
+    if (raw === undefined) return undefined
+    const v = String(raw ?? '').trim()
+    if (!v) return null
+    const members = await this.deps.people.members(orgId)
+    const m = byEmail ? members.find((p) => p.email.toLowerCase() === v.toLowerCase()) : members.find((p) => p.id === v)
+    if (!m) throw new InputError(byEmail ? `unknown assignee '${v}'` : 'The assignee must be a member of this organization', byEmail ? 'assigneeEmail' : 'assigneeId')
+    return m.id
+  }
+
+  private async resolveLabels(project: Project, value: unknown, create: boolean): Promise<Label[]> {
+    const list = (Array.isArray(value) ? value : String(value ?? '').split(/[,;]/)).map((x) => String(x).trim()).filter(Boolean)
+    const labels = await this.projects.labels(project.id)
+    const out: Label[] = []
+    for (const v of list) {
+      let l = labels.find((x) => x.id === v) ?? labels.find((x) => x.name.toLowerCase() === v.toLowerCase())
+      if (!l && create) {
+        l = await this.projects.addLabel(project.orgId, project.id, { name: v })
+        labels.push(l)
+      }
+      if (!l) throw new InputError(`unknown label '${v}'`, 'labels')
+      if (!out.includes(l)) out.push(l)
+    }
+    return out
+  }
+
+  private estimate(value: unknown): number | null {
+    if (value == null || value === '') return null
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new InputError('Estimate must be a whole number of points from 0 to 1000', 'estimate')
+    return n
+  }
+
+  private async parent(orgId: string, project: Project, value: unknown, selfId?: string): Promise<string | null> {
+    const v = String(value ?? '').trim()
+    if (!v) return null
+    const { task } = await this.row(orgId, v).catch(() => {
+      throw new InputError(`unknown parent task '${v}'`, 'parent')
+    })
+    if (task.projectId !== project.id) throw new InputError('The parent task must be in the same project', 'parent')
+    // no loops: walk up from the new parent
+    let cur: TaskRow | undefined = task
+    for (let i = 0; cur && i < 50; i++) {
+      if (cur.id === selfId) throw new InputError('A task cannot be its own parent or ancestor', 'parent')
+      cur = cur.parentId ? (await this.db.select().from(this.t.tasks).where(eq(this.t.tasks.id, cur.parentId)).limit(1))[0] : undefined
+    }
+    return task.id
+  }
+
+  private async projectChild(table: 'milestones' | 'cycles', project: Project, value: unknown, field: string): Promise<string | null> {
+    const v = String(value ?? '').trim()
+    if (!v) return null
+    const tb = this.t[table]
+    const [row] = await this.db.select({ id: tb.id }).from(tb).where(and(eq(tb.projectId, project.id), eq(tb.id, v))).limit(1)
+    if (!row) throw new InputError(`No such ${table === 'milestones' ? 'milestone' : 'cycle'} in this project`, field)
+    return row.id
+  }
+
+  // ---- create, update, delete
+
+  /** Creates a task with the next number of its project. */
+  async create(orgId: string, actor: Actor, projectRef: string, input: Record<string, unknown>, options: { createLabels?: boolean } = {}): Promise<Task> {
+    const project = await this.projects.get(orgId, projectRef)
+    const title = text(input.title, 'title', { required: true, label: 'Title' })
+    const description = text(input.description, 'description', { max: 50_000, label: 'Description' })
+    const states = await this.projects.states(project.id)
+    const state = input.state ? await this.resolveState(project, input.state) : (states.find((s) => s.group === 'unstarted') ?? states.find((s) => s.group === 'backlog') ?? states[0])
+    if (!state) throw new InputError('The project has no states', 'state')
+    const priority = this.priority(input.priority)
+    const assigneeId = (await this.assignee(orgId, input)) ?? null
+    const estimate = this.estimate(input.estimate)
+    const dueAt = parseDay(input.due ?? input.dueAt, 'due')
+    const parentId = await this.parent(orgId, project, input.parent ?? input.parentId)
+    const milestoneId = await this.projectChild('milestones', project, input.milestoneId, 'milestoneId')
+    const cycleId = await this.projectChild('cycles', project, input.cycleId, 'cycleId')
+    const labels = await this.resolveLabels(project, input.labels, !!options.createLabels)
+    const p = this.t.projects
+    // One statement increments and reads the counter: two writers never get the same number.
+    const [counter] = await this.db.update(p).set({ taskCounter: sql`${p.taskCounter} + 1` }).where(eq(p.id, project.id)).returning({ n: p.taskCounter })
+    const now = new Date()
+    const row: TaskRow = {
+      id: newId(),
+      orgId,
+      projectId: project.id,
+      number: counter!.n,
+      title,
+      description,
+      stateId: state.id,
+      priority,
+      assigneeId,
+      estimate,
+      dueAt,
+      parentId,
+      milestoneId,
+      cycleId,
+      position: now.getTime(),
+      createdBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+      completedAt: DONE_GROUPS.includes(state.group) ? now : null,
+    }
+    await this.db.insert(this.t.tasks).values(row)
+    if (labels.length) await this.db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: row.id, labelId: l.id, orgId })))
+    await this.record(row, actor, [{ field: 'created', from: null, to: `${project.key}-${row.number}` }])
+    const task = (await this.enrich([row]))[0]!
+    this.deps.bus.emit('planning.task.created', { task: ref(task), activity: activity(task, actor, `created ${task.key} ${task.title}`) })
+    if (assigneeId) this.deps.bus.emit('planning.task.assigned', { task: ref(task), assigneeId, previousAssigneeId: null, activity: activity(task, actor, `assigned ${task.key} to ${task.assignee?.name ?? 'someone'}`) })
+    return task
+  }
+
+  /** Changes the given fields (absent keys stay); records history and emits events. */
+  async update(orgId: string, actor: Actor, taskRef: string, input: Record<string, unknown>): Promise<Task> {
+    const before = await this.get(orgId, taskRef)
+    const project = before.project
+    const patch: Partial<TaskRow> = {}
+    if (input.title !== undefined) patch.title = text(input.title, 'title', { required: true, label: 'Title' })
+    if (input.description !== undefined) patch.description = text(input.description, 'description', { max: 50_000, label: 'Description' })
+    let newState: State | undefined
+    if (input.state !== undefined) {
+      newState = await this.resolveState(project, input.state)
+      patch.stateId = newState.id
+    }
+    if (input.priority !== undefined) patch.priority = this.priority(input.priority)
+    const assigneeId = await this.assignee(orgId, input)
+    if (assigneeId !== undefined) patch.assigneeId = assigneeId
+    if (input.estimate !== undefined) patch.estimate = this.estimate(input.estimate)
+    if (input.due !== undefined || input.dueAt !== undefined) patch.dueAt = parseDay(input.due ?? input.dueAt, 'due')
+    if (input.parent !== undefined || input.parentId !== undefined) patch.parentId = await this.parent(orgId, project, input.parent ?? input.parentId, before.id)
+    if (input.milestoneId !== undefined) patch.milestoneId = await this.projectChild('milestones', project, input.milestoneId, 'milestoneId')
+    if (input.cycleId !== undefined) patch.cycleId = await this.projectChild('cycles', project, input.cycleId, 'cycleId')
+    if (input.position !== undefined && Number.isFinite(Number(input.position))) patch.position = Number(input.position)
+    const labels = input.labels !== undefined ? await this.resolveLabels(project, input.labels, false) : undefined
+
+    const changes: { field: string; from: string | null; to: string | null }[] = []
+    const names = await this.displayNames(orgId, project, before, patch)
+    for (const [k, v] of Object.entries(patch)) {
+      const old = (before as unknown as Record<string, unknown>)[k]
+      const same = old instanceof Date || v instanceof Date ? (old as Date | null)?.getTime() === (v as Date | null)?.getTime() : old === v
+      if (same || k === 'position') continue
+      changes.push({ field: FIELD_NAMES[k] ?? k, from: names(k, old), to: names(k, v) })
+    }
+    const labelsChanged = labels && labels.map((l) => l.id).sort().join() !== before.labels.map((l) => l.id).sort().join()
+    if (labels && labelsChanged) changes.push({ field: 'labels', from: before.labels.map((l) => l.name).join(', ') || null, to: labels.map((l) => l.name).join(', ') || null })
+    if (!changes.length && patch.position === undefined) return before
+
+    const now = new Date()
+    if (newState && newState.id !== before.stateId) patch.completedAt = DONE_GROUPS.includes(newState.group) ? now : null
+    await this.db.update(this.t.tasks).set({ ...patch, updatedAt: changes.length ? now : before.updatedAt }).where(eq(this.t.tasks.id, before.id))
+    if (labels && labelsChanged) {
+      await this.db.delete(this.t.taskLabels).where(eq(this.t.taskLabels.taskId, before.id))
+      if (labels.length) await this.db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: before.id, labelId: l.id, orgId })))
+    }
+    if (!changes.length) return this.get(orgId, before.id)
+    await this.record(before, actor, changes)
+    const after = await this.get(orgId, before.id)
+    const r = ref(after)
+    if (newState && newState.id !== before.stateId) {
+      this.deps.bus.emit('planning.task.state_changed', {
+        task: r,
+        from: { id: before.state.id, name: before.state.name, group: before.state.group },
+        to: { id: newState.id, name: newState.name, group: newState.group },
+        activity: activity(after, actor, `moved ${after.key} to ${newState.name}`),
+      })
+    }
+    if (assigneeId !== undefined && assigneeId !== before.assigneeId) {
+      this.deps.bus.emit('planning.task.assigned', {
+        task: r,
+        assigneeId,
+        previousAssigneeId: before.assigneeId,
+        activity: activity(after, actor, assigneeId ? `assigned ${after.key} to ${after.assignee?.name ?? 'someone'}` : `unassigned ${after.key}`),
+      })
+    }
+    const others = changes.map((c) => c.field).filter((f) => f !== 'state' && f !== 'assignee')
+    if (others.length) this.deps.bus.emit('planning.task.updated', { task: r, fields: others, activity: activity(after, actor, `updated ${after.key} (${others.join(', ')})`) })
+    return after
+  }
+
+  /** Readable values for history rows. */
+  private async displayNames(orgId: string, project: Project, before: Task, patch: Partial<TaskRow>) {
+    const states = patch.stateId ? await this.projects.states(project.id) : []
+    const ids = [before.assigneeId, patch.assigneeId].filter((x): x is string => !!x)
+    const people = ids.length ? await this.deps.people.byIds(ids) : []
+    const taskIds = [before.parentId, patch.parentId].filter((x): x is string => !!x)
+    const parents = taskIds.length ? await this.enrich(await this.db.select().from(this.t.tasks).where(inArray(this.t.tasks.id, taskIds))) : []
+    const ms = patch.milestoneId !== undefined ? await this.projects.milestones(project.id) : []
+    const cs = patch.cycleId !== undefined ? await this.projects.cycles(project.id) : []
+    return (field: string, v: unknown): string | null => {
+      if (v == null || v === '') return null
+      if (v instanceof Date) return day(v)
+      const s = String(v)
+      if (field === 'stateId') return states.find((x) => x.id === s)?.name ?? s
+      if (field === 'assigneeId') return people.find((x) => x.id === s)?.name ?? s
+      if (field === 'parentId') return parents.find((x) => x.id === s)?.key ?? s
+      if (field === 'milestoneId') return ms.find((x) => x.id === s)?.name ?? s
+      if (field === 'cycleId') return cs.find((x) => x.id === s)?.name ?? s
+      if (field === 'description') return s.length > 200 ? s.slice(0, 200) + '…' : s
+      return s
+    }
+  }
+
+  private async record(task: TaskRow, actor: Actor, changes: { field: string; from: string | null; to: string | null }[]): Promise<void> {
+    const at = new Date()
+    await this.db.insert(this.t.history).values(changes.map((c) => ({ id: newId(), orgId: task.orgId, taskId: task.id, actorId: actor.id, actorName: actor.name, field: c.field, fromValue: c.from, toValue: c.to, at })))
+  }
+
+  /** Deletes a task; its sub-tasks lose their parent. */
+  async remove(orgId: string, actor: Actor, taskRef: string): Promise<void> {
+    const task = await this.get(orgId, taskRef)
+    const t = this.t
+    await this.db.update(t.tasks).set({ parentId: null }).where(eq(t.tasks.parentId, task.id))
+    await this.db.delete(t.taskLabels).where(eq(t.taskLabels.taskId, task.id))
+    await this.db.delete(t.relations).where(or(eq(t.relations.blockerId, task.id), eq(t.relations.blockedId, task.id)))
+    await this.db.delete(t.history).where(eq(t.history.taskId, task.id))
+    await this.db.delete(t.tasks).where(eq(t.tasks.id, task.id))
+    this.deps.bus.emit('planning.task.deleted', { task: ref(task), activity: { ...activity(task, actor, `deleted ${task.key} ${task.title}`), entity: undefined } })
+  }
+
+  /** Sets the same fields on many tasks of a project; returns how many changed. Stops at the first bad value. */
+  async bulk(orgId: string, actor: Actor, projectRef: string, ids: string[], input: Record<string, unknown>): Promise<number> {
+    const project = await this.projects.get(orgId, projectRef)
+    if (!ids.length) throw new InputError('Select at least one task', 'ids')
+    const patch: Record<string, unknown> = {}
+    for (const k of ['state', 'priority', 'assigneeId', 'milestoneId', 'cycleId'] as const) if (input[k] !== undefined && input[k] !== '') patch[k] = input[k] === '-' ? '' : input[k]
+    const addLabel = typeof input.label === 'string' && input.label ? (await this.resolveLabels(project, [input.label], false))[0] : undefined
+    if (!Object.keys(patch).length && !addLabel) throw new InputError('Choose something to change', 'bulk')
+    let n = 0
+    for (const id of ids.slice(0, 500)) {
+      const { task } = await this.row(orgId, id)
+      if (task.projectId !== project.id) throw new InputError('No such task in this project', 'ids', 404)
+      const extra: Record<string, unknown> = {}
+      if (addLabel) {
+        const current = (await this.get(orgId, task.id)).labels.map((l) => l.id)
+        if (!current.includes(addLabel.id)) extra.labels = [...current, addLabel.id]
+      }
+      await this.update(orgId, actor, task.id, { ...patch, ...extra })
+      n++
+    }
+    return n
+  }
+
+  // ---- sub-tasks, relations, history
+
+  /** Direct sub-tasks. */
+  async subtasks(orgId: string, taskId: string): Promise<Task[]> {
+    return (await this.list(orgId, { parentId: taskId, sort: 'number', dir: 'asc' }, { limit: 500 })).items
+  }
+
+  /** Tasks this one blocks and tasks blocking it. */
+  async relations(orgId: string, taskId: string): Promise<{ blocks: (Task & { relationId: string })[]; blockedBy: (Task & { relationId: string })[] }> {
+    const r = this.t.relations
+    const rows = await this.db.select().from(r).where(and(eq(r.orgId, orgId), or(eq(r.blockerId, taskId), eq(r.blockedId, taskId))))
+    const otherIds = rows.map((x) => (x.blockerId === taskId ? x.blockedId : x.blockerId))
+    const tasks = otherIds.length ? await this.enrich(await this.db.select().from(this.t.tasks).where(inArray(this.t.tasks.id, otherIds))) : []
+    const byId = new Map(tasks.map((x) => [x.id, x]))
+    const blocks = rows.filter((x) => x.blockerId === taskId && byId.has(x.blockedId)).map((x) => ({ ...byId.get(x.blockedId)!, relationId: x.id }))
+    const blockedBy = rows.filter((x) => x.blockedId === taskId && byId.has(x.blockerId)).map((x) => ({ ...byId.get(x.blockerId)!, relationId: x.id }))
+    return { blocks, blockedBy }
+  }
+
+  /** `kind` 'blocks': this task blocks `other`; 'blocked_by': `other` blocks it. */
+  async relate(orgId: string, actor: Actor, taskRef: string, kind: string, otherRef: string): Promise<void> {
+    const { task } = await this.row(orgId, taskRef)
+    if (kind !== 'blocks' && kind !== 'blocked_by') throw new InputError('Choose blocks or blocked by', 'kind')
+    const other = await this.row(orgId, String(otherRef ?? '').trim()).catch(() => {
+      throw new InputError(`unknown task '${otherRef}'`, 'other')
+    })
+    if (other.task.id === task.id) throw new InputError('A task cannot block itself', 'other')
+    const [blockerId, blockedId] = kind === 'blocks' ? [task.id, other.task.id] : [other.task.id, task.id]
+    const r = this.t.relations
+    const [dupe] = await this.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blockerId), eq(r.blockedId, blockedId))).limit(1)
+    if (dupe) return
+    await this.db.insert(r).values({ id: newId(), orgId, blockerId, blockedId, createdAt: new Date() })
+    const otherKey = `${other.project.key}-${other.task.number}`
+    await this.record(task, actor, [{ field: kind === 'blocks' ? 'blocks' : 'blocked by', from: null, to: otherKey }])
+  }
+
+  /** Removes a relation of the task. */
+  async unrelate(orgId: string, actor: Actor, taskRef: string, relationId: string): Promise<void> {
+    const { task } = await this.row(orgId, taskRef)
+    const r = this.t.relations
+    const [row] = await this.db.select().from(r).where(and(eq(r.id, relationId), eq(r.orgId, orgId), or(eq(r.blockerId, task.id), eq(r.blockedId, task.id)))).limit(1)
+    if (!row) throw new InputError('No such relation', 'relation', 404)
+    await this.db.delete(r).where(eq(r.id, row.id))
+    await this.record(task, actor, [{ field: 'relation', from: 'removed', to: null }])
+  }
+
+  /** The change log of a task, newest first. */
+  async history(orgId: string, taskId: string) {
+    const h = this.t.history
+    return this.db.select().from(h).where(and(eq(h.orgId, orgId), eq(h.taskId, taskId))).orderBy(desc(h.at), desc(h.id)).limit(200)
+  }
+
+  /** Completed/total tasks and points of a set of tasks (cancelled ones are out of scope). */
+  static progress(tasks: Task[]) {
+    const scope = tasks.filter((x) => x.state.group !== 'cancelled')
+    const done = scope.filter((x) => x.state.group === 'completed')
+    const pts = (l: Task[]) => l.reduce((n, x) => n + (x.estimate ?? 0), 0)
+    return { total: scope.length, done: done.length, points: pts(scope), donePoints: pts(done) }
+  }
+
+  /** Open tasks of any project due in a range (calendar). */
+  async dueBetween(orgId: string, from: Date, to: Date): Promise<Task[]> {
+    const t = this.t.tasks
+    const rows = await this.db.select().from(t).where(and(eq(t.orgId, orgId), gte(t.dueAt, from), lte(t.dueAt, to))).orderBy(asc(t.dueAt)).limit(1000)
+    return this.enrich(rows)
+  }
+
+  /** Tasks in any project whose title or key matches (search). */
+  async search(orgId: string, q: string, limit = 8): Promise<Task[]> {
+    return (await this.list(orgId, { q, sort: 'updated' }, { limit })).items
+  }
+}
+
+const FIELD_NAMES: Record<string, string> = { stateId: 'state', assigneeId: 'assignee', dueAt: 'due', parentId: 'parent', milestoneId: 'milestone', cycleId: 'cycle' }
+
+/** What events carry about a task. */
+export function ref(task: Task): TaskRef {
+  return { id: task.id, orgId: task.orgId, projectId: task.projectId, key: task.key, title: task.title }
+}
+
+/** The activity fact of a task event. */
+export function activity(task: Task, actor: Actor, textValue: string): ActivityFact {
+  return { orgId: task.orgId, actor: { id: actor.id, name: actor.name }, entity: { type: 'planning.task', id: task.id, title: `${task.key} ${task.title}`, href: `/planning/tasks/${task.key}` }, text: textValue }
+}
+
+/** Priority order for sorting in memory. */
+export const priorityRank = (p: string) => PRIORITY_RANK[p] ?? 4
+

@@ -1,0 +1,530 @@
+/** @module Task views: the filtered list with bulk edit, the kanban board, the task form and the task page. */
+import type { Person } from '../../../core/plugins/points.ts'
+import { CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
+import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
+import { SORTS, type Task } from '../tasks.ts'
+import { BoardScript, LabelChips, LabelPicker, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, stateOptions } from './ui.tsx'
+
+/** What a project's task pages need about it. */
+export interface ProjectContext {
+  project: Project
+  states: State[]
+  labels: Label[]
+  people: Person[]
+  milestones: Milestone[]
+  cycles: Cycle[]
+  csrf?: string
+  manage: boolean
+  write: boolean
+}
+
+/** The task list with filters, saved views, bulk edit and paging. */
+export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCursor: string | null; query: Record<string, string>; views: SavedView[]; error?: string; bulkError?: string }) {
+  const { pc, query } = props
+  const base = `/planning/projects/${pc.project.key}`
+  const qs = new URLSearchParams(Object.entries(query).filter(([k, v]) => v && k !== 'cursor')).toString()
+  return (
+    <>
+      <PageHeader title={`${pc.project.key} · ${pc.project.name}`} subtitle={pc.project.description.split('\n')[0]}>
+        {pc.write ? (
+          <a href={`${base}/tasks/new`} role="button" data-shortcut="c" title="New task (c)">
+            New task
+          </a>
+        ) : (
+          ''
+        )}
+        <a href={`${base}/export.csv`} role="button" class="secondary outline">
+          Export CSV
+        </a>
+        {pc.write ? (
+          <a href={`${base}/import`} role="button" class="secondary outline">
+            Import
+          </a>
+        ) : (
+          ''
+        )}
+      </PageHeader>
+      <ProjectTabs project={pc.project} current="list" manage={pc.manage} />
+      <FormError message={props.error} />
+      <div class="pl-views">
+        <span class="muted">Views:</span>
+        <a href={base} aria-current={!qs ? 'page' : undefined}>
+          All tasks
+        </a>
+        {props.views.map((v) => (
+          <span class="pl-view">
+            <a href={`${base}?${v.query}`} aria-current={v.query === qs ? 'page' : undefined} safe>
+              {v.name}
+            </a>
+            <form method="post" action={`${base}/views/${v.id}/delete`} class="inline-form">
+              <CsrfField token={pc.csrf} />
+              <button type="submit" class="link-button" aria-label={`Delete view ${v.name}`} title="Delete view">
+                ×
+              </button>
+            </form>
+          </span>
+        ))}
+      </div>
+      <form method="get" action={base} class="pl-filters" role="search">
+        <label>
+          <span>Search</span>
+          <input type="search" name="q" value={query.q ?? ''} placeholder="Title or WEB-42  ( / )" data-shortcut="/" />
+        </label>
+        <Select name="state" label="State" options={stateOptions(pc.states, 'Any state')} value={query.state} id="filter-state" />
+        <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="filter-assignee" />
+        <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id="filter-label" />
+        <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id="filter-priority" />
+        <label>
+          <span>Due after</span>
+          <input type="date" name="dueAfter" value={query.dueAfter ?? ''} />
+        </label>
+        <label>
+          <span>Due before</span>
+          <input type="date" name="dueBefore" value={query.dueBefore ?? ''} />
+        </label>
+        <Select name="sort" label="Sort" options={SORTS.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))} value={query.sort ?? 'number'} id="filter-sort" />
+        <Select name="dir" label="Order" options={[{ value: '', label: 'Default' }, { value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }]} value={query.dir} id="filter-dir" />
+        <button type="submit">Apply</button>
+      </form>
+      {qs ? (
+        <form method="post" action={`${base}/views`} class="row-form pl-save-view">
+          <CsrfField token={pc.csrf} />
+          <input type="hidden" name="query" value={qs} />
+          <input type="text" name="name" placeholder="Name this view" aria-label="View name" required maxlength={60} />
+          <button type="submit" class="secondary">
+            Save view
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+      {props.tasks.length === 0 ? (
+        <EmptyState title={qs ? 'No tasks match these filters' : 'No tasks yet'}>
+          {pc.write && !qs ? (
+            <p>
+              <a href={`${base}/tasks/new`}>Create the first task</a> (or press <kbd>c</kbd>).
+            </p>
+          ) : (
+            ''
+          )}
+        </EmptyState>
+      ) : (
+        <form method="post" action={`${base}/bulk`} id="bulk-form">
+          <CsrfField token={pc.csrf} />
+          <input type="hidden" name="back" value={`${base}${qs ? '?' + qs : ''}`} />
+          <div class="table-wrap">
+            <table class="pl-task-table" data-rows>
+              <thead>
+                <tr>
+                  {pc.write ? (
+                    <th>
+                      <span class="visually-hidden">Select</span>
+                    </th>
+                  ) : (
+                    ''
+                  )}
+                  <th>Key</th>
+                  <th>Title</th>
+                  <th>State</th>
+                  <th>Priority</th>
+                  <th>Assignee</th>
+                  <th>Estimate</th>
+                  <th>Due</th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.tasks.map((t) => (
+                  <tr class="pl-row" tabindex="0" aria-selected="false" data-href={`/planning/tasks/${t.key}`}>
+                    {pc.write ? (
+                      <td>
+                        <input type="checkbox" name="ids" value={t.id} aria-label={`Select ${t.key}`} />
+                      </td>
+                    ) : (
+                      ''
+                    )}
+                    <td>
+                      <a href={`/planning/tasks/${t.key}`} safe>
+                        {t.key}
+                      </a>
+                    </td>
+                    <td>
+                      <span safe>{t.title}</span> <LabelChips labels={t.labels} />
+                    </td>
+                    <td>
+                      <StateBadge state={t.state} />
+                    </td>
+                    <td>
+                      <PriorityBadge priority={t.priority} />
+                    </td>
+                    <td safe>{t.assignee?.name ?? '—'}</td>
+                    <td>{t.estimate ?? '—'}</td>
+                    <td>{day(t.dueAt) || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {props.nextCursor ? (
+            <p class="pager">
+              <a href={`${base}?${qs ? qs + '&' : ''}cursor=${encodeURIComponent(props.nextCursor)}`}>Next page</a>
+            </p>
+          ) : (
+            ''
+          )}
+          {pc.write ? (
+            <fieldset class="pl-bulk">
+              <legend>Change the selected tasks</legend>
+              <FormError message={props.bulkError} />
+              <Select name="state" label="State" options={stateOptions(pc.states, 'Keep')} id="bulk-state" />
+              <Select name="assigneeId" label="Assignee" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'Unassigned' }, ...peopleOptions(pc.people)]} id="bulk-assignee" />
+              <Select name="priority" label="Priority" options={priorityOptions('Keep')} id="bulk-priority" />
+              <Select name="label" label="Add label" options={[{ value: '', label: 'None' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} id="bulk-label" />
+              <button type="submit">Apply to selected</button>
+            </fieldset>
+          ) : (
+            ''
+          )}
+        </form>
+      )}
+      <BoardScript />
+    </>
+  )
+}
+
+/** One card on the board, movable by drag and drop or with its state select. */
+function BoardCard(props: { task: Task; states: State[]; csrf?: string; write: boolean }) {
+  const t = props.task
+  return (
+    <li class="pl-card" id={`card-${t.key}`} data-task={t.key} data-move-url={`/planning/tasks/${t.key}/state`} tabindex="0">
+      <a href={`/planning/tasks/${t.key}`} class="pl-card-title">
+        <small safe>{t.key}</small> <span safe>{t.title}</span>
+      </a>
+      <div class="pl-card-meta">
+        <PriorityBadge priority={t.priority} />
+        <LabelChips labels={t.labels} />
+        {t.assignee ? (
+          <small class="muted" safe>
+            {t.assignee.name}
+          </small>
+        ) : (
+          ''
+        )}
+        {t.estimate != null ? <small class="muted">{`${t.estimate} pt`}</small> : ''}
+      </div>
+      {props.write ? (
+        <form method="post" action={`/planning/tasks/${t.key}/state`} class="pl-move" hx-post={`/planning/tasks/${t.key}/state`} hx-trigger="change" hx-target="#board" hx-swap="outerHTML">
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="back" value={`/planning/projects/${t.project.key}/board`} />
+          <label>
+            <span class="visually-hidden" safe>{`Move ${t.key} to`}</span>
+            <select name="state" aria-label={`State of ${t.key}`}>
+              {props.states.map((s) => (
+                <option value={s.id} selected={s.id === t.stateId} safe>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <noscript>
+            <button type="submit" class="secondary">
+              Move
+            </button>
+          </noscript>
+        </form>
+      ) : (
+        ''
+      )}
+    </li>
+  )
+}
+
+/** The board's columns (swapped whole after a move with the select). */
+export function Board(props: { pc: ProjectContext; tasks: Task[] }) {
+  const { pc } = props
+  return (
+    <div id="board" class="pl-board" data-board={pc.write ? 'movable' : 'readonly'}>
+      {pc.states.map((s) => {
+        const cards = props.tasks.filter((t) => t.stateId === s.id)
+        return (
+          <section class={`pl-column pl-group-${s.group}`} aria-label={s.name}>
+            <h2>
+              <span safe>{s.name}</span> <small class="muted pl-count">{String(cards.length)}</small>
+            </h2>
+            <ul class="pl-cards" data-state-id={s.id}>
+              {cards.map((t) => (
+                <BoardCard task={t} states={pc.states} csrf={pc.csrf} write={pc.write} />
+              ))}
+            </ul>
+          </section>
+        )
+      })}
+    </div>
+  )
+}
+
+/** The board page. */
+export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated: boolean }) {
+  const base = `/planning/projects/${props.pc.project.key}`
+  return (
+    <>
+      <PageHeader title={`${props.pc.project.key} · ${props.pc.project.name}`} subtitle="Drag cards between columns, or use the state menu on each card.">
+        {props.pc.write ? (
+          <a href={`${base}/tasks/new`} role="button" data-shortcut="c" title="New task (c)">
+            New task
+          </a>
+        ) : (
+          ''
+        )}
+      </PageHeader>
+      <ProjectTabs project={props.pc.project} current="board" manage={props.pc.manage} />
+      {props.truncated ? <p class="muted">Showing the 500 most recent tasks.</p> : ''}
+      <Board pc={props.pc} tasks={props.tasks} />
+      <BoardScript />
+    </>
+  )
+}
+
+/** The fields of a task (new-task page and task page). */
+export function TaskFields(props: { pc: ProjectContext; values: Record<string, string>; labels: string[]; errors: FieldErrors; selfKey?: string }) {
+  const { pc, values: v, errors: e } = props
+  return (
+    <>
+      <Field name="title" label="Title" value={v.title} error={e.title} required maxlength={200} />
+      <TextArea name="description" label="Description (Markdown)" value={v.description} error={e.description} rows={8} />
+      <div class="pl-field-grid">
+        <Select name="state" label="State" options={stateOptions(pc.states)} value={v.state} error={e.state} />
+        <Select name="priority" label="Priority" options={priorityOptions()} value={v.priority || 'none'} error={e.priority} />
+        <Select name="assigneeId" label="Assignee" options={peopleOptions(pc.people, 'Unassigned')} value={v.assigneeId} error={e.assigneeId} />
+        <Field name="estimate" label="Estimate (points)" type="number" value={v.estimate} error={e.estimate} />
+        <Field name="due" label="Due date" type="date" value={v.due} error={e.due} />
+        <Field name="parent" label="Parent task" value={v.parent} error={e.parent} placeholder={`${pc.project.key}-1`} />
+        <Select name="milestoneId" label="Milestone" options={[{ value: '', label: 'None' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={v.milestoneId} error={e.milestoneId} />
+        <Select name="cycleId" label="Cycle" options={[{ value: '', label: 'None' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={v.cycleId} error={e.cycleId} />
+      </div>
+      <LabelPicker labels={pc.labels} checked={props.labels} error={e.labels} />
+    </>
+  )
+}
+
+/** The new-task page. */
+export function NewTaskPage(props: { pc: ProjectContext; values: Record<string, string>; labels: string[]; errors: FieldErrors; error?: string }) {
+  const base = `/planning/projects/${props.pc.project.key}`
+  return (
+    <>
+      <PageHeader title={`New task in ${props.pc.project.key}`} />
+      <FormError message={props.error} />
+      <form method="post" action={`${base}/tasks`} class="pl-task-form">
+        <CsrfField token={props.pc.csrf} />
+        <TaskFields {...props} />
+        <button type="submit">Create task</button> <a href={base}>Cancel</a>
+      </form>
+    </>
+  )
+}
+
+/** Values of the task form from a task. */
+export function taskValues(t: Task, parentKey?: string): Record<string, string> {
+  return {
+    title: t.title,
+    description: t.description,
+    state: t.stateId,
+    priority: t.priority,
+    assigneeId: t.assigneeId ?? '',
+    estimate: t.estimate == null ? '' : String(t.estimate),
+    due: day(t.dueAt),
+    parent: parentKey ?? '',
+    milestoneId: t.milestoneId ?? '',
+    cycleId: t.cycleId ?? '',
+  }
+}
+
+/** A history row as stored. */
+export interface HistoryRow {
+  id: string
+  actorName: string
+  field: string
+  fromValue: string | null
+  toValue: string | null
+  at: Date
+}
+
+/** The task page: every field editable, sub-tasks, relations, history and (when on) comments. */
+export function TaskPage(props: {
+  pc: ProjectContext
+  task: Task
+  parent?: Task
+  subtasks: Task[]
+  relations: { blocks: (Task & { relationId: string })[]; blockedBy: (Task & { relationId: string })[] }
+  history: HistoryRow[]
+  values: Record<string, string>
+  labels: string[]
+  errors: FieldErrors
+  error?: string
+  safeThread: string
+}) {
+  const { pc, task: t } = props
+  const action = `/planning/tasks/${t.key}`
+  const relList = (title: string, list: (Task & { relationId: string })[]) => (
+    <div>
+      <h3 safe>{title}</h3>
+      {list.length === 0 ? (
+        <p class="muted">None.</p>
+      ) : (
+        <ul class="pl-related">
+          {list.map((r) => (
+            <li>
+              <a href={`/planning/tasks/${r.key}`} safe>
+                {`${r.key} ${r.title}`}
+              </a>{' '}
+              <StateBadge state={r.state} />
+              {pc.write ? (
+                <form method="post" action={`${action}/relations/${r.relationId}/delete`} class="inline-form">
+                  <CsrfField token={pc.csrf} />
+                  <button type="submit" class="link-button">
+                    Remove
+                  </button>
+                </form>
+              ) : (
+                ''
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+  return (
+    <>
+      <PageHeader title={`${t.key} ${t.title}`} subtitle={`In ${pc.project.name} · created ${formatDate(t.createdAt)} · updated ${formatDate(t.updatedAt)}`}>
+        <a href={`/planning/projects/${pc.project.key}`} role="button" class="secondary outline">
+          Back to list
+        </a>
+        {pc.write ? (
+          <form method="post" action={`${action}/delete`} class="inline-form">
+            <CsrfField token={pc.csrf} />
+            <button type="submit" class="secondary outline" data-confirm={`Delete ${t.key}? Its history goes too.`}>
+              Delete
+            </button>
+          </form>
+        ) : (
+          ''
+        )}
+      </PageHeader>
+      <div class="pl-task-meta">
+        <StateBadge state={t.state} /> <PriorityBadge priority={t.priority} /> <LabelChips labels={t.labels} />
+        {props.parent ? (
+          <span>
+            Sub-task of{' '}
+            <a href={`/planning/tasks/${props.parent.key}`} safe>
+              {`${props.parent.key} ${props.parent.title}`}
+            </a>
+          </span>
+        ) : (
+          ''
+        )}
+      </div>
+      {t.description ? (
+        <div class="pl-description" safe>
+          {t.description}
+        </div>
+      ) : (
+        ''
+      )}
+      <FormError message={props.error} />
+      {pc.write ? (
+        <details class="pl-edit" open={Object.keys(props.errors).length > 0 || undefined}>
+          <summary>Edit task</summary>
+          <form method="post" action={action} class="pl-task-form">
+            <CsrfField token={pc.csrf} />
+            <TaskFields pc={pc} values={props.values} labels={props.labels} errors={props.errors} selfKey={t.key} />
+            <button type="submit">Save</button>
+          </form>
+        </details>
+      ) : (
+        <dl class="pl-readonly">
+          <dt>Assignee</dt>
+          <dd safe>{t.assignee?.name ?? 'Unassigned'}</dd>
+          <dt>Estimate</dt>
+          <dd>{t.estimate ?? '—'}</dd>
+          <dt>Due</dt>
+          <dd>{day(t.dueAt) || '—'}</dd>
+        </dl>
+      )}
+      <section class="section">
+        <h2>Sub-tasks</h2>
+        {props.subtasks.length === 0 ? (
+          <p class="muted">No sub-tasks.</p>
+        ) : (
+          <ul class="pl-related">
+            {props.subtasks.map((s) => (
+              <li>
+                <a href={`/planning/tasks/${s.key}`} safe>
+                  {`${s.key} ${s.title}`}
+                </a>{' '}
+                <StateBadge state={s.state} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {pc.write ? (
+          <form method="post" action={`/planning/projects/${pc.project.key}/tasks`} class="row-form">
+            <CsrfField token={pc.csrf} />
+            <input type="hidden" name="parent" value={t.key} />
+            <input type="hidden" name="back" value={action} />
+            <input type="text" name="title" placeholder="New sub-task title" aria-label="Sub-task title" required maxlength={200} />
+            <button type="submit" class="secondary">
+              Add sub-task
+            </button>
+          </form>
+        ) : (
+          ''
+        )}
+      </section>
+      <section class="section pl-relations">
+        <h2>Relations</h2>
+        {relList('Blocks', props.relations.blocks)}
+        {relList('Blocked by', props.relations.blockedBy)}
+        {pc.write ? (
+          <form method="post" action={`${action}/relations`} class="row-form">
+            <CsrfField token={pc.csrf} />
+            <select name="kind" aria-label="Relation">
+              <option value="blocks">Blocks</option>
+              <option value="blocked_by">Blocked by</option>
+            </select>
+            <input type="text" name="other" placeholder={`${pc.project.key}-1`} aria-label="Other task key" required />
+            <button type="submit" class="secondary">
+              Add relation
+            </button>
+          </form>
+        ) : (
+          ''
+        )}
+      </section>
+      {props.safeThread ? <section class="section pl-comments">{props.safeThread}</section> : ''}
+      <section class="section">
+        <h2>History</h2>
+        {props.history.length === 0 ? (
+          <p class="muted">No changes yet.</p>
+        ) : (
+          <ul class="pl-history">
+            {props.history.map((h) => (
+              <li>
+                <small class="muted">{formatDate(h.at)}</small> <strong safe>{h.actorName}</strong>{' '}
+                <span safe>{historyText(h)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <BoardScript />
+    </>
+  )
+}
+
+function historyText(h: HistoryRow): string {
+  if (h.field === 'created') return `created ${h.toValue ?? 'the task'}`
+  if (h.field === 'relation') return 'removed a relation'
+  if (h.field === 'blocks' || h.field === 'blocked by') return `marked it as ${h.field} ${h.toValue ?? ''}`
+  if (h.field === 'description') return 'edited the description'
+  return `changed ${h.field} from ${h.fromValue ?? 'none'} to ${h.toValue ?? 'none'}`
+}

@@ -1,0 +1,139 @@
+/** @module Small pieces the planning pages share: project tabs, badges, label chips, option lists. */
+import type { Person } from '../../../core/plugins/points.ts'
+import type { Label, Project, State } from '../service.ts'
+import { PRIORITIES } from '../schema.ts'
+
+/** The tabs of a project. */
+export function ProjectTabs(props: { project: Project; current: 'list' | 'board' | 'milestones' | 'cycles' | 'settings' | 'import'; manage: boolean }) {
+  const base = `/planning/projects/${props.project.key}`
+  const tabs = [
+    { id: 'list', href: base, label: 'List' },
+    { id: 'board', href: `${base}/board`, label: 'Board' },
+    { id: 'milestones', href: `${base}/milestones`, label: 'Roadmap' },
+    { id: 'cycles', href: `${base}/cycles`, label: 'Cycles' },
+    ...(props.manage ? [{ id: 'settings', href: `${base}/settings`, label: 'Settings' }] : []),
+  ]
+  return (
+    <nav aria-label="Project">
+      <ul class="tabs">
+        {tabs.map((t) => (
+          <li>
+            <a href={t.href} aria-current={t.id === props.current ? 'page' : undefined} safe>
+              {t.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+const PRIORITY_LABEL: Record<string, string> = { urgent: 'Urgent', high: 'High', medium: 'Medium', low: 'Low', none: 'No priority' }
+
+/** A priority badge. */
+export function PriorityBadge(props: { priority: string }) {
+  if (props.priority === 'none') return ''
+  return (
+    <span class={`badge pl-priority pl-priority-${props.priority}`} title="Priority" safe>
+      {PRIORITY_LABEL[props.priority] ?? props.priority}
+    </span>
+  )
+}
+
+/** A state badge colored by its group. */
+export function StateBadge(props: { state: State }) {
+  return (
+    <span class={`badge pl-state pl-group-${props.state.group}`} safe>
+      {props.state.name}
+    </span>
+  )
+}
+
+/** Label chips (their color is applied by board.js: no inline styles under the CSP). */
+export function LabelChips(props: { labels: Label[] }) {
+  if (!props.labels.length) return ''
+  return (
+    <span class="pl-labels">
+      {props.labels.map((l) => (
+        <span class="pl-label" data-color={l.color} safe>
+          {l.name}
+        </span>
+      ))}
+    </span>
+  )
+}
+
+/** Options for priority selects. */
+export const priorityOptions = (blank?: string) => [...(blank ? [{ value: '', label: blank }] : []), ...PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABEL[p]! }))]
+
+/** Options for state selects. */
+export const stateOptions = (states: State[], blank?: string) => [...(blank ? [{ value: '', label: blank }] : []), ...states.map((s) => ({ value: s.id, label: s.name }))]
+
+/** Options for people selects. */
+export const peopleOptions = (people: Person[], blank?: string) => [...(blank !== undefined ? [{ value: '', label: blank }] : []), ...people.map((p) => ({ value: p.id, label: p.name }))]
+
+/** A textarea with its label and error. */
+export function TextArea(props: { name: string; label: string; value?: string; error?: string; rows?: number }) {
+  const id = `f-${props.name}`
+  return (
+    <label for={id}>
+      <span safe>{props.label}</span>
+      <textarea id={id} name={props.name} rows={String(props.rows ?? 6)} aria-invalid={props.error ? 'true' : undefined} safe>
+        {props.value ?? ''}
+      </textarea>
+      {props.error ? (
+        <small class="field-error" safe>
+          {props.error}
+        </small>
+      ) : (
+        ''
+      )}
+    </label>
+  )
+}
+
+/** Checkboxes for labels. */
+export function LabelPicker(props: { labels: Label[]; checked: string[]; error?: string }) {
+  if (!props.labels.length) return <p class="muted">No labels in this project yet.</p>
+  return (
+    <fieldset class="pl-label-picker">
+      <legend>Labels</legend>
+      {props.labels.map((l) => (
+        <label>
+          <input type="checkbox" name="labels" value={l.id} checked={props.checked.includes(l.id)} />
+          <span class="pl-label" data-color={l.color} safe>
+            {l.name}
+          </span>
+        </label>
+      ))}
+      {props.error ? (
+        <small class="field-error" safe>
+          {props.error}
+        </small>
+      ) : (
+        ''
+      )}
+    </fieldset>
+  )
+}
+
+/** A progress bar with its text. */
+export function Progress(props: { done: number; total: number; points?: number; donePoints?: number }) {
+  const pct = props.total ? Math.round((props.done / props.total) * 100) : 0
+  return (
+    <span class="pl-progress">
+      <progress value={String(props.done)} max={String(Math.max(props.total, 1))} aria-label="Progress"></progress>
+      <small safe>{`${props.done}/${props.total} done (${pct}%)${props.points ? ` · ${props.donePoints ?? 0}/${props.points} points` : ''}`}</small>
+    </span>
+  )
+}
+
+/** The script of the planning pages (board drag and drop, j/k, label colors). */
+export function BoardScript() {
+  return (
+    <>
+      <script src="/public/sortable.min.js" defer></script>
+      <script src="/public/planning/board.js" defer></script>
+    </>
+  )
+}
