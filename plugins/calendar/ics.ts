@@ -165,11 +165,12 @@ export interface ImportReport {
 type IcalTime = InstanceType<typeof ICAL.Time>
 
 /** An instant of an ical.js time (UTC, a known IANA TZID, or floating read as `fallbackZone`). */
-function instantOf(t: IcalTime, fallbackZone: string): { at: number; zone: string; date: boolean } {
+function instantOf(t: IcalTime, fallbackZone: string, tzParam?: unknown): { at: number; zone: string; date: boolean } {
   const wall = Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second)
   if (t.isDate) return { at: wall, zone: 'UTC', date: true }
-  const tzid = t.zone?.tzid
-  if (tzid === 'UTC' || tzid === 'Z') return { at: wall, zone: fallbackZone, date: false }
+  // the TZID parameter names the zone even when the file carries no VTIMEZONE for it
+  const tzid = typeof tzParam === 'string' && tzParam ? tzParam : t.zone?.tzid
+  if (tzid === 'UTC' || tzid === 'Z' || (!tzParam && t.zone === ICAL.Timezone.utcTimezone)) return { at: wall, zone: fallbackZone, date: false }
   const zone = tzid && isValidZone(tzid) ? tzid : fallbackZone
   return { at: fromWall(wall, zone), zone, date: false }
 }
@@ -209,11 +210,12 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
         report.skipped.push({ title, reason: 'no start (DTSTART)' })
         continue
       }
-      const s = instantOf(dtstart, defaultZone)
+      const tzOf = (name: string) => ve.getFirstProperty(name)?.getParameter('tzid')
+      const s = instantOf(dtstart, defaultZone, tzOf('dtstart'))
       let endAt: number
       const dtend = ve.getFirstPropertyValue('dtend') as IcalTime | null
       const duration = ve.getFirstPropertyValue('duration') as InstanceType<typeof ICAL.Duration> | null
-      if (dtend) endAt = instantOf(dtend, s.zone).at
+      if (dtend) endAt = instantOf(dtend, s.zone, tzOf('dtend')).at
       else if (duration) endAt = s.at + duration.toSeconds() * 1000
       else endAt = s.date ? s.at + DAY : s.at
       if (s.date && endAt <= s.at) endAt = s.at + DAY
@@ -236,7 +238,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
       }
       const exdates: string[] = []
       for (const p of ve.getAllProperties('exdate')) {
-        for (const val of p.getValues() as IcalTime[]) exdates.push(new Date(instantOf(val, s.zone).at).toISOString())
+        for (const val of p.getValues() as IcalTime[]) exdates.push(new Date(instantOf(val, s.zone, p.getParameter('tzid')).at).toISOString())
       }
       if (!s.date && (form.startTime === form.endTime && form.startDate === form.endDate)) form.endTime = wallTime(toWall(s.at + 30 * 60_000, s.zone))
       const c = await svc.clean(v, form)
@@ -257,16 +259,17 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
         continue
       }
       const zone = master.allDay ? 'UTC' : master.timeZone
-      const rid = instantOf(ve.getFirstPropertyValue('recurrence-id') as IcalTime, zone).at
+      const tzOf = (name: string) => ve.getFirstProperty(name)?.getParameter('tzid')
+      const rid = instantOf(ve.getFirstPropertyValue('recurrence-id') as IcalTime, zone, tzOf('recurrence-id')).at
       const status = String(ve.getFirstPropertyValue('status') ?? '').toUpperCase()
       if (status === 'CANCELLED') {
         await svc.addExdate(master.id, new Date(rid).toISOString())
         continue
       }
       const dtstart = ve.getFirstPropertyValue('dtstart') as IcalTime | null
-      const start = dtstart ? instantOf(dtstart, zone).at : rid
+      const start = dtstart ? instantOf(dtstart, zone, tzOf('dtstart')).at : rid
       const dtend = ve.getFirstPropertyValue('dtend') as IcalTime | null
-      const end = dtend ? instantOf(dtend, zone).at : start + (master.endAt.getTime() - master.startAt.getTime())
+      const end = dtend ? instantOf(dtend, zone, tzOf('dtend')).at : start + (master.endAt.getTime() - master.startAt.getTime())
       await svc.insertOverride(v.orgId, master.id, new Date(rid), {
         title: title.slice(0, 200),
         description: String(ve.getFirstPropertyValue('description') ?? '').slice(0, 10_000),
