@@ -48,7 +48,7 @@ export class Client {
   async signIn(email: string, password: string): Promise<Response> {
     await this.get('/login')
     const res = await this.post('/login', { email, password, next: '/' })
-    await this.get('/')
+    await this.get('/search') // a shell page: it carries the session's CSRF token (`/` may redirect)
     return res
   }
 }
