@@ -289,7 +289,11 @@ export function routes(d: Deps) {
         '/collaboration/events',
         async ({ request, auth }) => {
           if (!auth.org) return failure(request, new InputError('No organization.', undefined, 404))
-          return hub.open(auth.user.id, auth.org.id, await bellFor(d, auth.user.id, auth.org.id), request.signal)
+          const safeBell = await bellFor(d, auth.user.id, auth.org.id)
+          // Only clients asking for a stream get one (hx-sse sends Accept: text/event-stream); a plain
+          // GET gets the bell once, so crawlers and checks never hang on an endless response.
+          if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) return new Response(safeBell, { headers: HTML })
+          return hub.open(auth.user.id, auth.org.id, safeBell, request.signal)
         },
         { permission: SIGNED_IN },
       )
