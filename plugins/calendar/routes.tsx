@@ -296,7 +296,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
           <ul class="tabs" aria-label="Views">
             {VIEWS.map((vn) => (
               <li>
-                <a href={viewHref(vn, wallDate(anchor), tzParam)} aria-current={vn === view ? 'page' : undefined}>
+                <a href={viewHref(vn, wallDate(anchor), tzParam)} aria-current={vn === view ? 'page' : undefined} safe>
                   {vn[0]!.toUpperCase() + vn.slice(1)}
                 </a>
               </li>

@@ -66,7 +66,7 @@ function ItemLink(props: { item: Item; tz: string; showTime?: boolean }) {
   const label = `${time ? time + ' ' : ''}${i.title} (${i.source})`
   const body = (
     <>
-      {time ? <span class="cal-time">{time}</span> : ''}
+      {time ? <span class="cal-time" safe>{time}</span> : ''}
       <span class="cal-title" safe>
         {i.title}
       </span>
@@ -106,7 +106,7 @@ export function MonthGrid(props: { anchor: number; gridStart: number; items: Ite
         <thead>
           <tr>
             {WEEKDAYS.map((d) => (
-              <th scope="col">{d}</th>
+              <th scope="col" safe>{d}</th>
             ))}
           </tr>
         </thead>
@@ -120,7 +120,7 @@ export function MonthGrid(props: { anchor: number; gridStart: number; items: Ite
                 return (
                   <td class={cls}>
                     <div class="cal-cell-head">
-                      <a href={viewHref('day', date, props.tzParam)} class="cal-daynum" aria-label={longDate(day)}>
+                      <a href={viewHref('day', date, props.tzParam)} class="cal-daynum" aria-label={longDate(day)} safe>
                         {String(new Date(day).getUTCDate())}
                       </a>
                       <a href={newHref(date)} class="cal-add" aria-label={`New event on ${longDate(day)}`}>
@@ -135,7 +135,7 @@ export function MonthGrid(props: { anchor: number; gridStart: number; items: Ite
                       ))}
                       {list.length > 4 ? (
                         <li>
-                          <a href={viewHref('day', date, props.tzParam)} class="cal-more">{`${list.length - 4} more`}</a>
+                          <a href={viewHref('day', date, props.tzParam)} class="cal-more" safe>{`${list.length - 4} more`}</a>
                         </li>
                       ) : (
                         ''
@@ -166,7 +166,7 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
             </th>
             {props.days.map((day) => (
               <th scope="col" class={day === props.today ? 'cal-today' : ''}>
-                <a href={viewHref('day', wallDate(day), props.tzParam)}>{`${WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7]} ${new Date(day).getUTCDate()}`}</a>
+                <a href={viewHref('day', wallDate(day), props.tzParam)} safe>{`${WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7]} ${new Date(day).getUTCDate()}`}</a>
               </th>
             ))}
           </tr>
@@ -197,7 +197,7 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
             const hh = `${String(h).padStart(2, '0')}:00`
             return (
               <tr>
-                <th scope="row" class="cal-hour">
+                <th scope="row" class="cal-hour" safe>
                   {hh}
                 </th>
                 {props.days.map((day) => {
@@ -252,12 +252,12 @@ export function Agenda(props: { from: number; days: number; items: Item[]; tz: s
       {groups.map((g) => (
         <li>
           <h3>
-            <a href={viewHref('day', wallDate(g.day), props.tzParam)}>{longDate(g.day)}</a>
+            <a href={viewHref('day', wallDate(g.day), props.tzParam)} safe>{longDate(g.day)}</a>
           </h3>
           <ul>
             {g.items.map((i) => (
               <li>
-                <span class="cal-when">{i.allDay ? 'All day' : `${wallTime(toWall(i.start.getTime(), props.tz))}–${wallTime(toWall(i.end.getTime(), props.tz))}`}</span>{' '}
+                <span class="cal-when" safe>{i.allDay ? 'All day' : `${wallTime(toWall(i.start.getTime(), props.tz))}–${wallTime(toWall(i.end.getTime(), props.tz))}`}</span>{' '}
                 <ItemLink item={i} tz={props.tz} showTime={false} />
               </li>
             ))}
