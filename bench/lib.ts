@@ -1,5 +1,5 @@
 // Helpers for bench/run.ts: child processes and temp dirs cleaned up on exit, wrk, ports, RSS.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Subprocess } from 'bun'
@@ -98,6 +98,18 @@ export interface WrkResult {
   p99: number
   /** Non-2xx answers, socket errors and timeouts: anything but 0 makes the figure suspect. */
   errors: number
+  /** 95th percentile latency in ms (printed by a tiny wrk Lua script). */
+  p95: number
+}
+
+let scriptFile: string | undefined
+/** A wrk script whose `done` prints the 95th percentile, which wrk's --latency table leaves out. */
+function p95Script(): string {
+  if (!scriptFile) {
+    scriptFile = join(tmpdir(), `coder-ide-wrk-p95-${process.pid}.lua`)
+    writeFileSync(scriptFile, 'done = function(summary, latency, requests)\n  io.write(string.format("p95_us %d\\n", latency:percentile(95)))\nend\n')
+  }
+  return scriptFile
 }
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
@@ -105,7 +117,7 @@ const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 }
 /** Runs wrk with --latency and parses requests/s and the 50th/99th percentile latency (ms). */
 export async function wrk(url: string, o: { threads: number; connections: number; duration: string; headers?: Record<string, string> }): Promise<WrkResult> {
   const headers = Object.entries(o.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}: ${v}`])
-  const proc = spawn(['wrk', `-t${o.threads}`, `-c${o.connections}`, `-d${o.duration}`, '--latency', ...headers, url], { stdout: 'pipe' })
+  const proc = spawn(['wrk', `-t${o.threads}`, `-c${o.connections}`, `-d${o.duration}`, '--latency', '-s', p95Script(), ...headers, url], { stdout: 'pipe' })
   const out = await new Response(proc.stdout).text()
   if ((await proc.exited) !== 0) throw new Error(`wrk failed on ${url}:\n${out}`)
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1])
@@ -117,5 +129,6 @@ export async function wrk(url: string, o: { threads: number; connections: number
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
   const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0
   if (!Number.isFinite(rps)) throw new Error(`could not read Requests/sec from wrk:\n${out}`)
-  return { rps, p50: pct('50'), p99: pct('99'), errors: non2xx + socketErrors }
+  const p95 = Number(/^p95_us (\d+)/m.exec(out)?.[1]) / 1000
+  return { rps, p50: pct('50'), p95, p99: pct('99'), errors: non2xx + socketErrors }
 }

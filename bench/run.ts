@@ -199,9 +199,9 @@ async function main(): Promise<void> {
   const ratio = (t: Target, path: string) => rps(t) / rps(targets.find((b) => b.url === bbase + path)!)
   /** Half the gap between the rounds, in % of the mean: how far to trust a figure. */
   const spread = (t: Target) => ((Math.max(...t.runs.map((r) => r.rps)) - Math.min(...t.runs.map((r) => r.rps))) / 2 / rps(t)) * 100
-  console.log(`\n${'target (mean of the rounds)'.padEnd(40)}${'req/s'.padStart(9)}${'±%'.padStart(5)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}   ratio to baseline`)
+  console.log(`\n${'target (mean of the rounds)'.padEnd(40)}${'req/s'.padStart(9)}${'±%'.padStart(5)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}   ratio to baseline`)
   for (const t of targets) {
-    const cols = [fmt(rps(t)).padStart(9), fmt(spread(t)).padStart(5), fmt(mean(t.runs.map((r) => r.p50)), 2).padStart(9), fmt(mean(t.runs.map((r) => r.p99)), 2).padStart(9)]
+    const cols = [fmt(rps(t)).padStart(9), fmt(spread(t)).padStart(5), fmt(mean(t.runs.map((r) => r.p50)), 2).padStart(9), fmt(mean(t.runs.map((r) => r.p95)), 2).padStart(9), fmt(mean(t.runs.map((r) => r.p99)), 2).padStart(9)]
     const errors = String(t.runs.reduce((n, r) => n + r.errors, 0)).padStart(8)
     console.log(`${t.name.padEnd(40)}${cols.join('')}${errors}   ${t.vs.map((p) => `${fmt(ratio(t, p), 2)} of ${p}`).join(', ')}`)
   }
