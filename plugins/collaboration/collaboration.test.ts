@@ -357,6 +357,17 @@ eachDialect('collaboration', (dialect) => {
     expect(otherOrg.html).not.toContain('Other org comment</p>')
   })
 
+  test('demo seed comments (with a mention) on entities from earlier seeds’ activity', async () => {
+    const org = await p.deps.identity.orgs.createOrg({ name: `Demo ${dialect}` }, p.admin!.id)
+    const seed = p.host.contributions('demo.seed').find((s) => s.order === 50)!
+    const people = [{ id: ana.user.id, name: ana.user.name, email: ana.user.email }, { id: bob.user.id, name: bob.user.name, email: bob.user.email }]
+    expect(await seed.run({ orgId: org.id, people, now: new Date() })).toContain('nothing to comment on')
+    const id = thing(org.id)
+    p.host.bus.emit('testing.thing.created', { activity: { orgId: org.id, actor: { id: ana.user.id, name: ana.user.name }, entity: { type: 'testing.thing', id, title: 'Seeded', href: `/testing/things/${id}` }, text: 'created Seeded' } })
+    await Bun.sleep(100)
+    expect(await seed.run({ orgId: org.id, people, now: new Date() })).toContain('comments on 1 item')
+  })
+
   test('disabling and re-enabling collaboration keeps every comment', async () => {
     const id = thing()
     await page(ana.client, id)

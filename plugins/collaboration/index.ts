@@ -151,7 +151,7 @@ export default definePlugin({
             n++
           }
         }
-        return `${n} comments on ${entities.length} items`
+        return `${n} comments on ${entities.length} item${entities.length === 1 ? '' : 's'}`
       },
     })
 
