@@ -6,6 +6,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import planning from './index.ts'
+import { routeTable } from '../../core/http/server.ts'
 
 const json = (c: Client, method: string, path: string, body?: unknown) =>
   c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
@@ -234,6 +235,29 @@ eachDialect('planning', (dialect) => {
     await host.enable('planning')
     expect(host.contributions('mcp.tool').length).toBe(4)
   })
+
+  test('every planning route: declared permission, never a 5xx with unknown ids and empty bodies', async () => {
+    const routes = routeTable(p.deps).filter((r) => r.owner === 'planning')
+    expect(routes.length).toBeGreaterThan(30)
+    expect(routes.filter((r) => r.permission === undefined)).toEqual([])
+    const failures: string[] = []
+    for (const route of routes) {
+      for (const [name, c] of [['guest', guest], ['member', member], ['admin', admin], ['outsider', outsider]] as const) {
+        for (const id of ['00000000-0000-7000-8000-000000000000', 'WEB', 'WEB-1']) {
+          const path = route.path.replace(/:key/g, 'WEB').replace(/:\w+/g, id)
+          const res = await c.request(path, {
+            method: route.method,
+            headers: { 'x-csrf-token': c.csrf, ...(route.method === 'GET' ? {} : { 'content-type': 'application/x-www-form-urlencoded' }) },
+            body: route.method === 'GET' ? undefined : '',
+          })
+          await res.arrayBuffer()
+          if (res.status >= 500) failures.push(`${route.method} ${path} as ${name}: ${res.status}`)
+          if (name === 'guest' && route.permission !== 'planning.task.read' && route.permission !== 'planning.project.read' && res.status !== 403) failures.push(`${route.method} ${path} as guest: ${res.status}`)
+        }
+      }
+    }
+    expect(failures).toEqual([])
+  }, 60_000)
 
   test('the demo seed fills a fresh organization', async () => {
     const { accounts, orgs } = p.deps.identity

@@ -1,1 +1,120 @@
-// planning/board.js: client behaviour for the planning plugin (filled in by the plugin).
+// planning/board.js: client behaviour of the planning pages. No inline scripts (CSP), so it lives here.
+// - label chips get their color from data-color (inline styles are blocked by the CSP; CSSOM is not)
+// - the kanban board: cards move between columns by drag and drop (Sortable), POSTing the new state
+// - j/k move the focus through list rows, Enter opens the focused row, x toggles its checkbox
+(() => {
+  const csrf = () => {
+    try {
+      return JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''
+    } catch {
+      return ''
+    }
+  }
+
+  function paintLabels(root) {
+    for (const el of root.querySelectorAll('[data-color]')) {
+      const c = el.dataset.color
+      if (/^#[0-9a-fA-F]{6}$/.test(c)) el.style.setProperty('--pl-label', c)
+    }
+  }
+
+  function updateCounts(board) {
+    for (const col of board.querySelectorAll('.pl-column')) {
+      const count = col.querySelector('.pl-count')
+      if (count) count.textContent = String(col.querySelectorAll('.pl-card').length)
+    }
+  }
+
+  async function move(card, list, board) {
+    const stateId = list.dataset.stateId
+    const prev = card.previousElementSibling
+    const next = card.nextElementSibling
+    // a position between the neighbours keeps the column order after a reload
+    const pos = (el) => Number(el && el.dataset.position) || 0
+    const position = prev && next ? (pos(prev) + pos(next)) / 2 : prev ? pos(prev) + 1 : next ? pos(next) - 1 : Date.now()
+    card.dataset.position = String(position)
+    const body = new URLSearchParams({ state: stateId, position: String(position) })
+    card.setAttribute('aria-busy', 'true')
+    try {
+      const res = await fetch(card.dataset.moveUrl, {
+        method: 'POST',
+        headers: { 'X-CSRF-Token': csrf(), Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+        credentials: 'same-origin',
+      })
+      if (!res.ok) throw new Error(String(res.status))
+      const select = card.querySelector('select[name="state"]')
+      if (select) select.value = stateId
+      updateCounts(board)
+    } catch {
+      window.location.reload() // the server is the truth: show where the card really is
+    } finally {
+      card.removeAttribute('aria-busy')
+    }
+  }
+
+  function initBoard(root) {
+    const board = root.querySelector('#board[data-board="movable"]') || (root.matches && root.matches('#board[data-board="movable"]') ? root : null)
+    if (!board || !window.Sortable) return
+    for (const list of board.querySelectorAll('.pl-cards')) {
+      if (list.dataset.sortable) continue
+      list.dataset.sortable = '1'
+      window.Sortable.create(list, {
+        group: 'planning-board',
+        animation: 150,
+        filter: 'select, button, input',
+        preventOnFilter: false,
+        onEnd: (evt) => {
+          if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return
+          move(evt.item, evt.to, board)
+        },
+      })
+    }
+  }
+
+  // j / k through focusable rows (the task list) or cards (the board)
+  function rows() {
+    return [...document.querySelectorAll('.pl-row, .pl-card')]
+  }
+  function focusRow(el) {
+    for (const r of rows()) r.setAttribute('aria-selected', r === el ? 'true' : 'false')
+    el.focus()
+    el.scrollIntoView({ block: 'nearest' })
+  }
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return
+    const t = event.target
+    if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return
+    const list = rows()
+    if (!list.length) return
+    const current = list.indexOf(document.activeElement)
+    if (event.key === 'j' || event.key === 'k') {
+      event.preventDefault()
+      const i = current < 0 ? 0 : Math.min(Math.max(current + (event.key === 'j' ? 1 : -1), 0), list.length - 1)
+      focusRow(list[i])
+    } else if (event.key === 'Enter' && current >= 0 && document.activeElement.classList.contains('pl-row')) {
+      event.preventDefault()
+      window.location.href = document.activeElement.dataset.href
+    } else if (event.key === 'x' && current >= 0) {
+      const box = document.activeElement.querySelector('input[type="checkbox"]')
+      if (box) {
+        event.preventDefault()
+        box.checked = !box.checked
+      }
+    }
+  })
+  document.addEventListener('focusin', (event) => {
+    const row = event.target.closest && event.target.closest('.pl-row, .pl-card')
+    if (row && event.target === row) for (const r of rows()) r.setAttribute('aria-selected', r === row ? 'true' : 'false')
+  })
+
+  function init(root) {
+    paintLabels(root)
+    initBoard(root)
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => init(document))
+  else init(document)
+  // after htmx swaps the board in (state select moves), wire it again
+  document.addEventListener('htmx:after:swap', () => init(document))
+  document.addEventListener('htmx:after:settle', () => init(document))
+})()

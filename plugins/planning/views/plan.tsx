@@ -100,7 +100,7 @@ export function CyclesPage(props: { project: Project; cycles: (Cycle & { progres
                     </a>{' '}
                     <span class={`badge${when(c) === 'current' ? ' badge-ok' : ''}`}>{when(c)}</span>
                   </td>
-                  <td>{`${day(c.startsAt)} → ${day(c.endsAt)}`}</td>
+                  <td safe>{`${day(c.startsAt)} → ${day(c.endsAt)}`}</td>
                   <td>
                     <Progress {...c.progress} />
                   </td>
@@ -130,7 +130,7 @@ export function CyclesPage(props: { project: Project; cycles: (Cycle & { progres
                     {`${t.key} ${t.title}`}
                   </a>{' '}
                   <StateBadge state={t.state} /> <PriorityBadge priority={t.priority} /> <LabelChips labels={t.labels} />
-                  {t.estimate != null ? <small class="muted">{` ${t.estimate} pt`}</small> : ''}
+                  {t.estimate != null ? <small class="muted" safe>{` ${t.estimate} pt`}</small> : ''}
                 </li>
               ))}
             </ul>

@@ -56,12 +56,12 @@ export function ProjectsPage(props: { projects: (Project & { open: number; total
                     </a>
                   </td>
                   <td>
-                    <span class="badge" safe>
+                    <span class="badge">
                       {p.status}
                     </span>
                   </td>
                   <td safe>{lead(p.leadId)}</td>
-                  <td>{`${p.open} of ${p.total}`}</td>
+                  <td safe>{`${p.open} of ${p.total}`}</td>
                 </tr>
               ))}
             </tbody>
@@ -134,7 +134,7 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
                       </button>
                     </form>
                   </td>
-                  <td>{String(s.used)}</td>
+                  <td safe>{String(s.used)}</td>
                   <td>
                     {i > 0 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Up" fields={{ direction: 'up' }} /> : ''}
                     {i < props.states.length - 1 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Down" fields={{ direction: 'down' }} /> : ''}

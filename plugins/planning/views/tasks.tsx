@@ -158,7 +158,7 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
                     </td>
                     <td safe>{t.assignee?.name ?? '—'}</td>
                     <td>{t.estimate ?? '—'}</td>
-                    <td>{day(t.dueAt) || '—'}</td>
+                    <td safe>{day(t.dueAt) || '—'}</td>
                   </tr>
                 ))}
               </tbody>
@@ -195,7 +195,7 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
 function BoardCard(props: { task: Task; states: State[]; csrf?: string; write: boolean }) {
   const t = props.task
   return (
-    <li class="pl-card" id={`card-${t.key}`} data-task={t.key} data-move-url={`/planning/tasks/${t.key}/state`} tabindex="0">
+    <li class="pl-card" id={`card-${t.key}`} data-task={t.key} data-position={String(t.position)} data-move-url={`/planning/tasks/${t.key}/state`} tabindex="0">
       <a href={`/planning/tasks/${t.key}`} class="pl-card-title">
         <small safe>{t.key}</small> <span safe>{t.title}</span>
       </a>
@@ -209,7 +209,7 @@ function BoardCard(props: { task: Task; states: State[]; csrf?: string; write: b
         ) : (
           ''
         )}
-        {t.estimate != null ? <small class="muted">{`${t.estimate} pt`}</small> : ''}
+        {t.estimate != null ? <small class="muted" safe>{`${t.estimate} pt`}</small> : ''}
       </div>
       {props.write ? (
         <form method="post" action={`/planning/tasks/${t.key}/state`} class="pl-move" hx-post={`/planning/tasks/${t.key}/state`} hx-trigger="change" hx-target="#board" hx-swap="outerHTML">
@@ -248,7 +248,7 @@ export function Board(props: { pc: ProjectContext; tasks: Task[] }) {
         return (
           <section class={`pl-column pl-group-${s.group}`} aria-label={s.name}>
             <h2>
-              <span safe>{s.name}</span> <small class="muted pl-count">{String(cards.length)}</small>
+              <span safe>{s.name}</span> <small class="muted pl-count" safe>{String(cards.length)}</small>
             </h2>
             <ul class="pl-cards" data-state-id={s.id}>
               {cards.map((t) => (
@@ -447,7 +447,7 @@ export function TaskPage(props: {
           <dt>Estimate</dt>
           <dd>{t.estimate ?? '—'}</dd>
           <dt>Due</dt>
-          <dd>{day(t.dueAt) || '—'}</dd>
+          <dd safe>{day(t.dueAt) || '—'}</dd>
         </dl>
       )}
       <section class="section">
@@ -500,7 +500,7 @@ export function TaskPage(props: {
           ''
         )}
       </section>
-      {props.safeThread ? <section class="section pl-comments">{props.safeThread}</section> : ''}
+      {props.safeThread ? <section class="section pl-comments">{props.safeThread as 'safe'}</section> : ''}
       <section class="section">
         <h2>History</h2>
         {props.history.length === 0 ? (
@@ -509,7 +509,7 @@ export function TaskPage(props: {
           <ul class="pl-history">
             {props.history.map((h) => (
               <li>
-                <small class="muted">{formatDate(h.at)}</small> <strong safe>{h.actorName}</strong>{' '}
+                <small class="muted" safe>{formatDate(h.at)}</small> <strong safe>{h.actorName}</strong>{' '}
                 <span safe>{historyText(h)}</span>
               </li>
             ))}
