@@ -29,10 +29,9 @@ export interface Deps {
   hub: LiveHub
 }
 
-/** The enabled plugins' entity.link contributions (ctx.contributions when the host has it). */
+/** The enabled plugins' entity.link contributions. */
 export function entityLinks(ctx: PluginContext): EntityLink[] {
-  const c = ctx as PluginContext & { contributions?: (point: 'entity.link') => EntityLink[] }
-  return typeof c.contributions === 'function' ? c.contributions('entity.link') : []
+  return ctx.contributions('entity.link')
 }
 
 /**
