@@ -112,6 +112,8 @@ export interface People {
   members(orgId: string): Promise<Person[]>
   /** Users by id (unknown ids are left out). */
   byIds(ids: string[]): Promise<Person[]>
+  /** Teams of an organization with their members' ids. */
+  teams(orgId: string): Promise<{ id: string; name: string; memberIds: string[] }[]>
 }
 
 /** What renders pages in the shell (core's Renderer). */

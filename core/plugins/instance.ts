@@ -92,6 +92,7 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
     people: {
       members: (orgId) => host.people()?.members(orgId) ?? Promise.resolve([]),
       byIds: (ids) => host.people()?.byIds(ids) ?? Promise.resolve([]),
+      teams: (orgId) => host.people()?.teams(orgId) ?? Promise.resolve([]),
     },
     page: (request, auth, options) => {
       const ui = host.ui()
