@@ -73,6 +73,16 @@ export function normalizeEmail(email: string): string {
 /** Users, sessions and audit entries in the store. */
 export class Accounts {
   readonly t: CoreTables
+  /**
+   * Bumped by every change that can alter a request's identity (sessions ended, users disabled or
+   * renamed, memberships and roles changed); caches of resolved identities key on it.
+   */
+  generation = 0
+
+  /** Marks identity data as changed (see `generation`). */
+  changed(): void {
+    this.generation++
+  }
 
   constructor(readonly store: Store) {
     this.t = coreSchema(columnFacade(store.dialect))
@@ -147,6 +157,7 @@ export class Accounts {
     if (!trimmed || trimmed.length > 100) throw new InputError('enter a name of 1 to 100 characters', 'name')
     const [row] = await this.db.update(this.t.users).set({ name: trimmed }).where(eq(this.t.users.id, userId)).returning()
     if (!row) throw new InputError('no such user', 'user', 404)
+    this.changed()
     return toUser(row)
   }
 
@@ -163,6 +174,7 @@ export class Accounts {
   /** Disables or re-enables an account; disabling ends its sessions. */
   async setDisabled(userId: string, disabled: boolean): Promise<void> {
     await this.db.update(this.t.users).set({ disabled }).where(eq(this.t.users.id, userId))
+    this.changed()
     if (disabled) await this.endSessions(userId)
   }
 
@@ -227,6 +239,7 @@ export class Accounts {
       .delete(this.t.sessions)
       .where(and(eq(this.t.sessions.id, sessionId), eq(this.t.sessions.userId, userId)))
       .returning({ id: this.t.sessions.id })
+    this.changed()
     return gone.length > 0
   }
 
@@ -235,11 +248,13 @@ export class Accounts {
     await this.db
       .delete(this.t.sessions)
       .where(exceptId ? and(eq(this.t.sessions.userId, userId), ne(this.t.sessions.id, exceptId)) : eq(this.t.sessions.userId, userId))
+    this.changed()
   }
 
   /** Moves a session to another organization (the switcher). */
   async setSessionOrg(sessionId: string, orgId: string): Promise<void> {
     await this.db.update(this.t.sessions).set({ orgId }).where(eq(this.t.sessions.id, sessionId))
+    this.changed()
   }
 
   /** Deletes expired sessions; run from a timer. */

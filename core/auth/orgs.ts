@@ -80,6 +80,7 @@ export class Orgs {
       await db.insert(this.t.roles).values(roles)
       await db.insert(this.t.members).values({ orgId: org.id, userId: ownerId, roleId: roles[0]!.id, createdAt: org.createdAt })
     })
+    this.accounts.changed()
     return org
   }
 
@@ -131,6 +132,7 @@ export class Orgs {
     const n = name.trim()
     if (!n || n.length > 80) throw new InputError('enter an organization name of 1 to 80 characters', 'name')
     await this.db.update(this.t.orgs).set({ name: n }).where(eq(this.t.orgs.id, orgId))
+    this.accounts.changed()
   }
 
   // ---- roles
@@ -169,6 +171,7 @@ export class Orgs {
     const kept = role.permissions.filter((p) => !shown.has(p))
     const next = [...new Set([...kept, ...permissions.filter((p) => shown.has(p))])]
     await this.db.update(this.t.roles).set({ permissions: next }).where(eq(this.t.roles.id, roleId))
+    this.accounts.changed()
     return { ...role, permissions: next }
   }
 
@@ -178,6 +181,7 @@ export class Orgs {
     const [used] = await this.db.select({ n: sql<number>`count(*)` }).from(this.t.members).where(eq(this.t.members.roleId, roleId))
     if (Number(used?.n) > 0) throw new InputError('members still hold this role: give them another role first', 'role', 409)
     await this.db.delete(this.t.roles).where(eq(this.t.roles.id, roleId))
+    this.accounts.changed()
   }
 
   // ---- members
@@ -202,6 +206,7 @@ export class Orgs {
     await this.getRole(orgId, roleId)
     if (await this.membership(userId, orgId)) throw new InputError('already a member of this organization', 'email', 409)
     await this.db.insert(this.t.members).values({ orgId, userId, roleId, createdAt: new Date() })
+    this.accounts.changed()
   }
 
   /** Changes a member's role; an org always keeps at least one owner. */
@@ -211,6 +216,7 @@ export class Orgs {
     if (!current) throw new InputError('not a member of this organization', 'user', 404)
     if (current.role.builtin === 'owner' && target.builtin !== 'owner') await this.assertAnotherOwner(orgId, userId)
     await this.db.update(this.t.members).set({ roleId }).where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+    this.accounts.changed()
     return { from: current.role.name, to: target.name }
   }
 
@@ -219,6 +225,7 @@ export class Orgs {
     if (!current) throw new InputError('not a member of this organization', 'user', 404)
     if (current.role.builtin === 'owner') await this.assertAnotherOwner(orgId, userId)
     await this.db.delete(this.t.members).where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+    this.accounts.changed()
     const teams = await this.listTeams(orgId)
     for (const team of teams) {
       await this.db.delete(this.t.teamMembers).where(and(eq(this.t.teamMembers.teamId, team.id), eq(this.t.teamMembers.userId, userId)))
@@ -342,6 +349,7 @@ export class Orgs {
       const existing = await db.select().from(this.t.members).where(and(eq(this.t.members.orgId, inv.org.id), eq(this.t.members.userId, userId)))
       if (existing.length === 0) await db.insert(this.t.members).values({ orgId: inv.org.id, userId, roleId: inv.role.id, createdAt: new Date() })
     })
+    this.accounts.changed()
     return inv.org
   }
 }

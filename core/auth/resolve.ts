@@ -23,6 +23,9 @@ export interface Auth {
   permissions: Set<string>
 }
 
+const CACHE_MS = 30_000
+const CACHE_MAX = 10_000
+
 /** Whether `auth` holds `permission` (instance-admin rights come from the account, not a role). */
 export function can(auth: Auth | null | undefined, permission: string): boolean {
   if (!auth) return false
@@ -34,6 +37,14 @@ export function can(auth: Auth | null | undefined, permission: string): boolean 
 /** Resolves requests to Auth, caching the permission catalog per plugin generation. */
 export class AuthResolver {
   private catalogCache: { generation: number; list: PermissionEntry[] } | undefined
+  /**
+   * Resolved browser sessions by cookie token. An entry is good while no identity data changed
+   * (Accounts.generation), the plugins did not change (permissions), and for at most CACHE_MS, so the
+   * session's idle time is still refreshed and checked about once a minute. Sign-out, disabling a
+   * user and role changes bump the generation, so they take effect on the next request.
+   */
+  private readonly cache = new Map<string, { auth: Auth; at: number; generation: number; plugins: number }>()
+  private readonly orgCache = new Map<string, { orgs: { id: string; name: string }[]; at: number; generation: number }>()
 
   constructor(
     private readonly accounts: Accounts,
@@ -74,14 +85,36 @@ export class AuthResolver {
       const scoped = new Set(token.permissions.filter((p) => base.permissions.has(p) || (p === INSTANCE_ADMIN && user.isAdmin)))
       return { ...base, tokenId: token.id, permissions: scoped }
     }
-    const session = await this.session(request)
+    const token = readCookie(request, sessionCookieName(request))
+    if (!token) return null
+    const now = Date.now()
+    const cached = this.cache.get(token)
+    if (cached && cached.generation === this.accounts.generation && cached.plugins === this.host.generation && now - cached.at < CACHE_MS && cached.auth.session!.expiresAt.getTime() > now) {
+      return cached.auth
+    }
+    const session = await this.accounts.sessionFromToken(token)
     if (!session || session.stage !== 'full') return null
     let orgId = session.orgId
     if (!orgId) {
       orgId = (await this.orgs.orgsOf(session.user.id))[0]?.id ?? null
       if (orgId) await this.accounts.setSessionOrg(session.id, orgId)
     }
-    return { ...(await this.forOrg(session.user, orgId)), session }
+    const generation = this.accounts.generation
+    const auth: Auth = { ...(await this.forOrg(session.user, orgId)), session }
+    if (this.cache.size >= CACHE_MAX) this.cache.clear()
+    this.cache.set(token, { auth, at: now, generation, plugins: this.host.generation })
+    return auth
+  }
+
+  /** The organizations a user belongs to, for the shell's switcher; cached like identities. */
+  async orgsOf(userId: string): Promise<{ id: string; name: string }[]> {
+    const hit = this.orgCache.get(userId)
+    if (hit && hit.generation === this.accounts.generation && Date.now() - hit.at < CACHE_MS) return hit.orgs
+    const generation = this.accounts.generation
+    const orgs = (await this.orgs.orgsOf(userId)).map((o) => ({ id: o.id, name: o.name }))
+    if (this.orgCache.size >= CACHE_MAX) this.orgCache.clear()
+    this.orgCache.set(userId, { orgs, at: Date.now(), generation })
+    return orgs
   }
 
   private async forOrg(user: User, orgId: string | null): Promise<Auth> {

@@ -62,12 +62,14 @@ export class TwoFactor {
       .update(this.t.users)
       .set({ totpEnabled: true, recoveryCodes: codes.map((c) => sha256(normalizeRecovery(c))) })
       .where(eq(this.t.users.id, userId))
+    this.accounts.changed()
     return codes
   }
 
   /** Turns two-factor off (the user after re-entering the password, or an admin reset). */
   async disable(userId: string): Promise<void> {
     await this.accounts.store.db.update(this.t.users).set({ totpEnabled: false, totpSecret: null, recoveryCodes: null }).where(eq(this.t.users.id, userId))
+    this.accounts.changed()
   }
 
   /** Checks a sign-in code: a current TOTP code, or an unused recovery code (then used up). */

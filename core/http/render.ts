@@ -39,7 +39,7 @@ export class Renderer {
 
   /** What the shell shows about the signed-in viewer. */
   async viewer(auth: Auth): Promise<ShellViewer> {
-    const orgs = await this.identity.orgs.orgsOf(auth.user.id)
+    const orgs = await this.identity.resolver.orgsOf(auth.user.id)
     const header = await Promise.all(
       this.host
         .contributions('shell.header')
