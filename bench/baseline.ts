@@ -1,6 +1,7 @@
 // The baseline: a bare Bun.serve over the same SQLite file, to measure what the platform costs.
 import { Database } from 'bun:sqlite'
 import { ITEMS_SQL, itemsPage, type Item } from './items.tsx'
+import { baselineTasks } from './planning.ts'
 
 const [port, file] = process.argv.slice(2)
 if (!port || !file) throw new Error('usage: bun bench/baseline.ts <port> <sqlite file>')
@@ -8,6 +9,7 @@ if (!port || !file) throw new Error('usage: bun bench/baseline.ts <port> <sqlite
 const db = new Database(file, { create: false })
 db.exec('PRAGMA busy_timeout = 5000')
 const items = db.query<Item, []>(ITEMS_SQL)
+let tasks: ReturnType<typeof baselineTasks> | undefined
 
 Bun.serve({
   port: Number(port),
@@ -16,6 +18,7 @@ Bun.serve({
     const { pathname } = new URL(request.url)
     if (pathname === '/const') return Response.json({ status: 'ok' })
     if (pathname === '/items') return Response.json({ items: items.all() })
+    if (pathname === '/tasks') return Response.json((tasks ??= baselineTasks(db))(new URL(request.url).searchParams.get('project') ?? ''))
     if (pathname === '/page') return new Response(itemsPage(items.all()), { headers: { 'content-type': 'text/html; charset=utf-8' } })
     return new Response('not found', { status: 404 })
   },

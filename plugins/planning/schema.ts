@@ -77,6 +77,8 @@ export const schema = defineSchema((t) => ({
       t.uniqueIndex('planning_tasks_project_number').on(tb.projectId, tb.number),
       t.index('planning_tasks_org_assignee').on(tb.orgId, tb.assigneeId),
       t.index('planning_tasks_org_due').on(tb.orgId, tb.dueAt),
+      // The board and 'recently updated' lists sort a project's tasks by update time.
+      t.index('planning_tasks_project_updated').on(tb.projectId, tb.updatedAt),
     ],
   ),
   taskLabels: t.table(

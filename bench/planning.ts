@@ -1,0 +1,57 @@
+// The planning part of `npm run bench`: a project of 10,000 tasks, loaded through the list page, the
+// board and the JSON API, against a bare Bun.serve running the same queries on the same file.
+import { Database } from 'bun:sqlite'
+
+export const TASKS = 10_000
+const PRIORITIES = ['urgent', 'high', 'medium', 'low', 'none']
+
+/** Creates project WEB through the JSON API (as the signed-in admin), then 10,000 tasks straight into its table. */
+export async function seedPlanning(base: string, session: string, dbFile: string): Promise<{ projectId: string }> {
+  const page = await fetch(`${base}/search`, { headers: { cookie: session } }).then((r) => r.text())
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1]
+  if (!csrf) throw new Error('no CSRF token on the signed-in page')
+  const res = await fetch(`${base}/api/v1/planning/projects`, {
+    method: 'POST',
+    headers: { cookie: session, 'x-csrf-token': csrf, 'content-type': 'application/json' },
+    body: JSON.stringify({ key: 'WEB', name: 'Website' }),
+  })
+  if (res.status !== 201) throw new Error(`creating the project failed: ${res.status} ${await res.text()}`)
+  const db = new Database(dbFile)
+  db.exec('PRAGMA busy_timeout = 5000')
+  const project = db.query<{ id: string; org_id: string }, []>(`select id, org_id from planning_projects where key = 'WEB'`).get()!
+  const states = db.query<{ id: string }, [string]>('select id from planning_states where project_id = ? order by position').all(project.id)
+  const user = db.query<{ id: string }, []>('select id from core_users limit 1').get()!
+  const insert = db.query(
+    `insert into planning_tasks (id, org_id, project_id, number, title, description, state_id, priority, assignee_id, estimate, due_at, position, created_by, created_at, updated_at)
+     values (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const now = Date.now()
+  db.transaction(() => {
+    for (let n = 1; n <= TASKS; n++) {
+      const at = now - (TASKS - n) * 60_000
+      insert.run(Bun.randomUUIDv7(), project.org_id, project.id, n, `Task ${n}: tidy <the> "pricing" page & co`, states[n % states.length]!.id, PRIORITIES[n % 5]!, n % 3 ? user.id : null, n % 8, n % 4 ? null : at + 7 * 86_400_000, n, user.id, at, at)
+    }
+  })()
+  db.query('update planning_projects set task_counter = ? where id = ?').run(TASKS, project.id)
+  db.close()
+  return { projectId: project.id }
+}
+
+/** The baseline's version of GET /api/v1/planning/tasks?project=WEB&limit=50: the same five queries, as JSON. */
+export function baselineTasks(db: Database): (projectId: string) => unknown {
+  const tasks = db.query<{ id: string; project_id: string; assignee_id: string | null }, [string]>(
+    'select * from planning_tasks where org_id = (select org_id from planning_projects where id = ?1) and project_id = ?1 order by number desc, project_id asc, number desc limit 51 offset 0',
+  )
+  const projects = db.query<Record<string, unknown>, [string]>('select * from planning_projects where id = ?')
+  const states = db.query<{ id: string }, [string]>('select * from planning_states where project_id = ?')
+  return (projectId: string) => {
+    const rows = tasks.all(projectId).slice(0, 50)
+    const ids = rows.map((r) => r.id)
+    const labels = db.query(`select tl.task_id, l.* from planning_task_labels tl join planning_labels l on l.id = tl.label_id where tl.task_id in (${ids.map(() => '?').join(',')})`).all(...ids)
+    const people = [...new Set(rows.map((r) => r.assignee_id).filter(Boolean))] as string[]
+    const users = people.length ? db.query(`select id, name, email from core_users where id in (${people.map(() => '?').join(',')})`).all(...people) : []
+    const project = projects.get(projectId)
+    const byState = new Map(states.all(projectId).map((s) => [s.id, s]))
+    return { items: rows.map((r) => ({ ...r, project, state: byState.get((r as unknown as { state_id: string }).state_id), labels, assignee: users[0] })), nextCursor: 'NTA' }
+  }
+}

@@ -1,0 +1,1 @@
+CREATE INDEX "planning_tasks_project_updated" ON "planning_tasks" USING btree ("project_id","updated_at");
