@@ -75,6 +75,26 @@ eachDialect('work management', (dialect) => {
     expect(widgets.some((k) => k.startsWith('calendar.'))).toBe(true)
   }, 60_000)
 
+  test('a mention or a watch never tells someone about a task they may not see', async () => {
+    const { orgs, accounts } = p.deps.identity
+    const outsiderRole = await orgs.createRole(p.org!.id, 'No planning', ['core.members.read'])
+    const nosy = await accounts.createUser({ email: 'nosy@example.com', name: 'Nosy Parker', password: 'nosy password 1' })
+    await orgs.addMember(p.org!.id, nosy.id, outsiderRole.id)
+    const { user: reader } = await p.member('guest')
+    const task = (await (await json('/api/v1/planning/tasks/WEB-1', 'GET')).json()) as { id: string }
+    const body = `Heads up @[Nosy Parker](${nosy.id}) and @[${reader.name}](${reader.id})`
+    expect((await json('/api/v1/collaboration/comments', 'POST', { type: 'planning.task', id: task.id, body })).status).toBe(201)
+    const unread = async (userId: string) => (await p.store.query<{ n: number }>('select count(*) as n from collaboration_notifications where user_id = ?', [userId]))[0]!.n
+    expect(Number(await unread(nosy.id))).toBe(0)
+    expect(Number(await unread(reader.id))).toBe(1)
+  }, 60_000)
+
+  test('the getting-started checklist knows a project exists (through planning.summary)', async () => {
+    const card = await ada.get('/dashboard/widgets/dashboard.getting-started')
+    expect(card.res.status).toBe(200)
+    expect(card.html).toMatch(/<span class="visually-hidden">Done: <\/span><a href="\/planning">Create a project<\/a>/)
+  }, 30_000)
+
   test('any subset of the four can be on: every enabled one serves, every other answers its disabled page', async () => {
     for (let mask = 0; mask < 16; mask++) {
       for (const [i, id] of IDS.entries()) {

@@ -117,6 +117,14 @@ export class AuthResolver {
     return orgs
   }
 
+  /** The Auth a user would have in an organization, without a request (undefined: no such member). */
+  async authFor(userId: string, orgId: string): Promise<Auth | undefined> {
+    const user = await this.accounts.getUser(userId)
+    if (!user || user.disabled) return undefined
+    const auth = await this.forOrg(user, orgId)
+    return auth.org ? auth : undefined
+  }
+
   private async forOrg(user: User, orgId: string | null): Promise<Auth> {
     const membership = orgId ? await this.orgs.membership(user.id, orgId) : undefined
     if (!membership) return { user, permissions: new Set() }

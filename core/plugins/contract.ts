@@ -114,6 +114,11 @@ export interface People {
   byIds(ids: string[]): Promise<Person[]>
   /** Teams of an organization with their members' ids. */
   teams(orgId: string): Promise<{ id: string; name: string; memberIds: string[] }[]>
+  /**
+   * The identity another user would have in an organization (undefined when they are not a member
+   * or are disabled): to check what they may see before telling them about it.
+   */
+  authFor(userId: string, orgId: string): Promise<Auth | undefined>
 }
 
 /** What renders pages in the shell (core's Renderer). */

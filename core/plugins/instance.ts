@@ -93,6 +93,7 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
       members: (orgId) => host.people()?.members(orgId) ?? Promise.resolve([]),
       byIds: (ids) => host.people()?.byIds(ids) ?? Promise.resolve([]),
       teams: (orgId) => host.people()?.teams(orgId) ?? Promise.resolve([]),
+      authFor: (userId, orgId) => host.people()?.authFor(userId, orgId) ?? Promise.resolve(undefined),
     },
     page: (request, auth, options) => {
       const ui = host.ui()

@@ -116,6 +116,8 @@ export interface KnownServices {
   'collaboration.thread': { render(request: Request, auth: Auth, entity: { type: string; id: string }): Promise<string> }
   /** Sends in-app notifications. */
   'collaboration.notify': { notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string }): Promise<void> }
+  /** How far an organization has come with planning (the getting-started checklist asks). */
+  'planning.summary': { projects(orgId: string): Promise<number> }
   /** Recent activity of an organization. */
   'collaboration.activity': { recent(orgId: string, limit: number): Promise<{ at: Date; actorName: string; text: string; href?: string }[]> }
 }

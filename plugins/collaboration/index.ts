@@ -62,7 +62,13 @@ export default definePlugin({
         (err) => ctx.log.warn('bell update failed', { error: err }),
       )
     }
-    const svc = new Collaboration(ctx.db, ctx.tables, ctx.bus, ctx.people, onUnread)
+    // Only people who may see an entity hear of it (its link's permission, and it resolves for them).
+    const canSee = async (orgId: string, entity: { type: string; id: string }, userId: string) => {
+      const link = ctx.contributions('entity.link').find((l) => l.type === entity.type)
+      const auth = link ? await ctx.people.authFor(userId, orgId) : undefined
+      return !!auth && can(auth, link!.permission) && !!(await link!.resolve(entity.id, auth).catch(() => undefined))
+    }
+    const svc = new Collaboration(ctx.db, ctx.tables, ctx.bus, ctx.people, onUnread, canSee)
     const deps: Deps = { ctx: base, svc, hub }
 
     ctx.bus.onAny((name, payload) => {

@@ -74,7 +74,16 @@ export class Collaboration {
     private readonly bus: BusScope,
     private readonly people: People,
     private readonly onUnread: UnreadListener = () => {},
+    /** Whether a user may see an entity; people who may not are never told about it. */
+    private readonly canSee: (orgId: string, entity: { type: string; id: string }, userId: string) => Promise<boolean> = async () => true,
   ) {}
+
+  /** The users among `ids` who may see the entity. */
+  private async visible(orgId: string, entity: { type: string; id: string }, ids: string[]): Promise<string[]> {
+    const out: string[] = []
+    for (const id of ids) if (await this.canSee(orgId, entity, id)) out.push(id)
+    return out
+  }
 
   // ---- comments ------------------------------------------------------------------------------
 
@@ -173,9 +182,9 @@ export class Collaboration {
     await this.watch(orgId, actor.id, entity.type, entity.id)
     const href = entity.href ? `${entity.href}#comment-${row.id}` : undefined
     const snippet = plainText(body).slice(0, 200)
-    const mentioned = mentions.filter((id) => id !== actor.id)
+    const mentioned = await this.visible(orgId, entity, mentions.filter((id) => id !== actor.id))
     await this.deliver({ orgId, userIds: mentioned, kind: 'mention', title: `${actor.name} mentioned you on ${entity.title}`, text: snippet, href, actorId: actor.id })
-    const watchers = (await this.watchers(orgId, entity.type, entity.id)).filter((id) => id !== actor.id && !mentioned.includes(id))
+    const watchers = await this.visible(orgId, entity, (await this.watchers(orgId, entity.type, entity.id)).filter((id) => id !== actor.id && !mentions.includes(id)))
     await this.deliver({ orgId, userIds: watchers, kind: 'comment', title: `${actor.name} commented on ${entity.title}`, text: snippet, href, actorId: actor.id })
     this.bus.emit('collaboration.comment.created', {
       comment: ref(row),
@@ -192,7 +201,7 @@ export class Collaboration {
     const { body, mentions } = await this.prepareBody(input.orgId, input.body)
     const editedAt = new Date()
     await this.db.update(this.t.comments).set({ body, mentions, editedAt }).where(eq(this.t.comments.id, current.id))
-    const added = mentions.filter((id) => id !== input.actor.id && !(current.mentions ?? []).includes(id))
+    const added = await this.visible(input.orgId, input.entity, mentions.filter((id) => id !== input.actor.id && !(current.mentions ?? []).includes(id)))
     const href = input.entity.href ? `${input.entity.href}#comment-${current.id}` : undefined
     await this.deliver({ orgId: input.orgId, userIds: added, kind: 'mention', title: `${input.actor.name} mentioned you on ${input.entity.title}`, text: plainText(body).slice(0, 200), href, actorId: input.actor.id })
     const row = { ...current, body, mentions, editedAt }
@@ -380,7 +389,7 @@ export class Collaboration {
       createdAt: new Date(),
     })
     if (e && !event.startsWith('collaboration.')) {
-      const watchers = (await this.watchers(activity.orgId, e.type, String(e.id))).filter((id) => id !== activity.actor.id)
+      const watchers = await this.visible(activity.orgId, { type: e.type, id: String(e.id) }, (await this.watchers(activity.orgId, e.type, String(e.id))).filter((id) => id !== activity.actor.id))
       await this.deliver({ orgId: activity.orgId, userIds: watchers, kind: 'change', title: `${activity.actor.name} ${activity.text}`, text: e.title, href: e.href, actorId: activity.actor.id })
     }
   }

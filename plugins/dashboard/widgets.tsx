@@ -27,7 +27,8 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
     permission: 'dashboard.widget.read',
     async render(_request: Request, auth: Auth) {
       const orgId = auth.org!.id
-      const [members, layout] = await Promise.all([ctx.people.members(orgId), layouts.forUser(orgId, auth.user.id, [])])
+      const planning = ctx.service<KnownServices['planning.summary']>('planning.summary')
+      const [members, layout, projects] = await Promise.all([ctx.people.members(orgId), layouts.forUser(orgId, auth.user.id, []), planning?.projects(orgId) ?? Promise.resolve(0)])
       const plugins = pluginSummary(ctx)
       const on = (id: string) => plugins.some((p) => p.id === id && p.status === 'enabled')
       const apps = plugins.filter((p) => p.id !== ctx.id && p.status === 'enabled')
@@ -40,7 +41,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
           hint: apps.length ? apps.map((p) => p.name).join(', ') : auth.user.isAdmin ? undefined : 'Ask an instance admin',
         },
         on('planning')
-          ? { done: false, label: 'Create a project', href: '/planning' }
+          ? { done: projects > 0, label: 'Create a project', href: '/planning' }
           : { done: false, label: 'Create a project', hint: 'Turn on Planning first' },
         { done: layout.source === 'user', label: 'Arrange your dashboard', href: '/dashboard?customize=1' },
       ]

@@ -38,6 +38,7 @@ export default definePlugin({
     const tasks = new TaskService(deps, projects)
     contribute(ctx, projects, tasks)
     ctx.contribute('demo.seed', demoSeed(projects, tasks))
+    ctx.provide('planning.summary', { projects: async (orgId: string) => (await projects.list(orgId)).length })
     return new Elysia({ name: 'plugin:planning' }).use(planningPages(ctx, projects, tasks)).use(planningApi(projects, tasks))
   },
 })
