@@ -40,7 +40,7 @@ export async function seedPlanning(base: string, session: string, dbFile: string
 /** The baseline's version of GET /api/v1/planning/tasks?project=WEB&limit=50: the same five queries, as JSON. */
 export function baselineTasks(db: Database): (projectId: string) => unknown {
   const tasks = db.query<{ id: string; project_id: string; assignee_id: string | null }, [string]>(
-    'select * from planning_tasks where org_id = (select org_id from planning_projects where id = ?1) and project_id = ?1 order by number desc, project_id asc, number desc limit 51 offset 0',
+    'select * from planning_tasks where org_id = (select org_id from planning_projects where id = ?1) and project_id = ?1 order by number desc limit 51 offset 0',
   )
   const projects = db.query<Record<string, unknown>, [string]>('select * from planning_projects where id = ?')
   const states = db.query<{ id: string }, [string]>('select * from planning_states where project_id = ?')

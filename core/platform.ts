@@ -40,7 +40,7 @@ export async function openPlatform(
     members: async (orgId) => (await identity.orgs.listMembers(orgId)).filter((m) => !m.user.disabled).map((m) => ({ id: m.user.id, name: m.user.name, email: m.user.email })),
     authFor: (userId, orgId) => identity.resolver.authFor(userId, orgId),
     teams: async (orgId) => (await identity.orgs.listTeams(orgId)).map((t) => ({ id: t.id, name: t.name, memberIds: t.memberIds })),
-    byIds: async (ids) => (await Promise.all([...new Set(ids)].map((id) => identity.accounts.getUser(id)))).flatMap((u) => (u ? [{ id: u.id, name: u.name, email: u.email }] : [])),
+    byIds: async (ids) => (await identity.accounts.usersByIds(ids)).map((u) => ({ id: u.id, name: u.name, email: u.email })),
   }
   const deps: ServerDeps = {
     config,

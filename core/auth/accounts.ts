@@ -2,7 +2,7 @@
  * @module Accounts: users, sessions and the audit log. Services take plain values and return plain
  * values (no Request, no JSX), so pages, the JSON API and the CLI call the same functions.
  */
-import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
@@ -130,6 +130,13 @@ export class Accounts {
   async getUser(id: string): Promise<User | undefined> {
     const [row] = await this.db.select().from(this.t.users).where(eq(this.t.users.id, id))
     return row ? toUser(row) : undefined
+  }
+
+  /** Users by id in one query (unknown ids are left out). */
+  async usersByIds(ids: string[]): Promise<User[]> {
+    const unique = [...new Set(ids)]
+    if (unique.length === 0) return []
+    return (await this.db.select().from(this.t.users).where(inArray(this.t.users.id, unique))).map(toUser)
   }
 
   /** Every account, oldest first. */

@@ -43,6 +43,9 @@ export function filterFrom(query: Record<string, string | undefined>, projectId?
   }
 }
 
+/** Cards on a board: the most recently updated; the list pages through the rest. */
+export const BOARD_LIMIT = 200
+
 /** The page routes. */
 export function planningPages(ctx: PluginContext<any>, projects: ProjectService, tasks: TaskService) {
   const page = (request: Request, auth: Auth, title: string, body: unknown, status?: number) => ctx.page(request, auth, { title, body: body as string, status })
@@ -199,7 +202,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       async ({ request, auth, params }) => {
         try {
           const pc = await load(auth, params.key)
-          const result = await tasks.list(orgOf(auth), { projectId: pc.project.id, sort: 'updated' }, { limit: 500 })
+          const result = await tasks.list(orgOf(auth), { projectId: pc.project.id, sort: 'updated' }, { limit: BOARD_LIMIT })
           return page(request, auth, `${pc.project.key} board`, BoardPage({ pc, tasks: result.items.sort((a, b) => a.position - b.position), truncated: !!result.nextCursor }))
         } catch (err) {
           return problem(request, err)
@@ -468,7 +471,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           if (request.headers.get('accept')?.includes('application/json')) return Response.json({ key: task.key, state: { id: task.state.id, name: task.state.name } })
           if (isFragmentRequest(request)) {
             const pc = await load(auth, task.project.key)
-            const result = await tasks.list(orgId, { projectId: pc.project.id, sort: 'updated' }, { limit: 500 })
+            const result = await tasks.list(orgId, { projectId: pc.project.id, sort: 'updated' }, { limit: BOARD_LIMIT })
             return new Response(Board({ pc, tasks: result.items.sort((a, b) => a.position - b.position) }) as string, { headers: { 'content-type': 'text/html; charset=utf-8' } })
           }
           return redirect(request, form.back ? safeNext(form.back) : `/planning/tasks/${task.key}`, { kind: 'ok', text: `${task.key} moved to ${task.state.name}` })

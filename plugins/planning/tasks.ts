@@ -179,7 +179,9 @@ export class TaskService {
       .select()
       .from(t)
       .where(and(...where))
-      .orderBy(...order, asc(t.projectId), desc(t.number))
+      // Tie-breakers keep pages stable; within one project the number is unique, so sorting by it
+      // needs none (and then SQLite walks the (project_id, number) index instead of sorting).
+      .orderBy(...(filter.projectId && (!filter.sort || filter.sort === 'number') ? order : [...order, asc(t.projectId), desc(t.number)]))
       .limit(limit + 1)
       .offset(offset)
     const more = rows.length > limit

@@ -277,7 +277,13 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated:
         )}
       </PageHeader>
       <ProjectTabs project={props.pc.project} current="board" manage={props.pc.manage} />
-      {props.truncated ? <p class="muted">Showing the 500 most recent tasks.</p> : ''}
+      {props.truncated ? (
+        <p class="muted">
+          The board shows the 200 most recently updated tasks; <a href={`${base}`}>the list</a> has them all.
+        </p>
+      ) : (
+        ''
+      )}
       <Board pc={props.pc} tasks={props.tasks} />
       <BoardScript />
     </>
