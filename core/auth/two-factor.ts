@@ -1,12 +1,17 @@
 /** @module Two-factor sign-in: TOTP (RFC 6238, via otpauth) with a QR code to enroll, and one-time recovery codes. */
 import { eq } from 'drizzle-orm'
 import * as OTPAuth from 'otpauth'
-import QRCode from 'qrcode'
 import type { Accounts } from './accounts.ts'
 import { InputError } from './accounts.ts'
 import { randomToken, sha256 } from './crypto.ts'
 
 const ISSUER = 'Coder IDE'
+
+/** The QR library is loaded on first enrollment: it weighs megabytes and most requests never need it. */
+async function qrSvg(uri: string): Promise<string> {
+  const QRCode = (await import('qrcode')).default
+  return QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+}
 /** Last TOTP time step used per secret (hashed), so codes cannot be replayed. */
 const usedSteps = new Map<string, number>()
 const RECOVERY_CODES = 10
@@ -36,8 +41,7 @@ export class TwoFactor {
     const secret = new OTPAuth.Secret({ size: 20 }).base32
     await this.accounts.store.db.update(this.t.users).set({ totpSecret: secret }).where(eq(this.t.users.id, userId))
     const uri = totp(secret, user.email).toString()
-    const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
-    return { secret, uri, qrSvg }
+    return { secret, uri, qrSvg: await qrSvg(uri) }
   }
 
   /** Shows the pending enrollment again (after a wrong code), or undefined when none is pending. */
@@ -45,7 +49,7 @@ export class TwoFactor {
     const [row] = await this.accounts.store.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
     if (!row?.totpSecret || row.totpEnabled) return undefined
     const uri = totp(row.totpSecret, row.email).toString()
-    return { secret: row.totpSecret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) }
+    return { secret: row.totpSecret, uri, qrSvg: await qrSvg(uri) }
   }
 
   /** Confirms enrollment with a code from the app; returns the recovery codes (shown once). */

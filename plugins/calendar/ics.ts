@@ -3,8 +3,13 @@
  * RECURRENCE-ID overrides, VTIMEZONEs derived from the runtime's zone data) and .ics import parsed
  * with ical.js.
  */
-import ical from 'ical-generator'
-import ICAL from 'ical.js'
+import type icalGenerator from 'ical-generator'
+import type ICALModule from 'ical.js'
+
+// The iCalendar libraries load on first feed or import, not at start-up.
+const ical = (...args: Parameters<typeof icalGenerator>) => ((require('ical-generator') as { default: typeof icalGenerator }).default)(...args)
+let icalJs: typeof ICALModule | undefined
+const ICAL_ = () => (icalJs ??= ((m: { default?: typeof ICALModule } & typeof ICALModule) => m.default ?? m)(require('ical.js')))
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import type { AttendeeRow, CalendarService, CalendarView, EventForm, EventRow, OverrideRow, Viewer } from './service.ts'
@@ -162,7 +167,7 @@ export interface ImportReport {
   skipped: { title: string; reason: string }[]
 }
 
-type IcalTime = InstanceType<typeof ICAL.Time>
+type IcalTime = InstanceType<typeof ICALModule.Time>
 
 /** An instant of an ical.js time (UTC, a known IANA TZID, or floating read as `fallbackZone`). */
 function instantOf(t: IcalTime, fallbackZone: string, tzParam?: unknown): { at: number; zone: string; date: boolean } {
@@ -170,7 +175,7 @@ function instantOf(t: IcalTime, fallbackZone: string, tzParam?: unknown): { at: 
   if (t.isDate) return { at: wall, zone: 'UTC', date: true }
   // the TZID parameter names the zone even when the file carries no VTIMEZONE for it
   const tzid = typeof tzParam === 'string' && tzParam ? tzParam : t.zone?.tzid
-  if (tzid === 'UTC' || tzid === 'Z' || (!tzParam && t.zone === ICAL.Timezone.utcTimezone)) return { at: wall, zone: fallbackZone, date: false }
+  if (tzid === 'UTC' || tzid === 'Z' || (!tzParam && t.zone === ICAL_().Timezone.utcTimezone)) return { at: wall, zone: fallbackZone, date: false }
   const zone = tzid && isValidZone(tzid) ? tzid : fallbackZone
   return { at: fromWall(wall, zone), zone, date: false }
 }
@@ -180,10 +185,10 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
   const cal = await svc.calendar(v, calendarId)
   if (!cal.canEdit) throw new InputError('you may not add events to this calendar', 'calendarId', 403)
   if (!text.trim()) throw new InputError('the file is empty', 'file')
-  let root: InstanceType<typeof ICAL.Component>
+  let root: InstanceType<typeof ICALModule.Component>
   try {
-    const parsed = ICAL.parse(text)
-    root = new ICAL.Component(parsed as never)
+    const parsed = ICAL_().parse(text)
+    root = new (ICAL_().Component)(parsed as never)
   } catch (err) {
     throw new InputError(`this is not an iCalendar file (${String((err as Error).message ?? err).slice(0, 120)})`, 'file')
   }
@@ -192,7 +197,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
   if (vevents.length === 0) throw new InputError('the file holds no events (VEVENT)', 'file')
   const report: ImportReport = { imported: [], skipped: [] }
   const masters = new Map<string, EventRow>()
-  const overrides: InstanceType<typeof ICAL.Component>[] = []
+  const overrides: InstanceType<typeof ICALModule.Component>[] = []
   for (const ve of vevents) {
     if (ve.hasProperty('recurrence-id')) {
       overrides.push(ve)
@@ -214,13 +219,13 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
       const s = instantOf(dtstart, defaultZone, tzOf('dtstart'))
       let endAt: number
       const dtend = ve.getFirstPropertyValue('dtend') as IcalTime | null
-      const duration = ve.getFirstPropertyValue('duration') as InstanceType<typeof ICAL.Duration> | null
+      const duration = ve.getFirstPropertyValue('duration') as InstanceType<typeof ICALModule.Duration> | null
       if (dtend) endAt = instantOf(dtend, s.zone, tzOf('dtend')).at
       else if (duration) endAt = s.at + duration.toSeconds() * 1000
       else endAt = s.date ? s.at + DAY : s.at
       if (s.date && endAt <= s.at) endAt = s.at + DAY
       if (!s.date && endAt <= s.at) endAt = s.at + 30 * 60_000
-      const rruleProp = ve.getFirstPropertyValue('rrule') as InstanceType<typeof ICAL.Recur> | null
+      const rruleProp = ve.getFirstPropertyValue('rrule') as InstanceType<typeof ICALModule.Recur> | null
       const form: EventForm = {
         calendarId,
         title: title.slice(0, 200),

@@ -3,7 +3,11 @@
  * times (a zone's local time written as if it were UTC), then each wall time is turned back into an
  * instant in the event's zone, so a weekly 09:00 Europe/Berlin stays at 09:00 across DST.
  */
-import { RRule } from 'rrule'
+import type { RRule as RRuleClass } from 'rrule'
+
+// rrule loads with the first recurring event, not at start-up.
+let rruleClass: typeof RRuleClass | undefined
+const rrule = () => (rruleClass ??= (require('rrule') as { RRule: typeof RRuleClass }).RRule)
 import { InputError } from '../../core/auth/accounts.ts'
 
 const DAY = 86_400_000
@@ -108,17 +112,17 @@ export function checkRrule(input: string): string {
   }
   let options
   try {
-    options = RRule.parseString(s)
+    options = rrule().parseString(s)
   } catch {
     throw new InputError('this RRULE cannot be read; try FREQ=WEEKLY;BYDAY=MO', 'rrule')
   }
   if (options.freq === undefined || options.freq === null) throw new InputError('the rule needs a FREQ, e.g. FREQ=DAILY', 'rrule')
-  if (options.freq > RRule.DAILY) throw new InputError('repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)', 'rrule')
+  if (options.freq > rrule().DAILY) throw new InputError('repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)', 'rrule')
   if (options.count !== undefined && options.count !== null && (options.count < 1 || options.count > 5000)) throw new InputError('COUNT must be between 1 and 5000', 'rrule')
   if (options.until && Number.isNaN(options.until.getTime())) throw new InputError('UNTIL is not a date', 'rrule')
   if (options.interval !== undefined && (options.interval < 1 || options.interval > 1000)) throw new InputError('INTERVAL must be between 1 and 1000', 'rrule')
   try {
-    new RRule({ ...options, dtstart: new Date(Date.UTC(2020, 0, 1)) }).all((_, i) => i < 2)
+    new (rrule())({ ...options, dtstart: new Date(Date.UTC(2020, 0, 1)) }).all((_, i) => i < 2)
   } catch {
     throw new InputError('this RRULE cannot be expanded', 'rrule')
   }
@@ -187,9 +191,9 @@ export function originalStarts(ev: Recurring, from: number, to: number, opts: { 
   const duration = Math.max(0, ev.endAt.getTime() - start)
   if (!ev.rrule) return start < to && start + duration >= from ? [start] : []
   const tz = ev.allDay ? 'UTC' : ev.timeZone
-  const options = RRule.parseString(ev.rrule)
+  const options = rrule().parseString(ev.rrule)
   if (options.until) options.until = new Date(toWall(options.until.getTime(), tz))
-  const rule = new RRule({ ...options, dtstart: new Date(toWall(start, tz)) })
+  const rule = new (rrule())({ ...options, dtstart: new Date(toWall(start, tz)) })
   const lo = new Date(toWall(from - duration, tz) - DAY)
   const hi = new Date(toWall(to, tz) + DAY)
   const ex = opts.includeExdates ? new Set<number>() : new Set(ev.exdates.map((d) => Date.parse(d)))

@@ -4,8 +4,14 @@
  * that form, and at save time a plain `@email` of an org member is rewritten to it. Only ids of
  * members of the organization count; anything else stays plain text.
  */
-import { marked } from 'marked'
-import sanitizeHtml from 'sanitize-html'
+import type sanitizeHtml from 'sanitize-html'
+
+// Loaded on first use (sanitize-html alone adds ~15 MB): an idle instance never pays for them.
+let libs: { marked: typeof import('marked').marked; sanitize: typeof sanitizeHtml } | undefined
+function markdownLibs() {
+  libs ??= { marked: (require('marked') as typeof import('marked')).marked, sanitize: require('sanitize-html') as typeof sanitizeHtml }
+  return libs
+}
 
 /** `@[Name](id)`: a stored mention. */
 export const MENTION = /@\[([^\]\n]{1,100})\]\(([\w-]{1,64})\)/g
@@ -46,8 +52,9 @@ function escapeHtml(s: string): string {
 /** Safe HTML of a comment's markdown; mentions become `<span class="mention">@Name</span>`. */
 export function renderMarkdown(source: string): string {
   const withMentions = source.replace(MENTION, (_m, name: string, id: string) => `<span class="mention" data-user-id="${escapeHtml(id)}">@${escapeHtml(name)}</span>`)
+  const { marked, sanitize } = markdownLibs()
   const html = marked.parse(withMentions, { async: false, gfm: true, breaks: true }) as string
-  return sanitizeHtml(html, SANITIZE)
+  return sanitize(html, SANITIZE)
 }
 
 /** Plain text of a comment (search snippets, notification text): mentions as @Name, markdown marks left. */
