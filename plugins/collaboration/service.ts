@@ -330,17 +330,34 @@ export class Collaboration {
         readAt: null,
       })),
     )
-    for (const userId of out) this.onUnread(userId, input.orgId)
+    for (const userId of out) this.unreadChanged(userId, input.orgId)
     return out
   }
 
+  /**
+   * Unread notifications of a user in an org. The bell shows it on every page, so it is cached and
+   * forgotten whenever this service creates or reads a notification (the only writers).
+   */
   async unreadCount(orgId: string, userId: string): Promise<number> {
+    const key = `${orgId}:${userId}`
+    const hit = this.unread.get(key)
+    if (hit !== undefined) return hit
     const { notifications: n } = this.t
     const [row] = await this.db
       .select({ c: sql<number>`count(*)` })
       .from(n)
       .where(and(eq(n.orgId, orgId), eq(n.userId, userId), isNull(n.readAt)))
-    return Number(row?.c ?? 0)
+    const count = Number(row?.c ?? 0)
+    if (this.unread.size > 10_000) this.unread.clear()
+    this.unread.set(key, count)
+    return count
+  }
+
+  private readonly unread = new Map<string, number>()
+
+  private unreadChanged(userId: string, orgId: string): void {
+    this.unread.delete(`${orgId}:${userId}`)
+    this.onUnread(userId, orgId)
   }
 
   /** A user's notifications in an org, newest first; `before` is the last id of the previous page. */
@@ -359,7 +376,7 @@ export class Collaboration {
     if (!row) throw new InputError('That notification does not exist.', undefined, 404)
     if (!row.readAt) {
       await this.db.update(n).set({ readAt: new Date() }).where(eq(n.id, row.id))
-      this.onUnread(userId, orgId)
+      this.unreadChanged(userId, orgId)
     }
     return row
   }
@@ -367,7 +384,7 @@ export class Collaboration {
   async markAllRead(orgId: string, userId: string): Promise<void> {
     const { notifications: n } = this.t
     await this.db.update(n).set({ readAt: new Date() }).where(and(eq(n.orgId, orgId), eq(n.userId, userId), isNull(n.readAt)))
-    this.onUnread(userId, orgId)
+    this.unreadChanged(userId, orgId)
   }
 
   // ---- activity ------------------------------------------------------------------------------
