@@ -180,6 +180,8 @@ export class Orgs {
     if (role.builtin) throw new InputError('built-in roles cannot be deleted', 'role', 409)
     const [used] = await this.db.select({ n: sql<number>`count(*)` }).from(this.t.members).where(eq(this.t.members.roleId, roleId))
     if (Number(used?.n) > 0) throw new InputError('members still hold this role: give them another role first', 'role', 409)
+    const open = (await this.listInvitations(orgId)).filter((i) => i.role === role.name)
+    if (open.length > 0) throw new InputError('open invitations grant this role: revoke them first', 'role', 409)
     await this.db.delete(this.t.roles).where(eq(this.t.roles.id, roleId))
     this.accounts.changed()
   }
@@ -316,9 +318,10 @@ export class Orgs {
   }
 
   async revokeInvitation(orgId: string, id: string): Promise<void> {
+    // Only open invitations: a used one stays as the record of who joined through it.
     const gone = await this.db
       .delete(this.t.invitations)
-      .where(and(eq(this.t.invitations.orgId, orgId), eq(this.t.invitations.id, id)))
+      .where(and(eq(this.t.invitations.orgId, orgId), eq(this.t.invitations.id, id), isNull(this.t.invitations.usedAt)))
       .returning({ id: this.t.invitations.id })
     if (gone.length === 0) throw new InputError('no such invitation', 'invitation', 404)
   }
