@@ -10,6 +10,9 @@ import { enablePlugin, reloadPlugin, syncExternal } from './plugins/external.ts'
 import { createIdentity } from './auth/index.ts'
 import { randomToken } from './auth/crypto.ts'
 import { Renderer } from './http/render.ts'
+import { setShellErrorPages } from './http/respond.ts'
+import { requestAuth } from './http/guard.ts'
+import { ErrorPanel } from '../views/error-page.tsx'
 import { startServer, type ServerDeps } from './http/server.ts'
 
 /** A store with every plugin registered (not yet booted). */
@@ -36,6 +39,12 @@ export async function openPlatform(
   const identity = createIdentity(store, host, [runtimeToken, ...(config.adminToken ? [config.adminToken] : [])])
   const renderer = new Renderer(host, identity)
   host.ui = renderer
+  setShellErrorPages(async (request, status, title, message) => {
+    const auth = await requestAuth(request)
+    if (!auth) return undefined
+    const body = ErrorPanel({ status, title, message, action: { href: '/', label: 'Go to the start page' } }) as string
+    return renderer.page(request, auth, { title, body, status })
+  })
   host.people = {
     members: async (orgId) => (await identity.orgs.listMembers(orgId)).filter((m) => !m.user.disabled).map((m) => ({ id: m.user.id, name: m.user.name, email: m.user.email })),
     authFor: (userId, orgId) => identity.resolver.authFor(userId, orgId),

@@ -8,7 +8,7 @@
 import { Elysia } from 'elysia'
 import { can, type Auth } from '../auth/resolve.ts'
 import { requestMeta } from './request-meta.ts'
-import { errorFor, isApiPath } from './respond.ts'
+import { errorFor, errorPageFor, isApiPath } from './respond.ts'
 
 type Tagged = { permission?: string | false }
 
@@ -18,7 +18,7 @@ export function requestAuth(request: Request): Promise<Auth | null> {
 }
 
 /** 401/403 for a route: JSON on the API, a page (or sign-in redirect) in the browser. */
-export function denied(request: Request, auth: Auth | null, permission: string): Response {
+export async function denied(request: Request, auth: Auth | null, permission: string): Promise<Response> {
   const url = new URL(request.url)
   if (!auth) {
     if (isApiPath(url.pathname)) return errorFor(url.pathname, 401, 'unauthenticated', 'Sign in', 'Sign in, or send Authorization: Bearer <API token>.')
@@ -27,7 +27,7 @@ export function denied(request: Request, auth: Auth | null, permission: string):
     if (request.headers.get('hx-request')) headers['hx-redirect'] = headers.location!
     return new Response(null, { status: request.headers.get('hx-request') ? 401 : 303, headers })
   }
-  return errorFor(url.pathname, 403, 'forbidden', 'Not allowed', `You need the permission "${permission}" here. Ask an admin of your organization for it.`)
+  return errorPageFor(request, url.pathname, 403, 'forbidden', 'Not allowed', `You need the permission "${permission}" here. Ask an admin of your organization for it.`)
 }
 
 /**
@@ -40,7 +40,7 @@ export const guard = new Elysia({ name: 'core:guard' }).macro({
     // learns nothing about the route's input (a thrown Response is the answer).
     const transform = async ({ request }: { request: Request }) => {
       const auth = await requestAuth(request)
-      if (!can(auth, permission)) throw denied(request, auth, permission)
+      if (!can(auth, permission)) throw await denied(request, auth, permission)
     }
     ;(transform as Tagged).permission = permission
     const resolve = async ({ request }: { request: Request }) => ({ auth: (await requestAuth(request)) as Auth })

@@ -27,3 +27,20 @@ export function htmlError(status: number, title: string, message: string, action
 export function errorFor(pathname: string, status: number, code: string, title: string, message: string): Response {
   return isApiPath(pathname) ? jsonError(status, code, message) : htmlError(status, title, message, { href: '/', label: 'Go to the start page' })
 }
+
+type ShellErrorRenderer = (request: Request, status: number, title: string, message: string) => Promise<Response | undefined>
+let shellErrors: ShellErrorRenderer | undefined
+
+/** Lets error pages render inside the shell for signed-in users (set once identity exists). */
+export function setShellErrorPages(render: ShellErrorRenderer): void {
+  shellErrors = render
+}
+
+/** Like `errorFor`, but a signed-in browser gets the page inside the shell, with its nav. */
+export async function errorPageFor(request: Request, pathname: string, status: number, code: string, title: string, message: string): Promise<Response> {
+  if (!isApiPath(pathname) && shellErrors) {
+    const page = await shellErrors(request, status, title, message).catch(() => undefined)
+    if (page) return page
+  }
+  return errorFor(pathname, status, code, title, message)
+}

@@ -69,6 +69,18 @@ eachDialect('http', (dialect) => {
     expect(back.notes.length).toBeGreaterThan(0) // data stayed
   })
 
+  test('a signed-in browser gets 404 and 403 pages inside the shell, with its nav', async () => {
+    const missing = await ada.get('/nowhere')
+    expect(missing.res.status).toBe(404)
+    expect(missing.html).toContain('id="main-nav"')
+    expect(missing.html).toContain('Page not found')
+    const { client: guest } = await p.member('guest')
+    const forbidden = await guest.get('/admin/plugins')
+    expect(forbidden.res.status).toBe(403)
+    expect(forbidden.html).toContain('id="main-nav"')
+    expect(forbidden.html).toContain('You need the permission')
+  })
+
   test('unknown plugin and unknown page: clear 404s', async () => {
     const api = await fetch(`${p.url}/api/v1/ghost/items`)
     expect(api.status).toBe(404)

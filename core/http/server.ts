@@ -16,7 +16,7 @@ import { corePages } from '../pages/index.ts'
 import { adminApi, type AdminDeps } from './admin-api.ts'
 import { declaredPermission, guard } from './guard.ts'
 import type { Renderer } from './render.ts'
-import { errorFor, htmlError, isApiPath, jsonError } from './respond.ts'
+import { errorFor, errorPageFor, htmlError, isApiPath, jsonError } from './respond.ts'
 import { setRequestMeta } from './request-meta.ts'
 import { checkCsrf, withSecurityHeaders } from './security.ts'
 import { staticFile } from './static.ts'
@@ -59,14 +59,14 @@ export function coreApp(deps: ServerDeps) {
   const { host, store } = deps
   return new Elysia({ name: 'core' })
     .use(guard)
-    .onError(({ code, error, request }) => {
+    .onError(async ({ code, error, request }) => {
       if (error instanceof Response) return error // the guard's 401/403
       const path = new URL(request.url).pathname
       if (code === 'VALIDATION') {
         const message = 'the request body is not valid: ' + ((error as { message?: string }).message ?? '').split('\n')[0]
         return isApiPath(path) ? jsonError(422, 'invalid_body', message) : htmlError(422, 'Invalid request', message)
       }
-      if (code === 'NOT_FOUND') return errorFor(path, 404, 'not_found', 'Page not found', `Nothing lives at ${path}. Check the address.`)
+      if (code === 'NOT_FOUND') return errorPageFor(request, path, 404, 'not_found', 'Page not found', `Nothing lives at ${path}. Check the address, or start again from the home page.`)
       if (code === 'PARSE') return errorFor(path, 400, 'bad_request', 'Bad request', 'The request body could not be read: send valid JSON or form data.')
       deps.log.error('unhandled error', { path, error })
       return errorFor(path, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')
@@ -112,7 +112,8 @@ export function createFetch(deps: ServerDeps) {
       const handler = host.handlerFor(plugin)
       if (handler) return handler(request)
       const name = host.nameOf(plugin)
-      return errorFor(
+      return errorPageFor(
+        request,
         pathname,
         404,
         'plugin_disabled',
