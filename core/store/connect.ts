@@ -73,6 +73,7 @@ function connectSqlite(file: string): Store {
   } catch (err) {
     throw new StoreError(`cannot open SQLite database ${file}: ${(err as Error).message}. Check that DATA_DIR is writable.`)
   }
+  cachePreparedStatements(client)
   const db = drizzleSqlite(client) as Db
   let lock: Promise<unknown> = Promise.resolve()
   const store: Store = {
@@ -115,4 +116,33 @@ function connectSqlite(file: string): Store {
     },
   }
   return store
+}
+
+/** Statements kept compiled per SQLite connection (least recently used are finalized). */
+const STATEMENT_CACHE = 500
+
+/**
+ * drizzle compiles every query with `prepare`, again on every call; compiling costs more than running
+ * a small indexed query. Keep the compiled statements by their SQL text (queries run synchronously
+ * on this one connection, so a statement is never in use twice at once).
+ */
+function cachePreparedStatements(client: Database): void {
+  const compile = client.prepare.bind(client)
+  const cache = new Map<string, ReturnType<Database['prepare']>>()
+  client.prepare = ((sql: string, ...rest: unknown[]) => {
+    if (rest.length) return compile(sql, ...(rest as []))
+    let statement = cache.get(sql)
+    if (statement) {
+      cache.delete(sql) // most recently used goes last
+    } else {
+      statement = compile(sql)
+      if (cache.size >= STATEMENT_CACHE) {
+        const [oldest, old] = cache.entries().next().value!
+        cache.delete(oldest)
+        old.finalize()
+      }
+    }
+    cache.set(sql, statement)
+    return statement
+  }) as Database['prepare']
 }
