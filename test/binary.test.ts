@@ -153,6 +153,15 @@ for (const dialect of DIALECTS) {
       expect(status.out).toMatch(/core\s+applied\s+2\s+pending none/)
     })
 
+    test('demo fills a new organization with every enabled plugin\'s sample data', () => {
+      const r = run(['demo', '--org', 'Demo Co'], env)
+      expect(r.err).toBe('')
+      expect(r.code).toBe(0)
+      expect(r.out).toContain('creating organization "Demo Co"')
+      for (const plugin of ['planning', 'calendar', 'collaboration']) expect(r.out).toMatch(new RegExp(`${plugin} \\.\\.\\. \\S`))
+      expect(r.out).toContain('Sign in as root@example.com')
+    }, 60_000)
+
     test(dialect === 'sqlite' ? 'backup copies the live store' : 'backup says to use pg_dump', () => {
       const file = join(work, `backup-${dialect}.db`)
       const r = run(['backup', file], env)
