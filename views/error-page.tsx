@@ -25,20 +25,7 @@ export function ErrorPanel(props: { status: number; title: string; message: stri
 export function ErrorPage(props: { status: number; title: string; message: string; action?: { href: string; label: string } }): string {
   return (
     <Layout title={props.title}>
-      <section class="error-page">
-        <p class="error-code">{props.status}</p>
-        <h1 safe>{props.title}</h1>
-        <p safe>{props.message}</p>
-        {props.action ? (
-          <p>
-            <a href={props.action.href} safe>
-              {props.action.label}
-            </a>
-          </p>
-        ) : (
-          ''
-        )}
-      </section>
+      <ErrorPanel {...props} />
     </Layout>
   ) as string
 }
