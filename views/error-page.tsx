@@ -25,7 +25,9 @@ export function ErrorPanel(props: { status: number; title: string; message: stri
 export function ErrorPage(props: { status: number; title: string; message: string; action?: { href: string; label: string } }): string {
   return (
     <Layout title={props.title}>
-      <ErrorPanel {...props} />
+      <main id="main" class="container" tabindex="-1">
+        <ErrorPanel {...props} />
+      </main>
     </Layout>
   ) as string
 }
