@@ -46,7 +46,7 @@ export async function openPlatform(
     return renderer.page(request, auth, { title, body, status })
   })
   host.people = {
-    members: async (orgId) => (await identity.orgs.listMembers(orgId)).filter((m) => !m.user.disabled).map((m) => ({ id: m.user.id, name: m.user.name, email: m.user.email })),
+    members: (orgId) => identity.resolver.members(orgId),
     authFor: (userId, orgId) => identity.resolver.authFor(userId, orgId),
     teams: async (orgId) => (await identity.orgs.listTeams(orgId)).map((t) => ({ id: t.id, name: t.name, memberIds: t.memberIds })),
     byIds: async (ids) => (await identity.accounts.usersByIds(ids)).map((u) => ({ id: u.id, name: u.name, email: u.email })),

@@ -45,6 +45,7 @@ export class AuthResolver {
    */
   private readonly cache = new Map<string, { auth: Auth; at: number; generation: number; plugins: number }>()
   private readonly orgCache = new Map<string, { orgs: { id: string; name: string }[]; at: number; generation: number }>()
+  private readonly memberCache = new Map<string, { people: { id: string; name: string; email: string }[]; at: number; generation: number }>()
 
   constructor(
     private readonly accounts: Accounts,
@@ -104,6 +105,17 @@ export class AuthResolver {
     if (this.cache.size >= CACHE_MAX) this.cache.clear()
     this.cache.set(token, { auth, at: now, generation, plugins: this.host.generation })
     return auth
+  }
+
+  /** Active members of an organization (plugins' people pickers); cached like identities. */
+  async members(orgId: string): Promise<{ id: string; name: string; email: string }[]> {
+    const hit = this.memberCache.get(orgId)
+    if (hit && hit.generation === this.accounts.generation && Date.now() - hit.at < CACHE_MS) return hit.people
+    const generation = this.accounts.generation
+    const people = (await this.orgs.listMembers(orgId)).filter((m) => !m.user.disabled).map((m) => ({ id: m.user.id, name: m.user.name, email: m.user.email }))
+    if (this.memberCache.size >= CACHE_MAX) this.memberCache.clear()
+    this.memberCache.set(orgId, { people, at: Date.now(), generation })
+    return people
   }
 
   /** The organizations a user belongs to, for the shell's switcher; cached like identities. */
