@@ -74,6 +74,30 @@ export const newId = () => Bun.randomUUIDv7()
 export class ProjectService {
   constructor(private readonly deps: Deps) {}
 
+  /**
+   * A project's states, labels, milestones and cycles are read on every planning page and change
+   * rarely; they are cached until any write through this service (the only writer of those tables).
+   */
+  private version = 0
+  private readonly cache = new Map<string, { version: number; value: Promise<unknown> }>()
+
+  private changed(): void {
+    this.version++
+  }
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let hit = this.cache.get(key)
+    if (!hit || hit.version !== this.version) {
+      const value = load()
+      if (this.cache.size > 5_000) this.cache.clear()
+      hit = { version: this.version, value }
+      this.cache.set(key, hit)
+      value.catch(() => this.cache.delete(key))
+    }
+    // A copy per caller: callers may reorder the list they get.
+    return hit.value.then((v) => (Array.isArray(v) ? [...v] : v)) as Promise<T>
+  }
+
   private get db() {
     return this.deps.store.db
   }
@@ -131,6 +155,7 @@ export class ProjectService {
       await db.insert(p).values(project)
       await db.insert(this.t.states).values(DEFAULT_STATES.map((s, i) => ({ id: newId(), orgId, projectId: project.id, name: s.name, group: s.group, position: i, createdAt: now })))
     })
+    this.changed()
     this.deps.bus.emit('planning.project.created', { project: brief(project), activity: projectActivity(project, actor, `created project ${key} ${name}`) })
     return project
   }
@@ -148,6 +173,7 @@ export class ProjectService {
     if (!fields.length) return project
     const updated = { ...project, ...patch, updatedAt: new Date() }
     await this.db.update(this.t.projects).set({ ...patch, updatedAt: updated.updatedAt }).where(eq(this.t.projects.id, project.id))
+    this.changed()
     this.deps.bus.emit('planning.project.updated', { project: brief(updated), fields, activity: projectActivity(updated, actor, `updated project ${updated.key}`) })
     return updated
   }
@@ -165,6 +191,7 @@ export class ProjectService {
       for (const table of [t.tasks, t.states, t.labels, t.views, t.milestones, t.cycles]) await db.delete(table).where(eq(table.projectId, project.id))
       await db.delete(t.projects).where(eq(t.projects.id, project.id))
     })
+    this.changed()
     this.deps.bus.emit('planning.project.deleted', { project: brief(project), activity: { orgId, actor, text: `deleted project ${project.key} ${project.name}` } })
   }
 
@@ -172,7 +199,9 @@ export class ProjectService {
 
   /** States of a project in board order. */
   async states(projectId: string): Promise<State[]> {
-    return this.db.select().from(this.t.states).where(eq(this.t.states.projectId, projectId)).orderBy(asc(this.t.states.position), asc(this.t.states.createdAt))
+    return this.cached(`states:${projectId}`, () =>
+      this.db.select().from(this.t.states).where(eq(this.t.states.projectId, projectId)).orderBy(asc(this.t.states.position), asc(this.t.states.createdAt)),
+    )
   }
 
   private async state(project: Project, stateId: string): Promise<State> {
@@ -195,6 +224,7 @@ export class ProjectService {
     if (existing.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a state called ${name} already`, 'name', 409)
     const row: State = { id: newId(), orgId, projectId: project.id, name, group, position: (existing.at(-1)?.position ?? -1) + 1, createdAt: new Date() }
     await this.db.insert(this.t.states).values(row)
+    this.changed()
     return row
   }
 
@@ -207,6 +237,7 @@ export class ProjectService {
     const others = (await this.states(project.id)).filter((s) => s.id !== state.id)
     if (others.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a state called ${name} already`, 'name', 409)
     await this.db.update(this.t.states).set({ name, group }).where(eq(this.t.states.id, state.id))
+    this.changed()
     return { ...state, name, group }
   }
 
@@ -220,6 +251,7 @@ export class ProjectService {
     if (j < 0 || j >= list.length) return
     ;[list[i], list[j]] = [list[j]!, list[i]!]
     for (const [pos, s] of list.entries()) await this.db.update(this.t.states).set({ position: pos }).where(eq(this.t.states.id, s.id))
+    this.changed()
   }
 
   /** Deletes a state no task uses (and never the last one). */
@@ -230,13 +262,14 @@ export class ProjectService {
     if (Number(used?.n ?? 0) > 0) throw new InputError(`${state.name} still has ${used!.n} task(s): move them first`, 'state', 409)
     if ((await this.states(project.id)).length <= 1) throw new InputError('A project needs at least one state', 'state', 409)
     await this.db.delete(this.t.states).where(eq(this.t.states.id, state.id))
+    this.changed()
   }
 
   // ---- labels
 
   /** Labels of a project by name. */
   async labels(projectId: string): Promise<Label[]> {
-    return this.db.select().from(this.t.labels).where(eq(this.t.labels.projectId, projectId)).orderBy(asc(this.t.labels.name))
+    return this.cached(`labels:${projectId}`, () => this.db.select().from(this.t.labels).where(eq(this.t.labels.projectId, projectId)).orderBy(asc(this.t.labels.name)))
   }
 
   /** Creates a label. */
@@ -248,6 +281,7 @@ export class ProjectService {
     if ((await this.labels(project.id)).some((l) => l.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a label called ${name} already`, 'name', 409)
     const row: Label = { id: newId(), orgId, projectId: project.id, name, color, createdAt: new Date() }
     await this.db.insert(this.t.labels).values(row)
+    this.changed()
     return row
   }
 
@@ -257,14 +291,18 @@ export class ProjectService {
     const [label] = await this.db.select().from(this.t.labels).where(and(eq(this.t.labels.projectId, project.id), eq(this.t.labels.id, labelId))).limit(1)
     if (!label) throw new InputError('No such label in this project', 'label', 404)
     await this.db.delete(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, label.id))
+    this.changed()
     await this.db.delete(this.t.labels).where(eq(this.t.labels.id, label.id))
+    this.changed()
   }
 
   // ---- milestones
 
   /** Milestones of a project by target date. */
   async milestones(projectId: string): Promise<Milestone[]> {
-    return this.db.select().from(this.t.milestones).where(eq(this.t.milestones.projectId, projectId)).orderBy(asc(this.t.milestones.targetDate), asc(this.t.milestones.name))
+    return this.cached(`milestones:${projectId}`, () =>
+      this.db.select().from(this.t.milestones).where(eq(this.t.milestones.projectId, projectId)).orderBy(asc(this.t.milestones.targetDate), asc(this.t.milestones.name)),
+    )
   }
 
   /** A milestone of the organization; 404 otherwise. */
@@ -287,6 +325,7 @@ export class ProjectService {
     const project = await this.get(orgId, keyOrId)
     const row: Milestone = { id: newId(), orgId, projectId: project.id, ...this.milestoneFields(input), createdAt: new Date() }
     await this.db.insert(this.t.milestones).values(row)
+    this.changed()
     this.deps.bus.emit('planning.milestone.created', { milestone: mBrief(row), activity: milestoneActivity(project, row, actor, `added milestone ${row.name} to ${project.key}`) })
     return row
   }
@@ -297,6 +336,7 @@ export class ProjectService {
     const project = await this.get(orgId, m.projectId)
     const row = { ...m, ...this.milestoneFields(input) }
     await this.db.update(this.t.milestones).set({ name: row.name, description: row.description, targetDate: row.targetDate }).where(eq(this.t.milestones.id, m.id))
+    this.changed()
     this.deps.bus.emit('planning.milestone.updated', { milestone: mBrief(row), activity: milestoneActivity(project, row, actor, `updated milestone ${row.name}`) })
     return row
   }
@@ -307,6 +347,7 @@ export class ProjectService {
     const project = await this.get(orgId, m.projectId)
     await this.db.update(this.t.tasks).set({ milestoneId: null }).where(eq(this.t.tasks.milestoneId, m.id))
     await this.db.delete(this.t.milestones).where(eq(this.t.milestones.id, m.id))
+    this.changed()
     this.deps.bus.emit('planning.milestone.deleted', { milestone: mBrief(m), activity: milestoneActivity(project, m, actor, `deleted milestone ${m.name}`) })
   }
 
@@ -314,7 +355,7 @@ export class ProjectService {
 
   /** Cycles of a project, latest first. */
   async cycles(projectId: string): Promise<Cycle[]> {
-    return this.db.select().from(this.t.cycles).where(eq(this.t.cycles.projectId, projectId)).orderBy(asc(this.t.cycles.startsAt))
+    return this.cached(`cycles:${projectId}`, () => this.db.select().from(this.t.cycles).where(eq(this.t.cycles.projectId, projectId)).orderBy(asc(this.t.cycles.startsAt)))
   }
 
   /** A cycle of the organization; 404 otherwise. */
@@ -335,6 +376,7 @@ export class ProjectService {
     if (endsAt < startsAt) throw new InputError('The cycle must end on or after its start', 'endsAt')
     const row: Cycle = { id: newId(), orgId, projectId: project.id, name, startsAt, endsAt, createdAt: new Date() }
     await this.db.insert(this.t.cycles).values(row)
+    this.changed()
     return row
   }
 
@@ -343,6 +385,7 @@ export class ProjectService {
     const c = await this.cycle(orgId, id)
     await this.db.update(this.t.tasks).set({ cycleId: null }).where(eq(this.t.tasks.cycleId, c.id))
     await this.db.delete(this.t.cycles).where(eq(this.t.cycles.id, c.id))
+    this.changed()
   }
 
   // ---- saved views

@@ -108,7 +108,8 @@ export class TaskService {
     const projectIds = [...new Set(rows.map((r) => r.projectId))]
     const [projects, states, links, people] = await Promise.all([
       this.db.select().from(t.projects).where(inArray(t.projects.id, projectIds)),
-      this.db.select().from(t.states).where(inArray(t.states.projectId, projectIds)),
+      // one project (every list page): its cached states; several (search, my tasks): one query
+      projectIds.length === 1 ? this.projects.states(projectIds[0]!) : this.db.select().from(t.states).where(inArray(t.states.projectId, projectIds)),
       this.db
         .select({ taskId: t.taskLabels.taskId, label: t.labels })
         .from(t.taskLabels)
