@@ -75,6 +75,19 @@ eachDialect('work management', (dialect) => {
     expect(widgets.some((k) => k.startsWith('calendar.'))).toBe(true)
   }, 60_000)
 
+  test('team calendars: a team of the organization owns a calendar its members see', async () => {
+    const { orgs } = p.deps.identity
+    const team = await orgs.createTeam(p.org!.id, 'Platform')
+    await orgs.addTeamMember(p.org!.id, team.id, p.admin!.id)
+    const created = await json('/api/v1/calendar/calendars', 'POST', { name: 'Platform on-call', ownerKind: 'team', ownerId: team.id, color: '#2f6feb' })
+    expect(created.status).toBe(201)
+    const wrong = await json('/api/v1/calendar/calendars', 'POST', { name: 'Nope', ownerKind: 'team', ownerId: 'not-a-team' })
+    expect(wrong.status).toBe(422)
+    const list = (await (await json('/api/v1/calendar/calendars', 'GET')).json()) as { items?: { name: string }[] } | { name: string }[]
+    const names = (Array.isArray(list) ? list : (list.items ?? [])).map((c) => c.name)
+    expect(names).toContain('Platform on-call')
+  }, 30_000)
+
   test('a mention or a watch never tells someone about a task they may not see', async () => {
     const { orgs, accounts } = p.deps.identity
     const outsiderRole = await orgs.createRole(p.org!.id, 'No planning', ['core.members.read'])
