@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import { drizzle as drizzleSqlite, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { redactUrl } from '../config.ts'
 import type { Dialect } from './facade.ts'
+import { gateFor, holdGate, passGate } from './sqlite-gate.ts'
 
 /** The drizzle handle plugins query with. Typed as SQLite; use `await` only so both dialects run. */
 export type Db = BunSQLiteDatabase<Record<string, never>>
@@ -26,8 +27,8 @@ export interface Store {
   /** Runs statements atomically: all apply or none do. */
   batch(statements: Statement[]): Promise<void>
   /**
-   * Runs `fn` in a transaction. On SQLite transactions are serialized by a lock (one connection);
-   * keep them short and do no network I/O inside.
+   * Runs `fn` in a transaction. On SQLite (one connection) transactions run one at a time and
+   * queries from elsewhere wait until the open one ends (see sqlite-gate.ts); keep them short.
    */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>
   /** Throws when the database does not answer. */
@@ -75,30 +76,36 @@ function connectSqlite(file: string): Store {
   }
   cachePreparedStatements(client)
   const db = drizzleSqlite(client) as Db
+  const gate = gateFor(client)
   let lock: Promise<unknown> = Promise.resolve()
   const store: Store = {
     dialect: 'sqlite',
     db,
     label: `sqlite:${file}`,
     async query<T>(sql: string, params: unknown[] = []) {
+      await passGate(gate)
       return client.query(sql).all(...(params as never[])) as T[]
     },
     async batch(statements) {
+      await passGate(gate)
       client.transaction(() => {
         for (const st of statements) client.query(st.sql).run(...((st.params ?? []) as never[]))
       }).immediate()
     },
     tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       const run = lock.then(async () => {
-        client.exec('BEGIN IMMEDIATE')
-        try {
-          const result = await fn(db)
-          client.exec('COMMIT')
-          return result
-        } catch (err) {
-          client.exec('ROLLBACK')
-          throw err
-        }
+        await passGate(gate)
+        return holdGate(gate, async () => {
+          client.exec('BEGIN IMMEDIATE')
+          try {
+            const result = await fn(db)
+            client.exec('COMMIT')
+            return result
+          } catch (err) {
+            client.exec('ROLLBACK')
+            throw err
+          }
+        })
       })
       lock = run.catch(() => undefined)
       return run

@@ -83,6 +83,29 @@ eachDialect('store', (dialect) => {
     expect(titles).not.toContain('rolled back')
   })
 
+  test('a write from elsewhere while a transaction is open is not part of it (and survives its rollback)', async () => {
+    const { notes } = notesSchema(columnFacade(dialect))
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const tx = t.store.tx(async (db) => {
+      await db.insert(notes).values({ title: 'inside the failed tx', createdAt: new Date() })
+      await held // the transaction stays open while the other request writes
+      throw new Error('roll back')
+    })
+    await Bun.sleep(20)
+    // `.then` starts the query now (a drizzle builder runs only when awaited)
+    const outside = t.store.db.insert(notes).values({ title: 'written outside', createdAt: new Date() }).then(() => 'done')
+    const raw = t.store.query('select count(*) as n from fixture_notes_notes')
+    await Bun.sleep(20)
+    release()
+    await expect(tx).rejects.toThrow('roll back')
+    await outside
+    await raw
+    const titles = (await t.store.db.select({ title: notes.title }).from(notes)).map((r) => r.title)
+    expect(titles).toContain('written outside')
+    expect(titles).not.toContain('inside the failed tx')
+  })
+
   test('raw query takes ? placeholders on both dialects', async () => {
     const rows = await t.store.query<{ title: string }>('select title from fixture_notes_notes where title = ?', ['kept'])
     expect(rows.map((r) => r.title)).toEqual(['kept'])
