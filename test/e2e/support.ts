@@ -3,7 +3,7 @@
  * and signing in through the real pages, navigation tracking, screenshots at two widths, and the
  * DOM checks the XSS corpus uses.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'bun:test'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core'
@@ -16,8 +16,12 @@ export const WIDTHS = [1280, 390] as const
 
 /** Launches Debian's Chromium headless. One per test file; close it in afterAll. */
 export function launchBrowser(): Promise<Browser> {
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+  if (!existsSync(executablePath)) {
+    throw new Error(`the browser tests need Chromium at ${executablePath}: apt-get install -y chromium (Debian), or set CHROMIUM_PATH`)
+  }
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
 }
