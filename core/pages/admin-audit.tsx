@@ -2,6 +2,7 @@
  * @module Instance admin: the organizations tab and the audit log (read only: newest first, 50 a
  * page with `?before=<id>`, an optional `?action=` prefix filter). No route edits or deletes entries.
  */
+import { AuditTable } from '../../views/audit-table.tsx'
 import { Elysia } from 'elysia'
 import { INSTANCE_ADMIN } from '../auth/permissions.ts'
 import { guard } from '../http/guard.ts'
@@ -91,40 +92,7 @@ export function adminAuditPages(deps: ServerDeps) {
                 {action ? <p>Try a shorter prefix, or clear the filter.</p> : ''}
               </EmptyState>
             ) : (
-              <div class="table-wrap">
-                <table class="audit-log">
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Who</th>
-                      <th scope="col">Action</th>
-                      <th scope="col">Target</th>
-                      <th scope="col">From</th>
-                      <th scope="col">Organization</th>
-                      <th scope="col">Details</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {entries.map((e) => (
-                      <tr>
-                        <td>
-                          <time datetime={e.at.toISOString()} safe>
-                            {formatDate(e.at)}
-                          </time>
-                        </td>
-                        <td safe>{e.actorEmail ?? '—'}</td>
-                        <td>
-                          <code safe>{e.action}</code>
-                        </td>
-                        <td safe>{e.target ?? '—'}</td>
-                        <td safe>{e.ip || '—'}</td>
-                        <td safe>{orgLabel(e.orgId)}</td>
-                        <td>{e.details && Object.keys(e.details).length ? <code safe>{JSON.stringify(e.details)}</code> : <span class="muted">—</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <AuditTable entries={entries} orgLabel={orgLabel} />
             )}
             {next ? (
               <p>

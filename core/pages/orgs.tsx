@@ -4,6 +4,7 @@
  * organization's ids are not found (404). Nobody hands out more than they hold: roles (and
  * permissions in the role editor) whose permissions the viewer lacks cannot be given.
  */
+import { AuditTable } from '../../views/audit-table.tsx'
 import { Elysia } from 'elysia'
 import { InputError, type User } from '../auth/accounts.ts'
 import type { Member, Org, Role, Team } from '../auth/orgs.ts'
@@ -832,42 +833,7 @@ export function orgPages(deps: ServerDeps) {
                 )}
               </EmptyState>
             ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>When</th>
-                      <th>Who</th>
-                      <th>Action</th>
-                      <th>Target</th>
-                      <th>Details</th>
-                      <th>Address</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {entries.map((e) => (
-                      <tr>
-                        <td safe>{formatDate(e.at)}</td>
-                        <td safe>{e.actorEmail ?? 'system'}</td>
-                        <td>
-                          <code safe>{e.action}</code>
-                        </td>
-                        <td safe>{e.target ?? ''}</td>
-                        <td>
-                          {e.details && Object.keys(e.details).length ? (
-                            <code class="audit-details" safe>
-                              {JSON.stringify(e.details)}
-                            </code>
-                          ) : (
-                            ''
-                          )}
-                        </td>
-                        <td safe>{e.ip ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <AuditTable entries={entries} />
             )}
             <nav class="pager" aria-label="Audit log pages">
               {before ? <a href="/orgs/audit">Newest</a> : ''}
