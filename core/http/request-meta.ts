@@ -19,7 +19,7 @@ export function setRequestMeta(request: Request, value: RequestMeta): void {
   meta.set(request, value)
 }
 
-/** Facts about a request; unknown requests (tests calling handle directly) get a loopback default. */
+/** Facts about a request; requests core did not dispatch (tests calling handle directly) have an unknown address. */
 export function requestMeta(request: Request): RequestMeta {
-  return meta.get(request) ?? { id: '-', ip: '127.0.0.1' }
+  return meta.get(request) ?? { id: '-', ip: 'unknown' }
 }
