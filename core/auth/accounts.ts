@@ -136,7 +136,11 @@ export class Accounts {
   async usersByIds(ids: string[]): Promise<User[]> {
     const unique = [...new Set(ids)]
     if (unique.length === 0) return []
-    return (await this.db.select().from(this.t.users).where(inArray(this.t.users.id, unique))).map(toUser)
+    const values = Object.fromEntries(unique.map((id, i) => [`u${i}`, id]))
+    const rows = await this.store.prepared(`core.users-by-ids:${unique.length}`, (db) =>
+      db.select().from(this.t.users).where(inArray(this.t.users.id, unique.map((_, i) => sql.placeholder(`u${i}`)))),
+    values)
+    return rows.map(toUser)
   }
 
   /** Every account, oldest first. */

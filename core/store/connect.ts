@@ -31,11 +31,38 @@ export interface Store {
    * queries from elsewhere wait until the open one ends (see sqlite-gate.ts); keep them short.
    */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  /**
+   * Runs a select that is built and compiled once per `key`, then only executed: drizzle's prepared
+   * query, on both dialects. For hot read paths, where building the SQL costs more than running it.
+   * `build` must give the same query for the same key (put the query's shape in the key: which
+   * filters, how many list items) and take every value from `sql.placeholder(name)`, which `values`
+   * fills, as the driver takes them (encode a Date with its column: `table.col.mapToDriverValue(d)`).
+   * It runs outside any open transaction.
+   */
+  prepared<Q extends Preparable>(key: string, build: (db: Db) => Q, values?: Record<string, unknown>): Promise<PreparedRows<Q>>
   /** Throws when the database does not answer. */
   ping(): Promise<void>
   /** Consistent copy of the live store (SQLite only). */
   backup(file: string): Promise<void>
   close(): Promise<void>
+}
+
+/** A drizzle select that can be prepared (`db.select()...` before it is awaited). */
+export interface Preparable {
+  prepare(name?: string): { all(values?: Record<string, unknown>): unknown }
+}
+
+/** The rows a prepared `Q` returns. */
+export type PreparedRows<Q extends Preparable> = Awaited<ReturnType<ReturnType<Q['prepare']>['all']>>
+
+/** How many prepared queries a store keeps (least recently built go first). */
+export const PREPARED_QUERIES = 300
+
+/** A small map that forgets its oldest entry beyond `max`. */
+export function boundedSet<V>(map: Map<string, V>, key: string, value: V, max: number): V {
+  if (map.size >= max) map.delete(map.keys().next().value!)
+  map.set(key, value)
+  return value
 }
 
 /** A database that cannot be reached or opened. main prints the message and exits 1. */
@@ -74,9 +101,10 @@ function connectSqlite(file: string): Store {
   } catch (err) {
     throw new StoreError(`cannot open SQLite database ${file}: ${(err as Error).message}. Check that DATA_DIR is writable.`)
   }
-  cachePreparedStatements(client)
+  const statements = cachePreparedStatements(client)
   const db = drizzleSqlite(client) as Db
   const gate = gateFor(client)
+  const prepared = new Map<string, { all(values?: Record<string, unknown>): unknown }>()
   let lock: Promise<unknown> = Promise.resolve()
   const store: Store = {
     dialect: 'sqlite',
@@ -110,6 +138,12 @@ function connectSqlite(file: string): Store {
       lock = run.catch(() => undefined)
       return run
     },
+    async prepared(key, build, values) {
+      // The statement belongs to the prepared query for its whole life: keep it out of the LRU.
+      const query = prepared.get(key) ?? boundedSet(prepared, key, statements.unshared(() => build(db).prepare()), PREPARED_QUERIES)
+      await passGate(gate)
+      return query.all(values) as never
+    },
     async ping() {
       client.query('select 1').get()
     },
@@ -133,11 +167,12 @@ const STATEMENT_CACHE = 500
  * a small indexed query. Keep the compiled statements by their SQL text (queries run synchronously
  * on this one connection, so a statement is never in use twice at once).
  */
-function cachePreparedStatements(client: Database): void {
+function cachePreparedStatements(client: Database): { unshared<T>(fn: () => T): T } {
   const compile = client.prepare.bind(client)
   const cache = new Map<string, ReturnType<Database['prepare']>>()
+  let bypass = false
   client.prepare = ((sql: string, ...rest: unknown[]) => {
-    if (rest.length) return compile(sql, ...(rest as []))
+    if (rest.length || bypass) return compile(sql, ...(rest as []))
     let statement = cache.get(sql)
     if (statement) {
       cache.delete(sql) // most recently used goes last
@@ -152,4 +187,15 @@ function cachePreparedStatements(client: Database): void {
     cache.set(sql, statement)
     return statement
   }) as Database['prepare']
+  return {
+    /** Runs `fn` with statements compiled afresh and never cached (nor finalized by the cache). */
+    unshared<T>(fn: () => T): T {
+      bypass = true
+      try {
+        return fn()
+      } finally {
+        bypass = false
+      }
+    },
+  }
 }

@@ -2,7 +2,7 @@
 import postgres from 'postgres'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import { redactUrl } from '../config.ts'
-import { StoreError, type ConnectOptions, type Db, type Store } from './connect.ts'
+import { boundedSet, PREPARED_QUERIES, StoreError, type ConnectOptions, type Db, type Store } from './connect.ts'
 
 /** Turns `?` placeholders into `$1, $2, ...` (our raw SQL never has `?` inside strings). */
 function numbered(sql: string): string {
@@ -41,6 +41,7 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
     )
   }
   const db = drizzle(sql) as unknown as Db
+  const prepared = new Map<string, { execute(values?: Record<string, unknown>): Promise<unknown> }>()
   return {
     dialect: 'postgres',
     db,
@@ -57,6 +58,12 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
     },
     async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       return (db as unknown as { transaction: (f: (tx: Db) => Promise<T>) => Promise<T> }).transaction(fn)
+    },
+    async prepared(key, build, values) {
+      // A name makes postgres.js prepare the statement on the server (once per connection).
+      type PgPrepared = { execute(values?: Record<string, unknown>): Promise<unknown> }
+      const query = prepared.get(key) ?? boundedSet(prepared, key, build(db).prepare(key) as unknown as PgPrepared, PREPARED_QUERIES)
+      return (await query.execute(values)) as never
     },
     async ping() {
       await sql`select 1`

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { eq } from 'drizzle-orm'
+import { eq, gt, sql } from 'drizzle-orm'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Database } from 'bun:sqlite'
@@ -37,6 +37,37 @@ eachDialect('store', (dialect) => {
     await t.store.db.update(notes).set({ done: false }).where(eq(notes.id, row!.id))
     const [after] = await t.store.db.select({ done: notes.done }).from(notes).where(eq(notes.id, row!.id))
     expect(after!.done).toBe(false)
+  })
+
+  test('prepared queries: built once per key, run with fresh values, on both dialects', async () => {
+    const { notes } = notesSchema(columnFacade(dialect))
+    const at = new Date('2031-01-02T03:04:05.000Z') // later than other tests' notes
+    await t.store.db.insert(notes).values([
+      { title: 'prepared one', done: false, meta: {}, createdAt: at },
+      { title: 'prepared two', done: true, meta: {}, createdAt: new Date(at.getTime() + 1000) },
+    ])
+    let builds = 0
+    const byTitle = (title: string) =>
+      t.store.prepared('test.notes-by-title', (db) => {
+        builds++
+        return db.select().from(notes).where(eq(notes.title, sql.placeholder('title')))
+      }, { title })
+    expect((await byTitle('prepared one')).map((n) => n.title)).toEqual(['prepared one'])
+    expect((await byTitle('prepared two'))[0]!.done).toBe(true)
+    expect(await byTitle('nothing like it')).toEqual([])
+    expect(builds).toBe(1)
+    // Dates go in the column's encoding; rows come back mapped (Date, boolean).
+    const since = await t.store.prepared('test.notes-since', (db) => db.select().from(notes).where(gt(notes.createdAt, sql.placeholder('since'))), {
+      since: notes.createdAt.mapToDriverValue(at),
+    })
+    expect(since.map((n) => n.title)).toEqual(['prepared two'])
+    expect(since[0]!.createdAt).toBeInstanceOf(Date)
+    if (dialect === 'sqlite') {
+      // 600 other statements push everything out of the statement cache; the prepared one keeps its own.
+      for (let i = 0; i < 600; i++) await t.store.query(`select ${i} as n`)
+      expect((await byTitle('prepared one')).length).toBe(1)
+      expect(builds).toBe(1)
+    }
   })
 
   test('a failing migration applies nothing, names itself, and leaves earlier state intact', async () => {

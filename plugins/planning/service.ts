@@ -85,10 +85,11 @@ export class ProjectService {
     this.version++
   }
 
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+  private cached<T>(key: string, load: () => PromiseLike<T>): Promise<T> {
     let hit = this.cache.get(key)
     if (!hit || hit.version !== this.version) {
-      const value = load()
+      // A drizzle query is a thenable that runs again on every `then`: settle it once, keep the result.
+      const value = Promise.resolve(load())
       if (this.cache.size > 5_000) this.cache.clear()
       hit = { version: this.version, value }
       this.cache.set(key, hit)
@@ -115,13 +116,18 @@ export class ProjectService {
   async get(orgId: string, keyOrId: string): Promise<Project> {
     const p = this.t.projects
     const ref = String(keyOrId ?? '')
-    const [row] = await this.db
-      .select()
-      .from(p)
-      .where(and(eq(p.orgId, orgId), KEY_RE.test(ref.toUpperCase()) ? eq(p.key, ref.toUpperCase()) : eq(p.id, ref)))
-      .limit(1)
+    const byKey = KEY_RE.test(ref.toUpperCase())
+    // Cached like the rest of a project's configuration: every write to a project goes through this
+    // service (the task counter moves without it, and nothing reads the counter from here).
+    const [row] = await this.cached(`project:${orgId}:${byKey ? ref.toUpperCase() : ref}`, () =>
+      this.db
+        .select()
+        .from(p)
+        .where(and(eq(p.orgId, orgId), byKey ? eq(p.key, ref.toUpperCase()) : eq(p.id, ref)))
+        .limit(1),
+    )
     if (!row) throw new InputError('No such project in this organization', 'project', 404)
-    return row
+    return { ...row }
   }
 
   private async checkLead(orgId: string, leadId: unknown): Promise<string | null> {
@@ -392,7 +398,9 @@ export class ProjectService {
 
   /** A user's saved views of a project. */
   async views(projectId: string, userId: string): Promise<SavedView[]> {
-    return this.db.select().from(this.t.views).where(and(eq(this.t.views.projectId, projectId), eq(this.t.views.userId, userId))).orderBy(asc(this.t.views.name))
+    return this.cached(`views:${projectId}:${userId}`, () =>
+      this.db.select().from(this.t.views).where(and(eq(this.t.views.projectId, projectId), eq(this.t.views.userId, userId))).orderBy(asc(this.t.views.name)),
+    )
   }
 
   /** Saves the current filters under a name (replacing a view of the same name). */
@@ -403,10 +411,12 @@ export class ProjectService {
     const existing = (await this.views(project.id, userId)).find((v) => v.name.toLowerCase() === name.toLowerCase())
     if (existing) {
       await this.db.update(this.t.views).set({ query }).where(eq(this.t.views.id, existing.id))
+      this.changed()
       return { ...existing, query }
     }
     const row: SavedView = { id: newId(), orgId, projectId: project.id, userId, name, query, createdAt: new Date() }
     await this.db.insert(this.t.views).values(row)
+    this.changed()
     return row
   }
 
@@ -416,6 +426,7 @@ export class ProjectService {
     const [row] = await this.db.select().from(v).where(and(eq(v.orgId, orgId), eq(v.userId, userId), eq(v.id, id))).limit(1)
     if (!row) throw new InputError('No such view', 'view', 404)
     await this.db.delete(v).where(eq(v.id, row.id))
+    this.changed()
   }
 }
 

@@ -106,20 +106,29 @@ export class TaskService {
     if (!rows.length) return []
     const t = this.t
     const projectIds = [...new Set(rows.map((r) => r.projectId))]
+    const ids = Object.fromEntries(rows.map((r, i) => [`t${i}`, r.id]))
     const [projects, states, links, people] = await Promise.all([
-      this.db.select().from(t.projects).where(inArray(t.projects.id, projectIds)),
-      // one project (every list page): its cached states; several (search, my tasks): one query
+      // projects and their states are cached by the project service
+      Promise.all(projectIds.map((id) => this.projects.get(rows[0]!.orgId, id))),
       projectIds.length === 1 ? this.projects.states(projectIds[0]!) : this.db.select().from(t.states).where(inArray(t.states.projectId, projectIds)),
-      this.db
-        .select({ taskId: t.taskLabels.taskId, label: t.labels })
-        .from(t.taskLabels)
-        .innerJoin(t.labels, eq(t.labels.id, t.taskLabels.labelId))
-        .where(inArray(t.taskLabels.taskId, rows.map((r) => r.id))),
+      this.deps.store.prepared(`planning.task-labels:${rows.length}`, (db) =>
+        db
+          .select({ taskId: t.taskLabels.taskId, label: t.labels })
+          .from(t.taskLabels)
+          .innerJoin(t.labels, eq(t.labels.id, t.taskLabels.labelId))
+          .where(inArray(t.taskLabels.taskId, rows.map((_, i) => sql.placeholder(`t${i}`)))),
+      ids),
       this.deps.people.byIds([...new Set(rows.map((r) => r.assigneeId).filter((x): x is string => !!x))]),
     ])
     const pById = new Map(projects.map((p) => [p.id, p]))
     const sById = new Map(states.map((s) => [s.id, s]))
     const personById = new Map(people.map((p) => [p.id, p]))
+    const labelsByTask = new Map<string, Label[]>()
+    for (const l of links) {
+      const list = labelsByTask.get(l.taskId)
+      if (list) list.push(l.label)
+      else labelsByTask.set(l.taskId, [l.label])
+    }
     return rows.map((r) => {
       const project = pById.get(r.projectId)!
       return {
@@ -127,7 +136,7 @@ export class TaskService {
         key: `${project.key}-${r.number}`,
         project,
         state: sById.get(r.stateId) ?? { id: r.stateId, orgId: r.orgId, projectId: r.projectId, name: '?', group: 'backlog', position: 0, createdAt: r.createdAt },
-        labels: links.filter((l) => l.taskId === r.id).map((l) => l.label).sort((a, b) => a.name.localeCompare(b.name)),
+        labels: (labelsByTask.get(r.id) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
         assignee: r.assigneeId ? personById.get(r.assigneeId) : undefined,
       }
     })
@@ -135,56 +144,92 @@ export class TaskService {
 
   /** A page of tasks matching `filter`: `{ items, nextCursor }`. */
   async list(orgId: string, filter: TaskFilter, page: { cursor?: string; limit?: number } = {}): Promise<{ items: Task[]; nextCursor: string | null }> {
-    const t = this.t.tasks
     const offset = decodeCursor(page.cursor)
     const limit = Math.min(Math.max(Math.trunc(Number(page.limit) || 50), 1), 500)
-    const where: SQL[] = [eq(t.orgId, orgId)]
-    if (filter.projectId) where.push(eq(t.projectId, filter.projectId))
-    if (filter.stateIds?.length) where.push(inArray(t.stateId, filter.stateIds))
-    const groups = filter.open ? ['backlog', 'unstarted', 'started'] : filter.stateGroups
-    if (groups?.length) {
-      where.push(inArray(t.stateId, this.db.select({ id: this.t.states.id }).from(this.t.states).where(inArray(this.t.states.group, groups as State['group'][]))))
+    // The query is built once per shape (which filters, how many values in each list, the order)
+    // and then only run: building drizzle SQL costs more than running an indexed query.
+    const values: Record<string, unknown> = { org: orgId, limit: limit + 1, offset }
+    const shape: string[] = []
+    const list = (name: string, items: readonly string[] | undefined) => {
+      if (!items?.length) return undefined
+      shape.push(`${name}${items.length}`)
+      return items.map((v, i) => ((values[`${name}${i}`] = v), sql.placeholder(`${name}${i}`)))
     }
-    if (filter.assigneeId === 'none') where.push(isNull(t.assigneeId))
-    else if (filter.assigneeId) where.push(eq(t.assigneeId, filter.assigneeId))
-    if (filter.labelId) where.push(inArray(t.id, this.db.select({ id: this.t.taskLabels.taskId }).from(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, filter.labelId))))
-    if (filter.priorities?.length) where.push(inArray(t.priority, filter.priorities as Priority[]))
-    if (filter.dueBefore) where.push(lte(t.dueAt, parseDay(filter.dueBefore, 'dueBefore')!))
-    if (filter.dueAfter) where.push(gte(t.dueAt, parseDay(filter.dueAfter, 'dueAfter')!))
-    if (filter.parentId) where.push(eq(t.parentId, filter.parentId))
-    if (filter.milestoneId) where.push(eq(t.milestoneId, filter.milestoneId))
-    if (filter.cycleId) where.push(eq(t.cycleId, filter.cycleId))
+    const one = (name: string, value: unknown) => {
+      if (value === undefined || value === '') return false
+      shape.push(name)
+      values[name] = value
+      return true
+    }
+    const stateIds = list('s', filter.stateIds)
+    const groups = list('g', filter.open ? ['backlog', 'unstarted', 'started'] : filter.stateGroups)
+    const priorities = list('p', filter.priorities)
+    const noAssignee = filter.assigneeId === 'none'
+    if (noAssignee) shape.push('unassigned')
+    const hasAssignee = !noAssignee && one('assignee', filter.assigneeId)
+    const hasProject = one('project', filter.projectId)
+    const hasLabel = one('label', filter.labelId)
+    // placeholders' values reach the driver as they are: dates go in the column's own encoding
+    const due = (value: string | undefined, field: string) => (value ? this.t.tasks.dueAt.mapToDriverValue(parseDay(value, field)!) : undefined)
+    const hasBefore = one('dueBefore', due(filter.dueBefore, 'dueBefore'))
+    const hasAfter = one('dueAfter', due(filter.dueAfter, 'dueAfter'))
+    const hasParent = one('parent', filter.parentId)
+    const hasMilestone = one('milestone', filter.milestoneId)
+    const hasCycle = one('cycle', filter.cycleId)
     const q = filter.q?.trim()
-    if (q) {
-      const m = TASK_REF_RE.exec(q) ?? /^#?(\d{1,9})$/.exec(q)
-      const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`
-      const textMatch = or(sql`lower(${t.title}) like ${like} escape '\\'`, sql`lower(${t.description}) like ${like} escape '\\'`)!
-      where.push(m ? or(textMatch, eq(t.number, Number(m[2] ?? m[1])))! : textMatch)
-    }
-    const dir = filter.dir === 'asc' ? asc : filter.dir === 'desc' ? desc : undefined
-    const order: SQL[] = (() => {
-      switch (filter.sort) {
-        case 'created':
-          return [(dir ?? desc)(t.createdAt)]
-        case 'updated':
-          return [(dir ?? desc)(t.updatedAt)]
-        case 'priority':
-          return [(dir ?? asc)(sql`case ${t.priority} when 'urgent' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end`)]
-        case 'due':
-          return [asc(sql`case when ${t.dueAt} is null then 1 else 0 end`), (dir ?? asc)(t.dueAt)]
-        default:
-          return [(dir ?? desc)(t.number)]
+    const ref = q ? (TASK_REF_RE.exec(q) ?? /^#?(\d{1,9})$/.exec(q)) : null
+    if (q) one('like', `%${q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`)
+    if (ref) one('number', Number(ref[2] ?? ref[1]))
+    const sort = filter.sort && SORTS.includes(filter.sort) ? filter.sort : 'number'
+    const dirName = filter.dir === 'asc' || filter.dir === 'desc' ? filter.dir : ''
+    shape.push(`sort:${sort}:${dirName}`)
+    const rows = await this.deps.store.prepared(`planning.tasks:${shape.join(',')}`, (db) => {
+      const t = this.t.tasks
+      const where: SQL[] = [eq(t.orgId, sql.placeholder('org'))]
+      if (hasProject) where.push(eq(t.projectId, sql.placeholder('project')))
+      if (stateIds) where.push(inArray(t.stateId, stateIds))
+      if (groups) where.push(inArray(t.stateId, db.select({ id: this.t.states.id }).from(this.t.states).where(inArray(this.t.states.group, groups))))
+      if (noAssignee) where.push(isNull(t.assigneeId))
+      if (hasAssignee) where.push(eq(t.assigneeId, sql.placeholder('assignee')))
+      if (hasLabel) where.push(inArray(t.id, db.select({ id: this.t.taskLabels.taskId }).from(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, sql.placeholder('label')))))
+      if (priorities) where.push(inArray(t.priority, priorities))
+      if (hasBefore) where.push(lte(t.dueAt, sql.placeholder('dueBefore')))
+      if (hasAfter) where.push(gte(t.dueAt, sql.placeholder('dueAfter')))
+      if (hasParent) where.push(eq(t.parentId, sql.placeholder('parent')))
+      if (hasMilestone) where.push(eq(t.milestoneId, sql.placeholder('milestone')))
+      if (hasCycle) where.push(eq(t.cycleId, sql.placeholder('cycle')))
+      if (q) {
+        const like = sql.placeholder('like')
+        const textMatch = or(sql`lower(${t.title}) like ${like} escape '\\'`, sql`lower(${t.description}) like ${like} escape '\\'`)!
+        where.push(ref ? or(textMatch, eq(t.number, sql.placeholder('number')))! : textMatch)
       }
-    })()
-    const rows = await this.db
-      .select()
-      .from(t)
-      .where(and(...where))
-      // Tie-breakers keep pages stable; within one project the number is unique, so sorting by it
-      // needs none (and then SQLite walks the (project_id, number) index instead of sorting).
-      .orderBy(...(filter.projectId && (!filter.sort || filter.sort === 'number') ? order : [...order, asc(t.projectId), desc(t.number)]))
-      .limit(limit + 1)
-      .offset(offset)
+      const dir = dirName === 'asc' ? asc : dirName === 'desc' ? desc : undefined
+      const order: SQL[] = (() => {
+        switch (sort) {
+          case 'created':
+            return [(dir ?? desc)(t.createdAt)]
+          case 'updated':
+            return [(dir ?? desc)(t.updatedAt)]
+          case 'priority':
+            return [(dir ?? asc)(sql`case ${t.priority} when 'urgent' then 0 when 'high' then 1 when 'medium' then 2 when 'low' then 3 else 4 end`)]
+          case 'due':
+            return [asc(sql`case when ${t.dueAt} is null then 1 else 0 end`), (dir ?? asc)(t.dueAt)]
+          default:
+            return [(dir ?? desc)(t.number)]
+        }
+      })()
+      return (
+        db
+          .select()
+          .from(t)
+          .where(and(...where))
+          // Tie-breakers keep pages stable; within one project the number is unique, so sorting by it
+          // needs none (and then SQLite walks the (project_id, number) index instead of sorting).
+          .orderBy(...(hasProject && sort === 'number' ? order : [...order, asc(t.projectId), desc(t.number)]))
+          .limit(sql.placeholder('limit'))
+          .offset(sql.placeholder('offset'))
+      )
+    }, values)
     const more = rows.length > limit
     return { items: await this.enrich(rows.slice(0, limit)), nextCursor: more ? encodeCursor(offset + limit) : null }
   }

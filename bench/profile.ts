@@ -1,0 +1,32 @@
+// Profiling helper (not part of `npm run bench`): starts the server from source under --cpu-prof-md,
+// seeds the 10,000-task project, loads one planning URL with wrk, stops, and leaves the profile.
+// usage: bun bench/profile.ts <api|list|board> [seconds]
+import { join } from 'node:path'
+import { seedPlanning } from './planning.ts'
+import { ensureWrk, freePort, spawn, stop, tempDir, waitFor200, wrk } from './lib.ts'
+
+const ROOT = join(import.meta.dir, '..')
+const which = process.argv[2] ?? 'api'
+const seconds = process.argv[3] ?? '5'
+const profDir = process.env.PROF_DIR ?? '/tmp/prof'
+const dataDir = tempDir('coder-ide-prof-')
+const user = { email: 'prof@example.com', password: 'profile password 1' }
+const main = join(ROOT, 'core/main.ts')
+const admin = spawn([process.execPath, main, 'admin', 'create', '--email', user.email, '--name', 'Prof', '--org', 'Prof', '--data-dir', dataDir, '--log-level', 'warn'], { env: { ...process.env, ADMIN_PASSWORD: user.password } })
+if ((await admin.exited) !== 0) throw new Error('admin create failed')
+const port = await freePort()
+const profile = process.env.NO_PROF ? [] : ['--cpu-prof-md', `--cpu-prof-dir=${profDir}`]
+const server = spawn([process.execPath, ...profile, main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'])
+const base = `http://127.0.0.1:${port}`
+await waitFor200(`${base}/healthz`, performance.now())
+const form = await fetch(`${base}/login`)
+const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
+const res = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ _csrf: csrfCookie.slice(5), email: user.email, password: user.password }), headers: { cookie: csrfCookie }, redirect: 'manual' })
+const session = res.headers.getSetCookie().find((c) => c.startsWith('sid='))!.split(';')[0]!
+await seedPlanning(base, session, join(dataDir, 'coder-ide.db'))
+const url = { api: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, list: `${base}/planning/projects/WEB?priority=high`, board: `${base}/planning/projects/WEB/board` }[which]!
+await ensureWrk()
+await wrk(url, { threads: 2, connections: 16, duration: '1s', headers: { cookie: session } })
+const r = await wrk(url, { threads: 2, connections: 16, duration: `${seconds}s`, headers: { cookie: session } })
+console.log(which, r)
+await stop(server)
