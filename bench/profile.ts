@@ -25,8 +25,11 @@ const res = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchPa
 const session = res.headers.getSetCookie().find((c) => c.startsWith('sid='))!.split(';')[0]!
 await seedPlanning(base, session, join(dataDir, 'coder-ide.db'))
 const url = { api: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, list: `${base}/planning/projects/WEB?priority=high`, board: `${base}/planning/projects/WEB/board` }[which]!
+const sample = await fetch(url, { headers: { cookie: session } })
+console.log(which, sample.status, (await sample.arrayBuffer()).byteLength, 'bytes')
 await ensureWrk()
 await wrk(url, { threads: 2, connections: 16, duration: '1s', headers: { cookie: session } })
 const r = await wrk(url, { threads: 2, connections: 16, duration: `${seconds}s`, headers: { cookie: session } })
 console.log(which, r)
+if (process.env.KEEP_DB) require('node:fs').copyFileSync(join(dataDir, 'coder-ide.db'), process.env.KEEP_DB)
 await stop(server)

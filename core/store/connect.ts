@@ -5,6 +5,7 @@ import { dirname } from 'node:path'
 import { drizzle as drizzleSqlite, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { redactUrl } from '../config.ts'
 import type { Dialect } from './facade.ts'
+import { rowMapper } from './prepared.ts'
 import { gateFor, holdGate, passGate } from './sqlite-gate.ts'
 
 /** The drizzle handle plugins query with. Typed as SQLite; use `await` only so both dialects run. */
@@ -104,7 +105,13 @@ function connectSqlite(file: string): Store {
   const statements = cachePreparedStatements(client)
   const db = drizzleSqlite(client) as Db
   const gate = gateFor(client)
-  const prepared = new Map<string, { all(values?: Record<string, unknown>): unknown }>()
+  const prepared = new Map<string, (values?: Record<string, unknown>) => unknown>()
+  /** Compiles `query` once; runs it as raw rows through a flat mapper where possible. */
+  const runner = (query: ReturnType<Preparable['prepare']>) => {
+    const map = rowMapper(query)
+    const raw = query as unknown as { values(values?: Record<string, unknown>): unknown[][] }
+    return map ? (values?: Record<string, unknown>) => raw.values(values).map(map) : (values?: Record<string, unknown>) => query.all(values)
+  }
   let lock: Promise<unknown> = Promise.resolve()
   const store: Store = {
     dialect: 'sqlite',
@@ -140,9 +147,9 @@ function connectSqlite(file: string): Store {
     },
     async prepared(key, build, values) {
       // The statement belongs to the prepared query for its whole life: keep it out of the LRU.
-      const query = prepared.get(key) ?? boundedSet(prepared, key, statements.unshared(() => build(db).prepare()), PREPARED_QUERIES)
+      const run = prepared.get(key) ?? boundedSet(prepared, key, statements.unshared(() => runner(build(db).prepare())), PREPARED_QUERIES)
       await passGate(gate)
-      return query.all(values) as never
+      return run(values) as never
     },
     async ping() {
       client.query('select 1').get()

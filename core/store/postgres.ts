@@ -1,6 +1,8 @@
 /** @module PostgreSQL side of the store, loaded only when DATABASE_URL says postgres. */
 import postgres from 'postgres'
+import { fillPlaceholders } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/postgres-js'
+import { rowMapper } from './prepared.ts'
 import { redactUrl } from '../config.ts'
 import { boundedSet, PREPARED_QUERIES, StoreError, type ConnectOptions, type Db, type Store } from './connect.ts'
 
@@ -41,7 +43,14 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
     )
   }
   const db = drizzle(sql) as unknown as Db
-  const prepared = new Map<string, { execute(values?: Record<string, unknown>): Promise<unknown> }>()
+  type Run = (values?: Record<string, unknown>) => Promise<unknown>
+  const prepared = new Map<string, Run>()
+  /** Runs `query` as raw rows through a flat mapper where possible (drizzle's own way otherwise). */
+  const runner = (query: { execute(values?: Record<string, unknown>): Promise<unknown>; queryString: string; params: unknown[] }): Run => {
+    const map = rowMapper(query)
+    if (!map) return (values) => query.execute(values)
+    return async (values) => (await sql.unsafe(query.queryString, fillPlaceholders(query.params, values ?? {}) as never[], { prepare: true }).values()).map((row) => map(row as unknown[]))
+  }
   return {
     dialect: 'postgres',
     db,
@@ -61,9 +70,8 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
     },
     async prepared(key, build, values) {
       // A name makes postgres.js prepare the statement on the server (once per connection).
-      type PgPrepared = { execute(values?: Record<string, unknown>): Promise<unknown> }
-      const query = prepared.get(key) ?? boundedSet(prepared, key, build(db).prepare(key) as unknown as PgPrepared, PREPARED_QUERIES)
-      return (await query.execute(values)) as never
+      const run = prepared.get(key) ?? boundedSet(prepared, key, runner(build(db).prepare(key) as unknown as Parameters<typeof runner>[0]), PREPARED_QUERIES)
+      return (await run(values)) as never
     },
     async ping() {
       await sql`select 1`

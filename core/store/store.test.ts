@@ -43,8 +43,8 @@ eachDialect('store', (dialect) => {
     const { notes } = notesSchema(columnFacade(dialect))
     const at = new Date('2031-01-02T03:04:05.000Z') // later than other tests' notes
     await t.store.db.insert(notes).values([
-      { title: 'prepared one', done: false, meta: {}, createdAt: at },
-      { title: 'prepared two', done: true, meta: {}, createdAt: new Date(at.getTime() + 1000) },
+      { title: 'prepared one', done: false, meta: { tags: [] }, createdAt: at },
+      { title: 'prepared two', done: true, meta: { tags: [] }, createdAt: new Date(at.getTime() + 1000) },
     ])
     let builds = 0
     const byTitle = (title: string) =>
