@@ -154,12 +154,11 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
   const peopleMap = async (orgId: string) => new Map((await ctx.people.members(orgId)).map((p) => [p.id, p]))
 
   /** Layer contributions this viewer may see, keyed `src:<plugin>:<id>`. */
-  const sources = (auth: Auth) => {
-    const read = (ctx as unknown as { contributionsBy?: Ctx['contributionsBy'] }).contributionsBy
-    // TODO(lead): ctx.contributionsBy lands with the plugin-context change; until then no layers.
-    const list = typeof read === 'function' ? read('calendar.source') : []
-    return list.filter((c) => !c.value.permission || can(auth, c.value.permission)).map((c) => ({ key: `src:${c.pluginId}:${c.value.id}`, source: c.value }))
-  }
+  const sources = (auth: Auth) =>
+    ctx
+      .contributionsBy('calendar.source')
+      .filter((c) => !c.value.permission || can(auth, c.value.permission))
+      .map((c) => ({ key: `src:${c.pluginId}:${c.value.id}`, source: c.value }))
 
   async function gridItems(auth: Auth, v: Viewer, from: number, to: number, hidden: Set<string>): Promise<{ items: Item[]; layers: Layer[]; failed: string[] }> {
     const cals = await svc.calendars(v)
@@ -374,7 +373,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
         calendars={calendars}
         shares={shares}
         members={members}
-        teams={await svc.teams(v.orgId)}
+        teams={(await svc.teams(v.orgId)).filter((t) => v.canManage || t.memberIds.includes(v.userId))}
         viewerId={v.userId}
         canWrite={v.canWrite}
         canManage={v.canManage}

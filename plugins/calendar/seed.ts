@@ -11,7 +11,7 @@ export async function seedDemo(svc: CalendarService, input: { orgId: string; peo
   const owner = people[0]
   if (!owner) return 'no people, no calendar'
   const teams = await svc.teams(orgId)
-  const team = teams?.find((t) => t.memberIds.length > 0) ?? teams?.[0]
+  const team = teams.find((t) => t.memberIds.length > 0) ?? teams[0]
   const cal = team
     ? await svc.insertCalendar(orgId, 'team', team.id, `${team.name} calendar`, '#16a34a', owner.id)
     : await svc.insertCalendar(orgId, 'org', orgId, 'Team calendar', '#16a34a', owner.id)

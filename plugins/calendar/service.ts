@@ -59,7 +59,7 @@ export function viewerOf(auth: Auth): Viewer {
   return { orgId: auth.org.id, userId: auth.user.id, userName: auth.user.name, canWrite: can(auth, PERM.write), canManage: can(auth, PERM.manage) }
 }
 
-/** A team as the calendar sees it (when core offers teams to plugins). */
+/** A team as the calendar sees it. */
 export interface TeamInfo {
   id: string
   name: string
@@ -146,15 +146,9 @@ export class CalendarService {
 
   // ---- teams and people
 
-  /** Teams of the org when core offers them to plugins (`people.teams`), else undefined. */
-  async teams(orgId: string): Promise<TeamInfo[] | undefined> {
-    const reader = this.ctx.people as unknown as { teams?: (orgId: string) => Promise<TeamInfo[]> }
-    if (typeof reader.teams !== 'function') return undefined
-    try {
-      return await reader.teams(orgId)
-    } catch {
-      return undefined
-    }
+  /** Teams of the org with their members (core's `people.teams`). */
+  teams(orgId: string): Promise<TeamInfo[]> {
+    return this.ctx.people.teams(orgId)
   }
 
   members(orgId: string): Promise<Person[]> {
@@ -191,7 +185,7 @@ export class CalendarService {
       } else {
         const team = teams?.find((t) => t.id === r.ownerId)
         ownerLabel = team ? team.name : 'Team'
-        const member = teams ? !!team?.memberIds.includes(v.userId) : true
+        const member = !!team?.memberIds.includes(v.userId)
         read = member || v.canManage || shareOf.has(r.id)
         edit = member || v.canManage || shareOf.get(r.id) === 'edit'
         manage = v.canManage || (member && v.canWrite)
@@ -233,9 +227,7 @@ export class CalendarService {
       if (!v.canManage) throw new InputError('only admins create organization calendars', 'ownerKind', 403)
       ownerId = v.orgId
     } else if (kind === 'team') {
-      const teams = await this.teams(v.orgId)
-      if (!teams) throw new InputError('team calendars need the team list, which this platform does not offer plugins yet', 'ownerKind')
-      const team = teams.find((t) => t.id === input.ownerId)
+      const team = (await this.teams(v.orgId)).find((t) => t.id === input.ownerId)
       if (!team) throw new InputError('choose one of your teams', 'ownerId')
       if (!v.canManage && !team.memberIds.includes(v.userId)) throw new InputError('only members of the team (or admins) create its calendar', 'ownerId', 403)
       ownerId = team.id
@@ -495,11 +487,14 @@ export class CalendarService {
 
   /**
    * Changes an event. For recurring events `scope` says what: 'this' (an override of the occurrence
-   * `occurrence`), 'following' (the series ends before it and a new series starts), 'all' (the master;
-   * the form's date and time move every occurrence by the same amount).
+   * `occurrence`), 'following' (the series ends before it and a new series starts there) or 'all'
+   * (the master). For 'following' and 'all' the form shows one occurrence (with its override, if
+   * any): what the user changed there applies to the series, a moved start moves every occurrence by
+   * the same wall-clock amount, and the series' overrides and EXDATEs come along (moved by that
+   * amount, their own edited fields kept).
    */
   async updateEvent(v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string): Promise<EventRow> {
-    const { event, canEdit, attendees } = await this.event(v, id)
+    const { event, canEdit, attendees, overrides } = await this.event(v, id)
     if (!canEdit) throw new InputError('you may not change this event', 'event', 403)
     const occ = event.rrule ? this.occurrenceOf(event, occurrence) : undefined
     if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to change', 'occurrence')
@@ -517,9 +512,10 @@ export class CalendarService {
     }
     const c = await this.clean(v, f)
     if (c.calendarId !== event.calendarId && !(await this.calendar(v, event.calendarId)).canEdit) throw new InputError('you may not move this event', 'calendarId', 403)
+    const change = seriesChange(event, c, occ, overrides)
     if (scope === 'following') {
       const o = occ!
-      // the new series starts at the form's start; the old one ends just before the occurrence
+      // the old series ends just before the occurrence; a new one starts there
       const rsvps = new Map(attendees.map((a) => [a.userId, a.rsvp]))
       let newRule = c.rrule
       const oldUpdate: Partial<EventRow> = { updatedAt: now }
@@ -529,56 +525,45 @@ export class CalendarService {
         oldUpdate.rrule = ruleWithCount(event.rrule!, before)
         if (newRule && ruleCount(newRule) === count) newRule = ruleWithCount(newRule, Math.max(1, count - before))
       } else oldUpdate.rrule = ruleUntil(event.rrule!, o)
-      const later = event.exdates.filter((d) => Date.parse(d) >= o)
       oldUpdate.exdates = event.exdates.filter((d) => Date.parse(d) < o)
+      const startAt = new Date(change.shift(o))
+      const series = { ...c, ...change.fields, rrule: newRule, startAt, endAt: new Date(startAt.getTime() + change.duration) }
+      const isOcc = occurrenceTest(series)
+      const exdates = newRule ? shiftExdates(event.exdates.filter((d) => Date.parse(d) >= o), change.shift, isOcc) : []
+      const created = await this.insertEvent(v.orgId, v.userId, series, { seriesId: event.seriesId ?? event.id, rsvps, exdates })
+      // overrides of later occurrences move to the new series
+      const later = overrides.filter((ov) => ov.originalStart.getTime() >= o)
+      const carried = newRule ? carryOverrides(later, event, change, isOcc) : []
+      if (carried.length) await this.db.insert(this.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: created.id, ...ov, updatedAt: now })))
+      await this.db.delete(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), gte(this.t.overrides.originalStart, new Date(o))))
       await this.db.update(this.t.events).set(oldUpdate).where(eq(this.t.events.id, id))
-      const shift = c.startAt.getTime() - o
-      const created = await this.insertEvent(v.orgId, v.userId, { ...c, rrule: newRule }, { seriesId: event.seriesId ?? event.id, rsvps, exdates: newRule ? later.map((d) => new Date(Date.parse(d) + shift).toISOString()) : [] })
-      // overrides of later occurrences follow the new series when the times did not move
-      const laterOverrides = await this.db.select().from(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), gte(this.t.overrides.originalStart, new Date(o))))
-      for (const ov of laterOverrides) {
-        if (shift === 0 && newRule) await this.db.update(this.t.overrides).set({ eventId: created.id }).where(eq(this.t.overrides.id, ov.id))
-        else await this.db.delete(this.t.overrides).where(eq(this.t.overrides.id, ov.id))
-      }
-      this.emit('calendar.event.updated', v, created, `changed “${created.title}” from ${wallDate(toWall(o, event.allDay ? 'UTC' : event.timeZone))} on`, 'following')
+      this.emit('calendar.event.updated', v, created, `changed the series “${created.title}” from one occurrence on`, 'following')
       return created
     }
     // all
-    let startAt = c.startAt
-    let endAt = c.endAt
-    let exdates = event.exdates
-    if (event.rrule && occ !== undefined) {
-      // the form shows one occurrence; move the master by the same wall-clock amount
-      const zoneOld = event.allDay ? 'UTC' : event.timeZone
-      const zoneNew = c.allDay ? 'UTC' : c.timeZone
-      const delta = toWall(c.startAt.getTime(), zoneNew) - toWall(occ, zoneOld)
-      startAt = new Date(fromWall(toWall(event.startAt.getTime(), zoneOld) + delta, zoneNew))
-      endAt = new Date(startAt.getTime() + (c.endAt.getTime() - c.startAt.getTime()))
-      if (delta !== 0 || zoneOld !== zoneNew) {
-        exdates = []
-        await this.db.delete(this.t.overrides).where(eq(this.t.overrides.eventId, id))
-      }
-    }
-    if (!c.rrule) {
-      exdates = []
-      await this.db.delete(this.t.overrides).where(eq(this.t.overrides.eventId, id))
-    }
+    const startAt = new Date(change.shift(event.startAt.getTime()))
     const values = {
       calendarId: c.calendarId,
-      title: c.title,
-      description: c.description,
-      location: c.location,
+      ...change.fields,
       allDay: c.allDay,
       timeZone: c.timeZone,
       startAt,
-      endAt,
+      endAt: new Date(startAt.getTime() + change.duration),
       rrule: c.rrule,
-      exdates,
+      exdates: [] as string[],
       reminders: c.reminders,
       hasReminders: c.reminders.length > 0,
       updatedAt: now,
     }
-    await this.db.update(this.t.events).set(values).where(eq(this.t.events.id, id))
+    const isOcc = occurrenceTest(values)
+    const carried = c.rrule ? carryOverrides(overrides, event, change, isOcc) : []
+    if (c.rrule) values.exdates = shiftExdates(event.exdates, change.shift, isOcc)
+    await this.ctx.store.tx(async (db) => {
+      await db.update(this.t.events).set(values).where(eq(this.t.events.id, id))
+      // replaced as a set: moved original starts may swap places with each other
+      await db.delete(this.t.overrides).where(eq(this.t.overrides.eventId, id))
+      if (carried.length) await db.insert(this.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, ...ov, updatedAt: now })))
+    })
     await this.setAttendees(v.orgId, id, c.attendeeIds)
     const updated = { ...event, ...values }
     this.emit('calendar.event.updated', v, updated, `changed the event “${updated.title}”`, event.rrule ? 'all' : undefined)
@@ -834,4 +819,79 @@ export function formOf(e: EventRow, attendeeIds: string[], occ?: { start: Date; 
     attendeeIds,
     reminders: e.reminders.join(', '),
   }
+}
+
+/** What a change to a series ('all' or 'following') does, read off the occurrence the form showed. */
+interface SeriesChange {
+  /** The same wall-clock time, moved by what the user moved the shown occurrence (old zone to new). */
+  shift: (instant: number) => number
+  /** The series' fields after the change: the user's edits, the master's values where they left one alone. */
+  fields: { title: string; description: string; location: string }
+  /** The duration of the series' occurrences after the change. */
+  duration: number
+  /** The occurrence shown in the form, when it was overridden: it takes the form's values as they are. */
+  edited?: { originalStart: number; title: string; description: string; location: string; startAt: Date; endAt: Date }
+}
+
+function seriesChange(event: EventRow, c: CleanEvent, occ: number | undefined, overrides: OverrideRow[]): SeriesChange {
+  const ref = occ ?? event.startAt.getTime()
+  const ov = occ !== undefined ? overrides.find((o) => o.originalStart.getTime() === occ) : undefined
+  const oldDuration = event.endAt.getTime() - event.startAt.getTime()
+  const shownStart = ov ? ov.startAt.getTime() : ref
+  const shownEnd = ov ? ov.endAt.getTime() : ref + oldDuration
+  const zoneOld = event.allDay ? 'UTC' : event.timeZone
+  const zoneNew = c.allDay ? 'UTC' : c.timeZone
+  const delta = toWall(c.startAt.getTime(), zoneNew) - toWall(shownStart, zoneOld)
+  const formDuration = c.endAt.getTime() - c.startAt.getTime()
+  const pick = (k: 'title' | 'description' | 'location') => (c[k] === (ov ?? event)[k] ? event[k] : c[k])
+  return {
+    shift: (t) => fromWall(toWall(t, zoneOld) + delta, zoneNew),
+    fields: { title: pick('title'), description: pick('description'), location: pick('location') },
+    duration: formDuration === shownEnd - shownStart ? oldDuration : formDuration,
+    edited: ov ? { originalStart: ov.originalStart.getTime(), title: c.title, description: c.description, location: c.location, startAt: c.startAt, endAt: c.endAt } : undefined,
+  }
+}
+
+/** Whether an instant is an original start of this (changed) series. */
+function occurrenceTest(series: { startAt: Date; endAt: Date; allDay: boolean; timeZone: string; rrule: string | null }): (instant: number) => boolean {
+  return (t) => isOccurrence({ ...series, exdates: [] }, t)
+}
+
+/** EXDATEs of a series moved by `shift`; those that no longer name an occurrence are dropped. */
+function shiftExdates(exdates: string[], shift: (t: number) => number, isOcc: (t: number) => boolean): string[] {
+  return [...new Set(exdates.map((d) => shift(Date.parse(d))).filter(isOcc))].map((t) => new Date(t).toISOString())
+}
+
+/**
+ * The overrides of a series after a change to it: each follows its occurrence (its original start
+ * moved by `shift`); a field the override did not change from the old master takes the series' new
+ * value, an edited one stays; a moved time moves by the same amount, an unmoved one takes the new
+ * duration. Overrides whose occurrence is gone (another rule) or that now equal the series are left out.
+ */
+function carryOverrides(list: OverrideRow[], old: EventRow, change: SeriesChange, isOcc: (t: number) => boolean): Omit<OverrideRow, 'id' | 'orgId' | 'eventId' | 'updatedAt'>[] {
+  const oldDuration = old.endAt.getTime() - old.startAt.getTime()
+  const out: Omit<OverrideRow, 'id' | 'orgId' | 'eventId' | 'updatedAt'>[] = []
+  for (const o of list) {
+    const orig = change.shift(o.originalStart.getTime())
+    if (!isOcc(orig)) continue
+    let start: number
+    let end: number
+    let fields: { title: string; description: string; location: string }
+    if (change.edited && change.edited.originalStart === o.originalStart.getTime()) {
+      const e = change.edited
+      start = e.startAt.getTime()
+      end = e.endAt.getTime()
+      fields = { title: e.title, description: e.description, location: e.location }
+    } else {
+      const moved = o.startAt.getTime() !== o.originalStart.getTime() || o.endAt.getTime() - o.startAt.getTime() !== oldDuration
+      start = moved ? change.shift(o.startAt.getTime()) : orig
+      end = start + (moved ? o.endAt.getTime() - o.startAt.getTime() : change.duration)
+      const keep = (k: 'title' | 'description' | 'location') => (o[k] === old[k] ? change.fields[k] : o[k])
+      fields = { title: keep('title'), description: keep('description'), location: keep('location') }
+    }
+    const same = start === orig && end - start === change.duration && fields.title === change.fields.title && fields.description === change.fields.description && fields.location === change.fields.location
+    if (same) continue
+    out.push({ originalStart: new Date(orig), startAt: new Date(start), endAt: new Date(Math.max(start, end)), ...fields })
+  }
+  return out
 }

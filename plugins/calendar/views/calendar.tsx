@@ -613,7 +613,8 @@ export function CalendarsPage(props: {
   calendars: CalendarView[]
   shares: Map<string, { userId: string; access: string }[]>
   members: Person[]
-  teams: TeamInfo[] | undefined
+  /** Teams the viewer may make a calendar for. */
+  teams: TeamInfo[]
   viewerId: string
   canWrite: boolean
   canManage: boolean
@@ -627,7 +628,7 @@ export function CalendarsPage(props: {
   const people = new Map(props.members.map((m) => [m.id, m]))
   const colorOptions = COLORS.map((c) => ({ value: c, label: c }))
   const kinds = [{ value: 'user', label: 'Personal' }]
-  if (props.teams?.length) kinds.push({ value: 'team', label: 'Team' })
+  if (props.teams.length) kinds.push({ value: 'team', label: 'Team' })
   if (props.canManage) kinds.push({ value: 'org', label: 'Organization' })
   const writable = props.calendars.filter((c) => c.canEdit)
   return (
@@ -741,7 +742,7 @@ export function CalendarsPage(props: {
             <Field name="name" label="Name" value={props.values.name} error={props.errors.name} required maxlength={80} />
             <Select name="color" label="Color" value={props.values.color ?? COLORS[0]} options={colorOptions} error={props.errors.color} />
             <Select name="ownerKind" label="Belongs to" value={props.values.ownerKind ?? 'user'} options={kinds} error={props.errors.ownerKind} />
-            {props.teams?.length ? <Select name="ownerId" label="Team (for team calendars)" value={props.values.ownerId} options={props.teams.map((t) => ({ value: t.id, label: t.name }))} error={props.errors.ownerId} /> : ''}
+            {props.teams.length ? <Select name="ownerId" label="Team (for team calendars)" value={props.values.ownerId} options={props.teams.map((t) => ({ value: t.id, label: t.name }))} error={props.errors.ownerId} /> : ''}
             <button type="submit">Create calendar</button>
           </form>
         </section>
