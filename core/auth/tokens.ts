@@ -7,6 +7,23 @@ import { newId, randomToken, sha256 } from './crypto.ts'
 /** Every token starts with this, so leaked tokens are easy to spot and scan for. */
 export const TOKEN_PREFIX = 'cit_'
 
+/** The lifetimes the account page offers, in days; every token expires. */
+export const TOKEN_EXPIRY_DAYS = [7, 30, 90, 365] as const
+/** The lifetime the form preselects. */
+export const TOKEN_DEFAULT_DAYS = 30
+/** The longest lifetime a token may have. */
+export const TOKEN_MAX_DAYS = 365
+
+const DAY_MS = 86_400_000
+
+/**
+ * When a token stops working. Tokens created before expiry was required have none stored: they
+ * expire TOKEN_MAX_DAYS after they were created, like the longest token one can create now.
+ */
+export function tokenExpiry(row: { createdAt: Date; expiresAt: Date | null }): Date {
+  return row.expiresAt ?? new Date(row.createdAt.getTime() + TOKEN_MAX_DAYS * DAY_MS)
+}
+
 export interface ApiToken {
   id: string
   userId: string
@@ -14,8 +31,14 @@ export interface ApiToken {
   name: string
   permissions: string[]
   createdAt: Date
-  expiresAt: Date | null
+  /** Always set: see `tokenExpiry` for tokens stored without one. */
+  expiresAt: Date
   lastUsedAt: Date | null
+}
+
+/** A stored row without its hash and revocation, with its expiry filled in. */
+function toToken({ tokenHash: _h, revokedAt: _r, ...rest }: Omit<ApiToken, 'expiresAt'> & { expiresAt: Date | null; tokenHash: string; revokedAt: Date | null }): ApiToken {
+  return { ...rest, expiresAt: tokenExpiry(rest) }
 }
 
 /** API token services. */
@@ -26,13 +49,17 @@ export class Tokens {
     return this.accounts.t
   }
 
-  /** Creates a token; the returned `secret` is shown once and never again. */
-  async create(input: { userId: string; orgId: string; name: string; permissions: string[]; expiresInDays: number | null }): Promise<{ token: ApiToken; secret: string }> {
+  /**
+   * Creates a token; the returned `secret` is shown once and never again, and only its hash is
+   * stored. Every token expires, after 1 to TOKEN_MAX_DAYS days.
+   */
+  async create(input: { userId: string; orgId: string; name: string; permissions: string[]; expiresInDays: number }): Promise<{ token: ApiToken; secret: string }> {
     const name = input.name.trim()
     if (!name || name.length > 60) throw new InputError('enter a token name of 1 to 60 characters', 'name')
     if (input.permissions.length === 0) throw new InputError('choose at least one permission', 'permissions')
-    if (input.expiresInDays !== null && (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 366)) {
-      throw new InputError('expiry: choose 1 to 366 days, or never', 'expires')
+    const days = input.expiresInDays as unknown
+    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > TOKEN_MAX_DAYS) {
+      throw new InputError(`choose when the token expires: after 1 to ${TOKEN_MAX_DAYS} days`, 'expires')
     }
     const secret = TOKEN_PREFIX + randomToken(32)
     const token: ApiToken = {
@@ -42,7 +69,7 @@ export class Tokens {
       name,
       permissions: [...new Set(input.permissions)],
       createdAt: new Date(),
-      expiresAt: input.expiresInDays === null ? null : new Date(Date.now() + input.expiresInDays * 86_400_000),
+      expiresAt: new Date(Date.now() + days * DAY_MS),
       lastUsedAt: null,
     }
     await this.accounts.store.db.insert(this.t.apiTokens).values({ ...token, tokenHash: sha256(secret) })
@@ -56,7 +83,7 @@ export class Tokens {
       .from(this.t.apiTokens)
       .where(and(eq(this.t.apiTokens.userId, userId), isNull(this.t.apiTokens.revokedAt)))
       .orderBy(desc(this.t.apiTokens.createdAt))
-    return rows.map(({ tokenHash: _h, revokedAt: _r, ...rest }) => rest)
+    return rows.map(toToken)
   }
 
   /** Revokes one of the user's tokens; InputError(404) when it is not theirs. */
@@ -67,19 +94,17 @@ export class Tokens {
       .where(and(eq(this.t.apiTokens.id, id), eq(this.t.apiTokens.userId, userId), isNull(this.t.apiTokens.revokedAt)))
       .returning()
     if (!row) throw new InputError('no such token', 'token', 404)
-    const { tokenHash: _h, revokedAt: _r, ...token } = row
-    return token
+    return toToken(row)
   }
 
-  /** The live token for a secret, or undefined (unknown, revoked, expired). */
+  /** The live token for a secret, or undefined (unknown, revoked, expired; see `tokenExpiry`). */
   async fromSecret(secret: string): Promise<ApiToken | undefined> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return undefined
     const [row] = await this.accounts.store.db.select().from(this.t.apiTokens).where(eq(this.t.apiTokens.tokenHash, sha256(secret)))
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return undefined
+    if (!row || row.revokedAt || tokenExpiry(row).getTime() <= Date.now()) return undefined
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
       await this.accounts.store.db.update(this.t.apiTokens).set({ lastUsedAt: new Date() }).where(eq(this.t.apiTokens.id, row.id))
     }
-    const { tokenHash: _h, revokedAt: _r, ...rest } = row
-    return rest
+    return toToken(row)
   }
 }

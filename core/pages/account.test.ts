@@ -5,6 +5,8 @@ import { fixturePlugins } from '../../test/fixtures/index.ts'
 import { Client } from '../../test/helpers/client.ts'
 import { currentCode } from '../auth/two-factor.ts'
 import { sha256 } from '../auth/crypto.ts'
+import { eq } from 'drizzle-orm'
+import { TOKEN_MAX_DAYS } from '../auth/tokens.ts'
 
 const PASSWORD = 'member password 1'
 
@@ -239,7 +241,7 @@ eachDialect('account pages', (dialect) => {
     const plugins = (auth: string) => fetch(`${p.url}/api/v1/admin/plugins`, { headers: { authorization: `Bearer ${auth}` } })
     expect((await plugins(secret!)).status).toBe(200)
 
-    const narrow = await ada.post('/account/tokens', { name: 'read only', permissions: ['core.members.read'], expires: 'never' })
+    const narrow = await ada.post('/account/tokens', { name: 'read only', permissions: ['core.members.read'], expires: '7' })
     const narrowSecret = /id="token-secret" class="secret">(cit_[^<]+)</.exec(await narrow.text())?.[1]
     expect((await plugins(narrowSecret!)).status).toBe(403)
 
@@ -292,5 +294,78 @@ eachDialect('account pages', (dialect) => {
     expect(read.status).toBe(403) // not in the token's scopes
     const adminToken = (await p.deps.identity.tokens.list(p.admin!.id))[0]
     if (adminToken) expect((await client.post(`/account/tokens/${adminToken.id}/revoke`)).status).toBe(404)
+  })
+  test('API tokens must expire: no "never", a missing or too long expiry is 422 beside the field with the values kept', async () => {
+    const { user, client } = await p.member('member')
+    const { html: form } = await client.get('/account/tokens')
+    expect(form).not.toContain('value="never"')
+    for (const days of ['7', '30', '90', '365']) expect(form).toContain(`<option value="${days}"`)
+    expect(form).toContain('<option value="30" selected>')
+    const fields = { name: 'deploys <x>', permissions: ['fixture-notes.note.write'] }
+    for (const [expires, message] of [
+      ['never', `tokens expire after at most ${TOKEN_MAX_DAYS} days`],
+      ['400', `tokens expire after at most ${TOKEN_MAX_DAYS} days`],
+      ['', 'choose when the token expires'],
+      [undefined, 'choose when the token expires'],
+      ['soon', 'choose one of the offered expiry times'],
+    ] as const) {
+      const res = await client.post('/account/tokens', expires === undefined ? fields : { ...fields, expires })
+      expect(res.status).toBe(422)
+      const html = await res.text()
+      expect(html).toMatch(/<select id="f-expires" name="expires" aria-invalid="true">/)
+      expect(html).toMatch(new RegExp(`</select>\\s*<small class="field-error">${message}`))
+      expect(html).toContain('value="deploys <x>"') // attribute values are quoted, not element text
+      expect(html).toContain('<option value="30" selected>') // a refused value falls back to the default choice
+      expect(html).toMatch(/value="fixture-notes.note.write" checked/)
+    }
+    expect(await p.deps.identity.tokens.list(user.id)).toEqual([])
+    // the service refuses them too, whoever calls it
+    const { tokens } = p.deps.identity
+    const base = { userId: user.id, orgId: p.org!.id, name: 'svc', permissions: ['fixture-notes.note.write'] }
+    for (const expiresInDays of [null, undefined, 0, TOKEN_MAX_DAYS + 1, 1.5] as unknown as number[]) {
+      await expect(tokens.create({ ...base, expiresInDays })).rejects.toThrow('choose when the token expires')
+    }
+    const ok = await client.post('/account/tokens', { ...fields, expires: '7' })
+    expect(ok.status).toBe(200)
+    const [made] = await tokens.list(user.id)
+    expect(Math.round((made!.expiresAt.getTime() - made!.createdAt.getTime()) / 86_400_000)).toBe(7)
+  })
+
+  test('API tokens: the store holds only the hash; expired tokens (and old ones stored without expiry, past the cap) are refused on /api/v1', async () => {
+    const { user } = await p.member('member')
+    const { tokens, accounts } = p.deps.identity
+    const t = accounts.t.apiTokens
+    const make = async (name: string) => tokens.create({ userId: user.id, orgId: p.org!.id, name, permissions: ['fixture-notes.note.write'], expiresInDays: 30 })
+    const write = (secret: string) =>
+      fetch(`${p.url}/api/v1/fixture-notes/notes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'from a token' }),
+      })
+
+    const live = await make('live')
+    const [row] = await p.store.db.select().from(t).where(eq(t.id, live.token.id))
+    expect(row!.tokenHash).toBe(sha256(live.secret))
+    expect(JSON.stringify(row)).not.toContain(live.secret)
+    expect(JSON.stringify(row)).not.toContain(live.secret.slice(4)) // not even without the prefix
+    expect((await write(live.secret)).status).toBe(201)
+
+    const expired = await make('expired')
+    await p.store.db.update(t).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(t.id, expired.token.id))
+    const refused = await write(expired.secret)
+    expect(refused.status).toBe(401)
+    expect((await refused.json()).error.code).toBe('unauthenticated')
+    expect((await fetch(`${p.url}/api/v1/fixture-notes/seen`, { headers: { authorization: `Bearer ${expired.secret}` } })).status).toBe(401)
+
+    // tokens stored before expiry was required have none: they last TOKEN_MAX_DAYS from creation
+    const legacyNew = await make('legacy, recent')
+    await p.store.db.update(t).set({ expiresAt: null, createdAt: new Date(Date.now() - 10 * 86_400_000) }).where(eq(t.id, legacyNew.token.id))
+    expect((await write(legacyNew.secret)).status).toBe(201)
+    const legacyOld = await make('legacy, old')
+    await p.store.db.update(t).set({ expiresAt: null, createdAt: new Date(Date.now() - (TOKEN_MAX_DAYS + 1) * 86_400_000) }).where(eq(t.id, legacyOld.token.id))
+    expect((await write(legacyOld.secret)).status).toBe(401)
+    const listed = await tokens.list(user.id)
+    const shown = listed.find((x) => x.id === legacyNew.token.id)!
+    expect(shown.expiresAt.getTime()).toBe(shown.createdAt.getTime() + TOKEN_MAX_DAYS * 86_400_000)
   })
 })

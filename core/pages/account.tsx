@@ -8,7 +8,7 @@ import { BusyError } from '../auth/passwords.ts'
 import { limits } from '../auth/rate-limit.ts'
 import { INSTANCE_ADMIN, SIGNED_IN } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
-import type { ApiToken } from '../auth/tokens.ts'
+import { TOKEN_DEFAULT_DAYS, TOKEN_EXPIRY_DAYS, TOKEN_MAX_DAYS, type ApiToken } from '../auth/tokens.ts'
 import { cookie, sessionCookieName } from '../http/cookies.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
@@ -27,12 +27,17 @@ const TABS: { id: Tab; href: string; label: string }[] = [
   { id: 'tokens', href: '/account/tokens', label: 'API tokens' },
 ]
 
-const EXPIRY_OPTIONS = [
-  { value: '30', label: '30 days' },
-  { value: '90', label: '90 days' },
-  { value: '365', label: '365 days' },
-  { value: 'never', label: 'Never' },
-]
+/** Every token expires: these are the lifetimes offered (no "never"). */
+const EXPIRY_OPTIONS = TOKEN_EXPIRY_DAYS.map((d) => ({ value: String(d), label: `${d} days` }))
+
+/** Why the submitted expiry is refused, or undefined when it is one of the offered lifetimes. */
+function expiryProblem(value: string): string | undefined {
+  if (EXPIRY_OPTIONS.some((o) => o.value === value)) return undefined
+  if (!value.trim()) return 'choose when the token expires'
+  const days = Number(value)
+  if (value === 'never' || (Number.isFinite(days) && days > TOKEN_MAX_DAYS)) return `tokens expire after at most ${TOKEN_MAX_DAYS} days: choose one of the offered times`
+  return 'choose one of the offered expiry times'
+}
 
 /** Pages that show a secret once are never cached. */
 const NO_STORE = { 'cache-control': 'no-store' }
@@ -380,7 +385,10 @@ function TokensView(p: {
                       ))}
                     </td>
                     <td safe>{formatDate(t.createdAt)}</td>
-                    <td>{t.expiresAt ? formatDate(t.expiresAt) : 'Never'}</td>
+                    <td>
+                      <span safe>{formatDate(t.expiresAt)}</span>
+                      {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">expired</span> : ''}
+                    </td>
                     <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</td>
                     <td>
                       <ActionButton action={`/account/tokens/${encodeURIComponent(t.id)}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this token? Tools using it stop working." />
@@ -427,7 +435,7 @@ function TokensView(p: {
                 ''
               )}
             </fieldset>
-            <Select name="expires" label="Expires after" options={EXPIRY_OPTIONS} value={p.values.expires ?? '90'} error={p.errors.expires} />
+            <Select name="expires" label="Expires after" options={EXPIRY_OPTIONS} value={EXPIRY_OPTIONS.some((o) => o.value === p.values.expires) ? p.values.expires : String(TOKEN_DEFAULT_DAYS)} error={p.errors.expires} />
             <button type="submit">Create token</button>
           </form>
         )}
@@ -646,15 +654,15 @@ export function accountPages(deps: ServerDeps) {
         const refused = sessionOnly(request, auth)
         if (refused) return refused
         const { one, all } = await readFormAll(request)
-        const values = { name: one.name ?? '', permissions: (all.permissions ?? []).slice(0, 500), expires: one.expires ?? '90' }
+        const values = { name: one.name ?? '', permissions: (all.permissions ?? []).slice(0, 500), expires: (one.expires ?? '').slice(0, 20) }
         if (!auth.org) return tokensPage(request, auth, values, { name: 'join an organization first: a token acts in one' }, 422)
         const errors: FieldErrors = {}
         const allowed = new Set(allowedScopes(auth).map((s) => s.name))
         const refusedScopes = values.permissions.filter((perm) => !allowed.has(perm))
         if (refusedScopes.length) errors.permissions = `you do not hold ${refusedScopes.slice(0, 3).join(', ')}${refusedScopes.length > 3 ? '…' : ''} here: a token can only have permissions you hold`
         else if (values.permissions.length === 0) errors.permissions = 'choose at least one permission'
-        const expiry = EXPIRY_OPTIONS.find((o) => o.value === values.expires)
-        if (!expiry) errors.expires = 'choose one of the offered expiry times'
+        const badExpiry = expiryProblem(values.expires)
+        if (badExpiry) errors.expires = badExpiry
         if (!values.name.trim() || values.name.trim().length > 60) errors.name = 'enter a token name of 1 to 60 characters'
         if (Object.values(errors).some(Boolean)) return tokensPage(request, auth, values, errors, 422)
         let created
@@ -664,14 +672,14 @@ export function accountPages(deps: ServerDeps) {
             orgId: auth.org.id,
             name: values.name,
             permissions: values.permissions,
-            expiresInDays: expiry!.value === 'never' ? null : Number(expiry!.value),
+            expiresInDays: Number(values.expires),
           })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
           return tokensPage(request, auth, values, { [err.field ?? 'name']: err.message }, 422)
         }
         const { token } = created
-        await accounts.audit(actorOf(request, auth), 'token.created', token.name, { id: token.id, permissions: token.permissions, expiresAt: token.expiresAt?.toISOString() ?? null })
+        await accounts.audit(actorOf(request, auth), 'token.created', token.name, { id: token.id, permissions: token.permissions, expiresAt: token.expiresAt.toISOString() })
         return tokensPage(request, auth, {}, {}, 200, created)
       },
       { permission: SIGNED_IN },
