@@ -8,7 +8,8 @@ if (!port || !file) throw new Error('usage: bun bench/baseline.ts <port> <sqlite
 
 const db = new Database(file, { create: false })
 db.exec('PRAGMA busy_timeout = 5000')
-const items = db.query<Item, []>(ITEMS_SQL)
+let itemsQuery: ReturnType<typeof db.query<Item, []>> | undefined
+const items = { all: () => (itemsQuery ??= db.query<Item, []>(ITEMS_SQL)).all() }
 let tasks: ReturnType<typeof baselineTasks> | undefined
 
 Bun.serve({

@@ -14,7 +14,7 @@ const user = { email: 'prof@example.com', password: 'profile password 1' }
 const main = join(ROOT, 'core/main.ts')
 const admin = spawn([process.execPath, main, 'admin', 'create', '--email', user.email, '--name', 'Prof', '--org', 'Prof', '--data-dir', dataDir, '--log-level', 'warn'], { env: { ...process.env, ADMIN_PASSWORD: user.password } })
 if ((await admin.exited) !== 0) throw new Error('admin create failed')
-const port = await freePort()
+const port = freePort()
 const profile = process.env.NO_PROF ? [] : ['--cpu-prof-md', `--cpu-prof-dir=${profDir}`]
 const server = spawn([process.execPath, ...profile, main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'])
 const base = `http://127.0.0.1:${port}`
@@ -23,7 +23,7 @@ const form = await fetch(`${base}/login`)
 const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
 const res = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ _csrf: csrfCookie.slice(5), email: user.email, password: user.password }), headers: { cookie: csrfCookie }, redirect: 'manual' })
 const session = res.headers.getSetCookie().find((c) => c.startsWith('sid='))!.split(';')[0]!
-await seedPlanning(base, session, join(dataDir, 'coder-ide.db'))
+const { projectId } = await seedPlanning(base, session, join(dataDir, 'coder-ide.db'))
 const url = { api: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, list: `${base}/planning/projects/WEB?priority=high`, board: `${base}/planning/projects/WEB/board` }[which]!
 const sample = await fetch(url, { headers: { cookie: session } })
 console.log(which, sample.status, (await sample.arrayBuffer()).byteLength, 'bytes')
@@ -31,5 +31,16 @@ await ensureWrk()
 await wrk(url, { threads: 2, connections: 16, duration: '1s', headers: { cookie: session } })
 const r = await wrk(url, { threads: 2, connections: 16, duration: `${seconds}s`, headers: { cookie: session } })
 console.log(which, r)
+if (process.env.BASELINE) {
+  // the bare Bun.serve running the same queries on the same file, loaded the same way, right after
+  const bport = freePort()
+  const baseline = spawn([process.execPath, join(import.meta.dir, 'baseline.ts'), String(bport), join(dataDir, 'coder-ide.db')])
+  await waitFor200(`http://127.0.0.1:${bport}/const`, performance.now())
+  const burl = `http://127.0.0.1:${bport}/tasks?project=${projectId}`
+  await wrk(burl, { threads: 2, connections: 16, duration: '1s' })
+  const b = await wrk(burl, { threads: 2, connections: 16, duration: `${seconds}s` })
+  console.log(`baseline /tasks ${b.rps} req/s; ${which} ${r.rps} req/s = ${(r.rps / b.rps).toFixed(2)} of the baseline`)
+  await stop(baseline)
+}
 if (process.env.KEEP_DB) require('node:fs').copyFileSync(join(dataDir, 'coder-ide.db'), process.env.KEEP_DB)
 await stop(server)

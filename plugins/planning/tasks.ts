@@ -2,7 +2,7 @@
  * @module Task logic: numbering (WEB-42 from a per-project counter), validation, filters with cursor
  * pagination, history of every field change, relations and the task events.
  */
-import { and, asc, desc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import type { ActivityFact, Person } from '../../core/plugins/points.ts'
 import { PRIORITIES } from './schema.ts'
@@ -45,18 +45,27 @@ export interface TaskFilter {
 export const SORTS = ['number', 'created', 'updated', 'priority', 'due'] as const
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
 const DONE_GROUPS = ['completed', 'cancelled']
+/** Most tasks one bulk edit changes. */
+const BULK_MAX = 500
 const TASK_REF_RE = /^([A-Za-z0-9]{2,6})-(\d{1,9})$/
 
-/** `{ o: offset }` as an opaque cursor. */
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url')
+/**
+ * Where the next page starts, as an opaque string: `{ k: number }` after the last task number when
+ * the list is one project's tasks by number (the default list: the next page is an index seek, and
+ * tasks created meanwhile do not shift it); `{ o: offset }` for every other order.
+ */
+type Cursor = { k: number } | { o: number }
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url')
 }
 
-function decodeCursor(cursor: string | undefined): number {
-  if (!cursor) return 0
+function decodeCursor(cursor: string | undefined): Cursor | undefined {
+  if (!cursor) return undefined
   try {
-    const o = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).o
-    if (Number.isInteger(o) && o >= 0) return o
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Number.isInteger(c?.k) && c.k >= 0) return { k: c.k }
+    if (Number.isInteger(c?.o) && c.o >= 0) return { o: c.o }
   } catch {
     // falls through
   }
@@ -144,11 +153,11 @@ export class TaskService {
 
   /** A page of tasks matching `filter`: `{ items, nextCursor }`. */
   async list(orgId: string, filter: TaskFilter, page: { cursor?: string; limit?: number } = {}): Promise<{ items: Task[]; nextCursor: string | null }> {
-    const offset = decodeCursor(page.cursor)
+    const cursor = decodeCursor(page.cursor)
     const limit = Math.min(Math.max(Math.trunc(Number(page.limit) || 50), 1), 500)
     // The query is built once per shape (which filters, how many values in each list, the order)
     // and then only run: building drizzle SQL costs more than running an indexed query.
-    const values: Record<string, unknown> = { org: orgId, limit: limit + 1, offset }
+    const values: Record<string, unknown> = { org: orgId, limit: limit + 1, offset: 0 }
     const shape: string[] = []
     const list = (name: string, items: readonly string[] | undefined) => {
       if (!items?.length) return undefined
@@ -172,7 +181,7 @@ export class TaskService {
     // placeholders' values reach the driver as they are: dates go in the column's own encoding
     const due = (value: string | undefined, field: string) => (value ? this.t.tasks.dueAt.mapToDriverValue(parseDay(value, field)!) : undefined)
     const hasBefore = one('dueBefore', due(filter.dueBefore, 'dueBefore'))
-    const hasAfter = one('dueAfter', due(filter.dueAfter, 'dueAfter'))
+    const hasDueAfter = one('dueAfter', due(filter.dueAfter, 'dueAfter'))
     const hasParent = one('parent', filter.parentId)
     const hasMilestone = one('milestone', filter.milestoneId)
     const hasCycle = one('cycle', filter.cycleId)
@@ -183,6 +192,13 @@ export class TaskService {
     const sort = filter.sort && SORTS.includes(filter.sort) ? filter.sort : 'number'
     const dirName = filter.dir === 'asc' || filter.dir === 'desc' ? filter.dir : ''
     shape.push(`sort:${sort}:${dirName}`)
+    // one project by number: pages continue after the last number seen (keyset)
+    const keyset = hasProject && sort === 'number'
+    if (cursor && 'k' in cursor) {
+      if (!keyset) throw new InputError('The cursor is not valid for this order: start again without it', 'cursor', 400)
+      one('after', cursor.k)
+    } else if (cursor) values.offset = cursor.o
+    const hasAfter = 'after' in values
     const rows = await this.deps.store.prepared(`planning.tasks:${shape.join(',')}`, (db) => {
       const t = this.t.tasks
       const where: SQL[] = [eq(t.orgId, sql.placeholder('org'))]
@@ -194,10 +210,11 @@ export class TaskService {
       if (hasLabel) where.push(inArray(t.id, db.select({ id: this.t.taskLabels.taskId }).from(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, sql.placeholder('label')))))
       if (priorities) where.push(inArray(t.priority, priorities))
       if (hasBefore) where.push(lte(t.dueAt, sql.placeholder('dueBefore')))
-      if (hasAfter) where.push(gte(t.dueAt, sql.placeholder('dueAfter')))
+      if (hasDueAfter) where.push(gte(t.dueAt, sql.placeholder('dueAfter')))
       if (hasParent) where.push(eq(t.parentId, sql.placeholder('parent')))
       if (hasMilestone) where.push(eq(t.milestoneId, sql.placeholder('milestone')))
       if (hasCycle) where.push(eq(t.cycleId, sql.placeholder('cycle')))
+      if (hasAfter) where.push((dirName === 'asc' ? gt : lt)(t.number, sql.placeholder('after')))
       if (q) {
         const like = sql.placeholder('like')
         const textMatch = or(sql`lower(${t.title}) like ${like} escape '\\'`, sql`lower(${t.description}) like ${like} escape '\\'`)!
@@ -231,7 +248,9 @@ export class TaskService {
       )
     }, values)
     const more = rows.length > limit
-    return { items: await this.enrich(rows.slice(0, limit)), nextCursor: more ? encodeCursor(offset + limit) : null }
+    const items = rows.slice(0, limit)
+    const next: Cursor = keyset ? { k: items.at(-1)?.number ?? 0 } : { o: (values.offset as number) + limit }
+    return { items: await this.enrich(items), nextCursor: more ? encodeCursor(next) : null }
   }
 
   // ---- validation of input fields
@@ -469,18 +488,32 @@ export class TaskService {
     this.deps.bus.emit('planning.task.deleted', { task: ref(task), activity: { ...activity(task, actor, `deleted ${task.key} ${task.title}`), entity: undefined } })
   }
 
-  /** Sets the same fields on many tasks of a project; returns how many changed. Stops at the first bad value. */
+  /**
+   * Sets the same fields on many tasks of a project; returns how many changed. Every task and every
+   * value is checked before the first change: a bad value or a task of another project changes nothing.
+   */
   async bulk(orgId: string, actor: Actor, projectRef: string, ids: string[], input: Record<string, unknown>): Promise<number> {
     const project = await this.projects.get(orgId, projectRef)
     if (!ids.length) throw new InputError('Select at least one task', 'ids')
+    if (ids.length > BULK_MAX) throw new InputError(`Select at most ${BULK_MAX} tasks at once`, 'ids')
     const patch: Record<string, unknown> = {}
     for (const k of ['state', 'priority', 'assigneeId', 'milestoneId', 'cycleId'] as const) if (input[k] !== undefined && input[k] !== '') patch[k] = input[k] === '-' ? '' : input[k]
     const addLabel = typeof input.label === 'string' && input.label ? (await this.resolveLabels(project, [input.label], false))[0] : undefined
     if (!Object.keys(patch).length && !addLabel) throw new InputError('Choose something to change', 'bulk')
+    // the same checks update() makes, once, before anything changes
+    if (patch.state !== undefined) await this.resolveState(project, patch.state)
+    if (patch.priority !== undefined) this.priority(patch.priority)
+    if (patch.assigneeId !== undefined) await this.assignee(orgId, { assigneeId: patch.assigneeId })
+    if (patch.milestoneId !== undefined) await this.projectChild('milestones', project, patch.milestoneId, 'milestoneId')
+    if (patch.cycleId !== undefined) await this.projectChild('cycles', project, patch.cycleId, 'cycleId')
+    const tasks: TaskRow[] = []
+    for (const id of ids) {
+      const { task } = await this.row(orgId, id).catch(() => ({ task: undefined }))
+      if (!task || task.projectId !== project.id) throw new InputError('No such task in this project: nothing was changed', 'ids', 404)
+      tasks.push(task)
+    }
     let n = 0
-    for (const id of ids.slice(0, 500)) {
-      const { task } = await this.row(orgId, id)
-      if (task.projectId !== project.id) throw new InputError('No such task in this project', 'ids', 404)
+    for (const task of tasks) {
       const extra: Record<string, unknown> = {}
       if (addLabel) {
         const current = (await this.get(orgId, task.id)).labels.map((l) => l.id)
