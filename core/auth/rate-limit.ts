@@ -1,4 +1,8 @@
-/** @module In-memory rate limits (sliding window) for sign-in, two-factor and invitations. */
+/**
+ * @module In-memory rate limits (sliding window) for sign-in, two-factor and invitations. Each
+ * sensitive action is limited per account (or invitation) AND per client address, so neither many
+ * addresses against one account nor one address against many accounts gets far.
+ */
 
 /** The outcome of a hit: allowed, or wait `retryAfter` seconds. */
 export interface Verdict {
@@ -55,12 +59,20 @@ export const limits = {
   signInAccount: new RateLimiter(10, 15 * 60_000),
   /** Failed sign-ins per address. */
   signInAddress: new RateLimiter(50, 15 * 60_000),
-  /** Two-factor codes per pending session or user. */
+  /** Two-factor codes per user (every attempt counts). */
   twoFactor: new RateLimiter(5, 5 * 60_000),
-  /** Invitations created per user. */
+  /** Wrong two-factor codes per address (any account). */
+  twoFactorAddress: new RateLimiter(50, 15 * 60_000),
+  /** Invitations created per user (organization and instance admin pages). */
   inviteCreate: new RateLimiter(30, 60 * 60_000),
+  /** Invitations created per address (any account). */
+  inviteCreateAddress: new RateLimiter(60, 60 * 60_000),
   /** Invitation accepts per address. */
   inviteAccept: new RateLimiter(10, 15 * 60_000),
+  /** Invitation accepts per signed-in account. */
+  inviteAcceptAccount: new RateLimiter(10, 15 * 60_000),
+  /** Attempts on one (valid) invitation link, from any address. */
+  inviteAcceptLink: new RateLimiter(10, 15 * 60_000),
 }
 
 /** Forgets every limit (tests start each platform clean). */

@@ -12,7 +12,7 @@ import { publicOrigin } from '../http/security.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
-import { actorOf, readForm } from './context.ts'
+import { actorOf, inviteCreateLimits, readForm } from './context.ts'
 
 const admin = { permission: INSTANCE_ADMIN } as const
 
@@ -207,6 +207,8 @@ export function adminUserPages(deps: ServerDeps) {
     .post(
       '/admin/users/invite',
       async ({ request, auth }) => {
+        const limited = inviteCreateLimits(request, auth)
+        if (limited) return limited
         const form = await readForm(request)
         const values = { target: form.target ?? '', email: (form.email ?? '').trim() }
         const again = (errors: FieldErrors, error?: string) => usersPage(request, auth, { status: 422, invite: { values, errors, error } })

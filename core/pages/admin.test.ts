@@ -323,6 +323,27 @@ eachDialect('admin pages', (dialect) => {
     expect((await ada.post('/admin/users/invite', { target: `${p.org!.id}:nope` })).status).toBe(422)
   })
 
+  test('invite: limited per admin and per address like the organization page (429 with Retry-After)', async () => {
+    const member = (await p.deps.identity.orgs.listRoles(p.org!.id)).find((r) => r.builtin === 'member')!
+    const target = `${p.org!.id}:${member.id}`
+    await ada.get('/admin/users')
+    for (let i = 0; i < limits.inviteCreate.limit; i++) limits.inviteCreate.hit(p.admin!.id)
+    const perUser = await ada.post('/admin/users/invite', { target })
+    expect(perUser.status).toBe(429)
+    expect(Number(perUser.headers.get('retry-after'))).toBeGreaterThan(0)
+    limits.inviteCreate.reset(p.admin!.id)
+
+    for (let i = 0; i < limits.inviteCreateAddress.limit; i++) limits.inviteCreateAddress.hit('127.0.0.1')
+    const perAddress = await ada.post('/admin/users/invite', { target })
+    expect(perAddress.status).toBe(429)
+    expect(Number(perAddress.headers.get('retry-after'))).toBeGreaterThan(0)
+    limits.inviteCreateAddress.reset('127.0.0.1')
+
+    const open = (await p.deps.identity.orgs.listInvitations(p.org!.id)).length
+    expect((await ada.post('/admin/users/invite', { target })).status).toBe(200)
+    expect((await p.deps.identity.orgs.listInvitations(p.org!.id)).length).toBe(open + 1)
+  })
+
   test('organizations: every org with slug and member count', async () => {
     const { html } = await ada.get('/admin/orgs')
     expect(html).toContain('<td>Acme</td>')

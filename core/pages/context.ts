@@ -1,7 +1,7 @@
 /** @module Helpers core's pages share: reading forms, the actor for audit entries, rate-limit answers. */
 import type { Auth } from '../auth/resolve.ts'
 import type { Actor } from '../auth/accounts.ts'
-import type { Verdict } from '../auth/rate-limit.ts'
+import { limits, type RateLimiter, type Verdict } from '../auth/rate-limit.ts'
 import { clientIp } from '../http/render.ts'
 import { errorFor } from '../http/respond.ts'
 
@@ -44,6 +44,31 @@ export function tooMany(request: Request, verdict: Verdict, what: string): Respo
   const res = errorFor(new URL(request.url).pathname, 429, 'rate_limited', 'Too many attempts', `Too many ${what}. Wait ${verdict.retryAfter} seconds and try again.`)
   res.headers.set('retry-after', String(verdict.retryAfter))
   return res
+}
+
+/** One limit a request counts against: the limiter, its key, and what the 429 says is too many. */
+export type LimitCheck = [limiter: RateLimiter, key: string, what: string]
+
+/**
+ * Counts a request against every limit (per account and per address, say), or against none when
+ * one of them is used up: then the 429 for the first exhausted limit. Synchronous, so concurrent
+ * requests cannot slip between the check and the hit.
+ */
+export function hitLimits(request: Request, checks: LimitCheck[]): Response | undefined {
+  for (const [limiter, key, what] of checks) {
+    const verdict = limiter.check(key)
+    if (!verdict.ok) return tooMany(request, verdict, what)
+  }
+  for (const [limiter, key] of checks) limiter.hit(key)
+  return undefined
+}
+
+/** Creating an invitation (organization pages, instance admin) counts per user and per address. */
+export function inviteCreateLimits(request: Request, auth: Auth): Response | undefined {
+  return hitLimits(request, [
+    [limits.inviteCreate, auth.user.id, 'invitations created'],
+    [limits.inviteCreateAddress, clientIp(request), 'invitations created from your address'],
+  ])
 }
 
 /** A safe local redirect target from a `next` parameter (never another site). */

@@ -1,7 +1,8 @@
 /**
  * @module The invitation link page, /invite/:token: shows which organization and role the link is
  * for; a signed-in visitor joins with one button, an anonymous one creates an account (or signs in
- * first). Links are single use; accepts are rate-limited per client address.
+ * first). Links are single use; accepts are rate-limited per client address, per signed-in
+ * account and per link.
  */
 import { Elysia } from 'elysia'
 import { InputError, normalizeEmail, type User } from '../auth/accounts.ts'
@@ -13,12 +14,16 @@ import { clientIp, redirect } from '../http/render.ts'
 import { requestMeta } from '../http/request-meta.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
-import { actorOf, readForm, tooMany } from './context.ts'
+import { actorOf, hitLimits, readForm, tooMany, type LimitCheck } from './context.ts'
 import { anonymousCsrf, sessionCookie } from './sign-in.tsx'
 
 type Invitation = NonNullable<Awaited<ReturnType<ServerDeps['identity']['orgs']['findInvitation']>>>
 
 const MAX_TOKEN = 200
+
+/** What sign-up through a link answers when the address is taken: neither confirms nor denies an account. */
+export const NOT_CREATED =
+  'No new account was created for this address. If you have an account already, sign in first, then open this link again. Otherwise check the address.'
 
 /** A service message as a sentence. */
 export function sentence(message: string): string {
@@ -169,10 +174,16 @@ export function invitePages(deps: ServerDeps) {
     .post(
       '/invite/:token',
       async ({ request, auth, params }) => {
-        const verdict = limits.inviteAccept.hit(clientIp(request))
-        if (!verdict.ok) return tooMany(request, verdict, 'invitation attempts from your address')
+        // Per address and, when signed in, per account, before the link is even looked up; then per
+        // link, so one invitation cannot be tried over and over from many addresses.
+        const checks: LimitCheck[] = [[limits.inviteAccept, clientIp(request), 'invitation attempts from your address']]
+        if (auth) checks.push([limits.inviteAcceptAccount, auth.user.id, 'invitation attempts for your account'])
+        const limited = hitLimits(request, checks)
+        if (limited) return limited
         const inv = await find(params.token)
         if (!inv) return invalid(request, auth)
+        const byLink = limits.inviteAcceptLink.hit(inv.id)
+        if (!byLink.ok) return tooMany(request, byLink, 'attempts with this invitation link')
         const title = `Join ${inv.org.name}`
 
         if (auth) {
@@ -211,8 +222,9 @@ export function invitePages(deps: ServerDeps) {
           user = await accounts.createUser({ name: values.name, email: values.email, password: form.password ?? '' })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          const message = err.status === 409 ? 'An account with this email exists already: sign in first, then open this link again.' : sentence(err.message)
-          return again({ [err.field ?? 'email']: message })
+          // A taken address gets an answer that does not say whether an account exists (no enumeration).
+          if (err.status === 409) return again({ email: NOT_CREATED })
+          return again({ [err.field ?? 'email']: sentence(err.message) })
         }
         let org: Org | undefined
         let problem: string | undefined

@@ -197,9 +197,15 @@ eachDialect('org pages', (dialect) => {
     const shortHtml = await short.text()
     expect(shortHtml).toContain('value="Nina <b>"')
     expect(shortHtml).toContain('value="nina@example.com"')
+    // an address with an account: the same neutral answer as for any address not taken here, no "exists"
     const taken = await nina.post(`/invite/${token}`, { name: 'Nina', email: 'admin@example.com', password: 'a long password' })
     expect(taken.status).toBe(422)
-    expect(await taken.text()).toContain('sign in first')
+    const takenHtml = await taken.text()
+    expect(takenHtml).toContain('If you have an account already, sign in first, then open this link again.')
+    expect(takenHtml).toContain('value="admin@example.com"')
+    expect(takenHtml.toLowerCase()).not.toContain('exists')
+    expect(takenHtml.toLowerCase()).not.toContain('already registered')
+    expect(takenHtml).not.toContain('An account with this email')
 
     const joined = await nina.post(`/invite/${token}`, { name: 'Nina', email: 'nina@example.com', password: 'a long password' })
     expect(joined.status).toBe(303)
@@ -294,6 +300,48 @@ eachDialect('org pages', (dialect) => {
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toBeTruthy()
     limits.inviteCreate.reset(p.admin!.id)
+  })
+
+  test('invitation rate limits per link, per signed-in account, and creating per address', async () => {
+    limits.inviteAccept.reset(IP)
+    await ada.get('/orgs/members')
+    // one link, tried from many addresses: its own limit (the address limit is fresh here)
+    const made = await createInvite({ role: role('member').id })
+    const inv = (await ids().orgs.findInvitation(made.token!))!
+    for (let i = 0; i < limits.inviteAcceptLink.limit; i++) limits.inviteAcceptLink.hit(inv.id)
+    const c = p.client()
+    await c.get(`/invite/${made.token}`)
+    const byLink = await c.post(`/invite/${made.token}`, { name: 'Link', email: 'link-limit@example.com', password: 'a long password' })
+    expect(byLink.status).toBe(429)
+    expect(Number(byLink.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await byLink.text()).toContain('this invitation link')
+    expect(await ids().accounts.findUserByEmail('link-limit@example.com')).toBeUndefined()
+    limits.inviteAcceptLink.reset(inv.id)
+
+    // a signed-in account, from many addresses: its own limit
+    limits.inviteAccept.reset(IP)
+    const { user, client } = await p.member('member', await ids().orgs.createOrg({ name: `Other ${Math.random()}` }, (await newUser('Boss')).id))
+    for (let i = 0; i < limits.inviteAcceptAccount.limit; i++) limits.inviteAcceptAccount.hit(user.id)
+    await client.get(`/invite/${made.token}`)
+    const byAccount = await client.post(`/invite/${made.token}`)
+    expect(byAccount.status).toBe(429)
+    expect(Number(byAccount.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await ids().orgs.membership(user.id, acme.id)).toBeUndefined()
+    limits.inviteAcceptAccount.reset(user.id)
+    const joins = await client.post(`/invite/${made.token}`)
+    expect(joins.status).toBe(303)
+    limits.inviteAccept.reset(IP)
+
+    // creating: per address too, whoever the user is
+    for (let i = 0; i < limits.inviteCreateAddress.limit; i++) limits.inviteCreateAddress.hit(IP)
+    await ada.get('/orgs/members')
+    const byAddress = await ada.post('/orgs/invitations', { role: role('member').id })
+    expect(byAddress.status).toBe(429)
+    expect(Number(byAddress.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await byAddress.text()).toContain('from your address')
+    expect(limits.inviteCreate.check(p.admin!.id).ok).toBe(true)
+    limits.inviteCreateAddress.reset(IP)
+    expect((await createInvite({ role: role('member').id })).res.status).toBe(201)
   })
 
   test('roles of members: the last owner stays; changes are audited with from/to; nobody hands out more than they hold', async () => {

@@ -9,7 +9,6 @@ import { Elysia } from 'elysia'
 import { InputError, type User } from '../auth/accounts.ts'
 import type { Member, Org, Role, Team } from '../auth/orgs.ts'
 import { SIGNED_IN, rolePermissions, type PermissionEntry } from '../auth/permissions.ts'
-import { limits } from '../auth/rate-limit.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
@@ -17,7 +16,7 @@ import { errorFor } from '../http/respond.ts'
 import { publicOrigin } from '../http/security.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
-import { actorOf, readForm, readFormAll, tooMany } from './context.ts'
+import { actorOf, inviteCreateLimits, readForm, readFormAll } from './context.ts'
 import { invitePages, sentence } from './invite.tsx'
 
 const AUDIT_PAGE = 50
@@ -617,8 +616,8 @@ export function orgPages(deps: ServerDeps) {
       '/orgs/invitations',
       async ({ request, auth }) => {
         const org = orgOf(auth)
-        const verdict = limits.inviteCreate.hit(auth.user.id)
-        if (!verdict.ok) return tooMany(request, verdict, 'invitations created')
+        const limited = inviteCreateLimits(request, auth)
+        if (limited) return limited
         const form = await readForm(request)
         const values = { role: form.role ?? '', email: (form.email ?? '').trim() }
         if (!values.role) return membersPage(request, auth, { status: 422, invite: { values, errors: { role: 'Choose a role.' } } })
