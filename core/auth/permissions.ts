@@ -42,15 +42,24 @@ export function grantFor(name: string, spec: string | PermissionSpec): BuiltinRo
   return 'member'
 }
 
-/** Every permission of core and the enabled plugins, grouped for the role editor. */
+/**
+ * Every permission of core and the enabled plugins, grouped for the role editor. A name appears
+ * once: the host refuses plugins declaring names outside their own `<id>.` namespace, and should
+ * one get through, core's entry (then the first plugin's) is the one that counts, so a plugin can
+ * never lower the grant of a permission it does not own.
+ */
 export function permissionCatalog(host: PluginHost): PermissionEntry[] {
   const out: PermissionEntry[] = []
+  const seen = new Set<string>()
   for (const [name, spec] of Object.entries(CORE_PERMISSIONS)) {
+    seen.add(name)
     out.push({ name, description: spec.description, grant: spec.grant, group: 'core', groupName: 'Organization' })
   }
   for (const p of host.list()) {
     if (p.status !== 'enabled') continue
     for (const [name, spec] of Object.entries(p.permissions)) {
+      if (seen.has(name) || !name.startsWith(`${p.id}.`)) continue
+      seen.add(name)
       out.push({ name, description: typeof spec === 'string' ? spec : spec.description, grant: grantFor(name, spec), group: p.id, groupName: p.name })
     }
   }

@@ -2,10 +2,17 @@
 import type { PluginHost, PluginInfo } from './host.ts'
 import { discoverExternal, importExternal } from './loader.ts'
 
-/** Registers every external plugin folder not yet known; a folder whose code fails is registered as failed. */
+/**
+ * Registers every external plugin folder not yet known; a folder whose code fails is registered as
+ * failed. A folder named like a built-in plugin is refused (never loaded): the built-in keeps
+ * serving, and the refusal is logged and shown with the built-in in the plugins list.
+ */
 export async function syncExternal(host: PluginHost, dir: string): Promise<void> {
+  const shadowing: { id: string; file: string }[] = []
   for (const { id, file } of discoverExternal(dir)) {
-    if (host.has(id)) continue
+    const known = host.sourceOf(id)
+    if (known?.kind === 'builtin') shadowing.push({ id, file })
+    if (known) continue
     try {
       const manifest = await importExternal(file)
       if (manifest.id !== id) throw new Error(`${file} declares plugin id "${manifest.id}": name its folder "${manifest.id}"`)
@@ -15,6 +22,7 @@ export async function syncExternal(host: PluginHost, dir: string): Promise<void>
       host.registerBroken(id, { kind: 'external', file }, (err as Error).message)
     }
   }
+  host.refuseShadowing(shadowing)
 }
 
 /** Reloads a plugin; external ones are imported afresh from their file. */

@@ -98,17 +98,46 @@ eachDialect('plugin host', (dialect) => {
     expect(host.describe('future').error).toBe('plugin "future" was written for plugin API 2; this core speaks API 1. Update the plugin.')
   })
 
-  test('collisions of ids, permissions and events name both plugins', async () => {
-    host.register(plugin('a', { permissions: { 'shared.thing.read': 'x' }, events: { 'shared.thing.happened': 'x' } }))
+  test('id collisions name both plugins; reserved and malformed ids are refused', async () => {
+    host.register(plugin('a', { permissions: { 'a.thing.read': 'x' }, events: { 'a.thing.happened': 'x' } }))
     expect(() => host.register(plugin('a'))).toThrow('plugin id "a" from the built-in list collides with plugin "a" from the built-in list')
-    host.register(plugin('b', { permissions: { 'shared.thing.read': 'y' } }))
-    host.register(plugin('c', { events: { 'shared.thing.happened': 'y' } }))
     expect(() => host.register(plugin('api'))).toThrow('reserved by core')
     expect(() => host.register(plugin('Bad_Id'))).toThrow('not kebab-case')
     await host.boot()
     expect(host.describe('a').status).toBe('enabled')
-    expect(host.describe('b').error).toBe('cannot enable "b": its permission "shared.thing.read" collides with the same permission of plugin "a"')
-    expect(host.describe('c').error).toBe('cannot enable "c": its event "shared.thing.happened" collides with the same event of plugin "a"')
+  })
+
+  test("a plugin may declare only permissions and events under its own id: core's and others' are refused", async () => {
+    host.register(plugin('a', { permissions: { 'a.thing.read': 'x' }, events: { 'a.thing.happened': 'x' } }))
+    const refused = (extra: Partial<PluginManifest>, id = 'b') => {
+      try {
+        host.register(plugin(id, extra))
+      } catch (err) {
+        expect(err).toBeInstanceOf(PluginError)
+        expect((err as PluginError).status).toBe(422)
+        return (err as Error).message
+      }
+      throw new Error('expected a refusal')
+    }
+    expect(refused({ permissions: { 'core.members.manage': { description: 'take over', grant: 'guest' } } })).toBe(
+      'plugin "b" may not declare permission "core.members.manage": it belongs to core; a plugin declares only its own permissions, named b.<noun>.<verb>',
+    )
+    expect(refused({ permissions: { 'core.instance.admin': 'x' } })).toContain('it belongs to core')
+    expect(refused({ events: { 'core.plugin.enabled': 'x' } })).toBe(
+      'plugin "b" may not declare event "core.plugin.enabled": it belongs to core; a plugin declares only its own events, named b.<noun>.<past-verb>',
+    )
+    expect(refused({ permissions: { 'a.thing.read': 'y' } })).toBe('plugin "b" may not declare permission "a.thing.read": a plugin declares only its own permissions, named b.<noun>.<verb>')
+    expect(refused({ events: { 'a.thing.happened': 'y' } })).toContain('may not declare event "a.thing.happened"')
+    // a prefix of another id is not the id: "a-b" may not declare "a.*", nor "a" declare "a-b.*"
+    expect(refused({ permissions: { 'a.x.read': 'y' } }, 'a-b')).toContain('may not declare permission "a.x.read"')
+    expect(refused({ permissions: { 'Not.Dotted': 'y' } })).toContain('which is not dotted lower case')
+    expect(host.has('b')).toBe(false)
+    host.register(plugin('b', { permissions: { 'b.thing.read': 'y' }, events: { 'b.thing.happened': 'y' } }))
+    await host.boot()
+    expect(host.list().map((p) => [p.id, p.status])).toEqual([
+      ['a', 'enabled'],
+      ['b', 'enabled'],
+    ])
   })
 
   test('disable removes handlers, timers, contributions and services; data stays; enable brings them back', async () => {
@@ -221,6 +250,39 @@ eachDialect('plugin host', (dialect) => {
     expect(err.message).toBe('reload of "swap" failed, the running version stays: new version broken')
     expect(await read()).toBe('two')
     expect(host.describe('swap').status).toBe('enabled')
+  })
+
+  test('reload makes the checks enable makes: api version, requires and names; refused, the old version keeps serving', async () => {
+    const make = (v: string, extra: Partial<PluginManifest> = {}): PluginManifest =>
+      plugin('swap', { version: v, setup: () => new Elysia().use(guard).get('/swap', () => v, { public: true }), ...extra })
+    host.register(plugin('base'))
+    host.register(make('one'))
+    await host.boot()
+    await host.disable('base')
+    const read = async () => (await host.handlerFor('swap')!(new Request('http://localhost/swap'))).text()
+    expect(await read()).toBe('one')
+
+    const api = await refusal(host.reload('swap', async () => make('two', { api: 2 })))
+    expect(api.status).toBe(422)
+    expect(api.message).toBe('reload of "swap" refused, the running version stays: the new version was written for plugin API 2; this core speaks API 1. Update the plugin.')
+    const requires = await refusal(host.reload('swap', async () => make('two', { requires: ['base'] })))
+    expect(requires.status).toBe(409)
+    expect(requires.message).toBe('reload of "swap" refused, the running version stays: the new version requires "base", which is disabled. Enable "base" first.')
+    const missing = await refusal(host.reload('swap', async () => make('two', { requires: ['ghost'] })))
+    expect(missing.message).toBe('reload of "swap" refused, the running version stays: the new version requires "ghost", which is not installed')
+    const names = await refusal(host.reload('swap', async () => make('two', { permissions: { 'core.members.manage': { description: 'x', grant: 'guest' } } })))
+    expect(names.status).toBe(422)
+    expect(names.message).toStartWith('reload of "swap" refused, the running version stays: plugin "swap" may not declare permission "core.members.manage"')
+    expect(host.describe('swap')).toMatchObject({ status: 'enabled', version: 'one', permissions: {} })
+    expect(await read()).toBe('one')
+
+    await host.enable('base')
+    await host.reload('swap', async () => make('two', { requires: ['base'] }))
+    expect(await read()).toBe('two')
+    // a disabled plugin's new code is checked for names too (the rest is checked when it is enabled)
+    await host.disable('swap')
+    const off = await refusal(host.reload('swap', async () => make('three', { events: { 'base.thing.happened': 'x' } })))
+    expect(off.message).toStartWith('reload of "swap" refused: plugin "swap" may not declare event "base.thing.happened"')
   })
 
   test('unknown plugins answer 404 errors', async () => {

@@ -2,6 +2,7 @@
  * @module Plugin host: registry and lifecycle (register, migrate, enable, disable, reload), state
  * kept in core_plugins and restored at boot. Lifecycle operations run one at a time.
  */
+import { dirname } from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
@@ -69,6 +70,8 @@ export class PluginHost {
   private readonly core: ReturnType<typeof coreSchema>['plugins']
   private queue: Promise<unknown> = Promise.resolve()
   private contributionCache = new Map<string, unknown[]>()
+  /** Built-in id -> why an external folder with the same id was refused (see refuseShadowing). */
+  private shadowed = new Map<string, string>()
   /** True once boot has enabled (or failed) every plugin; /readyz waits for it. */
   settled = false
   /** Bumped whenever the set of running plugins changes; caches derived from plugins key on it. */
@@ -96,12 +99,25 @@ export class PluginHost {
     if (RESERVED_SEGMENTS.includes(id)) throw new PluginError(`plugin id "${id}" is reserved by core (${RESERVED_SEGMENTS.join(', ')})`, 422)
     const existing = this.records.get(id)
     if (existing) throw new PluginError(`plugin id "${id}" from ${describe(source)} collides with plugin "${id}" from ${describe(existing.source)}`)
-    for (const [kind, names] of [['permission', manifest.permissions], ['event', manifest.events]] as const) {
-      for (const name of Object.keys(names ?? {})) {
-        if (!DOTTED.test(name)) throw new PluginError(`plugin "${id}" declares ${kind} "${name}", which is not dotted lower case like ${id}.item.read`, 422)
-      }
-    }
+    checkNames(manifest)
     this.records.set(id, { id, manifest, source, status: 'disabled' })
+  }
+
+  /**
+   * Records the external plugin folders refused because a built-in plugin has their id (the whole
+   * current list: folders no longer there are forgotten). Each is logged once and shown as an error
+   * of the built-in plugin in the list, naming both.
+   */
+  refuseShadowing(folders: { id: string; file: string }[]): void {
+    const next = new Map<string, string>()
+    for (const { id, file } of folders) {
+      const builtin = this.records.get(id)
+      if (builtin?.source.kind !== 'builtin') continue
+      const message = `external plugin folder ${dirname(file)} is refused: its id "${id}" is the built-in plugin "${id}" (${builtin.manifest?.name ?? id}), which keeps serving. Give the external plugin another id and folder name.`
+      next.set(id, message)
+      if (this.shadowed.get(id) !== message) this.log.error(message)
+    }
+    this.shadowed = next
   }
 
   /** Records an external plugin whose code could not be loaded, so the admin sees why. */
@@ -185,10 +201,24 @@ export class PluginHost {
       }
       if (!manifest) throw new PluginError(`plugin "${id}" has no code to reload: ${rec.error ?? 'unknown error'}`, 422)
       if (rec.status !== 'enabled') {
+        try {
+          checkNames(manifest)
+        } catch (err) {
+          throw new PluginError(`reload of "${id}" refused: ${(err as Error).message}`, 422)
+        }
         rec.manifest = manifest
         if (rec.status === 'failed') await this.doEnable(id, { persist: true })
         if (rec.status === 'failed') throw new PluginError(`plugin "${id}" failed to start: ${rec.error}`, 422)
         return this.info(rec)
+      }
+      // The checks enabling makes, on the new code; a refusal leaves the running version serving.
+      try {
+        checkNames(manifest)
+        this.checkStartable(manifest, 'the new version')
+      } catch (err) {
+        const refusal = err as PluginError
+        this.log.warn(`reload of ${id} refused`, { error: refusal.message })
+        throw new PluginError(`reload of "${id}" refused, the running version stays: ${refusal.message}`, refusal.status ?? 422)
       }
       const next = await this.prepare(manifest, rec).catch((err: Error) => {
         throw new PluginError(`reload of "${id}" failed, the running version stays: ${err.message}`, 422)
@@ -323,15 +353,7 @@ export class PluginHost {
     if (rec.status === 'enabled') return
     const manifest = rec.manifest
     if (!manifest) throw new PluginError(`plugin "${id}" could not be loaded: ${rec.error}`, 422)
-    if (manifest.api !== PLUGIN_API) {
-      throw new PluginError(`plugin "${id}" was written for plugin API ${manifest.api}; this core speaks API ${PLUGIN_API}. Update the plugin.`, 422)
-    }
-    for (const dep of manifest.requires ?? []) {
-      const d = this.records.get(dep)
-      if (!d) throw new PluginError(`cannot enable "${id}": it requires "${dep}", which is not installed`)
-      if (d.status !== 'enabled') throw new PluginError(`cannot enable "${id}": it requires "${dep}", which is ${d.status}. Enable "${dep}" first.`)
-    }
-    this.checkCollisions(manifest)
+    this.checkStartable(manifest)
     try {
       rec.instance = await this.prepare(manifest, rec)
       rec.status = 'enabled'
@@ -386,17 +408,32 @@ export class PluginHost {
     return this.info(rec)
   }
 
-  private checkCollisions(manifest: PluginManifest): void {
+  /**
+   * What enabling checks before any code runs: the plugin API, that what it requires is enabled,
+   * and that no enabled plugin declares the same permission or event (names are namespaced by id,
+   * so this holds unless a check elsewhere is bypassed). `subject` words the messages for reload.
+   */
+  private checkStartable(manifest: PluginManifest, subject?: string): void {
+    const id = manifest.id
+    const it = subject ? `${subject} ` : `cannot enable "${id}": it `
+    const its = subject ? `${subject}'s ` : `cannot enable "${id}": its `
+    if (manifest.api !== PLUGIN_API) {
+      const who = subject ?? `plugin "${id}"`
+      throw new PluginError(`${who} was written for plugin API ${manifest.api}; this core speaks API ${PLUGIN_API}. Update the plugin.`, 422)
+    }
+    for (const dep of manifest.requires ?? []) {
+      const d = this.records.get(dep)
+      if (!d) throw new PluginError(`${it}requires "${dep}", which is not installed`)
+      if (d.status !== 'enabled') throw new PluginError(`${it}requires "${dep}", which is ${d.status}. Enable "${dep}" first.`)
+    }
     for (const other of this.records.values()) {
-      if (other.id === manifest.id || other.status !== 'enabled' || !other.manifest) continue
+      if (other.id === id || other.status !== 'enabled' || !other.manifest) continue
       for (const [kind, mine, theirs] of [
         ['permission', manifest.permissions, other.manifest.permissions],
         ['event', manifest.events, other.manifest.events],
       ] as const) {
         for (const name of Object.keys(mine ?? {})) {
-          if (theirs && name in theirs) {
-            throw new PluginError(`cannot enable "${manifest.id}": its ${kind} "${name}" collides with the same ${kind} of plugin "${other.id}"`)
-          }
+          if (theirs && name in theirs) throw new PluginError(`${its}${kind} "${name}" collides with the same ${kind} of plugin "${other.id}"`)
         }
       }
     }
@@ -456,12 +493,31 @@ export class PluginHost {
       version: m?.version ?? '',
       description: m?.description,
       status: rec.status,
-      error: rec.error,
+      error: this.shadowed.has(rec.id) ? [rec.error, this.shadowed.get(rec.id)].filter(Boolean).join('; ') : rec.error,
       source: rec.source.kind,
       requires: m?.requires ?? [],
       requiredBy: this.dependentsOf(rec.id),
       permissions: m?.permissions ?? {},
       routes: rec.instance?.routes ?? [],
+    }
+  }
+}
+
+/**
+ * A plugin declares only permissions and events in its own namespace, `<id>.<noun>.<verb>`: core's
+ * (`core.*`) and other plugins' names are not its to declare (a plugin declaring
+ * `core.members.manage` with grant 'guest' would hand guests core's powers).
+ */
+function checkNames(manifest: PluginManifest): void {
+  const id = manifest.id
+  for (const [kind, names] of [['permission', manifest.permissions], ['event', manifest.events]] as const) {
+    for (const name of Object.keys(names ?? {})) {
+      if (!DOTTED.test(name)) throw new PluginError(`plugin "${id}" declares ${kind} "${name}", which is not dotted lower case like ${id}.item.read`, 422)
+      if (!name.startsWith(`${id}.`)) {
+        const owner = name.startsWith('core.') ? 'it belongs to core; ' : ''
+        const shape = kind === 'event' ? `${id}.<noun>.<past-verb>` : `${id}.<noun>.<verb>`
+        throw new PluginError(`plugin "${id}" may not declare ${kind} "${name}": ${owner}a plugin declares only its own ${kind}s, named ${shape}`, 422)
+      }
     }
   }
 }
