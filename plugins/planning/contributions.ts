@@ -7,6 +7,7 @@ import { taskJson } from './api.ts'
 import { actorOf } from './http.ts'
 import { filterFrom } from './pages.tsx'
 import type { ProjectService } from './service.ts'
+import type { TaskStats } from './stats.ts'
 import type { TaskService } from './tasks.ts'
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -19,7 +20,7 @@ function need(auth: Auth, permission: string): string {
 }
 
 /** Registers every contribution; the host removes them on disable. */
-export function contribute(ctx: PluginContext<any>, projects: ProjectService, tasks: TaskService): void {
+export function contribute(ctx: PluginContext<any>, projects: ProjectService, tasks: TaskService, stats: TaskStats): void {
   ctx.nav({ label: 'Planning', href: '/planning', icon: 'kanban', permission: 'planning.project.read' })
 
   ctx.contribute('search.provider', {
@@ -52,25 +53,46 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     },
   })
 
+  // Three layers, so the calendar shows (and remembers) a toggle for each: `src:planning:<id>`.
   ctx.contribute('calendar.source', {
-    id: 'planning',
-    label: 'Planning: due dates, milestones, cycles',
+    id: 'due',
+    label: 'Planning: due dates',
     color: '#8b5cf6',
     permission: 'planning.task.read',
     async items(range, auth) {
       if (!auth.org) return []
-      const orgId = auth.org.id
-      const due = await tasks.dueBetween(orgId, range.from, range.to)
-      const out = due.map((x) => ({ id: `task:${x.id}`, title: `Due: ${x.key} ${x.title}`, start: x.dueAt!, allDay: true, href: `/planning/tasks/${x.key}` }))
-      for (const p of await projects.list(orgId)) {
-        for (const m of await projects.milestones(p.id)) {
-          if (m.targetDate && m.targetDate >= range.from && m.targetDate <= range.to) out.push({ id: `milestone:${m.id}`, title: `Milestone: ${m.name} (${p.key})`, start: m.targetDate, allDay: true, href: `/planning/projects/${p.key}/milestones` })
-        }
-        for (const c of await projects.cycles(p.id)) {
-          if (c.startsAt <= range.to && c.endsAt >= range.from) out.push({ id: `cycle:${c.id}`, title: `Cycle: ${c.name} (${p.key})`, start: c.startsAt, end: new Date(c.endsAt.getTime() + 86_400_000), allDay: true, href: `/planning/projects/${p.key}/cycles?cycle=${c.id}` } as (typeof out)[number])
-        }
-      }
-      return out
+      const due = await tasks.dueBetween(auth.org.id, range.from, range.to)
+      return due.map((x) => ({ id: `task:${x.id}`, title: `Due: ${x.key} ${x.title}`, start: x.dueAt!, allDay: true, href: `/planning/tasks/${x.key}` }))
+    },
+  })
+  ctx.contribute('calendar.source', {
+    id: 'milestones',
+    label: 'Planning: milestones',
+    color: '#0ea5e9',
+    permission: 'planning.project.read',
+    async items(range, auth) {
+      if (!auth.org) return []
+      const rows = await stats.milestonesBetween(auth.org.id, range.from, range.to)
+      return rows.map(({ milestone: m, project: p }) => ({ id: `milestone:${m.id}`, title: `Milestone: ${m.name} (${p.key})`, start: m.targetDate!, allDay: true, href: `/planning/projects/${p.key}/milestones` }))
+    },
+  })
+  ctx.contribute('calendar.source', {
+    id: 'cycles',
+    label: 'Planning: cycles',
+    color: '#14b8a6',
+    permission: 'planning.project.read',
+    async items(range, auth) {
+      if (!auth.org) return []
+      const rows = await stats.cyclesOverlapping(auth.org.id, range.from, range.to)
+      return rows.map(({ cycle: c, project: p }) => ({
+        id: `cycle:${c.id}`,
+        title: `Cycle: ${c.name} (${p.key})`,
+        start: c.startsAt,
+        // the cycle covers its end day
+        end: new Date(c.endsAt.getTime() + 86_400_000),
+        allDay: true,
+        href: `/planning/projects/${p.key}/cycles?cycle=${c.id}`,
+      }))
     },
   })
 

@@ -1,9 +1,9 @@
 /** @module CSV export and import of a project's tasks (RFC 4180 quoting, a header row, per-row errors). */
 import { InputError } from '../../core/auth/accounts.ts'
 import { day, type Actor, type ProjectService } from './service.ts'
-import type { TaskService } from './tasks.ts'
+import type { Task, TaskService } from './tasks.ts'
 
-export const CSV_COLUMNS = ['key', 'title', 'state', 'priority', 'assignee', 'labels', 'estimate', 'due', 'description'] as const
+export const CSV_COLUMNS = ['key', 'title', 'state', 'priority', 'assignee', 'labels', 'estimate', 'due', 'parent', 'milestone', 'cycle', 'description'] as const
 
 /** One CSV field, quoted when it holds a comma, quote or line break (and defused against formula injection). */
 export function csvField(value: unknown): string {
@@ -46,31 +46,77 @@ export function parseCsv(input: string): string[][] {
   return rows.filter((r) => r.some((f) => f.trim() !== ''))
 }
 
-/** The CSV of every task of a project, by number. */
-export async function exportCsv(tasks: TaskService, orgId: string, projectId: string): Promise<string> {
-  const lines = [CSV_COLUMNS.join(',')]
+/** The CSV of every task of a project, by number: parent as its key, milestone and cycle by name. */
+export async function exportCsv(tasks: TaskService, projects: ProjectService, orgId: string, projectId: string): Promise<string> {
+  const [milestones, cycles] = await Promise.all([projects.milestones(projectId), projects.cycles(projectId)])
+  const milestoneName = new Map(milestones.map((m) => [m.id, m.name]))
+  const cycleName = new Map(cycles.map((c) => [c.id, c.name]))
+  const all: Task[] = []
   let cursor: string | undefined
   do {
     const page = await tasks.list(orgId, { projectId, sort: 'number', dir: 'asc' }, { cursor, limit: 500 })
-    for (const t of page.items) {
-      lines.push([t.key, t.title, t.state.name, t.priority, t.assignee?.email ?? '', t.labels.map((l) => l.name).join(';'), t.estimate ?? '', day(t.dueAt), t.description].map(csvField).join(','))
-    }
+    all.push(...page.items)
     cursor = page.nextCursor ?? undefined
   } while (cursor)
+  // a parent is in the same project, so among the exported tasks
+  const keyOf = new Map(all.map((t) => [t.id, t.key]))
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const t of all) {
+    const parent = t.parentId ? (keyOf.get(t.parentId) ?? '') : ''
+    const milestone = t.milestoneId ? (milestoneName.get(t.milestoneId) ?? '') : ''
+    const cycle = t.cycleId ? (cycleName.get(t.cycleId) ?? '') : ''
+    lines.push([t.key, t.title, t.state.name, t.priority, t.assignee?.email ?? '', t.labels.map((l) => l.name).join(';'), t.estimate ?? '', day(t.dueAt), parent, milestone, cycle, t.description].map(csvField).join(','))
+  }
   return lines.join('\r\n') + '\r\n'
 }
 
 /** The outcome of an import: valid rows are kept, bad ones reported by their line number. */
 export interface ImportReport {
-  imported: number
+  /** Rows that made a new task. */
+  created: number
+  /** Rows whose key named a task of the project that they changed. */
+  updated: number
+  /** Rows whose key named a task of the project that already had those values. */
+  unchanged: number
+  /** Rows left out because of an error. */
   skipped: number
   errors: string[]
 }
 
-const ALIASES: Record<string, string> = { 'assignee email': 'assignee', assignee_email: 'assignee', email: 'assignee', label: 'labels', points: 'estimate', 'due date': 'due', due_date: 'due', status: 'state' }
+const ALIASES: Record<string, string> = {
+  'assignee email': 'assignee',
+  assignee_email: 'assignee',
+  email: 'assignee',
+  label: 'labels',
+  points: 'estimate',
+  'due date': 'due',
+  due_date: 'due',
+  status: 'state',
+  'parent key': 'parent',
+  parent_key: 'parent',
+  sprint: 'cycle',
+}
+const KEY_RE = /^([A-Za-z0-9]{2,6})-(\d{1,9})$/
 
-/** Imports rows (header names: title, state, priority, assignee email, labels, estimate, due, description). */
-export async function importCsv(tasks: TaskService, projects: ProjectService, orgId: string, actor: Actor, projectRef: string, csv: string): Promise<ImportReport> {
+/** A milestone or cycle by id or name (case-insensitive); `current` wins when several share the name. */
+function byName<T extends { id: string; name: string }>(list: T[], value: string, current: string | null | undefined, what: string): string {
+  if (!value) return ''
+  const v = value.toLowerCase()
+  const found = list.filter((x) => x.id === value || x.name.toLowerCase() === v)
+  if (current && found.some((x) => x.id === current)) return current
+  if (found.length === 1) return found[0]!.id
+  throw new InputError(found.length ? `more than one ${what} is called '${value}'` : `unknown ${what} '${value}'`, what)
+}
+
+/**
+ * Imports rows (header names: key, title, state, priority, assignee email, labels, estimate, due,
+ * parent, milestone, cycle, description). A row whose `key` names a task of this project updates
+ * that task (only the columns the file has); any other row creates a task. Parents are task keys,
+ * of this project or of rows in the file (an export of another project imports with its
+ * sub-tasks); milestones and cycles are names. Unknown labels are created only with `createLabels`
+ * (those who may manage the project); otherwise the row is reported.
+ */
+export async function importCsv(tasks: TaskService, projects: ProjectService, orgId: string, actor: Actor, projectRef: string, csv: string, options: { createLabels?: boolean } = {}): Promise<ImportReport> {
   const project = await projects.get(orgId, projectRef)
   const rows = parseCsv(csv)
   if (rows.length === 0) throw new InputError('The file is empty', 'file')
@@ -79,31 +125,115 @@ export async function importCsv(tasks: TaskService, projects: ProjectService, or
     return ALIASES[k] ?? k
   })
   if (!header.includes('title')) throw new InputError('The first row must name the columns and include "title"', 'file')
-  const report: ImportReport = { imported: 0, skipped: 0, errors: [] }
+  const has = (name: string) => header.includes(name)
+  const [milestones, cycles] = await Promise.all([projects.milestones(project.id), projects.cycles(project.id)])
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: [] }
+  const cell = (fields: string[], name: string) => {
+    const idx = header.indexOf(name)
+    const v = idx >= 0 ? (fields[idx] ?? '').trim() : ''
+    // undoes csvField's defusing of formulas
+    return /^'[=+\-@]/.test(v) ? v.slice(1) : v
+  }
+  /** Keys of the file (upper case) -> the task their row created or updated. */
+  const imported = new Map<string, string>()
+  const fileKeys = new Set(rows.slice(1).map((f) => cell(f, 'key').toUpperCase()).filter(Boolean))
+  /** Parents named by rows later in the file: set once every row is in. */
+  const deferred: { line: number; taskId: string; parent: string }[] = []
+
+  /** The task of this project a key names, if any. */
+  const existing = async (key: string) => {
+    const m = KEY_RE.exec(key)
+    if (!m || m[1]!.toUpperCase() !== project.key) return undefined
+    const found = await tasks.row(orgId, key).catch(() => undefined)
+    return found && found.project.id === project.id ? found.task : undefined
+  }
+  /** A parent key as a task id; undefined: a later row of the file, set afterwards. */
+  const parentId = async (key: string): Promise<string | undefined> => {
+    const k = key.toUpperCase()
+    const fromFile = imported.get(k)
+    if (fromFile) return fromFile
+    const inProject = await existing(k)
+    if (inProject) return inProject.id
+    if (fileKeys.has(k)) return undefined
+    throw new InputError(`unknown parent task '${key}'`, 'parent')
+  }
+
   for (const [i, fields] of rows.slice(1).entries()) {
     const line = i + 2
-    const get = (name: string) => {
-      const idx = header.indexOf(name)
-      return idx >= 0 ? (fields[idx] ?? '').trim() : undefined
-    }
-    const undefuse = (v: string | undefined) => (v && /^'[=+\-@]/.test(v) ? v.slice(1) : v)
+    const get = (name: string) => cell(fields, name)
     try {
-      const input: Record<string, unknown> = { title: undefuse(get('title')), description: undefuse(get('description')), priority: get('priority') || undefined, estimate: get('estimate'), due: get('due') }
-      if (get('state')) input.state = get('state')
-      if (get('assignee')) input.assigneeEmail = get('assignee')
-      if (get('labels')) input.labels = get('labels')
-      await tasks.create(orgId, actor, project.id, input, { createLabels: true })
-      report.imported++
+      const key = get('key').toUpperCase()
+      const task = key ? await existing(key) : undefined
+      const input: Record<string, unknown> = {}
+      if (has('title')) input.title = get('title')
+      if (!task && !input.title) throw new InputError('Title is required', 'title')
+      if (has('description')) input.description = get('description')
+      if (has('state') && get('state')) input.state = get('state')
+      if (has('priority')) input.priority = get('priority') || 'none'
+      if (has('assignee')) input.assigneeEmail = get('assignee')
+      if (has('estimate')) input.estimate = get('estimate')
+      if (has('due')) input.due = get('due')
+      if (has('milestone')) input.milestoneId = byName(milestones, get('milestone'), task?.milestoneId, 'milestone')
+      if (has('cycle')) input.cycleId = byName(cycles, get('cycle'), task?.cycleId, 'cycle')
+      let laterParent: string | undefined
+      if (has('parent')) {
+        const p = get('parent')
+        const id = p ? await parentId(p) : ''
+        if (id === undefined) laterParent = p
+        else input.parent = id
+      }
+      if (has('labels')) input.labels = await labelIds(projects, project.id, orgId, get('labels'), !!options.createLabels)
+      let id: string
+      if (task) {
+        const after = await tasks.update(orgId, actor, task.id, input)
+        if (after.updatedAt.getTime() !== task.updatedAt.getTime()) report.updated++
+        else report.unchanged++
+        id = task.id
+      } else {
+        id = (await tasks.create(orgId, actor, project.id, input)).id
+        report.created++
+      }
+      if (key) imported.set(key, id)
+      if (laterParent) deferred.push({ line, taskId: id, parent: laterParent })
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       report.skipped++
       report.errors.push(`row ${line}: ${err.message}`)
     }
   }
+  for (const d of deferred) {
+    try {
+      const id = imported.get(d.parent.toUpperCase())
+      if (!id) throw new InputError(`unknown parent task '${d.parent}'`, 'parent')
+      await tasks.update(orgId, actor, d.taskId, { parent: id })
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err
+      report.errors.push(`row ${d.line}: ${err.message} (imported without its parent)`)
+    }
+  }
   return report
 }
 
-/** "12 imported, 2 skipped: row 5: unknown state 'Doing'; row 9: Title is required". */
+/** Label names or ids (`;` or `,` between them) as ids; unknown names are created only with `create`. */
+async function labelIds(projects: ProjectService, projectId: string, orgId: string, value: string, create: boolean): Promise<string[]> {
+  const names = value.split(/[,;]/).map((x) => x.trim()).filter(Boolean)
+  if (!names.length) return []
+  const labels = await projects.labels(projectId)
+  const ids: string[] = []
+  for (const name of names) {
+    let l = labels.find((x) => x.id === name) ?? labels.find((x) => x.name.toLowerCase() === name.toLowerCase())
+    if (!l && !create) throw new InputError(`unknown label '${name}' (only those who manage the project can add labels)`, 'labels')
+    if (!l) {
+      l = await projects.addLabel(orgId, projectId, { name })
+      labels.push(l)
+    }
+    if (!ids.includes(l.id)) ids.push(l.id)
+  }
+  return ids
+}
+
+/** "12 created, 3 updated, 2 skipped: row 5: unknown state 'Doing'; row 9: Title is required". */
 export function describeImport(r: ImportReport): string {
-  return `${r.imported} imported, ${r.skipped} skipped${r.errors.length ? ': ' + r.errors.slice(0, 20).join('; ') + (r.errors.length > 20 ? '; …' : '') : ''}`
+  const counts = [`${r.created} created`, `${r.updated} updated`, ...(r.unchanged ? [`${r.unchanged} unchanged`] : []), `${r.skipped} skipped`].join(', ')
+  return `${counts}${r.errors.length ? ': ' + r.errors.slice(0, 20).join('; ') + (r.errors.length > 20 ? '; …' : '') : ''}`
 }

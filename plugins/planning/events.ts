@@ -1,4 +1,4 @@
-/** @module The planning plugin's events: facts about projects, tasks and milestones, with activity facts for feeds. */
+/** @module The planning plugin's events: facts about projects, tasks, milestones and cycles, with activity facts for feeds. */
 import type { ActivityFact } from '../../core/plugins/points.ts'
 
 /** What events say about a task. */
@@ -29,6 +29,9 @@ declare module '../../core/bus.ts' {
     'planning.milestone.created': { milestone: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
     'planning.milestone.updated': { milestone: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
     'planning.milestone.deleted': { milestone: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
+    'planning.cycle.created': { cycle: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
+    'planning.cycle.updated': { cycle: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
+    'planning.cycle.deleted': { cycle: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
   }
 }
 
@@ -45,4 +48,7 @@ export const EVENTS: Record<string, string> = {
   'planning.milestone.created': 'A milestone was created',
   'planning.milestone.updated': 'A milestone was edited',
   'planning.milestone.deleted': 'A milestone was deleted',
+  'planning.cycle.created': 'A cycle was created',
+  'planning.cycle.updated': 'A cycle was edited',
+  'planning.cycle.deleted': 'A cycle was deleted',
 }

@@ -15,6 +15,7 @@ import { planningPages } from './pages.tsx'
 import { schema } from './schema.ts'
 import { demoSeed } from './seed.ts'
 import { ProjectService } from './service.ts'
+import { TaskStats } from './stats.ts'
 import { TaskService } from './tasks.ts'
 
 export default definePlugin({
@@ -36,9 +37,10 @@ export default definePlugin({
     const deps = { store: ctx.store, tables: ctx.tables, bus: ctx.bus, people: ctx.people }
     const projects = new ProjectService(deps)
     const tasks = new TaskService(deps, projects)
-    contribute(ctx, projects, tasks)
+    const stats = new TaskStats(deps)
+    contribute(ctx, projects, tasks, stats)
     ctx.contribute('demo.seed', demoSeed(projects, tasks))
     ctx.provide('planning.summary', { projects: async (orgId: string) => (await projects.list(orgId)).length })
-    return new Elysia({ name: 'plugin:planning' }).use(planningPages(ctx, projects, tasks)).use(planningApi(projects, tasks))
+    return new Elysia({ name: 'plugin:planning' }).use(planningPages(ctx, projects, tasks, stats)).use(planningApi(projects, tasks))
   },
 })

@@ -11,7 +11,8 @@ import type { FieldErrors } from '../../views/components.tsx'
 import { describeImport, exportCsv, importCsv } from './csv.ts'
 import { actorOf, fieldErrors, isFormError, orgOf, problem } from './http.ts'
 import type { ProjectService } from './service.ts'
-import { TaskService, type TaskFilter } from './tasks.ts'
+import { progressOf, type TaskStats } from './stats.ts'
+import type { TaskFilter, TaskService } from './tasks.ts'
 import { CyclesPage, ImportPage, RoadmapPage } from './views/plan.tsx'
 import { ProjectsPage, SettingsPage } from './views/projects.tsx'
 import { Board, BoardPage, NewTaskPage, TaskListPage, TaskPage, taskValues, type ProjectContext } from './views/tasks.tsx'
@@ -45,9 +46,11 @@ export function filterFrom(query: Record<string, string | undefined>, projectId?
 
 /** Cards on a board: the most recently updated; the list pages through the rest. */
 export const BOARD_LIMIT = 200
+/** Tasks the cycles page lists for the selected cycle; the list has them all. */
+export const SCOPE_LIMIT = 200
 
 /** The page routes. */
-export function planningPages(ctx: PluginContext<any>, projects: ProjectService, tasks: TaskService) {
+export function planningPages(ctx: PluginContext<any>, projects: ProjectService, tasks: TaskService, stats: TaskStats) {
   const page = (request: Request, auth: Auth, title: string, body: unknown, status?: number) => ctx.page(request, auth, { title, body: body as string, status })
 
   async function load(auth: Auth, key: string): Promise<ProjectContext> {
@@ -59,13 +62,8 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
 
   async function projectsPage(request: Request, auth: Auth, values: Record<string, string> = {}, errors: FieldErrors = {}, status?: number) {
     const orgId = orgOf(auth)
-    const [list, people] = await Promise.all([projects.list(orgId), ctx.people.members(orgId)])
-    const withCounts = await Promise.all(
-      list.map(async (p) => {
-        const all = await tasks.list(orgId, { projectId: p.id }, { limit: 500 })
-        return { ...p, total: all.items.length, open: all.items.filter((t) => !['completed', 'cancelled'].includes(t.state.group)).length }
-      }),
-    )
+    const [list, people, counts] = await Promise.all([projects.list(orgId), ctx.people.members(orgId), stats.projectCounts(orgId)])
+    const withCounts = list.map((p) => ({ ...p, ...(counts.get(p.id) ?? { total: 0, open: 0 }) }))
     return page(request, auth, 'Planning', ProjectsPage({ projects: withCounts, people, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values, errors, error: errors._ }), status)
   }
 
@@ -124,33 +122,31 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
   async function settingsPage(request: Request, auth: Auth, key: string, form?: { values?: Record<string, string>; errors?: FieldErrors; error?: string; status?: number }) {
     const orgId = orgOf(auth)
     const project = await projects.get(orgId, key)
-    const [states, labels, people, counts] = await Promise.all([projects.states(project.id), projects.labels(project.id), ctx.people.members(orgId), tasks.list(orgId, { projectId: project.id }, { limit: 500 })])
-    const used = (id: string) => counts.items.filter((t) => t.stateId === id).length
+    const [states, labels, people, usage] = await Promise.all([projects.states(project.id), projects.labels(project.id), ctx.people.members(orgId), stats.stateUsage(project.id)])
+    const used = (id: string) => usage.get(id) ?? 0
     const values = form?.values ?? { name: project.name, description: project.description, leadId: project.leadId ?? '', status: project.status }
     const body = SettingsPage({ project, states: states.map((s) => ({ ...s, used: used(s.id) })), labels, people, csrf: auth.session?.csrf, values, errors: form?.errors ?? {}, error: form?.error })
     return page(request, auth, `${project.key} settings`, body, form?.status)
   }
 
-  async function roadmapPage(request: Request, auth: Auth, key: string, form?: { values: Record<string, string>; errors: FieldErrors; status: number }) {
+  async function roadmapPage(request: Request, auth: Auth, key: string, form?: { values: Record<string, string>; errors: FieldErrors; status: number; editing?: string }) {
     const orgId = orgOf(auth)
     const project = await projects.get(orgId, key)
-    const list = await projects.milestones(project.id)
-    const all = (await tasks.list(orgId, { projectId: project.id }, { limit: 500 })).items
-    const milestones = list.map((m) => ({ ...m, progress: TaskService.progress(all.filter((t) => t.milestoneId === m.id)) }))
-    const body = RoadmapPage({ project, milestones, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._ })
+    const [list, progress] = await Promise.all([projects.milestones(project.id), stats.progressBy(project.id, 'milestone')])
+    const milestones = list.map((m) => ({ ...m, progress: progressOf(progress, m.id) }))
+    const body = RoadmapPage({ project, milestones, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._, editing: form?.editing })
     return page(request, auth, `${project.key} roadmap`, body, form?.status)
   }
 
-  async function cyclesPage(request: Request, auth: Auth, key: string, selected?: string, form?: { values: Record<string, string>; errors: FieldErrors; status: number }) {
+  async function cyclesPage(request: Request, auth: Auth, key: string, selected?: string, form?: { values: Record<string, string>; errors: FieldErrors; status: number; editing?: boolean }) {
     const orgId = orgOf(auth)
     const project = await projects.get(orgId, key)
-    const list = await projects.cycles(project.id)
-    const all = (await tasks.list(orgId, { projectId: project.id }, { limit: 500 })).items
-    const cycles = list.map((c) => ({ ...c, progress: TaskService.progress(all.filter((t) => t.cycleId === c.id)) }))
+    const [list, progress] = await Promise.all([projects.cycles(project.id), stats.progressBy(project.id, 'cycle')])
+    const cycles = list.map((c) => ({ ...c, progress: progressOf(progress, c.id) }))
     const now = new Date()
     const current = cycles.find((c) => c.id === selected) ?? cycles.find((c) => c.startsAt <= now && c.endsAt.getTime() + 86_400_000 > now.getTime())
-    const scope = current ? all.filter((t) => t.cycleId === current.id) : []
-    const body = CyclesPage({ project, cycles, current, scope, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._, now })
+    const scope = current ? await tasks.list(orgId, { projectId: project.id, cycleId: current.id, sort: 'number', dir: 'asc' }, { limit: SCOPE_LIMIT }) : { items: [], nextCursor: null }
+    const body = CyclesPage({ project, cycles, current, scope: scope.items, scopeMore: !!scope.nextCursor, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._, editing: form?.editing, now })
     return page(request, auth, `${project.key} cycles`, body, form?.status)
   }
 
@@ -290,7 +286,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
         try {
           const orgId = orgOf(auth)
           const project = await projects.get(orgId, params.key)
-          const csv = await exportCsv(tasks, orgId, project.id)
+          const csv = await exportCsv(tasks, projects, orgId, project.id)
           return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${project.key}-tasks.csv"` } })
         } catch (err) {
           return problem(request, err)
@@ -326,8 +322,9 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           if (!text.trim()) return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: 'Choose a CSV file with a header row' }), 422)
           if (text.length > 5_000_000) return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: 'The file is too large (at most 5 MB)' }), 422)
           try {
-            const report = await importCsv(tasks, projects, orgOf(auth), actorOf(auth), project.id, text)
-            return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, report: describeImport(report), status: report.skipped ? 'partial' : 'ok' }))
+            // Labels are project configuration: only those who may manage the project add them on import.
+            const report = await importCsv(tasks, projects, orgOf(auth), actorOf(auth), project.id, text, { createLabels: can(auth, 'planning.project.manage') })
+            return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, report: describeImport(report), status: report.skipped || report.errors.length ? 'partial' : 'ok' }))
           } catch (err) {
             if (!isFormError(err)) throw err
             return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: err.message }), 422)
@@ -401,6 +398,24 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       MANAGE,
     )
     .post(
+      '/planning/projects/:key/milestones/:id',
+      async ({ request, auth, params }) => {
+        const form = await readForm(request)
+        try {
+          const orgId = orgOf(auth)
+          const project = await projects.get(orgId, params.key)
+          const m = await projects.milestone(orgId, params.id)
+          if (m.projectId !== project.id) throw new InputError('No such milestone in this project', 'milestone', 404)
+          const saved = await projects.updateMilestone(orgId, actorOf(auth), m.id, { name: form.name ?? '', targetDate: form.targetDate ?? '', description: form.description ?? '' })
+          return redirect(request, `/planning/projects/${project.key}/milestones`, { kind: 'ok', text: `Milestone ${saved.name} saved` })
+        } catch (err) {
+          if (!isFormError(err)) return problem(request, err)
+          return roadmapPage(request, auth, params.key, { values: form, errors: fieldErrors(err), status: err.status, editing: params.id }).catch((e) => problem(request, e))
+        }
+      },
+      MANAGE,
+    )
+    .post(
       '/planning/projects/:key/milestones/:id/delete',
       async ({ request, auth, params }) => {
         try {
@@ -421,11 +436,29 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       async ({ request, auth, params }) => {
         const form = await readForm(request)
         try {
-          const c = await projects.addCycle(orgOf(auth), params.key, form)
+          const c = await projects.addCycle(orgOf(auth), actorOf(auth), params.key, form)
           return redirect(request, `/planning/projects/${params.key}/cycles?cycle=${c.id}`, { kind: 'ok', text: `${c.name} added` })
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)
           return cyclesPage(request, auth, params.key, undefined, { values: form, errors: fieldErrors(err), status: err.status }).catch((e) => problem(request, e))
+        }
+      },
+      MANAGE,
+    )
+    .post(
+      '/planning/projects/:key/cycles/:id',
+      async ({ request, auth, params }) => {
+        const form = await readForm(request)
+        try {
+          const orgId = orgOf(auth)
+          const project = await projects.get(orgId, params.key)
+          const c = await projects.cycle(orgId, params.id)
+          if (c.projectId !== project.id) throw new InputError('No such cycle in this project', 'cycle', 404)
+          const saved = await projects.updateCycle(orgId, actorOf(auth), c.id, { name: form.name ?? '', startsAt: form.startsAt ?? '', endsAt: form.endsAt ?? '' })
+          return redirect(request, `/planning/projects/${project.key}/cycles?cycle=${saved.id}`, { kind: 'ok', text: `${saved.name} saved` })
+        } catch (err) {
+          if (!isFormError(err)) return problem(request, err)
+          return cyclesPage(request, auth, params.key, params.id, { values: form, errors: fieldErrors(err), status: err.status, editing: true }).catch((e) => problem(request, e))
         }
       },
       MANAGE,
@@ -437,7 +470,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           const project = await projects.get(orgOf(auth), params.key)
           const c = await projects.cycle(orgOf(auth), params.id)
           if (c.projectId !== project.id) throw new InputError('No such cycle in this project', 'cycle', 404)
-          await projects.removeCycle(orgOf(auth), c.id)
+          await projects.removeCycle(orgOf(auth), actorOf(auth), c.id)
           return redirect(request, `/planning/projects/${project.key}/cycles`, { kind: 'ok', text: 'Cycle deleted' })
         } catch (err) {
           return problem(request, err)

@@ -163,7 +163,7 @@ eachDialect('planning', (dialect) => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/csv')
     const csv = await res.text()
-    expect(csv.split('\r\n')[0]).toBe('key,title,state,priority,assignee,labels,estimate,due,description')
+    expect(csv.split('\r\n')[0]).toBe('key,title,state,priority,assignee,labels,estimate,due,parent,milestone,cycle,description')
     await json(admin, 'POST', '/api/v1/planning/projects', { key: 'IMP', name: 'Imported' })
     const bad = csv.trimEnd() + '\r\n,"Quoted, title ""x""",Doing,low,,,,,\r\n,,Todo,,,,,,\r\n'
     await member.get('/planning/projects/IMP/import')
@@ -173,7 +173,7 @@ eachDialect('planning', (dialect) => {
     const imp = await member.request('/planning/projects/IMP/import', { method: 'POST', body: form })
     expect(imp.status).toBe(200)
     const html = await imp.text()
-    expect(html).toContain('7 imported, 2 skipped')
+    expect(html).toContain('7 created, 0 updated, 2 skipped')
     expect(html).toContain('row 9: unknown state &#x27;Doing&#x27;; row 10: Title is required')
     const list = (await (await member.request('/api/v1/planning/tasks?project=IMP&sort=number&dir=asc&limit=100')).json()) as any
     expect(list.items.length).toBe(7)
@@ -206,7 +206,7 @@ eachDialect('planning', (dialect) => {
     expect((await search.search('Second', auth)).some((r) => r.href === '/planning/tasks/WEB-2')).toBe(true)
     const widget = host.contributions('dashboard.widget')[0]!
     expect(await widget.render(new Request(p.url), auth)).toContain('WEB-2')
-    const cal = host.contributions('calendar.source')[0]!
+    const cal = host.contributions('calendar.source').find((s) => s.id === 'due')!
     const items = await cal.items({ from: new Date('2030-01-01'), to: new Date('2030-01-31') }, auth)
     expect(items.some((i) => i.title.includes('WEB-2'))).toBe(true)
     expect((await cal.items({ from: new Date('2031-01-01'), to: new Date('2031-01-31') }, auth)).some((i) => i.title.includes('WEB-2'))).toBe(false)

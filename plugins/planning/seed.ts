@@ -65,7 +65,7 @@ export function demoSeed(projects: ProjectService, tasks: TaskService): DemoSeed
         for (const [name, color] of spec.labels) await projects.addLabel(orgId, project.id, { name, color })
         const milestone = await projects.addMilestone(orgId, actor, project.id, { name: pi === 0 ? 'Public launch' : pi === 1 ? 'API v2 beta' : 'Backups verified', targetDate: iso(new Date(now.getTime() + (20 + pi * 25) * dayMs)), description: 'The first release worth announcing.' })
         const monday = new Date(now.getTime() - ((now.getUTCDay() + 6) % 7) * dayMs)
-        const cycle = await projects.addCycle(orgId, project.id, { name: 'Cycle 1', startsAt: iso(monday), endsAt: iso(new Date(monday.getTime() + 13 * dayMs)) })
+        const cycle = await projects.addCycle(orgId, actor, project.id, { name: 'Cycle 1', startsAt: iso(monday), endsAt: iso(new Date(monday.getTime() + 13 * dayMs)) })
         for (const [ti, [title, state, priority, labels, estimate]] of spec.tasks.entries()) {
           const assignee = people.length ? people[(ti + pi) % people.length] : undefined
           await tasks.create(orgId, actor, project.id, {

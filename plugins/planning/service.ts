@@ -336,12 +336,14 @@ export class ProjectService {
     return row
   }
 
-  /** Edits a milestone. */
+  /** Edits a milestone's name, description and target date (absent keys stay); emits planning.milestone.updated when something changed. */
   async updateMilestone(orgId: string, actor: Actor, id: string, input: Record<string, unknown>): Promise<Milestone> {
     const m = await this.milestone(orgId, id)
     const project = await this.get(orgId, m.projectId)
-    const row = { ...m, ...this.milestoneFields(input) }
-    await this.db.update(this.t.milestones).set({ name: row.name, description: row.description, targetDate: row.targetDate }).where(eq(this.t.milestones.id, m.id))
+    const fields = this.milestoneFields({ name: m.name, description: m.description, targetDate: m.targetDate, ...defined(input, ['name', 'description', 'targetDate']) })
+    const row = { ...m, ...fields }
+    if (row.name === m.name && row.description === m.description && row.targetDate?.getTime() === m.targetDate?.getTime()) return m
+    await this.db.update(this.t.milestones).set(fields).where(eq(this.t.milestones.id, m.id))
     this.changed()
     this.deps.bus.emit('planning.milestone.updated', { milestone: mBrief(row), activity: milestoneActivity(project, row, actor, `updated milestone ${row.name}`) })
     return row
@@ -371,27 +373,47 @@ export class ProjectService {
     return row
   }
 
-  /** Creates a cycle (sprint). */
-  async addCycle(orgId: string, keyOrId: string, input: Record<string, unknown>): Promise<Cycle> {
-    const project = await this.get(orgId, keyOrId)
+  private cycleFields(input: Record<string, unknown>) {
     const name = text(input.name, 'name', { required: true, max: 120, label: 'Name' })
     const startsAt = parseDay(input.startsAt, 'startsAt')
     const endsAt = parseDay(input.endsAt, 'endsAt')
     if (!startsAt) throw new InputError('Start date is required', 'startsAt')
     if (!endsAt) throw new InputError('End date is required', 'endsAt')
     if (endsAt < startsAt) throw new InputError('The cycle must end on or after its start', 'endsAt')
-    const row: Cycle = { id: newId(), orgId, projectId: project.id, name, startsAt, endsAt, createdAt: new Date() }
+    return { name, startsAt, endsAt }
+  }
+
+  /** Creates a cycle (sprint). */
+  async addCycle(orgId: string, actor: Actor, keyOrId: string, input: Record<string, unknown>): Promise<Cycle> {
+    const project = await this.get(orgId, keyOrId)
+    const row: Cycle = { id: newId(), orgId, projectId: project.id, ...this.cycleFields(input), createdAt: new Date() }
     await this.db.insert(this.t.cycles).values(row)
     this.changed()
+    this.deps.bus.emit('planning.cycle.created', { cycle: cBrief(row), activity: cycleActivity(project, row, actor, `added ${row.name} to ${project.key}`) })
+    return row
+  }
+
+  /** Edits a cycle's name and dates (absent keys stay); emits planning.cycle.updated when something changed. */
+  async updateCycle(orgId: string, actor: Actor, id: string, input: Record<string, unknown>): Promise<Cycle> {
+    const c = await this.cycle(orgId, id)
+    const project = await this.get(orgId, c.projectId)
+    const fields = this.cycleFields({ name: c.name, startsAt: c.startsAt, endsAt: c.endsAt, ...defined(input, ['name', 'startsAt', 'endsAt']) })
+    const row = { ...c, ...fields }
+    if (row.name === c.name && row.startsAt.getTime() === c.startsAt.getTime() && row.endsAt.getTime() === c.endsAt.getTime()) return c
+    await this.db.update(this.t.cycles).set(fields).where(eq(this.t.cycles.id, c.id))
+    this.changed()
+    this.deps.bus.emit('planning.cycle.updated', { cycle: cBrief(row), activity: cycleActivity(project, row, actor, `updated ${row.name} in ${project.key}`) })
     return row
   }
 
   /** Deletes a cycle (its tasks stay, unscheduled). */
-  async removeCycle(orgId: string, id: string): Promise<void> {
+  async removeCycle(orgId: string, actor: Actor, id: string): Promise<void> {
     const c = await this.cycle(orgId, id)
+    const project = await this.get(orgId, c.projectId)
     await this.db.update(this.t.tasks).set({ cycleId: null }).where(eq(this.t.tasks.cycleId, c.id))
     await this.db.delete(this.t.cycles).where(eq(this.t.cycles.id, c.id))
     this.changed()
+    this.deps.bus.emit('planning.cycle.deleted', { cycle: cBrief(c), activity: { ...cycleActivity(project, c, actor, `deleted ${c.name} from ${project.key}`), entity: undefined } })
   }
 
   // ---- saved views
@@ -438,10 +460,23 @@ function mBrief(m: Milestone) {
   return { id: m.id, orgId: m.orgId, projectId: m.projectId, name: m.name }
 }
 
+function cBrief(c: Cycle) {
+  return { id: c.id, orgId: c.orgId, projectId: c.projectId, name: c.name }
+}
+
+/** The keys of `input` among `keys` whose value is not undefined. */
+function defined(input: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]))
+}
+
 function projectActivity(p: Project, actor: Actor, textValue: string) {
   return { orgId: p.orgId, actor, entity: { type: 'planning.project', id: p.id, title: `${p.key} ${p.name}`, href: `/planning/projects/${p.key}` }, text: textValue }
 }
 
 function milestoneActivity(p: Project, m: Milestone, actor: Actor, textValue: string) {
   return { orgId: p.orgId, actor, entity: { type: 'planning.milestone', id: m.id, title: m.name, href: `/planning/projects/${p.key}/milestones` }, text: textValue }
+}
+
+function cycleActivity(p: Project, c: Cycle, actor: Actor, textValue: string) {
+  return { orgId: p.orgId, actor, entity: { type: 'planning.cycle', id: c.id, title: `${p.key} ${c.name}`, href: `/planning/projects/${p.key}/cycles?cycle=${c.id}` }, text: textValue }
 }

@@ -2,15 +2,17 @@
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Milestone, type Project } from '../service.ts'
 import type { Task } from '../tasks.ts'
-import { LabelChips, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea } from './ui.tsx'
+import { InputField, LabelChips, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea } from './ui.tsx'
 
 type Prog = { total: number; done: number; points: number; donePoints: number }
 
 const monthName = (d: Date) => d.toLocaleDateString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' })
 
-/** Milestones grouped by the month of their target date. */
-export function RoadmapPage(props: { project: Project; milestones: (Milestone & { progress: Prog })[]; manage: boolean; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string }) {
+/** Milestones grouped by the month of their target date; `editing` names the milestone whose edit form holds `values` and `errors`. */
+export function RoadmapPage(props: { project: Project; milestones: (Milestone & { progress: Prog })[]; manage: boolean; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string; editing?: string }) {
   const base = `/planning/projects/${props.project.key}`
+  const newValues = props.editing ? {} : props.values
+  const newErrors = props.editing ? {} : props.errors
   const groups = new Map<string, (Milestone & { progress: Prog })[]>()
   for (const m of props.milestones) {
     const k = m.targetDate ? monthName(m.targetDate) : 'No target date'
@@ -44,6 +46,7 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
                   ) : (
                     ''
                   )}
+                  {props.manage ? <MilestoneEdit base={base} milestone={m} csrf={props.csrf} {...(props.editing === m.id ? { values: props.values, errors: props.errors, open: true } : { values: {}, errors: {} })} /> : ''}
                   {props.manage ? <ActionButton action={`${base}/milestones/${m.id}/delete`} csrf={props.csrf} label="Delete" confirm={`Delete the milestone ${m.name}? Its tasks stay.`} /> : ''}
                 </li>
               ))}
@@ -56,9 +59,9 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
           <h2>New milestone</h2>
           <form method="post" action={`${base}/milestones`} class="narrow-form">
             <CsrfField token={props.csrf} />
-            <Field name="name" label="Name" value={props.values.name} error={props.errors.name} required />
-            <Field name="targetDate" label="Target date" type="date" value={props.values.targetDate} error={props.errors.targetDate} />
-            <TextArea name="description" label="Description" value={props.values.description} error={props.errors.description} rows={3} />
+            <Field name="name" label="Name" value={newValues.name} error={newErrors.name} required />
+            <Field name="targetDate" label="Target date" type="date" value={newValues.targetDate} error={newErrors.targetDate} />
+            <TextArea name="description" label="Description" value={newValues.description} error={newErrors.description} rows={3} />
             <button type="submit">Add milestone</button>
           </form>
         </section>
@@ -69,9 +72,46 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
   )
 }
 
+/** The edit form of a milestone, folded unless it holds an error. */
+function MilestoneEdit(props: { base: string; milestone: Milestone; csrf?: string; values: Record<string, string>; errors: FieldErrors; open?: boolean }) {
+  const m = props.milestone
+  const v = props.values
+  return (
+    <details class="pl-edit-inline" open={props.open || undefined}>
+      <summary>Edit</summary>
+      <form method="post" action={`${props.base}/milestones/${m.id}`} class="narrow-form">
+        <CsrfField token={props.csrf} />
+        <InputField id={`m-${m.id}-name`} name="name" label="Name" value={v.name ?? m.name} error={props.errors.name} required maxlength={120} />
+        <InputField id={`m-${m.id}-target`} name="targetDate" label="Target date" type="date" value={v.targetDate ?? day(m.targetDate)} error={props.errors.targetDate} />
+        <TextArea id={`m-${m.id}-description`} name="description" label="Description" value={v.description ?? m.description} error={props.errors.description} rows={3} />
+        <button type="submit">Save milestone</button>
+      </form>
+    </details>
+  )
+}
+
 /** Cycles of a project; the selected one shows its scope. */
-export function CyclesPage(props: { project: Project; cycles: (Cycle & { progress: Prog })[]; current?: Cycle & { progress: Prog }; scope: Task[]; manage: boolean; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string; now: Date }) {
+export function CyclesPage(props: {
+  project: Project
+  cycles: (Cycle & { progress: Prog })[]
+  current?: Cycle & { progress: Prog }
+  scope: Task[]
+  /** The scope has more tasks than shown. */
+  scopeMore?: boolean
+  manage: boolean
+  csrf?: string
+  values: Record<string, string>
+  errors: FieldErrors
+  error?: string
+  /** The values and errors belong to the edit form of the current cycle, not the new one. */
+  editing?: boolean
+  now: Date
+}) {
   const base = `/planning/projects/${props.project.key}`
+  const newValues = props.editing ? {} : props.values
+  const newErrors = props.editing ? {} : props.errors
+  const editValues = props.editing ? props.values : {}
+  const editErrors = props.editing ? props.errors : {}
   const when = (c: Cycle) => (c.endsAt.getTime() + 86_400_000 < props.now.getTime() ? 'past' : c.startsAt > props.now ? 'upcoming' : 'current')
   return (
     <>
@@ -135,6 +175,27 @@ export function CyclesPage(props: { project: Project; cycles: (Cycle & { progres
               ))}
             </ul>
           )}
+          {props.scopeMore ? (
+            <p>
+              <a href={`${base}?cycle=${props.current.id}`}>All tasks of this cycle in the list</a>
+            </p>
+          ) : (
+            ''
+          )}
+          {props.manage ? (
+            <details class="pl-edit-inline" open={props.editing || undefined}>
+              <summary safe>{`Edit ${props.current.name}`}</summary>
+              <form method="post" action={`${base}/cycles/${props.current.id}`} class="narrow-form">
+                <CsrfField token={props.csrf} />
+                <InputField id="cycle-edit-name" name="name" label="Name" value={editValues.name ?? props.current.name} error={editErrors.name} required maxlength={120} />
+                <InputField id="cycle-edit-starts" name="startsAt" label="Starts" type="date" value={editValues.startsAt ?? day(props.current.startsAt)} error={editErrors.startsAt} required />
+                <InputField id="cycle-edit-ends" name="endsAt" label="Ends" type="date" value={editValues.endsAt ?? day(props.current.endsAt)} error={editErrors.endsAt} required />
+                <button type="submit">Save cycle</button>
+              </form>
+            </details>
+          ) : (
+            ''
+          )}
         </section>
       ) : (
         ''
@@ -144,9 +205,9 @@ export function CyclesPage(props: { project: Project; cycles: (Cycle & { progres
           <h2>New cycle</h2>
           <form method="post" action={`${base}/cycles`} class="narrow-form">
             <CsrfField token={props.csrf} />
-            <Field name="name" label="Name" value={props.values.name} error={props.errors.name} required />
-            <Field name="startsAt" label="Starts" type="date" value={props.values.startsAt} error={props.errors.startsAt} required />
-            <Field name="endsAt" label="Ends" type="date" value={props.values.endsAt} error={props.errors.endsAt} required />
+            <Field name="name" label="Name" value={newValues.name} error={newErrors.name} required />
+            <Field name="startsAt" label="Starts" type="date" value={newValues.startsAt} error={newErrors.startsAt} required />
+            <Field name="endsAt" label="Ends" type="date" value={newValues.endsAt} error={newErrors.endsAt} required />
             <button type="submit">Add cycle</button>
           </form>
         </section>
@@ -173,7 +234,10 @@ export function ImportPage(props: { project: Project; csrf?: string; report?: st
         ''
       )}
       <p>
-        Columns (by header name, any order): <code>title</code> (required), <code>state</code>, <code>priority</code>, <code>assignee</code> (email), <code>labels</code> (separated by <code>;</code>), <code>estimate</code>, <code>due</code> (YYYY-MM-DD), <code>description</code>. An <a href={`${base}/export.csv`}>export</a> imports as is.
+        Columns (by header name, any order): <code>key</code>, <code>title</code> (required for new tasks), <code>state</code>, <code>priority</code>, <code>assignee</code> (email), <code>labels</code> (separated by <code>;</code>), <code>estimate</code>, <code>due</code> (YYYY-MM-DD), <code>parent</code> (a task key), <code>milestone</code> and <code>cycle</code> (by name), <code>description</code>.
+      </p>
+      <p>
+        A row whose <code>key</code> names a task of this project updates that task (only the columns in the file); other rows create tasks. An <a href={`${base}/export.csv`}>export</a>, edited or not, imports as is. Unknown labels are added only when you manage the project; otherwise the row is reported.
       </p>
       <form method="post" action={`${base}/import`} enctype="multipart/form-data" class="narrow-form">
         <CsrfField token={props.csrf} />

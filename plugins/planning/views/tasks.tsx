@@ -1,4 +1,5 @@
 /** @module Task views: the filtered list with bulk edit, the kanban board, the task form and the task page. */
+import { renderMarkdown } from '../../../core/markdown.ts'
 import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
@@ -429,13 +430,7 @@ export function TaskPage(props: {
           ''
         )}
       </div>
-      {t.description ? (
-        <div class="pl-description" safe>
-          {t.description}
-        </div>
-      ) : (
-        ''
-      )}
+      {t.description ? <div class="pl-description">{renderMarkdown(t.description) as 'safe'}</div> : ''}
       <FormError message={props.error} />
       {pc.write ? (
         <details class="pl-edit" open={Object.keys(props.errors).length > 0 || undefined}>

@@ -73,8 +73,8 @@ export const stateOptions = (states: State[], blank?: string) => [...(blank ? [{
 export const peopleOptions = (people: Person[], blank?: string) => [...(blank !== undefined ? [{ value: '', label: blank }] : []), ...people.map((p) => ({ value: p.id, label: p.name }))]
 
 /** A textarea with its label and error. */
-export function TextArea(props: { name: string; label: string; value?: string; error?: string; rows?: number }) {
-  const id = `f-${props.name}`
+export function TextArea(props: { name: string; label: string; value?: string; error?: string; rows?: number; id?: string }) {
+  const id = props.id ?? `f-${props.name}`
   return (
     <label for={id}>
       <span safe>{props.label}</span>
@@ -83,6 +83,32 @@ export function TextArea(props: { name: string; label: string; value?: string; e
       </textarea>
       {props.error ? (
         <small class="field-error" safe>
+          {props.error}
+        </small>
+      ) : (
+        ''
+      )}
+    </label>
+  )
+}
+
+/** An input with its label and error, with an explicit id (for pages with several forms of the same fields). */
+export function InputField(props: { id: string; name: string; label: string; type?: string; value?: string; error?: string; required?: boolean; maxlength?: number }) {
+  return (
+    <label for={props.id}>
+      <span safe>{props.label}</span>
+      <input
+        id={props.id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value}
+        required={props.required}
+        maxlength={props.maxlength}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={props.error ? `${props.id}-error` : undefined}
+      />
+      {props.error ? (
+        <small id={`${props.id}-error`} class="field-error" safe>
           {props.error}
         </small>
       ) : (

@@ -1,0 +1,196 @@
+/**
+ * A project's settings: workflow states (add, rename, reorder, delete) and labels, the project API's
+ * PATCH and DELETE, and the project events; both dialects.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { Client } from '../../test/helpers/client.ts'
+import planning from './index.ts'
+
+const json = (c: Client, method: string, path: string, body?: unknown) =>
+  c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
+
+/** State names in board order, with their ids, from the settings page. */
+const statesOf = (html: string) => [...html.matchAll(/action="\/planning\/projects\/\w+\/states\/([\w-]+)" class="row-form">[\s\S]*?name="name" value="([^"]*)"/g)].map((m) => ({ id: m[1]!, name: m[2]! }))
+const labelsOf = (html: string) => [...html.matchAll(/<span class="pl-label" data-color="([^"]+)">([^<]*)<\/span> <form method="post" action="\/planning\/projects\/\w+\/labels\/([\w-]+)\/delete"/g)].map((m) => ({ color: m[1]!, name: m[2]!, id: m[3]! }))
+
+eachDialect('planning settings', (dialect) => {
+  let p: TestPlatform
+  let admin: Client
+  let member: Client
+  let outsider: Client
+  const events: { name: string; payload: any }[] = []
+  const named = (name: string) => events.filter((e) => e.name === name)
+
+  beforeAll(async () => {
+    p = await startPlatform(dialect, [planning])
+    p.host.bus.onAny('test', (name, payload) => {
+      events.push({ name, payload })
+    })
+    admin = await p.adminClient()
+    member = (await p.member('member')).client
+    const { accounts, orgs } = p.deps.identity
+    const o = await accounts.createUser({ email: 'outsider@example.com', name: 'Outsider', password: 'member password 1' })
+    await orgs.createOrg({ name: 'Other' }, o.id)
+    outsider = p.client()
+    await outsider.signIn('outsider@example.com', 'member password 1')
+    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'WEB', name: 'Website' })).status).toBe(201)
+    await admin.get('/planning/projects/WEB/settings')
+    await member.get('/planning/projects/WEB')
+  }, 30_000)
+  afterAll(() => p.stop())
+
+  test('states: add at the end, rename (and regroup), move up and down; duplicates 409, bad input 422', async () => {
+    let res = await admin.post('/planning/projects/WEB/states', { name: 'Review', group: 'started' })
+    expect(res.status).toBe(303)
+    let page = await admin.get('/planning/projects/WEB/settings')
+    expect(statesOf(page.html).map((s) => s.name)).toEqual(['Backlog', 'Todo', 'In Progress', 'Done', 'Cancelled', 'Review'])
+    res = await admin.post('/planning/projects/WEB/states', { name: 'review', group: 'started' })
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('There is a state called review already')
+    expect((await admin.post('/planning/projects/WEB/states', { name: '', group: 'started' })).status).toBe(422)
+    res = await admin.post('/planning/projects/WEB/states', { name: 'Odd', group: 'sideways' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Group must be one of')
+
+    const review = statesOf(page.html).find((s) => s.name === 'Review')!
+    res = await admin.post(`/planning/projects/WEB/states/${review.id}`, { name: 'Code review', group: 'started' })
+    expect(res.status).toBe(303)
+    expect((await admin.post(`/planning/projects/WEB/states/${review.id}`, { name: 'Todo', group: 'started' })).status).toBe(409)
+    expect((await admin.post(`/planning/projects/WEB/states/${review.id}`, { name: '', group: 'started' })).status).toBe(422)
+    // a task in the state shows its new name
+    const created = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'In review', state: 'Code review' })).json()) as any
+    expect(created.state).toMatchObject({ name: 'Code review', group: 'started' })
+    await admin.post(`/planning/projects/WEB/states/${review.id}`, { name: 'Verify', group: 'completed' })
+    const task = (await (await member.request(`/api/v1/planning/tasks/${created.key}`)).json()) as any
+    expect(task.state).toMatchObject({ name: 'Verify', group: 'completed' })
+
+    expect((await admin.post(`/planning/projects/WEB/states/${review.id}/move`, { direction: 'up' })).status).toBe(303)
+    expect((await admin.post(`/planning/projects/WEB/states/${review.id}/move`, { direction: 'up' })).status).toBe(303)
+    page = await admin.get('/planning/projects/WEB/settings')
+    expect(statesOf(page.html).map((s) => s.name)).toEqual(['Backlog', 'Todo', 'In Progress', 'Verify', 'Done', 'Cancelled'])
+    const backlog = statesOf(page.html)[0]!
+    // the first cannot go further up, the last not further down: nothing changes
+    expect((await admin.post(`/planning/projects/WEB/states/${backlog.id}/move`, { direction: 'up' })).status).toBe(303)
+    await admin.post(`/planning/projects/WEB/states/${backlog.id}/move`, { direction: 'down' })
+    page = await admin.get('/planning/projects/WEB/settings')
+    expect(statesOf(page.html).map((s) => s.name)).toEqual(['Todo', 'Backlog', 'In Progress', 'Verify', 'Done', 'Cancelled'])
+    // the board shows the columns in that order
+    const board = await member.get('/planning/projects/WEB/board')
+    const columns = [...board.html.matchAll(/<section class="pl-column [\w-]+" aria-label="([^"]+)"/g)].map((m) => m[1])
+    expect(columns).toEqual(['Todo', 'Backlog', 'In Progress', 'Verify', 'Done', 'Cancelled'])
+  })
+
+  test('states: delete an unused one; a used one (409) and the last one (409) stay; unknown 404; members 403', async () => {
+    let page = await admin.get('/planning/projects/WEB/settings')
+    const verify = statesOf(page.html).find((s) => s.name === 'Verify')!
+    let res = await admin.post(`/planning/projects/WEB/states/${verify.id}/delete`, {})
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('Verify still has 1 task(s)')
+    const backlog = statesOf(page.html).find((s) => s.name === 'Backlog')!
+    expect((await admin.post(`/planning/projects/WEB/states/${backlog.id}/delete`, {})).status).toBe(303)
+    page = await admin.get('/planning/projects/WEB/settings')
+    expect(statesOf(page.html).map((s) => s.name)).not.toContain('Backlog')
+    expect((await admin.post(`/planning/projects/WEB/states/${backlog.id}/delete`, {})).status).toBe(404)
+    expect((await admin.post(`/planning/projects/WEB/states/${backlog.id}`, { name: 'Back' })).status).toBe(404)
+    expect((await admin.post(`/planning/projects/WEB/states/${backlog.id}/move`, { direction: 'up' })).status).toBe(404)
+    expect((await member.post(`/planning/projects/WEB/states/${verify.id}/delete`, {})).status).toBe(403)
+    expect((await member.post('/planning/projects/WEB/states', { name: 'Mine', group: 'started' })).status).toBe(403)
+    expect((await outsider.post(`/planning/projects/WEB/states/${verify.id}/delete`, {})).status).toBe(404)
+
+    // a project keeps at least one state
+    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'ONE', name: 'One state' })).status).toBe(201)
+    page = await admin.get('/planning/projects/ONE/settings')
+    const states = statesOf(page.html)
+    for (const s of states.slice(1)) expect((await admin.post(`/planning/projects/ONE/states/${s.id}/delete`, {})).status).toBe(303)
+    res = await admin.post(`/planning/projects/ONE/states/${states[0]!.id}/delete`, {})
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('at least one state')
+    // a state of another project is not found through this one
+    expect((await admin.post(`/planning/projects/WEB/states/${states[0]!.id}/delete`, {})).status).toBe(404)
+  })
+
+  test('labels: add with a color, duplicates 409, bad color 422; delete takes them off tasks', async () => {
+    expect((await admin.post('/planning/projects/WEB/labels', { name: 'bug', color: '#ff0000' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/WEB/labels', { name: 'docs', color: '' })).status).toBe(303)
+    let res = await admin.post('/planning/projects/WEB/labels', { name: 'BUG', color: '#00ff00' })
+    expect(res.status).toBe(409)
+    res = await admin.post('/planning/projects/WEB/labels', { name: 'red', color: 'red' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Color must look like #3b82f6')
+    expect((await admin.post('/planning/projects/WEB/labels', { name: '', color: '#ff0000' })).status).toBe(422)
+    expect((await member.post('/planning/projects/WEB/labels', { name: 'mine', color: '#ff0000' })).status).toBe(403)
+    let page = await admin.get('/planning/projects/WEB/settings')
+    expect(labelsOf(page.html).map((l) => [l.name, l.color])).toEqual([
+      ['bug', '#ff0000'],
+      ['docs', '#6b7280'],
+    ])
+    const created = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Labelled', labels: ['bug', 'docs'] })).json()) as any
+    expect(created.labels.map((l: any) => l.name)).toEqual(['bug', 'docs'])
+    const bug = labelsOf(page.html).find((l) => l.name === 'bug')!
+    expect((await member.post(`/planning/projects/WEB/labels/${bug.id}/delete`, {})).status).toBe(403)
+    expect((await outsider.post(`/planning/projects/WEB/labels/${bug.id}/delete`, {})).status).toBe(404)
+    expect((await admin.post(`/planning/projects/ONE/labels/${bug.id}/delete`, {})).status).toBe(404)
+    expect((await admin.post(`/planning/projects/WEB/labels/${bug.id}/delete`, {})).status).toBe(303)
+    page = await admin.get('/planning/projects/WEB/settings')
+    expect(labelsOf(page.html).map((l) => l.name)).toEqual(['docs'])
+    const task = (await (await member.request(`/api/v1/planning/tasks/${created.key}`)).json()) as any
+    expect(task.labels.map((l: any) => l.name)).toEqual(['docs'])
+    expect((await admin.post(`/planning/projects/WEB/labels/${bug.id}/delete`, {})).status).toBe(404)
+  })
+
+  test('project details: the settings form and PATCH emit planning.project.updated with the changed fields', async () => {
+    events.length = 0
+    let res = await admin.post('/planning/projects/WEB', { name: 'Website 2', description: 'New site', leadId: '', status: 'active' })
+    expect(res.status).toBe(303)
+    expect(named('planning.project.updated').map((e) => e.payload.fields)).toEqual([['name', 'description']])
+    expect(named('planning.project.updated')[0]!.payload).toMatchObject({ project: { key: 'WEB', name: 'Website 2' }, activity: { text: 'updated project WEB', entity: { type: 'planning.project', href: '/planning/projects/WEB' } } })
+    res = await admin.post('/planning/projects/WEB', { name: '', description: 'keep this', status: 'active' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('keep this')
+
+    events.length = 0
+    res = await json(admin, 'PATCH', '/api/v1/planning/projects/web', { status: 'paused', name: 'Website 3' })
+    expect(res.status).toBe(200)
+    expect((await res.json()) as any).toMatchObject({ key: 'WEB', name: 'Website 3', status: 'paused', description: 'New site' })
+    expect(named('planning.project.updated').map((e) => e.payload.fields)).toEqual([['name', 'status']])
+    events.length = 0
+    expect((await json(admin, 'PATCH', '/api/v1/planning/projects/WEB', { status: 'paused' })).status).toBe(200)
+    expect(named('planning.project.updated')).toEqual([])
+    for (const [body, field] of [
+      [{ key: 'NEW' }, 'key'],
+      [{ status: 'sleeping' }, 'status'],
+      [{ name: '' }, 'name'],
+      [{ leadId: 'not-a-member' }, 'leadId'],
+    ] as const) {
+      res = await json(admin, 'PATCH', '/api/v1/planning/projects/WEB', body)
+      expect(res.status).toBe(422)
+      expect(((await res.json()) as any).error.message).toContain(`(${field})`)
+    }
+    expect((await json(member, 'PATCH', '/api/v1/planning/projects/WEB', { name: 'Mine' })).status).toBe(403)
+    expect((await json(outsider, 'PATCH', '/api/v1/planning/projects/WEB', { name: 'Theirs' })).status).toBe(404)
+    expect((await json(admin, 'PATCH', '/api/v1/planning/projects/NOPE', { name: 'x' })).status).toBe(404)
+    expect(((await (await admin.request('/api/v1/planning/projects/WEB')).json()) as any).name).toBe('Website 3')
+  })
+
+  test('DELETE a project through the API: its tasks go too, planning.project.deleted is emitted', async () => {
+    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'TMP', name: 'Temporary' })).status).toBe(201)
+    const t = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'TMP', title: 'Doomed' })).json()) as any
+    expect((await json(member, 'DELETE', '/api/v1/planning/projects/TMP')).status).toBe(403)
+    expect((await json(outsider, 'DELETE', '/api/v1/planning/projects/TMP')).status).toBe(404)
+    events.length = 0
+    expect((await json(admin, 'DELETE', '/api/v1/planning/projects/TMP')).status).toBe(204)
+    expect(named('planning.project.deleted').map((e) => e.payload.project)).toEqual([{ id: expect.any(String), orgId: p.org!.id, key: 'TMP', name: 'Temporary' }])
+    expect(named('planning.project.deleted')[0]!.payload.activity.text).toBe('deleted project TMP Temporary')
+    expect((await admin.request('/api/v1/planning/projects/TMP')).status).toBe(404)
+    expect((await member.request(`/api/v1/planning/tasks/${t.id}`)).status).toBe(404)
+    expect((await json(admin, 'DELETE', '/api/v1/planning/projects/TMP')).status).toBe(404)
+    // the page route does the same
+    await admin.get('/planning/projects/ONE/settings')
+    const res = await admin.post('/planning/projects/ONE/delete', {})
+    expect(res.status).toBe(303)
+    expect(named('planning.project.deleted').map((e) => e.payload.project.key)).toEqual(['TMP', 'ONE'])
+    expect((await admin.get('/planning/projects/ONE')).res.status).toBe(404)
+  })
+})

@@ -1,0 +1,238 @@
+/**
+ * The task page and task API beyond the basics: markdown descriptions (safe), sub-tasks and the
+ * parent-loop check, blocks/blocked-by relations, DELETE through the API, bulk "add label", and the
+ * task events; both dialects.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { Client } from '../../test/helpers/client.ts'
+import planning from './index.ts'
+
+const json = (c: Client, method: string, path: string, body?: unknown) =>
+  c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
+
+const task = async (c: Client, ref: string) => (await (await c.request(`/api/v1/planning/tasks/${ref}`)).json()) as any
+
+/** The rendered description of a task page (sanitized HTML holds no div). */
+const description = (html: string) => /<div class="pl-description">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? ''
+
+eachDialect('planning task page', (dialect) => {
+  let p: TestPlatform
+  let admin: Client
+  let member: Client
+  let guest: Client
+  let outsider: Client
+  let memberId: string
+  const events: { name: string; payload: any }[] = []
+  const named = (name: string) => events.filter((e) => e.name === name)
+
+  beforeAll(async () => {
+    p = await startPlatform(dialect, [planning])
+    p.host.bus.onAny('test', (name, payload) => {
+      events.push({ name, payload })
+    })
+    admin = await p.adminClient()
+    const m = await p.member('member')
+    member = m.client
+    memberId = m.user.id
+    guest = (await p.member('guest')).client
+    const { accounts, orgs } = p.deps.identity
+    const o = await accounts.createUser({ email: 'outsider@example.com', name: 'Outsider', password: 'member password 1' })
+    await orgs.createOrg({ name: 'Other' }, o.id)
+    outsider = p.client()
+    await outsider.signIn('outsider@example.com', 'member password 1')
+    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'WEB', name: 'Website' })).status).toBe(201)
+    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'API', name: 'API' })).status).toBe(201)
+    await json(outsider, 'POST', '/api/v1/planning/projects', { key: 'OUT', name: 'Theirs' })
+  }, 30_000)
+  afterAll(() => p.stop())
+
+  test('the description renders as markdown; script, handlers and javascript: links come out inert', async () => {
+    const body = [
+      '**bold** and `code`',
+      '',
+      '- one',
+      '- two',
+      '',
+      '<script>alert(1)</script>',
+      '',
+      '<img src=x onerror="alert(2)">',
+      '',
+      '[click](javascript:alert(3))',
+      '',
+      '<a href="https://example.com/" onclick="alert(4)">site</a>',
+      '',
+      '<iframe src="https://evil.example/"></iframe><style>body{display:none}</style>',
+    ].join('\n')
+    const res = await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Markdown', description: body })
+    expect(res.status).toBe(201)
+    const { key } = (await res.json()) as any
+    for (const c of [member, guest]) {
+      const page = await c.get(`/planning/tasks/${key}`)
+      const html = description(page.html)
+      expect(html).toContain('<strong>bold</strong>')
+      expect(html).toContain('<code>code</code>')
+      expect(html).toContain('<li>one</li>')
+      expect(html).toContain('<a href="https://example.com/" rel="noopener nofollow ugc">site</a>')
+      expect(html).toContain('<a rel="noopener nofollow ugc">click</a>')
+      for (const bad of ['<script', 'alert(', '<img', 'onerror', 'javascript:', 'onclick', '<iframe', '<style', 'display:none']) expect(html).not.toContain(bad)
+    }
+    // the edit form keeps the source, escaped
+    const page = await member.get(`/planning/tasks/${key}`)
+    expect(page.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(page.html).not.toContain('<script>alert(1)')
+  })
+
+  test('sub-tasks: added from the parent page, listed there; loops, self and other projects refused (422)', async () => {
+    const parent = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Parent' })).json()) as any
+    await member.get(`/planning/tasks/${parent.key}`)
+    let res = await member.post('/planning/projects/WEB/tasks', { title: 'Child one', parent: parent.key, back: `/planning/tasks/${parent.key}` })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe(`/planning/tasks/${parent.key}`)
+    const child = (await (await member.request(`/api/v1/planning/tasks?project=WEB&q=Child%20one`)).json()) as any
+    const childKey = child.items[0].key as string
+    expect(child.items[0].parentId).toBe(parent.id)
+    const grand = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Grandchild', parent: childKey })).json()) as any
+    expect(grand.parentId).toBe(child.items[0].id)
+
+    let page = await member.get(`/planning/tasks/${parent.key}`)
+    expect(page.html).toContain(`${childKey} Child one`)
+    page = await member.get(`/planning/tasks/${childKey}`)
+    expect(page.html).toContain('Sub-task of')
+    expect(page.html).toContain(`${parent.key} Parent`)
+
+    // a task cannot be its own ancestor: parent -> child -> grandchild -> parent would loop
+    res = await json(member, 'PATCH', `/api/v1/planning/tasks/${parent.key}`, { parent: grand.key })
+    expect(res.status).toBe(422)
+    expect(((await res.json()) as any).error.message).toContain('own parent or ancestor')
+    res = await json(member, 'PATCH', `/api/v1/planning/tasks/${parent.key}`, { parent: parent.key })
+    expect(res.status).toBe(422)
+    const other = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Elsewhere' })).json()) as any
+    res = await json(member, 'PATCH', `/api/v1/planning/tasks/${childKey}`, { parent: other.key })
+    expect(res.status).toBe(422)
+    expect(((await res.json()) as any).error.message).toContain('same project')
+    res = await json(member, 'PATCH', `/api/v1/planning/tasks/${childKey}`, { parent: 'WEB-999' })
+    expect(res.status).toBe(422)
+    // the page form keeps the values and shows the error
+    res = await member.post(`/planning/tasks/${parent.key}`, { title: 'Parent kept', parent: grand.key })
+    expect(res.status).toBe(422)
+    const html = await res.text()
+    expect(html).toContain('value="Parent kept"')
+    expect(html).toContain('own parent or ancestor')
+    expect((await task(member, parent.key)).parentId).toBeNull()
+
+    // deleting the parent through the API leaves its sub-task without one
+    events.length = 0
+    res = await json(member, 'DELETE', `/api/v1/planning/tasks/${parent.key}`)
+    expect(res.status).toBe(204)
+    expect((await member.request(`/api/v1/planning/tasks/${parent.key}`)).status).toBe(404)
+    expect((await task(member, childKey)).parentId).toBeNull()
+    const deleted = named('planning.task.deleted')
+    expect(deleted.map((e) => e.payload.task.key)).toEqual([parent.key])
+    expect(deleted[0]!.payload.activity.text).toBe(`deleted ${parent.key} Parent`)
+    expect((await json(member, 'DELETE', `/api/v1/planning/tasks/${parent.key}`)).status).toBe(404)
+    expect((await json(guest, 'DELETE', `/api/v1/planning/tasks/${childKey}`)).status).toBe(403)
+    expect((await json(outsider, 'DELETE', `/api/v1/planning/tasks/${child.items[0].id}`)).status).toBe(404)
+    expect((await task(member, childKey)).key).toBe(childKey)
+  })
+
+  test('relations: blocks and blocked by show on both tasks; self, unknown and duplicates handled; removal', async () => {
+    const a = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Blocker' })).json()) as any
+    const b = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Waiting' })).json()) as any
+    const c = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Upstream' })).json()) as any
+    await member.get(`/planning/tasks/${a.key}`)
+    let res = await member.post(`/planning/tasks/${a.key}/relations`, { kind: 'blocks', other: b.key })
+    expect(res.status).toBe(303)
+    res = await member.post(`/planning/tasks/${a.key}/relations`, { kind: 'blocks', other: b.key.toLowerCase() })
+    expect(res.status).toBe(303) // the same pair again is no second relation
+    res = await member.post(`/planning/tasks/${a.key}/relations`, { kind: 'blocked_by', other: c.key })
+    expect(res.status).toBe(303)
+
+    const section = (html: string, title: string) => html.slice(html.indexOf(`<h3>${title}</h3>`), html.indexOf('</ul>', html.indexOf(`<h3>${title}</h3>`)) + 5)
+    let page = await member.get(`/planning/tasks/${a.key}`)
+    expect(section(page.html, 'Blocks')).toContain(`${b.key} Waiting`)
+    expect(section(page.html, 'Blocks').match(/\/relations\/[\w-]+\/delete/g)!.length).toBe(1)
+    expect(section(page.html, 'Blocked by')).toContain(`${c.key} Upstream`)
+    expect(page.html).toContain(`marked it as blocks ${b.key}`)
+    expect(page.html).toContain(`marked it as blocked by ${c.key}`)
+    page = await member.get(`/planning/tasks/${b.key}`)
+    expect(section(page.html, 'Blocked by')).toContain(`${a.key} Blocker`)
+    expect(page.html).not.toContain('<h3>Blocks</h3>\n<ul')
+
+    for (const [fields, message] of [
+      [{ kind: 'blocks', other: a.key }, 'cannot block itself'],
+      [{ kind: 'blocks', other: 'WEB-999' }, 'unknown task'],
+      [{ kind: 'sideways', other: b.key }, 'Choose blocks or blocked by'],
+    ] as const) {
+      res = await member.post(`/planning/tasks/${a.key}/relations`, fields)
+      expect(res.status).toBe(422)
+      expect(await res.text()).toContain(message)
+    }
+    expect((await guest.post(`/planning/tasks/${a.key}/relations`, { kind: 'blocks', other: c.key })).status).toBe(403)
+
+    page = await member.get(`/planning/tasks/${a.key}`)
+    const relationId = /\/relations\/([\w-]+)\/delete/.exec(section(page.html, 'Blocks'))![1]!
+    expect((await outsider.post(`/planning/tasks/${a.key}/relations/${relationId}/delete`, {})).status).toBe(404)
+    // the relation belongs to A and B, not to C
+    expect((await member.post(`/planning/tasks/${c.key}/relations/${relationId}/delete`, {})).status).toBe(404)
+    res = await member.post(`/planning/tasks/${a.key}/relations/${relationId}/delete`, {})
+    expect(res.status).toBe(303)
+    page = await member.get(`/planning/tasks/${a.key}`)
+    expect(section(page.html, 'Blocks')).toContain('None.')
+    expect(section(page.html, 'Blocked by')).toContain(`${c.key} Upstream`)
+    expect(page.html).toContain('removed a relation')
+    expect((await member.post(`/planning/tasks/${a.key}/relations/${relationId}/delete`, {})).status).toBe(404)
+  })
+
+  test('events: created, assigned, updated and deleted carry the task and activity text', async () => {
+    events.length = 0
+    const created = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Eventful', assigneeId: memberId })).json()) as any
+    expect(named('planning.task.created').map((e) => e.payload.task)).toEqual([{ id: created.id, orgId: p.org!.id, projectId: expect.any(String), key: created.key, title: 'Eventful' }])
+    expect(named('planning.task.created')[0]!.payload.activity).toMatchObject({ text: `created ${created.key} Eventful`, entity: { type: 'planning.task', id: created.id, href: `/planning/tasks/${created.key}` } })
+    expect(named('planning.task.assigned').map((e) => [e.payload.assigneeId, e.payload.previousAssigneeId])).toEqual([[memberId, null]])
+
+    events.length = 0
+    await json(member, 'PATCH', `/api/v1/planning/tasks/${created.key}`, { title: 'Eventful 2', priority: 'high', assigneeId: '' })
+    expect(named('planning.task.updated').map((e) => e.payload.fields)).toEqual([['title', 'priority']])
+    expect(named('planning.task.updated')[0]!.payload.activity.text).toBe(`updated ${created.key} (title, priority)`)
+    expect(named('planning.task.assigned').map((e) => [e.payload.assigneeId, e.payload.previousAssigneeId, e.payload.activity.text])).toEqual([[null, memberId, `unassigned ${created.key}`]])
+
+    events.length = 0
+    await json(member, 'PATCH', `/api/v1/planning/tasks/${created.key}`, { title: 'Eventful 2' })
+    expect(events.filter((e) => e.name.startsWith('planning.'))).toEqual([]) // nothing changed, nothing said
+
+    await member.get(`/planning/tasks/${created.key}`)
+    expect((await member.post(`/planning/tasks/${created.key}/delete`, {})).status).toBe(303)
+    expect(named('planning.task.deleted').map((e) => e.payload.task.key)).toEqual([created.key])
+    expect(named('planning.task.deleted')[0]!.payload.activity.entity).toBeUndefined()
+  })
+
+  test('bulk "add label" adds the label to each selected task once, keeping their other labels', async () => {
+    await admin.get('/planning/projects/API/settings')
+    await admin.post('/planning/projects/API/labels', { name: 'bug', color: '#ff0000' })
+    await admin.post('/planning/projects/API/labels', { name: 'ui', color: '#00ff00' })
+    const a = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Bulk A', labels: ['ui'] })).json()) as any
+    const b = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Bulk B' })).json()) as any
+    const c = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Bulk C', labels: ['bug'] })).json()) as any
+    const page = await member.get('/planning/projects/API')
+    const bug = new RegExp(`<option value="([\\w-]+)"[^>]*>bug</option>`).exec(page.html.slice(page.html.indexOf('id="bulk-label"')))![1]!
+    let res = await member.post('/planning/projects/API/bulk', { ids: [a.id, b.id, c.id], label: bug, back: '/planning/projects/API' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/planning/projects/API')
+    const names = async (key: string) => ((await task(member, key)).labels as { name: string }[]).map((l) => l.name).sort()
+    expect(await names(a.key)).toEqual(['bug', 'ui'])
+    expect(await names(b.key)).toEqual(['bug'])
+    expect(await names(c.key)).toEqual(['bug'])
+    // a label of another project is unknown here; a task of another project is not found
+    const web = await member.get('/planning/projects/WEB')
+    expect(web.res.status).toBe(200)
+    res = await member.post('/planning/projects/WEB/bulk', { ids: [a.id], label: bug })
+    expect(res.status).toBe(422)
+    res = await member.post('/planning/projects/API/bulk', { ids: [a.id], label: 'nope' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('unknown label')
+    expect((await guest.post('/planning/projects/API/bulk', { ids: [a.id], label: bug })).status).toBe(403)
+    expect(await names(a.key)).toEqual(['bug', 'ui'])
+  })
+})
