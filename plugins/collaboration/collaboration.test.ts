@@ -289,8 +289,13 @@ eachDialect('collaboration', (dialect) => {
     expect(feed).toContain('moved WEB-42 to Done')
     expect(feed).not.toContain('should not show')
     expect(threadOf((await page(bob.client, id)).html)).toContain('moved WEB-42 to Done')
-    const recent = await p.host.service<KnownServices['collaboration.activity']>('collaboration.activity')!.recent(p.org!.id, 5)
+    type Recent = { recent(orgId: string, limit: number, viewer?: unknown): ReturnType<KnownServices['collaboration.activity']['recent']> }
+    const service = p.host.service<Recent>('collaboration.activity')!
+    const recent = await service.recent(p.org!.id, 5, await p.deps.identity.resolver.authFor(bob.user.id, p.org!.id))
     expect(recent.some((r) => r.text === 'moved WEB-42 to Done' && r.href === `/testing/things/${id}`)).toBe(true)
+    // a feed is always somebody's: without a viewer (or for another org's) there is nothing
+    expect(await service.recent(p.org!.id, 5)).toEqual([])
+    expect(await service.recent(other.id, 5, await p.deps.identity.resolver.authFor(bob.user.id, p.org!.id))).toEqual([])
   })
 
   test("another org's entity and comment ids are 404; guests read but do not write", async () => {

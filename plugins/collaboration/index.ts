@@ -10,13 +10,13 @@
  * given), 'collaboration.activity' (recent activity).
  */
 import { SIGNED_IN } from '../../core/auth/permissions.ts'
-import { can } from '../../core/auth/resolve.ts'
+import { can, type Auth } from '../../core/auth/resolve.ts'
 import { definePlugin, type PluginContext } from '../../core/plugins/contract.ts'
 import type { ActivityFact, KnownServices } from '../../core/plugins/points.ts'
 import { LiveHub } from './live.ts'
 import { plainText } from './markdown.ts'
 import { migrations } from './migrations/index.ts'
-import { READ, bellFor, entityFor, entityLinks, renderThread, routes, type Deps } from './routes.tsx'
+import { READ, activityViewer, bellFor, entityFor, entityLinks, renderThread, routes, type Deps } from './routes.tsx'
 import { schema } from './schema.ts'
 import { Collaboration, type NotificationKind } from './service.ts'
 import { Bell } from './views/pages.tsx'
@@ -71,9 +71,17 @@ export default definePlugin({
     const svc = new Collaboration(ctx.db, ctx.tables, ctx.bus, ctx.people, onUnread, canSee)
     const deps: Deps = { ctx: base, svc, hub }
 
+    // Activity is written by a detached bus handler; the demo seed waits for the writes in flight
+    // before it looks for entities to comment on (they come from earlier seeds' events).
+    const recording = new Set<Promise<void>>()
     ctx.bus.onAny((name, payload) => {
       const fact = activityOf(payload)
-      if (fact) return svc.record(name, fact)
+      if (!fact) return
+      const done = svc.record(name, fact)
+      recording.add(done)
+      const forget = () => recording.delete(done)
+      done.then(forget, forget)
+      return done
     })
     ctx.every('25s', () => hub.heartbeat())
 
@@ -95,9 +103,13 @@ export default definePlugin({
       },
     }
     ctx.provide('collaboration.notify', notify)
-    const activity: KnownServices['collaboration.activity'] = {
-      async recent(orgId, limit) {
-        const rows = await svc.activity(orgId, { limit: Math.min(Math.max(limit, 1), 200) })
+    // `viewer` is whom the feed is for: only what they may see is returned, and nothing without one.
+    // (KnownServices' signature has no viewer yet; the dashboard passes it as a third argument.)
+    const activity: KnownServices['collaboration.activity'] & { recent(orgId: string, limit: number, viewer?: Auth): ReturnType<KnownServices['collaboration.activity']['recent']> } = {
+      async recent(orgId, limit, viewer?: Auth) {
+        if (!viewer || viewer.org?.id !== orgId || !can(viewer, READ)) return []
+        const who = activityViewer(base, viewer)
+        const { rows } = await svc.visibleActivity(orgId, (batch) => who.filter(batch), { limit: Math.min(Math.max(limit, 1), 200) })
         return rows.map((r) => ({ at: r.createdAt, actorName: r.actorName, text: r.text, href: r.entityHref ?? undefined }))
       },
     }
@@ -135,6 +147,7 @@ export default definePlugin({
     ctx.contribute('demo.seed', {
       order: 50,
       async run({ orgId, people }) {
+        await Promise.allSettled([...recording])
         const types = entityLinks(base).map((l) => l.type)
         const entities = await svc.recentEntities(orgId, types, 4)
         if (entities.length === 0 || people.length === 0) return 'no comments (nothing to comment on)'

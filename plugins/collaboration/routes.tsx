@@ -15,6 +15,7 @@ import { plainText } from './markdown.ts'
 import { KINDS, type Collaboration, type CommentRow, type EntityRef, type Preferences } from './service.ts'
 import { ActivityPage, BellLink, InboxPage, MentionList, PreferencesPage } from './views/pages.tsx'
 import { Thread, type KeptForm } from './views/thread.tsx'
+import { ActivityViewer } from './visibility.ts'
 
 export const READ = 'collaboration.comment.read'
 export const WRITE = 'collaboration.comment.write'
@@ -46,6 +47,11 @@ export async function entityFor(ctx: PluginContext, auth: Auth, type: string, id
   return { type, id, title: found.title, href: found.href }
 }
 
+/** What this viewer may see of the activity (one per request: it caches what it resolved). */
+export function activityViewer(ctx: PluginContext, auth: Auth): ActivityViewer {
+  return new ActivityViewer(entityLinks(ctx), auth)
+}
+
 /** The fallback page of a thread when an entity has no href. */
 function threadHref(entity: { type: string; id: string }): string {
   return `/collaboration/threads/${encodeURIComponent(entity.type)}/${encodeURIComponent(entity.id)}`
@@ -54,10 +60,13 @@ function threadHref(entity: { type: string; id: string }): string {
 /** The safe HTML of an entity's thread for this viewer. */
 export async function renderThread(d: Deps, auth: Auth, entity: EntityRef, extra: { kept?: KeptForm; notice?: string } = {}): Promise<string> {
   const orgId = auth.org!.id
+  // The entity itself was resolved for this viewer already; its rows still go through the filter.
+  const viewer = activityViewer(d.ctx, auth)
+  viewer.allow(entity.type, entity.id)
   const [comments, watching, activity] = await Promise.all([
     d.svc.thread(orgId, entity.type, entity.id, auth.user.id),
     d.svc.isWatching(orgId, auth.user.id, entity.type, entity.id),
-    d.svc.activity(orgId, { entity, limit: 20 }),
+    d.svc.visibleActivity(orgId, (rows) => viewer.filter(rows), { entity, limit: 20 }).then((r) => r.rows),
   ])
   return Thread({
     entity,
@@ -301,10 +310,10 @@ export function routes(d: Deps) {
         '/collaboration/activity',
         async ({ request, auth, query }) => {
           if (!auth.org) return noOrg(request, auth, 'Activity')
-          const limit = 50
-          const rows = await svc.activity(auth.org.id, { before: query.before || undefined, limit: limit + 1 })
-          const page = rows.slice(0, limit)
-          const body = ActivityPage({ rows: page, next: rows.length > limit ? page.at(-1)!.id : undefined }) as string
+          const viewer = activityViewer(ctx, auth)
+          const before = typeof query.before === 'string' && query.before.length <= 100 ? query.before : undefined
+          const page = await svc.visibleActivity(auth.org.id, (rows) => viewer.filter(rows), { before, limit: 50 })
+          const body = ActivityPage({ rows: page.rows, next: page.next, older: Boolean(before) }) as string
           return ctx.page(request, auth, { title: 'Activity', body })
         },
         { permission: READ },

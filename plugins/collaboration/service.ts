@@ -411,13 +411,46 @@ export class Collaboration {
     }
   }
 
-  /** The org's recent activity, newest first; `before` is the last id of the previous page. */
+  /**
+   * The org's activity rows, newest first, unfiltered; `before` is the last id of the previous page.
+   * What a person sees goes through visibleActivity.
+   */
   async activity(orgId: string, options: { limit?: number; before?: string; entity?: { type: string; id: string } } = {}): Promise<ActivityRow[]> {
     const { activity: a } = this.t
     const conds = [eq(a.orgId, orgId)]
     if (options.before) conds.push(lt(a.id, options.before))
     if (options.entity) conds.push(eq(a.entityType, options.entity.type), eq(a.entityId, options.entity.id))
     return this.db.select().from(a).where(and(...conds)).orderBy(desc(a.id)).limit(options.limit ?? 50)
+  }
+
+  /**
+   * A page of the activity one viewer may see, newest first: `keep` filters a batch of rows (an
+   * ActivityViewer's filter). Reads batches until the page is full, the feed ends or `scan` rows were
+   * read; `next` (the `before` of the following page) is set while older rows may remain, so a page
+   * of hidden rows never ends the feed early and never makes one request read the whole table.
+   */
+  async visibleActivity(
+    orgId: string,
+    keep: (rows: ActivityRow[]) => Promise<ActivityRow[]>,
+    options: { limit?: number; before?: string; entity?: { type: string; id: string }; scan?: number } = {},
+  ): Promise<{ rows: ActivityRow[]; next?: string }> {
+    const limit = Math.max(1, options.limit ?? 50)
+    const scan = options.scan ?? Math.max(limit * 10, 200)
+    const out: ActivityRow[] = []
+    let before = options.before
+    let batch = limit + 1
+    let scanned = 0
+    for (;;) {
+      const rows = await this.activity(orgId, { before, limit: batch, entity: options.entity })
+      scanned += rows.length
+      out.push(...(await keep(rows)))
+      if (out.length > limit) return { rows: out.slice(0, limit), next: out[limit - 1]!.id }
+      if (rows.length < batch) return { rows: out }
+      before = rows.at(-1)!.id
+      // Every row read after the last one kept was hidden: the next page starts after them.
+      if (scanned >= scan) return { rows: out, next: before }
+      batch = Math.min(batch * 2, 200)
+    }
   }
 
   /** Distinct entities the org's activity mentions, newest first (the demo seed comments on them). */

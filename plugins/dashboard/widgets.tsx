@@ -5,12 +5,12 @@ import type { Auth } from '../../core/auth/resolve.ts'
 import { CsrfField, EmptyState, formatDate } from '../../views/components.tsx'
 import type { Layouts } from './service.ts'
 
-type PluginSummary = { id: string; name: string; status: 'enabled' | 'disabled' | 'failed'; error?: string }
-
-/** Every plugin's status, or an empty list when this core has no `ctx.plugins()` yet. */
-export function pluginSummary(ctx: PluginContext): PluginSummary[] {
-  const list = (ctx as unknown as { plugins?: () => PluginSummary[] }).plugins
-  return typeof list === 'function' ? list() : []
+/**
+ * Collaboration's activity service. Its feed is per viewer: the third argument says whom it is for
+ * (KnownServices does not list it yet); without it collaboration answers nothing.
+ */
+type ActivityService = {
+  recent(orgId: string, limit: number, viewer: Auth): ReturnType<KnownServices['collaboration.activity']['recent']>
 }
 
 /** A link target that stays on this site. */
@@ -29,7 +29,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
       const orgId = auth.org!.id
       const planning = ctx.service<KnownServices['planning.summary']>('planning.summary')
       const [members, layout, projects] = await Promise.all([ctx.people.members(orgId), layouts.forUser(orgId, auth.user.id, []), planning?.projects(orgId) ?? Promise.resolve(0)])
-      const plugins = pluginSummary(ctx)
+      const plugins = ctx.plugins()
       const on = (id: string) => plugins.some((p) => p.id === id && p.status === 'enabled')
       const apps = plugins.filter((p) => p.id !== ctx.id && p.status === 'enabled')
       const items: { done: boolean; label: string; href?: string; hint?: string }[] = [
@@ -93,7 +93,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
     description: 'What happened lately in your organization.',
     permission: 'dashboard.widget.read',
     async render(_request: Request, auth: Auth) {
-      const activity = ctx.service<KnownServices['collaboration.activity']>('collaboration.activity')
+      const activity = ctx.service<ActivityService>('collaboration.activity')
       if (!activity) {
         return (
           <EmptyState title="Turn on Collaboration to see activity">
@@ -101,7 +101,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
           </EmptyState>
         ) as string
       }
-      const items = await activity.recent(auth.org!.id, 10)
+      const items = await activity.recent(auth.org!.id, 10, auth)
       if (!items.length) return (<EmptyState title="No activity yet">Changes your team makes show up here.</EmptyState>) as string
       return (
         <ul class="activity-list">
@@ -134,8 +134,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
     description: 'Enabled and failed plugins, with their errors.',
     adminOnly: true,
     render() {
-      const plugins = pluginSummary(ctx)
-      if (!plugins.length) return (<EmptyState title="No plugin information">This core does not report plugin status.</EmptyState>) as string
+      const plugins = ctx.plugins()
       const count = (s: string) => plugins.filter((p) => p.status === s).length
       const order = { failed: 0, enabled: 1, disabled: 2 }
       const sorted = [...plugins].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name))

@@ -153,15 +153,21 @@ export function PreferencesPage(props: { prefs: Preferences; csrf: string | unde
 }
 
 /** The organization's activity feed. */
-export function ActivityPage(props: { rows: ActivityRow[]; next?: string }) {
+export function ActivityPage(props: { rows: ActivityRow[]; next?: string; older?: boolean }) {
   return (
     <>
       <PageHeader title="Activity" subtitle="What happened in your organization, newest first." />
       <Tabs current="activity" />
       {props.rows.length === 0 ? (
-        <EmptyState title="No activity yet">
-          <p>Comments, task changes and other events from the apps show up here.</p>
-        </EmptyState>
+        props.next || props.older ? (
+          <EmptyState title="Nothing you can see here">
+            <p>{props.next ? 'Nothing in this stretch of the feed is shown to you; older activity may be.' : 'There is no older activity you can see.'}</p>
+          </EmptyState>
+        ) : (
+          <EmptyState title="No activity yet">
+            <p>Comments, task changes and other events from the apps you can see show up here.</p>
+          </EmptyState>
+        )
       ) : (
         <ActivityList rows={props.rows} withLinks />
       )}

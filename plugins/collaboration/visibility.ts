@@ -1,0 +1,89 @@
+/**
+ * @module Which activity rows a viewer may see, the same rule notifications follow. A row about an
+ * entity shows when an enabled plugin's 'entity.link' for its type exists, the viewer holds the link's
+ * permission, and the link's resolve() finds the entity for them (a private calendar event resolves
+ * for the people who may see it only). A row without an entity (a task that was deleted) takes its
+ * type from its event name (`planning.task.deleted` -> `planning.task`) and needs that link's
+ * permission. Everything else is hidden.
+ *
+ * One ActivityViewer serves one request (a page of the feed, a widget): each entity is resolved once,
+ * a type the viewer may not read costs no lookup at all, and the entities of a batch of rows are
+ * resolved together, a few at a time. The contract has no batch resolve, so this is as far as
+ * batching goes.
+ */
+import { can, type Auth } from '../../core/auth/resolve.ts'
+import type { EntityLink } from '../../core/plugins/points.ts'
+import type { ActivityRow } from './service.ts'
+
+/** Resolves running at once for one viewer. */
+const PARALLEL = 8
+
+/** `<plugin>.<noun>` of an event name `<plugin>.<noun>.<verb>`. */
+export function typeOfEvent(event: string): string | undefined {
+  const parts = event.split('.')
+  return parts.length >= 3 ? `${parts[0]}.${parts[1]}` : undefined
+}
+
+export class ActivityViewer {
+  private readonly links = new Map<string, EntityLink>()
+  private readonly known = new Map<string, Promise<boolean>>()
+  private running = 0
+  private readonly waiting: (() => void)[] = []
+  /** Calls to a link's resolve() so far (tests look). */
+  lookups = 0
+
+  constructor(
+    links: EntityLink[],
+    private readonly auth: Auth,
+  ) {
+    for (const link of links) if (!this.links.has(link.type)) this.links.set(link.type, link)
+  }
+
+  /** Records an entity the caller already resolved for this viewer. */
+  allow(type: string, id: string): void {
+    this.known.set(`${type}\n${id}`, Promise.resolve(true))
+  }
+
+  /** The link of `type` when the viewer may read that type at all. */
+  private readable(type: string | null | undefined): EntityLink | undefined {
+    const link = type ? this.links.get(type) : undefined
+    return link && this.auth.org && can(this.auth, link.permission) ? link : undefined
+  }
+
+  /** Whether the viewer may see one row. */
+  visible(row: ActivityRow): Promise<boolean> {
+    if (!row.entityType || !row.entityId) return Promise.resolve(Boolean(this.readable(typeOfEvent(row.event))))
+    const link = this.readable(row.entityType)
+    if (!link) return Promise.resolve(false)
+    const key = `${row.entityType}\n${row.entityId}`
+    let hit = this.known.get(key)
+    if (!hit) {
+      const id = row.entityId
+      hit = this.limited(async () => {
+        this.lookups++
+        return Boolean(await link.resolve(id, this.auth))
+      }).catch(() => false)
+      this.known.set(key, hit)
+    }
+    return hit
+  }
+
+  /** The rows the viewer may see, in order. */
+  async filter(rows: ActivityRow[]): Promise<ActivityRow[]> {
+    const keep = await Promise.all(rows.map((r) => this.visible(r)))
+    return rows.filter((_, i) => keep[i])
+  }
+
+  private async limited<T>(fn: () => Promise<T>): Promise<T> {
+    // A finishing lookup hands its slot straight to the next waiting one.
+    if (this.running >= PARALLEL) await new Promise<void>((go) => this.waiting.push(go))
+    else this.running++
+    try {
+      return await fn()
+    } finally {
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.running--
+    }
+  }
+}
