@@ -128,6 +128,7 @@ eachDialect('dashboard', (dialect) => {
     expect((await admin.request(`/dashboard/widgets/${S}`)).status).toBe(200)
     const health = await (await admin.request('/dashboard/widgets/dashboard.plugin-health')).text()
     expect(health).toContain('Test widgets')
+    expect(health).toContain('<span>Test activity</span> <span class="badge">disabled</span>') // from ctx.plugins()
 
     const inline = await admin.get('/dashboard?inline=1')
     expect(inline.res.status).toBe(200)
@@ -276,6 +277,56 @@ eachDialect('dashboard', (dialect) => {
     } finally {
       await p.host.disable('test-activity')
     }
+  })
+
+  test('editing a layout while a plugin is off keeps its widgets: hidden meanwhile, back in place when it returns', async () => {
+    const org = await p.deps.identity.orgs.createOrg({ name: `Layouts ${dialect}` }, p.admin!.id)
+    const inOrg = async (role: 'member' | 'admin') => {
+      const m = await p.member(role, org)
+      await m.client.get('/dashboard')
+      return m.client
+    }
+    const GS = 'dashboard.getting-started'
+    const RA = 'dashboard.recent-activity'
+    const own = await inOrg('member') // has a layout of their own before the plugin goes off
+    const fresh = await inOrg('member') // follows the built-in layout until they edit it while it is off
+    const removing = await inOrg('member')
+    const orgAdmin = await inOrg('admin')
+    expect(order((await own.get('/dashboard')).html)).toEqual([GS, RA, G, B, SLOW])
+    for (let i = 0; i < 3; i++) expect((await own.post('/dashboard/layout/move', { key: RA, dir: 'down' })).status).toBe(303)
+    expect(order((await own.get('/dashboard')).html)).toEqual([GS, G, B, SLOW, RA])
+    expect((await removing.post('/dashboard/layout/move', { key: G, dir: 'down' })).status).toBe(303)
+
+    await p.host.disable('test-widgets')
+    try {
+      expect(order((await own.get('/dashboard')).html)).toEqual([GS, RA])
+      expect((await own.post('/dashboard/layout/move', { key: RA, dir: 'up' })).status).toBe(303)
+      expect(order((await own.get('/dashboard')).html)).toEqual([RA, GS])
+      expect((await fresh.post('/dashboard/layout/remove', { key: RA })).status).toBe(303)
+      expect(order((await fresh.get('/dashboard')).html)).toEqual([GS])
+      // the whole order at once (drag and drop) names only what is shown
+      expect((await removing.post('/dashboard/layout', { widgets: [RA, GS] })).status).toBe(303)
+      expect((await orgAdmin.post('/dashboard/layout/move', { key: RA, dir: 'up' })).status).toBe(303)
+      expect((await orgAdmin.post('/dashboard/layout/org-default')).status).toBe(303)
+    } finally {
+      await p.host.enable('test-widgets')
+    }
+
+    // back where they were: after the widget that preceded them (or last, when they were last)
+    expect(order((await own.get('/dashboard')).html)).toEqual([RA, GS, G, B, SLOW])
+    // the built-in layout's widgets of the plugin that was off join in plugin order; removed ones stay removed
+    expect(order((await fresh.get('/dashboard')).html)).toEqual([GS, G, B, SLOW])
+    expect(order((await removing.get('/dashboard')).html)).toEqual([RA, GS, B, G, SLOW])
+    // the org default saved meanwhile has them too
+    expect(order((await orgAdmin.get('/dashboard')).html)).toEqual([RA, GS, G, B, SLOW, S]) // admins also see the secret one
+    const newcomer = await inOrg('member')
+    expect(order((await newcomer.get('/dashboard')).html)).toEqual([RA, GS, G, B, SLOW])
+
+    // once back, a removal sticks
+    expect((await own.post('/dashboard/layout/remove', { key: B })).status).toBe(303)
+    expect(order((await own.get('/dashboard')).html)).toEqual([RA, GS, G, SLOW])
+    expect((await fresh.post('/dashboard/layout/remove', { key: SLOW })).status).toBe(303)
+    expect(order((await fresh.get('/dashboard')).html)).toEqual([GS, G, B])
   })
 
   test('every dashboard route answers an empty request without 5xx; only admins save the org default', async () => {

@@ -150,10 +150,7 @@ export function dashboardRoutes(ctx: Ctx, layouts: Layouts) {
         change(
           request,
           auth,
-          async (orgId, available) => {
-            const mine = await layouts.forUser(orgId, auth.user.id, available)
-            await layouts.setOrgDefault(orgId, auth.user.id, mine.keys)
-          },
+          (orgId, available) => layouts.setOrgDefault(orgId, auth.user.id, available),
           'Saved as the organization default.',
         ),
       { permission: 'dashboard.layout.manage' },

@@ -24,23 +24,22 @@ export const KEY = /^[a-z][a-z0-9-]{0,62}\.[A-Za-z0-9_-]{1,64}$/
 /** How long a widget may take to render before it counts as failed (tests lower it). */
 export const widgetTimeout = { ms: 3000 }
 
-/** Most widgets one layout keeps. */
-const MAX_WIDGETS = 50
-
-type Tagged = { pluginId: string; value: DashboardWidget }
-
 /**
- * Every widget the enabled plugins contribute, keyed by plugin id. Tolerates a context that only
- * lists plain values (then the key falls back to `widget.<id>`), and skips malformed entries.
+ * `<pluginId>.*` in a stored layout: the widgets of a plugin that was off when the layout was saved
+ * (their keys were unknown then); they take that place when the plugin returns.
  */
+export const WILDCARD = /^([a-z][a-z0-9-]{0,62})\.\*$/
+
+/** Most widgets one layout shows. */
+const MAX_WIDGETS = 50
+/** Most keys one layout stores (shown ones plus those of plugins that are off). */
+const MAX_STORED = 100
+
+/** Every widget the enabled plugins contribute, keyed by plugin id; malformed entries are skipped. */
 export function allWidgets(ctx: PluginContext): WidgetEntry[] {
-  const c = ctx as unknown as { contributionsBy?: (p: string) => Tagged[]; contributions?: (p: string) => unknown[] }
-  const raw: Tagged[] = c.contributionsBy
-    ? c.contributionsBy('dashboard.widget')
-    : (c.contributions?.('dashboard.widget') ?? []).map((v) => (v && typeof v === 'object' && 'pluginId' in v && 'value' in v ? (v as Tagged) : { pluginId: 'widget', value: v as DashboardWidget }))
   const out: WidgetEntry[] = []
   const seen = new Set<string>()
-  for (const { pluginId, value } of raw) {
+  for (const { pluginId, value } of ctx.contributionsBy('dashboard.widget')) {
     if (!value || typeof value.id !== 'string' || typeof value.render !== 'function' || typeof value.title !== 'string') continue
     const key = `${pluginId}.${value.id}`
     if (!KEY.test(key) || seen.has(key)) continue
@@ -77,13 +76,72 @@ export async function renderWithin(entry: WidgetEntry, request: Request, auth: A
   }
 }
 
-/** Keys in order without duplicates, limited to `available`, minus `dismissed`. */
+/**
+ * Keys in order without duplicates, limited to `available`, minus `dismissed`. A `<pluginId>.*` entry
+ * stands for that plugin's available widgets that the layout does not name elsewhere.
+ */
 export function effectiveLayout(available: string[], saved: string[] | null | undefined, orgDefault: string[] | null | undefined, dismissed: string[] = []): string[] {
   const base = saved ?? orgDefault ?? available
   const ok = new Set(available)
+  const named = new Set(base)
   const out: string[] = []
-  for (const k of base) if (ok.has(k) && !dismissed.includes(k) && !out.includes(k)) out.push(k)
+  const put = (k: string) => {
+    if (ok.has(k) && !dismissed.includes(k) && !out.includes(k)) out.push(k)
+  }
+  for (const k of base) {
+    const all = WILDCARD.exec(k)
+    if (all) for (const a of available) a.startsWith(`${all[1]}.`) && !named.has(a) && put(a)
+    else put(k)
+  }
   return out
+}
+
+/** The plugin id of a stored key (`planning.due-soon`, `planning.*`). */
+function pluginOf(key: string): string {
+  return key.slice(0, key.indexOf('.'))
+}
+
+/**
+ * The keys to store when a viewer arranges `next` (the widgets they see, in order) over `base` (what
+ * was stored: their layout, the org default, or null for the built-in one). Keys they do not see now
+ * stay where they were (first or last if they were, else after the shown key that preceded them):
+ * those of plugins that are off, and
+ * those their role does not show them. Keys of widgets that no longer exist are dropped. The built-in
+ * layout stores `<pluginId>.*` for each plugin that is off, in plugin order.
+ */
+export function keepHidden(ctx: PluginContext, next: string[], base: string[] | null, available: string[]): string[] {
+  const plugins = ctx.plugins()
+  const status = new Map(plugins.map((p) => [p.id, p.status]))
+  const every = allWidgets(ctx).map((e) => e.key)
+  const exists = new Set(every)
+  const shown = new Set(available)
+  const off = (pluginId: string) => {
+    const s = status.get(pluginId)
+    return s !== undefined && s !== 'enabled'
+  }
+  const keep = (k: string) => !shown.has(k) && (off(pluginOf(k)) || (!WILDCARD.test(k) && exists.has(k)))
+  const from =
+    base ??
+    plugins.flatMap((p) => (p.status === 'enabled' ? every.filter((k) => pluginOf(k) === p.id) : [`${p.id}.*`]))
+  const placed = new Set(next)
+  const after = new Map<string | null, string[]>()
+  const kept = new Set<string>()
+  let anchor: string | null = null
+  let pending: string[] = []
+  for (const k of from) {
+    if (placed.has(k)) {
+      if (pending.length) after.set(anchor, [...(after.get(anchor) ?? []), ...pending])
+      pending = []
+      anchor = k
+    } else if (kept.size < MAX_STORED - next.length && !kept.has(k) && keep(k)) {
+      kept.add(k)
+      pending.push(k)
+    }
+  }
+  // Those that came first stay first, those that came last stay last.
+  const out = [...(after.get(null) ?? [])]
+  for (const k of next) out.push(k, ...(after.get(k) ?? []))
+  return [...out, ...pending]
 }
 
 /** What the dashboard shows one user, and where it came from. */
@@ -130,7 +188,16 @@ export class Layouts {
       .onConflictDoUpdate({ target: [this.t.layouts.orgId, this.t.layouts.userId], set: { ...values, updatedAt: now } })
   }
 
-  /** Replaces the user's layout with `keys` (each must be available). */
+  /** What the user's layout is stored as: their own keys, the org default, or null (built-in). */
+  private async stored(orgId: string, userId: string): Promise<{ base: string[] | null; dismissed: string[] }> {
+    const [row, def] = await Promise.all([this.row(orgId, userId), this.orgDefault(orgId)])
+    return { base: row?.widgets ? cleanKeys(row.widgets) : (def ?? null), dismissed: cleanKeys(row?.dismissed) }
+  }
+
+  /**
+   * Replaces the user's layout with `keys` (each must be available). Widgets they cannot see now
+   * (their plugin is off) keep their place for when they return.
+   */
   async save(orgId: string, userId: string, keys: string[], available: string[]): Promise<string[]> {
     const clean: string[] = []
     for (const k of keys) {
@@ -138,8 +205,8 @@ export class Layouts {
       if (!clean.includes(k)) clean.push(k)
     }
     if (clean.length > MAX_WIDGETS) throw new InputError(`A dashboard holds at most ${MAX_WIDGETS} widgets.`, 'key', 422)
-    const current = await this.forUser(orgId, userId, available)
-    await this.write(orgId, userId, { widgets: clean, dismissed: current.dismissed.filter((d) => !clean.includes(d)) })
+    const { base, dismissed } = await this.stored(orgId, userId)
+    await this.write(orgId, userId, { widgets: keepHidden(this.ctx, clean, base, available), dismissed: dismissed.filter((d) => !clean.includes(d)) })
     return clean
   }
 
@@ -184,10 +251,14 @@ export class Layouts {
     await this.write(orgId, userId, { widgets: row?.widgets ?? null, dismissed })
   }
 
-  /** Makes `keys` the organization's default (admins). */
-  async setOrgDefault(orgId: string, actorId: string, keys: string[]): Promise<void> {
+  /**
+   * Makes the admin's layout (what they see, `available`) the organization's default, with the
+   * widgets of plugins that are off kept in place.
+   */
+  async setOrgDefault(orgId: string, actorId: string, available: string[]): Promise<void> {
     const now = new Date()
-    const widgets = cleanKeys(keys)
+    const [mine, { base }] = await Promise.all([this.forUser(orgId, actorId, available), this.stored(orgId, actorId)])
+    const widgets = cleanKeys(keepHidden(this.ctx, mine.keys, base, available))
     await this.ctx.db
       .insert(this.t.defaults)
       .values({ orgId, widgets, updatedBy: actorId, updatedAt: now })
@@ -195,7 +266,7 @@ export class Layouts {
   }
 }
 
-/** Keeps well-formed keys from stored JSON. */
+/** Keeps well-formed keys (and `<pluginId>.*` entries) from stored JSON. */
 function cleanKeys(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((k): k is string => typeof k === 'string' && KEY.test(k)).slice(0, MAX_WIDGETS) : []
+  return Array.isArray(value) ? value.filter((k): k is string => typeof k === 'string' && (KEY.test(k) || WILDCARD.test(k))).slice(0, MAX_STORED) : []
 }
