@@ -367,10 +367,10 @@ eachDialect('collaboration', (dialect) => {
     const seed = p.host.contributions('demo.seed').find((s) => s.order === 50)!
     const people = [{ id: ana.user.id, name: ana.user.name, email: ana.user.email }, { id: bob.user.id, name: bob.user.name, email: bob.user.email }]
     expect(await seed.run({ orgId: org.id, people, now: new Date() })).toContain('nothing to comment on')
-    const id = thing(org.id)
-    p.host.bus.emit('testing.thing.created', { activity: { orgId: org.id, actor: { id: ana.user.id, name: ana.user.name }, entity: { type: 'testing.thing', id, title: 'Seeded', href: `/testing/things/${id}` }, text: 'created Seeded' } })
-    await Bun.sleep(100)
-    expect(await seed.run({ orgId: org.id, people, now: new Date() })).toContain('comments on 1 item')
+    // an earlier seed's events: their activity rows are still being written when the next seed runs
+    const ids = [thing(org.id), thing(org.id)]
+    for (const id of ids) p.host.bus.emit('testing.thing.created', { activity: { orgId: org.id, actor: { id: ana.user.id, name: ana.user.name }, entity: { type: 'testing.thing', id, title: 'Seeded', href: `/testing/things/${id}` }, text: 'created Seeded' } })
+    expect(await seed.run({ orgId: org.id, people, now: new Date() })).toMatch(/^[1-9]\d* comments on 2 items$/)
   })
 
   test('disabling and re-enabling collaboration keeps every comment', async () => {
