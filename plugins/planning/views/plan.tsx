@@ -14,7 +14,9 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
   const newValues = props.editing ? {} : props.values
   const newErrors = props.editing ? {} : props.errors
   const groups = new Map<string, (Milestone & { progress: Prog })[]>()
-  for (const m of props.milestones) {
+  // undated milestones last on both dialects (SQLite sorts nulls first, PostgreSQL last)
+  const byDate = [...props.milestones].sort((a, b) => (a.targetDate?.getTime() ?? Infinity) - (b.targetDate?.getTime() ?? Infinity))
+  for (const m of byDate) {
     const k = m.targetDate ? monthName(m.targetDate) : 'No target date'
     groups.set(k, [...(groups.get(k) ?? []), m])
   }
