@@ -100,6 +100,15 @@ export interface WrkResult {
   errors: number
   /** 95th percentile latency in ms (printed by a tiny wrk Lua script). */
   p95: number
+  /** Requests completed. */
+  requests: number
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 10 ms resolution). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+  // after the command name: state is field 3, utime 14 and stime 15 (1-based, in clock ticks of 10 ms)
+  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 let scriptFile: string | undefined
@@ -130,5 +139,6 @@ export async function wrk(url: string, o: { threads: number; connections: number
   const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0
   if (!Number.isFinite(rps)) throw new Error(`could not read Requests/sec from wrk:\n${out}`)
   const p95 = Number(/^p95_us (\d+)/m.exec(out)?.[1]) / 1000
-  return { rps, p50: pct('50'), p95, p99: pct('99'), errors: non2xx + socketErrors }
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
+  return { rps, p50: pct('50'), p95, p99: pct('99'), errors: non2xx + socketErrors, requests }
 }

@@ -3,7 +3,7 @@
 // usage: bun bench/profile.ts <api|list|board> [seconds]
 import { join } from 'node:path'
 import { seedPlanning } from './planning.ts'
-import { ensureWrk, freePort, spawn, stop, tempDir, waitFor200, wrk } from './lib.ts'
+import { cpuMs, ensureWrk, freePort, spawn, stop, tempDir, waitFor200, wrk } from './lib.ts'
 
 const ROOT = join(import.meta.dir, '..')
 const which = process.argv[2] ?? 'api'
@@ -15,7 +15,7 @@ const main = join(ROOT, 'core/main.ts')
 const admin = spawn([process.execPath, main, 'admin', 'create', '--email', user.email, '--name', 'Prof', '--org', 'Prof', '--data-dir', dataDir, '--log-level', 'warn'], { env: { ...process.env, ADMIN_PASSWORD: user.password } })
 if ((await admin.exited) !== 0) throw new Error('admin create failed')
 const port = freePort()
-const profile = process.env.NO_PROF ? [] : ['--cpu-prof-md', `--cpu-prof-dir=${profDir}`]
+const profile = process.env.NO_PROF ? [] : [process.env.PROF_JSON ? '--cpu-prof' : '--cpu-prof-md', `--cpu-prof-dir=${profDir}`]
 const server = spawn([process.execPath, ...profile, main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'])
 const base = `http://127.0.0.1:${port}`
 await waitFor200(`${base}/healthz`, performance.now())
@@ -29,7 +29,9 @@ const sample = await fetch(url, { headers: { cookie: session } })
 console.log(which, sample.status, (await sample.arrayBuffer()).byteLength, 'bytes')
 await ensureWrk()
 await wrk(url, { threads: 2, connections: 16, duration: '1s', headers: { cookie: session } })
+const cpu0 = cpuMs(server.pid)
 const r = await wrk(url, { threads: 2, connections: 16, duration: `${seconds}s`, headers: { cookie: session } })
+const cpuPerRequest = ((cpuMs(server.pid) - cpu0) * 1000) / r.requests
 console.log(which, r)
 if (process.env.BASELINE) {
   // the bare Bun.serve running the same queries on the same file, loaded the same way, right after
@@ -38,8 +40,11 @@ if (process.env.BASELINE) {
   await waitFor200(`http://127.0.0.1:${bport}/const`, performance.now())
   const burl = `http://127.0.0.1:${bport}/tasks?project=${projectId}`
   await wrk(burl, { threads: 2, connections: 16, duration: '1s' })
+  const bcpu0 = cpuMs(baseline.pid)
   const b = await wrk(burl, { threads: 2, connections: 16, duration: `${seconds}s` })
+  const bcpu = ((cpuMs(baseline.pid) - bcpu0) * 1000) / b.requests
   console.log(`baseline /tasks ${b.rps} req/s; ${which} ${r.rps} req/s = ${(r.rps / b.rps).toFixed(2)} of the baseline`)
+  console.log(`CPU per request: baseline ${bcpu.toFixed(0)} us, ${which} ${cpuPerRequest.toFixed(0)} us: ${(bcpu / cpuPerRequest).toFixed(2)} of the baseline's efficiency`)
   await stop(baseline)
 }
 if (process.env.KEEP_DB) require('node:fs').copyFileSync(join(dataDir, 'coder-ide.db'), process.env.KEEP_DB)
