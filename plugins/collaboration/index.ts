@@ -7,7 +7,10 @@
  * that); a plain `@email` of an org member is rewritten to it at save time.
  *
  * Services: 'collaboration.thread' (render a thread), 'collaboration.notify' (kind 'reminder' unless
- * given), 'collaboration.activity' (recent activity).
+ * given), 'collaboration.activity' (recent activity a viewer may see, see visibility.ts).
+ *
+ * Every feed (the org's, an entity's, the service's) shows a viewer only the rows whose entity they
+ * may see through its type's 'entity.link', the same rule as notifications.
  */
 import { SIGNED_IN } from '../../core/auth/permissions.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'

@@ -42,9 +42,10 @@ const testActivity = definePlugin({
   version: '1.0.0',
   api: 1,
   setup(ctx) {
-    const service: KnownServices['collaboration.activity'] = {
-      recent: async (_orgId, limit) =>
-        [
+    // Like collaboration's, the feed is per viewer: nothing without one.
+    const service = {
+      recent: async (orgId: string, limit: number, viewer?: { org?: { id: string } }): ReturnType<KnownServices['collaboration.activity']['recent']> =>
+        viewer?.org?.id !== orgId ? [] : [
           { at: new Date('2024-05-01T10:00:00Z'), actorName: 'Ana <b>Lee</b>', text: 'moved WEB-42 to Done', href: '/planning/tasks/1' },
           { at: new Date('2024-05-01T09:00:00Z'), actorName: 'Bo', text: 'commented <script>x</script>', href: 'https://evil.example/' },
         ].slice(0, limit),
