@@ -51,13 +51,41 @@ export async function openPlatform(
     teams: async (orgId) => (await identity.orgs.listTeams(orgId)).map((t) => ({ id: t.id, name: t.name, memberIds: t.memberIds })),
     byIds: async (ids) => (await identity.accounts.usersByIds(ids)).map((u) => ({ id: u.id, name: u.name, email: u.email })),
   }
+  // needsSetup is true until the first account exists. Accounts can appear outside the setup page
+  // (`coder-ide admin create` against the running server's store), so while the flag is still true,
+  // reading it starts a count in the background (one at a time, at most once a second); once false
+  // it stays false and costs nothing. The /setup page also counts before it shows its form.
+  let needsSetup = true
+  let lastCheck = 0
+  let checking = false
+  const recheckSetup = () => {
+    const now = Date.now()
+    if (checking || now - lastCheck < 1000) return
+    checking = true
+    lastCheck = now
+    identity.accounts
+      .countUsers()
+      .then((n) => {
+        if (n > 0) needsSetup = false
+      })
+      .catch(() => {})
+      .finally(() => {
+        checking = false
+      })
+  }
   const deps: ServerDeps = {
     config,
     host,
     store,
     identity,
     renderer,
-    needsSetup: true,
+    get needsSetup() {
+      if (needsSetup) recheckSetup()
+      return needsSetup
+    },
+    set needsSetup(value: boolean) {
+      needsSetup = value
+    },
     log: createLogger('http'),
     reload: (id) => reloadPlugin(host, id),
     enable: (id) => enablePlugin(host, config.pluginsDir, id),

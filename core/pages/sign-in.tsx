@@ -105,6 +105,12 @@ export function signInPages(deps: ServerDeps) {
     .get(
       '/setup',
       async ({ request }) => {
+        // An account made elsewhere (`coder-ide admin create` while this server runs) ends setup:
+        // look again whenever the flag still says setup (only then, and it is one count).
+        if (deps.needsSetup && (await accounts.countUsers()) > 0) {
+          deps.needsSetup = false
+          return redirect(request, '/login', { kind: 'ok', text: 'This instance is set up: sign in.' })
+        }
         if (!deps.needsSetup) return renderer.card(request, { title: 'Setup is done', csrf: '', status: 404, body: '<h1>Setup is done</h1><p>This instance is set up. <a href="/login">Sign in</a>.</p>' })
         return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: {}, errors: {} }) as string)
       },
@@ -200,10 +206,14 @@ export function signInPages(deps: ServerDeps) {
         if (!session || session.stage !== 'mfa') return redirect(request, '/login', { kind: 'error', text: 'Your sign-in expired: start again.' })
         const form = await readForm(request)
         const next = safeNext(form.next)
+        // Per address first (wrong codes from anywhere), then per account (every attempt counts).
+        const byAddress = limits.twoFactorAddress.check(clientIp(request))
+        if (!byAddress.ok) return tooMany(request, byAddress, 'wrong two-factor codes from your address')
         const verdict = limits.twoFactor.hit(session.user.id)
         if (!verdict.ok) return tooMany(request, verdict, 'two-factor codes')
         const method = await twoFactor.verify(session.user.id, form.code ?? '')
         if (!method) {
+          limits.twoFactorAddress.hit(clientIp(request))
           await accounts.audit(actorOf(request, { user: session.user, permissions: new Set() }), 'auth.two_factor_failed', session.user.email)
           return renderer.card(request, { title: 'Two-factor sign-in', csrf: session.csrf, status: 401, body: TwoFactorForm({ csrf: session.csrf, next, error: 'That code is not right. Try the current code, or a recovery code.' }) as string })
         }

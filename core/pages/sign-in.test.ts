@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import { fixturePlugins } from '../../test/fixtures/index.ts'
+import type { Client } from '../../test/helpers/client.ts'
+import { limits } from '../auth/rate-limit.ts'
+import { currentCode } from '../auth/two-factor.ts'
+
+/** Every request in these tests comes from the loopback address. */
+const IP = '127.0.0.1'
+const PASSWORD = 'two factor password 1'
+
+eachDialect('sign-in', (dialect) => {
+  let p: TestPlatform
+  beforeAll(async () => {
+    p = await startPlatform(dialect, fixturePlugins)
+  })
+  afterAll(() => p.stop())
+
+  /** A user with two-factor sign-in on (through the services); returns the TOTP secret. */
+  const twoFactorUser = async (email: string) => {
+    const { accounts, twoFactor } = p.deps.identity
+    const user = await accounts.createUser({ email, name: 'Tess', password: PASSWORD })
+    const { secret } = await twoFactor.begin(user.id)
+    await twoFactor.confirm(user.id, currentCode(secret))
+    return { user, secret }
+  }
+
+  /** The password step: the client then holds the pending (mfa) session. */
+  const passwordStep = async (c: Client, email: string) => {
+    await c.get('/login')
+    const res = await c.post('/login', { email, password: PASSWORD, next: '/' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toStartWith('/login/2fa')
+    await c.get('/login/2fa')
+  }
+
+  /** A code that is certainly wrong now. */
+  const wrongCode = (secret: string) => (['000000', '111111', '222222'].find((c) => c !== currentCode(secret) && c !== currentCode(secret, 1) && c !== currentCode(secret, -1)))!
+
+  test(
+    'sign-in per address: 50 failures from one address, each for another account, then 429 with Retry-After even for the right password',
+    async () => {
+      limits.signInAddress.reset(IP)
+      const c = p.client()
+      await c.get('/login')
+      for (let batch = 0; batch < limits.signInAddress.limit; batch += 10) {
+        const round = Array.from({ length: 10 }, (_, i) => c.post('/login', { email: `spray-${batch + i}@example.com`, password: 'sprayed password 1' }))
+        expect((await Promise.all(round)).map((r) => r.status)).toEqual(Array(10).fill(401))
+      }
+      // the admin's account has no failures of its own: only the address is used up
+      expect(limits.signInAccount.check(ADMIN.email).ok).toBe(true)
+      const blocked = await c.post('/login', { email: ADMIN.email, password: ADMIN.password })
+      expect(blocked.status).toBe(429)
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+      const text = await blocked.text()
+      expect(text).toContain('from your address')
+      expect(c.cookies.has('sid')).toBe(false)
+      // another client on the same address is blocked too: the limit is the address, not the cookie jar
+      const other = p.client()
+      await other.get('/login')
+      expect((await other.post('/login', { email: ADMIN.email, password: ADMIN.password })).status).toBe(429)
+      limits.signInAddress.reset(IP)
+      expect((await other.post('/login', { email: ADMIN.email, password: ADMIN.password })).status).toBe(303)
+    },
+    60_000,
+  )
+
+  test('two-factor per address: wrong codes from one address (any account) count; past the limit even the right code is 429', async () => {
+    limits.twoFactorAddress.reset(IP)
+    const { user, secret } = await twoFactorUser('tess-limit@example.com')
+    const c = p.client()
+    await passwordStep(c, user.email)
+    // earlier wrong codes from this address, for other accounts
+    for (let i = 0; i < limits.twoFactorAddress.limit - 1; i++) limits.twoFactorAddress.hit(IP)
+    expect((await c.post('/login/2fa', { code: wrongCode(secret), next: '/' })).status).toBe(401) // the last one allowed, counted
+    const blocked = await c.post('/login/2fa', { code: currentCode(secret, 1), next: '/' })
+    expect(blocked.status).toBe(429)
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await blocked.text()).toContain('from your address')
+    expect((await c.request('/account')).status).toBe(303) // not signed in
+    // the account's own limit is far from used up (2 of 5): the address is what stopped it
+    expect(limits.twoFactor.check(user.id).ok).toBe(true)
+    limits.twoFactorAddress.reset(IP)
+    const done = await c.post('/login/2fa', { code: currentCode(secret, 1), next: '/' })
+    expect(done.status).toBe(303)
+    expect((await c.get('/account')).res.status).toBe(200)
+  })
+
+  test('audit: auth.sign_in and auth.two_factor_failed carry the client address of the real request', async () => {
+    limits.signInAddress.reset(IP)
+    limits.twoFactorAddress.reset(IP)
+    const { accounts } = p.deps.identity
+    const c = p.client()
+    expect((await c.signIn(ADMIN.email, ADMIN.password)).status).toBe(303)
+    const signIn = (await accounts.listAudit({ action: 'auth.sign_in', limit: 200 })).find((a) => a.action === 'auth.sign_in' && a.target === ADMIN.email)!
+    expect(signIn).toBeDefined()
+    expect(signIn.ip).toBe(IP)
+    expect(signIn.actorEmail).toBe(ADMIN.email)
+    expect(signIn.details).toEqual({ method: 'password' })
+
+    const { user, secret } = await twoFactorUser('tess-audit@example.com')
+    const t = p.client()
+    await passwordStep(t, user.email)
+    expect((await t.post('/login/2fa', { code: wrongCode(secret), next: '/' })).status).toBe(401)
+    const failed = (await accounts.listAudit({ action: 'auth.two_factor_failed', limit: 200 })).find((a) => a.target === user.email)!
+    expect(failed).toBeDefined()
+    expect(failed.action).toBe('auth.two_factor_failed')
+    expect(failed.ip).toBe(IP)
+    expect(failed.actorId).toBe(user.id)
+    expect((await t.post('/login/2fa', { code: currentCode(secret, 1), next: '/' })).status).toBe(303)
+    const twoFactorSignIn = (await accounts.listAudit({ action: 'auth.sign_in', limit: 200 })).find((a) => a.action === 'auth.sign_in' && a.target === user.email)!
+    expect(twoFactorSignIn.ip).toBe(IP)
+    expect(twoFactorSignIn.details).toEqual({ method: 'password+totp' })
+  })
+})
