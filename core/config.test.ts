@@ -17,6 +17,16 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('warn')
   })
 
+  test('TRUST_PROXY: off by default; on is one proxy; a number of proxies; the flag wins', () => {
+    expect(loadConfig({}).trustProxy).toBe(0)
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(0)
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(0)
+    expect(loadConfig({ TRUST_PROXY: 'On' }).trustProxy).toBe(1)
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(1)
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2)
+    expect(loadConfig({ TRUST_PROXY: 'on' }, ['--trust-proxy', 'off']).trustProxy).toBe(0)
+  })
+
   test('DATABASE_URL accepts postgres:// and sqlite:<file>', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).databaseUrl).toBe('postgres://u:p@db:5432/x')
     expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).databaseUrl).toBe('sqlite:/tmp/x.db')
@@ -32,6 +42,9 @@ describe('loadConfig', () => {
     [{ SHUTDOWN_TIMEOUT_MS: '-1' }, [], /SHUTDOWN_TIMEOUT_MS=-1 is not a duration/],
     [{}, ['--nope', '1'], /unknown flag --nope/],
     [{}, ['--port'], /--port needs a value/],
+    [{ TRUST_PROXY: 'maybe' }, [], /^TRUST_PROXY=maybe is not a proxy setting: use off, on, or the number of reverse proxies in front \(0 to 10\)$/],
+    [{}, ['--trust-proxy=11'], /^--trust-proxy=11 is not a proxy setting/],
+    [{ TRUST_PROXY: '-1' }, [], /^TRUST_PROXY=-1 is not a proxy setting/],
   ]
   for (const [env, args, message] of bad) {
     test(`refuses ${JSON.stringify(env)} ${args.join(' ')} with one line`, () => {

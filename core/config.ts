@@ -19,6 +19,12 @@ export interface Config {
   shutdownTimeoutMs: number
   /** Where external plugins live: `<dataDir>/plugins/<id>/index.tsx`. */
   pluginsDir: string
+  /**
+   * How many reverse proxies stand in front (0: none, the default). Above 0, the client address is
+   * that many entries from the right of X-Forwarded-For and X-Forwarded-Proto says whether the
+   * browser used https; at 0 both headers are ignored.
+   */
+  trustProxy: number
 }
 
 /** A bad setting: main prints the message as one line and exits with code 2. */
@@ -42,6 +48,7 @@ export const OPTIONS: Option[] = [
   { env: 'LOG_LEVEL', flag: '--log-level', help: LOG_LEVELS.join(' | '), default: 'info' },
   { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'token for the admin API from non-loopback addresses (at least 24 characters)', default: '' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', help: 'grace period for in-flight requests on shutdown', default: '10000' },
+  { env: 'TRUST_PROXY', flag: '--trust-proxy', help: 'off | on | <n>: behind n reverse proxies (on = 1), take the client address from X-Forwarded-For and https from X-Forwarded-Proto', default: 'off' },
 ]
 
 /**
@@ -94,6 +101,12 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     throw new ConfigError(`${where(opt('SHUTDOWN_TIMEOUT_MS'))}=${graceRaw} is not a duration: use milliseconds from 0 to 600000`)
   }
 
+  const proxyRaw = (get(opt('TRUST_PROXY')) ?? 'off').toLowerCase()
+  const trustProxy = ['off', 'false', 'no'].includes(proxyRaw) ? 0 : ['on', 'true', 'yes'].includes(proxyRaw) ? 1 : /^\d{1,2}$/.test(proxyRaw) && Number(proxyRaw) <= 10 ? Number(proxyRaw) : -1
+  if (trustProxy < 0) {
+    throw new ConfigError(`${where(opt('TRUST_PROXY'))}=${proxyRaw} is not a proxy setting: use off, on, or the number of reverse proxies in front (0 to 10)`)
+  }
+
   return {
     port,
     host,
@@ -103,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     adminToken,
     shutdownTimeoutMs: Number(graceRaw),
     pluginsDir: resolve(dataDir, 'plugins'),
+    trustProxy,
   }
 }
 

@@ -12,9 +12,24 @@ export function readCookie(request: Request, name: string): string | undefined {
   return undefined
 }
 
-/** True when the request came over https (directly or via a proxy that says so). */
+/** Requests a trusted proxy says the browser sent over https (see trustForwardedProto). */
+const forwardedHttps = new WeakSet<Request>()
+
+/**
+ * Honours X-Forwarded-Proto on a request from a trusted reverse proxy (TRUST_PROXY): the dispatcher
+ * calls it only then, so without a trusted proxy the header means nothing. With a list (proxies in
+ * a chain), the first value is the scheme the browser used.
+ */
+export function trustForwardedProto(request: Request): void {
+  const proto = request.headers.get('x-forwarded-proto')
+  if (!proto) return
+  const comma = proto.indexOf(',')
+  if ((comma === -1 ? proto : proto.slice(0, comma)).trim().toLowerCase() === 'https') forwardedHttps.add(request)
+}
+
+/** True when the request came over https: directly, or through a trusted proxy that says so. */
 export function isHttps(request: Request): boolean {
-  return request.url.startsWith('https:') || request.headers.get('x-forwarded-proto') === 'https'
+  return request.url.startsWith('https:') || forwardedHttps.has(request)
 }
 
 /** The session cookie's name for this request's scheme. */

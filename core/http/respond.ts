@@ -44,3 +44,17 @@ export async function errorPageFor(request: Request, pathname: string, status: n
   }
   return errorFor(pathname, status, code, title, message)
 }
+
+/** The 404 every router answers for an unknown path (a page in the shell, or JSON on the API). */
+export function notFoundFor(request: Request, pathname: string): Promise<Response> {
+  return errorPageFor(request, pathname, 404, 'not_found', 'Page not found', `Nothing lives at ${pathname}. Check the address, or start again from the home page.`)
+}
+
+/**
+ * The 500 for an exception: what happened and the request id to quote, never the exception's own
+ * text (it may name tables, files or values). Log the error with the same id before answering.
+ */
+export function internalErrorFor(request: Request, pathname: string, requestId: string): Promise<Response> {
+  const id = requestId === '-' ? '' : ` (request id ${requestId})`
+  return errorPageFor(request, pathname, 500, 'internal', 'Something went wrong', `The error was logged${id}. Try again; if it keeps happening, tell your admin${id ? ' and quote that id' : ''}.`)
+}

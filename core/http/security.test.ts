@@ -47,15 +47,21 @@ eachDialect('security', (dialect) => {
     expect(again.cookies.get('sid')).not.toBe(c.cookies.get('sid'))
   })
 
-  test('over https (X-Forwarded-Proto) the cookie is __Host- prefixed and Secure', async () => {
+  test('without TRUST_PROXY, X-Forwarded-Proto and X-Forwarded-For mean nothing', async () => {
+    const forged = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' }
     const c = p.client()
-    const page = await c.get('/login', { 'x-forwarded-proto': 'https' })
-    expect(page.res.headers.getSetCookie().some((x) => x.startsWith('__Host-csrf=') && x.includes('Secure'))).toBe(true)
-    const res = await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, { 'x-forwarded-proto': 'https' })
-    const set = res.headers.getSetCookie().find((x) => x.startsWith('__Host-sid='))!
-    expect(set).toContain('Secure')
-    expect(set).toContain('Path=/')
-    expect(set).not.toContain('Domain')
+    const page = await c.get('/login', forged)
+    expect(page.res.headers.getSetCookie().some((x) => x.startsWith('csrf=') && !x.includes('Secure'))).toBe(true)
+    // the Origin a browser on https would send does not match this plain-http origin
+    const host = new URL(p.url).host
+    expect((await c.post('/login', { email: ADMIN.email, password: 'wrong password 1' }, { ...forged, origin: `https://${host}` })).status).toBe(403)
+    limits.signInAddress.clear()
+    for (let i = 0; i < 50; i++) limits.signInAddress.hit('203.0.113.9')
+    const res = await c.post('/login', { email: 'nobody@example.com', password: 'wrong password 1' }, forged)
+    expect(res.status).toBe(401) // the forged address is not the one limited
+    const audit = await p.deps.identity.accounts.listAudit({ limit: 20 })
+    expect(audit.find((a) => a.action === 'auth.sign_in_failed' && a.target === 'nobody@example.com')!.ip).toBe('127.0.0.1')
+    limits.signInAddress.clear()
   })
 
   test('CSRF: unsafe requests without the token, with a wrong one, or from another origin are 403', async () => {
@@ -168,4 +174,46 @@ test('first run: every page leads to /setup; setup creates the admin and the org
   } finally {
     await p.stop()
   }
+})
+
+eachDialect('security behind a trusted proxy (TRUST_PROXY=on)', (dialect) => {
+  let p: TestPlatform
+  beforeAll(async () => {
+    p = await startPlatform(dialect, fixturePlugins, { TRUST_PROXY: 'on' })
+  })
+  afterAll(() => p.stop())
+
+  test('over https (X-Forwarded-Proto) the cookies are __Host- prefixed and Secure, and https origins pass', async () => {
+    const c = p.client()
+    const https = { 'x-forwarded-proto': 'https', origin: `https://${new URL(p.url).host}` }
+    const page = await c.get('/login', { 'x-forwarded-proto': 'https' })
+    expect(page.res.headers.getSetCookie().some((x) => x.startsWith('__Host-csrf=') && x.includes('Secure'))).toBe(true)
+    const res = await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, https)
+    expect(res.status).toBe(303)
+    const set = res.headers.getSetCookie().find((x) => x.startsWith('__Host-sid='))!
+    expect(set).toContain('Secure')
+    expect(set).toContain('Path=/')
+    expect(set).not.toContain('Domain')
+    // plain http through the same proxy: no prefix, no Secure
+    const plain = await p.client().get('/login', { 'x-forwarded-proto': 'http' })
+    expect(plain.res.headers.getSetCookie().some((x) => x.startsWith('csrf=') && !x.includes('Secure'))).toBe(true)
+  })
+
+  test('the client address is the right-most X-Forwarded-For entry: audit says it, rate limits count it, forged entries to its left do not count', async () => {
+    limits.signInAddress.clear()
+    const c = p.client()
+    await c.get('/login')
+    const from = (chain: string) => ({ 'x-forwarded-for': chain })
+    expect((await c.post('/login', { email: 'nobody@example.com', password: 'wrong password 1' }, from('10.9.9.9, 198.51.100.23'))).status).toBe(401)
+    const audit = await p.deps.identity.accounts.listAudit({ limit: 20 })
+    expect(audit.find((a) => a.action === 'auth.sign_in_failed' && a.target === 'nobody@example.com')!.ip).toBe('198.51.100.23')
+
+    for (let i = 0; i < 50; i++) limits.signInAddress.hit('198.51.100.23')
+    const blocked = await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, from('198.51.100.23'))
+    expect(blocked.status).toBe(429)
+    // a client cannot escape by putting another address in front: the proxy's entry is the right-most
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, from('192.0.2.1, 198.51.100.23'))).status).toBe(429)
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, from('198.51.100.24'))).status).toBe(303)
+    limits.signInAddress.clear()
+  })
 })

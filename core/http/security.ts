@@ -4,7 +4,7 @@
  */
 import type { Auth } from '../auth/resolve.ts'
 import { safeEqual } from '../auth/crypto.ts'
-import { csrfCookieName, readCookie } from './cookies.ts'
+import { csrfCookieName, isHttps, readCookie } from './cookies.ts'
 import { errorFor } from './respond.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -28,10 +28,13 @@ export function withSecurityHeaders(response: Response): void {
   }
 }
 
-/** The origin the browser sees (behind a proxy: X-Forwarded-Proto and Host). */
+/**
+ * The origin the browser sees: the Host header, and https when the request came over https
+ * directly or a trusted proxy says so (X-Forwarded-Proto counts only with TRUST_PROXY).
+ */
 export function publicOrigin(request: Request): string {
   const url = new URL(request.url)
-  const proto = request.headers.get('x-forwarded-proto') ?? url.protocol.slice(0, -1)
+  const proto = isHttps(request) ? 'https' : url.protocol.slice(0, -1)
   return `${proto}://${request.headers.get('host') ?? url.host}`
 }
 

@@ -1,7 +1,64 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { eachDialect } from '../../test/helpers/store.ts'
+import { Elysia, t } from 'elysia'
+import { eachDialect, testStore } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { fixturePlugins } from '../../test/fixtures/index.ts'
+import { definePlugin } from '../plugins/contract.ts'
+import { setLogLevel, setLogSink } from '../log.ts'
+import { guard } from './guard.ts'
+import { forwardedClient } from './server.ts'
+
+/** What a route of the faulty fixture throws: internals a user must never see. */
+const INTERNALS = 'relation faulty_secret_rows does not exist at /srv/coder/db.ts:42'
+
+/** A plugin whose routes fail in every way a plugin route can. */
+const faulty = definePlugin({
+  id: 'fixture-faulty',
+  name: 'Faulty',
+  version: '1.0.0',
+  api: 1,
+  permissions: { 'fixture-faulty.thing.read': 'Read things' },
+  setup() {
+    class NotThere extends Error {
+      status = 404
+    }
+    return new Elysia({ name: 'plugin:fixture-faulty' })
+      .use(guard)
+      .onError(({ error }) => (error instanceof NotThere ? new Response(`own answer: ${error.message}`, { status: 404 }) : undefined))
+      .get('/fixture-faulty/boom', () => {
+        throw new Error(INTERNALS)
+      }, { public: true })
+      .get('/api/v1/fixture-faulty/boom', async () => {
+        await Bun.sleep(1)
+        throw new Error(INTERNALS)
+      }, { public: true })
+      .get('/fixture-faulty/missing', () => {
+        throw new NotThere('no such thing')
+      }, { public: true })
+      .get('/fixture-faulty/gone', () => {
+        throw Object.assign(new Error('that thing is gone'), { status: 410 })
+      }, { public: true })
+      .get('/fixture-faulty/private', () => 'private', { permission: 'fixture-faulty.thing.read' })
+      .post('/api/v1/fixture-faulty/things', ({ body }) => body, { public: true, body: t.Object({ name: t.String({ minLength: 1 }) }) })
+      .get('/fixture-faulty/hang', async () => {
+        await Bun.sleep(3000)
+        return 'finally'
+      }, { public: true })
+  },
+})
+
+/** Collects log lines (at info and up) while `fn` runs. */
+async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = []
+  const prev = setLogSink((line) => lines.push(line))
+  setLogLevel('info')
+  try {
+    return { result: await fn(), lines }
+  } finally {
+    setLogLevel('silent')
+    setLogSink(prev)
+  }
+}
 
 const TOKEN = 'test-admin-token-0123456789abcdef'
 import type { Client } from '../../test/helpers/client.ts'
@@ -140,3 +197,181 @@ test('graceful shutdown: an in-flight request finishes, then the listener is clo
   await stopping
   await expect(fetch(`${p.url}/healthz`)).rejects.toThrow()
 })
+
+eachDialect('http: errors, readiness, request ids', (dialect) => {
+  let p: TestPlatform
+  let ada: Client
+  beforeAll(async () => {
+    p = await startPlatform(dialect, [...fixturePlugins, faulty])
+    ada = await p.adminClient()
+  })
+  afterAll(() => p.stop())
+
+  test("a plugin route that throws answers core's 500: a page for the browser, JSON on the API, never the exception's text; logged with the request id and plugin id", async () => {
+    const { result, lines } = await logged(async () => {
+      const page = await fetch(`${p.url}/fixture-faulty/boom`, { headers: { accept: 'text/html', 'x-request-id': 'boom-page-1' } })
+      const api = await fetch(`${p.url}/api/v1/fixture-faulty/boom`, { headers: { 'x-request-id': 'boom-api-1' } })
+      const shell = await ada.get('/fixture-faulty/boom')
+      return { page, pageHtml: await page.text(), api, apiBody: await api.json(), shell }
+    })
+    const { page, pageHtml, api, apiBody, shell } = result
+    expect(page.status).toBe(500)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(page.headers.get('x-request-id')).toBe('boom-page-1')
+    expect(pageHtml).toContain('Something went wrong')
+    expect(pageHtml).toContain('request id boom-page-1')
+    expect(pageHtml).not.toContain('faulty_secret_rows')
+    expect(api.status).toBe(500)
+    expect(apiBody).toEqual({ error: { code: 'internal', message: 'The error was logged (request id boom-api-1). Try again; if it keeps happening, tell your admin and quote that id.' } })
+    // a signed-in browser gets the page inside the shell
+    expect(shell.res.status).toBe(500)
+    expect(shell.html).toContain('id="main-nav"')
+    expect(shell.html).toContain('Something went wrong')
+    expect(shell.html).not.toContain('faulty_secret_rows')
+
+    const failures = lines.filter((l) => l.includes('request failed'))
+    expect(failures).toHaveLength(3)
+    expect(failures[0]).toContain('ERROR [plugins:fixture-faulty] request failed rid="boom-page-1" plugin="fixture-faulty" method="GET" path="/fixture-faulty/boom"')
+    expect(failures[1]).toContain('rid="boom-api-1" plugin="fixture-faulty"')
+    expect(lines.some((l) => l.includes('GET /fixture-faulty/boom 500') && l.includes('rid="boom-page-1"'))).toBe(true)
+  })
+
+  test("an unknown path under an enabled plugin is core's 404 (page or JSON), not a bare NOT_FOUND", async () => {
+    const page = await fetch(`${p.url}/fixture-notes/nope`, { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(404)
+    expect(page.headers.get('content-type')).toContain('text/html')
+    expect(await page.text()).toContain('Nothing lives at /fixture-notes/nope')
+    const api = await fetch(`${p.url}/api/v1/fixture-notes/nope`)
+    expect(api.status).toBe(404)
+    expect(await api.json()).toEqual({ error: { code: 'not_found', message: 'Nothing lives at /api/v1/fixture-notes/nope. Check the address, or start again from the home page.' } })
+    const shell = await ada.get('/fixture-faulty/nope')
+    expect(shell.res.status).toBe(404)
+    expect(shell.html).toContain('id="main-nav"')
+    expect(shell.html).toContain('Page not found')
+  })
+
+  test('what a plugin answers itself stays: its own error handler, errors with a 4xx status, validation, the guard', async () => {
+    const own = await fetch(`${p.url}/fixture-faulty/missing`)
+    expect(own.status).toBe(404)
+    expect(await own.text()).toBe('own answer: no such thing')
+    const gone = await fetch(`${p.url}/fixture-faulty/gone`)
+    expect(gone.status).toBe(410)
+    expect(await gone.text()).toBe('that thing is gone')
+    const invalid = await fetch(`${p.url}/api/v1/fixture-faulty/things`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: p.serviceAuth }, body: '{"name":""}' })
+    expect(invalid.status).toBe(422)
+    expect(((await invalid.json()) as { type: string }).type).toBe('validation')
+    const anonymous = await fetch(`${p.url}/fixture-faulty/private`, { redirect: 'manual' })
+    expect(anonymous.status).toBe(303)
+    expect(anonymous.headers.get('location')).toBe('/login?next=%2Ffixture-faulty%2Fprivate')
+  })
+
+  test("a core handler that throws answers core's 500: the page in the shell for a browser, JSON on the API; logged with the request id", async () => {
+    const accounts = p.deps.identity.accounts
+    const listAudit = accounts.listAudit
+    const list = p.deps.list
+    accounts.listAudit = async () => {
+      throw new Error(INTERNALS)
+    }
+    p.deps.list = async () => {
+      throw new Error(INTERNALS)
+    }
+    try {
+      const { result, lines } = await logged(async () => {
+        const page = await ada.get('/admin/audit', { 'x-request-id': 'core-page-1' })
+        const api = await fetch(`${p.url}/api/v1/admin/plugins`, { headers: { authorization: p.serviceAuth, 'x-request-id': 'core-api-1' } })
+        return { page, api, body: await api.json() }
+      })
+      expect(result.page.res.status).toBe(500)
+      expect(result.page.res.headers.get('content-type')).toContain('text/html')
+      expect(result.page.html).toContain('id="main-nav"')
+      expect(result.page.html).toContain('Something went wrong')
+      expect(result.page.html).toContain('request id core-page-1')
+      expect(result.page.html).not.toContain('faulty_secret_rows')
+      expect(result.api.status).toBe(500)
+      expect(result.body).toEqual({ error: { code: 'internal', message: 'The error was logged (request id core-api-1). Try again; if it keeps happening, tell your admin and quote that id.' } })
+      expect(lines.some((l) => l.includes('[http] unhandled error rid="core-page-1" method="GET" path="/admin/audit"'))).toBe(true)
+      expect(lines.some((l) => l.includes('[http] unhandled error rid="core-api-1" method="GET" path="/api/v1/admin/plugins"'))).toBe(true)
+    } finally {
+      accounts.listAudit = listAudit
+      p.deps.list = list
+    }
+    expect((await ada.get('/admin/audit')).res.status).toBe(200)
+  })
+
+  test('the request log line carries the request id the response header shows', async () => {
+    const { result, lines } = await logged(async () => {
+      const minted = await fetch(`${p.url}/healthz`)
+      const kept = await fetch(`${p.url}/api/v1/fixture-notes/notes`, { headers: { 'x-request-id': 'from-the-proxy.1' } })
+      const refused = await fetch(`${p.url}/healthz`, { headers: { 'x-request-id': 'no spaces <allowed>' } })
+      return { minted: minted.headers.get('x-request-id')!, kept: kept.headers.get('x-request-id')!, refused: refused.headers.get('x-request-id')! }
+    })
+    expect(result.minted).toMatch(/^[0-9a-f-]{36}$/)
+    expect(result.kept).toBe('from-the-proxy.1')
+    expect(result.refused).toMatch(/^[0-9a-f-]{36}$/)
+    const line = (path: string, rid: string) => lines.find((l) => l.includes(`[http] GET ${path} 200`) && l.includes(`rid="${rid}"`))
+    expect(line('/healthz', result.minted)).toBeDefined()
+    expect(line('/api/v1/fixture-notes/notes', 'from-the-proxy.1')).toBeDefined()
+    expect(line('/healthz', result.refused)).toBeDefined()
+  })
+
+  test('/readyz answers 503 while plugins have not settled, and when the store is unreachable', async () => {
+    p.host.settled = false
+    try {
+      const starting = await fetch(`${p.url}/readyz`)
+      expect(starting.status).toBe(503)
+      expect(await starting.json()).toEqual({ status: 'starting', reason: 'plugins are still starting' })
+    } finally {
+      p.host.settled = true
+    }
+    const closed = await testStore(dialect)
+    await closed.store.close()
+    const ping = p.store.ping
+    p.store.ping = () => closed.store.ping()
+    try {
+      const down = await fetch(`${p.url}/readyz`)
+      expect(down.status).toBe(503)
+      const body = (await down.json()) as { status: string; reason: string }
+      expect(body.status).toBe('unavailable')
+      expect(body.reason).toStartWith('store not reachable: ')
+    } finally {
+      p.store.ping = ping
+      await closed.cleanup().catch(() => {})
+    }
+    expect((await fetch(`${p.url}/readyz`)).status).toBe(200)
+  })
+})
+
+test('X-Forwarded-For: the client is as many entries from the right as there are trusted proxies; anything else falls back', () => {
+  expect(forwardedClient(null, '10.0.0.2', 1)).toBe('10.0.0.2')
+  expect(forwardedClient('', '10.0.0.2', 1)).toBe('10.0.0.2')
+  expect(forwardedClient('203.0.113.7', '10.0.0.2', 1)).toBe('203.0.113.7')
+  expect(forwardedClient('6.6.6.6, 203.0.113.7', '10.0.0.2', 1)).toBe('203.0.113.7') // the forged left entry is ignored
+  expect(forwardedClient('6.6.6.6, 203.0.113.7,10.0.0.5', '10.0.0.2', 2)).toBe('203.0.113.7')
+  expect(forwardedClient('203.0.113.7', '10.0.0.2', 3)).toBe('203.0.113.7') // fewer entries than proxies: the left-most
+  expect(forwardedClient('203.0.113.7:51234', '10.0.0.2', 1)).toBe('203.0.113.7')
+  expect(forwardedClient('2001:db8::1', '10.0.0.2', 1)).toBe('2001:db8::1')
+  expect(forwardedClient('[2001:db8::1]:443', '10.0.0.2', 1)).toBe('2001:db8::1')
+  expect(forwardedClient('203.0.113.7, unknown', '10.0.0.2', 1)).toBe('10.0.0.2') // not an address: the peer
+  expect(forwardedClient('<script>, 203.0.113.7', '10.0.0.2', 2)).toBe('203.0.113.7') // the nearest believed address
+  expect(forwardedClient(',203.0.113.7', '10.0.0.2', 2)).toBe('203.0.113.7')
+})
+
+test('graceful shutdown: a request still running after SHUTDOWN_TIMEOUT_MS is cut off, and the stop says so', async () => {
+  const p = await startPlatform('sqlite', [faulty], { SHUTDOWN_TIMEOUT_MS: '200' })
+  const hanging = fetch(`${p.url}/fixture-faulty/hang`).then(
+    (res) => res.status,
+    () => 'cut off',
+  )
+  await Bun.sleep(50)
+  const { lines } = await logged(async () => {
+    const started = performance.now()
+    await p.stop()
+    return performance.now() - started
+  }).then(async (r) => {
+    expect(r.result).toBeLessThan(2000) // the 3 s handler was not waited for
+    return r
+  })
+  expect(await hanging).toBe('cut off')
+  expect(lines.some((l) => l.includes('shutdown: requests still running after the grace period were cut off'))).toBe(true)
+  await expect(fetch(`${p.url}/healthz`)).rejects.toThrow()
+}, 10_000)

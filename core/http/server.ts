@@ -16,9 +16,10 @@ import { corePages } from '../pages/index.ts'
 import { adminApi, type AdminDeps } from './admin-api.ts'
 import { declaredPermission, guard } from './guard.ts'
 import type { Renderer } from './render.ts'
-import { errorFor, errorPageFor, htmlError, isApiPath, jsonError } from './respond.ts'
-import { setRequestMeta } from './request-meta.ts'
+import { errorFor, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
+import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, withSecurityHeaders } from './security.ts'
+import { trustForwardedProto } from './cookies.ts'
 import { staticFile } from './static.ts'
 
 /** What the HTTP front, core's pages and the admin API need: one object passed everywhere. */
@@ -54,6 +55,40 @@ function segmentAt(pathname: string, from: number): string {
   return pathname.slice(from, slash === -1 ? pathname.length : slash)
 }
 
+/** An IPv4 or IPv6 address (no port): what an X-Forwarded-For entry must be to be believed. */
+const IP_ADDRESS = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/
+
+/**
+ * The client address behind `hops` trusted reverse proxies. Each proxy appends the address it got
+ * the request from to X-Forwarded-For, so with one proxy the right-most entry is the client; with
+ * `hops` proxies it is the `hops`-th from the right. Entries further left were written by the
+ * client and are never believed. When the header has fewer entries, the left-most is taken; when
+ * it has none or an entry is not an address, the nearest address believed so far (at worst the
+ * peer's). A port (`1.2.3.4:5678`, `[::1]:5678`) is dropped, so one client stays one address.
+ */
+export function forwardedClient(header: string | null, peer: string, hops: number): string {
+  if (!header) return peer
+  let client = peer
+  let end = header.length
+  for (let i = 0; i < hops && end >= 0; i++) {
+    const comma = header.lastIndexOf(',', end - 1)
+    const entry = stripPort(header.slice(comma + 1, end).trim())
+    if (entry.length > 45 || !IP_ADDRESS.test(entry)) break
+    client = entry
+    end = comma
+  }
+  return client
+}
+
+function stripPort(entry: string): string {
+  if (entry.startsWith('[')) {
+    const close = entry.indexOf(']')
+    return close === -1 ? entry : entry.slice(1, close)
+  }
+  const colon = entry.indexOf(':')
+  return colon !== -1 && colon === entry.lastIndexOf(':') ? entry.slice(0, colon) : entry
+}
+
 /** Core's own routes: health, readiness, the admin API, static files. */
 export function coreApp(deps: ServerDeps) {
   const { host, store } = deps
@@ -66,10 +101,11 @@ export function coreApp(deps: ServerDeps) {
         const message = 'the request body is not valid: ' + ((error as { message?: string }).message ?? '').split('\n')[0]
         return isApiPath(path) ? jsonError(422, 'invalid_body', message) : htmlError(422, 'Invalid request', message)
       }
-      if (code === 'NOT_FOUND') return errorPageFor(request, path, 404, 'not_found', 'Page not found', `Nothing lives at ${path}. Check the address, or start again from the home page.`)
+      if (code === 'NOT_FOUND') return notFoundFor(request, path)
       if (code === 'PARSE') return errorFor(path, 400, 'bad_request', 'Bad request', 'The request body could not be read: send valid JSON or form data.')
-      deps.log.error('unhandled error', { path, error })
-      return errorFor(path, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')
+      const rid = requestMeta(request).id
+      deps.log.error('unhandled error', { rid, method: request.method, path, error })
+      return internalErrorFor(request, path, rid)
     })
     .get('/healthz', () => ({ status: 'ok' }), { public: true })
     .get('/readyz', async ({ set }) => {
@@ -103,6 +139,7 @@ export function createFetch(deps: ServerDeps) {
   app.compile()
   const coreFetch = app.fetch
   const { host, log } = deps
+  const trustProxy = deps.config.trustProxy
   let inFlight = 0
   let draining = false
   let idle: (() => void) | undefined
@@ -139,7 +176,13 @@ export function createFetch(deps: ServerDeps) {
     let session: Promise<SessionInfo | undefined> | undefined
     const authOnce = () => (auth ??= deps.identity.resolver.resolve(request))
     const sessionOnce = () => (session ??= deps.identity.resolver.session(request))
-    setRequestMeta(request, { id, ip: server.requestIP(request)?.address ?? '', auth: authOnce, session: sessionOnce })
+    const peer = server.requestIP(request)?.address ?? ''
+    let ip = peer
+    if (trustProxy) {
+      ip = forwardedClient(request.headers.get('x-forwarded-for'), peer, trustProxy)
+      trustForwardedProto(request)
+    }
+    setRequestMeta(request, { id, ip, auth: authOnce, session: sessionOnce })
     const { pathname, plugin } = splitPath(request.url)
     if (draining) {
       return errorFor(pathname, 503, 'shutting_down', 'Restarting', 'The server is shutting down. Try again in a moment.')

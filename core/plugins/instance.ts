@@ -1,11 +1,13 @@
 /** @module A running plugin: its context, and everything it registered, disposed as one. */
-import type { AnyElysia } from 'elysia'
+import { Elysia, type AnyElysia } from 'elysia'
 import { Value } from '@sinclair/typebox/value'
 import type { Bus } from '../bus.ts'
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { declaredPermission } from '../http/guard.ts'
+import { requestMeta } from '../http/request-meta.ts'
+import { internalErrorFor, notFoundFor } from '../http/respond.ts'
 import type { PageRenderer, People, PluginContext, PluginManifest, PointName } from './contract.ts'
 
 /** A route and the permission it declared (false: public). */
@@ -133,14 +135,45 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
   if (app) {
     try {
       instance.routes = checkRoutes(manifest.id, app)
-      app.compile()
-      instance.handler = app.fetch as Handler
+      instance.handler = serve(manifest.id, app, log)
     } catch (err) {
       await dispose()
       throw err
     }
   }
   return instance
+}
+
+const hooked = new WeakSet<AnyElysia>()
+
+/**
+ * Compiles a plugin's router behind core's error answers. An exception becomes core's 500 (the
+ * shell's page, or JSON on the API) with the request id, logged with the plugin id; its text never
+ * reaches the user. An unknown path under the plugin is core's 404. What the plugin answers itself
+ * stays as it is: its own onError handlers run first, and Elysia's validation and parse errors,
+ * `status(...)`, thrown Responses (the guard's 401/403) and errors carrying a 4xx `status` keep
+ * their answers. Nothing is added to the path of a request that does not fail.
+ */
+function serve(id: string, app: AnyElysia, log: Logger): Handler {
+  // A global hook added after the routes reaches them once the app is used by another instance,
+  // and runs after the plugin's own (local) error handlers. A plugin returning the same app on
+  // every enable gets the hook once.
+  if (!hooked.has(app)) {
+    hooked.add(app)
+    app.onError({ as: 'global' }, ({ code, error, request, path }) => {
+      if (error instanceof Response) return error
+      if (code === 'NOT_FOUND') return notFoundFor(request, path)
+      if (code !== 'UNKNOWN' && code !== 'INTERNAL_SERVER_ERROR') return undefined
+      const status = (error as { status?: unknown } | null)?.status
+      if (typeof status === 'number' && status >= 400 && status < 500) return undefined
+      const rid = requestMeta(request).id
+      log.error('request failed', { rid, plugin: id, method: request.method, path, error })
+      return internalErrorFor(request, path, rid)
+    })
+  }
+  const served = new Elysia().use(app)
+  served.compile()
+  return served.fetch as Handler
 }
 
 /**
