@@ -196,6 +196,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
   const vevents = root.getAllSubcomponents('vevent')
   if (vevents.length === 0) throw new InputError('the file holds no events (VEVENT)', 'file')
   const report: ImportReport = { imported: [], skipped: [] }
+  const inserted: EventRow[] = []
   const masters = new Map<string, EventRow>()
   const overrides: InstanceType<typeof ICALModule.Component>[] = []
   for (const ve of vevents) {
@@ -249,6 +250,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
       const c = await svc.clean(v, form)
       const row = await svc.insertEvent(v.orgId, v.userId, { ...c, startAt: new Date(s.at), endAt: new Date(endAt) }, { uid, exdates })
       masters.set(uid, row)
+      inserted.push(row)
       report.imported.push(row.title)
     } catch (err) {
       report.skipped.push({ title, reason: err instanceof InputError ? err.message : 'could not be read' })
@@ -286,5 +288,6 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
       report.skipped.push({ title, reason: 'a changed occurrence that could not be read' })
     }
   }
+  svc.announceImport(v, calendarId, inserted)
   return report
 }

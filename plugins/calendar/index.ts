@@ -63,7 +63,11 @@ export default definePlugin({
       type: 'calendar.event',
       label: 'Event',
       permission: PERM.read,
+      // Collaboration shows an event's comments and activity (its title included) only to people for
+      // whom this resolves: those who see its calendar (owner, shares, team, organization) and its
+      // attendees. Anyone else, and everyone once it is deleted, gets nothing.
       async resolve(id, auth) {
+        if (!auth.org || !can(auth, PERM.read)) return undefined
         try {
           const d = await svc.event(viewerOf(auth), id)
           return { title: d.event.title, href: `/calendar/events/${d.event.id}` }

@@ -10,9 +10,9 @@ import { readFormAll } from '../../core/pages/context.ts'
 import type { KnownServices, Person } from '../../core/plugins/points.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { buildFeed, importIcs } from './ics.ts'
-import { PERM, formOf, viewerOf, type CalendarService, type Ctx, type EventForm, type Occurrence, type Scope, type Viewer } from './service.ts'
+import { PERM, formOf, viewerOf, type CalendarService, type CalendarView, type Ctx, type EventForm, type Occurrence, type Scope, type Viewer } from './service.ts'
 import { DAY, fromWall, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime, weekStart } from './time.ts'
-import { Agenda, CalendarsPage, EventFormView, EventPage, LayerForm, MonthGrid, TimeGrid, ZoneInput, longDate, monthLabel, viewHref, type Item, type Layer, type ViewName } from './views/calendar.tsx'
+import { Agenda, CalendarEditPage, CalendarsPage, EventFormView, EventPage, LayerForm, MonthGrid, TimeGrid, ZoneInput, longDate, monthLabel, viewHref, type Item, type Layer, type ViewName } from './views/calendar.tsx'
 
 const VIEWS: ViewName[] = ['month', 'week', 'day', 'agenda']
 const AGENDA_DAYS = 30
@@ -388,6 +388,11 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
     return ctx.page(request, auth, { title: 'Calendars', body: body + SCRIPT, status: extra.status, headers: urls ? { 'cache-control': 'no-store' } : undefined })
   }
 
+  function calendarEditPage(request: Request, auth: Auth, cal: CalendarView, values: { name: string; color: string }, fe?: { errors: FieldErrors; error?: string; status: number }): Promise<Response> {
+    const body = (<CalendarEditPage calendar={cal} values={values} errors={fe?.errors ?? {}} error={fe?.error} csrf={auth.session?.csrf} />) as string
+    return ctx.page(request, auth, { title: `Edit ${cal.name}`, body: body + SCRIPT, status: fe?.status })
+  }
+
   /** Finds the occurrence shown on the event page (the first one when none is named). */
   async function occurrenceFor(v: Viewer, id: string, occurrence: string | undefined) {
     const detail = await svc.event(v, id)
@@ -572,6 +577,41 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
         },
         { permission: PERM.write },
       )
+      .get(
+        '/calendar/calendars/:id/edit',
+        async ({ request, auth, params }) => {
+          try {
+            const cal = await svc.manageable(viewerOf(auth), params.id)
+            return await calendarEditPage(request, auth, cal, { name: cal.name, color: cal.color })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .post(
+        '/calendar/calendars/:id',
+        async ({ request, auth, params }) => {
+          const { one } = await readFormAll(request)
+          const values = { name: one.name ?? '', color: one.color ?? '' }
+          try {
+            const v = viewerOf(auth)
+            await svc.updateCalendar(v, params.id, values)
+            return redirect(request, '/calendar/calendars', { kind: 'ok', text: `Saved the calendar “${values.name.trim()}”.` })
+          } catch (e) {
+            const fe = formError(e)
+            if (fe) {
+              try {
+                return await calendarEditPage(request, auth, await svc.manageable(viewerOf(auth), params.id), values, fe)
+              } catch (e2) {
+                return pageError(request, e2)
+              }
+            }
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.write },
+      )
       .post(
         '/calendar/calendars/:id/delete',
         async ({ request, auth, params }) => {
@@ -686,7 +726,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
         async ({ auth }) => {
           try {
             const list = await svc.calendars(viewerOf(auth))
-            return { items: list.map((c) => ({ id: c.id, name: c.name, color: c.color, ownerKind: c.ownerKind, ownerId: c.ownerId, canEdit: c.canEdit, canManage: c.canManage, shared: c.shared })), nextCursor: null }
+            return { items: list.map(calendarJson), nextCursor: null }
           } catch (e) {
             return apiError(e)
           }
@@ -701,6 +741,45 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
             const c = await svc.createCalendar(viewerOf(auth), { name: String(b.name ?? ''), color: b.color, ownerKind: b.ownerKind, ownerId: b.ownerId })
             set.status = 201
             return c
+          } catch (e) {
+            return apiError(e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .patch(
+        '/api/v1/calendar/calendars/:id',
+        async ({ auth, body, params }) => {
+          try {
+            const v = viewerOf(auth)
+            const b = (body ?? {}) as Record<string, unknown>
+            for (const k of ['name', 'color'] as const) if (b[k] !== undefined && typeof b[k] !== 'string') throw new InputError(`${k} must be a string`, k)
+            await svc.updateCalendar(v, params.id, { name: b.name as string | undefined, color: b.color as string | undefined })
+            return calendarJson(await svc.calendar(v, params.id))
+          } catch (e) {
+            return apiError(e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .delete(
+        '/api/v1/calendar/calendars/:id',
+        async ({ auth, params }) => {
+          try {
+            await svc.deleteCalendar(viewerOf(auth), params.id)
+            return { ok: true }
+          } catch (e) {
+            return apiError(e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .delete(
+        '/api/v1/calendar/calendars/:id/shares/:userId',
+        async ({ auth, params }) => {
+          try {
+            await svc.unshare(viewerOf(auth), params.id, params.userId)
+            return { ok: true }
           } catch (e) {
             return apiError(e)
           }
@@ -820,6 +899,10 @@ function PageTitle(props: { title: string }) {
       <h1 safe>{props.title}</h1>
     </div>
   )
+}
+
+function calendarJson(c: CalendarView) {
+  return { id: c.id, name: c.name, color: c.color, ownerKind: c.ownerKind, ownerId: c.ownerId, canEdit: c.canEdit, canManage: c.canManage, shared: c.shared }
 }
 
 function eventJson(e: import('./service.ts').EventRow, attendees: import('./service.ts').AttendeeRow[], overrides: import('./service.ts').OverrideRow[], people: Person[]) {

@@ -8,7 +8,8 @@ import { InputError } from '../../core/auth/accounts.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import { randomToken, sha256 } from '../../core/auth/crypto.ts'
 import type { PluginContext } from '../../core/plugins/contract.ts'
-import type { Person } from '../../core/plugins/points.ts'
+import type { ActivityFact, Person } from '../../core/plugins/points.ts'
+import { BULK_ACTIVITY } from './events.ts'
 import type { schema } from './schema.ts'
 import { OWNER_KINDS, RSVP } from './schema.ts'
 import {
@@ -244,22 +245,29 @@ export class CalendarService {
     return row
   }
 
+  /** Renames and recolors a calendar (a missing or empty color keeps the old one). */
   async updateCalendar(v: Viewer, id: string, input: { name?: string; color?: string }): Promise<void> {
     const cal = await this.manageable(v, id)
     const name = (input.name ?? cal.name).trim()
     if (!name || name.length > 80) throw new InputError('enter a name of 1 to 80 characters', 'name')
-    await this.db.update(this.t.calendars).set({ name, color: checkColor(input.color || cal.color) }).where(eq(this.t.calendars.id, id))
+    const color = checkColor(input.color || cal.color)
+    await this.db.update(this.t.calendars).set({ name, color }).where(and(eq(this.t.calendars.id, id), eq(this.t.calendars.orgId, v.orgId)))
   }
 
+  /** Deletes a calendar with its events and shares; one `calendar.event.deleted` per event. */
   async deleteCalendar(v: Viewer, id: string): Promise<void> {
     await this.manageable(v, id)
-    const events = await this.db.select({ id: this.t.events.id }).from(this.t.events).where(and(eq(this.t.events.orgId, v.orgId), eq(this.t.events.calendarId, id)))
+    const events = await this.db.select().from(this.t.events).where(and(eq(this.t.events.orgId, v.orgId), eq(this.t.events.calendarId, id)))
     await this.removeEvents(events.map((e) => e.id))
     await this.db.delete(this.t.shares).where(eq(this.t.shares.calendarId, id))
+    await this.db.delete(this.t.layerPrefs).where(and(eq(this.t.layerPrefs.orgId, v.orgId), eq(this.t.layerPrefs.layer, `cal:${id}`)))
     await this.db.delete(this.t.calendars).where(eq(this.t.calendars.id, id))
+    const each = events.length <= BULK_ACTIVITY
+    for (const e of events) this.emit('calendar.event.deleted', v, e, each ? `deleted the event “${e.title}” with its calendar` : undefined, e.rrule ? 'all' : undefined)
   }
 
-  private async manageable(v: Viewer, id: string): Promise<CalendarView> {
+  /** A calendar the viewer may rename, share and delete (403 when they only see it, 404 when not). */
+  async manageable(v: Viewer, id: string): Promise<CalendarView> {
     const cal = await this.calendar(v, id)
     if (!cal.canManage) throw new InputError('you may not change this calendar', 'calendarId', 403)
     return cal
@@ -596,12 +604,15 @@ export class CalendarService {
     this.emit('calendar.event.deleted', v, event, `deleted the event “${event.title}”`, event.rrule ? 'all' : undefined)
   }
 
-  private async removeEvents(ids: string[]): Promise<void> {
-    if (!ids.length) return
-    await this.db.delete(this.t.overrides).where(inArray(this.t.overrides.eventId, ids))
-    await this.db.delete(this.t.attendees).where(inArray(this.t.attendees.eventId, ids))
-    await this.db.delete(this.t.remindersSent).where(inArray(this.t.remindersSent.eventId, ids))
-    await this.db.delete(this.t.events).where(inArray(this.t.events.id, ids))
+  private async removeEvents(all: string[]): Promise<void> {
+    // a few hundred ids a statement: a big calendar stays under the drivers' parameter limits
+    for (let i = 0; i < all.length; i += 500) {
+      const ids = all.slice(i, i + 500)
+      await this.db.delete(this.t.overrides).where(inArray(this.t.overrides.eventId, ids))
+      await this.db.delete(this.t.attendees).where(inArray(this.t.attendees.eventId, ids))
+      await this.db.delete(this.t.remindersSent).where(inArray(this.t.remindersSent.eventId, ids))
+      await this.db.delete(this.t.events).where(inArray(this.t.events.id, ids))
+    }
   }
 
   private async touch(id: string): Promise<void> {
@@ -618,15 +629,31 @@ export class CalendarService {
     this.emit('calendar.event.updated', v, event, `answered ${status} to “${event.title}”`)
   }
 
-  private emit(name: 'calendar.event.created' | 'calendar.event.updated' | 'calendar.event.deleted', v: Viewer, e: EventRow, text: string, scope?: Scope): void {
-    const href = name === 'calendar.event.deleted' ? undefined : `/calendar/events/${e.id}`
+  private emit(name: 'calendar.event.created' | 'calendar.event.updated' | 'calendar.event.deleted', v: Viewer, e: EventRow, text: string | undefined, scope?: Scope): void {
     this.ctx.bus.emit(name, {
       id: e.id,
       orgId: v.orgId,
       calendarId: e.calendarId,
       title: e.title,
       scope,
-      activity: { orgId: v.orgId, actor: { id: v.userId, name: v.userName }, entity: { type: 'calendar.event', id: e.id, title: e.title, href }, text },
+      activity: text === undefined ? undefined : activityOf(v, e, text, name !== 'calendar.event.deleted'),
+    })
+  }
+
+  /**
+   * Tells the bus about events an .ics import added: one `calendar.event.created` each (with an
+   * activity for small imports) and one `calendar.import.completed` (the activity of a big import).
+   */
+  announceImport(v: Viewer, calendarId: string, rows: EventRow[]): void {
+    if (!rows.length) return
+    const each = rows.length <= BULK_ACTIVITY
+    for (const row of rows) this.emit('calendar.event.created', v, row, each ? `imported the event “${row.title}”` : undefined)
+    const first = rows[0]!
+    this.ctx.bus.emit('calendar.import.completed', {
+      orgId: v.orgId,
+      calendarId,
+      eventIds: rows.map((r) => r.id),
+      activity: each ? undefined : activityOf(v, first, `imported ${rows.length} events: “${first.title}” and ${rows.length - 1} more`, true),
     })
   }
 
@@ -664,7 +691,11 @@ export class CalendarService {
             .returning({ id: this.t.remindersSent.id })
           if (!inserted.length) continue
           const attendees = await this.db.select().from(this.t.attendees).where(eq(this.t.attendees.eventId, e.id))
-          const userIds = [...new Set([e.createdBy, ...attendees.filter((a) => a.rsvp !== 'declined').map((a) => a.userId)])].filter((id) => !attendees.some((a) => a.userId === id && a.rsvp === 'declined'))
+          const invited = attendees.filter((a) => a.rsvp !== 'declined').map((a) => a.userId)
+          // the creator hears of it while they may still see the event (not after an unshare, say)
+          const creatorToo = !attendees.some((a) => a.userId === e.createdBy) && (await this.maySee(e, e.createdBy))
+          const userIds = [...new Set(creatorToo ? [e.createdBy, ...invited] : invited)]
+          if (!userIds.length) continue
           const when = o.allDay ? wallDate(o.start.getTime()) : `${wallDate(toWall(o.start.getTime(), o.timeZone))} ${wallTime(toWall(o.start.getTime(), o.timeZone))} (${o.timeZone})`
           await notifier.notify({
             orgId: e.orgId,
@@ -678,6 +709,16 @@ export class CalendarService {
       }
     }
     return sent
+  }
+
+  /** Whether a user (as a member of the event's organization now) may see an event. */
+  private async maySee(e: EventRow, userId: string): Promise<boolean> {
+    const auth = await this.ctx.people.authFor(userId, e.orgId)
+    if (!auth || !can(auth, PERM.read)) return false
+    return this.event(viewerOf(auth), e.id).then(
+      () => true,
+      () => false,
+    )
   }
 
   // ---- layers
@@ -760,6 +801,14 @@ export class CalendarService {
   async calendarsOf(orgId: string, kind: OwnerKind): Promise<CalendarRow[]> {
     return this.db.select().from(this.t.calendars).where(and(eq(this.t.calendars.orgId, orgId), eq(this.t.calendars.ownerKind, kind)))
   }
+}
+
+/**
+ * The activity of a change to an event. Its text holds nothing but the title, which the entity link
+ * (`calendar.event`) shows only to people who may see the event; a deleted event resolves for nobody.
+ */
+function activityOf(v: Viewer, e: EventRow, text: string, linked: boolean): ActivityFact {
+  return { orgId: v.orgId, actor: { id: v.userId, name: v.userName }, entity: { type: 'calendar.event', id: e.id, title: e.title, href: linked ? `/calendar/events/${e.id}` : undefined }, text }
 }
 
 /** A `#rrggbb` color, or InputError. */

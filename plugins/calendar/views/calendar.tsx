@@ -608,6 +608,50 @@ export function EventPage(props: {
   )
 }
 
+const COLOR_NAMES: Record<string, string> = {
+  '#2563eb': 'Blue',
+  '#16a34a': 'Green',
+  '#dc2626': 'Red',
+  '#9333ea': 'Purple',
+  '#ea580c': 'Orange',
+  '#0891b2': 'Teal',
+  '#ca8a04': 'Amber',
+  '#db2777': 'Pink',
+}
+
+/** The color choices, with `current` kept when it is not one of them (set through the API, or typed). */
+function colorOptions(current?: string): { value: string; label: string }[] {
+  const list = COLORS.map((c) => ({ value: c, label: COLOR_NAMES[c] ?? c }))
+  if (current && !COLORS.includes(current)) list.push({ value: current, label: current })
+  return list
+}
+
+/** Renaming and recoloring a calendar. */
+export function CalendarEditPage(props: { calendar: CalendarView; values: { name: string; color: string }; errors: FieldErrors; error?: string; csrf: string | undefined }) {
+  const c = props.calendar
+  return (
+    <>
+      <PageHeader title="Edit calendar" subtitle={`${c.name} · ${c.ownerLabel}`}>
+        <a href="/calendar/calendars" role="button" class="secondary">
+          Back to calendars
+        </a>
+      </PageHeader>
+      <FormError message={props.error} />
+      <form method="post" action={`/calendar/calendars/${c.id}`} class="narrow-form">
+        <CsrfField token={props.csrf} />
+        <Field name="name" label="Name" value={props.values.name} error={props.errors.name} required maxlength={80} autofocus />
+        <Select name="color" label="Color" value={props.values.color} options={colorOptions(props.values.color)} error={props.errors.color} />
+        <div class="cal-form-actions">
+          <button type="submit">Save</button>
+          <a href="/calendar/calendars" class="secondary">
+            Cancel
+          </a>
+        </div>
+      </form>
+    </>
+  )
+}
+
 /** Calendars, sharing, subscription and import. */
 export function CalendarsPage(props: {
   calendars: CalendarView[]
@@ -626,7 +670,6 @@ export function CalendarsPage(props: {
   importReport?: { imported: string[]; skipped: { title: string; reason: string }[] }
 }) {
   const people = new Map(props.members.map((m) => [m.id, m]))
-  const colorOptions = COLORS.map((c) => ({ value: c, label: c }))
   const kinds = [{ value: 'user', label: 'Personal' }]
   if (props.teams.length) kinds.push({ value: 'team', label: 'Team' })
   if (props.canManage) kinds.push({ value: 'org', label: 'Organization' })
@@ -721,6 +764,9 @@ export function CalendarsPage(props: {
                           ) : (
                             ''
                           )}
+                          <a href={`/calendar/calendars/${c.id}/edit`} class="cal-edit-link" aria-label={`Rename or recolor ${c.name}`}>
+                            Rename or recolor
+                          </a>{' '}
                           <ActionButton action={`/calendar/calendars/${c.id}/delete`} csrf={props.csrf} label="Delete calendar" confirm={`Delete the calendar and all its events?`} />
                         </>
                       ) : (
@@ -740,7 +786,7 @@ export function CalendarsPage(props: {
           <form method="post" action="/calendar/calendars" class="narrow-form">
             <CsrfField token={props.csrf} />
             <Field name="name" label="Name" value={props.values.name} error={props.errors.name} required maxlength={80} />
-            <Select name="color" label="Color" value={props.values.color ?? COLORS[0]} options={colorOptions} error={props.errors.color} />
+            <Select name="color" label="Color" value={props.values.color ?? COLORS[0]} options={colorOptions(props.values.color)} error={props.errors.color} />
             <Select name="ownerKind" label="Belongs to" value={props.values.ownerKind ?? 'user'} options={kinds} error={props.errors.ownerKind} />
             {props.teams.length ? <Select name="ownerId" label="Team (for team calendars)" value={props.values.ownerId} options={props.teams.map((t) => ({ value: t.id, label: t.name }))} error={props.errors.ownerId} /> : ''}
             <button type="submit">Create calendar</button>
