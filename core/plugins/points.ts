@@ -119,7 +119,8 @@ export interface KnownServices {
   /** How far an organization has come with planning (the getting-started checklist asks). */
   'planning.summary': { projects(orgId: string): Promise<number> }
   /** Recent activity of an organization. */
-  'collaboration.activity': { recent(orgId: string, limit: number): Promise<{ at: Date; actorName: string; text: string; href?: string }[]> }
+  /** The organization's latest activity that `viewer` may see (each row checked through its entity link). */
+  'collaboration.activity': { recent(orgId: string, limit: number, viewer: Auth): Promise<{ at: Date; actorName: string; text: string; href?: string }[]> }
 }
 
 /** Fills a new organization with realistic sample data (`coder-ide demo`). */

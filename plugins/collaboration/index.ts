@@ -107,9 +107,8 @@ export default definePlugin({
     }
     ctx.provide('collaboration.notify', notify)
     // `viewer` is whom the feed is for: only what they may see is returned, and nothing without one.
-    // (KnownServices' signature has no viewer yet; the dashboard passes it as a third argument.)
-    const activity: KnownServices['collaboration.activity'] & { recent(orgId: string, limit: number, viewer?: Auth): ReturnType<KnownServices['collaboration.activity']['recent']> } = {
-      async recent(orgId, limit, viewer?: Auth) {
+    const activity: KnownServices['collaboration.activity'] = {
+      async recent(orgId, limit, viewer) {
         if (!viewer || viewer.org?.id !== orgId || !can(viewer, READ)) return []
         const who = activityViewer(base, viewer)
         const { rows } = await svc.visibleActivity(orgId, (batch) => who.filter(batch), { limit: Math.min(Math.max(limit, 1), 200) })

@@ -5,13 +5,8 @@ import type { Auth } from '../../core/auth/resolve.ts'
 import { CsrfField, EmptyState, formatDate } from '../../views/components.tsx'
 import type { Layouts } from './service.ts'
 
-/**
- * Collaboration's activity service. Its feed is per viewer: the third argument says whom it is for
- * (KnownServices does not list it yet); without it collaboration answers nothing.
- */
-type ActivityService = {
-  recent(orgId: string, limit: number, viewer: Auth): ReturnType<KnownServices['collaboration.activity']['recent']>
-}
+/** Collaboration's activity service: the feed is per viewer (rows they may not see are left out). */
+type ActivityService = KnownServices['collaboration.activity']
 
 /** A link target that stays on this site. */
 function localHref(href: string | undefined): string | undefined {
