@@ -4,12 +4,14 @@ import pkg from '../package.json' with { type: 'json' }
 import { builtinPlugins } from '../plugins/index.ts'
 import { ConfigError, loadConfig, OPTIONS, redactUrl, type Config } from './config.ts'
 import { createLogger, setLogLevel } from './log.ts'
-import { openPlatform, runtimeTokenFile, servePlatform } from './platform.ts'
+import { openPlatform, runtimeTokenFile, servePlatform, type Platform } from './platform.ts'
 import { readFileSync } from 'node:fs'
+import { userInfo } from 'node:os'
 import { InputError } from './auth/accounts.ts'
 import { StoreError } from './store/connect.ts'
-import { migrationStatus, MigrationError, ensureMigrationTable, migratePlugin } from './store/migrator.ts'
+import { migrationStatus, MigrationError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
 import { PluginError, type PluginInfo } from './plugins/host.ts'
+import { importExternal } from './plugins/loader.ts'
 import { migrations as coreMigrations } from './store/migrations/index.ts'
 
 const HELP = `Coder IDE ${pkg.version}: a team platform in one binary.
@@ -103,16 +105,37 @@ async function serve(config: Config): Promise<number> {
   return 0
 }
 
+/**
+ * The migration sets of core, the built-in plugins and the external plugins in $DATA_DIR/plugins
+ * (their code imported to read them); external ones whose code does not load are listed apart.
+ */
+async function migrationSets(platform: Platform): Promise<{ sets: { id: string; migrations?: MigrationSet }[]; broken: { id: string; error: string }[] }> {
+  const sets: { id: string; migrations?: MigrationSet }[] = [{ id: 'core', migrations: coreMigrations }, ...builtinPlugins.map((p) => ({ id: p.id, migrations: p.migrations }))]
+  const broken: { id: string; error: string }[] = []
+  for (const info of platform.host.list()) {
+    const source = platform.host.sourceOf(info.id)
+    if (source?.kind !== 'external') continue
+    try {
+      const manifest = await importExternal(source.file)
+      sets.push({ id: info.id, migrations: manifest.migrations })
+    } catch (err) {
+      broken.push({ id: info.id, error: (err as Error).message })
+    }
+  }
+  return { sets, broken }
+}
+
 async function migrateAll(config: Config): Promise<number> {
   const platform = await openPlatform(config, builtinPlugins)
   try {
     await ensureMigrationTable(platform.store)
-    const sets = [{ id: 'core', migrations: coreMigrations }, ...builtinPlugins]
+    const { sets, broken } = await migrationSets(platform)
     for (const p of sets) {
       const applied = await migratePlugin(platform.store, p.id, p.migrations)
       console.log(`${p.id.padEnd(16)} ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`)
     }
-    return 0
+    for (const b of broken) console.log(`${b.id.padEnd(16)} not migrated: ${b.error}`)
+    return broken.length ? 1 : 0
   } finally {
     await platform.store.close()
   }
@@ -121,11 +144,15 @@ async function migrateAll(config: Config): Promise<number> {
 async function migrateStatus(config: Config): Promise<number> {
   const platform = await openPlatform(config, builtinPlugins)
   try {
-    const rows = await migrationStatus(platform.store, [{ id: 'core', migrations: coreMigrations }, ...builtinPlugins])
+    const { sets, broken } = await migrationSets(platform)
+    const rows = await migrationStatus(platform.store, sets)
+    const external = new Set(platform.host.list().filter((p) => p.source === 'external').map((p) => p.id))
     console.log(`store: ${platform.store.label}`)
     for (const r of rows) {
-      console.log(`${r.plugin.padEnd(16)} applied ${String(r.applied.length).padStart(3)}  pending ${r.pending.length ? r.pending.join(', ') : 'none'}`)
+      const where = external.has(r.plugin) ? '  (external)' : ''
+      console.log(`${r.plugin.padEnd(16)} applied ${String(r.applied.length).padStart(3)}  pending ${r.pending.length ? r.pending.join(', ') : 'none'}${where}`)
     }
+    for (const b of broken) console.log(`${b.id.padEnd(16)} unknown: the code does not load (${b.error})  (external)`)
     return 0
   } finally {
     await platform.store.close()
@@ -154,13 +181,29 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
     return 0
   }
   const platform = await openPlatform(config, builtinPlugins)
+  // Changes made here are audited like the admin API's, with the command line as the actor.
+  const audit = (action: string, target: string, details: Record<string, unknown> = {}) =>
+    platform.deps.identity.accounts.audit(CLI_ACTOR, action, target, { ...details, via: 'cli', operator: localOperator() })
   try {
     await platform.host.boot()
     let result: PluginInfo[]
     if (sub === 'list') result = await platform.deps.list()
-    else if (sub === 'enable') result = [await platform.deps.enable(id!)]
-    else if (sub === 'disable') result = await platform.host.disable(id!, { cascade })
-    else result = [await platform.deps.reload(id!)]
+    else if (sub === 'enable') {
+      const before = platform.host.has(id!) ? platform.host.describe(id!).status : undefined
+      try {
+        result = [await platform.deps.enable(id!)]
+      } catch (err) {
+        if (err instanceof PluginError && err.status !== 404) await audit('plugin.enable_failed', id!, { error: err.message.slice(0, 500) })
+        throw err
+      }
+      if (before !== 'enabled') await audit('plugin.enabled', id!)
+    } else if (sub === 'disable') {
+      result = await platform.host.disable(id!, { cascade })
+      await audit('plugin.disabled', id!, { cascade: result.map((p) => p.id).filter((other) => other !== id) })
+    } else {
+      result = [await platform.deps.reload(id!)]
+      await audit('plugin.reloaded', id!, { version: result[0]!.version })
+    }
     printPlugins(result, sub === 'list' ? undefined : 'in the store (no server answered; it applies when the server starts)')
     return 0
   } catch (err) {
@@ -169,6 +212,18 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
   } finally {
     await platform.host.stop()
     await platform.store.close()
+  }
+}
+
+/** The audit actor of changes made from the command line on this machine. */
+const CLI_ACTOR = { userId: null, email: 'cli', ip: 'local', orgId: null }
+
+/** The local account running the command (for the audit details), when the system says. */
+function localOperator(): string | undefined {
+  try {
+    return userInfo().username || undefined
+  } catch {
+    return undefined
   }
 }
 
