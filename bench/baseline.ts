@@ -3,8 +3,9 @@ import { Database } from 'bun:sqlite'
 import { ITEMS_SQL, itemsPage, type Item } from './items.tsx'
 import { baselineTasks } from './planning.ts'
 
-const [port, file] = process.argv.slice(2)
-if (!port || !file) throw new Error('usage: bun bench/baseline.ts <port> <sqlite file>')
+const [port, file, shellFile] = process.argv.slice(2)
+if (!port || !file) throw new Error('usage: bun bench/baseline.ts <port> <sqlite file> [shell page file]')
+const shell = shellFile ? await Bun.file(shellFile).text() : ''
 
 const db = new Database(file, { create: false })
 db.exec('PRAGMA busy_timeout = 5000')
@@ -20,6 +21,7 @@ Bun.serve({
     if (pathname === '/const') return Response.json({ status: 'ok' })
     if (pathname === '/items') return Response.json({ items: items.all() })
     if (pathname === '/tasks') return Response.json((tasks ??= baselineTasks(db))(new URL(request.url).searchParams.get('project') ?? ''))
+    if (pathname === '/shell') return new Response(shell, { headers: { 'content-type': 'text/html; charset=utf-8' } })
     if (pathname === '/page') return new Response(itemsPage(items.all()), { headers: { 'content-type': 'text/html; charset=utf-8' } })
     return new Response('not found', { status: 404 })
   },
