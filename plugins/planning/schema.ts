@@ -79,6 +79,10 @@ export const schema = defineSchema((t) => ({
       t.index('planning_tasks_org_due').on(tb.orgId, tb.dueAt),
       // The board and 'recently updated' lists sort a project's tasks by update time.
       t.index('planning_tasks_project_updated').on(tb.projectId, tb.updatedAt),
+      // Counts and progress (stats.ts) group by state without reading the rows.
+      t.index('planning_tasks_project_state').on(tb.projectId, tb.stateId),
+      t.index('planning_tasks_milestone').on(tb.milestoneId, tb.stateId, tb.estimate),
+      t.index('planning_tasks_cycle').on(tb.cycleId, tb.stateId, tb.estimate),
     ],
   ),
   taskLabels: t.table(

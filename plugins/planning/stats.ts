@@ -3,7 +3,7 @@
  * group, state, milestone or cycle), so totals stay right however many tasks there are and cost one
  * grouped query instead of loading tasks. Also the calendar's milestones and cycles of a date range.
  */
-import { and, eq, gt, gte, isNotNull, lte, sql } from 'drizzle-orm'
+import { and, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Deps } from './service.ts'
 
 /** Completed/total tasks and points (cancelled tasks are out of scope). */
@@ -29,21 +29,42 @@ export class TaskStats {
     return this.deps.tables
   }
 
+  /** Ids of an organization's projects, as a subquery. */
+  private projectIds(orgId: string) {
+    const p = this.t.projects
+    return this.db.select({ id: p.id }).from(p).where(eq(p.orgId, orgId))
+  }
+
+  /** State id -> state group of the given projects. */
+  private async groups(projectIds: ReturnType<TaskStats['projectIds']> | string): Promise<Map<string, string>> {
+    const s = this.t.states
+    const rows = await this.db
+      .select({ id: s.id, group: s.group })
+      .from(s)
+      .where(typeof projectIds === 'string' ? eq(s.projectId, projectIds) : inArray(s.projectId, projectIds))
+    return new Map(rows.map((r) => [r.id, r.group]))
+  }
+
+  // The aggregates group tasks by state id (no join): the (project_id, state_id), (milestone_id,
+  // state_id, estimate) and (cycle_id, state_id, estimate) indexes then answer them on their own.
+
   /** `{ total, open }` tasks per project of an organization (projects without tasks are absent). */
   async projectCounts(orgId: string): Promise<Map<string, { total: number; open: number }>> {
-    const { tasks, states } = this.t
-    const rows = await this.db
-      .select({ projectId: tasks.projectId, group: states.group, n: sql<number>`count(*)` })
-      .from(tasks)
-      .innerJoin(states, eq(states.id, tasks.stateId))
-      .where(eq(tasks.orgId, orgId))
-      .groupBy(tasks.projectId, states.group)
+    const t = this.t.tasks
+    const [rows, groups] = await Promise.all([
+      this.db
+        .select({ projectId: t.projectId, stateId: t.stateId, n: sql<number>`count(*)` })
+        .from(t)
+        .where(inArray(t.projectId, this.projectIds(orgId)))
+        .groupBy(t.projectId, t.stateId),
+      this.groups(this.projectIds(orgId)),
+    ])
     const out = new Map<string, { total: number; open: number }>()
     for (const r of rows) {
       const c = out.get(r.projectId) ?? { total: 0, open: 0 }
       const n = Number(r.n)
       c.total += n
-      if (OPEN_GROUPS.includes(r.group)) c.open += n
+      if (OPEN_GROUPS.includes(groups.get(r.stateId) ?? '')) c.open += n
       out.set(r.projectId, c)
     }
     return out
@@ -58,23 +79,27 @@ export class TaskStats {
 
   /** Progress of each milestone (`by: 'milestone'`) or cycle of a project, by its id. */
   async progressBy(projectId: string, by: 'milestone' | 'cycle'): Promise<Map<string, Progress>> {
-    const { tasks, states } = this.t
-    const col = by === 'milestone' ? tasks.milestoneId : tasks.cycleId
-    const rows = await this.db
-      .select({ id: col, group: states.group, n: sql<number>`count(*)`, points: sql<number>`coalesce(sum(${tasks.estimate}), 0)` })
-      .from(tasks)
-      .innerJoin(states, eq(states.id, tasks.stateId))
-      .where(and(eq(tasks.projectId, projectId), isNotNull(col)))
-      .groupBy(col, states.group)
+    const t = this.t.tasks
+    const owner = by === 'milestone' ? this.t.milestones : this.t.cycles
+    const col = by === 'milestone' ? t.milestoneId : t.cycleId
+    const [rows, groups] = await Promise.all([
+      this.db
+        .select({ id: col, stateId: t.stateId, n: sql<number>`count(*)`, points: sql<number>`coalesce(sum(${t.estimate}), 0)` })
+        .from(t)
+        .where(inArray(col, this.db.select({ id: owner.id }).from(owner).where(eq(owner.projectId, projectId))))
+        .groupBy(col, t.stateId),
+      this.groups(projectId),
+    ])
     const out = new Map<string, Progress>()
     for (const r of rows) {
-      if (!r.id || r.group === 'cancelled') continue
+      const group = groups.get(r.stateId)
+      if (!r.id || group === 'cancelled') continue
       const p = out.get(r.id) ?? empty()
       const n = Number(r.n)
       const pts = Number(r.points)
       p.total += n
       p.points += pts
-      if (r.group === 'completed') {
+      if (group === 'completed') {
         p.done += n
         p.donePoints += pts
       }

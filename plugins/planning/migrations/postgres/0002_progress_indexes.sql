@@ -1,0 +1,5 @@
+CREATE INDEX "planning_tasks_project_state" ON "planning_tasks" USING btree ("project_id","state_id");
+--> statement-breakpoint
+CREATE INDEX "planning_tasks_milestone" ON "planning_tasks" USING btree ("milestone_id","state_id","estimate");
+--> statement-breakpoint
+CREATE INDEX "planning_tasks_cycle" ON "planning_tasks" USING btree ("cycle_id","state_id","estimate");
