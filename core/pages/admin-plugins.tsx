@@ -41,7 +41,16 @@ function rowTarget(id: string) {
 }
 
 /** One plugin's row: name, id, version, source, status, dependencies, toggle and settings link. */
-export function PluginRow(props: { p: PluginInfo; csrf: string | undefined; hasSettings: boolean; nameOf: (id: string) => string; message?: string; oob?: boolean }) {
+export function PluginRow(props: {
+  p: PluginInfo
+  csrf: string | undefined
+  hasSettings: boolean
+  nameOf: (id: string) => string
+  message?: string
+  oob?: boolean
+  /** Event handlers of this plugin that threw since start (each logged; the first few in full). */
+  failures?: number
+}) {
   const { p } = props
   const on = p.status === 'enabled'
   const action = pluginPath(p.id, '/toggle')
@@ -68,11 +77,21 @@ export function PluginRow(props: { p: PluginInfo; csrf: string | undefined; hasS
       <td>{p.source}</td>
       <td>
         <StatusBadge status={p.status} />
-        {p.status === 'failed' && p.error ? (
+        {p.error ? (
+          <>
+            <br />
+            <small class={p.status === 'failed' ? 'field-error' : 'muted'} safe>
+              {p.error}
+            </small>
+          </>
+        ) : (
+          ''
+        )}
+        {props.failures ? (
           <>
             <br />
             <small class="field-error" safe>
-              {p.error}
+              {`${props.failures} event handler ${props.failures === 1 ? 'failure' : 'failures'} since start: see the server log`}
             </small>
           </>
         ) : (
@@ -158,7 +177,7 @@ export function adminPluginPages(deps: ServerDeps) {
   const { host, identity, renderer } = deps
   const nameOf = (id: string) => host.nameOf(id)
   const safeRow = (p: PluginInfo, auth: Auth, extra: { message?: string; oob?: boolean } = {}) =>
-    PluginRow({ p, csrf: auth.session?.csrf, hasSettings: !!host.settingsSchema(p.id), nameOf, ...extra }) as string
+    PluginRow({ p, csrf: auth.session?.csrf, hasSettings: !!host.settingsSchema(p.id), nameOf, failures: host.bus.failureCounts()[p.id], ...extra }) as string
 
   const listPage = async (request: Request, auth: Auth, options: { error?: string; status?: number } = {}) => {
     const plugins = await deps.list()

@@ -99,6 +99,18 @@ eachDialect('admin pages', (dialect) => {
     expect(broken).not.toContain('/settings')
   })
 
+  test("a plugin's failing event handlers show on its row, counted (the errors themselves go to the log)", async () => {
+    expect(rowOf((await ada.get('/admin/plugins')).html, 'fixture-reports')).not.toContain('event handler')
+    const off = p.host.bus.on('fixture-reports', 'core.plugin.enabled', () => {
+      throw new Error('handler bug')
+    })
+    for (let i = 0; i < 3; i++) p.host.bus.emit('core.plugin.enabled', { id: 'fixture-test' })
+    off()
+    const row = rowOf((await ada.get('/admin/plugins')).html, 'fixture-reports')
+    expect(row).toContain('3 event handler failures since start: see the server log')
+    expect(row).not.toContain('handler bug')
+  })
+
   test('htmx toggle: the row and the nav (out of band) change at once; the plugin is off, then on again', async () => {
     // Reports requires Notes: turn it off first (no JS: redirect with a flash).
     const offReports = await ada.post('/admin/plugins/fixture-reports/toggle', { to: 'off' })
