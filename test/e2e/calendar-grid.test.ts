@@ -1,0 +1,121 @@
+/**
+ * Browser test of the calendar's week and day grids (SQLite, calendar plugin only): an event drawn
+ * over its whole duration, one crossing midnight on two days, overlapping ones side by side, an
+ * all-day one in the all-day row; reachable and opened with the keyboard; readable at 390 px with
+ * no sideways page scroll. Screenshots go to test/artifacts/calendar-grid-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import calendar from '../../plugins/calendar/index.ts'
+import { ADMIN, startPlatform, type TestPlatform } from '../helpers/platform.ts'
+import { launchBrowser, newContext, screenshot, signIn } from './support.ts'
+
+const T = 60_000
+
+let browser: Browser
+let p: TestPlatform
+let ctx: BrowserContext
+let page: Page
+
+type Box = { x: number; y: number; width: number; height: number }
+const box = async (l: Locator): Promise<Box> => (await l.boundingBox())!
+const piece = (title: string) => page.locator('.cal-timed-row .cal-piece', { hasText: title })
+const hourLabel = (hh: string) => page.locator('.cal-hour-label', { hasText: hh })
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  p = await startPlatform('sqlite', [calendar])
+  ctx = await newContext(browser)
+  page = await ctx.newPage()
+  await signIn(page, p.url, ADMIN.email, ADMIN.password)
+  const post = async (path: string, data: unknown) => {
+    const res = await page.request.post(`${p.url}${path}`, { data, headers: { 'x-csrf-token': await csrf() } })
+    expect(res.status()).toBe(201)
+    return (await res.json()) as { id: string }
+  }
+  const csrf = async () => {
+    await page.goto(`${p.url}/calendar`)
+    return (await page.locator('body').getAttribute('hx-headers'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
+  }
+  const cal = await post('/api/v1/calendar/calendars', { name: 'Work' })
+  const ev = (title: string, start: string, end: string, extra: Record<string, unknown> = {}) => post('/api/v1/calendar/events', { calendarId: cal.id, title, timeZone: 'UTC', start, end, ...extra })
+  await ev('Planning', '2027-01-12T09:00', '2027-01-12T11:30')
+  await ev('Night deploy', '2027-01-13T22:00', '2027-01-14T02:00')
+  await ev('Overlap A', '2027-01-15T10:00', '2027-01-15T12:00')
+  await ev('Overlap B', '2027-01-15T11:00', '2027-01-15T12:00')
+  await ev('Holiday', '2027-01-16', '2027-01-17', { allDay: true })
+}, T)
+afterAll(async () => {
+  await ctx?.close()
+  await browser?.close()
+  await p?.stop()
+}, T)
+
+describe('browser: calendar week and day grids [sqlite]', () => {
+  test('an event covers its duration; midnight, overlaps and all-day events stay readable', async () => {
+    await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
+    // 09:00–11:30: from the 09:00 line to half way through the 11:00 hour
+    const planning = await box(piece('Planning'))
+    const nine = await box(hourLabel('09:00'))
+    const eleven = await box(hourLabel('11:00'))
+    const hour = eleven.y - (await box(hourLabel('10:00'))).y
+    expect(hour).toBeGreaterThan(30)
+    expect(Math.abs(planning.y - nine.y)).toBeLessThan(4)
+    expect(Math.abs(planning.y + planning.height - (eleven.y + hour / 2))).toBeLessThan(4)
+
+    // 22:00–02:00: the end of Wednesday and the start of Thursday, one column apart
+    const night = piece('Night deploy')
+    expect(await night.count()).toBe(2)
+    const [wed, thu] = [await box(night.nth(0)), await box(night.nth(1))]
+    expect(thu.x).toBeGreaterThan(wed.x)
+    const plane = await box(page.locator('.cal-timed-row .cal-plane').first())
+    expect(Math.abs(wed.y + wed.height - (plane.y + plane.height))).toBeLessThan(4) // to midnight
+    expect(Math.abs(thu.y - (await box(hourLabel('00:00'))).y)).toBeLessThan(4)
+
+    // side by side: no overlap, both wide enough to read
+    const [a, b] = [await box(piece('Overlap A')), await box(piece('Overlap B'))]
+    expect(a.x + a.width).toBeLessThanOrEqual(b.x + 1)
+    expect(Math.min(a.width, b.width)).toBeGreaterThan(40)
+    expect(await piece('Overlap B').innerText()).toContain('Overlap B')
+
+    // all day: in the all-day row above the hours
+    expect(await page.locator('.cal-allday-row .cal-item', { hasText: 'Holiday' }).count()).toBe(1)
+    expect(await page.locator('.cal-timed-row .cal-item', { hasText: 'Holiday' }).count()).toBe(0)
+    expect(await screenshot(page, 'calendar-grid-week')).toEqual({ 1280: 0, 390: 0 })
+  }, T)
+
+  test('keyboard: the event comes right after its hour in the tab order and Enter opens it', async () => {
+    await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
+    await page.getByRole('link', { name: 'New event on Tuesday 12 January 2027 at 09:00' }).focus()
+    await page.keyboard.press('Tab')
+    const focused = await page.evaluate(() => document.activeElement?.textContent ?? '')
+    expect(focused).toContain('Planning')
+    expect(focused).toContain('09:00–11:30')
+    await Promise.all([page.waitForURL((u) => /^\/calendar\/events\/[^/]+$/.test(u.pathname)), page.keyboard.press('Enter')])
+    expect(await page.locator('main h1').innerText()).toBe('Planning')
+  }, T)
+
+  test('390 px: the day view fits the phone and its events read in full', async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.goto(`${p.url}/calendar?view=day&date=2027-01-15&tz=UTC`)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0)
+      const [a, b] = [await box(piece('Overlap A')), await box(piece('Overlap B'))]
+      expect(a.x + a.width).toBeLessThanOrEqual(b.x + 1)
+      expect(b.x + b.width).toBeLessThanOrEqual(390)
+      expect(Math.min(a.width, b.width)).toBeGreaterThan(100)
+      for (const title of ['Overlap A', 'Overlap B']) {
+        const l = piece(title).locator('.cal-title')
+        expect(await l.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true)
+      }
+      // the week view scrolls inside its box, not the page
+      await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0)
+      expect((await box(piece('Planning'))).width).toBeGreaterThan(60)
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+    await page.goto(`${p.url}/calendar?view=day&date=2027-01-15&tz=UTC`)
+    expect(await screenshot(page, 'calendar-grid-day')).toEqual({ 1280: 0, 390: 0 })
+  }, T)
+})
