@@ -1,6 +1,6 @@
 // Profiling helper (not part of `npm run bench`): starts the server from source under --cpu-prof-md,
 // seeds the 10,000-task project, loads one planning URL with wrk, stops, and leaves the profile.
-// usage: bun bench/profile.ts <api|list|board> [seconds]
+// usage: bun bench/profile.ts <api|list|board|/any/path> [seconds]   (env: NO_PROF=1, PROF_JSON=1, BASELINE=1, KEEP_DB=<file>)
 import { join } from 'node:path'
 import { seedPlanning } from './planning.ts'
 import { cpuMs, ensureWrk, freePort, spawn, stop, tempDir, waitFor200, wrk } from './lib.ts'
@@ -24,7 +24,8 @@ const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf=')
 const res = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ _csrf: csrfCookie.slice(5), email: user.email, password: user.password }), headers: { cookie: csrfCookie }, redirect: 'manual' })
 const session = res.headers.getSetCookie().find((c) => c.startsWith('sid='))!.split(';')[0]!
 const { projectId } = await seedPlanning(base, session, join(dataDir, 'coder-ide.db'))
-const url = { api: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, list: `${base}/planning/projects/WEB?priority=high`, board: `${base}/planning/projects/WEB/board` }[which]!
+const url = which.startsWith('/') ? base + which : { api: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, list: `${base}/planning/projects/WEB?priority=high`, board: `${base}/planning/projects/WEB/board` }[which]!
+if (!url) throw new Error(`unknown target ${which}: use api, list, board or a path like /healthz`)
 const sample = await fetch(url, { headers: { cookie: session } })
 console.log(which, sample.status, (await sample.arrayBuffer()).byteLength, 'bytes')
 await ensureWrk()
@@ -47,5 +48,5 @@ if (process.env.BASELINE) {
   console.log(`CPU per request: baseline ${bcpu.toFixed(0)} us, ${which} ${cpuPerRequest.toFixed(0)} us: ${(bcpu / cpuPerRequest).toFixed(2)} of the baseline's efficiency`)
   await stop(baseline)
 }
-if (process.env.KEEP_DB) require('node:fs').copyFileSync(join(dataDir, 'coder-ide.db'), process.env.KEEP_DB)
+if (process.env.KEEP_DB) for (const ext of ['', '-wal', '-shm']) { try { require('node:fs').copyFileSync(join(dataDir, 'coder-ide.db' + ext), process.env.KEEP_DB + ext) } catch {} }
 await stop(server)
