@@ -4,15 +4,15 @@
  * entity.link of each row's type, like notifications do.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { definePlugin } from '../../core/plugins/contract.ts'
-import type { Org } from '../../core/auth/orgs.ts'
-import type { User } from '../../core/auth/accounts.ts'
-import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
-import { Client } from '../../test/helpers/client.ts'
-import dashboard from '../dashboard/index.ts'
-import planning from '../planning/index.ts'
-import collaboration from './index.ts'
+import { definePlugin } from '../core/plugins/contract.ts'
+import type { Org } from '../core/auth/orgs.ts'
+import type { User } from '../core/auth/accounts.ts'
+import { eachDialect } from './helpers/store.ts'
+import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import { Client } from './helpers/client.ts'
+import dashboard from '../plugins/dashboard/index.ts'
+import planning from '../plugins/planning/index.ts'
+import collaboration from '../plugins/collaboration/index.ts'
 
 /** Docs: members and up may read them. Notes: private, only their owner sees one. */
 const docs = new Map<string, { orgId: string; title: string }>()
