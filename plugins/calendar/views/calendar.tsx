@@ -159,7 +159,7 @@ function inAllDayRow(i: Item): boolean {
 }
 
 /** One timed item's piece in a day column: placed by classes (the CSP allows no inline styles). */
-function PieceLink(props: { piece: Piece<Item>; tz: string; day: number }) {
+function PieceLink(props: { piece: Piece<Item>; day: number }) {
   const { piece, day } = props
   const i = piece.item
   const start = wallTime(piece.start)
@@ -274,7 +274,7 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
                           {layout.pieces
                             .filter((pc) => Math.floor(pc.row / 2) === h)
                             .map((pc) => (
-                              <PieceLink piece={pc} tz={props.tz} day={day} />
+                              <PieceLink piece={pc} day={day} />
                             ))}
                           {layout.more
                             .filter((m) => Math.floor(m.row / 2) === h)
