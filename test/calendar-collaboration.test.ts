@@ -3,11 +3,11 @@
  * are for (once), and a private event's comment thread stays with the people who may see the event.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
-import type { Client } from '../../test/helpers/client.ts'
-import collaboration from '../collaboration/index.ts'
-import calendar from './index.ts'
+import { eachDialect } from './helpers/store.ts'
+import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import type { Client } from './helpers/client.ts'
+import collaboration from '../plugins/collaboration/index.ts'
+import calendar from '../plugins/calendar/index.ts'
 
 async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
