@@ -1,7 +1,7 @@
 /** @module The comment thread of an entity: comments, replies, reactions, the composer, watch button, activity. */
 import { CsrfField, formatDate } from '../../../views/components.tsx'
 import { safeIcon } from '../../../views/icons.ts'
-import { renderMarkdown } from '../markdown.ts'
+import { renderComment } from '../markdown.ts'
 import { MAX_BODY, REACTIONS, type ActivityRow, type EntityRef, type ThreadComment } from '../service.ts'
 
 /** What the viewer may do in a thread. */
@@ -103,7 +103,7 @@ function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer:
     )
   }
   const mine = row.authorId === viewer.id
-  const safeBody = renderMarkdown(row.body)
+  const safeBody = renderComment(row.body)
   const editKey = `edit:${row.id}`
   const replyKey = `reply:${row.id}`
   return (
