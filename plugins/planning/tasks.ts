@@ -577,14 +577,6 @@ export class TaskService {
     return this.db.select().from(h).where(and(eq(h.orgId, orgId), eq(h.taskId, taskId))).orderBy(desc(h.at), desc(h.id)).limit(200)
   }
 
-  /** Completed/total tasks and points of a set of tasks (cancelled ones are out of scope). */
-  static progress(tasks: Task[]) {
-    const scope = tasks.filter((x) => x.state.group !== 'cancelled')
-    const done = scope.filter((x) => x.state.group === 'completed')
-    const pts = (l: Task[]) => l.reduce((n, x) => n + (x.estimate ?? 0), 0)
-    return { total: scope.length, done: done.length, points: pts(scope), donePoints: pts(done) }
-  }
-
   /** Open tasks of any project due in a range (calendar). */
   async dueBetween(orgId: string, from: Date, to: Date): Promise<Task[]> {
     const t = this.t.tasks
