@@ -106,6 +106,42 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       return task ? { title: `${task.key} ${task.title}`, href: `/planning/tasks/${task.key}` } : undefined
     },
   })
+  // Projects, milestones and cycles carry activity facts too (their feeds show a row only through a
+  // link that resolves it for the viewer). Ids only: a project's key is not its entity id.
+  ctx.contribute('entity.link', {
+    type: 'planning.project',
+    label: 'Project',
+    permission: 'planning.project.read',
+    async resolve(id, auth) {
+      if (!auth.org) return undefined
+      const project = await projects.get(auth.org.id, id).catch(() => undefined)
+      return project && project.id === id ? { title: `${project.key} ${project.name}`, href: `/planning/projects/${project.key}` } : undefined
+    },
+  })
+  ctx.contribute('entity.link', {
+    type: 'planning.milestone',
+    label: 'Milestone',
+    permission: 'planning.project.read',
+    async resolve(id, auth) {
+      if (!auth.org) return undefined
+      const orgId = auth.org.id
+      const milestone = await projects.milestone(orgId, id).catch(() => undefined)
+      const project = milestone && (await projects.get(orgId, milestone.projectId).catch(() => undefined))
+      return milestone && project ? { title: `${project.key} ${milestone.name}`, href: `/planning/projects/${project.key}/milestones` } : undefined
+    },
+  })
+  ctx.contribute('entity.link', {
+    type: 'planning.cycle',
+    label: 'Cycle',
+    permission: 'planning.project.read',
+    async resolve(id, auth) {
+      if (!auth.org) return undefined
+      const orgId = auth.org.id
+      const cycle = await projects.cycle(orgId, id).catch(() => undefined)
+      const project = cycle && (await projects.get(orgId, cycle.projectId).catch(() => undefined))
+      return cycle && project ? { title: `${project.key} ${cycle.name}`, href: `/planning/projects/${project.key}/cycles?cycle=${encodeURIComponent(cycle.id)}` } : undefined
+    },
+  })
 
   const taskFields = {
     title: t.Optional(t.String({ description: 'Title' })),

@@ -356,7 +356,7 @@ export class ProjectService {
     await this.db.update(this.t.tasks).set({ milestoneId: null }).where(eq(this.t.tasks.milestoneId, m.id))
     await this.db.delete(this.t.milestones).where(eq(this.t.milestones.id, m.id))
     this.changed()
-    this.deps.bus.emit('planning.milestone.deleted', { milestone: mBrief(m), activity: milestoneActivity(project, m, actor, `deleted milestone ${m.name}`) })
+    this.deps.bus.emit('planning.milestone.deleted', { milestone: mBrief(m), activity: { ...milestoneActivity(project, m, actor, `deleted milestone ${m.name} from ${project.key}`), entity: undefined } })
   }
 
   // ---- cycles

@@ -1,0 +1,129 @@
+/**
+ * Activity about planning's projects, milestones and cycles reaches the feed through planning's
+ * entity links (collaboration shows a row only when its type's link resolves it for the viewer):
+ * people holding planning.project.read see it, a role without it does not, and the links resolve
+ * only the viewer's organization's entities.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import type { User } from '../core/auth/accounts.ts'
+import type { Org } from '../core/auth/orgs.ts'
+import collaboration from '../plugins/collaboration/index.ts'
+import planning from '../plugins/planning/index.ts'
+import { Client } from './helpers/client.ts'
+import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import { eachDialect } from './helpers/store.ts'
+
+eachDialect('planning activity in the collaboration feed', (dialect) => {
+  let p: TestPlatform
+  let admin: Client
+  let n = 0
+  const json = (path: string, method: string, body?: unknown) =>
+    admin.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': admin.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
+
+  /** A signed-in user of `org` holding only `permissions` (a custom role). */
+  const withRole = async (org: Org, permissions: string[]): Promise<{ user: User; client: Client }> => {
+    const { orgs, accounts } = p.deps.identity
+    const role = await orgs.createRole(org.id, `Custom ${++n}`, permissions)
+    const email = `planning-activity-${dialect}-${n}@example.com`
+    const user = await accounts.createUser({ email, name: `Custom ${n}`, password: 'custom password 1' })
+    await orgs.addMember(org.id, user.id, role.id)
+    const client = p.client()
+    await client.signIn(email, 'custom password 1')
+    return { user, client }
+  }
+
+  /** Waits until the org has `count` activity rows (a detached bus handler writes them). */
+  const rowsLanded = async (orgId: string, count: number) => {
+    for (let i = 0; i < 200; i++) {
+      const [row] = await p.store.query<{ n: number }>('select count(*) as n from collaboration_activity where org_id = ?', [orgId])
+      if (Number(row!.n) >= count) return
+      await Bun.sleep(20)
+    }
+    throw new Error(`activity rows did not land in ${orgId}`)
+  }
+
+  /** Ids of the milestones or cycles of a project, by name. */
+  const idOf = async (table: 'planning_milestones' | 'planning_cycles', name: string) => {
+    const [row] = await p.store.query<{ id: string }>(`select id from ${table} where name = ?`, [name])
+    return row!.id
+  }
+
+  const ids = { project: '', milestone: '', cycle: '' }
+
+  beforeAll(async () => {
+    p = await startPlatform(dialect, [collaboration, planning])
+    admin = await p.adminClient()
+    await admin.get('/planning')
+    const created = await json('/api/v1/planning/projects', 'POST', { key: 'ACT', name: 'Activity project' })
+    expect(created.status).toBe(201)
+    ids.project = ((await created.json()) as { id: string }).id
+    expect((await admin.post('/planning/projects/ACT/milestones', { name: 'Beta launch', targetDate: '2030-05-01' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/ACT/milestones', { name: 'Scrapped milestone', targetDate: '2030-06-01' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/ACT/cycles', { name: 'Sprint Alpha', startsAt: '2030-05-01', endsAt: '2030-05-14' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/ACT/cycles', { name: 'Sprint Dropped', startsAt: '2030-05-15', endsAt: '2030-05-28' })).status).toBe(303)
+    ids.milestone = await idOf('planning_milestones', 'Beta launch')
+    ids.cycle = await idOf('planning_cycles', 'Sprint Alpha')
+    expect((await admin.post(`/planning/projects/ACT/milestones/${await idOf('planning_milestones', 'Scrapped milestone')}/delete`)).status).toBe(303)
+    expect((await admin.post(`/planning/projects/ACT/cycles/${await idOf('planning_cycles', 'Sprint Dropped')}/delete`)).status).toBe(303)
+    expect((await json('/api/v1/planning/projects', 'POST', { key: 'OLD', name: 'Old project' })).status).toBe(201)
+    expect((await json('/api/v1/planning/projects/OLD', 'DELETE')).status).toBeLessThan(300)
+    await rowsLanded(p.org!.id, 9)
+  }, 30_000)
+  afterAll(() => p.stop())
+
+  /** Rows about entities that exist, and deletions (they carry no entity; the type's permission decides). */
+  const VISIBLE = [
+    'created project ACT Activity project',
+    'added milestone Beta launch to ACT',
+    'deleted milestone Scrapped milestone from ACT',
+    'added Sprint Alpha to ACT',
+    'deleted Sprint Dropped from ACT',
+    'deleted project OLD Old project',
+  ]
+  /** Rows about entities that are gone: their links no longer resolve them. */
+  const GONE = ['added milestone Scrapped milestone', 'added Sprint Dropped', 'created project OLD']
+
+  test('members and guests see project, milestone and cycle activity, deletions included', async () => {
+    for (const role of ['member', 'guest'] as const) {
+      const { client } = await p.member(role)
+      const feed = (await client.get('/collaboration/activity')).html
+      for (const text of VISIBLE) expect(feed).toContain(text)
+      for (const text of GONE) expect(feed).not.toContain(text)
+      expect(feed).toContain('href="/planning/projects/ACT"')
+    }
+  }, 30_000)
+
+  test('a role without planning.project.read sees none of it (planning.task.read is not enough)', async () => {
+    const { client } = await withRole(p.org!, ['collaboration.comment.read', 'planning.task.read'])
+    const feed = (await client.get('/collaboration/activity')).html
+    for (const text of [...VISIBLE, ...GONE]) expect(feed).not.toContain(text)
+    expect(feed).toContain('No activity yet')
+  }, 30_000)
+
+  test("the links resolve the viewer's organization's projects, milestones and cycles by id only", async () => {
+    const { client: member } = await p.member('member')
+    const thread = (type: string, id: string) => `/collaboration/threads/${type}/${encodeURIComponent(id)}`
+    const project = await member.get(thread('planning.project', ids.project))
+    expect(project.res.status).toBe(200)
+    expect(project.html).toContain('ACT Activity project')
+    const milestone = await member.get(thread('planning.milestone', ids.milestone))
+    expect(milestone.res.status).toBe(200)
+    expect(milestone.html).toContain('ACT Beta launch')
+    const cycle = await member.get(thread('planning.cycle', ids.cycle))
+    expect(cycle.res.status).toBe(200)
+    expect(cycle.html).toContain('ACT Sprint Alpha')
+    // a key is no entity id; unknown and deleted ids are not found
+    expect((await member.get(thread('planning.project', 'ACT'))).res.status).toBe(404)
+    expect((await member.get(thread('planning.milestone', 'nope'))).res.status).toBe(404)
+    expect((await member.get(thread('planning.cycle', 'nope'))).res.status).toBe(404)
+
+    const other = await p.deps.identity.orgs.createOrg({ name: `Other ${dialect}` }, p.admin!.id)
+    const { client: outsider } = await p.member('member', other)
+    for (const [type, id] of [['planning.project', ids.project], ['planning.milestone', ids.milestone], ['planning.cycle', ids.cycle]] as const) {
+      expect((await outsider.get(thread(type, id))).res.status).toBe(404)
+    }
+    // without planning.project.read the thread does not exist either
+    const { client: noProjects } = await withRole(p.org!, ['collaboration.comment.read', 'planning.task.read'])
+    expect((await noProjects.get(thread('planning.project', ids.project))).res.status).toBe(404)
+  }, 30_000)
+})
