@@ -10,7 +10,7 @@ import { readFormAll } from '../../core/pages/context.ts'
 import type { KnownServices, Person } from '../../core/plugins/points.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { buildFeed, importIcs } from './ics.ts'
-import { PERM, formOf, viewerOf, type CalendarService, type CalendarView, type Ctx, type EventForm, type Occurrence, type Scope, type Viewer } from './service.ts'
+import { NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarService, type CalendarView, type Ctx, type EventForm, type Occurrence, type Scope, type Viewer } from './service.ts'
 import { DAY, fromWall, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime, weekStart } from './time.ts'
 import { Agenda, CalendarEditPage, CalendarsPage, EventFormView, EventPage, LayerForm, MonthGrid, TimeGrid, ZoneInput, longDate, monthLabel, viewHref, type Item, type Layer, type ViewName } from './views/calendar.tsx'
 
@@ -330,7 +330,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
     const v = viewerOf(auth)
     const calendars = await svc.writable(v)
     const members = await ctx.people.members(v.orgId)
-    const values = { ...o.values, calendarId: o.values.calendarId || calendars[0]?.id || '' }
+    const values = { ...o.values, calendarId: o.values.calendarId || calendars[0]?.id || (v.canWrite ? NEW_PERSONAL : '') }
     const editing = !!o.eventId
     const body = (
       <>
@@ -341,7 +341,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
           values={values}
           errors={o.errors ?? {}}
           error={o.error}
-          calendars={calendars}
+          calendars={calendars.length || !v.canWrite || editing ? calendars : [{ id: NEW_PERSONAL, name: 'Personal', ownerLabel: 'new, yours' }]}
           members={members}
           occurrence={o.occurrence}
           scope={o.scope}

@@ -42,6 +42,9 @@ export type Scope = 'this' | 'following' | 'all'
 
 export const PERM = { read: 'calendar.event.read', write: 'calendar.event.write', manage: 'calendar.calendar.manage' } as const
 /** Colors offered for calendars (any #rrggbb is accepted). */
+/** The calendar choice "Personal (new)": made when the first event is saved in it. */
+export const NEW_PERSONAL = 'new-personal'
+
 export const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777']
 const MAX_RANGE = 400 * DAY
 
@@ -206,14 +209,29 @@ export class CalendarService {
     return c
   }
 
-  /** The viewer's calendars they may add events to; creates a personal one when they have none. */
+  /**
+   * The viewer's calendars they may add events to. Reading changes nothing: someone who may write
+   * but has no calendar is offered NEW_PERSONAL, made when the first event is saved.
+   */
   async writable(v: Viewer): Promise<CalendarView[]> {
-    let list = (await this.calendars(v)).filter((c) => c.canEdit)
-    if (list.length === 0 && v.canWrite) {
-      await this.createCalendar(v, { name: 'Personal', color: COLORS[0]!, ownerKind: 'user' })
-      list = (await this.calendars(v)).filter((c) => c.canEdit)
+    return (await this.calendars(v)).filter((c) => c.canEdit)
+  }
+
+  /** Personal calendars being created, per user: concurrent first events share one. */
+  private readonly creatingPersonal = new Map<string, Promise<string>>()
+
+  /** The id of the viewer's first personal calendar they may edit, made now if they have none. */
+  async personalCalendar(v: Viewer): Promise<string> {
+    const key = `${v.orgId}:${v.userId}`
+    let pending = this.creatingPersonal.get(key)
+    if (!pending) {
+      pending = (async () => {
+        const own = (await this.calendars(v)).find((c) => c.canEdit && c.ownerKind === 'user' && c.ownerId === v.userId)
+        return own ? own.id : (await this.createCalendar(v, { name: 'Personal', color: COLORS[0]!, ownerKind: 'user' })).id
+      })().finally(() => this.creatingPersonal.delete(key))
+      this.creatingPersonal.set(key, pending)
     }
-    return list
+    return pending
   }
 
   async createCalendar(v: Viewer, input: { name: string; color?: string; ownerKind?: string; ownerId?: string }): Promise<CalendarRow> {
@@ -399,12 +417,14 @@ export class CalendarService {
   // ---- events: writing
 
   /** Checks the form and turns it into stored values; InputError on the first bad field. */
-  async clean(v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean } = {}): Promise<CleanEvent> {
+  async clean(v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean } = {}): Promise<CleanEvent> {
     const title = (f.title ?? '').trim()
     if (!title || title.length > 200) throw new InputError('enter a title of 1 to 200 characters', 'title')
     if ((f.description ?? '').length > 10_000) throw new InputError('the description is too long (10,000 characters at most)', 'description')
     if ((f.location ?? '').length > 300) throw new InputError('the location is too long (300 characters at most)', 'location')
-    const cal = (await this.calendars(v)).find((c) => c.id === f.calendarId)
+    // NEW_PERSONAL stays a marker until the event is saved (createEvent makes the calendar then)
+    const newPersonal = opts.newPersonal && f.calendarId === NEW_PERSONAL && v.canWrite
+    const cal = newPersonal ? { id: NEW_PERSONAL, canEdit: true } : (await this.calendars(v)).find((c) => c.id === f.calendarId)
     if (!cal) throw new InputError('choose a calendar', 'calendarId', f.calendarId ? 404 : 422)
     if (opts.calendarMustBeWritable !== false && !cal.canEdit) throw new InputError('you may not add events to this calendar', 'calendarId', 403)
     const allDay = !!f.allDay
@@ -440,7 +460,8 @@ export class CalendarService {
   }
 
   async createEvent(v: Viewer, f: EventForm, opts: { uid?: string; exdates?: string[] } = {}): Promise<EventRow> {
-    const c = await this.clean(v, f)
+    const c = await this.clean(v, f, { newPersonal: true })
+    if (c.calendarId === NEW_PERSONAL) c.calendarId = await this.personalCalendar(v)
     const row = await this.insertEvent(v.orgId, v.userId, c, opts)
     this.emit('calendar.event.created', v, row, `created the event “${row.title}”`)
     return row

@@ -427,7 +427,7 @@ export function EventFormView(props: {
   values: EventForm
   errors: FieldErrors
   error?: string
-  calendars: CalendarView[]
+  calendars: Pick<CalendarView, 'id' | 'name' | 'ownerLabel'>[]
   members: Person[]
   /** For edits of recurring events: the occurrence and the chosen scope. */
   occurrence?: string
