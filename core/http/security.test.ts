@@ -7,24 +7,46 @@ import { limits } from '../auth/rate-limit.ts'
 import { hashingPeak, HASH_CONCURRENCY } from '../auth/passwords.ts'
 import { sha256 } from '../auth/crypto.ts'
 import { SESSION_IDLE_MS } from '../auth/accounts.ts'
+import { Elysia } from 'elysia'
+import { definePlugin } from '../plugins/contract.ts'
+import { guard } from './guard.ts'
+
+/** A plugin that tries to loosen the policy on its own answers. */
+const loosener = definePlugin({
+  id: 'fixture-loose-csp',
+  name: 'Loose CSP',
+  version: '1.0.0',
+  api: 1,
+  setup() {
+    return new Elysia({ name: 'plugin:fixture-loose-csp' }).use(guard).get(
+      '/fixture-loose-csp',
+      () => new Response('<p>hi</p>', { headers: { 'content-type': 'text/html', 'content-security-policy': "script-src * 'unsafe-inline' 'unsafe-eval'", 'x-frame-options': 'ALLOWALL' } }),
+      { public: true },
+    )
+  },
+})
 
 eachDialect('security', (dialect) => {
   let p: TestPlatform
   beforeAll(async () => {
-    p = await startPlatform(dialect, fixturePlugins)
+    p = await startPlatform(dialect, [...fixturePlugins, loosener])
+    await p.host.enable('fixture-loose-csp')
   })
   afterAll(() => p.stop())
 
   test('every answer carries CSP without inline script or eval, nosniff, referrer policy, no framing', async () => {
-    for (const path of ['/login', '/healthz', '/api/v1/nope', '/public/app.css']) {
+    for (const path of ['/login', '/healthz', '/api/v1/nope', '/public/app.css', '/fixture-loose-csp']) {
       const res = await fetch(p.url + path)
+      if (path === '/fixture-loose-csp') expect(await res.text()).toBe('<p>hi</p>')
       const csp = res.headers.get('content-security-policy') ?? ''
       expect(csp).toContain("script-src 'self'")
       expect(csp).toContain("frame-ancestors 'none'")
       expect(csp).not.toContain('unsafe-inline')
       expect(csp).not.toContain('unsafe-eval')
       expect(res.headers.get('x-content-type-options')).toBe('nosniff')
-      expect(res.headers.get('referrer-policy')).toBe('same-origin')
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+      // a plugin cannot loosen the CSP or framing (its own CSP above is replaced)
+      if (path !== '/fixture-loose-csp') expect(res.headers.get('referrer-policy')).toBe('same-origin')
     }
   })
 

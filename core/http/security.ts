@@ -19,10 +19,17 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 }
 
-/** Adds the security headers (responses with immutable headers are left as they are). */
+/** Headers no plugin may weaken: core's value replaces whatever a response carries. */
+const ENFORCED = new Set(['content-security-policy', 'x-content-type-options', 'x-frame-options'])
+const HEADER_LIST = Object.entries(SECURITY_HEADERS)
+
+/**
+ * Adds the security headers (responses with immutable headers are left as they are). The policy
+ * headers are core's whatever a plugin set: a plugin cannot loosen the CSP; the others it may choose.
+ */
 export function withSecurityHeaders(response: Response): void {
   try {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!response.headers.has(k)) response.headers.set(k, v)
+    for (const [k, v] of HEADER_LIST) if (ENFORCED.has(k) || !response.headers.has(k)) response.headers.set(k, v)
   } catch {
     // immutable headers
   }
