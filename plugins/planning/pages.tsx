@@ -60,6 +60,25 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
     return { project, states, labels, people, milestones, cycles, csrf: auth.session?.csrf, manage: can(auth, 'planning.project.manage'), write: can(auth, 'planning.task.write') }
   }
 
+  /** The cards of a board: the most recently updated tasks, in column order. */
+  async function boardTasks(auth: Auth, pc: ProjectContext) {
+    const result = await tasks.list(orgOf(auth), { projectId: pc.project.id, sort: 'updated' }, { limit: BOARD_LIMIT })
+    return { cards: result.items.sort((a, b) => a.position - b.position), truncated: !!result.nextCursor }
+  }
+
+  async function boardPage(request: Request, auth: Auth, key: string, failed?: { error: string; status: number }) {
+    const pc = await load(auth, key)
+    const { cards, truncated } = await boardTasks(auth, pc)
+    return page(request, auth, `${pc.project.key} board`, BoardPage({ pc, tasks: cards, truncated, error: failed?.error }), failed?.status)
+  }
+
+  /** The board alone, for htmx to swap in after a move. */
+  async function boardFragment(auth: Auth, key: string) {
+    const pc = await load(auth, key)
+    const { cards } = await boardTasks(auth, pc)
+    return new Response(Board({ pc, tasks: cards }) as string, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+  }
+
   async function projectsPage(request: Request, auth: Auth, values: Record<string, string> = {}, errors: FieldErrors = {}, status?: number) {
     const orgId = orgOf(auth)
     const [list, people, counts] = await Promise.all([projects.list(orgId), ctx.people.members(orgId), stats.projectCounts(orgId)])
@@ -193,18 +212,31 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       MANAGE,
     )
     .get('/planning/projects/:key', ({ request, auth, params, query }) => listPage(request, auth, params.key, query).catch((e) => problem(request, e)), TASK_READ)
-    .get(
+    .get('/planning/projects/:key/board', ({ request, auth, params }) => boardPage(request, auth, params.key).catch((e) => problem(request, e)), TASK_READ)
+    .post(
       '/planning/projects/:key/board',
       async ({ request, auth, params }) => {
+        // The board's form without JavaScript: `move` (a card's button) names the task, the field
+        // named by its key (the card's select) the state.
+        const form = await readForm(request)
         try {
-          const pc = await load(auth, params.key)
-          const result = await tasks.list(orgOf(auth), { projectId: pc.project.id, sort: 'updated' }, { limit: BOARD_LIMIT })
-          return page(request, auth, `${pc.project.key} board`, BoardPage({ pc, tasks: result.items.sort((a, b) => a.position - b.position), truncated: !!result.nextCursor }))
+          const orgId = orgOf(auth)
+          const project = await projects.get(orgId, params.key)
+          const ref = form.move ?? ''
+          if (!ref) throw new InputError("Choose a card's state, then press its Move button", 'move')
+          const current = await tasks.get(orgId, ref)
+          if (current.projectId !== project.id) throw new InputError('No such task on this board', 'move', 404)
+          const state = form[ref] ?? ''
+          if (!state) throw new InputError(`Choose a state for ${current.key}`, 'state')
+          const task = await tasks.update(orgId, actorOf(auth), current.id, { state })
+          if (isFragmentRequest(request)) return boardFragment(auth, project.key)
+          return redirect(request, `/planning/projects/${project.key}/board`, { kind: 'ok', text: `${task.key} moved to ${task.state.name}` })
         } catch (err) {
-          return problem(request, err)
+          if (!isFormError(err)) return problem(request, err)
+          return boardPage(request, auth, params.key, { error: err.message, status: err.status }).catch((e) => problem(request, e))
         }
       },
-      TASK_READ,
+      TASK_WRITE,
     )
     .get(
       '/planning/projects/:key/tasks/new',
@@ -502,11 +534,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           const orgId = orgOf(auth)
           const task = await tasks.update(orgId, actorOf(auth), params.ref, { state: form.state ?? '', ...(form.position ? { position: form.position } : {}) })
           if (request.headers.get('accept')?.includes('application/json')) return Response.json({ key: task.key, state: { id: task.state.id, name: task.state.name } })
-          if (isFragmentRequest(request)) {
-            const pc = await load(auth, task.project.key)
-            const result = await tasks.list(orgId, { projectId: pc.project.id, sort: 'updated' }, { limit: BOARD_LIMIT })
-            return new Response(Board({ pc, tasks: result.items.sort((a, b) => a.position - b.position) }) as string, { headers: { 'content-type': 'text/html; charset=utf-8' } })
-          }
+          if (isFragmentRequest(request)) return boardFragment(auth, task.project.key)
           return redirect(request, form.back ? safeNext(form.back) : `/planning/tasks/${task.key}`, { kind: 'ok', text: `${task.key} moved to ${task.state.name}` })
         } catch (err) {
           return problem(request, err)

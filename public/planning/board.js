@@ -1,6 +1,9 @@
 // planning/board.js: client behaviour of the planning pages. No inline scripts (CSP), so it lives here.
 // - label chips get their color from data-color (inline styles are blocked by the CSP; CSSOM is not)
-// - the kanban board: cards move between columns by drag and drop (Sortable), POSTing the new state
+// - the kanban board: cards move between columns by drag and drop (Sortable), POSTing the new state,
+//   or with their state select: htmx posts the change and swaps the board in place, then the focus
+//   goes back to that card's select. Without JavaScript the board is one form: a card's select and
+//   its Move button (hidden here) post to the board.
 // - j/k move the focus through list rows, Enter opens the focused row, x toggles its checkbox
 (() => {
   const csrf = () => {
@@ -25,6 +28,10 @@
     }
   }
 
+  /** The task key of a card (`card-WEB-42`). */
+  const keyOf = (card) => card.id.slice('card-'.length)
+  const moveUrl = (card) => `/planning/tasks/${encodeURIComponent(keyOf(card))}/state`
+
   async function move(card, list, board) {
     const stateId = list.dataset.stateId
     const prev = card.previousElementSibling
@@ -36,15 +43,16 @@
     const body = new URLSearchParams({ state: stateId, position: String(position) })
     card.setAttribute('aria-busy', 'true')
     try {
-      const res = await fetch(card.dataset.moveUrl, {
+      const res = await fetch(moveUrl(card), {
         method: 'POST',
         headers: { 'X-CSRF-Token': csrf(), Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
         body,
         credentials: 'same-origin',
       })
       if (!res.ok) throw new Error(String(res.status))
-      const select = card.querySelector('select[name="state"]')
-      if (select) select.value = stateId
+      // the select's options are the columns, in the same order
+      const select = card.querySelector('select')
+      if (select) select.selectedIndex = [...board.querySelectorAll('.pl-cards')].indexOf(list)
       updateCounts(board)
     } catch {
       window.location.reload() // the server is the truth: show where the card really is
@@ -53,9 +61,32 @@
     }
   }
 
+  // A card's select: htmx posts the move and swaps the board (the response is the new board).
+  let refocus = ''
+  document.addEventListener('change', (event) => {
+    const select = event.target
+    if (!(select instanceof HTMLSelectElement)) return
+    const card = select.closest('#board[data-board="movable"] .pl-card')
+    if (!card) return
+    if (!window.htmx) {
+      select.form.requestSubmit(card.querySelector('button[name="move"]'))
+      return
+    }
+    refocus = keyOf(card)
+    card.setAttribute('aria-busy', 'true')
+    window.htmx.ajax('POST', moveUrl(card), { source: select, target: '#board', swap: 'outerHTML', values: { state: select.value } }).catch(() => window.location.reload())
+  })
+
   function initBoard(root) {
     const board = root.querySelector('#board[data-board="movable"]') || (root.matches && root.matches('#board[data-board="movable"]') ? root : null)
-    if (!board || !window.Sortable) return
+    if (!board) return
+    board.classList.add('pl-live')
+    if (refocus) {
+      const select = document.getElementById(`card-${refocus}`)?.querySelector('select')
+      refocus = ''
+      if (select) select.focus()
+    }
+    if (!window.Sortable) return
     for (const list of board.querySelectorAll('.pl-cards')) {
       if (list.dataset.sortable) continue
       list.dataset.sortable = '1'

@@ -1,7 +1,8 @@
 /**
  * Browser flows of the work-management plugins (planning, collaboration, calendar, dashboard) against
  * a real server with every built-in plugin (SQLite): a project and tasks through the planning UI,
- * a card dragged across the board with the mouse and another moved with its state select, a comment
+ * a card dragged across the board with the mouse and another moved with its state select (and the
+ * keyboard), a card moved without JavaScript (the board's form and the card's Move button), a comment
  * mentioning a second user whose bell counts up live (SSE) in another browser context, a weekly event
  * made in the calendar UI, the dashboard's "My tasks" widget, and screenshots at 1280 and 390 px.
  */
@@ -113,18 +114,57 @@ describe('browser: planning, collaboration, calendar, dashboard [sqlite]', () =>
     await page.reload()
     expect(await columnOf(page, 'WEB-1')).toBe(target)
 
-    // Keyboard-accessible: the state select on the card (htmx swaps the board in place).
+    // the dragged card's select follows it to its column
+    expect(await page.getByLabel('State of WEB-1').evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.text)).toBe(target)
+
+    // Keyboard-accessible: the state select on the card (htmx swaps the board in place). With
+    // JavaScript the Move buttons (the no-JS path) are hidden.
+    expect(await page.locator('#card-WEB-2 button[name="move"]').isVisible()).toBe(false)
     const done = columns.find((c) => /done/i.test(c)) ?? columns[columns.length - 1]!
     const navigations = trackNavigations(page)
     const select = page.getByLabel('State of WEB-2')
     await select.focus()
+    const swapped = page.waitForResponse((r) => r.url().endsWith('/planning/tasks/WEB-2/state') && r.request().method() === 'POST')
     await select.selectOption({ label: done })
+    expect((await swapped).request().headers()['hx-request']).toBe('true')
     await page.waitForFunction((d) => document.querySelector('#card-WEB-2')?.closest('.pl-column')?.getAttribute('aria-label') === d, done)
     expect(navigations.count()).toBe(0)
     expect(await stateOf(page, p.url, 'WEB-2')).toBe(done)
+    // the focus comes back to the moved card's select, so the keyboard can go on: one up with the arrow key
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'State of WEB-2')
+    const before = columns[columns.indexOf(done) - 1]!
+    await page.keyboard.press('ArrowUp')
+    await page.waitForFunction((d) => document.querySelector('#card-WEB-2')?.closest('.pl-column')?.getAttribute('aria-label') === d, before)
+    expect(await stateOf(page, p.url, 'WEB-2')).toBe(before)
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'State of WEB-2')
+    await page.keyboard.press('ArrowDown')
+    await page.waitForFunction((d) => document.querySelector('#card-WEB-2')?.closest('.pl-column')?.getAttribute('aria-label') === d, done)
+    expect(navigations.count()).toBe(0)
     await page.reload()
     expect(await columnOf(page, 'WEB-2')).toBe(done)
     expect(await columnOf(page, 'WEB-1')).toBe(target)
+  }, T)
+
+  test('board without JavaScript: choose a state on a card and press its Move button', async () => {
+    const noJs = await newContext(browser, 1280, { javaScriptEnabled: false })
+    try {
+      const plain = await noJs.newPage()
+      await signIn(plain, p.url, ADMIN.email, ADMIN.password)
+      await plain.goto(`${p.url}/planning/projects/WEB/board`)
+      const columns = await plain.locator('.pl-column').evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label') ?? ''))
+      const from = await columnOf(plain, 'WEB-1')
+      const to = columns.find((c) => c !== from && !/cancel/i.test(c))!
+      await plain.getByLabel('State of WEB-1').selectOption({ label: to })
+      const button = plain.locator('#card-WEB-1 button[name="move"]')
+      expect(await button.isVisible()).toBe(true)
+      await Promise.all([plain.waitForURL((u) => u.pathname === '/planning/projects/WEB/board'), button.click()])
+      expect(await plain.locator('.flash').textContent()).toContain(`WEB-1 moved to ${to}`)
+      expect(await columnOf(plain, 'WEB-1')).toBe(to)
+      expect(await stateOf(plain, p.url, 'WEB-1')).toBe(to)
+      expect(await screenshot(plain, 'work-planning-board-nojs')).toEqual({ 1280: 0, 390: 0 })
+    } finally {
+      await noJs.close()
+    }
   }, T)
 
   test('comment with an @mention: the mentioned user sees the bell count up live', async () => {

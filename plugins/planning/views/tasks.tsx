@@ -1,4 +1,5 @@
 /** @module Task views: the filtered list with bulk edit, the kanban board, the task form and the task page. */
+import { escapeHtml } from '@kitajs/html'
 import { renderMarkdown } from '../../../core/markdown.ts'
 import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
@@ -192,79 +193,107 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
   )
 }
 
-/** One card on the board, movable by drag and drop or with its state select. */
-function BoardCard(props: { task: Task; states: State[]; csrf?: string; write: boolean }) {
-  const t = props.task
+/**
+ * The options of a card's state select, `selected` on `current`. Values are the state names (unique in
+ * a project, and the move routes take a name or an id), written as the option's text alone: 36-byte
+ * ids on every option of 200 cards made most of the board's weight.
+ */
+function stateOptionsHtml(states: State[], current: string): string {
+  return states
+    .map((s) => {
+      const name = escapeHtml(s.name)
+      // an option's value is its text with whitespace collapsed: spell it out when that changes it
+      const value = s.name.replace(/\s+/g, ' ').trim() === s.name ? '' : ` value="${name}"`
+      return `<option${value}${s.id === current ? ' selected' : ''}>${name}</option>`
+    })
+    .join('')
+}
+
+/** What every card of one board render shares: badges and chips are the same strings on many cards. */
+class CardParts {
+  private readonly badges = new Map<string, string>()
+  private readonly chips = new Map<string, string>()
+
+  safeBadge(priority: string): string {
+    let html = this.badges.get(priority)
+    if (html === undefined) this.badges.set(priority, (html = PriorityBadge({ priority }) as string))
+    return html
+  }
+
+  safeChips(labels: Label[]): string {
+    if (!labels.length) return ''
+    let inner = ''
+    for (const l of labels) {
+      let chip = this.chips.get(l.id)
+      if (chip === undefined) this.chips.set(l.id, (chip = `<span class="pl-label" data-color="${escapeHtml(l.color)}">${escapeHtml(l.name)}</span>`))
+      inner += chip
+    }
+    return `<span class="pl-labels">${inner}</span>`
+  }
+}
+
+/**
+ * One card, as a string: the board renders up to 200 of them and JSX attribute handling was most of
+ * its time. Every value is escaped here (what `safe` does in JSX). Movable by drag and drop
+ * (board.js), with its state select (board.js sends the change through htmx and swaps the board), and
+ * without JavaScript: the select and the card's Move button submit the board's one form (the button's
+ * value names the task, the select's name is the task too).
+ */
+function boardCardHtml(t: Task, parts: CardParts, safeOptions: string | undefined): string {
+  const key = escapeHtml(t.key)
+  const assignee = t.assignee ? `<small>${escapeHtml(t.assignee.name)}</small>` : ''
+  const estimate = t.estimate != null ? `<small>${escapeHtml(`${t.estimate} pt`)}</small>` : ''
+  const controls = safeOptions === undefined ? '' : `<select name="${key}" aria-label="State of ${key}">${safeOptions}</select><button name="move" value="${key}">Move</button>`
   return (
-    <li class="pl-card" id={`card-${t.key}`} data-task={t.key} data-position={String(t.position)} data-move-url={`/planning/tasks/${t.key}/state`} tabindex="0">
-      <a href={`/planning/tasks/${t.key}`} class="pl-card-title">
-        <small safe>{t.key}</small> <span safe>{t.title}</span>
-      </a>
-      <div class="pl-card-meta">
-        <PriorityBadge priority={t.priority} />
-        <LabelChips labels={t.labels} />
-        {t.assignee ? (
-          <small class="muted" safe>
-            {t.assignee.name}
-          </small>
-        ) : (
-          ''
-        )}
-        {t.estimate != null ? <small class="muted" safe>{`${t.estimate} pt`}</small> : ''}
-      </div>
-      {props.write ? (
-        <form method="post" action={`/planning/tasks/${t.key}/state`} class="pl-move" hx-post={`/planning/tasks/${t.key}/state`} hx-trigger="change" hx-target="#board" hx-swap="outerHTML">
-          <CsrfField token={props.csrf} />
-          <input type="hidden" name="back" value={`/planning/projects/${t.project.key}/board`} />
-          <label>
-            <span class="visually-hidden" safe>{`Move ${t.key} to`}</span>
-            <select name="state" aria-label={`State of ${t.key}`}>
-              {props.states.map((s) => (
-                <option value={s.id} selected={s.id === t.stateId} safe>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <noscript>
-            <button type="submit" class="secondary">
-              Move
-            </button>
-          </noscript>
-        </form>
-      ) : (
-        ''
-      )}
-    </li>
+    `<li class="pl-card" id="card-${key}" data-position="${escapeHtml(String(t.position))}" tabindex="0">` +
+    `<a href="/planning/tasks/${key}" class="pl-card-title"><small>${key}</small> <span>${escapeHtml(t.title)}</span></a>` +
+    `<div class="pl-card-meta">${parts.safeBadge(t.priority)}${parts.safeChips(t.labels)}${assignee}${estimate}</div>${controls}</li>`
   )
 }
 
-/** The board's columns (swapped whole after a move with the select). */
+/**
+ * The board's columns (swapped whole after a move with a select). For those who may move tasks it is
+ * one form (one CSRF field) posting to the board: `move` names the task, its select the state.
+ */
 export function Board(props: { pc: ProjectContext; tasks: Task[] }) {
   const { pc } = props
+  const parts = new CardParts()
+  const byState = new Map<string, Task[]>(pc.states.map((s) => [s.id, []]))
+  for (const t of props.tasks) byState.get(t.stateId)?.push(t)
+  const columns = pc.states.map((s) => {
+    const cards = byState.get(s.id)!
+    // every card of a column has the same options: built once per column
+    const safeOptions = pc.write ? stateOptionsHtml(pc.states, s.id) : undefined
+    let safeCards = ''
+    for (const t of cards) safeCards += boardCardHtml(t, parts, safeOptions)
+    return (
+      <section class={`pl-column pl-group-${s.group}`} aria-label={s.name}>
+        <h2>
+          <span safe>{s.name}</span> <small class="muted pl-count" safe>{String(cards.length)}</small>
+        </h2>
+        <ul class="pl-cards" data-state-id={s.id}>
+          {safeCards}
+        </ul>
+      </section>
+    )
+  })
+  if (!pc.write) {
+    return (
+      <div id="board" class="pl-board" data-board="readonly">
+        {columns}
+      </div>
+    )
+  }
   return (
-    <div id="board" class="pl-board" data-board={pc.write ? 'movable' : 'readonly'}>
-      {pc.states.map((s) => {
-        const cards = props.tasks.filter((t) => t.stateId === s.id)
-        return (
-          <section class={`pl-column pl-group-${s.group}`} aria-label={s.name}>
-            <h2>
-              <span safe>{s.name}</span> <small class="muted pl-count" safe>{String(cards.length)}</small>
-            </h2>
-            <ul class="pl-cards" data-state-id={s.id}>
-              {cards.map((t) => (
-                <BoardCard task={t} states={pc.states} csrf={pc.csrf} write={pc.write} />
-              ))}
-            </ul>
-          </section>
-        )
-      })}
-    </div>
+    <form id="board" class="pl-board" data-board="movable" method="post" action={`/planning/projects/${pc.project.key}/board`}>
+      <CsrfField token={pc.csrf} />
+      {columns}
+    </form>
   )
 }
 
 /** The board page. */
-export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated: boolean }) {
+export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated: boolean; error?: string }) {
   const base = `/planning/projects/${props.pc.project.key}`
   return (
     <>
@@ -285,6 +314,7 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated:
       ) : (
         ''
       )}
+      <FormError message={props.error} />
       <Board pc={props.pc} tasks={props.tasks} />
       <BoardScript />
     </>
