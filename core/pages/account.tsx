@@ -69,7 +69,7 @@ function ProfileView(p: {
     <>
       <section class="section">
         <h2>Profile</h2>
-        <form method="post" action="/account">
+        <form method="post" action="/account" class="narrow-form">
           <CsrfField token={csrf} />
           <Field name="name" label="Name" value={p.values.name ?? p.auth.user.name} error={p.errors.name} required maxlength={100} autocomplete="name" />
           <label for="f-email">
@@ -131,7 +131,7 @@ function PasswordView(p: { auth: Auth; errors: FieldErrors; error?: string }) {
       <h2>Change your password</h2>
       <p class="muted">Your other sessions are signed out; this one stays signed in.</p>
       <FormError message={p.error} />
-      <form method="post" action="/account/password">
+      <form method="post" action="/account/password" class="narrow-form">
         <CsrfField token={p.auth.session?.csrf} />
         <Field name="current" label="Current password" type="password" error={p.errors.current} required autocomplete="current-password" maxlength={256} />
         <Field name="password" label="New password" type="password" error={p.errors.password} required autocomplete="new-password" minlength={8} maxlength={256} hint="8 to 256 characters." />
@@ -154,7 +154,7 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
         <EmptyState title="No sessions">You are signed in nowhere else.</EmptyState>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">Device</th>
@@ -171,14 +171,14 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
                 const current = s.id === p.auth.session?.id
                 return (
                   <tr>
-                    <td>
+                    <td class="session-device">
                       <span safe>{s.userAgent || 'Unknown browser'}</span>
                       {current ? <span class="badge badge-ok">This device</span> : ''}
                     </td>
-                    <td safe>{s.ip || '—'}</td>
-                    <td safe>{formatDate(s.createdAt)}</td>
-                    <td safe>{formatDate(s.lastSeenAt)}</td>
-                    <td>
+                    <td data-label="IP address" safe>{s.ip || '—'}</td>
+                    <td data-label="Signed in" class="nowrap" safe>{formatDate(s.createdAt)}</td>
+                    <td data-label="Last seen" class="nowrap" safe>{formatDate(s.lastSeenAt)}</td>
+                    <td class="row-actions">
                       <ActionButton
                         action={`/account/sessions/${encodeURIComponent(s.id)}/revoke`}
                         csrf={csrf}
@@ -251,7 +251,7 @@ function TwoFactorView(p: {
         </p>
         <h3>Turn it off</h3>
         <FormError message={p.error} />
-        <form method="post" action="/account/2fa/disable">
+        <form method="post" action="/account/2fa/disable" class="narrow-form">
           <CsrfField token={csrf} />
           <Field name="password" label="Current password" type="password" error={errors.password} required autocomplete="current-password" maxlength={256} />
           <button type="submit" class="secondary" data-confirm="Turn off two-factor sign-in?">
@@ -285,7 +285,7 @@ function TwoFactorView(p: {
         <ol start={2}>
           <li>Enter the 6-digit code the app shows.</li>
         </ol>
-        <form method="post" action="/account/2fa/confirm">
+        <form method="post" action="/account/2fa/confirm" class="narrow-form">
           <CsrfField token={csrf} />
           <Field name="code" label="Code" error={errors.code} required autocomplete="one-time-code" inputmode="numeric" maxlength={10} autofocus />
           <button type="submit">Turn on</button>
@@ -338,7 +338,7 @@ function TokensView(p: {
             Your new token “<span safe>{p.created.token.name}</span>”
           </h2>
           <p>
-            <strong>Copy it now: it is shown only this once.</strong> Send it as <code>Authorization: Bearer &lt;token&gt;</code>.
+            <strong>Copy it now: it is shown only this once.</strong> Send it as <code>{'Authorization: Bearer &lt;token&gt;'}</code>.
           </p>
           <p id="token-secret" class="secret" safe>
             {p.created.secret}
@@ -358,7 +358,7 @@ function TokensView(p: {
           </EmptyState>
         ) : (
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -376,21 +376,21 @@ function TokensView(p: {
                 {p.tokens.map((t) => (
                   <tr>
                     <td safe>{t.name}</td>
-                    <td safe>{p.orgNames.get(t.orgId) ?? '—'}</td>
-                    <td>
+                    <td data-label="Organization" safe>{p.orgNames.get(t.orgId) ?? '—'}</td>
+                    <td data-label="Permissions" class="token-perms">
                       {t.permissions.map((perm) => (
                         <>
                           <code safe>{perm}</code>{' '}
                         </>
                       ))}
                     </td>
-                    <td safe>{formatDate(t.createdAt)}</td>
-                    <td>
+                    <td data-label="Created" class="nowrap" safe>{formatDate(t.createdAt)}</td>
+                    <td data-label="Expires">
                       <span safe>{formatDate(t.expiresAt)}</span>
                       {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">expired</span> : ''}
                     </td>
-                    <td>{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</td>
-                    <td>
+                    <td data-label="Last used" class="nowrap">{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</td>
+                    <td class="row-actions">
                       <ActionButton action={`/account/tokens/${encodeURIComponent(t.id)}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this token? Tools using it stop working." />
                     </td>
                   </tr>
@@ -407,7 +407,7 @@ function TokensView(p: {
             <p>A token acts in one organization, with permissions you hold there.</p>
           </EmptyState>
         ) : (
-          <form method="post" action="/account/tokens">
+          <form method="post" action="/account/tokens" class="medium-form">
             <CsrfField token={csrf} />
             <p class="muted">
               The token acts in <strong safe>{p.auth.org.name}</strong>, with the permissions you choose (only ones you hold there).

@@ -50,7 +50,7 @@ export function adminAuditPages(deps: ServerDeps) {
                           <code safe>{o.slug}</code>
                         </td>
                         <td safe>{String(o.members)}</td>
-                        <td safe>{formatDate(o.createdAt)}</td>
+                        <td class="nowrap" safe>{formatDate(o.createdAt)}</td>
                       </tr>
                     ))}
                   </tbody>

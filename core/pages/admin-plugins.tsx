@@ -70,12 +70,12 @@ export function PluginRow(props: {
           ''
         )}
       </td>
-      <td>
+      <td data-label="Id">
         <code safe>{p.id}</code>
       </td>
-      <td safe>{p.version || '—'}</td>
-      <td>{p.source}</td>
-      <td>
+      <td data-label="Version" safe>{p.version || '—'}</td>
+      <td data-label="Source">{p.source}</td>
+      <td data-label="Status">
         <StatusBadge status={p.status} />
         {p.error ? (
           <>
@@ -98,7 +98,7 @@ export function PluginRow(props: {
           ''
         )}
       </td>
-      <td>
+      <td data-label="Dependencies">
         {p.requires.length ? (
           <small safe>{`Requires: ${p.requires.map(props.nameOf).join(', ')}`}</small>
         ) : (
@@ -112,7 +112,7 @@ export function PluginRow(props: {
         )}
         {!p.requires.length && !p.requiredBy.length ? <span class="muted">—</span> : ''}
       </td>
-      <td>
+      <td class="row-actions">
         {props.message ? (
           <p class="form-error" role="alert" safe>
             {props.message}
@@ -193,7 +193,7 @@ export function adminPluginPages(deps: ServerDeps) {
           </EmptyState>
         ) : (
           <div class="table-wrap">
-            <table class="admin-plugins">
+            <table class="admin-plugins stack">
               <thead>
                 <tr>
                   <th scope="col">Plugin</th>

@@ -289,7 +289,7 @@ function SettingInput(props: { field: SettingField; value: string; error?: strin
 export function SettingsForm(props: { action: string; csrf: string | undefined; schema: TObject; values: FormValues; errors: FieldErrors }) {
   const fields = settingFields(props.schema)
   return (
-    <form method="post" action={props.action}>
+    <form method="post" action={props.action} class="medium-form">
       <CsrfField token={props.csrf} />
       <FormError message={props.errors[''] ? `Not saved: ${props.errors['']}` : Object.values(props.errors).some(Boolean) ? 'Not saved: fix the fields marked below.' : undefined} />
       {fields.map((f) => (

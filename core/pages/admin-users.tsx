@@ -34,12 +34,12 @@ function UserRow(props: { u: User; self: boolean; csrf: string | undefined }) {
   return (
     <tr id={`user-${u.id}`}>
       <td safe>{u.name}</td>
-      <td safe>{u.email}</td>
-      <td>{u.isAdmin ? <span class="badge badge-ok">admin</span> : <span class="muted">—</span>}</td>
-      <td>{u.totpEnabled ? <span class="badge badge-ok">on</span> : <span class="muted">off</span>}</td>
-      <td>{u.disabled ? <span class="badge badge-danger">disabled</span> : <span class="badge">active</span>}</td>
-      <td safe>{formatDate(u.createdAt)}</td>
-      <td>
+      <td data-label="Email" safe>{u.email}</td>
+      <td data-label="Instance admin">{u.isAdmin ? <span class="badge badge-ok">admin</span> : <span class="muted">—</span>}</td>
+      <td data-label="Two-factor">{u.totpEnabled ? <span class="badge badge-ok">on</span> : <span class="muted">off</span>}</td>
+      <td data-label="Status">{u.disabled ? <span class="badge badge-danger">disabled</span> : <span class="badge">active</span>}</td>
+      <td data-label="Created" class="nowrap" safe>{formatDate(u.createdAt)}</td>
+      <td class="row-actions">
         {props.self ? (
           <span class="muted">This is you</span>
         ) : u.disabled ? (
@@ -94,7 +94,7 @@ export function adminUserPages(deps: ServerDeps) {
             <EmptyState title="No accounts yet" />
           ) : (
             <div class="table-wrap">
-              <table>
+              <table class="stack">
                 <thead>
                   <tr>
                     <th scope="col">Name</th>
@@ -138,7 +138,7 @@ export function adminUserPages(deps: ServerDeps) {
               </p>
             </EmptyState>
           ) : (
-            <form method="post" action="/admin/users/invite">
+            <form method="post" action="/admin/users/invite" class="narrow-form">
               <CsrfField token={csrf} />
               <FormError message={invite.error} />
               <Select name="target" label="Organization and role" options={choices} value={selected} error={invite.errors.target} />

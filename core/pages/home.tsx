@@ -73,6 +73,14 @@ export function homePages(deps: ServerDeps) {
         const body = (
           <>
             <PageHeader title="Search" subtitle={q ? `${hits} result${hits === 1 ? '' : 's'} for “${q}”` : 'Type in the search box above.'} />
+            {/* On narrow screens the header's search box is folded into the menu: this one stands in. */}
+            <form class="search-page-form" role="search" method="get" action="/search">
+              <label for="page-search" class="visually-hidden">
+                Search
+              </label>
+              <input id="page-search" type="search" name="q" value={q} placeholder="Search…" autocomplete="off" />
+              <button type="submit">Search</button>
+            </form>
             {q && providers.length === 0 ? <EmptyState title="Nothing to search yet">The enabled plugins offer no search.</EmptyState> : ''}
             {q && providers.length > 0 && hits === 0 && !groups.some((g) => g.failed) ? <EmptyState title="No results">Try fewer or other words.</EmptyState> : ''}
             {groups.map((g) =>
@@ -80,7 +88,7 @@ export function homePages(deps: ServerDeps) {
                 <section class="search-group">
                   <h2 safe>{g.label}</h2>
                   {g.failed ? <p class="form-error">This part of the search failed; the rest is shown.</p> : ''}
-                  <ul>
+                  <ul class="search-results">
                     {g.results.map((r) => (
                       <li>
                         <a href={r.href} safe>

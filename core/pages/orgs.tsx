@@ -151,7 +151,7 @@ export function orgPages(deps: ServerDeps) {
             <EmptyState title="No members">Invite people below.</EmptyState>
           ) : (
             <div class="table-wrap">
-              <table>
+              <table class="stack">
                 <thead>
                   <tr>
                     <th>Name</th>
@@ -171,8 +171,8 @@ export function orgPages(deps: ServerDeps) {
                           <span safe>{m.user.name}</span>
                           {m.user.id === auth.user.id ? <span class="badge">you</span> : ''}
                         </td>
-                        <td safe>{m.user.email}</td>
-                        <td>
+                        <td data-label="Email" safe>{m.user.email}</td>
+                        <td data-label="Role">
                           {changeable ? (
                             <form method="post" action={`/orgs/members/${m.user.id}/role`} class="row-form">
                               <CsrfField token={csrf} />
@@ -194,9 +194,9 @@ export function orgPages(deps: ServerDeps) {
                             <span safe>{m.role.name}</span>
                           )}
                         </td>
-                        <td safe>{formatDate(m.joinedAt)}</td>
+                        <td data-label="Joined" class="nowrap" safe>{formatDate(m.joinedAt)}</td>
                         {manage ? (
-                          <td>
+                          <td class="row-actions">
                             {changeable ? (
                               <ActionButton
                                 action={`/orgs/members/${m.user.id}/remove`}
@@ -250,7 +250,7 @@ export function orgPages(deps: ServerDeps) {
             {invitable.length === 0 ? (
               <p class="muted">There is no role you can invite people with.</p>
             ) : (
-              <form method="post" action="/orgs/invitations" class="invite-form">
+              <form method="post" action="/orgs/invitations" class="invite-form narrow-form">
                 <CsrfField token={csrf} />
                 <Select
                   name="role"
@@ -275,7 +275,7 @@ export function orgPages(deps: ServerDeps) {
               <EmptyState title="No open invitations">Links you create appear here until they are used, revoked or expire.</EmptyState>
             ) : (
               <div class="table-wrap">
-                <table>
+                <table class="stack">
                   <thead>
                     <tr>
                       <th>For</th>
@@ -288,9 +288,9 @@ export function orgPages(deps: ServerDeps) {
                     {invitations.map((i) => (
                       <tr>
                         <td safe>{i.email ?? 'Anyone with the link'}</td>
-                        <td safe>{i.role}</td>
-                        <td safe>{formatDate(i.expiresAt)}</td>
-                        <td>
+                        <td data-label="Role" safe>{i.role}</td>
+                        <td data-label="Expires" class="nowrap" safe>{formatDate(i.expiresAt)}</td>
+                        <td class="row-actions">
                           <ActionButton action={`/orgs/invitations/${i.id}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this invitation link?" />
                         </td>
                       </tr>
@@ -345,7 +345,7 @@ export function orgPages(deps: ServerDeps) {
         {manage ? (
           <section class="section">
             <h2>New team</h2>
-            <form method="post" action="/orgs/teams">
+            <form method="post" action="/orgs/teams" class="narrow-form">
               <CsrfField token={csrf} />
               <Field name="name" label="Name" value={view.values?.name} error={view.errors?.name} required maxlength={60} />
               <Field name="description" label="Description (optional)" value={view.values?.description} error={view.errors?.description} maxlength={500} />
@@ -390,7 +390,7 @@ export function orgPages(deps: ServerDeps) {
           <h2>Built-in roles</h2>
           <p class="muted">Built-in roles cannot be changed. They include the permissions of plugins as soon as those are enabled.</p>
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th>Role</th>
@@ -402,7 +402,7 @@ export function orgPages(deps: ServerDeps) {
                 {builtin.map((r) => (
                   <tr>
                     <td safe>{r.name}</td>
-                    <td safe>{String(holders(r))}</td>
+                    <td data-label="Members" safe>{String(holders(r))}</td>
                     <td>
                       <PermissionBadges names={[...rolePermissions(catalog, r)]} catalog={catalog} />
                     </td>
@@ -418,7 +418,7 @@ export function orgPages(deps: ServerDeps) {
             <EmptyState title="No custom roles yet">Create one below when the built-in roles do not fit.</EmptyState>
           ) : (
             <div class="table-wrap">
-              <table>
+              <table class="stack">
                 <thead>
                   <tr>
                     <th>Role</th>
@@ -438,13 +438,15 @@ export function orgPages(deps: ServerDeps) {
                             {r.name}
                           </a>
                         </td>
-                        <td safe>{String(holders(r))}</td>
+                        <td data-label="Members" safe>{String(holders(r))}</td>
                         <td>
                           <PermissionBadges names={active} catalog={catalog} />
                           {dormant > 0 ? <small class="muted" safe>{`+ ${dormant} of disabled plugins (kept)`}</small> : ''}
                         </td>
-                        <td>
-                          <a href={`/orgs/roles/${r.id}`}>Edit</a>{' '}
+                        <td class="row-actions">
+                          <a href={`/orgs/roles/${r.id}`} role="button" class="secondary outline">
+                            Edit
+                          </a>{' '}
                           <ActionButton action={`/orgs/roles/${r.id}/delete`} csrf={csrf} label="Delete" confirm={`Delete the role ${r.name}?`} />
                         </td>
                       </tr>
@@ -457,7 +459,7 @@ export function orgPages(deps: ServerDeps) {
         </section>
         <section class="section">
           <h2>New custom role</h2>
-          <form method="post" action="/orgs/roles">
+          <form method="post" action="/orgs/roles" class="medium-form">
             <CsrfField token={csrf} />
             <Field name="name" label="Name" value={view.values?.name} error={view.errors?.name} required maxlength={50} />
             <PermissionPicker catalog={catalog} checked={new Set(view.values?.permissions ?? [])} held={(p) => auth.permissions.has(p)} error={view.errors?.permissions} />
@@ -488,7 +490,7 @@ export function orgPages(deps: ServerDeps) {
             <PermissionBadges names={[...active]} catalog={catalog} />
           </>
         ) : (
-          <form method="post" action={`/orgs/roles/${role.id}`}>
+          <form method="post" action={`/orgs/roles/${role.id}`} class="medium-form">
             <CsrfField token={csrf} />
             <PermissionPicker catalog={catalog} checked={new Set(view.checked ?? role.permissions)} held={(p) => auth.permissions.has(p)} />
             {dormant > 0 ? (

@@ -439,7 +439,7 @@ export function EventFormView(props: {
   const v = props.values
   const repeat = repeatOf(v.rrule)
   return (
-    <form method="post" action={props.action} class="cal-form">
+    <form method="post" action={props.action} class="cal-form medium-form">
       <CsrfField token={props.csrf} />
       <FormError message={props.error} />
       {props.occurrence ? <input type="hidden" name="occurrence" value={props.occurrence} /> : ''}
@@ -557,7 +557,7 @@ export function EventPage(props: {
         ) : (
           ''
         )}
-        <a href={viewHref('week', wallDate(occ.allDay ? occ.start.getTime() : toWall(occ.start.getTime(), tz)), undefined)} role="button" class="secondary">
+        <a href={viewHref('week', wallDate(occ.allDay ? occ.start.getTime() : toWall(occ.start.getTime(), tz)), undefined)} role="button" class="secondary outline">
           Back to calendar
         </a>
       </PageHeader>
@@ -576,7 +576,7 @@ export function EventPage(props: {
           <>
             <dt>Repeats</dt>
             <dd>
-              <code safe>{event.rrule}</code>
+              {REPEATS.some((r) => r.value === event.rrule) ? <span safe>{REPEATS.find((r) => r.value === event.rrule)!.label}</span> : <code safe>{event.rrule}</code>}
               {occ.overridden ? <span class="badge"> this occurrence was changed</span> : ''}
             </dd>
           </>
@@ -646,7 +646,7 @@ export function EventPage(props: {
               <>
                 <input type="hidden" name="occurrence" value={occ.originalStart.toISOString()} />
                 <fieldset>
-                  <legend>Delete</legend>
+                  <legend>Which events</legend>
                   <label>
                     <input type="radio" name="scope" value="this" checked />
                     <span>This event</span>
@@ -664,7 +664,7 @@ export function EventPage(props: {
             ) : (
               ''
             )}
-            <button type="submit" class="secondary outline" data-confirm="Delete this event?">
+            <button type="submit" class="outline danger" data-confirm="Delete this event?">
               Delete
             </button>
           </form>
@@ -701,7 +701,7 @@ export function CalendarEditPage(props: { calendar: CalendarView; values: { name
   return (
     <>
       <PageHeader title="Edit calendar" subtitle={`${c.name} · ${c.ownerLabel}`}>
-        <a href="/calendar/calendars" role="button" class="secondary">
+        <a href="/calendar/calendars" role="button" class="secondary outline">
           Back to calendars
         </a>
       </PageHeader>
@@ -746,7 +746,7 @@ export function CalendarsPage(props: {
   return (
     <>
       <PageHeader title="Calendars" subtitle="Your calendars, sharing, subscription and import">
-        <a href="/calendar" role="button" class="secondary">
+        <a href="/calendar" role="button" class="secondary outline">
           Back to calendar
         </a>
       </PageHeader>
@@ -776,13 +776,16 @@ export function CalendarsPage(props: {
           </EmptyState>
         ) : (
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th scope="col">Calendar</th>
                   <th scope="col">Owner</th>
                   <th scope="col">Access</th>
                   <th scope="col">Shared with</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -791,19 +794,23 @@ export function CalendarsPage(props: {
                     <td>
                       <span class="cal-swatch" data-color={c.color} aria-hidden="true"></span> <span safe>{c.name}</span>
                     </td>
-                    <td safe>{c.shared ? `Shared by ${people.get(c.ownerId)?.name ?? 'someone'}` : c.ownerLabel}</td>
-                    <td>{c.canManage ? 'Owner' : c.canEdit ? 'Edit' : 'Read'}</td>
-                    <td>
+                    <td data-label="Owner" safe>{c.shared ? `Shared by ${people.get(c.ownerId)?.name ?? 'someone'}` : c.ownerLabel}</td>
+                    <td data-label="Access">{c.canManage ? 'Owner' : c.canEdit ? 'Edit' : 'Read'}</td>
+                    <td data-label="Shared with">
                       {c.canManage ? (
                         <>
-                          <ul class="team-members">
-                            {(props.shares.get(c.id) ?? []).map((s) => (
-                              <li>
-                                <span safe>{`${people.get(s.userId)?.name ?? 'Former member'} (${s.access})`}</span>
-                                <ActionButton action={`/calendar/calendars/${c.id}/shares/${s.userId}/delete`} csrf={props.csrf} label="Stop sharing" />
-                              </li>
-                            ))}
-                          </ul>
+                          {(props.shares.get(c.id) ?? []).length ? (
+                            <ul class="team-members">
+                              {(props.shares.get(c.id) ?? []).map((s) => (
+                                <li>
+                                  <span safe>{`${people.get(s.userId)?.name ?? 'Former member'} (${s.access})`}</span>
+                                  <ActionButton action={`/calendar/calendars/${c.id}/shares/${s.userId}/delete`} csrf={props.csrf} label="Stop sharing" />
+                                </li>
+                              ))}
+                            </ul>
+                          ) : (
+                            ''
+                          )}
                           {c.ownerKind === 'user' ? (
                             <form method="post" action={`/calendar/calendars/${c.id}/shares`} class="row-form">
                               <CsrfField token={props.csrf} />
@@ -833,13 +840,22 @@ export function CalendarsPage(props: {
                           ) : (
                             ''
                           )}
-                          <a href={`/calendar/calendars/${c.id}/edit`} class="cal-edit-link" aria-label={`Rename or recolor ${c.name}`}>
-                            Rename or recolor
-                          </a>{' '}
-                          <ActionButton action={`/calendar/calendars/${c.id}/delete`} csrf={props.csrf} label="Delete calendar" confirm={`Delete the calendar and all its events?`} />
+                          {(props.shares.get(c.id) ?? []).length === 0 && c.ownerKind !== 'user' ? <span class="muted">—</span> : ''}
                         </>
                       ) : (
                         <span class="muted">—</span>
+                      )}
+                    </td>
+                    <td class="row-actions">
+                      {c.canManage ? (
+                        <>
+                          <a href={`/calendar/calendars/${c.id}/edit`} role="button" class="secondary outline cal-edit-link" aria-label={`Rename or recolor ${c.name}`}>
+                            Rename or recolor
+                          </a>{' '}
+                          <ActionButton action={`/calendar/calendars/${c.id}/delete`} csrf={props.csrf} label="Delete calendar" class="outline danger" confirm={`Delete the calendar and all its events?`} />
+                        </>
+                      ) : (
+                        ''
                       )}
                     </td>
                   </tr>

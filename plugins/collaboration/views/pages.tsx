@@ -69,7 +69,6 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
         <a href="/collaboration/inbox" aria-current={props.filter === 'all' ? 'page' : undefined}>
           All
         </a>
-        {' · '}
         <a href="/collaboration/inbox?filter=unread" aria-current={props.filter === 'unread' ? 'page' : undefined}>
           Unread
         </a>
