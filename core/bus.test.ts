@@ -1,11 +1,13 @@
 import { describe, expect, test } from 'bun:test'
 import { Bus } from './bus.ts'
-import { createLogger, setLogSink } from './log.ts'
+import { createLogger, setLogLevel, setLogSink } from './log.ts'
 
 describe('Bus', () => {
   test('a handler that throws on every event: the others receive all 10,000, the emitter never sees it', async () => {
     const lines: string[] = []
     const prev = setLogSink((line) => lines.push(line))
+    // other test files in this process may have silenced the log
+    const prevLevel = setLogLevel('error')
     try {
       const bus = new Bus(createLogger('bus'))
       let received = 0
@@ -34,6 +36,7 @@ describe('Bus', () => {
       expect(lines[0]).toContain('handler of bad failed on fixture.thing.happened')
     } finally {
       setLogSink(prev)
+      setLogLevel(prevLevel)
     }
   })
 

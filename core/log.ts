@@ -17,9 +17,14 @@ let threshold = RANK.info
 let sink: (line: string, level: LogLevel) => void = (line, level) =>
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n')
 
-/** Sets the process-wide level (from Config). */
-export function setLogLevel(level: LogLevel): void {
+let current: LogLevel = 'info'
+
+/** Sets the process-wide level (from Config); returns the previous one. */
+export function setLogLevel(level: LogLevel): LogLevel {
+  const prev = current
+  current = level
   threshold = RANK[level]
+  return prev
 }
 
 /** Redirects output; tests use it to read what was logged. Returns the previous sink. */
