@@ -235,10 +235,10 @@ async function main(): Promise<void> {
   console.log(`RSS coder-ide: idle ${fmt(idleMB, 1)} MB, after load ${fmt(loadedMB, 1)} MB  |  baseline: idle ${fmt(baselineIdleMB, 1)} MB, after load ${fmt(baselineLoadedMB, 1)} MB`)
 
   const json = ratio(targets[3]!, '/items')
-  const html = ratio(targets[5]!, '/items')
+  const html = ratio(targets[5]!, '/page')
   console.log('\naims (a report, not a test):')
   console.log(`  ${aim(json >= AIMS.ratio)}  plugin JSON route >= ${AIMS.ratio} of the query baseline: ${fmt(json, 2)}`)
-  console.log(`  ${aim(html >= AIMS.ratio)}  plugin HTML route >= ${AIMS.ratio} of the query baseline: ${fmt(html, 2)} (${fmt(ratio(targets[5]!, '/page'), 2)} of the same page from bare Bun.serve)`)
+  console.log(`  ${aim(html >= AIMS.ratio)}  plugin HTML route >= ${AIMS.ratio} of bare Bun.serve rendering the same page from the same query: ${fmt(html, 2)}`)
   const shellTarget = targets.find((t) => t.url === `${base}/search`)!
   const shell = ratio(shellTarget, '/shell')
   console.log(`  ${aim(shell >= AIMS.shell)}  signed-in shell page >= ${AIMS.shell} of bare Bun.serve answering the same page: ${fmt(shell, 2)} (CPU ${fmt(efficiency(shellTarget, '/shell'), 2)}; ${fmt(ratio(shellTarget, '/page'), 2)} of the bare 50-row page, ${fmt(ratio(shellTarget, '/const'), 2)} of /const)`)

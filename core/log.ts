@@ -27,6 +27,11 @@ export function setLogLevel(level: LogLevel): LogLevel {
   return prev
 }
 
+/** Whether lines of `level` are written now (to skip building a line nobody will see). */
+export function logs(level: LogLevel): boolean {
+  return RANK[level] >= threshold
+}
+
 /** Redirects output; tests use it to read what was logged. Returns the previous sink. */
 export function setLogSink(next: typeof sink): typeof sink {
   const prev = sink

@@ -7,7 +7,15 @@ export function readCookie(request: Request, name: string): string | undefined {
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
     if (eq === -1) continue
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim()
+      if (!value.includes('%')) return value
+      try {
+        return decodeURIComponent(value)
+      } catch {
+        return undefined // a malformed escape: as if the cookie were absent
+      }
+    }
   }
   return undefined
 }

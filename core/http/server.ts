@@ -4,7 +4,7 @@
  */
 import { Elysia } from 'elysia'
 import type { Server } from 'bun'
-import type { Logger } from '../log.ts'
+import { logs, type Logger } from '../log.ts'
 import type { PluginHost } from '../plugins/host.ts'
 import { RESERVED_SEGMENTS } from '../plugins/contract.ts'
 import type { Store } from '../store/connect.ts'
@@ -31,6 +31,13 @@ export interface ServerDeps extends AdminDeps {
   renderer: Renderer
   /** True until the first account exists; every page then leads to /setup. */
   needsSetup: boolean
+}
+
+/** Request ids: this process's random prefix and a counter (unique enough to find a request in the log, and cheap). */
+const REQUEST_ID_PREFIX = crypto.randomUUID().slice(0, 8)
+let requestSeq = 0
+function nextRequestId(): string {
+  return `${REQUEST_ID_PREFIX}-${(++requestSeq).toString(36)}`
 }
 
 /** Paths that stay reachable before setup. */
@@ -171,18 +178,29 @@ export function createFetch(deps: ServerDeps) {
   async function fetch(request: Request, server: Server<unknown>): Promise<Response> {
     const started = performance.now()
     const incoming = request.headers.get('x-request-id')
-    const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID()
+    const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : nextRequestId()
     let auth: Promise<Auth | null> | undefined
     let session: Promise<SessionInfo | undefined> | undefined
     const authOnce = () => (auth ??= deps.identity.resolver.resolve(request))
     const sessionOnce = () => (session ??= deps.identity.resolver.session(request))
-    const peer = server.requestIP(request)?.address ?? ''
-    let ip = peer
-    if (trustProxy) {
-      ip = forwardedClient(request.headers.get('x-forwarded-for'), peer, trustProxy)
-      trustForwardedProto(request)
+    if (trustProxy) trustForwardedProto(request)
+    // The client address costs a lookup; most requests (reads) never ask for it.
+    let ip: string | undefined
+    const clientIp = () => {
+      if (ip === undefined) {
+        const peer = server.requestIP(request)?.address ?? ''
+        ip = trustProxy ? forwardedClient(request.headers.get('x-forwarded-for'), peer, trustProxy) : peer
+      }
+      return ip
     }
-    setRequestMeta(request, { id, ip, auth: authOnce, session: sessionOnce })
+    setRequestMeta(request, {
+      id,
+      get ip() {
+        return clientIp()
+      },
+      auth: authOnce,
+      session: sessionOnce,
+    })
     const { pathname, plugin } = splitPath(request.url)
     if (draining) {
       return errorFor(pathname, 503, 'shutting_down', 'Restarting', 'The server is shutting down. Try again in a moment.')
@@ -207,7 +225,7 @@ export function createFetch(deps: ServerDeps) {
     } catch {
       // immutable headers (a proxied Response): the id is still in the log
     }
-    log.info(`${request.method} ${pathname} ${response.status}`, { ms: Math.round((performance.now() - started) * 10) / 10, rid: id })
+    if (logs('info')) log.info(`${request.method} ${pathname} ${response.status}`, { ms: Math.round((performance.now() - started) * 10) / 10, rid: id })
     return response
   }
 
