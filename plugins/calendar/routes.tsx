@@ -258,7 +258,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
             ) : (
               ''
             )}
-            <a href="/calendar/calendars" role="button" class="secondary">
+            <a href="/calendar/calendars" role="button" class="secondary outline">
               Calendars
             </a>
           </div>
@@ -305,7 +305,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
             <input type="hidden" name="view" value={view} />
             <input type="hidden" name="date" value={wallDate(anchor)} />
             <ZoneInput name="tz" value={query.tz ?? tz} label="Show times in" id="cal-view-tz" error={tzError} />
-            <button type="submit" class="secondary">
+            <button type="submit" class="secondary outline">
               Show
             </button>
           </form>

@@ -287,6 +287,9 @@ eachDialect('collaboration', (dialect) => {
     const feed = (await bob.client.get('/collaboration/activity')).html
     expect(feed).toContain('Ana &lt;Activity&gt;')
     expect(feed).toContain('moved WEB-42 to Done')
+    // a text that names its entity is the link, instead of the title again after it
+    expect(feed).toContain(`<a href="/testing/things/${id}">moved WEB-42 to Done</a>`)
+    expect(feed).not.toContain(`· <a href="/testing/things/${id}">`)
     expect(feed).not.toContain('should not show')
     expect(threadOf((await page(bob.client, id)).html)).toContain('moved WEB-42 to Done')
     type Recent = { recent(orgId: string, limit: number, viewer?: unknown): ReturnType<KnownServices['collaboration.activity']['recent']> }

@@ -54,6 +54,8 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
   })
 
   // Three layers, so the calendar shows (and remembers) a toggle for each: `src:planning:<id>`.
+  // Titles start with what tells items apart (the project key or task key): narrow month cells show
+  // only their first letters, and 'Cycle: Cycle 1 (W…' looked the same for every project.
   ctx.contribute('calendar.source', {
     id: 'due',
     label: 'Planning: due dates',
@@ -62,7 +64,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     async items(range, auth) {
       if (!auth.org) return []
       const due = await tasks.dueBetween(auth.org.id, range.from, range.to)
-      return due.map((x) => ({ id: `task:${x.id}`, title: `Due: ${x.key} ${x.title}`, start: x.dueAt!, allDay: true, href: `/planning/tasks/${x.key}` }))
+      return due.map((x) => ({ id: `task:${x.id}`, title: `${x.key} due · ${x.title}`, start: x.dueAt!, allDay: true, href: `/planning/tasks/${x.key}` }))
     },
   })
   ctx.contribute('calendar.source', {
@@ -73,7 +75,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     async items(range, auth) {
       if (!auth.org) return []
       const rows = await stats.milestonesBetween(auth.org.id, range.from, range.to)
-      return rows.map(({ milestone: m, project: p }) => ({ id: `milestone:${m.id}`, title: `Milestone: ${m.name} (${p.key})`, start: m.targetDate!, allDay: true, href: `/planning/projects/${p.key}/milestones` }))
+      return rows.map(({ milestone: m, project: p }) => ({ id: `milestone:${m.id}`, title: `${p.key} milestone · ${m.name}`, start: m.targetDate!, allDay: true, href: `/planning/projects/${p.key}/milestones` }))
     },
   })
   ctx.contribute('calendar.source', {
@@ -86,7 +88,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       const rows = await stats.cyclesOverlapping(auth.org.id, range.from, range.to)
       return rows.map(({ cycle: c, project: p }) => ({
         id: `cycle:${c.id}`,
-        title: `Cycle: ${c.name} (${p.key})`,
+        title: `${p.key} · ${c.name}`,
         start: c.startsAt,
         // the cycle covers its end day
         end: new Date(c.endsAt.getTime() + 86_400_000),

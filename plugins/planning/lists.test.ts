@@ -85,10 +85,31 @@ eachDialect('planning lists', (dialect) => {
     expect(await res.text()).toContain('nothing was changed')
     res = await member.post('/planning/projects/LST/bulk', { ids: keys, state: 'No such state' })
     expect(res.status).toBe(422)
+    // the bulk form shows only while tasks are selected (CSS), but always with its error
+    expect(await res.text()).toContain('id="bulk-form" class="pl-bulk-error"')
     const after = await page('project=LST&limit=3')
     expect(after.items.map((t) => t.state.name)).toEqual(states)
     res = await member.post('/planning/projects/LST/bulk', { ids: keys, state: 'Done' })
     expect(res.status).toBe(303)
     expect((await page('project=LST&limit=3')).items.map((t) => t.state.name)).toEqual(['Done', 'Done', 'Done'])
+  })
+
+  test('the list folds filters and sort into a panel, open when one is in use; the search box and / stay outside it', async () => {
+    const panel = (html: string) => /<details class="pl-filter-panel"( open)?>[\s\S]*?<\/details>/.exec(html)
+    let html = (await member.get('/planning/projects/LST')).html
+    expect(panel(html)![1]).toBeUndefined()
+    expect(html).toContain('placeholder="Title or LST-42"')
+    expect(html).not.toContain('Save as view')
+    expect(html).toContain('<span class="pl-selected" aria-hidden="true"></span>')
+    html = (await member.get('/planning/projects/LST?q=Task')).html
+    expect(panel(html)![1]).toBeUndefined() // a search alone leaves the panel folded
+    expect(html).toContain('Save as view')
+    html = (await member.get('/planning/projects/LST?priority=high&sort=number&milestone=m-1')).html
+    expect(panel(html)![1]).toBe(' open')
+    expect(panel(html)![0]).toContain('2 active') // priority and the milestone; the default sort is no filter
+    expect(html).toContain('<input type="hidden" name="milestone" value="m-1"/>')
+    // the board's search box leads to the list with the same / shortcut
+    const board = (await member.get('/planning/projects/LST/board')).html
+    expect(board).toMatch(/<form method="get" action="\/planning\/projects\/LST" class="pl-search-bar">[\s\S]*?data-shortcut="\/"/)
   })
 })

@@ -205,17 +205,17 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     const march = { from: new Date('2031-03-01T00:00:00Z'), to: new Date('2031-03-31T23:59:59Z') }
     const auth = await authOf(member)
     const [due, milestones, cycles] = await Promise.all(sources.map((s) => s.items(march, auth)))
-    expect(due!.map((i) => i.title)).toEqual(['Due: API-1 Due in March'])
-    expect(milestones!.map((i) => [i.title, i.start.toISOString().slice(0, 10), i.allDay, i.href])).toEqual([['Milestone: GA (API)', '2031-03-15', true, '/planning/projects/API/milestones']])
+    expect(due!.map((i) => i.title)).toEqual(['API-1 due · Due in March'])
+    expect(milestones!.map((i) => [i.title, i.start.toISOString().slice(0, 10), i.allDay, i.href])).toEqual([['API milestone · GA', '2031-03-15', true, '/planning/projects/API/milestones']])
     expect(cycles!.length).toBe(1)
-    expect(cycles![0]).toMatchObject({ title: 'Cycle: March sprint (API)', allDay: true })
+    expect(cycles![0]).toMatchObject({ title: 'API · March sprint', allDay: true })
     expect(cycles![0]!.start.toISOString().slice(0, 10)).toBe('2031-02-24')
     // the layer covers the cycle's last day
     expect(cycles![0]!.end!.toISOString().slice(0, 10)).toBe('2031-03-10')
     expect(cycles![0]!.href).toMatch(/^\/planning\/projects\/API\/cycles\?cycle=[\w-]+$/)
     // a cycle ending the day before the range is out; one ending on its first day is in
     const lastDay = await sources[2]!.items({ from: new Date('2031-03-09T12:00:00Z'), to: new Date('2031-03-12T00:00:00Z') }, auth)
-    expect(lastDay.map((i) => i.title)).toEqual(['Cycle: March sprint (API)'])
+    expect(lastDay.map((i) => i.title)).toEqual(['API · March sprint'])
     expect(await sources[2]!.items({ from: new Date('2031-03-10T00:00:00Z'), to: new Date('2031-03-12T00:00:00Z') }, auth)).toEqual([])
     // guests hold the layers' permissions; other organizations see nothing of ours
     expect((await sources[1]!.items(march, await authOf(guest))).length).toBe(1)

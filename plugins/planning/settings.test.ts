@@ -46,6 +46,13 @@ eachDialect('planning settings', (dialect) => {
     expect(res.status).toBe(303)
     let page = await admin.get('/planning/projects/WEB/settings')
     expect(statesOf(page.html).map((s) => s.name)).toEqual(['Backlog', 'Todo', 'In Progress', 'Done', 'Cancelled', 'Review'])
+    // the first state has no Up and the last no Down: disabled stand-ins keep the buttons in line
+    expect(page.html.match(/<button type="button" class="secondary outline" disabled>(Up|Down)<\/button>/g)).toEqual([
+      '<button type="button" class="secondary outline" disabled>Up</button>',
+      '<button type="button" class="secondary outline" disabled>Down</button>',
+    ])
+    // destructive buttons look it
+    expect(page.html).toMatch(/<button type="submit" class="outline danger" data-confirm="Delete WEB with all its tasks\? This cannot be undone.">Delete project<\/button>/)
     res = await admin.post('/planning/projects/WEB/states', { name: 'review', group: 'started' })
     expect(res.status).toBe(409)
     expect(await res.text()).toContain('There is a state called review already')

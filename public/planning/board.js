@@ -4,6 +4,7 @@
 //   or with their state select: htmx posts the change and swaps the board in place, then the focus
 //   goes back to that card's select. Without JavaScript the board is one form: a card's select and
 //   its Move button (hidden here) post to the board.
+// - a board wider than its box scrolls sideways: data-more says which edge hides columns (CSS fades it)
 // - j/k move the focus through list rows, Enter opens the focused row, x toggles its checkbox
 (() => {
   const csrf = () => {
@@ -77,7 +78,29 @@
     window.htmx.ajax('POST', moveUrl(card), { source: select, target: '#board', swap: 'outerHTML', values: { state: select.value } }).catch(() => window.location.reload())
   })
 
+  /** Marks which edges of a board hide columns: 'start', 'end', 'both', or none. */
+  function markOverflow(board) {
+    const max = board.scrollWidth - board.clientWidth
+    const start = board.scrollLeft > 2
+    const end = max - board.scrollLeft > 2
+    const more = start && end ? 'both' : start ? 'start' : end ? 'end' : ''
+    if (more) board.dataset.more = more
+    else delete board.dataset.more
+  }
+  function watchOverflow(root) {
+    const board = root.querySelector ? root.querySelector('.pl-board') : null
+    if (!board || board.dataset.watched) return
+    board.dataset.watched = '1'
+    board.addEventListener('scroll', () => markOverflow(board), { passive: true })
+    markOverflow(board)
+  }
+  window.addEventListener('resize', () => {
+    const board = document.querySelector('.pl-board')
+    if (board) markOverflow(board)
+  })
+
   function initBoard(root) {
+    watchOverflow(document)
     const board = root.querySelector('#board[data-board="movable"]') || (root.matches && root.matches('#board[data-board="movable"]') ? root : null)
     if (!board) return
     board.classList.add('pl-live')

@@ -272,24 +272,37 @@ function EntityActivity(props: { rows: ActivityRow[] }) {
 export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean }) {
   return (
     <ol class="collab-activity">
-      {props.rows.map((r) => (
-        <li>
-          <strong safe>{r.actorName}</strong> <span safe>{r.text}</span>
-          {props.withLinks && r.entityHref && r.entityHref.startsWith('/') ? (
-            <>
-              {' · '}
-              <a href={r.entityHref} safe>
-                {r.entityTitle ?? 'open'}
+      {props.rows.map((r) => {
+        const href = props.withLinks && r.entityHref && r.entityHref.startsWith('/') ? r.entityHref : undefined
+        // most texts name their entity already ("replied on OPS-1 Nightly backups"): the text is the
+        // link then, instead of the same title again after it
+        const named = href !== undefined && !!r.entityTitle && r.text.includes(r.entityTitle)
+        return (
+          <li>
+            <strong safe>{r.actorName}</strong>{' '}
+            {named ? (
+              <a href={href} safe>
+                {r.text}
               </a>
-            </>
-          ) : (
-            ''
-          )}{' '}
-          <time class="muted" datetime={r.createdAt.toISOString()} safe>
-            {formatDate(r.createdAt)}
-          </time>
-        </li>
-      ))}
+            ) : (
+              <span safe>{r.text}</span>
+            )}
+            {href !== undefined && !named ? (
+              <>
+                {' · '}
+                <a href={href} safe>
+                  {r.entityTitle ?? 'open'}
+                </a>
+              </>
+            ) : (
+              ''
+            )}{' '}
+            <time class="muted" datetime={r.createdAt.toISOString()} safe>
+              {formatDate(r.createdAt)}
+            </time>
+          </li>
+        )
+      })}
     </ol>
   )
 }

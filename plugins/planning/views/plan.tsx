@@ -48,8 +48,14 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
                   ) : (
                     ''
                   )}
-                  {props.manage ? <MilestoneEdit base={base} milestone={m} csrf={props.csrf} {...(props.editing === m.id ? { values: props.values, errors: props.errors, open: true } : { values: {}, errors: {} })} /> : ''}
-                  {props.manage ? <ActionButton action={`${base}/milestones/${m.id}/delete`} csrf={props.csrf} label="Delete" confirm={`Delete the milestone ${m.name}? Its tasks stay.`} /> : ''}
+                  {props.manage ? (
+                    <div class="pl-item-actions">
+                      <MilestoneEdit base={base} milestone={m} csrf={props.csrf} {...(props.editing === m.id ? { values: props.values, errors: props.errors, open: true } : { values: {}, errors: {} })} />
+                      <ActionButton action={`${base}/milestones/${m.id}/delete`} csrf={props.csrf} label="Delete" class="outline danger" confirm={`Delete the milestone ${m.name}? Its tasks stay.`} />
+                    </div>
+                  ) : (
+                    ''
+                  )}
                 </li>
               ))}
             </ul>
@@ -80,7 +86,9 @@ function MilestoneEdit(props: { base: string; milestone: Milestone; csrf?: strin
   const v = props.values
   return (
     <details class="pl-edit-inline" open={props.open || undefined}>
-      <summary>Edit</summary>
+      <summary role="button" class="secondary outline" aria-label={`Edit ${m.name}`}>
+        Edit
+      </summary>
       <form method="post" action={`${props.base}/milestones/${m.id}`} class="narrow-form">
         <CsrfField token={props.csrf} />
         <InputField id={`m-${m.id}-name`} name="name" label="Name" value={v.name ?? m.name} error={props.errors.name} required maxlength={120} />
@@ -148,7 +156,7 @@ export function CyclesPage(props: {
                   </td>
                   {props.manage ? (
                     <td>
-                      <ActionButton action={`${base}/cycles/${c.id}/delete`} csrf={props.csrf} label="Delete" confirm={`Delete ${c.name}? Its tasks stay.`} />
+                      <ActionButton action={`${base}/cycles/${c.id}/delete`} csrf={props.csrf} label="Delete" class="outline danger" confirm={`Delete ${c.name}? Its tasks stay.`} />
                     </td>
                   ) : (
                     ''
@@ -185,16 +193,20 @@ export function CyclesPage(props: {
             ''
           )}
           {props.manage ? (
-            <details class="pl-edit-inline" open={props.editing || undefined}>
-              <summary safe>{`Edit ${props.current.name}`}</summary>
-              <form method="post" action={`${base}/cycles/${props.current.id}`} class="narrow-form">
-                <CsrfField token={props.csrf} />
-                <InputField id="cycle-edit-name" name="name" label="Name" value={editValues.name ?? props.current.name} error={editErrors.name} required maxlength={120} />
-                <InputField id="cycle-edit-starts" name="startsAt" label="Starts" type="date" value={editValues.startsAt ?? day(props.current.startsAt)} error={editErrors.startsAt} required />
-                <InputField id="cycle-edit-ends" name="endsAt" label="Ends" type="date" value={editValues.endsAt ?? day(props.current.endsAt)} error={editErrors.endsAt} required />
-                <button type="submit">Save cycle</button>
-              </form>
-            </details>
+            <div class="pl-item-actions">
+              <details class="pl-edit-inline" open={props.editing || undefined}>
+                <summary role="button" class="secondary outline" safe>
+                  {`Edit ${props.current.name}`}
+                </summary>
+                <form method="post" action={`${base}/cycles/${props.current.id}`} class="narrow-form">
+                  <CsrfField token={props.csrf} />
+                  <InputField id="cycle-edit-name" name="name" label="Name" value={editValues.name ?? props.current.name} error={editErrors.name} required maxlength={120} />
+                  <InputField id="cycle-edit-starts" name="startsAt" label="Starts" type="date" value={editValues.startsAt ?? day(props.current.startsAt)} error={editErrors.startsAt} required />
+                  <InputField id="cycle-edit-ends" name="endsAt" label="Ends" type="date" value={editValues.endsAt ?? day(props.current.endsAt)} error={editErrors.endsAt} required />
+                  <button type="submit">Save cycle</button>
+                </form>
+              </details>
+            </div>
           ) : (
             ''
           )}

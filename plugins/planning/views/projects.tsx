@@ -84,6 +84,15 @@ export function ProjectsPage(props: { projects: (Project & { open: number; total
   )
 }
 
+/** The Up of the first state and the Down of the last: disabled, so the row's buttons line up. */
+function EdgeButton(props: { label: string }) {
+  return (
+    <button type="button" class="secondary outline" disabled safe>
+      {props.label}
+    </button>
+  )
+}
+
 const groupOptions = STATE_GROUPS.map((g) => ({ value: g, label: g[0]!.toUpperCase() + g.slice(1) }))
 
 /** A project's settings: details, workflow states and labels. */
@@ -106,13 +115,14 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
       <section class="section">
         <h2>States</h2>
         <div class="table-wrap">
-          <table>
+          <table class="stack pl-states">
             <thead>
               <tr>
                 <th>Name and group</th>
                 <th>Tasks</th>
-                <th>Order</th>
-                <th>Delete</th>
+                <th>
+                  <span class="visually-hidden">Order and delete</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -122,30 +132,32 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
                     <form method="post" action={`${base}/states/${s.id}`} class="row-form">
                       <CsrfField token={csrf} />
                       <input type="text" name="name" value={s.name} aria-label="State name" required maxlength={60} />
-                      <select name="group" aria-label="State group">
+                      <select name="group" aria-label={`Group of ${s.name}`}>
                         {groupOptions.map((g) => (
                           <option value={g.value} selected={g.value === s.group} safe>
                             {g.label}
                           </option>
                         ))}
                       </select>
-                      <button type="submit" class="secondary">
+                      <button type="submit" class="secondary outline">
                         Save
                       </button>
                     </form>
                   </td>
-                  <td safe>{String(s.used)}</td>
-                  <td>
-                    {i > 0 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Up" fields={{ direction: 'up' }} /> : ''}
-                    {i < props.states.length - 1 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Down" fields={{ direction: 'down' }} /> : ''}
+                  <td data-label="Tasks" safe>
+                    {String(s.used)}
                   </td>
-                  <td>{s.used === 0 ? <ActionButton action={`${base}/states/${s.id}/delete`} csrf={csrf} label="Delete" confirm={`Delete the state ${s.name}?`} /> : <small class="muted">in use</small>}</td>
+                  <td class="row-actions">
+                    {i > 0 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Up" fields={{ direction: 'up' }} /> : <EdgeButton label="Up" />}
+                    {i < props.states.length - 1 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Down" fields={{ direction: 'down' }} /> : <EdgeButton label="Down" />}
+                    {s.used === 0 ? <ActionButton action={`${base}/states/${s.id}/delete`} csrf={csrf} label="Delete" class="outline danger" confirm={`Delete the state ${s.name}?`} /> : <small class="muted">in use</small>}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <form method="post" action={`${base}/states`} class="row-form">
+        <form method="post" action={`${base}/states`} class="row-form pl-add-row">
           <CsrfField token={csrf} />
           <input type="text" name="name" placeholder="New state" aria-label="New state name" required maxlength={60} />
           <select name="group" aria-label="Group of the new state">
@@ -165,18 +177,18 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
         {props.labels.length === 0 ? (
           <p class="muted">No labels yet.</p>
         ) : (
-          <ul class="pl-related">
+          <ul class="pl-label-list">
             {props.labels.map((l) => (
               <li>
                 <span class="pl-label" data-color={l.color} safe>
                   {l.name}
                 </span>{' '}
-                <ActionButton action={`${base}/labels/${l.id}/delete`} csrf={csrf} label="Delete" confirm={`Delete the label ${l.name}? It is taken off every task.`} />
+                <ActionButton action={`${base}/labels/${l.id}/delete`} csrf={csrf} label="Delete" class="outline danger" confirm={`Delete the label ${l.name}? It is taken off every task.`} />
               </li>
             ))}
           </ul>
         )}
-        <form method="post" action={`${base}/labels`} class="row-form">
+        <form method="post" action={`${base}/labels`} class="row-form pl-add-row">
           <CsrfField token={csrf} />
           <input type="text" name="name" placeholder="New label" aria-label="New label name" required maxlength={40} />
           <input type="color" name="color" value="#3b82f6" aria-label="Label color" />
@@ -185,9 +197,10 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
           </button>
         </form>
       </section>
-      <section class="section">
+      <section class="section pl-danger-zone">
         <h2>Danger zone</h2>
-        <ActionButton action={`${base}/delete`} csrf={csrf} label="Delete project" class="secondary outline" confirm={`Delete ${props.project.key} with all its tasks? This cannot be undone.`} />
+        <p class="muted">Deleting the project deletes all its tasks, milestones and cycles.</p>
+        <ActionButton action={`${base}/delete`} csrf={csrf} label="Delete project" class="outline danger" confirm={`Delete ${props.project.key} with all its tasks? This cannot be undone.`} />
       </section>
       <script src="/public/planning/board.js" defer></script>
     </>

@@ -20,11 +20,16 @@ export interface ProjectContext {
   write: boolean
 }
 
+/** The list's query keys set in the "Filters and sort" panel (or kept hidden in it: milestone, cycle). */
+const PANEL_KEYS = ['state', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
+
 /** The task list with filters, saved views, bulk edit and paging. */
 export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCursor: string | null; query: Record<string, string>; views: SavedView[]; error?: string; bulkError?: string }) {
   const { pc, query } = props
   const base = `/planning/projects/${pc.project.key}`
   const qs = new URLSearchParams(Object.entries(query).filter(([k, v]) => v && k !== 'cursor')).toString()
+  // what the folded panel holds (the search box stays outside it): open when any of it is in use
+  const active = PANEL_KEYS.filter((k) => query[k] && !(k === 'sort' && query[k] === 'number')).length
   return (
     <>
       <PageHeader title={`${pc.project.key} · ${pc.project.name}`} subtitle={pc.project.description.split('\n')[0]}>
@@ -66,40 +71,73 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
             </form>
           </span>
         ))}
+        {qs && !props.views.some((v) => v.query === qs) ? (
+          <details class="pl-save-view">
+            <summary>Save as view</summary>
+            <form method="post" action={`${base}/views`} class="row-form">
+              <CsrfField token={pc.csrf} />
+              <input type="hidden" name="query" value={qs} />
+              <input type="text" name="name" placeholder="Name this view" aria-label="View name" required maxlength={60} />
+              <button type="submit" class="secondary">
+                Save view
+              </button>
+            </form>
+          </details>
+        ) : (
+          ''
+        )}
       </div>
-      <form method="get" action={base} class="pl-filters" role="search">
-        <label>
-          <span>Search</span>
-          <input type="search" name="q" value={query.q ?? ''} placeholder="Title or WEB-42  ( / )" data-shortcut="/" />
-        </label>
-        <Select name="state" label="State" options={stateOptions(pc.states, 'Any state')} value={query.state} id="filter-state" />
-        <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="filter-assignee" />
-        <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id="filter-label" />
-        <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id="filter-priority" />
-        <label>
-          <span>Due after</span>
-          <input type="date" name="dueAfter" value={query.dueAfter ?? ''} />
-        </label>
-        <label>
-          <span>Due before</span>
-          <input type="date" name="dueBefore" value={query.dueBefore ?? ''} />
-        </label>
-        <Select name="sort" label="Sort" options={SORTS.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))} value={query.sort ?? 'number'} id="filter-sort" />
-        <Select name="dir" label="Order" options={[{ value: '', label: 'Default' }, { value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }]} value={query.dir} id="filter-dir" />
-        <button type="submit">Apply</button>
-      </form>
-      {qs ? (
-        <form method="post" action={`${base}/views`} class="row-form pl-save-view">
-          <CsrfField token={pc.csrf} />
-          <input type="hidden" name="query" value={qs} />
-          <input type="text" name="name" placeholder="Name this view" aria-label="View name" required maxlength={60} />
-          <button type="submit" class="secondary">
-            Save view
-          </button>
+      <search>
+        <form method="get" action={base} class="pl-filter-form">
+          <div class="pl-search-bar">
+            <label for="filter-q" class="visually-hidden">
+              Search
+            </label>
+            <input id="filter-q" type="search" name="q" value={query.q ?? ''} placeholder={`Title or ${pc.project.key}-42`} title="Search (press /)" data-shortcut="/" aria-keyshortcuts="/" />
+            <button type="submit" class="secondary outline">
+              Search
+            </button>
+            {qs ? (
+              <a href={base} class="pl-clear">
+                Clear
+              </a>
+            ) : (
+              ''
+            )}
+          </div>
+          {query.milestone ? <input type="hidden" name="milestone" value={query.milestone} /> : ''}
+          {query.cycle ? <input type="hidden" name="cycle" value={query.cycle} /> : ''}
+          <details class="pl-filter-panel" open={active > 0 || undefined}>
+            <summary>
+              Filters and sort
+              {active ? (
+                <span class="badge" safe>
+                  {`${active} active`}
+                </span>
+              ) : (
+                ''
+              )}
+            </summary>
+            <div class="pl-filters">
+              <Select name="state" label="State" options={stateOptions(pc.states, 'Any state')} value={query.state} id="filter-state" />
+              <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="filter-assignee" />
+              <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id="filter-label" />
+              <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id="filter-priority" />
+              <label for="filter-due-after">
+                <span>Due after</span>
+                <input id="filter-due-after" type="date" name="dueAfter" value={query.dueAfter ?? ''} />
+              </label>
+              <label for="filter-due-before">
+                <span>Due before</span>
+                <input id="filter-due-before" type="date" name="dueBefore" value={query.dueBefore ?? ''} />
+              </label>
+              <Select name="sort" label="Sort by" options={SORTS.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))} value={query.sort ?? 'number'} id="filter-sort" />
+              <Select name="dir" label="Order" options={[{ value: '', label: 'Default' }, { value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }]} value={query.dir} id="filter-dir" />
+            </div>
+            <button type="submit">Apply filters</button>
+          </details>
         </form>
-      ) : (
-        ''
-      )}
+      </search>
       {props.tasks.length === 0 ? (
         <EmptyState title={qs ? 'No tasks match these filters' : 'No tasks yet'}>
           {pc.write && !qs ? (
@@ -111,7 +149,7 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
           )}
         </EmptyState>
       ) : (
-        <form method="post" action={`${base}/bulk`} id="bulk-form">
+        <form method="post" action={`${base}/bulk`} id="bulk-form" class={props.bulkError ? 'pl-bulk-error' : undefined}>
           <CsrfField token={pc.csrf} />
           <input type="hidden" name="back" value={`${base}${qs ? '?' + qs : ''}`} />
           <div class="table-wrap">
@@ -158,9 +196,13 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
                     <td>
                       <PriorityBadge priority={t.priority} />
                     </td>
-                    <td safe>{t.assignee?.name ?? '—'}</td>
+                    <td class="nowrap" safe>
+                      {t.assignee?.name ?? '—'}
+                    </td>
                     <td>{t.estimate ?? '—'}</td>
-                    <td safe>{day(t.dueAt) || '—'}</td>
+                    <td class="nowrap" safe>
+                      {day(t.dueAt) || '—'}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -175,7 +217,9 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
           )}
           {pc.write ? (
             <fieldset class="pl-bulk">
-              <legend>Change the selected tasks</legend>
+              <legend>
+                Change the selected tasks <span class="pl-selected" aria-hidden="true"></span>
+              </legend>
               <FormError message={props.bulkError} />
               <Select name="state" label="State" options={stateOptions(pc.states, 'Keep')} id="bulk-state" />
               <Select name="assigneeId" label="Assignee" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'Unassigned' }, ...peopleOptions(pc.people)]} id="bulk-assignee" />
@@ -307,6 +351,17 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated:
         )}
       </PageHeader>
       <ProjectTabs project={props.pc.project} current="board" manage={props.pc.manage} />
+      <search>
+        <form method="get" action={base} class="pl-search-bar">
+          <label for="board-q" class="visually-hidden">
+            Search tasks
+          </label>
+          <input id="board-q" type="search" name="q" placeholder="Search tasks" title="Search (press /)" data-shortcut="/" aria-keyshortcuts="/" />
+          <button type="submit" class="secondary outline">
+            Search
+          </button>
+        </form>
+      </search>
       {props.truncated ? (
         <p class="muted">
           The board shows the 200 most recently updated tasks; <a href={`${base}`}>the list</a> has them all.
@@ -353,8 +408,11 @@ export function NewTaskPage(props: { pc: ProjectContext; values: Record<string, 
       <form method="post" action={`${base}/tasks`} class="pl-task-form">
         <CsrfField token={props.pc.csrf} />
         <TaskFields {...props} />
-        <button type="submit">Create task</button> <a href={base}>Cancel</a>
+        <div class="pl-form-actions">
+          <button type="submit">Create task</button> <a href={base}>Cancel</a>
+        </div>
       </form>
+      <script src="/public/planning/board.js" defer></script>
     </>
   )
 }
@@ -404,30 +462,26 @@ export function TaskPage(props: {
   const relList = (title: string, list: (Task & { relationId: string })[]) => (
     <div>
       <h3 safe>{title}</h3>
-      {list.length === 0 ? (
-        <p class="muted">None.</p>
-      ) : (
-        <ul class="pl-related">
-          {list.map((r) => (
-            <li>
-              <a href={`/planning/tasks/${r.key}`} safe>
-                {`${r.key} ${r.title}`}
-              </a>{' '}
-              <StateBadge state={r.state} />
-              {pc.write ? (
-                <form method="post" action={`${action}/relations/${r.relationId}/delete`} class="inline-form">
-                  <CsrfField token={pc.csrf} />
-                  <button type="submit" class="link-button">
-                    Remove
-                  </button>
-                </form>
-              ) : (
-                ''
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ul class="pl-related">
+        {list.map((r) => (
+          <li>
+            <a href={`/planning/tasks/${r.key}`} safe>
+              {`${r.key} ${r.title}`}
+            </a>{' '}
+            <StateBadge state={r.state} />
+            {pc.write ? (
+              <form method="post" action={`${action}/relations/${r.relationId}/delete`} class="inline-form">
+                <CsrfField token={pc.csrf} />
+                <button type="submit" class="link-button" aria-label={`Remove the relation with ${r.key}`}>
+                  Remove
+                </button>
+              </form>
+            ) : (
+              ''
+            )}
+          </li>
+        ))}
+      </ul>
     </div>
   )
   return (
@@ -439,7 +493,7 @@ export function TaskPage(props: {
         {pc.write ? (
           <form method="post" action={`${action}/delete`} class="inline-form">
             <CsrfField token={pc.csrf} />
-            <button type="submit" class="secondary outline" data-confirm={`Delete ${t.key}? Its history goes too.`}>
+            <button type="submit" class="outline danger" data-confirm={`Delete ${t.key}? Its history goes too.`}>
               Delete
             </button>
           </form>
@@ -513,8 +567,9 @@ export function TaskPage(props: {
       </section>
       <section class="section pl-relations">
         <h2>Relations</h2>
-        {relList('Blocks', props.relations.blocks)}
-        {relList('Blocked by', props.relations.blockedBy)}
+        {props.relations.blocks.length + props.relations.blockedBy.length === 0 ? <p class="muted">No relations yet.</p> : ''}
+        {props.relations.blocks.length ? relList('Blocks', props.relations.blocks) : ''}
+        {props.relations.blockedBy.length ? relList('Blocked by', props.relations.blockedBy) : ''}
         {pc.write ? (
           <form method="post" action={`${action}/relations`} class="row-form">
             <CsrfField token={pc.csrf} />

@@ -1,0 +1,151 @@
+/**
+ * In a real browser (SQLite), the planning pages by keyboard and at both widths: the list's filters
+ * fold into a disclosure that opens with Enter, `/` reaches the search box (on the board too, which
+ * leads to the list), the bulk form shows only while tasks are selected (x or Space on a checkbox;
+ * CSS :has, so without JavaScript as well), label chips take their colours on the new-task form, the
+ * board's five default columns fit 1280 px, and settings fit a phone (no state name squeezed).
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import { launchBrowser, newContext, signIn } from '../../test/e2e/support.ts'
+import planning from './index.ts'
+
+const T = 60_000
+
+let browser: Browser
+let p: TestPlatform
+let ctx: BrowserContext
+let page: Page
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+  p = await startPlatform('sqlite', [planning])
+  ctx = await newContext(browser)
+  page = await ctx.newPage()
+  await signIn(page, p.url, ADMIN.email, ADMIN.password)
+  await page.goto(`${p.url}/planning`)
+  const csrf = await page.evaluate(() => JSON.parse(document.body.getAttribute('hx-headers') ?? '{}')['X-CSRF-Token'] as string)
+  const api = async (path: string, body: unknown) => {
+    const res = await page.request.post(`${p.url}${path}`, { data: body, headers: { 'x-csrf-token': csrf } })
+    expect(res.status()).toBe(201)
+  }
+  await api('/api/v1/planning/projects', { key: 'KEY', name: 'Keyboard' })
+  for (const title of ['First', 'Second', 'Third']) await api('/api/v1/planning/tasks', { project: 'KEY', title })
+  const settings = await page.goto(`${p.url}/planning/projects/KEY/settings`)
+  expect(settings?.status()).toBe(200)
+  await page.getByPlaceholder('New label').fill('urgent-fix')
+  await page.getByLabel('Label color').fill('#dc2626')
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add label' }).click()])
+}, T)
+afterAll(async () => {
+  await ctx?.close()
+  await browser?.close()
+  await p?.stop()
+})
+
+const visible = (selector: string) => page.locator(selector).isVisible()
+
+test(
+  'list: filters open with the keyboard, / focuses the search, the bulk form follows the selection',
+  async () => {
+    await page.goto(`${p.url}/planning/projects/KEY`)
+    expect(await visible('#filter-state')).toBe(false) // folded: no filter in use
+    expect(await visible('.pl-bulk')).toBe(false) // nothing selected
+    await page.locator('main h1').click()
+    await page.keyboard.press('/')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('filter-q')
+    // Tab from the search box and its button reaches the summary; Enter opens the panel
+    await page.locator('.pl-filter-panel > summary').focus()
+    await page.keyboard.press('Enter')
+    expect(await visible('#filter-state')).toBe(true)
+    await page.locator('#filter-priority').selectOption('none')
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('priority') === 'none'), page.getByRole('button', { name: 'Apply filters' }).click()])
+    expect(await page.locator('.pl-filter-panel').getAttribute('open')).not.toBeNull() // a filter in use: open
+    expect(await page.locator('.pl-filter-panel > summary').innerText()).toContain('1 active')
+
+    await page.goto(`${p.url}/planning/projects/KEY`)
+    // x on a focused row selects it: the bulk form appears with the count; x again hides it
+    await page.locator('.pl-row').first().focus()
+    await page.keyboard.press('x')
+    expect(await visible('.pl-bulk')).toBe(true)
+    expect(await page.locator('input[name=ids]').first().isChecked()).toBe(true)
+    // (the legend's "· 1 selected" is a CSS counter: generated content, out of reach of innerText)
+    expect(await page.locator('.pl-selected').evaluate((el) => getComputedStyle(el, '::before').content)).toContain('counter(pl-selected)')
+    await page.locator('input[name=ids]').nth(1).focus()
+    await page.keyboard.press('Space')
+    expect(await page.locator('input[name=ids]:checked').count()).toBe(2)
+    await page.locator('#bulk-state').selectOption({ label: 'Done' })
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Apply to selected' }).click()])
+    expect(await page.locator('.pl-row .pl-state.pl-group-completed').count()).toBe(2)
+    expect(await visible('.pl-bulk')).toBe(false)
+  },
+  T,
+)
+
+test(
+  'list without JavaScript: the panel and the bulk form work the same (details and CSS)',
+  async () => {
+    const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 }, storageState: await ctx.storageState() })
+    const nojs = await plain.newPage()
+    await nojs.goto(`${p.url}/planning/projects/KEY`)
+    expect(await nojs.locator('.pl-bulk').isVisible()).toBe(false)
+    await nojs.locator('input[name=ids]').first().check()
+    expect(await nojs.locator('.pl-bulk').isVisible()).toBe(true)
+    await nojs.locator('.pl-filter-panel > summary').click()
+    expect(await nojs.locator('#filter-state').isVisible()).toBe(true)
+    // at 390 px the search bar fits: nothing sticks out of the page
+    expect(await nojs.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+    await plain.close()
+  },
+  T,
+)
+
+test(
+  'board: / leads to the search box, which searches the list; five columns fit 1280 px',
+  async () => {
+    await page.goto(`${p.url}/planning/projects/KEY/board`)
+    const fits = await page.evaluate(() => {
+      const board = document.querySelector('#board')!.getBoundingClientRect()
+      return [...document.querySelectorAll('.pl-column')].map((c) => c.getBoundingClientRect().right <= board.right + 0.5)
+    })
+    expect(fits).toEqual([true, true, true, true, true])
+    expect(await page.locator('#board').getAttribute('data-more')).toBeNull()
+    await page.locator('main h1').click()
+    await page.keyboard.press('/')
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('board-q')
+    await page.keyboard.type('Second')
+    await Promise.all([page.waitForURL((u) => u.pathname === '/planning/projects/KEY' && u.searchParams.get('q') === 'Second'), page.keyboard.press('Enter')])
+    expect(await page.locator('.pl-row').count()).toBe(1)
+    // narrower than five columns: the board scrolls in its box and says so
+    await page.setViewportSize({ width: 900, height: 900 })
+    await page.goto(`${p.url}/planning/projects/KEY/board`)
+    expect(await page.locator('#board').getAttribute('data-more')).toBe('end')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+    await page.setViewportSize({ width: 1280, height: 900 })
+  },
+  T,
+)
+
+test(
+  'label chips take their colour on the new-task form; settings fit a phone',
+  async () => {
+    await page.goto(`${p.url}/planning/projects/KEY/tasks/new`)
+    const chip = page.locator('.pl-label-picker .pl-label', { hasText: 'urgent-fix' })
+    await expect(chip.evaluate((el) => getComputedStyle(el).color)).resolves.toBe('rgb(220, 38, 38)')
+
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${p.url}/planning/projects/KEY/settings`)
+    const widths = await page.locator('.pl-states input[name=name]').evaluateAll((inputs) => inputs.map((i) => i.getBoundingClientRect().width))
+    expect(widths.length).toBe(5)
+    for (const w of widths) expect(w).toBeGreaterThanOrEqual(90)
+    const newState = await page.getByPlaceholder('New state').boundingBox()
+    expect(newState!.x + newState!.width).toBeLessThanOrEqual(390)
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+    // Delete beside each label is no taller than a small button
+    const del = await page.locator('.pl-label-list button').first().boundingBox()
+    expect(del!.height).toBeLessThan(40)
+    await page.setViewportSize({ width: 1280, height: 900 })
+  },
+  T,
+)
