@@ -365,7 +365,7 @@ export function LayerForm(props: { layers: Layer[]; csrf: string | undefined; ba
       ))}
       {group('My calendars', cals)}
       {group('Other layers', sources)}
-      {props.layers.length ? <button type="submit" class="secondary">Show selected</button> : <p class="muted">No calendars yet.</p>}
+      {props.layers.length ? <button type="submit" class="secondary outline">Show selected</button> : <p class="muted">No calendars yet.</p>}
     </form>
   )
 }
