@@ -120,30 +120,27 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       return project && project.id === id ? { title: `${project.key} ${project.name}`, href: `/planning/projects/${project.key}` } : undefined
     },
   })
-  ctx.contribute('entity.link', {
-    type: 'planning.milestone',
-    label: 'Milestone',
-    permission: 'planning.project.read',
-    async resolve(id, auth) {
-      if (!auth.org) return undefined
-      const orgId = auth.org.id
-      const milestone = await projects.milestone(orgId, id).catch(() => undefined)
-      const project = milestone && (await projects.get(orgId, milestone.projectId).catch(() => undefined))
-      return milestone && project ? { title: `${project.key} ${milestone.name}`, href: `/planning/projects/${project.key}/milestones` } : undefined
-    },
-  })
-  ctx.contribute('entity.link', {
-    type: 'planning.cycle',
-    label: 'Cycle',
-    permission: 'planning.project.read',
-    async resolve(id, auth) {
-      if (!auth.org) return undefined
-      const orgId = auth.org.id
-      const cycle = await projects.cycle(orgId, id).catch(() => undefined)
-      const project = cycle && (await projects.get(orgId, cycle.projectId).catch(() => undefined))
-      return cycle && project ? { title: `${project.key} ${cycle.name}`, href: `/planning/projects/${project.key}/cycles?cycle=${encodeURIComponent(cycle.id)}` } : undefined
-    },
-  })
+  // Milestones and cycles: found by id in the viewer's organization, titled and linked through their project.
+  const projectChildLink = (
+    type: string,
+    label: string,
+    find: (orgId: string, id: string) => Promise<{ projectId: string; name: string; id: string }>,
+    href: (projectKey: string, id: string) => string,
+  ) =>
+    ctx.contribute('entity.link', {
+      type,
+      label,
+      permission: 'planning.project.read',
+      async resolve(id, auth) {
+        if (!auth.org) return undefined
+        const orgId = auth.org.id
+        const child = await find(orgId, id).catch(() => undefined)
+        const project = child && (await projects.get(orgId, child.projectId).catch(() => undefined))
+        return child && project ? { title: `${project.key} ${child.name}`, href: href(project.key, child.id) } : undefined
+      },
+    })
+  projectChildLink('planning.milestone', 'Milestone', (orgId, id) => projects.milestone(orgId, id), (key) => `/planning/projects/${key}/milestones`)
+  projectChildLink('planning.cycle', 'Cycle', (orgId, id) => projects.cycle(orgId, id), (key, id) => `/planning/projects/${key}/cycles?cycle=${encodeURIComponent(id)}`)
 
   const taskFields = {
     title: t.Optional(t.String({ description: 'Title' })),
