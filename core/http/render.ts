@@ -70,14 +70,15 @@ export class Renderer {
     const headers: Record<string, string> = { 'content-type': HTML, ...options.headers }
     if (isFragmentRequest(request)) return new Response(options.body, { status: options.status ?? 200, headers })
     const flash = takeFlash(request, headers)
-    const path = new URL(request.url).pathname
+    const url = new URL(request.url)
+    const path = url.pathname
     const html = (Shell({
       title: options.title,
       viewer: await this.viewer(auth),
       nav: this.nav(auth),
       path,
       flash,
-      searchQuery: path === '/search' ? (new URL(request.url).searchParams.get('q') ?? undefined) : undefined,
+      searchQuery: path === '/search' ? (url.searchParams.get('q') ?? undefined) : undefined,
       children: options.body,
     }) as string)
     return new Response('<!doctype html>' + html, { status: options.status ?? 200, headers })
