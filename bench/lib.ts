@@ -142,3 +142,14 @@ export async function wrk(url: string, o: { threads: number; connections: number
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0)
   return { rps, p50: pct('50'), p95, p99: pct('99'), errors: non2xx + socketErrors, requests }
 }
+
+/** Signs in through the real form; returns the Cookie header of the session. */
+export async function signInAs(base: string, user: { email: string; password: string }): Promise<string> {
+  const form = await fetch(`${base}/login`)
+  const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
+  const body = new URLSearchParams({ _csrf: csrfCookie.slice('csrf='.length), email: user.email, password: user.password })
+  const res = await fetch(`${base}/login`, { method: 'POST', body, headers: { cookie: csrfCookie }, redirect: 'manual' })
+  const sid = res.headers.getSetCookie().find((c) => c.startsWith('sid='))
+  if (res.status !== 303 || !sid) throw new Error(`bench sign-in failed: ${res.status}`)
+  return sid.split(';')[0]!
+}

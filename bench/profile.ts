@@ -3,7 +3,7 @@
 // usage: bun bench/profile.ts <api|list|board|/any/path> [seconds]   (env: NO_PROF=1, PROF_JSON=1, BASELINE=1, KEEP_DB=<file>)
 import { join } from 'node:path'
 import { seedPlanning } from './planning.ts'
-import { cpuMs, ensureWrk, freePort, spawn, stop, tempDir, waitFor200, wrk } from './lib.ts'
+import { cpuMs, signInAs, ensureWrk, freePort, spawn, stop, tempDir, waitFor200, wrk } from './lib.ts'
 
 const ROOT = join(import.meta.dir, '..')
 const which = process.argv[2] ?? 'api'
@@ -19,10 +19,7 @@ const profile = process.env.NO_PROF ? [] : [process.env.PROF_JSON ? '--cpu-prof'
 const server = spawn([process.execPath, ...profile, main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'])
 const base = `http://127.0.0.1:${port}`
 await waitFor200(`${base}/healthz`, performance.now())
-const form = await fetch(`${base}/login`)
-const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
-const res = await fetch(`${base}/login`, { method: 'POST', body: new URLSearchParams({ _csrf: csrfCookie.slice(5), email: user.email, password: user.password }), headers: { cookie: csrfCookie }, redirect: 'manual' })
-const session = res.headers.getSetCookie().find((c) => c.startsWith('sid='))!.split(';')[0]!
+const session = await signInAs(base, user)
 const { projectId } = await seedPlanning(base, session, join(dataDir, 'coder-ide.db'))
 const url = which.startsWith('/') ? base + which : { api: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, list: `${base}/planning/projects/WEB?priority=high`, board: `${base}/planning/projects/WEB/board` }[which]!
 if (!url) throw new Error(`unknown target ${which}: use api, list, board or a path like /healthz`)

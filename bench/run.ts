@@ -3,7 +3,7 @@ import { Database } from 'bun:sqlite'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { seedPlanning, TASKS } from './planning.ts'
-import { cpuMs, ensureWrk, freePort, removeTempDir, rssMB, spawn, stop, tempDir, waitFor200, wrk, type WrkResult } from './lib.ts'
+import { cpuMs, signInAs, ensureWrk, freePort, removeTempDir, rssMB, spawn, stop, tempDir, waitFor200, wrk, type WrkResult } from './lib.ts'
 
 const ROOT = join(import.meta.dir, '..')
 const BIN = join(ROOT, 'dist/coder-ide')
@@ -69,17 +69,7 @@ async function createAdmin(dataDir: string): Promise<void> {
   if ((await proc.exited) !== 0) throw new Error(`admin create failed: ${await new Response(proc.stdout).text()}`)
 }
 
-/** Signs in through the real form; returns the Cookie header of the session. */
-async function signIn(base: string): Promise<string> {
-  const form = await fetch(`${base}/login`)
-  const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
-  const csrf = csrfCookie.slice('csrf='.length)
-  const body = new URLSearchParams({ _csrf: csrf, email: BENCH_USER.email, password: BENCH_USER.password })
-  const res = await fetch(`${base}/login`, { method: 'POST', body, headers: { cookie: csrfCookie }, redirect: 'manual' })
-  const sid = res.headers.getSetCookie().find((c) => c.startsWith('sid='))
-  if (res.status !== 303 || !sid) throw new Error(`bench sign-in failed: ${res.status}`)
-  return sid.split(';')[0]!
-}
+const signIn = (base: string) => signInAs(base, BENCH_USER)
 
 /** Sign-ins per second through the real form with `concurrency` clients for `seconds` (argon2id, capped). */
 async function signInRate(base: string, concurrency: number, seconds: number): Promise<number> {
