@@ -71,7 +71,20 @@ export function inviteCreateLimits(request: Request, auth: Auth): Response | und
   ])
 }
 
-/** A safe local redirect target from a `next` parameter (never another site). */
+/** Control characters (browsers drop tabs and newlines from URLs) and backslashes (they read them as `/`). */
+const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f\\]/
+
+/**
+ * A safe local redirect target from a `next` parameter: a path on this site, never another site.
+ * Refuses control characters and backslashes (`/\t/evil.com` and `/\\evil.com` become `//evil.com` in a
+ * browser), then resolves the path against a placeholder origin and keeps it only when the origin
+ * stays the same. Anything else is `/`.
+ */
 export function safeNext(next: string | undefined | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/'
+  if (!next || !next.startsWith('/') || next.startsWith('//') || UNSAFE_IN_NEXT.test(next)) return '/'
+  try {
+    return new URL(next, 'http://x').origin === 'http://x' ? next : '/'
+  } catch {
+    return '/'
+  }
 }

@@ -22,8 +22,8 @@ eachDialect('sign-in', (dialect) => {
     const { accounts, twoFactor } = p.deps.identity
     const user = await accounts.createUser({ email, name: 'Tess', password: PASSWORD })
     const { secret } = await twoFactor.begin(user.id)
-    await twoFactor.confirm(user.id, currentCode(secret))
-    return { user, secret }
+    const codes = await twoFactor.confirm(user.id, currentCode(secret))
+    return { user, secret, codes }
   }
 
   /** The password step: the client then holds the pending (mfa) session. */
@@ -37,6 +37,47 @@ eachDialect('sign-in', (dialect) => {
 
   /** A code that is certainly wrong now. */
   const wrongCode = (secret: string) => (['000000', '111111', '222222'].find((c) => c !== currentCode(secret) && c !== currentCode(secret, 1) && c !== currentCode(secret, -1)))!
+
+  /** `next` values a browser would take to another site (the tab and newline are dropped by browsers, the backslash is a slash). */
+  const HOSTILE = ['/\t/evil.com', '/\n/evil.com', '/\r\n/evil.com', '//evil.com', '/\\evil.com', '/\\/evil.com', '\\\\evil.com', 'https://evil.com/', 'http:/evil.com', '/x\\..\\\\evil.com', ' //evil.com', '\x00//evil.com', '/\x7f/evil.com']
+
+  test('next: hostile values lead to / on GET /login (signed in), POST /login and the two-factor step; local paths are kept', async () => {
+    const ada = await p.adminClient()
+    for (const next of HOSTILE) {
+      const res = await ada.request(`/login?next=${encodeURIComponent(next)}`)
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe('/')
+    }
+    expect((await ada.request('/login?next=/%09/evil.com')).headers.get('location')).toBe('/')
+    expect((await ada.request(`/login?next=${encodeURIComponent('/orgs/members?x=1#top')}`)).headers.get('location')).toBe('/orgs/members?x=1#top')
+
+    const anon = p.client()
+    const { html } = await anon.get('/login?next=/%09/evil.com')
+    expect(html).toContain('name="next" value="/"')
+    for (const next of HOSTILE) {
+      const c = p.client()
+      await c.get('/login')
+      const res = await c.post('/login', { email: ADMIN.email, password: ADMIN.password, next })
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe('/')
+    }
+    const kept = p.client()
+    await kept.get('/login')
+    expect((await kept.post('/login', { email: ADMIN.email, password: ADMIN.password, next: '/account' })).headers.get('location')).toBe('/account')
+
+    const { user, codes } = await twoFactorUser('tess-next@example.com')
+    for (const [i, next] of ['/\t/evil.com', '/\\evil.com', '//evil.com'].entries()) {
+      const c = p.client()
+      await c.get('/login')
+      const step = await c.post('/login', { email: user.email, password: PASSWORD, next })
+      expect(step.headers.get('location')).toBe('/login/2fa?next=%2F')
+      const form = await c.get(`/login/2fa?next=${encodeURIComponent(next)}`)
+      expect(form.html).toContain('name="next" value="/"')
+      const done = await c.post('/login/2fa', { code: codes[i]!, next })
+      expect(done.status).toBe(303)
+      expect(done.headers.get('location')).toBe('/')
+    }
+  })
 
   test(
     'sign-in per address: 50 failures from one address, each for another account, then 429 with Retry-After even for the right password',
