@@ -7,7 +7,14 @@
  * that); a plain `@email` of an org member is rewritten to it at save time.
  *
  * Services: 'collaboration.thread' (render a thread), 'collaboration.notify' (kind 'reminder' unless
- * given), 'collaboration.activity' (recent activity a viewer may see, see visibility.ts).
+ * given; with an `entity`, only people who may see it are told), 'collaboration.activity' (recent
+ * activity a viewer may see, see visibility.ts), 'collaboration.live' (open bell streams) and
+ * 'collaboration.idle' (waits for the bus handlers in flight), both for tests and operators.
+ *
+ * Assignments: on `planning.task.assigned` the new assignee watches the task and, unless they
+ * assigned themself, gets an 'assignment' notification (they may turn it off; only if they may see
+ * the task). On `planning.task.created` the creator watches the task. Collaboration hears these
+ * through the bus only: the payloads are checked, never typed from planning's files.
  *
  * Every feed (the org's, an entity's, the service's) shows a viewer only the rows whose entity they
  * may see through its type's 'entity.link', the same rule as notifications.
@@ -21,7 +28,7 @@ import { plainText } from './markdown.ts'
 import { migrations } from './migrations/index.ts'
 import { READ, activityViewer, bellFor, entityFor, entityLinks, renderThread, routes, type Deps } from './routes.tsx'
 import { schema } from './schema.ts'
-import { Collaboration, type NotificationKind } from './service.ts'
+import { Collaboration, KINDS, type EntityRef, type NotificationKind } from './service.ts'
 import { Bell } from './views/pages.tsx'
 import './events.ts'
 
@@ -33,6 +40,25 @@ function activityOf(payload: unknown): ActivityFact | undefined {
   if (!a || typeof a !== 'object') return undefined
   if (typeof a.orgId !== 'string' || typeof a.text !== 'string' || !a.actor || typeof a.actor.id !== 'string' || typeof a.actor.name !== 'string') return undefined
   return a
+}
+
+/** The task entity of a planning task event (its activity fact's entity, else built from `task`). */
+function taskEntityOf(payload: unknown): { orgId: string; actor: { id: string; name: string }; entity: EntityRef } | undefined {
+  const fact = activityOf(payload)
+  const task = (payload as { task?: { id?: unknown; orgId?: unknown; key?: unknown; title?: unknown } } | null)?.task
+  if (!fact || !task || typeof task.id !== 'string' || task.orgId !== fact.orgId) return undefined
+  const e = fact.entity
+  const entity: EntityRef =
+    e && e.type === 'planning.task' && String(e.id) === task.id
+      ? { type: e.type, id: task.id, title: e.title, href: e.href }
+      : { type: 'planning.task', id: task.id, title: `${String(task.key ?? '')} ${String(task.title ?? '')}`.trim(), href: typeof task.key === 'string' ? `/planning/tasks/${encodeURIComponent(task.key)}` : undefined }
+  return { orgId: fact.orgId, actor: fact.actor, entity }
+}
+
+/** The new assignee of a `planning.task.assigned` payload (null when unassigned). */
+function assigneeOf(payload: unknown): string | null {
+  const id = (payload as { assigneeId?: unknown } | null)?.assigneeId
+  return typeof id === 'string' && id ? id : null
 }
 
 export default definePlugin({
@@ -76,15 +102,30 @@ export default definePlugin({
 
     // Activity is written by a detached bus handler; the demo seed waits for the writes in flight
     // before it looks for entities to comment on (they come from earlier seeds' events).
-    const recording = new Set<Promise<void>>()
-    ctx.bus.onAny((name, payload) => {
-      const fact = activityOf(payload)
-      if (!fact) return
-      const done = svc.record(name, fact)
+    const recording = new Set<Promise<unknown>>()
+    const track = <T,>(done: Promise<T>): Promise<T> => {
       recording.add(done)
       const forget = () => recording.delete(done)
       done.then(forget, forget)
       return done
+    }
+    ctx.bus.onAny((name, payload) => {
+      const fact = activityOf(payload)
+      if (!fact) return
+      // the new assignee hears of their assignment through its own notification, not as a watcher
+      const quiet = name === 'planning.task.assigned' ? [assigneeOf(payload)].filter((x): x is string => !!x) : []
+      return track(svc.record(name, fact, quiet))
+    })
+    ctx.bus.on('planning.task.assigned', (payload: unknown) => {
+      const task = taskEntityOf(payload)
+      const assigneeId = assigneeOf(payload)
+      if (!task || !assigneeId) return
+      return track(svc.assigned({ orgId: task.orgId, actor: task.actor, assigneeId, entity: task.entity }))
+    })
+    ctx.bus.on('planning.task.created', (payload: unknown) => {
+      const task = taskEntityOf(payload)
+      if (!task) return
+      return track(svc.created({ orgId: task.orgId, creatorId: task.actor.id, entity: task.entity }))
     })
     ctx.every('25s', () => hub.heartbeat())
 
@@ -99,13 +140,22 @@ export default definePlugin({
       },
     }
     ctx.provide('collaboration.thread', thread)
+    // Callers may also pass `kind` (one of KINDS, else 'reminder') and `entity` ({ type, id }: only
+    // people who may see it through its entity.link are told), beyond what core's type names.
     const notify: KnownServices['collaboration.notify'] = {
       async notify(input) {
-        const kind = ((input as { kind?: NotificationKind }).kind ?? 'reminder') as NotificationKind
-        await svc.deliver({ ...input, kind: ['mention', 'comment', 'change', 'reminder'].includes(kind) ? kind : 'reminder' })
+        const extra = input as { kind?: unknown; entity?: { type?: unknown; id?: unknown } }
+        const kind = KINDS.some((k) => k.kind === extra.kind) ? (extra.kind as NotificationKind) : 'reminder'
+        const e = extra.entity
+        const entity = e && typeof e.type === 'string' && (typeof e.id === 'string' || typeof e.id === 'number') ? { type: e.type, id: String(e.id) } : undefined
+        await svc.deliver({ orgId: input.orgId, userIds: input.userIds, title: input.title, text: input.text, href: input.href, actorId: input.actorId, kind, entity })
       },
     }
     ctx.provide('collaboration.notify', notify)
+    // Open bell streams (one per tab), of one user or all.
+    ctx.provide('collaboration.live', { streams: (userId?: string) => hub.count(userId) })
+    // Resolves once the bus handlers running now (activity, assignments) are done (tests, seeds).
+    ctx.provide('collaboration.idle', { wait: async () => void (await Promise.allSettled([...recording])) })
     // `viewer` is whom the feed is for: only what they may see is returned, and nothing without one.
     const activity: KnownServices['collaboration.activity'] = {
       async recent(orgId, limit, viewer) {

@@ -69,6 +69,10 @@ export const schema = defineSchema((t) => ({
     comments: t.bool('comments').notNull().default(true),
     changes: t.bool('changes').notNull().default(true),
     reminders: t.bool('reminders').notNull().default(true),
+    /** Someone else assigned them a task. */
+    assignments: t.bool('assignments').notNull().default(true),
+    /** Someone else invited them to a calendar event. */
+    invitations: t.bool('invitations').notNull().default(true),
     updatedAt: t.time('updated_at').notNull(),
   }),
   activity: t.table(

@@ -25,9 +25,11 @@ export const REACTIONS = ['👍', '👎', '😄', '🎉', '❤️', '🚀', '�
 export const MAX_BODY = 10_000
 
 /** Kinds of notification a user can turn off. */
-export type NotificationKind = 'mention' | 'comment' | 'change' | 'reminder'
+export type NotificationKind = 'mention' | 'comment' | 'change' | 'reminder' | 'assignment' | 'invitation'
 export const KINDS: { kind: NotificationKind; column: keyof Preferences; label: string; hint: string }[] = [
   { kind: 'mention', column: 'mentions', label: 'Mentions', hint: 'Someone mentions you with @' },
+  { kind: 'assignment', column: 'assignments', label: 'Assignments', hint: 'Someone assigns a task to you' },
+  { kind: 'invitation', column: 'invitations', label: 'Invitations', hint: 'Someone adds you to a calendar event' },
   { kind: 'comment', column: 'comments', label: 'Comments', hint: 'New comments on things you watch' },
   { kind: 'change', column: 'changes', label: 'Changes', hint: 'Changes to things you watch' },
   { kind: 'reminder', column: 'reminders', label: 'Reminders', hint: 'Reminders from other apps (calendar events, due dates)' },
@@ -38,7 +40,12 @@ export interface Preferences {
   comments: boolean
   changes: boolean
   reminders: boolean
+  assignments: boolean
+  invitations: boolean
 }
+
+/** Everything on: what a user gets until they change their preferences. */
+const ALL_ON: Preferences = { mentions: true, comments: true, changes: true, reminders: true, assignments: true, invitations: true }
 
 /** Who acts. */
 export interface Actor {
@@ -287,11 +294,12 @@ export class Collaboration {
   /** A user's preferences (all on until they change them). */
   async preferences(userId: string): Promise<Preferences> {
     const [row] = await this.db.select().from(this.t.preferences).where(eq(this.t.preferences.userId, userId))
-    return row ? { mentions: row.mentions, comments: row.comments, changes: row.changes, reminders: row.reminders } : { mentions: true, comments: true, changes: true, reminders: true }
+    if (!row) return { ...ALL_ON }
+    return { mentions: row.mentions, comments: row.comments, changes: row.changes, reminders: row.reminders, assignments: row.assignments, invitations: row.invitations }
   }
 
   async setPreferences(userId: string, prefs: Preferences): Promise<void> {
-    const values = { ...prefs, updatedAt: new Date() }
+    const values = { ...ALL_ON, ...prefs, updatedAt: new Date() }
     await this.db
       .insert(this.t.preferences)
       .values({ userId, ...values })
@@ -300,11 +308,12 @@ export class Collaboration {
 
   /**
    * Creates notifications for those of `userIds` who are members of the org and did not turn `kind`
-   * off; tells the live streams. Returns the ids notified.
+   * off (and, when `entity` is given, may see it); tells the live streams. Returns the ids notified.
    */
-  async deliver(input: { orgId: string; userIds: string[]; kind: NotificationKind; title: string; text?: string; href?: string; actorId?: string }): Promise<string[]> {
-    const wanted = [...new Set(input.userIds)]
+  async deliver(input: { orgId: string; userIds: string[]; kind: NotificationKind; title: string; text?: string; href?: string; actorId?: string; entity?: { type: string; id: string } }): Promise<string[]> {
+    let wanted = [...new Set(input.userIds)]
     if (wanted.length === 0) return []
+    if (input.entity) wanted = await this.visible(input.orgId, input.entity, wanted)
     const members = new Set((await this.people.members(input.orgId)).map((m) => m.id))
     const column = KINDS.find((k) => k.kind === input.kind)!.column
     const out: string[] = []
@@ -387,10 +396,34 @@ export class Collaboration {
     this.unreadChanged(userId, orgId)
   }
 
+  // ---- assignments ---------------------------------------------------------------------------
+
+  /**
+   * Someone was assigned an entity (a task): if they may see it they start watching it (so they hear
+   * of its comments and changes) and, unless they assigned themself, get an 'assignment' notification.
+   * Returns whether they were notified.
+   */
+  async assigned(input: { orgId: string; actor: Actor; assigneeId: string; entity: EntityRef }): Promise<boolean> {
+    const { orgId, actor, assigneeId, entity } = input
+    if (!(await this.canSee(orgId, entity, assigneeId))) return false
+    await this.watch(orgId, assigneeId, entity.type, entity.id)
+    if (assigneeId === actor.id) return false
+    const sent = await this.deliver({ orgId, userIds: [assigneeId], kind: 'assignment', title: `${actor.name} assigned you ${entity.title}`, href: entity.href, actorId: actor.id })
+    return sent.length > 0
+  }
+
+  /** The creator of an entity watches it, while they may see it. */
+  async created(input: { orgId: string; creatorId: string; entity: { type: string; id: string } }): Promise<void> {
+    if (await this.canSee(input.orgId, input.entity, input.creatorId)) await this.watch(input.orgId, input.creatorId, input.entity.type, input.entity.id)
+  }
+
   // ---- activity ------------------------------------------------------------------------------
 
-  /** Records an event's activity fact; watchers of its entity hear of changes made by others. */
-  async record(event: string, activity: ActivityFact): Promise<void> {
+  /**
+   * Records an event's activity fact; watchers of its entity hear of changes made by others, except
+   * `quiet` (people another notification tells about this very change, like a new assignee).
+   */
+  async record(event: string, activity: ActivityFact, quiet: string[] = []): Promise<void> {
     const e = activity.entity
     await this.db.insert(this.t.activity).values({
       id: uuid(),
@@ -406,7 +439,7 @@ export class Collaboration {
       createdAt: new Date(),
     })
     if (e && !event.startsWith('collaboration.')) {
-      const watchers = await this.visible(activity.orgId, { type: e.type, id: String(e.id) }, (await this.watchers(activity.orgId, e.type, String(e.id))).filter((id) => id !== activity.actor.id))
+      const watchers = await this.visible(activity.orgId, { type: e.type, id: String(e.id) }, (await this.watchers(activity.orgId, e.type, String(e.id))).filter((id) => id !== activity.actor.id && !quiet.includes(id)))
       await this.deliver({ orgId: activity.orgId, userIds: watchers, kind: 'change', title: `${activity.actor.name} ${activity.text}`, text: e.title, href: e.href, actorId: activity.actor.id })
     }
   }

@@ -75,7 +75,7 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
       </p>
       {rows.length === 0 ? (
         <EmptyState title={props.filter === 'unread' ? 'No unread notifications' : 'Your inbox is empty'}>
-          <p>Mentions, comments on things you watch and reminders show up here.</p>
+          <p>Mentions, assignments, invitations, comments and changes on things you watch, and reminders show up here.</p>
         </EmptyState>
       ) : (
         <ul class="collab-inbox">
