@@ -7,7 +7,7 @@ import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
 import { newId, randomToken, sha256 } from './crypto.ts'
-import { hashPassword, passwordProblem, verifyPassword, dummyHash } from './passwords.ts'
+import { hashPassword, passwordProblem, verifyPassword, dummyHash, PASSWORD_MAX } from './passwords.ts'
 
 /** Idle sessions end after this long without a request. */
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000
@@ -62,11 +62,13 @@ export interface Actor {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+/** The longest email address (RFC 5321's path limit); longer input is refused before any lookup. */
+export const EMAIL_MAX = 254
 
 /** Lower-cased, trimmed email, or InputError. */
 export function normalizeEmail(email: string): string {
   const e = email.trim().toLowerCase()
-  if (!EMAIL.test(e) || e.length > 254) throw new InputError('enter an email address like ana@example.com', 'email')
+  if (e.length > EMAIL_MAX || !EMAIL.test(e)) throw new InputError('enter an email address like ana@example.com', 'email')
   return e
 }
 
@@ -153,6 +155,8 @@ export class Accounts {
    * wrong password, disabled account) so callers cannot tell which.
    */
   async checkPassword(email: string, password: string): Promise<(User & { totpSecret: string | null; recoveryCodes: string[] | null }) | undefined> {
+    // Longer than any account's email or password can be: wrong, without a lookup or a hash.
+    if (email.trim().length > EMAIL_MAX || password.length > PASSWORD_MAX) return undefined
     const user = await this.findUserByEmail(email).catch(() => undefined)
     if (!user) {
       await verifyPassword(password, await dummyHash())
@@ -174,8 +178,10 @@ export class Accounts {
 
   /** Changes a password after checking the current one; ends the user's other sessions. */
   async changePassword(userId: string, current: string, next: string, keepSessionId?: string): Promise<void> {
+    const wrong = new InputError('the current password is not right', 'current')
+    if (current.length > PASSWORD_MAX) throw wrong // longer than any password: not worth a hash
     const [row] = await this.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
-    if (!row || !(await verifyPassword(current, row.passwordHash))) throw new InputError('the current password is not right', 'current')
+    if (!row || !(await verifyPassword(current, row.passwordHash))) throw wrong
     const problem = passwordProblem(next)
     if (problem) throw new InputError(`new password: ${problem}`, 'password')
     await this.db.update(this.t.users).set({ passwordHash: await hashPassword(next) }).where(eq(this.t.users.id, userId))

@@ -38,6 +38,18 @@ export class RateLimiter {
     return list.length >= this.limit ? { ok: false, retryAfter: Math.max(1, Math.ceil((list[0]! + this.windowMs - now) / 1000)) } : { ok: true, retryAfter: 0 }
   }
 
+  /**
+   * Takes back the latest hit of `key`: callers record an attempt before the slow part (hashing a
+   * password), so parallel attempts cannot all pass the check, and give it back when the attempt
+   * turns out not to count (the password was right, or the server was too busy to check it).
+   */
+  refund(key: string): void {
+    const list = this.hits.get(key)
+    if (!list) return
+    list.pop()
+    if (list.length === 0) this.hits.delete(key)
+  }
+
   /** Forgets every key. */
   clear(): void {
     this.hits.clear()

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, beforeAll, expect, spyOn, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { fixturePlugins } from '../../test/fixtures/index.ts'
@@ -77,6 +77,90 @@ eachDialect('sign-in', (dialect) => {
       expect(done.status).toBe(303)
       expect(done.headers.get('location')).toBe('/')
     }
+  })
+
+  test('a burst of 30 parallel wrong sign-ins for one account: at most the limit reach a password check (401), the rest are 429 with Retry-After', async () => {
+    limits.signInAddress.reset(IP)
+    const { accounts } = p.deps.identity
+    const email = 'burst@example.com'
+    await accounts.createUser({ email, name: 'Burst', password: PASSWORD })
+    const clients = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const c = p.client()
+        await c.get('/login')
+        return c
+      }),
+    )
+    const answers = await Promise.all(clients.map((c) => c.post('/login', { email, password: 'not the password 1', next: '/' })))
+    const statuses = answers.map((r) => r.status)
+    const checked = statuses.filter((s) => s === 401).length
+    expect(checked).toBeLessThanOrEqual(limits.signInAccount.limit)
+    expect(checked + statuses.filter((s) => s === 429).length).toBe(30)
+    for (const r of answers.filter((r) => r.status === 429)) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    const failed = (await accounts.listAudit({ action: 'auth.sign_in_failed', limit: 200 })).filter((a) => a.target === email)
+    expect(failed.length).toBe(checked)
+    // now even the right password waits
+    const right = p.client()
+    await right.get('/login')
+    expect((await right.post('/login', { email, password: PASSWORD })).status).toBe(429)
+    limits.signInAddress.reset(IP)
+  })
+
+  test('a right password gives its attempt back: with two-factor pending, right passwords do not use up the account’s limit', async () => {
+    limits.signInAddress.reset(IP)
+    const { user } = await twoFactorUser('giveback@example.com')
+    const c = p.client()
+    await c.get('/login')
+    for (let i = 0; i < limits.signInAccount.limit - 1; i++) expect((await c.post('/login', { email: user.email, password: 'wrong password 1' })).status).toBe(401)
+    for (let i = 0; i < 3; i++) {
+      const step = p.client()
+      await step.get('/login')
+      expect((await step.post('/login', { email: user.email, password: PASSWORD, next: '/' })).headers.get('location')).toStartWith('/login/2fa')
+    }
+    expect((await c.post('/login', { email: user.email, password: 'wrong password 1' })).status).toBe(401) // the 10th failure
+    expect((await c.post('/login', { email: user.email, password: 'wrong password 1' })).status).toBe(429)
+    limits.signInAddress.reset(IP)
+  })
+
+  test('an email over 254 or a password over 256 characters: the same 401 as a wrong password, before any hash, count or audit entry', async () => {
+    limits.signInAddress.reset(IP)
+    const { accounts } = p.deps.identity
+    const auditBefore = (await accounts.listAudit({ limit: 200 })).length
+    const longEmail = `${'a'.repeat(250)}@example.com`
+    const verify = spyOn(Bun.password, 'verify')
+    const hash = spyOn(Bun.password, 'hash')
+    try {
+      const c = p.client()
+      await c.get('/login')
+      for (const fields of [
+        { email: longEmail, password: PASSWORD },
+        { email: ADMIN.email, password: 'x'.repeat(257) },
+        { email: ADMIN.email, password: `${ADMIN.password}${'x'.repeat(300)}` },
+        { email: 'b'.repeat(100_000), password: 'y'.repeat(100_000) },
+      ]) {
+        const res = await c.post('/login', { ...fields, next: '/' })
+        expect(res.status).toBe(401)
+        const html = await res.text()
+        expect(html).toContain('The email or password is not right.')
+        expect(html).not.toContain('aaaaaaaaaa')
+        expect(html).not.toContain('bbbbbbbbbb')
+      }
+      expect(verify).not.toHaveBeenCalled()
+      expect(hash).not.toHaveBeenCalled()
+    } finally {
+      verify.mockRestore()
+      hash.mockRestore()
+    }
+    expect((await accounts.listAudit({ limit: 200 })).length).toBe(auditBefore)
+    expect(limits.signInAccount.check(ADMIN.email).ok).toBe(true)
+    // the service refuses them the same way, whoever calls it
+    expect(await accounts.checkPassword(longEmail, PASSWORD)).toBeUndefined()
+    expect(await accounts.checkPassword(ADMIN.email, 'x'.repeat(257))).toBeUndefined()
+    // 254 and 256 are still checked: the right password of a 256-character account signs in
+    const edge = `${'e'.repeat(242)}@example.com`
+    expect(edge.length).toBe(254)
+    await accounts.createUser({ email: edge, name: 'Edge', password: 'p'.repeat(256) })
+    expect((await p.client().signIn(edge, 'p'.repeat(256))).status).toBe(303)
   })
 
   test(

@@ -1,16 +1,16 @@
 /** @module First-run setup, sign-in (with the two-factor step) and sign-out. */
 import { Elysia } from 'elysia'
-import { BusyError, passwordProblem } from '../auth/passwords.ts'
+import { BusyError, PASSWORD_MAX, passwordProblem } from '../auth/passwords.ts'
 import { limits } from '../auth/rate-limit.ts'
 import { randomToken } from '../auth/crypto.ts'
-import { InputError, normalizeEmail, SESSION_ABSOLUTE_MS, type User } from '../auth/accounts.ts'
+import { EMAIL_MAX, InputError, normalizeEmail, SESSION_ABSOLUTE_MS, type User } from '../auth/accounts.ts'
 import { cookie, csrfCookieName, readCookie, sessionCookieName } from '../http/cookies.ts'
 import { guard } from '../http/guard.ts'
 import { clientIp, redirect } from '../http/render.ts'
 import { requestMeta } from '../http/request-meta.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
-import { actorOf, readForm, safeNext, tooMany } from './context.ts'
+import { actorOf, hitLimits, readForm, safeNext, tooMany } from './context.ts'
 
 /** The anonymous CSRF token (cookie), creating one when the visitor has none. */
 export function anonymousCsrf(request: Request): { token: string; setCookie?: string } {
@@ -163,25 +163,38 @@ export function signInPages(deps: ServerDeps) {
       async ({ request }) => {
         const form = await readForm(request)
         const email = (form.email ?? '').trim().toLowerCase()
+        const password = form.password ?? ''
         const next = safeNext(form.next)
-        const byAddress = limits.signInAddress.check(clientIp(request))
-        if (!byAddress.ok) return tooMany(request, byAddress, 'sign-in attempts from your address')
-        const byAccount = limits.signInAccount.check(email)
-        if (!byAccount.ok) return tooMany(request, byAccount, 'failed sign-ins for this account')
+        const ip = clientIp(request)
+        // One message for unknown email, wrong password, disabled account and input longer than any
+        // account's: no enumeration.
+        const wrong = (shown: string) => card(request, 'Sign in', (csrf) => LoginForm({ csrf, email: shown, next, error: 'The email or password is not right.' }) as string, 401)
+        // Longer than any email or password can be: wrong, before any hash, count or audit entry.
+        if (email.length > EMAIL_MAX || password.length > PASSWORD_MAX) return wrong('')
+        // The attempt counts now, before the password is hashed, so parallel attempts cannot all pass
+        // the check; it is given back when the password is right or the server is too busy to check.
+        const limited = hitLimits(request, [
+          [limits.signInAddress, ip, 'sign-in attempts from your address'],
+          [limits.signInAccount, email, 'failed sign-ins for this account'],
+        ])
+        if (limited) return limited
+        const giveBack = () => {
+          limits.signInAddress.refund(ip)
+          limits.signInAccount.refund(email)
+        }
         let user
         try {
-          user = email && form.password ? await accounts.checkPassword(email, form.password) : undefined
+          user = email && password ? await accounts.checkPassword(email, password) : undefined
         } catch (err) {
-          if (err instanceof BusyError) return tooMany(request, { ok: false, retryAfter: 5 }, 'sign-ins at once on this server')
-          throw err
+          if (!(err instanceof BusyError)) throw err
+          giveBack()
+          return tooMany(request, { ok: false, retryAfter: 5 }, 'sign-ins at once on this server')
         }
         if (!user) {
-          limits.signInAccount.hit(email)
-          limits.signInAddress.hit(clientIp(request))
-          await accounts.audit({ userId: null, email: email || null, ip: clientIp(request) }, 'auth.sign_in_failed', email || undefined)
-          // One message for unknown email, wrong password and disabled account: no enumeration.
-          return card(request, 'Sign in', (csrf) => LoginForm({ csrf, email, next, error: 'The email or password is not right.' }) as string, 401)
+          await accounts.audit({ userId: null, email: email || null, ip }, 'auth.sign_in_failed', email || undefined)
+          return wrong(email)
         }
+        giveBack()
         if (user.totpEnabled) {
           const { token } = await accounts.createSession(user.id, { ip: clientIp(request), userAgent: request.headers.get('user-agent') ?? '', stage: 'mfa' })
           return redirect(request, `/login/2fa?next=${encodeURIComponent(next)}`, undefined, [sessionCookie(request, token)])
