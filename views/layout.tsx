@@ -17,7 +17,7 @@ export function Layout(props: { title: string; csrf?: string; bodyClass?: string
         <script src="/public/htmx.min.js" defer></script>
         <script src="/public/app.js" defer></script>
       </head>
-      <body class={props.bodyClass} hx-headers={props.csrf ? JSON.stringify({ 'X-CSRF-Token': props.csrf }) : undefined}>
+      <body class={props.bodyClass} {...csrfHeaders(props.csrf)}>
         <a class="skip-link" href="#main">
           Skip to content
         </a>
@@ -25,4 +25,16 @@ export function Layout(props: { title: string; csrf?: string; bodyClass?: string
       </body>
     </html>
   ) as string
+}
+
+/**
+ * The CSRF header for every htmx request on the page. htmx 4 inherits an attribute only when the
+ * ancestor says `:inherited` (config implicitInheritance is false), so `hx-headers:inherited` is
+ * what reaches a bare `hx-post` / `hx-delete` button outside any form. The plain `hx-headers` is
+ * kept for scripts and tests that read the token from it; htmx itself ignores it for descendants.
+ */
+function csrfHeaders(csrf: string | undefined): Record<string, string> {
+  if (!csrf) return {}
+  const value = JSON.stringify({ 'X-CSRF-Token': csrf })
+  return { 'hx-headers:inherited': value, 'hx-headers': value }
 }

@@ -9,7 +9,8 @@
 (() => {
   const csrf = () => {
     try {
-      return JSON.parse(document.body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''
+      const body = document.body
+      return JSON.parse(body.getAttribute('hx-headers:inherited') || body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''
     } catch {
       return ''
     }
