@@ -4,12 +4,13 @@ import { InputError } from '../../core/auth/accounts.ts'
 import { guard } from '../../core/http/guard.ts'
 import { actorOf, jsonBody, orgOf, problem } from './http.ts'
 import { filterFrom } from './pages.tsx'
-import { day, type Project, type ProjectService } from './service.ts'
+import { isoDay, isoString } from '../../core/time.ts'
+import type { Project, ProjectService } from './service.ts'
 import type { Task, TaskService } from './tasks.ts'
 
 /** A project as the API shows it. */
 export function projectJson(p: Project) {
-  return { id: p.id, key: p.key, name: p.name, description: p.description, leadId: p.leadId, status: p.status, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString() }
+  return { id: p.id, key: p.key, name: p.name, description: p.description, leadId: p.leadId, status: p.status, createdAt: isoString(p.createdAt), updatedAt: isoString(p.updatedAt) }
 }
 
 /** A task as the API (and MCP tools) show it. */
@@ -26,13 +27,13 @@ export function taskJson(t: Task) {
     assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.name, email: t.assignee.email } : null,
     labels: t.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })),
     estimate: t.estimate,
-    due: day(t.dueAt) || null,
+    due: isoDay(t.dueAt) || null,
     parentId: t.parentId,
     milestoneId: t.milestoneId,
     cycleId: t.cycleId,
-    createdAt: t.createdAt.toISOString(),
-    updatedAt: t.updatedAt.toISOString(),
-    completedAt: t.completedAt?.toISOString() ?? null,
+    createdAt: isoString(t.createdAt),
+    updatedAt: isoString(t.updatedAt),
+    completedAt: t.completedAt ? isoString(t.completedAt) : null,
     url: `/planning/tasks/${t.key}`,
   }
 }
