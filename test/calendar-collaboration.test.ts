@@ -1,6 +1,8 @@
 /**
  * The calendar with the real collaboration plugin: reminders land in the inbox of the people they
- * are for (once), and a private event's comment thread stays with the people who may see the event.
+ * are for (once), attendees added to an event get an invitation (removing is silent), and a private
+ * event's comment thread stays with the people who may see the event. Without collaboration,
+ * attendees are still saved and nothing breaks.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from './helpers/store.ts'
@@ -33,6 +35,92 @@ eachDialect('calendar with collaboration', (dialect) => {
   afterAll(() => p.stop())
 
   const inbox = async (c: Client) => (await c.get('/collaboration/inbox')).html
+  /** The invitations in a user's inbox about an event title. */
+  const invitations = async (c: Client, title: string) => {
+    const { json } = await api(c, 'GET', '/api/v1/collaboration/notifications?limit=100')
+    return (json.items as { kind: string; title: string; text: string; href: string }[]).filter((x) => x.kind === 'invitation' && x.title.includes(title))
+  }
+
+  test('attendees added on create get an invitation with a working link; the organizer does not', async () => {
+    const cal = (await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Invites' })).json.id
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', {
+      calendarId: cal,
+      title: 'Kick-off <i>',
+      timeZone: 'Europe/Berlin',
+      start: '2030-03-04T10:00',
+      end: '2030-03-04T11:00',
+      location: 'Room 1',
+      attendees: [bea.user.id, cid.user.id, p.admin!.id],
+    })
+    expect(made.status).toBe(201)
+    for (const who of [bea.client, cid.client]) {
+      const got = await invitations(who, 'Kick-off')
+      expect(got.length).toBe(1)
+      expect(got[0]!.title).toBe('Ada Admin invited you to “Kick-off <i>”')
+      expect(got[0]!.text).toBe('2030-03-04 10:00 (Europe/Berlin) · Room 1')
+      expect(got[0]!.href).toBe(`/calendar/events/${made.json.id}`)
+      // the link opens the event for the attendee (its calendar is not shared with them)
+      expect((await who.get(got[0]!.href)).res.status).toBe(200)
+      expect(await inbox(who)).toContain('invited you to “Kick-off &lt;i&gt;”')
+    }
+    expect(await invitations(dan.client, 'Kick-off')).toEqual([])
+    expect(await invitations(ada, 'Kick-off')).toEqual([])
+  })
+
+  test('an update tells only the attendees it adds; removing one is silent', async () => {
+    const cal = (await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Updates' })).json.id
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: cal, title: 'Planning poker', timeZone: 'UTC', start: '2030-04-01T09:00', end: '2030-04-01T10:00', attendees: [bea.user.id, cid.user.id] })
+    expect(made.status).toBe(201)
+    const id = made.json.id
+    // add dan, drop cid
+    expect((await api(ada, 'PATCH', `/api/v1/calendar/events/${id}`, { attendees: [bea.user.id, dan.user.id] })).status).toBe(200)
+    expect((await invitations(dan.client, 'Planning poker')).length).toBe(1)
+    expect((await invitations(bea.client, 'Planning poker')).length).toBe(1)
+    expect((await invitations(cid.client, 'Planning poker')).length).toBe(1)
+    expect(await invitations(ada, 'Planning poker')).toEqual([])
+    // a change that adds nobody tells nobody
+    expect((await api(ada, 'PATCH', `/api/v1/calendar/events/${id}`, { title: 'Planning poker II' })).status).toBe(200)
+    for (const c of [bea.client, cid.client, dan.client]) expect((await invitations(c, 'Planning poker')).length).toBe(1)
+    // cid (and the organizer) are added by someone else who may edit the calendar: cid hears of it again, from them
+    await api(ada, 'POST', `/api/v1/calendar/calendars/${cal}/shares`, { userId: bea.user.id, access: 'edit' })
+    expect((await api(bea.client, 'PATCH', `/api/v1/calendar/events/${id}`, { attendees: [bea.user.id, dan.user.id, cid.user.id, p.admin!.id] })).status).toBe(200)
+    const again = await invitations(cid.client, 'Planning poker II')
+    expect(again.length).toBe(1)
+    expect(again[0]!.title).toBe(`${bea.user.name} invited you to “Planning poker II”`)
+    // the organizer, added by someone else, is not invited to their own event
+    expect(await invitations(ada, 'Planning poker')).toEqual([])
+  })
+
+  test('a recurring series changed from one occurrence on invites the attendees it adds', async () => {
+    const cal = (await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Series' })).json.id
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: cal, title: 'Weekly sync', timeZone: 'UTC', start: '2030-05-06T09:00', end: '2030-05-06T09:30', rrule: 'FREQ=WEEKLY', attendees: [bea.user.id] })
+    expect(made.status).toBe(201)
+    const res = await api(ada, 'PATCH', `/api/v1/calendar/events/${made.json.id}`, { scope: 'following', occurrence: '2030-05-20T09:00:00.000Z', attendees: [bea.user.id, dan.user.id] })
+    expect(res.status).toBe(200)
+    const got = await invitations(dan.client, 'Weekly sync')
+    expect(got.length).toBe(1)
+    expect(got[0]!.text).toBe('2030-05-20 09:00 (UTC) · repeats')
+    expect(got[0]!.href).toBe(`/calendar/events/${res.json.id}`)
+    expect((await invitations(bea.client, 'Weekly sync')).length).toBe(1)
+  })
+
+  test('no invitation for someone who may not read the calendar, or who turned invitations off', async () => {
+    const { orgs, accounts } = p.deps.identity
+    const role = await orgs.createRole(p.org!.id, `No calendar ${dialect}`, ['collaboration.comment.read'])
+    const user = await accounts.createUser({ email: `no-cal-${dialect}@example.com`, name: 'No Calendar', password: 'no calendar password 1' })
+    await orgs.addMember(p.org!.id, user.id, role.id)
+    const noCal = p.client()
+    await noCal.signIn(`no-cal-${dialect}@example.com`, 'no calendar password 1')
+    const eve = await p.member('member')
+    await eve.client.get('/collaboration/preferences')
+    expect((await eve.client.post('/collaboration/preferences', { mentions: '1', comments: '1', changes: '1', reminders: '1', assignments: '1' })).status).toBe(303)
+    const cal = (await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Quiet' })).json.id
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: cal, title: 'Secret offsite', timeZone: 'UTC', start: '2030-06-01T09:00', end: '2030-06-01T10:00', attendees: [user.id, eve.user.id, bea.user.id] })
+    expect(made.status).toBe(201)
+    expect((await invitations(bea.client, 'Secret offsite')).length).toBe(1)
+    expect(await invitations(eve.client, 'Secret offsite')).toEqual([])
+    expect(await invitations(noCal, 'Secret offsite')).toEqual([])
+  })
 
   test('a due reminder becomes a notification for the creator and the attendees who did not decline, once', async () => {
     const cal = (await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Team' })).json.id
@@ -85,5 +173,29 @@ eachDialect('calendar with collaboration', (dialect) => {
     const other = await bea.client.get(`/collaboration/threads/calendar.event/${ev}`)
     expect(other.res.status).toBe(404)
     expect(other.html).not.toContain('Doctor appointment')
+  })
+})
+
+eachDialect('calendar without collaboration', (dialect) => {
+  let p: TestPlatform
+  let ada: Client
+  beforeAll(async () => {
+    p = await startPlatform(dialect, [calendar])
+    ada = await p.adminClient()
+    await ada.get('/calendar')
+  }, 30_000)
+  afterAll(() => p.stop())
+
+  test('attendees are saved on create and update; nobody is notified and nothing breaks', async () => {
+    const bea = await p.member('member')
+    const dan = await p.member('member')
+    const cal = (await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Solo' })).json.id
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: cal, title: 'Standup', timeZone: 'UTC', start: '2030-03-04T09:00', end: '2030-03-04T09:15', attendees: [bea.user.id] })
+    expect(made.status).toBe(201)
+    const updated = await api(ada, 'PATCH', `/api/v1/calendar/events/${made.json.id}`, { attendees: [bea.user.id, dan.user.id] })
+    expect(updated.status).toBe(200)
+    expect(updated.json.attendees.map((a: { userId: string }) => a.userId).sort()).toEqual([bea.user.id, dan.user.id].sort())
+    expect((await dan.client.get(`/calendar/events/${made.json.id}`)).res.status).toBe(200)
+    expect(p.host.bus.failureCounts()).toEqual({})
   })
 })

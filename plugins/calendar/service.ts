@@ -136,6 +136,16 @@ interface CleanEvent {
   reminders: number[]
 }
 
+/** What the calendar asks of collaboration.notify: `kind` and `entity` go beyond core's type (see collaboration). */
+type Notifier = {
+  notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string; kind?: 'reminder' | 'invitation'; entity?: { type: string; id: string } }): Promise<void>
+}
+
+/** When an occurrence starts, as the notifications say it: `2030-05-01 09:00 (Europe/Berlin)` or the day. */
+function whenText(allDay: boolean, start: Date, timeZone: string): string {
+  return allDay ? wallDate(start.getTime()) : `${wallDate(toWall(start.getTime(), timeZone))} ${wallTime(toWall(start.getTime(), timeZone))} (${timeZone})`
+}
+
 /** The domain service. */
 export class CalendarService {
   readonly t: Tables
@@ -464,7 +474,35 @@ export class CalendarService {
     if (c.calendarId === NEW_PERSONAL) c.calendarId = await this.personalCalendar(v)
     const row = await this.insertEvent(v.orgId, v.userId, c, opts)
     this.emit('calendar.event.created', v, row, `created the event “${row.title}”`)
+    await this.invite(v, row, c.attendeeIds)
     return row
+  }
+
+  /**
+   * Tells people just added as attendees of `e` (not the one adding them, not its organizer) through
+   * collaboration when it is on: an 'invitation' notification, only for those who may see the event.
+   * Removing attendees is silent. A failure is logged; the event is saved either way.
+   */
+  private async invite(v: Viewer, e: EventRow, added: string[]): Promise<void> {
+    const userIds = [...new Set(added)].filter((id) => id !== v.userId && id !== e.createdBy)
+    if (!userIds.length) return
+    const notifier = this.ctx.service<Notifier>('collaboration.notify')
+    if (!notifier) return
+    const details = [whenText(e.allDay, e.startAt, e.timeZone), e.rrule ? 'repeats' : '', e.location].filter(Boolean).join(' · ')
+    try {
+      await notifier.notify({
+        orgId: e.orgId,
+        userIds,
+        kind: 'invitation',
+        entity: { type: 'calendar.event', id: e.id },
+        title: `${v.userName} invited you to “${e.title}”`,
+        text: details,
+        href: `/calendar/events/${e.id}`,
+        actorId: v.userId,
+      })
+    } catch (err) {
+      this.ctx.log.warn('invitations failed', { event: e.id, error: err instanceof Error ? err.message : String(err) })
+    }
   }
 
   /** Inserts a checked event with its attendees (no events emitted). */
@@ -567,6 +605,7 @@ export class CalendarService {
       await this.db.delete(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), gte(this.t.overrides.originalStart, new Date(o))))
       await this.db.update(this.t.events).set(oldUpdate).where(eq(this.t.events.id, id))
       this.emit('calendar.event.updated', v, created, `changed the series “${created.title}” from one occurrence on`, 'following')
+      await this.invite(v, created, c.attendeeIds.filter((u) => !rsvps.has(u)))
       return created
     }
     // all
@@ -596,6 +635,7 @@ export class CalendarService {
     await this.setAttendees(v.orgId, id, c.attendeeIds)
     const updated = { ...event, ...values }
     this.emit('calendar.event.updated', v, updated, `changed the event “${updated.title}”`, event.rrule ? 'all' : undefined)
+    await this.invite(v, updated, c.attendeeIds.filter((u) => !attendees.some((a) => a.userId === u)))
     return updated
   }
 
@@ -685,7 +725,7 @@ export class CalendarService {
    * remembers them. Recipients: attendees who did not decline, and the event's creator.
    */
   async sendDueReminders(now = new Date()): Promise<number> {
-    const notifier = this.ctx.service<{ notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string }): Promise<void> }>('collaboration.notify')
+    const notifier = this.ctx.service<Notifier>('collaboration.notify')
     if (!notifier) return 0
     const events = await this.db.select().from(this.t.events).where(eq(this.t.events.hasReminders, true))
     let sent = 0
