@@ -710,11 +710,11 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
           const owner = await svc.feedOwner(token)
           const notFound = () => new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } })
           if (!owner) return notFound()
-          const member = (await ctx.people.members(owner.orgId)).find((m) => m.id === owner.userId)
-          if (!member) return notFound()
-          // the feed reads as the member would (no write rights needed)
-          const v: Viewer = { orgId: owner.orgId, userId: owner.userId, userName: member.name, canWrite: false, canManage: false }
-          const data = await svc.feedData(v)
+          // the feed reads as its owner would right now: still a member, still holding calendar.event.read
+          // (a role change takes effect at once), seeing what their current role lets them see
+          const auth = await ctx.people.authFor(owner.userId, owner.orgId)
+          if (!auth || auth.org?.id !== owner.orgId || !can(auth, PERM.read)) return notFound()
+          const data = await svc.feedData(viewerOf(auth))
           const text = buildFeed({ name: 'Coder IDE calendar', baseUrl: new URL(request.url).origin, ...data, people: await peopleMap(owner.orgId) })
           return new Response(text, { headers: { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, max-age=300', 'content-disposition': 'inline; filename="calendar.ics"' } })
         },
