@@ -1,6 +1,9 @@
 /**
  * @module Who is asking: turns a request's session cookie or Bearer token into an Auth (user,
- * current organization, role, permissions). Bearer requests ignore cookies entirely.
+ * current organization, role, permissions). A Bearer token counts only on the JSON API
+ * (`/api/v1/*`, the admin API the CLI calls included); there it is the whole identity and cookies
+ * are ignored. Elsewhere (pages, HTML forms) the Authorization header is ignored: a token cannot
+ * drive a browser form, which is also why the CSRF check may skip Bearer requests on the API only.
  */
 import type { PluginHost } from '../plugins/host.ts'
 import { sessionCookieName, readCookie } from '../http/cookies.ts'
@@ -21,6 +24,26 @@ export interface Auth {
   org?: Org
   role?: Role
   permissions: Set<string>
+}
+
+/** Where a Bearer token is honoured: the JSON API (`/api/v1/...`). */
+export const BEARER_PREFIX = '/api/v1/'
+
+/** Whether a path takes `Authorization: Bearer` (the JSON API only). */
+export function acceptsBearer(pathname: string): boolean {
+  return pathname.startsWith(BEARER_PREFIX)
+}
+
+/** Whether a request's URL is on the JSON API, without building a URL object. */
+function bearerUrl(url: string): boolean {
+  const start = url.indexOf('/', url.indexOf('//') + 2)
+  return start !== -1 && url.startsWith(BEARER_PREFIX, start)
+}
+
+/** The Authorization header when it counts for this request (on the API), else null. */
+function bearerHeader(request: Request): string | null {
+  const header = request.headers.get('authorization')
+  return header && bearerUrl(request.url) ? header : null
 }
 
 const CACHE_MS = 30_000
@@ -66,14 +89,14 @@ export class AuthResolver {
 
   /** The session behind the cookie, in any stage (the two-factor page needs the pending one). */
   async session(request: Request): Promise<SessionInfo | undefined> {
-    if (request.headers.get('authorization')) return undefined
+    if (bearerHeader(request)) return undefined
     const token = readCookie(request, sessionCookieName(request))
     return token ? this.accounts.sessionFromToken(token) : undefined
   }
 
   /** The Auth for a request, or null when nobody (or only a half-signed-in session) is behind it. */
   async resolve(request: Request): Promise<Auth | null> {
-    const header = request.headers.get('authorization')
+    const header = bearerHeader(request)
     if (header) {
       if (!header.startsWith('Bearer ')) return null
       const secret = header.slice(7).trim()

@@ -22,6 +22,10 @@ export async function denied(request: Request, auth: Auth | null, permission: st
   const url = new URL(request.url)
   if (!auth) {
     if (isApiPath(url.pathname)) return errorFor(url.pathname, 401, 'unauthenticated', 'Sign in', 'Sign in, or send Authorization: Bearer <API token>.')
+    // A token counts on the API only (core/auth/resolve.ts): say so instead of sending a script to /login.
+    if (request.headers.get('authorization')?.startsWith('Bearer ')) {
+      return errorFor(url.pathname, 403, 'token_not_accepted', 'Not allowed here', 'API tokens work on /api/v1/ only. Pages and forms need a browser session: sign in.')
+    }
     const next = encodeURIComponent(url.pathname + url.search)
     const headers: Record<string, string> = { location: `/login?next=${next}` }
     if (request.headers.get('hx-request')) headers['hx-redirect'] = headers.location!

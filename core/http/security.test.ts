@@ -10,6 +10,7 @@ import { SESSION_IDLE_MS } from '../auth/accounts.ts'
 import { Elysia } from 'elysia'
 import { definePlugin } from '../plugins/contract.ts'
 import { guard } from './guard.ts'
+import { INSTANCE_ADMIN } from '../auth/permissions.ts'
 
 /** A plugin that tries to loosen the policy on its own answers. */
 const loosener = definePlugin({
@@ -99,6 +100,38 @@ eachDialect('security', (dialect) => {
     const anon = p.client()
     const noCookie = await anon.request('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${ADMIN.email}&password=x` })
     expect(noCookie.status).toBe(403)
+  })
+
+  test('Bearer tokens count on the JSON API only: the service token and an admin-scoped API token cannot drive /admin pages or forms', async () => {
+    const { secret } = await p.deps.identity.tokens.create({ userId: p.admin!.id, orgId: p.org!.id, name: 'automation', permissions: [INSTANCE_ADMIN, 'fixture-notes.note.write'], expiresInDays: 7 })
+    for (const bearer of [p.serviceAuth, `Bearer ${secret}`]) {
+      const as = (path: string, init: RequestInit = {}) => fetch(p.url + path, { redirect: 'manual', ...init, headers: { authorization: bearer, ...(init.headers as Record<string, string>) } })
+      const form = { 'content-type': 'application/x-www-form-urlencoded' }
+      // the API takes it, unsafe methods too, with no CSRF token
+      expect((await as('/api/v1/admin/plugins')).status).toBe(200)
+      expect((await as('/api/v1/admin/plugins/fixture-notes/enable', { method: 'POST' })).status).toBe(200)
+      // pages do not take it: the caller is anonymous there, told so with a 403
+      const page = await as('/admin/users')
+      expect(page.status).toBe(403)
+      expect(await page.text()).toContain('API tokens work on /api/v1/ only')
+      expect((await as('/healthz')).status).toBe(200) // public routes still answer
+      // forms need the CSRF token whatever the header says
+      const toggle = await as('/admin/plugins/fixture-notes/toggle', { method: 'POST', headers: form, body: '' })
+      expect(toggle.status).toBe(403)
+      const invite = await as('/admin/users/invite', { method: 'POST', headers: form, body: 'email=mallory%40example.com' })
+      expect(invite.status).toBe(403)
+      expect(p.host.describe('fixture-notes').status).toBe('enabled')
+    }
+    expect((await p.deps.identity.accounts.listAudit({ limit: 50 })).some((a) => a.target === 'mallory@example.com')).toBe(false)
+    // an API token with a plugin scope posts to the plugin's API without a CSRF token
+    const note = await fetch(`${p.url}/api/v1/fixture-notes/notes`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: '{"title":"by token"}' })
+    expect(note.status).toBe(201)
+    // a signed-in browser sending a stray Authorization header on a page is still itself
+    const ada = await p.adminClient()
+    expect((await ada.request('/admin/users', { headers: { authorization: 'Bearer junk' } })).status).toBe(200)
+    const noCsrf = await ada.request('/admin/plugins/fixture-notes/toggle', { method: 'POST', headers: { authorization: p.serviceAuth, 'content-type': 'application/x-www-form-urlencoded' }, body: '' })
+    expect(noCsrf.status).toBe(403)
+    expect(p.host.describe('fixture-notes').status).toBe('enabled')
   })
 
   test('sign-out ends the session on the server: the old cookie no longer works', async () => {

@@ -2,7 +2,7 @@
  * @module Security at the front door: CSRF (a synchronizer token on every unsafe method plus an
  * Origin check) and the response headers every answer carries.
  */
-import type { Auth } from '../auth/resolve.ts'
+import { acceptsBearer, type Auth } from '../auth/resolve.ts'
 import { safeEqual } from '../auth/crypto.ts'
 import { csrfCookieName, isHttps, readCookie } from './cookies.ts'
 import { errorFor } from './respond.ts'
@@ -63,13 +63,15 @@ async function sentToken(request: Request): Promise<string | undefined> {
 }
 
 /**
- * Refuses unsafe requests that are cross-site or carry no valid token. Bearer-token requests carry
- * no ambient credentials and pass. Signed-in browsers use the session's token; anonymous forms
- * (sign-in, setup, invitations) the CSRF cookie's.
+ * Refuses unsafe requests that are cross-site or carry no valid token. Bearer-token requests to the
+ * JSON API carry no ambient credentials and pass (the token is checked when the route resolves its
+ * caller); anywhere else a Bearer header counts for nothing, so pages and forms always need the token.
+ * Signed-in browsers use the session's token; anonymous forms (sign-in, setup, invitations) the CSRF
+ * cookie's.
  */
 export async function checkCsrf(request: Request, pathname: string, auth: () => Promise<Auth | null>, sessionCsrf: () => Promise<string | undefined>): Promise<Response | undefined> {
   if (SAFE_METHODS.has(request.method)) return undefined
-  if (request.headers.get('authorization')?.startsWith('Bearer ')) return undefined
+  if (acceptsBearer(pathname) && request.headers.get('authorization')?.startsWith('Bearer ')) return undefined
   const origin = request.headers.get('origin')
   if (origin && origin !== publicOrigin(request)) {
     return errorFor(pathname, 403, 'cross_origin', 'Request refused', `A page on ${origin} may not send requests here.`)
