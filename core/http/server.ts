@@ -119,8 +119,10 @@ export function coreApp(deps: ServerDeps) {
       try {
         await store.ping()
       } catch (err) {
+        // The route is public: the driver's text (host, user, database) goes to the log only.
+        deps.log.warn('readiness: store not reachable', { error: err })
         set.status = 503
-        return { status: 'unavailable', reason: `store not reachable: ${(err as Error).message}` }
+        return { status: 'unavailable', reason: 'store not reachable' }
       }
       if (!host.settled) {
         set.status = 503
