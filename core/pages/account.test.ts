@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { afterAll, beforeAll, expect, spyOn, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { fixturePlugins } from '../../test/fixtures/index.ts'
@@ -139,13 +139,13 @@ eachDialect('account pages', (dialect) => {
     const secret = /id="totp-secret" class="secret">([A-Z2-7]+)</.exec(page)?.[1]
     expect(secret).toBeTruthy()
     const wrongCode = currentCode(secret!) === '000000' ? '111111' : '000000'
-    const wrong = await client.post('/account/2fa/confirm', { code: wrongCode })
+    const wrong = await client.post('/account/2fa/confirm', { code: wrongCode, password: PASSWORD })
     expect(wrong.status).toBe(422)
     const again = await wrong.text()
     expect(again).toContain('<svg')
     expect(again).toContain(secret!)
     expect(again).toContain('id="f-code-error"')
-    const confirmed = await client.post('/account/2fa/confirm', { code: currentCode(secret!) })
+    const confirmed = await client.post('/account/2fa/confirm', { code: currentCode(secret!), password: PASSWORD })
     expect(confirmed.status).toBe(200)
     const codes = [...(await confirmed.text()).matchAll(/<code>([a-z0-9]{5}-[a-z0-9]{5})<\/code>/g)].map((m) => m[1]!)
     expect(codes.length).toBe(10)
@@ -189,6 +189,79 @@ eachDialect('account pages', (dialect) => {
     expect((await twice.request('/account')).status).toBe(303)
   })
 
+  test('two-factor: turning it on asks for the password again; a session without it (stolen) cannot turn it on', async () => {
+    const { user, client } = await p.member('member')
+    await client.get('/account/2fa')
+    const form = await client.post('/account/2fa/begin')
+    const page = await form.text()
+    expect(page).toMatch(/<form method="post" action="\/account\/2fa\/confirm"[^]*name="password" type="password" required autocomplete="current-password"/)
+    const secret = /id="totp-secret" class="secret">([A-Z2-7]+)</.exec(page)![1]!
+    for (const fields of [{ code: currentCode(secret) } as Record<string, string>, { code: currentCode(secret), password: '' }, { code: currentCode(secret), password: 'not my password' }, { code: currentCode(secret), password: 'x'.repeat(257) }]) {
+      const refused = await client.post('/account/2fa/confirm', fields)
+      expect(refused.status).toBe(422)
+      const html = await refused.text()
+      expect(html).toContain('id="f-password-error"')
+      expect(html).toContain(secret) // the enrollment stays
+      expect((await p.deps.identity.accounts.getUser(user.id))!.totpEnabled).toBe(false)
+    }
+    const enabled = async () => (await p.deps.identity.accounts.listAudit({ action: 'auth.two_factor_enabled', limit: 200 })).filter((a) => a.target === user.email).length
+    expect(await enabled()).toBe(0)
+    // the code was not used up by the refused attempts
+    const on = await client.post('/account/2fa/confirm', { code: currentCode(secret), password: PASSWORD })
+    expect(on.status).toBe(200)
+    expect((await p.deps.identity.accounts.getUser(user.id))!.totpEnabled).toBe(true)
+    expect(await enabled()).toBe(1)
+  })
+
+  test('password gate: 30 parallel wrong passwords (change password, turn two-factor off) reach at most the limit of checks, the rest 429 with Retry-After', async () => {
+    const { user, client } = await enroll()
+    await client.get('/account/password')
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 2 ? client.post('/account/password', { current: 'not my password', password: 'a new password 3' }) : client.post('/account/2fa/disable', { password: 'not my password' }),
+      ),
+    )
+    const statuses = answers.map((r) => r.status)
+    const checked = statuses.filter((s) => s === 422).length
+    expect(checked).toBeLessThanOrEqual(10)
+    expect(checked + statuses.filter((s) => s === 429).length).toBe(30)
+    for (const r of answers.filter((r) => r.status === 429)) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+    // used up: even the right password waits, for both routes and for sign-in
+    expect((await client.post('/account/2fa/disable', { password: PASSWORD })).status).toBe(429)
+    expect((await client.post('/account/password', { current: PASSWORD, password: 'a new password 3' })).status).toBe(429)
+    expect((await p.deps.identity.accounts.getUser(user.id))!.totpEnabled).toBe(true)
+  })
+
+  test('password gate: passwords over 256 characters are wrong without a hash; a right password gives its attempt back', async () => {
+    const { user, client } = await enroll()
+    await client.get('/account/password')
+    const verify = spyOn(Bun.password, 'verify')
+    try {
+      for (const [path, fields, field] of [
+        ['/account/password', { current: 'x'.repeat(257), password: 'a new password 3' }, 'current'],
+        ['/account/2fa/disable', { password: 'x'.repeat(257) }, 'password'],
+      ] as const) {
+        const res = await client.post(path, fields)
+        expect(res.status).toBe(422)
+        expect(await res.text()).toContain(`id="f-${field}-error"`)
+      }
+      expect(verify).not.toHaveBeenCalled()
+    } finally {
+      verify.mockRestore()
+    }
+    // 2 wrong so far (over-long passwords are wrong guesses too), 7 more make 9
+    for (let i = 0; i < 7; i++) expect((await client.post('/account/password', { current: 'not my password', password: 'a new password 3' })).status).toBe(422)
+    // a right current password with a refused new one is checked and given back (twice, so a leak would show)
+    for (let i = 0; i < 2; i++) {
+      const short = await client.post('/account/password', { current: PASSWORD, password: 'short' })
+      expect(short.status).toBe(422)
+      expect(await short.text()).toContain('id="f-password-error"')
+    }
+    expect((await client.post('/account/2fa/disable', { password: 'not my password' })).status).toBe(422) // the 10th wrong one
+    expect((await client.post('/account/2fa/disable', { password: PASSWORD })).status).toBe(429)
+    expect((await p.deps.identity.accounts.getUser(user.id))!.totpEnabled).toBe(true)
+  })
+
   test('two-factor: the 6th wrong code answers 429 with Retry-After', async () => {
     const { user, secret } = await enroll()
     const c = p.client()
@@ -220,6 +293,7 @@ eachDialect('account pages', (dialect) => {
     const { client } = await p.member('member')
     await client.get('/account/2fa')
     expect((await client.post('/account/2fa/confirm', { code: '123456' })).status).toBe(409)
+    expect((await client.post('/account/2fa/confirm', { code: '123456', password: PASSWORD })).status).toBe(409)
     const { client: on } = await enroll()
     expect((await on.post('/account/2fa/begin')).status).toBe(409)
   })

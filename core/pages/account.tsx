@@ -15,7 +15,7 @@ import { redirect } from '../http/render.ts'
 import { errorFor } from '../http/respond.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
-import { actorOf, readForm, readFormAll, tooMany } from './context.ts'
+import { actorOf, hitLimits, readForm, readFormAll, tooMany } from './context.ts'
 
 type Tab = 'profile' | 'password' | 'sessions' | '2fa' | 'tokens'
 
@@ -283,11 +283,12 @@ function TwoFactorView(p: {
           </button>
         </p>
         <ol start={2}>
-          <li>Enter the 6-digit code the app shows.</li>
+          <li>Enter the 6-digit code the app shows, and your password.</li>
         </ol>
         <form method="post" action="/account/2fa/confirm" class="narrow-form">
           <CsrfField token={csrf} />
-          <Field name="code" label="Code" error={errors.code} required autocomplete="one-time-code" inputmode="numeric" maxlength={10} autofocus />
+          <Field name="code" label="Code" error={errors.code} required autocomplete="one-time-code" inputmode="numeric" maxlength={10} autofocus={!errors.password} />
+          <Field name="password" label="Current password" type="password" error={errors.password} required autocomplete="current-password" maxlength={256} autofocus={!!errors.password} />
           <button type="submit">Turn on</button>
         </form>
       </section>
@@ -470,8 +471,43 @@ export function accountPages(deps: ServerDeps) {
   const notFound = (request: Request, what: string) =>
     errorFor(new URL(request.url).pathname, 404, 'not_found', `No such ${what}`, `This ${what} does not exist, or it is not yours. It may have ended already.`)
 
-  /** Checks the user's password with the sign-in limits: a stolen session cannot guess it quickly. */
-  const passwordGate = (auth: Auth) => limits.signInAccount.check(auth.user.email)
+  /**
+   * The start of every route that asks for the user's password again (changing it, turning
+   * two-factor sign-in on or off), so a stolen session cannot do these things, nor guess the
+   * password quickly: a browser session, then one attempt counted at once against the account's
+   * sign-in limit (before any hashing, so parallel guesses cannot all pass the check), then the form.
+   * `giveBack()` returns the attempt when the password proved right or was never checked.
+   */
+  const passwordGate = async (request: Request, auth: Auth): Promise<Response | { form: Record<string, string>; giveBack: () => void }> => {
+    const refused = sessionOnly(request, auth)
+    if (refused) return refused
+    const limited = hitLimits(request, [[limits.signInAccount, auth.user.email, 'wrong passwords for this account']])
+    if (limited) return limited
+    const form = await readForm(request)
+    return { form, giveBack: () => limits.signInAccount.refund(auth.user.email) }
+  }
+
+  /** 429 when the server has too many passwords to hash at once. */
+  const busy = (request: Request) => tooMany(request, { ok: false, retryAfter: 5 }, 'password checks at once on this server')
+
+  /**
+   * Whether `password` is the user's (after `passwordGate`): a right or empty one gives the attempt
+   * back; a wrong one keeps it. A response when the server is too busy to check.
+   */
+  const ownPassword = async (request: Request, auth: Auth, gate: { giveBack: () => void }, password: string): Promise<boolean | Response> => {
+    let ok = false
+    if (password) {
+      try {
+        ok = !!(await accounts.checkPassword(auth.user.email, password))
+      } catch (err) {
+        if (!(err instanceof BusyError)) throw err
+        gate.giveBack()
+        return busy(request)
+      }
+    }
+    if (ok || !password) gate.giveBack()
+    return ok
+  }
 
   // ---- profile
   const profile = async (request: Request, auth: Auth, values: { name?: string } = {}, errors: FieldErrors = {}, status = 200) => {
@@ -538,28 +574,27 @@ export function accountPages(deps: ServerDeps) {
     .post(
       '/account/password',
       async ({ request, auth }) => {
-        const refused = sessionOnly(request, auth)
-        if (refused) return refused
-        const gate = passwordGate(auth)
-        if (!gate.ok) return tooMany(request, gate, 'wrong passwords for this account')
-        const form = await readForm(request)
-        const current = form.current ?? ''
-        const next = form.password ?? ''
+        const gate = await passwordGate(request, auth)
+        if (gate instanceof Response) return gate
+        const current = gate.form.current ?? ''
+        const next = gate.form.password ?? ''
         const errors: FieldErrors = {}
         if (!current) errors.current = 'enter your current password'
         if (!next) errors.password = 'enter a new password'
         if (!errors.current && !errors.password) {
           try {
             await accounts.changePassword(auth.user.id, current, next, auth.session!.id)
+            gate.giveBack()
             await accounts.audit(actorOf(request, auth), 'auth.password_changed', auth.user.email)
             return redirect(request, '/account/password', { kind: 'ok', text: 'Your password is changed. Your other sessions are signed out.' })
           } catch (err) {
-            if (err instanceof BusyError) return tooMany(request, { ok: false, retryAfter: 5 }, 'password checks at once on this server')
+            // Only a wrong current password keeps the attempt.
+            if (!(err instanceof InputError && err.field === 'current')) gate.giveBack()
+            if (err instanceof BusyError) return busy(request)
             if (!(err instanceof InputError)) throw err
-            if (err.field === 'current') limits.signInAccount.hit(auth.user.email)
             errors[err.field === 'current' ? 'current' : 'password'] = err.message
           }
-        }
+        } else gate.giveBack()
         return page(request, auth, 'password', PasswordView({ auth, errors }) as string, 422)
       },
       { permission: SIGNED_IN },
@@ -602,10 +637,19 @@ export function accountPages(deps: ServerDeps) {
     .post(
       '/account/2fa/confirm',
       async ({ request, auth }) => {
-        const refused = sessionOnly(request, auth)
-        if (refused) return refused
-        const form = await readForm(request)
-        const code = (form.code ?? '').trim().slice(0, 20)
+        const gate = await passwordGate(request, auth)
+        if (gate instanceof Response) return gate
+        const code = (gate.form.code ?? '').trim().slice(0, 20)
+        // The password first: a stolen session must not turn two-factor on and lock the owner out.
+        const password = gate.form.password ?? ''
+        const ok = await ownPassword(request, auth, gate, password)
+        if (ok instanceof Response) return ok
+        if (!ok) {
+          const problem = password ? 'the password is not right' : 'enter your current password'
+          const enrollment = await twoFactor.pending(auth.user.id)
+          if (!enrollment) return twoFactorPage(request, auth, { error: 'Start the setup first.' }, 409)
+          return twoFactorPage(request, auth, { enrollment, errors: { password: problem } }, 422)
+        }
         try {
           const recoveryCodes = await twoFactor.confirm(auth.user.id, code)
           await accounts.audit(actorOf(request, auth), 'auth.two_factor_enabled', auth.user.email)
@@ -622,25 +666,12 @@ export function accountPages(deps: ServerDeps) {
     .post(
       '/account/2fa/disable',
       async ({ request, auth }) => {
-        const refused = sessionOnly(request, auth)
-        if (refused) return refused
-        const gate = passwordGate(auth)
-        if (!gate.ok) return tooMany(request, gate, 'wrong passwords for this account')
-        const form = await readForm(request)
-        const password = form.password ?? ''
-        let ok = false
-        if (password) {
-          try {
-            ok = !!(await accounts.checkPassword(auth.user.email, password))
-          } catch (err) {
-            if (err instanceof BusyError) return tooMany(request, { ok: false, retryAfter: 5 }, 'password checks at once on this server')
-            throw err
-          }
-        }
-        if (!ok) {
-          if (password) limits.signInAccount.hit(auth.user.email)
-          return twoFactorPage(request, auth, { errors: { password: password ? 'the password is not right' : 'enter your current password' } }, 422)
-        }
+        const gate = await passwordGate(request, auth)
+        if (gate instanceof Response) return gate
+        const password = gate.form.password ?? ''
+        const ok = await ownPassword(request, auth, gate, password)
+        if (ok instanceof Response) return ok
+        if (!ok) return twoFactorPage(request, auth, { errors: { password: password ? 'the password is not right' : 'enter your current password' } }, 422)
         await twoFactor.disable(auth.user.id)
         await accounts.audit(actorOf(request, auth), 'auth.two_factor_disabled', auth.user.email)
         return redirect(request, '/account/2fa', { kind: 'ok', text: 'Two-factor sign-in is off.' })

@@ -178,12 +178,22 @@ describe('browser: first run to plugin toggle [sqlite]', () => {
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/)
     expect(await page.locator('.qr svg').count()).toBe(1)
     await screenshot(page, '2fa-enrollment')
-    // A wrong code keeps the enrollment and says why.
+    // Turning it on asks for the password again: without it the browser does not even send the form.
+    expect(await (await fieldByLabel(page, 'Current password')).getAttribute('required')).not.toBeNull()
+    // A wrong password keeps the enrollment and says why.
+    await typeInto(page, 'Code', currentCode(secret))
+    await typeInto(page, 'Current password', 'not my password')
+    await page.keyboard.press('Enter')
+    await page.waitForSelector('#f-password-error')
+    expect(await page.locator('#totp-secret').textContent()).toBe(secret)
+    // So does a wrong code.
     await typeInto(page, 'Code', '000000')
+    await typeInto(page, 'Current password', GRACE.password)
     await page.keyboard.press('Enter')
     await page.waitForSelector('#f-code-error')
     expect(await page.locator('#totp-secret').textContent()).toBe(secret)
     await typeInto(page, 'Code', currentCode(secret))
+    await typeInto(page, 'Current password', GRACE.password)
     await page.keyboard.press('Enter')
     await page.waitForSelector('#recovery-codes')
     expect(await page.locator('main h2').textContent()).toBe('Two-factor sign-in is on')
