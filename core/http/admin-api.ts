@@ -11,6 +11,28 @@ import type { Accounts } from '../auth/accounts.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { actorOf } from '../pages/context.ts'
 import { jsonError } from './respond.ts'
+import { settingFields } from '../pages/admin-settings-form.tsx'
+import type { TObject } from '@sinclair/typebox'
+
+/** What a stored secret setting reads as in the admin API (the value itself is never echoed). */
+export const SECRET_MASK = '********'
+
+/**
+ * Settings as the admin API shows them: the fields the admin page treats as secret (a string
+ * with `writeOnly: true` or `format: 'password'`; any `writeOnly` property too) read as SECRET_MASK
+ * when a value is stored, '' when not. The admin page never shows them either.
+ */
+export function maskSecrets(schema: TObject | undefined, settings: Record<string, unknown>): Record<string, unknown> {
+  if (!schema) return settings
+  const out = { ...settings }
+  for (const f of settingFields(schema)) {
+    if (f.kind !== 'secret' && (schema.properties?.[f.key] as { writeOnly?: unknown } | undefined)?.writeOnly !== true) continue
+    if (!(f.key in out)) continue
+    const v = out[f.key]
+    out[f.key] = v === undefined || v === null || v === '' ? '' : SECRET_MASK
+  }
+  return out
+}
 
 /** What the admin API needs from the server. */
 export interface AdminDeps {
@@ -89,7 +111,7 @@ export function adminApi(deps: AdminDeps) {
         // Keys only, never values: settings may hold secrets.
         const keys = [...new Set([...Object.keys(before), ...Object.keys(settings)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]))
         await audit(request, auth, 'plugin.settings_changed', params.id, { keys })
-        return { settings }
+        return { settings: maskSecrets(host.settingsSchema(params.id), settings) }
       } catch (err) {
         return fail(err)
       }

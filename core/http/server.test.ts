@@ -47,6 +47,20 @@ const faulty = definePlugin({
   },
 })
 
+/** A plugin with secret settings (write-only strings) beside a plain one. */
+const secretive = definePlugin({
+  id: 'fixture-secretive',
+  name: 'Secretive',
+  version: '1.0.0',
+  api: 1,
+  settings: t.Object({
+    greeting: t.String({ default: 'Hello' }),
+    apiKey: t.String({ writeOnly: true, default: '' }),
+    webhook: t.Optional(t.String({ writeOnly: true })),
+  }),
+  setup() {},
+})
+
 /** Collects log lines (at info and up) while `fn` runs. */
 async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
   const lines: string[] = []
@@ -204,10 +218,36 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
   let p: TestPlatform
   let ada: Client
   beforeAll(async () => {
-    p = await startPlatform(dialect, [...fixturePlugins, faulty])
+    p = await startPlatform(dialect, [...fixturePlugins, faulty, secretive])
     ada = await p.adminClient()
   })
   afterAll(() => p.stop())
+
+  test('admin API: secret settings are saved but never echoed (masked as the admin page hides them)', async () => {
+    const put = (body: unknown) =>
+      fetch(`${p.url}/api/v1/admin/plugins/fixture-secretive/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: p.serviceAuth }, body: JSON.stringify(body) })
+    const res = await put({ greeting: 'Hi there', apiKey: 'sk-live-0123456789', webhook: 'pw-secret-42' })
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).not.toContain('sk-live-0123456789')
+    expect(text).not.toContain('pw-secret-42')
+    expect(JSON.parse(text)).toEqual({ settings: { greeting: 'Hi there', apiKey: '********', webhook: '********' } })
+    // stored as sent
+    expect(p.host.settingsOf('fixture-secretive')).toMatchObject({ apiKey: 'sk-live-0123456789', webhook: 'pw-secret-42' })
+    // an empty secret reads as empty; reading the plugin back shows no settings at all
+    const cleared = (await (await put({ greeting: 'Hi', apiKey: '' })).json()) as { settings: Record<string, unknown> }
+    expect(cleared.settings).toEqual({ greeting: 'Hi', apiKey: '' })
+    for (const path of ['', '/fixture-secretive']) {
+      const read = await (await fetch(`${p.url}/api/v1/admin/plugins${path}`, { headers: { authorization: p.serviceAuth } })).text()
+      expect(read).not.toContain('sk-live')
+      expect(read).not.toContain('pw-secret')
+    }
+    // the admin page does not show the stored secret either
+    await put({ greeting: 'Hi', apiKey: 'sk-live-0123456789' })
+    const page = await ada.get('/admin/plugins/fixture-secretive/settings')
+    expect(page.res.status).toBe(200)
+    expect(page.html).not.toContain('sk-live-0123456789')
+  })
 
   test("a plugin route that throws answers core's 500: a page for the browser, JSON on the API, never the exception's text; logged with the request id and plugin id", async () => {
     const { result, lines } = await logged(async () => {
