@@ -34,7 +34,8 @@ export default definePlugin({
 
     ctx.every('1m', () => svc.sendDueReminders(new Date()))
     // lets tests (and operators) run the reminder pass now instead of waiting for the timer
-    ctx.provide('calendar.reminders', { runDue: (now?: Date) => svc.sendDueReminders(now ?? new Date()) })
+    // (`pass` also says how many events the pass looked at)
+    ctx.provide('calendar.reminders', { runDue: (now?: Date) => svc.sendDueReminders(now ?? new Date()), pass: (now?: Date) => svc.reminderPass(now ?? new Date()) })
 
     ctx.contribute('dashboard.widget', {
       id: 'upcoming',

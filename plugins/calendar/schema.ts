@@ -65,7 +65,8 @@ export const schema = defineSchema((t) => ({
       t.index('calendar_events_cal').on(c.orgId, c.calendarId),
       t.index('calendar_events_start').on(c.orgId, c.startAt),
       t.index('calendar_events_uid').on(c.orgId, c.uid),
-      t.index('calendar_events_reminders').on(c.hasReminders),
+      // the reminder pass reads events with reminders that start before its horizon
+      t.index('calendar_events_reminders_start').on(c.hasReminders, c.startAt),
     ],
   ),
   overrides: t.table(

@@ -3,7 +3,7 @@
  * EXDATEs, attendees and RSVP, reminders, layer preferences and feed tokens. Routes, the JSON API,
  * the feed and the demo seed all call it; bad input throws InputError (other-org ids: 404).
  */
-import { and, eq, inArray, isNotNull, lt, or, gte } from 'drizzle-orm'
+import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, or } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import { randomToken, sha256 } from '../../core/auth/crypto.ts'
@@ -47,6 +47,10 @@ export const NEW_PERSONAL = 'new-personal'
 
 export const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777']
 const MAX_RANGE = 400 * DAY
+/** The longest reminder, in minutes before the start (28 days). */
+export const MAX_REMINDER_MINUTES = 40320
+/** Reminders due up to this long ago are still sent (a pass missed while the server was down). */
+const CATCH_UP = 60 * 60_000
 
 /** Who is acting, in which organization, and what they may do. */
 export interface Viewer {
@@ -725,51 +729,84 @@ export class CalendarService {
    * remembers them. Recipients: attendees who did not decline, and the event's creator.
    */
   async sendDueReminders(now = new Date()): Promise<number> {
+    return (await this.reminderPass(now)).sent
+  }
+
+  /**
+   * One reminder pass: a reminder is due when its time (the occurrence's start less its minutes) lies
+   * in [now - CATCH_UP, now] and the occurrence has not started more than CATCH_UP ago; each is sent
+   * once (calendar_reminders_sent). Only events that can have one due are read, through the
+   * (has_reminders, start_at) index: one-off events starting in [now - CATCH_UP, now + the longest
+   * reminder allowed], and recurring series begun by then; each is expanded only over [now - CATCH_UP,
+   * now + its own longest reminder]. Returns how many events it looked at and how many it sent.
+   */
+  async reminderPass(now = new Date()): Promise<{ events: number; sent: number }> {
     const notifier = this.ctx.service<Notifier>('collaboration.notify')
-    if (!notifier) return 0
-    const events = await this.db.select().from(this.t.events).where(eq(this.t.events.hasReminders, true))
-    let sent = 0
+    if (!notifier) return { events: 0, sent: 0 }
     const n = now.getTime()
-    const WINDOW = 60 * 60_000
-    for (const e of events) {
-      const maxBefore = Math.max(...e.reminders) * 60_000
-      const occs = await this.expand([e], new Date(n - WINDOW), new Date(n + maxBefore + WINDOW), () => undefined)
+    const from = n - CATCH_UP
+    const e = this.t.events
+    const horizon = new Date(n + MAX_REMINDER_MINUTES * 60_000)
+    // two range reads of the (has_reminders, start_at) index: one-off events of the window, series begun by its end
+    const [oneOffs, series] = await Promise.all([
+      this.db
+        .select()
+        .from(e)
+        .where(and(eq(e.hasReminders, true), gte(e.startAt, new Date(from)), lte(e.startAt, horizon), isNull(e.rrule))),
+      this.db
+        .select()
+        .from(e)
+        .where(and(eq(e.hasReminders, true), lte(e.startAt, horizon), isNotNull(e.rrule))),
+    ])
+    const events = [...oneOffs, ...series]
+    // events with the same longest reminder are expanded together (one overrides query per group)
+    const byLead = new Map<number, EventRow[]>()
+    for (const ev of events) {
+      const lead = Math.max(0, ...ev.reminders) * 60_000
+      const group = byLead.get(lead)
+      if (group) group.push(ev)
+      else byLead.set(lead, [ev])
+    }
+    let sent = 0
+    for (const [lead, group] of byLead) {
+      const occs = await this.expand(group, new Date(from), new Date(n + lead + 1), () => undefined)
+      const byId = new Map(group.map((ev) => [ev.id, ev]))
       for (const o of occs) {
-        if (o.allDay && o.start.getTime() < n - WINDOW) continue
-        for (const minutes of e.reminders) {
+        const ev = byId.get(o.eventId)!
+        if (o.start.getTime() < from) continue
+        for (const minutes of ev.reminders) {
           const due = o.start.getTime() - minutes * 60_000
-          if (due > n || due < n - WINDOW || o.start.getTime() < n - WINDOW) continue
-          const key = { eventId: e.id, occurrenceStart: o.originalStart, minutes }
-          const done = await this.db
-            .select({ id: this.t.remindersSent.id })
-            .from(this.t.remindersSent)
-            .where(and(eq(this.t.remindersSent.eventId, e.id), eq(this.t.remindersSent.occurrenceStart, o.originalStart), eq(this.t.remindersSent.minutes, minutes)))
-          if (done.length) continue
-          const inserted = await this.db
-            .insert(this.t.remindersSent)
-            .values({ id: Bun.randomUUIDv7(), orgId: e.orgId, ...key, sentAt: now })
-            .onConflictDoNothing()
-            .returning({ id: this.t.remindersSent.id })
-          if (!inserted.length) continue
-          const attendees = await this.db.select().from(this.t.attendees).where(eq(this.t.attendees.eventId, e.id))
-          const invited = attendees.filter((a) => a.rsvp !== 'declined').map((a) => a.userId)
-          // the creator hears of it while they may still see the event (not after an unshare, say)
-          const creatorToo = !attendees.some((a) => a.userId === e.createdBy) && (await this.maySee(e, e.createdBy))
-          const userIds = [...new Set(creatorToo ? [e.createdBy, ...invited] : invited)]
-          if (!userIds.length) continue
-          const when = o.allDay ? wallDate(o.start.getTime()) : `${wallDate(toWall(o.start.getTime(), o.timeZone))} ${wallTime(toWall(o.start.getTime(), o.timeZone))} (${o.timeZone})`
-          await notifier.notify({
-            orgId: e.orgId,
-            userIds,
-            title: `Reminder: ${o.title}`,
-            text: minutes === 0 ? `Starts now: ${when}` : `Starts in ${humanMinutes(minutes)}: ${when}`,
-            href: `/calendar/events/${e.id}?occurrence=${encodeURIComponent(o.originalStart.toISOString())}`,
-          })
-          sent++
+          if (due > n || due < from) continue
+          if (await this.sendReminder(notifier, ev, o, minutes, now)) sent++
         }
       }
     }
-    return sent
+    return { events: events.length, sent }
+  }
+
+  /** Sends one due reminder unless it was sent already (the insert claims it, so two passes never both send). */
+  private async sendReminder(notifier: Notifier, e: EventRow, o: Occurrence, minutes: number, now: Date): Promise<boolean> {
+    const inserted = await this.db
+      .insert(this.t.remindersSent)
+      .values({ id: Bun.randomUUIDv7(), orgId: e.orgId, eventId: e.id, occurrenceStart: o.originalStart, minutes, sentAt: now })
+      .onConflictDoNothing()
+      .returning({ id: this.t.remindersSent.id })
+    if (!inserted.length) return false
+    const attendees = await this.db.select().from(this.t.attendees).where(eq(this.t.attendees.eventId, e.id))
+    const invited = attendees.filter((a) => a.rsvp !== 'declined').map((a) => a.userId)
+    // the creator hears of it while they may still see the event (not after an unshare, say)
+    const creatorToo = !attendees.some((a) => a.userId === e.createdBy) && (await this.maySee(e, e.createdBy))
+    const userIds = [...new Set(creatorToo ? [e.createdBy, ...invited] : invited)]
+    if (!userIds.length) return false
+    const when = whenText(o.allDay, o.start, o.timeZone)
+    await notifier.notify({
+      orgId: e.orgId,
+      userIds,
+      title: `Reminder: ${o.title}`,
+      text: minutes === 0 ? `Starts now: ${when}` : `Starts in ${humanMinutes(minutes)}: ${when}`,
+      href: `/calendar/events/${e.id}?occurrence=${encodeURIComponent(o.originalStart.toISOString())}`,
+    })
+    return true
   }
 
   /** Whether a user (as a member of the event's organization now) may see an event. */
@@ -887,7 +924,7 @@ export function parseReminders(s: string): number[] {
     .filter(Boolean)
   const out: number[] = []
   for (const p of parts) {
-    if (!/^\d{1,5}$/.test(p) || Number(p) > 40320) throw new InputError('reminders are minutes before the start (0 to 40320), separated by commas', 'reminders')
+    if (!/^\d{1,5}$/.test(p) || Number(p) > MAX_REMINDER_MINUTES) throw new InputError(`reminders are minutes before the start (0 to ${MAX_REMINDER_MINUTES}), separated by commas`, 'reminders')
     out.push(Number(p))
   }
   if (out.length > 5) throw new InputError('at most 5 reminders', 'reminders')
