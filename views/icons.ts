@@ -66,13 +66,14 @@ const ICONS: Record<string, string> = {
 /** Names of the embedded icons (nav contributions may use these). */
 export const ICON_NAMES = Object.keys(ICONS)
 
-const cache = new Map<string, string>()
+const bySize = new Map<number, Map<string, string>>()
 
 /** An icon as inline SVG, hidden from screen readers; an unknown name gives an empty string. */
 export function safeIcon(name: string | undefined, size = 18): string {
   if (!name) return ''
-  const key = `${name}:${size}`
-  let svg = cache.get(key)
+  let cache = bySize.get(size)
+  if (!cache) bySize.set(size, (cache = new Map()))
+  let svg = cache.get(name)
   if (svg === undefined) {
     const raw = ICONS[name]
     svg = raw
@@ -83,7 +84,7 @@ export function safeIcon(name: string | undefined, size = 18): string {
           .replace(/height="24"/, `height="${size}"`)
           .replace(/\s*\n\s*/g, ' ')
       : ''
-    cache.set(key, svg)
+    cache.set(name, svg)
   }
   return svg
 }

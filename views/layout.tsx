@@ -1,30 +1,32 @@
-/** @module The HTML document around every full page: head, stylesheets, htmx, skip link. */
-import type { Children } from '@kitajs/html'
+/**
+ * @module The HTML document around every full page: head, stylesheets, htmx, skip link.
+ *
+ * Written as string templates, not JSX: every signed-in page goes through here and through the
+ * shell, and the constant parts (the whole head but the title) are built once at load. Every
+ * dynamic value below goes through `escapeHtml`.
+ */
+import { contentsToString, escapeHtml, type Children } from '@kitajs/html'
+
+const HEAD_START =
+  '<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>' +
+  '<meta name="color-scheme" content="light dark"/><meta name="htmx-config" content="{&#34;includeIndicatorCSS&#34;:false}"/><title>'
+const HEAD_END =
+  ' · Coder IDE</title><link rel="stylesheet" href="/public/pico.css"/><link rel="stylesheet" href="/public/app.css"/>' +
+  '<link rel="icon" href="/public/favicon.svg" type="image/svg+xml"/><script src="/public/htmx.min.js" defer></script>' +
+  '<script src="/public/app.js" defer></script></head>'
+const SKIP_LINK = '<a class="skip-link" href="#main">Skip to content</a>'
+
+/** Children as an HTML string (they are already safe: strings rendered by components). */
+export function childrenHtml(children: Children | undefined): string {
+  if (typeof children === 'string') return children
+  if (children === undefined || children === null) return ''
+  return contentsToString([children]) as string
+}
 
 /** A full HTML document. `title` is escaped; children must already be safe. */
 export function Layout(props: { title: string; csrf?: string; bodyClass?: string; children?: Children }): string {
-  return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
-        <title safe>{`${props.title} · Coder IDE`}</title>
-        <link rel="stylesheet" href="/public/pico.css" />
-        <link rel="stylesheet" href="/public/app.css" />
-        <link rel="icon" href="/public/favicon.svg" type="image/svg+xml" />
-        <script src="/public/htmx.min.js" defer></script>
-        <script src="/public/app.js" defer></script>
-      </head>
-      <body class={props.bodyClass} {...csrfHeaders(props.csrf)}>
-        <a class="skip-link" href="#main">
-          Skip to content
-        </a>
-        {props.children}
-      </body>
-    </html>
-  ) as string
+  const bodyClass = props.bodyClass ? ` class="${escapeHtml(props.bodyClass)}"` : ''
+  return `${HEAD_START}${escapeHtml(props.title)}${HEAD_END}<body${bodyClass}${csrfHeaders(props.csrf)}>${SKIP_LINK}${childrenHtml(props.children)}</body></html>`
 }
 
 /**
@@ -33,8 +35,8 @@ export function Layout(props: { title: string; csrf?: string; bodyClass?: string
  * what reaches a bare `hx-post` / `hx-delete` button outside any form. The plain `hx-headers` is
  * kept for scripts and tests that read the token from it; htmx itself ignores it for descendants.
  */
-function csrfHeaders(csrf: string | undefined): Record<string, string> {
-  if (!csrf) return {}
-  const value = JSON.stringify({ 'X-CSRF-Token': csrf })
-  return { 'hx-headers:inherited': value, 'hx-headers': value }
+function csrfHeaders(csrf: string | undefined): string {
+  if (!csrf) return ''
+  const value = escapeHtml(JSON.stringify({ 'X-CSRF-Token': csrf }))
+  return ` hx-headers:inherited="${value}" hx-headers="${value}"`
 }

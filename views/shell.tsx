@@ -1,9 +1,9 @@
 /** @module The signed-in shell: header with nav, search, organization switcher, user menu; then the page. */
-import type { Children } from '@kitajs/html'
+import { escapeHtml, type Children } from '@kitajs/html'
 import type { NavItem } from '../core/plugins/contract.ts'
-import { CsrfField, Flash } from './components.tsx'
+import { Flash } from './components.tsx'
 import { safeIcon } from './icons.ts'
-import { Layout } from './layout.tsx'
+import { childrenHtml, Layout } from './layout.tsx'
 
 /** What the shell needs to know about the viewer. */
 export interface ShellViewer {
@@ -20,23 +20,35 @@ export interface ShellViewer {
 }
 
 /** The nav list; also sent alone (out of band) when plugins change. */
-export function MainNav(props: { items: NavItem[]; path: string; oob?: boolean }) {
-  return (
-    <ul id="main-nav" class="main-nav" hx-swap-oob={props.oob ? 'true' : undefined}>
-      {props.items.map((item) => {
-        const current = props.path === item.href || props.path.startsWith(item.href + '/')
-        return (
-          <li>
-            <a href={item.href} aria-current={current ? 'page' : undefined}>
-              {safeIcon(item.icon ?? 'plug')}
-              <span safe>{item.label}</span>
-            </a>
-          </li>
-        )
-      })}
-    </ul>
-  )
+export function MainNav(props: { items: NavItem[]; path: string; oob?: boolean }): string {
+  let html = props.oob ? '<ul id="main-nav" class="main-nav" hx-swap-oob="true">' : '<ul id="main-nav" class="main-nav">'
+  for (const item of props.items) {
+    const current = props.path === item.href || props.path.startsWith(item.href + '/')
+    html += `<li><a href="${escapeHtml(item.href)}"${current ? ' aria-current="page"' : ''}>${safeIcon(item.icon ?? 'plug')}<span>${escapeHtml(item.label)}</span></a></li>`
+  }
+  return html + '</ul>'
 }
+
+// The shell is string templates rather than JSX: it wraps every signed-in page, and JSX's
+// attribute serialization was most of its cost. Constant runs are joined once, here; every
+// dynamic value in Shell goes through escapeHtml (or is a trusted icon / already-safe HTML).
+const BAR_START =
+  '<header class="app-header"><nav class="app-bar" aria-label="Main"><a href="/" class="brand" aria-label="Coder IDE home">' +
+  safeIcon('layout-dashboard', 20) +
+  '<span>Coder IDE</span></a><details class="nav-toggle"><summary aria-label="Menu">' +
+  safeIcon('menu', 20) +
+  '</summary></details><div class="nav-panel">'
+const SEARCH_START =
+  '<form class="search-form" role="search" method="get" action="/search"><label for="global-search" class="visually-hidden">Search</label>' +
+  '<input id="global-search" type="search" name="q" placeholder="Search…"'
+const SEARCH_END = ' autocomplete="off"/></form><ul class="menus">'
+const ORG_MENU_START = '<li><details class="dropdown org-switcher"><summary>' + safeIcon('building-2') + '<span>'
+const NEW_ORG = `<li><a href="/orgs/new">${safeIcon('plus')} New organization</a></li></ul></details></li>`
+const USER_MENU_START = '<li><details class="dropdown user-menu"><summary>' + safeIcon('user') + '<span>'
+const ACCOUNT = `<li><a href="/account">${safeIcon('settings')} Account</a></li>`
+const ORGANIZATION = `<li><a href="/orgs/members">${safeIcon('users')} Organization</a></li>`
+const INSTANCE_ADMIN = `<li><a href="/admin">${safeIcon('shield')} Instance admin</a></li>`
+const SIGN_OUT_END = `<button type="submit" class="link-button">${safeIcon('log-out')} Sign out</button></form></li></ul></details></li></ul></div></nav></header>`
 
 /** The page frame for signed-in users. */
 export function Shell(props: {
@@ -47,105 +59,30 @@ export function Shell(props: {
   flash?: { kind: 'ok' | 'error'; text: string }
   searchQuery?: string
   children?: Children
-}) {
+}): string {
   const v = props.viewer
-  return (
-    <Layout title={props.title} csrf={v.csrf}>
-      <header class="app-header">
-        <nav class="app-bar" aria-label="Main">
-          <a href="/" class="brand" aria-label="Coder IDE home">
-            {safeIcon('layout-dashboard', 20)}
-            <span>Coder IDE</span>
-          </a>
-          <details class="nav-toggle">
-            <summary aria-label="Menu">{safeIcon('menu', 20)}</summary>
-          </details>
-          <div class="nav-panel">
-            <MainNav items={props.nav} path={props.path} />
-            <form class="search-form" role="search" method="get" action="/search">
-              <label for="global-search" class="visually-hidden">
-                Search
-              </label>
-              <input id="global-search" type="search" name="q" placeholder="Search…" value={props.searchQuery} autocomplete="off" />
-            </form>
-            <ul class="menus">
-              {v.headerItems ? <li class="header-items">{v.headerItems as 'safe'}</li> : ''}
-              {v.orgs.length > 0 ? (
-                <li>
-                  <details class="dropdown org-switcher">
-                    <summary>
-                      {safeIcon('building-2')}
-                      <span safe>{v.org?.name ?? 'No organization'}</span>
-                    </summary>
-                    <ul>
-                      {v.orgs.map((o) => (
-                        <li>
-                          <form method="post" action="/orgs/switch" class="inline-form">
-                            <CsrfField token={v.csrf} />
-                            <input type="hidden" name="org" value={o.id} />
-                            <button type="submit" class="link-button" aria-current={o.id === v.org?.id ? 'true' : undefined} safe>
-                              {o.name}
-                            </button>
-                          </form>
-                        </li>
-                      ))}
-                      <li>
-                        <a href="/orgs/new">{safeIcon('plus')} New organization</a>
-                      </li>
-                    </ul>
-                  </details>
-                </li>
-              ) : (
-                ''
-              )}
-              <li>
-                <details class="dropdown user-menu">
-                  <summary>
-                    {safeIcon('user')}
-                    <span safe>{v.name}</span>
-                  </summary>
-                  <ul>
-                    <li class="menu-caption" safe>
-                      {v.email}
-                    </li>
-                    <li>
-                      <a href="/account">{safeIcon('settings')} Account</a>
-                    </li>
-                    {v.canManageOrg ? (
-                      <li>
-                        <a href="/orgs/members">{safeIcon('users')} Organization</a>
-                      </li>
-                    ) : (
-                      ''
-                    )}
-                    {v.isAdmin ? (
-                      <li>
-                        <a href="/admin">{safeIcon('shield')} Instance admin</a>
-                      </li>
-                    ) : (
-                      ''
-                    )}
-                    <li>
-                      <form method="post" action="/logout" class="inline-form">
-                        <CsrfField token={v.csrf} />
-                        <button type="submit" class="link-button">
-                          {safeIcon('log-out')} Sign out
-                        </button>
-                      </form>
-                    </li>
-                  </ul>
-                </details>
-              </li>
-            </ul>
-          </div>
-        </nav>
-      </header>
-      <main id="main" class="container" tabindex="-1">
-        {props.flash ? <Flash kind={props.flash.kind} text={props.flash.text} /> : ''}
-        {props.children}
-      </main>
-    </Layout>
-  )
+  const csrfField = `<input type="hidden" name="_csrf" value="${escapeHtml(v.csrf)}"/>`
+  let html = BAR_START + MainNav({ items: props.nav, path: props.path }) + SEARCH_START
+  if (props.searchQuery !== undefined) html += ` value="${escapeHtml(props.searchQuery)}"`
+  html += SEARCH_END
+  if (v.headerItems) html += `<li class="header-items">${v.headerItems}</li>`
+  if (v.orgs.length > 0) {
+    html += `${ORG_MENU_START}${escapeHtml(v.org?.name ?? 'No organization')}</span></summary><ul>`
+    for (const o of v.orgs) {
+      html +=
+        `<li><form method="post" action="/orgs/switch" class="inline-form">${csrfField}<input type="hidden" name="org" value="${escapeHtml(o.id)}"/>` +
+        `<button type="submit" class="link-button"${o.id === v.org?.id ? ' aria-current="true"' : ''}>${escapeHtml(o.name)}</button></form></li>`
+    }
+    html += NEW_ORG
+  }
+  html += `${USER_MENU_START}${escapeHtml(v.name)}</span></summary><ul><li class="menu-caption">${escapeHtml(v.email)}</li>${ACCOUNT}`
+  if (v.canManageOrg) html += ORGANIZATION
+  if (v.isAdmin) html += INSTANCE_ADMIN
+  html += `<li><form method="post" action="/logout" class="inline-form">${csrfField}${SIGN_OUT_END}`
+  html += '<main id="main" class="container" tabindex="-1">'
+  if (props.flash) html += Flash({ kind: props.flash.kind, text: props.flash.text }) as string
+  html += childrenHtml(props.children) + '</main>'
+  return Layout({ title: props.title, csrf: v.csrf, children: html })
 }
 
 /** A centered card for pages outside the shell (sign-in, setup, invitations). */
