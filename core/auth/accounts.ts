@@ -2,7 +2,7 @@
  * @module Accounts: users, sessions and the audit log. Services take plain values and return plain
  * values (no Request, no JSX), so pages, the JSON API and the CLI call the same functions.
  */
-import { and, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, lt, lte, ne, or, sql } from 'drizzle-orm'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
@@ -240,12 +240,20 @@ export class Accounts {
     return { ...row.s, stage: row.s.stage as 'full' | 'mfa', user: toUser(row.u) }
   }
 
-  /** The user's live sessions, newest first. */
+  /** The user's live sessions (neither expired nor idle too long), newest first. */
   async listSessions(userId: string): Promise<Omit<SessionInfo, 'user' | 'csrf'>[]> {
+    const now = Date.now()
     const rows = await this.db
       .select()
       .from(this.t.sessions)
-      .where(and(eq(this.t.sessions.userId, userId), eq(this.t.sessions.stage, 'full'), gt(this.t.sessions.expiresAt, new Date())))
+      .where(
+        and(
+          eq(this.t.sessions.userId, userId),
+          eq(this.t.sessions.stage, 'full'),
+          gt(this.t.sessions.expiresAt, new Date(now)),
+          gt(this.t.sessions.lastSeenAt, new Date(now - SESSION_IDLE_MS)),
+        ),
+      )
       .orderBy(desc(this.t.sessions.lastSeenAt))
     return rows.map(({ csrf: _csrf, ...s }) => ({ ...s, stage: s.stage as 'full' | 'mfa' }))
   }
@@ -274,9 +282,10 @@ export class Accounts {
     this.changed()
   }
 
-  /** Deletes expired sessions; run from a timer. */
+  /** Deletes dead sessions (expired, or idle past SESSION_IDLE_MS); run from a timer. */
   async pruneSessions(): Promise<void> {
-    await this.db.delete(this.t.sessions).where(lt(this.t.sessions.expiresAt, new Date()))
+    const now = Date.now()
+    await this.db.delete(this.t.sessions).where(or(lte(this.t.sessions.expiresAt, new Date(now)), lte(this.t.sessions.lastSeenAt, new Date(now - SESSION_IDLE_MS))))
   }
 
   // ---- audit

@@ -7,6 +7,7 @@ import { currentCode } from '../auth/two-factor.ts'
 import { sha256 } from '../auth/crypto.ts'
 import { eq } from 'drizzle-orm'
 import { TOKEN_MAX_DAYS } from '../auth/tokens.ts'
+import { SESSION_IDLE_MS } from '../auth/accounts.ts'
 
 const PASSWORD = 'member password 1'
 
@@ -126,6 +127,34 @@ eachDialect('account pages', (dialect) => {
     expect(self.headers.get('location')).toBe('/login')
     expect((await a.request('/account')).status).toBe(303)
     expect(await actions()).toContain('auth.session_revoked')
+  })
+
+  test('sessions: one idle past the idle limit is neither listed nor kept by pruning, like an expired one', async () => {
+    const { user, client } = await p.member('member')
+    const { accounts } = p.deps.identity
+    const s = accounts.t.sessions
+    const idle = await accounts.createSession(user.id, { ip: '192.0.2.1', userAgent: 'Idle browser' })
+    const expired = await accounts.createSession(user.id, { ip: '192.0.2.2', userAgent: 'Expired browser' })
+    const recent = await accounts.createSession(user.id, { ip: '192.0.2.3', userAgent: 'Recent browser' })
+    const longAgo = new Date(Date.now() - SESSION_IDLE_MS - 60_000)
+    await p.store.db.update(s).set({ lastSeenAt: longAgo, createdAt: longAgo }).where(eq(s.id, idle.id))
+    await p.store.db.update(s).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(s.id, expired.id))
+    await p.store.db.update(s).set({ lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS + 3600_000) }).where(eq(s.id, recent.id))
+
+    const { html } = await client.get('/account/sessions')
+    expect(html).not.toContain('Idle browser')
+    expect(html).not.toContain('Expired browser')
+    expect(html).toContain('Recent browser')
+    expect(html.match(/\/account\/sessions\/[0-9a-f]+\/revoke/g)?.length).toBe(2) // this one and the recent one
+    expect((await accounts.listSessions(user.id)).map((x) => x.userAgent)).not.toContain('Idle browser')
+
+    await accounts.pruneSessions()
+    const left = (await p.store.db.select().from(s).where(eq(s.userId, user.id))).map((x) => x.id)
+    expect(left).not.toContain(idle.id)
+    expect(left).not.toContain(expired.id)
+    expect(left).toContain(recent.id)
+    expect(left).toContain(sessionId(client))
+    expect((await client.get('/account')).res.status).toBe(200)
   })
 
   /** Turns two-factor on for a fresh member through the pages; returns the secret and recovery codes. */
