@@ -1,15 +1,19 @@
 /**
  * In a real browser (SQLite): the htmx thread swaps in place, @ autocomplete inserts a mention, and
- * the mentioned user's bell counts up live over SSE without a reload.
+ * the mentioned user's bell counts up live over SSE without a reload. The bell's stream (htmx 4's
+ * hx-sse, whose `hx-sse:connect` pauses in the background) is closed while the tab is hidden, so
+ * hidden tabs hold no connection (browsers allow ~6 per host over HTTP/1.1), and reopens when the tab
+ * shows again with the count of what arrived meanwhile. Headless Chromium never hides a tab by
+ * itself, so that test sets document.hidden and fires visibilitychange as the browser would.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { Elysia } from 'elysia'
 import { guard } from '../../core/http/guard.ts'
 import { definePlugin } from '../../core/plugins/contract.ts'
 import type { KnownServices } from '../../core/plugins/points.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
-import { launchBrowser, signIn, trackNavigations } from '../../test/e2e/support.ts'
+import { launchBrowser, newContext, signIn, trackNavigations } from '../../test/e2e/support.ts'
 import collaboration from './index.ts'
 
 const T = 60_000
@@ -96,6 +100,71 @@ test(
     expect(errors).toEqual([])
     await ctxA.close()
     await ctxB.close()
+  },
+  T,
+)
+
+/** Open bell streams of a user, as the server counts them. */
+const streams = (userId: string) => p.host.service<{ streams(userId?: string): number }>('collaboration.live')!.streams(userId)
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(50)
+  }
+}
+
+/** Makes the page hidden or visible the way the browser reports it. */
+function setHidden(page: Page, hidden: boolean): Promise<void> {
+  return page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h })
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') })
+    document.dispatchEvent(new Event('visibilitychange'))
+  }, hidden)
+}
+
+test(
+  'a hidden tab closes its bell stream; showing it again reopens the stream with the current count',
+  async () => {
+    const bob = await p.member('member', p.org, 'bob-visibility@example.com')
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await signIn(page, p.url, 'bob-visibility@example.com', 'member password 1')
+    await page.goto(`${p.url}/collaboration/inbox`)
+    await until('the stream to open', () => streams(bob.user.id) === 1)
+    expect(await page.locator('.collab-bell').getAttribute('data-unread')).toBe('0')
+
+    // a second tab holds a second stream; hiding it closes that one only
+    const other = await context.newPage()
+    await other.goto(`${p.url}/collaboration/activity`)
+    await until('the second tab to open its stream', () => streams(bob.user.id) === 2)
+    await setHidden(other, true)
+    await until('the hidden tab to close its stream', () => streams(bob.user.id) === 1)
+    await other.close()
+
+    await setHidden(page, true)
+    await until('the hidden tab to close its stream', () => streams(bob.user.id) === 0)
+    const notify = p.host.service<KnownServices['collaboration.notify']>('collaboration.notify')!
+    await notify.notify({ orgId: p.org!.id, userIds: [bob.user.id], title: 'While you were away', kind: 'mention' } as Parameters<typeof notify.notify>[0])
+    await Bun.sleep(300)
+    // nothing reached the hidden tab, and it did not reconnect
+    expect(await page.locator('.collab-bell').getAttribute('data-unread')).toBe('0')
+    expect(streams(bob.user.id)).toBe(0)
+
+    const shown = Date.now()
+    await setHidden(page, false)
+    await page.waitForFunction(() => document.querySelector('.collab-bell')?.getAttribute('data-unread') === '1', undefined, { timeout: 10_000 })
+    expect(Date.now() - shown).toBeLessThan(3_000)
+    expect(streams(bob.user.id)).toBe(1)
+    // and it stays live
+    await notify.notify({ orgId: p.org!.id, userIds: [bob.user.id], title: 'Back again' })
+    await page.waitForFunction(() => document.querySelector('.collab-bell')?.getAttribute('data-unread') === '2', undefined, { timeout: 10_000 })
+    expect(errors).toEqual([])
+    await context.close()
+    await until('the closed tab to drop its stream', () => streams(bob.user.id) === 0)
   },
   T,
 )

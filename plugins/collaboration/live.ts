@@ -3,9 +3,16 @@
  * A stream is tied to the user's current organization when it opened; `push` sends the fresh bell
  * fragment to that user's streams in that organization. Heartbeats (comments) every ~25 s keep
  * proxies and the server's idle timeout from cutting quiet streams; `closeAll` ends them on disable.
+ *
+ * One stream per open tab. htmx 4's hx-sse (`hx-sse:connect`) closes a tab's stream while the tab is
+ * hidden and reopens it when it shows (its `pauseOnBackground`, on by default), so only visible tabs
+ * hold a connection; the reopened stream starts with the current bell.
  */
 
 const encoder = new TextEncoder()
+
+/** The SSE `retry` the bell's streams announce (ms). */
+export const RETRY_MS = 1000
 
 /** One open stream. */
 interface Stream {
@@ -73,7 +80,9 @@ export class LiveHub {
         let set = this.streams.get(userId)
         if (!set) this.streams.set(userId, (set = new Set()))
         set.add(stream)
-        stream.send('retry: 5000\n' + sseMessage(first))
+        // hx-sse waits `retry` before reconnecting, doubling it after each failure (up to a minute);
+        // it also waits it when a hidden tab (stream closed) shows again, so keep it short
+        stream.send(`retry: ${RETRY_MS}\n` + sseMessage(first))
         signal.addEventListener('abort', () => stream?.close(), { once: true })
       },
       cancel: () => {
