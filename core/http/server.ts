@@ -21,6 +21,7 @@ import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, withSecurityHeaders } from './security.ts'
 import { trustForwardedProto } from './cookies.ts'
 import { staticFile } from './static.ts'
+import { PathRedactor } from './redact.ts'
 
 /** What the HTTP front, core's pages and the admin API need: one object passed everywhere. */
 export interface ServerDeps extends AdminDeps {
@@ -96,8 +97,11 @@ function stripPort(entry: string): string {
   return colon !== -1 && colon === entry.lastIndexOf(':') ? entry.slice(0, colon) : entry
 }
 
-/** Core's own routes: health, readiness, the admin API, static files. */
-export function coreApp(deps: ServerDeps) {
+/**
+ * Core's own routes: health, readiness, the admin API, static files. `redact` turns a path into
+ * what may be logged (capability tokens masked; see redact.ts).
+ */
+export function coreApp(deps: ServerDeps, redact: (pathname: string) => string = (p) => p) {
   const { host, store } = deps
   return new Elysia({ name: 'core' })
     .use(guard)
@@ -111,7 +115,7 @@ export function coreApp(deps: ServerDeps) {
       if (code === 'NOT_FOUND') return notFoundFor(request, path)
       if (code === 'PARSE') return errorFor(path, 400, 'bad_request', 'Bad request', 'The request body could not be read: send valid JSON or form data.')
       const rid = requestMeta(request).id
-      deps.log.error('unhandled error', { rid, method: request.method, path, error })
+      deps.log.error('unhandled error', { rid, method: request.method, path: redact(path), error })
       return internalErrorFor(request, path, rid)
     })
     .get('/healthz', () => ({ status: 'ok' }), { public: true })
@@ -144,10 +148,18 @@ export function routeTable(deps: ServerDeps): { owner: string; method: string; p
 
 /** The HTTP front: returns `fetch` for Bun.serve and a drain function for shutdown. */
 export function createFetch(deps: ServerDeps) {
-  const app = coreApp(deps)
+  const { host, log } = deps
+  // What the log shows of a path: tokens in capability URLs (public routes' parameters) masked.
+  let redact = (pathname: string) => pathname
+  const app = coreApp(deps, (pathname) => redact(pathname))
+  const coreRoutes = app.routes.map((r) => ({ path: r.path, permission: declaredPermission(r) }))
+  const redactor = new PathRedactor(
+    () => [...coreRoutes, ...host.list().flatMap((p) => p.routes)],
+    () => host.generation,
+  )
+  redact = (pathname) => redactor.redact(pathname)
   app.compile()
   const coreFetch = app.fetch
-  const { host, log } = deps
   const trustProxy = deps.config.trustProxy
   let inFlight = 0
   let draining = false
@@ -215,7 +227,7 @@ export function createFetch(deps: ServerDeps) {
         (await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf)) ??
         (await route(request, pathname, plugin))
     } catch (err) {
-      log.error('request failed', { rid: id, path: pathname, error: err })
+      log.error('request failed', { rid: id, path: redact(pathname), error: err })
       response = errorFor(pathname, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')
     } finally {
       inFlight--
@@ -227,7 +239,7 @@ export function createFetch(deps: ServerDeps) {
     } catch {
       // immutable headers (a proxied Response): the id is still in the log
     }
-    if (logs('info')) log.info(`${request.method} ${pathname} ${response.status}`, { ms: Math.round((performance.now() - started) * 10) / 10, rid: id })
+    if (logs('info')) log.info(`${request.method} ${redact(pathname)} ${response.status}`, { ms: Math.round((performance.now() - started) * 10) / 10, rid: id })
     return response
   }
 
