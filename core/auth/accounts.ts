@@ -2,7 +2,7 @@
  * @module Accounts: users, sessions and the audit log. Services take plain values and return plain
  * values (no Request, no JSX), so pages, the JSON API and the CLI call the same functions.
  */
-import { and, desc, eq, gt, inArray, lt, lte, ne, or, sql } from 'drizzle-orm'
+import { and, desc, eq, gt, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
@@ -102,8 +102,13 @@ export class Accounts {
     return Number(row?.n ?? 0)
   }
 
-  /** Creates an account; email unique, password 8 to 256 characters. */
-  async createUser(input: { email: string; name: string; password: string; isAdmin?: boolean }): Promise<User> {
+  /**
+   * Creates an account; email unique, password 8 to 256 characters. `onlyFirst` (first-run setup)
+   * creates it only while there is no account at all: the count is checked again inside the
+   * insert's transaction (on PostgreSQL with the users table locked against other inserts), so two
+   * setups at once, in this process or another, make one administrator.
+   */
+  async createUser(input: { email: string; name: string; password: string; isAdmin?: boolean; onlyFirst?: boolean }): Promise<User> {
     const email = normalizeEmail(input.email)
     const name = input.name.trim()
     if (!name || name.length > 100) throw new InputError('enter a name of 1 to 100 characters', 'name')
@@ -120,7 +125,17 @@ export class Accounts {
       totpEnabled: false,
       createdAt: new Date(),
     }
-    await this.db.insert(this.t.users).values(row)
+    if (!input.onlyFirst) await this.db.insert(this.t.users).values(row)
+    else {
+      await this.store.tx(async (db) => {
+        // SQLite transactions here are BEGIN IMMEDIATE (one writer); PostgreSQL's read committed
+        // needs the lock, or two transactions could both count none.
+        if (this.store.dialect === 'postgres') await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`lock table ${this.t.users} in share row exclusive mode`)
+        const [count] = await db.select({ n: sql<number>`count(*)` }).from(this.t.users)
+        if (Number(count?.n ?? 0) > 0) throw new InputError('this instance is set up already: sign in', 'setup', 409)
+        await db.insert(this.t.users).values(row)
+      })
+    }
     return toUser(row)
   }
 

@@ -100,6 +100,39 @@ export function signInPages(deps: ServerDeps) {
     return redirect(request, safeNext(next), undefined, [sessionCookie(request, token)])
   }
 
+  /** True while a POST /setup runs (see there). */
+  let settingUp = false
+
+  /** First-run setup: the administrator and the organization, or the form again with what to fix. */
+  const setup = async (request: Request, setUpAlready: () => Response) => {
+    if ((await accounts.countUsers()) > 0) return setUpAlready()
+    const form = await readForm(request)
+    // Check every field first, so the form shows all problems at once.
+    const errors: FieldErrors = {}
+    if (!form.org?.trim()) errors.org = 'enter the name of your organization'
+    if (!form.name?.trim()) errors.name = 'enter your name'
+    try {
+      normalizeEmail(form.email ?? '')
+    } catch (err) {
+      errors.email = (err as Error).message
+    }
+    const problem = passwordProblem(form.password ?? '')
+    if (problem) errors.password = `password: ${problem}`
+    let user: User | undefined
+    try {
+      if (Object.keys(errors).length === 0) user = await accounts.createUser({ email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', isAdmin: true, onlyFirst: true })
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err
+      if (err.field === 'setup') return setUpAlready() // an account appeared meanwhile (another process)
+      errors[err.field ?? 'email'] = err.message
+    }
+    if (!user) return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors }) as string, 422)
+    const org = await orgs.createOrg({ name: form.org! }, user.id)
+    deps.needsSetup = false
+    await accounts.audit({ userId: user.id, email: user.email, ip: clientIp(request), orgId: org.id }, 'instance.setup', org.name)
+    return signedIn(request, user, '/', 'setup')
+  }
+
   return new Elysia({ name: 'core:sign-in' })
     .use(guard)
     .get(
@@ -119,34 +152,24 @@ export function signInPages(deps: ServerDeps) {
     .post(
       '/setup',
       async ({ request }) => {
-        if (!deps.needsSetup || (await accounts.countUsers()) > 0) {
+        const setUpAlready = () => {
           deps.needsSetup = false
           return redirect(request, '/login', { kind: 'error', text: 'This instance is set up already: sign in.' })
         }
-        const form = await readForm(request)
-        // Check every field first, so the form shows all problems at once.
-        const errors: FieldErrors = {}
-        if (!form.org?.trim()) errors.org = 'enter the name of your organization'
-        if (!form.name?.trim()) errors.name = 'enter your name'
-        try {
-          normalizeEmail(form.email ?? '')
-        } catch (err) {
-          errors.email = (err as Error).message
+        if (!deps.needsSetup) return setUpAlready()
+        // One setup at a time: the flag is taken before the first await, so a second request posted
+        // at the same moment cannot count no accounts as well (createUser checks again, for other
+        // processes).
+        if (settingUp) {
+          const form = await readForm(request)
+          return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors: {}, error: 'Setup is running in another request. Wait a moment, then reload this page.' }) as string, 409)
         }
-        const problem = passwordProblem(form.password ?? '')
-        if (problem) errors.password = `password: ${problem}`
-        let user: User | undefined
+        settingUp = true
         try {
-          if (Object.keys(errors).length === 0) user = await accounts.createUser({ email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', isAdmin: true })
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err
-          errors[err.field ?? 'email'] = err.message
+          return await setup(request, setUpAlready)
+        } finally {
+          settingUp = false
         }
-        if (!user) return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors }) as string, 422)
-        const org = await orgs.createOrg({ name: form.org! }, user.id)
-        deps.needsSetup = false
-        await accounts.audit({ userId: user.id, email: user.email, ip: clientIp(request), orgId: org.id }, 'instance.setup', org.name)
-        return signedIn(request, user, '/', 'setup')
       },
       { public: true },
     )
