@@ -354,6 +354,7 @@ export class PluginHost {
     const manifest = rec.manifest
     if (!manifest) throw new PluginError(`plugin "${id}" could not be loaded: ${rec.error}`, 422)
     this.checkStartable(manifest)
+    const started = performance.now()
     try {
       rec.instance = await this.prepare(manifest, rec)
       rec.status = 'enabled'
@@ -366,7 +367,7 @@ export class PluginHost {
     this.changed()
     await this.persist(rec, true, persist || rec.status === 'failed')
     if (rec.status === 'enabled') {
-      this.log.info(`enabled ${id}`, { version: manifest.version })
+      this.log.info(`enabled ${id}`, { version: manifest.version, ms: Math.round((performance.now() - started) * 10) / 10 })
       this.bus.emit('core.plugin.enabled', { id })
     }
   }

@@ -1,11 +1,12 @@
 /**
  * @module Loader for external plugins: `$DATA_DIR/plugins/<id>/index.tsx` (or .ts, .js), imported
  * at run time. Inside the compiled binary npm packages cannot be resolved, so the names an external
- * plugin may import (elysia, @kitajs/html, coder-ide/sdk) are served as virtual modules.
+ * plugin may import (elysia, @kitajs/html, drizzle-orm, coder-ide/sdk) are served as virtual modules.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import * as elysia from 'elysia'
+import * as drizzle from 'drizzle-orm'
 import * as kitaHtml from '@kitajs/html'
 import * as kitaJsx from '@kitajs/html/jsx-runtime'
 import * as kitaJsxDev from '@kitajs/html/jsx-dev-runtime'
@@ -24,6 +25,8 @@ export function registerVirtualModules(): void {
     '@kitajs/html': kitaHtml,
     '@kitajs/html/jsx-runtime': kitaJsx,
     '@kitajs/html/jsx-dev-runtime': kitaJsxDev,
+    // the query operators (eq, and, sql, desc...) for ctx.db and ctx.store.prepared
+    'drizzle-orm': drizzle,
     'coder-ide/sdk': sdk,
   }
   Bun.plugin({

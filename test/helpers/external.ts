@@ -2,17 +2,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** Source of a small external plugin serving `/<id>` (HTML) and `/api/v1/<id>/version` (JSON). */
+/**
+ * Source of a small external plugin serving `/<id>` (HTML) and `/api/v1/<id>/version` (JSON), which
+ * counts its table's rows through drizzle (imported as external code does) and its own schema.
+ */
 export function externalPluginSource(id: string, version: string): string {
   return `/** @jsxImportSource @kitajs/html */
 import { Elysia } from 'elysia'
-import { definePlugin, guard } from 'coder-ide/sdk'
+import { sql } from 'drizzle-orm'
+import { defineSchema, definePlugin, guard } from 'coder-ide/sdk'
+
+const schema = defineSchema((c) => ({ hits: c.table('${id.replace(/-/g, '_')}_hits', { id: c.int('id').primaryKey() }) }))
 
 export default definePlugin({
   id: '${id}',
   name: 'External ${id}',
   version: '${version}',
   api: 1,
+  schema,
   migrations: {
     sqlite: [{ tag: '0000_init', sql: 'create table ${id.replace(/-/g, '_')}_hits (id integer primary key)' }],
     postgres: [{ tag: '0000_init', sql: 'create table ${id.replace(/-/g, '_')}_hits (id integer primary key)' }],
@@ -22,7 +29,7 @@ export default definePlugin({
     return new Elysia({ name: 'plugin:${id}' })
       .use(guard)
       .get('/${id}', () => new Response(<p class="version" safe>{'${version} <b>'}</p>, { headers: { 'content-type': 'text/html; charset=utf-8' } }), { public: true })
-      .get('/api/v1/${id}/version', async () => ({ version: '${version}', rows: (await ctx.store.query('select count(*) as n from ${id.replace(/-/g, '_')}_hits')).length }), { public: true })
+      .get('/api/v1/${id}/version', async () => ({ version: '${version}', rows: (await ctx.db.select({ n: sql<number>\`count(*)\` }).from(ctx.tables.hits)).length }), { public: true })
   },
 })
 `
