@@ -8,7 +8,7 @@ import type { Identity } from '../auth/index.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { Card, Shell, type ShellViewer } from '../../views/shell.tsx'
 import { cookie, readCookie } from './cookies.ts'
-import { requestMeta } from './request-meta.ts'
+import { addressKey, requestMeta } from './request-meta.ts'
 
 export type FlashMessage = { kind: 'ok' | 'error'; text: string }
 
@@ -120,7 +120,12 @@ function takeFlash(request: Request, headers: Record<string, string>): FlashMess
   }
 }
 
-/** The client address of a request (for audit and rate limits). */
+/** The client address of a request (for audit; rate limits key on `limitAddress`). */
 export function clientIp(request: Request): string {
   return requestMeta(request).ip
+}
+
+/** What per-address rate limits count a request under: its address, an IPv6 one by its /64 (`addressKey`). */
+export function limitAddress(request: Request): string {
+  return addressKey(requestMeta(request).ip)
 }
