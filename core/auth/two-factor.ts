@@ -1,5 +1,5 @@
 /** @module Two-factor sign-in: TOTP (RFC 6238, via otpauth) with a QR code to enroll, and one-time recovery codes. */
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import * as OTPAuth from 'otpauth'
 import type { Accounts } from './accounts.ts'
 import { InputError } from './accounts.ts'
@@ -76,19 +76,30 @@ export class TwoFactor {
     this.accounts.changed()
   }
 
-  /** Checks a sign-in code: a current TOTP code, or an unused recovery code (then used up). */
+  /**
+   * Checks a sign-in code: a current TOTP code, or an unused recovery code (then used up). A
+   * recovery code is consumed by a conditional update (only while the stored list is still the one
+   * read), so two sign-ins sending the same code at once cannot both use it; when the list changed
+   * meanwhile (another code used), it is read again.
+   */
   async verify(userId: string, code: string): Promise<'totp' | 'recovery' | false> {
-    const [row] = await this.accounts.store.db.select().from(this.t.users).where(eq(this.t.users.id, userId))
-    if (!row?.totpEnabled || !row.totpSecret) return false
-    if (/^\s*\d{6}\s*$/.test(code)) return this.checkTotp(row.totpSecret, row.email, code) ? 'totp' : false
-    const hash = sha256(normalizeRecovery(code))
-    const left = row.recoveryCodes ?? []
-    if (!left.includes(hash)) return false
-    await this.accounts.store.db
-      .update(this.t.users)
-      .set({ recoveryCodes: left.filter((h) => h !== hash) })
-      .where(eq(this.t.users.id, userId))
-    return 'recovery'
+    const db = this.accounts.store.db
+    const u = this.t.users
+    const hash = /^\s*\d{6}\s*$/.test(code) ? undefined : sha256(normalizeRecovery(code))
+    for (let attempt = 0; attempt <= RECOVERY_CODES; attempt++) {
+      const [row] = await db.select().from(u).where(eq(u.id, userId))
+      if (!row?.totpEnabled || !row.totpSecret) return false
+      if (!hash) return this.checkTotp(row.totpSecret, row.email, code) ? 'totp' : false
+      const left = row.recoveryCodes ?? []
+      if (!left.includes(hash)) return false
+      const used = await db
+        .update(u)
+        .set({ recoveryCodes: left.filter((h) => h !== hash) })
+        .where(and(eq(u.id, userId), eq(u.totpEnabled, true), eq(u.recoveryCodes, left)))
+        .returning({ id: u.id })
+      if (used.length === 1) return 'recovery'
+    }
+    return false
   }
 
   /** Unused recovery codes left. */

@@ -79,6 +79,29 @@ eachDialect('sign-in', (dialect) => {
     }
   })
 
+  test('a recovery code works once even when two sign-ins send it at the same moment; different codes at once both work', async () => {
+    limits.twoFactorAddress.reset(IP)
+    const { user, codes } = await twoFactorUser('tess-race@example.com')
+    const atCodeStep = async () => {
+      const c = p.client()
+      await passwordStep(c, user.email)
+      return c
+    }
+    const [a, b] = await Promise.all([atCodeStep(), atCodeStep()])
+    const answers = await Promise.all([a, b].map((c) => c.post('/login/2fa', { code: codes[0]!, next: '/' })))
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 401])
+    expect(await p.deps.identity.twoFactor.recoveryLeft(user.id)).toBe(9)
+
+    // the service, many at once: one use of a code; two different codes both count
+    const { twoFactor } = p.deps.identity
+    const same = await Promise.all(Array.from({ length: 5 }, () => twoFactor.verify(user.id, codes[1]!)))
+    expect(same.filter((r) => r === 'recovery').length).toBe(1)
+    const different = await Promise.all([codes[2]!, codes[3]!, codes[4]!].map((c) => twoFactor.verify(user.id, c)))
+    expect(different).toEqual(['recovery', 'recovery', 'recovery'])
+    expect(await twoFactor.recoveryLeft(user.id)).toBe(5)
+    expect(await twoFactor.verify(user.id, codes[3]!)).toBe(false)
+  })
+
   test('a burst of 30 parallel wrong sign-ins for one account: at most the limit reach a password check (401), the rest are 429 with Retry-After', async () => {
     limits.signInAddress.reset(IP)
     const { accounts } = p.deps.identity
