@@ -238,14 +238,7 @@ function readRuntimeToken(config: Config): string | undefined {
 
 async function adminCreate(config: Config, flags: Record<string, string>): Promise<number> {
   if (!flags.email || !flags.name) return usage('admin create needs --email <address> and --name <name>')
-  let password = process.env.ADMIN_PASSWORD
-  if (!password) {
-    process.stderr.write('Password (8 to 256 characters): ')
-    for await (const line of console) {
-      password = line
-      break
-    }
-  }
+  const password = process.env.ADMIN_PASSWORD || (await readPassword('Password (8 to 256 characters): '))
   const platform = await openPlatform(config, builtinPlugins)
   try {
     await platform.host.boot()
@@ -262,6 +255,45 @@ async function adminCreate(config: Config, flags: Record<string, string>): Promi
     await platform.host.stop()
     await platform.store.close()
   }
+}
+
+/**
+ * Reads a password from stdin after `prompt` (on stderr). On a terminal it is not echoed (raw
+ * mode: Enter ends it, Backspace deletes, Ctrl-C aborts with 130, Ctrl-U clears); piped, the first
+ * line is read as it comes.
+ */
+async function readPassword(prompt: string): Promise<string | undefined> {
+  process.stderr.write(prompt)
+  const stdin = process.stdin
+  if (!stdin.isTTY) {
+    for await (const line of console) return line
+    return undefined
+  }
+  return new Promise((resolve) => {
+    let value = ''
+    const finish = (result: string | undefined) => {
+      stdin.off('data', onData)
+      stdin.setRawMode(false)
+      stdin.pause()
+      process.stderr.write('\n')
+      resolve(result)
+    }
+    const onData = (chunk: Buffer | string) => {
+      for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') return finish(value)
+        if (ch === '\u0003') {
+          finish(undefined)
+          process.exit(130)
+        }
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1)
+        else if (ch === '\u0015') value = ''
+        else if (ch >= ' ') value += ch
+      }
+    }
+    stdin.setRawMode(true)
+    stdin.on('data', onData)
+    stdin.resume()
+  })
 }
 
 /** The people `demo` adds to its organization. */
