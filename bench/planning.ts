@@ -26,10 +26,18 @@ export async function seedPlanning(base: string, session: string, dbFile: string
      values (?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const now = Date.now()
+  // three labels; a third of the tasks carry one, a fifth another (so lists and the board show labels)
+  const labels = ['bug', 'design', 'backend'].map((name, i) => ({ id: Bun.randomUUIDv7(), name, color: ['#dc2626', '#7c3aed', '#0891b2'][i]! }))
+  const addLabel = db.query('insert into planning_labels (id, org_id, project_id, name, color, created_at) values (?, ?, ?, ?, ?, ?)')
+  const tag = db.query('insert into planning_task_labels (task_id, label_id, org_id) values (?, ?, ?)')
   db.transaction(() => {
+    for (const l of labels) addLabel.run(l.id, project.org_id, project.id, l.name, l.color, now)
     for (let n = 1; n <= TASKS; n++) {
       const at = now - (TASKS - n) * 60_000
-      insert.run(Bun.randomUUIDv7(), project.org_id, project.id, n, `Task ${n}: tidy <the> "pricing" page & co`, states[n % states.length]!.id, PRIORITIES[n % 5]!, n % 3 ? user.id : null, n % 8, n % 4 ? null : at + 7 * 86_400_000, n, user.id, at, at)
+      const id = Bun.randomUUIDv7()
+      if (n % 3 === 0) tag.run(id, labels[0]!.id, project.org_id)
+      if (n % 5 === 0) tag.run(id, labels[(n / 5) % 2 ? 1 : 2]!.id, project.org_id)
+      insert.run(id, project.org_id, project.id, n, `Task ${n}: tidy <the> "pricing" page & co`, states[n % states.length]!.id, PRIORITIES[n % 5]!, n % 3 ? user.id : null, n % 8, n % 4 ? null : at + 7 * 86_400_000, n, user.id, at, at)
     }
   })()
   db.query('update planning_projects set task_counter = ? where id = ?').run(TASKS, project.id)
@@ -52,6 +60,16 @@ export function baselineTasks(db: Database): (projectId: string) => unknown {
     const users = people.length ? db.query(`select id, name, email from core_users where id in (${people.map(() => '?').join(',')})`).all(...people) : []
     const project = projects.get(projectId)
     const byState = new Map(states.all(projectId).map((s) => [s.id, s]))
-    return { items: rows.map((r) => ({ ...r, project, state: byState.get((r as unknown as { state_id: string }).state_id), labels, assignee: users[0] })), nextCursor: 'NTA' }
+    const labelsOf = new Map<string, unknown[]>()
+    for (const l of labels as { task_id: string }[]) {
+      const list = labelsOf.get(l.task_id)
+      if (list) list.push(l)
+      else labelsOf.set(l.task_id, [l])
+    }
+    const userOf = new Map((users as { id: string }[]).map((u) => [u.id, u]))
+    return {
+      items: rows.map((r) => ({ ...r, project, state: byState.get((r as unknown as { state_id: string }).state_id), labels: labelsOf.get(r.id) ?? [], assignee: r.assignee_id ? userOf.get(r.assignee_id) : null })),
+      nextCursor: 'NTA',
+    }
   }
 }

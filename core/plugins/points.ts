@@ -115,7 +115,14 @@ export interface KnownServices {
   /** Renders the comment thread of an entity (safe HTML), with the comment form when allowed. */
   'collaboration.thread': { render(request: Request, auth: Auth, entity: { type: string; id: string }): Promise<string> }
   /** Sends in-app notifications. */
-  'collaboration.notify': { notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string }): Promise<void> }
+  /**
+   * Notifications in people's inboxes. `kind` picks the preference that can mute it (collaboration
+   * knows 'reminder', 'invitation', 'assignment'...; anything else counts as 'reminder'); with
+   * `entity`, only people who may see it through its entity.link are told.
+   */
+  'collaboration.notify': {
+    notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string; kind?: string; entity?: { type: string; id: string } }): Promise<void>
+  }
   /** How far an organization has come with planning (the getting-started checklist asks). */
   'planning.summary': { projects(orgId: string): Promise<number> }
   /** Recent activity of an organization. */

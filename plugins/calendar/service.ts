@@ -8,7 +8,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import { randomToken, sha256 } from '../../core/auth/crypto.ts'
 import type { PluginContext } from '../../core/plugins/contract.ts'
-import type { ActivityFact, Person } from '../../core/plugins/points.ts'
+import type { ActivityFact, KnownServices, Person } from '../../core/plugins/points.ts'
 import { BULK_ACTIVITY } from './events.ts'
 import type { schema } from './schema.ts'
 import { OWNER_KINDS, RSVP } from './schema.ts'
@@ -141,9 +141,7 @@ interface CleanEvent {
 }
 
 /** What the calendar asks of collaboration.notify: `kind` and `entity` go beyond core's type (see collaboration). */
-type Notifier = {
-  notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string; kind?: 'reminder' | 'invitation'; entity?: { type: string; id: string } }): Promise<void>
-}
+type Notifier = KnownServices['collaboration.notify']
 
 /** When an occurrence starts, as the notifications say it: `2030-05-01 09:00 (Europe/Berlin)` or the day. */
 function whenText(allDay: boolean, start: Date, timeZone: string): string {

@@ -140,8 +140,8 @@ export default definePlugin({
       },
     }
     ctx.provide('collaboration.thread', thread)
-    // Callers may also pass `kind` (one of KINDS, else 'reminder') and `entity` ({ type, id }: only
-    // people who may see it through its entity.link are told), beyond what core's type names.
+    // `kind` is one of KINDS (else 'reminder'); `entity` ({ type, id }) limits it to people who may
+    // see the entity through its entity.link. Both are checked: other plugins' values are untrusted.
     const notify: KnownServices['collaboration.notify'] = {
       async notify(input) {
         const extra = input as { kind?: unknown; entity?: { type?: unknown; id?: unknown } }
