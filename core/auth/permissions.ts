@@ -46,9 +46,10 @@ export function grantFor(name: string, spec: string | PermissionSpec): BuiltinRo
  * Every permission of core and the enabled plugins, grouped for the role editor. A name appears
  * once: the host refuses plugins declaring names outside their own `<id>.` namespace, and should
  * one get through, core's entry (then the first plugin's) is the one that counts, so a plugin can
- * never lower the grant of a permission it does not own.
+ * never lower the grant of a permission it does not own. `includeDisabled` adds the permissions
+ * of registered plugins that are off: roles keep those, and they count again once the plugin is on.
  */
-export function permissionCatalog(host: PluginHost): PermissionEntry[] {
+export function permissionCatalog(host: PluginHost, options: { includeDisabled?: boolean } = {}): PermissionEntry[] {
   const out: PermissionEntry[] = []
   const seen = new Set<string>()
   for (const [name, spec] of Object.entries(CORE_PERMISSIONS)) {
@@ -56,7 +57,7 @@ export function permissionCatalog(host: PluginHost): PermissionEntry[] {
     out.push({ name, description: spec.description, grant: spec.grant, group: 'core', groupName: 'Organization' })
   }
   for (const p of host.list()) {
-    if (p.status !== 'enabled') continue
+    if (p.status !== 'enabled' && !options.includeDisabled) continue
     for (const [name, spec] of Object.entries(p.permissions)) {
       if (seen.has(name) || !name.startsWith(`${p.id}.`)) continue
       seen.add(name)

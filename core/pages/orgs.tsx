@@ -8,7 +8,7 @@ import { AuditTable } from '../../views/audit-table.tsx'
 import { Elysia } from 'elysia'
 import { InputError, type User } from '../auth/accounts.ts'
 import type { Member, Org, Role, Team } from '../auth/orgs.ts'
-import { SIGNED_IN, rolePermissions, type PermissionEntry } from '../auth/permissions.ts'
+import { SIGNED_IN, permissionCatalog, rolePermissions, type PermissionEntry } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
@@ -122,8 +122,21 @@ export function orgPages(deps: ServerDeps) {
   const { accounts, orgs, resolver } = identity
 
   const orgOf = (auth: Auth): Org => auth.org!
-  /** Whether the viewer holds every permission `role` grants (so may hand it out or take it away). */
-  const mayGrant = (auth: Auth, role: Role) => [...rolePermissions(resolver.catalog(), role)].every((p) => auth.permissions.has(p))
+  /**
+   * Whether the viewer holds every permission `role` grants, so may hand it out or take it away.
+   * Every declared permission counts, of enabled plugins or not: a role keeps a disabled plugin's
+   * permissions and they are back the moment it is on again, so granting the role while the plugin
+   * is off would hand them out just the same. A permission of a plugin that is off counts as held
+   * when the viewer's own role would hold it with the plugin on (API tokens: never).
+   */
+  const granter = (auth: Auth): ((role: Role) => boolean) => {
+    const declared = permissionCatalog(deps.host, { includeDisabled: true })
+    const enabled = new Set(resolver.catalog().map((e) => e.name))
+    const wouldHold = auth.role && !auth.tokenId ? rolePermissions(declared, auth.role) : new Set<string>()
+    const holds = (p: string) => auth.permissions.has(p) || (!enabled.has(p) && wouldHold.has(p))
+    return (role) => [...rolePermissions(declared, role)].every(holds)
+  }
+  const mayGrant = (auth: Auth, role: Role) => granter(auth)(role)
 
   // ---- members and invitations
 
@@ -138,7 +151,8 @@ export function orgPages(deps: ServerDeps) {
     const org = orgOf(auth)
     const manage = can(auth, 'core.members.manage')
     const [members, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id) : Promise.resolve([])])
-    const grantable = roles.filter((r) => mayGrant(auth, r))
+    const mayGive = granter(auth)
+    const grantable = roles.filter(mayGive)
     const invitable = grantable.filter((r) => r.builtin !== 'owner')
     const csrf = auth.session?.csrf
     const body = (
@@ -163,7 +177,7 @@ export function orgPages(deps: ServerDeps) {
                 </thead>
                 <tbody>
                   {members.map((m) => {
-                    const changeable = manage && mayGrant(auth, m.role)
+                    const changeable = manage && mayGive(m.role)
                     const selectId = `role-${m.user.id}`
                     return (
                       <tr>
