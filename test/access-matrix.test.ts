@@ -1,7 +1,9 @@
 /**
  * The access matrix: every registered route (core's and the enabled plugins') is called as
- * anonymous, guest, member, org admin, instance admin and an admin of another organization; the
- * answer must match the permission the route declared. Undeclared routes fail the test.
+ * anonymous, guest, member, org admin, instance admin, the owner of another organization and a
+ * plain member of another organization; the answer must match the permission the route declared.
+ * Undeclared routes fail the test. (The ids here are placeholders; test/get-safety.test.ts walks
+ * the real ids of one organization as a member of another.)
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from './helpers/store.ts'
@@ -38,6 +40,8 @@ eachDialect('access matrix', (dialect) => {
     const c = p.client()
     await c.signIn('outsider@example.com', 'member password 1')
     personas.push({ name: 'owner of another org', client: c, email: 'outsider@example.com', password: 'member password 1', role: otherRoles.find((r) => r.builtin === 'owner'), isAdmin: false })
+    const { user: otherMember, client: m } = await p.member('member', other, 'other-member@example.com')
+    personas.push({ name: 'member of another org', client: m, email: otherMember.email, password: 'member password 1', role: otherRoles.find((r) => r.builtin === 'member'), isAdmin: false })
   })
   afterAll(() => p.stop())
 

@@ -11,6 +11,11 @@
  * plain, an htmx and a JSON request. The whole database (every table's row count and a hash of all
  * its rows; on PostgreSQL the sequences too) must be exactly what it was before. A change is
  * attributed to the route and persona that made it (the store is compared after each).
+ *
+ * Then a plain member of another organization opens every URL above that carries one of the first
+ * organization's real ids: with the id in the path, never a 200 but 404 (the ids are simply not
+ * found), or 403 where the route is instance-wide or needs a permission a member does not hold;
+ * with the id in the query string, nothing of that organization's data in the answer.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
@@ -19,6 +24,8 @@ import { startPlatform, type TestPlatform } from './helpers/platform.ts'
 import type { Client } from './helpers/client.ts'
 import { builtinPlugins } from '../plugins/index.ts'
 import { routeTable } from '../core/http/server.ts'
+import { INSTANCE_ADMIN, SIGNED_IN, rolePermissions } from '../core/auth/permissions.ts'
+import type { Role } from '../core/auth/orgs.ts'
 import type { Store } from '../core/store/connect.ts'
 
 /**
@@ -33,6 +40,9 @@ import type { Store } from '../core/store/connect.ts'
 const VOLATILE: Record<string, string[]> = { core_sessions: ['last_seen_at'] }
 
 const UNKNOWN_ID = '00000000-0000-7000-8000-000000000000'
+
+/** Text of the first organization's data (seeded below) that nobody outside it may ever see. */
+const ORG_A_TEXT = ['Launch the pricing page', 'Write the copy', 'The public site', 'Kick-off', 'Stand-up', 'Platform on-call', 'Ready for review', 'Looking now', 'Bring slides', 'High ones', 'Go live', 'Sprint 1']
 
 type TableState = { count: number; hash: string; rows: string[] }
 type Snapshot = Map<string, TableState>
@@ -109,6 +119,10 @@ eachDialect('no GET changes state', (dialect) => {
   const personas: Persona[] = []
   /** Concrete paths (with query strings) per route path; routes with parameters are filled from here. */
   const urls = new Map<string, string[]>()
+  /** The ids (and keys) of the first organization's data, as they appear in those URLs. */
+  const realIds = new Set<string>()
+  /** A plain member of another organization, and their role there. */
+  let stranger: { client: Client; role: Role }
 
   const json = async (c: Client, path: string, method: string, body?: unknown) => {
     const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
@@ -137,10 +151,11 @@ eachDialect('no GET changes state', (dialect) => {
     // The owner of a second, empty organization: Acme's ids are unknown to them, and they have no
     // data of their own yet (no calendar, no layout), as any new organization starts.
     const outsider = await p.deps.identity.accounts.createUser({ email: 'outsider@example.com', name: 'Outsider', password: 'member password 1' })
-    await orgs.createOrg({ name: 'Other Org' }, outsider.id)
+    const otherOrg = await orgs.createOrg({ name: 'Other Org' }, outsider.id)
     const other = p.client()
     await other.signIn('outsider@example.com', 'member password 1')
     personas.push({ name: 'owner of another org', client: other })
+    stranger = { client: (await p.member('member', otherOrg)).client, role: (await orgs.listRoles(otherOrg.id)).find((r) => r.builtin === 'member')! }
 
     // ---- core: a team, a custom role, an open invitation, an API token
     const team = await orgs.createTeam(org.id, 'Platform')
@@ -274,8 +289,47 @@ eachDialect('no GET changes state', (dialect) => {
     set('/api/v1/calendar/events/:id', eventIds.map((id) => `/api/v1/calendar/events/${id}`))
     set('/dashboard', ['/dashboard', '/dashboard?customize=1', '/dashboard?inline=1'])
     set('/dashboard/widgets/:key', [...widgets, 'nope.nothing'].map((k) => `/dashboard/widgets/${k}`))
+    const ids = [project.id, 'WEB', 'WEB-1', 'WEB-2', t1.id, t2.id, label!.id, milestone!.id, cycle!.id, view!.id, customRole.id, ...roles]
+    ids.push(personal.id, teamCal.id, orgCal.id, event.id, weekly.id, comment.id, team.id)
+    for (const id of ids) realIds.add(id)
   }, 120_000)
   afterAll(() => p.stop())
+
+  test("a plain member of another organization never gets 200 on this organization's real ids: 404, or 403 where the route is instance-wide or the permission is not theirs; ids in a query string show none of its data", async () => {
+    const catalog = p.deps.identity.resolver.catalog()
+    const held = rolePermissions(catalog, stranger.role)
+    // Capability links (invitations, feeds) are public: whoever holds the link may open it.
+    const routes = routeTable(p.deps).filter((r) => r.method === 'GET' && r.permission !== false)
+    /** Whether a part of a URL names one of the organization's ids (or project key / task refs). */
+    const namesRealId = (part: string) => part.split(/[/&=]/).some((piece) => realIds.has(decodeURIComponent(piece)))
+    const failures: string[] = []
+    let inPath = 0
+    let inQuery = 0
+    for (const route of routes) {
+      const expected = route.permission === INSTANCE_ADMIN || (route.permission !== SIGNED_IN && !held.has(route.permission as string)) ? 403 : 404
+      for (const url of urls.get(route.path) ?? []) {
+        const [path, query = ''] = url.split('?') as [string, string?]
+        const byPath = namesRealId(path)
+        if (!byPath && !namesRealId(query)) continue
+        for (const [variant, headers] of Object.entries(VARIANTS)) {
+          const res = await stranger.client.request(url, { headers, signal: AbortSignal.timeout(15_000) })
+          const body = res.headers.get('content-type')?.includes('text/event-stream') ? (await res.body?.cancel(), '') : await res.text()
+          if (byPath) inPath++
+          else inQuery++
+          if (byPath && res.status !== expected) failures.push(`GET ${url} (${variant}): ${res.status}, expected ${expected}`)
+          const leaked = ORG_A_TEXT.filter((text) => body.includes(text))
+          if (leaked.length) failures.push(`GET ${url} (${variant}): ${res.status} shows ${JSON.stringify(leaked)}`)
+        }
+      }
+    }
+    expect(failures).toEqual([])
+    expect(inPath).toBeGreaterThan(100)
+    // the texts are what those pages show to the organization's own people (so the check can fail)
+    const own = await ada.get(urls.get('/planning/tasks/:ref')![0]!)
+    expect(own.html).toContain('Launch the pricing page')
+    expect((await ada.get(urls.get('/calendar/events/:id')![0]!)).html).toContain('Kick-off')
+    expect(inQuery).toBeGreaterThan(10)
+  }, 300_000)
 
   test('every GET route, as every persona, with real and unknown ids, leaves the database as it was', async () => {
     const routes = routeTable(p.deps).filter((r) => r.method === 'GET')
