@@ -271,4 +271,19 @@ eachDialect('security behind a trusted proxy (TRUST_PROXY=on)', (dialect) => {
     expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, from('198.51.100.24'))).status).toBe(303)
     limits.signInAddress.clear()
   })
+
+  test('IPv6 clients count by their /64 in the per-address limits (sign-in, two-factor, invitations); audit keeps the full address', async () => {
+    limits.signInAddress.clear()
+    const c = p.client()
+    await c.get('/login')
+    const from = (address: string) => ({ 'x-forwarded-for': address })
+    expect((await c.post('/login', { email: 'nobody6@example.com', password: 'wrong password 1' }, from('2001:db8:1:2::17'))).status).toBe(401)
+    const audit = await p.deps.identity.accounts.listAudit({ limit: 20 })
+    expect(audit.find((a) => a.action === 'auth.sign_in_failed' && a.target === 'nobody6@example.com')!.ip).toBe('2001:db8:1:2::17')
+    for (let i = 0; i < 50; i++) limits.signInAddress.hit('2001:db8:1:2::/64')
+    // another address of the same /64 is the same client; the next /64 is not
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, from('2001:db8:1:2:ffff::1'))).status).toBe(429)
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, from('2001:db8:1:3::1'))).status).toBe(303)
+    limits.signInAddress.clear()
+  })
 })

@@ -2,7 +2,7 @@
 import type { Auth } from '../auth/resolve.ts'
 import type { Actor } from '../auth/accounts.ts'
 import { limits, type RateLimiter, type Verdict } from '../auth/rate-limit.ts'
-import { clientIp } from '../http/render.ts'
+import { clientIp, limitAddress } from '../http/render.ts'
 import { errorFor } from '../http/respond.ts'
 
 /** Reads a urlencoded or multipart body as strings (files ignored); bad bodies read as empty. */
@@ -67,7 +67,7 @@ export function hitLimits(request: Request, checks: LimitCheck[]): Response | un
 export function inviteCreateLimits(request: Request, auth: Auth): Response | undefined {
   return hitLimits(request, [
     [limits.inviteCreate, auth.user.id, 'invitations created'],
-    [limits.inviteCreateAddress, clientIp(request), 'invitations created from your address'],
+    [limits.inviteCreateAddress, limitAddress(request), 'invitations created from your address'],
   ])
 }
 

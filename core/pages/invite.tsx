@@ -10,7 +10,7 @@ import type { Org } from '../auth/orgs.ts'
 import { limits } from '../auth/rate-limit.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
-import { clientIp, redirect } from '../http/render.ts'
+import { clientIp, limitAddress, redirect } from '../http/render.ts'
 import { requestMeta } from '../http/request-meta.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
@@ -176,7 +176,7 @@ export function invitePages(deps: ServerDeps) {
       async ({ request, auth, params }) => {
         // Per address and, when signed in, per account, before the link is even looked up; then per
         // link, so one invitation cannot be tried over and over from many addresses.
-        const checks: LimitCheck[] = [[limits.inviteAccept, clientIp(request), 'invitation attempts from your address']]
+        const checks: LimitCheck[] = [[limits.inviteAccept, limitAddress(request), 'invitation attempts from your address']]
         if (auth) checks.push([limits.inviteAcceptAccount, auth.user.id, 'invitation attempts for your account'])
         const limited = hitLimits(request, checks)
         if (limited) return limited

@@ -6,7 +6,7 @@ import { randomToken } from '../auth/crypto.ts'
 import { EMAIL_MAX, InputError, normalizeEmail, SESSION_ABSOLUTE_MS, type User } from '../auth/accounts.ts'
 import { cookie, csrfCookieName, readCookie, sessionCookieName } from '../http/cookies.ts'
 import { guard } from '../http/guard.ts'
-import { clientIp, redirect } from '../http/render.ts'
+import { clientIp, limitAddress, redirect } from '../http/render.ts'
 import { requestMeta } from '../http/request-meta.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
@@ -188,7 +188,7 @@ export function signInPages(deps: ServerDeps) {
         const email = (form.email ?? '').trim().toLowerCase()
         const password = form.password ?? ''
         const next = safeNext(form.next)
-        const ip = clientIp(request)
+        const ip = limitAddress(request) // an IPv6 client counts by its /64
         // One message for unknown email, wrong password, disabled account and input longer than any
         // account's: no enumeration.
         const wrong = (shown: string) => card(request, 'Sign in', (csrf) => LoginForm({ csrf, email: shown, next, error: 'The email or password is not right.' }) as string, 401)
@@ -214,7 +214,7 @@ export function signInPages(deps: ServerDeps) {
           return tooMany(request, { ok: false, retryAfter: 5 }, 'sign-ins at once on this server')
         }
         if (!user) {
-          await accounts.audit({ userId: null, email: email || null, ip }, 'auth.sign_in_failed', email || undefined)
+          await accounts.audit({ userId: null, email: email || null, ip: clientIp(request) }, 'auth.sign_in_failed', email || undefined)
           return wrong(email)
         }
         giveBack()
@@ -243,13 +243,13 @@ export function signInPages(deps: ServerDeps) {
         const form = await readForm(request)
         const next = safeNext(form.next)
         // Per address first (wrong codes from anywhere), then per account (every attempt counts).
-        const byAddress = limits.twoFactorAddress.check(clientIp(request))
+        const byAddress = limits.twoFactorAddress.check(limitAddress(request))
         if (!byAddress.ok) return tooMany(request, byAddress, 'wrong two-factor codes from your address')
         const verdict = limits.twoFactor.hit(session.user.id)
         if (!verdict.ok) return tooMany(request, verdict, 'two-factor codes')
         const method = await twoFactor.verify(session.user.id, form.code ?? '')
         if (!method) {
-          limits.twoFactorAddress.hit(clientIp(request))
+          limits.twoFactorAddress.hit(limitAddress(request))
           await accounts.audit(actorOf(request, { user: session.user, permissions: new Set() }), 'auth.two_factor_failed', session.user.email)
           return renderer.card(request, { title: 'Two-factor sign-in', csrf: session.csrf, status: 401, body: TwoFactorForm({ csrf: session.csrf, next, error: 'That code is not right. Try the current code, or a recovery code.' }) as string })
         }
