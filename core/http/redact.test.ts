@@ -9,6 +9,23 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import calendar from '../../plugins/calendar/index.ts'
 import { setLogLevel, setLogSink } from '../log.ts'
 import { PathRedactor, redactWith, secretPatterns } from './redact.ts'
+import { requestMeta } from './request-meta.ts'
+import { guard } from './guard.ts'
+import { definePlugin } from '../plugins/contract.ts'
+import { Elysia } from 'elysia'
+
+/** A plugin with a tokenized public route that answers the path its request may be logged as. */
+const sharer = definePlugin({
+  id: 'fixture-sharer',
+  name: 'Sharer',
+  version: '1.0.0',
+  api: 1,
+  setup() {
+    return new Elysia({ name: 'plugin:fixture-sharer' })
+      .use(guard)
+      .get('/fixture-sharer/links/:link', ({ request }) => requestMeta(request).logPath?.() ?? 'none', { public: true })
+  },
+})
 
 /** Collects log lines (at info and up) while `fn` runs. */
 async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
@@ -63,7 +80,7 @@ eachDialect('log redaction', (dialect) => {
   let inviteToken: string
   let feedFile: string
   beforeAll(async () => {
-    p = await startPlatform(dialect, [calendar])
+    p = await startPlatform(dialect, [calendar, sharer])
     const ada = await p.adminClient()
     await ada.get('/orgs/members')
     const role = (await p.deps.identity.orgs.listRoles(p.org!.id)).find((r) => r.builtin === 'member')!
@@ -74,6 +91,13 @@ eachDialect('log redaction', (dialect) => {
     feedFile = /\/calendar\/feed\/([\w-]+\.ics)/.exec(feedPage)![1]!
   })
   afterAll(() => p.stop())
+
+  test("a plugin's public route with a parameter is masked too, and the request tells code that logs it how (requestMeta logPath)", async () => {
+    const { result, lines } = await logged(async () => (await fetch(`${p.url}/fixture-sharer/links/s3cr3t-link-value`)).text())
+    expect(result).toBe('/fixture-sharer/links/***')
+    expect(lines.some((l) => l.includes('GET /fixture-sharer/links/*** 200'))).toBe(true)
+    expect(lines.join('\n')).not.toContain('s3cr3t-link-value')
+  })
 
   test('invitation and feed tokens never reach the log: request lines and error lines show ***', async () => {
     const findInvitation = p.deps.identity.orgs.findInvitation

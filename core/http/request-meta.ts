@@ -10,6 +10,8 @@ export interface RequestMeta {
   auth?: () => Promise<Auth | null>
   /** The session cookie's session in any stage (pending two-factor too). */
   session?: () => Promise<SessionInfo | undefined>
+  /** The path as it may be logged: capability tokens masked (core/http/redact.ts). */
+  logPath?: () => string
 }
 
 const meta = new WeakMap<Request, RequestMeta>()

@@ -207,6 +207,7 @@ export function createFetch(deps: ServerDeps) {
       }
       return ip
     }
+    const { pathname, plugin } = splitPath(request.url)
     setRequestMeta(request, {
       id,
       get ip() {
@@ -214,8 +215,8 @@ export function createFetch(deps: ServerDeps) {
       },
       auth: authOnce,
       session: sessionOnce,
+      logPath: () => redact(pathname),
     })
-    const { pathname, plugin } = splitPath(request.url)
     if (draining) {
       return errorFor(pathname, 503, 'shutting_down', 'Restarting', 'The server is shutting down. Try again in a moment.')
     }
