@@ -1,6 +1,6 @@
 /**
  * Roadmap and cycles: the pages, adding, editing and deleting milestones and cycles (with their
- * events), and the calendar layers for due dates, milestones and cycles; both dialects.
+ * events), and the calendar layers for due dates (open tasks only), milestones and cycles; both dialects.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Auth } from '../../core/auth/resolve.ts'
@@ -198,6 +198,11 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     await admin.post('/planning/projects/API/cycles', { name: 'March sprint', startsAt: '2031-02-24', endsAt: '2031-03-09' })
     await admin.post('/planning/projects/API/cycles', { name: 'May sprint', startsAt: '2031-05-01', endsAt: '2031-05-14' })
     await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Due in March', due: '2031-03-20' })
+    // the due-date layer shows open tasks only: done and cancelled ones are left out, however they got there
+    const done = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Finished early', due: '2031-03-21' })).json()) as any
+    expect((await json(member, 'PATCH', `/api/v1/planning/tasks/${done.key}`, { state: 'Done' })).status).toBe(200)
+    await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Dropped in March', due: '2031-03-22', state: 'Cancelled' })
+    await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Started in March', due: '2031-03-25', state: 'In Progress' })
 
     const sources = p.host.contributionsBy('calendar.source').filter((c) => c.pluginId === 'planning').map((c) => c.value)
     expect(sources.map((s) => s.id)).toEqual(['due', 'milestones', 'cycles'])
@@ -205,7 +210,11 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     const march = { from: new Date('2031-03-01T00:00:00Z'), to: new Date('2031-03-31T23:59:59Z') }
     const auth = await authOf(member)
     const [due, milestones, cycles] = await Promise.all(sources.map((s) => s.items(march, auth)))
-    expect(due!.map((i) => i.title)).toEqual(['API-1 due · Due in March'])
+    expect(due!.map((i) => i.title)).toEqual(['API-1 due · Due in March', 'API-4 due · Started in March'])
+    expect(due!.some((i) => i.title.includes('Finished early') || i.title.includes('Dropped'))).toBe(false)
+    // reopened, it is back
+    expect((await json(member, 'PATCH', `/api/v1/planning/tasks/${done.key}`, { state: 'Todo' })).status).toBe(200)
+    expect((await sources[0]!.items(march, auth)).map((i) => i.title)).toEqual(['API-1 due · Due in March', 'API-2 due · Finished early', 'API-4 due · Started in March'])
     expect(milestones!.map((i) => [i.title, i.start.toISOString().slice(0, 10), i.allDay, i.href])).toEqual([['API milestone · GA', '2031-03-15', true, '/planning/projects/API/milestones']])
     expect(cycles!.length).toBe(1)
     expect(cycles![0]).toMatchObject({ title: 'API · March sprint', allDay: true })

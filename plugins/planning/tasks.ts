@@ -45,6 +45,9 @@ export interface TaskFilter {
 export const SORTS = ['number', 'created', 'updated', 'priority', 'due'] as const
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
 const DONE_GROUPS = ['completed', 'cancelled']
+const OPEN_GROUPS = ['backlog', 'unstarted', 'started'] as const
+/** Most tasks the calendar's due-date layer shows for one range (the first by due date). */
+export const DUE_MAX = 1000
 /** Most tasks one bulk edit changes. */
 const BULK_MAX = 500
 const TASK_REF_RE = /^([A-Za-z0-9]{2,6})-(\d{1,9})$/
@@ -577,10 +580,22 @@ export class TaskService {
     return this.db.select().from(h).where(and(eq(h.orgId, orgId), eq(h.taskId, taskId))).orderBy(desc(h.at), desc(h.id)).limit(200)
   }
 
-  /** Open tasks of any project due in a range (calendar). */
+  /**
+   * Open tasks (backlog, unstarted and started states: completed and cancelled ones are left out) of
+   * any project due in a range, for the calendar, by due date. At most `DUE_MAX` (1000): the first
+   * 1000 by due date; a range that holds more (a month with over a thousand open due tasks) shows
+   * those and not the rest.
+   */
   async dueBetween(orgId: string, from: Date, to: Date): Promise<Task[]> {
     const t = this.t.tasks
-    const rows = await this.db.select().from(t).where(and(eq(t.orgId, orgId), gte(t.dueAt, from), lte(t.dueAt, to))).orderBy(asc(t.dueAt)).limit(1000)
+    const s = this.t.states
+    const open = this.db.select({ id: s.id }).from(s).where(and(eq(s.orgId, orgId), inArray(s.group, OPEN_GROUPS)))
+    const rows = await this.db
+      .select()
+      .from(t)
+      .where(and(eq(t.orgId, orgId), gte(t.dueAt, from), lte(t.dueAt, to), inArray(t.stateId, open)))
+      .orderBy(asc(t.dueAt), asc(t.projectId), asc(t.number))
+      .limit(DUE_MAX)
     return this.enrich(rows)
   }
 
