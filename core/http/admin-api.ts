@@ -34,6 +34,20 @@ export function maskSecrets(schema: TObject | undefined, settings: Record<string
   return out
 }
 
+/**
+ * A secret field left out of a PUT, or sent back as SECRET_MASK (what the API shows for it), keeps
+ * the stored value, as an empty secret field does on the admin page; an explicit '' clears it.
+ */
+export function keepSecrets(schema: TObject | undefined, input: unknown, stored: Record<string, unknown> | undefined): unknown {
+  if (!schema || !input || typeof input !== 'object' || Array.isArray(input)) return input
+  const out = { ...(input as Record<string, unknown>) }
+  for (const f of settingFields(schema)) {
+    if (f.kind !== 'secret' && (schema.properties?.[f.key] as { writeOnly?: unknown } | undefined)?.writeOnly !== true) continue
+    if ((!(f.key in out) || out[f.key] === SECRET_MASK) && stored && f.key in stored) out[f.key] = stored[f.key]
+  }
+  return out
+}
+
 /** What the admin API needs from the server. */
 export interface AdminDeps {
   host: PluginHost
@@ -107,7 +121,7 @@ export function adminApi(deps: AdminDeps) {
     .put('/:id/settings', async ({ params, body, request, auth }) => {
       try {
         const before = host.settingsOf(params.id)
-        const settings = await host.updateSettings(params.id, body)
+        const settings = await host.updateSettings(params.id, keepSecrets(host.settingsSchema(params.id), body, before))
         // Keys only, never values: settings may hold secrets.
         const keys = [...new Set([...Object.keys(before), ...Object.keys(settings)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]))
         await audit(request, auth, 'plugin.settings_changed', params.id, { keys })

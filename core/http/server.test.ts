@@ -32,6 +32,9 @@ const faulty = definePlugin({
         await Bun.sleep(1)
         throw new Error(INTERNALS)
       }, { public: true })
+      .get('/fixture-faulty/reset/:token', () => {
+        throw new Error(INTERNALS)
+      }, { public: true })
       .get('/fixture-faulty/missing', () => {
         throw new NotThere('no such thing')
       }, { public: true })
@@ -57,6 +60,7 @@ const secretive = definePlugin({
     greeting: t.String({ default: 'Hello' }),
     apiKey: t.String({ writeOnly: true, default: '' }),
     webhook: t.Optional(t.String({ writeOnly: true })),
+    password: t.Optional(t.String({ format: 'password' })),
   }),
   setup() {},
 })
@@ -234,9 +238,17 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
     expect(JSON.parse(text)).toEqual({ settings: { greeting: 'Hi there', apiKey: '********', webhook: '********' } })
     // stored as sent
     expect(p.host.settingsOf('fixture-secretive')).toMatchObject({ apiKey: 'sk-live-0123456789', webhook: 'pw-secret-42' })
-    // an empty secret reads as empty; reading the plugin back shows no settings at all
+    // an empty secret clears it and reads as empty; a secret left out, or sent back masked, keeps
+    // its stored value (as an empty secret field does on the admin page)
     const cleared = (await (await put({ greeting: 'Hi', apiKey: '' })).json()) as { settings: Record<string, unknown> }
-    expect(cleared.settings).toEqual({ greeting: 'Hi', apiKey: '' })
+    expect(cleared.settings).toEqual({ greeting: 'Hi', apiKey: '', webhook: '********' })
+    expect(p.host.settingsOf('fixture-secretive')).toMatchObject({ apiKey: '', webhook: 'pw-secret-42' })
+    expect((await put({ greeting: 'Hey', apiKey: '********', webhook: '********' })).status).toBe(200)
+    expect(p.host.settingsOf('fixture-secretive')).toMatchObject({ greeting: 'Hey', apiKey: '', webhook: 'pw-secret-42' })
+    // format: 'password' is a secret too, and any string is valid for it
+    const withPassword = await put({ greeting: 'Hi', apiKey: '', password: 'hunter2 hunter2' })
+    expect(withPassword.status).toBe(200)
+    expect(((await withPassword.json()) as { settings: Record<string, unknown> }).settings.password).toBe('********')
     for (const path of ['', '/fixture-secretive']) {
       const read = await (await fetch(`${p.url}/api/v1/admin/plugins${path}`, { headers: { authorization: p.serviceAuth } })).text()
       expect(read).not.toContain('sk-live')
@@ -247,6 +259,14 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
     const page = await ada.get('/admin/plugins/fixture-secretive/settings')
     expect(page.res.status).toBe(200)
     expect(page.html).not.toContain('sk-live-0123456789')
+  })
+
+  test('a plugin route that throws with a token in its path: the error line shows the path masked', async () => {
+    const { result, lines } = await logged(() => fetch(`${p.url}/fixture-faulty/reset/tok-0123456789abcdef`, { headers: { 'x-request-id': 'boom-token-1' } }))
+    expect(result.status).toBe(500)
+    const failure = lines.find((l) => l.includes('request failed') && l.includes('boom-token-1'))!
+    expect(failure).toContain('path="/fixture-faulty/reset/***"')
+    expect(lines.join('\n')).not.toContain('tok-0123456789abcdef')
   })
 
   test("a plugin route that throws answers core's 500: a page for the browser, JSON on the API, never the exception's text; logged with the request id and plugin id", async () => {

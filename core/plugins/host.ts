@@ -5,7 +5,11 @@
 import { dirname } from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { TObject } from '@sinclair/typebox'
+import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+
+// `format: 'password'` marks a secret setting (the admin page hides it); any string is valid.
+if (!FormatRegistry.Has('password')) FormatRegistry.Set('password', () => true)
 import { Bus } from '../bus.ts'
 import { createLogger, type Logger } from '../log.ts'
 import type { Store } from '../store/connect.ts'

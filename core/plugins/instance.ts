@@ -167,7 +167,8 @@ function serve(id: string, app: AnyElysia, log: Logger): Handler {
       const status = (error as { status?: unknown } | null)?.status
       if (typeof status === 'number' && status >= 400 && status < 500) return undefined
       const rid = requestMeta(request).id
-      log.error('request failed', { rid, plugin: id, method: request.method, path, error })
+      // the masked path: capability tokens in the URL (invitations, feeds) never reach the log
+      log.error('request failed', { rid, plugin: id, method: request.method, path: requestMeta(request).logPath?.() ?? path, error })
       return internalErrorFor(request, path, rid)
     })
   }
