@@ -38,14 +38,14 @@ export function maskSecrets(schema: TObject | undefined, settings: Record<string
  * A secret field left out of a PUT, or sent back as SECRET_MASK (what the API shows for it), keeps
  * the stored value, as an empty secret field does on the admin page; an explicit '' clears it.
  */
-export function keepSecrets(schema: TObject | undefined, input: unknown, stored: Record<string, unknown> | undefined): unknown {
+export function keepSecrets<T>(schema: TObject | undefined, input: T, stored: Record<string, unknown> | undefined): T {
   if (!schema || !input || typeof input !== 'object' || Array.isArray(input)) return input
   const out = { ...(input as Record<string, unknown>) }
   for (const f of settingFields(schema)) {
     if (f.kind !== 'secret' && (schema.properties?.[f.key] as { writeOnly?: unknown } | undefined)?.writeOnly !== true) continue
     if ((!(f.key in out) || out[f.key] === SECRET_MASK) && stored && f.key in stored) out[f.key] = stored[f.key]
   }
-  return out
+  return out as T
 }
 
 /** What the admin API needs from the server. */

@@ -142,23 +142,34 @@ eachDialect('planning task page', (dialect) => {
     const b = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Waiting' })).json()) as any
     const c = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Upstream' })).json()) as any
     await member.get(`/planning/tasks/${a.key}`)
+    events.length = 0
     let res = await member.post(`/planning/tasks/${a.key}/relations`, { kind: 'blocks', other: b.key })
     expect(res.status).toBe(303)
+    // both tasks are updated, each naming the other
+    expect(named('planning.task.updated').map((e) => [e.payload.task.key, e.payload.fields, e.payload.activity.text])).toEqual([
+      [a.key, ['relations'], `marked ${a.key} as blocks ${b.key}`],
+      [b.key, ['relations'], `marked ${b.key} as blocked by ${a.key}`],
+    ])
+    events.length = 0
     res = await member.post(`/planning/tasks/${a.key}/relations`, { kind: 'blocks', other: b.key.toLowerCase() })
     expect(res.status).toBe(303) // the same pair again is no second relation
+    expect(events.filter((e) => e.name.startsWith('planning.'))).toEqual([]) // and nothing to say
     res = await member.post(`/planning/tasks/${a.key}/relations`, { kind: 'blocked_by', other: c.key })
     expect(res.status).toBe(303)
+    expect(named('planning.task.updated').map((e) => e.payload.task.key).sort()).toEqual([a.key, c.key].sort())
 
     const section = (html: string, title: string) => html.slice(html.indexOf(`<h3>${title}</h3>`), html.indexOf('</ul>', html.indexOf(`<h3>${title}</h3>`)) + 5)
     let page = await member.get(`/planning/tasks/${a.key}`)
     expect(section(page.html, 'Blocks')).toContain(`${b.key} Waiting`)
     expect(section(page.html, 'Blocks').match(/\/relations\/[\w-]+\/delete/g)!.length).toBe(1)
     expect(section(page.html, 'Blocked by')).toContain(`${c.key} Upstream`)
-    expect(page.html).toContain(`marked it as blocks ${b.key}`)
-    expect(page.html).toContain(`marked it as blocked by ${c.key}`)
+    const historyOf = (html: string) => [...html.slice(html.indexOf('<h2>History</h2>')).matchAll(/<strong>[^<]*<\/strong> <span>([^<]*)<\/span>/g)].map((m) => m[1])
+    expect(historyOf(page.html)).toEqual([`added: blocked by ${c.key}`, `added: blocks ${b.key}`, `created ${a.key}`])
     page = await member.get(`/planning/tasks/${b.key}`)
     expect(section(page.html, 'Blocked by')).toContain(`${a.key} Blocker`)
     expect(page.html).not.toContain('<h3>Blocks</h3>\n<ul')
+    expect(historyOf(page.html)).toEqual([`added: blocked by ${a.key}`, `created ${b.key}`])
+    expect(historyOf((await member.get(`/planning/tasks/${c.key}`)).html)).toEqual([`added: blocks ${a.key}`, `created ${c.key}`])
 
     for (const [fields, message] of [
       [{ kind: 'blocks', other: a.key }, 'cannot block itself'],
@@ -176,15 +187,31 @@ eachDialect('planning task page', (dialect) => {
     expect((await outsider.post(`/planning/tasks/${a.key}/relations/${relationId}/delete`, {})).status).toBe(404)
     // the relation belongs to A and B, not to C
     expect((await member.post(`/planning/tasks/${c.key}/relations/${relationId}/delete`, {})).status).toBe(404)
+    events.length = 0
     res = await member.post(`/planning/tasks/${a.key}/relations/${relationId}/delete`, {})
     expect(res.status).toBe(303)
+    expect(named('planning.task.updated').map((e) => [e.payload.task.key, e.payload.fields, e.payload.activity.text])).toEqual([
+      [a.key, ['relations'], `removed "${a.key} blocks ${b.key}"`],
+      [b.key, ['relations'], `removed "${b.key} blocked by ${a.key}"`],
+    ])
+    // B records the removal too, naming A
+    expect(historyOf((await member.get(`/planning/tasks/${b.key}`)).html)[0]).toBe(`removed: blocked by ${a.key}`)
     page = await member.get(`/planning/tasks/${a.key}`)
     // an empty side is left out; with no relation at all one quiet line says so
     expect(page.html).not.toContain('<h3>Blocks</h3>')
     expect(section(page.html, 'Blocked by')).toContain(`${c.key} Upstream`)
     expect(page.html).not.toContain('No relations yet.')
-    expect(page.html).toContain('removed a relation')
-    expect((await member.get(`/planning/tasks/${c.key}`)).html).not.toContain('No relations yet.')
+    expect(page.html).not.toContain(`<a href="/planning/tasks/${b.key}">${b.key} Waiting</a>`)
+    expect(historyOf(page.html)[0]).toBe(`removed: blocks ${b.key}`)
+    // from C's page (C blocks A): the relation goes from both
+    const cPage = await member.get(`/planning/tasks/${c.key}`)
+    const cRelation = /\/relations\/([\w-]+)\/delete/.exec(section(cPage.html, 'Blocks'))![1]!
+    expect((await member.post(`/planning/tasks/${c.key}/relations/${cRelation}/delete`, {})).status).toBe(303)
+    expect(historyOf((await member.get(`/planning/tasks/${c.key}`)).html)[0]).toBe(`removed: blocks ${a.key}`)
+    page = await member.get(`/planning/tasks/${a.key}`)
+    expect(historyOf(page.html)[0]).toBe(`removed: blocked by ${c.key}`)
+    expect(page.html).toContain('No relations yet.')
+    expect((await guest.post(`/planning/tasks/${c.key}/relations/${cRelation}/delete`, {})).status).toBe(403)
     const loose = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Loose' })).json()) as any
     const lone = (await member.get(`/planning/tasks/${loose.key}`)).html
     expect(lone).toContain('No relations yet.')

@@ -547,7 +547,11 @@ export class TaskService {
     return { blocks, blockedBy }
   }
 
-  /** `kind` 'blocks': this task blocks `other`; 'blocked_by': `other` blocks it. */
+  /**
+   * `kind` 'blocks': this task blocks `other`; 'blocked_by': `other` blocks it. Both tasks record it
+   * in their history naming the other ("blocks WEB-12" on one, "blocked by WEB-7" on the other) and
+   * get planning.task.updated with the field 'relations'.
+   */
   async relate(orgId: string, actor: Actor, taskRef: string, kind: string, otherRef: string): Promise<void> {
     const { task } = await this.row(orgId, taskRef)
     if (kind !== 'blocks' && kind !== 'blocked_by') throw new InputError('Choose blocks or blocked by', 'kind')
@@ -560,18 +564,40 @@ export class TaskService {
     const [dupe] = await this.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blockerId), eq(r.blockedId, blockedId))).limit(1)
     if (dupe) return
     await this.db.insert(r).values({ id: newId(), orgId, blockerId, blockedId, createdAt: new Date() })
-    const otherKey = `${other.project.key}-${other.task.number}`
-    await this.record(task, actor, [{ field: kind === 'blocks' ? 'blocks' : 'blocked by', from: null, to: otherKey }])
+    await this.relationChanged(orgId, actor, blockerId, blockedId, 'added')
   }
 
-  /** Removes a relation of the task. */
+  /** Removes a relation of the task; both tasks record it ("removed: blocked by WEB-7") and get planning.task.updated. */
   async unrelate(orgId: string, actor: Actor, taskRef: string, relationId: string): Promise<void> {
     const { task } = await this.row(orgId, taskRef)
     const r = this.t.relations
     const [row] = await this.db.select().from(r).where(and(eq(r.id, relationId), eq(r.orgId, orgId), or(eq(r.blockerId, task.id), eq(r.blockedId, task.id)))).limit(1)
     if (!row) throw new InputError('No such relation', 'relation', 404)
     await this.db.delete(r).where(eq(r.id, row.id))
-    await this.record(task, actor, [{ field: 'relation', from: 'removed', to: null }])
+    await this.relationChanged(orgId, actor, row.blockerId, row.blockedId, 'removed')
+  }
+
+  /**
+   * History on both tasks of a relation (field 'blocks' or 'blocked by', the other task's key as the
+   * new value when added, as the old one when removed), their update time, and planning.task.updated
+   * (fields ['relations']) for each.
+   */
+  private async relationChanged(orgId: string, actor: Actor, blockerId: string, blockedId: string, change: 'added' | 'removed'): Promise<void> {
+    const rows = await this.db.select().from(this.t.tasks).where(and(eq(this.t.tasks.orgId, orgId), inArray(this.t.tasks.id, [blockerId, blockedId])))
+    const both = await this.enrich(rows)
+    const blocker = both.find((x) => x.id === blockerId)
+    const blocked = both.find((x) => x.id === blockedId)
+    if (!blocker || !blocked) return
+    const now = new Date()
+    await this.db.update(this.t.tasks).set({ updatedAt: now }).where(inArray(this.t.tasks.id, [blocker.id, blocked.id]))
+    for (const [self, field, other] of [
+      [blocker, 'blocks', blocked],
+      [blocked, 'blocked by', blocker],
+    ] as const) {
+      await this.record(self, actor, [change === 'added' ? { field, from: null, to: other.key } : { field, from: other.key, to: null }])
+      const text = change === 'added' ? `marked ${self.key} as ${field} ${other.key}` : `removed "${self.key} ${field} ${other.key}"`
+      this.deps.bus.emit('planning.task.updated', { task: ref(self), fields: ['relations'], activity: activity(self, actor, text) })
+    }
   }
 
   /** The change log of a task, newest first. */

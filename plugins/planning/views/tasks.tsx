@@ -609,8 +609,10 @@ export function TaskPage(props: {
 
 function historyText(h: HistoryRow): string {
   if (h.field === 'created') return `created ${h.toValue ?? 'the task'}`
+  // (rows written before relations named the other task on removal)
   if (h.field === 'relation') return 'removed a relation'
-  if (h.field === 'blocks' || h.field === 'blocked by') return `marked it as ${h.field} ${h.toValue ?? ''}`
+  // a relation names the other task: as the new value when added, as the old one when removed
+  if (h.field === 'blocks' || h.field === 'blocked by') return h.toValue ? `added: ${h.field} ${h.toValue}` : `removed: ${h.field} ${h.fromValue ?? ''}`
   if (h.field === 'description') return 'edited the description'
   return `changed ${h.field} from ${h.fromValue ?? 'none'} to ${h.toValue ?? 'none'}`
 }
