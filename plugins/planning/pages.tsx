@@ -412,6 +412,10 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       const form = await readForm(request)
       return settingsAction(request, auth, params.key, () => projects.addLabel(orgOf(auth), params.key, form), 'Label added')
     }, MANAGE)
+    .post('/planning/projects/:key/labels/:id', async ({ request, auth, params }) => {
+      const form = await readForm(request)
+      return settingsAction(request, auth, params.key, () => projects.updateLabel(orgOf(auth), params.key, params.id, { name: form.name, color: form.color }), 'Label saved')
+    }, MANAGE)
     .post('/planning/projects/:key/labels/:id/delete', ({ request, auth, params }) => settingsAction(request, auth, params.key, () => projects.removeLabel(orgOf(auth), params.key, params.id), 'Label deleted'), MANAGE)
     // ---- roadmap and cycles
     .get('/planning/projects/:key/milestones', ({ request, auth, params }) => roadmapPage(request, auth, params.key).catch((e) => problem(request, e)), READ)

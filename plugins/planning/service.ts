@@ -291,6 +291,21 @@ export class ProjectService {
     return row
   }
 
+  /** Renames and recolors a label (absent keys stay); its tasks keep it. Another label's name is a 409. */
+  async updateLabel(orgId: string, keyOrId: string, labelId: string, input: Record<string, unknown>): Promise<Label> {
+    const project = await this.get(orgId, keyOrId)
+    const [label] = await this.db.select().from(this.t.labels).where(and(eq(this.t.labels.projectId, project.id), eq(this.t.labels.id, String(labelId)))).limit(1)
+    if (!label) throw new InputError('No such label in this project', 'label', 404)
+    const name = input.name === undefined ? label.name : text(input.name, 'name', { required: true, max: 40, label: 'Name' })
+    const color = input.color === undefined ? label.color : text(input.color, 'color', { max: 7 }) || label.color
+    if (!COLOR_RE.test(color)) throw new InputError('Color must look like #3b82f6', 'color')
+    if ((await this.labels(project.id)).some((l) => l.id !== label.id && l.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a label called ${name} already`, 'name', 409)
+    if (name === label.name && color === label.color) return label
+    await this.db.update(this.t.labels).set({ name, color }).where(eq(this.t.labels.id, label.id))
+    this.changed()
+    return { ...label, name, color }
+  }
+
   /** Deletes a label (and takes it off tasks). */
   async removeLabel(orgId: string, keyOrId: string, labelId: string): Promise<void> {
     const project = await this.get(orgId, keyOrId)

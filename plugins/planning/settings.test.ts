@@ -13,7 +13,8 @@ const json = (c: Client, method: string, path: string, body?: unknown) =>
 
 /** State names in board order, with their ids, from the settings page. */
 const statesOf = (html: string) => [...html.matchAll(/action="\/planning\/projects\/\w+\/states\/([\w-]+)" class="row-form">[\s\S]*?name="name" value="([^"]*)"/g)].map((m) => ({ id: m[1]!, name: m[2]! }))
-const labelsOf = (html: string) => [...html.matchAll(/<span class="pl-label" data-color="([^"]+)">([^<]*)<\/span> <form method="post" action="\/planning\/projects\/\w+\/labels\/([\w-]+)\/delete"/g)].map((m) => ({ color: m[1]!, name: m[2]!, id: m[3]! }))
+/** Labels of the settings page: the chip's colour and name, and the id its rename form posts to. */
+const labelsOf = (html: string) => [...html.matchAll(/<span class="pl-label" data-color="([^"]+)">([^<]*)<\/span> <form method="post" action="\/planning\/projects\/\w+\/labels\/([\w-]+)" class="row-form pl-label-edit">/g)].map((m) => ({ color: m[1]!, name: m[2]!, id: m[3]! }))
 
 eachDialect('planning settings', (dialect) => {
   let p: TestPlatform
@@ -145,6 +146,51 @@ eachDialect('planning settings', (dialect) => {
     const task = (await (await member.request(`/api/v1/planning/tasks/${created.key}`)).json()) as any
     expect(task.labels.map((l: any) => l.name)).toEqual(['docs'])
     expect((await admin.post(`/planning/projects/WEB/labels/${bug.id}/delete`, {})).status).toBe(404)
+  })
+
+  test('labels: rename and recolor in place (tasks keep them), duplicates 409, bad input 422 with the error; managers only, 404 elsewhere', async () => {
+    expect((await admin.post('/planning/projects/WEB/labels', { name: 'ui', color: '#00aa00' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/WEB/labels', { name: 'backend', color: '#0000aa' })).status).toBe(303)
+    let page = await admin.get('/planning/projects/WEB/settings')
+    const ui = labelsOf(page.html).find((l) => l.name === 'ui')!
+    // each label has its own form: name, colour and Save, beside Delete
+    const row = page.html.slice(page.html.indexOf(`action="/planning/projects/WEB/labels/${ui.id}"`))
+    expect(row.slice(0, row.indexOf('</form>'))).toContain(`<input type="text" name="name" value="ui" aria-label="Name of the label ui" required maxlength="40"/><input type="color" name="color" value="#00aa00" aria-label="Color of the label ui"/>`)
+    const created = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Styled', labels: ['ui'] })).json()) as any
+
+    let res = await admin.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'Frontend <UI>', color: '#AA00FF' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/planning/projects/WEB/settings')
+    page = await admin.get('/planning/projects/WEB/settings')
+    expect(page.html).toContain('Label saved')
+    expect(labelsOf(page.html).find((l) => l.id === ui.id)).toEqual({ id: ui.id, name: 'Frontend &lt;UI&gt;', color: '#AA00FF' })
+    const task = (await (await member.request(`/api/v1/planning/tasks/${created.key}`)).json()) as any
+    expect(task.labels).toEqual([{ id: ui.id, name: 'Frontend <UI>', color: '#AA00FF' }])
+    // the board and the list show the new name and colour (the configuration cache is cleared)
+    expect((await member.get('/planning/projects/WEB/board')).html).toContain('<span class="pl-label" data-color="#AA00FF">Frontend &lt;UI&gt;</span>')
+    // only the colour, only the name
+    expect((await admin.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'Frontend <UI>', color: '#112233' })).status).toBe(303)
+    expect((await admin.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'frontend' })).status).toBe(303)
+    expect(labelsOf((await admin.get('/planning/projects/WEB/settings')).html).find((l) => l.id === ui.id)).toMatchObject({ name: 'frontend', color: '#112233' })
+    // a case change of its own name is fine; another label's name is a conflict
+    expect((await admin.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'Frontend', color: '#112233' })).status).toBe(303)
+    res = await admin.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'BACKEND', color: '#112233' })
+    expect(res.status).toBe(409)
+    expect(await res.text()).toContain('There is a label called BACKEND already')
+    res = await admin.post(`/planning/projects/WEB/labels/${ui.id}`, { name: '', color: '#112233' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Name is required')
+    res = await admin.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'Frontend', color: 'blue' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Color must look like #3b82f6')
+    expect(labelsOf((await admin.get('/planning/projects/WEB/settings')).html).find((l) => l.id === ui.id)).toMatchObject({ name: 'Frontend', color: '#112233' })
+    // managers only; another project's or organization's label is not found
+    expect((await member.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'mine', color: '#000000' })).status).toBe(403)
+    expect((await outsider.post(`/planning/projects/WEB/labels/${ui.id}`, { name: 'theirs', color: '#000000' })).status).toBe(404)
+    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'LBL', name: 'Labels elsewhere' })).status).toBe(201)
+    expect((await admin.post(`/planning/projects/LBL/labels/${ui.id}`, { name: 'moved', color: '#000000' })).status).toBe(404)
+    expect((await admin.post('/planning/projects/WEB/labels/00000000-0000-7000-8000-000000000000', { name: 'x', color: '#000000' })).status).toBe(404)
+    expect(labelsOf((await admin.get('/planning/projects/WEB/settings')).html).find((l) => l.id === ui.id)).toMatchObject({ name: 'Frontend', color: '#112233' })
   })
 
   test('project details: the settings form and PATCH emit planning.project.updated with the changed fields', async () => {

@@ -95,7 +95,7 @@ function EdgeButton(props: { label: string }) {
 
 const groupOptions = STATE_GROUPS.map((g) => ({ value: g, label: g[0]!.toUpperCase() + g.slice(1) }))
 
-/** A project's settings: details, workflow states and labels. */
+/** A project's settings: details, workflow states and labels (renamed and recolored in place). */
 export function SettingsPage(props: { project: Project; states: (State & { used: number })[]; labels: Label[]; people: Person[]; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string }) {
   const base = `/planning/projects/${props.project.key}`
   const csrf = props.csrf
@@ -183,6 +183,14 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
                 <span class="pl-label" data-color={l.color} safe>
                   {l.name}
                 </span>{' '}
+                <form method="post" action={`${base}/labels/${l.id}`} class="row-form pl-label-edit">
+                  <CsrfField token={csrf} />
+                  <input type="text" name="name" value={l.name} aria-label={`Name of the label ${l.name}`} required maxlength={40} />
+                  <input type="color" name="color" value={l.color} aria-label={`Color of the label ${l.name}`} />
+                  <button type="submit" class="secondary outline">
+                    Save
+                  </button>
+                </form>{' '}
                 <ActionButton action={`${base}/labels/${l.id}/delete`} csrf={csrf} label="Delete" class="outline danger" confirm={`Delete the label ${l.name}? It is taken off every task.`} />
               </li>
             ))}
