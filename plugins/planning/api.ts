@@ -38,6 +38,28 @@ export function taskJson(t: Task) {
   }
 }
 
+/** What a single task's answer says about a related task or a sub-task. */
+function taskBrief(t: Task) {
+  return { id: t.id, key: t.key, title: t.title, state: { name: t.state.name, group: t.state.group }, url: `/planning/tasks/${t.key}` }
+}
+
+/**
+ * One task as `GET /api/v1/planning/tasks/:ref` and the `planning_get_task` tool answer it: `taskJson`
+ * with its relations (`blocks`, `blockedBy`) and direct sub-tasks. Lists leave these out (two more
+ * queries per task).
+ */
+export async function taskDetailJson(tasks: TaskService, orgId: string, t: Task) {
+  const [relations, subtasks] = await Promise.all([tasks.relations(orgId, t.id), tasks.subtasks(orgId, t.id)])
+  return {
+    ...taskJson(t),
+    relations: {
+      blocks: relations.blocks.map((x) => ({ relationId: x.relationId, ...taskBrief(x) })),
+      blockedBy: relations.blockedBy.map((x) => ({ relationId: x.relationId, ...taskBrief(x) })),
+    },
+    subtasks: subtasks.map(taskBrief),
+  }
+}
+
 const P_READ = { permission: 'planning.project.read' }
 const P_MANAGE = { permission: 'planning.project.manage' }
 const T_READ = { permission: 'planning.task.read' }
@@ -109,7 +131,8 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, T_WRITE)
     .get('/api/v1/planning/tasks/:ref', async ({ request, auth, params }) => {
       try {
-        return taskJson(await tasks.get(orgOf(auth), params.ref))
+        const orgId = orgOf(auth)
+        return await taskDetailJson(tasks, orgId, await tasks.get(orgId, params.ref))
       } catch (err) {
         return problem(request, err)
       }

@@ -3,7 +3,7 @@ import { t } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import type { PluginContext } from '../../core/plugins/contract.ts'
-import { taskJson } from './api.ts'
+import { taskDetailJson, taskJson } from './api.ts'
 import { actorOf } from './http.ts'
 import { filterFrom } from './pages.tsx'
 import type { ProjectService } from './service.ts'
@@ -151,6 +151,27 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     labels: t.Optional(t.Array(t.String(), { description: 'Label names' })),
     estimate: t.Optional(t.Union([t.Number(), t.Null()])),
     due: t.Optional(t.Union([t.String({ description: 'YYYY-MM-DD' }), t.Null()])),
+    parent: t.Optional(t.Union([t.String({ description: 'Parent task key (WEB-1) or id in the same project; empty to clear' }), t.Null()])),
+    milestone: t.Optional(t.Union([t.String({ description: 'Milestone name or id in the project; empty to clear' }), t.Null()])),
+    cycle: t.Optional(t.Union([t.String({ description: 'Cycle name or id in the project; empty to clear' }), t.Null()])),
+  }
+
+  /** A milestone or cycle of the project by id or name ('' clears); an unknown one is a 422 naming the field. */
+  const pick = (list: { id: string; name: string }[], value: unknown, field: 'milestone' | 'cycle'): string => {
+    const v = value == null ? '' : String(value).trim()
+    if (!v) return ''
+    const hit = list.find((x) => x.id === v) ?? list.find((x) => x.name.toLowerCase() === v.toLowerCase())
+    if (!hit) throw new InputError(`unknown ${field} '${v}' in this project`, field)
+    return hit.id
+  }
+  /** The tools' input as the task service takes it: `milestone`/`cycle` names become ids, a null parent clears it. */
+  const serviceInput = async (projectId: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const { milestone, cycle, ...rest } = input
+    const out: Record<string, unknown> = { ...rest }
+    if (rest.parent === null) out.parent = ''
+    if (milestone !== undefined) out.milestoneId = pick(await projects.milestones(projectId), milestone, 'milestone')
+    if (cycle !== undefined) out.cycleId = pick(await projects.cycles(projectId), cycle, 'cycle')
+    return out
   }
 
   ctx.contribute('mcp.tool', {
@@ -177,30 +198,35 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
   })
   ctx.contribute('mcp.tool', {
     name: 'planning_get_task',
-    description: 'Gets one task by key (WEB-42) or id.',
+    description: 'Gets one task by key (WEB-42) or id, with its relations (blocks, blockedBy) and sub-tasks.',
     input: t.Object({ task: t.String({ description: 'WEB-42 or id' }) }),
     permission: 'planning.task.read',
     async call(input, auth) {
-      return taskJson(await tasks.get(need(auth, 'planning.task.read'), String(input.task ?? '')))
+      const orgId = need(auth, 'planning.task.read')
+      return taskDetailJson(tasks, orgId, await tasks.get(orgId, String(input.task ?? '')))
     },
   })
   ctx.contribute('mcp.tool', {
     name: 'planning_create_task',
     description: 'Creates a task in a project (key like WEB).',
-    input: t.Object({ project: t.String(), ...taskFields, title: t.String(), parent: t.Optional(t.String()) }),
+    input: t.Object({ project: t.String(), ...taskFields, title: t.String() }),
     permission: 'planning.task.write',
     async call(input, auth) {
-      return taskJson(await tasks.create(need(auth, 'planning.task.write'), actorOf(auth), String(input.project ?? ''), input))
+      const orgId = need(auth, 'planning.task.write')
+      const project = await projects.get(orgId, String(input.project ?? ''))
+      return taskJson(await tasks.create(orgId, actorOf(auth), project.id, await serviceInput(project.id, input)))
     },
   })
   ctx.contribute('mcp.tool', {
     name: 'planning_update_task',
-    description: 'Changes fields of a task (key like WEB-42); absent fields stay.',
+    description: 'Changes fields of a task (key like WEB-42); absent fields stay. parent, milestone and cycle take a key, name or id ("" clears).',
     input: t.Object({ task: t.String(), ...taskFields }),
     permission: 'planning.task.write',
     async call(input, auth) {
+      const orgId = need(auth, 'planning.task.write')
       const { task, ...rest } = input
-      return taskJson(await tasks.update(need(auth, 'planning.task.write'), actorOf(auth), String(task ?? ''), rest))
+      const { task: row } = await tasks.row(orgId, String(task ?? ''))
+      return taskJson(await tasks.update(orgId, actorOf(auth), row.id, await serviceInput(row.projectId, rest)))
     },
   })
 

@@ -1,9 +1,11 @@
 /**
  * The task page and task API beyond the basics: markdown descriptions (safe), sub-tasks and the
- * parent-loop check, blocks/blocked-by relations, DELETE through the API, bulk "add label", and the
- * task events; both dialects.
+ * parent-loop check, blocks/blocked-by relations (history and events on both tasks), the single task's
+ * relations and sub-tasks in the API, the MCP tools' parent, milestone and cycle, DELETE through the
+ * API, bulk "add label", and the task events; both dialects.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
+import type { Auth } from '../../core/auth/resolve.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
@@ -217,6 +219,87 @@ eachDialect('planning task page', (dialect) => {
     expect(lone).toContain('No relations yet.')
     expect(lone).not.toContain('<h3>Blocked by</h3>')
     expect((await member.post(`/planning/tasks/${a.key}/relations/${relationId}/delete`, {})).status).toBe(404)
+  })
+
+  test('GET one task answers its relations and sub-tasks; the list leaves them out', async () => {
+    const parent = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Epic <one>' })).json()) as any
+    expect(parent.relations).toBeUndefined() // a created task answers like a list item
+    const sub1 = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Part one', parent: parent.key })).json()) as any
+    const sub2 = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Part two', parent: parent.id, state: 'Done' })).json()) as any
+    const blocker = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Elsewhere first' })).json()) as any
+    await member.get(`/planning/tasks/${parent.key}`)
+    expect((await member.post(`/planning/tasks/${parent.key}/relations`, { kind: 'blocked_by', other: blocker.key })).status).toBe(303)
+    expect((await member.post(`/planning/tasks/${parent.key}/relations`, { kind: 'blocks', other: sub2.key })).status).toBe(303)
+
+    const one = await task(guest, parent.key)
+    expect(one).toMatchObject({ key: parent.key, title: 'Epic <one>' })
+    expect(one.subtasks).toEqual([
+      { id: sub1.id, key: sub1.key, title: 'Part one', state: { name: 'Todo', group: 'unstarted' }, url: `/planning/tasks/${sub1.key}` },
+      { id: sub2.id, key: sub2.key, title: 'Part two', state: { name: 'Done', group: 'completed' }, url: `/planning/tasks/${sub2.key}` },
+    ])
+    expect(one.relations.blocks).toEqual([{ relationId: expect.any(String), id: sub2.id, key: sub2.key, title: 'Part two', state: { name: 'Done', group: 'completed' }, url: `/planning/tasks/${sub2.key}` }])
+    expect(one.relations.blockedBy.map((r: any) => [r.key, r.title])).toEqual([[blocker.key, 'Elsewhere first']])
+    // by id too; the other side sees its half
+    expect((await task(member, parent.id)).subtasks.length).toBe(2)
+    const other = await task(member, blocker.key)
+    expect(other.relations).toEqual({ blocks: [expect.objectContaining({ key: parent.key })], blockedBy: [] })
+    expect(other.subtasks).toEqual([])
+    // the list (performance-critical) answers without them
+    const list = (await (await member.request('/api/v1/planning/tasks?project=WEB&limit=5')).json()) as any
+    for (const item of list.items) {
+      expect(item.relations).toBeUndefined()
+      expect(item.subtasks).toBeUndefined()
+    }
+    expect((await outsider.request(`/api/v1/planning/tasks/${parent.id}`)).status).toBe(404)
+    expect((await member.request('/api/v1/planning/tasks/WEB-9999')).status).toBe(404)
+  })
+
+  test('MCP: update_task sets and clears parent, milestone and cycle (names or ids); get_task carries relations and sub-tasks; bad values 422', async () => {
+    const authOf = async (c: Client) => (await p.deps.identity.resolver.resolve(new Request(p.url + '/', { headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })))! as Auth
+    const auth = await authOf(member)
+    const tool = (name: string) => p.host.contributions('mcp.tool').find((t) => t.name === name)!
+    await admin.get('/planning/projects/WEB/milestones')
+    expect((await admin.post('/planning/projects/WEB/milestones', { name: 'Beta', targetDate: '2030-03-10', description: '' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/WEB/cycles', { name: 'Sprint 9', startsAt: '2030-01-07', endsAt: '2030-01-20' })).status).toBe(303)
+    await admin.get('/planning/projects/API/milestones')
+    expect((await admin.post('/planning/projects/API/milestones', { name: 'API only', targetDate: '', description: '' })).status).toBe(303)
+    const milestoneId = /\?milestone=([\w-]+)">Beta<\/a>/.exec((await admin.get('/planning/projects/WEB/milestones')).html)![1]!
+
+    // the input schema names the new fields
+    const schema = JSON.stringify(tool('planning_update_task').input)
+    for (const field of ['parent', 'milestone', 'cycle']) expect(schema).toContain(`"${field}"`)
+
+    const epic = (await tool('planning_create_task').call({ project: 'WEB', title: 'MCP epic', milestone: 'beta', cycle: 'Sprint 9' }, auth)) as any
+    const cycleId = epic.cycleId
+    expect(epic.milestoneId).toBe(milestoneId)
+    expect(cycleId).toEqual(expect.any(String))
+    const child = (await tool('planning_create_task').call({ project: 'WEB', title: 'MCP child' }, auth)) as any
+    events.length = 0
+    let updated = (await tool('planning_update_task').call({ task: child.key, parent: epic.key, milestone: milestoneId, cycle: 'sprint 9' }, auth)) as any
+    expect(updated).toMatchObject({ key: child.key, parentId: epic.id, milestoneId, cycleId })
+    expect(named('planning.task.updated').map((e) => e.payload.fields)).toEqual([['parent', 'milestone', 'cycle']])
+    const got = (await tool('planning_get_task').call({ task: epic.key }, auth)) as any
+    expect(got.subtasks.map((x: any) => x.key)).toEqual([child.key])
+    expect(got.relations).toEqual({ blocks: [], blockedBy: [] })
+    // clearing: empty strings (and null for parent)
+    updated = (await tool('planning_update_task').call({ task: child.key, parent: null, milestone: '', cycle: '' }, auth)) as any
+    expect(updated).toMatchObject({ parentId: null, milestoneId: null, cycleId: null })
+    // unknown names, another project's milestone, a parent in another project: 422 naming the field; nothing changes
+    const api = (await tool('planning_create_task').call({ project: 'API', title: 'API task' }, auth)) as any
+    for (const [input, field] of [
+      [{ milestone: 'Gamma' }, 'milestone'],
+      [{ milestone: 'API only' }, 'milestone'],
+      [{ cycle: 'Sprint 10' }, 'cycle'],
+      [{ parent: api.key }, 'parent'],
+      [{ parent: child.key }, 'parent'],
+    ] as const) {
+      const err = await tool('planning_update_task').call({ task: child.key, ...input }, auth).then(() => undefined, (e: any) => e)
+      expect(err).toMatchObject({ status: 422, field })
+    }
+    expect((await task(member, child.key)) as any).toMatchObject({ parentId: null, milestoneId: null, cycleId: null })
+    // another organization's task is not found; guests may not write
+    await expect(tool('planning_update_task').call({ task: child.key, cycle: 'Sprint 9' }, await authOf(outsider))).rejects.toMatchObject({ status: 404 })
+    await expect(tool('planning_update_task').call({ task: child.key, cycle: 'Sprint 9' }, await authOf(guest))).rejects.toMatchObject({ status: 403 })
   })
 
   test('events: created, assigned, updated and deleted carry the task and activity text', async () => {
