@@ -102,7 +102,7 @@ test(
 )
 
 test(
-  'board: / leads to the search box, which searches the list; five columns fit 1280 px',
+  'board: / leads to the search box, which filters the board; five columns fit 1280 px',
   async () => {
     await page.goto(`${p.url}/planning/projects/KEY/board`)
     const fits = await page.evaluate(() => {
@@ -115,14 +115,46 @@ test(
     await page.keyboard.press('/')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('board-q')
     await page.keyboard.type('Second')
-    await Promise.all([page.waitForURL((u) => u.pathname === '/planning/projects/KEY' && u.searchParams.get('q') === 'Second'), page.keyboard.press('Enter')])
-    expect(await page.locator('.pl-row').count()).toBe(1)
+    await Promise.all([page.waitForURL((u) => u.pathname === '/planning/projects/KEY/board' && u.searchParams.get('q') === 'Second'), page.keyboard.press('Enter')])
+    expect(await page.locator('.pl-card').count()).toBe(1)
+    expect((await page.locator('.pl-count').allInnerTexts()).map(Number).reduce((a, b) => a + b, 0)).toBe(1) // the counts are the board's matches
     // narrower than five columns: the board scrolls in its box and says so
     await page.setViewportSize({ width: 900, height: 900 })
     await page.goto(`${p.url}/planning/projects/KEY/board`)
     expect(await page.locator('#board').getAttribute('data-more')).toBe('end')
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
     await page.setViewportSize({ width: 1280, height: 900 })
+  },
+  T,
+)
+
+test(
+  'a filtered board: the state select moves a card through htmx and the swapped board keeps the filter and the counts',
+  async () => {
+    await page.goto(`${p.url}/planning/projects/KEY/board`)
+    const total = (await page.locator('.pl-card').count())
+    await page.locator('#board-priority').evaluate((el) => ((el.closest('details') as HTMLDetailsElement).open = true))
+    await page.locator('#board-priority').selectOption('none')
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('priority') === 'none'), page.getByRole('button', { name: 'Apply filters' }).click()])
+    expect(await page.locator('.pl-card').count()).toBe(total) // every task has no priority
+    // narrow it to one card with the search box, then move that card with its select
+    await page.locator('#board-q').fill('Third')
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('q') === 'Third' && u.searchParams.get('priority') === 'none'), page.locator('#board-q').press('Enter')])
+    expect(await page.locator('.pl-card').count()).toBe(1)
+    const card = page.locator('.pl-card').first()
+    const id = await card.getAttribute('id')
+    const before = await page.locator('.pl-count').allInnerTexts()
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true))
+    await card.locator('select').selectOption('In Progress')
+    await page.waitForSelector(`[aria-label="In Progress"] #${id}`, { timeout: 8_000 })
+    // still the filtered board (one card), counts moved by one, the page did not reload
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true)
+    expect(await page.locator('.pl-card').count()).toBe(1)
+    expect(new URL(page.url()).searchParams.get('q')).toBe('Third')
+    const after = await page.locator('.pl-count').allInnerTexts()
+    expect(after.map(Number).reduce((a, b) => a + b, 0)).toBe(before.map(Number).reduce((a, b) => a + b, 0))
+    expect(after[2]).toBe(String(Number(before[2]) + 1))
+    expect(await page.locator('input[name=view]').getAttribute('value')).toBe('q=Third&priority=none')
   },
   T,
 )

@@ -108,8 +108,8 @@ eachDialect('planning lists', (dialect) => {
     expect(panel(html)![1]).toBe(' open')
     expect(panel(html)![0]).toContain('2 active') // priority and the milestone; the default sort is no filter
     expect(html).toContain('<input type="hidden" name="milestone" value="m-1"/>')
-    // the board's search box leads to the list with the same / shortcut
+    // the board's search box (same / shortcut) filters the board itself
     const board = (await member.get('/planning/projects/LST/board')).html
-    expect(board).toMatch(/<form method="get" action="\/planning\/projects\/LST" class="pl-search-bar">[\s\S]*?data-shortcut="\/"/)
+    expect(board).toMatch(/<form method="get" action="\/planning\/projects\/LST\/board" class="pl-filter-form">[\s\S]*?data-shortcut="\/"/)
   })
 })

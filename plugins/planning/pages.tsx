@@ -44,10 +44,20 @@ export function filterFrom(query: Record<string, string | undefined>, projectId?
   }
 }
 
-/** Cards on a board: the most recently updated; the list pages through the rest. */
-export const BOARD_LIMIT = 200
+/** Cards per board column: the most recently updated of each state; a link opens the rest in the list. */
+export const BOARD_COLUMN_LIMIT = 50
+/** The list's filters a board takes (its columns are the states; its order is the cards' positions). */
+export const BOARD_FILTER_KEYS = ['q', 'assignee', 'label', 'priority', 'milestone', 'cycle'] as const
 /** Tasks the cycles page lists for the selected cycle; the list has them all. */
 export const SCOPE_LIMIT = 200
+
+/** The board filters of a query (or of the query string a board form carries in `view`). */
+export function boardQuery(query: Record<string, string | undefined> | string | undefined): Record<string, string> {
+  const source: Record<string, string | undefined> = typeof query === 'string' ? Object.fromEntries(new URLSearchParams(query)) : (query ?? {})
+  const clean: Record<string, string> = {}
+  for (const k of BOARD_FILTER_KEYS) if (source[k]) clean[k] = String(source[k]).slice(0, 200)
+  return clean
+}
 
 /** The page routes. */
 export function planningPages(ctx: PluginContext<any>, projects: ProjectService, tasks: TaskService, stats: TaskStats) {
@@ -60,23 +70,23 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
     return { project, states, labels, people, milestones, cycles, csrf: auth.session?.csrf, manage: can(auth, 'planning.project.manage'), write: can(auth, 'planning.task.write') }
   }
 
-  /** The cards of a board: the most recently updated tasks, in column order. */
-  async function boardTasks(auth: Auth, pc: ProjectContext) {
-    const result = await tasks.list(orgOf(auth), { projectId: pc.project.id, sort: 'updated' }, { limit: BOARD_LIMIT })
-    return { cards: result.items.sort((a, b) => a.position - b.position), truncated: !!result.nextCursor }
+  /** The cards of a board (per column the most recently updated, in board order) and each column's true count. */
+  async function boardTasks(auth: Auth, pc: ProjectContext, query: Record<string, string>) {
+    const { cards, counts } = await tasks.board(orgOf(auth), pc.project.id, filterFrom(query, pc.project.id, auth.user.id), BOARD_COLUMN_LIMIT)
+    return { cards: cards.sort((a, b) => a.position - b.position), counts }
   }
 
-  async function boardPage(request: Request, auth: Auth, key: string, failed?: { error: string; status: number }) {
+  async function boardPage(request: Request, auth: Auth, key: string, query: Record<string, string>, failed?: { error: string; status: number }) {
     const pc = await load(auth, key)
-    const { cards, truncated } = await boardTasks(auth, pc)
-    return page(request, auth, `${pc.project.key} board`, BoardPage({ pc, tasks: cards, truncated, error: failed?.error }), failed?.status)
+    const { cards, counts } = await boardTasks(auth, pc, query)
+    return page(request, auth, `${pc.project.key} board`, BoardPage({ pc, tasks: cards, counts, query, error: failed?.error }), failed?.status)
   }
 
   /** The board alone, for htmx to swap in after a move. */
-  async function boardFragment(auth: Auth, key: string) {
+  async function boardFragment(auth: Auth, key: string, query: Record<string, string>) {
     const pc = await load(auth, key)
-    const { cards } = await boardTasks(auth, pc)
-    return new Response(Board({ pc, tasks: cards }) as string, { headers: { 'content-type': 'text/html; charset=utf-8' } })
+    const { cards, counts } = await boardTasks(auth, pc, query)
+    return new Response(Board({ pc, tasks: cards, counts, query }) as string, { headers: { 'content-type': 'text/html; charset=utf-8' } })
   }
 
   async function projectsPage(request: Request, auth: Auth, values: Record<string, string> = {}, errors: FieldErrors = {}, status?: number) {
@@ -212,13 +222,14 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       MANAGE,
     )
     .get('/planning/projects/:key', ({ request, auth, params, query }) => listPage(request, auth, params.key, query).catch((e) => problem(request, e)), TASK_READ)
-    .get('/planning/projects/:key/board', ({ request, auth, params }) => boardPage(request, auth, params.key).catch((e) => problem(request, e)), TASK_READ)
+    .get('/planning/projects/:key/board', ({ request, auth, params, query }) => boardPage(request, auth, params.key, boardQuery(query)).catch((e) => problem(request, e)), TASK_READ)
     .post(
       '/planning/projects/:key/board',
       async ({ request, auth, params }) => {
         // The board's form without JavaScript: `move` (a card's button) names the task, the field
-        // named by its key (the card's select) the state.
+        // named by its key (the card's select) the state; `view` holds the board's filters.
         const form = await readForm(request)
+        const view = boardQuery(form.view)
         try {
           const orgId = orgOf(auth)
           const project = await projects.get(orgId, params.key)
@@ -229,11 +240,12 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           const state = form[ref] ?? ''
           if (!state) throw new InputError(`Choose a state for ${current.key}`, 'state')
           const task = await tasks.update(orgId, actorOf(auth), current.id, { state })
-          if (isFragmentRequest(request)) return boardFragment(auth, project.key)
-          return redirect(request, `/planning/projects/${project.key}/board`, { kind: 'ok', text: `${task.key} moved to ${task.state.name}` })
+          if (isFragmentRequest(request)) return boardFragment(auth, project.key, view)
+          const qs = new URLSearchParams(view).toString()
+          return redirect(request, `/planning/projects/${project.key}/board${qs ? '?' + qs : ''}`, { kind: 'ok', text: `${task.key} moved to ${task.state.name}` })
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)
-          return boardPage(request, auth, params.key, { error: err.message, status: err.status }).catch((e) => problem(request, e))
+          return boardPage(request, auth, params.key, view, { error: err.message, status: err.status }).catch((e) => problem(request, e))
         }
       },
       TASK_WRITE,
@@ -538,7 +550,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           const orgId = orgOf(auth)
           const task = await tasks.update(orgId, actorOf(auth), params.ref, { state: form.state ?? '', ...(form.position ? { position: form.position } : {}) })
           if (request.headers.get('accept')?.includes('application/json')) return Response.json({ key: task.key, state: { id: task.state.id, name: task.state.name } })
-          if (isFragmentRequest(request)) return boardFragment(auth, task.project.key)
+          if (isFragmentRequest(request)) return boardFragment(auth, task.project.key, boardQuery(form.view))
           return redirect(request, form.back ? safeNext(form.back) : `/planning/tasks/${task.key}`, { kind: 'ok', text: `${task.key} moved to ${task.state.name}` })
         } catch (err) {
           return problem(request, err)

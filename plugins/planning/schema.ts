@@ -79,8 +79,9 @@ export const schema = defineSchema((t) => ({
       t.index('planning_tasks_org_due').on(tb.orgId, tb.dueAt),
       // The board and 'recently updated' lists sort a project's tasks by update time.
       t.index('planning_tasks_project_updated').on(tb.projectId, tb.updatedAt),
-      // Counts and progress (stats.ts) group by state without reading the rows.
-      t.index('planning_tasks_project_state').on(tb.projectId, tb.stateId),
+      // Counts and progress (stats.ts, the board's column counts) group by state without reading the
+      // rows; each board column takes its most recently updated tasks straight from it.
+      t.index('planning_tasks_project_state_updated').on(tb.projectId, tb.stateId, tb.updatedAt),
       t.index('planning_tasks_milestone').on(tb.milestoneId, tb.stateId, tb.estimate),
       t.index('planning_tasks_cycle').on(tb.cycleId, tb.stateId, tb.estimate),
     ],

@@ -45,7 +45,7 @@ export class TaskStats {
     return new Map(rows.map((r) => [r.id, r.group]))
   }
 
-  // The aggregates group tasks by state id (no join): the (project_id, state_id), (milestone_id,
+  // The aggregates group tasks by state id (no join): the (project_id, state_id, updated_at), (milestone_id,
   // state_id, estimate) and (cycle_id, state_id, estimate) indexes then answer them on their own.
 
   /** `{ total, open }` tasks per project of an organization (projects without tasks are absent). */

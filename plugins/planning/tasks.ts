@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
+import type { Db } from '../../core/store/connect.ts'
 import type { ActivityFact, Person } from '../../core/plugins/points.ts'
 import { PRIORITIES } from './schema.ts'
 import { day, newId, parseDay, text, type Actor, type Deps, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
@@ -254,6 +255,107 @@ export class TaskService {
     const items = rows.slice(0, limit)
     const next: Cursor = keyset ? { k: items.at(-1)?.number ?? 0 } : { o: (values.offset as number) + limit }
     return { items: await this.enrich(items), nextCursor: more ? encodeCursor(next) : null }
+  }
+
+  /**
+   * A project's board: per state, the `perColumn` most recently updated tasks matching `filter` (the
+   * list's filters; its state, sort and order are left out: columns are states) and the true number
+   * of matching tasks in each state. One indexed query per state (the (project_id, state_id,
+   * updated_at) index hands each column its newest tasks without sorting the project) and one
+   * grouped count, however many tasks the project has.
+   */
+  async board(orgId: string, projectRef: string, filter: TaskFilter, perColumn: number): Promise<{ cards: Task[]; counts: Map<string, number> }> {
+    const project = await this.projects.get(orgId, projectRef)
+    const states = await this.projects.states(project.id)
+    // the project is this organization's: its id alone selects the rows (and lets the count read only the index)
+    const f = this.filterWhere(orgId, { ...filter, projectId: project.id, stateIds: undefined, stateGroups: undefined, open: undefined }, { org: false })
+    const key = f.shape.join(',')
+    const t = this.t.tasks
+    const cap = Math.max(1, Math.trunc(perColumn))
+    const [columns, counts] = await Promise.all([
+      Promise.all(
+        states.map((s) =>
+          this.deps.store.prepared(
+            `planning.board:${key}`,
+            (db) =>
+              db
+                .select()
+                .from(t)
+                .where(and(f.where(db), eq(t.stateId, sql.placeholder('state'))))
+                .orderBy(desc(t.updatedAt), desc(t.number))
+                .limit(sql.placeholder('cap')),
+            { ...f.values, state: s.id, cap },
+          ),
+        ),
+      ),
+      this.deps.store.prepared(`planning.board-counts:${key}`, (db) => db.select({ stateId: t.stateId, n: sql<number>`count(*)` }).from(t).where(f.where(db)).groupBy(t.stateId), f.values),
+    ])
+    return { cards: await this.enrich(columns.flat()), counts: new Map(counts.map((r) => [r.stateId, Number(r.n)])) }
+  }
+
+  /**
+   * The conditions of a filter with every value as a placeholder, the way `list` builds them (same
+   * meaning for each filter): `shape` names which filters are present (the prepared query's key),
+   * `values` fills the placeholders, `where(db)` builds the condition. `org: false` leaves out the
+   * organization when the filter names a project the caller found in it.
+   */
+  private filterWhere(orgId: string, filter: TaskFilter, options: { org?: boolean } = {}): { shape: string[]; values: Record<string, unknown>; where: (db: Db) => SQL | undefined } {
+    const byOrg = options.org !== false || !filter.projectId
+    const values: Record<string, unknown> = byOrg ? { org: orgId } : {}
+    const shape: string[] = byOrg ? ['org'] : []
+    const many = (name: string, items: readonly string[] | undefined) => {
+      if (!items?.length) return undefined
+      shape.push(`${name}${items.length}`)
+      return items.map((v, i) => ((values[`${name}${i}`] = v), sql.placeholder(`${name}${i}`)))
+    }
+    const one = (name: string, value: unknown) => {
+      if (value === undefined || value === '' || value === null) return false
+      shape.push(name)
+      values[name] = value
+      return true
+    }
+    const stateIds = many('s', filter.stateIds)
+    const groups = many('g', filter.open ? OPEN_GROUPS : filter.stateGroups)
+    const priorities = many('p', filter.priorities)
+    const noAssignee = filter.assigneeId === 'none'
+    if (noAssignee) shape.push('unassigned')
+    const hasAssignee = !noAssignee && one('assignee', filter.assigneeId)
+    const hasProject = one('project', filter.projectId)
+    const hasLabel = one('label', filter.labelId)
+    const due = (value: string | undefined, field: string) => (value ? this.t.tasks.dueAt.mapToDriverValue(parseDay(value, field)!) : undefined)
+    const hasBefore = one('dueBefore', due(filter.dueBefore, 'dueBefore'))
+    const hasAfter = one('dueAfter', due(filter.dueAfter, 'dueAfter'))
+    const hasParent = one('parent', filter.parentId)
+    const hasMilestone = one('milestone', filter.milestoneId)
+    const hasCycle = one('cycle', filter.cycleId)
+    const q = filter.q?.trim()
+    const ref = q ? (TASK_REF_RE.exec(q) ?? /^#?(\d{1,9})$/.exec(q)) : null
+    if (q) one('like', `%${q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`)
+    if (ref) one('number', Number(ref[2] ?? ref[1]))
+    const where = (db: Db) => {
+      const t = this.t.tasks
+      const s = this.t.states
+      const w: SQL[] = byOrg ? [eq(t.orgId, sql.placeholder('org'))] : []
+      if (hasProject) w.push(eq(t.projectId, sql.placeholder('project')))
+      if (stateIds) w.push(inArray(t.stateId, stateIds))
+      if (groups) w.push(inArray(t.stateId, db.select({ id: s.id }).from(s).where(inArray(s.group, groups))))
+      if (noAssignee) w.push(isNull(t.assigneeId))
+      if (hasAssignee) w.push(eq(t.assigneeId, sql.placeholder('assignee')))
+      if (hasLabel) w.push(inArray(t.id, db.select({ id: this.t.taskLabels.taskId }).from(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, sql.placeholder('label')))))
+      if (priorities) w.push(inArray(t.priority, priorities))
+      if (hasBefore) w.push(lte(t.dueAt, sql.placeholder('dueBefore')))
+      if (hasAfter) w.push(gte(t.dueAt, sql.placeholder('dueAfter')))
+      if (hasParent) w.push(eq(t.parentId, sql.placeholder('parent')))
+      if (hasMilestone) w.push(eq(t.milestoneId, sql.placeholder('milestone')))
+      if (hasCycle) w.push(eq(t.cycleId, sql.placeholder('cycle')))
+      if (q) {
+        const like = sql.placeholder('like')
+        const textMatch = or(sql`lower(${t.title}) like ${like} escape '\\'`, sql`lower(${t.description}) like ${like} escape '\\'`)!
+        w.push(ref ? or(textMatch, eq(t.number, sql.placeholder('number')))! : textMatch)
+      }
+      return and(...w)
+    }
+    return { shape, values, where }
   }
 
   // ---- validation of input fields

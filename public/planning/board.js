@@ -23,18 +23,21 @@
     }
   }
 
-  function updateCounts(board) {
-    for (const col of board.querySelectorAll('.pl-column')) {
-      const count = col.querySelector('.pl-count')
-      if (count) count.textContent = String(col.querySelectorAll('.pl-card').length)
-    }
+  // A column's count is how many tasks match in its state (the server counts them; a column shows at
+  // most 50 cards): a card dragged across moves one from the count of its old column to the new one.
+  function shiftCount(list, by) {
+    const count = list && list.closest('.pl-column') && list.closest('.pl-column').querySelector('.pl-count')
+    if (!count) return
+    const n = Math.max(0, (Number(count.dataset.count) || 0) + by)
+    count.dataset.count = String(n)
+    count.textContent = String(n)
   }
 
   /** The task key of a card (`card-WEB-42`). */
   const keyOf = (card) => card.id.slice('card-'.length)
   const moveUrl = (card) => `/planning/tasks/${encodeURIComponent(keyOf(card))}/state`
 
-  async function move(card, list, board) {
+  async function move(card, list, board, from) {
     const stateId = list.dataset.stateId
     const prev = card.previousElementSibling
     const next = card.nextElementSibling
@@ -55,7 +58,10 @@
       // the select's options are the columns, in the same order
       const select = card.querySelector('select')
       if (select) select.selectedIndex = [...board.querySelectorAll('.pl-cards')].indexOf(list)
-      updateCounts(board)
+      if (from && from !== list) {
+        shiftCount(from, -1)
+        shiftCount(list, 1)
+      }
     } catch {
       window.location.reload() // the server is the truth: show where the card really is
     } finally {
@@ -121,7 +127,7 @@
         preventOnFilter: false,
         onEnd: (evt) => {
           if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return
-          move(evt.item, evt.to, board)
+          move(evt.item, evt.to, board, evt.from)
         },
       })
     }

@@ -120,7 +120,7 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
             </summary>
             <div class="pl-filters">
               <Select name="state" label="State" options={stateOptions(pc.states, 'Any state')} value={query.state} id="filter-state" />
-              <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="filter-assignee" />
+              <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="filter-assignee" />
               <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id="filter-label" />
               <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id="filter-priority" />
               <label for="filter-due-after">
@@ -295,17 +295,25 @@ function boardCardHtml(t: Task, parts: CardParts, safeOptions: string | undefine
   )
 }
 
+/** The board's filter keys set in its "Filters" panel (the search box stays outside it). */
+const BOARD_PANEL_KEYS = ['assignee', 'label', 'priority', 'milestone', 'cycle'] as const
+
 /**
  * The board's columns (swapped whole after a move with a select). For those who may move tasks it is
- * one form (one CSRF field) posting to the board: `move` names the task, its select the state.
+ * one form (one CSRF field) posting to the board: `move` names the task, its select the state, and
+ * `view` carries the board's filters so the answer is the same board. Each column shows how many
+ * tasks match in that state and, past the cards it holds, a link to the rest in the list.
  */
-export function Board(props: { pc: ProjectContext; tasks: Task[] }) {
-  const { pc } = props
+export function Board(props: { pc: ProjectContext; tasks: Task[]; counts: Map<string, number>; query: Record<string, string> }) {
+  const { pc, query } = props
   const parts = new CardParts()
   const byState = new Map<string, Task[]>(pc.states.map((s) => [s.id, []]))
   for (const t of props.tasks) byState.get(t.stateId)?.push(t)
+  const filters = new URLSearchParams(query).toString()
   const columns = pc.states.map((s) => {
     const cards = byState.get(s.id)!
+    const count = Math.max(props.counts.get(s.id) ?? 0, cards.length)
+    const more = count - cards.length
     // every card of a column has the same options: built once per column
     const safeOptions = pc.write ? stateOptionsHtml(pc.states, s.id) : undefined
     let safeCards = ''
@@ -313,11 +321,21 @@ export function Board(props: { pc: ProjectContext; tasks: Task[] }) {
     return (
       <section class={`pl-column pl-group-${s.group}`} aria-label={s.name}>
         <h2>
-          <span safe>{s.name}</span> <small class="muted pl-count" safe>{String(cards.length)}</small>
+          <span safe>{s.name}</span>{' '}
+          <small class="muted pl-count" data-count={String(count)} title={`${count} task${count === 1 ? '' : 's'}`} safe>
+            {String(count)}
+          </small>
         </h2>
         <ul class="pl-cards" data-state-id={s.id}>
           {safeCards}
         </ul>
+        {more > 0 ? (
+          <a class="pl-more" href={`/planning/projects/${pc.project.key}?state=${encodeURIComponent(s.id)}${filters ? '&' + filters : ''}`} safe>
+            {`${more} more — open in the list`}
+          </a>
+        ) : (
+          ''
+        )}
       </section>
     )
   })
@@ -331,18 +349,22 @@ export function Board(props: { pc: ProjectContext; tasks: Task[] }) {
   return (
     <form id="board" class="pl-board" data-board="movable" method="post" action={`/planning/projects/${pc.project.key}/board`}>
       <CsrfField token={pc.csrf} />
+      {filters ? <input type="hidden" name="view" value={filters} /> : ''}
       {columns}
     </form>
   )
 }
 
-/** The board page. */
-export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated: boolean; error?: string }) {
-  const base = `/planning/projects/${props.pc.project.key}`
+/** The board page: its filters (the list's, less state and sort), then the columns. */
+export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Map<string, number>; query: Record<string, string>; error?: string }) {
+  const { pc, query } = props
+  const base = `/planning/projects/${pc.project.key}`
+  const active = BOARD_PANEL_KEYS.filter((k) => query[k]).length
+  const filtered = Object.keys(query).length > 0
   return (
     <>
-      <PageHeader title={`${props.pc.project.key} · ${props.pc.project.name}`} subtitle="Drag cards between columns, or use the state menu on each card.">
-        {props.pc.write ? (
+      <PageHeader title={`${pc.project.key} · ${pc.project.name}`} subtitle="Drag cards between columns, or use the state menu on each card.">
+        {pc.write ? (
           <a href={`${base}/tasks/new`} role="button" data-shortcut="c" title="New task (c)">
             New task
           </a>
@@ -350,27 +372,49 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; truncated:
           ''
         )}
       </PageHeader>
-      <ProjectTabs project={props.pc.project} current="board" manage={props.pc.manage} />
+      <ProjectTabs project={pc.project} current="board" manage={pc.manage} />
       <search>
-        <form method="get" action={base} class="pl-search-bar">
-          <label for="board-q" class="visually-hidden">
-            Search tasks
-          </label>
-          <input id="board-q" type="search" name="q" placeholder="Search tasks" title="Search (press /)" data-shortcut="/" aria-keyshortcuts="/" />
-          <button type="submit" class="secondary outline">
-            Search
-          </button>
+        <form method="get" action={`${base}/board`} class="pl-filter-form">
+          <div class="pl-search-bar">
+            <label for="board-q" class="visually-hidden">
+              Search tasks
+            </label>
+            <input id="board-q" type="search" name="q" value={query.q ?? ''} placeholder="Search the board" title="Search (press /)" data-shortcut="/" aria-keyshortcuts="/" />
+            <button type="submit" class="secondary outline">
+              Search
+            </button>
+            {filtered ? (
+              <a href={`${base}/board`} class="pl-clear">
+                Clear
+              </a>
+            ) : (
+              ''
+            )}
+          </div>
+          <details class="pl-filter-panel" open={active > 0 || undefined}>
+            <summary>
+              Filters
+              {active ? (
+                <span class="badge" safe>
+                  {`${active} active`}
+                </span>
+              ) : (
+                ''
+              )}
+            </summary>
+            <div class="pl-filters">
+              <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="board-assignee" />
+              <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id="board-label" />
+              <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id="board-priority" />
+              <Select name="milestone" label="Milestone" options={[{ value: '', label: 'Any milestone' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={query.milestone} id="board-milestone" />
+              <Select name="cycle" label="Cycle" options={[{ value: '', label: 'Any cycle' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={query.cycle} id="board-cycle" />
+            </div>
+            <button type="submit">Apply filters</button>
+          </details>
         </form>
       </search>
-      {props.truncated ? (
-        <p class="muted">
-          The board shows the 200 most recently updated tasks; <a href={`${base}`}>the list</a> has them all.
-        </p>
-      ) : (
-        ''
-      )}
       <FormError message={props.error} />
-      <Board pc={props.pc} tasks={props.tasks} />
+      <Board pc={pc} tasks={props.tasks} counts={props.counts} query={query} />
       <BoardScript />
     </>
   )
