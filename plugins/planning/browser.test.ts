@@ -1,9 +1,11 @@
 /**
  * In a real browser (SQLite), the planning pages by keyboard and at both widths: the list's filters
- * fold into a disclosure that opens with Enter, `/` reaches the search box (on the board too, which
- * leads to the list), the bulk form shows only while tasks are selected (x or Space on a checkbox;
- * CSS :has, so without JavaScript as well), label chips take their colours on the new-task form, the
- * board's five default columns fit 1280 px, and settings fit a phone (no state name squeezed).
+ * fold into a disclosure that opens with Enter, `/` reaches the search box (on the board too, where
+ * it filters the board), the bulk form shows only while tasks are selected (x or Space on a checkbox,
+ * or the header's select-all box; CSS :has, so without JavaScript as well), bulk delete asks on a page
+ * first, a filtered board keeps its filters through an htmx move, label chips take their colours on
+ * the new-task form, the board's five default columns fit 1280 px, and settings (with each label's
+ * rename form) fit a phone (no state name squeezed).
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -84,12 +86,45 @@ test(
 )
 
 test(
+  'list: the header box selects every row by keyboard (the bulk form follows), mixed when some are; bulk delete asks on a page first',
+  async () => {
+    await page.goto(`${p.url}/planning/projects/KEY`)
+    const all = page.locator('.pl-select-all')
+    expect(await all.isVisible()).toBe(true) // board.js shows it
+    await all.focus()
+    await page.keyboard.press('Space')
+    expect(await page.locator('input[name=ids]:checked').count()).toBe(await page.locator('input[name=ids]').count())
+    expect(await visible('.pl-bulk')).toBe(true)
+    // x on a row clears it: the header box turns mixed
+    await page.locator('.pl-row').first().focus()
+    await page.keyboard.press('x')
+    expect(await all.evaluate((el) => [(el as HTMLInputElement).checked, (el as HTMLInputElement).indeterminate])).toEqual([false, true])
+    await all.focus()
+    await page.keyboard.press('Space') // mixed -> all
+    expect(await all.evaluate((el) => (el as HTMLInputElement).checked)).toBe(true)
+    await page.keyboard.press('Space') // all -> none: the bulk form hides
+    expect(await page.locator('input[name=ids]:checked').count()).toBe(0)
+    expect(await visible('.pl-bulk')).toBe(false)
+    // delete the first row: a page names it and asks; Cancel deletes nothing
+    const key = (await page.locator('.pl-row td a').first().innerText()).trim()
+    await page.locator('input[name=ids]').first().check()
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Delete selected…' }).click()])
+    expect(await page.locator('main h1').innerText()).toBe('Delete 1 task?')
+    expect(await page.locator('main').innerText()).toContain(key)
+    await Promise.all([page.waitForURL((u) => u.pathname === '/planning/projects/KEY'), page.getByRole('link', { name: 'Cancel' }).click()])
+    expect(await page.locator('.pl-row td a', { hasText: key }).count()).toBe(1)
+  },
+  T,
+)
+
+test(
   'list without JavaScript: the panel and the bulk form work the same (details and CSS)',
   async () => {
     const plain = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 }, storageState: await ctx.storageState() })
     const nojs = await plain.newPage()
     await nojs.goto(`${p.url}/planning/projects/KEY`)
     expect(await nojs.locator('.pl-bulk').isVisible()).toBe(false)
+    expect(await nojs.locator('.pl-select-all').isVisible()).toBe(false) // it needs the script: not shown without one
     await nojs.locator('input[name=ids]').first().check()
     expect(await nojs.locator('.pl-bulk').isVisible()).toBe(true)
     await nojs.locator('.pl-filter-panel > summary').click()
@@ -175,8 +210,19 @@ test(
     expect(newState!.x + newState!.width).toBeLessThanOrEqual(390)
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
     // Delete beside each label is no taller than a small button
-    const del = await page.locator('.pl-label-list button').first().boundingBox()
+    const del = await page.locator('.pl-label-list button', { hasText: 'Delete' }).first().boundingBox()
     expect(del!.height).toBeLessThan(40)
+    // each label's rename form fits: its name field is usable and nothing sticks out
+    const name = await page.locator('.pl-label-edit input[name=name]').first().boundingBox()
+    expect(name!.width).toBeGreaterThanOrEqual(90)
+    const save = await page.locator('.pl-label-edit button').first().boundingBox()
+    expect(save!.x + save!.width).toBeLessThanOrEqual(390)
+    // rename and recolour with the keyboard: the chip follows
+    await page.locator('.pl-label-edit input[name=name]').first().fill('hotfix')
+    await page.locator('.pl-label-edit input[type=color]').first().fill('#2563eb')
+    await Promise.all([page.waitForLoadState('load'), page.locator('.pl-label-edit input[name=name]').first().press('Enter')])
+    const renamed = page.locator('.pl-label-list .pl-label', { hasText: 'hotfix' })
+    await expect(renamed.evaluate((el) => getComputedStyle(el).color)).resolves.toBe('rgb(37, 99, 235)')
     await page.setViewportSize({ width: 1280, height: 900 })
   },
   T,

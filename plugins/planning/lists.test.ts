@@ -1,4 +1,7 @@
-/** Planning lists at scale: cursor pagination (keyset and offset) and all-or-nothing bulk edits; on both dialects. */
+/**
+ * Planning lists at scale: cursor pagination (keyset and offset), all-or-nothing bulk edits (state,
+ * milestone, cycle) and bulk delete behind a confirmation page; on both dialects.
+ */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
@@ -111,5 +114,96 @@ eachDialect('planning lists', (dialect) => {
     // the board's search box (same / shortcut) filters the board itself
     const board = (await member.get('/planning/projects/LST/board')).html
     expect(board).toMatch(/<form method="get" action="\/planning\/projects\/LST\/board" class="pl-filter-form">[\s\S]*?data-shortcut="\/"/)
+  })
+
+  test('bulk edit sets and clears milestone and cycle; their selects show only when the project has some', async () => {
+    let html = (await member.get('/planning/projects/LST')).html
+    expect(html).not.toContain('id="bulk-milestone"')
+    expect(html).not.toContain('id="bulk-cycle"')
+    // the header's select-all box: no name (it is not sent), hidden until board.js shows it
+    expect(html).toContain('<th><input type="checkbox" class="pl-select-all" aria-label="Select all tasks on this page" title="Select all" hidden/></th>')
+    const admin = await p.adminClient()
+    await admin.get('/planning/projects/LST/milestones')
+    expect((await admin.post('/planning/projects/LST/milestones', { name: 'M1', targetDate: '2030-01-01', description: '' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/LST/cycles', { name: 'C1', startsAt: '2030-01-01', endsAt: '2030-01-14' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/OTH/cycles', { name: 'Not here', startsAt: '2030-01-01', endsAt: '2030-01-14' })).status).toBe(303)
+    html = (await member.get('/planning/projects/LST')).html
+    const option = (id: string, name: string) => new RegExp(`<option value="([\\w-]+)">${name}</option>`).exec(html.slice(html.indexOf(`id="${id}"`)))![1]!
+    const m1 = option('bulk-milestone', 'M1')
+    const c1 = option('bulk-cycle', 'C1')
+    expect(html).toMatch(/<select id="bulk-milestone" name="milestoneId"><option value="">Keep<\/option><option value="-">No milestone<\/option>/)
+    const other = /cycle=([\w-]+)/.exec((await admin.get('/planning/projects/OTH/cycles')).html)![1]!
+    const keys = (await page('project=LST&limit=4')).items.map((t) => t.key)
+    let res = await member.post('/planning/projects/LST/bulk', { ids: keys, milestoneId: m1, cycleId: c1, back: '/planning/projects/LST' })
+    expect(res.status).toBe(303)
+    const detail = async (key: string) => (await (await member.request(`/api/v1/planning/tasks/${key}`)).json()) as { milestoneId: string | null; cycleId: string | null }
+    for (const key of keys) expect(await detail(key)).toMatchObject({ milestoneId: m1, cycleId: c1 })
+    expect((await page(`project=LST&cycle=${c1}&limit=50`)).items.map((t) => t.key).sort()).toEqual([...keys].sort())
+    // '-' clears one and keeps the other; a cycle of another project changes nothing (422)
+    res = await member.post('/planning/projects/LST/bulk', { ids: keys.slice(0, 2), cycleId: '-', milestoneId: '' })
+    expect(res.status).toBe(303)
+    expect(await detail(keys[0]!)).toMatchObject({ milestoneId: m1, cycleId: null })
+    expect(await detail(keys[2]!)).toMatchObject({ milestoneId: m1, cycleId: c1 })
+    res = await member.post('/planning/projects/LST/bulk', { ids: keys, cycleId: other })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('No such cycle in this project')
+    expect(await detail(keys[2]!)).toMatchObject({ cycleId: c1 })
+  })
+
+  test('bulk delete asks first on a page naming the tasks, then deletes each (an event per task); all or nothing; 403 and 404', async () => {
+    const made: { key: string; id: string }[] = []
+    for (const title of ['Doomed <one>', 'Doomed two', 'Doomed three']) made.push((await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'LST', title })).json()) as { key: string; id: string })
+    const ids = made.map((t) => t.id)
+    await member.get('/planning/projects/LST')
+    // the bulk form's delete button (after Apply, so Enter in a field applies)
+    const html = (await member.get('/planning/projects/LST')).html
+    const bulk = html.slice(html.indexOf('<fieldset class="pl-bulk">'))
+    expect(bulk.indexOf('Apply to selected')).toBeLessThan(bulk.indexOf('<button type="submit" name="op" value="delete" class="outline danger pl-bulk-delete">Delete selected…</button>'))
+
+    const events: string[] = []
+    const off = p.host.bus.onAny('lists-test', (name, payload: any) => {
+      if (name === 'planning.task.deleted') events.push(payload.task.key)
+    })
+    // first the confirmation: 200, names each task (escaped), nothing deleted yet
+    let res = await member.post('/planning/projects/LST/bulk', { ids, op: 'delete', state: 'Done', back: '/planning/projects/LST?priority=high' })
+    expect(res.status).toBe(200)
+    let text = await res.text()
+    expect(text).toContain('<h1>Delete 3 tasks?</h1>')
+    expect(text).toContain(`${made[0]!.key} Doomed &lt;one&gt;`)
+    expect(text).toContain('<input type="hidden" name="confirm" value="yes"/>')
+    for (const id of ids) expect(text).toContain(`<input type="hidden" name="ids" value="${id}"/>`)
+    expect(text).toContain('<a href="/planning/projects/LST?priority=high">Cancel</a>')
+    expect(events).toEqual([])
+    for (const t of made) expect((await member.request(`/api/v1/planning/tasks/${t.key}`)).status).toBe(200)
+
+    // a task of another project, or none selected: nothing goes
+    const elsewhere = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'OTH', title: 'Safe' })).json()) as { key: string; id: string }
+    res = await member.post('/planning/projects/LST/bulk', { ids: [...ids, elsewhere.id], op: 'delete', confirm: 'yes' })
+    expect(res.status).toBe(404)
+    expect(await res.text()).toContain('nothing was changed')
+    res = await member.post('/planning/projects/LST/bulk', { op: 'delete', confirm: 'yes' })
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Select at least one task')
+    expect(events).toEqual([])
+    // guests may not; another organization finds nothing
+    const guest = (await p.member('guest')).client
+    await guest.get('/planning/projects/LST')
+    expect((await guest.post('/planning/projects/LST/bulk', { ids, op: 'delete', confirm: 'yes' })).status).toBe(403)
+    const outsiderOrg = await p.deps.identity.orgs.createOrg({ name: 'Elsewhere' }, p.admin!.id)
+    const outsider = (await p.member('member', outsiderOrg)).client
+    await outsider.get('/planning')
+    expect((await outsider.post('/planning/projects/LST/bulk', { ids, op: 'delete', confirm: 'yes' })).status).toBe(404)
+    for (const t of made) expect((await member.request(`/api/v1/planning/tasks/${t.key}`)).status).toBe(200)
+
+    // confirmed: every task goes, each with its event, back to where the list was
+    res = await member.post('/planning/projects/LST/bulk', { ids, op: 'delete', confirm: 'yes', back: '/planning/projects/LST?priority=high' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/planning/projects/LST?priority=high')
+    expect(events.sort()).toEqual(made.map((t) => t.key).sort())
+    for (const t of made) expect((await member.request(`/api/v1/planning/tasks/${t.key}`)).status).toBe(404)
+    expect((await member.request(`/api/v1/planning/tasks/${elsewhere.key}`)).status).toBe(200)
+    text = (await member.get('/planning/projects/LST?priority=high')).html
+    expect(text).toContain('3 tasks deleted')
+    off()
   })
 })

@@ -15,7 +15,7 @@ import { progressOf, type TaskStats } from './stats.ts'
 import type { TaskFilter, TaskService } from './tasks.ts'
 import { CyclesPage, ImportPage, RoadmapPage } from './views/plan.tsx'
 import { ProjectsPage, SettingsPage } from './views/projects.tsx'
-import { Board, BoardPage, NewTaskPage, TaskListPage, TaskPage, taskValues, type ProjectContext } from './views/tasks.tsx'
+import { Board, BoardPage, BulkDeletePage, NewTaskPage, TaskListPage, TaskPage, taskValues, type ProjectContext } from './views/tasks.tsx'
 
 const READ = { permission: 'planning.project.read' }
 const MANAGE = { permission: 'planning.project.manage' }
@@ -287,6 +287,16 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       async ({ request, auth, params }) => {
         const { one, all } = await readFormAll(request)
         try {
+          if (one.op === 'delete') {
+            // first a page that names what goes and asks; its button posts again with confirm=yes
+            const back = safeNext(one.back || `/planning/projects/${params.key}`)
+            if (one.confirm !== 'yes') {
+              const [pc, list] = await Promise.all([load(auth, params.key), tasks.bulkPreview(orgOf(auth), params.key, all.ids ?? [])])
+              return page(request, auth, `Delete ${list.length} task${list.length === 1 ? '' : 's'}?`, BulkDeletePage({ pc, tasks: list, back }))
+            }
+            const n = await tasks.bulkRemove(orgOf(auth), actorOf(auth), params.key, all.ids ?? [])
+            return redirect(request, back, { kind: 'ok', text: `${n} task${n === 1 ? '' : 's'} deleted` })
+          }
           const n = await tasks.bulk(orgOf(auth), actorOf(auth), params.key, all.ids ?? [], one)
           return redirect(request, one.back ? safeNext(one.back) : `/planning/projects/${params.key}`, { kind: 'ok', text: `${n} task${n === 1 ? '' : 's'} updated` })
         } catch (err) {

@@ -611,12 +611,7 @@ export class TaskService {
     if (patch.assigneeId !== undefined) await this.assignee(orgId, { assigneeId: patch.assigneeId })
     if (patch.milestoneId !== undefined) await this.projectChild('milestones', project, patch.milestoneId, 'milestoneId')
     if (patch.cycleId !== undefined) await this.projectChild('cycles', project, patch.cycleId, 'cycleId')
-    const tasks: TaskRow[] = []
-    for (const id of ids) {
-      const { task } = await this.row(orgId, id).catch(() => ({ task: undefined }))
-      if (!task || task.projectId !== project.id) throw new InputError('No such task in this project: nothing was changed', 'ids', 404)
-      tasks.push(task)
-    }
+    const tasks = await this.bulkTasks(orgId, project, ids)
     let n = 0
     for (const task of tasks) {
       const extra: Record<string, unknown> = {}
@@ -628,6 +623,37 @@ export class TaskService {
       n++
     }
     return n
+  }
+
+  /** The tasks `ids` names (ids or keys), every one in `project`; 404 naming none changed otherwise. */
+  private async bulkTasks(orgId: string, project: Project, ids: string[]): Promise<TaskRow[]> {
+    const tasks: TaskRow[] = []
+    const seen = new Set<string>()
+    for (const id of ids) {
+      const { task } = await this.row(orgId, id).catch(() => ({ task: undefined }))
+      if (!task || task.projectId !== project.id) throw new InputError('No such task in this project: nothing was changed', 'ids', 404)
+      if (!seen.has(task.id)) tasks.push(task)
+      seen.add(task.id)
+    }
+    return tasks
+  }
+
+  /** The tasks a bulk delete would remove (checked like `bulkRemove` does), for its confirmation. */
+  async bulkPreview(orgId: string, projectRef: string, ids: string[]): Promise<Task[]> {
+    const project = await this.projects.get(orgId, projectRef)
+    if (!ids.length) throw new InputError('Select at least one task', 'ids')
+    if (ids.length > BULK_MAX) throw new InputError(`Select at most ${BULK_MAX} tasks at once`, 'ids')
+    return this.enrich(await this.bulkTasks(orgId, project, ids))
+  }
+
+  /**
+   * Deletes many tasks of a project (planning.task.deleted for each); returns how many. Every task is
+   * checked first: one of another project (or unknown) deletes nothing.
+   */
+  async bulkRemove(orgId: string, actor: Actor, projectRef: string, ids: string[]): Promise<number> {
+    const tasks = await this.bulkPreview(orgId, projectRef, ids)
+    for (const task of tasks) await this.remove(orgId, actor, task.id)
+    return tasks.length
   }
 
   // ---- sub-tasks, relations, history

@@ -6,6 +6,7 @@
 //   its Move button (hidden here) post to the board.
 // - a board wider than its box scrolls sideways: data-more says which edge hides columns (CSS fades it)
 // - j/k move the focus through list rows, Enter opens the focused row, x toggles its checkbox
+// - the list's select-all box checks or clears every row of the page
 (() => {
   const csrf = () => {
     try {
@@ -161,6 +162,7 @@
       if (box) {
         event.preventDefault()
         box.checked = !box.checked
+        syncSelectAll()
       }
     }
   })
@@ -169,9 +171,36 @@
     if (row && event.target === row) for (const r of rows()) r.setAttribute('aria-selected', r === row ? 'true' : 'false')
   })
 
+  // The list's select-all box (in the header; hidden without this script, which it needs): checks or
+  // clears every row of the page, so the bulk form shows (CSS :has); checked when every row is, mixed
+  // when some are.
+  const rowBoxes = () => [...document.querySelectorAll('#bulk-form input[name="ids"]')]
+  function syncSelectAll() {
+    const all = document.querySelector('.pl-select-all')
+    if (!all) return
+    const boxes = rowBoxes()
+    const n = boxes.filter((b) => b.checked).length
+    all.checked = n > 0 && n === boxes.length
+    all.indeterminate = n > 0 && n < boxes.length
+  }
+  document.addEventListener('change', (event) => {
+    const box = event.target
+    if (!(box instanceof HTMLInputElement) || box.type !== 'checkbox') return
+    if (box.classList.contains('pl-select-all')) {
+      for (const b of rowBoxes()) b.checked = box.checked
+      syncSelectAll()
+    } else if (box.name === 'ids') syncSelectAll()
+  })
+  window.addEventListener('pageshow', syncSelectAll) // a page restored from the back/forward cache keeps its boxes
+
   function init(root) {
     paintLabels(root)
     initBoard(root)
+    const all = document.querySelector('.pl-select-all')
+    if (all) {
+      all.hidden = false
+      syncSelectAll()
+    }
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => init(document))
   else init(document)

@@ -158,7 +158,8 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
                 <tr>
                   {pc.write ? (
                     <th>
-                      <span class="visually-hidden">Select</span>
+                      {/* board.js shows it and checks or clears every row (a script's job: hidden without one) */}
+                      <input type="checkbox" class="pl-select-all" aria-label="Select all tasks on this page" title="Select all" hidden />
                     </th>
                   ) : (
                     ''
@@ -225,7 +226,13 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
               <Select name="assigneeId" label="Assignee" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'Unassigned' }, ...peopleOptions(pc.people)]} id="bulk-assignee" />
               <Select name="priority" label="Priority" options={priorityOptions('Keep')} id="bulk-priority" />
               <Select name="label" label="Add label" options={[{ value: '', label: 'None' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} id="bulk-label" />
+              {pc.milestones.length ? <Select name="milestoneId" label="Milestone" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'No milestone' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} id="bulk-milestone" /> : ''}
+              {pc.cycles.length ? <Select name="cycleId" label="Cycle" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'No cycle' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} id="bulk-cycle" /> : ''}
               <button type="submit">Apply to selected</button>
+              {/* asks on a page of its own (no script needed) before anything is deleted */}
+              <button type="submit" name="op" value="delete" class="outline danger pl-bulk-delete">
+                Delete selected…
+              </button>
             </fieldset>
           ) : (
             ''
@@ -233,6 +240,41 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
         </form>
       )}
       <BoardScript />
+    </>
+  )
+}
+
+/** Asks before a bulk delete: the tasks it would remove, and one button that removes them. */
+export function BulkDeletePage(props: { pc: ProjectContext; tasks: Task[]; back: string }) {
+  const { pc } = props
+  const n = props.tasks.length
+  const what = `${n} task${n === 1 ? '' : 's'}`
+  return (
+    <>
+      <PageHeader title={`Delete ${what}?`} subtitle={`From ${pc.project.key} · ${pc.project.name}. Their history and relations go too; sub-tasks stay, without a parent.`} />
+      <ul class="pl-related">
+        {props.tasks.map((t) => (
+          <li>
+            <a href={`/planning/tasks/${t.key}`} safe>
+              {`${t.key} ${t.title}`}
+            </a>{' '}
+            <StateBadge state={t.state} />
+          </li>
+        ))}
+      </ul>
+      <form method="post" action={`/planning/projects/${pc.project.key}/bulk`} class="pl-form-actions">
+        <CsrfField token={pc.csrf} />
+        <input type="hidden" name="op" value="delete" />
+        <input type="hidden" name="confirm" value="yes" />
+        <input type="hidden" name="back" value={props.back} />
+        {props.tasks.map((t) => (
+          <input type="hidden" name="ids" value={t.id} />
+        ))}
+        <button type="submit" class="outline danger" safe>
+          {`Delete ${what}`}
+        </button>
+        <a href={props.back}>Cancel</a>
+      </form>
     </>
   )
 }
