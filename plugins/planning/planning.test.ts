@@ -265,7 +265,27 @@ eachDialect('planning', (dialect) => {
     const org = await orgs.createOrg({ name: 'Demo org' }, u.id)
     const seed = p.host.contributions('demo.seed')[0]!
     const summary = await seed.run({ orgId: org.id, people: [{ id: u.id, name: 'Demo', email: 'demo@example.com' }], now: new Date() })
-    expect(summary).toBe('3 projects, 17 tasks')
+    expect(summary).toBe('3 projects, 26 tasks, 3 saved views')
+    // each project: a parent with two sub-tasks, one task blocking another, and a saved view
+    const demo = p.client()
+    await demo.signIn('demo@example.com', 'member password 1')
+    await demo.post('/orgs/switch', { org: org.id })
+    for (const key of ['WEB', 'API', 'OPS']) {
+      const all = (await (await demo.request(`/api/v1/planning/tasks?project=${key}&limit=100`)).json()) as any
+      const parents = all.items.filter((t: any) => all.items.some((c: any) => c.parentId === t.id))
+      expect(parents.length).toBe(1)
+      const parent = (await (await demo.request(`/api/v1/planning/tasks/${parents[0].key}`)).json()) as any
+      expect(parent.subtasks.length).toBe(2)
+      const related = await Promise.all(all.items.map(async (t: any) => ((await (await demo.request(`/api/v1/planning/tasks/${t.key}`)).json()) as any).relations.blocks.length))
+      expect(related.reduce((a: number, b: number) => a + b, 0)).toBe(1)
+      const list = await demo.get(`/planning/projects/${key}`)
+      const view = /<a href="(\/planning\/projects\/\w+\?sort=priority&cycle=[\w-]+)">This cycle<\/a>/.exec(list.html)
+      expect(view).not.toBeNull()
+      // opening it marks it as the current view, and it lists the cycle's tasks
+      const opened = await demo.get(view![1]!)
+      expect(opened.html).toContain(`<a href="${view![1]}" aria-current="page">This cycle</a>`)
+      expect(opened.html).toContain(parents[0].key)
+    }
   })
 })
 

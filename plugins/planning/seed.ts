@@ -1,4 +1,8 @@
-/** @module Demo data: three projects with tasks across states, labels, a milestone and a current cycle. */
+/**
+ * @module Demo data: three projects with tasks across states, labels, a milestone and a current cycle;
+ * in each a parent task with two sub-tasks, one task blocking another, and a saved view (the current
+ * cycle by priority) for the first person.
+ */
 import type { DemoSeed } from '../../core/plugins/points.ts'
 import type { Actor, ProjectService } from './service.ts'
 import type { TaskService } from './tasks.ts'
@@ -19,6 +23,9 @@ const PROJECTS = [
       ['Dark mode for the documentation', 'Backlog', 'none', 'design', 5],
       ['Remove the old jQuery carousel', 'Cancelled', 'low', 'frontend', 1],
     ],
+    parent: ['Launch checklist', 'Redirect the old URLs', 'Announce the relaunch on the blog'],
+    /** Task indexes (above): the first blocks the second. */
+    blocks: [0, 2],
   },
   {
     key: 'API',
@@ -32,6 +39,8 @@ const PROJECTS = [
       ['Deprecate /v1/search', 'Backlog', 'low', 'breaking', 2],
       ['Webhooks with signed payloads', 'Todo', 'urgent', 'backend', 8],
     ],
+    parent: ['API tokens', 'Create and revoke tokens in the account page', 'Scope tokens to read or write'],
+    blocks: [0, 2],
   },
   {
     key: 'OPS',
@@ -44,6 +53,8 @@ const PROJECTS = [
       ['Write the on-call runbook', 'Todo', 'medium', '', 3],
       ['Post-mortem: login outage', 'Backlog', 'high', 'incident', 1],
     ],
+    parent: ['Restore drill', 'Restore last night\'s backup to a scratch server', 'Time the restore and write it down'],
+    blocks: [0, 1],
   },
 ] as const
 
@@ -55,6 +66,7 @@ export function demoSeed(projects: ProjectService, tasks: TaskService): DemoSeed
       const actor: Actor = people[0] ? { id: people[0].id, name: people[0].name } : { id: 'demo', name: 'Demo' }
       let nProjects = 0
       let nTasks = 0
+      let nViews = 0
       const dayMs = 86_400_000
       const iso = (d: Date) => d.toISOString().slice(0, 10)
       for (const [pi, spec] of PROJECTS.entries()) {
@@ -66,9 +78,10 @@ export function demoSeed(projects: ProjectService, tasks: TaskService): DemoSeed
         const milestone = await projects.addMilestone(orgId, actor, project.id, { name: pi === 0 ? 'Public launch' : pi === 1 ? 'API v2 beta' : 'Backups verified', targetDate: iso(new Date(now.getTime() + (20 + pi * 25) * dayMs)), description: 'The first release worth announcing.' })
         const monday = new Date(now.getTime() - ((now.getUTCDay() + 6) % 7) * dayMs)
         const cycle = await projects.addCycle(orgId, actor, project.id, { name: 'Cycle 1', startsAt: iso(monday), endsAt: iso(new Date(monday.getTime() + 13 * dayMs)) })
+        const created: string[] = []
         for (const [ti, [title, state, priority, labels, estimate]] of spec.tasks.entries()) {
           const assignee = people.length ? people[(ti + pi) % people.length] : undefined
-          await tasks.create(orgId, actor, project.id, {
+          const task = await tasks.create(orgId, actor, project.id, {
             title,
             description: `${title}.\n\nAcceptance:\n- reviewed by a teammate\n- shipped behind a flag if risky`,
             state,
@@ -80,10 +93,27 @@ export function demoSeed(projects: ProjectService, tasks: TaskService): DemoSeed
             milestoneId: ti % 2 === 0 ? milestone.id : '',
             cycleId: state === 'In Progress' || state === 'Todo' || state === 'Done' ? cycle.id : '',
           })
+          created.push(task.id)
           nTasks++
         }
+        // a parent with two sub-tasks, in the current cycle
+        const [parentTitle, ...subTitles] = spec.parent
+        const parent = await tasks.create(orgId, actor, project.id, { title: parentTitle, description: `Everything ${parentTitle.toLowerCase()} needs, as sub-tasks.`, state: 'In Progress', priority: 'high', cycleId: cycle.id, milestoneId: milestone.id })
+        nTasks++
+        for (const [si, title] of subTitles.entries()) {
+          await tasks.create(orgId, actor, project.id, { title, state: si === 0 ? 'Done' : 'Todo', priority: 'medium', parent: parent.id, cycleId: cycle.id, estimate: 2, assigneeEmail: people.length ? people[(si + pi + 1) % people.length]!.email : '' })
+          nTasks++
+        }
+        // one task blocks another
+        await tasks.relate(orgId, actor, created[spec.blocks[0]]!, 'blocks', created[spec.blocks[1]]!)
+        // a saved view for the first person: the current cycle by priority (keys in the list's order,
+        // so the list marks the view as the current one)
+        if (people[0]) {
+          await projects.saveView(orgId, people[0].id, project.id, { name: 'This cycle', query: `sort=priority&cycle=${encodeURIComponent(cycle.id)}` })
+          nViews++
+        }
       }
-      return `${nProjects} projects, ${nTasks} tasks`
+      return `${nProjects} projects, ${nTasks} tasks, ${nViews} saved views`
     },
   }
 }
