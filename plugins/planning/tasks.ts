@@ -119,7 +119,8 @@ export class TaskService {
     if (!rows.length) return []
     const t = this.t
     const projectIds = [...new Set(rows.map((r) => r.projectId))]
-    const ids = Object.fromEntries(rows.map((r, i) => [`t${i}`, r.id]))
+    const ids: Record<string, string> = {}
+    for (let i = 0; i < rows.length; i++) ids[`t${i}`] = rows[i]!.id
     const [projects, states, links, people] = await Promise.all([
       // projects and their states are cached by the project service
       Promise.all(projectIds.map((id) => this.projects.get(rows[0]!.orgId, id))),
@@ -129,7 +130,9 @@ export class TaskService {
           .select({ taskId: t.taskLabels.taskId, label: t.labels })
           .from(t.taskLabels)
           .innerJoin(t.labels, eq(t.labels.id, t.taskLabels.labelId))
-          .where(inArray(t.taskLabels.taskId, rows.map((_, i) => sql.placeholder(`t${i}`)))),
+          .where(inArray(t.taskLabels.taskId, rows.map((_, i) => sql.placeholder(`t${i}`))))
+          // each task's labels come in name order (lower-case first, like the pages show them)
+          .orderBy(sql`lower(${t.labels.name})`, t.labels.name),
       ids),
       this.deps.people.byIds([...new Set(rows.map((r) => r.assigneeId).filter((x): x is string => !!x))]),
     ])
@@ -149,7 +152,7 @@ export class TaskService {
         key: `${project.key}-${r.number}`,
         project,
         state: sById.get(r.stateId) ?? { id: r.stateId, orgId: r.orgId, projectId: r.projectId, name: '?', group: 'backlog', position: 0, createdAt: r.createdAt },
-        labels: (labelsByTask.get(r.id) ?? []).sort((a, b) => a.name.localeCompare(b.name)),
+        labels: labelsByTask.get(r.id) ?? [],
         assignee: r.assigneeId ? personById.get(r.assigneeId) : undefined,
       }
     })
@@ -161,69 +164,26 @@ export class TaskService {
     const limit = Math.min(Math.max(Math.trunc(Number(page.limit) || 50), 1), 500)
     // The query is built once per shape (which filters, how many values in each list, the order)
     // and then only run: building drizzle SQL costs more than running an indexed query.
-    const values: Record<string, unknown> = { org: orgId, limit: limit + 1, offset: 0 }
-    const shape: string[] = []
-    const list = (name: string, items: readonly string[] | undefined) => {
-      if (!items?.length) return undefined
-      shape.push(`${name}${items.length}`)
-      return items.map((v, i) => ((values[`${name}${i}`] = v), sql.placeholder(`${name}${i}`)))
-    }
-    const one = (name: string, value: unknown) => {
-      if (value === undefined || value === '') return false
-      shape.push(name)
-      values[name] = value
-      return true
-    }
-    const stateIds = list('s', filter.stateIds)
-    const groups = list('g', filter.open ? ['backlog', 'unstarted', 'started'] : filter.stateGroups)
-    const priorities = list('p', filter.priorities)
-    const noAssignee = filter.assigneeId === 'none'
-    if (noAssignee) shape.push('unassigned')
-    const hasAssignee = !noAssignee && one('assignee', filter.assigneeId)
-    const hasProject = one('project', filter.projectId)
-    const hasLabel = one('label', filter.labelId)
-    // placeholders' values reach the driver as they are: dates go in the column's own encoding
-    const due = (value: string | undefined, field: string) => (value ? this.t.tasks.dueAt.mapToDriverValue(parseDay(value, field)!) : undefined)
-    const hasBefore = one('dueBefore', due(filter.dueBefore, 'dueBefore'))
-    const hasDueAfter = one('dueAfter', due(filter.dueAfter, 'dueAfter'))
-    const hasParent = one('parent', filter.parentId)
-    const hasMilestone = one('milestone', filter.milestoneId)
-    const hasCycle = one('cycle', filter.cycleId)
-    const q = filter.q?.trim()
-    const ref = q ? (TASK_REF_RE.exec(q) ?? /^#?(\d{1,9})$/.exec(q)) : null
-    if (q) one('like', `%${q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`)
-    if (ref) one('number', Number(ref[2] ?? ref[1]))
+    const f = this.filterWhere(orgId, filter)
+    const { shape, values } = f
+    values.limit = limit + 1
+    values.offset = 0
     const sort = filter.sort && SORTS.includes(filter.sort) ? filter.sort : 'number'
     const dirName = filter.dir === 'asc' || filter.dir === 'desc' ? filter.dir : ''
     shape.push(`sort:${sort}:${dirName}`)
     // one project by number: pages continue after the last number seen (keyset)
+    const hasProject = 'project' in values
     const keyset = hasProject && sort === 'number'
     if (cursor && 'k' in cursor) {
       if (!keyset) throw new InputError('The cursor is not valid for this order: start again without it', 'cursor', 400)
-      one('after', cursor.k)
+      values.after = cursor.k
+      shape.push('after')
     } else if (cursor) values.offset = cursor.o
     const hasAfter = 'after' in values
     const rows = await this.deps.store.prepared(`planning.tasks:${shape.join(',')}`, (db) => {
       const t = this.t.tasks
-      const where: SQL[] = [eq(t.orgId, sql.placeholder('org'))]
-      if (hasProject) where.push(eq(t.projectId, sql.placeholder('project')))
-      if (stateIds) where.push(inArray(t.stateId, stateIds))
-      if (groups) where.push(inArray(t.stateId, db.select({ id: this.t.states.id }).from(this.t.states).where(inArray(this.t.states.group, groups))))
-      if (noAssignee) where.push(isNull(t.assigneeId))
-      if (hasAssignee) where.push(eq(t.assigneeId, sql.placeholder('assignee')))
-      if (hasLabel) where.push(inArray(t.id, db.select({ id: this.t.taskLabels.taskId }).from(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, sql.placeholder('label')))))
-      if (priorities) where.push(inArray(t.priority, priorities))
-      if (hasBefore) where.push(lte(t.dueAt, sql.placeholder('dueBefore')))
-      if (hasDueAfter) where.push(gte(t.dueAt, sql.placeholder('dueAfter')))
-      if (hasParent) where.push(eq(t.parentId, sql.placeholder('parent')))
-      if (hasMilestone) where.push(eq(t.milestoneId, sql.placeholder('milestone')))
-      if (hasCycle) where.push(eq(t.cycleId, sql.placeholder('cycle')))
+      const where: SQL[] = [f.where(db)!]
       if (hasAfter) where.push((dirName === 'asc' ? gt : lt)(t.number, sql.placeholder('after')))
-      if (q) {
-        const like = sql.placeholder('like')
-        const textMatch = or(sql`lower(${t.title}) like ${like} escape '\\'`, sql`lower(${t.description}) like ${like} escape '\\'`)!
-        where.push(ref ? or(textMatch, eq(t.number, sql.placeholder('number')))! : textMatch)
-      }
       const dir = dirName === 'asc' ? asc : dirName === 'desc' ? desc : undefined
       const order: SQL[] = (() => {
         switch (sort) {
@@ -294,8 +254,8 @@ export class TaskService {
   }
 
   /**
-   * The conditions of a filter with every value as a placeholder, the way `list` builds them (same
-   * meaning for each filter): `shape` names which filters are present (the prepared query's key),
+   * The conditions of a filter with every value as a placeholder (`list` and `board` share them, so
+   * a filter means the same in both): `shape` names which filters are present (the prepared query's key),
    * `values` fills the placeholders, `where(db)` builds the condition. `org: false` leaves out the
    * organization when the filter names a project the caller found in it.
    */
