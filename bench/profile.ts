@@ -31,6 +31,7 @@ const cpu0 = cpuMs(server.pid)
 const r = await wrk(url, { threads: 2, connections: 16, duration: `${seconds}s`, headers: { cookie: session } })
 const cpuPerRequest = ((cpuMs(server.pid) - cpu0) * 1000) / r.requests
 console.log(which, r)
+console.log(`CPU per request: ${cpuPerRequest.toFixed(0)} us`)
 if (process.env.BASELINE) {
   // the bare Bun.serve running the same queries on the same file, loaded the same way, right after
   const bport = freePort()

@@ -154,6 +154,20 @@ eachDialect('planning board at scale', (dialect) => {
     expect(readonly).not.toContain('<select name="BIG-')
   })
 
+  test('counts of full columns are remembered until planning changes: a created task, a move and a delete show at once', async () => {
+    const first = boardCounts((await member.get('/planning/projects/BIG/board')).html)
+    expect(first.Todo).toBeGreaterThan(BOARD_COLUMN_LIMIT) // a full column: its count is a query, then cached
+    const created = (await (await member.request('/api/v1/planning/tasks', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': member.csrf }, body: JSON.stringify({ project: 'BIG', title: 'Counted at once', state: 'Todo' }) })).json()) as { key: string }
+    expect(boardCounts((await member.get('/planning/projects/BIG/board')).html)).toEqual({ ...first, Todo: first.Todo! + 1 })
+    const todo = column((await member.get('/planning/projects/BIG/board')).html, 'Todo')
+    const moved = todo.cards.find((k) => k !== created.key)!
+    expect((await member.post('/planning/projects/BIG/board', { [moved]: 'In Progress', move: moved })).status).toBe(303)
+    expect(boardCounts((await member.get('/planning/projects/BIG/board')).html)).toEqual({ ...first, Todo: first.Todo!, 'In Progress': first['In Progress']! + 1 })
+    expect((await member.request(`/api/v1/planning/tasks/${created.key}`, { method: 'DELETE', headers: { 'x-csrf-token': member.csrf } })).status).toBe(204)
+    expect((await member.post('/planning/projects/BIG/board', { [moved]: 'Todo', move: moved })).status).toBe(303)
+    expect(boardCounts((await member.get('/planning/projects/BIG/board')).html)).toEqual(first)
+  })
+
   test('the board takes the list filters: assignee (id and me), label, priority, milestone, cycle, q and several at once', async () => {
     const cases: [string, (r: (typeof rows)[number]) => boolean][] = [
       [`assignee=${memberId}`, (r) => r.assigneeId === memberId],

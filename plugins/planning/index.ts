@@ -38,6 +38,10 @@ export default definePlugin({
     const projects = new ProjectService(deps)
     const tasks = new TaskService(deps, projects)
     const stats = new TaskStats(deps)
+    // any planning change (tasks, states, projects...) may move the board's cached column counts
+    ctx.bus.onAny((name) => {
+      if (name.startsWith('planning.')) tasks.changed()
+    })
     contribute(ctx, projects, tasks, stats)
     ctx.contribute('demo.seed', demoSeed(projects, tasks))
     ctx.provide('planning.summary', { projects: async (orgId: string) => (await projects.list(orgId)).length })

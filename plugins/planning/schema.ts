@@ -80,8 +80,9 @@ export const schema = defineSchema((t) => ({
       // The board and 'recently updated' lists sort a project's tasks by update time.
       t.index('planning_tasks_project_updated').on(tb.projectId, tb.updatedAt),
       // Counts and progress (stats.ts, the board's column counts) group by state without reading the
-      // rows; each board column takes its most recently updated tasks straight from it.
-      t.index('planning_tasks_project_state_updated').on(tb.projectId, tb.stateId, tb.updatedAt),
+      // rows; each board column takes its most recently updated tasks straight from it, in the
+      // board's full order (updated, then number: no sort step).
+      t.index('planning_tasks_board_column').on(tb.projectId, tb.stateId, tb.updatedAt, tb.number),
       t.index('planning_tasks_milestone').on(tb.milestoneId, tb.stateId, tb.estimate),
       t.index('planning_tasks_cycle').on(tb.cycleId, tb.stateId, tb.estimate),
     ],

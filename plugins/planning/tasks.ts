@@ -2,7 +2,7 @@
  * @module Task logic: numbering (WEB-42 from a per-project counter), validation, filters with cursor
  * pagination, history of every field change, relations and the task events.
  */
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Db } from '../../core/store/connect.ts'
 import type { ActivityFact, Person } from '../../core/plugins/points.ts'
@@ -47,6 +47,9 @@ export const SORTS = ['number', 'created', 'updated', 'priority', 'due'] as cons
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
 const DONE_GROUPS = ['completed', 'cancelled']
 const OPEN_GROUPS = ['backlog', 'unstarted', 'started'] as const
+/** How long a board column's count is trusted without a planning event, and how many are kept. */
+const COUNT_TTL_MS = 10_000
+const COUNT_CACHE_SIZE = 1000
 /** Most tasks the calendar's due-date layer shows for one range (the first by due date). */
 export const DUE_MAX = 1000
 /** Most tasks one bulk edit changes. */
@@ -82,6 +85,20 @@ export class TaskService {
     private readonly deps: Deps,
     private readonly projects: ProjectService,
   ) {}
+
+  /**
+   * Counts of full board columns (a count reads one state's whole index range: thousands of
+   * entries on a big project), kept until planning changes: the plugin calls `changed()` on every
+   * planning event. Entries also expire after COUNT_TTL_MS, which bounds what a write the events
+   * miss (another process on the same database) can leave stale.
+   */
+  private readonly columnCounts = new Map<string, { generation: number; at: number; n: number }>()
+  private generation = 0
+
+  /** Something in planning changed: cached counts are stale. */
+  changed(): void {
+    this.generation++
+  }
 
   private get db() {
     return this.deps.store.db
@@ -221,8 +238,9 @@ export class TaskService {
    * A project's board: per state, the `perColumn` most recently updated tasks matching `filter` (the
    * list's filters; its state, sort and order are left out: columns are states) and the true number
    * of matching tasks in each state. One indexed query per state (the (project_id, state_id,
-   * updated_at) index hands each column its newest tasks without sorting the project) and one
-   * grouped count, however many tasks the project has.
+   * updated_at, number) index hands each column its newest tasks without sorting) and a count of
+   * each full column (remembered until planning changes), however many tasks the project has.
+   * Cards carry no description.
    */
   async board(orgId: string, projectRef: string, filter: TaskFilter, perColumn: number): Promise<{ cards: Task[]; counts: Map<string, number> }> {
     const project = await this.projects.get(orgId, projectRef)
@@ -232,25 +250,46 @@ export class TaskService {
     const key = f.shape.join(',')
     const t = this.t.tasks
     const cap = Math.max(1, Math.trunc(perColumn))
-    const [columns, counts] = await Promise.all([
-      Promise.all(
-        states.map((s) =>
-          this.deps.store.prepared(
-            `planning.board:${key}`,
-            (db) =>
-              db
-                .select()
-                .from(t)
-                .where(and(f.where(db), eq(t.stateId, sql.placeholder('state'))))
-                .orderBy(desc(t.updatedAt), desc(t.number))
-                .limit(sql.placeholder('cap')),
-            { ...f.values, state: s.id, cap },
-          ),
+    const columns = await Promise.all(
+      states.map((s) =>
+        this.deps.store.prepared(
+          `planning.board:${key}`,
+          (db) =>
+            db
+              // cards never show the description (often the biggest field): it is left empty
+              .select({ ...getTableColumns(t), description: sql<string>`''` })
+              .from(t)
+              .where(and(f.where(db), eq(t.stateId, sql.placeholder('state'))))
+              .orderBy(desc(t.updatedAt), desc(t.number))
+              .limit(sql.placeholder('cap')),
+          { ...f.values, state: s.id, cap },
         ),
       ),
-      this.deps.store.prepared(`planning.board-counts:${key}`, (db) => db.select({ stateId: t.stateId, n: sql<number>`count(*)` }).from(t).where(f.where(db)).groupBy(t.stateId), f.values),
-    ])
-    return { cards: await this.enrich(columns.flat()), counts: new Map(counts.map((r) => [r.stateId, Number(r.n)])) }
+    )
+    // A column that is not full holds all its tasks; only full ones are counted (one state's
+    // range of the index each, cheaper than grouping the whole project).
+    const counts = new Map<string, number>()
+    await Promise.all(
+      states.map(async (s, i) => {
+        const cards = columns[i]!
+        if (cards.length < cap) return void counts.set(s.id, cards.length)
+        const values = { ...f.values, state: s.id }
+        const cacheKey = `${key}|${JSON.stringify(values)}`
+        const hit = this.columnCounts.get(cacheKey)
+        if (hit && hit.generation === this.generation && Date.now() - hit.at < COUNT_TTL_MS) return void counts.set(s.id, hit.n)
+        const generation = this.generation
+        const [row] = await this.deps.store.prepared(
+          `planning.board-count:${key}`,
+          (db) => db.select({ n: sql<number>`count(*)` }).from(t).where(and(f.where(db), eq(t.stateId, sql.placeholder('state')))),
+          values,
+        )
+        const n = Number(row?.n ?? cards.length)
+        counts.set(s.id, n)
+        if (this.columnCounts.size >= COUNT_CACHE_SIZE) this.columnCounts.clear()
+        this.columnCounts.set(cacheKey, { generation, at: Date.now(), n })
+      }),
+    )
+    return { cards: await this.enrich(columns.flat()), counts }
   }
 
   /**

@@ -3,13 +3,15 @@ import sqlite0 from './sqlite/0000_init.sql' with { type: 'text' }
 import sqlite1 from './sqlite/0001_board_index.sql' with { type: 'text' }
 import sqlite2 from './sqlite/0002_progress_indexes.sql' with { type: 'text' }
 import sqlite3 from './sqlite/0003_board_column_index.sql' with { type: 'text' }
+import sqlite4 from './sqlite/0004_board_column_order.sql' with { type: 'text' }
 import postgres0 from './postgres/0000_init.sql' with { type: 'text' }
 import postgres1 from './postgres/0001_board_index.sql' with { type: 'text' }
 import postgres2 from './postgres/0002_progress_indexes.sql' with { type: 'text' }
 import postgres3 from './postgres/0003_board_column_index.sql' with { type: 'text' }
+import postgres4 from './postgres/0004_board_column_order.sql' with { type: 'text' }
 import type { MigrationSet } from '../../../core/store/migrator.ts'
 
 export const migrations: MigrationSet = {
-  sqlite: [{ tag: '0000_init', sql: sqlite0 }, { tag: '0001_board_index', sql: sqlite1 }, { tag: '0002_progress_indexes', sql: sqlite2 }, { tag: '0003_board_column_index', sql: sqlite3 }],
-  postgres: [{ tag: '0000_init', sql: postgres0 }, { tag: '0001_board_index', sql: postgres1 }, { tag: '0002_progress_indexes', sql: postgres2 }, { tag: '0003_board_column_index', sql: postgres3 }],
+  sqlite: [{ tag: '0000_init', sql: sqlite0 }, { tag: '0001_board_index', sql: sqlite1 }, { tag: '0002_progress_indexes', sql: sqlite2 }, { tag: '0003_board_column_index', sql: sqlite3 }, { tag: '0004_board_column_order', sql: sqlite4 }],
+  postgres: [{ tag: '0000_init', sql: postgres0 }, { tag: '0001_board_index', sql: postgres1 }, { tag: '0002_progress_indexes', sql: postgres2 }, { tag: '0003_board_column_index', sql: postgres3 }, { tag: '0004_board_column_order', sql: postgres4 }],
 }
