@@ -47,6 +47,12 @@ export const SORTS = ['number', 'created', 'updated', 'priority', 'due'] as cons
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
 const DONE_GROUPS = ['completed', 'cancelled']
 const OPEN_GROUPS = ['backlog', 'unstarted', 'started'] as const
+/** Labels by name, case aside, then exactly. */
+const byLabelName = (a: Label, b: Label): number => {
+  const x = a.name.toLowerCase()
+  const y = b.name.toLowerCase()
+  return x < y ? -1 : x > y ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+}
 /** How long a board column's count is trusted without a planning event, and how many are kept. */
 const COUNT_TTL_MS = 10_000
 const COUNT_CACHE_SIZE = 1000
@@ -147,9 +153,7 @@ export class TaskService {
           .select({ taskId: t.taskLabels.taskId, label: t.labels })
           .from(t.taskLabels)
           .innerJoin(t.labels, eq(t.labels.id, t.taskLabels.labelId))
-          .where(inArray(t.taskLabels.taskId, rows.map((_, i) => sql.placeholder(`t${i}`))))
-          // each task's labels come in name order (lower-case first, like the pages show them)
-          .orderBy(sql`lower(${t.labels.name})`, t.labels.name),
+          .where(inArray(t.taskLabels.taskId, rows.map((_, i) => sql.placeholder(`t${i}`)))),
       ids),
       this.deps.people.byIds([...new Set(rows.map((r) => r.assigneeId).filter((x): x is string => !!x))]),
     ])
@@ -162,6 +166,8 @@ export class TaskService {
       if (list) list.push(l.label)
       else labelsByTask.set(l.taskId, [l.label])
     }
+    // each task's labels in name order, case aside (an ORDER BY in the query cost more: a sort step)
+    for (const list of labelsByTask.values()) if (list.length > 1) list.sort(byLabelName)
     return rows.map((r) => {
       const project = pById.get(r.projectId)!
       return {
