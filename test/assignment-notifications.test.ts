@@ -12,6 +12,7 @@ import planning from '../plugins/planning/index.ts'
 import type { Client } from './helpers/client.ts'
 import { startPlatform, type TestPlatform } from './helpers/platform.ts'
 import { eachDialect } from './helpers/store.ts'
+import { sseReader } from './helpers/sse.ts'
 
 interface Notification {
   id: string
@@ -156,22 +157,10 @@ eachDialect('task assignment notifications', (dialect) => {
     const abort = new AbortController()
     const res = await eve.client.request('/collaboration/events', { signal: abort.signal, headers: { accept: 'text/html, text/event-stream' } })
     expect(res.headers.get('content-type')).toContain('text/event-stream')
-    const reader = res.body!.getReader()
-    const decoder = new TextDecoder()
-    let seen = ''
-    const readUntil = async (needle: string) => {
-      const deadline = Date.now() + 5000
-      while (!seen.includes(needle)) {
-        if (Date.now() > deadline) throw new Error(`no "${needle}" in stream: ${seen}`)
-        const { value, done } = await reader.read()
-        if (done) throw new Error('stream ended')
-        seen += decoder.decode(value, { stream: true })
-      }
-    }
+    const { readUntil, close } = sseReader(res, abort)
     await readUntil('data-unread="0"')
     await newTask(ada, { assigneeId: eve.user.id })
     await readUntil('data-unread="1"')
-    abort.abort()
-    await reader.cancel().catch(() => {})
+    await close()
   })
 })

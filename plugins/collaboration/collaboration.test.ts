@@ -9,6 +9,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import collaboration from './index.ts'
+import { sseReader } from '../../test/helpers/sse.ts'
 
 /** Things of the test entity plugin, by id: which org they belong to and their title. */
 const things = new Map<string, { orgId: string; title: string }>()
@@ -200,25 +201,14 @@ eachDialect('collaboration', (dialect) => {
     const res = await bob.client.request('/collaboration/events', { signal: abort.signal, headers: { accept: 'text/html, text/event-stream' } })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/event-stream')
-    const reader = res.body!.getReader()
-    const decoder = new TextDecoder()
-    let seen = ''
-    const readUntil = async (needle: string) => {
-      const deadline = Date.now() + 5000
-      while (!seen.includes(needle)) {
-        if (Date.now() > deadline) throw new Error(`no "${needle}" in stream: ${seen}`)
-        const { value, done } = await reader.read()
-        if (done) throw new Error('stream ended')
-        seen += decoder.decode(value, { stream: true })
-      }
-    }
+    const stream = sseReader(res, abort)
+    const { readUntil, close } = stream
     await readUntil('data-unread="0"')
     await page(ana.client, id)
     await comment(ana.client, id, `Live ping @[Bob](${bob.user.id})`)
     await readUntil('data-unread="1"')
-    expect(seen).toContain('data: <a href="/collaboration/inbox"')
-    abort.abort()
-    await reader.cancel().catch(() => {})
+    expect(stream.seen).toContain('data: <a href="/collaboration/inbox"')
+    await close()
   })
 
   test('preferences turn a kind off', async () => {

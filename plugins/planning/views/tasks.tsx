@@ -213,6 +213,22 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
   )
 }
 
+/** A short list of tasks: key and title linked, then the state. */
+function RelatedTasks(props: { tasks: Task[] }) {
+  return (
+    <ul class="pl-related">
+      {props.tasks.map((t) => (
+        <li>
+          <a href={`/planning/tasks/${t.key}`} safe>
+            {`${t.key} ${t.title}`}
+          </a>{' '}
+          <StateBadge state={t.state} />
+        </li>
+      ))}
+    </ul>
+  )
+}
+
 /** Asks before a bulk delete: the tasks it would remove, and one button that removes them. */
 export function BulkDeletePage(props: { pc: ProjectContext; tasks: Task[]; back: string }) {
   const { pc } = props
@@ -221,16 +237,7 @@ export function BulkDeletePage(props: { pc: ProjectContext; tasks: Task[]; back:
   return (
     <>
       <PageHeader title={`Delete ${what}?`} subtitle={`From ${pc.project.key} · ${pc.project.name}. Their history and relations go too; sub-tasks stay, without a parent.`} />
-      <ul class="pl-related">
-        {props.tasks.map((t) => (
-          <li>
-            <a href={`/planning/tasks/${t.key}`} safe>
-              {`${t.key} ${t.title}`}
-            </a>{' '}
-            <StateBadge state={t.state} />
-          </li>
-        ))}
-      </ul>
+      <RelatedTasks tasks={props.tasks} />
       <form method="post" action={`/planning/projects/${pc.project.key}/bulk`} class="pl-form-actions">
         <CsrfField token={pc.csrf} />
         <input type="hidden" name="op" value="delete" />
@@ -624,16 +631,7 @@ export function TaskPage(props: {
         {props.subtasks.length === 0 ? (
           <p class="muted">No sub-tasks.</p>
         ) : (
-          <ul class="pl-related">
-            {props.subtasks.map((s) => (
-              <li>
-                <a href={`/planning/tasks/${s.key}`} safe>
-                  {`${s.key} ${s.title}`}
-                </a>{' '}
-                <StateBadge state={s.state} />
-              </li>
-            ))}
-          </ul>
+          <RelatedTasks tasks={props.subtasks} />
         )}
         {pc.write ? (
           <form method="post" action={`/planning/projects/${pc.project.key}/tasks`} class="row-form">

@@ -4,11 +4,11 @@
  * time, never early and never again.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import type { Client } from '../../test/helpers/client.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
-import { eachDialect } from '../../test/helpers/store.ts'
-import collaboration from '../collaboration/index.ts'
-import calendar from './index.ts'
+import type { Client } from './helpers/client.ts'
+import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import { eachDialect } from './helpers/store.ts'
+import collaboration from '../plugins/collaboration/index.ts'
+import calendar from '../plugins/calendar/index.ts'
 
 async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
