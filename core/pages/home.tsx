@@ -78,7 +78,7 @@ export function homePages(deps: ServerDeps) {
               <label for="page-search" class="visually-hidden">
                 Search
               </label>
-              <input id="page-search" type="search" name="q" value={q} placeholder="Search…" autocomplete="off" />
+              <input id="page-search" type="search" name="q" value={q} placeholder="Search" autocomplete="off" />
               <button type="submit">Search</button>
             </form>
             {q && providers.length === 0 ? <EmptyState title="Nothing to search yet">The enabled plugins offer no search.</EmptyState> : ''}

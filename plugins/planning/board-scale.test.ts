@@ -33,7 +33,7 @@ function columnsOf(html: string): Column[] {
       name: m[1]!,
       count: Number(/<small class="muted pl-count" data-count="(\d+)"/.exec(body)![1]),
       cards: [...body.matchAll(/<li class="pl-card" id="card-([\w-]+)"/g)].map((c) => c[1]!),
-      ...(more ? { more: { href: more[1]!.replace(/&amp;/g, '&'), text: more[2]! } } : {}),
+      ...(more ? { more: { href: more[1]!.replace(/&amp;/g, '&'), text: more[2]!.replace(/&mdash;/g, '—') } } : {}),
     }
   })
 }
