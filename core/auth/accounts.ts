@@ -191,6 +191,30 @@ export class Accounts {
     return toUser(row)
   }
 
+  /**
+   * Changes a user's sign-in address (instance admins do this): normalized and unique as at sign-up,
+   * 409 when another account has it. Sessions stay; the old address no longer signs in.
+   */
+  async changeEmail(userId: string, email: string): Promise<{ user: User; from: string }> {
+    const next = normalizeEmail(email)
+    const before = await this.getUser(userId)
+    if (!before) throw new InputError('no such user', 'user', 404)
+    if (before.email === next) return { user: before, from: before.email }
+    const taken = () => new InputError('another account uses this email', 'email', 409)
+    if (await this.findUserByEmail(next)) throw taken()
+    let row
+    try {
+      ;[row] = await this.db.update(this.t.users).set({ email: next }).where(eq(this.t.users.id, userId)).returning()
+    } catch (err) {
+      // the unique index caught an account created with it meanwhile
+      if (/unique|duplicate/i.test(String((err as Error)?.message ?? err))) throw taken()
+      throw err
+    }
+    if (!row) throw new InputError('no such user', 'user', 404)
+    this.changed()
+    return { user: toUser(row), from: before.email }
+  }
+
   /** Changes a password after checking the current one; ends the user's other sessions. */
   async changePassword(userId: string, current: string, next: string, keepSessionId?: string): Promise<void> {
     const wrong = new InputError('the current password is not right', 'current')

@@ -1,5 +1,5 @@
 /**
- * @module Instance admin: the users tab (every account; disable/enable, reset two-factor) and
+ * @module Instance admin: the users tab (every account; disable/enable, change email, reset two-factor) and
  * inviting someone into any organization with a role (the link is shown once).
  */
 import { Elysia } from 'elysia'
@@ -29,8 +29,16 @@ function userPath(id: string, rest: string): string {
   return `/admin/users/${encodeURIComponent(id)}${rest}`
 }
 
-function UserRow(props: { u: User; self: boolean; csrf: string | undefined }) {
+/** An email change that failed, shown again on its row with what was typed. */
+interface EmailEdit {
+  userId: string
+  value: string
+  error: string
+}
+
+function UserRow(props: { u: User; self: boolean; csrf: string | undefined; emailEdit?: EmailEdit }) {
   const { u } = props
+  const edit = props.emailEdit?.userId === u.id ? props.emailEdit : undefined
   return (
     <tr id={`user-${u.id}`}>
       <td safe>{u.name}</td>
@@ -47,6 +55,33 @@ function UserRow(props: { u: User; self: boolean; csrf: string | undefined }) {
         ) : (
           <ActionButton action={userPath(u.id, '/disable')} csrf={props.csrf} label="Disable" confirm={`Disable ${u.name}? They are signed out at once and cannot sign in.`} />
         )}{' '}
+        <details class="row-edit" open={edit ? true : undefined}>
+          <summary>Change email</summary>
+          <form method="post" action={userPath(u.id, '/email')} class="inline-form">
+            <CsrfField token={props.csrf} />
+            <label for={`email-${u.id}`} class="visually-hidden" safe>{`New email for ${u.name}`}</label>
+            <input
+              id={`email-${u.id}`}
+              type="email"
+              name="email"
+              value={edit ? edit.value : u.email}
+              required
+              autocomplete="off"
+              aria-invalid={edit ? 'true' : undefined}
+              aria-describedby={edit ? `email-${u.id}-error` : undefined}
+            />
+            {edit ? (
+              <small id={`email-${u.id}-error`} class="field-error" safe>
+                {edit.error}
+              </small>
+            ) : (
+              ''
+            )}
+            <button type="submit" class="secondary">
+              Save email
+            </button>
+          </form>
+        </details>{' '}
         {u.totpEnabled ? (
           <ActionButton
             action={userPath(u.id, '/two-factor/reset')}
@@ -79,7 +114,7 @@ export function adminUserPages(deps: ServerDeps) {
     return out
   }
 
-  const usersPage = async (request: Request, auth: Auth, options: { error?: string; status?: number; invite?: InviteState } = {}) => {
+  const usersPage = async (request: Request, auth: Auth, options: { error?: string; status?: number; invite?: InviteState; emailEdit?: EmailEdit } = {}) => {
     const users = await accounts.listUsers()
     const choices = await inviteChoices()
     const csrf = auth.session?.csrf
@@ -108,7 +143,7 @@ export function adminUserPages(deps: ServerDeps) {
                 </thead>
                 <tbody>
                   {users.map((u) => (
-                    <UserRow u={u} self={u.id === auth.user.id} csrf={csrf} />
+                    <UserRow u={u} self={u.id === auth.user.id} csrf={csrf} emailEdit={options.emailEdit} />
                   ))}
                 </tbody>
               </table>
@@ -193,6 +228,24 @@ export function adminUserPages(deps: ServerDeps) {
     .get('/admin/users', ({ request, auth }) => usersPage(request, auth), admin)
     .post('/admin/users/:id/disable', ({ request, auth, params }) => setDisabled(request, auth, params.id, true), admin)
     .post('/admin/users/:id/enable', ({ request, auth, params }) => setDisabled(request, auth, params.id, false), admin)
+    .post(
+      '/admin/users/:id/email',
+      async ({ request, auth, params }) => {
+        const user = await accounts.getUser(params.id)
+        if (!user) return noSuchUser(request, auth)
+        const form = await readForm(request)
+        const value = (form.email ?? '').slice(0, 1000)
+        try {
+          const { user: changed, from } = await accounts.changeEmail(user.id, value)
+          if (from !== changed.email) await accounts.audit(instanceActor(request, auth), 'user.email_changed', changed.email, { from })
+          return redirect(request, '/admin/users', { kind: 'ok', text: `${changed.name} now signs in as ${changed.email}.` })
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err
+          return usersPage(request, auth, { status: 422, emailEdit: { userId: user.id, value, error: err.message } })
+        }
+      },
+      admin,
+    )
     .post(
       '/admin/users/:id/two-factor/reset',
       async ({ request, auth, params }) => {

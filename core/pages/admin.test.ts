@@ -305,6 +305,37 @@ eachDialect('admin pages', (dialect) => {
     expect((await ada.post('/admin/users/nobody/two-factor/reset')).status).toBe(404)
   })
 
+  test('users: change email — the new address signs in, the old one does not; taken or malformed comes back 422 with the input; audited; admins only', async () => {
+    const { user, client } = await p.member('member')
+    const other = await p.member('member')
+    const fresh = `renamed-${user.id.slice(-6)}@example.com`
+    const res = await ada.post(`/admin/users/${user.id}/email`, { email: `  ${fresh.toUpperCase()} ` })
+    expect(res.status).toBe(303)
+    expect((await ada.get('/admin/users')).html).toContain(`${user.name} now signs in as ${fresh}.`)
+    expect((await p.client().signIn(fresh, 'member password 1')).status).toBe(303)
+    expect((await p.client().signIn(user.email, 'member password 1')).status).toBe(401)
+    expect((await client.get('/account')).res.status).toBe(200) // their session stays
+    const audit = await p.deps.identity.accounts.listAudit({ limit: 5 })
+    expect(audit.find((a) => a.action === 'user.email_changed')).toMatchObject({ target: fresh, actorEmail: ADMIN.email })
+
+    for (const [email, message] of [
+      [other.user.email, 'another account uses this email'],
+      ['not-an-address', 'enter an email address like ana@example.com'],
+    ] as const) {
+      const bad = await ada.post(`/admin/users/${user.id}/email`, { email })
+      expect(bad.status).toBe(422)
+      const html = await bad.text()
+      expect(html).toContain(message)
+      expect(html).toContain(`value="${email}"`) // the input comes back
+      expect(html).toMatch(new RegExp(`<details class="row-edit" open[^>]*>[\\s\\S]*?email-${user.id}`))
+    }
+    expect((await p.deps.identity.accounts.getUser(user.id))!.email).toBe(fresh)
+    expect((await ada.post('/admin/users/nobody/email', { email: 'x@example.com' })).status).toBe(404)
+    // a member of an organization is no instance admin
+    expect((await client.post(`/admin/users/${other.user.id}/email`, { email: 'stolen@example.com' })).status).toBe(403)
+    expect((await p.deps.identity.accounts.getUser(other.user.id))!.email).toBe(other.user.email)
+  })
+
   test('invite: pick "Org — Role", optional email; the absolute link is shown once', async () => {
     const { orgs } = p.deps.identity
     const roles = await orgs.listRoles(p.org!.id)
