@@ -8,6 +8,7 @@ import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
 import { newId, randomToken, sha256 } from './crypto.ts'
 import { hashPassword, passwordProblem, verifyPassword, dummyHash, PASSWORD_MAX } from './passwords.ts'
+import { isUniqueViolation } from '../store/errors.ts'
 
 /** Idle sessions end after this long without a request. */
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000
@@ -207,7 +208,7 @@ export class Accounts {
       ;[row] = await this.db.update(this.t.users).set({ email: next }).where(eq(this.t.users.id, userId)).returning()
     } catch (err) {
       // the unique index caught an account created with it meanwhile
-      if (/unique|duplicate/i.test(String((err as Error)?.message ?? err))) throw taken()
+      if (isUniqueViolation(err)) throw taken()
       throw err
     }
     if (!row) throw new InputError('no such user', 'user', 404)

@@ -43,7 +43,11 @@ export function keepSecrets<T>(schema: TObject | undefined, input: T, stored: Re
   const out = { ...(input as Record<string, unknown>) }
   for (const f of settingFields(schema)) {
     if (f.kind !== 'secret' && (schema.properties?.[f.key] as { writeOnly?: unknown } | undefined)?.writeOnly !== true) continue
-    if ((!(f.key in out) || out[f.key] === SECRET_MASK) && stored && f.key in stored) out[f.key] = stored[f.key]
+    if (!(f.key in out) || out[f.key] === SECRET_MASK) {
+      // the mask stands for what is stored; with nothing stored it means nothing (never a secret itself)
+      if (stored && f.key in stored && stored[f.key] !== undefined) out[f.key] = stored[f.key]
+      else delete out[f.key]
+    }
   }
   return out as T
 }

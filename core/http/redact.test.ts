@@ -9,6 +9,7 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import calendar from '../../plugins/calendar/index.ts'
 import { setLogLevel, setLogSink } from '../log.ts'
 import { PathRedactor, redactWith, secretPatterns } from './redact.ts'
+import { createFetch } from './server.ts'
 import { requestMeta } from './request-meta.ts'
 import { guard } from './guard.ts'
 import { definePlugin } from '../plugins/contract.ts'
@@ -138,5 +139,29 @@ eachDialect('log redaction', (dialect) => {
     expect(has('GET /invite/*** 500')).toBe(true)
     expect(has('GET /calendar/feed/*** 404')).toBe(true)
     expect(has('GET /healthz 200')).toBe(true)
+  })
+
+  test('a plugin that is off and was never on in this process (its routes never learned): every segment after its id is masked', async () => {
+    await p.host.disable('calendar')
+    try {
+      // a front door started now has never seen calendar's routes
+      const front = createFetch(p.deps)
+      const server = { requestIP: () => ({ address: '127.0.0.1' }) } as never
+      const { result, lines } = await logged(async () => {
+        const statuses: number[] = []
+        for (const path of [`/calendar/feed/${feedFile}`, `/api/v1/calendar/feed/${feedFile}`, '/calendar']) {
+          const res = await front.fetch(new Request(`http://127.0.0.1${path}`), server)
+          statuses.push(res.status)
+        }
+        return statuses
+      })
+      expect(result).toEqual([404, 404, 404])
+      expect(lines.join('\n')).not.toContain(feedFile.replace(/\.ics$/, ''))
+      expect(lines.some((l) => l.includes('GET /calendar/***/*** 404'))).toBe(true)
+      expect(lines.some((l) => l.includes('GET /api/v1/calendar/***/*** 404'))).toBe(true)
+      expect(lines.some((l) => l.includes('GET /calendar 404'))).toBe(true)
+    } finally {
+      await p.host.enable('calendar')
+    }
   })
 })

@@ -245,6 +245,9 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
     expect(p.host.settingsOf('fixture-secretive')).toMatchObject({ apiKey: '', webhook: 'pw-secret-42' })
     expect((await put({ greeting: 'Hey', apiKey: '********', webhook: '********' })).status).toBe(200)
     expect(p.host.settingsOf('fixture-secretive')).toMatchObject({ greeting: 'Hey', apiKey: '', webhook: 'pw-secret-42' })
+    // the mask sent back for a secret never stored stores nothing (not the mask)
+    expect((await put({ greeting: 'Hey', apiKey: '', password: '********' })).status).toBe(200)
+    expect(p.host.settingsOf('fixture-secretive').password).toBeUndefined()
     // format: 'password' is a secret too, and any string is valid for it
     const withPassword = await put({ greeting: 'Hi', apiKey: '', password: 'hunter2 hunter2' })
     expect(withPassword.status).toBe(200)

@@ -21,7 +21,7 @@ import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, withSecurityHeaders } from './security.ts'
 import { trustForwardedProto } from './cookies.ts'
 import { staticFile } from './static.ts'
-import { PathRedactor } from './redact.ts'
+import { PathRedactor, REDACTED } from './redact.ts'
 
 /** What the HTTP front, core's pages and the admin API need: one object passed everywhere. */
 export interface ServerDeps extends AdminDeps {
@@ -53,9 +53,13 @@ function splitPath(url: string): { pathname: string; plugin: string } {
   const hash = url.indexOf('#', start)
   if (hash !== -1 && hash < end) end = hash
   const pathname = start === -1 ? '/' : url.slice(start, end)
-  let seg = segmentAt(pathname, 1)
-  if (seg === 'api' && segmentAt(pathname, 5) === 'v1' && pathname.startsWith('/api/v1/')) seg = segmentAt(pathname, 8)
-  return { pathname, plugin: seg }
+  return { pathname, plugin: pluginOf(pathname) }
+}
+
+/** The plugin segment of a path: `/<id>/...` or `/api/v1/<id>/...`. */
+function pluginOf(pathname: string): string {
+  const seg = segmentAt(pathname, 1)
+  return seg === 'api' && segmentAt(pathname, 5) === 'v1' && pathname.startsWith('/api/v1/') ? segmentAt(pathname, 8) : seg
 }
 
 function segmentAt(pathname: string, from: number): string {
@@ -157,7 +161,20 @@ export function createFetch(deps: ServerDeps) {
     () => [...coreRoutes, ...host.list().flatMap((p) => p.routes)],
     () => host.generation,
   )
-  redact = (pathname) => redactor.redact(pathname)
+  redact = (pathname) => {
+    const masked = redactor.redact(pathname)
+    if (masked !== pathname) return masked
+    // A plugin that is installed but not serving (and perhaps never enabled in this process, so its
+    // routes were never learned): which of its segments are secrets is unknown, so none is shown
+    // (a calendar feed polled while calendar is off still carries its token).
+    const plugin = pluginOf(pathname)
+    if (plugin && host.has(plugin) && !host.handlerFor(plugin)) {
+      const at = pathname.startsWith('/api/v1/') ? 3 : 1
+      const parts = pathname.split('/')
+      return parts.map((part, i) => (i > at && part ? REDACTED : part)).join('/')
+    }
+    return masked
+  }
   app.compile()
   const coreFetch = app.fetch
   const trustProxy = deps.config.trustProxy

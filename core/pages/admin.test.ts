@@ -331,6 +331,12 @@ eachDialect('admin pages', (dialect) => {
     }
     expect((await p.deps.identity.accounts.getUser(user.id))!.email).toBe(fresh)
     expect((await ada.post('/admin/users/nobody/email', { email: 'x@example.com' })).status).toBe(404)
+    // two changes to one address at once: one wins, the other is the same 409 (the unique index), never a 500
+    const contested = `contested-${user.id.slice(-6)}@example.com`
+    const outcomes = await Promise.allSettled([user.id, other.user.id].map((id) => p.deps.identity.accounts.changeEmail(id, contested)))
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1)
+    const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult
+    expect(lost.reason).toMatchObject({ message: 'another account uses this email', status: 409 })
     // a member of an organization is no instance admin
     expect((await client.post(`/admin/users/${other.user.id}/email`, { email: 'stolen@example.com' })).status).toBe(403)
     expect((await p.deps.identity.accounts.getUser(other.user.id))!.email).toBe(other.user.email)

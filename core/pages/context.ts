@@ -83,7 +83,13 @@ const UNSAFE_IN_NEXT = /[\u0000-\u001f\u007f\\]/
 export function safeNext(next: string | undefined | null): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || UNSAFE_IN_NEXT.test(next)) return '/'
   try {
-    return new URL(next, 'http://x').origin === 'http://x' ? next : '/'
+    const url = new URL(next, 'http://x')
+    if (url.origin !== 'http://x') return '/'
+    // Printable ASCII goes back as typed (normalizing could turn /..//evil.com into //evil.com).
+    // Anything else goes back percent-encoded: a header value beyond Latin-1 would be refused.
+    if (/^[\x20-\x7e]*$/.test(next)) return next
+    const encoded = url.pathname + url.search + url.hash
+    return encoded.startsWith('//') ? '/' : encoded
   } catch {
     return '/'
   }

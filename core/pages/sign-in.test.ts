@@ -50,6 +50,11 @@ eachDialect('sign-in', (dialect) => {
     }
     expect((await ada.request('/login?next=/%09/evil.com')).headers.get('location')).toBe('/')
     expect((await ada.request(`/login?next=${encodeURIComponent('/orgs/members?x=1#top')}`)).headers.get('location')).toBe('/orgs/members?x=1#top')
+    // beyond ASCII: percent-encoded, never a 500 (a header cannot carry it as typed)
+    const unicode = await ada.request(`/login?next=${encodeURIComponent('/search?q=✓ café')}`)
+    expect(unicode.status).toBe(303)
+    expect(unicode.headers.get('location')).toBe('/search?q=%E2%9C%93%20caf%C3%A9')
+    expect((await ada.request(`/login?next=${encodeURIComponent('/..//evil.com/✓')}`)).headers.get('location')).toBe('/')
 
     const anon = p.client()
     const { html } = await anon.get('/login?next=/%09/evil.com')

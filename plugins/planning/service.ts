@@ -9,6 +9,7 @@ import type { BusScope } from '../../core/bus.ts'
 import type { People } from '../../core/plugins/contract.ts'
 import type { Store } from '../../core/store/connect.ts'
 import { PROJECT_STATUSES, STATE_GROUPS, schema } from './schema.ts'
+import { isUniqueViolation } from '../../core/store/errors.ts'
 
 export type Tables = ReturnType<typeof schema>
 export type Project = Tables['projects']['$inferSelect']
@@ -299,9 +300,16 @@ export class ProjectService {
     const name = input.name === undefined ? label.name : text(input.name, 'name', { required: true, max: 40, label: 'Name' })
     const color = input.color === undefined ? label.color : text(input.color, 'color', { max: 7 }) || label.color
     if (!COLOR_RE.test(color)) throw new InputError('Color must look like #3b82f6', 'color')
-    if ((await this.labels(project.id)).some((l) => l.id !== label.id && l.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a label called ${name} already`, 'name', 409)
+    const taken = () => new InputError(`There is a label called ${name} already`, 'name', 409)
+    if ((await this.labels(project.id)).some((l) => l.id !== label.id && l.name.toLowerCase() === name.toLowerCase())) throw taken()
     if (name === label.name && color === label.color) return label
-    await this.db.update(this.t.labels).set({ name, color }).where(eq(this.t.labels.id, label.id))
+    try {
+      await this.db.update(this.t.labels).set({ name, color }).where(eq(this.t.labels.id, label.id))
+    } catch (err) {
+      // two renames to one name at once: the unique (project, name) index stops the second
+      if (isUniqueViolation(err)) throw taken()
+      throw err
+    }
     this.changed()
     return { ...label, name, color }
   }

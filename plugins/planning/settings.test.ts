@@ -148,6 +148,14 @@ eachDialect('planning settings', (dialect) => {
     expect((await admin.post(`/planning/projects/WEB/labels/${bug.id}/delete`, {})).status).toBe(404)
   })
 
+  test('labels: two renames to one name at once give one success and one 409, never a 500', async () => {
+    for (const name of ['race-a', 'race-b']) expect((await admin.post('/planning/projects/WEB/labels', { name, color: '#00aa00' })).status).toBe(303)
+    const page = await admin.get('/planning/projects/WEB/settings')
+    const ids = ['race-a', 'race-b'].map((n) => labelsOf(page.html).find((l) => l.name === n)!.id)
+    const statuses = await Promise.all(ids.map(async (id) => (await admin.post(`/planning/projects/WEB/labels/${id}`, { name: 'race-same', color: '#00aa00' })).status))
+    expect(statuses.sort()).toEqual([303, 409])
+  })
+
   test('labels: rename and recolor in place (tasks keep them), duplicates 409, bad input 422 with the error; managers only, 404 elsewhere', async () => {
     expect((await admin.post('/planning/projects/WEB/labels', { name: 'ui', color: '#00aa00' })).status).toBe(303)
     expect((await admin.post('/planning/projects/WEB/labels', { name: 'backend', color: '#0000aa' })).status).toBe(303)
