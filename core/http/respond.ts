@@ -51,6 +51,14 @@ export function notFoundFor(request: Request, pathname: string): Promise<Respons
 }
 
 /**
+ * A unique index refused a write that the service's own check let through (two people saving the
+ * same name at the same moment): a 409 that says what to do, not a 500.
+ */
+export function conflictFor(request: Request, pathname: string): Promise<Response> {
+  return errorPageFor(request, pathname, 409, 'conflict', 'Already taken', 'Someone saved the same name or address at the same moment. Reload the page and try again with another one.')
+}
+
+/**
  * The 500 for an exception: what happened and the request id to quote, never the exception's own
  * text (it may name tables, files or values). Log the error with the same id before answering.
  */

@@ -18,7 +18,7 @@ const faulty = definePlugin({
   version: '1.0.0',
   api: 1,
   permissions: { 'fixture-faulty.thing.read': 'Read things' },
-  setup() {
+  setup(ctx) {
     class NotThere extends Error {
       status = 404
     }
@@ -27,6 +27,12 @@ const faulty = definePlugin({
       .onError(({ error }) => (error instanceof NotThere ? new Response(`own answer: ${error.message}`, { status: 404 }) : undefined))
       .get('/fixture-faulty/boom', () => {
         throw new Error(INTERNALS)
+      }, { public: true })
+      .post('/api/v1/fixture-faulty/twice', async () => {
+        // the same primary key twice: what a race between two saves of one name looks like
+        await ctx.store.query('create table if not exists fixture_faulty_once (id integer primary key)')
+        await ctx.store.query('insert into fixture_faulty_once (id) values (1)')
+        return 'inserted'
       }, { public: true })
       .get('/api/v1/fixture-faulty/boom', async () => {
         await Bun.sleep(1)
@@ -47,6 +53,22 @@ const faulty = definePlugin({
         await Bun.sleep(3000)
         return 'finally'
       }, { public: true })
+  },
+})
+
+/** A plugin with no error handler of its own, whose routes fail the way store calls do. */
+const plain = definePlugin({
+  id: 'fixture-plain',
+  name: 'Plain',
+  version: '1.0.0',
+  api: 1,
+  setup(ctx) {
+    return new Elysia({ name: 'plugin:fixture-plain' })
+      .use(guard)
+      .get('/fixture-plain/coded', () => {
+        throw Object.assign(new Error(INTERNALS), { code: 'SQLITE_ERROR' })
+      }, { public: true })
+      .get('/api/v1/fixture-plain/query', async () => ctx.store.query('select * from fixture_plain_secret_rows'), { public: true })
   },
 })
 
@@ -222,7 +244,7 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
   let p: TestPlatform
   let ada: Client
   beforeAll(async () => {
-    p = await startPlatform(dialect, [...fixturePlugins, faulty, secretive])
+    p = await startPlatform(dialect, [...fixturePlugins, faulty, secretive, plain])
     ada = await p.adminClient()
   })
   afterAll(() => p.stop())
@@ -270,6 +292,28 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
     const failure = lines.find((l) => l.includes('request failed') && l.includes('boom-token-1'))!
     expect(failure).toContain('path="/fixture-faulty/reset/***"')
     expect(lines.join('\n')).not.toContain('tok-0123456789abcdef')
+  })
+
+  test("a plugin with no error handler of its own: a driver's error (it carries a code) is core's 500 too, its text never shown", async () => {
+    const page = await fetch(`${p.url}/fixture-plain/coded`, { headers: { accept: 'text/html' } })
+    expect(page.status).toBe(500)
+    const html = await page.text()
+    expect(html).toContain('Something went wrong')
+    expect(html).not.toContain('faulty_secret_rows')
+    const api = await fetch(`${p.url}/api/v1/fixture-plain/query`)
+    expect(api.status).toBe(500)
+    const body = (await api.json()) as { error: { code: string; message: string } }
+    expect(body.error.code).toBe('internal')
+    expect(body.error.message).not.toContain('fixture_plain_secret_rows')
+    expect((await fetch(`${p.url}/fixture-plain/nothing-here`)).status).toBe(404)
+  })
+
+  test('a unique index refusing a write (two saves of one name at once) answers 409 with what to do, not a 500', async () => {
+    const twice = () => fetch(`${p.url}/api/v1/fixture-faulty/twice`, { method: 'POST', headers: { authorization: p.serviceAuth } })
+    expect((await twice()).status).toBe(200)
+    const again = await twice()
+    expect(again.status).toBe(409)
+    expect(await again.json()).toEqual({ error: { code: 'conflict', message: 'Someone saved the same name or address at the same moment. Reload the page and try again with another one.' } })
   })
 
   test("a plugin route that throws answers core's 500: a page for the browser, JSON on the API, never the exception's text; logged with the request id and plugin id", async () => {

@@ -16,12 +16,13 @@ import { corePages } from '../pages/index.ts'
 import { adminApi, type AdminDeps } from './admin-api.ts'
 import { declaredPermission, guard } from './guard.ts'
 import type { Renderer } from './render.ts'
-import { errorFor, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
+import { conflictFor, errorFor, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
 import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, withSecurityHeaders } from './security.ts'
 import { trustForwardedProto } from './cookies.ts'
 import { staticFile } from './static.ts'
 import { PathRedactor, REDACTED } from './redact.ts'
+import { isUniqueViolation } from '../store/errors.ts'
 
 /** What the HTTP front, core's pages and the admin API need: one object passed everywhere. */
 export interface ServerDeps extends AdminDeps {
@@ -118,6 +119,7 @@ export function coreApp(deps: ServerDeps, redact: (pathname: string) => string =
       }
       if (code === 'NOT_FOUND') return notFoundFor(request, path)
       if (code === 'PARSE') return errorFor(path, 400, 'bad_request', 'Bad request', 'The request body could not be read: send valid JSON or form data.')
+      if (isUniqueViolation(error)) return conflictFor(request, path)
       const rid = requestMeta(request).id
       deps.log.error('unhandled error', { rid, method: request.method, path: redact(path), error })
       return internalErrorFor(request, path, rid)

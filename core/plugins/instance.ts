@@ -7,8 +7,9 @@ import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { declaredPermission } from '../http/guard.ts'
 import { requestMeta } from '../http/request-meta.ts'
-import { internalErrorFor, notFoundFor } from '../http/respond.ts'
+import { conflictFor, internalErrorFor, notFoundFor } from '../http/respond.ts'
 import type { PageRenderer, People, PluginContext, PluginManifest, PointName } from './contract.ts'
+import { isUniqueViolation } from '../store/errors.ts'
 
 /** A route and the permission it declared (false: public). */
 export interface RouteInfo {
@@ -144,7 +145,8 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
   return instance
 }
 
-const hooked = new WeakSet<AnyElysia>()
+/** Elysia's error codes that are the client's fault (a 4xx Elysia answers itself). */
+const ELYSIA_CLIENT_ERRORS = new Set(['VALIDATION', 'PARSE', 'INVALID_COOKIE_SIGNATURE', 'INVALID_FILE_TYPE'])
 
 /**
  * Compiles a plugin's router behind core's error answers. An exception becomes core's 500 (the
@@ -155,15 +157,19 @@ const hooked = new WeakSet<AnyElysia>()
  * their answers. Nothing is added to the path of a request that does not fail.
  */
 function serve(id: string, app: AnyElysia, log: Logger): Handler {
-  // A global hook added after the routes reaches them once the app is used by another instance,
-  // and runs after the plugin's own (local) error handlers. A plugin returning the same app on
-  // every enable gets the hook once.
-  if (!hooked.has(app)) {
-    hooked.add(app)
-    app.onError({ as: 'global' }, ({ code, error, request, path }) => {
+  // The hook sits on a new parent app, before the plugin's routes join it: routes take the error
+  // hooks in place when they are added (a hook added to the plugin's own app afterwards reached
+  // only apps that already had an error hook of their own), and it runs after the plugin's own
+  // (local) error handlers.
+  const served = new Elysia()
+    .onError({ as: 'global' }, ({ code, error, request, path }) => {
       if (error instanceof Response) return error
       if (code === 'NOT_FOUND') return notFoundFor(request, path)
-      if (code !== 'UNKNOWN' && code !== 'INTERNAL_SERVER_ERROR') return undefined
+      if (isUniqueViolation(error)) return conflictFor(request, path)
+      // Elysia's own 4xx (bad body, bad cookie...) answer as Elysia words them. Anything else is
+      // core's 500, including errors that carry a `code` of their own (a driver's SQLITE_ERROR,
+      // 23505...), which Elysia passes on as its code: their text must not reach the client.
+      if (ELYSIA_CLIENT_ERRORS.has(String(code))) return undefined
       const status = (error as { status?: unknown } | null)?.status
       if (typeof status === 'number' && status >= 400 && status < 500) return undefined
       const rid = requestMeta(request).id
@@ -171,8 +177,7 @@ function serve(id: string, app: AnyElysia, log: Logger): Handler {
       log.error('request failed', { rid, plugin: id, method: request.method, path: requestMeta(request).logPath?.() ?? path, error })
       return internalErrorFor(request, path, rid)
     })
-  }
-  const served = new Elysia().use(app)
+    .use(app)
   served.compile()
   return served.fetch as Handler
 }
