@@ -32,6 +32,10 @@ declare module '../../core/bus.ts' {
     'planning.cycle.created': { cycle: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
     'planning.cycle.updated': { cycle: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
     'planning.cycle.deleted': { cycle: { id: string; orgId: string; projectId: string; name: string }; activity: ActivityFact }
+    /** A project's labels changed (configuration: no activity in feeds). */
+    'planning.label.created': { label: { id: string; orgId: string; projectId: string; name: string } }
+    'planning.label.updated': { label: { id: string; orgId: string; projectId: string; name: string }; fields: string[] }
+    'planning.label.deleted': { label: { id: string; orgId: string; projectId: string; name: string } }
   }
 }
 
@@ -51,4 +55,7 @@ export const EVENTS: Record<string, string> = {
   'planning.cycle.created': 'A cycle was created',
   'planning.cycle.updated': 'A cycle was edited',
   'planning.cycle.deleted': 'A cycle was deleted',
+  'planning.label.created': 'A label was added to a project',
+  'planning.label.updated': 'A label was renamed or recolored',
+  'planning.label.deleted': 'A label was deleted (and taken off its tasks)',
 }

@@ -68,6 +68,9 @@ export function day(d: Date | null | undefined): string {
   return d ? d.toISOString().slice(0, 10) : ''
 }
 
+/** What label events say about a label. */
+const lBrief = (l: Label) => ({ id: l.id, orgId: l.orgId, projectId: l.projectId, name: l.name })
+
 /** Fresh text id. */
 export const newId = () => Bun.randomUUIDv7()
 
@@ -289,6 +292,7 @@ export class ProjectService {
     const row: Label = { id: newId(), orgId, projectId: project.id, name, color, createdAt: new Date() }
     await this.db.insert(this.t.labels).values(row)
     this.changed()
+    this.deps.bus.emit('planning.label.created', { label: lBrief(row) })
     return row
   }
 
@@ -311,6 +315,8 @@ export class ProjectService {
       throw err
     }
     this.changed()
+    const fields = [...(name !== label.name ? ['name'] : []), ...(color !== label.color ? ['color'] : [])]
+    this.deps.bus.emit('planning.label.updated', { label: lBrief({ ...label, name }), fields })
     return { ...label, name, color }
   }
 
@@ -323,6 +329,7 @@ export class ProjectService {
     this.changed()
     await this.db.delete(this.t.labels).where(eq(this.t.labels.id, label.id))
     this.changed()
+    this.deps.bus.emit('planning.label.deleted', { label: lBrief(label) })
   }
 
   // ---- milestones

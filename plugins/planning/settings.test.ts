@@ -148,6 +148,25 @@ eachDialect('planning settings', (dialect) => {
     expect((await admin.post(`/planning/projects/WEB/labels/${bug.id}/delete`, {})).status).toBe(404)
   })
 
+  test('labels: added, renamed, recolored and deleted emit planning.label.* (no activity); after a delete the board filtered by it is empty', async () => {
+    events.length = 0
+    expect((await admin.post('/planning/projects/WEB/labels', { name: 'evented', color: '#00aa00' })).status).toBe(303)
+    const id = labelsOf((await admin.get('/planning/projects/WEB/settings')).html).find((l) => l.name === 'evented')!.id
+    expect(named('planning.label.created').map((e) => e.payload)).toEqual([{ label: { id, orgId: p.org!.id, projectId: expect.any(String), name: 'evented' } }])
+    expect((await admin.post(`/planning/projects/WEB/labels/${id}`, { name: 'evented-2', color: '#00aa00' })).status).toBe(303)
+    expect((await admin.post(`/planning/projects/WEB/labels/${id}`, { name: 'evented-2', color: '#0000aa' })).status).toBe(303)
+    expect(named('planning.label.updated').map((e) => e.payload.fields)).toEqual([['name'], ['color']])
+    expect(named('planning.label.updated')[0]!.payload.label.name).toBe('evented-2')
+    // 60 labelled tasks: more than a column shows (its count is a query)
+    for (let i = 0; i < 60; i++) expect((await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: `Tagged ${i}`, labels: ['evented-2'] })).status).toBe(201)
+    const backlog = async () => [...(await member.get(`/planning/projects/WEB/board?label=${id}`)).html.matchAll(/data-count="(\d+)"/g)].reduce((n, m) => n + Number(m[1]), 0)
+    expect(await backlog()).toBe(60)
+    expect((await admin.post(`/planning/projects/WEB/labels/${id}/delete`, {})).status).toBe(303)
+    expect(named('planning.label.deleted').map((e) => e.payload.label.name)).toEqual(['evented-2'])
+    expect(events.filter((e) => e.name.startsWith('planning.label.')).every((e) => !('activity' in e.payload))).toBe(true)
+    expect(await backlog()).toBe(0)
+  })
+
   test('labels: two renames to one name at once give one success and one 409, never a 500', async () => {
     for (const name of ['race-a', 'race-b']) expect((await admin.post('/planning/projects/WEB/labels', { name, color: '#00aa00' })).status).toBe(303)
     const page = await admin.get('/planning/projects/WEB/settings')
