@@ -32,11 +32,10 @@ export function Layout(props: { title: string; csrf?: string; bodyClass?: string
 /**
  * The CSRF header for every htmx request on the page. htmx 4 inherits an attribute only when the
  * ancestor says `:inherited` (config implicitInheritance is false), so `hx-headers:inherited` is
- * what reaches a bare `hx-post` / `hx-delete` button outside any form. The plain `hx-headers` is
- * kept for scripts and tests that read the token from it; htmx itself ignores it for descendants.
+ * what reaches a bare `hx-post` / `hx-delete` button outside any form. Scripts read the token from
+ * the same attribute.
  */
 function csrfHeaders(csrf: string | undefined): string {
   if (!csrf) return ''
-  const value = escapeHtml(JSON.stringify({ 'X-CSRF-Token': csrf }))
-  return ` hx-headers:inherited="${value}" hx-headers="${value}"`
+  return ` hx-headers:inherited="${escapeHtml(JSON.stringify({ 'X-CSRF-Token': csrf }))}"`
 }

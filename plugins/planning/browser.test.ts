@@ -27,7 +27,7 @@ beforeAll(async () => {
   page = await ctx.newPage()
   await signIn(page, p.url, ADMIN.email, ADMIN.password)
   await page.goto(`${p.url}/planning`)
-  const csrf = await page.evaluate(() => JSON.parse(document.body.getAttribute('hx-headers') ?? '{}')['X-CSRF-Token'] as string)
+  const csrf = await page.evaluate(() => JSON.parse(document.body.getAttribute('hx-headers:inherited') ?? '{}')['X-CSRF-Token'] as string)
   const api = async (path: string, body: unknown) => {
     const res = await page.request.post(`${p.url}${path}`, { data: body, headers: { 'x-csrf-token': csrf } })
     expect(res.status()).toBe(201)

@@ -11,7 +11,7 @@
   const csrf = () => {
     try {
       const body = document.body
-      return JSON.parse(body.getAttribute('hx-headers:inherited') || body.getAttribute('hx-headers') || '{}')['X-CSRF-Token'] || ''
+      return JSON.parse(body.getAttribute('hx-headers:inherited') || '{}')['X-CSRF-Token'] || ''
     } catch {
       return ''
     }

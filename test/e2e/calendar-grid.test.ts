@@ -35,7 +35,7 @@ beforeAll(async () => {
   }
   const csrf = async () => {
     await page.goto(`${p.url}/calendar`)
-    return (await page.locator('body').getAttribute('hx-headers'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
+    return (await page.locator('body').getAttribute('hx-headers:inherited'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
   }
   const cal = await post('/api/v1/calendar/calendars', { name: 'Work' })
   const ev = (title: string, start: string, end: string, extra: Record<string, unknown> = {}) => post('/api/v1/calendar/events', { calendarId: cal.id, title, timeZone: 'UTC', start, end, ...extra })

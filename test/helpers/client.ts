@@ -23,7 +23,7 @@ export class Client {
     return res
   }
 
-  /** GET, reading the CSRF token from the page (form field or hx-headers). */
+  /** GET, reading the CSRF token from the page (form field or hx-headers:inherited). */
   async get(path: string, headers: Record<string, string> = {}): Promise<{ res: Response; html: string }> {
     const res = await this.request(path, { headers })
     const html = await res.text()
