@@ -4,8 +4,8 @@ import { InputError } from '../../core/auth/accounts.ts'
 import { guard } from '../../core/http/guard.ts'
 import { actorOf, jsonBody, orgOf, problem } from './http.ts'
 import { filterFrom } from './pages.tsx'
-import { isoDay, isoString } from '../../core/time.ts'
-import type { Project, ProjectService } from './service.ts'
+import { isoString } from '../../core/time.ts'
+import { day, type Project, type ProjectService } from './service.ts'
 import type { Task, TaskService } from './tasks.ts'
 
 /** A project as the API shows it. */
@@ -27,7 +27,7 @@ export function taskJson(t: Task) {
     assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.name, email: t.assignee.email } : null,
     labels: t.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })),
     estimate: t.estimate,
-    due: isoDay(t.dueAt) || null,
+    due: day(t.dueAt) || null,
     parentId: t.parentId,
     milestoneId: t.milestoneId,
     cycleId: t.cycleId,

@@ -10,6 +10,7 @@ import type { People } from '../../core/plugins/contract.ts'
 import type { Store } from '../../core/store/connect.ts'
 import { PROJECT_STATUSES, STATE_GROUPS, schema } from './schema.ts'
 import { isUniqueViolation } from '../../core/store/errors.ts'
+import { isoDay } from '../../core/time.ts'
 
 export type Tables = ReturnType<typeof schema>
 export type Project = Tables['projects']['$inferSelect']
@@ -65,7 +66,7 @@ export function parseDay(value: unknown, field: string): Date | null {
 
 /** `YYYY-MM-DD` of a date, or ''. */
 export function day(d: Date | null | undefined): string {
-  return d ? d.toISOString().slice(0, 10) : ''
+  return isoDay(d)
 }
 
 /** What label events say about a label. */

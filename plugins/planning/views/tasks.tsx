@@ -108,21 +108,10 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
           {query.milestone ? <input type="hidden" name="milestone" value={query.milestone} /> : ''}
           {query.cycle ? <input type="hidden" name="cycle" value={query.cycle} /> : ''}
           <details class="pl-filter-panel" open={active > 0 || undefined}>
-            <summary>
-              Filters and sort
-              {active ? (
-                <span class="badge" safe>
-                  {`${active} active`}
-                </span>
-              ) : (
-                ''
-              )}
-            </summary>
+            <FilterSummary title="Filters and sort" active={active} />
             <div class="pl-filters">
               <Select name="state" label="State" options={stateOptions(pc.states, 'Any state')} value={query.state} id="filter-state" />
-              <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="filter-assignee" />
-              <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id="filter-label" />
-              <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id="filter-priority" />
+              <AssigneeLabelPriority pc={pc} query={query} idPrefix="filter" />
               <label for="filter-due-after">
                 <span>Due after</span>
                 <input id="filter-due-after" type="date" name="dueAfter" value={query.dueAfter ?? ''} />
@@ -209,6 +198,34 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
         </form>
       )}
       <BoardScript />
+    </>
+  )
+}
+
+/** The heading of a folded filter panel, with how many filters are set. */
+function FilterSummary(props: { title: 'Filters and sort' | 'Filters'; active: number }) {
+  return (
+    <summary>
+      {props.title}
+      {props.active ? (
+        <span class="badge" safe>
+          {`${props.active} active`}
+        </span>
+      ) : (
+        ''
+      )}
+    </summary>
+  )
+}
+
+/** The assignee, label and priority filters the list and the board share (ids `<idPrefix>-<name>`). */
+function AssigneeLabelPriority(props: { pc: ProjectContext; query: Record<string, string>; idPrefix: string }) {
+  const { pc, query, idPrefix } = props
+  return (
+    <>
+      <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id={`${idPrefix}-assignee`} />
+      <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id={`${idPrefix}-label`} />
+      <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id={`${idPrefix}-priority`} />
     </>
   )
 }
@@ -440,20 +457,9 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Ma
             )}
           </div>
           <details class="pl-filter-panel" open={active > 0 || undefined}>
-            <summary>
-              Filters
-              {active ? (
-                <span class="badge" safe>
-                  {`${active} active`}
-                </span>
-              ) : (
-                ''
-              )}
-            </summary>
+            <FilterSummary title="Filters" active={active} />
             <div class="pl-filters">
-              <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id="board-assignee" />
-              <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id="board-label" />
-              <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id="board-priority" />
+              <AssigneeLabelPriority pc={pc} query={query} idPrefix="board" />
               <Select name="milestone" label="Milestone" options={[{ value: '', label: 'Any milestone' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={query.milestone} id="board-milestone" />
               <Select name="cycle" label="Cycle" options={[{ value: '', label: 'Any cycle' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={query.cycle} id="board-cycle" />
             </div>
