@@ -5,13 +5,10 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
-import planning from './index.ts'
+import { type CapturedEvent, createProject, json, startPlanning } from './test-support.ts'
 import { parseCsv } from './csv.ts'
-
-const json = (c: Client, method: string, path: string, body?: unknown) =>
-  c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
 
 /** Posts a CSV file to the import page; returns the status and the report line. */
 async function importFile(c: Client, key: string, csv: string): Promise<{ status: number; report: string }> {
@@ -32,7 +29,7 @@ eachDialect('planning CSV', (dialect) => {
   let admin: Client
   let member: Client
   let memberEmail: string
-  const events: { name: string; payload: any }[] = []
+  const events: CapturedEvent[] = []
   const taskEvents = () => events.filter((e) => e.name.startsWith('planning.task.'))
   const get = async (ref: string) => (await (await member.request(`/api/v1/planning/tasks/${ref}`)).json()) as any
   const list = async (key: string) => ((await (await member.request(`/api/v1/planning/tasks?project=${key}&sort=number&dir=asc&limit=200`)).json()) as any).items as any[]
@@ -43,16 +40,13 @@ eachDialect('planning CSV', (dialect) => {
   }
 
   beforeAll(async () => {
-    p = await startPlatform(dialect, [planning])
-    p.host.bus.onAny('test', (name, payload) => {
-      events.push({ name, payload })
-    })
+    p = await startPlanning(dialect, events)
     admin = await p.adminClient()
     const m = await p.member('member')
     member = m.client
     memberEmail = m.user.email
     for (const key of ['WEB', 'IMP']) {
-      expect((await json(admin, 'POST', '/api/v1/planning/projects', { key, name: key })).status).toBe(201)
+      await createProject(admin, key, key)
       await admin.get(`/planning/projects/${key}/settings`)
       await admin.post(`/planning/projects/${key}/labels`, { name: 'bug', color: '#ff0000' })
       await admin.post(`/planning/projects/${key}/labels`, { name: 'ui', color: '#00ff00' })

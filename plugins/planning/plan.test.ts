@@ -5,12 +5,9 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Auth } from '../../core/auth/resolve.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
-import planning from './index.ts'
-
-const json = (c: Client, method: string, path: string, body?: unknown) =>
-  c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
+import { type CapturedEvent, createProject, json, signInOutsider, startPlanning } from './test-support.ts'
 
 eachDialect('planning roadmap and cycles', (dialect) => {
   let p: TestPlatform
@@ -18,27 +15,20 @@ eachDialect('planning roadmap and cycles', (dialect) => {
   let member: Client
   let guest: Client
   let outsider: Client
-  const events: { name: string; payload: any }[] = []
+  const events: CapturedEvent[] = []
   const named = (name: string) => events.filter((e) => e.name === name)
   const authOf = async (c: Client) => (await p.deps.identity.resolver.resolve(new Request(p.url + '/', { headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })))! as Auth
   const milestoneIds = (html: string) => [...html.matchAll(/action="\/planning\/projects\/WEB\/milestones\/([\w-]+)" class="narrow-form"/g)].map((m) => m[1]!)
   const milestoneId = (html: string, name: string) => new RegExp(`\\?milestone=([\\w-]+)">${name}</a>`).exec(html)![1]!
 
   beforeAll(async () => {
-    p = await startPlatform(dialect, [planning])
-    p.host.bus.onAny('test', (name, payload) => {
-      events.push({ name, payload })
-    })
+    p = await startPlanning(dialect, events)
     admin = await p.adminClient()
     member = (await p.member('member')).client
     guest = (await p.member('guest')).client
-    const { accounts, orgs } = p.deps.identity
-    const o = await accounts.createUser({ email: 'outsider@example.com', name: 'Outsider', password: 'member password 1' })
-    await orgs.createOrg({ name: 'Other' }, o.id)
-    outsider = p.client()
-    await outsider.signIn('outsider@example.com', 'member password 1')
-    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'WEB', name: 'Website' })).status).toBe(201)
-    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'API', name: 'API' })).status).toBe(201)
+    outsider = await signInOutsider(p)
+    await createProject(admin, 'WEB', 'Website')
+    await createProject(admin, 'API', 'API')
     await admin.get('/planning/projects/WEB/milestones')
     await member.get('/planning/projects/WEB/milestones')
     await guest.get('/planning/projects/WEB/milestones')

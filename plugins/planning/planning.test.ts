@@ -6,10 +6,8 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import planning from './index.ts'
+import { type CapturedEvent, json, signInOutsider, startPlanning } from './test-support.ts'
 import { routeTable } from '../../core/http/server.ts'
-
-const json = (c: Client, method: string, path: string, body?: unknown) =>
-  c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
 
 eachDialect('planning', (dialect) => {
   let p: TestPlatform
@@ -18,23 +16,16 @@ eachDialect('planning', (dialect) => {
   let guest: Client
   let outsider: Client
   let memberId: string
-  const events: { name: string; payload: any }[] = []
+  const events: CapturedEvent[] = []
 
   beforeAll(async () => {
-    p = await startPlatform(dialect, [planning])
-    p.host.bus.onAny('test', (name, payload) => {
-      events.push({ name, payload })
-    })
+    p = await startPlanning(dialect, events)
     admin = await p.adminClient()
     const m = await p.member('member')
     member = m.client
     memberId = m.user.id
     guest = (await p.member('guest')).client
-    const { accounts, orgs } = p.deps.identity
-    const o = await accounts.createUser({ email: 'outsider@example.com', name: 'Outsider', password: 'member password 1' })
-    await orgs.createOrg({ name: 'Other' }, o.id)
-    outsider = p.client()
-    await outsider.signIn('outsider@example.com', 'member password 1')
+    outsider = await signInOutsider(p)
     await outsider.get('/planning')
   }, 30_000)
   afterAll(() => p.stop())

@@ -4,12 +4,9 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
-import planning from './index.ts'
-
-const json = (c: Client, method: string, path: string, body?: unknown) =>
-  c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
+import { type CapturedEvent, createProject, json, signInOutsider, startPlanning } from './test-support.ts'
 
 /** State names in board order, with their ids, from the settings page. */
 const statesOf = (html: string) => [...html.matchAll(/action="\/planning\/projects\/\w+\/states\/([\w-]+)" class="row-form">[\s\S]*?name="name" value="([^"]*)"/g)].map((m) => ({ id: m[1]!, name: m[2]! }))
@@ -21,22 +18,15 @@ eachDialect('planning settings', (dialect) => {
   let admin: Client
   let member: Client
   let outsider: Client
-  const events: { name: string; payload: any }[] = []
+  const events: CapturedEvent[] = []
   const named = (name: string) => events.filter((e) => e.name === name)
 
   beforeAll(async () => {
-    p = await startPlatform(dialect, [planning])
-    p.host.bus.onAny('test', (name, payload) => {
-      events.push({ name, payload })
-    })
+    p = await startPlanning(dialect, events)
     admin = await p.adminClient()
     member = (await p.member('member')).client
-    const { accounts, orgs } = p.deps.identity
-    const o = await accounts.createUser({ email: 'outsider@example.com', name: 'Outsider', password: 'member password 1' })
-    await orgs.createOrg({ name: 'Other' }, o.id)
-    outsider = p.client()
-    await outsider.signIn('outsider@example.com', 'member password 1')
-    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'WEB', name: 'Website' })).status).toBe(201)
+    outsider = await signInOutsider(p)
+    await createProject(admin, 'WEB', 'Website')
     await admin.get('/planning/projects/WEB/settings')
     await member.get('/planning/projects/WEB')
   }, 30_000)

@@ -7,12 +7,9 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Auth } from '../../core/auth/resolve.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
-import planning from './index.ts'
-
-const json = (c: Client, method: string, path: string, body?: unknown) =>
-  c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
+import { type CapturedEvent, createProject, json, signInOutsider, startPlanning } from './test-support.ts'
 
 const task = async (c: Client, ref: string) => (await (await c.request(`/api/v1/planning/tasks/${ref}`)).json()) as any
 
@@ -26,26 +23,19 @@ eachDialect('planning task page', (dialect) => {
   let guest: Client
   let outsider: Client
   let memberId: string
-  const events: { name: string; payload: any }[] = []
+  const events: CapturedEvent[] = []
   const named = (name: string) => events.filter((e) => e.name === name)
 
   beforeAll(async () => {
-    p = await startPlatform(dialect, [planning])
-    p.host.bus.onAny('test', (name, payload) => {
-      events.push({ name, payload })
-    })
+    p = await startPlanning(dialect, events)
     admin = await p.adminClient()
     const m = await p.member('member')
     member = m.client
     memberId = m.user.id
     guest = (await p.member('guest')).client
-    const { accounts, orgs } = p.deps.identity
-    const o = await accounts.createUser({ email: 'outsider@example.com', name: 'Outsider', password: 'member password 1' })
-    await orgs.createOrg({ name: 'Other' }, o.id)
-    outsider = p.client()
-    await outsider.signIn('outsider@example.com', 'member password 1')
-    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'WEB', name: 'Website' })).status).toBe(201)
-    expect((await json(admin, 'POST', '/api/v1/planning/projects', { key: 'API', name: 'API' })).status).toBe(201)
+    outsider = await signInOutsider(p)
+    await createProject(admin, 'WEB', 'Website')
+    await createProject(admin, 'API', 'API')
     await json(outsider, 'POST', '/api/v1/planning/projects', { key: 'OUT', name: 'Theirs' })
   }, 30_000)
   afterAll(() => p.stop())
