@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { definePlugin } from '../core/plugins/contract.ts'
-import type { Org } from '../core/auth/orgs.ts'
 import type { User } from '../core/auth/accounts.ts'
 import { eachDialect } from './helpers/store.ts'
 import { startPlatform, type TestPlatform } from './helpers/platform.ts'
-import { Client } from './helpers/client.ts'
+import type { Client } from './helpers/client.ts'
+import { activityHelpers } from './helpers/activity.ts'
 import dashboard from '../plugins/dashboard/index.ts'
 import planning from '../plugins/planning/index.ts'
 import collaboration from '../plugins/collaboration/index.ts'
@@ -58,34 +58,12 @@ eachDialect('collaboration activity visibility', (dialect) => {
   let p: TestPlatform
   let admin: Client
   let n = 0
-  const json = (path: string, method: string, body?: unknown) =>
-    admin.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': admin.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-
-  /** A signed-in user of `org` holding only `permissions` (a custom role). */
-  const withRole = async (org: Org, permissions: string[]): Promise<{ user: User; client: Client }> => {
-    const { orgs, accounts } = p.deps.identity
-    const role = await orgs.createRole(org.id, `Custom ${++n}`, permissions)
-    const email = `custom-${dialect}-${n}@example.com`
-    const user = await accounts.createUser({ email, name: `Custom ${n}`, password: 'custom password 1' })
-    await orgs.addMember(org.id, user.id, role.id)
-    const client = p.client()
-    await client.signIn(email, 'custom password 1')
-    return { user, client }
-  }
+  /** The admin's JSON calls; signed-in users holding only `permissions` (a custom role); waiting for activity rows. */
+  const { json, withRole, rowsLanded } = activityHelpers(() => ({ p, admin }), `custom-${dialect}`, () => ++n)
 
   /** Emits an event carrying an activity fact about an entity (or none). */
   const emit = (orgId: string, actor: User, text: string, entity?: { type: string; id: string; title: string }) =>
     p.host.bus.emit('fixture-things.thing.changed', { activity: { orgId, actor: { id: actor.id, name: actor.name }, entity: entity && { ...entity, href: `/x/${entity.id}` }, text } })
-
-  /** Waits until the org has `count` activity rows (they are written by a detached bus handler). */
-  const rowsLanded = async (orgId: string, count: number) => {
-    for (let i = 0; i < 200; i++) {
-      const [row] = await p.store.query<{ n: number }>('select count(*) as n from collaboration_activity where org_id = ?', [orgId])
-      if (Number(row!.n) >= count) return
-      await Bun.sleep(20)
-    }
-    throw new Error(`activity rows did not land in ${orgId}`)
-  }
 
   const doc = (orgId: string, title: string) => {
     const id = `doc-${dialect}-${++n}`

@@ -5,11 +5,10 @@
  * only the viewer's organization's entities.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import type { User } from '../core/auth/accounts.ts'
-import type { Org } from '../core/auth/orgs.ts'
 import collaboration from '../plugins/collaboration/index.ts'
 import planning from '../plugins/planning/index.ts'
-import { Client } from './helpers/client.ts'
+import type { Client } from './helpers/client.ts'
+import { activityHelpers } from './helpers/activity.ts'
 import { startPlatform, type TestPlatform } from './helpers/platform.ts'
 import { eachDialect } from './helpers/store.ts'
 
@@ -17,30 +16,8 @@ eachDialect('planning activity in the collaboration feed', (dialect) => {
   let p: TestPlatform
   let admin: Client
   let n = 0
-  const json = (path: string, method: string, body?: unknown) =>
-    admin.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': admin.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-
-  /** A signed-in user of `org` holding only `permissions` (a custom role). */
-  const withRole = async (org: Org, permissions: string[]): Promise<{ user: User; client: Client }> => {
-    const { orgs, accounts } = p.deps.identity
-    const role = await orgs.createRole(org.id, `Custom ${++n}`, permissions)
-    const email = `planning-activity-${dialect}-${n}@example.com`
-    const user = await accounts.createUser({ email, name: `Custom ${n}`, password: 'custom password 1' })
-    await orgs.addMember(org.id, user.id, role.id)
-    const client = p.client()
-    await client.signIn(email, 'custom password 1')
-    return { user, client }
-  }
-
-  /** Waits until the org has `count` activity rows (a detached bus handler writes them). */
-  const rowsLanded = async (orgId: string, count: number) => {
-    for (let i = 0; i < 200; i++) {
-      const [row] = await p.store.query<{ n: number }>('select count(*) as n from collaboration_activity where org_id = ?', [orgId])
-      if (Number(row!.n) >= count) return
-      await Bun.sleep(20)
-    }
-    throw new Error(`activity rows did not land in ${orgId}`)
-  }
+  /** The admin's JSON calls; signed-in users holding only `permissions` (a custom role); waiting for activity rows. */
+  const { json, withRole, rowsLanded } = activityHelpers(() => ({ p, admin }), `planning-activity-${dialect}`, () => ++n)
 
   /** Ids of the milestones or cycles of a project, by name. */
   const idOf = async (table: 'planning_milestones' | 'planning_cycles', name: string) => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import calendar from '../../plugins/calendar/index.ts'
-import { setLogLevel, setLogSink } from '../log.ts'
+import { logged } from '../../test/helpers/log.ts'
 import { PathRedactor, redactWith, secretPatterns } from './redact.ts'
 import { createFetch } from './server.ts'
 import { requestMeta } from './request-meta.ts'
@@ -27,19 +27,6 @@ const sharer = definePlugin({
       .get('/fixture-sharer/links/:link', ({ request }) => requestMeta(request).logPath?.() ?? 'none', { public: true })
   },
 })
-
-/** Collects log lines (at info and up) while `fn` runs. */
-async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = []
-  const prev = setLogSink((line) => lines.push(line))
-  setLogLevel('info')
-  try {
-    return { result: await fn(), lines }
-  } finally {
-    setLogLevel('silent')
-    setLogSink(prev)
-  }
-}
 
 test('secret segments: every parameter of a public route, and parameters named like a secret on any route', () => {
   const patterns = secretPatterns([

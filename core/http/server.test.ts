@@ -4,7 +4,7 @@ import { eachDialect, testStore } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { fixturePlugins } from '../../test/fixtures/index.ts'
 import { definePlugin } from '../plugins/contract.ts'
-import { setLogLevel, setLogSink } from '../log.ts'
+import { logged } from '../../test/helpers/log.ts'
 import { guard } from './guard.ts'
 import { forwardedClient } from './server.ts'
 
@@ -86,19 +86,6 @@ const secretive = definePlugin({
   }),
   setup() {},
 })
-
-/** Collects log lines (at info and up) while `fn` runs. */
-async function logged<T>(fn: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-  const lines: string[] = []
-  const prev = setLogSink((line) => lines.push(line))
-  setLogLevel('info')
-  try {
-    return { result: await fn(), lines }
-  } finally {
-    setLogLevel('silent')
-    setLogSink(prev)
-  }
-}
 
 const TOKEN = 'test-admin-token-0123456789abcdef'
 import type { Client } from '../../test/helpers/client.ts'

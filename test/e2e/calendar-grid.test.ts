@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import calendar from '../../plugins/calendar/index.ts'
-import { ADMIN, startPlatform, type TestPlatform } from '../helpers/platform.ts'
-import { launchBrowser, newContext, screenshot, signIn } from './support.ts'
+import { ADMIN, type TestPlatform } from '../helpers/platform.ts'
+import { closeBrowserRig, openBrowserRig, screenshot, signIn } from './support.ts'
 
 const T = 60_000
 
@@ -23,10 +23,7 @@ const piece = (title: string) => page.locator('.cal-timed-row .cal-piece', { has
 const hourLabel = (hh: string) => page.locator('.cal-hour-label', { hasText: hh })
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  p = await startPlatform('sqlite', [calendar])
-  ctx = await newContext(browser)
-  page = await ctx.newPage()
+  ;({ browser, p, ctx, page } = await openBrowserRig([calendar]))
   await signIn(page, p.url, ADMIN.email, ADMIN.password)
   const post = async (path: string, data: unknown) => {
     const res = await page.request.post(`${p.url}${path}`, { data, headers: { 'x-csrf-token': await csrf() } })
@@ -45,11 +42,7 @@ beforeAll(async () => {
   await ev('Overlap B', '2027-01-15T11:00', '2027-01-15T12:00')
   await ev('Holiday', '2027-01-16', '2027-01-17', { allDay: true })
 }, T)
-afterAll(async () => {
-  await ctx?.close()
-  await browser?.close()
-  await p?.stop()
-}, T)
+afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
 
 describe('browser: calendar week and day grids [sqlite]', () => {
   test('an event covers its duration; midnight, overlaps and all-day events stay readable', async () => {

@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import bare from '../fixtures/fixture-htmx-csrf/index.ts'
-import { ADMIN, startPlatform, type TestPlatform } from '../helpers/platform.ts'
-import { launchBrowser, newContext, signIn } from './support.ts'
+import { ADMIN, type TestPlatform } from '../helpers/platform.ts'
+import { closeBrowserRig, openBrowserRig, signIn } from './support.ts'
 
 /** A browser step takes seconds on 2 shared cores. */
 const T = 60_000
@@ -22,19 +22,12 @@ let page: Page
 const errors: string[] = []
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  p = await startPlatform('sqlite', [bare])
-  ctx = await newContext(browser)
-  page = await ctx.newPage()
+  ;({ browser, p, ctx, page } = await openBrowserRig([bare]))
   page.on('pageerror', (e) => errors.push(e.message))
   await signIn(page, p.url, ADMIN.email, ADMIN.password)
 }, T)
 
-afterAll(async () => {
-  await ctx?.close()
-  await browser?.close()
-  await p?.stop()
-}, T)
+afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
 
 /** Clicks a button and returns the status of the htmx request it made and what was swapped in. */
 async function press(id: string, method: string): Promise<{ status: number; csrf: string | undefined; out: string }> {

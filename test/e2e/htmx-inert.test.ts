@@ -18,9 +18,9 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { builtinPlugins } from '../../plugins/index.ts'
 import rawHtml from '../fixtures/fixture-raw-html/index.ts'
-import { ADMIN, startPlatform, type TestPlatform } from '../helpers/platform.ts'
+import { ADMIN, type TestPlatform } from '../helpers/platform.ts'
 import type { Client } from '../helpers/client.ts'
-import { launchBrowser, newContext, scanForInjection, trackNavigations, typeInto } from './support.ts'
+import { closeBrowserRig, newContext, openBrowserRig, scanForInjection, trackNavigations, typeInto } from './support.ts'
 
 /** A browser step takes seconds on 2 shared cores (bun's default per test is 5 s). */
 const T = 60_000
@@ -96,8 +96,7 @@ let page: Page
 const errors: string[] = []
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  p = await startPlatform('sqlite', [...builtinPlugins, rawHtml])
+  ;({ browser, p, ctx, page } = await openBrowserRig([...builtinPlugins, rawHtml], { beforePage: recordViolations }))
   ada = await p.adminClient()
   const json = async (path: string, body: unknown) => {
     const res = await ada.request(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': ada.csrf }, body: JSON.stringify(body) })
@@ -113,9 +112,6 @@ beforeAll(async () => {
   const role = (await orgs.listRoles(p.org!.id)).find((r) => r.builtin === 'member')!
   await orgs.addMember(p.org!.id, mallory.id, role.id)
 
-  ctx = await newContext(browser)
-  await recordViolations(ctx)
-  page = await ctx.newPage()
   page.on('pageerror', (e) => errors.push(e.message))
   page.on('dialog', (d) => {
     errors.push(`dialog: ${d.message()}`)
@@ -124,11 +120,7 @@ beforeAll(async () => {
   await signIn(page, p.url)
 }, T)
 
-afterAll(async () => {
-  await ctx?.close()
-  await browser?.close()
-  await p?.stop()
-}, T)
+afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
 
 describe('browser: htmx responses cannot run script [sqlite]', () => {
   test('the policy: script-src without unsafe-inline or unsafe-eval, on pages and on htmx fragments', async () => {

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect } from 'bun:test'
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core'
+import type { PluginManifest } from '../../core/plugins/contract.ts'
+import { startPlatform, type TestPlatform } from '../helpers/platform.ts'
 
 /** Where screenshots go (git-ignored). */
 export const ARTIFACTS = join(import.meta.dir, '..', 'artifacts')
@@ -140,4 +142,39 @@ export async function newContext(browser: Browser, width = 1280, options: Browse
   ctx.setDefaultTimeout(ACTION_TIMEOUT)
   ctx.setDefaultNavigationTimeout(ACTION_TIMEOUT)
   return ctx
+}
+
+/** What a browser test file opens in beforeAll: Chromium, a platform, one context and its page. */
+export interface BrowserRig {
+  browser: Browser
+  p: TestPlatform
+  ctx: BrowserContext
+  page: Page
+}
+
+/**
+ * Launches Chromium, starts a platform on SQLite with `plugins` and opens a page in a fresh
+ * context (not signed in); `beforePage` prepares the context first (init scripts). If a step
+ * fails, closes what it opened before throwing.
+ */
+export async function openBrowserRig(plugins: PluginManifest<any>[], options: { beforePage?: (ctx: BrowserContext) => Promise<void> } = {}): Promise<BrowserRig> {
+  const rig: Partial<BrowserRig> = {}
+  try {
+    rig.browser = await launchBrowser()
+    rig.p = await startPlatform('sqlite', plugins)
+    rig.ctx = await newContext(rig.browser)
+    await options.beforePage?.(rig.ctx)
+    rig.page = await rig.ctx.newPage()
+    return rig as BrowserRig
+  } catch (e) {
+    await closeBrowserRig(rig)
+    throw e
+  }
+}
+
+/** Closes a browser test's context, browser and platform (for afterAll; any may be missing). */
+export async function closeBrowserRig(rig: Partial<Pick<BrowserRig, 'browser' | 'p' | 'ctx'>>): Promise<void> {
+  await rig.ctx?.close()
+  await rig.browser?.close()
+  await rig.p?.stop()
 }

@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { builtinPlugins } from '../../plugins/index.ts'
-import { ADMIN, startPlatform, type TestPlatform } from '../helpers/platform.ts'
-import { fieldByLabel, launchBrowser, newContext, screenshot, trackNavigations, typeInto } from './support.ts'
+import { ADMIN, type TestPlatform } from '../helpers/platform.ts'
+import { closeBrowserRig, fieldByLabel, newContext, openBrowserRig, screenshot, trackNavigations, typeInto } from './support.ts'
 
 /** Per test and hook: a browser step takes seconds on 2 shared cores (bun's default is 5 s). */
 const T = 60_000
@@ -46,18 +46,11 @@ let bob: Awaited<ReturnType<TestPlatform['member']>>
 const BOB_EMAIL = 'bob-work@example.com'
 
 beforeAll(async () => {
-  browser = await launchBrowser()
-  p = await startPlatform('sqlite', builtinPlugins)
+  ;({ browser, p, ctx, page } = await openBrowserRig(builtinPlugins))
   bob = await p.member('member', p.org, BOB_EMAIL)
-  ctx = await newContext(browser)
-  page = await ctx.newPage()
   await signIn(page, p.url, ADMIN.email, ADMIN.password)
 }, T)
-afterAll(async () => {
-  await ctx?.close()
-  await browser?.close()
-  await p?.stop()
-}, T)
+afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
 
 describe('browser: planning, collaboration, calendar, dashboard [sqlite]', () => {
   const errors: string[] = []
