@@ -46,3 +46,19 @@ for (const [id, count] of selfCount) {
 }
 const topOf = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n, c]) => `${(100 * c / total).toFixed(1).padStart(5)}%  ${n}`).join('\n')
 console.log(`busy samples: ${total}\n-- by area (self)\n${topOf(byArea, 25)}\n-- top functions (self)\n${topOf(byFn, 30)}\n-- nearest app frame (inclusive of libs/native below it)\n${topOf(owner, 30)}`)
+// inclusive: every function on a sample's stack, counted once per sample (what a call costs with all below it)
+const inclusive = new Map<string, number>()
+for (const [id, count] of selfCount) {
+  const nm = nodes.get(id).callFrame.functionName
+  if (nm === '(idle)' || nm === '(program)' || nm === '(root)') continue
+  const seen = new Set<string>()
+  for (let cur: number | undefined = id; cur !== undefined; cur = parentOf.get(cur)) {
+    const n = nodes.get(cur)
+    if (!n.callFrame.url) continue
+    const key = `${n.callFrame.functionName || '(anon)'} ${area(n)}:${n.callFrame.lineNumber}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    inclusive.set(key, (inclusive.get(key) ?? 0) + count)
+  }
+}
+console.log(`-- inclusive (app and lib frames, with everything they call)\n${topOf(inclusive, Number(process.env.TOP ?? 40))}`)

@@ -23,10 +23,19 @@ export function childrenHtml(children: Children | undefined): string {
   return contentsToString([children]) as string
 }
 
+/** The document up to `</head>`, with the (escaped) title. */
+export function documentHead(title: string): string {
+  return HEAD_START + escapeHtml(title) + HEAD_END
+}
+
+/** `<body>` with its class, the CSRF header for htmx, and the skip link. */
+export function bodyOpen(csrf: string | undefined, bodyClass?: string): string {
+  return `<body${bodyClass ? ` class="${escapeHtml(bodyClass)}"` : ''}${csrfHeaders(csrf)}>${SKIP_LINK}`
+}
+
 /** A full HTML document. `title` is escaped; children must already be safe. */
 export function Layout(props: { title: string; csrf?: string; bodyClass?: string; children?: Children }): string {
-  const bodyClass = props.bodyClass ? ` class="${escapeHtml(props.bodyClass)}"` : ''
-  return `${HEAD_START}${escapeHtml(props.title)}${HEAD_END}<body${bodyClass}${csrfHeaders(props.csrf)}>${SKIP_LINK}${childrenHtml(props.children)}</body></html>`
+  return `${documentHead(props.title)}${bodyOpen(props.csrf, props.bodyClass)}${childrenHtml(props.children)}</body></html>`
 }
 
 /**

@@ -3,7 +3,7 @@ import { escapeHtml, type Children } from '@kitajs/html'
 import type { NavItem } from '../core/plugins/contract.ts'
 import { Flash } from './components.tsx'
 import { safeIcon } from './icons.ts'
-import { childrenHtml, Layout } from './layout.tsx'
+import { bodyOpen, childrenHtml, documentHead, Layout } from './layout.tsx'
 
 /** What the shell needs to know about the viewer. */
 export interface ShellViewer {
@@ -52,19 +52,23 @@ const ORGANIZATION = `<li><a href="/orgs/members">${safeIcon('users')} Organizat
 const INSTANCE_ADMIN = `<li><a href="/admin">${safeIcon('shield')} Instance admin</a></li>`
 const SIGN_OUT_END = `<button type="submit" class="link-button">${safeIcon('log-out')} Sign out</button></form></li></ul></details></li></ul></div></nav></header>`
 
-/** The page frame for signed-in users. */
-export function Shell(props: {
-  title: string
+/** What the shell's frame depends on (everything but the title, the flash and the page itself). */
+export interface ChromeProps {
   viewer: ShellViewer
   nav: NavItem[]
   path: string
-  flash?: { kind: 'ok' | 'error'; text: string }
   searchQuery?: string
-  children?: Children
-}): string {
+}
+
+/**
+ * The signed-in frame from `<body>` to the opening `<main>`: bar, nav, search, header items,
+ * organization and user menus. It depends on the viewer and the path only, so the renderer keeps it
+ * between requests (`Renderer.page`).
+ */
+export function shellChrome(props: ChromeProps): string {
   const v = props.viewer
   const csrfField = `<input type="hidden" name="_csrf" value="${escapeHtml(v.csrf)}"/>`
-  let html = BAR_START + MainNav({ items: props.nav, path: props.path }) + SEARCH_START
+  let html = bodyOpen(v.csrf) + BAR_START + MainNav({ items: props.nav, path: props.path }) + SEARCH_START
   if (props.searchQuery !== undefined) html += ` value="${escapeHtml(props.searchQuery)}"`
   html += SEARCH_END
   if (v.headerItems) html += `<li class="header-items">${v.headerItems}</li>`
@@ -81,10 +85,20 @@ export function Shell(props: {
   if (v.canManageOrg) html += ORGANIZATION
   if (v.isAdmin) html += INSTANCE_ADMIN
   html += `<li><form method="post" action="/logout" class="inline-form">${csrfField}${SIGN_OUT_END}`
-  html += '<main id="main" class="container" tabindex="-1">'
-  if (props.flash) html += Flash({ kind: props.flash.kind, text: props.flash.text }) as string
-  html += childrenHtml(props.children) + '</main>'
-  return Layout({ title: props.title, csrf: v.csrf, children: html })
+  return html + '<main id="main" class="container" tabindex="-1">'
+}
+
+/** What follows the page inside the frame. */
+export const SHELL_END = '</main></body></html>'
+
+/** The page inside the frame: the flash message, then the page's own (already safe) HTML. */
+export function shellContent(flash: { kind: 'ok' | 'error'; text: string } | undefined, children: Children | undefined): string {
+  return flash ? (Flash({ kind: flash.kind, text: flash.text }) as string) + childrenHtml(children) : childrenHtml(children)
+}
+
+/** The page frame for signed-in users (a whole document). */
+export function Shell(props: ChromeProps & { title: string; flash?: { kind: 'ok' | 'error'; text: string }; children?: Children }): string {
+  return documentHead(props.title) + shellChrome(props) + shellContent(props.flash, props.children) + SHELL_END
 }
 
 /** A centered card for pages outside the shell (sign-in, setup, invitations). */

@@ -2,11 +2,12 @@
  * @module Page rendering: the same content as a full page in the shell (normal request) or as a
  * fragment (htmx request); flash messages carried across one redirect in a short-lived cookie.
  */
-import type { NavItem } from '../plugins/contract.ts'
+import type { Contribution, NavItem } from '../plugins/contract.ts'
 import type { PluginHost } from '../plugins/host.ts'
 import type { Identity } from '../auth/index.ts'
 import { can, type Auth } from '../auth/resolve.ts'
-import { Card, Shell, type ShellViewer } from '../../views/shell.tsx'
+import { Card, SHELL_END, shellChrome, shellContent, type ShellViewer } from '../../views/shell.tsx'
+import { documentHead } from '../../views/layout.tsx'
 import { cookie, readCookie } from './cookies.ts'
 import { addressKey, requestMeta } from './request-meta.ts'
 
@@ -22,6 +23,20 @@ export interface PageOptions {
   headers?: Record<string, string>
 }
 
+/** A rendered shell frame and what it was rendered from. */
+interface ChromeEntry {
+  path: string
+  searchQuery: string | undefined
+  generation: number
+  orgs: ShellViewer['orgs']
+  nav: NavItem[]
+  headerItems: string
+  html: string
+}
+
+/** Frames kept per identity (one per recently opened path). */
+const CHROME_PATHS = 8
+
 /** Renders pages for core and plugins alike. */
 export class Renderer {
   constructor(
@@ -31,36 +46,70 @@ export class Renderer {
 
   /** Nav entries of enabled plugins that this viewer may see, in order. */
   nav(auth: Auth | null): NavItem[] {
-    return this.host
+    const hit = auth ? this.navCache.get(auth) : undefined
+    if (hit && hit.generation === this.host.generation) return hit.items
+    const items = this.host
       .contributions('nav')
       .filter((item) => !item.permission || can(auth, item.permission))
       .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.label.localeCompare(b.label))
+    if (auth) this.navCache.set(auth, { generation: this.host.generation, items })
+    return items
+  }
+
+  /**
+   * Per resolved identity (the resolver keeps one Auth object while nothing about the user, their
+   * organization or the plugins changed, and for at most 30 s): the nav they may see, and the
+   * rendered frame of the last few paths they opened. Everything the frame shows is in the key, so
+   * a stale frame cannot be served: a new Auth (sign-out, role or name change), another plugin
+   * generation, another list of organizations, path, search text or header item (the unread count)
+   * each renders afresh.
+   */
+  private readonly navCache = new WeakMap<Auth, { generation: number; items: NavItem[] }>()
+  private readonly chromeCache = new WeakMap<Auth, ChromeEntry[]>()
+
+  private chrome(auth: Auth, viewer: ShellViewer, nav: NavItem[], path: string, searchQuery: string | undefined): string {
+    const generation = this.host.generation
+    let entries = this.chromeCache.get(auth)
+    if (!entries) this.chromeCache.set(auth, (entries = []))
+    for (const e of entries) {
+      if (e.path === path && e.searchQuery === searchQuery && e.generation === generation && e.orgs === viewer.orgs && e.nav === nav && e.headerItems === viewer.headerItems) return e.html
+    }
+    const html = shellChrome({ viewer, nav, path, searchQuery })
+    if (entries.length >= CHROME_PATHS) entries.shift()
+    entries.push({ path, searchQuery, generation, orgs: viewer.orgs, nav, headerItems: viewer.headerItems, html })
+    return html
+  }
+
+  private headerCache: { generation: number; items: Contribution<'shell.header'>[] } | undefined
+
+  /** The enabled plugins' shell header items, in order. */
+  private headerItems(): Contribution<'shell.header'>[] {
+    if (this.headerCache?.generation !== this.host.generation) {
+      const items = this.host.contributions('shell.header').slice().sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
+      this.headerCache = { generation: this.host.generation, items }
+    }
+    return this.headerCache.items
   }
 
   /** What the shell shows about the signed-in viewer. */
   async viewer(auth: Auth): Promise<ShellViewer> {
     const orgs = await this.identity.resolver.orgsOf(auth.user.id)
-    const header = await Promise.all(
-      this.host
-        .contributions('shell.header')
-        .slice()
-        .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
-        .map(async (item) => {
-          try {
-            return await item.render(auth)
-          } catch {
-            return '' // a broken header item never breaks the page
-          }
-        }),
-    )
+    let headerItems = ''
+    for (const item of this.headerItems()) {
+      try {
+        headerItems += await item.render(auth)
+      } catch {
+        // a broken header item never breaks the page
+      }
+    }
     return {
-      headerItems: header.join(''),
+      headerItems,
       name: auth.user.name,
       email: auth.user.email,
       isAdmin: auth.user.isAdmin,
       csrf: auth.session?.csrf ?? '',
       org: auth.org ? { id: auth.org.id, name: auth.org.name } : undefined,
-      orgs: orgs.map((o) => ({ id: o.id, name: o.name })),
+      orgs,
       canManageOrg: can(auth, 'core.members.read'),
     }
   }
@@ -72,16 +121,10 @@ export class Renderer {
     const flash = takeFlash(request, headers)
     const url = new URL(request.url)
     const path = url.pathname
-    const html = (Shell({
-      title: options.title,
-      viewer: await this.viewer(auth),
-      nav: this.nav(auth),
-      path,
-      flash,
-      searchQuery: path === '/search' ? (url.searchParams.get('q') ?? undefined) : undefined,
-      children: options.body,
-    }) as string)
-    return new Response('<!doctype html>' + html, { status: options.status ?? 200, headers })
+    const searchQuery = path === '/search' ? (url.searchParams.get('q') ?? undefined) : undefined
+    const chrome = this.chrome(auth, await this.viewer(auth), this.nav(auth), path, searchQuery)
+    const html = '<!doctype html>' + documentHead(options.title) + chrome + shellContent(flash, options.body) + SHELL_END
+    return new Response(html, { status: options.status ?? 200, headers })
   }
 
   /** A page outside the shell (sign-in, setup, invitations), with the anonymous CSRF token. */

@@ -4,28 +4,37 @@ import { safeIcon } from '../../../views/icons.ts'
 import { KINDS, type ActivityRow, type NotificationRow, type Preferences } from '../service.ts'
 import { ActivityList } from './thread.tsx'
 
+// The bell is on every signed-in page, so it is a string template memoized by count (the only
+// input, a number: nothing to escape) rather than JSX built per request.
+const bellLinks = new Map<number, string>()
+const bells = new Map<number, string>()
+
 /** The bell's inner link (what the SSE stream swaps in). */
-export function BellLink(props: { unread: number }) {
-  const n = props.unread
-  return (
-    <a href="/collaboration/inbox" class="collab-bell" data-unread={String(n)} aria-label={n ? `Inbox, ${n} unread` : 'Inbox'} title="Inbox">
-      {safeIcon('bell')}
-      {n ? <span class="collab-count">{n > 99 ? '99+' : n}</span> : ''}
-    </a>
-  )
+export function BellLink(props: { unread: number }): string {
+  const n = Math.max(0, Math.trunc(props.unread))
+  let html = bellLinks.get(n)
+  if (html === undefined) {
+    const label = n ? `Inbox, ${n} unread` : 'Inbox'
+    const count = n ? `<span class="collab-count">${n > 99 ? '99+' : n}</span>` : ''
+    html = `<a href="/collaboration/inbox" class="collab-bell" data-unread="${n}" aria-label="${label}" title="Inbox">${safeIcon('bell')}${count}</a>`
+    if (bellLinks.size > 1000) bellLinks.clear()
+    bellLinks.set(n, html)
+  }
+  return html
 }
 
 /** The shell header item: the bell inside an element that listens to the SSE stream. */
-export function Bell(props: { unread: number }) {
-  return (
-    <>
-      <span class="collab-bell-live" hx-sse:connect="/collaboration/events" hx-swap="innerHTML">
-        <BellLink unread={props.unread} />
-      </span>
-      <script src="/public/hx-sse.js" defer></script>
-      <script src="/public/collaboration/live.js" defer></script>
-    </>
-  )
+export function Bell(props: { unread: number }): string {
+  const n = Math.max(0, Math.trunc(props.unread))
+  let html = bells.get(n)
+  if (html === undefined) {
+    html =
+      `<span class="collab-bell-live" hx-sse:connect="/collaboration/events" hx-swap="innerHTML">${BellLink({ unread: n })}</span>` +
+      '<script src="/public/hx-sse.js" defer></script><script src="/public/collaboration/live.js" defer></script>'
+    if (bells.size > 1000) bells.clear()
+    bells.set(n, html)
+  }
+  return html
 }
 
 function Tabs(props: { current: 'inbox' | 'activity' | 'preferences' }) {
