@@ -141,10 +141,16 @@ export class AuthResolver {
     return people
   }
 
+  /** `orgsOf` when it is cached and current, without waiting; else undefined. */
+  cachedOrgsOf(userId: string): { id: string; name: string }[] | undefined {
+    const hit = this.orgCache.get(userId)
+    return hit && hit.generation === this.accounts.generation && Date.now() - hit.at < CACHE_MS ? hit.orgs : undefined
+  }
+
   /** The organizations a user belongs to, for the shell's switcher; cached like identities. */
   async orgsOf(userId: string): Promise<{ id: string; name: string }[]> {
-    const hit = this.orgCache.get(userId)
-    if (hit && hit.generation === this.accounts.generation && Date.now() - hit.at < CACHE_MS) return hit.orgs
+    const hit = this.cachedOrgsOf(userId)
+    if (hit) return hit
     const generation = this.accounts.generation
     const orgs = (await this.orgs.orgsOf(userId)).map((o) => ({ id: o.id, name: o.name }))
     if (this.orgCache.size >= CACHE_MAX) this.orgCache.clear()

@@ -93,11 +93,12 @@ export class Renderer {
 
   /** What the shell shows about the signed-in viewer. */
   async viewer(auth: Auth): Promise<ShellViewer> {
-    const orgs = await this.identity.resolver.orgsOf(auth.user.id)
+    const orgs = this.identity.resolver.cachedOrgsOf(auth.user.id) ?? (await this.identity.resolver.orgsOf(auth.user.id))
     let headerItems = ''
     for (const item of this.headerItems()) {
       try {
-        headerItems += await item.render(auth)
+        const html = item.render(auth)
+        headerItems += typeof html === 'string' ? html : await html
       } catch {
         // a broken header item never breaks the page
       }

@@ -9,6 +9,11 @@ import { errorFor } from './respond.ts'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/** Methods that never change anything (no CSRF check). */
+export function isSafeMethod(method: string): boolean {
+  return SAFE_METHODS.has(method)
+}
+
 /** Headers on every response. No inline script or style; no framing; no sniffing. */
 export const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy':

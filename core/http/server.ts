@@ -18,7 +18,7 @@ import { declaredPermission, guard } from './guard.ts'
 import type { Renderer } from './render.ts'
 import { conflictFor, errorFor, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
 import { requestMeta, setRequestMeta } from './request-meta.ts'
-import { checkCsrf, withSecurityHeaders } from './security.ts'
+import { checkCsrf, isSafeMethod, withSecurityHeaders } from './security.ts'
 import { trustForwardedProto } from './cookies.ts'
 import { staticFile } from './static.ts'
 import { PathRedactor, REDACTED } from './redact.ts'
@@ -244,7 +244,7 @@ export function createFetch(deps: ServerDeps) {
     try {
       response =
         (deps.needsSetup ? setupRedirect(pathname) : undefined) ??
-        (await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf)) ??
+        (isSafeMethod(request.method) ? undefined : await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf)) ??
         (await route(request, pathname, plugin))
     } catch (err) {
       log.error('request failed', { rid: id, path: redact(pathname), error: err })

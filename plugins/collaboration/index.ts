@@ -171,9 +171,11 @@ export default definePlugin({
     ctx.contribute('shell.header', {
       id: 'notifications',
       order: 10,
-      async render(auth) {
+      render(auth) {
         if (!auth.org || !can(auth, SIGNED_IN)) return ''
-        return Bell({ unread: await svc.unreadCount(auth.org.id, auth.user.id) }) as string
+        const org = auth.org.id
+        const cached = svc.cachedUnreadCount(org, auth.user.id)
+        return cached === undefined ? svc.unreadCount(org, auth.user.id).then((unread) => Bell({ unread })) : Bell({ unread: cached })
       },
     })
     ctx.contribute('search.provider', {

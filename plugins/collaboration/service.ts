@@ -362,6 +362,11 @@ export class Collaboration {
     return count
   }
 
+  /** `unreadCount` when it is cached, without waiting (the bell on every page); else undefined. */
+  cachedUnreadCount(orgId: string, userId: string): number | undefined {
+    return this.unread.get(`${orgId}:${userId}`)
+  }
+
   private readonly unread = new Map<string, number>()
 
   private unreadChanged(userId: string, orgId: string): void {
