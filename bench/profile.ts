@@ -1,6 +1,6 @@
 // Profiling helper (not part of `npm run bench`): starts the server from source under --cpu-prof-md,
 // seeds the 10,000-task project, loads one planning URL with wrk, stops, and leaves the profile.
-// usage: bun bench/profile.ts <api|list|board|/any/path> [seconds]   (env: NO_PROF=1, PROF_JSON=1, BASELINE=1, KEEP_DB=<file>)
+// usage: bun bench/profile.ts <api|list|board|/any/path> [seconds]   (env: NO_PROF=1, PROF_JSON=1, BASELINE=1, BINARY=1, KEEP_DB=<file>)
 // BASELINE=1 also loads the bare baseline right after: the same queries for api/list/board, the same bytes ready-made for a path.
 import { join } from 'node:path'
 import { seedPlanning } from './planning.ts'
@@ -17,7 +17,8 @@ const admin = spawn([process.execPath, main, 'admin', 'create', '--email', user.
 if ((await admin.exited) !== 0) throw new Error('admin create failed')
 const port = freePort()
 const profile = process.env.NO_PROF ? [] : [process.env.PROF_JSON ? '--cpu-prof' : '--cpu-prof-md', `--cpu-prof-dir=${profDir}`]
-const server = spawn([process.execPath, ...profile, main, 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'])
+// BINARY=1 runs the compiled dist/coder-ide instead of the sources (no profile then)
+const server = spawn([...(process.env.BINARY ? [join(ROOT, 'dist/coder-ide')] : [process.execPath, ...profile, main]), 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'])
 const base = `http://127.0.0.1:${port}`
 await waitFor200(`${base}/healthz`, performance.now())
 const session = await signInAs(base, user)

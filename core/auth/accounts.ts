@@ -145,8 +145,14 @@ export class Accounts {
     return row ? { ...toUser(row), passwordHash: row.passwordHash, totpSecret: row.totpSecret, recoveryCodes: row.recoveryCodes } : undefined
   }
 
+  /** The columns of a User: never the password hash, the TOTP secret or the recovery codes. */
+  private get userColumns() {
+    const u = this.t.users
+    return { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, disabled: u.disabled, totpEnabled: u.totpEnabled, createdAt: u.createdAt }
+  }
+
   async getUser(id: string): Promise<User | undefined> {
-    const [row] = await this.db.select().from(this.t.users).where(eq(this.t.users.id, id))
+    const [row] = await this.db.select(this.userColumns).from(this.t.users).where(eq(this.t.users.id, id))
     return row ? toUser(row) : undefined
   }
 
@@ -156,14 +162,14 @@ export class Accounts {
     if (unique.length === 0) return []
     const values = Object.fromEntries(unique.map((id, i) => [`u${i}`, id]))
     const rows = await this.store.prepared(`core.users-by-ids:${unique.length}`, (db) =>
-      db.select().from(this.t.users).where(inArray(this.t.users.id, unique.map((_, i) => sql.placeholder(`u${i}`)))),
+      db.select(this.userColumns).from(this.t.users).where(inArray(this.t.users.id, unique.map((_, i) => sql.placeholder(`u${i}`)))),
     values)
     return rows.map(toUser)
   }
 
   /** Every account, oldest first. */
   async listUsers(): Promise<User[]> {
-    return (await this.db.select().from(this.t.users).orderBy(this.t.users.createdAt)).map(toUser)
+    return (await this.db.select(this.userColumns).from(this.t.users).orderBy(this.t.users.createdAt)).map(toUser)
   }
 
   /**
