@@ -342,4 +342,35 @@ eachDialect('planning task page', (dialect) => {
     expect((await guest.post('/planning/projects/API/bulk', { ids: [a.id], label: bug })).status).toBe(403)
     expect(await names(a.key)).toEqual(['bug', 'ui'])
   })
+
+  test('the page shows assignee, estimate, due, milestone and cycle to writers and readers; an open task past due is flagged', async () => {
+    await admin.get('/planning/projects/API/milestones')
+    expect((await admin.post('/planning/projects/API/milestones', { name: 'Props <b>M</b>', targetDate: '', description: '' })).status).toBe(303)
+    expect((await admin.post('/planning/projects/API/cycles', { name: 'Props cycle', startsAt: '2030-02-04', endsAt: '2030-02-17' })).status).toBe(303)
+    const milestoneId = /\?milestone=([\w-]+)">Props &lt;b&gt;M&lt;\/b&gt;<\/a>/.exec((await admin.get('/planning/projects/API/milestones')).html)![1]!
+    const cycleId = /\/cycles\?cycle=([\w-]+)">Props cycle<\/a>/.exec((await admin.get('/planning/projects/API/cycles')).html)![1]!
+    const full = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Props', assigneeId: memberId, estimate: 3, due: '2020-01-31', milestoneId, cycleId })).json()) as any
+    const bare = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Bare' })).json()) as any
+    const props = (html: string) => /<dl class="pl-props">([\s\S]*?)<\/dl>/.exec(html)?.[1] ?? ''
+    for (const c of [member, guest]) {
+      const shown = props((await c.get(`/planning/tasks/${full.key}`)).html)
+      expect(shown).toMatch(/<dt>Assignee<\/dt><dd>[^<]+<\/dd>/)
+      expect(shown).toContain('<dd>3 pt</dd>')
+      expect(shown).toContain('<span>2020-01-31</span><span class="badge badge-danger">overdue</span>')
+      expect(shown).toContain(`<a href="/planning/projects/API?milestone=${milestoneId}">Props &lt;b&gt;M&lt;/b&gt;</a>`)
+      expect(shown).toContain(`<a href="/planning/projects/API?cycle=${cycleId}">Props cycle</a>`)
+    }
+    // the guest has no edit form but the same properties; an empty task says so
+    expect((await guest.get(`/planning/tasks/${full.key}`)).html).not.toContain('Edit task')
+    const empty = props((await member.get(`/planning/tasks/${bare.key}`)).html)
+    expect(empty).toContain('<dd class="muted">Unassigned</dd>')
+    expect(empty).not.toContain('overdue')
+    expect(empty.match(/&mdash;/g)?.length).toBe(4)
+    // done tasks are never overdue
+    const done = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Done late', due: '2020-01-31', state: 'Done' })).json()) as any
+    expect(done.state).toMatchObject({ name: 'Done' })
+    const shownDone = props((await member.get(`/planning/tasks/${done.key}`)).html)
+    expect(shownDone).toContain('<span>2020-01-31</span>')
+    expect(shownDone).not.toContain('overdue')
+  })
 })

@@ -541,6 +541,64 @@ export interface HistoryRow {
   at: Date
 }
 
+/**
+ * A task's properties at a glance, for readers and writers alike (writers change them under "Edit
+ * task"): assignee, estimate, due date (flagged when an open task is past it), milestone and cycle,
+ * the last two linking to the list of their tasks.
+ */
+function TaskProperties(props: { pc: ProjectContext; task: Task }) {
+  const { pc, task: t } = props
+  const list = `/planning/projects/${pc.project.key}`
+  const milestone = t.milestoneId ? pc.milestones.find((m) => m.id === t.milestoneId) : undefined
+  const cycle = t.cycleId ? pc.cycles.find((c) => c.id === t.cycleId) : undefined
+  const open = t.state.group !== 'completed' && t.state.group !== 'cancelled'
+  const overdue = open && t.dueAt != null && day(t.dueAt) < day(new Date())
+  const none = <span class="muted">{'&mdash;'}</span>
+  return (
+    <dl class="pl-props">
+      <div>
+        <dt>Assignee</dt>
+        {t.assignee ? <dd safe>{t.assignee.name}</dd> : <dd class="muted">Unassigned</dd>}
+      </div>
+      <div>
+        <dt>Estimate</dt>
+        <dd>{t.estimate == null ? none : <>{t.estimate} pt</>}</dd>
+      </div>
+      <div>
+        <dt>Due</dt>
+        <dd>
+          {t.dueAt ? <span safe>{day(t.dueAt)}</span> : none}
+          {overdue ? <span class="badge badge-danger">overdue</span> : ''}
+        </dd>
+      </div>
+      <div>
+        <dt>Milestone</dt>
+        <dd>
+          {milestone ? (
+            <a href={`${list}?milestone=${encodeURIComponent(milestone.id)}`} safe>
+              {milestone.name}
+            </a>
+          ) : (
+            none
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>Cycle</dt>
+        <dd>
+          {cycle ? (
+            <a href={`${list}?cycle=${encodeURIComponent(cycle.id)}`} safe>
+              {cycle.name}
+            </a>
+          ) : (
+            none
+          )}
+        </dd>
+      </div>
+    </dl>
+  )
+}
+
 /** The task page: every field editable, sub-tasks, relations, history and (when on) comments. */
 export function TaskPage(props: {
   pc: ProjectContext
@@ -612,6 +670,7 @@ export function TaskPage(props: {
           ''
         )}
       </div>
+      <TaskProperties pc={pc} task={t} />
       {t.description ? <div class="pl-description">{renderMarkdown(t.description) as 'safe'}</div> : ''}
       <FormError message={props.error} />
       {pc.write ? (
@@ -624,14 +683,7 @@ export function TaskPage(props: {
           </form>
         </details>
       ) : (
-        <dl class="pl-readonly">
-          <dt>Assignee</dt>
-          <dd safe>{t.assignee?.name ?? 'Unassigned'}</dd>
-          <dt>Estimate</dt>
-          <dd>{t.estimate ?? '—'}</dd>
-          <dt>Due</dt>
-          <dd safe>{day(t.dueAt) || '—'}</dd>
-        </dl>
+        ''
       )}
       <section class="section">
         <h2>Sub-tasks</h2>
