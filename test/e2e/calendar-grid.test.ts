@@ -41,6 +41,7 @@ beforeAll(async () => {
   await ev('Overlap A', '2027-01-15T10:00', '2027-01-15T12:00')
   await ev('Overlap B', '2027-01-15T11:00', '2027-01-15T12:00')
   await ev('Holiday', '2027-01-16', '2027-01-17', { allDay: true })
+  await ev('Stand-up', '2027-01-14T08:30', '2027-01-14T08:45')
 }, T)
 afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
 
@@ -105,6 +106,14 @@ describe('browser: calendar week and day grids [sqlite]', () => {
       await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
       expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0)
       expect((await box(piece('Planning'))).width).toBeGreaterThan(60)
+      // a 15-minute event is one line in a ~70px column: its title comes first and shows, the time
+      // gets what is left (it showed "08:30–08:..." and no title)
+      const standup = await box(piece('Stand-up'))
+      const title = await box(piece('Stand-up').locator('.cal-title'))
+      expect(title.x - standup.x).toBeLessThanOrEqual(10)
+      expect(title.width).toBeGreaterThan(30)
+      expect(title.x + title.width).toBeLessThanOrEqual(standup.x + standup.width)
+      expect(Math.abs(title.y - (await box(piece('Stand-up').locator('.cal-time'))).y)).toBeLessThan(4)
     } finally {
       await page.setViewportSize({ width: 1280, height: 900 })
     }
