@@ -137,6 +137,34 @@ test(
 )
 
 test(
+  'list at 390 px: each task is a block with its whole title and its properties, checkbox in reach; select all is labelled',
+  async () => {
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.goto(`${p.url}/planning/projects/KEY`)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+      // the table no longer scrolls sideways: the title cells lie inside the phone's width
+      expect(await page.locator('.table-wrap').evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true)
+      const row = page.locator('.pl-row').first()
+      const [rowBox, title, check, state] = await Promise.all([row.boundingBox(), row.locator('.pl-c-title').boundingBox(), row.locator('input[name=ids]').boundingBox(), row.locator('.pl-state').boundingBox()])
+      expect(title!.x + title!.width).toBeLessThanOrEqual(390)
+      expect(title!.width).toBeGreaterThan(250)
+      expect(check!.x).toBeLessThan(title!.x) // the checkbox sits left of the text
+      expect(state!.y).toBeGreaterThan(title!.y) // properties under the title
+      expect(rowBox!.x + rowBox!.width).toBeLessThanOrEqual(390)
+      // empty properties say nothing on a phone (no row of dashes)
+      expect(await row.locator('.pl-c-none').first().isVisible()).toBe(false)
+      expect(await page.locator('thead th.pl-c-check').innerText()).toBe('')
+      expect(await page.locator('thead th.pl-c-check').evaluate((el) => getComputedStyle(el, '::after').content)).toBe('"Select all"')
+      expect(await page.locator('.pl-select-all').isVisible()).toBe(true)
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+  },
+  T,
+)
+
+test(
   'board: / leads to the search box, which filters the board; five columns fit 1280 px',
   async () => {
     await page.goto(`${p.url}/planning/projects/KEY/board`)

@@ -121,7 +121,7 @@ eachDialect('planning lists', (dialect) => {
     expect(html).not.toContain('id="bulk-milestone"')
     expect(html).not.toContain('id="bulk-cycle"')
     // the header's select-all box: no name (it is not sent), hidden until board.js shows it
-    expect(html).toContain('<th><input type="checkbox" class="pl-select-all" aria-label="Select all tasks on this page" title="Select all" hidden/></th>')
+    expect(html).toContain('<th class="pl-c-check"><input type="checkbox" class="pl-select-all" aria-label="Select all tasks on this page" title="Select all" hidden/></th>')
     const admin = await p.adminClient()
     await admin.get('/planning/projects/LST/milestones')
     expect((await admin.post('/planning/projects/LST/milestones', { name: 'M1', targetDate: '2030-01-01', description: '' })).status).toBe(303)

@@ -146,7 +146,7 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
               <thead>
                 <tr>
                   {pc.write ? (
-                    <th>
+                    <th class="pl-c-check">
                       {/* board.js shows it and checks or clears every row (a script's job: hidden without one) */}
                       <input type="checkbox" class="pl-select-all" aria-label="Select all tasks on this page" title="Select all" hidden />
                     </th>
@@ -350,12 +350,14 @@ function taskRowsHtml(tasks: Task[], write: boolean): string {
     const href = `/planning/tasks/${key}`
     html +=
       `<tr class="pl-row" tabindex="0" aria-selected="false" data-href="${href}">` +
-      (write ? `<td><input type="checkbox" name="ids" value="${escapeHtml(t.id)}" aria-label="Select ${key}"/></td>` : '') +
-      `<td><a href="${href}">${key}</a></td>` +
-      `<td><span>${escapeHtml(t.title)}</span> ${parts.safeChips(t.labels)}</td>` +
+      (write ? `<td class="pl-c-check"><input type="checkbox" name="ids" value="${escapeHtml(t.id)}" aria-label="Select ${key}"/></td>` : '') +
+      `<td class="pl-c-key"><a href="${href}">${key}</a></td>` +
+      `<td class="pl-c-title"><span>${escapeHtml(t.title)}</span> ${parts.safeChips(t.labels)}</td>` +
       `<td>${parts.safeState(t.state)}</td><td>${parts.safeBadge(t.priority)}</td>` +
-      `<td class="nowrap">${t.assignee ? escapeHtml(t.assignee.name) : '&mdash;'}</td>` +
-      `<td>${t.estimate ?? '&mdash;'}</td><td class="nowrap">${day(t.dueAt) || '&mdash;'}</td></tr>`
+      (t.assignee ? `<td class="nowrap">${escapeHtml(t.assignee.name)}</td>` : '<td class="nowrap pl-c-none">&mdash;</td>') +
+      (t.estimate == null ? '<td class="pl-c-none">&mdash;</td>' : `<td class="pl-c-estimate">${t.estimate}</td>`) +
+      (t.dueAt ? `<td class="nowrap pl-c-due">${day(t.dueAt)}</td>` : '<td class="nowrap pl-c-none">&mdash;</td>') +
+      '</tr>'
   }
   return html
 }
