@@ -140,7 +140,7 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Not in the sprint' })
     let page = await guest.get(`/planning/projects/WEB/cycles?cycle=${id}`)
     expect(page.res.status).toBe(200)
-    expect(page.html).toContain('2030-01-07 → 2030-01-20')
+    expect(page.html).toContain('<span class="nowrap">2030-01-07</span> &rarr; <span class="nowrap">2030-01-20</span>')
     expect(page.html).toContain('Scope of Sprint 1')
     expect(page.html).toContain(`${inCycle.key} Sprint work`)
     expect(page.html).not.toContain('Not in the sprint')
@@ -154,7 +154,7 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     expect(named('planning.cycle.updated').map((e) => e.payload.cycle.name)).toEqual(['Sprint one'])
     expect(named('planning.cycle.updated')[0]!.payload.activity.text).toBe('updated Sprint one in WEB')
     page = await admin.get(`/planning/projects/WEB/cycles?cycle=${id}`)
-    expect(page.html).toContain('2030-01-06 → 2030-01-19')
+    expect(page.html).toContain('<span class="nowrap">2030-01-06</span> &rarr; <span class="nowrap">2030-01-19</span>')
     expect(page.html).toContain('Edit Sprint one')
     events.length = 0
     expect((await admin.post(`/planning/projects/WEB/cycles/${id}`, { name: 'Sprint one', startsAt: '2030-01-06', endsAt: '2030-01-19' })).status).toBe(303)

@@ -13,7 +13,7 @@ const bodyUrl = (key: string) => `/dashboard/widgets/${key}`
 export function LoadingBody(props: { entry: WidgetEntry }) {
   return (
     <div class="widget-body" hx-get={bodyUrl(props.entry.key)} hx-trigger="load" hx-swap="outerHTML" aria-busy="true">
-      <p class="muted widget-loading">Loading…</p>
+      <p class="muted widget-loading">Loading{'&hellip;'}</p>
       <noscript>
         <a href="/dashboard?inline=1">Show without JavaScript</a>
       </noscript>

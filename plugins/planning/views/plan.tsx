@@ -150,7 +150,9 @@ export function CyclesPage(props: {
                     </a>{' '}
                     <span class={`badge${when(c) === 'current' ? ' badge-ok' : ''}`}>{when(c)}</span>
                   </td>
-                  <td safe>{`${day(c.startsAt)} → ${day(c.endsAt)}`}</td>
+                  <td>
+                    <span class="nowrap" safe>{day(c.startsAt)}</span> {'&rarr;'} <span class="nowrap" safe>{day(c.endsAt)}</span>
+                  </td>
                   <td>
                     <Progress {...c.progress} />
                   </td>

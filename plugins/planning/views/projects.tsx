@@ -12,7 +12,7 @@ function ProjectFields(props: { values: Record<string, string>; errors: FieldErr
   const { values: v, errors: e } = props
   return (
     <>
-      {props.keyLocked ? '' : <Field name="key" label="Key" value={v.key} error={e.key} required hint="2 to 6 capital letters or digits; tasks are numbered WEB-1, WEB-2…" maxlength={6} />}
+      {props.keyLocked ? '' : <Field name="key" label="Key" value={v.key} error={e.key} required hint="2 to 6 capital letters or digits; tasks are numbered WEB-1, WEB-2, and so on" maxlength={6} />}
       <Field name="name" label="Name" value={v.name} error={e.name} required maxlength={200} />
       <TextArea name="description" label="Description" value={v.description} error={e.description} rows={3} />
       <Select name="leadId" label="Lead" options={peopleOptions(props.people, 'No lead')} value={v.leadId} error={e.leadId} />
@@ -23,7 +23,7 @@ function ProjectFields(props: { values: Record<string, string>; errors: FieldErr
 
 /** The projects of the organization. */
 export function ProjectsPage(props: { projects: (Project & { open: number; total: number })[]; people: Person[]; manage: boolean; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string }) {
-  const lead = (id: string | null) => props.people.find((p) => p.id === id)?.name ?? '—'
+  const lead = (id: string | null) => props.people.find((p) => p.id === id)?.name
   return (
     <>
       <PageHeader title="Planning" subtitle="Projects, tasks, boards, milestones and cycles." />
@@ -60,7 +60,7 @@ export function ProjectsPage(props: { projects: (Project & { open: number; total
                       {p.status}
                     </span>
                   </td>
-                  <td safe>{lead(p.leadId)}</td>
+                  {lead(p.leadId) ? <td safe>{lead(p.leadId)}</td> : <td class="muted">{'&mdash;'}</td>}
                   <td safe>{`${p.open} of ${p.total}`}</td>
                 </tr>
               ))}

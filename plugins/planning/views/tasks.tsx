@@ -189,7 +189,7 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
               <button type="submit">Apply to selected</button>
               {/* asks on a page of its own (no script needed) before anything is deleted */}
               <button type="submit" name="op" value="delete" class="outline danger pl-bulk-delete">
-                Delete selected…
+                Delete selected{'&hellip;'}
               </button>
             </fieldset>
           ) : (
