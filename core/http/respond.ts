@@ -17,10 +17,31 @@ export function jsonError(status: number, code: string, message: string, headers
   return Response.json(body, { status, headers })
 }
 
+/** Bare error pages (`htmlError`) and what they say, so the dispatcher can show them in the shell. */
+const bareErrors = new WeakMap<Response, { status: number; title: string; message: string }>()
+
 /** An HTML error page. */
 export function htmlError(status: number, title: string, message: string, action?: { href: string; label: string }): Response {
   const html = '<!doctype html>' + ErrorPage({ status, title, message, action })
-  return new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
+  const response = new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
+  bareErrors.set(response, { status, title, message })
+  return response
+}
+
+/**
+ * A bare error page (`htmlError`, which plugins reach through `errorFor`) answered to a signed-in
+ * browser becomes the same page inside the shell, with the nav, so a stale link never strands
+ * anyone. Headers the route added (Retry-After...) are kept. Anything else is returned as it is.
+ */
+export async function errorInShell(request: Request, response: Response): Promise<Response> {
+  const error = bareErrors.get(response)
+  if (!error || !shellErrors) return response
+  const page = await shellErrors(request, error.status, error.title, error.message).catch(() => undefined)
+  if (!page) return response
+  response.headers.forEach((value, key) => {
+    if (key !== 'content-type' && key !== 'content-length' && !page.headers.has(key)) page.headers.set(key, value)
+  })
+  return page
 }
 
 /** Picks JSON for API paths and HTML elsewhere. */

@@ -6,6 +6,7 @@ import { fixturePlugins } from '../../test/fixtures/index.ts'
 import { definePlugin } from '../plugins/contract.ts'
 import { logged } from '../../test/helpers/log.ts'
 import { guard } from './guard.ts'
+import { errorFor } from './respond.ts'
 import { forwardedClient } from './server.ts'
 
 /** What a route of the faulty fixture throws: internals a user must never see. */
@@ -48,6 +49,13 @@ const faulty = definePlugin({
         throw Object.assign(new Error('that thing is gone'), { status: 410 })
       }, { public: true })
       .get('/fixture-faulty/private', () => 'private', { permission: 'fixture-faulty.thing.read' })
+      // what plugins answer for a thing that is gone: core's bare error page (errorFor)
+      .get('/fixture-faulty/stale/:id', ({ request }) => {
+        const res = errorFor(new URL(request.url).pathname, 404, 'not_found', 'Not found', 'No thing with that id: it may have been deleted.')
+        res.headers.set('x-fixture', 'kept')
+        return res
+      }, { public: true })
+      .get('/api/v1/fixture-faulty/stale/:id', ({ request }) => errorFor(new URL(request.url).pathname, 404, 'not_found', 'Not found', 'No thing with that id.'), { public: true })
       .post('/api/v1/fixture-faulty/things', ({ body }) => body, { public: true, body: t.Object({ name: t.String({ minLength: 1 }) }) })
       .get('/fixture-faulty/hang', async () => {
         await Bun.sleep(3000)
@@ -359,6 +367,29 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
     const anonymous = await fetch(`${p.url}/fixture-faulty/private`, { redirect: 'manual' })
     expect(anonymous.status).toBe(303)
     expect(anonymous.headers.get('location')).toBe('/login?next=%2Ffixture-faulty%2Fprivate')
+  })
+
+  test("a plugin's error page (core's errorFor) is shown inside the shell to a signed-in browser, with the headers the route set; bare for anonymous callers, JSON on the API", async () => {
+    const signedIn = await ada.get('/fixture-faulty/stale/42')
+    expect(signedIn.res.status).toBe(404)
+    expect(signedIn.html).toContain('id="main-nav"')
+    expect(signedIn.html).toContain('No thing with that id: it may have been deleted.')
+    expect(signedIn.res.headers.get('x-fixture')).toBe('kept')
+    expect(signedIn.res.headers.get('content-security-policy')).toContain("default-src 'self'")
+    const anonymous = await fetch(`${p.url}/fixture-faulty/stale/42`)
+    expect(anonymous.status).toBe(404)
+    const bare = await anonymous.text()
+    expect(bare).toContain('No thing with that id')
+    expect(bare).not.toContain('id="main-nav"')
+    const api = await ada.request('/api/v1/fixture-faulty/stale/42')
+    expect(api.status).toBe(404)
+    expect(await api.json()).toEqual({ error: { code: 'not_found', message: 'No thing with that id.' } })
+  })
+
+  test('an unreadable JSON body to a plugin API is a JSON 400 saying so, like the rest of the API', async () => {
+    const res = await fetch(`${p.url}/api/v1/fixture-faulty/things`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: p.serviceAuth }, body: '{"name": "unterminated' })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'bad_request', message: 'The request body could not be read: send valid JSON or form data.' })
   })
 
   test("a core handler that throws answers core's 500: the page in the shell for a browser, JSON on the API; logged with the request id", async () => {

@@ -16,7 +16,7 @@ import { corePages } from '../pages/index.ts'
 import { adminApi, type AdminDeps } from './admin-api.ts'
 import { declaredPermission, guard } from './guard.ts'
 import type { Renderer } from './render.ts'
-import { conflictFor, errorFor, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
+import { conflictFor, errorFor, errorInShell, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
 import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, isSafeMethod, withSecurityHeaders } from './security.ts'
 import { trustForwardedProto } from './cookies.ts'
@@ -246,6 +246,7 @@ export function createFetch(deps: ServerDeps) {
         (deps.needsSetup ? setupRedirect(pathname) : undefined) ??
         (isSafeMethod(request.method) ? undefined : await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf)) ??
         (await route(request, pathname, plugin))
+      if (response.status >= 400) response = await errorInShell(request, response)
     } catch (err) {
       log.error('request failed', { rid: id, path: redact(pathname), error: err })
       response = errorFor(pathname, 500, 'internal', 'Something went wrong', 'The error was logged. Try again; if it keeps happening, tell your admin.')

@@ -7,7 +7,7 @@ import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { declaredPermission } from '../http/guard.ts'
 import { requestMeta } from '../http/request-meta.ts'
-import { conflictFor, internalErrorFor, notFoundFor } from '../http/respond.ts'
+import { conflictFor, errorFor, internalErrorFor, notFoundFor } from '../http/respond.ts'
 import type { PageRenderer, People, PluginContext, PluginManifest, PointName } from './contract.ts'
 import { isUniqueViolation } from '../store/errors.ts'
 
@@ -166,6 +166,8 @@ function serve(id: string, app: AnyElysia, log: Logger): Handler {
       if (error instanceof Response) return error
       if (code === 'NOT_FOUND') return notFoundFor(request, path)
       if (isUniqueViolation(error)) return conflictFor(request, path)
+      // an unreadable body: core's 400 (JSON on the API, like every other error there)
+      if (code === 'PARSE') return errorFor(path, 400, 'bad_request', 'Bad request', 'The request body could not be read: send valid JSON or form data.')
       // Elysia's own 4xx (bad body, bad cookie...) answer as Elysia words them. Anything else is
       // core's 500, including errors that carry a `code` of their own (a driver's SQLITE_ERROR,
       // 23505...), which Elysia passes on as its code: their text must not reach the client.
