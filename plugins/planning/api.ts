@@ -3,10 +3,11 @@ import { Elysia } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import { guard } from '../../core/http/guard.ts'
 import { actorOf, jsonBody, orgOf, problem } from './http.ts'
+import { checkFilterQuery, pageLimit, stateIdsOf } from './filters.ts'
 import { filterFrom } from './pages.tsx'
 import { isoString } from '../../core/time.ts'
 import { day, type Project, type ProjectService } from './service.ts'
-import type { Task, TaskService } from './tasks.ts'
+import type { Task, TaskFilter, TaskService } from './tasks.ts'
 
 /** A project as the API shows it. */
 export function projectJson(p: Project) {
@@ -60,6 +61,44 @@ export async function taskDetailJson(tasks: TaskService, orgId: string, t: Task)
   }
 }
 
+/** The fields a task's create or update takes (`dueAt` and `parentId` are older names of `due` and `parent`). */
+export const TASK_INPUT_FIELDS = ['title', 'description', 'state', 'priority', 'assigneeId', 'assigneeEmail', 'labels', 'estimate', 'due', 'parent', 'milestoneId', 'cycleId'] as const
+const TASK_INPUT_ALIASES = ['dueAt', 'parentId']
+
+/**
+ * Refuses a body naming a field the API does not take (a 422 naming it and the accepted ones), so a
+ * misspelt or read-only field never answers 200 with nothing changed. `assignee` (what GET answers)
+ * gets a hint to send `assigneeId` or `assigneeEmail`.
+ */
+export function checkTaskFields(input: Record<string, unknown>, extra: string[] = []): void {
+  const allowed = new Set<string>([...TASK_INPUT_FIELDS, ...TASK_INPUT_ALIASES, ...extra])
+  const unknown = Object.keys(input).filter((k) => !allowed.has(k))
+  if (!unknown.length) return
+  const k = unknown[0]!
+  const accepted = [...extra, ...TASK_INPUT_FIELDS].join(', ')
+  if (k === 'assignee') throw new InputError(`unknown field 'assignee': send assigneeId (a user id) or assigneeEmail (an email); null or "" unassigns. Accepted fields: ${accepted}`, 'assignee')
+  throw new InputError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((x) => `'${x}'`).join(', ')}: accepted fields are ${accepted}`, k)
+}
+
+/**
+ * A list request's filter and page size, checked: an unknown priority, state, group, sort, order,
+ * date, label, milestone or cycle, or a `limit` that is no whole number from 1 to 500, is a 400
+ * saying what is allowed. With `project`, `state` takes names as well as ids.
+ */
+export async function listRequest(projects: ProjectService, orgId: string, query: Record<string, string | undefined>, viewerId: string): Promise<{ filter: TaskFilter; limit: number }> {
+  const limit = pageLimit(query.limit)
+  const project = query.project ? await projects.get(orgId, query.project) : undefined
+  const choices = project ? await projects.filterChoices(project.id) : undefined
+  checkFilterQuery(query, choices, 400)
+  const filter = filterFrom(query, project?.id, viewerId)
+  if (choices) filter.stateIds = stateIdsOf(query.state, choices.states)
+  else if (filter.stateIds) {
+    const unknown = await projects.unknownStateIds(orgId, filter.stateIds)
+    if (unknown.length) throw new InputError(`state: unknown state '${unknown[0]}' (use state ids, or state names together with project=KEY)`, 'state', 400)
+  }
+  return { filter, limit }
+}
+
 const P_READ = { permission: 'planning.project.read' }
 const P_MANAGE = { permission: 'planning.project.manage' }
 const T_READ = { permission: 'planning.task.read' }
@@ -69,6 +108,9 @@ const T_WRITE = { permission: 'planning.task.write' }
 export function planningApi(projects: ProjectService, tasks: TaskService) {
   return new Elysia({ name: 'plugin:planning:api' })
     .use(guard)
+    // A body that is no JSON: the API's JSON error, not Elysia's plain-text "Bad Request", also
+    // where core's hook for plugin routes (core/plugins/instance.ts serve()) leaves PARSE to Elysia.
+    .onError(({ code, request }) => (code === 'PARSE' ? problem(request, new InputError('The request body is not valid JSON: send a JSON object', 'body', 400)) : undefined))
     .get('/api/v1/planning/projects', async ({ request, auth }) => {
       try {
         return { items: (await projects.list(orgOf(auth))).map(projectJson), nextCursor: null }
@@ -110,8 +152,8 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     .get('/api/v1/planning/tasks', async ({ request, auth, query }) => {
       try {
         const orgId = orgOf(auth)
-        const projectId = query.project ? (await projects.get(orgId, query.project)).id : undefined
-        const page = await tasks.list(orgId, filterFrom(query, projectId, auth.user.id), { cursor: query.cursor, limit: Number(query.limit) || 50 })
+        const { filter, limit } = await listRequest(projects, orgId, query, auth.user.id)
+        const page = await tasks.list(orgId, filter, { cursor: query.cursor, limit })
         return { items: page.items.map(taskJson), nextCursor: page.nextCursor }
       } catch (err) {
         return problem(request, err)
@@ -120,6 +162,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     .post('/api/v1/planning/tasks', async ({ request, auth, body, set }) => {
       try {
         const input = jsonBody(body)
+        checkTaskFields(input, ['project', 'projectId'])
         const project = String(input.project ?? input.projectId ?? '')
         if (!project) return problem(request, new InputError('project is required (a key like WEB)', 'project'))
         const t = await tasks.create(orgOf(auth), actorOf(auth), project, input)
@@ -139,7 +182,9 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, T_READ)
     .patch('/api/v1/planning/tasks/:ref', async ({ request, auth, params, body }) => {
       try {
-        return taskJson(await tasks.update(orgOf(auth), actorOf(auth), params.ref, jsonBody(body)))
+        const input = jsonBody(body)
+        checkTaskFields(input)
+        return taskJson(await tasks.update(orgOf(auth), actorOf(auth), params.ref, input))
       } catch (err) {
         return problem(request, err)
       }

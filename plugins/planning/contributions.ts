@@ -3,9 +3,8 @@ import { t } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import type { PluginContext } from '../../core/plugins/contract.ts'
-import { taskDetailJson, taskJson } from './api.ts'
+import { listRequest, taskDetailJson, taskJson } from './api.ts'
 import { actorOf } from './http.ts'
-import { filterFrom } from './pages.tsx'
 import type { ProjectService } from './service.ts'
 import type { TaskStats } from './stats.ts'
 import type { TaskService } from './tasks.ts'
@@ -190,9 +189,9 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     permission: 'planning.task.read',
     async call(input, auth) {
       const orgId = need(auth, 'planning.task.read')
-      const projectId = input.project ? (await projects.get(orgId, String(input.project))).id : undefined
       const q = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? undefined : String(v)]))
-      const page = await tasks.list(orgId, filterFrom(q, projectId, auth.user.id), { cursor: q.cursor, limit: Number(input.limit) || 50 })
+      const { filter, limit } = await listRequest(projects, orgId, q, auth.user.id)
+      const page = await tasks.list(orgId, filter, { cursor: q.cursor, limit })
       return { items: page.items.map(taskJson), nextCursor: page.nextCursor }
     },
   })

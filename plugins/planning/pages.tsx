@@ -9,6 +9,7 @@ import type { PluginContext } from '../../core/plugins/contract.ts'
 import { readForm, readFormAll, safeNext } from '../../core/pages/context.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { describeImport, exportCsv, importCsv } from './csv.ts'
+import { checkFilterQuery } from './filters.ts'
 import { actorOf, fieldErrors, isFormError, orgOf, problem } from './http.ts'
 import type { ProjectService } from './service.ts'
 import { progressOf, type TaskStats } from './stats.ts'
@@ -96,24 +97,39 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
     return page(request, auth, 'Planning', ProjectsPage({ projects: withCounts, people, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values, errors, error: errors._ }), status)
   }
 
-  async function listPage(request: Request, auth: Auth, key: string, query: Record<string, string | undefined>, extra: { error?: string; bulkError?: string; status?: number } = {}) {
+  async function listPage(
+    request: Request,
+    auth: Auth,
+    key: string,
+    query: Record<string, string | undefined>,
+    extra: { error?: string; bulkError?: string; status?: number; view?: { name: string; error: string } } = {},
+  ) {
     const pc = await load(auth, key)
     const clean: Record<string, string> = {}
     for (const k of FILTER_KEYS) if (query[k]) clean[k] = String(query[k])
     let result: Awaited<ReturnType<TaskService['list']>> = { items: [], nextCursor: null }
     let error = extra.error
     try {
+      checkFilterQuery(clean, pc)
       result = await tasks.list(orgOf(auth), filterFrom(clean, pc.project.id, auth.user.id), { cursor: query.cursor, limit: 50 })
     } catch (err) {
       if (!(err instanceof InputError)) throw err
-      error = err.message
+      // a view refused for its filters says so next to its name; once is enough
+      if (err.message !== extra.view?.error) error = err.message
       extra.status ??= 422
     }
     const views = await projects.views(pc.project.id, auth.user.id)
-    return page(request, auth, `${pc.project.key} tasks`, TaskListPage({ pc, tasks: result.items, nextCursor: result.nextCursor, query: clean, views, error, bulkError: extra.bulkError }), extra.status)
+    const body = TaskListPage({ pc, tasks: result.items, nextCursor: result.nextCursor, query: clean, views, error, bulkError: extra.bulkError, view: extra.view })
+    return page(request, auth, `${pc.project.key} tasks`, body, extra.status)
   }
 
-  async function taskPage(request: Request, auth: Auth, ref: string, form?: { values: Record<string, string>; labels: string[]; errors: FieldErrors; status: number }, extra?: { error: string; status: number }) {
+  async function taskPage(
+    request: Request,
+    auth: Auth,
+    ref: string,
+    form?: { values: Record<string, string>; labels: string[]; errors: FieldErrors; status: number },
+    extra?: { error?: string; status: number; relation?: { kind: string; other: string; error: string } },
+  ) {
     const orgId = orgOf(auth)
     const task = await tasks.get(orgId, ref)
     const pc = await load(auth, task.project.key)
@@ -143,6 +159,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
       labels: form?.labels ?? task.labels.map((l) => l.id),
       errors: form?.errors ?? {},
       error: form?.errors._ ?? extra?.error,
+      relation: extra?.relation,
       safeThread,
     })
     return page(request, auth, `${task.key} ${task.title}`, body, form?.status ?? extra?.status)
@@ -316,7 +333,8 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           return redirect(request, `/planning/projects/${params.key}?${v.query}`, { kind: 'ok', text: `View ${v.name} saved` })
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)
-          return listPage(request, auth, params.key, Object.fromEntries(new URLSearchParams(form.query ?? '')), { error: err.message, status: err.status }).catch((e) => problem(request, e))
+          const view = { name: form.name ?? '', error: err.message }
+          return listPage(request, auth, params.key, Object.fromEntries(new URLSearchParams(form.query ?? '')), { view, status: err.status }).catch((e) => problem(request, e))
         }
       },
       TASK_READ,
@@ -590,7 +608,8 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           return redirect(request, `/planning/tasks/${params.ref}`, { kind: 'ok', text: 'Relation added' })
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)
-          return taskPage(request, auth, params.ref, undefined, { error: err.message, status: err.status }).catch((e) => problem(request, e))
+          const relation = { kind: form.kind ?? '', other: form.other ?? '', error: err.message }
+          return taskPage(request, auth, params.ref, undefined, { relation, status: err.status }).catch((e) => problem(request, e))
         }
       },
       TASK_WRITE,

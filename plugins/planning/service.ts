@@ -8,6 +8,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import type { BusScope } from '../../core/bus.ts'
 import type { People } from '../../core/plugins/contract.ts'
 import type { Store } from '../../core/store/connect.ts'
+import { checkFilterQuery, type FilterChoices } from './filters.ts'
 import { PROJECT_STATUSES, STATE_GROUPS, schema } from './schema.ts'
 import { isUniqueViolation } from '../../core/store/errors.ts'
 import { isoDay } from '../../core/time.ts'
@@ -213,6 +214,20 @@ export class ProjectService {
     return this.cached(`states:${projectId}`, () =>
       this.db.select().from(this.t.states).where(eq(this.t.states.projectId, projectId)).orderBy(asc(this.t.states.position), asc(this.t.states.createdAt)),
     )
+  }
+
+  /** The states, labels, milestones and cycles a list filter of the project may name. */
+  async filterChoices(projectId: string): Promise<FilterChoices> {
+    const [states, labels, milestones, cycles] = await Promise.all([this.states(projectId), this.labels(projectId), this.milestones(projectId), this.cycles(projectId)])
+    return { states, labels, milestones, cycles }
+  }
+
+  /** Of `ids`, those that are no state of any project of the organization. */
+  async unknownStateIds(orgId: string, ids: string[]): Promise<string[]> {
+    if (!ids.length) return []
+    const rows = await this.db.select({ id: this.t.states.id }).from(this.t.states).where(and(eq(this.t.states.orgId, orgId), inArray(this.t.states.id, ids)))
+    const known = new Set(rows.map((r) => r.id))
+    return ids.filter((id) => !known.has(id))
   }
 
   private async state(project: Project, stateId: string): Promise<State> {
@@ -456,17 +471,18 @@ export class ProjectService {
     )
   }
 
-  /** Saves the current filters under a name (replacing a view of the same name). */
+  /**
+   * Saves the current filters under a name. The filters are checked first (an unknown state,
+   * priority, sort or date is a 422 naming it), and a name the user already gave a view is refused
+   * (409, field `name`): delete that view first or choose another name, so no view is overwritten.
+   */
   async saveView(orgId: string, userId: string, keyOrId: string, input: { name?: unknown; query?: unknown }): Promise<SavedView> {
     const project = await this.get(orgId, keyOrId)
     const name = text(input.name, 'name', { required: true, max: 60, label: 'View name' })
     const query = text(input.query, 'query', { max: 2000 }).replace(/^\?/, '')
+    checkFilterQuery(Object.fromEntries(new URLSearchParams(query)), await this.filterChoices(project.id))
     const existing = (await this.views(project.id, userId)).find((v) => v.name.toLowerCase() === name.toLowerCase())
-    if (existing) {
-      await this.db.update(this.t.views).set({ query }).where(eq(this.t.views.id, existing.id))
-      this.changed()
-      return { ...existing, query }
-    }
+    if (existing) throw new InputError(`You already have a view named '${existing.name}': choose another name, or delete that view first`, 'name', 409)
     const row: SavedView = { id: newId(), orgId, projectId: project.id, userId, name, query, createdAt: new Date() }
     await this.db.insert(this.t.views).values(row)
     this.changed()

@@ -6,6 +6,7 @@ import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte,
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Db } from '../../core/store/connect.ts'
 import type { ActivityFact, Person } from '../../core/plugins/points.ts'
+import { SORTS } from './filters.ts'
 import { PRIORITIES } from './schema.ts'
 import { day, newId, parseDay, text, type Actor, type Deps, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
 import type { TaskRef } from './events.ts'
@@ -43,7 +44,7 @@ export interface TaskFilter {
   dir?: 'asc' | 'desc'
 }
 
-export const SORTS = ['number', 'created', 'updated', 'priority', 'due'] as const
+export { SORTS }
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
 const DONE_GROUPS = ['completed', 'cancelled']
 const OPEN_GROUPS = ['backlog', 'unstarted', 'started'] as const
@@ -683,10 +684,11 @@ export class TaskService {
   /**
    * `kind` 'blocks': this task blocks `other`; 'blocked_by': `other` blocks it. Both tasks record it
    * in their history naming the other ("blocks WEB-12" on one, "blocked by WEB-7" on the other) and
-   * get planning.task.updated with the field 'relations'.
+   * get planning.task.updated with the field 'relations'. The reverse of an existing relation (A
+   * blocks B, then B blocks A) is a 422 naming both tasks.
    */
   async relate(orgId: string, actor: Actor, taskRef: string, kind: string, otherRef: string): Promise<void> {
-    const { task } = await this.row(orgId, taskRef)
+    const { task, project } = await this.row(orgId, taskRef)
     if (kind !== 'blocks' && kind !== 'blocked_by') throw new InputError('Choose blocks or blocked by', 'kind')
     const other = await this.row(orgId, String(otherRef ?? '').trim()).catch(() => {
       throw new InputError(`unknown task '${otherRef}'`, 'other')
@@ -696,6 +698,14 @@ export class TaskService {
     const r = this.t.relations
     const [dupe] = await this.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blockerId), eq(r.blockedId, blockedId))).limit(1)
     if (dupe) return
+    // the reverse too would make each task wait for the other: refused, naming both
+    const [reverse] = await this.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blockedId), eq(r.blockedId, blockerId))).limit(1)
+    if (reverse) {
+      const selfKey = `${project.key}-${task.number}`
+      const otherKey = `${other.project.key}-${other.task.number}`
+      const [blocker, blocked] = kind === 'blocks' ? [selfKey, otherKey] : [otherKey, selfKey]
+      throw new InputError(`${blocked} already blocks ${blocker}, so ${blocker} cannot also block ${blocked}: remove that relation first`, 'other')
+    }
     await this.db.insert(r).values({ id: newId(), orgId, blockerId, blockedId, createdAt: new Date() })
     await this.relationChanged(orgId, actor, blockerId, blockedId, 'added')
   }

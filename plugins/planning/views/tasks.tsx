@@ -24,7 +24,17 @@ export interface ProjectContext {
 const PANEL_KEYS = ['state', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
 
 /** The task list with filters, saved views, bulk edit and paging. */
-export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCursor: string | null; query: Record<string, string>; views: SavedView[]; error?: string; bulkError?: string }) {
+export function TaskListPage(props: {
+  pc: ProjectContext
+  tasks: Task[]
+  nextCursor: string | null
+  query: Record<string, string>
+  views: SavedView[]
+  error?: string
+  bulkError?: string
+  /** A "Save as view" refused: the name typed and why. */
+  view?: { name: string; error: string }
+}) {
   const { pc, query } = props
   const base = `/planning/projects/${pc.project.key}`
   const qs = new URLSearchParams(Object.entries(query).filter(([k, v]) => v && k !== 'cursor')).toString()
@@ -71,16 +81,33 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
             </form>
           </span>
         ))}
-        {qs && !props.views.some((v) => v.query === qs) ? (
-          <details class="pl-save-view">
+        {props.view || (qs && !props.views.some((v) => v.query === qs)) ? (
+          <details class="pl-save-view" open={props.view ? true : undefined}>
             <summary>Save as view</summary>
             <form method="post" action={`${base}/views`} class="row-form">
               <CsrfField token={pc.csrf} />
               <input type="hidden" name="query" value={qs} />
-              <input type="text" name="name" placeholder="Name this view" aria-label="View name" required maxlength={60} />
+              <input
+                type="text"
+                name="name"
+                value={props.view?.name}
+                placeholder="Name this view"
+                aria-label="View name"
+                required
+                maxlength={60}
+                aria-invalid={props.view ? 'true' : undefined}
+                aria-describedby={props.view ? 'view-name-error' : undefined}
+              />
               <button type="submit" class="secondary">
                 Save view
               </button>
+              {props.view ? (
+                <small id="view-name-error" class="field-error" role="alert" safe>
+                  {props.view.error}
+                </small>
+              ) : (
+                ''
+              )}
             </form>
           </details>
         ) : (
@@ -127,6 +154,8 @@ export function TaskListPage(props: { pc: ProjectContext; tasks: Task[]; nextCur
           </details>
         </form>
       </search>
+      {/* a bulk change refused where no bulk form shows (no task listed) still says why */}
+      {props.tasks.length === 0 ? <FormError message={props.bulkError} /> : ''}
       {props.tasks.length === 0 ? (
         <EmptyState title={qs ? 'No tasks match these filters' : 'No tasks yet'}>
           {pc.write && !qs ? (
@@ -613,6 +642,8 @@ export function TaskPage(props: {
   labels: string[]
   errors: FieldErrors
   error?: string
+  /** The "Add relation" form refused: what was chosen and typed, and why. */
+  relation?: { kind: string; other: string; error: string }
   safeThread: string
 }) {
   const { pc, task: t } = props
@@ -718,12 +749,30 @@ export function TaskPage(props: {
             <CsrfField token={pc.csrf} />
             <select name="kind" aria-label="Relation">
               <option value="blocks">Blocks</option>
-              <option value="blocked_by">Blocked by</option>
+              <option value="blocked_by" selected={props.relation?.kind === 'blocked_by'}>
+                Blocked by
+              </option>
             </select>
-            <input type="text" name="other" placeholder={`${pc.project.key}-1`} aria-label="Other task key" required />
+            <input
+              type="text"
+              name="other"
+              value={props.relation?.other}
+              placeholder={`${pc.project.key}-1`}
+              aria-label="Other task key"
+              required
+              aria-invalid={props.relation ? 'true' : undefined}
+              aria-describedby={props.relation ? 'relation-other-error' : undefined}
+            />
             <button type="submit" class="secondary">
               Add relation
             </button>
+            {props.relation ? (
+              <small id="relation-other-error" class="field-error" role="alert" safe>
+                {props.relation.error}
+              </small>
+            ) : (
+              ''
+            )}
           </form>
         ) : (
           ''

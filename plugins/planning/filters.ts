@@ -1,0 +1,71 @@
+/**
+ * @module Checks a task list's query before it runs or is saved as a view: an unknown filter value,
+ * sort, order, date or page size is an InputError naming the parameter and what it accepts.
+ */
+import { InputError } from '../../core/auth/accounts.ts'
+import { PRIORITIES, STATE_GROUPS } from './schema.ts'
+
+/** The orders a task list knows. */
+export const SORTS = ['number', 'created', 'updated', 'priority', 'due'] as const
+/** Tasks per page: 50 unless `limit` says otherwise, at most this many. */
+export const MAX_PAGE = 500
+
+/** A project's values a filter may name (ids; states also by name). */
+export interface FilterChoices {
+  states: { id: string; name: string }[]
+  labels: { id: string; name: string }[]
+  milestones: { id: string; name: string }[]
+  cycles: { id: string; name: string }[]
+}
+
+const listOf = (value: string | undefined) => (value ? value.split(',').map((v) => v.trim()) : [])
+const quoted = (v: string) => `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`
+
+function isDay(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim())
+  if (!m) return false
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!))
+  return d.getUTCDate() === +m[3]! && d.getUTCMonth() === +m[2]! - 1
+}
+
+/**
+ * Throws an InputError (field = the parameter) for the first value of `query` the list cannot use:
+ * `priority`, `group`, `sort`, `dir`, `dueAfter`, `dueBefore`, `open`, and, given the project's
+ * `choices`, `state` (id or name), `label`, `milestone` and `cycle` (ids). Unknown parameters are ignored.
+ */
+export function checkFilterQuery(query: Record<string, string | undefined>, choices?: FilterChoices, status: 400 | 422 = 422): void {
+  const fail = (field: string, message: string) => {
+    throw new InputError(message, field, status)
+  }
+  for (const p of listOf(query.priority)) if (!(PRIORITIES as readonly string[]).includes(p)) fail('priority', `priority: unknown value ${quoted(p)} (use ${PRIORITIES.join(', ')})`)
+  for (const g of listOf(query.group)) if (!(STATE_GROUPS as readonly string[]).includes(g)) fail('group', `group: unknown value ${quoted(g)} (use ${STATE_GROUPS.join(', ')})`)
+  if (query.sort && !(SORTS as readonly string[]).includes(query.sort)) fail('sort', `sort: unknown value ${quoted(query.sort)} (use ${SORTS.join(', ')})`)
+  if (query.dir && query.dir !== 'asc' && query.dir !== 'desc') fail('dir', `dir: unknown value ${quoted(query.dir)} (use asc or desc)`)
+  for (const k of ['dueAfter', 'dueBefore'] as const) if (query[k] && !isDay(query[k]!)) fail(k, `${k} must be a date like 2025-01-31 (got ${quoted(query[k]!)})`)
+  if (query.open && !['true', 'false', '1', '0'].includes(query.open)) fail('open', `open: use true or false (got ${quoted(query.open)})`)
+  if (!choices) return
+  for (const s of listOf(query.state)) {
+    if (!choices.states.some((x) => x.id === s || x.name.toLowerCase() === s.toLowerCase())) fail('state', `state: unknown state ${quoted(s)} in this project (use ${choices.states.map((x) => x.name).join(', ')})`)
+  }
+  const byId = (field: 'label' | 'milestone' | 'cycle', list: { id: string }[]) => {
+    const v = query[field]
+    if (v && !list.some((x) => x.id === v)) fail(field, `${field}: no ${field} ${quoted(v)} in this project`)
+  }
+  byId('label', choices.labels)
+  byId('milestone', choices.milestones)
+  byId('cycle', choices.cycles)
+}
+
+/** The states a `state` filter names, as ids (names are matched case aside). */
+export function stateIdsOf(value: string | undefined, states: { id: string; name: string }[]): string[] | undefined {
+  const list = listOf(value)
+  if (!list.length) return undefined
+  return list.map((s) => states.find((x) => x.id === s)?.id ?? states.find((x) => x.name.toLowerCase() === s.toLowerCase())?.id ?? s)
+}
+
+/** `limit` of a list request: 50 when absent, else a whole number from 1 to MAX_PAGE (anything else is a 400). */
+export function pageLimit(value: string | undefined): number {
+  if (value === undefined || value === '') return 50
+  if (!/^\d{1,9}$/.test(value) || +value < 1 || +value > MAX_PAGE) throw new InputError(`limit must be a whole number from 1 to ${MAX_PAGE} (got ${quoted(value)})`, 'limit', 400)
+  return +value
+}
