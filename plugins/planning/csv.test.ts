@@ -11,10 +11,11 @@ import { type CapturedEvent, createProject, json, startPlanning } from './test-s
 import { parseCsv } from './csv.ts'
 
 /** Posts a CSV file to the import page; returns the status and the report line. */
-async function importFile(c: Client, key: string, csv: string): Promise<{ status: number; report: string }> {
+async function importFile(c: Client, key: string, csv: string, fields: Record<string, string> = {}): Promise<{ status: number; report: string }> {
   await c.get(`/planning/projects/${key}/import`)
   const form = new FormData()
   form.append('_csrf', c.csrf)
+  for (const [k, v] of Object.entries(fields)) form.append(k, v)
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'tasks.csv')
   const res = await c.request(`/planning/projects/${key}/import`, { method: 'POST', body: form })
   const html = await res.text()
@@ -118,7 +119,10 @@ eachDialect('planning CSV', (dialect) => {
     const rows = parseCsv(await exportOf('WEB'))
     // the sub-task rows before their parents: parents are set once every row is in
     const [head, ...body] = rows
-    const { report } = await importFile(member, 'IMP', toCsv([head!, ...body.reverse()]))
+    // without saying it is a copy, each WEB key is reported (and nothing is created)
+    const refused = await importFile(member, 'IMP', toCsv([head!, ...body.reverse()]))
+    expect(refused.report).toStartWith('0 created, 0 updated, 5 skipped: row 2: WEB-5 is a key of project WEB, not IMP: leave the key empty')
+    const { report } = await importFile(member, 'IMP', toCsv([head!, ...body.reverse()]), { copy: 'yes' })
     expect(report).toBe('5 created, 0 updated, 0 skipped')
     const imp = await list('IMP')
     const byTitle = new Map(imp.map((t) => [t.title, t]))
@@ -155,6 +159,23 @@ eachDialect('planning CSV', (dialect) => {
     const all = await list('WEB')
     expect(all.map((t) => t.title)).toContain('Good row')
     expect((await get('WEB-1')).parentId).toBeNull()
+  })
+
+  test("a row the CSV rules cannot read, or keyed with another project's key, is reported, not imported as a guess", async () => {
+    const before = (await list('WEB')).length
+    const csv = ['key,title,state', ',Fine row,Todo', 'API-1,Keyed elsewhere,Todo', ',Bad "quote,Todo', ',"closed"trailing,Todo', ',Wrong state,Nope', ',"unterminated quote,Todo', ',Swallowed row,Todo', ''].join('\r\n')
+    const { report } = await importFile(member, 'WEB', csv)
+    expect(report).toBe(
+      "1 created, 0 updated, 5 skipped: row 3: API-1 is a key of project API, not WEB: leave the key empty to create a task here, or import the file as a copy of another project; " +
+        'row 4: a quote inside unquoted field 2: quote the whole field and double the quotes inside it (&quot;&quot;); ' +
+        'row 5: text after a closing quote in field 2: quote the whole field and double the quotes inside it (&quot;&quot;); ' +
+        "row 6: unknown state 'Nope'; " +
+        'row 7: the quote opening field 2 is never closed (add the missing &quot;); the lines after it were read as part of that field and not imported',
+    )
+    const titles = (await list('WEB')).map((t) => t.title)
+    expect(titles.length).toBe(before + 1)
+    expect(titles).toContain('Fine row')
+    expect(titles.some((t) => t.includes('unterminated') || t.includes('Keyed elsewhere'))).toBe(false)
   })
 
   test('unknown labels: reported for members (planning.project.manage is not theirs), created for project managers', async () => {

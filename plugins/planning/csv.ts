@@ -12,38 +12,72 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-/** Parses CSV text into rows of fields (quotes, doubled quotes, CRLF, line breaks inside quotes). */
-export function parseCsv(input: string): string[][] {
-  const rows: string[][] = []
+/** One record of a CSV file: its fields, or why it breaks RFC 4180 (then its fields are unreliable). */
+export interface CsvRecord {
+  fields: string[]
+  error?: string
+}
+
+/**
+ * Parses CSV text strictly (RFC 4180: quotes, doubled quotes, CRLF, line breaks inside quotes) into
+ * records; blank lines are left out. A quote that is never closed, a quote inside an unquoted field
+ * or text after a closing quote makes that record an error instead of a guess: a record with an
+ * unclosed quote swallows the rest of the file, which is reported with it.
+ */
+export function parseCsvRecords(input: string): CsvRecord[] {
+  const records: CsvRecord[] = []
   let row: string[] = []
   let field = ''
   let quoted = false
+  let closed = false // the field's closing quote was read: only a comma or line end may follow
+  let error: string | undefined
   const s = input.replace(/^\uFEFF/, '')
+  const endRecord = () => {
+    row.push(field)
+    if (error || row.some((f) => f.trim() !== '')) records.push(error ? { fields: row, error } : { fields: row })
+    row = []
+    field = ''
+    closed = false
+    error = undefined
+  }
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!
     if (quoted) {
       if (c === '"' && s[i + 1] === '"') {
         field += '"'
         i++
-      } else if (c === '"') quoted = false
-      else field += c
-    } else if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
+      } else if (c === '"') {
+        quoted = false
+        closed = true
+      } else field += c
+    } else if (c === ',') {
       row.push(field)
       field = ''
+      closed = false
     } else if (c === '\n' || c === '\r') {
       if (c === '\r' && s[i + 1] === '\n') i++
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
+      endRecord()
+    } else if (closed) {
+      error ??= `text after a closing quote in field ${row.length + 1}: quote the whole field and double the quotes inside it ("")`
+      field += c
+    } else if (c === '"') {
+      if (field === '') quoted = true
+      else {
+        error ??= `a quote inside unquoted field ${row.length + 1}: quote the whole field and double the quotes inside it ("")`
+        field += c
+      }
     } else field += c
   }
-  if (field !== '' || row.length) {
-    row.push(field)
-    rows.push(row)
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''))
+  if (quoted) error = `the quote opening field ${row.length + 1} is never closed (add the missing "); the lines after it were read as part of that field and not imported`
+  if (quoted || field !== '' || row.length) endRecord()
+  return records
+}
+
+/** Parses CSV text into rows of fields (see `parseCsvRecords`; records with an error are left out). */
+export function parseCsv(input: string): string[][] {
+  return parseCsvRecords(input)
+    .filter((r) => !r.error)
+    .map((r) => r.fields)
 }
 
 /** The CSV of every task of a project, by number: parent as its key, milestone and cycle by name. */
@@ -111,15 +145,28 @@ function byName<T extends { id: string; name: string }>(list: T[], value: string
 /**
  * Imports rows (header names: key, title, state, priority, assignee email, labels, estimate, due,
  * parent, milestone, cycle, description). A row whose `key` names a task of this project updates
- * that task (only the columns the file has); any other row creates a task. Parents are task keys,
- * of this project or of rows in the file (an export of another project imports with its
- * sub-tasks); milestones and cycles are names. Unknown labels are created only with `createLabels`
- * (those who may manage the project); otherwise the row is reported.
+ * that task (only the columns the file has); a row keyed with another project's key (API-1 in a
+ * WEB import) is reported, unless `copyForeign` (the file is another project's export: its rows
+ * become new tasks here); any other row creates a task. A record the CSV parser cannot read (an
+ * unclosed or stray quote) is reported, never guessed at. Parents are task keys, of this project or
+ * of rows in the file (an export of another project imports with its sub-tasks); milestones and
+ * cycles are names. Unknown labels are created only with `createLabels` (those who may manage the
+ * project); otherwise the row is reported.
  */
-export async function importCsv(tasks: TaskService, projects: ProjectService, orgId: string, actor: Actor, projectRef: string, csv: string, options: { createLabels?: boolean } = {}): Promise<ImportReport> {
+export async function importCsv(
+  tasks: TaskService,
+  projects: ProjectService,
+  orgId: string,
+  actor: Actor,
+  projectRef: string,
+  csv: string,
+  options: { createLabels?: boolean; copyForeign?: boolean } = {},
+): Promise<ImportReport> {
   const project = await projects.get(orgId, projectRef)
-  const rows = parseCsv(csv)
-  if (rows.length === 0) throw new InputError('The file is empty', 'file')
+  const records = parseCsvRecords(csv)
+  if (records.length === 0) throw new InputError('The file is empty', 'file')
+  if (records[0]!.error) throw new InputError(`The header row cannot be read: ${records[0]!.error}`, 'file')
+  const rows = records.map((r) => r.fields)
   const header = rows[0]!.map((h) => {
     const k = h.trim().toLowerCase()
     return ALIASES[k] ?? k
@@ -136,7 +183,7 @@ export async function importCsv(tasks: TaskService, projects: ProjectService, or
   }
   /** Keys of the file (upper case) -> the task their row created or updated. */
   const imported = new Map<string, string>()
-  const fileKeys = new Set(rows.slice(1).map((f) => cell(f, 'key').toUpperCase()).filter(Boolean))
+  const fileKeys = new Set(rows.slice(1).filter((_, i) => !records[i + 1]!.error).map((f) => cell(f, 'key').toUpperCase()).filter(Boolean))
   /** Parents named by rows later in the file: set once every row is in. */
   const deferred: { line: number; taskId: string; parent: string }[] = []
 
@@ -162,7 +209,13 @@ export async function importCsv(tasks: TaskService, projects: ProjectService, or
     const line = i + 2
     const get = (name: string) => cell(fields, name)
     try {
+      const broken = records[i + 1]!.error
+      if (broken) throw new InputError(broken, 'file')
       const key = get('key').toUpperCase()
+      const foreign = KEY_RE.exec(key)
+      if (foreign && foreign[1]!.toUpperCase() !== project.key && !options.copyForeign) {
+        throw new InputError(`${key} is a key of project ${foreign[1]!.toUpperCase()}, not ${project.key}: leave the key empty to create a task here, or import the file as a copy of another project`, 'key')
+      }
       const task = key ? await existing(key) : undefined
       const input: Record<string, unknown> = {}
       if (has('title')) input.title = get('title')

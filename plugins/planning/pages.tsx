@@ -384,10 +384,12 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
         try {
           const project = await projects.get(orgOf(auth), params.key)
           let text = ''
+          let copyForeign = false
           try {
             const form = await request.formData()
             const file = form.get('file')
             text = file && typeof file !== 'string' ? await file.text() : typeof file === 'string' ? file : ''
+            copyForeign = form.get('copy') === 'yes'
           } catch {
             text = ''
           }
@@ -395,7 +397,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
           if (text.length > 5_000_000) return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: 'The file is too large (at most 5 MB)' }), 422)
           try {
             // Labels are project configuration: only those who may manage the project add them on import.
-            const report = await importCsv(tasks, projects, orgOf(auth), actorOf(auth), project.id, text, { createLabels: can(auth, 'planning.project.manage') })
+            const report = await importCsv(tasks, projects, orgOf(auth), actorOf(auth), project.id, text, { createLabels: can(auth, 'planning.project.manage'), copyForeign })
             return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, report: describeImport(report), status: report.skipped || report.errors.length ? 'partial' : 'ok' }))
           } catch (err) {
             if (!isFormError(err)) throw err

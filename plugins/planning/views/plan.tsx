@@ -261,6 +261,10 @@ export function ImportPage(props: { project: Project; csrf?: string; report?: st
           <span>CSV file</span>
           <input id="f-file" type="file" name="file" accept=".csv,text/csv" required />
         </label>
+        <label for="f-copy">
+          <input id="f-copy" type="checkbox" name="copy" value="yes" /> The file is another project's export: its rows become new tasks here (otherwise a row keyed like{' '}
+          <code>API-1</code> is reported)
+        </label>
         <button type="submit">Import</button> <a href={base}>Back to the list</a>
       </form>
     </>
