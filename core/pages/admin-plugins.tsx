@@ -8,7 +8,7 @@ import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { isFragmentRequest, redirect } from '../http/render.ts'
 import type { ServerDeps } from '../http/server.ts'
-import { PluginError, type PluginInfo } from '../plugins/host.ts'
+import { PluginError, type DisableImpact, type PluginInfo } from '../plugins/host.ts'
 import { CsrfField, EmptyState, FormError, type FieldErrors } from '../../views/components.tsx'
 import { MainNav } from '../../views/shell.tsx'
 import { SettingsForm, formValuesOf, settingFields, settingsFromForm, type FormValues } from './admin-settings-form.tsx'
@@ -48,6 +48,8 @@ export function PluginRow(props: {
   nameOf: (id: string) => string
   message?: string
   oob?: boolean
+  /** Focus the toggle when the row is swapped in (after a toggle or a cancelled confirmation: keyboard users stay in place). */
+  focus?: boolean
   /** Event handlers of this plugin that threw since start (each logged; the first few in full). */
   failures?: number
 }) {
@@ -123,7 +125,7 @@ export function PluginRow(props: {
         <form method="post" action={action} class="inline-form" hx-post={action} {...rowTarget(p.id)}>
           <CsrfField token={props.csrf} />
           <input type="hidden" name="to" value={on ? 'off' : 'on'} />
-          <button type="submit" class={on ? 'secondary outline' : 'secondary'} aria-label={`${label} ${p.name}`}>
+          <button type="submit" class={on ? 'secondary outline' : 'secondary'} aria-label={`${label} ${p.name}`} autofocus={props.focus}>
             {label}
           </button>
         </form>
@@ -142,32 +144,71 @@ export function PluginRow(props: {
   )
 }
 
-/** What disabling a plugin also disables, and the button that confirms it. */
-function CascadeConfirm(props: { p: PluginInfo; dependents: PluginInfo[]; csrf: string | undefined; htmx: boolean }) {
-  const { p } = props
+/**
+ * What disabling a plugin takes away (its dependents, what it contributes, what other plugins lose
+ * through its services), and the buttons to confirm or cancel. Focus lands on Cancel, the safe
+ * choice; the row comes back with its toggle focused either way.
+ */
+function DisableConfirm(props: { impact: DisableImpact; csrf: string | undefined; htmx: boolean }) {
+  const { plugin: p, dependents, features, losses } = props.impact
   const action = pluginPath(p.id, '/toggle')
   const hx = props.htmx ? { 'hx-post': action, ...rowTarget(p.id) } : {}
   const cancel = props.htmx ? { 'hx-get': pluginPath(p.id, '/row'), ...rowTarget(p.id) } : {}
-  const names = props.dependents.map((d) => d.name).join(', ')
+  const names = dependents.map((d) => d.name).join(', ')
   return (
     <div role="alert" class="cascade-confirm">
       <p>
-        <strong safe>{`Disabling ${p.name} also disables: ${names}`}</strong>
+        <strong safe>{dependents.length ? `Disabling ${p.name} also disables: ${names}` : `Disable ${p.name}?`}</strong>
       </p>
-      <p class="muted" safe>
-        {`${names} ${props.dependents.length === 1 ? 'requires' : 'require'} ${p.name}. Data is kept; you can enable them again later.`}
-      </p>
+      {dependents.length ? (
+        <p class="muted" safe>
+          {`${names} ${dependents.length === 1 ? 'requires' : 'require'} ${p.name}.`}
+        </p>
+      ) : (
+        ''
+      )}
+      {features.length ? (
+        <>
+          <p>Goes away until it is enabled again:</p>
+          <ul class="impact-list">
+            {features.map((f) => (
+              <li safe>{f.labels.length ? `${f.kind}: ${f.labels.join(', ')}` : f.kind}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        ''
+      )}
+      {losses.length ? (
+        <>
+          <p>Other plugins lose:</p>
+          <ul class="impact-list">
+            {losses.map((l) => (
+              <li safe>{`${l.plugin}: ${l.what.join('; ')}`}</li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        ''
+      )}
+      {!features.length && !losses.length && !dependents.length ? <p class="muted">No other plugin uses it.</p> : ''}
+      <p class="muted">Its data is kept: enabling it again brings everything back.</p>
       <form method="post" action={action} class="inline-form" {...hx}>
         <CsrfField token={props.csrf} />
         <input type="hidden" name="to" value="off" />
-        <input type="hidden" name="cascade" value="1" />
+        <input type="hidden" name="confirm" value="1" />
+        {dependents.length ? <input type="hidden" name="cascade" value="1" /> : ''}
         <button type="submit" class="contrast" safe>
-          {`Disable ${props.dependents.length + 1} plugins`}
+          {dependents.length ? `Disable ${dependents.length + 1} plugins` : `Disable ${p.name}`}
         </button>
       </form>{' '}
-      <a href="/admin/plugins" {...cancel}>
-        Cancel
-      </a>
+      {props.htmx ? (
+        <button type="button" class="secondary outline" autofocus {...cancel}>
+          Cancel
+        </button>
+      ) : (
+        <a href="/admin/plugins">Cancel</a>
+      )}
     </div>
   )
 }
@@ -176,7 +217,7 @@ function CascadeConfirm(props: { p: PluginInfo; dependents: PluginInfo[]; csrf: 
 export function adminPluginPages(deps: ServerDeps) {
   const { host, identity, renderer } = deps
   const nameOf = (id: string) => host.nameOf(id)
-  const safeRow = (p: PluginInfo, auth: Auth, extra: { message?: string; oob?: boolean } = {}) =>
+  const safeRow = (p: PluginInfo, auth: Auth, extra: { message?: string; oob?: boolean; focus?: boolean } = {}) =>
     PluginRow({ p, csrf: auth.session?.csrf, hasSettings: !!host.settingsSchema(p.id), nameOf, failures: host.bus.failureCounts()[p.id], ...extra }) as string
 
   const listPage = async (request: Request, auth: Auth, options: { error?: string; status?: number } = {}) => {
@@ -232,7 +273,7 @@ export function adminPluginPages(deps: ServerDeps) {
   const failed = async (request: Request, auth: Auth, id: string, err: PluginError) => {
     const status = err.status === 404 ? 404 : 422
     const p = host.has(id) ? host.describe(id) : undefined
-    if (isFragmentRequest(request) && p) return new Response(safeRow(p, auth, { message: err.message }), { status, headers: HTML })
+    if (isFragmentRequest(request) && p) return new Response(safeRow(p, auth, { message: err.message, focus: true }), { status, headers: HTML })
     return listPage(request, auth, { error: err.message, status })
   }
 
@@ -243,7 +284,7 @@ export function adminPluginPages(deps: ServerDeps) {
     const fresh = (await identity.resolver.resolve(request)) ?? auth
     const nav = MainNav({ items: renderer.nav(fresh), path: '/admin/plugins', oob: true }) as string
     const others = also.filter((x) => x !== id && host.has(x)).map((x) => safeRow(host.describe(x), auth, { oob: true }))
-    return new Response(safeRow(host.describe(id), auth) + others.join('') + nav, { headers: HTML })
+    return new Response(safeRow(host.describe(id), auth, { focus: true }) + others.join('') + nav, { headers: HTML })
   }
 
   return new Elysia({ name: 'core:admin-plugins' })
@@ -254,7 +295,7 @@ export function adminPluginPages(deps: ServerDeps) {
       async ({ request, auth, params }) => {
         if (!isFragmentRequest(request)) return redirect(request, '/admin/plugins')
         if (!host.has(params.id)) return notFound(request, auth, 'No such plugin', `No plugin "${params.id}" is installed.`)
-        return new Response(safeRow(host.describe(params.id), auth), { headers: HTML })
+        return new Response(safeRow(host.describe(params.id), auth, { focus: true }), { headers: HTML })
       },
       admin,
     )
@@ -280,11 +321,11 @@ export function adminPluginPages(deps: ServerDeps) {
           await identity.accounts.audit(actor, 'plugin.enabled', id)
           return changed(request, auth, id, [], `${p.name} is enabled.`)
         }
-        const dependents = plugins.filter((x) => p.requiredBy.includes(x.id) && x.status === 'enabled')
         const cascade = form.cascade === '1'
-        if (dependents.length && !cascade) {
+        // Disabling first says what it takes away; the confirmation comes back with confirm=1.
+        if (p.status === 'enabled' && form.confirm !== '1' && !cascade) {
           const htmx = isFragmentRequest(request)
-          const safeConfirm = (<CascadeConfirm p={p} dependents={dependents} csrf={auth.session?.csrf} htmx={htmx} />) as string
+          const safeConfirm = (<DisableConfirm impact={host.disableImpact(id)} csrf={auth.session?.csrf} htmx={htmx} />) as string
           if (htmx) {
             return new Response(
               (

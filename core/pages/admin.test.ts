@@ -27,6 +27,18 @@ const reports = definePlugin({
   },
 })
 
+/** A plugin that uses Notes' service when Notes is on (a soft dependency, declared in `uses`). */
+const digest = definePlugin({
+  id: 'fixture-digest',
+  name: 'Digest',
+  version: '0.1.0',
+  api: 1,
+  uses: { 'fixture-notes.counter': 'the note count in the weekly digest' },
+  setup(ctx) {
+    ctx.contribute('dashboard.widget', { id: 'digest', title: 'Weekly digest', render: async () => '' })
+  },
+})
+
 const PAGES = ['/admin', '/admin/plugins', '/admin/plugins/fixture-notes/settings', '/admin/users', '/admin/orgs', '/admin/audit']
 const HX = { 'hx-request': 'true' }
 
@@ -51,7 +63,7 @@ eachDialect('admin pages', (dialect) => {
 
   beforeAll(async () => {
     limits.signInAddress.clear()
-    p = await startPlatform(dialect, [...fixturePlugins, reports])
+    p = await startPlatform(dialect, [...fixturePlugins, reports, digest])
     ada = await p.adminClient()
   })
   afterAll(() => p.stop())
@@ -112,17 +124,38 @@ eachDialect('admin pages', (dialect) => {
   })
 
   test('htmx toggle: the row and the nav (out of band) change at once; the plugin is off, then on again', async () => {
-    // Reports requires Notes: turn it off first (no JS: redirect with a flash).
-    const offReports = await ada.post('/admin/plugins/fixture-reports/toggle', { to: 'off' })
+    // Reports requires Notes: turn it off first (no JS: the question is a page, then a redirect with a flash).
+    const askReports = await ada.post('/admin/plugins/fixture-reports/toggle', { to: 'off' })
+    expect(askReports.status).toBe(200)
+    const askReportsHtml = await askReports.text()
+    expect(askReportsHtml).toContain('<!doctype html>')
+    expect(askReportsHtml).toContain('Disable Reports?')
+    expect(askReportsHtml).toContain('<a href="/admin/plugins">Cancel</a>')
+    expect(status('fixture-reports')).toBe('enabled')
+    const offReports = await ada.post('/admin/plugins/fixture-reports/toggle', { to: 'off', confirm: '1' })
     expect(offReports.status).toBe(303)
     expect(offReports.headers.get('location')).toBe('/admin/plugins')
     const after = await ada.get('/admin/plugins')
     expect(after.html).toContain('Reports is disabled.')
     expect(rowOf(after.html, 'fixture-reports')).toContain('<span class="badge">disabled</span>')
 
-    const off = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off' }, HX)
+    // Disabling first says what goes away (its menu entry, its widget...) and what others lose.
+    const ask = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off' }, HX)
+    expect(ask.status).toBe(200)
+    const askHtml = await ask.text()
+    expect(askHtml).toContain('<tr id="plugin-fixture-notes" class="confirm-row">')
+    expect(askHtml).toContain('Disable Notes?')
+    expect(askHtml).toContain('<li>Menu entries: Notes</li>')
+    expect(askHtml).toContain('<li>Digest: the note count in the weekly digest</li>')
+    expect(askHtml).toContain('name="confirm" value="1"')
+    expect(askHtml).not.toContain('name="cascade"')
+    expect(askHtml).toMatch(/<button type="button" class="secondary outline" autofocus hx-get="\/admin\/plugins\/fixture-notes\/row"/)
+    expect(status('fixture-notes')).toBe('enabled')
+
+    const off = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off', confirm: '1' }, HX)
     expect(off.status).toBe(200)
     const html = await off.text()
+    expect(rowOf(html, 'fixture-notes')).toContain('aria-label="Enable Notes" autofocus')
     expect(html).not.toContain('<!doctype html>')
     expect(rowOf(html, 'fixture-notes')).toContain('<span class="badge">disabled</span>')
     expect(oobNav(html)).not.toContain('Notes')

@@ -138,6 +138,13 @@ export interface PluginManifest<T extends Record<string, SQLiteTable> = Record<s
   /** Plugins that must be enabled first. */
   requires?: string[]
   /**
+   * Services of other plugins this one uses when they are on (soft dependencies): service name ->
+   * what it does with it, in words for an admin (`'collaboration.thread': 'comments on tasks'`).
+   * The plugins page lists these when the provider is about to be disabled; asking `service(name)`
+   * for an undeclared name logs a warning once.
+   */
+  uses?: Record<string, string>
+  /**
    * `<id>.<noun>.<verb>` -> what it allows. Built-in roles get a permission by its verb (read/view/list:
    * guest and up; manage/admin/configure: admin and up; anything else: member and up) unless `grant` says.
    */

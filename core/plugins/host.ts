@@ -63,6 +63,37 @@ export interface PluginInfo {
   routes: RouteInfo[]
 }
 
+/** What disabling a plugin takes away (`PluginHost.disableImpact`). */
+export interface DisableImpact {
+  plugin: PluginInfo
+  /** Enabled plugins that require it: disabling it disables them too. */
+  dependents: PluginInfo[]
+  /** What it and those dependents contribute, by kind ("Menu entries": ["Inbox"]). */
+  features: { kind: string; labels: string[] }[]
+  /** Other enabled plugins and what they lose: their `uses` of its services ("comments on tasks"). */
+  losses: { plugin: string; what: string[] }[]
+}
+
+/** Extension points as an admin reads them. */
+const POINT_NAMES: Record<string, string> = {
+  nav: 'Menu entries',
+  'dashboard.widget': 'Dashboard widgets',
+  'calendar.source': 'Calendar layers',
+  'search.provider': 'Search results',
+  'shell.header': 'Header items',
+  'entity.link': 'Items other plugins link to',
+  'mcp.tool': 'MCP tools',
+  'workflow.trigger': 'Workflow triggers',
+  'workflow.action': 'Workflow actions',
+}
+
+/** The name a contribution goes by (label, title, name or id, whichever it has). */
+function contributionLabel(value: unknown): string {
+  const v = (value ?? {}) as Record<string, unknown>
+  for (const key of ['label', 'title', 'name', 'id']) if (typeof v[key] === 'string' && v[key]) return v[key] as string
+  return ''
+}
+
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/
 const DOTTED = /^[a-z0-9-]+(\.[a-z0-9_-]+)+$/
 
@@ -302,6 +333,42 @@ export class PluginHost {
       for (const c of rec.instance.contributions) if (c.point === point) out.push({ pluginId: rec.id, value: c.value as Contribution<K> })
     }
     return out
+  }
+
+  /**
+   * What disabling `id` would take away, for the admin to read before confirming: the enabled
+   * plugins that require it (they go too), what it and they contribute (menu entries, widgets,
+   * calendar layers...), and what other enabled plugins lose because they use its services
+   * (their manifests' `uses`). Nothing changes.
+   */
+  disableImpact(id: string): DisableImpact {
+    const rec = this.get(id)
+    const dependents = this.dependentsOf(id).filter((d) => this.records.get(d)!.status === 'enabled')
+    const going = new Set([id, ...dependents])
+    const features: DisableImpact['features'] = []
+    for (const goingId of [id, ...dependents]) {
+      const instance = this.records.get(goingId)?.instance
+      if (!instance) continue
+      for (const c of instance.contributions) {
+        if (c.point === 'demo.seed') continue
+        const kind = POINT_NAMES[c.point] ?? c.point
+        const label = contributionLabel(c.value)
+        let group = features.find((f) => f.kind === kind)
+        if (!group) features.push((group = { kind, labels: [] }))
+        if (label && !group.labels.includes(label)) group.labels.push(label)
+      }
+    }
+    const provided = new Set<string>()
+    for (const goingId of going) for (const name of this.records.get(goingId)?.instance?.services.keys() ?? []) provided.add(name)
+    const losses: DisableImpact['losses'] = []
+    for (const other of this.records.values()) {
+      if (going.has(other.id) || other.status !== 'enabled') continue
+      const what = Object.entries(other.manifest?.uses ?? {})
+        .filter(([service]) => provided.has(service))
+        .map(([, does]) => does)
+      if (what.length) losses.push({ plugin: other.manifest?.name ?? other.id, what })
+    }
+    return { plugin: this.info(rec), dependents: dependents.map((d) => this.info(this.records.get(d)!)), features, losses }
   }
 
   /** A service provided by an enabled plugin. */

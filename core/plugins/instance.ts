@@ -69,6 +69,8 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
   const timers: ReturnType<typeof setInterval>[] = []
   const contributions: { point: string; value: unknown }[] = []
   const services = new Map<string, unknown>()
+  /** Services asked for without a `uses` entry (warned about once each). */
+  const undeclared = new Set<string>()
   const tables = manifest.schema ? manifest.schema(columnFacade(host.store.dialect)) : {}
   let live = true
 
@@ -91,7 +93,13 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
     provide: (name, impl) => {
       services.set(name, impl)
     },
-    service: <S,>(name: string) => host.findService(name) as S | undefined,
+    service: <S,>(name: string) => {
+      if (!manifest.uses?.[name] && !undeclared.has(name)) {
+        undeclared.add(name)
+        log.warn(`asks for service "${name}" without declaring it in uses: the plugins page cannot say what disabling its provider breaks`)
+      }
+      return host.findService(name) as S | undefined
+    },
     people: {
       members: (orgId) => host.people()?.members(orgId) ?? Promise.resolve([]),
       byIds: (ids) => host.people()?.byIds(ids) ?? Promise.resolve([]),

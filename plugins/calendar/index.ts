@@ -19,6 +19,7 @@ export default definePlugin({
   name: 'Calendar',
   version: '1.0.0',
   api: 1,
+  uses: { 'collaboration.thread': 'comments on events', 'collaboration.notify': 'invitations and reminders in the inbox' },
   description: 'Team calendars with recurring events, invitations, reminders, layers and iCalendar feeds.',
   permissions: {
     [PERM.read]: { description: 'See calendars and events', grant: 'guest' },

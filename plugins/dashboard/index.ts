@@ -15,6 +15,7 @@ export default definePlugin({
   name: 'Dashboard',
   version: '1.0.0',
   api: 1,
+  uses: { 'collaboration.activity': 'the Recent activity widget', 'planning.summary': 'the project step of the Getting started checklist' },
   description: 'The start page: widgets from every plugin, arranged per user.',
   permissions: {
     'dashboard.widget.read': { description: 'See the dashboard and arrange your own widgets', grant: 'guest' },

@@ -23,6 +23,7 @@ export default definePlugin({
   name: 'Planning',
   version: '1.0.0',
   api: 1,
+  uses: { 'collaboration.thread': 'comments on tasks' },
   description: 'Projects, tasks, boards, milestones and cycles.',
   permissions: {
     'planning.project.read': { description: 'See projects, roadmaps and cycles', grant: 'guest' },

@@ -34,8 +34,21 @@ async function toggleNotes(page: Page, base: string): Promise<void> {
   await page.evaluate(() => ((window as any).__e2eMarker = 'same page'))
 
   await row.getByRole('button', { name: 'Disable Notes' }).click()
+  // First the row says what goes away, with the focus on Cancel (the safe choice) ...
+  await row.getByText('Disable Notes?').waitFor()
+  expect(await row.textContent()).toContain('Menu entries: Notes')
+  expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel')
+  expect(await navLabels(page)).toContain('Notes')
+  // ... Cancel puts the row back, focus on its toggle; asking again and confirming disables it.
+  await page.keyboard.press('Enter')
+  await row.locator('.badge').waitFor()
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Disable Notes')
+  await page.keyboard.press('Enter')
+  await row.getByText('Disable Notes?').waitFor()
+  await row.getByRole('button', { name: 'Disable Notes' }).click()
   await page.waitForFunction(() => !Array.from(document.querySelectorAll('#main-nav a')).some((a) => a.textContent?.includes('Notes')))
   expect(await row.locator('.badge').textContent()).toBe('disabled')
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Enable Notes')
   expect(await navLabels(page)).not.toContain('Notes')
   // Out-of-band swap: same document, no navigation.
   expect(await page.evaluate(() => (window as any).__e2eMarker)).toBe('same page')
