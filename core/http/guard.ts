@@ -7,6 +7,7 @@
  */
 import { Elysia } from 'elysia'
 import { can, type Auth } from '../auth/resolve.ts'
+import { INSTANCE_ADMIN } from '../auth/permissions.ts'
 import { requestMeta } from './request-meta.ts'
 import { errorFor, errorPageFor, isApiPath } from './respond.ts'
 
@@ -31,7 +32,15 @@ export async function denied(request: Request, auth: Auth | null, permission: st
     if (request.headers.get('hx-request')) headers['hx-redirect'] = headers.location!
     return new Response(null, { status: request.headers.get('hx-request') ? 401 : 303, headers })
   }
-  return errorPageFor(request, url.pathname, 403, 'forbidden', 'Not allowed', `You need the permission "${permission}" here. Ask an admin of your organization for it.`)
+  return errorPageFor(request, url.pathname, 403, 'forbidden', 'Not allowed', deniedMessage(auth, permission))
+}
+
+/** What a caller who lacks `permission` can do about it. */
+function deniedMessage(auth: Auth, permission: string): string {
+  if (permission === INSTANCE_ADMIN && !auth.user.isAdmin) return 'Only instance admins may do this; an organization admin cannot grant it. Ask an instance admin.'
+  // a token carries the permissions it was created with (and only those the account holds)
+  if (auth.tokenId) return `This API token does not grant "${permission}". Create a token that includes it on /account/tokens (your role in the organization must hold it too).`
+  return `You need the permission "${permission}" here. Ask an admin of your organization for it.`
 }
 
 /**

@@ -172,7 +172,33 @@ eachDialect('http', (dialect) => {
     const forbidden = await guest.get('/admin/plugins')
     expect(forbidden.res.status).toBe(403)
     expect(forbidden.html).toContain('id="main-nav"')
-    expect(forbidden.html).toContain('You need the permission')
+    expect(forbidden.html).toContain('Only instance admins may do this')
+    // a plugin permission the role lacks: who can grant it
+    const { user: bare, client: bareClient } = await p.member('guest')
+    const nothing = await p.deps.identity.orgs.createRole(p.org!.id, 'Nothing', [])
+    await p.deps.identity.orgs.setMemberRole(p.org!.id, bare.id, nothing.id)
+    const notes = await bareClient.request('/api/v1/fixture-notes/seen')
+    expect(notes.status).toBe(403)
+    expect(((await notes.json()) as { error: { message: string } }).error.message).toBe('You need the permission "fixture-notes.note.read" here. Ask an admin of your organization for it.')
+  })
+
+  test('a plugin that failed to start says so (not "disabled") and where to see why', async () => {
+    await p.host.enable('fixture-broken').catch(() => {})
+    expect(p.host.describe('fixture-broken').status).toBe('failed')
+    const page = await ada.get('/fixture-broken')
+    expect(page.res.status).toBe(404)
+    expect(page.html).toContain('Broken failed to start')
+    expect(page.html).toContain('/admin/plugins')
+    const api = await ada.request('/api/v1/fixture-broken/anything')
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('plugin_failed')
+  })
+
+  test('a token without a permission says to create a token that has it', async () => {
+    const { user } = await p.member('member')
+    const { secret } = await p.deps.identity.tokens.create({ userId: user.id, orgId: p.org!.id, name: 'narrow', permissions: ['core.members.read'], expiresInDays: 7 })
+    const res = await fetch(`${p.url}/api/v1/fixture-notes/seen`, { headers: { authorization: `Bearer ${secret}` } })
+    expect(res.status).toBe(403)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('This API token does not grant "fixture-notes.note.read". Create a token that includes it on /account/tokens')
   })
 
   test('unknown plugin and unknown page: clear 404s', async () => {

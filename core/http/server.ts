@@ -189,6 +189,9 @@ export function createFetch(deps: ServerDeps) {
       const handler = host.handlerFor(plugin)
       if (handler) return handler(request)
       const name = host.nameOf(plugin)
+      if (host.describe(plugin).status === 'failed') {
+        return errorPageFor(request, pathname, 404, 'plugin_failed', `${name} failed to start`, `${name} could not start on this instance. Its data is kept; an admin can see why on the plugins page (/admin/plugins).`)
+      }
       return errorPageFor(
         request,
         pathname,

@@ -169,6 +169,20 @@ export function settingsFromForm(
   return { values, shown, errors }
 }
 
+/** What to type for the string formats settings schemas use. */
+const FORMAT_HINTS: Record<string, string> = {
+  email: 'enter an email address, like name@example.com',
+  uri: 'enter a full address, like https://example.com/path',
+  url: 'enter a full address, like https://example.com/path',
+  hostname: 'enter a host name, like mail.example.com',
+  ipv4: 'enter an IPv4 address, like 192.0.2.10',
+  ipv6: 'enter an IPv6 address, like 2001:db8::10',
+  date: 'enter a date, like 2026-01-31',
+  'date-time': 'enter a date and time, like 2026-01-31T09:30:00Z',
+  time: 'enter a time, like 09:30:00',
+  uuid: 'enter a UUID, like 0192f0e4-7c1a-7c3e-9d4f-3b2a1c0d9e8f',
+}
+
 /** A message a person can act on, for the common constraints; typebox's own otherwise. */
 function friendly(e: ValueError): string {
   const s = e.schema as Loose
@@ -185,6 +199,8 @@ function friendly(e: ValueError): string {
     case ValueErrorType.NumberMaximum:
     case ValueErrorType.IntegerMaximum:
       return `enter ${String(s.maximum)} or less`
+    case ValueErrorType.StringFormat:
+      return FORMAT_HINTS[String(s.format)] ?? `enter a valid ${String(s.format)}`
     default:
       return e.message
   }

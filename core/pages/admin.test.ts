@@ -21,6 +21,7 @@ const reports = definePlugin({
     public: t.Boolean({ default: true }),
     format: t.Union([t.Literal('pdf'), t.Literal('csv')], { default: 'pdf' }),
     apiKey: t.Optional(t.String({ writeOnly: true })),
+    contact: t.Optional(t.String({ format: 'email' })),
   }),
   setup(ctx) {
     ctx.nav({ label: 'Reports', href: '/fixture-reports', order: 60 })
@@ -288,6 +289,12 @@ eachDialect('admin pages', (dialect) => {
     const big = await ada.post('/admin/plugins/fixture-reports/settings', { title: 'Daily', limit: '500', format: 'pdf' })
     expect(big.status).toBe(422)
     expect(await big.text()).toContain('enter 100 or less')
+    const email = await ada.post('/admin/plugins/fixture-reports/settings', { title: 'Daily', limit: '5', format: 'pdf', contact: 'not an address' })
+    expect(email.status).toBe(422)
+    const emailHtml = await email.text()
+    expect(emailHtml).toContain('enter an email address, like name@example.com')
+    expect(emailHtml).not.toContain('Expected string to match')
+    expect(emailHtml).toContain('value="not an address"')
 
     const saved = await ada.post('/admin/plugins/fixture-reports/settings', { title: 'Daily "<b>', limit: '7', format: 'csv', apiKey: 's3cret-value' })
     expect(saved.status).toBe(303)
