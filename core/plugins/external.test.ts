@@ -43,6 +43,17 @@ eachDialect('external plugins: refusals', (dialect) => {
     expect(after.plugins.find((x) => x.id === 'fixture-notes')!.error).toBeUndefined()
   })
 
+  test('enabling an external plugin that is off starts the code on disk now, not the copy read earlier', async () => {
+    writeExternalPlugin(p.test.dataDir, 'ext-later', externalPluginSource('ext-later', '1.0.0'))
+    expect((await admin('/ext-later/enable', 'POST')).status).toBe(200)
+    expect((await admin('/ext-later/disable', 'POST')).status).toBe(200)
+    // changed while off (an update, or the fix after a failure)
+    writeExternalPlugin(p.test.dataDir, 'ext-later', externalPluginSource('ext-later', '1.1.0'))
+    expect((await admin('/ext-later/enable', 'POST')).status).toBe(200)
+    expect(await (await fetch(`${p.url}/api/v1/ext-later/version`)).json()).toEqual({ version: '1.1.0', rows: 1 })
+    expect(p.host.describe('ext-later')).toMatchObject({ status: 'enabled', version: '1.1.0' })
+  })
+
   test('reloading an external plugin whose new code speaks another plugin API is refused; the old version keeps serving', async () => {
     writeExternalPlugin(p.test.dataDir, 'ext-api', externalPluginSource('ext-api', '1.0.0'))
     expect((await admin('/ext-api/enable', 'POST')).status).toBe(200)

@@ -31,10 +31,17 @@ export function reloadPlugin(host: PluginHost, id: string): Promise<PluginInfo> 
   return source?.kind === 'external' ? host.reload(id, () => importExternal(source.file)) : host.reload(id)
 }
 
-/** Enables a plugin; an external one is picked up from disk first, and a failed one re-imported. */
+/**
+ * Enables a plugin. An external one is picked up from disk first, and one that is not running is
+ * imported afresh: its file may have changed since it was read (fixed after a failure, updated
+ * while off), and enabling must start what is on disk now.
+ */
 export async function enablePlugin(host: PluginHost, dir: string, id: string): Promise<PluginInfo> {
   await syncExternal(host, dir)
   const source = host.sourceOf(id)
-  if (source?.kind === 'external' && host.describe(id).status === 'failed') return reloadPlugin(host, id)
+  if (source?.kind === 'external' && host.describe(id).status !== 'enabled') {
+    const info = await reloadPlugin(host, id)
+    if (info.status === 'enabled') return info
+  }
   return host.enable(id)
 }
