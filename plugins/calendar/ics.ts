@@ -13,7 +13,7 @@ const ICAL_ = () => (icalJs ??= ((m: { default?: typeof ICALModule } & typeof IC
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import type { AttendeeRow, CalendarService, CalendarView, EventForm, EventRow, OverrideRow, Viewer } from './service.ts'
-import { DAY, checkRrule, fromWall, icsUtc, isValidZone, ruleForAllDay, toWall, wallDate, wallTime } from './time.ts'
+import { DAY, FIRST_YEAR, LAST_YEAR, checkRrule, fromWall, icsUtc, isValidZone, ruleForAllDay, toWall, wallDate, wallTime, yearRangeText } from './time.ts'
 
 // ---- VTIMEZONE from Intl
 
@@ -171,6 +171,8 @@ type IcalTime = InstanceType<typeof ICALModule.Time>
 
 /** An instant of an ical.js time (UTC, a known IANA TZID, or floating read as `fallbackZone`). */
 function instantOf(t: IcalTime, fallbackZone: string, tzParam?: unknown): { at: number; zone: string; date: boolean } {
+  // checked on the year itself: Date.UTC reads years 0 to 99 as 1900 to 1999 (0001 became 1901)
+  if (t.year < FIRST_YEAR || t.year > LAST_YEAR) throw new InputError(`${yearRangeText('dates')} (this one is in the year ${t.year})`, 'dtstart')
   const wall = Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second)
   if (t.isDate) return { at: wall, zone: 'UTC', date: true }
   // the TZID parameter names the zone even when the file carries no VTIMEZONE for it
@@ -284,8 +286,8 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
         startAt: new Date(start),
         endAt: new Date(Math.max(end, start)),
       })
-    } catch {
-      report.skipped.push({ title, reason: 'a changed occurrence that could not be read' })
+    } catch (err) {
+      report.skipped.push({ title, reason: err instanceof InputError ? `a changed occurrence: ${err.message}` : 'a changed occurrence that could not be read' })
     }
   }
   svc.announceImport(v, calendarId, inserted)

@@ -451,6 +451,9 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
             const row = await svc.createEvent(viewerOf(auth), values)
             return redirect(request, `/calendar/events/${row.id}`, { kind: 'ok', text: `Created “${row.title}”.` })
           } catch (e) {
+            // a calendar deleted, unshared or made read-only while the form was open: the form comes
+            // back (422) with every value and the error on the calendar field
+            if (e instanceof InputError && e.field === 'calendarId' && (e.status === 403 || e.status === 404)) return formPage(request, auth, { values, errors: { calendarId: e.message }, error: 'Please correct the marked field.', status: 422 })
             const fe = formError(e)
             if (fe) return formPage(request, auth, { values, ...fe })
             return pageError(request, e)

@@ -18,6 +18,7 @@ import {
   checkZone,
   countBefore,
   fromWall,
+  inYearRange,
   isOccurrence,
   originalStarts,
   parseDate,
@@ -28,6 +29,7 @@ import {
   toWall,
   wallDate,
   wallTime,
+  yearRangeText,
 } from './time.ts'
 
 type Tables = ReturnType<typeof schema>
@@ -437,7 +439,8 @@ export class CalendarService {
     // NEW_PERSONAL stays a marker until the event is saved (createEvent makes the calendar then)
     const newPersonal = opts.newPersonal && f.calendarId === NEW_PERSONAL && v.canWrite
     const cal = newPersonal ? { id: NEW_PERSONAL, canEdit: true } : (await this.calendars(v)).find((c) => c.id === f.calendarId)
-    if (!cal) throw new InputError('choose a calendar', 'calendarId', f.calendarId ? 404 : 422)
+    // (a calendar deleted or unshared while a form was open: the form route shows this beside the field, 422)
+    if (!cal) throw new InputError(f.calendarId ? 'this calendar no longer exists or is not shared with you: choose another calendar' : 'choose a calendar', 'calendarId', f.calendarId ? 404 : 422)
     if (opts.calendarMustBeWritable !== false && !cal.canEdit) throw new InputError('you may not add events to this calendar', 'calendarId', 403)
     const allDay = !!f.allDay
     const timeZone = allDay ? checkZone(f.timeZone || 'UTC') : checkZone(f.timeZone ?? '')
@@ -445,6 +448,8 @@ export class CalendarService {
     if (sd === undefined) throw new InputError('enter the start date as YYYY-MM-DD', 'startDate')
     const ed = f.endDate ? parseDate(f.endDate) : sd
     if (ed === undefined) throw new InputError('enter the end date as YYYY-MM-DD', 'endDate')
+    if (!inYearRange(sd)) throw new InputError(yearRangeText('a start date'), 'startDate')
+    if (!inYearRange(ed)) throw new InputError(yearRangeText('an end date'), 'endDate')
     let startAt: number
     let endAt: number
     if (allDay) {
@@ -801,7 +806,8 @@ export class CalendarService {
       orgId: e.orgId,
       userIds,
       title: `Reminder: ${o.title}`,
-      text: minutes === 0 ? `Starts now: ${when}` : `Starts in ${humanMinutes(minutes)}: ${when}`,
+      // the time really left (a reminder set for 5 minutes on an event made 2.5 minutes ahead says 3)
+      text: `${startsText(o.start.getTime() - now.getTime())}: ${when}`,
       href: `/calendar/events/${e.id}?occurrence=${encodeURIComponent(o.originalStart.toISOString())}`,
     })
     return true
@@ -929,10 +935,26 @@ export function parseReminders(s: string): number[] {
   return [...new Set(out)].sort((a, b) => a - b)
 }
 
-function humanMinutes(m: number): string {
-  if (m % 1440 === 0) return `${m / 1440} day${m === 1440 ? '' : 's'}`
-  if (m % 60 === 0) return `${m / 60} hour${m === 60 ? '' : 's'}`
-  return `${m} minute${m === 1 ? '' : 's'}`
+/**
+ * "Starts in 3 minutes", "Starts in 1 hour 30 minutes", "Starting now" (under half a minute either
+ * way), "Started 10 minutes ago" (a pass catching up): `ms` is the time left to the start, rounded
+ * to the minute.
+ */
+export function startsText(ms: number): string {
+  const m = Math.round(ms / 60_000)
+  if (m === 0) return 'Starting now'
+  return m > 0 ? `Starts in ${spanText(m)}` : `Started ${spanText(-m)} ago`
+}
+
+/** Whole minutes as days, hours and minutes ("1 day 2 hours", "1 hour 30 minutes", "3 minutes"). */
+function spanText(m: number): string {
+  const unit = (n: number, name: string) => (n ? `${n} ${name}${n === 1 ? '' : 's'}` : '')
+  // past a day, minutes are noise
+  if (m >= 1440) {
+    const h = Math.round(m / 60)
+    return [unit(Math.floor(h / 24), 'day'), unit(h % 24, 'hour')].filter(Boolean).join(' ')
+  }
+  return [unit(Math.floor(m / 60), 'hour'), unit(m % 60, 'minute')].filter(Boolean).join(' ')
 }
 
 function checkRange(from: Date, to: Date): void {

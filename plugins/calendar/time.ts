@@ -79,6 +79,22 @@ export function parseDate(s: string | undefined): number | undefined {
   return Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== s ? undefined : t
 }
 
+/** The first and last year an event may start or end in (a typo like 0001 or 20255 is refused, not shown as 1900). */
+export const FIRST_YEAR = 1900
+export const LAST_YEAR = 2200
+const FIRST_DAY = Date.UTC(FIRST_YEAR, 0, 1)
+const AFTER_LAST_DAY = Date.UTC(LAST_YEAR + 1, 0, 1)
+
+/** True when a wall date or instant lies in the years FIRST_YEAR..LAST_YEAR. */
+export function inYearRange(t: number): boolean {
+  return t >= FIRST_DAY && t < AFTER_LAST_DAY
+}
+
+/** The error text for a date outside FIRST_YEAR..LAST_YEAR. */
+export function yearRangeText(what: string): string {
+  return `enter ${what} between ${FIRST_YEAR}-01-01 and ${LAST_YEAR}-12-31`
+}
+
 /** Parses `HH:MM` to milliseconds into the day, or undefined. */
 export function parseTime(s: string | undefined): number | undefined {
   const m = /^(\d{1,2}):(\d{2})$/.exec(s ?? '')
