@@ -218,6 +218,9 @@ eachDialect('collaboration', (dialect) => {
     const prefs = (await bob.client.get('/collaboration/preferences')).html
     expect(prefs).not.toMatch(/name="mentions" value="1" checked/)
     expect(prefs).toMatch(/name="comments" value="1" checked/)
+    // says what it covers: calendar events only (no plugin sends due-date reminders)
+    expect(prefs).toContain('Reminders of calendar events you created or attend')
+    expect(prefs).not.toContain('due dates')
     await bob.client.post('/collaboration/inbox/read-all')
     await page(ana.client, id)
     await comment(ana.client, id, `Muted @[Bob](${bob.user.id})`)

@@ -32,7 +32,7 @@ export const KINDS: { kind: NotificationKind; column: keyof Preferences; label: 
   { kind: 'invitation', column: 'invitations', label: 'Invitations', hint: 'Someone adds you to a calendar event' },
   { kind: 'comment', column: 'comments', label: 'Comments', hint: 'New comments on things you watch' },
   { kind: 'change', column: 'changes', label: 'Changes', hint: 'Changes to things you watch' },
-  { kind: 'reminder', column: 'reminders', label: 'Reminders', hint: 'Reminders from other apps (calendar events, due dates)' },
+  { kind: 'reminder', column: 'reminders', label: 'Reminders', hint: 'Reminders of calendar events you created or attend' },
 ]
 
 export interface Preferences {
