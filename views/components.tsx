@@ -1,12 +1,13 @@
 /** @module Shared UI pieces: form fields with errors, buttons, flash, empty states, CSRF field. */
-import type { Children } from '@kitajs/html'
+import { escapeHtml, type Children } from '@kitajs/html'
+import { childrenHtml } from './layout.tsx'
 
 /** Field errors by form field name. */
 export type FieldErrors = Record<string, string | undefined>
 
-/** The hidden CSRF field every form carries. */
-export function CsrfField(props: { token: string | undefined }) {
-  return <input type="hidden" name="_csrf" value={props.token ?? ''} />
+/** The hidden CSRF field every form carries (a string template: it is in nearly every form). */
+export function CsrfField(props: { token: string | undefined }): string {
+  return `<input type="hidden" name="_csrf" value="${escapeHtml(props.token ?? '')}"/>`
 }
 
 /** A labelled input with its error beside it (aria-invalid + aria-describedby). */
@@ -115,23 +116,14 @@ export function EmptyState(props: { title: string; children?: Children }) {
   )
 }
 
-/** A page heading with optional actions on the right. */
-export function PageHeader(props: { title: string; subtitle?: string; children?: Children }) {
-  return (
-    <div class="page-header">
-      <div>
-        <h1 safe>{props.title}</h1>
-        {props.subtitle ? (
-          <p class="muted" safe>
-            {props.subtitle}
-          </p>
-        ) : (
-          ''
-        )}
-      </div>
-      {props.children ? <div class="page-actions">{props.children as 'safe'}</div> : ''}
-    </div>
-  )
+/**
+ * A page heading with optional actions on the right. A string template (it heads nearly every
+ * page): the title and subtitle are escaped; the actions are already-safe HTML (children).
+ */
+export function PageHeader(props: { title: string; subtitle?: string; children?: Children }): string {
+  const subtitle = props.subtitle ? `<p class="muted">${escapeHtml(props.subtitle)}</p>` : ''
+  const actions = props.children ? `<div class="page-actions">${childrenHtml(props.children)}</div>` : ''
+  return `<div class="page-header"><div><h1>${escapeHtml(props.title)}</h1>${subtitle}</div>${actions}</div>`
 }
 
 /** A small POST form with one button (sign out, revoke, delete...). */
