@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, OPTIONS, redactUrl, type Config } from './conf
 import { createLogger, setLogLevel } from './log.ts'
 import { openPlatform, runtimeTokenFile, servePlatform, type Platform } from './platform.ts'
 import { readFileSync } from 'node:fs'
-import { userInfo } from 'node:os'
+import { hostname, userInfo } from 'node:os'
 import { InputError } from './auth/accounts.ts'
 import { StoreError } from './store/connect.ts'
 import { migrationStatus, MigrationError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
@@ -167,6 +167,8 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   const token = config.adminToken ?? readRuntimeToken(config)
   if (token) headers.authorization = `Bearer ${token}`
+  // who ran the command, for the audit log (the service token itself names nobody)
+  headers['x-coder-cli-user'] = `${localOperator() ?? process.env.USER ?? 'unknown'}@${hostname()}`.replace(/[^\w.@-]/g, '_').slice(0, 100)
   const request = sub === 'list' ? new Request(base, { headers }) : new Request(`${base}/${id}/${sub}`, { method: 'POST', headers, body: JSON.stringify(sub === 'disable' ? { cascade } : {}) })
   let response: Response | undefined
   try {

@@ -453,6 +453,14 @@ eachDialect('admin pages', (dialect) => {
     expect(byToken.map((e) => e.action)).toEqual(['plugin.settings_changed', 'plugin.reloaded', 'plugin.enabled', 'plugin.disabled'])
     expect(byToken[0]!.details).toEqual({ keys: ['greeting'] })
     expect(byToken.every((e) => e.actorId === null && e.orgId === null)).toBe(true)
+    // the CLI names who ran it (believed only with the token)
+    const cli = await fetch(`${p.url}/api/v1/admin/plugins/fixture-reports/reload`, { method: 'POST', headers: { authorization: p.serviceAuth, 'x-coder-cli-user': 'ana@build-01' } })
+    expect(cli.status).toBe(200)
+    const [latest] = await p.deps.identity.accounts.listAudit({ limit: 1 })
+    expect(latest).toMatchObject({ action: 'plugin.reloaded', actorEmail: 'service-token (cli ana@build-01)' })
+    const odd = await fetch(`${p.url}/api/v1/admin/plugins/fixture-reports/reload`, { method: 'POST', headers: { authorization: p.serviceAuth, 'x-coder-cli-user': 'ana <script>' } })
+    expect(odd.status).toBe(200)
+    expect((await p.deps.identity.accounts.listAudit({ limit: 1 }))[0]!.actorEmail).toBe('service-token')
   })
 
   test('audit log: the entries above, newest first, filter and paging; escaped; no way to edit or delete', async () => {

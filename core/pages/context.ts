@@ -36,7 +36,17 @@ export async function readFormAll(request: Request): Promise<{ one: Record<strin
 
 /** Who is acting, for the audit log. */
 export function actorOf(request: Request, auth: Auth | null, orgId?: string | null): Actor {
-  return { userId: auth?.user.id === 'service-token' ? null : (auth?.user.id ?? null), email: auth?.user.email ?? null, ip: clientIp(request), orgId: orgId ?? auth?.org?.id ?? null }
+  const service = auth?.user.id === 'service-token'
+  return { userId: service ? null : (auth?.user.id ?? null), email: service ? serviceActor(request) : (auth?.user.email ?? null), ip: clientIp(request), orgId: orgId ?? auth?.org?.id ?? null }
+}
+
+/**
+ * Who acts with the service token: the CLI names its operating-system user and host
+ * (`X-Coder-CLI-User`, only believed with the token, which already holds every right).
+ */
+function serviceActor(request: Request): string {
+  const cli = request.headers.get('x-coder-cli-user')
+  return cli && /^[\w.@-]{1,100}$/.test(cli) ? `service-token (cli ${cli})` : 'service-token'
 }
 
 /** 429 with Retry-After, as a page or JSON. */
