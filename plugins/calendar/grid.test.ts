@@ -115,7 +115,7 @@ eachDialect('calendar week and day grids', (dialect) => {
     // 09:00–11:30 covers rows 18..22 (09:00, 09:30, 10:00, 10:30, 11:00)
     const [planning] = find(1, 'Planning')
     expect(planning!.cls).toContain('cal-r-18 cal-h-5')
-    expect(planning!.text).toContain('09:00–11:30')
+    expect(planning!.text).toContain('09:00&ndash;11:30')
     expect(days.flat().filter((p) => p.text.includes('Planning'))).toHaveLength(1)
 
     // 22:00–02:00 has a piece on Wednesday (to midnight) and on Thursday (from midnight)
@@ -158,6 +158,6 @@ eachDialect('calendar week and day grids', (dialect) => {
     const ny = pieces((await ada.get('/calendar?view=day&date=2027-01-12&tz=America/New_York')).html)
     const [planning] = ny[0]!.filter((p) => p.text.includes('Planning'))
     expect(planning!.cls).toContain('cal-r-8 cal-h-5')
-    expect(planning!.text).toContain('04:00–06:30')
+    expect(planning!.text).toContain('04:00&ndash;06:30')
   })
 })

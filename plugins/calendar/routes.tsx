@@ -233,7 +233,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
       gridTo = anchor + AGENDA_DAYS * DAY
       prev = anchor - AGENDA_DAYS * DAY
       next = anchor + AGENDA_DAYS * DAY
-      title = `${longDate(gridFrom)} – ${longDate(gridTo - DAY)}`
+      title = `${longDate(gridFrom)} to ${longDate(gridTo - DAY)}`
     }
     // all-day items sit on UTC dates, timed ones on the zone's wall clock: ask wide enough for both
     const from = Math.min(fromWall(gridFrom, tz), gridFrom) - DAY
@@ -280,13 +280,13 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
         <nav class="cal-toolbar" aria-label="Calendar navigation">
           <div class="cal-nav">
             <a href={viewHref(view, wallDate(prev), tzParam)} role="button" class="secondary outline" rel="prev" aria-label={`Previous ${unit}`} data-cal-key="ArrowLeft">
-              ‹ Previous
+              {'&lsaquo; Previous'}
             </a>
             <a href={viewHref(view, wallDate(today), tzParam)} role="button" class="secondary outline" data-cal-key="t">
               Today
             </a>
             <a href={viewHref(view, wallDate(next), tzParam)} role="button" class="secondary outline" rel="next" aria-label={`Next ${unit}`} data-cal-key="ArrowRight">
-              Next ›
+              {'Next &rsaquo;'}
             </a>
           </div>
           <h2 class="cal-range" safe>

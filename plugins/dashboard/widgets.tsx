@@ -1,4 +1,5 @@
 /** @module The dashboard's own widgets: getting started, recent activity, plugin health (admins). */
+import { escapeHtml } from '@kitajs/html'
 import type { PluginContext } from '../../core/plugins/contract.ts'
 import type { DashboardWidget, KnownServices } from '../../core/plugins/points.ts'
 import type { Auth } from '../../core/auth/resolve.ts'
@@ -50,7 +51,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
             {items.map((i) => (
               <li class={i.done ? 'done' : ''}>
                 <span class="check" aria-hidden="true">
-                  {i.done ? '✓' : '○'}
+                  {i.done ? '&#10003;' : '&#9675;'}
                 </span>
                 <span class="visually-hidden">{i.done ? 'Done: ' : 'To do: '}</span>
                 {i.href ? (
@@ -61,9 +62,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
                   <span safe>{i.label}</span>
                 )}
                 {i.hint ? (
-                  <small class="muted" safe>
-                    {` — ${i.hint}`}
-                  </small>
+                  <small class="muted">{`&mdash; ${escapeHtml(i.hint)}` as 'safe'}</small>
                 ) : (
                   ''
                 )}

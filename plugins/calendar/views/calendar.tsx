@@ -1,4 +1,5 @@
 /** @module Calendar pages: month / week / day / agenda grids, the event page and form, calendars and sharing. */
+import { escapeHtml } from '@kitajs/html'
 import type { Person } from '../../../core/plugins/points.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, type FieldErrors } from '../../../views/components.tsx'
 import type { AttendeeRow, CalendarView, EventForm, EventRow, Occurrence, TeamInfo } from '../service.ts'
@@ -164,7 +165,9 @@ function PieceLink(props: { piece: Piece<Item>; day: number }) {
   const i = piece.item
   const start = wallTime(piece.start)
   const end = wallTime(piece.end)
-  const time = piece.before ? `until ${end}` : piece.end > piece.start ? `${start}–${end}` : start
+  // wall times are HH:MM we made: trusted; the dash as an entity keeps the page a one-byte string
+  const safeTime = piece.before ? `until ${end}` : piece.end > piece.start ? `${start}&ndash;${end}` : start
+  const time = piece.before ? `until ${end}` : piece.end > piece.start ? `${start} to ${end}` : start
   const note = piece.before ? `, continued from ${longDate(day - DAY)}` : piece.after ? `, continues on ${longDate(day + DAY)}` : ''
   const cls = [
     'cal-item',
@@ -183,9 +186,7 @@ function PieceLink(props: { piece: Piece<Item>; day: number }) {
   const label = `${time} ${i.title} (${i.source})${note}`
   const body = (
     <>
-      <span class="cal-time" safe>
-        {time}
-      </span>{' '}
+      <span class="cal-time">{safeTime as 'safe'}</span>{' '}
       <span class="cal-title" safe>
         {i.title}
       </span>
@@ -326,7 +327,7 @@ export function Agenda(props: { from: number; days: number; items: Item[]; tz: s
           <ul>
             {g.items.map((i) => (
               <li>
-                <span class="cal-when" safe>{i.allDay ? 'All day' : `${wallTime(toWall(i.start.getTime(), props.tz))}–${wallTime(toWall(i.end.getTime(), props.tz))}`}</span>{' '}
+                <span class="cal-when">{safeSpan(i, props.tz) as 'safe'}</span>{' '}
                 <ItemLink item={i} tz={props.tz} showTime={false} />
               </li>
             ))}
@@ -356,17 +357,28 @@ export function LayerForm(props: { layers: Layer[]; csrf: string | undefined; ba
     ) : (
       ''
     )
+  const shown = props.layers.filter((l) => l.shown).length
+  // Folded on phones (the checkboxes pushed the grid ~700 px down), summary first so the tab order
+  // is the visual order; on wide screens app.css shows the content and hides the summary.
   return (
-    <form method="post" action="/calendar/layers" class="cal-layers">
-      <CsrfField token={props.csrf} />
-      <input type="hidden" name="back" value={props.back} />
-      {props.layers.map((l) => (
-        <input type="hidden" name="all" value={l.key} />
-      ))}
-      {group('My calendars', cals)}
-      {group('Other layers', sources)}
-      {props.layers.length ? <button type="submit" class="secondary outline">Show selected</button> : <p class="muted">No calendars yet.</p>}
-    </form>
+    <details class="cal-layer-panel">
+      <summary>
+        Calendars and layers{' '}
+        <span class="muted" safe>
+          {`(${shown} of ${props.layers.length} shown)`}
+        </span>
+      </summary>
+      <form method="post" action="/calendar/layers" class="cal-layers">
+        <CsrfField token={props.csrf} />
+        <input type="hidden" name="back" value={props.back} />
+        {props.layers.map((l) => (
+          <input type="hidden" name="all" value={l.key} />
+        ))}
+        {group('My calendars', cals)}
+        {group('Other layers', sources)}
+        {props.layers.length ? <button type="submit" class="secondary outline">Show selected</button> : <p class="muted">No calendars yet.</p>}
+      </form>
+    </details>
   )
 }
 
@@ -404,14 +416,19 @@ export function ZoneList() {
   return zoneList
 }
 
+/** "09:00&ndash;09:30" (wall times we made, so trusted) or "All day": written with the entity, the page stays one-byte. */
+function safeSpan(i: Item, tz: string): string {
+  return i.allDay ? 'All day' : `${wallTime(toWall(i.start.getTime(), tz))}&ndash;${wallTime(toWall(i.end.getTime(), tz))}`
+}
+
 const REPEATS = [
   { value: '', label: 'Does not repeat' },
   { value: 'FREQ=DAILY', label: 'Every day' },
-  { value: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', label: 'Every weekday (Mon–Fri)' },
+  { value: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', label: 'Every weekday (Mon to Fri)' },
   { value: 'FREQ=WEEKLY', label: 'Every week' },
   { value: 'FREQ=MONTHLY', label: 'Every month' },
   { value: 'FREQ=YEARLY', label: 'Every year' },
-  { value: 'custom', label: 'Custom rule (RRULE)…' },
+  { value: 'custom', label: 'Custom rule (RRULE)...' },
 ]
 
 /** The preset matching a rule, or 'custom'. */
@@ -456,7 +473,7 @@ export function EventFormView(props: {
               <span safe>{label}</span>
             </label>
           ))}
-          <small>“This event” changes the title, place, notes and time of one occurrence only.</small>
+          <small>{'&ldquo;This event&rdquo; changes the title, place, notes and time of one occurrence only.'}</small>
         </fieldset>
       ) : (
         ''
@@ -476,7 +493,7 @@ export function EventFormView(props: {
       <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} />
       <div class="grid">
         <Select name="repeat" label="Repeat" value={repeat} options={REPEATS} error={props.errors.repeat} />
-        <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={props.errors.rrule} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint="Used when Repeat is “Custom rule”" />
+        <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={props.errors.rrule} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Custom rule"' />
       </div>
       <Field name="location" label="Location" value={v.location} error={props.errors.location} maxlength={300} />
       <label for="f-description">
@@ -540,11 +557,12 @@ export function EventPage(props: {
 }) {
   const { event, occ } = props
   const tz = props.tz
-  const when = occ.allDay
+  // dates and times we format, the zone escaped: the dashes as entities keep the page one-byte
+  const safeWhen = occ.allDay
     ? occ.end.getTime() - occ.start.getTime() <= DAY
       ? `${longDate(occ.start.getTime())}, all day`
-      : `${longDate(occ.start.getTime())} – ${longDate(occ.end.getTime() - DAY)}, all day`
-    : `${longDate(toWall(occ.start.getTime(), tz) - (toWall(occ.start.getTime(), tz) % DAY))}, ${wallTime(toWall(occ.start.getTime(), tz))}–${wallTime(toWall(occ.end.getTime(), tz))} (${tz})`
+      : `${longDate(occ.start.getTime())} &ndash; ${longDate(occ.end.getTime() - DAY)}, all day`
+    : `${longDate(toWall(occ.start.getTime(), tz) - (toWall(occ.start.getTime(), tz) % DAY))}, ${wallTime(toWall(occ.start.getTime(), tz))}&ndash;${wallTime(toWall(occ.end.getTime(), tz))} (${escapeHtml(tz)})`
   const mine = props.attendees.find((a) => a.userId === props.viewerId)
   const occParam = occ.recurring ? `?occurrence=${encodeURIComponent(occ.originalStart.toISOString())}` : ''
   return (
@@ -563,11 +581,11 @@ export function EventPage(props: {
       </PageHeader>
       <dl class="cal-details">
         <dt>When</dt>
-        <dd safe>{when}</dd>
+        <dd>{safeWhen as 'safe'}</dd>
         {!occ.allDay && tz !== event.timeZone ? (
           <>
             <dt>Event time zone</dt>
-            <dd safe>{`${wallTime(toWall(occ.start.getTime(), event.timeZone))}–${wallTime(toWall(occ.end.getTime(), event.timeZone))} ${event.timeZone}`}</dd>
+            <dd>{`${wallTime(toWall(occ.start.getTime(), event.timeZone))}&ndash;${wallTime(toWall(occ.end.getTime(), event.timeZone))} ${escapeHtml(event.timeZone)}` as 'safe'}</dd>
           </>
         ) : (
           ''
@@ -840,10 +858,10 @@ export function CalendarsPage(props: {
                           ) : (
                             ''
                           )}
-                          {(props.shares.get(c.id) ?? []).length === 0 && c.ownerKind !== 'user' ? <span class="muted">—</span> : ''}
+                          {(props.shares.get(c.id) ?? []).length === 0 && c.ownerKind !== 'user' ? <span class="muted">{'&mdash;'}</span> : ''}
                         </>
                       ) : (
-                        <span class="muted">—</span>
+                        <span class="muted">{'&mdash;'}</span>
                       )}
                     </td>
                     <td class="row-actions">

@@ -1,8 +1,17 @@
 /** @module The comment thread of an entity: comments, replies, reactions, the composer, watch button, activity. */
+import { escapeHtml } from '@kitajs/html'
 import { CsrfField, formatDate } from '../../../views/components.tsx'
 import { safeIcon } from '../../../views/icons.ts'
 import { renderComment } from '../markdown.ts'
 import { MAX_BODY, REACTIONS, type ActivityRow, type EntityRef, type ThreadComment } from '../service.ts'
+
+/** Escapes `text` and writes each character beyond Latin-1 as a numeric entity (the page stays a one-byte string). */
+function safeLatin1(text: string): string {
+  return escapeHtml(text).replace(/[^\x00-\xff]/gu, (c) => `&#${c.codePointAt(0)};`)
+}
+
+/** The reaction picker's buttons, built once. */
+const SAFE_REACTION_OPTIONS = REACTIONS.map((emoji) => `<button type="submit" name="emoji" value="${safeLatin1(emoji)}" class="collab-reaction-option">${safeLatin1(emoji)}</button>`).join('')
 
 /** What the viewer may do in a thread. */
 export interface ThreadViewer {
@@ -176,27 +185,16 @@ function Reactions(props: { comment: ThreadComment; viewer: ThreadViewer }) {
   return (
     <form method="post" action={action} hx-post={action} {...HX} class="collab-reactions">
       <CsrfField token={viewer.csrf} />
-      {used.map((r) => (
-        <button
-          type="submit"
-          name="emoji"
-          value={r.emoji}
-          class={`collab-reaction${r.mine ? ' mine' : ''}`}
-          aria-pressed={r.mine ? 'true' : 'false'}
-          disabled={!viewer.canWrite}
-          aria-label={`${r.emoji} ${r.count}${r.mine ? ', yours' : ''}`}
-        >
-          <span safe>{r.emoji}</span> <span>{r.count}</span>
-        </button>
-      ))}
+      {/* emoji as numeric entities: one character beyond Latin-1 makes the whole page a two-byte string */}
+      {used.map((r) => {
+        const attrs = `name="emoji" value="${safeLatin1(r.emoji)}" class="collab-reaction${r.mine ? ' mine' : ''}" aria-pressed="${r.mine ? 'true' : 'false'}"${viewer.canWrite ? '' : ' disabled'}`
+        const safeButton = `<button type="submit" ${attrs} aria-label="${safeLatin1(`${r.emoji} ${r.count}${r.mine ? ', yours' : ''}`)}"><span>${safeLatin1(r.emoji)}</span> <span>${r.count}</span></button>`
+        return safeButton as 'safe'
+      })}
       {viewer.canWrite ? (
         <details class="collab-react-picker">
-          <summary aria-label="Add a reaction">+☺</summary>
-          {REACTIONS.map((emoji) => (
-            <button type="submit" name="emoji" value={emoji} class="collab-reaction-option">
-              {emoji}
-            </button>
-          ))}
+          <summary aria-label="Add a reaction">{'+&#9786;'}</summary>
+          {SAFE_REACTION_OPTIONS as 'safe'}
         </details>
       ) : (
         ''

@@ -1,4 +1,5 @@
 /** @module Dashboard views: the page, one card, a card's body in each state, and the customize panel. */
+import { escapeHtml } from '@kitajs/html'
 import { CsrfField, EmptyState, FormError, PageHeader } from '../../../views/components.tsx'
 import type { WidgetEntry } from '../service.ts'
 
@@ -52,15 +53,15 @@ export function GoneBody() {
 }
 
 /** Small POST button used by the customize controls. */
-function LayoutButton(props: { action: string; csrf: string | undefined; fields: Record<string, string>; label: string; text: string; disabled?: boolean; class?: string }) {
+function LayoutButton(props: { action: string; csrf: string | undefined; fields: Record<string, string>; label: string; /** Trusted markup (constant text; arrows as entities). */ safeText: string; disabled?: boolean; class?: string }) {
   return (
     <form method="post" action={props.action} class="inline-form" hx-post={props.action} hx-target="#dashboard" hx-swap="outerHTML">
       <CsrfField token={props.csrf} />
       {Object.entries(props.fields).map(([k, v]) => (
         <input type="hidden" name={k} value={v} />
       ))}
-      <button type="submit" class={props.class ?? 'secondary outline small'} aria-label={props.label} title={props.label} disabled={props.disabled} safe>
-        {props.text}
+      <button type="submit" class={props.class ?? 'secondary outline small'} aria-label={props.label} title={props.label} disabled={props.disabled}>
+        {props.safeText as 'safe'}
       </button>
     </form>
   )
@@ -78,9 +79,9 @@ export function Card(props: { entry: WidgetEntry; index: number; count: number; 
         </h2>
         {customize ? (
           <div class="widget-controls">
-            <LayoutButton action="/dashboard/layout/move" csrf={csrf} fields={{ key: entry.key, dir: 'up' }} label={`Move ${title} up`} text="↑" disabled={index === 0} />
-            <LayoutButton action="/dashboard/layout/move" csrf={csrf} fields={{ key: entry.key, dir: 'down' }} label={`Move ${title} down`} text="↓" disabled={index === count - 1} />
-            <LayoutButton action="/dashboard/layout/remove" csrf={csrf} fields={{ key: entry.key }} label={`Remove ${title}`} text="Remove" />
+            <LayoutButton action="/dashboard/layout/move" csrf={csrf} fields={{ key: entry.key, dir: 'up' }} label={`Move ${title} up`} safeText={'&uarr;'} disabled={index === 0} />
+            <LayoutButton action="/dashboard/layout/move" csrf={csrf} fields={{ key: entry.key, dir: 'down' }} label={`Move ${title} down`} safeText={'&darr;'} disabled={index === count - 1} />
+            <LayoutButton action="/dashboard/layout/remove" csrf={csrf} fields={{ key: entry.key }} label={`Remove ${title}`} safeText="Remove" />
           </div>
         ) : (
           ''
@@ -141,14 +142,12 @@ export function Dashboard(props: DashboardView) {
                   <span>
                     <strong safe>{e.widget.title}</strong>
                     {e.widget.description ? (
-                      <small class="muted" safe>
-                        {` — ${e.widget.description}`}
-                      </small>
+                      <small class="muted">{`&mdash; ${escapeHtml(e.widget.description)}` as 'safe'}</small>
                     ) : (
                       ''
                     )}
                   </span>
-                  <LayoutButton action="/dashboard/layout/add" csrf={csrf} fields={{ key: e.key }} label={`Add ${e.widget.title}`} text="Add" class="small" />
+                  <LayoutButton action="/dashboard/layout/add" csrf={csrf} fields={{ key: e.key }} label={`Add ${e.widget.title}`} safeText="Add" class="small" />
                 </li>
               ))}
             </ul>
@@ -156,9 +155,9 @@ export function Dashboard(props: DashboardView) {
             <p class="muted">Every widget you can see is on your dashboard.</p>
           )}
           <div class="dashboard-actions">
-            <LayoutButton action="/dashboard/layout/restore" csrf={csrf} fields={{}} label="Restore default" text="Restore default" />
+            <LayoutButton action="/dashboard/layout/restore" csrf={csrf} fields={{}} label="Restore default" safeText="Restore default" />
             {props.canManage ? (
-              <LayoutButton action="/dashboard/layout/org-default" csrf={csrf} fields={{}} label="Save as organization default" text="Save as organization default" />
+              <LayoutButton action="/dashboard/layout/org-default" csrf={csrf} fields={{}} label="Save as organization default" safeText="Save as organization default" />
             ) : (
               ''
             )}
