@@ -300,6 +300,19 @@ eachDialect('calendar facts, links and management', (dialect) => {
     expect(html.split(`/calendar/events/${daily}?occurrence=`).length - 1).toBe(2)
     expect(html).not.toContain('Far away')
     expect(html.indexOf('Dentist')).toBeLessThan(html.indexOf('Daily check'))
+    // the zone once, under the list (not on every line); another zone is named on its own line
+    expect(html.split('UTC').length - 1).toBe(1)
+    expect(html).toContain('<small>Times in UTC</small>')
+    const berlin = (await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: cal, title: 'Berlin call', timeZone: 'Europe/Berlin', start: at(4 * day), end: at(4 * day + hour) })).json.id
+    const mixed = await widget.render(new Request(`${p.url}/dashboard`), await authOf(p.admin!.id))
+    expect(mixed).toMatch(/Berlin call<\/a> <small class="muted">\d{4}-\d\d-\d\d \d\d:\d\d Europe\/Berlin<\/small>/)
+    expect(mixed.split('UTC').length - 1).toBe(1)
+    // a viewer whose calendar runs in Europe/Berlin (the calendar's zone cookie): every time in it, said once
+    const inBerlin = await widget.render(new Request(`${p.url}/dashboard`, { headers: { cookie: 'cal_tz=Europe/Berlin' } }), await authOf(p.admin!.id))
+    expect(inBerlin.split('Europe/Berlin').length - 1).toBe(1)
+    expect(inBerlin).toContain('<small>Times in Europe/Berlin</small>')
+    expect(inBerlin).not.toContain('UTC')
+    expect((await api(ada, 'DELETE', `/api/v1/calendar/events/${berlin}`)).status).toBe(200)
     // someone who cannot see that calendar: the empty state (Cid has nothing in these 7 days)
     const empty = await widget.render(new Request(`${p.url}/dashboard`), await authOf(cid.user.id))
     expect(empty).not.toContain('Dentist')

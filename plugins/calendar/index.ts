@@ -5,6 +5,7 @@
  * subscription feed and .ics import; JSON API under /api/v1/calendar.
  */
 import { can } from '../../core/auth/resolve.ts'
+import { readCookie } from '../../core/http/cookies.ts'
 import { definePlugin } from '../../core/plugins/contract.ts'
 import { EVENTS } from './events.ts'
 import { migrations } from './migrations/index.ts'
@@ -12,7 +13,7 @@ import { calendarRoutes } from './routes.tsx'
 import { schema } from './schema.ts'
 import { COLORS, PERM, CalendarService, viewerOf, type Ctx } from './service.ts'
 import { seedDemo } from './seed.ts'
-import { toWall, wallDate, wallTime } from './time.ts'
+import { isValidZone, toWall, wallDate, wallTime } from './time.ts'
 
 export default definePlugin({
   id: 'calendar',
@@ -43,21 +44,31 @@ export default definePlugin({
       title: 'Upcoming',
       description: 'Your events in the next 7 days',
       permission: PERM.read,
-      async render(_request, auth) {
+      async render(request, auth) {
         const v = viewerOf(auth)
         const now = new Date()
         const list = (await svc.occurrences(v, now, new Date(now.getTime() + 7 * 86_400_000))).slice(0, 8)
         if (!list.length) return '<p class="muted">Nothing in the next 7 days. <a href="/calendar">Open the calendar</a></p>'
         const esc = Bun.escapeHTML
+        // The zone is said once, under the list: the viewer's (the calendar's cal_tz cookie), else the
+        // zone most of the events use; an event in another zone names its own on its line.
+        const cookie = readCookie(request, 'cal_tz')
+        const viewerZone = cookie && isValidZone(cookie) ? cookie : undefined
+        const zoneOf = (o: (typeof list)[number]) => viewerZone ?? o.timeZone
+        const counts = new Map<string, number>()
+        for (const o of list) if (!o.allDay) counts.set(o.timeZone, (counts.get(o.timeZone) ?? 0) + 1)
+        const common = viewerZone ?? [...counts].sort((a, b) => b[1] - a[1])[0]?.[0]
         const items = list
           .map((o) => {
-            const w = o.allDay ? o.start.getTime() : toWall(o.start.getTime(), o.timeZone)
-            const when = o.allDay ? `${wallDate(w)} (all day)` : `${wallDate(w)} ${wallTime(w)} ${o.timeZone}`
+            const zone = zoneOf(o)
+            const w = o.allDay ? o.start.getTime() : toWall(o.start.getTime(), zone)
+            const when = o.allDay ? `${wallDate(w)} (all day)` : `${wallDate(w)} ${wallTime(w)}${zone === common ? '' : ` ${zone}`}`
             const href = `/calendar/events/${o.eventId}${o.recurring ? `?occurrence=${encodeURIComponent(o.originalStart.toISOString())}` : ''}`
             return `<li><a href="${esc(href)}">${esc(o.title)}</a> <small class="muted">${esc(when)}</small></li>`
           })
           .join('')
-        return `<ul class="cal-upcoming">${items}</ul>`
+        const zoneNote = common ? `<p class="muted cal-upcoming-zone"><small>Times in ${esc(common)}</small></p>` : ''
+        return `<ul class="cal-upcoming">${items}</ul>${zoneNote}`
       },
     })
 

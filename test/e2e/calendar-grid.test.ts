@@ -120,4 +120,29 @@ describe('browser: calendar week and day grids [sqlite]', () => {
     await page.goto(`${p.url}/calendar?view=day&date=2027-01-15&tz=UTC`)
     expect(await screenshot(page, 'calendar-grid-day')).toEqual({ 1280: 0, 390: 0 })
   }, T)
+
+  test('390 px: the layer checkboxes fold into "Calendars and layers" above the grid; wide screens show them open', async () => {
+    const layer = page.locator('.cal-layers input[type=checkbox]').first()
+    const summary = page.locator('.cal-layer-panel > summary')
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
+      expect(await summary.isVisible()).toBe(true)
+      expect(await layer.isVisible()).toBe(false)
+      // the grid starts right under the folded panel (it was ~700 px further down)
+      const gridTop = (await box(page.locator('.cal-timegrid'))).y - (await box(summary)).y
+      expect(gridTop).toBeLessThan(250)
+      // the keyboard meets the summary first, then (opened) the checkboxes, in visual order
+      await summary.focus()
+      await page.keyboard.press('Enter')
+      expect(await layer.isVisible()).toBe(true)
+      await page.keyboard.press('Tab')
+      expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('checkbox')
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+    await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
+    expect(await summary.isVisible()).toBe(false)
+    expect(await layer.isVisible()).toBe(true)
+  }, T)
 })
