@@ -88,7 +88,9 @@ export function checkTaskFields(input: Record<string, unknown>, extra: string[] 
 export async function listRequest(projects: ProjectService, orgId: string, query: Record<string, string | undefined>, viewerId: string): Promise<{ filter: TaskFilter; limit: number }> {
   const limit = pageLimit(query.limit)
   const project = query.project ? await projects.get(orgId, query.project) : undefined
-  const choices = project ? await projects.filterChoices(project.id) : undefined
+  // the project's states, labels... only when a filter names one (a plain page skips the lookups)
+  const named = query.state || query.label || query.milestone || query.cycle
+  const choices = project && named ? await projects.filterChoices(project.id) : undefined
   checkFilterQuery(query, choices, 400)
   const filter = filterFrom(query, project?.id, viewerId)
   if (choices) filter.stateIds = stateIdsOf(query.state, choices.states)
