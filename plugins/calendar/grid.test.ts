@@ -9,6 +9,7 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
 import { layoutDay } from './views/layout.ts'
+import { layoutWeek } from './views/month-layout.ts'
 
 const H = 3_600_000
 const DAY = 24 * H
@@ -65,6 +66,33 @@ describe('layoutDay', () => {
     const day = layoutDay(four, D0, 6)
     expect(day.pieces).toHaveLength(4)
     expect(day.more).toEqual([])
+  })
+})
+
+describe('layoutWeek (month rows)', () => {
+  const d = (n: number) => D0 + n * DAY
+  const span = (id: string, first: number, last: number) => ({ id, first: d(first), last: d(last) })
+  test('an item of two days or more is one bar per week row, one-day items are chips of their day', () => {
+    const items = [span('trip', 3, 8), span('talk', 5, 5), span('cycle', -3, 1)]
+    const week = layoutWeek(items, D0, 3)
+    expect(week.bars.map((b) => [b.item.id, b.column, b.span, b.lane, b.before, b.after])).toEqual([
+      ['cycle', 0, 2, 0, true, false],
+      ['trip', 3, 4, 0, false, true],
+    ])
+    expect(week.chips.map((c) => c.map((i) => i.id))).toEqual([[], [], [], [], [], ['talk'], []])
+    expect(week.lanes).toEqual([1, 1, 0, 1, 1, 1, 1])
+    const next = layoutWeek(items, d(7), 3)
+    expect(next.bars.map((b) => [b.item.id, b.column, b.span, b.before, b.after])).toEqual([['trip', 0, 2, true, false]])
+  })
+  test('overlapping bars take separate lanes; past maxLanes they are counted per day', () => {
+    const week = layoutWeek([span('a', 0, 6), span('b', 1, 2), span('c', 3, 4), span('d', 1, 3), span('e', 2, 3)], D0, 2)
+    expect(week.bars.map((b) => [b.item.id, b.lane])).toEqual([
+      ['a', 0],
+      ['d', 1],
+    ])
+    // b (lane 2), e (lane 3) and c (lane 2 again, after b) are not drawn: each day counts those covering it
+    expect(week.hidden.map((h) => h.map((i) => i.id))).toEqual([[], ['b'], ['b', 'e'], ['e', 'c'], ['c'], [], []])
+    expect(week.lanes).toEqual([1, 2, 2, 2, 1, 1, 1])
   })
 })
 
@@ -148,6 +176,20 @@ eachDialect('calendar week and day grids', (dialect) => {
     // the hour links stay: every hour of every day opens the form there
     expect(html.split('class="cal-add cal-slot-link').length - 1).toBe(7 * 24)
     expect(html).toContain('href="/calendar/new?date=2027-01-12&time=09:00"')
+  })
+
+  test('month view: Conference (Monday 09:00 to Wednesday 17:00) is one bar across three days, not a chip on each', async () => {
+    const { res, html } = await ada.get('/calendar?view=month&date=2027-01-13&tz=UTC')
+    expect(res.status).toBe(200)
+    const links = [...html.matchAll(/<a class="([^"]*)"[^>]*>((?:(?!<\/a>).)*Conference(?:(?!<\/a>).)*)<\/a>/g)]
+    expect(links).toHaveLength(1)
+    expect(links[0]![1]).toContain('cal-bar cal-span-3')
+    expect(links[0]![2].replace(/<[^>]+>/g, '')).toBe('09:00Conference, Monday 11 January 2027 09:00 to Wednesday 13 January 2027 17:00 (Grid)')
+    // the cells it crosses keep its lane free with nothing to read
+    expect(html.split('<li class="cal-lane" aria-hidden="true"></li>').length - 1).toBeGreaterThanOrEqual(2)
+    // one-day items stay chips: Sunday's four fill its four lines, no "more"
+    expect(html.split('>Busy ').length - 1).toBe(4)
+    expect(html).not.toContain('class="cal-more"')
   })
 
   test('day view: room for more lanes; times follow the viewer zone', async () => {

@@ -42,6 +42,7 @@ beforeAll(async () => {
   await ev('Overlap B', '2027-01-15T11:00', '2027-01-15T12:00')
   await ev('Holiday', '2027-01-16', '2027-01-17', { allDay: true })
   await ev('Stand-up', '2027-01-14T08:30', '2027-01-14T08:45')
+  await ev('Offsite', '2027-01-14', '2027-01-20', { allDay: true })
 }, T)
 afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
 
@@ -144,5 +145,48 @@ describe('browser: calendar week and day grids [sqlite]', () => {
     await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
     expect(await summary.isVisible()).toBe(false)
     expect(await layer.isVisible()).toBe(true)
+  }, T)
+
+  test('month: an item of several days is one bar per week row, its dates in its name; one-day items sit under it', async () => {
+    await page.goto(`${p.url}/calendar?view=month&date=2027-01-13&tz=UTC`)
+    const cell = (n: number) => page.locator('.cal-month td').nth(n) // the grid starts on Monday 28 December
+    const bars = page.locator('.cal-month a.cal-bar', { hasText: 'Offsite' })
+    expect(await bars.count()).toBe(2) // Thursday 14 to Sunday 17, then Monday 18 and Tuesday 19
+    expect(await page.getByRole('link', { name: /^Offsite\s?, Thursday 14 January 2027 to Tuesday 19 January 2027 \(Work\), continues the week after$/ }).count()).toBe(1)
+    expect(await page.getByRole('link', { name: /^Offsite\s?, Thursday 14 January 2027 to Tuesday 19 January 2027 \(Work\), continued from the week before$/ }).count()).toBe(1)
+    // not repeated on the days it crosses: one link, and nothing a screen reader reads in the other cells
+    for (const n of [18, 19, 20, 22]) expect(await cell(n).getByText('Offsite').count(), `cell ${n}`).toBe(0)
+    const check = async () => {
+      const [first, second] = [await box(bars.nth(0)), await box(bars.nth(1))]
+      const [thu, sun, mon, tue] = [await box(cell(17)), await box(cell(20)), await box(cell(21)), await box(cell(22))]
+      expect(Math.abs(first.x - thu.x)).toBeLessThan(8)
+      expect(Math.abs(first.x + first.width - (sun.x + sun.width))).toBeLessThan(8)
+      expect(Math.abs(second.x - mon.x)).toBeLessThan(8)
+      expect(Math.abs(second.x + second.width - (tue.x + tue.width))).toBeLessThan(8)
+      // the one-day Holiday on Saturday sits under the bar, not over it
+      const holiday = await box(cell(19).locator('.cal-item', { hasText: 'Holiday' }))
+      expect(holiday.y).toBeGreaterThanOrEqual(first.y + first.height - 1)
+      // the title reads in full on the bar (in one day's cell at 390 px it was cut to 'Of...')
+      const title = await box(bars.nth(0).locator('.cal-title'))
+      expect(title.width).toBeGreaterThan(30)
+      expect(title.x + title.width).toBeLessThanOrEqual(first.x + first.width)
+    }
+    await check()
+    expect(await bars.nth(0).getAttribute('class')).toContain('cal-bar-after')
+    expect(await bars.nth(1).getAttribute('class')).toContain('cal-bar-before')
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.reload()
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0)
+      await check()
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+    await page.reload()
+    expect(await screenshot(page, 'calendar-grid-month')).toEqual({ 1280: 0, 390: 0 })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.reload()
+    await screenshot(page, 'calendar-grid-month-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
   }, T)
 })
