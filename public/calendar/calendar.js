@@ -17,8 +17,71 @@
       if (c && CSS.supports('color', c)) el.style.setProperty('--cal-color', c)
     }
   }
+  // The month grid is one tab stop (roving tabindex): the day numbers take turns holding it, the
+  // "+" links leave the tab order (the mouse and `c` on a day still reach them). Without this script
+  // every day keeps its two links in the tab order.
+  const HINT = ' (arrow keys move between days, Home and End to the start and end of the week, Enter opens the day, c makes an event on it)'
+  const roving = (root) => {
+    for (const grid of root.querySelectorAll('table.cal-month')) {
+      if (grid.dataset.roving) continue
+      grid.dataset.roving = '1'
+      const days = grid.querySelectorAll('.cal-daynum')
+      for (const a of grid.querySelectorAll('.cal-daynum, .cal-add')) a.tabIndex = -1
+      const start = grid.querySelector('.cal-today .cal-daynum') ?? grid.querySelector('td:not(.cal-other) .cal-daynum') ?? days[0]
+      if (start) start.tabIndex = 0
+      const caption = grid.querySelector('caption')
+      if (caption) caption.append(HINT)
+    }
+  }
+  const focusDay = (grid, to) => {
+    for (const a of grid.querySelectorAll('.cal-daynum[tabindex="0"]')) a.tabIndex = -1
+    to.tabIndex = 0
+    to.focus()
+  }
+  // Capture phase: before the page's own arrow keys (previous / next month) and the `c` shortcut.
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      const day = event.target instanceof Element ? event.target.closest('table.cal-month .cal-daynum') : null
+      if (!day || event.ctrlKey || event.metaKey || event.altKey) return
+      const grid = day.closest('table.cal-month')
+      const days = [...grid.querySelectorAll('.cal-daynum')]
+      const i = days.indexOf(day)
+      let to = -1
+      if (event.key === 'ArrowLeft') to = i - 1
+      else if (event.key === 'ArrowRight') to = i + 1
+      else if (event.key === 'ArrowUp') to = i - 7
+      else if (event.key === 'ArrowDown') to = i + 7
+      else if (event.key === 'Home') to = i - (i % 7)
+      else if (event.key === 'End') to = i - (i % 7) + 6
+      else if (event.key === 'c' && !event.shiftKey && document.querySelector('[data-shortcut="c"]')) {
+        const add = day.closest('td')?.querySelector('.cal-add')
+        if (!add) return
+        event.preventDefault()
+        event.stopPropagation()
+        add.click()
+        return
+      } else return
+      event.preventDefault()
+      event.stopPropagation()
+      if (event.shiftKey || to < 0 || to >= days.length) return // the grid's edge: stay
+      focusDay(grid, days[to])
+    },
+    true,
+  )
+  // A day focused another way (clicked, Shift+Tab) holds the tab stop from then on.
+  document.addEventListener('focusin', (event) => {
+    const day = event.target instanceof Element ? event.target.closest('table.cal-month[data-roving] .cal-daynum') : null
+    if (day && day.tabIndex !== 0) focusDay(day.closest('table.cal-month'), day)
+  })
+
   paint(document)
-  document.addEventListener('htmx:after:swap', (e) => paint(e.target instanceof Element ? e.target : document))
+  roving(document)
+  document.addEventListener('htmx:after:swap', (e) => {
+    const root = e.target instanceof Element ? e.target : document
+    paint(root)
+    roving(root)
+  })
 
   // Keyboard: ← / → for previous / next, t for today (not while typing).
   document.addEventListener('keydown', (event) => {

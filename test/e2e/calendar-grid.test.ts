@@ -189,4 +189,60 @@ describe('browser: calendar week and day grids [sqlite]', () => {
     await screenshot(page, 'calendar-grid-month-dark')
     await page.emulateMedia({ colorScheme: 'light' })
   }, T)
+
+  test('month keyboard: the days are one tab stop; arrows, Home and End move, Enter opens the day, c makes an event there', async () => {
+    const month = `${p.url}/calendar?view=month&date=2027-01-13&tz=UTC`
+    await page.goto(month)
+    const active = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '')
+    // one day link in the tab order (the 1st: today is not in this month), no "+" link
+    expect(await page.locator('.cal-month .cal-daynum[tabindex="0"]').count()).toBe(1)
+    expect(await page.locator('.cal-month :is(.cal-daynum, .cal-add):not([tabindex="-1"])').count()).toBe(1)
+    await page.getByRole('button', { name: 'Show selected' }).focus()
+    await page.keyboard.press('Tab')
+    expect(await active()).toBe('Friday 1 January 2027')
+    const steps: [string, string][] = [
+      ['ArrowRight', 'Saturday 2 January 2027'],
+      ['ArrowDown', 'Saturday 9 January 2027'],
+      ['Home', 'Monday 4 January 2027'],
+      ['End', 'Sunday 10 January 2027'],
+      ['ArrowUp', 'Sunday 3 January 2027'],
+      ['ArrowUp', 'Sunday 3 January 2027'], // the grid's edge: stays (the page's arrows must not turn the month)
+      ['ArrowLeft', 'Saturday 2 January 2027'],
+    ]
+    for (const [key, day] of steps) {
+      await page.keyboard.press(key)
+      expect(await active(), key).toBe(day)
+    }
+    expect(page.url()).toBe(month)
+    // Tab leaves the days for the events; Shift+Tab comes back to the day last focused
+    await page.keyboard.press('Tab')
+    expect(await page.evaluate(() => document.activeElement?.matches('.cal-daynum, .cal-add'))).toBe(false)
+    expect(await active()).toContain('Planning')
+    await page.keyboard.press('Shift+Tab')
+    expect(await active()).toBe('Saturday 2 January 2027')
+    expect(await screenshot(page, 'calendar-grid-month-focus')).toEqual({ 1280: 0, 390: 0 })
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('view') === 'day'), page.keyboard.press('Enter')])
+    expect(new URL(page.url()).searchParams.get('date')).toBe('2027-01-02')
+    // c on a focused day: a new event on that day; elsewhere c keeps making one on the shown date
+    await page.goto(month)
+    await page.locator('.cal-month .cal-daynum[aria-label="Wednesday 20 January 2027"]').focus()
+    await Promise.all([page.waitForURL((u) => u.pathname === '/calendar/new'), page.keyboard.press('c')])
+    expect(new URL(page.url()).searchParams.get('date')).toBe('2027-01-20')
+    await page.goto(month)
+    await Promise.all([page.waitForURL((u) => u.pathname === '/calendar/new'), page.keyboard.press('c')])
+    expect(new URL(page.url()).searchParams.get('date')).toBe('2027-01-13')
+  }, T)
+
+  test('month keyboard without JavaScript: every day number and "+" link stays in the tab order', async () => {
+    const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await ctx.storageState() })
+    try {
+      const np = await plain.newPage()
+      await np.goto(`${p.url}/calendar?view=month&date=2027-01-13&tz=UTC`)
+      expect(await np.locator('.cal-month [tabindex]').count()).toBe(0)
+      expect(await np.locator('.cal-month .cal-daynum').count()).toBe(42)
+      expect(await np.locator('.cal-month .cal-add').count()).toBe(42)
+    } finally {
+      await plain.close()
+    }
+  }, T)
 })
