@@ -176,6 +176,10 @@ eachDialect('collaboration', (dialect) => {
     let inbox = (await bob.client.get('/collaboration/inbox')).html
     expect(unread(inbox)).toBe(2)
     expect(inbox).toContain(`${ana.user.name} mentioned you on Thing`)
+    // the person is named once, in the title, not again in the line under it
+    const item = inbox.slice(inbox.indexOf('<li class="unread" id="notification-'), inbox.indexOf('</li>', inbox.indexOf('<li class="unread" id="notification-')))
+    expect(item).toContain(`class="collab-inbox-title">${ana.user.name} mentioned you on Thing`)
+    expect(item).toMatch(/<small class="muted"><time [^>]*>[^<]*<\/time><\/small>/)
     expect(inbox).toContain(`/testing/things/${id}#comment-`)
     const nid = /id="notification-([\w-]+)"/.exec(inbox)![1]!
     expect((await bob.client.post(`/collaboration/inbox/${nid}/read`)).status).toBe(303)

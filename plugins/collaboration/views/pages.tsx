@@ -108,7 +108,8 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
                   ''
                 )}
                 <small class="muted">
-                  {n.actorId && props.actors.get(n.actorId) ? <span safe>{`${props.actors.get(n.actorId)} · `}</span> : ''}
+                  {/* the person once: titles say "Ana mentioned you on ..."; only a title without them names them here */}
+                  {n.actorId && props.actors.get(n.actorId) && !n.title.includes(props.actors.get(n.actorId)!) ? <span safe>{`${props.actors.get(n.actorId)} · `}</span> : ''}
                   <time datetime={n.createdAt.toISOString()} safe>{formatDate(n.createdAt)}</time>
                 </small>
               </div>
