@@ -1,0 +1,190 @@
+/** @module The members page of the current organization: members and their roles; for managers, invitations. */
+import { can, type Auth } from '../auth/resolve.ts'
+import type { ServerDeps } from '../http/server.ts'
+import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
+import { OrgHeader, granter, orgOf } from './orgs-ui.tsx'
+
+/** What the members page shows besides the lists: its status, an error, a link just created, the invite form. */
+export interface MembersView {
+  status?: number
+  error?: string
+  created?: { url: string; role: string; email: string | null }
+  invite?: { values: Record<string, string>; errors: FieldErrors }
+}
+
+/** Renders the members page of the current organization. */
+export async function membersPage(deps: ServerDeps, request: Request, auth: Auth, view: MembersView = {}): Promise<Response> {
+  const { orgs } = deps.identity
+  const org = orgOf(auth)
+  const manage = can(auth, 'core.members.manage')
+  const [members, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id) : Promise.resolve([])])
+  const mayGive = granter(deps, auth)
+  const grantable = roles.filter(mayGive)
+  const invitable = grantable.filter((r) => r.builtin !== 'owner')
+  const csrf = auth.session?.csrf
+  const body = (
+    <>
+      <OrgHeader auth={auth} current="/orgs/members" subtitle={`${members.length} member${members.length === 1 ? '' : 's'}`} />
+      <FormError message={view.error} />
+      <section class="section">
+        <h2>Members</h2>
+        {members.length === 0 ? (
+          <EmptyState title="No members">Invite people below.</EmptyState>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Email</th>
+                  <th>Role</th>
+                  <th>Joined</th>
+                  {manage ? <th>Actions</th> : ''}
+                </tr>
+              </thead>
+              <tbody>
+                {members.map((m) => {
+                  const changeable = manage && mayGive(m.role)
+                  const selectId = `role-${m.user.id}`
+                  return (
+                    <tr>
+                      <td>
+                        <span safe>{m.user.name}</span>
+                        {m.user.id === auth.user.id ? <span class="badge">you</span> : ''}
+                      </td>
+                      <td data-label="Email" safe>{m.user.email}</td>
+                      <td data-label="Role">
+                        {changeable ? (
+                          <form method="post" action={`/orgs/members/${m.user.id}/role`} class="row-form">
+                            <CsrfField token={csrf} />
+                            <label for={selectId} class="visually-hidden" safe>
+                              {`Role of ${m.user.name}`}
+                            </label>
+                            <select id={selectId} name="role">
+                              {grantable.map((r) => (
+                                <option value={r.id} selected={r.id === m.role.id} safe>
+                                  {r.name}
+                                </option>
+                              ))}
+                            </select>
+                            <button type="submit" class="secondary outline">
+                              Save
+                            </button>
+                          </form>
+                        ) : (
+                          <span safe>{m.role.name}</span>
+                        )}
+                      </td>
+                      <td data-label="Joined" class="nowrap" safe>{formatDate(m.joinedAt)}</td>
+                      {manage ? (
+                        <td class="row-actions">
+                          {changeable ? (
+                            <ActionButton
+                              action={`/orgs/members/${m.user.id}/remove`}
+                              csrf={csrf}
+                              label={m.user.id === auth.user.id ? 'Leave' : 'Remove'}
+                              class="secondary outline"
+                              confirm={`Remove ${m.user.name} from ${org.name}?`}
+                            />
+                          ) : (
+                            ''
+                          )}
+                        </td>
+                      ) : (
+                        ''
+                      )}
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {manage ? (
+        <section class="section">
+          <h2>Invitations</h2>
+          {view.created ? (
+            <div class="invite-created" role="status">
+              <p>
+                Invitation link for <strong safe>{view.created.role}</strong>
+                {view.created.email ? (
+                  <>
+                    {' '}
+                    (only <span safe>{view.created.email}</span> can use it)
+                  </>
+                ) : (
+                  ''
+                )}
+                . It is shown only now, works once and expires in 7 days:
+              </p>
+              <p id="invite-link" class="secret" safe>
+                {view.created.url}
+              </p>
+              <button type="button" class="secondary" data-copy="#invite-link">
+                Copy link
+              </button>
+            </div>
+          ) : (
+            ''
+          )}
+          {invitable.length === 0 ? (
+            <p class="muted">There is no role you can invite people with.</p>
+          ) : (
+            <form method="post" action="/orgs/invitations" class="invite-form narrow-form">
+              <CsrfField token={csrf} />
+              <Select
+                name="role"
+                label="Role"
+                options={invitable.map((r) => ({ value: r.id, label: r.name }))}
+                value={view.invite?.values.role ?? invitable.find((r) => r.builtin === 'member')?.id}
+                error={view.invite?.errors.role}
+              />
+              <Field
+                name="email"
+                label="Email (optional)"
+                type="email"
+                value={view.invite?.values.email}
+                error={view.invite?.errors.email}
+                hint="Only this address can use the link. Leave empty for anyone with the link."
+              />
+              <button type="submit">Create invitation link</button>
+            </form>
+          )}
+          <h3>Open invitations</h3>
+          {invitations.length === 0 ? (
+            <EmptyState title="No open invitations">Links you create appear here until they are used, revoked or expire.</EmptyState>
+          ) : (
+            <div class="table-wrap">
+              <table class="stack">
+                <thead>
+                  <tr>
+                    <th>For</th>
+                    <th>Role</th>
+                    <th>Expires</th>
+                    <th>Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {invitations.map((i) => (
+                    <tr>
+                      <td safe>{i.email ?? 'Anyone with the link'}</td>
+                      <td data-label="Role" safe>{i.role}</td>
+                      <td data-label="Expires" class="nowrap" safe>{formatDate(i.expiresAt)}</td>
+                      <td class="row-actions">
+                        <ActionButton action={`/orgs/invitations/${i.id}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this invitation link?" />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : (
+        ''
+      )}
+    </>
+  ) as string
+  return deps.renderer.page(request, auth, { title: `Members · ${org.name}`, body, status: view.status })
+}

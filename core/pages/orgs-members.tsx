@@ -1,0 +1,126 @@
+/** @module The member and invitation routes of the current organization: roles, removal, invitation links. */
+import { Elysia } from 'elysia'
+import { InputError } from '../auth/accounts.ts'
+import type { Member, Role } from '../auth/orgs.ts'
+import type { Auth } from '../auth/resolve.ts'
+import { guard } from '../http/guard.ts'
+import { redirect } from '../http/render.ts'
+import { errorFor } from '../http/respond.ts'
+import { publicOrigin } from '../http/security.ts'
+import type { ServerDeps } from '../http/server.ts'
+import { actorOf, inviteCreateLimits, readForm } from './context.ts'
+import { sentence } from './invite.tsx'
+import { membersPage } from './orgs-members-page.tsx'
+import { granter, notFound, orgOf, problem, roleOf } from './orgs-ui.tsx'
+
+/** The members page and its forms: member roles and removal, invitation links. */
+export function orgMemberPages(deps: ServerDeps) {
+  const { accounts, orgs } = deps.identity
+  const mayGrant = (auth: Auth, role: Role) => granter(deps, auth)(role)
+
+  /** The member and their role, when the viewer may change them; otherwise a response. */
+  const changeableMember = async (request: Request, auth: Auth, userId: string): Promise<Member | Response> => {
+    const member = (await orgs.listMembers(orgOf(auth).id)).find((m) => m.user.id === userId)
+    if (!member) return notFound(request, 'member')
+    if (!mayGrant(auth, member.role)) {
+      return errorFor(new URL(request.url).pathname, 403, 'forbidden', 'Not allowed', `${member.user.name} holds permissions you do not hold: only someone who holds them all can change their role.`)
+    }
+    return member
+  }
+
+  return new Elysia({ name: 'core:orgs-members' })
+    .use(guard)
+    // ---- members
+    .get('/orgs/members', ({ request, auth }) => membersPage(deps, request, auth), { permission: 'core.members.read' })
+    .post(
+      '/orgs/members/:userId/role',
+      async ({ request, auth, params }) => {
+        const org = orgOf(auth)
+        const member = await changeableMember(request, auth, params.userId)
+        if (member instanceof Response) return member
+        const form = await readForm(request)
+        if (!form.role) return membersPage(deps, request, auth, { status: 422, error: 'Choose a role.' })
+        const role = await roleOf(deps, request, auth, form.role)
+        if (role instanceof Response) return role
+        if (!mayGrant(auth, role)) return errorFor(new URL(request.url).pathname, 403, 'forbidden', 'Not allowed', `You cannot give the role ${role.name}: it holds permissions you do not hold.`)
+        if (role.id === member.role.id) return redirect(request, '/orgs/members')
+        let change: { from: string; to: string }
+        try {
+          change = await orgs.setMemberRole(org.id, member.user.id, role.id)
+        } catch (err) {
+          if (!(err instanceof InputError) || err.status === 404) return problem(request, err)
+          return membersPage(deps, request, auth, { status: err.status, error: sentence(err.message) })
+        }
+        await accounts.audit(actorOf(request, auth), 'org.role_changed', member.user.email, change)
+        return redirect(request, '/orgs/members', { kind: 'ok', text: `${member.user.name} is ${change.to} now.` })
+      },
+      { permission: 'core.members.manage' },
+    )
+    .post(
+      '/orgs/members/:userId/remove',
+      async ({ request, auth, params }) => {
+        const org = orgOf(auth)
+        const member = await changeableMember(request, auth, params.userId)
+        if (member instanceof Response) return member
+        try {
+          await orgs.removeMember(org.id, member.user.id)
+        } catch (err) {
+          if (!(err instanceof InputError) || err.status === 404) return problem(request, err)
+          return membersPage(deps, request, auth, { status: err.status, error: sentence(err.message) })
+        }
+        await accounts.audit(actorOf(request, auth), 'org.member_removed', member.user.email, { role: member.role.name })
+        if (member.user.id === auth.user.id) {
+          const next = (await orgs.orgsOf(auth.user.id))[0]
+          if (next && auth.session) await accounts.setSessionOrg(auth.session.id, next.id)
+          return redirect(request, '/', { kind: 'ok', text: `You left ${org.name}.` })
+        }
+        return redirect(request, '/orgs/members', { kind: 'ok', text: `${member.user.name} is removed from ${org.name}.` })
+      },
+      { permission: 'core.members.manage' },
+    )
+
+    // ---- invitations
+    .post(
+      '/orgs/invitations',
+      async ({ request, auth }) => {
+        const org = orgOf(auth)
+        const limited = inviteCreateLimits(request, auth)
+        if (limited) return limited
+        const form = await readForm(request)
+        const values = { role: form.role ?? '', email: (form.email ?? '').trim() }
+        if (!values.role) return membersPage(deps, request, auth, { status: 422, invite: { values, errors: { role: 'Choose a role.' } } })
+        const role = await roleOf(deps, request, auth, values.role)
+        if (role instanceof Response) return role
+        if (role.builtin === 'owner' || !mayGrant(auth, role)) {
+          return membersPage(deps, request, auth, { status: 422, invite: { values, errors: { role: role.builtin === 'owner' ? 'Invite as admin and make them owner later.' : 'This role holds permissions you do not hold.' } } })
+        }
+        let created: { id: string; token: string }
+        try {
+          created = await orgs.createInvitation(org.id, role.id, auth.user.id, values.email || undefined)
+        } catch (err) {
+          if (!(err instanceof InputError) || err.status === 404) return problem(request, err)
+          return membersPage(deps, request, auth, { status: 422, invite: { values, errors: { [err.field === 'email' ? 'email' : 'role']: sentence(err.message) } } })
+        }
+        const email = values.email ? values.email.toLowerCase() : null
+        await accounts.audit(actorOf(request, auth), 'org.invitation_created', email ?? role.name, { id: created.id, role: role.name, email })
+        const url = `${publicOrigin(request)}/invite/${created.token}`
+        return membersPage(deps, request, auth, { status: 201, created: { url, role: role.name, email } })
+      },
+      { permission: 'core.members.manage' },
+    )
+    .post(
+      '/orgs/invitations/:id/revoke',
+      async ({ request, auth, params }) => {
+        const open = (await orgs.listInvitations(orgOf(auth).id)).find((i) => i.id === params.id)
+        if (!open) return notFound(request, 'open invitation')
+        try {
+          await orgs.revokeInvitation(orgOf(auth).id, open.id)
+        } catch (err) {
+          return problem(request, err)
+        }
+        await accounts.audit(actorOf(request, auth), 'org.invitation_revoked', open.email ?? open.role, { id: open.id, role: open.role })
+        return redirect(request, '/orgs/members', { kind: 'ok', text: 'The invitation link is revoked.' })
+      },
+      { permission: 'core.members.manage' },
+    )
+}
