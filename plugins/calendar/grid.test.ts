@@ -184,7 +184,7 @@ eachDialect('calendar week and day grids', (dialect) => {
     const links = [...html.matchAll(/<a class="([^"]*)"[^>]*>((?:(?!<\/a>).)*Conference(?:(?!<\/a>).)*)<\/a>/g)]
     expect(links).toHaveLength(1)
     expect(links[0]![1]).toContain('cal-bar cal-span-3')
-    expect(links[0]![2].replace(/<[^>]+>/g, '')).toBe('09:00Conference, Monday 11 January 2027 09:00 to Wednesday 13 January 2027 17:00 (Grid)')
+    expect(links[0]![2]!.replace(/<[^>]+>/g, '')).toBe('09:00Conference, Monday 11 January 2027 09:00 to Wednesday 13 January 2027 17:00 (Grid)')
     // the cells it crosses keep its lane free with nothing to read
     expect(html.split('<li class="cal-lane" aria-hidden="true"></li>').length - 1).toBeGreaterThanOrEqual(2)
     // one-day items stay chips: Sunday's four fill its four lines, no "more"
