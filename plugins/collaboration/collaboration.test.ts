@@ -284,12 +284,12 @@ eachDialect('collaboration', (dialect) => {
     await Bun.sleep(100)
     const feed = (await bob.client.get('/collaboration/activity')).html
     expect(feed).toContain('Ana &lt;Activity&gt;')
-    expect(feed).toContain('moved WEB-42 to Done')
+    expect(feed).toContain('moved <span class="task-key">WEB-42</span> to Done')
     // a text that names its entity is the link, instead of the title again after it
-    expect(feed).toContain(`<a href="/testing/things/${id}">moved WEB-42 to Done</a>`)
+    expect(feed).toContain(`<a href="/testing/things/${id}">moved <span class="task-key">WEB-42</span> to Done</a>`)
     expect(feed).not.toContain(`· <a href="/testing/things/${id}">`)
     expect(feed).not.toContain('should not show')
-    expect(threadOf((await page(bob.client, id)).html)).toContain('moved WEB-42 to Done')
+    expect(threadOf((await page(bob.client, id)).html)).toContain('moved <span class="task-key">WEB-42</span> to Done')
     type Recent = { recent(orgId: string, limit: number, viewer?: unknown): ReturnType<KnownServices['collaboration.activity']['recent']> }
     const service = p.host.service<Recent>('collaboration.activity')!
     const recent = await service.recent(p.org!.id, 5, await p.deps.identity.resolver.authFor(bob.user.id, p.org!.id))

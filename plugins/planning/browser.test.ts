@@ -255,3 +255,22 @@ test(
   },
   T,
 )
+
+test(
+  'task keys never break at their hyphen (history, relations) on a phone',
+  async () => {
+    await page.goto(`${p.url}/planning/tasks/KEY-1`)
+    await page.locator('.pl-relations input[name=other]').fill('KEY-2')
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add relation' }).click()])
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      const keys = page.locator('.pl-history .task-key, .pl-related .task-key')
+      expect(await keys.count()).toBeGreaterThanOrEqual(3) // the relation, its history line, "created KEY-1"
+      const lines = await keys.evaluateAll((els) => els.map((el) => [el.textContent, getComputedStyle(el).whiteSpace, el.getClientRects().length]))
+      for (const [key, space, rects] of lines) expect([key, space, rects]).toEqual([key, 'nowrap', 1])
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+  },
+  T,
+)

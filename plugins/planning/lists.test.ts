@@ -169,7 +169,7 @@ eachDialect('planning lists', (dialect) => {
     expect(res.status).toBe(200)
     let text = await res.text()
     expect(text).toContain('<h1>Delete 3 tasks?</h1>')
-    expect(text).toContain(`${made[0]!.key} Doomed &lt;one&gt;`)
+    expect(text).toContain(`<span class="task-key">${made[0]!.key}</span> Doomed &lt;one&gt;`)
     expect(text).toContain('<input type="hidden" name="confirm" value="yes"/>')
     for (const id of ids) expect(text).toContain(`<input type="hidden" name="ids" value="${id}"/>`)
     expect(text).toContain('<a href="/planning/projects/LST?priority=high">Cancel</a>')

@@ -142,7 +142,7 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     expect(page.res.status).toBe(200)
     expect(page.html).toContain('<span class="nowrap">2030-01-07</span> &rarr; <span class="nowrap">2030-01-20</span>')
     expect(page.html).toContain('Scope of Sprint 1')
-    expect(page.html).toContain(`${inCycle.key} Sprint work`)
+    expect(page.html).toContain(`<span class="task-key">${inCycle.key}</span> Sprint work`)
     expect(page.html).not.toContain('Not in the sprint')
     expect(page.html).toContain('0/1 done (0%) · 0/5 points')
     expect(page.html).not.toContain('Edit Sprint 1') // guests do not edit

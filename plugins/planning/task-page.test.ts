@@ -89,10 +89,10 @@ eachDialect('planning task page', (dialect) => {
     expect(grand.parentId).toBe(child.items[0].id)
 
     let page = await member.get(`/planning/tasks/${parent.key}`)
-    expect(page.html).toContain(`${childKey} Child one`)
+    expect(page.html).toContain(`<span class="task-key">${childKey}</span> Child one`)
     page = await member.get(`/planning/tasks/${childKey}`)
     expect(page.html).toContain('Sub-task of')
-    expect(page.html).toContain(`${parent.key} Parent`)
+    expect(page.html).toContain(`Sub-task of <a href="/planning/tasks/${parent.key}"><span class="task-key">${parent.key}</span> Parent</a>`)
 
     // a task cannot be its own ancestor: parent -> child -> grandchild -> parent would loop
     res = await json(member, 'PATCH', `/api/v1/planning/tasks/${parent.key}`, { parent: grand.key })
@@ -152,13 +152,16 @@ eachDialect('planning task page', (dialect) => {
 
     const section = (html: string, title: string) => html.slice(html.indexOf(`<h3>${title}</h3>`), html.indexOf('</ul>', html.indexOf(`<h3>${title}</h3>`)) + 5)
     let page = await member.get(`/planning/tasks/${a.key}`)
-    expect(section(page.html, 'Blocks')).toContain(`${b.key} Waiting`)
+    expect(section(page.html, 'Blocks')).toContain(`<span class="task-key">${b.key}</span> Waiting`)
     expect(section(page.html, 'Blocks').match(/\/relations\/[\w-]+\/delete/g)!.length).toBe(1)
-    expect(section(page.html, 'Blocked by')).toContain(`${c.key} Upstream`)
-    const historyOf = (html: string) => [...html.slice(html.indexOf('<h2>History</h2>')).matchAll(/<strong>[^<]*<\/strong> <span>([^<]*)<\/span>/g)].map((m) => m[1])
+    expect(section(page.html, 'Blocked by')).toContain(`<span class="task-key">${c.key}</span> Upstream`)
+    const historyOf = (html: string) => [...html.slice(html.indexOf('<h2>History</h2>')).matchAll(/<strong>[^<]*<\/strong> <span>((?:[^<]|<\/?span[^>]*>)*)<\/span>\s*<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''))
     expect(historyOf(page.html)).toEqual([`added: blocked by ${c.key}`, `added: blocks ${b.key}`, `created ${a.key}`])
+    // keys never break at their hyphen (app.css .task-key): in history and in the relation lists
+    expect(page.html).toContain(`added: blocks <span class="task-key">${b.key}</span>`)
+    expect(section(page.html, 'Blocks')).toContain(`<span class="task-key">${b.key}</span> `)
     page = await member.get(`/planning/tasks/${b.key}`)
-    expect(section(page.html, 'Blocked by')).toContain(`${a.key} Blocker`)
+    expect(section(page.html, 'Blocked by')).toContain(`<span class="task-key">${a.key}</span> Blocker`)
     expect(page.html).not.toContain('<h3>Blocks</h3>\n<ul')
     expect(historyOf(page.html)).toEqual([`added: blocked by ${a.key}`, `created ${b.key}`])
     expect(historyOf((await member.get(`/planning/tasks/${c.key}`)).html)).toEqual([`added: blocks ${a.key}`, `created ${c.key}`])
@@ -191,9 +194,9 @@ eachDialect('planning task page', (dialect) => {
     page = await member.get(`/planning/tasks/${a.key}`)
     // an empty side is left out; with no relation at all one quiet line says so
     expect(page.html).not.toContain('<h3>Blocks</h3>')
-    expect(section(page.html, 'Blocked by')).toContain(`${c.key} Upstream`)
+    expect(section(page.html, 'Blocked by')).toContain(`<span class="task-key">${c.key}</span> Upstream`)
     expect(page.html).not.toContain('No relations yet.')
-    expect(page.html).not.toContain(`<a href="/planning/tasks/${b.key}">${b.key} Waiting</a>`)
+    expect(page.html).not.toContain(`<a href="/planning/tasks/${b.key}"><span class="task-key">${b.key}</span> Waiting</a>`)
     expect(historyOf(page.html)[0]).toBe(`removed: blocks ${b.key}`)
     // from C's page (C blocks A): the relation goes from both
     const cPage = await member.get(`/planning/tasks/${c.key}`)

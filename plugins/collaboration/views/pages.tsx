@@ -2,7 +2,7 @@
 import { CsrfField, EmptyState, PageHeader, formatDate } from '../../../views/components.tsx'
 import { safeIcon } from '../../../views/icons.ts'
 import { KINDS, type ActivityRow, type NotificationRow, type Preferences } from '../service.ts'
-import { ActivityList } from './thread.tsx'
+import { ActivityList, safeKeys } from './thread.tsx'
 
 // The bell is on every signed-in page, so it is a string template memoized by count (the only
 // input, a number: nothing to escape) rather than JSX built per request.
@@ -92,13 +92,11 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
             <li class={n.readAt ? 'read' : 'unread'} id={`notification-${n.id}`}>
               <div class="collab-inbox-main">
                 {n.href ? (
-                  <a href={n.href} class="collab-inbox-title" safe>
-                    {n.title}
+                  <a href={n.href} class="collab-inbox-title">
+                    {safeKeys(n.title)}
                   </a>
                 ) : (
-                  <span class="collab-inbox-title" safe>
-                    {n.title}
-                  </span>
+                  <span class="collab-inbox-title">{safeKeys(n.title)}</span>
                 )}
                 {n.text ? (
                   <p class="muted" safe>

@@ -10,6 +10,14 @@ function safeLatin1(text: string): string {
   return escapeHtml(text).replace(/[^\x00-\xff]/gu, (c) => `&#${c.codePointAt(0)};`)
 }
 
+/** A task key in text ("API-8"; a project key has a letter), not inside a longer word. */
+const TASK_KEY = /\b(?=[0-9]*[A-Z])[A-Z0-9]{2,6}-\d+\b/g
+
+/** `text` escaped for a line of activity or a notification title: task keys in a `task-key` span that never breaks. */
+export function safeKeys(text: string): string {
+  return escapeHtml(text).replace(TASK_KEY, '<span class="task-key">$&</span>')
+}
+
 /** The reaction picker's buttons, built once. */
 const SAFE_REACTION_OPTIONS = REACTIONS.map((emoji) => `<button type="submit" name="emoji" value="${safeLatin1(emoji)}" class="collab-reaction-option">${safeLatin1(emoji)}</button>`).join('')
 
@@ -278,19 +286,11 @@ export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean }
         return (
           <li>
             <strong safe>{r.actorName}</strong>{' '}
-            {named ? (
-              <a href={href} safe>
-                {r.text}
-              </a>
-            ) : (
-              <span safe>{r.text}</span>
-            )}
+            {named ? <a href={href}>{safeKeys(r.text)}</a> : <span>{safeKeys(r.text)}</span>}
             {href !== undefined && !named ? (
               <>
                 {' · '}
-                <a href={href} safe>
-                  {r.entityTitle ?? 'open'}
-                </a>
+                <a href={href}>{safeKeys(r.entityTitle ?? 'open')}</a>
               </>
             ) : (
               ''

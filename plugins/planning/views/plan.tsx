@@ -2,7 +2,7 @@
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Milestone, type Project } from '../service.ts'
 import type { Task } from '../tasks.ts'
-import { InputField, LabelChips, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea } from './ui.tsx'
+import { InputField, LabelChips, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea, safeKeys } from './ui.tsx'
 
 type Prog = { total: number; done: number; points: number; donePoints: number }
 
@@ -178,8 +178,8 @@ export function CyclesPage(props: {
             <ul class="pl-related">
               {props.scope.map((t) => (
                 <li>
-                  <a href={`/planning/tasks/${t.key}`} safe>
-                    {`${t.key} ${t.title}`}
+                  <a href={`/planning/tasks/${t.key}`}>
+                    {safeKeys(`${t.key} ${t.title}`)}
                   </a>{' '}
                   <StateBadge state={t.state} /> <PriorityBadge priority={t.priority} /> <LabelChips labels={t.labels} />
                   {t.estimate != null ? <small class="muted" safe>{` ${t.estimate} pt`}</small> : ''}

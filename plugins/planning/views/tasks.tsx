@@ -5,7 +5,7 @@ import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
 import { SORTS, type Task } from '../tasks.ts'
-import { BoardScript, LabelChips, LabelPicker, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, stateOptions } from './ui.tsx'
+import { BoardScript, LabelChips, LabelPicker, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
 
 /** What a project's task pages need about it. */
 export interface ProjectContext {
@@ -265,8 +265,8 @@ function RelatedTasks(props: { tasks: Task[] }) {
     <ul class="pl-related">
       {props.tasks.map((t) => (
         <li>
-          <a href={`/planning/tasks/${t.key}`} safe>
-            {`${t.key} ${t.title}`}
+          <a href={`/planning/tasks/${t.key}`}>
+            {safeKeys(`${t.key} ${t.title}`)}
           </a>{' '}
           <StateBadge state={t.state} />
         </li>
@@ -361,7 +361,7 @@ function boardCardHtml(t: Task, parts: CardParts, safeOptions: string | undefine
   const controls = safeOptions === undefined ? '' : `<select name="${key}" aria-label="State of ${key}">${safeOptions}</select><button name="move" value="${key}">Move</button>`
   return (
     `<li class="pl-card" id="card-${key}" data-position="${escapeHtml(String(t.position))}" tabindex="0">` +
-    `<a href="/planning/tasks/${key}" class="pl-card-title"><small>${key}</small> <span>${escapeHtml(t.title)}</span></a>` +
+    `<a href="/planning/tasks/${key}" class="pl-card-title"><small class="task-key">${key}</small> <span>${escapeHtml(t.title)}</span></a>` +
     `<div class="pl-card-meta">${parts.safeBadge(t.priority)}${parts.safeChips(t.labels)}${assignee}${estimate}</div>${controls}</li>`
   )
 }
@@ -654,8 +654,8 @@ export function TaskPage(props: {
       <ul class="pl-related">
         {list.map((r) => (
           <li>
-            <a href={`/planning/tasks/${r.key}`} safe>
-              {`${r.key} ${r.title}`}
+            <a href={`/planning/tasks/${r.key}`}>
+              {safeKeys(`${r.key} ${r.title}`)}
             </a>{' '}
             <StateBadge state={r.state} />
             {pc.write ? (
@@ -695,8 +695,8 @@ export function TaskPage(props: {
         {props.parent ? (
           <span>
             Sub-task of{' '}
-            <a href={`/planning/tasks/${props.parent.key}`} safe>
-              {`${props.parent.key} ${props.parent.title}`}
+            <a href={`/planning/tasks/${props.parent.key}`}>
+              {safeKeys(`${props.parent.key} ${props.parent.title}`)}
             </a>
           </span>
         ) : (
@@ -788,7 +788,7 @@ export function TaskPage(props: {
             {props.history.map((h) => (
               <li>
                 <small class="muted" safe>{formatDate(h.at)}</small> <strong safe>{h.actorName}</strong>{' '}
-                <span safe>{historyText(h)}</span>
+                <span>{safeKeys(historyText(h))}</span>
               </li>
             ))}
           </ul>

@@ -1,4 +1,5 @@
 /** @module Small pieces the planning pages share: project tabs, badges, label chips, option lists. */
+import { escapeHtml } from '@kitajs/html'
 import type { Person } from '../../../core/plugins/points.ts'
 import type { Label, Project, State } from '../service.ts'
 import { PRIORITIES } from '../schema.ts'
@@ -162,4 +163,12 @@ export function BoardScript() {
       <script src="/public/planning/board.js" defer></script>
     </>
   )
+}
+
+/** A task key in text ("API-8"; a project key has a letter), not inside a longer word. */
+const TASK_KEY = /\b(?=[0-9]*[A-Z])[A-Z0-9]{2,6}-\d+\b/g
+
+/** `text` escaped, each task key in it wrapped in a `task-key` span (app.css: it never breaks at its hyphen). */
+export function safeKeys(text: string): string {
+  return escapeHtml(text).replace(TASK_KEY, '<span class="task-key">$&</span>')
 }
