@@ -116,6 +116,7 @@ export class AuthResolver {
     if (cached && cached.generation === this.accounts.generation && cached.plugins === this.host.generation && now - cached.at < CACHE_MS && cached.auth.session!.expiresAt.getTime() > now) {
       return cached.auth
     }
+    if (cached) this.cache.delete(token) // out of date: what it holds (and the frames kept for it) can go
     const session = await this.accounts.sessionFromToken(token)
     if (!session || session.stage !== 'full') return null
     let orgId = session.orgId

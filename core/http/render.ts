@@ -26,7 +26,6 @@ export interface PageOptions {
 /** A rendered shell frame and what it was rendered from. */
 interface ChromeEntry {
   path: string
-  searchQuery: string | undefined
   generation: number
   orgs: ShellViewer['orgs']
   nav: NavItem[]
@@ -36,6 +35,8 @@ interface ChromeEntry {
 
 /** Frames kept per identity (one per recently opened path). */
 const CHROME_PATHS = 8
+/** Frames kept in all (~10 KB each), the oldest dropped first. */
+const CHROME_FRAMES = 512
 
 /** Renders pages for core and plugins alike. */
 export class Renderer {
@@ -59,24 +60,37 @@ export class Renderer {
   /**
    * Per resolved identity (the resolver keeps one Auth object while nothing about the user, their
    * organization or the plugins changed, and for at most 30 s): the nav they may see, and the
-   * rendered frame of the last few paths they opened. Everything the frame shows is in the key, so
-   * a stale frame cannot be served: a new Auth (sign-out, role or name change), another plugin
-   * generation, another list of organizations, path, search text or header item (the unread count)
-   * each renders afresh.
+   * rendered frame of the last few paths they opened (CHROME_FRAMES in all). Everything the frame
+   * shows is in the key, so a stale frame cannot be served: a new Auth (sign-out, role or name
+   * change), another plugin generation, another list of organizations, path or header item (the
+   * unread count) each renders afresh; a page with search text is never kept.
    */
   private readonly navCache = new WeakMap<Auth, { generation: number; items: NavItem[] }>()
   private readonly chromeCache = new WeakMap<Auth, ChromeEntry[]>()
+  /** Every kept frame with its identity, oldest first: the bound on them all. */
+  private readonly frames = new Map<ChromeEntry, Auth>()
 
   private chrome(auth: Auth, viewer: ShellViewer, nav: NavItem[], path: string, searchQuery: string | undefined): string {
+    // A page with search text is rendered each time: the text is the visitor's (any length).
+    if (searchQuery) return shellChrome({ viewer, nav, path, searchQuery })
     const generation = this.host.generation
     let entries = this.chromeCache.get(auth)
     if (!entries) this.chromeCache.set(auth, (entries = []))
     for (const e of entries) {
-      if (e.path === path && e.searchQuery === searchQuery && e.generation === generation && e.orgs === viewer.orgs && e.nav === nav && e.headerItems === viewer.headerItems) return e.html
+      if (e.path === path && e.generation === generation && e.orgs === viewer.orgs && e.nav === nav && e.headerItems === viewer.headerItems) return e.html
     }
-    const html = shellChrome({ viewer, nav, path, searchQuery })
-    if (entries.length >= CHROME_PATHS) entries.shift()
-    entries.push({ path, searchQuery, generation, orgs: viewer.orgs, nav, headerItems: viewer.headerItems, html })
+    const html = shellChrome({ viewer, nav, path })
+    if (entries.length >= CHROME_PATHS) this.frames.delete(entries.shift()!)
+    const entry: ChromeEntry = { path, generation, orgs: viewer.orgs, nav, headerItems: viewer.headerItems, html }
+    entries.push(entry)
+    this.frames.set(entry, auth)
+    if (this.frames.size > CHROME_FRAMES) {
+      const [oldest, owner] = this.frames.entries().next().value!
+      this.frames.delete(oldest)
+      const list = this.chromeCache.get(owner)
+      const at = list ? list.indexOf(oldest) : -1
+      if (at !== -1) list!.splice(at, 1)
+    }
     return html
   }
 
@@ -98,7 +112,7 @@ export class Renderer {
     for (const item of this.headerItems()) {
       try {
         const html = item.render(auth)
-        headerItems += typeof html === 'string' ? html : await html
+        headerItems += (typeof html === 'string' ? html : await html) ?? ''
       } catch {
         // a broken header item never breaks the page
       }
@@ -117,7 +131,8 @@ export class Renderer {
 
   /** A page in the shell (or its fragment for htmx). Needs a signed-in viewer. */
   async page(request: Request, auth: Auth, options: PageOptions): Promise<Response> {
-    const headers: Record<string, string> = { 'content-type': HTML, ...options.headers }
+    // A signed-in page (or fragment) is this viewer's: no shared cache may keep it.
+    const headers: Record<string, string> = { 'content-type': HTML, 'cache-control': 'private, no-cache', ...options.headers }
     if (isFragmentRequest(request)) return new Response(options.body, { status: options.status ?? 200, headers })
     const flash = takeFlash(request, headers)
     const url = new URL(request.url)

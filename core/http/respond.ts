@@ -31,18 +31,25 @@ export function htmlError(status: number, title: string, message: string, action
 /**
  * A bare error page (`htmlError`, which plugins reach through `errorFor`) answered to a signed-in
  * browser becomes the same page inside the shell, with the nav, so a stale link never strands
- * anyone. Headers the route added (Retry-After...) are kept. Anything else is returned as it is.
+ * anyone. Headers the route added about the error (Retry-After, x-*, cookies) are kept. Anything else is
+ * returned as it is.
  */
 export async function errorInShell(request: Request, response: Response): Promise<Response> {
   const error = bareErrors.get(response)
   if (!error || !shellErrors) return response
   const page = await shellErrors(request, error.status, error.title, error.message).catch(() => undefined)
   if (!page) return response
+  // What the route said about the error (Retry-After, its own x- headers, cookies) carries over;
+  // caching headers do not: the page now holds the viewer's name and CSRF token.
   response.headers.forEach((value, key) => {
-    if (key !== 'content-type' && key !== 'content-length' && !page.headers.has(key)) page.headers.set(key, value)
+    if (CARRIED.has(key) || (key.startsWith('x-') && !page.headers.has(key))) page.headers.set(key, value)
   })
+  for (const c of response.headers.getSetCookie()) page.headers.append('set-cookie', c)
   return page
 }
+
+/** Headers of a bare error page that its in-shell copy keeps. */
+const CARRIED = new Set(['retry-after', 'www-authenticate', 'vary'])
 
 /** Picks JSON for API paths and HTML elsewhere. */
 export function errorFor(pathname: string, status: number, code: string, title: string, message: string): Response {

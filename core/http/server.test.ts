@@ -53,6 +53,9 @@ const faulty = definePlugin({
       .get('/fixture-faulty/stale/:id', ({ request }) => {
         const res = errorFor(new URL(request.url).pathname, 404, 'not_found', 'Not found', 'No thing with that id: it may have been deleted.')
         res.headers.set('x-fixture', 'kept')
+        res.headers.set('cache-control', 'public, max-age=3600')
+        res.headers.append('set-cookie', 'one=1; Path=/')
+        res.headers.append('set-cookie', 'two=2; Path=/')
         return res
       }, { public: true })
       .get('/api/v1/fixture-faulty/stale/:id', ({ request }) => errorFor(new URL(request.url).pathname, 404, 'not_found', 'Not found', 'No thing with that id.'), { public: true })
@@ -401,6 +404,9 @@ eachDialect('http: errors, readiness, request ids', (dialect) => {
     expect(signedIn.html).toContain('id="main-nav"')
     expect(signedIn.html).toContain('No thing with that id: it may have been deleted.')
     expect(signedIn.res.headers.get('x-fixture')).toBe('kept')
+    expect(signedIn.res.headers.getSetCookie().filter((c) => /^(one|two)=/.test(c))).toEqual(['one=1; Path=/', 'two=2; Path=/'])
+    // it now holds the viewer's name and CSRF token: never a shared cache's
+    expect(signedIn.res.headers.get('cache-control')).toBe('private, no-cache')
     expect(signedIn.res.headers.get('content-security-policy')).toContain("default-src 'self'")
     const anonymous = await fetch(`${p.url}/fixture-faulty/stale/42`)
     expect(anonymous.status).toBe(404)

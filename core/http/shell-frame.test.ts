@@ -95,6 +95,20 @@ eachDialect('shell frame', (dialect) => {
     expect((await admin.get(withFlash.headers.get('location')!)).html).not.toContain('class="flash')
   })
 
+  test('kept frames are bounded: 8 paths per identity, 512 in all; search pages are never kept', async () => {
+    const frames = () => (p.deps.renderer as unknown as { frames: Map<unknown, unknown> }).frames.size
+    const before = frames()
+    for (let i = 0; i < 5; i++) expect((await admin.get(`/search?q=${'x'.repeat(i + 1)}`)).res.status).toBe(200)
+    expect(frames()).toBe(before)
+    // many sessions, many paths each (404 pages render in the shell too)
+    const { accounts } = p.deps.identity
+    for (let s = 0; s < 70; s++) {
+      const { token } = await accounts.createSession(p.admin!.id, { ip: '127.0.0.1', userAgent: 'frames' })
+      for (let i = 0; i < 10; i++) await fetch(`${p.url}/nowhere-${i}`, { headers: { cookie: `sid=${token}` } })
+    }
+    expect(frames()).toBe(512)
+  })
+
   test("each person gets their own frame: their name, their CSRF token, the nav their role allows", async () => {
     const { user, client } = await p.member('member')
     const mine = frameOf((await client.get('/search')).html)
