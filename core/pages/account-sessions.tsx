@@ -1,0 +1,92 @@
+/** @module The sessions tab: where the user is signed in, and ending a session (ending this one signs out). */
+import { Elysia } from 'elysia'
+import { SIGNED_IN } from '../auth/permissions.ts'
+import type { Auth } from '../auth/resolve.ts'
+import { cookie, sessionCookieName } from '../http/cookies.ts'
+import { guard } from '../http/guard.ts'
+import { redirect } from '../http/render.ts'
+import type { ServerDeps } from '../http/server.ts'
+import { ActionButton, EmptyState, formatDate } from '../../views/components.tsx'
+import { accountPage, notFound, sessionOnly } from './account-ui.tsx'
+import { actorOf } from './context.ts'
+
+type SessionRow = { id: string; createdAt: Date; lastSeenAt: Date; ip: string; userAgent: string }
+
+function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
+  const csrf = p.auth.session?.csrf
+  return (
+    <section class="section">
+      <h2>Where you are signed in</h2>
+      {p.sessions.length === 0 ? (
+        <EmptyState title="No sessions">You are signed in nowhere else.</EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">IP address</th>
+                <th scope="col">Signed in</th>
+                <th scope="col">Last seen</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.sessions.map((s) => {
+                const current = s.id === p.auth.session?.id
+                return (
+                  <tr>
+                    <td class="session-device">
+                      <span safe>{s.userAgent || 'Unknown browser'}</span>
+                      {current ? <span class="badge badge-ok">This device</span> : ''}
+                    </td>
+                    <td data-label="IP address" safe>{s.ip || '—'}</td>
+                    <td data-label="Signed in" class="nowrap" safe>{formatDate(s.createdAt)}</td>
+                    <td data-label="Last seen" class="nowrap" safe>{formatDate(s.lastSeenAt)}</td>
+                    <td class="row-actions">
+                      <ActionButton
+                        action={`/account/sessions/${encodeURIComponent(s.id)}/revoke`}
+                        csrf={csrf}
+                        label={current ? 'Sign out' : 'Revoke'}
+                        confirm={current ? 'Sign out on this device?' : 'End this session?'}
+                      />
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}
+
+/** The sessions tab and ending a session. */
+export function accountSessionPages(deps: ServerDeps) {
+  const { accounts } = deps.identity
+
+  return new Elysia({ name: 'core:account-sessions' })
+    .use(guard)
+    .get(
+      '/account/sessions',
+      async ({ request, auth }) => sessionOnly(request, auth) ?? accountPage(deps, request, auth, 'sessions', SessionsView({ auth, sessions: await accounts.listSessions(auth.user.id) }) as string),
+      { permission: SIGNED_IN },
+    )
+    .post(
+      '/account/sessions/:id/revoke',
+      async ({ request, auth, params }) => {
+        const refused = sessionOnly(request, auth)
+        if (refused) return refused
+        const id = String(params.id ?? '')
+        if (!id || id.length > 128 || !(await accounts.endSession(auth.user.id, id))) return notFound(request, 'session')
+        const current = id === auth.session!.id
+        await accounts.audit(actorOf(request, auth), 'auth.session_revoked', auth.user.email, { current })
+        if (current) return redirect(request, '/login', { kind: 'ok', text: 'You are signed out.' }, [cookie(request, sessionCookieName(request), '', 0)])
+        return redirect(request, '/account/sessions', { kind: 'ok', text: 'The session has ended.' })
+      },
+      { permission: SIGNED_IN },
+    )
+}

@@ -1,0 +1,240 @@
+/** @module The API tokens tab: the user's tokens, creating one (its secret shown once) and revoking one. */
+import { Elysia } from 'elysia'
+import { InputError } from '../auth/accounts.ts'
+import { INSTANCE_ADMIN, SIGNED_IN } from '../auth/permissions.ts'
+import { can, type Auth } from '../auth/resolve.ts'
+import { TOKEN_DEFAULT_DAYS, TOKEN_EXPIRY_DAYS, TOKEN_MAX_DAYS, type ApiToken } from '../auth/tokens.ts'
+import { guard } from '../http/guard.ts'
+import { redirect } from '../http/render.ts'
+import type { ServerDeps } from '../http/server.ts'
+import { ActionButton, CsrfField, EmptyState, Field, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
+import { NO_STORE, accountPage, notFound, sessionOnly } from './account-ui.tsx'
+import { actorOf, readFormAll } from './context.ts'
+
+/** Every token expires: these are the lifetimes offered (no "never"). */
+const EXPIRY_OPTIONS = TOKEN_EXPIRY_DAYS.map((d) => ({ value: String(d), label: `${d} days` }))
+
+/** Why the submitted expiry is refused, or undefined when it is one of the offered lifetimes. */
+function expiryProblem(value: string): string | undefined {
+  if (EXPIRY_OPTIONS.some((o) => o.value === value)) return undefined
+  if (!value.trim()) return 'choose when the token expires'
+  const days = Number(value)
+  if (value === 'never' || (Number.isFinite(days) && days > TOKEN_MAX_DAYS)) return `tokens expire after at most ${TOKEN_MAX_DAYS} days: choose one of the offered times`
+  return 'choose one of the offered expiry times'
+}
+
+type Scope = { name: string; description: string; group: string; groupName: string }
+
+function TokensView(p: {
+  auth: Auth
+  tokens: ApiToken[]
+  orgNames: Map<string, string>
+  scopes: Scope[]
+  values: { name?: string; permissions?: string[]; expires?: string }
+  errors: FieldErrors
+  created?: { token: ApiToken; secret: string }
+}) {
+  const csrf = p.auth.session?.csrf
+  const chosen = new Set(p.values.permissions ?? [])
+  const groups = new Map<string, { name: string; scopes: Scope[] }>()
+  for (const s of p.scopes) {
+    const g = groups.get(s.group) ?? { name: s.groupName, scopes: [] }
+    g.scopes.push(s)
+    groups.set(s.group, g)
+  }
+  return (
+    <>
+      {p.created ? (
+        <section class="section" aria-labelledby="new-token-title">
+          <h2 id="new-token-title">
+            Your new token “<span safe>{p.created.token.name}</span>”
+          </h2>
+          <p>
+            <strong>Copy it now: it is shown only this once.</strong> Send it as <code>{'Authorization: Bearer &lt;token&gt;'}</code>.
+          </p>
+          <p id="token-secret" class="secret" safe>
+            {p.created.secret}
+          </p>
+          <button type="button" data-copy="#token-secret">
+            Copy token
+          </button>
+        </section>
+      ) : (
+        ''
+      )}
+      <section class="section">
+        <h2>Your API tokens</h2>
+        {p.tokens.length === 0 ? (
+          <EmptyState title="No API tokens yet">
+            <p>Create one below to use the API from scripts and tools.</p>
+          </EmptyState>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Organization</th>
+                  <th scope="col">Permissions</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.tokens.map((t) => (
+                  <tr>
+                    <td safe>{t.name}</td>
+                    <td data-label="Organization" safe>{p.orgNames.get(t.orgId) ?? '—'}</td>
+                    <td data-label="Permissions" class="token-perms">
+                      {t.permissions.map((perm) => (
+                        <>
+                          <code safe>{perm}</code>{' '}
+                        </>
+                      ))}
+                    </td>
+                    <td data-label="Created" class="nowrap" safe>{formatDate(t.createdAt)}</td>
+                    <td data-label="Expires">
+                      <span safe>{formatDate(t.expiresAt)}</span>
+                      {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">expired</span> : ''}
+                    </td>
+                    <td data-label="Last used" class="nowrap">{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</td>
+                    <td class="row-actions">
+                      <ActionButton action={`/account/tokens/${encodeURIComponent(t.id)}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this token? Tools using it stop working." />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section class="section">
+        <h2>Create a token</h2>
+        {!p.auth.org ? (
+          <EmptyState title="Join an organization first">
+            <p>A token acts in one organization, with permissions you hold there.</p>
+          </EmptyState>
+        ) : (
+          <form method="post" action="/account/tokens" class="medium-form">
+            <CsrfField token={csrf} />
+            <p class="muted">
+              The token acts in <strong safe>{p.auth.org.name}</strong>, with the permissions you choose (only ones you hold there).
+            </p>
+            <Field name="name" label="Name" value={p.values.name} error={p.errors.name} required maxlength={60} placeholder="CI deploys" />
+            <fieldset aria-invalid={p.errors.permissions ? 'true' : undefined} aria-describedby={p.errors.permissions ? 'f-permissions-error' : undefined}>
+              <legend>Permissions</legend>
+              {groups.size === 0 ? <p class="muted">You hold no permissions to give a token here.</p> : ''}
+              {[...groups.values()].map((g) => (
+                <fieldset class="scope-group">
+                  <legend safe>{g.name}</legend>
+                  {g.scopes.map((s) => (
+                    <label>
+                      <input type="checkbox" name="permissions" value={s.name} checked={chosen.has(s.name)} />
+                      <span safe>{s.description}</span> <code safe>{s.name}</code>
+                    </label>
+                  ))}
+                </fieldset>
+              ))}
+              {p.errors.permissions ? (
+                <small id="f-permissions-error" class="field-error" safe>
+                  {p.errors.permissions}
+                </small>
+              ) : (
+                ''
+              )}
+            </fieldset>
+            <Select name="expires" label="Expires after" options={EXPIRY_OPTIONS} value={EXPIRY_OPTIONS.some((o) => o.value === p.values.expires) ? p.values.expires : String(TOKEN_DEFAULT_DAYS)} error={p.errors.expires} />
+            <button type="submit">Create token</button>
+          </form>
+        )}
+      </section>
+    </>
+  )
+}
+
+/** The API tokens tab: the list, the create form, revoking. */
+export function accountTokenPages(deps: ServerDeps) {
+  const { identity } = deps
+  const { accounts, orgs, tokens } = identity
+
+  const allowedScopes = (auth: Auth): Scope[] => {
+    const held = identity.resolver.catalog().filter((e) => auth.permissions.has(e.name))
+    const out: Scope[] = held.map((e) => ({ name: e.name, description: e.description, group: e.group, groupName: e.groupName }))
+    if (can(auth, INSTANCE_ADMIN)) out.push({ name: INSTANCE_ADMIN, description: 'Administer this instance (plugins, all organizations, users)', group: 'instance', groupName: 'Instance' })
+    return out
+  }
+  const tokensPage = async (
+    request: Request,
+    auth: Auth,
+    values: { name?: string; permissions?: string[]; expires?: string } = {},
+    errors: FieldErrors = {},
+    status = 200,
+    created?: { token: ApiToken; secret: string },
+  ) => {
+    const [list, memberships] = await Promise.all([tokens.list(auth.user.id), orgs.orgsOf(auth.user.id)])
+    const orgNames = new Map(memberships.map((o) => [o.id, o.name]))
+    const body = TokensView({ auth, tokens: list, orgNames, scopes: allowedScopes(auth), values, errors, created }) as string
+    return accountPage(deps, request, auth, 'tokens', body, status, created ? NO_STORE : undefined)
+  }
+
+  return new Elysia({ name: 'core:account-tokens' })
+    .use(guard)
+    .get('/account/tokens', async ({ request, auth }) => sessionOnly(request, auth) ?? tokensPage(request, auth), { permission: SIGNED_IN })
+    .post(
+      '/account/tokens',
+      async ({ request, auth }) => {
+        const refused = sessionOnly(request, auth)
+        if (refused) return refused
+        const { one, all } = await readFormAll(request)
+        const values = { name: one.name ?? '', permissions: (all.permissions ?? []).slice(0, 500), expires: (one.expires ?? '').slice(0, 20) }
+        if (!auth.org) return tokensPage(request, auth, values, { name: 'join an organization first: a token acts in one' }, 422)
+        const errors: FieldErrors = {}
+        const allowed = new Set(allowedScopes(auth).map((s) => s.name))
+        const refusedScopes = values.permissions.filter((perm) => !allowed.has(perm))
+        if (refusedScopes.length) errors.permissions = `you do not hold ${refusedScopes.slice(0, 3).join(', ')}${refusedScopes.length > 3 ? '…' : ''} here: a token can only have permissions you hold`
+        else if (values.permissions.length === 0) errors.permissions = 'choose at least one permission'
+        const badExpiry = expiryProblem(values.expires)
+        if (badExpiry) errors.expires = badExpiry
+        if (!values.name.trim() || values.name.trim().length > 60) errors.name = 'enter a token name of 1 to 60 characters'
+        if (Object.values(errors).some(Boolean)) return tokensPage(request, auth, values, errors, 422)
+        let created
+        try {
+          created = await tokens.create({
+            userId: auth.user.id,
+            orgId: auth.org.id,
+            name: values.name,
+            permissions: values.permissions,
+            expiresInDays: Number(values.expires),
+          })
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err
+          return tokensPage(request, auth, values, { [err.field ?? 'name']: err.message }, 422)
+        }
+        const { token } = created
+        await accounts.audit(actorOf(request, auth), 'token.created', token.name, { id: token.id, permissions: token.permissions, expiresAt: token.expiresAt.toISOString() })
+        return tokensPage(request, auth, {}, {}, 200, created)
+      },
+      { permission: SIGNED_IN },
+    )
+    .post(
+      '/account/tokens/:id/revoke',
+      async ({ request, auth, params }) => {
+        const refused = sessionOnly(request, auth)
+        if (refused) return refused
+        let token
+        try {
+          token = await tokens.revoke(auth.user.id, String(params.id ?? '').slice(0, 128))
+        } catch (err) {
+          if (err instanceof InputError && err.status === 404) return notFound(request, 'token')
+          throw err
+        }
+        await accounts.audit(actorOf(request, auth), 'token.revoked', token.name, { id: token.id })
+        return redirect(request, '/account/tokens', { kind: 'ok', text: `The token “${token.name}” is revoked.` })
+      },
+      { permission: SIGNED_IN },
+    )
+}
