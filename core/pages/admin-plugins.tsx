@@ -149,7 +149,7 @@ export function PluginRow(props: {
  * through its services), and the buttons to confirm or cancel. Focus lands on Cancel, the safe
  * choice; the row comes back with its toggle focused either way.
  */
-function DisableConfirm(props: { impact: DisableImpact; csrf: string | undefined; htmx: boolean }) {
+function DisableConfirm(props: { impact: DisableImpact; csrf: string | undefined; htmx: boolean; changed?: boolean }) {
   const { plugin: p, dependents, features, losses } = props.impact
   const action = pluginPath(p.id, '/toggle')
   const hx = props.htmx ? { 'hx-post': action, ...rowTarget(p.id) } : {}
@@ -157,6 +157,7 @@ function DisableConfirm(props: { impact: DisableImpact; csrf: string | undefined
   const names = dependents.map((d) => d.name).join(', ')
   return (
     <div role="alert" class="cascade-confirm">
+      {props.changed ? <p class="form-error">What requires it changed since you were asked: read the list again.</p> : ''}
       <p>
         <strong safe>{dependents.length ? `Disabling ${p.name} also disables: ${names}` : `Disable ${p.name}?`}</strong>
       </p>
@@ -197,7 +198,14 @@ function DisableConfirm(props: { impact: DisableImpact; csrf: string | undefined
         <CsrfField token={props.csrf} />
         <input type="hidden" name="to" value="off" />
         <input type="hidden" name="confirm" value="1" />
-        {dependents.length ? <input type="hidden" name="cascade" value="1" /> : ''}
+        {dependents.length ? (
+          <>
+            <input type="hidden" name="cascade" value="1" />
+            <input type="hidden" name="also" value={dependentIds(dependents)} />
+          </>
+        ) : (
+          ''
+        )}
         <button type="submit" class="contrast" safe>
           {dependents.length ? `Disable ${dependents.length + 1} plugins` : `Disable ${p.name}`}
         </button>
@@ -211,6 +219,14 @@ function DisableConfirm(props: { impact: DisableImpact; csrf: string | undefined
       )}
     </div>
   )
+}
+
+/** The ids of the plugins a confirmation names, as the form sends them back. */
+function dependentIds(dependents: PluginInfo[]): string {
+  return dependents
+    .map((d) => d.id)
+    .sort()
+    .join(',')
 }
 
 /** The plugins admin pages. */
@@ -322,10 +338,14 @@ export function adminPluginPages(deps: ServerDeps) {
           return changed(request, auth, id, [], `${p.name} is enabled.`)
         }
         const cascade = form.cascade === '1'
-        // Disabling first says what it takes away; the confirmation comes back with confirm=1.
-        if (p.status === 'enabled' && form.confirm !== '1' && !cascade) {
+        const impact = p.status === 'enabled' ? host.disableImpact(id) : undefined
+        // Disabling first says what it takes away; the confirmation comes back with confirm=1 (and,
+        // when others require it, the ids it named: if they changed meanwhile, it asks again).
+        const confirmed = form.confirm === '1' || cascade
+        const changedSince = !!impact && confirmed && (impact.dependents.length > 0 || cascade) && (form.also ?? '') !== dependentIds(impact.dependents)
+        if (impact && (!confirmed || changedSince)) {
           const htmx = isFragmentRequest(request)
-          const safeConfirm = (<DisableConfirm impact={host.disableImpact(id)} csrf={auth.session?.csrf} htmx={htmx} />) as string
+          const safeConfirm = (<DisableConfirm impact={impact} csrf={auth.session?.csrf} htmx={htmx} changed={changedSince} />) as string
           if (htmx) {
             return new Response(
               (
@@ -340,7 +360,7 @@ export function adminPluginPages(deps: ServerDeps) {
         }
         let off: PluginInfo[]
         try {
-          // Cascade only what the admin confirmed; a dependent enabled meanwhile makes the host refuse.
+          // Cascade only what the admin confirmed (checked above; a dependent enabled since then makes the host refuse).
           off = await host.disable(id, { cascade })
         } catch (err) {
           if (!(err instanceof PluginError)) throw err

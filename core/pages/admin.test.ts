@@ -28,6 +28,9 @@ const reports = definePlugin({
   },
 })
 
+/** Another plugin that requires Notes (for the cascade race). */
+const extra = definePlugin({ id: 'fixture-extra', name: 'Extra', version: '0.1.0', api: 1, requires: ['fixture-notes'], setup() {} })
+
 /** A plugin that uses Notes' service when Notes is on (a soft dependency, declared in `uses`). */
 const digest = definePlugin({
   id: 'fixture-digest',
@@ -64,7 +67,8 @@ eachDialect('admin pages', (dialect) => {
 
   beforeAll(async () => {
     limits.signInAddress.clear()
-    p = await startPlatform(dialect, [...fixturePlugins, reports, digest])
+    p = await startPlatform(dialect, [...fixturePlugins, reports, digest, extra])
+    await p.host.disable('fixture-extra') // off until the cascade race test turns it on
     ada = await p.adminClient()
   })
   afterAll(() => p.stop())
@@ -205,7 +209,8 @@ eachDialect('admin pages', (dialect) => {
     expect(pageHtml).toContain('Disabling Notes also disables: Reports')
     expect(status('fixture-notes')).toBe('enabled')
 
-    const yes = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off', cascade: '1' }, HX)
+    expect(askHtml).toContain('name="also" value="fixture-reports"')
+    const yes = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off', cascade: '1', also: 'fixture-reports' }, HX)
     expect(yes.status).toBe(200)
     const html = await yes.text()
     expect(rowOf(html, 'fixture-notes')).toContain('<span class="badge">disabled</span>')
@@ -225,6 +230,24 @@ eachDialect('admin pages', (dialect) => {
     expect((await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'on' })).status).toBe(303)
     expect((await ada.post('/admin/plugins/fixture-reports/toggle', { to: 'on' })).status).toBe(303)
     expect(status('fixture-reports')).toBe('enabled')
+  })
+
+  test('cascade: a plugin that comes to require it between question and answer makes it ask again; nothing is disabled unnamed', async () => {
+    expect(status('fixture-extra')).toBe('disabled')
+    const ask = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off' }, HX)
+    expect(await ask.text()).toContain('Disabling Notes also disables: Reports')
+    await p.host.enable('fixture-extra') // meanwhile, someone turns on another plugin that requires Notes
+    const again = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off', cascade: '1', also: 'fixture-reports' }, HX)
+    expect(again.status).toBe(200)
+    const againHtml = await again.text()
+    expect(againHtml).toContain('What requires it changed since you were asked')
+    expect(againHtml).toContain('Disabling Notes also disables: Reports, Extra')
+    expect(againHtml).toContain('name="also" value="fixture-extra,fixture-reports"')
+    for (const id of ['fixture-notes', 'fixture-reports', 'fixture-extra']) expect(status(id)).toBe('enabled')
+    const yes = await ada.post('/admin/plugins/fixture-notes/toggle', { to: 'off', cascade: '1', also: 'fixture-extra,fixture-reports' }, HX)
+    expect(yes.status).toBe(200)
+    for (const id of ['fixture-notes', 'fixture-reports', 'fixture-extra']) expect(status(id)).toBe('disabled')
+    for (const id of ['fixture-notes', 'fixture-reports']) await p.host.enable(id)
   })
 
   test('a plugin that fails to start: 422 with its error, and the page keeps working', async () => {
