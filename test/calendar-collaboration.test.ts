@@ -61,7 +61,7 @@ eachDialect('calendar with collaboration', (dialect) => {
       expect(got[0]!.href).toBe(`/calendar/events/${made.json.id}`)
       // the link opens the event for the attendee (its calendar is not shared with them)
       expect((await who.get(got[0]!.href)).res.status).toBe(200)
-      expect(await inbox(who)).toContain('invited you to “Kick-off &lt;i&gt;”')
+      expect(await inbox(who)).toContain('invited you to &#8220;Kick-off &lt;i&gt;&#8221;')
     }
     expect(await invitations(dan.client, 'Kick-off')).toEqual([])
     expect(await invitations(ada, 'Kick-off')).toEqual([])

@@ -449,7 +449,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
           const values = formFromBody(one, all)
           try {
             const row = await svc.createEvent(viewerOf(auth), values)
-            return redirect(request, `/calendar/events/${row.id}`, { kind: 'ok', text: `Created “${row.title}”.` })
+            return redirect(request, `/calendar/events/${row.id}`, { kind: 'ok', text: `Created "${row.title}".` })
           } catch (e) {
             // a calendar deleted, unshared or made read-only while the form was open: the form comes
             // back (422) with every value and the error on the calendar field
@@ -571,7 +571,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
           const { one } = await readFormAll(request)
           try {
             const c = await svc.createCalendar(viewerOf(auth), one as { name: string })
-            return redirect(request, '/calendar/calendars', { kind: 'ok', text: `Created the calendar “${c.name}”.` })
+            return redirect(request, '/calendar/calendars', { kind: 'ok', text: `Created the calendar "${c.name}".` })
           } catch (e) {
             const fe = formError(e)
             if (fe) return calendarsPage(request, auth, { ...fe, values: one })
@@ -600,7 +600,7 @@ export function calendarRoutes(ctx: Ctx, svc: CalendarService) {
           try {
             const v = viewerOf(auth)
             await svc.updateCalendar(v, params.id, values)
-            return redirect(request, '/calendar/calendars', { kind: 'ok', text: `Saved the calendar “${values.name.trim()}”.` })
+            return redirect(request, '/calendar/calendars', { kind: 'ok', text: `Saved the calendar "${values.name.trim()}".` })
           } catch (e) {
             const fe = formError(e)
             if (fe) {

@@ -295,7 +295,7 @@ export class CalendarService {
     await this.db.delete(this.t.layerPrefs).where(and(eq(this.t.layerPrefs.orgId, v.orgId), eq(this.t.layerPrefs.layer, `cal:${id}`)))
     await this.db.delete(this.t.calendars).where(eq(this.t.calendars.id, id))
     const each = events.length <= BULK_ACTIVITY
-    for (const e of events) this.emit('calendar.event.deleted', v, e, each ? `deleted the event “${e.title}” with its calendar` : undefined, e.rrule ? 'all' : undefined)
+    for (const e of events) this.emit('calendar.event.deleted', v, e, each ? `deleted the event "${e.title}" with its calendar` : undefined, e.rrule ? 'all' : undefined)
   }
 
   /** A calendar the viewer may rename, share and delete (403 when they only see it, 404 when not). */
@@ -480,7 +480,7 @@ export class CalendarService {
     const c = await this.clean(v, f, { newPersonal: true })
     if (c.calendarId === NEW_PERSONAL) c.calendarId = await this.personalCalendar(v)
     const row = await this.insertEvent(v.orgId, v.userId, c, opts)
-    this.emit('calendar.event.created', v, row, `created the event “${row.title}”`)
+    this.emit('calendar.event.created', v, row, `created the event "${row.title}"`)
     await this.invite(v, row, c.attendeeIds)
     return row
   }
@@ -581,7 +581,7 @@ export class CalendarService {
       if (existing) await this.db.update(this.t.overrides).set(values).where(eq(this.t.overrides.id, existing.id))
       else await this.db.insert(this.t.overrides).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, originalStart: new Date(occ!), ...values })
       await this.touch(id)
-      this.emit('calendar.event.updated', v, { ...event, title: c.title }, `changed one occurrence of “${c.title}”`, 'this')
+      this.emit('calendar.event.updated', v, { ...event, title: c.title }, `changed one occurrence of "${c.title}"`, 'this')
       return event
     }
     const c = await this.clean(v, f)
@@ -611,7 +611,7 @@ export class CalendarService {
       if (carried.length) await this.db.insert(this.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: created.id, ...ov, updatedAt: now })))
       await this.db.delete(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), gte(this.t.overrides.originalStart, new Date(o))))
       await this.db.update(this.t.events).set(oldUpdate).where(eq(this.t.events.id, id))
-      this.emit('calendar.event.updated', v, created, `changed the series “${created.title}” from one occurrence on`, 'following')
+      this.emit('calendar.event.updated', v, created, `changed the series "${created.title}" from one occurrence on`, 'following')
       await this.invite(v, created, c.attendeeIds.filter((u) => !rsvps.has(u)))
       return created
     }
@@ -641,7 +641,7 @@ export class CalendarService {
     })
     await this.setAttendees(v.orgId, id, c.attendeeIds)
     const updated = { ...event, ...values }
-    this.emit('calendar.event.updated', v, updated, `changed the event “${updated.title}”`, event.rrule ? 'all' : undefined)
+    this.emit('calendar.event.updated', v, updated, `changed the event "${updated.title}"`, event.rrule ? 'all' : undefined)
     await this.invite(v, updated, c.attendeeIds.filter((u) => !attendees.some((a) => a.userId === u)))
     return updated
   }
@@ -657,7 +657,7 @@ export class CalendarService {
       const iso = new Date(occ!).toISOString()
       await this.db.update(this.t.events).set({ exdates: [...new Set([...event.exdates, iso])], updatedAt: new Date() }).where(eq(this.t.events.id, id))
       await this.db.delete(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), eq(this.t.overrides.originalStart, new Date(occ!))))
-      this.emit('calendar.event.updated', v, event, `removed one occurrence of “${event.title}”`, 'this')
+      this.emit('calendar.event.updated', v, event, `removed one occurrence of "${event.title}"`, 'this')
       return
     }
     if (scope === 'following') {
@@ -665,11 +665,11 @@ export class CalendarService {
       const rrule = count !== undefined ? ruleWithCount(event.rrule!, countBefore(event, occ!)) : ruleUntil(event.rrule!, occ!)
       await this.db.update(this.t.events).set({ rrule, exdates: event.exdates.filter((d) => Date.parse(d) < occ!), updatedAt: new Date() }).where(eq(this.t.events.id, id))
       await this.db.delete(this.t.overrides).where(and(eq(this.t.overrides.eventId, id), gte(this.t.overrides.originalStart, new Date(occ!))))
-      this.emit('calendar.event.updated', v, event, `ended the series “${event.title}”`, 'following')
+      this.emit('calendar.event.updated', v, event, `ended the series "${event.title}"`, 'following')
       return
     }
     await this.removeEvents([id])
-    this.emit('calendar.event.deleted', v, event, `deleted the event “${event.title}”`, event.rrule ? 'all' : undefined)
+    this.emit('calendar.event.deleted', v, event, `deleted the event "${event.title}"`, event.rrule ? 'all' : undefined)
   }
 
   private async removeEvents(all: string[]): Promise<void> {
@@ -694,7 +694,7 @@ export class CalendarService {
     const mine = attendees.find((a) => a.userId === v.userId)
     if (!mine) throw new InputError('you are not invited to this event', 'rsvp', 403)
     await this.db.update(this.t.attendees).set({ rsvp: status as Rsvp, updatedAt: new Date() }).where(eq(this.t.attendees.id, mine.id))
-    this.emit('calendar.event.updated', v, event, `answered ${status} to “${event.title}”`)
+    this.emit('calendar.event.updated', v, event, `answered ${status} to "${event.title}"`)
   }
 
   private emit(name: 'calendar.event.created' | 'calendar.event.updated' | 'calendar.event.deleted', v: Viewer, e: EventRow, text: string | undefined, scope?: Scope): void {
@@ -715,13 +715,13 @@ export class CalendarService {
   announceImport(v: Viewer, calendarId: string, rows: EventRow[]): void {
     if (!rows.length) return
     const each = rows.length <= BULK_ACTIVITY
-    for (const row of rows) this.emit('calendar.event.created', v, row, each ? `imported the event “${row.title}”` : undefined)
+    for (const row of rows) this.emit('calendar.event.created', v, row, each ? `imported the event "${row.title}"` : undefined)
     const first = rows[0]!
     this.ctx.bus.emit('calendar.import.completed', {
       orgId: v.orgId,
       calendarId,
       eventIds: rows.map((r) => r.id),
-      activity: each ? undefined : activityOf(v, first, `imported ${rows.length} events: “${first.title}” and ${rows.length - 1} more`, true),
+      activity: each ? undefined : activityOf(v, first, `imported ${rows.length} events: "${first.title}" and ${rows.length - 1} more`, true),
     })
   }
 

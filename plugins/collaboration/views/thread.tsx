@@ -13,9 +13,12 @@ function safeLatin1(text: string): string {
 /** A task key in text ("API-8"; a project key has a letter), not inside a longer word. */
 const TASK_KEY = /\b(?=[0-9]*[A-Z])[A-Z0-9]{2,6}-\d+\b/g
 
-/** `text` escaped for a line of activity or a notification title: task keys in a `task-key` span that never breaks. */
+/**
+ * `text` escaped for a line of activity or a notification title: task keys in a `task-key` span that
+ * never breaks, characters beyond Latin-1 (a title's emoji, an invitation's curly quotes) as entities.
+ */
 export function safeKeys(text: string): string {
-  return escapeHtml(text).replace(TASK_KEY, '<span class="task-key">$&</span>')
+  return safeLatin1(text).replace(TASK_KEY, '<span class="task-key">$&</span>')
 }
 
 /** The reaction picker's buttons, built once. */
