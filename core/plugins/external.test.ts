@@ -54,6 +54,29 @@ eachDialect('external plugins: refusals', (dialect) => {
     expect(p.host.describe('ext-later')).toMatchObject({ status: 'enabled', version: '1.1.0' })
   })
 
+  test('an unchanged external plugin is not imported again on each enable; code that no longer loads says so plainly', async () => {
+    const source = externalPluginSource('ext-once', '1.0.0').replace("export default definePlugin({", "const g = globalThis as { __extOnce?: number }\ng.__extOnce = (g.__extOnce ?? 0) + 1\nexport default definePlugin({")
+    writeExternalPlugin(p.test.dataDir, 'ext-once', source)
+    expect((await admin('/ext-once/enable', 'POST')).status).toBe(200)
+    const imports = (globalThis as { __extOnce?: number }).__extOnce
+    expect(imports).toBeGreaterThan(0)
+    for (let i = 0; i < 3; i++) {
+      expect((await admin('/ext-once/disable', 'POST')).status).toBe(200)
+      expect((await admin('/ext-once/enable', 'POST')).status).toBe(200)
+    }
+    expect((globalThis as { __extOnce?: number }).__extOnce).toBe(imports)
+    expect((await admin('/ext-once/disable', 'POST')).status).toBe(200)
+    await Bun.sleep(5) // a new mtime
+    writeExternalPlugin(p.test.dataDir, 'ext-once', 'export default {{{')
+    const broken = await admin('/ext-once/enable', 'POST')
+    expect(broken.status).toBe(422)
+    const message = await errorOf(broken)
+    expect(message).toStartWith('the code of "ext-once" on disk does not start: ')
+    expect(message).toContain('does not load')
+    expect(message).not.toContain('running version stays')
+    expect(p.host.describe('ext-once').status).toBe('disabled')
+  })
+
   test('reloading an external plugin whose new code speaks another plugin API is refused; the old version keeps serving', async () => {
     writeExternalPlugin(p.test.dataDir, 'ext-api', externalPluginSource('ext-api', '1.0.0'))
     expect((await admin('/ext-api/enable', 'POST')).status).toBe(200)

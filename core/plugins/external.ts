@@ -1,6 +1,6 @@
 /** @module External plugins on disk: picking up new folders at run time, and reloading their code. */
-import type { PluginHost, PluginInfo } from './host.ts'
-import { discoverExternal, importExternal } from './loader.ts'
+import { PluginError, type PluginHost, type PluginInfo } from './host.ts'
+import { changedSinceImport, discoverExternal, importExternal } from './loader.ts'
 
 /**
  * Registers every external plugin folder not yet known; a folder whose code fails is registered as
@@ -32,15 +32,23 @@ export function reloadPlugin(host: PluginHost, id: string): Promise<PluginInfo> 
 }
 
 /**
- * Enables a plugin. An external one is picked up from disk first, and one that is not running is
- * imported afresh: its file may have changed since it was read (fixed after a failure, updated
- * while off), and enabling must start what is on disk now.
+ * Enables a plugin. An external one is picked up from disk first; one that failed, or whose file
+ * changed since it was imported (fixed after a failure, updated while off), is imported afresh, so
+ * enabling starts what is on disk now. An unchanged file is not imported again (each import is a
+ * new module that stays in memory).
  */
 export async function enablePlugin(host: PluginHost, dir: string, id: string): Promise<PluginInfo> {
   await syncExternal(host, dir)
   const source = host.sourceOf(id)
-  if (source?.kind === 'external' && host.describe(id).status !== 'enabled') {
-    const info = await reloadPlugin(host, id)
+  const status = host.has(id) ? host.describe(id).status : undefined
+  if (source?.kind === 'external' && status !== 'enabled' && (status === 'failed' || changedSinceImport(source.file))) {
+    let info: PluginInfo
+    try {
+      info = await host.reload(id, () => importExternal(source.file))
+    } catch (err) {
+      if (err instanceof PluginError) throw new PluginError(`the code of "${id}" on disk does not start: ${err.message.replace(/^reload of "[^"]+" (failed|refused)(, the running version stays)?: /, '')}`, err.status)
+      throw err
+    }
     if (info.status === 'enabled') return info
   }
   return host.enable(id)

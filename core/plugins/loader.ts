@@ -58,13 +58,27 @@ export function discoverExternal(dir: string): ExternalPluginFile[] {
   return out
 }
 
+/** The mtime of each external file when it was last imported. */
+const importedAt = new Map<string, number>()
+
+/** Whether `file` changed on disk since it was last imported (or was never imported). */
+export function changedSinceImport(file: string): boolean {
+  try {
+    return importedAt.get(file) !== statSync(file).mtimeMs
+  } catch {
+    return true // gone: let the import say so
+  }
+}
+
 /**
  * Imports the plugin module afresh (a query suffix with the file's mtime defeats the module cache)
  * and returns its default export. Throws with the file name when it does not load or is no plugin.
  */
 export async function importExternal(file: string): Promise<PluginManifest> {
   registerVirtualModules()
-  const version = `${statSync(file).mtimeMs}-${Date.now()}`
+  const mtime = statSync(file).mtimeMs
+  const version = `${mtime}-${Date.now()}`
+  importedAt.set(file, mtime)
   let mod: { default?: PluginManifest }
   try {
     mod = await import(`${file}?v=${version}`)
