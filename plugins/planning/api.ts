@@ -62,7 +62,7 @@ export async function taskDetailJson(tasks: TaskService, orgId: string, t: Task)
 }
 
 /** The fields a task's create or update takes (`dueAt` and `parentId` are older names of `due` and `parent`). */
-export const TASK_INPUT_FIELDS = ['title', 'description', 'state', 'priority', 'assigneeId', 'assigneeEmail', 'labels', 'estimate', 'due', 'parent', 'milestoneId', 'cycleId'] as const
+export const TASK_INPUT_FIELDS = ['title', 'description', 'state', 'priority', 'assigneeId', 'assigneeEmail', 'labels', 'estimate', 'due', 'parent', 'milestoneId', 'cycleId', 'position'] as const
 const TASK_INPUT_ALIASES = ['dueAt', 'parentId']
 
 /**

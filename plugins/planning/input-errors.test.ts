@@ -150,5 +150,13 @@ eachDialect('planning input errors', (dialect) => {
     expect(((await res.json()) as { items: unknown[] }).items.length).toBe(3)
     res = await admin.request('/api/v1/planning/tasks?priority=none,high')
     expect(res.status).toBe(200)
+    // the list page and a saved view take a named state the same way
+    const byName = await admin.get('/planning/projects/WEB?state=Todo')
+    expect(byName.res.status).toBe(200)
+    expect(byName.html.match(/<tr class="pl-row"/g)?.length).toBe(3)
+    expect((await admin.post('/planning/projects/WEB/views', { name: 'Todo by name', query: 'state=Todo' })).status).toBe(303)
+    // a task's position is still set through the API (the board's order)
+    const moved = await admin.request('/api/v1/planning/tasks/WEB-1', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': admin.csrf }, body: '{"position":5}' })
+    expect(moved.status).toBe(200)
   })
 })

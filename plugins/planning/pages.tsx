@@ -9,7 +9,7 @@ import type { PluginContext } from '../../core/plugins/contract.ts'
 import { readForm, readFormAll, safeNext } from '../../core/pages/context.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { describeImport, exportCsv, importCsv } from './csv.ts'
-import { checkFilterQuery } from './filters.ts'
+import { checkFilterQuery, stateIdsOf } from './filters.ts'
 import { actorOf, fieldErrors, isFormError, orgOf, problem } from './http.ts'
 import type { ProjectService } from './service.ts'
 import { progressOf, type TaskStats } from './stats.ts'
@@ -111,7 +111,9 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
     let error = extra.error
     try {
       checkFilterQuery(clean, pc)
-      result = await tasks.list(orgOf(auth), filterFrom(clean, pc.project.id, auth.user.id), { cursor: query.cursor, limit: 50 })
+      const filter = filterFrom(clean, pc.project.id, auth.user.id)
+      filter.stateIds = stateIdsOf(clean.state, pc.states) // states may be named, as the API allows
+      result = await tasks.list(orgOf(auth), filter, { cursor: query.cursor, limit: 50 })
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       // a view refused for its filters says so next to its name; once is enough
