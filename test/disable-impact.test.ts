@@ -15,7 +15,7 @@ test("every service a built-in plugin asks for is declared in its manifest's use
     const dir = join(root, manifest.id)
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f) && !f.includes('.test.'))
     const asked = new Set<string>()
-    for (const f of files) for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/\.service<[^>]*>\('([^']+)'\)/g)) asked.add(m[1]!)
+    for (const f of files) for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/\.service(?:<[^>]*>)?\(\s*['"`]([^'"`]+)['"`]/g)) asked.add(m[1]!)
     for (const name of asked) expect({ plugin: manifest.id, service: name, declared: !!manifest.uses?.[name] }).toEqual({ plugin: manifest.id, service: name, declared: true })
   }
 })
