@@ -109,7 +109,7 @@ eachDialect('collaboration activity visibility', (dialect) => {
     const guestFeed = (await guest.get('/collaboration/activity')).html
     expect(guestFeed).toContain('Acquire Globex quietly')
     expect(guestFeed).toContain('commented on')
-    expect(guestFeed).toContain('deleted SEC-2 Layoff plan draft')
+    expect(guestFeed).toContain('deleted <span class="task-key">SEC-2</span> Layoff plan draft') // keys never break (.task-key)
     expect(await (await guest.request(WIDGET)).text()).toContain('Acquire Globex quietly')
   }, 30_000)
 
@@ -205,6 +205,6 @@ eachDialect('collaboration activity visibility', (dialect) => {
     const task = (await created.json()) as { key: string }
     await Bun.sleep(50)
     const page = (await admin.get(`/planning/tasks/${task.key}`)).html
-    expect(page).toContain('created SEC-')
+    expect(page).toContain('created <span class="task-key">SEC-')
   }, 30_000)
 })

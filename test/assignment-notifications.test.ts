@@ -74,7 +74,7 @@ eachDialect('task assignment notifications', (dialect) => {
     // the inbox shows it (escaped) and its link opens the task for the assignee
     const inbox = (await bea.client.get('/collaboration/inbox')).html
     expect(inbox).toContain(`href="/planning/tasks/${task.key}"`)
-    expect(inbox).toContain(`assigned you ${task.key} Task ${n} &lt;b&gt;`)
+    expect(inbox).toContain(`assigned you <span class="task-key">${task.key}</span> Task ${n} &lt;b&gt;`)
     expect(inbox).not.toContain('Task 1 <b>')
     expect((await bea.client.get(mine[0]!.href!)).res.status).toBe(200)
     // the creator is not told of their own assignment
