@@ -1,0 +1,97 @@
+/** @module Checks of a task's input fields (state, priority, assignee, labels, estimate, parent, milestone, cycle). */
+import { and, eq } from 'drizzle-orm'
+import { InputError } from '../../core/auth/accounts.ts'
+import { PRIORITIES } from './schema.ts'
+import type { Deps, Label, Project, ProjectService, State } from './service.ts'
+import type { Priority, TaskRow } from './tasks.ts'
+
+/** Turns input values into column values, or throws InputError naming the field (create, update and bulk share it). */
+export class TaskInput {
+  constructor(
+    private readonly deps: Deps,
+    private readonly projects: ProjectService,
+    private readonly row: (orgId: string, ref: string) => Promise<{ task: TaskRow; project: Project }>,
+  ) {}
+
+  private get db() {
+    return this.deps.store.db
+  }
+
+  private get t() {
+    return this.deps.tables
+  }
+
+  async resolveState(project: Project, value: unknown): Promise<State> {
+    const states = await this.projects.states(project.id)
+    const v = String(value ?? '').trim()
+    const s = states.find((x) => x.id === v) ?? states.find((x) => x.name.toLowerCase() === v.toLowerCase())
+    if (!s) throw new InputError(`unknown state '${v}'`, 'state')
+    return s
+  }
+
+  priority(value: unknown): Priority {
+    const v = String(value ?? '').trim().toLowerCase() || 'none'
+    if (!(PRIORITIES as readonly string[]).includes(v)) throw new InputError(`unknown priority '${value}' (use ${PRIORITIES.join(', ')})`, 'priority')
+    return v as Priority
+  }
+
+  async assignee(orgId: string, input: Record<string, unknown>): Promise<string | null | undefined> {
+    const byEmail = input.assigneeEmail !== undefined && input.assigneeId === undefined
+    const raw = byEmail ? input.assigneeEmail : input.assigneeId
+    if (raw === undefined) return undefined
+    const v = String(raw ?? '').trim()
+    if (!v) return null
+    const members = await this.deps.people.members(orgId)
+    const m = byEmail ? members.find((p) => p.email.toLowerCase() === v.toLowerCase()) : members.find((p) => p.id === v)
+    if (!m) throw new InputError(byEmail ? `unknown assignee '${v}'` : 'The assignee must be a member of this organization', byEmail ? 'assigneeEmail' : 'assigneeId')
+    return m.id
+  }
+
+  async resolveLabels(project: Project, value: unknown, create: boolean): Promise<Label[]> {
+    const list = (Array.isArray(value) ? value : String(value ?? '').split(/[,;]/)).map((x) => String(x).trim()).filter(Boolean)
+    const labels = await this.projects.labels(project.id)
+    const out: Label[] = []
+    for (const v of list) {
+      let l = labels.find((x) => x.id === v) ?? labels.find((x) => x.name.toLowerCase() === v.toLowerCase())
+      if (!l && create) {
+        l = await this.projects.addLabel(project.orgId, project.id, { name: v })
+        labels.push(l)
+      }
+      if (!l) throw new InputError(`unknown label '${v}'`, 'labels')
+      if (!out.includes(l)) out.push(l)
+    }
+    return out
+  }
+
+  estimate(value: unknown): number | null {
+    if (value == null || value === '') return null
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new InputError('Estimate must be a whole number of points from 0 to 1000', 'estimate')
+    return n
+  }
+
+  async parent(orgId: string, project: Project, value: unknown, selfId?: string): Promise<string | null> {
+    const v = String(value ?? '').trim()
+    if (!v) return null
+    const { task } = await this.row(orgId, v).catch(() => {
+      throw new InputError(`unknown parent task '${v}'`, 'parent')
+    })
+    if (task.projectId !== project.id) throw new InputError('The parent task must be in the same project', 'parent')
+    // no loops: walk up from the new parent
+    let cur: TaskRow | undefined = task
+    for (let i = 0; cur && i < 50; i++) {
+      if (cur.id === selfId) throw new InputError('A task cannot be its own parent or ancestor', 'parent')
+      cur = cur.parentId ? (await this.db.select().from(this.t.tasks).where(eq(this.t.tasks.id, cur.parentId)).limit(1))[0] : undefined
+    }
+    return task.id
+  }
+
+  async projectChild(table: 'milestones' | 'cycles', project: Project, value: unknown, field: string): Promise<string | null> {
+    const v = String(value ?? '').trim()
+    if (!v) return null
+    const tb = this.t[table]
+    const [row] = await this.db.select({ id: tb.id }).from(tb).where(and(eq(tb.projectId, project.id), eq(tb.id, v))).limit(1)
+    if (!row) throw new InputError(`No such ${table === 'milestones' ? 'milestone' : 'cycle'} in this project`, field)
+    return row.id
+  }
+}
