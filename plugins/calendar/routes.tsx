@@ -12,7 +12,16 @@ import type { FieldErrors } from '../../views/components.tsx'
 import { buildFeed, importIcs } from './ics.ts'
 import { NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarService, type CalendarView, type Ctx, type EventForm, type Occurrence, type Scope, type Viewer } from './service.ts'
 import { DAY, fromWall, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime, weekStart } from './time.ts'
-import { Agenda, CalendarEditPage, CalendarsPage, EventFormView, EventPage, LayerForm, MonthGrid, TimeGrid, ZoneInput, longDate, monthLabel, viewHref, type Item, type Layer, type ViewName } from './views/calendar.tsx'
+import { Agenda } from './views/agenda.tsx'
+import { CalendarsPage } from './views/calendars.tsx'
+import { CalendarEditPage } from './views/calendars-edit.tsx'
+import { EventFormView } from './views/event-form.tsx'
+import { EventPage } from './views/event-page.tsx'
+import { longDate, monthLabel, viewHref, type Item, type ViewName } from './views/items.tsx'
+import { LayerForm, type Layer } from './views/layers.tsx'
+import { MonthGrid } from './views/month.tsx'
+import { TimeGrid } from './views/week.tsx'
+import { ZoneInput } from './views/zones.tsx'
 
 const VIEWS: ViewName[] = ['month', 'week', 'day', 'agenda']
 const AGENDA_DAYS = 30

@@ -1,0 +1,228 @@
+/** @module The calendars page: calendars, sharing, subscription and import. */
+import type { Person } from '../../../core/plugins/points.ts'
+import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, type FieldErrors } from '../../../views/components.tsx'
+import type { CalendarView, TeamInfo } from '../service.ts'
+import { COLORS } from '../service.ts'
+import { colorOptions } from './calendars-edit.tsx'
+import { ZoneInput, ZoneList } from './zones.tsx'
+
+/** Calendars, sharing, subscription and import. */
+export function CalendarsPage(props: {
+  calendars: CalendarView[]
+  shares: Map<string, { userId: string; access: string }[]>
+  members: Person[]
+  /** Teams the viewer may make a calendar for. */
+  teams: TeamInfo[]
+  viewerId: string
+  canWrite: boolean
+  canManage: boolean
+  csrf: string | undefined
+  errors: FieldErrors
+  error?: string
+  values: Record<string, string>
+  feed: { has: boolean; urls?: { https: string; webcal: string } }
+  importReport?: { imported: string[]; skipped: { title: string; reason: string }[] }
+}) {
+  const people = new Map(props.members.map((m) => [m.id, m]))
+  const kinds = [{ value: 'user', label: 'Personal' }]
+  if (props.teams.length) kinds.push({ value: 'team', label: 'Team' })
+  if (props.canManage) kinds.push({ value: 'org', label: 'Organization' })
+  const writable = props.calendars.filter((c) => c.canEdit)
+  return (
+    <>
+      <PageHeader title="Calendars" subtitle="Your calendars, sharing, subscription and import">
+        <a href="/calendar" role="button" class="secondary outline">
+          Back to calendar
+        </a>
+      </PageHeader>
+      <FormError message={props.error} />
+      {props.importReport ? (
+        <section class="section cal-import-report" role="status">
+          <h2>Import finished</h2>
+          <p safe>{`${props.importReport.imported.length} imported, ${props.importReport.skipped.length} skipped.`}</p>
+          {props.importReport.skipped.length ? (
+            <ul>
+              {props.importReport.skipped.map((s) => (
+                <li safe>{`${s.title}: ${s.reason}`}</li>
+              ))}
+            </ul>
+          ) : (
+            ''
+          )}
+        </section>
+      ) : (
+        ''
+      )}
+      <section class="section">
+        <h2>Your calendars</h2>
+        {props.calendars.length === 0 ? (
+          <EmptyState title="No calendars yet">
+            <p>Create one below; a personal calendar is also made when you add your first event.</p>
+          </EmptyState>
+        ) : (
+          <div class="table-wrap">
+            <table class="stack">
+              <thead>
+                <tr>
+                  <th scope="col">Calendar</th>
+                  <th scope="col">Owner</th>
+                  <th scope="col">Access</th>
+                  <th scope="col">Shared with</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {props.calendars.map((c) => (
+                  <tr>
+                    <td>
+                      <span class="cal-swatch" data-color={c.color} aria-hidden="true"></span> <span safe>{c.name}</span>
+                    </td>
+                    <td data-label="Owner" safe>{c.shared ? `Shared by ${people.get(c.ownerId)?.name ?? 'someone'}` : c.ownerLabel}</td>
+                    <td data-label="Access">{c.canManage ? 'Owner' : c.canEdit ? 'Edit' : 'Read'}</td>
+                    <td data-label="Shared with">
+                      {c.canManage ? (
+                        <>
+                          {(props.shares.get(c.id) ?? []).length ? (
+                            <ul class="team-members">
+                              {(props.shares.get(c.id) ?? []).map((s) => (
+                                <li>
+                                  <span safe>{`${people.get(s.userId)?.name ?? 'Former member'} (${s.access})`}</span>
+                                  <ActionButton action={`/calendar/calendars/${c.id}/shares/${s.userId}/delete`} csrf={props.csrf} label="Stop sharing" />
+                                </li>
+                              ))}
+                            </ul>
+                          ) : (
+                            ''
+                          )}
+                          {c.ownerKind === 'user' ? (
+                            <form method="post" action={`/calendar/calendars/${c.id}/shares`} class="row-form">
+                              <CsrfField token={props.csrf} />
+                              <label class="visually-hidden" for={`share-user-${c.id}`}>
+                                Member
+                              </label>
+                              <select id={`share-user-${c.id}`} name="userId">
+                                {props.members
+                                  .filter((m) => m.id !== props.viewerId)
+                                  .map((m) => (
+                                    <option value={m.id} safe>
+                                      {m.name}
+                                    </option>
+                                  ))}
+                              </select>
+                              <label class="visually-hidden" for={`share-access-${c.id}`}>
+                                Access
+                              </label>
+                              <select id={`share-access-${c.id}`} name="access">
+                                <option value="read">Read</option>
+                                <option value="edit">Edit</option>
+                              </select>
+                              <button type="submit" class="secondary">
+                                Share
+                              </button>
+                            </form>
+                          ) : (
+                            ''
+                          )}
+                          {(props.shares.get(c.id) ?? []).length === 0 && c.ownerKind !== 'user' ? <span class="muted">{'&mdash;'}</span> : ''}
+                        </>
+                      ) : (
+                        <span class="muted">{'&mdash;'}</span>
+                      )}
+                    </td>
+                    <td class="row-actions">
+                      {c.canManage ? (
+                        <>
+                          <a href={`/calendar/calendars/${c.id}/edit`} role="button" class="secondary outline cal-edit-link" aria-label={`Rename or recolor ${c.name}`}>
+                            Rename or recolor
+                          </a>{' '}
+                          <ActionButton action={`/calendar/calendars/${c.id}/delete`} csrf={props.csrf} label="Delete calendar" class="outline danger" confirm={`Delete the calendar and all its events?`} />
+                        </>
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      {props.canWrite ? (
+        <section class="section">
+          <h2>New calendar</h2>
+          <form method="post" action="/calendar/calendars" class="narrow-form">
+            <CsrfField token={props.csrf} />
+            <Field name="name" label="Name" value={props.values.name} error={props.errors.name} required maxlength={80} />
+            <Select name="color" label="Color" value={props.values.color ?? COLORS[0]} options={colorOptions(props.values.color)} error={props.errors.color} />
+            <Select name="ownerKind" label="Belongs to" value={props.values.ownerKind ?? 'user'} options={kinds} error={props.errors.ownerKind} />
+            {props.teams.length ? <Select name="ownerId" label="Team (for team calendars)" value={props.values.ownerId} options={props.teams.map((t) => ({ value: t.id, label: t.name }))} error={props.errors.ownerId} /> : ''}
+            <button type="submit">Create calendar</button>
+          </form>
+        </section>
+      ) : (
+        ''
+      )}
+      <section class="section">
+        <h2>Subscribe</h2>
+        <p>A private address other calendar apps can subscribe to. It shows your calendars and the ones shared with you; anyone with the address can read them.</p>
+        {props.feed.urls ? (
+          <div class="secret">
+            <p>Copy the address now; it is shown only once.</p>
+            <p>
+              <code id="cal-feed-https" safe>
+                {props.feed.urls.https}
+              </code>{' '}
+              <button type="button" class="secondary outline" data-copy="#cal-feed-https">
+                Copy
+              </button>
+            </p>
+            <p>
+              <code id="cal-feed-webcal" safe>
+                {props.feed.urls.webcal}
+              </code>{' '}
+              <button type="button" class="secondary outline" data-copy="#cal-feed-webcal">
+                Copy
+              </button>
+            </p>
+          </div>
+        ) : props.feed.has ? (
+          <p class="muted">You have a subscription address. Make a new one if you lost it (the old one stops working).</p>
+        ) : (
+          ''
+        )}
+        <div class="row-form">
+          <ActionButton action="/calendar/feed-token" csrf={props.csrf} label={props.feed.has ? 'Make a new address' : 'Make an address'} class="secondary" />
+          {props.feed.has ? <ActionButton action="/calendar/feed-token/delete" csrf={props.csrf} label="Revoke" confirm="Stop the subscription address?" /> : ''}
+        </div>
+      </section>
+      {writable.length ? (
+        <section class="section">
+          <h2>Import</h2>
+          <form method="post" action="/calendar/import" enctype="multipart/form-data" class="narrow-form">
+            <CsrfField token={props.csrf} />
+            <Select name="calendarId" label="Into calendar" value={props.values.calendarId} options={writable.map((c) => ({ value: c.id, label: c.name }))} error={props.errors.calendarId} id="f-import-calendar" />
+            <label for="f-file">
+              <span>iCalendar file (.ics)</span>
+              <input id="f-file" type="file" name="file" accept=".ics,text/calendar" required aria-invalid={props.errors.file ? 'true' : undefined} />
+              {props.errors.file ? (
+                <small class="field-error" safe>
+                  {props.errors.file}
+                </small>
+              ) : (
+                ''
+              )}
+            </label>
+            <ZoneInput name="timeZone" label="Time zone for times without one" value={props.values.timeZone ?? 'UTC'} error={props.errors.timeZone} id="f-import-zone" />
+            <button type="submit">Import</button>
+            {ZoneList() as 'safe'}
+          </form>
+        </section>
+      ) : (
+        ''
+      )}
+    </>
+  )
+}

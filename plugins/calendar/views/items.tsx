@@ -1,0 +1,71 @@
+/** @module What the calendar grids draw: the item type, its link, the date words and the view and new-event addresses. */
+import { toWall, wallTime } from '../time.ts'
+
+export type ViewName = 'month' | 'week' | 'day' | 'agenda'
+
+/** A thing drawn in a grid: an event occurrence or a layer item. */
+export interface Item {
+  key: string
+  title: string
+  href?: string
+  color: string
+  allDay: boolean
+  start: Date
+  end: Date
+  /** Calendar or layer name, shown to screen readers and in tooltips. */
+  source: string
+  layer: boolean
+}
+
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+export function longDate(wallDay: number): string {
+  const d = new Date(wallDay)
+  return `${['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
+}
+export function monthLabel(wallDay: number): string {
+  const d = new Date(wallDay)
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
+}
+
+/** The wall-clock start (in the view zone; all-day items by their date) of an item. */
+export function wallStart(item: Item, tz: string): number {
+  return item.allDay ? item.start.getTime() : toWall(item.start.getTime(), tz)
+}
+export function wallEnd(item: Item, tz: string): number {
+  return item.allDay ? item.end.getTime() : toWall(item.end.getTime(), tz)
+}
+
+export function ItemLink(props: { item: Item; tz: string; showTime?: boolean }) {
+  const i = props.item
+  const time = !i.allDay && props.showTime !== false ? wallTime(toWall(i.start.getTime(), props.tz)) : ''
+  const label = `${time ? time + ' ' : ''}${i.title} (${i.source})`
+  const body = (
+    <>
+      {time ? <span class="cal-time" safe>{time}</span> : ''}
+      <span class="cal-title" safe>
+        {i.title}
+      </span>
+    </>
+  )
+  return i.href ? (
+    <a class={`cal-item${i.layer ? ' cal-layer-item' : ''}`} data-color={i.color} href={i.href} title={label}>
+      {body as 'safe'}
+      <span class="visually-hidden" safe>{` (${i.source})`}</span>
+    </a>
+  ) : (
+    <span class={`cal-item${i.layer ? ' cal-layer-item' : ''}`} data-color={i.color} title={label}>
+      {body as 'safe'}
+      <span class="visually-hidden" safe>{` (${i.source})`}</span>
+    </span>
+  )
+}
+
+export function newHref(date: string, time?: string, allDay?: boolean): string {
+  return `/calendar/new?date=${date}${time ? `&time=${time}` : ''}${allDay ? '&allDay=1' : ''}`
+}
+
+export function viewHref(view: ViewName, date: string, tz: string | undefined): string {
+  return `/calendar?view=${view}&date=${date}${tz ? `&tz=${encodeURIComponent(tz)}` : ''}`
+}
