@@ -11,7 +11,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import planning from './index.ts'
-import { BOARD_COLUMN_LIMIT } from './pages.tsx'
+import { BOARD_COLUMN_LIMIT } from './pages-shared.ts'
 import { schema } from './schema.ts'
 
 const json = (c: Client, method: string, path: string, body?: unknown) =>
