@@ -1,0 +1,231 @@
+/** @module Calendar pages for events: the grid page, the new / edit form, the event page, RSVP, delete and layers. */
+import { Elysia } from 'elysia'
+import { InputError } from '../../core/auth/accounts.ts'
+import type { Auth } from '../../core/auth/resolve.ts'
+import { guard } from '../../core/http/guard.ts'
+import { redirect } from '../../core/http/render.ts'
+import { readFormAll } from '../../core/pages/context.ts'
+import type { KnownServices } from '../../core/plugins/points.ts'
+import type { FieldErrors } from '../../views/components.tsx'
+import { calendarPageOf } from './routes-grid.tsx'
+import { SCRIPT, emptyForm, formError, occurrenceFor, pageError, scopeOf, viewZone } from './routes-shared.ts'
+import { NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarService, type Ctx, type EventForm } from './service.ts'
+import { DAY, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime } from './time.ts'
+import { EventFormView } from './views/event-form.tsx'
+import { EventPage } from './views/event-page.tsx'
+
+/** Reads an event form body. */
+function formFromBody(one: Record<string, string>, all: Record<string, string[]>): EventForm {
+  const repeat = one.repeat
+  return {
+    calendarId: one.calendarId ?? '',
+    title: one.title ?? '',
+    description: one.description ?? '',
+    location: one.location ?? '',
+    allDay: ['1', 'on', 'true'].includes(one.allDay ?? ''),
+    timeZone: (one.timeZone ?? '').trim(),
+    startDate: (one.startDate ?? '').trim(),
+    startTime: (one.startTime ?? '').trim(),
+    endDate: (one.endDate ?? '').trim(),
+    endTime: (one.endTime ?? '').trim(),
+    rrule: repeat && repeat !== 'custom' ? repeat : (one.rrule ?? '').trim(),
+    attendeeIds: all.attendeeIds ?? [],
+    reminders: one.reminders ?? '',
+  }
+}
+
+/** The event pages (and the grid page and layers, which come first and last in the route table). */
+export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
+  const calendarPage = calendarPageOf(ctx, svc)
+
+  async function formPage(request: Request, auth: Auth, o: { values: EventForm; errors?: FieldErrors; error?: string; status?: number; eventId?: string; occurrence?: string; scope?: string; recurring?: boolean }): Promise<Response> {
+    const v = viewerOf(auth)
+    const calendars = await svc.writable(v)
+    const members = await ctx.people.members(v.orgId)
+    const values = { ...o.values, calendarId: o.values.calendarId || calendars[0]?.id || (v.canWrite ? NEW_PERSONAL : '') }
+    const editing = !!o.eventId
+    const body = (
+      <>
+        <PageTitle title={editing ? 'Edit event' : 'New event'} />
+        <EventFormView
+          action={editing ? `/calendar/events/${o.eventId}` : '/calendar/events'}
+          csrf={auth.session?.csrf}
+          values={values}
+          errors={o.errors ?? {}}
+          error={o.error}
+          calendars={calendars.length || !v.canWrite || editing ? calendars : [{ id: NEW_PERSONAL, name: 'Personal', ownerLabel: 'new, yours' }]}
+          members={members}
+          occurrence={o.occurrence}
+          scope={o.scope}
+          recurring={o.recurring}
+          submit={editing ? 'Save' : 'Create event'}
+          cancel={editing ? `/calendar/events/${o.eventId}${o.occurrence ? `?occurrence=${encodeURIComponent(o.occurrence)}` : ''}` : '/calendar'}
+        />
+        {SCRIPT as 'safe'}
+      </>
+    ) as string
+    return ctx.page(request, auth, { title: editing ? 'Edit event' : 'New event', body, status: o.status })
+  }
+
+  return (
+    new Elysia({ name: 'plugin:calendar:events' })
+      .use(guard)
+      .get('/calendar', ({ request, auth, query }) => calendarPage(request, auth, query).catch((e) => pageError(request, e)), { permission: PERM.read })
+      .get(
+        '/calendar/new',
+        async ({ request, auth, query }) => {
+          try {
+            const date = parseDate(query.date) !== undefined ? query.date! : wallDate(toWall(Date.now(), 'UTC'))
+            const time = parseTime(query.time) !== undefined ? query.time! : ''
+            const allDay = query.allDay === '1' || (!time && query.view === 'month')
+            const tz = viewZone(request, query.tz).tz
+            const st = parseTime(time)
+            const end = st !== undefined ? Math.min(st + 3_600_000, DAY - 60_000) : undefined
+            const values: EventForm = {
+              ...emptyForm(query.calendarId ?? ''),
+              allDay,
+              timeZone: tz,
+              startDate: date,
+              endDate: date,
+              startTime: time || (allDay ? '' : '09:00'),
+              endTime: end !== undefined ? wallTime(end) : allDay ? '' : '10:00',
+            }
+            return await formPage(request, auth, { values })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .post(
+        '/calendar/events',
+        async ({ request, auth }) => {
+          const { one, all } = await readFormAll(request)
+          const values = formFromBody(one, all)
+          try {
+            const row = await svc.createEvent(viewerOf(auth), values)
+            return redirect(request, `/calendar/events/${row.id}`, { kind: 'ok', text: `Created "${row.title}".` })
+          } catch (e) {
+            // a calendar deleted, unshared or made read-only while the form was open: the form comes
+            // back (422) with every value and the error on the calendar field
+            if (e instanceof InputError && e.field === 'calendarId' && (e.status === 403 || e.status === 404)) return formPage(request, auth, { values, errors: { calendarId: e.message }, error: 'Please correct the marked field.', status: 422 })
+            const fe = formError(e)
+            if (fe) return formPage(request, auth, { values, ...fe })
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .get(
+        '/calendar/events/:id',
+        async ({ request, auth, params, query }) => {
+          try {
+            const v = viewerOf(auth)
+            const d = await occurrenceFor(svc, v, params.id, query.occurrence)
+            const tz = query.tz && isValidZone(query.tz) ? query.tz : d.event.allDay ? 'UTC' : d.event.timeZone
+            const people = await ctx.people.byIds(d.attendees.map((a) => a.userId))
+            const thread = ctx.service<KnownServices['collaboration.thread']>('collaboration.thread')
+            let threadHtml = ''
+            if (thread) {
+              try {
+                threadHtml = await thread.render(request, auth, { type: 'calendar.event', id: d.event.id })
+              } catch (err) {
+                ctx.log.error('comment thread failed', { error: err })
+              }
+            }
+            const body = (
+              <EventPage event={d.event} occ={d.occ} calendar={d.calendar} attendees={d.attendees} people={new Map(people.map((p) => [p.id, p]))} viewerId={v.userId} canEdit={d.canEdit} csrf={auth.session?.csrf} tz={tz} thread={threadHtml} />
+            ) as string
+            return ctx.page(request, auth, { title: d.occ.title, body: body + SCRIPT })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.read },
+      )
+      .get(
+        '/calendar/events/:id/edit',
+        async ({ request, auth, params, query }) => {
+          try {
+            const v = viewerOf(auth)
+            const d = await occurrenceFor(svc, v, params.id, query.occurrence)
+            if (!d.canEdit) throw new InputError('you may not change this event', 'event', 403)
+            const values = formOf(d.event, d.attendees.map((a) => a.userId), d.event.rrule ? d.occ : undefined)
+            return await formPage(request, auth, { values, eventId: d.event.id, occurrence: d.event.rrule ? d.occ.originalStart.toISOString() : undefined, recurring: !!d.event.rrule, scope: 'this' })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .post(
+        '/calendar/events/:id',
+        async ({ request, auth, params }) => {
+          const { one, all } = await readFormAll(request)
+          const values = formFromBody(one, all)
+          let recurring = false
+          try {
+            const v = viewerOf(auth)
+            recurring = !!(await svc.event(v, params.id)).event.rrule
+            const scope = scopeOf(one.scope)
+            const row = await svc.updateEvent(v, params.id, values, scope, one.occurrence || undefined)
+            const occ = recurring && scope === 'this' && one.occurrence ? `?occurrence=${encodeURIComponent(one.occurrence)}` : ''
+            return redirect(request, `/calendar/events/${row.id}${occ}`, { kind: 'ok', text: 'Saved.' })
+          } catch (e) {
+            const fe = formError(e)
+            if (fe) return formPage(request, auth, { values, ...fe, eventId: params.id, occurrence: one.occurrence || undefined, scope: one.scope, recurring })
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .post(
+        '/calendar/events/:id/delete',
+        async ({ request, auth, params }) => {
+          const { one } = await readFormAll(request)
+          try {
+            await svc.deleteEvent(viewerOf(auth), params.id, scopeOf(one.scope), one.occurrence || undefined)
+            return redirect(request, '/calendar', { kind: 'ok', text: 'Deleted.' })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.write },
+      )
+      .post(
+        '/calendar/events/:id/rsvp',
+        async ({ request, auth, params }) => {
+          const { one } = await readFormAll(request)
+          try {
+            await svc.rsvp(viewerOf(auth), params.id, one.rsvp ?? '')
+            return redirect(request, `/calendar/events/${params.id}`, { kind: 'ok', text: 'Answer saved.' })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.read },
+      )
+      .post(
+        '/calendar/layers',
+        async ({ request, auth }) => {
+          const { one, all } = await readFormAll(request)
+          try {
+            await svc.setLayers(viewerOf(auth), all.all ?? [], all.shown ?? [])
+            const back = one.back && one.back.startsWith('/calendar') ? one.back : '/calendar'
+            return redirect(request, back, { kind: 'ok', text: 'Layers saved.' })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.read },
+      )
+  )
+}
+
+function PageTitle(props: { title: string }) {
+  return (
+    <div class="page-header">
+      <h1 safe>{props.title}</h1>
+    </div>
+  )
+}

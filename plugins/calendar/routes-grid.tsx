@@ -1,0 +1,191 @@
+/** @module The calendar page (/calendar): toolbar, layers and the month, week, day or agenda grid. */
+import type { Auth } from '../../core/auth/resolve.ts'
+import { can } from '../../core/auth/resolve.ts'
+import { viewerOf, type CalendarService, type Ctx, type Viewer } from './service.ts'
+import { SCRIPT, viewZone } from './routes-shared.ts'
+import { DAY, fromWall, parseDate, toWall, wallDate, weekStart } from './time.ts'
+import { Agenda } from './views/agenda.tsx'
+import { longDate, monthLabel, viewHref, type Item, type ViewName } from './views/items.tsx'
+import { LayerForm, type Layer } from './views/layers.tsx'
+import { MonthGrid } from './views/month.tsx'
+import { TimeGrid } from './views/week.tsx'
+import { ZoneInput } from './views/zones.tsx'
+
+const VIEWS: ViewName[] = ['month', 'week', 'day', 'agenda']
+const AGENDA_DAYS = 30
+
+/** Builds the calendar page for a request: items of the viewer's calendars and the layers they may see. */
+export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
+  /** Layer contributions this viewer may see, keyed `src:<plugin>:<id>`. */
+  const sources = (auth: Auth) =>
+    ctx
+      .contributionsBy('calendar.source')
+      .filter((c) => !c.value.permission || can(auth, c.value.permission))
+      .map((c) => ({ key: `src:${c.pluginId}:${c.value.id}`, source: c.value }))
+
+  async function gridItems(auth: Auth, v: Viewer, from: number, to: number, hidden: Set<string>): Promise<{ items: Item[]; layers: Layer[]; failed: string[] }> {
+    const cals = await svc.calendars(v)
+    const occs = await svc.occurrences(v, new Date(from), new Date(to), { hidden })
+    const items: Item[] = occs.map((o) => ({
+      key: o.occurrenceId,
+      title: o.title,
+      href: `/calendar/events/${o.eventId}${o.recurring ? `?occurrence=${encodeURIComponent(o.originalStart.toISOString())}` : ''}`,
+      color: o.color,
+      allDay: o.allDay,
+      start: o.start,
+      end: o.end,
+      source: o.calendarName,
+      layer: false,
+    }))
+    const layers: Layer[] = cals.map((c) => ({ key: `cal:${c.id}`, label: c.name, color: c.color, shown: !hidden.has(`cal:${c.id}`), kind: 'calendar' }))
+    const failed: string[] = []
+    for (const s of sources(auth)) {
+      const shown = !hidden.has(s.key)
+      layers.push({ key: s.key, label: s.source.label, color: s.source.color, shown, kind: 'source' })
+      if (!shown) continue
+      try {
+        for (const it of await s.source.items({ from: new Date(from), to: new Date(to) }, auth)) {
+          const end = it.end ?? (it.allDay ? new Date(it.start.getTime() + DAY) : it.start)
+          items.push({ key: `${s.key}:${it.id}`, title: it.title, href: it.href, color: s.source.color, allDay: it.allDay, start: it.start, end, source: s.source.label, layer: true })
+        }
+      } catch (err) {
+        ctx.log.error('calendar source failed', { source: s.key, error: err })
+        failed.push(s.source.label)
+      }
+    }
+    items.sort((a, b) => a.start.getTime() - b.start.getTime())
+    return { items, layers, failed }
+  }
+
+  return async function calendarPage(request: Request, auth: Auth, query: Record<string, string | undefined>): Promise<Response> {
+    const v = viewerOf(auth)
+    const { tz, error: tzError } = viewZone(request, query.tz)
+    const view: ViewName = VIEWS.includes(query.view as ViewName) ? (query.view as ViewName) : 'month'
+    const todayWall = toWall(Date.now(), tz)
+    const today = todayWall - (((todayWall % DAY) + DAY) % DAY)
+    const dateError = query.date && parseDate(query.date) === undefined ? 'the date must look like 2026-11-25' : undefined
+    const anchor = parseDate(query.date) ?? today
+    const tzParam = query.tz && !tzError ? query.tz : undefined
+    let gridFrom: number
+    let gridTo: number
+    let prev: number
+    let next: number
+    let title: string
+    if (view === 'month') {
+      const d = new Date(anchor)
+      const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
+      gridFrom = weekStart(first)
+      gridTo = gridFrom + 42 * DAY
+      prev = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)
+      next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
+      title = monthLabel(anchor)
+    } else if (view === 'week') {
+      gridFrom = weekStart(anchor)
+      gridTo = gridFrom + 7 * DAY
+      prev = anchor - 7 * DAY
+      next = anchor + 7 * DAY
+      title = `Week of ${longDate(gridFrom)}`
+    } else if (view === 'day') {
+      gridFrom = anchor
+      gridTo = anchor + DAY
+      prev = anchor - DAY
+      next = anchor + DAY
+      title = longDate(anchor)
+    } else {
+      gridFrom = anchor
+      gridTo = anchor + AGENDA_DAYS * DAY
+      prev = anchor - AGENDA_DAYS * DAY
+      next = anchor + AGENDA_DAYS * DAY
+      title = `${longDate(gridFrom)} to ${longDate(gridTo - DAY)}`
+    }
+    // all-day items sit on UTC dates, timed ones on the zone's wall clock: ask wide enough for both
+    const from = Math.min(fromWall(gridFrom, tz), gridFrom) - DAY
+    const to = Math.max(fromWall(gridTo, tz), gridTo) + DAY
+    const hidden = await svc.hiddenLayers(v)
+    const { items, layers, failed } = await gridItems(auth, v, from, to, hidden)
+    const here = viewHref(view, wallDate(anchor), tzParam)
+    const unit = view === 'agenda' ? '30 days' : view
+    const days = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => gridFrom + i * DAY) : [gridFrom]
+    const body = (
+      <div class="cal-page">
+        <div class="page-header">
+          <div>
+            <h1>Calendar</h1>
+            <p class="muted" safe>{`Times in ${tz}`}</p>
+          </div>
+          <div class="page-actions">
+            {v.canWrite ? (
+              <a href={`/calendar/new?date=${wallDate(anchor)}`} role="button" data-shortcut="c" aria-keyshortcuts="c">
+                New event
+              </a>
+            ) : (
+              ''
+            )}
+            <a href="/calendar/calendars" role="button" class="secondary outline">
+              Calendars
+            </a>
+          </div>
+        </div>
+        {tzError || dateError ? (
+          <p class="form-error" role="alert" safe>
+            {tzError ?? dateError}
+          </p>
+        ) : (
+          ''
+        )}
+        {failed.length ? (
+          <p class="form-error" role="alert" safe>
+            {`Some layers could not be loaded: ${failed.join(', ')}.`}
+          </p>
+        ) : (
+          ''
+        )}
+        <nav class="cal-toolbar" aria-label="Calendar navigation">
+          <div class="cal-nav">
+            <a href={viewHref(view, wallDate(prev), tzParam)} role="button" class="secondary outline" rel="prev" aria-label={`Previous ${unit}`} data-cal-key="ArrowLeft">
+              {'&lsaquo; Previous'}
+            </a>
+            <a href={viewHref(view, wallDate(today), tzParam)} role="button" class="secondary outline" data-cal-key="t">
+              Today
+            </a>
+            <a href={viewHref(view, wallDate(next), tzParam)} role="button" class="secondary outline" rel="next" aria-label={`Next ${unit}`} data-cal-key="ArrowRight">
+              {'Next &rsaquo;'}
+            </a>
+          </div>
+          <h2 class="cal-range" safe>
+            {title}
+          </h2>
+          <ul class="tabs" aria-label="Views">
+            {VIEWS.map((vn) => (
+              <li>
+                <a href={viewHref(vn, wallDate(anchor), tzParam)} aria-current={vn === view ? 'page' : undefined} safe>
+                  {vn[0]!.toUpperCase() + vn.slice(1)}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <form method="get" action="/calendar" class="row-form cal-tz-form">
+            <input type="hidden" name="view" value={view} />
+            <input type="hidden" name="date" value={wallDate(anchor)} />
+            <ZoneInput name="tz" value={query.tz ?? tz} label="Show times in" id="cal-view-tz" error={tzError} />
+            <button type="submit" class="secondary outline">
+              Show
+            </button>
+          </form>
+        </nav>
+        <div class="cal-layout">
+          <aside class="cal-sidebar" aria-label="Calendars and layers">
+            <LayerForm layers={layers} csrf={auth.session?.csrf} back={here} />
+          </aside>
+          <section class="cal-main" aria-label={title}>
+            {view === 'month' ? <MonthGrid anchor={anchor} gridStart={gridFrom} items={items} tz={tz} today={today} tzParam={tzParam} /> : ''}
+            {view === 'week' || view === 'day' ? <TimeGrid days={days} items={items} tz={tz} today={today} tzParam={tzParam} /> : ''}
+            {view === 'agenda' ? <Agenda from={gridFrom} days={AGENDA_DAYS} items={items} tz={tz} tzParam={tzParam} /> : ''}
+          </section>
+        </div>
+        {SCRIPT as 'safe'}
+      </div>
+    ) as string
+    return ctx.page(request, auth, { title: `Calendar: ${title}`, body, status: tzError || dateError ? 422 : 200 })
+  }
+}
