@@ -1,0 +1,94 @@
+/**
+ * @module What ProjectService and its parts (projects.ts, project-*.ts) share: the planning types, the
+ * services' dependencies, field checks, and ProjectPart, the base of each part.
+ */
+import { InputError } from '../../core/auth/accounts.ts'
+import type { BusScope } from '../../core/bus.ts'
+import type { People } from '../../core/plugins/contract.ts'
+import type { Store } from '../../core/store/connect.ts'
+import { isoDay } from '../../core/time.ts'
+import type { FilterChoices } from './filters.ts'
+import { STATE_GROUPS, schema } from './schema.ts'
+
+export type Tables = ReturnType<typeof schema>
+export type Project = Tables['projects']['$inferSelect']
+export type State = Tables['states']['$inferSelect']
+export type Label = Tables['labels']['$inferSelect']
+export type Milestone = Tables['milestones']['$inferSelect']
+export type Cycle = Tables['cycles']['$inferSelect']
+export type SavedView = Tables['views']['$inferSelect']
+export type StateGroup = (typeof STATE_GROUPS)[number]
+
+/** Who acts. */
+export interface Actor {
+  id: string
+  name: string
+}
+
+/** What the services need from the plugin context. */
+export interface Deps {
+  store: Store
+  tables: Tables
+  bus: BusScope
+  people: People
+}
+
+export const KEY_RE = /^[A-Z0-9]{2,6}$/
+export const DEFAULT_STATES: { name: string; group: StateGroup }[] = [
+  { name: 'Backlog', group: 'backlog' },
+  { name: 'Todo', group: 'unstarted' },
+  { name: 'In Progress', group: 'started' },
+  { name: 'Done', group: 'completed' },
+  { name: 'Cancelled', group: 'cancelled' },
+]
+
+/** Trims a text field; throws 422 on the field when required and empty or too long. */
+export function text(value: unknown, field: string, opts: { required?: boolean; max?: number; label?: string } = {}): string {
+  const v = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim()
+  if (opts.required && !v) throw new InputError(`${opts.label ?? field} is required`, field)
+  if (v.length > (opts.max ?? 200)) throw new InputError(`${opts.label ?? field} is too long (at most ${opts.max ?? 200} characters)`, field)
+  return v
+}
+
+/** A date `YYYY-MM-DD` (or an ISO time) as a Date at UTC midnight; empty is null. */
+export function parseDay(value: unknown, field: string): Date | null {
+  if (value == null || value === '') return null
+  if (value instanceof Date) return value
+  const s = String(value).trim()
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s)
+  const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : undefined
+  if (!d || Number.isNaN(d.getTime()) || d.getUTCDate() !== +m![3]!) throw new InputError(`${field} must be a date like 2025-01-31`, field)
+  return d
+}
+
+/** `YYYY-MM-DD` of a date, or ''. */
+export function day(d: Date | null | undefined): string {
+  return isoDay(d)
+}
+
+/** Fresh text id. */
+export const newId = () => Bun.randomUUIDv7()
+
+/** What the parts of ProjectService share with it: its cache of project configuration, and the lookups every part makes. */
+export interface ProjectCore {
+  deps: Deps
+  /** `load()` once until the next `changed()`; each caller gets its own copy of a list. */
+  cached<T>(key: string, load: () => PromiseLike<T>): Promise<T>
+  /** Something cached changed: every write calls it. */
+  changed(): void
+  get(orgId: string, keyOrId: string): Promise<Project>
+  filterChoices(projectId: string): Promise<FilterChoices>
+}
+
+/** The base of a part of ProjectService: the core, its database and tables. */
+export abstract class ProjectPart {
+  constructor(protected readonly core: ProjectCore) {}
+
+  protected get db() {
+    return this.core.deps.store.db
+  }
+
+  protected get t() {
+    return this.core.deps.tables
+  }
+}

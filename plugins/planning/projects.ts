@@ -1,0 +1,87 @@
+/** @module Project records: create (with the default states), edit and delete with everything in them, and their events. */
+import { and, eq, inArray } from 'drizzle-orm'
+import { InputError } from '../../core/auth/accounts.ts'
+import { DEFAULT_STATES, KEY_RE, ProjectPart, newId, text, type Actor, type Project } from './project-core.ts'
+import { PROJECT_STATUSES } from './schema.ts'
+
+/** Creates, edits and deletes projects for ProjectService. */
+export class ProjectRecords extends ProjectPart {
+  private async checkLead(orgId: string, leadId: unknown): Promise<string | null> {
+    const id = typeof leadId === 'string' ? leadId.trim() : ''
+    if (!id) return null
+    const members = await this.core.deps.people.members(orgId)
+    if (!members.some((m) => m.id === id)) throw new InputError('The lead must be a member of this organization', 'leadId')
+    return id
+  }
+
+  private status(value: unknown): Project['status'] {
+    const s = (typeof value === 'string' && value) || 'active'
+    if (!(PROJECT_STATUSES as readonly string[]).includes(s)) throw new InputError(`Status must be one of ${PROJECT_STATUSES.join(', ')}`, 'status')
+    return s as Project['status']
+  }
+
+  /** Creates a project with the default states. */
+  async create(orgId: string, actor: Actor, input: Record<string, unknown>): Promise<Project> {
+    const key = text(input.key, 'key', { required: true, max: 6, label: 'Key' }).toUpperCase()
+    if (!KEY_RE.test(key)) throw new InputError('Key must be 2 to 6 letters or digits, like WEB', 'key')
+    const name = text(input.name, 'name', { required: true, label: 'Name' })
+    const description = text(input.description, 'description', { max: 20_000, label: 'Description' })
+    const status = this.status(input.status)
+    const leadId = await this.checkLead(orgId, input.leadId)
+    const p = this.t.projects
+    const [dupe] = await this.db.select({ id: p.id }).from(p).where(and(eq(p.orgId, orgId), eq(p.key, key))).limit(1)
+    if (dupe) throw new InputError(`A project with the key ${key} exists already`, 'key', 409)
+    const now = new Date()
+    const project: Project = { id: newId(), orgId, key, name, description, leadId, status, taskCounter: 0, createdBy: actor.id, createdAt: now, updatedAt: now }
+    await this.core.deps.store.tx(async (db) => {
+      await db.insert(p).values(project)
+      await db.insert(this.t.states).values(DEFAULT_STATES.map((s, i) => ({ id: newId(), orgId, projectId: project.id, name: s.name, group: s.group, position: i, createdAt: now })))
+    })
+    this.core.changed()
+    this.core.deps.bus.emit('planning.project.created', { project: brief(project), activity: projectActivity(project, actor, `created project ${key} ${name}`) })
+    return project
+  }
+
+  /** Edits name, description, lead and status (the key stays: task keys are links). */
+  async update(orgId: string, actor: Actor, keyOrId: string, input: Record<string, unknown>): Promise<Project> {
+    const project = await this.core.get(orgId, keyOrId)
+    const patch: Partial<Project> = {}
+    if (input.name !== undefined) patch.name = text(input.name, 'name', { required: true, label: 'Name' })
+    if (input.description !== undefined) patch.description = text(input.description, 'description', { max: 20_000, label: 'Description' })
+    if (input.status !== undefined) patch.status = this.status(input.status)
+    if (input.leadId !== undefined) patch.leadId = await this.checkLead(orgId, input.leadId)
+    if (input.key !== undefined && String(input.key).trim().toUpperCase() !== project.key) throw new InputError('The key of a project cannot change', 'key')
+    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== (project as Record<string, unknown>)[k])
+    if (!fields.length) return project
+    const updated = { ...project, ...patch, updatedAt: new Date() }
+    await this.db.update(this.t.projects).set({ ...patch, updatedAt: updated.updatedAt }).where(eq(this.t.projects.id, project.id))
+    this.core.changed()
+    this.core.deps.bus.emit('planning.project.updated', { project: brief(updated), fields, activity: projectActivity(updated, actor, `updated project ${updated.key}`) })
+    return updated
+  }
+
+  /** Deletes a project with its tasks and everything else in it. */
+  async remove(orgId: string, actor: Actor, keyOrId: string): Promise<void> {
+    const project = await this.core.get(orgId, keyOrId)
+    const t = this.t
+    await this.core.deps.store.tx(async (db) => {
+      const ids = db.select({ id: t.tasks.id }).from(t.tasks).where(eq(t.tasks.projectId, project.id))
+      await db.delete(t.taskLabels).where(inArray(t.taskLabels.taskId, ids))
+      await db.delete(t.relations).where(inArray(t.relations.blockerId, ids))
+      await db.delete(t.relations).where(inArray(t.relations.blockedId, ids))
+      await db.delete(t.history).where(inArray(t.history.taskId, ids))
+      for (const table of [t.tasks, t.states, t.labels, t.views, t.milestones, t.cycles]) await db.delete(table).where(eq(table.projectId, project.id))
+      await db.delete(t.projects).where(eq(t.projects.id, project.id))
+    })
+    this.core.changed()
+    this.core.deps.bus.emit('planning.project.deleted', { project: brief(project), activity: { orgId, actor, text: `deleted project ${project.key} ${project.name}` } })
+  }
+}
+
+function brief(p: Project) {
+  return { id: p.id, orgId: p.orgId, key: p.key, name: p.name }
+}
+
+function projectActivity(p: Project, actor: Actor, textValue: string) {
+  return { orgId: p.orgId, actor, entity: { type: 'planning.project', id: p.id, title: `${p.key} ${p.name}`, href: `/planning/projects/${p.key}` }, text: textValue }
+}
