@@ -3,15 +3,16 @@
  * EXDATEs, attendees and RSVP, reminders, layer preferences and feed tokens. Routes, the JSON API,
  * the feed and the demo seed all call it; bad input throws InputError (other-org ids: 404).
  */
-import { and, eq, gte, inArray, isNotNull, isNull, lt, lte, or } from 'drizzle-orm'
+import { and, eq, gte, inArray, isNotNull, lt, or } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { can, type Auth } from '../../core/auth/resolve.ts'
-import { randomToken, sha256 } from '../../core/auth/crypto.ts'
-import type { PluginContext } from '../../core/plugins/contract.ts'
-import type { ActivityFact, KnownServices, Person } from '../../core/plugins/points.ts'
+import type { Person } from '../../core/plugins/points.ts'
+import { activityOf, checkColor, checkRange, parseReminders, whenText } from './event-fields.ts'
+import * as reminders from './event-reminders.ts'
+import { carryOverrides, occurrenceTest, seriesChange, shiftExdates } from './event-series.ts'
 import { BULK_ACTIVITY } from './events.ts'
-import type { schema } from './schema.ts'
+import * as feedTokens from './feed-tokens.ts'
 import { OWNER_KINDS, RSVP } from './schema.ts'
+import { COLORS, NEW_PERSONAL, type AttendeeRow, type CalendarRow, type CalendarView, type CleanEvent, type Ctx, type EventForm, type EventRow, type Notifier, type Occurrence, type OverrideRow, type OwnerKind, type Rsvp, type Scope, type Tables, type TeamInfo, type Viewer } from './service-types.ts'
 import {
   DAY,
   checkRrule,
@@ -26,129 +27,11 @@ import {
   ruleCount,
   ruleUntil,
   ruleWithCount,
-  toWall,
-  wallDate,
-  wallTime,
   yearRangeText,
 } from './time.ts'
 
-type Tables = ReturnType<typeof schema>
-export type Ctx = PluginContext<Tables>
-export type CalendarRow = Tables['calendars']['$inferSelect']
-export type EventRow = Tables['events']['$inferSelect']
-export type OverrideRow = Tables['overrides']['$inferSelect']
-export type AttendeeRow = Tables['attendees']['$inferSelect']
-export type Rsvp = (typeof RSVP)[number]
-export type OwnerKind = (typeof OWNER_KINDS)[number]
-export type Scope = 'this' | 'following' | 'all'
-
-export const PERM = { read: 'calendar.event.read', write: 'calendar.event.write', manage: 'calendar.calendar.manage' } as const
-/** Colors offered for calendars (any #rrggbb is accepted). */
-/** The calendar choice "Personal (new)": made when the first event is saved in it. */
-export const NEW_PERSONAL = 'new-personal'
-
-export const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777']
-const MAX_RANGE = 400 * DAY
-/** The longest reminder, in minutes before the start (28 days). */
-export const MAX_REMINDER_MINUTES = 40320
-/** Reminders due up to this long ago are still sent (a pass missed while the server was down). */
-const CATCH_UP = 60 * 60_000
-
-/** Who is acting, in which organization, and what they may do. */
-export interface Viewer {
-  orgId: string
-  userId: string
-  userName: string
-  canWrite: boolean
-  canManage: boolean
-}
-
-/** The viewer behind an Auth (404 when the user has no organization). */
-export function viewerOf(auth: Auth): Viewer {
-  if (!auth.org) throw new InputError('you belong to no organization yet', 'org', 404)
-  return { orgId: auth.org.id, userId: auth.user.id, userName: auth.user.name, canWrite: can(auth, PERM.write), canManage: can(auth, PERM.manage) }
-}
-
-/** A team as the calendar sees it. */
-export interface TeamInfo {
-  id: string
-  name: string
-  memberIds: string[]
-}
-
-/** A calendar the viewer can see, with what they may do with it. */
-export interface CalendarView extends CalendarRow {
-  /** May add and change events. */
-  canEdit: boolean
-  /** May rename, share and delete the calendar. */
-  canManage: boolean
-  /** "Personal", the team's name, or "Organization". */
-  ownerLabel: string
-  /** Shared with the viewer by someone else. */
-  shared: boolean
-}
-
-/** One occurrence of an event in a range. */
-export interface Occurrence {
-  eventId: string
-  /** `<eventId>~<original start ISO>`: stable for per-occurrence links. */
-  occurrenceId: string
-  calendarId: string
-  calendarName: string
-  color: string
-  title: string
-  description: string
-  location: string
-  allDay: boolean
-  timeZone: string
-  start: Date
-  end: Date
-  originalStart: Date
-  recurring: boolean
-  overridden: boolean
-}
-
-/** The fields of the event form (strings, as typed). */
-export interface EventForm {
-  calendarId: string
-  title: string
-  description: string
-  location: string
-  allDay: boolean
-  timeZone: string
-  startDate: string
-  startTime: string
-  endDate: string
-  endTime: string
-  /** '' for a one-off event. */
-  rrule: string
-  attendeeIds: string[]
-  /** Minutes before, comma separated ("10, 60"). */
-  reminders: string
-}
-
-/** A checked event: what gets stored. */
-interface CleanEvent {
-  calendarId: string
-  title: string
-  description: string
-  location: string
-  allDay: boolean
-  timeZone: string
-  startAt: Date
-  endAt: Date
-  rrule: string | null
-  attendeeIds: string[]
-  reminders: number[]
-}
-
-/** What the calendar asks of collaboration.notify: `kind` and `entity` go beyond core's type (see collaboration). */
-type Notifier = KnownServices['collaboration.notify']
-
-/** When an occurrence starts, as the notifications say it: `2030-05-01 09:00 (Europe/Berlin)` or the day. */
-function whenText(allDay: boolean, start: Date, timeZone: string): string {
-  return allDay ? wallDate(start.getTime()) : `${wallDate(toWall(start.getTime(), timeZone))} ${wallTime(toWall(start.getTime(), timeZone))} (${timeZone})`
-}
+export * from './service-types.ts'
+export { checkColor, formOf, parseReminders, startsText } from './event-fields.ts'
 
 /** The domain service. */
 export class CalendarService {
@@ -735,92 +618,9 @@ export class CalendarService {
     return (await this.reminderPass(now)).sent
   }
 
-  /**
-   * One reminder pass: a reminder is due when its time (the occurrence's start less its minutes) lies
-   * in [now - CATCH_UP, now] and the occurrence has not started more than CATCH_UP ago; each is sent
-   * once (calendar_reminders_sent). Only events that can have one due are read, through the
-   * (has_reminders, start_at) index: one-off events starting in [now - CATCH_UP, now + the longest
-   * reminder allowed], and recurring series begun by then; each is expanded only over [now - CATCH_UP,
-   * now + its own longest reminder]. Returns how many events it looked at and how many it sent.
-   */
-  async reminderPass(now = new Date()): Promise<{ events: number; sent: number }> {
-    const notifier = this.ctx.service<Notifier>('collaboration.notify')
-    if (!notifier) return { events: 0, sent: 0 }
-    const n = now.getTime()
-    const from = n - CATCH_UP
-    const e = this.t.events
-    const horizon = new Date(n + MAX_REMINDER_MINUTES * 60_000)
-    // two range reads of the (has_reminders, start_at) index: one-off events of the window, series begun by its end
-    const [oneOffs, series] = await Promise.all([
-      this.db
-        .select()
-        .from(e)
-        .where(and(eq(e.hasReminders, true), gte(e.startAt, new Date(from)), lte(e.startAt, horizon), isNull(e.rrule))),
-      this.db
-        .select()
-        .from(e)
-        .where(and(eq(e.hasReminders, true), lte(e.startAt, horizon), isNotNull(e.rrule))),
-    ])
-    const events = [...oneOffs, ...series]
-    // events with the same longest reminder are expanded together (one overrides query per group)
-    const byLead = new Map<number, EventRow[]>()
-    for (const ev of events) {
-      const lead = Math.max(0, ...ev.reminders) * 60_000
-      const group = byLead.get(lead)
-      if (group) group.push(ev)
-      else byLead.set(lead, [ev])
-    }
-    let sent = 0
-    for (const [lead, group] of byLead) {
-      const occs = await this.expand(group, new Date(from), new Date(n + lead + 1), () => undefined)
-      const byId = new Map(group.map((ev) => [ev.id, ev]))
-      for (const o of occs) {
-        const ev = byId.get(o.eventId)!
-        if (o.start.getTime() < from) continue
-        for (const minutes of ev.reminders) {
-          const due = o.start.getTime() - minutes * 60_000
-          if (due > n || due < from) continue
-          if (await this.sendReminder(notifier, ev, o, minutes, now)) sent++
-        }
-      }
-    }
-    return { events: events.length, sent }
-  }
-
-  /** Sends one due reminder unless it was sent already (the insert claims it, so two passes never both send). */
-  private async sendReminder(notifier: Notifier, e: EventRow, o: Occurrence, minutes: number, now: Date): Promise<boolean> {
-    const inserted = await this.db
-      .insert(this.t.remindersSent)
-      .values({ id: Bun.randomUUIDv7(), orgId: e.orgId, eventId: e.id, occurrenceStart: o.originalStart, minutes, sentAt: now })
-      .onConflictDoNothing()
-      .returning({ id: this.t.remindersSent.id })
-    if (!inserted.length) return false
-    const attendees = await this.db.select().from(this.t.attendees).where(eq(this.t.attendees.eventId, e.id))
-    const invited = attendees.filter((a) => a.rsvp !== 'declined').map((a) => a.userId)
-    // the creator hears of it while they may still see the event (not after an unshare, say)
-    const creatorToo = !attendees.some((a) => a.userId === e.createdBy) && (await this.maySee(e, e.createdBy))
-    const userIds = [...new Set(creatorToo ? [e.createdBy, ...invited] : invited)]
-    if (!userIds.length) return false
-    const when = whenText(o.allDay, o.start, o.timeZone)
-    await notifier.notify({
-      orgId: e.orgId,
-      userIds,
-      title: `Reminder: ${o.title}`,
-      // the time really left (a reminder set for 5 minutes on an event made 2.5 minutes ahead says 3)
-      text: `${startsText(o.start.getTime() - now.getTime())}: ${when}`,
-      href: `/calendar/events/${e.id}?occurrence=${encodeURIComponent(o.originalStart.toISOString())}`,
-    })
-    return true
-  }
-
-  /** Whether a user (as a member of the event's organization now) may see an event. */
-  private async maySee(e: EventRow, userId: string): Promise<boolean> {
-    const auth = await this.ctx.people.authFor(userId, e.orgId)
-    if (!auth || !can(auth, PERM.read)) return false
-    return this.event(viewerOf(auth), e.id).then(
-      () => true,
-      () => false,
-    )
+  /** One reminder pass (see event-reminders.ts): how many events it looked at and how many reminders it sent. */
+  reminderPass(now = new Date()): Promise<{ events: number; sent: number }> {
+    return reminders.reminderPass(this, now)
   }
 
   // ---- layers
@@ -840,44 +640,27 @@ export class CalendarService {
 
   // ---- feed tokens
 
-  async hasFeedToken(v: Viewer): Promise<boolean> {
-    const rows = await this.db.select({ id: this.t.feedTokens.id }).from(this.t.feedTokens).where(and(eq(this.t.feedTokens.orgId, v.orgId), eq(this.t.feedTokens.userId, v.userId)))
-    return rows.length > 0
+  hasFeedToken(v: Viewer): Promise<boolean> {
+    return feedTokens.hasFeedToken(this, v)
   }
 
   /** A new feed token (the old one stops working); only its hash is stored. */
-  async newFeedToken(v: Viewer): Promise<string> {
-    await this.revokeFeedToken(v)
-    const token = randomToken(24)
-    await this.db.insert(this.t.feedTokens).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, userId: v.userId, tokenHash: sha256(token), createdAt: new Date() })
-    return token
+  newFeedToken(v: Viewer): Promise<string> {
+    return feedTokens.newFeedToken(this, v)
   }
 
-  async revokeFeedToken(v: Viewer): Promise<void> {
-    await this.db.delete(this.t.feedTokens).where(and(eq(this.t.feedTokens.orgId, v.orgId), eq(this.t.feedTokens.userId, v.userId)))
+  revokeFeedToken(v: Viewer): Promise<void> {
+    return feedTokens.revokeFeedToken(this, v)
   }
 
   /** The user and org behind a feed token, or undefined. */
-  async feedOwner(token: string): Promise<{ orgId: string; userId: string } | undefined> {
-    if (!/^[A-Za-z0-9_-]{10,100}$/.test(token)) return undefined
-    const [row] = await this.db.select().from(this.t.feedTokens).where(eq(this.t.feedTokens.tokenHash, sha256(token)))
-    return row ? { orgId: row.orgId, userId: row.userId } : undefined
+  feedOwner(token: string): Promise<{ orgId: string; userId: string } | undefined> {
+    return feedTokens.feedOwner(this, token)
   }
 
   /** Everything a feed holds for the viewer: events of visible calendars and invitations, with overrides. */
-  async feedData(v: Viewer): Promise<{ calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[] }> {
-    const calendars = await this.calendars(v)
-    const calIds = calendars.map((c) => c.id)
-    const invited = (await this.db.select({ id: this.t.attendees.eventId }).from(this.t.attendees).where(and(eq(this.t.attendees.orgId, v.orgId), eq(this.t.attendees.userId, v.userId)))).map((r) => r.id)
-    if (!calIds.length && !invited.length) return { calendars, events: [], overrides: [], attendees: [] }
-    const events = await this.db
-      .select()
-      .from(this.t.events)
-      .where(and(eq(this.t.events.orgId, v.orgId), or(calIds.length ? inArray(this.t.events.calendarId, calIds) : undefined, invited.length ? inArray(this.t.events.id, invited) : undefined)))
-    const ids = events.map((e) => e.id)
-    const overrides = ids.length ? await this.db.select().from(this.t.overrides).where(inArray(this.t.overrides.eventId, ids)) : []
-    const attendees = ids.length ? await this.db.select().from(this.t.attendees).where(inArray(this.t.attendees.eventId, ids)) : []
-    return { calendars, events, overrides, attendees }
+  feedData(v: Viewer): Promise<{ calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[] }> {
+    return feedTokens.feedData(this, v)
   }
 
   /** Stores an override without checks (import, demo seed). */
@@ -903,162 +686,4 @@ export class CalendarService {
   async calendarsOf(orgId: string, kind: OwnerKind): Promise<CalendarRow[]> {
     return this.db.select().from(this.t.calendars).where(and(eq(this.t.calendars.orgId, orgId), eq(this.t.calendars.ownerKind, kind)))
   }
-}
-
-/**
- * The activity of a change to an event. Its text holds nothing but the title, which the entity link
- * (`calendar.event`) shows only to people who may see the event; a deleted event resolves for nobody.
- */
-function activityOf(v: Viewer, e: EventRow, text: string, linked: boolean): ActivityFact {
-  return { orgId: v.orgId, actor: { id: v.userId, name: v.userName }, entity: { type: 'calendar.event', id: e.id, title: e.title, href: linked ? `/calendar/events/${e.id}` : undefined }, text }
-}
-
-/** A `#rrggbb` color, or InputError. */
-export function checkColor(c: string): string {
-  const s = c.trim().toLowerCase()
-  if (!/^#[0-9a-f]{6}$/.test(s)) throw new InputError('choose a color like #2563eb', 'color')
-  return s
-}
-
-/** "10, 60" -> [10, 60]; InputError on anything else. */
-export function parseReminders(s: string): number[] {
-  const parts = s
-    .split(/[,\s]+/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-  const out: number[] = []
-  for (const p of parts) {
-    if (!/^\d{1,5}$/.test(p) || Number(p) > MAX_REMINDER_MINUTES) throw new InputError(`reminders are minutes before the start (0 to ${MAX_REMINDER_MINUTES}), separated by commas`, 'reminders')
-    out.push(Number(p))
-  }
-  if (out.length > 5) throw new InputError('at most 5 reminders', 'reminders')
-  return [...new Set(out)].sort((a, b) => a - b)
-}
-
-/**
- * "Starts in 3 minutes", "Starts in 1 hour 30 minutes", "Starting now" (under half a minute either
- * way), "Started 10 minutes ago" (a pass catching up): `ms` is the time left to the start, rounded
- * to the minute.
- */
-export function startsText(ms: number): string {
-  const m = Math.round(ms / 60_000)
-  if (m === 0) return 'Starting now'
-  return m > 0 ? `Starts in ${spanText(m)}` : `Started ${spanText(-m)} ago`
-}
-
-/** Whole minutes as days, hours and minutes ("1 day 2 hours", "1 hour 30 minutes", "3 minutes"). */
-function spanText(m: number): string {
-  const unit = (n: number, name: string) => (n ? `${n} ${name}${n === 1 ? '' : 's'}` : '')
-  // past a day, minutes are noise
-  if (m >= 1440) {
-    const h = Math.round(m / 60)
-    return [unit(Math.floor(h / 24), 'day'), unit(h % 24, 'hour')].filter(Boolean).join(' ')
-  }
-  return [unit(Math.floor(m / 60), 'hour'), unit(m % 60, 'minute')].filter(Boolean).join(' ')
-}
-
-function checkRange(from: Date, to: Date): void {
-  if (Number.isNaN(from.getTime())) throw new InputError('from must be a date or an ISO time', 'from')
-  if (Number.isNaN(to.getTime())) throw new InputError('to must be a date or an ISO time', 'to')
-  if (to.getTime() <= from.getTime()) throw new InputError('to must be after from', 'to')
-  if (to.getTime() - from.getTime() > MAX_RANGE) throw new InputError('ask for at most 400 days at a time', 'to')
-}
-
-/** The form values of an event (or of one occurrence of it), for editing. */
-export function formOf(e: EventRow, attendeeIds: string[], occ?: { start: Date; end: Date; title: string; description: string; location: string }): EventForm {
-  const tz = e.allDay ? 'UTC' : e.timeZone
-  const start = (occ?.start ?? e.startAt).getTime()
-  const end = (occ?.end ?? e.endAt).getTime()
-  const sw = toWall(start, tz)
-  const ew = e.allDay ? end - DAY : toWall(end, tz)
-  return {
-    calendarId: e.calendarId,
-    title: occ?.title ?? e.title,
-    description: occ?.description ?? e.description,
-    location: occ?.location ?? e.location,
-    allDay: e.allDay,
-    timeZone: e.timeZone,
-    startDate: wallDate(sw),
-    startTime: e.allDay ? '' : wallTime(sw),
-    endDate: wallDate(ew),
-    endTime: e.allDay ? '' : wallTime(ew),
-    rrule: e.rrule ?? '',
-    attendeeIds,
-    reminders: e.reminders.join(', '),
-  }
-}
-
-/** What a change to a series ('all' or 'following') does, read off the occurrence the form showed. */
-interface SeriesChange {
-  /** The same wall-clock time, moved by what the user moved the shown occurrence (old zone to new). */
-  shift: (instant: number) => number
-  /** The series' fields after the change: the user's edits, the master's values where they left one alone. */
-  fields: { title: string; description: string; location: string }
-  /** The duration of the series' occurrences after the change. */
-  duration: number
-  /** The occurrence shown in the form, when it was overridden: it takes the form's values as they are. */
-  edited?: { originalStart: number; title: string; description: string; location: string; startAt: Date; endAt: Date }
-}
-
-function seriesChange(event: EventRow, c: CleanEvent, occ: number | undefined, overrides: OverrideRow[]): SeriesChange {
-  const ref = occ ?? event.startAt.getTime()
-  const ov = occ !== undefined ? overrides.find((o) => o.originalStart.getTime() === occ) : undefined
-  const oldDuration = event.endAt.getTime() - event.startAt.getTime()
-  const shownStart = ov ? ov.startAt.getTime() : ref
-  const shownEnd = ov ? ov.endAt.getTime() : ref + oldDuration
-  const zoneOld = event.allDay ? 'UTC' : event.timeZone
-  const zoneNew = c.allDay ? 'UTC' : c.timeZone
-  const delta = toWall(c.startAt.getTime(), zoneNew) - toWall(shownStart, zoneOld)
-  const formDuration = c.endAt.getTime() - c.startAt.getTime()
-  const pick = (k: 'title' | 'description' | 'location') => (c[k] === (ov ?? event)[k] ? event[k] : c[k])
-  return {
-    shift: (t) => fromWall(toWall(t, zoneOld) + delta, zoneNew),
-    fields: { title: pick('title'), description: pick('description'), location: pick('location') },
-    duration: formDuration === shownEnd - shownStart ? oldDuration : formDuration,
-    edited: ov ? { originalStart: ov.originalStart.getTime(), title: c.title, description: c.description, location: c.location, startAt: c.startAt, endAt: c.endAt } : undefined,
-  }
-}
-
-/** Whether an instant is an original start of this (changed) series. */
-function occurrenceTest(series: { startAt: Date; endAt: Date; allDay: boolean; timeZone: string; rrule: string | null }): (instant: number) => boolean {
-  return (t) => isOccurrence({ ...series, exdates: [] }, t)
-}
-
-/** EXDATEs of a series moved by `shift`; those that no longer name an occurrence are dropped. */
-function shiftExdates(exdates: string[], shift: (t: number) => number, isOcc: (t: number) => boolean): string[] {
-  return [...new Set(exdates.map((d) => shift(Date.parse(d))).filter(isOcc))].map((t) => new Date(t).toISOString())
-}
-
-/**
- * The overrides of a series after a change to it: each follows its occurrence (its original start
- * moved by `shift`); a field the override did not change from the old master takes the series' new
- * value, an edited one stays; a moved time moves by the same amount, an unmoved one takes the new
- * duration. Overrides whose occurrence is gone (another rule) or that now equal the series are left out.
- */
-function carryOverrides(list: OverrideRow[], old: EventRow, change: SeriesChange, isOcc: (t: number) => boolean): Omit<OverrideRow, 'id' | 'orgId' | 'eventId' | 'updatedAt'>[] {
-  const oldDuration = old.endAt.getTime() - old.startAt.getTime()
-  const out: Omit<OverrideRow, 'id' | 'orgId' | 'eventId' | 'updatedAt'>[] = []
-  for (const o of list) {
-    const orig = change.shift(o.originalStart.getTime())
-    if (!isOcc(orig)) continue
-    let start: number
-    let end: number
-    let fields: { title: string; description: string; location: string }
-    if (change.edited && change.edited.originalStart === o.originalStart.getTime()) {
-      const e = change.edited
-      start = e.startAt.getTime()
-      end = e.endAt.getTime()
-      fields = { title: e.title, description: e.description, location: e.location }
-    } else {
-      const moved = o.startAt.getTime() !== o.originalStart.getTime() || o.endAt.getTime() - o.startAt.getTime() !== oldDuration
-      start = moved ? change.shift(o.startAt.getTime()) : orig
-      end = start + (moved ? o.endAt.getTime() - o.startAt.getTime() : change.duration)
-      const keep = (k: 'title' | 'description' | 'location') => (o[k] === old[k] ? change.fields[k] : o[k])
-      fields = { title: keep('title'), description: keep('description'), location: keep('location') }
-    }
-    const same = start === orig && end - start === change.duration && fields.title === change.fields.title && fields.description === change.fields.description && fields.location === change.fields.location
-    if (same) continue
-    out.push({ originalStart: new Date(orig), startAt: new Date(start), endAt: new Date(Math.max(start, end)), ...fields })
-  }
-  return out
 }

@@ -1,0 +1,96 @@
+/** @module Event values: field checks (color, reminders, range), the form of an event, and the texts of notifications and activity. */
+import { InputError } from '../../core/auth/accounts.ts'
+import type { ActivityFact } from '../../core/plugins/points.ts'
+import { MAX_REMINDER_MINUTES, type EventForm, type EventRow, type Viewer } from './service-types.ts'
+import { DAY, toWall, wallDate, wallTime } from './time.ts'
+
+/** When an occurrence starts, as the notifications say it: `2030-05-01 09:00 (Europe/Berlin)` or the day. */
+export function whenText(allDay: boolean, start: Date, timeZone: string): string {
+  return allDay ? wallDate(start.getTime()) : `${wallDate(toWall(start.getTime(), timeZone))} ${wallTime(toWall(start.getTime(), timeZone))} (${timeZone})`
+}
+
+/**
+ * The activity of a change to an event. Its text holds nothing but the title, which the entity link
+ * (`calendar.event`) shows only to people who may see the event; a deleted event resolves for nobody.
+ */
+export function activityOf(v: Viewer, e: EventRow, text: string, linked: boolean): ActivityFact {
+  return { orgId: v.orgId, actor: { id: v.userId, name: v.userName }, entity: { type: 'calendar.event', id: e.id, title: e.title, href: linked ? `/calendar/events/${e.id}` : undefined }, text }
+}
+
+/** A `#rrggbb` color, or InputError. */
+export function checkColor(c: string): string {
+  const s = c.trim().toLowerCase()
+  if (!/^#[0-9a-f]{6}$/.test(s)) throw new InputError('choose a color like #2563eb', 'color')
+  return s
+}
+
+/** "10, 60" -> [10, 60]; InputError on anything else. */
+export function parseReminders(s: string): number[] {
+  const parts = s
+    .split(/[,\s]+/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+  const out: number[] = []
+  for (const p of parts) {
+    if (!/^\d{1,5}$/.test(p) || Number(p) > MAX_REMINDER_MINUTES) throw new InputError(`reminders are minutes before the start (0 to ${MAX_REMINDER_MINUTES}), separated by commas`, 'reminders')
+    out.push(Number(p))
+  }
+  if (out.length > 5) throw new InputError('at most 5 reminders', 'reminders')
+  return [...new Set(out)].sort((a, b) => a - b)
+}
+
+/**
+ * "Starts in 3 minutes", "Starts in 1 hour 30 minutes", "Starting now" (under half a minute either
+ * way), "Started 10 minutes ago" (a pass catching up): `ms` is the time left to the start, rounded
+ * to the minute.
+ */
+export function startsText(ms: number): string {
+  const m = Math.round(ms / 60_000)
+  if (m === 0) return 'Starting now'
+  return m > 0 ? `Starts in ${spanText(m)}` : `Started ${spanText(-m)} ago`
+}
+
+/** Whole minutes as days, hours and minutes ("1 day 2 hours", "1 hour 30 minutes", "3 minutes"). */
+function spanText(m: number): string {
+  const unit = (n: number, name: string) => (n ? `${n} ${name}${n === 1 ? '' : 's'}` : '')
+  // past a day, minutes are noise
+  if (m >= 1440) {
+    const h = Math.round(m / 60)
+    return [unit(Math.floor(h / 24), 'day'), unit(h % 24, 'hour')].filter(Boolean).join(' ')
+  }
+  return [unit(Math.floor(m / 60), 'hour'), unit(m % 60, 'minute')].filter(Boolean).join(' ')
+}
+
+/** The most a range query may span. */
+const MAX_RANGE = 400 * DAY
+
+export function checkRange(from: Date, to: Date): void {
+  if (Number.isNaN(from.getTime())) throw new InputError('from must be a date or an ISO time', 'from')
+  if (Number.isNaN(to.getTime())) throw new InputError('to must be a date or an ISO time', 'to')
+  if (to.getTime() <= from.getTime()) throw new InputError('to must be after from', 'to')
+  if (to.getTime() - from.getTime() > MAX_RANGE) throw new InputError('ask for at most 400 days at a time', 'to')
+}
+
+/** The form values of an event (or of one occurrence of it), for editing. */
+export function formOf(e: EventRow, attendeeIds: string[], occ?: { start: Date; end: Date; title: string; description: string; location: string }): EventForm {
+  const tz = e.allDay ? 'UTC' : e.timeZone
+  const start = (occ?.start ?? e.startAt).getTime()
+  const end = (occ?.end ?? e.endAt).getTime()
+  const sw = toWall(start, tz)
+  const ew = e.allDay ? end - DAY : toWall(end, tz)
+  return {
+    calendarId: e.calendarId,
+    title: occ?.title ?? e.title,
+    description: occ?.description ?? e.description,
+    location: occ?.location ?? e.location,
+    allDay: e.allDay,
+    timeZone: e.timeZone,
+    startDate: wallDate(sw),
+    startTime: e.allDay ? '' : wallTime(sw),
+    endDate: wallDate(ew),
+    endTime: e.allDay ? '' : wallTime(ew),
+    rrule: e.rrule ?? '',
+    attendeeIds,
+    reminders: e.reminders.join(', '),
+  }
+}
