@@ -5,7 +5,6 @@
 import { Elysia } from 'elysia'
 import type { Server } from 'bun'
 import { logs, type Logger } from '../log.ts'
-import type { PluginHost } from '../plugins/host.ts'
 import { RESERVED_SEGMENTS } from '../plugins/contract.ts'
 import type { Store } from '../store/connect.ts'
 import type { Config } from '../config.ts'

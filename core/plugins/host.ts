@@ -3,7 +3,6 @@
  * kept in core_plugins and restored at boot. Lifecycle operations run one at a time.
  */
 import { dirname } from 'node:path'
-import { eq } from 'drizzle-orm'
 import type { TObject } from '@sinclair/typebox'
 import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
