@@ -320,6 +320,16 @@ eachDialect('calendar plugin', (dialect) => {
     expect((await api(other.client, 'POST', `/api/v1/calendar/events/${id}/rsvp`, { rsvp: 'accepted' })).status).toBe(404)
     expect((await api(member.client, 'PATCH', `/api/v1/calendar/events/${id}`, { title: 'Hijack' })).status).toBe(403)
     expect((await api(member.client, 'POST', `/api/v1/calendar/events/${id}/rsvp`, { rsvp: 'maybe' })).status).toBe(422)
+
+    // on a weekly series, answering on the third occurrence comes back to that occurrence
+    const weekly = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'Weekly sync', timeZone: 'UTC', start: '2026-12-14T09:00', end: '2026-12-14T09:30', rrule: 'FREQ=WEEKLY;COUNT=4', attendees: [member.user.id] })
+    expect(weekly.status).toBe(201)
+    const third = '2026-12-28T09:00:00.000Z'
+    const page = await member.client.get(`/calendar/events/${weekly.json.id}?occurrence=${encodeURIComponent(third)}`)
+    expect(page.html).toContain(`name="occurrence" value="${third}"`)
+    const answered = await member.client.post(`/calendar/events/${weekly.json.id}/rsvp`, { rsvp: 'tentative', occurrence: third })
+    expect(answered.status).toBe(303)
+    expect(answered.headers.get('location')).toBe(`/calendar/events/${weekly.json.id}?occurrence=${encodeURIComponent(third)}`)
   })
 
   test('reminders notify the right users once, and nothing breaks without collaboration.notify', async () => {

@@ -198,7 +198,9 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           const { one } = await readFormAll(request)
           try {
             await svc.rsvp(viewerOf(auth), params.id, one.rsvp ?? '')
-            return redirect(request, `/calendar/events/${params.id}`, { kind: 'ok', text: 'Answer saved.' })
+            // back to the occurrence the answer was given on (the answer itself is for the series)
+            const at = one.occurrence && !Number.isNaN(Date.parse(one.occurrence)) ? `?occurrence=${encodeURIComponent(new Date(one.occurrence).toISOString())}` : ''
+            return redirect(request, `/calendar/events/${params.id}${at}`, { kind: 'ok', text: 'Answer saved.' })
           } catch (e) {
             return pageError(request, e)
           }

@@ -111,6 +111,7 @@ export function EventPage(props: {
         {mine ? (
           <form method="post" action={`/calendar/events/${event.id}/rsvp`} class="row-form cal-rsvp">
             <CsrfField token={props.csrf} />
+            {occ.recurring ? <input type="hidden" name="occurrence" value={occ.originalStart.toISOString()} /> : ''}
             <span>Going?</span>
             {(['accepted', 'tentative', 'declined'] as const).map((s) => (
               <button type="submit" name="rsvp" value={s} class={mine.rsvp === s ? '' : 'secondary outline'} aria-pressed={mine.rsvp === s ? 'true' : 'false'} safe>
