@@ -1,0 +1,79 @@
+/**
+ * @module What Collaboration and its parts (service-*.ts) share: row types, reactions, notification
+ * kinds and preferences, the entity and comment shapes, and the dependencies each part gets.
+ */
+import type { BusScope } from '../../core/bus.ts'
+import type { People } from '../../core/plugins/contract.ts'
+import type { Db } from '../../core/store/connect.ts'
+import type { schema } from './schema.ts'
+
+export type Tables = ReturnType<typeof schema>
+export type CommentRow = Tables['comments']['$inferSelect']
+export type NotificationRow = Tables['notifications']['$inferSelect']
+export type ActivityRow = Tables['activity']['$inferSelect']
+
+/** The fixed set of reactions. */
+export const REACTIONS = ['👍', '👎', '😄', '🎉', '❤️', '🚀', '👀'] as const
+/** Longest comment, in characters. */
+export const MAX_BODY = 10_000
+
+/** Kinds of notification a user can turn off. */
+export type NotificationKind = 'mention' | 'comment' | 'change' | 'reminder' | 'assignment' | 'invitation'
+export const KINDS: { kind: NotificationKind; column: keyof Preferences; label: string; hint: string }[] = [
+  { kind: 'mention', column: 'mentions', label: 'Mentions', hint: 'Someone mentions you with @' },
+  { kind: 'assignment', column: 'assignments', label: 'Assignments', hint: 'Someone assigns a task to you' },
+  { kind: 'invitation', column: 'invitations', label: 'Invitations', hint: 'Someone adds you to a calendar event' },
+  { kind: 'comment', column: 'comments', label: 'Comments', hint: 'New comments on things you watch' },
+  { kind: 'change', column: 'changes', label: 'Changes', hint: 'Changes to things you watch' },
+  { kind: 'reminder', column: 'reminders', label: 'Reminders', hint: 'Reminders of calendar events you created or attend' },
+]
+
+export interface Preferences {
+  mentions: boolean
+  comments: boolean
+  changes: boolean
+  reminders: boolean
+  assignments: boolean
+  invitations: boolean
+}
+
+/** Everything on: what a user gets until they change their preferences. */
+export const ALL_ON: Preferences = { mentions: true, comments: true, changes: true, reminders: true, assignments: true, invitations: true }
+
+/** Who acts. */
+export interface Actor {
+  id: string
+  name: string
+}
+
+/** The entity a thread belongs to, as its entity.link resolved it. */
+export interface EntityRef {
+  type: string
+  id: string
+  title: string
+  href?: string
+}
+
+/** A comment with its author's name, reactions and replies (thread view). */
+export interface ThreadComment {
+  row: CommentRow
+  authorName: string
+  reactions: { emoji: string; count: number; mine: boolean }[]
+  replies: ThreadComment[]
+}
+
+/** Called when a user's unread count in an org may have changed. */
+export type UnreadListener = (userId: string, orgId: string) => void
+
+/** Fresh text id. */
+export const uuid = () => Bun.randomUUIDv7()
+
+/** What Collaboration hands each of its parts. */
+export interface CollaborationDeps {
+  db: Db
+  t: Tables
+  bus: BusScope
+  people: People
+  /** The users among `ids` who may see the entity. */
+  visible(orgId: string, entity: { type: string; id: string }, ids: string[]): Promise<string[]>
+}
