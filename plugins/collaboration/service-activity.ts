@@ -15,7 +15,11 @@ export class ActivityLog {
 
   /**
    * Records an event's activity fact; watchers of its entity hear of changes made by others, except
-   * `quiet` (people another notification tells about this very change, like a new assignee).
+   * `quiet` (people another notification tells about this very change, like a new assignee). An
+   * entity's own creation (`*.created`) tells no watcher: nobody watched it before it existed, and
+   * the watches its creation starts (the creator's, a first assignee's, written by other handlers of
+   * the same events at the same moment) must not turn it into a 'change' depending on which write
+   * lands first.
    */
   async record(event: string, activity: ActivityFact, quiet: string[] = []): Promise<void> {
     const e = activity.entity
@@ -32,7 +36,7 @@ export class ActivityLog {
       text: activity.text.slice(0, 500),
       createdAt: new Date(),
     })
-    if (e && !event.startsWith('collaboration.')) {
+    if (e && !event.startsWith('collaboration.') && !event.endsWith('.created')) {
       const watchers = await this.deps.visible(activity.orgId, { type: e.type, id: String(e.id) }, (await this.watches.watchers(activity.orgId, e.type, String(e.id))).filter((id) => id !== activity.actor.id && !quiet.includes(id)))
       await this.notices.deliver({ orgId: activity.orgId, userIds: watchers, kind: 'change', title: `${activity.actor.name} ${activity.text}`, text: e.title, href: e.href, actorId: activity.actor.id })
     }
