@@ -1,0 +1,52 @@
+/** @module The event form checked against the viewer's calendars and organization and turned into stored values. */
+import { InputError } from '../../core/auth/accounts.ts'
+import { parseReminders } from './event-fields.ts'
+import type { CalendarService } from './service.ts'
+import { NEW_PERSONAL, type CleanEvent, type EventForm, type Viewer } from './service-types.ts'
+import { DAY, checkRrule, checkZone, fromWall, inYearRange, parseDate, parseTime, yearRangeText } from './time.ts'
+
+/** Checks the form and turns it into stored values; InputError on the first bad field. */
+export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean } = {}): Promise<CleanEvent> {
+  const title = (f.title ?? '').trim()
+  if (!title || title.length > 200) throw new InputError('enter a title of 1 to 200 characters', 'title')
+  if ((f.description ?? '').length > 10_000) throw new InputError('the description is too long (10,000 characters at most)', 'description')
+  if ((f.location ?? '').length > 300) throw new InputError('the location is too long (300 characters at most)', 'location')
+  // NEW_PERSONAL stays a marker until the event is saved (createEvent makes the calendar then)
+  const newPersonal = opts.newPersonal && f.calendarId === NEW_PERSONAL && v.canWrite
+  const cal = newPersonal ? { id: NEW_PERSONAL, canEdit: true } : (await svc.calendars(v)).find((c) => c.id === f.calendarId)
+  // (a calendar deleted or unshared while a form was open: the form route shows this beside the field, 422)
+  if (!cal) throw new InputError(f.calendarId ? 'this calendar no longer exists or is not shared with you: choose another calendar' : 'choose a calendar', 'calendarId', f.calendarId ? 404 : 422)
+  if (opts.calendarMustBeWritable !== false && !cal.canEdit) throw new InputError('you may not add events to this calendar', 'calendarId', 403)
+  const allDay = !!f.allDay
+  const timeZone = allDay ? checkZone(f.timeZone || 'UTC') : checkZone(f.timeZone ?? '')
+  const sd = parseDate(f.startDate)
+  if (sd === undefined) throw new InputError('enter the start date as YYYY-MM-DD', 'startDate')
+  const ed = f.endDate ? parseDate(f.endDate) : sd
+  if (ed === undefined) throw new InputError('enter the end date as YYYY-MM-DD', 'endDate')
+  if (!inYearRange(sd)) throw new InputError(yearRangeText('a start date'), 'startDate')
+  if (!inYearRange(ed)) throw new InputError(yearRangeText('an end date'), 'endDate')
+  let startAt: number
+  let endAt: number
+  if (allDay) {
+    startAt = sd
+    endAt = ed + DAY
+    if (ed < sd) throw new InputError('the end must not be before the start', 'endDate')
+  } else {
+    const st = parseTime(f.startTime)
+    if (st === undefined) throw new InputError('enter the start time as HH:MM', 'startTime')
+    const et = f.endTime ? parseTime(f.endTime) : st + 3_600_000
+    if (et === undefined) throw new InputError('enter the end time as HH:MM', 'endTime')
+    startAt = fromWall(sd + st, timeZone)
+    endAt = fromWall(ed + et, timeZone)
+    if (endAt <= startAt) throw new InputError('the end must be after the start', 'endTime')
+  }
+  if (endAt - startAt > 366 * DAY) throw new InputError('an event lasts at most a year', 'endDate')
+  const rrule = f.rrule && f.rrule.trim() ? checkRrule(f.rrule) : null
+  const memberIds = new Set((await svc.members(v.orgId)).map((m) => m.id))
+  const attendeeIds = [...new Set((f.attendeeIds ?? []).filter(Boolean))]
+  const unknown = attendeeIds.filter((id) => !memberIds.has(id))
+  if (unknown.length) throw new InputError('attendees must be members of this organization', 'attendeeIds')
+  if (attendeeIds.length > 200) throw new InputError('at most 200 attendees', 'attendeeIds')
+  const reminders = parseReminders(f.reminders ?? '')
+  return { calendarId: cal.id, title, description: (f.description ?? '').trim(), location: (f.location ?? '').trim(), allDay, timeZone, startAt: new Date(startAt), endAt: new Date(endAt), rrule, attendeeIds, reminders }
+}

@@ -1,0 +1,187 @@
+/** @module Creating, changing ('this', 'following', 'all') and deleting events, with their overrides, EXDATEs and attendees. */
+import { and, eq, gte, inArray } from 'drizzle-orm'
+import { InputError } from '../../core/auth/accounts.ts'
+import { emitChange } from './event-announce.ts'
+import { invite, setAttendees } from './event-attendees.ts'
+import { carryOverrides, occurrenceTest, seriesChange, shiftExdates } from './event-series.ts'
+import type { CalendarService } from './service.ts'
+import { NEW_PERSONAL, type CleanEvent, type EventForm, type EventRow, type Rsvp, type Scope, type Viewer } from './service-types.ts'
+import { countBefore, isOccurrence, ruleCount, ruleUntil, ruleWithCount } from './time.ts'
+
+/** Creates an event (and the viewer's personal calendar for NEW_PERSONAL), tells the bus and invites its attendees. */
+export async function createEvent(svc: CalendarService, v: Viewer, f: EventForm, opts: { uid?: string; exdates?: string[] } = {}): Promise<EventRow> {
+  const c = await svc.clean(v, f, { newPersonal: true })
+  if (c.calendarId === NEW_PERSONAL) c.calendarId = await svc.personalCalendar(v)
+  const row = await svc.insertEvent(v.orgId, v.userId, c, opts)
+  emitChange(svc, 'calendar.event.created', v, row, `created the event "${row.title}"`)
+  await invite(svc, v, row, c.attendeeIds)
+  return row
+}
+
+/** Inserts a checked event with its attendees (no events emitted). */
+export async function insertEvent(svc: CalendarService, orgId: string, actorId: string, c: CleanEvent, opts: { uid?: string; exdates?: string[]; seriesId?: string | null; rsvps?: Map<string, Rsvp> } = {}): Promise<EventRow> {
+  const now = new Date()
+  const id = Bun.randomUUIDv7()
+  const row: EventRow = {
+    id,
+    orgId,
+    calendarId: c.calendarId,
+    uid: opts.uid ?? `${id}@coder-ide`,
+    seriesId: opts.seriesId ?? null,
+    title: c.title,
+    description: c.description,
+    location: c.location,
+    allDay: c.allDay,
+    timeZone: c.timeZone,
+    startAt: c.startAt,
+    endAt: c.endAt,
+    rrule: c.rrule,
+    exdates: opts.exdates ?? [],
+    reminders: c.reminders,
+    hasReminders: c.reminders.length > 0,
+    createdBy: actorId,
+    createdAt: now,
+    updatedAt: now,
+  }
+  await svc.ctx.db.insert(svc.t.events).values(row)
+  await setAttendees(svc, orgId, id, c.attendeeIds, opts.rsvps)
+  return row
+}
+
+/** Checks that `occurrence` (ISO original start) is one of the event's occurrences. */
+export function occurrenceOf(event: EventRow, occurrence: string | undefined): number | undefined {
+  if (!occurrence) return undefined
+  const t = Date.parse(occurrence)
+  if (Number.isNaN(t) || !isOccurrence(event, t)) throw new InputError('no such occurrence of this event', 'occurrence', 404)
+  return t
+}
+
+/**
+ * Changes an event. For recurring events `scope` says what: 'this' (an override of the occurrence
+ * `occurrence`), 'following' (the series ends before it and a new series starts there) or 'all'
+ * (the master). For 'following' and 'all' the form shows one occurrence (with its override, if
+ * any): what the user changed there applies to the series, a moved start moves every occurrence by
+ * the same wall-clock amount, and the series' overrides and EXDATEs come along (moved by that
+ * amount, their own edited fields kept).
+ */
+export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string): Promise<EventRow> {
+  const { event, canEdit, attendees, overrides } = await svc.event(v, id)
+  if (!canEdit) throw new InputError('you may not change this event', 'event', 403)
+  const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
+  if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to change', 'occurrence')
+  if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
+  const now = new Date()
+  if (scope === 'this') {
+    const c = await svc.clean(v, { ...f, calendarId: event.calendarId, rrule: '', allDay: event.allDay, timeZone: event.allDay ? event.timeZone : f.timeZone })
+    const values = { title: c.title, description: c.description, location: c.location, startAt: c.startAt, endAt: c.endAt, updatedAt: now }
+    const [existing] = await svc.ctx.db.select().from(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), eq(svc.t.overrides.originalStart, new Date(occ!))))
+    if (existing) await svc.ctx.db.update(svc.t.overrides).set(values).where(eq(svc.t.overrides.id, existing.id))
+    else await svc.ctx.db.insert(svc.t.overrides).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, originalStart: new Date(occ!), ...values })
+    await touch(svc, id)
+    emitChange(svc, 'calendar.event.updated', v, { ...event, title: c.title }, `changed one occurrence of "${c.title}"`, 'this')
+    return event
+  }
+  const c = await svc.clean(v, f)
+  if (c.calendarId !== event.calendarId && !(await svc.calendar(v, event.calendarId)).canEdit) throw new InputError('you may not move this event', 'calendarId', 403)
+  const change = seriesChange(event, c, occ, overrides)
+  if (scope === 'following') {
+    const o = occ!
+    // the old series ends just before the occurrence; a new one starts there
+    const rsvps = new Map(attendees.map((a) => [a.userId, a.rsvp]))
+    let newRule = c.rrule
+    const oldUpdate: Partial<EventRow> = { updatedAt: now }
+    const count = ruleCount(event.rrule!)
+    const before = countBefore(event, o)
+    if (count !== undefined) {
+      oldUpdate.rrule = ruleWithCount(event.rrule!, before)
+      if (newRule && ruleCount(newRule) === count) newRule = ruleWithCount(newRule, Math.max(1, count - before))
+    } else oldUpdate.rrule = ruleUntil(event.rrule!, o)
+    oldUpdate.exdates = event.exdates.filter((d) => Date.parse(d) < o)
+    const startAt = new Date(change.shift(o))
+    const series = { ...c, ...change.fields, rrule: newRule, startAt, endAt: new Date(startAt.getTime() + change.duration) }
+    const isOcc = occurrenceTest(series)
+    const exdates = newRule ? shiftExdates(event.exdates.filter((d) => Date.parse(d) >= o), change.shift, isOcc) : []
+    const created = await svc.insertEvent(v.orgId, v.userId, series, { seriesId: event.seriesId ?? event.id, rsvps, exdates })
+    // overrides of later occurrences move to the new series
+    const later = overrides.filter((ov) => ov.originalStart.getTime() >= o)
+    const carried = newRule ? carryOverrides(later, event, change, isOcc) : []
+    if (carried.length) await svc.ctx.db.insert(svc.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: created.id, ...ov, updatedAt: now })))
+    await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), gte(svc.t.overrides.originalStart, new Date(o))))
+    await svc.ctx.db.update(svc.t.events).set(oldUpdate).where(eq(svc.t.events.id, id))
+    emitChange(svc, 'calendar.event.updated', v, created, `changed the series "${created.title}" from one occurrence on`, 'following')
+    await invite(svc, v, created, c.attendeeIds.filter((u) => !rsvps.has(u)))
+    return created
+  }
+  // all
+  const startAt = new Date(change.shift(event.startAt.getTime()))
+  const values = {
+    calendarId: c.calendarId,
+    ...change.fields,
+    allDay: c.allDay,
+    timeZone: c.timeZone,
+    startAt,
+    endAt: new Date(startAt.getTime() + change.duration),
+    rrule: c.rrule,
+    exdates: [] as string[],
+    reminders: c.reminders,
+    hasReminders: c.reminders.length > 0,
+    updatedAt: now,
+  }
+  const isOcc = occurrenceTest(values)
+  const carried = c.rrule ? carryOverrides(overrides, event, change, isOcc) : []
+  if (c.rrule) values.exdates = shiftExdates(event.exdates, change.shift, isOcc)
+  await svc.ctx.store.tx(async (db) => {
+    await db.update(svc.t.events).set(values).where(eq(svc.t.events.id, id))
+    // replaced as a set: moved original starts may swap places with each other
+    await db.delete(svc.t.overrides).where(eq(svc.t.overrides.eventId, id))
+    if (carried.length) await db.insert(svc.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, ...ov, updatedAt: now })))
+  })
+  await setAttendees(svc, v.orgId, id, c.attendeeIds)
+  const updated = { ...event, ...values }
+  emitChange(svc, 'calendar.event.updated', v, updated, `changed the event "${updated.title}"`, event.rrule ? 'all' : undefined)
+  await invite(svc, v, updated, c.attendeeIds.filter((u) => !attendees.some((a) => a.userId === u)))
+  return updated
+}
+
+/** Deletes an event: 'this' occurrence (EXDATE), 'following' (the series ends before it) or 'all'. */
+export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, scope: Scope = 'all', occurrence?: string): Promise<void> {
+  const { event, canEdit } = await svc.event(v, id)
+  if (!canEdit) throw new InputError('you may not delete this event', 'event', 403)
+  const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
+  if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to delete', 'occurrence')
+  if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
+  if (scope === 'this') {
+    const iso = new Date(occ!).toISOString()
+    await svc.ctx.db.update(svc.t.events).set({ exdates: [...new Set([...event.exdates, iso])], updatedAt: new Date() }).where(eq(svc.t.events.id, id))
+    await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), eq(svc.t.overrides.originalStart, new Date(occ!))))
+    emitChange(svc, 'calendar.event.updated', v, event, `removed one occurrence of "${event.title}"`, 'this')
+    return
+  }
+  if (scope === 'following') {
+    const count = ruleCount(event.rrule!)
+    const rrule = count !== undefined ? ruleWithCount(event.rrule!, countBefore(event, occ!)) : ruleUntil(event.rrule!, occ!)
+    await svc.ctx.db.update(svc.t.events).set({ rrule, exdates: event.exdates.filter((d) => Date.parse(d) < occ!), updatedAt: new Date() }).where(eq(svc.t.events.id, id))
+    await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), gte(svc.t.overrides.originalStart, new Date(occ!))))
+    emitChange(svc, 'calendar.event.updated', v, event, `ended the series "${event.title}"`, 'following')
+    return
+  }
+  await removeEvents(svc, [id])
+  emitChange(svc, 'calendar.event.deleted', v, event, `deleted the event "${event.title}"`, event.rrule ? 'all' : undefined)
+}
+
+/** Deletes events with their overrides, attendees and sent reminders (no bus events). */
+export async function removeEvents(svc: CalendarService, all: string[]): Promise<void> {
+  // a few hundred ids a statement: a big calendar stays under the drivers' parameter limits
+  for (let i = 0; i < all.length; i += 500) {
+    const ids = all.slice(i, i + 500)
+    await svc.ctx.db.delete(svc.t.overrides).where(inArray(svc.t.overrides.eventId, ids))
+    await svc.ctx.db.delete(svc.t.attendees).where(inArray(svc.t.attendees.eventId, ids))
+    await svc.ctx.db.delete(svc.t.remindersSent).where(inArray(svc.t.remindersSent.eventId, ids))
+    await svc.ctx.db.delete(svc.t.events).where(inArray(svc.t.events.id, ids))
+  }
+}
+
+/** Marks an event changed (its overrides changed). */
+export async function touch(svc: CalendarService, id: string): Promise<void> {
+  await svc.ctx.db.update(svc.t.events).set({ updatedAt: new Date() }).where(eq(svc.t.events.id, id))
+}
