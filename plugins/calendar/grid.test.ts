@@ -1,7 +1,8 @@
 /**
  * Week and day grids: a timed event covers the half-hour rows of its whole duration, an event that
  * crosses midnight continues on the next day, overlapping events sit side by side (with a "more"
- * link past what fits), and all-day events (and timed ones of a day or more) sit in the all-day row.
+ * link past what fits), and all-day events (and timed ones of a day or more) sit in the all-day row,
+ * where in a week an item of two days or more is one bar across its days.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
@@ -166,7 +167,10 @@ eachDialect('calendar week and day grids', (dialect) => {
     // all-day and multi-day timed events: the all-day row, not the hours
     const row = allDayRow(html)
     expect(row.split('>Holiday<').length - 1).toBe(1)
-    expect(row.split('>Conference<').length - 1).toBe(3)
+    // Conference (Monday 09:00 to Wednesday 17:00) is one bar across its three days, not a chip on each
+    expect(row.split('>Conference<').length - 1).toBe(1)
+    expect(row).toMatch(/<li class="cal-lane"><a class="cal-item cal-bar cal-span-3" [^>]*title="Conference, Monday 11 January 2027 09:00 to Wednesday 13 January 2027 17:00 \(Grid\)">/)
+    expect(row.split('<li class="cal-lane" aria-hidden="true"></li>').length - 1).toBe(2)
     expect(days.flat().some((p) => p.text.includes('Holiday') || p.text.includes('Conference'))).toBe(false)
 
     // four at once on Sunday: two shown, the others behind a link to the day
@@ -190,6 +194,18 @@ eachDialect('calendar week and day grids', (dialect) => {
     // one-day items stay chips: Sunday's four fill its four lines, no "more"
     expect(html.split('>Busy ').length - 1).toBe(4)
     expect(html).not.toContain('class="cal-more"')
+  })
+
+  test('week all-day row: an item past the week\'s edge is one bar to it, continued the week after; the day view keeps one item', async () => {
+    expect((await make('Trip', '2027-01-23', '2027-01-27', { allDay: true })).status).toBe(201)
+    const bar = (html: string) => [...allDayRow(html).matchAll(/<a class="([^"]*)"[^>]*>((?:(?!<\/a>).)*Trip(?:(?!<\/a>).)*)<\/a>/g)].map((m) => [m[1], m[2]!.replace(/<[^>]+>/g, '')])
+    // Saturday 23 to Tuesday 26 January: Saturday and Sunday of this week, Monday and Tuesday of the next
+    expect(bar((await ada.get('/calendar?view=week&date=2027-01-20&tz=UTC')).html)).toEqual([['cal-item cal-bar cal-span-2 cal-bar-after', 'Trip, Saturday 23 January 2027 to Tuesday 26 January 2027 (Grid), continues the week after']])
+    expect(bar((await ada.get('/calendar?view=week&date=2027-01-27&tz=UTC')).html)).toEqual([['cal-item cal-bar cal-span-2 cal-bar-before', 'Trip, Saturday 23 January 2027 to Tuesday 26 January 2027 (Grid), continued from the week before']])
+    // one column: the day view draws it as before, an item in its all-day row
+    const day = allDayRow((await ada.get('/calendar?view=day&date=2027-01-24&tz=UTC')).html)
+    expect(day.split('>Trip<').length - 1).toBe(1)
+    expect(day).not.toContain('cal-bar')
   })
 
   test('day view: room for more lanes; times follow the viewer zone', async () => {

@@ -1,8 +1,9 @@
 /**
  * Browser test of the calendar's week and day grids (SQLite, calendar plugin only): an event drawn
  * over its whole duration, one crossing midnight on two days, overlapping ones side by side, an
- * all-day one in the all-day row; reachable and opened with the keyboard; readable at 390 px with
- * no sideways page scroll. Screenshots go to test/artifacts/calendar-grid-*.png.
+ * all-day one in the all-day row (one of several days a bar across them); reachable and opened with
+ * the keyboard; readable at 390 px with no sideways page scroll. Screenshots go to
+ * test/artifacts/calendar-grid-*.png.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
@@ -145,6 +146,43 @@ describe('browser: calendar week and day grids [sqlite]', () => {
     await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
     expect(await summary.isVisible()).toBe(false)
     expect(await layer.isVisible()).toBe(true)
+  }, T)
+
+  test('week all-day row: an item of several days is one bar across its days, named with its dates; one-day items sit under it', async () => {
+    await page.goto(`${p.url}/calendar?view=week&date=2027-01-13&tz=UTC`)
+    const row = page.locator('.cal-allday-row')
+    const col = (n: number) => page.locator('.cal-timegrid thead th').nth(n + 1) // after the hours column
+    const bars = row.locator('a.cal-bar', { hasText: 'Offsite' })
+    expect(await bars.count()).toBe(1) // Thursday 14 to Sunday 17 in this week
+    expect(await page.getByRole('link', { name: /^Offsite\s?, Thursday 14 January 2027 to Tuesday 19 January 2027 \(Work\), continues the week after$/ }).count()).toBe(1)
+    for (const n of [4, 5, 6]) expect(await row.locator('td').nth(n).getByText('Offsite').count(), `day ${n}`).toBe(0)
+    const check = async () => {
+      const bar = await box(bars)
+      const [thu, sun] = [await box(col(3)), await box(col(6))]
+      expect(Math.abs(bar.x - thu.x)).toBeLessThan(8)
+      expect(Math.abs(bar.x + bar.width - (sun.x + sun.width))).toBeLessThan(12) // the pointed end
+      const holiday = await box(row.locator('.cal-item', { hasText: 'Holiday' }))
+      expect(holiday.y).toBeGreaterThanOrEqual(bar.y + bar.height - 1)
+      const title = await box(bars.locator('.cal-title'))
+      expect(title.width).toBeGreaterThan(30)
+      // Friday's "+" stays on top of the bar that crosses its day
+      const add = row.locator('td').nth(4).locator('.cal-add')
+      const plus = await box(add)
+      expect(await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.getAttribute('aria-label'), [plus.x + plus.width / 2, plus.y + plus.height / 2])).toBe('New all-day event on Friday 15 January 2027')
+    }
+    await check()
+    expect(await bars.getAttribute('class')).toContain('cal-bar-after')
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      await page.reload()
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0)
+      await bars.scrollIntoViewIfNeeded()
+      await check()
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+    await page.reload()
+    expect(await screenshot(page, 'calendar-grid-week-allday')).toEqual({ 1280: 0, 390: 0 })
   }, T)
 
   test('month: an item of several days is one bar per week row, its dates in its name; one-day items sit under it', async () => {

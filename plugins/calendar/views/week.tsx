@@ -1,7 +1,9 @@
 /** @module The week and day grids: an all-day row over one column of half-hour rows per day. */
 import { DAY, wallDate, wallTime } from '../time.ts'
 import { ItemLink, WEEKDAYS, longDate, newHref, viewHref, wallEnd, wallStart, type Item } from './items.tsx'
+import { BarLanes, daySpan } from './bars.tsx'
 import { layoutDay, type Piece } from './layout.ts'
+import { layoutWeek } from './month-layout.ts'
 
 /** Whether an item goes in the all-day row of the week and day grids (all-day, or a day or longer). */
 function inAllDayRow(i: Item): boolean {
@@ -54,7 +56,8 @@ function PieceLink(props: { piece: Piece<Item>; day: number }) {
 }
 
 /**
- * Week and day grids: an all-day row, then one column per day in which timed items span their
+ * Week and day grids: an all-day row (in a week, items of two days or more are one bar across their
+ * days, see month-layout.ts), then one column per day in which timed items span their
  * rows (half hours) and overlapping ones sit side by side. Under them, every hour links to a new
  * event there; the links and items come in time order for the keyboard.
  */
@@ -63,6 +66,8 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
   const timed = props.items.filter((i) => !inAllDayRow(i)).map((item) => ({ item, start: wallStart(item, props.tz), end: wallEnd(item, props.tz) }))
   const long = props.items.filter(inAllDayRow)
   const maxLanes = props.days.length === 1 ? 6 : 3
+  // the week's all-day row: an item of two days or more is one bar across them (as in the month grid)
+  const allDay = props.days.length === 7 ? layoutWeek(long.map((i) => daySpan(i, props.tz)), props.days[0]!, Infinity) : undefined
   return (
     <div class="table-wrap">
       <table class={`cal-timegrid cal-days-${props.days.length}`}>
@@ -83,19 +88,18 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
             <th scope="row" class="cal-hour">
               All day
             </th>
-            {props.days.map((day) => (
+            {props.days.map((day, d) => (
               <td class="cal-slot">
                 <a href={newHref(wallDate(day), undefined, true)} class="cal-add" aria-label={`New all-day event on ${longDate(day)}`}>
                   +
                 </a>
                 <ul class="cal-items">
-                  {long
-                    .filter((i) => wallStart(i, props.tz) < day + DAY && wallEnd(i, props.tz) > day)
-                    .map((i) => (
-                      <li>
-                        <ItemLink item={i} tz={props.tz} showTime={!i.allDay && wallStart(i, props.tz) >= day} />
-                      </li>
-                    ))}
+                  {allDay ? <BarLanes layout={allDay} column={d} tz={props.tz} /> : ''}
+                  {(allDay ? allDay.chips[d]!.map((s) => s.item) : long.filter((i) => wallStart(i, props.tz) < day + DAY && wallEnd(i, props.tz) > day)).map((i) => (
+                    <li>
+                      <ItemLink item={i} tz={props.tz} showTime={!i.allDay && wallStart(i, props.tz) >= day} />
+                    </li>
+                  ))}
                 </ul>
               </td>
             ))}
