@@ -462,6 +462,16 @@ eachDialect('calendar plugin', (dialect) => {
   test('search, entity link and the upcoming widget', async () => {
     const search = await ada.get('/search?q=weekly')
     expect(search.html).toContain('Weekly sync')
+    // an invitee finds the event without seeing its calendar; nobody else does; % and _ are literal
+    const privateCal = await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Private' })
+    expect(privateCal.status).toBe(201)
+    const interview = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: privateCal.json.id, title: 'Interview xq7', timeZone: 'UTC', start: '2026-12-15T10:00', end: '2026-12-15T11:00', attendees: [member.user.id] })
+    expect(interview.status).toBe(201)
+    expect((await ada.get('/search?q=xq7')).html).toContain('Interview xq7')
+    expect((await member.client.get('/search?q=xq7')).html).toContain('Interview xq7')
+    expect((await other.client.get('/search?q=xq7')).html).not.toContain('Interview xq7')
+    expect((await ada.get('/search?q=%25')).html).not.toContain('Interview xq7')
+    expect((await ada.get('/search?q=x_7')).html).not.toContain('Interview xq7')
     const link = p.host.contributions('entity.link').find((l) => l.type === 'calendar.event')!
     expect(link).toBeDefined()
     const widget = p.host.contributions('dashboard.widget').find((w) => w.id === 'upcoming')!

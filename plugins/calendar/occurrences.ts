@@ -1,5 +1,5 @@
 /** @module Reading events as a viewer may: one event (its calendar is visible or they are invited), occurrences in a range expanded with overrides, and title search. */
-import { and, eq, gte, inArray, isNotNull, lt, or } from 'drizzle-orm'
+import { and, desc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import { checkRange } from './event-fields.ts'
 import type { CalendarService } from './service.ts'
@@ -93,15 +93,21 @@ export async function expand(svc: CalendarService, events: EventRow[], from: Dat
   return out.sort((a, b) => a.start.getTime() - b.start.getTime() || Number(b.allDay) - Number(a.allDay) || a.title.localeCompare(b.title))
 }
 
-/** Events whose title contains `q` (search). */
+/**
+ * Events whose title contains `q` (case aside), in the viewer's visible calendars or to which they
+ * are invited, newest first, at most 20; matched in the store (one query), not in memory.
+ */
 export async function search(svc: CalendarService, v: Viewer, q: string): Promise<EventRow[]> {
-  const calIds = (await svc.calendars(v)).map((c) => c.id)
-  if (!calIds.length) return []
   const needle = q.trim().toLowerCase()
   if (!needle) return []
-  const rows = await svc.ctx.db
+  const calIds = (await svc.calendars(v)).map((c) => c.id)
+  const e = svc.t.events
+  const invited = svc.ctx.db.select({ id: svc.t.attendees.eventId }).from(svc.t.attendees).where(and(eq(svc.t.attendees.orgId, v.orgId), eq(svc.t.attendees.userId, v.userId)))
+  const pattern = '%' + needle.replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+  return svc.ctx.db
     .select()
-    .from(svc.t.events)
-    .where(and(eq(svc.t.events.orgId, v.orgId), inArray(svc.t.events.calendarId, calIds)))
-  return rows.filter((r) => r.title.toLowerCase().includes(needle)).slice(0, 20)
+    .from(e)
+    .where(and(eq(e.orgId, v.orgId), or(calIds.length ? inArray(e.calendarId, calIds) : undefined, inArray(e.id, invited)), sql`lower(${e.title}) like ${pattern} escape '\\'`))
+    .orderBy(desc(e.startAt))
+    .limit(20)
 }
