@@ -5,6 +5,9 @@ import { emitChange } from './event-announce.ts'
 import { whenText } from './event-fields.ts'
 import { RSVP } from './schema.ts'
 import type { CalendarService } from './service.ts'
+
+/** The store handle writes go through (the plugin's, or a transaction's). */
+export type Db = CalendarService['ctx']['db']
 import type { EventRow, Notifier, Rsvp, Viewer } from './service-types.ts'
 
 /**
@@ -34,13 +37,16 @@ export async function invite(svc: CalendarService, v: Viewer, e: EventRow, added
   }
 }
 
-/** Replaces an event's attendees, keeping the answers of those who stay (or the ones in `keep`). */
-export async function setAttendees(svc: CalendarService, orgId: string, eventId: string, userIds: string[], keep?: Map<string, Rsvp>): Promise<void> {
-  const existing = await svc.ctx.db.select().from(svc.t.attendees).where(eq(svc.t.attendees.eventId, eventId))
+/**
+ * Replaces an event's attendees, keeping the answers of those who stay (or the ones in `keep`).
+ * `db` is the transaction to write in (callers pass theirs, so a save is all or nothing).
+ */
+export async function setAttendees(svc: CalendarService, orgId: string, eventId: string, userIds: string[], keep?: Map<string, Rsvp>, db: Db = svc.ctx.db): Promise<void> {
+  const existing = await db.select().from(svc.t.attendees).where(eq(svc.t.attendees.eventId, eventId))
   const prior = keep ?? new Map(existing.map((a) => [a.userId, a.rsvp]))
-  await svc.ctx.db.delete(svc.t.attendees).where(eq(svc.t.attendees.eventId, eventId))
+  await db.delete(svc.t.attendees).where(eq(svc.t.attendees.eventId, eventId))
   if (userIds.length) {
-    await svc.ctx.db.insert(svc.t.attendees).values(userIds.map((userId) => ({ id: Bun.randomUUIDv7(), orgId, eventId, userId, rsvp: prior.get(userId) ?? ('needs-action' as Rsvp), updatedAt: new Date() })))
+    await db.insert(svc.t.attendees).values(userIds.map((userId) => ({ id: Bun.randomUUIDv7(), orgId, eventId, userId, rsvp: prior.get(userId) ?? ('needs-action' as Rsvp), updatedAt: new Date() })))
   }
 }
 

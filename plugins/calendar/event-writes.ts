@@ -2,7 +2,7 @@
 import { and, eq, gte, inArray } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import { emitChange } from './event-announce.ts'
-import { invite, setAttendees } from './event-attendees.ts'
+import { invite, setAttendees, type Db } from './event-attendees.ts'
 import { carryOverrides, occurrenceTest, seriesChange, shiftExdates } from './event-series.ts'
 import type { CalendarService } from './service.ts'
 import { NEW_PERSONAL, type CleanEvent, type EventForm, type EventRow, type Rsvp, type Scope, type Viewer } from './service-types.ts'
@@ -12,14 +12,14 @@ import { countBefore, isOccurrence, ruleCount, ruleUntil, ruleWithCount } from '
 export async function createEvent(svc: CalendarService, v: Viewer, f: EventForm, opts: { uid?: string; exdates?: string[] } = {}): Promise<EventRow> {
   const c = await svc.clean(v, f, { newPersonal: true })
   if (c.calendarId === NEW_PERSONAL) c.calendarId = await svc.personalCalendar(v)
-  const row = await svc.insertEvent(v.orgId, v.userId, c, opts)
+  const row = await svc.ctx.store.tx((db) => insertEvent(svc, v.orgId, v.userId, c, opts, db))
   emitChange(svc, 'calendar.event.created', v, row, `created the event "${row.title}"`)
   await invite(svc, v, row, c.attendeeIds)
   return row
 }
 
-/** Inserts a checked event with its attendees (no events emitted). */
-export async function insertEvent(svc: CalendarService, orgId: string, actorId: string, c: CleanEvent, opts: { uid?: string; exdates?: string[]; seriesId?: string | null; rsvps?: Map<string, Rsvp> } = {}): Promise<EventRow> {
+/** Inserts a checked event with its attendees (no events emitted), in `db` (a transaction, or the plugin's store). */
+export async function insertEvent(svc: CalendarService, orgId: string, actorId: string, c: CleanEvent, opts: { uid?: string; exdates?: string[]; seriesId?: string | null; rsvps?: Map<string, Rsvp> } = {}, db: Db = svc.ctx.db): Promise<EventRow> {
   const now = new Date()
   const id = Bun.randomUUIDv7()
   const row: EventRow = {
@@ -43,8 +43,8 @@ export async function insertEvent(svc: CalendarService, orgId: string, actorId: 
     createdAt: now,
     updatedAt: now,
   }
-  await svc.ctx.db.insert(svc.t.events).values(row)
-  await setAttendees(svc, orgId, id, c.attendeeIds, opts.rsvps)
+  await db.insert(svc.t.events).values(row)
+  await setAttendees(svc, orgId, id, c.attendeeIds, opts.rsvps, db)
   return row
 }
 
@@ -101,13 +101,17 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     const series = { ...c, ...change.fields, rrule: newRule, startAt, endAt: new Date(startAt.getTime() + change.duration) }
     const isOcc = occurrenceTest(series)
     const exdates = newRule ? shiftExdates(event.exdates.filter((d) => Date.parse(d) >= o), change.shift, isOcc) : []
-    const created = await svc.insertEvent(v.orgId, v.userId, series, { seriesId: event.seriesId ?? event.id, rsvps, exdates })
     // overrides of later occurrences move to the new series
     const later = overrides.filter((ov) => ov.originalStart.getTime() >= o)
     const carried = newRule ? carryOverrides(later, event, change, isOcc) : []
-    if (carried.length) await svc.ctx.db.insert(svc.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: created.id, ...ov, updatedAt: now })))
-    await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), gte(svc.t.overrides.originalStart, new Date(o))))
-    await svc.ctx.db.update(svc.t.events).set(oldUpdate).where(eq(svc.t.events.id, id))
+    // all or nothing: never two series for one, nor a series cut short without its continuation
+    const created = await svc.ctx.store.tx(async (db) => {
+      const row = await insertEvent(svc, v.orgId, v.userId, series, { seriesId: event.seriesId ?? event.id, rsvps, exdates }, db)
+      if (carried.length) await db.insert(svc.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: row.id, ...ov, updatedAt: now })))
+      await db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), gte(svc.t.overrides.originalStart, new Date(o))))
+      await db.update(svc.t.events).set(oldUpdate).where(eq(svc.t.events.id, id))
+      return row
+    })
     emitChange(svc, 'calendar.event.updated', v, created, `changed the series "${created.title}" from one occurrence on`, 'following')
     await invite(svc, v, created, c.attendeeIds.filter((u) => !rsvps.has(u)))
     return created
@@ -135,8 +139,8 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     // replaced as a set: moved original starts may swap places with each other
     await db.delete(svc.t.overrides).where(eq(svc.t.overrides.eventId, id))
     if (carried.length) await db.insert(svc.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, ...ov, updatedAt: now })))
+    await setAttendees(svc, v.orgId, id, c.attendeeIds, undefined, db)
   })
-  await setAttendees(svc, v.orgId, id, c.attendeeIds)
   const updated = { ...event, ...values }
   emitChange(svc, 'calendar.event.updated', v, updated, `changed the event "${updated.title}"`, event.rrule ? 'all' : undefined)
   await invite(svc, v, updated, c.attendeeIds.filter((u) => !attendees.some((a) => a.userId === u)))
