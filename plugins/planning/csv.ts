@@ -2,6 +2,7 @@
 import { InputError } from '../../core/auth/accounts.ts'
 import { day, type Actor, type ProjectService } from './service.ts'
 import type { Task, TaskService } from './tasks.ts'
+import { TASK_REF_RE } from './task-queries.ts'
 
 export const CSV_COLUMNS = ['key', 'title', 'state', 'priority', 'assignee', 'labels', 'estimate', 'due', 'parent', 'milestone', 'cycle', 'description'] as const
 
@@ -130,7 +131,6 @@ const ALIASES: Record<string, string> = {
   parent_key: 'parent',
   sprint: 'cycle',
 }
-const KEY_RE = /^([A-Za-z0-9]{2,6})-(\d{1,9})$/
 
 /** A milestone or cycle by id or name (case-insensitive); `current` wins when several share the name. */
 function byName<T extends { id: string; name: string }>(list: T[], value: string, current: string | null | undefined, what: string): string {
@@ -189,7 +189,7 @@ export async function importCsv(
 
   /** The task of this project a key names, if any. */
   const existing = async (key: string) => {
-    const m = KEY_RE.exec(key)
+    const m = TASK_REF_RE.exec(key)
     if (!m || m[1]!.toUpperCase() !== project.key) return undefined
     const found = await tasks.row(orgId, key).catch(() => undefined)
     return found && found.project.id === project.id ? found.task : undefined
@@ -212,7 +212,7 @@ export async function importCsv(
       const broken = records[i + 1]!.error
       if (broken) throw new InputError(broken, 'file')
       const key = get('key').toUpperCase()
-      const foreign = KEY_RE.exec(key)
+      const foreign = TASK_REF_RE.exec(key)
       if (foreign && foreign[1]!.toUpperCase() !== project.key && !options.copyForeign) {
         throw new InputError(`${key} is a key of project ${foreign[1]!.toUpperCase()}, not ${project.key}: leave the key empty to create a task here, or import the file as a copy of another project`, 'key')
       }
