@@ -62,7 +62,10 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
                   <span safe>{i.label}</span>
                 )}
                 {i.hint ? (
-                  <small class="muted">{`&mdash; ${escapeHtml(i.hint)}` as 'safe'}</small>
+                  <>
+                    {' '}
+                    <small class="muted">{`&mdash; ${escapeHtml(i.hint)}` as 'safe'}</small>
+                  </>
                 ) : (
                   ''
                 )}
