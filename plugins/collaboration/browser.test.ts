@@ -129,6 +129,12 @@ test(
   async () => {
     const bob = await p.member('member', p.org, 'bob-visibility@example.com')
     const context = await newContext(browser)
+    // Every tab is visible until the test hides it: headless Chromium may otherwise mark the first
+    // tab hidden when the second opens (a real background tab), which closed its stream at random.
+    await context.addInitScript(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false })
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' })
+    })
     const page = await context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
