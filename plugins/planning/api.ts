@@ -110,9 +110,6 @@ const T_WRITE = { permission: 'planning.task.write' }
 export function planningApi(projects: ProjectService, tasks: TaskService) {
   return new Elysia({ name: 'plugin:planning:api' })
     .use(guard)
-    // A body that is no JSON: the API's JSON error, not Elysia's plain-text "Bad Request", also
-    // where core's hook for plugin routes (core/plugins/instance.ts serve()) leaves PARSE to Elysia.
-    .onError(({ code, request }) => (code === 'PARSE' ? problem(request, new InputError('The request body is not valid JSON: send a JSON object', 'body', 400)) : undefined))
     .get('/api/v1/planning/projects', async ({ request, auth }) => {
       try {
         return { items: (await projects.list(orgOf(auth))).map(projectJson), nextCursor: null }
