@@ -5,6 +5,7 @@ import { checkRange } from './event-fields.ts'
 import type { CalendarService } from './service.ts'
 import { COLORS, type AttendeeRow, type CalendarRow, type CalendarView, type EventRow, type Occurrence, type OverrideRow, type Viewer } from './service-types.ts'
 import { isOccurrence, originalStarts } from './time.ts'
+import { containsPattern } from '../../core/store/like.ts'
 
 /** An event the viewer can see (its calendar is visible or they are invited), or 404. */
 export async function event(svc: CalendarService, v: Viewer, id: string): Promise<{ event: EventRow; calendar: CalendarView | undefined; canEdit: boolean; attendees: AttendeeRow[]; overrides: OverrideRow[] }> {
@@ -103,7 +104,7 @@ export async function search(svc: CalendarService, v: Viewer, q: string): Promis
   const calIds = (await svc.calendars(v)).map((c) => c.id)
   const e = svc.t.events
   const invited = svc.ctx.db.select({ id: svc.t.attendees.eventId }).from(svc.t.attendees).where(and(eq(svc.t.attendees.orgId, v.orgId), eq(svc.t.attendees.userId, v.userId)))
-  const pattern = '%' + needle.replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+  const pattern = containsPattern(needle)
   return svc.ctx.db
     .select()
     .from(e)

@@ -7,6 +7,7 @@ import { plainText, resolveMentions } from './markdown.ts'
 import { MAX_BODY, REACTIONS, uuid, type Actor, type CollaborationDeps, type CommentRow, type EntityRef, type ThreadComment } from './service-core.ts'
 import type { Notifications } from './service-notifications.ts'
 import type { Watches } from './service-watches.ts'
+import { containsPattern } from '../../core/store/like.ts'
 
 /** Comments on entities, for Collaboration: the author watches, mentioned people and watchers are notified. */
 export class Comments {
@@ -165,7 +166,7 @@ export class Comments {
   /** Comments of the org whose text contains `query` (case-insensitive), newest first. */
   async search(orgId: string, query: string, limit = 20): Promise<CommentRow[]> {
     const { comments } = this.deps.t
-    const pattern = '%' + query.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'
+    const pattern = containsPattern(query)
     return this.deps.db
       .select()
       .from(comments)

@@ -5,6 +5,7 @@ import type { Db } from '../../core/store/connect.ts'
 import { SORTS } from './filters.ts'
 import { parseDay, type Deps, type Tables } from './service.ts'
 import type { TaskRow } from './tasks.ts'
+import { containsPattern } from '../../core/store/like.ts'
 
 /** List filters; every one is optional. */
 export interface TaskFilter {
@@ -94,7 +95,7 @@ export function taskFilterWhere(tables: Tables, orgId: string, filter: TaskFilte
   const hasCycle = one('cycle', filter.cycleId)
   const q = filter.q?.trim()
   const ref = q ? (TASK_REF_RE.exec(q) ?? /^#?(\d{1,9})$/.exec(q)) : null
-  if (q) one('like', `%${q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`)
+  if (q) one('like', containsPattern(q))
   if (ref) one('number', Number(ref[2] ?? ref[1]))
   const where = (db: Db) => {
     const t = tables.tasks
