@@ -110,17 +110,22 @@ for (const dialect of DIALECTS) {
       const htmx = await fetch(`${server.url}/public/htmx.min.js`)
       expect(htmx.status).toBe(200)
       expect((await htmx.text()).length).toBeGreaterThan(10_000)
+      const board = await fetch(`${server.url}/public/planning/board.js`) // a built-in plugin's declared asset
+      expect(board.status).toBe(200)
+      expect(await board.text()).toContain('Sortable')
     })
 
     test('an external plugin written at run time: enabled by the CLI, reloaded, disabled to the 404', async () => {
       const cli = (...args: string[]) => run(['plugins', ...args, '--port', String(server.port), '--host', '127.0.0.1'], env)
       writeExternalPlugin(dataDir, 'ext-bin', externalPluginSource('ext-bin', '1.0.0'))
+      writeExternalPlugin(dataDir, 'ext-bin', 'console.log("ext-bin")', 'public/app.js')
       const enabled = cli('enable', 'ext-bin')
       expect(enabled.err).toBe('')
       expect(enabled.out).toContain('ext-bin')
       expect(enabled.out).toContain('enabled')
       expect(enabled.out).toContain('on the running server')
       expect(await (await fetch(`${server.url}/ext-bin`)).text()).toBe('<p class="version">1.0.0 &lt;b&gt;</p>')
+      expect(await (await fetch(`${server.url}/public/ext-bin/app.js`)).text()).toBe('console.log("ext-bin")')
 
       writeExternalPlugin(dataDir, 'ext-bin', externalPluginSource('ext-bin', '1.1.0'))
       expect(cli('reload', 'ext-bin').code).toBe(0)

@@ -18,6 +18,8 @@ eachDialect('external plugins', (dialect) => {
 
   test('a plugin written at run time is enabled, serves, reloads to new code, and disables to the 404', async () => {
     writeExternalPlugin(p.test.dataDir, 'ext-live', externalPluginSource('ext-live', '1.0.0'))
+    writeExternalPlugin(p.test.dataDir, 'ext-live', 'console.log("v1")', 'public/app.js')
+    expect((await fetch(`${p.url}/public/ext-live/app.js`)).status).toBe(404) // not enabled yet
     const listed = (await (await admin('')).json()) as { plugins: { id: string; status: string; source: string }[] }
     expect(listed.plugins).toContainEqual(expect.objectContaining({ id: 'ext-live', status: 'disabled', source: 'external' }))
     expect((await admin('/ext-live/enable', 'POST')).status).toBe(200)
@@ -25,12 +27,27 @@ eachDialect('external plugins', (dialect) => {
     expect(await page.text()).toBe('<p class="version">1.0.0 &lt;b&gt;</p>')
     expect(await (await fetch(`${p.url}/api/v1/ext-live/version`)).json()).toEqual({ version: '1.0.0', rows: 1 })
     expect(p.host.contributions('nav').map((n) => n.label)).toContain('External ext-live')
+    // its asset, beside its code, with a validator the browser revalidates
+    const asset = await fetch(`${p.url}/public/ext-live/app.js`)
+    expect(asset.status).toBe(200)
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(asset.headers.get('cache-control')).toBe('no-cache')
+    expect(await asset.text()).toBe('console.log("v1")')
+    const etag = asset.headers.get('etag')!
+    expect((await fetch(`${p.url}/public/ext-live/app.js`, { headers: { 'if-none-match': etag } })).status).toBe(304)
+    expect((await fetch(`${p.url}/public/ext-live/index.tsx`)).status).toBe(404) // only declared files
+    expect((await fetch(`${p.url}/public/ext-live/constructor`)).status).toBe(404)
 
+    writeExternalPlugin(p.test.dataDir, 'ext-live', 'console.log("v2")', 'public/app.js')
     writeExternalPlugin(p.test.dataDir, 'ext-live', externalPluginSource('ext-live', '2.0.0'))
     const reloaded = await admin('/ext-live/reload', 'POST')
     expect(reloaded.status).toBe(200)
     expect(((await reloaded.json()) as { version: string }).version).toBe('2.0.0')
     expect(await (await fetch(`${p.url}/api/v1/ext-live/version`)).json()).toEqual({ version: '2.0.0', rows: 1 })
+    const changed = await fetch(`${p.url}/public/ext-live/app.js`, { headers: { 'if-none-match': etag } })
+    expect(changed.status).toBe(200) // new bytes: the old validator no longer matches
+    expect(await changed.text()).toBe('console.log("v2")')
+    expect(changed.headers.get('etag')).not.toBe(etag)
 
     // a syntax error in the new code: reload refused, version 2 keeps serving
     writeExternalPlugin(p.test.dataDir, 'ext-live', 'export default definePlugin({ id: "ext-live", ')
@@ -43,6 +60,7 @@ eachDialect('external plugins', (dialect) => {
     const off = await fetch(`${p.url}/api/v1/ext-live/version`)
     expect(off.status).toBe(404)
     expect(await errorOf(off)).toContain('External ext-live is turned off')
+    expect((await fetch(`${p.url}/public/ext-live/app.js`)).status).toBe(404)
     expect(p.host.contributions('nav').map((n) => n.label)).not.toContain('External ext-live')
   })
 

@@ -19,7 +19,7 @@ import { conflictFor, errorFor, errorInShell, errorPageFor, htmlError, internalE
 import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, isSafeMethod, withSecurityHeaders } from './security.ts'
 import { trustForwardedProto } from './cookies.ts'
-import { staticFile } from './static.ts'
+import { pluginAsset, staticFile } from './static.ts'
 import { PathRedactor, REDACTED } from './redact.ts'
 import { isUniqueViolation } from '../store/errors.ts'
 
@@ -203,6 +203,9 @@ export function createFetch(deps: ServerDeps) {
     if (pathname.startsWith('/public/')) {
       const file = staticFile(pathname)
       if (file) return file
+      const slash = pathname.indexOf('/', 8)
+      const asset = slash > 8 ? host.assetFor(pathname.slice(8, slash), pathname.slice(slash + 1)) : undefined
+      if (asset) return pluginAsset(asset, request).then((r) => r ?? coreFetch(request))
     }
     if (plugin && pathname.startsWith('/api/v1/') && plugin !== 'admin') {
       return jsonError(404, 'unknown_plugin', `no plugin "${plugin}" is installed on this instance`)

@@ -1,4 +1,7 @@
-/** @module Static files embedded in the binary: htmx, Pico CSS, our stylesheet and script. Served under /public. */
+/**
+ * @module Static files under /public: core's (htmx and its SSE extension, Pico CSS, our stylesheet
+ * and script, SortableJS), embedded in the binary, and the files enabled plugins declare as `assets`.
+ */
 import htmxJs from 'htmx.org/dist/htmx.min.js' with { type: 'file' }
 import appCss from '../../public/app.css' with { type: 'file' }
 import appJs from '../../public/app.js' with { type: 'file' }
@@ -6,10 +9,6 @@ import favicon from '../../public/favicon.svg' with { type: 'file' }
 import picoCss from '@picocss/pico/css/pico.min.css' with { type: 'file' }
 import sortableJs from 'sortablejs/Sortable.min.js' with { type: 'file' }
 import hxSseJs from 'htmx.org/dist/ext/hx-sse.min.js' with { type: 'file' }
-import planningJs from '../../public/planning/board.js' with { type: 'file' }
-import collaborationJs from '../../public/collaboration/live.js' with { type: 'file' }
-import calendarJs from '../../public/calendar/calendar.js' with { type: 'file' }
-import dashboardJs from '../../public/dashboard/dashboard.js' with { type: 'file' }
 
 const FILES: Record<string, { path: string; type: string }> = {
   '/public/htmx.min.js': { path: htmxJs, type: 'text/javascript; charset=utf-8' },
@@ -19,10 +18,6 @@ const FILES: Record<string, { path: string; type: string }> = {
   '/public/favicon.svg': { path: favicon, type: 'image/svg+xml' },
   '/public/sortable.min.js': { path: sortableJs, type: 'text/javascript; charset=utf-8' },
   '/public/hx-sse.js': { path: hxSseJs, type: 'text/javascript; charset=utf-8' },
-  '/public/planning/board.js': { path: planningJs, type: 'text/javascript; charset=utf-8' },
-  '/public/collaboration/live.js': { path: collaborationJs, type: 'text/javascript; charset=utf-8' },
-  '/public/calendar/calendar.js': { path: calendarJs, type: 'text/javascript; charset=utf-8' },
-  '/public/dashboard/dashboard.js': { path: dashboardJs, type: 'text/javascript; charset=utf-8' },
 }
 
 /** The embedded file at `pathname`, or undefined. */
@@ -32,4 +27,44 @@ export function staticFile(pathname: string): Response | undefined {
   return new Response(Bun.file(f.path), {
     headers: { 'content-type': f.type, 'cache-control': 'public, max-age=3600' },
   })
+}
+
+/** Content types of the files plugins may declare as assets, by extension. */
+const TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  mjs: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  json: 'application/json',
+  svg: 'image/svg+xml',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  ico: 'image/x-icon',
+  woff2: 'font/woff2',
+  txt: 'text/plain; charset=utf-8',
+}
+
+/** Each asset file's validator, by path and modification time (hashed once, not per request). */
+const tags = new Map<string, { modified: number; tag: string }>()
+
+/**
+ * A plugin's asset: its bytes with an ETag from their hash and `no-cache`, so a browser asks again
+ * (a 304 when unchanged) and a reloaded plugin's new script is never served stale from its cache.
+ * Undefined when the file is missing.
+ */
+export async function pluginAsset(file: string, request: Request): Promise<Response | undefined> {
+  const blob = Bun.file(file)
+  if (!(await blob.exists())) return undefined
+  const modified = blob.lastModified
+  let known = tags.get(file)
+  if (!known || known.modified !== modified) {
+    known = { modified, tag: `"${Bun.hash(await blob.arrayBuffer()).toString(36)}"` }
+    tags.set(file, known)
+  }
+  const headers = { etag: known.tag, 'cache-control': 'no-cache' }
+  if (request.headers.get('if-none-match') === known.tag) return new Response(null, { status: 304, headers })
+  const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase()
+  return new Response(blob, { headers: { ...headers, 'content-type': TYPES[ext] ?? 'application/octet-stream' } })
 }

@@ -155,6 +155,12 @@ export interface PluginManifest<T extends Record<string, SQLiteTable> = Record<s
   migrations?: MigrationSet
   /** A typebox object schema; values are validated before they are saved. */
   settings?: TObject
+  /**
+   * Files the browser loads (scripts, styles, images), served at `/public/<id>/<name>` while the
+   * plugin is enabled: name -> file. A built-in plugin imports each file `with { type: 'file' }` so
+   * the binary embeds it; an external plugin gives a path relative to its folder.
+   */
+  assets?: Record<string, string>
   /** Runs on enable. Return the plugin's Elysia instance to serve `/<id>/...` and `/api/v1/<id>/...`. */
   setup(ctx: PluginContext<T>): void | AnyElysia | Promise<void | AnyElysia>
   /** Runs on disable, after routes stop taking new requests. */

@@ -2,7 +2,7 @@
  * @module Plugin host: registry and lifecycle (register, migrate, enable, disable, reload), state
  * kept in core_plugins and restored at boot. Lifecycle operations run one at a time.
  */
-import { dirname } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import type { TObject } from '@sinclair/typebox'
 import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
@@ -300,6 +300,19 @@ export class PluginHost {
     return rec?.status === 'enabled' ? rec.instance?.handler : undefined
   }
 
+  /**
+   * The file behind `/public/<id>/<name>` of an enabled plugin (see the manifest's `assets`), or
+   * undefined. External plugins' relative paths resolve against their folder.
+   */
+  assetFor(id: string, name: string): string | undefined {
+    const rec = this.records.get(id)
+    if (rec?.status !== 'enabled') return undefined
+    const assets = rec.manifest?.assets
+    const path = assets && Object.hasOwn(assets, name) ? assets[name] : undefined
+    if (typeof path !== 'string' || !path) return undefined
+    return rec.source.kind === 'external' && !isAbsolute(path) ? join(dirname(rec.source.file), path) : path
+  }
+
   /** Whether a plugin with this id is registered (enabled or not). */
   has(id: string): boolean {
     return this.records.has(id)
@@ -574,13 +587,21 @@ export class PluginHost {
   }
 }
 
+/** An asset's name under /public/<id>/: path segments that never start with a dot. */
+const ASSET_NAME = /^[\w-][\w.-]*(\/[\w-][\w.-]*)*$/
+
 /**
  * A plugin declares only permissions and events in its own namespace, `<id>.<noun>.<verb>`: core's
  * (`core.*`) and other plugins' names are not its to declare (a plugin declaring
- * `core.members.manage` with grant 'guest' would hand guests core's powers).
+ * `core.members.manage` with grant 'guest' would hand guests core's powers). Asset names are paths
+ * without dot segments.
  */
+
 function checkNames(manifest: PluginManifest): void {
   const id = manifest.id
+  for (const name of Object.keys(manifest.assets ?? {})) {
+    if (!ASSET_NAME.test(name)) throw new PluginError(`plugin "${id}" declares asset "${name}": name files like board.js or css/app.css (letters, digits, . _ - and /, no leading dot)`, 422)
+  }
   for (const [kind, names] of [['permission', manifest.permissions], ['event', manifest.events]] as const) {
     for (const name of Object.keys(names ?? {})) {
       if (!DOTTED.test(name)) throw new PluginError(`plugin "${id}" declares ${kind} "${name}", which is not dotted lower case like ${id}.item.read`, 422)

@@ -7,6 +7,7 @@
 import { can } from '../../core/auth/resolve.ts'
 import { readCookie } from '../../core/http/cookies.ts'
 import { definePlugin } from '../../core/plugins/contract.ts'
+import calendarJs from './public/calendar.js' with { type: 'file' }
 import { EVENTS } from './events.ts'
 import { migrations } from './migrations/index.ts'
 import { calendarRoutes } from './routes.tsx'
@@ -29,6 +30,7 @@ export default definePlugin({
   },
   events: EVENTS,
   schema,
+  assets: { 'calendar.js': calendarJs },
   migrations,
   setup(ctx) {
     const svc = new CalendarService(ctx as unknown as Ctx)

@@ -22,6 +22,7 @@
 import { SIGNED_IN } from '../../core/auth/permissions.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import { definePlugin, type PluginContext } from '../../core/plugins/contract.ts'
+import liveJs from './public/live.js' with { type: 'file' }
 import type { ActivityFact, KnownServices } from '../../core/plugins/points.ts'
 import { LiveHub } from './live.ts'
 import { plainText } from './markdown.ts'
@@ -78,6 +79,7 @@ export default definePlugin({
     'collaboration.comment.deleted': 'A comment was deleted',
   },
   schema,
+  assets: { 'live.js': liveJs },
   migrations,
   setup(ctx) {
     const hub = new LiveHub()

@@ -4,6 +4,7 @@
  * organization default; built-in widgets (getting started, recent activity, plugin health).
  */
 import { definePlugin } from '../../core/plugins/contract.ts'
+import dashboardJs from './public/dashboard.js' with { type: 'file' }
 import { migrations } from './migrations/index.ts'
 import { schema } from './schema.ts'
 import { Layouts } from './service.ts'
@@ -22,6 +23,7 @@ export default definePlugin({
     'dashboard.layout.manage': { description: "Set the organization's default dashboard", grant: 'admin' },
   },
   schema,
+  assets: { 'dashboard.js': dashboardJs },
   migrations,
   setup(ctx) {
     const layouts = new Layouts(ctx)

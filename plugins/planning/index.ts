@@ -7,6 +7,7 @@
  */
 import { Elysia } from 'elysia'
 import { definePlugin } from '../../core/plugins/contract.ts'
+import boardJs from './public/board.js' with { type: 'file' }
 import { planningApi } from './api.ts'
 import { contribute } from './contributions.ts'
 import { EVENTS } from './events.ts'
@@ -33,6 +34,7 @@ export default definePlugin({
   },
   events: EVENTS,
   schema,
+  assets: { 'board.js': boardJs },
   migrations,
   setup(ctx) {
     const deps = { store: ctx.store, tables: ctx.tables, bus: ctx.bus, people: ctx.people }

@@ -53,7 +53,7 @@ describe('browser: bare htmx buttons send the CSRF header [sqlite]', () => {
       const result = await press(id, method)
       expect({ id, status: result.status, sent: !!result.csrf, out: result.out }).toEqual({ id, status: 200, sent: true, out: `${method} passed` })
     }
-    // What docs/PLUGINS.md tells script authors (and public/planning/board.js does) reads the same token.
+    // What docs/PLUGINS.md tells script authors (and plugins/planning/public/board.js does) reads the same token.
     const forScripts = await page.evaluate(() => JSON.parse(document.body.getAttribute('hx-headers:inherited') ?? '{}')['X-CSRF-Token'] as string)
     const sent = await press('bare-post', 'POST')
     expect(forScripts).toBe(sent.csrf!)

@@ -1,10 +1,11 @@
 /** @module Writes external plugin files into a data dir, the way an admin would drop them in. */
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /**
  * Source of a small external plugin serving `/<id>` (HTML) and `/api/v1/<id>/version` (JSON), which
- * counts its table's rows through drizzle (imported as external code does) and its own schema.
+ * counts its table's rows through drizzle (imported as external code does) and its own schema, and
+ * declares the asset `public/app.js` (served at `/public/<id>/app.js` once written beside it).
  */
 export function externalPluginSource(id: string, version: string): string {
   return `/** @jsxImportSource @kitajs/html */
@@ -20,6 +21,7 @@ export default definePlugin({
   version: '${version}',
   api: 1,
   schema,
+  assets: { 'app.js': 'public/app.js' },
   migrations: {
     sqlite: [{ tag: '0000_init', sql: 'create table ${id.replace(/-/g, '_')}_hits (id integer primary key)' }],
     postgres: [{ tag: '0000_init', sql: 'create table ${id.replace(/-/g, '_')}_hits (id integer primary key)' }],
@@ -35,11 +37,10 @@ export default definePlugin({
 `
 }
 
-/** Writes `<dataDir>/plugins/<id>/<file>`. */
+/** Writes `<dataDir>/plugins/<id>/<file>` (folders included). */
 export function writeExternalPlugin(dataDir: string, id: string, source: string, file = 'index.tsx'): string {
-  const dir = join(dataDir, 'plugins', id)
-  mkdirSync(dir, { recursive: true })
-  const path = join(dir, file)
+  const path = join(dataDir, 'plugins', id, file)
+  mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, source)
   return path
 }
