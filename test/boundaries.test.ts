@@ -48,3 +48,16 @@ test('core imports no plugin; only core/main.ts imports the built-in list', () =
   }
   expect(problems).toEqual([])
 })
+
+test("core's code names no plugin: no plugin id as a string or path, no plugin's files (comments aside)", () => {
+  const ids = pluginIds.join('|')
+  const named = new RegExp(`['"\`]/?(?:public/)?(${ids})['"\`/]`, 'g')
+  const problems: string[] = []
+  for (const file of sources(join(root, 'core'))) {
+    const rel = relative(root, file)
+    if (rel === 'core/main.ts' || rel.endsWith('.test.ts')) continue
+    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1')
+    for (const m of code.matchAll(named)) problems.push(`${rel} names ${m[0]}`)
+  }
+  expect(problems).toEqual([])
+})

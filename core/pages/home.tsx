@@ -1,6 +1,7 @@
-/** @module The start page and the global search (answered by `search.provider` contributions). */
+/** @module The start page (or a plugin's, through `shell.home`) and the global search (answered by `search.provider` contributions). */
 import { Elysia } from 'elysia'
-import { can } from '../auth/resolve.ts'
+import { can, type Auth } from '../auth/resolve.ts'
+import type { ShellHome } from '../plugins/points.ts'
 import { SIGNED_IN } from '../auth/permissions.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
@@ -8,6 +9,16 @@ import type { ServerDeps } from '../http/server.ts'
 import { EmptyState, PageHeader } from '../../views/components.tsx'
 
 const MAX_PER_PROVIDER = 8
+
+/** Where `/` sends this user: the `shell.home` contribution of lowest order they may see. */
+function startPage(homes: ShellHome[], auth: Auth): string | undefined {
+  let best: ShellHome | undefined
+  for (const h of homes) {
+    if (h.permission && !can(auth, h.permission)) continue
+    if (!best || (h.order ?? 100) < (best.order ?? 100)) best = h
+  }
+  return best?.href
+}
 
 /** `/` and `/search`. */
 export function homePages(deps: ServerDeps) {
@@ -18,7 +29,8 @@ export function homePages(deps: ServerDeps) {
       '/',
       async ({ request, auth }) => {
         if (!auth) return redirect(request, '/login')
-        if (host.handlerFor('dashboard')) return redirect(request, '/dashboard')
+        const home = startPage(host.contributions('shell.home'), auth)
+        if (home) return redirect(request, home)
         const nav = renderer.nav(auth)
         const body = (
           <>

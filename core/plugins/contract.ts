@@ -3,7 +3,7 @@ import type { AnyElysia } from 'elysia'
 import type { TObject } from '@sinclair/typebox'
 import type { BusScope } from '../bus.ts'
 import type { Auth } from '../auth/resolve.ts'
-import type { CalendarSource, DashboardWidget, DemoSeed, EntityLink, McpTool, Person, ShellHeaderItem, WorkflowAction, WorkflowTrigger } from './points.ts'
+import type { CalendarSource, DashboardWidget, DemoSeed, EntityLink, McpTool, Person, ShellHeaderItem, ShellHome, WorkflowAction, WorkflowTrigger } from './points.ts'
 import type { Logger } from '../log.ts'
 import type { Db, Store } from '../store/connect.ts'
 import type { SchemaFactory } from '../store/facade.ts'
@@ -48,6 +48,7 @@ export interface ExtensionPoints {
   'workflow.trigger': WorkflowTrigger
   'workflow.action': WorkflowAction
   'shell.header': ShellHeaderItem
+  'shell.home': ShellHome
   'demo.seed': DemoSeed
 }
 

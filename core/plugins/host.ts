@@ -80,6 +80,7 @@ const POINT_NAMES: Record<string, string> = {
   'calendar.source': 'Calendar layers',
   'search.provider': 'Search results',
   'shell.header': 'Header items',
+  'shell.home': 'The start page after sign-in',
   'entity.link': 'Items other plugins link to',
   'mcp.tool': 'MCP tools',
   'workflow.trigger': 'Workflow triggers',

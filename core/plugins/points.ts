@@ -100,6 +100,19 @@ export interface ShellHeaderItem {
   render(auth: Auth): Promise<string> | string
 }
 
+/**
+ * A start page: where `/` sends a signed-in user (Backstage's home, a dashboard). The lowest `order`
+ * the user may see wins; with none, core shows its own tiles of the menu.
+ */
+export interface ShellHome {
+  /** A plugin path such as `/dashboard`. */
+  href: string
+  /** Only users holding it are sent there. */
+  permission?: string
+  /** Lower wins; default 100. */
+  order?: number
+}
+
 /** A person as plugins see them (assignees, attendees, mentions). */
 export interface Person {
   id: string

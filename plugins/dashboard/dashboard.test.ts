@@ -88,6 +88,13 @@ eachDialect('dashboard', (dialect) => {
     const res = await admin.request('/')
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/dashboard')
+    // the redirect is dashboard's shell.home contribution: off, core's own start page answers
+    await p.host.disable('dashboard')
+    const plain = await admin.get('/')
+    expect(plain.res.status).toBe(200)
+    expect(plain.html).toContain('Welcome, ')
+    await p.host.enable('dashboard')
+    expect((await admin.request('/')).headers.get('location')).toBe('/dashboard')
     const { res: page, html } = await admin.get('/dashboard')
     expect(page.status).toBe(200)
     for (const key of [G, B, S, SLOW, 'dashboard.getting-started', 'dashboard.recent-activity', 'dashboard.plugin-health']) expect(html).toContain(card(key))

@@ -28,6 +28,7 @@ export default definePlugin({
   setup(ctx) {
     const layouts = new Layouts(ctx)
     ctx.nav({ label: 'Dashboard', href: '/dashboard', icon: 'layout-dashboard', order: 1, permission: 'dashboard.widget.read' })
+    ctx.contribute('shell.home', { href: '/dashboard', permission: 'dashboard.widget.read' })
     for (const w of builtinWidgets(ctx, layouts)) ctx.contribute('dashboard.widget', w)
     return dashboardRoutes(ctx, layouts)
   },
