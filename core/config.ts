@@ -46,7 +46,7 @@ export const OPTIONS: Option[] = [
   { env: 'DATA_DIR', flag: '--data-dir', help: 'folder for the SQLite file, external plugins and backups', default: './data' },
   { env: 'DATABASE_URL', flag: '--database-url', help: 'postgres://user:pass@host:5432/db, or sqlite:<file>', default: 'sqlite:<DATA_DIR>/coder-ide.db' },
   { env: 'LOG_LEVEL', flag: '--log-level', help: LOG_LEVELS.join(' | '), default: 'info' },
-  { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'token for the admin API from non-loopback addresses (at least 24 characters)', default: '' },
+  { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'a service token for automation: "Authorization: Bearer <token>" acts as an instance admin on the admin API (at least 24 characters)', default: '' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', help: 'grace period for in-flight requests on shutdown', default: '10000' },
   { env: 'TRUST_PROXY', flag: '--trust-proxy', help: 'off | on | <n>: behind n reverse proxies (on = 1), take the client address from X-Forwarded-For and https from X-Forwarded-Proto', default: 'off' },
 ]
