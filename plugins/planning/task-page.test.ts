@@ -139,7 +139,7 @@ eachDialect('planning task page', (dialect) => {
     expect(res.status).toBe(303)
     // both tasks are updated, each naming the other
     expect(named('planning.task.updated').map((e) => [e.payload.task.key, e.payload.fields, e.payload.activity.text])).toEqual([
-      [a.key, ['relations'], `marked ${a.key} as blocks ${b.key}`],
+      [a.key, ['relations'], `marked ${a.key} as blocking ${b.key}`],
       [b.key, ['relations'], `marked ${b.key} as blocked by ${a.key}`],
     ])
     events.length = 0

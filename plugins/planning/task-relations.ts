@@ -75,7 +75,8 @@ async function relationChanged(deps: Deps, service: TaskService, orgId: string, 
     [blocked, 'blocked by', blocker],
   ] as const) {
     await recordHistory(deps, self, actor, [change === 'added' ? { field, from: null, to: other.key } : { field, from: other.key, to: null }])
-    const text = change === 'added' ? `marked ${self.key} as ${field} ${other.key}` : `removed "${self.key} ${field} ${other.key}"`
+    // "marked OPS-1 as blocking OPS-2" / "marked OPS-2 as blocked by OPS-1"
+    const text = change === 'added' ? `marked ${self.key} as ${field === 'blocks' ? 'blocking' : field} ${other.key}` : `removed "${self.key} ${field} ${other.key}"`
     deps.bus.emit('planning.task.updated', { task: ref(self), fields: ['relations'], activity: activity(self, actor, text) })
   }
 }
