@@ -1,6 +1,7 @@
 /**
- * In a real browser (SQLite): the htmx thread swaps in place, @ autocomplete inserts a mention, and
- * the mentioned user's bell counts up live over SSE without a reload. The bell's stream (htmx 4's
+ * In a real browser (SQLite): the htmx thread swaps in place, @ autocomplete inserts a member's
+ * @email (stored as a mention, edited as @email again), and the mentioned user's bell counts up live
+ * over SSE without a reload. The bell's stream (htmx 4's
  * hx-sse, whose `hx-sse:connect` pauses in the background) is closed while the tab is hidden, so
  * hidden tabs hold no connection (browsers allow ~6 per host over HTTP/1.1), and reopens when the tab
  * shows again with the count of what arrived meanwhile. Headless Chromium never hides a tab by
@@ -81,12 +82,16 @@ test(
     await box.pressSequentially('Hello @bob')
     await ada.locator('.collab-mention-list [data-mention-id]').first().waitFor({ timeout: 10_000 })
     await ada.keyboard.press('Enter')
-    expect(await box.inputValue()).toBe(`Hello @[${bob.user.name}](${bob.user.id}) `)
+    // the readable address goes into the box, never the user id; the server stores the mention
+    expect(await box.inputValue()).toBe('Hello @bob-browser@example.com ')
     await box.pressSequentially('please look')
     await ada.locator('.collab-composer button[type=submit]').click()
     await ada.locator('.collab-comment .mention').waitFor({ timeout: 10_000 })
     expect(navs.count()).toBe(baseline)
     expect(await ada.locator('.collab-comment .collab-body').first().textContent()).toContain(`@${bob.user.name} please look`)
+    // editing shows the mention the way it was typed
+    await ada.locator('.collab-edit summary').first().click()
+    expect(await ada.locator('.collab-edit textarea').first().inputValue()).toBe('Hello @bob-browser@example.com please look')
 
     // the bell of bob counts up without a reload
     await bobPage.waitForFunction(() => document.querySelector('.collab-bell')?.getAttribute('data-unread') === '1', undefined, { timeout: 10_000 })

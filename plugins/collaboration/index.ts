@@ -3,8 +3,9 @@
  * another plugin exposes through 'entity.link'; watches; notifications with an inbox, preferences and
  * a live unread bell (SSE); activity feeds built from bus events that carry an `activity` fact.
  *
- * Mentions are stored in the comment text as `@[Name](user-id)` (the composer's autocomplete inserts
- * that); a plain `@email` of an org member is rewritten to it at save time.
+ * Mentions are stored in the comment text as `@[Name](user-id)`. People type and edit them as
+ * `@email` (the composer's autocomplete inserts a member's address, the edit box shows stored
+ * mentions that way); an `@email` of an org member is rewritten to the stored form at save time.
  *
  * Services: 'collaboration.thread' (render a thread), 'collaboration.notify' (kind 'reminder' unless
  * given; with an `entity`, only people who may see it are told), 'collaboration.activity' (recent

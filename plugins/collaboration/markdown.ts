@@ -1,8 +1,10 @@
 /**
  * @module Comment text: markdown rendered safe by core/markdown.ts (marked + sanitize-html, shared
- * with task descriptions), and mentions. A mention is stored in the text as `@[Name](user-id)`; the
- * composer's autocomplete inserts that form, and at save time a plain `@email` of an org member is
- * rewritten to it. Only ids of members of the organization count; anything else stays plain text.
+ * with task descriptions), and mentions. A mention is stored in the text as `@[Name](user-id)`. What
+ * people type and see in the composer is `@email` (the autocomplete inserts the member's address,
+ * the edit box shows stored mentions that way, `editableText`); at save time an `@email` of an org
+ * member is rewritten to the stored form. Only members of the organization count; anything else stays
+ * plain text.
  */
 import { renderMarkdown } from '../../core/markdown.ts'
 
@@ -10,6 +12,8 @@ import { renderMarkdown } from '../../core/markdown.ts'
 export const MENTION = /@\[([^\]\n]{1,100})\]\(([\w-]{1,64})\)/g
 /** `@someone@example.com`: resolved to a mention at save time. */
 const EMAIL_MENTION = /(^|[\s(])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g
+/** An address `EMAIL_MENTION` takes whole (live.js checks the same before it inserts `@email`). */
+const MENTIONABLE_EMAIL = /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
@@ -50,4 +54,29 @@ export function resolveMentions(source: string, members: { id: string; name: str
     return `${lead}@[${m.name.replace(/[\]\n]/g, '')}](${m.id})`
   })
   return { body, mentions: [...ids] }
+}
+
+/**
+ * The text of a stored comment for its edit box: each `@[Name](id)` of a member becomes `@email`
+ * (what the autocomplete inserts, and what `resolveMentions` turns back into the same mention on
+ * save); a mention of someone no longer a member becomes plain `@Name`, as saving would make it. A
+ * member whose address `@email` would not carry keeps the stored form, so the mention survives.
+ */
+export function editableText(source: string, members: { id: string; email: string }[]): string {
+  const byId = new Map(members.map((m) => [m.id, m]))
+  return source.replace(MENTION, (whole, name: string, id: string, at: number) => {
+    const m = byId.get(id)
+    if (!m) return `@${name}`
+    // `@email` only counts after a space, a parenthesis or at the start (EMAIL_MENTION), and only
+    // when what follows does not run on into the address
+    const lead = at === 0 || /[\s(]/.test(source[at - 1]!)
+    const after = source.slice(at + whole.length, at + whole.length + 2)
+    const tail = !/^[\w-]|^\.[\w-]/.test(after)
+    return lead && tail && MENTIONABLE_EMAIL.test(m.email) ? `@${m.email}` : whole
+  })
+}
+
+/** Whether `text` holds a stored mention (the edit box then needs the members to show it). */
+export function hasMention(text: string): boolean {
+  return new RegExp(MENTION.source).test(text)
 }

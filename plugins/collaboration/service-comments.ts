@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import type { ActivityFact } from '../../core/plugins/points.ts'
 import type { CommentRef } from './events.ts'
-import { plainText, resolveMentions } from './markdown.ts'
+import { editableText, hasMention, plainText, resolveMentions } from './markdown.ts'
 import { MAX_BODY, REACTIONS, uuid, type Actor, type CollaborationDeps, type CommentRow, type EntityRef, type ThreadComment } from './service-core.ts'
 import type { Notifications } from './service-notifications.ts'
 import type { Watches } from './service-watches.ts'
@@ -29,11 +29,15 @@ export class Comments {
     const ids = rows.map((r) => r.id)
     const reacts = await this.deps.db.select().from(reactions).where(and(eq(reactions.orgId, orgId), inArray(reactions.commentId, ids)))
     const authors = new Map((await this.deps.people.byIds([...new Set(rows.map((r) => r.authorId))])).map((p) => [p.id, p.name]))
+    // the viewer edits their own comments with mentions as `@email`, the way they typed them
+    const own = rows.filter((r) => r.authorId === viewerId && !r.deletedAt)
+    const members = own.some((r) => hasMention(r.body)) ? await this.deps.people.members(orgId) : []
     const build = (row: CommentRow): ThreadComment => {
       const mine = reacts.filter((r) => r.commentId === row.id)
       return {
         row,
         authorName: authors.get(row.authorId) ?? 'Former member',
+        editBody: row.authorId === viewerId && !row.deletedAt ? editableText(row.body, members) : undefined,
         reactions: REACTIONS.map((emoji) => {
           const of = mine.filter((r) => r.emoji === emoji)
           return { emoji, count: of.length, mine: of.some((r) => r.userId === viewerId) }

@@ -58,6 +58,8 @@ export interface EntityRef {
 export interface ThreadComment {
   row: CommentRow
   authorName: string
+  /** The viewer's own comment as its edit box shows it (stored mentions as `@email`); else absent. */
+  editBody?: string
   reactions: { emoji: string; count: number; mine: boolean }[]
   replies: ThreadComment[]
 }

@@ -1,13 +1,17 @@
 // collaboration/live.js: @mention autocomplete in comment textareas (textarea[data-mentions]).
 // Typing "@an" asks GET <data-mentions>?q=an for an HTML list of org members (buttons with
-// data-mention-id / data-mention-name); picking one inserts "@[Name](user-id)", the stored mention
-// syntax. Arrow keys move, Enter/Tab pick, Escape closes. Delegated on document, so threads swapped
+// data-mention-id / -name / -email); picking one inserts "@ana@example.com", which the server turns
+// into the stored mention "@[Name](user-id)" when the comment is saved (markdown.ts; the edit box
+// shows it as @email again). An address that form cannot carry gets the stored syntax instead.
+// Arrow keys move, Enter/Tab pick, Escape closes. Delegated on document, so threads swapped
 // in by htmx work too. The live bell itself is htmx's hx-sse extension (/public/hx-sse.js).
 (() => {
   if (window.__collabLive) return
   window.__collabLive = true
 
   const QUERY = /(^|[\s(])@([^\s@()[\]]{0,40})$/
+  // the addresses markdown.ts's EMAIL_MENTION resolves at save time
+  const MENTIONABLE_EMAIL = /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/
   let timer = 0
   let seq = 0
 
@@ -49,8 +53,9 @@
 
   function pick(ta, button) {
     const found = currentQuery(ta)
+    const email = button.dataset.mentionEmail || ''
     const name = (button.dataset.mentionName || '').replace(/[\]\n]/g, '')
-    const token = '@[' + name + '](' + button.dataset.mentionId + ') '
+    const token = MENTIONABLE_EMAIL.test(email) ? '@' + email + ' ' : '@[' + name + '](' + button.dataset.mentionId + ') '
     const start = found ? found.start : ta.selectionStart
     const end = ta.selectionStart
     ta.value = ta.value.slice(0, start) + token + ta.value.slice(end)

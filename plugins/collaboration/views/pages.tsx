@@ -196,7 +196,7 @@ export function MentionList(props: { people: { id: string; name: string; email: 
     <ul class="collab-mentions" role="listbox">
       {props.people.map((p) => (
         <li role="option">
-          <button type="button" class="link-button" data-mention-id={p.id} data-mention-name={p.name}>
+          <button type="button" class="link-button" data-mention-id={p.id} data-mention-name={p.name} data-mention-email={p.email}>
             <span safe>{p.name}</span> <small class="muted" safe>{p.email}</small>
           </button>
         </li>

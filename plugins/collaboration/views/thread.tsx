@@ -157,7 +157,7 @@ function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer:
             <summary>Edit</summary>
             <form method="post" action={`/collaboration/comments/${row.id}/edit`} hx-post={`/collaboration/comments/${row.id}/edit`} {...HX}>
               <CsrfField token={viewer.csrf} />
-              <BodyField value={kept?.key === editKey ? kept.body : row.body} error={kept?.key === editKey ? kept.error : undefined} id={`edit-${row.id}`} label="Edit comment" />
+              <BodyField value={kept?.key === editKey ? kept.body : (comment.editBody ?? row.body)} error={kept?.key === editKey ? kept.error : undefined} id={`edit-${row.id}`} label="Edit comment" />
               <button type="submit">Save</button>
             </form>
           </details>
