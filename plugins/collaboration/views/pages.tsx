@@ -87,9 +87,10 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
           <p>Mentions, assignments, invitations, comments and changes on things you watch, and reminders show up here.</p>
         </EmptyState>
       ) : (
-        <ul class="collab-inbox">
+        // data-rows / data-row: the shell's j/k list navigation (public/app.js), Enter opens the row's link
+        <ul class="collab-inbox" data-rows>
           {rows.map((n) => (
-            <li class={n.readAt ? 'read' : 'unread'} id={`notification-${n.id}`}>
+            <li class={n.readAt ? 'read' : 'unread'} id={`notification-${n.id}`} data-row>
               <div class="collab-inbox-main">
                 {n.href ? (
                   <a href={n.href} class="collab-inbox-title">
@@ -176,7 +177,7 @@ export function ActivityPage(props: { rows: ActivityRow[]; next?: string; older?
           </EmptyState>
         )
       ) : (
-        <ActivityList rows={props.rows} withLinks />
+        <ActivityList rows={props.rows} withLinks navigable />
       )}
       {props.next ? (
         <p>

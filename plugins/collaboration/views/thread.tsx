@@ -277,17 +277,20 @@ function EntityActivity(props: { rows: ActivityRow[] }) {
   )
 }
 
-/** A list of activity rows ("Ana moved WEB-42 to Done"). */
-export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean }) {
+/**
+ * A list of activity rows ("Ana moved WEB-42 to Done"). `navigable` marks it for the shell's j/k list
+ * navigation (`data-rows` / `data-row`, public/app.js).
+ */
+export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean; navigable?: boolean }) {
   return (
-    <ol class="collab-activity">
+    <ol class="collab-activity" data-rows={props.navigable}>
       {props.rows.map((r) => {
         const href = props.withLinks && r.entityHref && r.entityHref.startsWith('/') ? r.entityHref : undefined
         // most texts name their entity already ("replied on OPS-1 Nightly backups"): the text is the
         // link then, instead of the same title again after it
         const named = href !== undefined && !!r.entityTitle && r.text.includes(r.entityTitle)
         return (
-          <li>
+          <li data-row={props.navigable}>
             <strong safe>{r.actorName}</strong>{' '}
             {named ? <a href={href}>{safeKeys(r.text)}</a> : <span>{safeKeys(r.text)}</span>}
             {href !== undefined && !named ? (
