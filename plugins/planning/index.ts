@@ -8,6 +8,7 @@
 import { Elysia } from 'elysia'
 import { definePlugin } from '../../core/plugins/contract.ts'
 import boardJs from './public/board.js' with { type: 'file' }
+import planningCss from './public/planning.css' with { type: 'file' }
 import { planningApi } from './api.ts'
 import { contribute } from './contributions.ts'
 import { EVENTS } from './events.ts'
@@ -34,7 +35,7 @@ export default definePlugin({
   },
   events: EVENTS,
   schema,
-  assets: { 'board.js': boardJs },
+  assets: { 'board.js': boardJs, 'planning.css': planningCss },
   migrations,
   setup(ctx) {
     const deps = { store: ctx.store, tables: ctx.tables, bus: ctx.bus, people: ctx.people }

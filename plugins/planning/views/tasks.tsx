@@ -4,6 +4,7 @@ import { renderMarkdown } from '../../../core/markdown.ts'
 import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
+import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../task-edit.ts'
 import { SORTS, type Task } from '../tasks.ts'
 import { BoardScript, LabelChips, LabelPicker, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
 
@@ -573,9 +574,38 @@ export interface HistoryRow {
 }
 
 /**
- * A task's properties at a glance, for readers and writers alike (writers change them under "Edit
- * task"): assignee, estimate, due date (flagged when an open task is past it), milestone and cycle,
- * the last two linking to the list of their tasks.
+ * One property a writer changes in place: a small form posting that one field (`route`: state,
+ * priority or assignee) and, with htmx, sent on change and answered with the task's summary (this
+ * block), swapped in place with the focus kept on the select (same id). Without JavaScript its Save
+ * button submits it.
+ */
+function PropertyForm(props: { task: Task; csrf?: string; route: 'state' | 'priority' | 'assignee'; name: string; label: string; options: { value: string; label: string }[]; value: string }) {
+  const action = `/planning/tasks/${props.task.key}/${props.route}`
+  const id = `prop-${props.route}`
+  return (
+    <form method="post" action={action} class="pl-prop-form" hx-post={action} hx-trigger="change" hx-target="#task-summary" hx-swap="outerHTML">
+      <CsrfField token={props.csrf} />
+      <input type="hidden" name="from" value="task" />
+      <select id={id} name={props.name} aria-label={`${props.label} of ${props.task.key}`}>
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.value} safe>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <noscript>
+        <button type="submit" class="secondary" aria-label={`Save ${props.label.toLowerCase()}`}>
+          Save
+        </button>
+      </noscript>
+    </form>
+  )
+}
+
+/**
+ * A task's properties at a glance: state, priority and assignee (writers change each in place, readers
+ * see text), estimate, due date (flagged when an open task is past it), milestone and cycle, the last
+ * two linking to the list of their tasks.
  */
 function TaskProperties(props: { pc: ProjectContext; task: Task }) {
   const { pc, task: t } = props
@@ -585,12 +615,55 @@ function TaskProperties(props: { pc: ProjectContext; task: Task }) {
   const open = t.state.group !== 'completed' && t.state.group !== 'cancelled'
   const overdue = open && t.dueAt != null && day(t.dueAt) < day(new Date())
   const none = <span class="muted">{'&mdash;'}</span>
+  // the assignee's select lists the organization's people, and the assignee even when no longer one of them
+  const people = t.assignee && !pc.people.some((p) => p.id === t.assigneeId) ? [...pc.people, t.assignee] : pc.people
   return (
     <dl class="pl-props">
-      <div>
-        <dt>Assignee</dt>
-        {t.assignee ? <dd safe>{t.assignee.name}</dd> : <dd class="muted">Unassigned</dd>}
-      </div>
+      {pc.write ? (
+        <>
+          <div>
+            <dt>
+              <label for="prop-state">State</label>
+            </dt>
+            <dd>
+              <PropertyForm task={t} csrf={pc.csrf} route="state" name="state" label="State" options={stateOptions(pc.states)} value={t.stateId} />
+            </dd>
+          </div>
+          <div>
+            <dt>
+              <label for="prop-priority">Priority</label>
+            </dt>
+            <dd>
+              <PropertyForm task={t} csrf={pc.csrf} route="priority" name="priority" label="Priority" options={priorityOptions()} value={t.priority} />
+            </dd>
+          </div>
+          <div>
+            <dt>
+              <label for="prop-assignee">Assignee</label>
+            </dt>
+            <dd>
+              <PropertyForm task={t} csrf={pc.csrf} route="assignee" name="assigneeId" label="Assignee" options={peopleOptions(people, 'Unassigned')} value={t.assigneeId ?? ''} />
+            </dd>
+          </div>
+        </>
+      ) : (
+        <>
+          <div>
+            <dt>State</dt>
+            <dd>
+              <StateBadge state={t.state} />
+            </dd>
+          </div>
+          <div>
+            <dt>Priority</dt>
+            {t.priority === 'none' ? <dd class="muted">No priority</dd> : <dd><PriorityBadge priority={t.priority} /></dd>}
+          </div>
+          <div>
+            <dt>Assignee</dt>
+            {t.assignee ? <dd safe>{t.assignee.name}</dd> : <dd class="muted">Unassigned</dd>}
+          </div>
+        </>
+      )}
       <div>
         <dt>Estimate</dt>
         <dd>{t.estimate == null ? none : <>{t.estimate} pt</>}</dd>
@@ -630,6 +703,77 @@ function TaskProperties(props: { pc: ProjectContext; task: Task }) {
   )
 }
 
+/**
+ * The top of the task page that a property change redraws (`#task-summary`): labels and parent, the
+ * properties, and what the last change said (a status for screen readers, or its error).
+ */
+export function TaskSummary(props: { pc: ProjectContext; task: Task; parent?: Task; status?: string; error?: string }) {
+  const { pc, task: t } = props
+  return (
+    <div id="task-summary">
+      {t.labels.length || props.parent ? (
+        <div class="pl-task-meta">
+          <LabelChips labels={t.labels} />
+          {props.parent ? (
+            <span>
+              Sub-task of{' '}
+              <a href={`/planning/tasks/${props.parent.key}`}>
+                {safeKeys(`${props.parent.key} ${props.parent.title}`)}
+              </a>
+            </span>
+          ) : (
+            ''
+          )}
+        </div>
+      ) : (
+        ''
+      )}
+      <TaskProperties pc={pc} task={t} />
+      <FormError message={props.error} />
+      {props.status ? (
+        <p class="visually-hidden" role="status" safe>
+          {props.status}
+        </p>
+      ) : (
+        ''
+      )}
+    </div>
+  )
+}
+
+/** A task's history (`#task-history`; a property change sends it again, out of band). */
+export function TaskHistory(props: { history: HistoryRow[]; oob?: boolean }) {
+  return (
+    <section class="section" id="task-history" hx-swap-oob={props.oob ? 'true' : undefined}>
+      <h2>History</h2>
+      {props.history.length === 0 ? (
+        <p class="muted">No changes yet.</p>
+      ) : (
+        <ul class="pl-history">
+          {props.history.map((h) => (
+            <li>
+              <small class="muted" safe>{formatDate(h.at)}</small> <strong safe>{h.actorName}</strong>{' '}
+              <span>{safeKeys(historyText(h))}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+/** The edit form's originals: the values it was loaded with (see task-edit.ts). */
+function EditOriginals(props: { orig: Originals }) {
+  return (
+    <>
+      {EDIT_FIELDS.map((f) => (
+        <input type="hidden" name={origName(f.name)} value={props.orig.values[f.name] ?? ''} />
+      ))}
+      <input type="hidden" name={origName('labels')} value={labelSet(props.orig.labels)} />
+    </>
+  )
+}
+
 /** The task page: every field editable, sub-tasks, relations, history and (when on) comments. */
 export function TaskPage(props: {
   pc: ProjectContext
@@ -640,6 +784,8 @@ export function TaskPage(props: {
   history: HistoryRow[]
   values: Record<string, string>
   labels: string[]
+  /** The edit form's originals when it comes back refused (by default the task's values). */
+  orig?: Originals
   errors: FieldErrors
   error?: string
   /** The "Add relation" form refused: what was chosen and typed, and why. */
@@ -675,10 +821,19 @@ export function TaskPage(props: {
   )
   return (
     <>
+      {/* the planning styles app.css does not hold (the task page's property selects) */}
+      <link rel="stylesheet" href="/public/planning/planning.css" />
       <PageHeader title={`${t.key} ${t.title}`} subtitle={`In ${pc.project.name} · created ${formatDate(t.createdAt)} · updated ${formatDate(t.updatedAt)}`}>
         <a href={`/planning/projects/${pc.project.key}`} role="button" class="secondary outline">
           Back to list
         </a>
+        {pc.write ? (
+          <a href={`/planning/projects/${pc.project.key}/tasks/new`} role="button" class="secondary outline" data-shortcut="c" title="New task (c)" aria-keyshortcuts="c">
+            New task
+          </a>
+        ) : (
+          ''
+        )}
         {pc.write ? (
           <form method="post" action={`${action}/delete`} class="inline-form">
             <CsrfField token={pc.csrf} />
@@ -690,20 +845,7 @@ export function TaskPage(props: {
           ''
         )}
       </PageHeader>
-      <div class="pl-task-meta">
-        <StateBadge state={t.state} /> <PriorityBadge priority={t.priority} /> <LabelChips labels={t.labels} />
-        {props.parent ? (
-          <span>
-            Sub-task of{' '}
-            <a href={`/planning/tasks/${props.parent.key}`}>
-              {safeKeys(`${props.parent.key} ${props.parent.title}`)}
-            </a>
-          </span>
-        ) : (
-          ''
-        )}
-      </div>
-      <TaskProperties pc={pc} task={t} />
+      <TaskSummary pc={pc} task={t} parent={props.parent} />
       {t.description ? <div class="pl-description">{renderMarkdown(t.description) as 'safe'}</div> : ''}
       <FormError message={props.error} />
       {pc.write ? (
@@ -711,7 +853,9 @@ export function TaskPage(props: {
           <summary>Edit task</summary>
           <form method="post" action={action} class="pl-task-form">
             <CsrfField token={pc.csrf} />
-            <TaskFields pc={pc} values={props.values} labels={props.labels} errors={props.errors} selfKey={t.key} />
+            <EditOriginals orig={props.orig ?? originals(taskValues(t, props.parent?.key), t.labels.map((l) => l.id))} />
+            {/* a former member still assigned stays a choice (else the select would show Unassigned, and a save unassign them) */}
+            <TaskFields pc={t.assignee && !pc.people.some((p) => p.id === t.assigneeId) ? { ...pc, people: [...pc.people, t.assignee] } : pc} values={props.values} labels={props.labels} errors={props.errors} selfKey={t.key} />
             <button type="submit">Save</button>
           </form>
         </details>
@@ -779,21 +923,7 @@ export function TaskPage(props: {
         )}
       </section>
       {props.safeThread ? <section class="section pl-comments">{props.safeThread as 'safe'}</section> : ''}
-      <section class="section">
-        <h2>History</h2>
-        {props.history.length === 0 ? (
-          <p class="muted">No changes yet.</p>
-        ) : (
-          <ul class="pl-history">
-            {props.history.map((h) => (
-              <li>
-                <small class="muted" safe>{formatDate(h.at)}</small> <strong safe>{h.actorName}</strong>{' '}
-                <span>{safeKeys(historyText(h))}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <TaskHistory history={props.history} />
       <BoardScript />
     </>
   )

@@ -31,6 +31,9 @@ export function ProjectTabs(props: { project: Project; current: 'list' | 'board'
 
 const PRIORITY_LABEL: Record<string, string> = { urgent: 'Urgent', high: 'High', medium: 'Medium', low: 'Low', none: 'No priority' }
 
+/** A priority's name ("Urgent", "No priority"). */
+export const priorityLabel = (priority: string) => PRIORITY_LABEL[priority] ?? priority
+
 /** A priority badge. */
 export function PriorityBadge(props: { priority: string }) {
   if (props.priority === 'none') return ''
