@@ -3,6 +3,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm'
 import type { Accounts } from './accounts.ts'
 import { InputError } from './accounts.ts'
 import { newId, randomToken, sha256 } from './crypto.ts'
+import { SIGNED_IN } from './permissions.ts'
 
 /** Every token starts with this, so leaked tokens are easy to spot and scan for. */
 export const TOKEN_PREFIX = 'cit_'
@@ -15,6 +16,29 @@ export const TOKEN_DEFAULT_DAYS = 30
 export const TOKEN_MAX_DAYS = 365
 
 const DAY_MS = 86_400_000
+
+/** Where tokens count: the JSON API only (pages and forms ignore the Authorization header). */
+export const TOKEN_API_PREFIX = '/api/v1/'
+
+/**
+ * What a token scoped to `core.instance.admin` can do. The scope reaches the instance admin's JSON
+ * API only, which today is the plugins API; the admin pages (users, organizations, audit log)
+ * need a browser session.
+ */
+export const INSTANCE_ADMIN_SCOPE = 'Manage plugins through the admin API (list, enable, disable, reload, settings)'
+
+/**
+ * The permissions some JSON API route checks, from a route table (core/http/server.ts `routeTable`):
+ * the only scopes a token can use. `core.account.use` (every token has it) and public routes are
+ * left out.
+ */
+export function apiScopes(routes: { path: string; permission: string | false | undefined }[]): Set<string> {
+  const out = new Set<string>()
+  for (const r of routes) {
+    if (r.path.startsWith(TOKEN_API_PREFIX) && typeof r.permission === 'string' && r.permission !== SIGNED_IN) out.add(r.permission)
+  }
+  return out
+}
 
 /**
  * When a token stops working. Tokens created before expiry was required have none stored: they

@@ -7,7 +7,8 @@
  */
 import { Elysia } from 'elysia'
 import { can, type Auth } from '../auth/resolve.ts'
-import { INSTANCE_ADMIN } from '../auth/permissions.ts'
+import { CORE_PERMISSIONS, INSTANCE_ADMIN, type PermissionEntry } from '../auth/permissions.ts'
+import { INSTANCE_ADMIN_SCOPE } from '../auth/tokens.ts'
 import { requestMeta } from './request-meta.ts'
 import { errorFor, errorPageFor, isApiPath } from './respond.ts'
 
@@ -35,12 +36,49 @@ export async function denied(request: Request, auth: Auth | null, permission: st
   return errorPageFor(request, url.pathname, 403, 'forbidden', 'Not allowed', deniedMessage(auth, permission))
 }
 
+/** Where a 403 looks up what a permission allows: core's and the enabled plugins' catalog. */
+let catalog: () => PermissionEntry[] = () =>
+  Object.entries(CORE_PERMISSIONS).map(([name, spec]) => ({ name, description: spec.description, grant: spec.grant, group: 'core', groupName: 'Organization' }))
+
+/** Lets 403 answers name what a missing permission allows (set once identity exists). */
+export function setPermissionCatalog(list: () => PermissionEntry[]): void {
+  catalog = list
+}
+
+/** What a permission allows, in the catalog's words ("Create and edit custom roles"), and the lowest built-in role holding it. */
+function describe(permission: string): { description: string; grant?: string } | undefined {
+  if (permission === INSTANCE_ADMIN) return { description: INSTANCE_ADMIN_SCOPE }
+  try {
+    const entry = catalog().find((e) => e.name === permission)
+    return entry ? { description: entry.description, grant: entry.grant } : undefined
+  } catch {
+    return undefined // a 403 never turns into a 500 over its wording
+  }
+}
+
+/**
+ * `the permission “Create and edit custom roles” (core.roles.manage)`: the description as the role
+ * editor and the token form label it, so the one asked knows which box to tick; the bare name when
+ * the catalog does not know it.
+ */
+function needed(permission: string): string {
+  const d = describe(permission)
+  return d ? `the permission “${d.description}” (${permission})` : `the permission "${permission}"`
+}
+
 /** What a caller who lacks `permission` can do about it. */
-function deniedMessage(auth: Auth, permission: string): string {
+export function deniedMessage(auth: Auth, permission: string): string {
   if (permission === INSTANCE_ADMIN && !auth.user.isAdmin) return 'Only instance admins may do this; an organization admin cannot grant it. Ask an instance admin.'
+  if (auth.tokenId === 'service-token') return `The service token acts as an instance admin on the admin API only (/api/v1/admin/plugins); it is no member of any organization, so it lacks ${needed(permission)}. Use a personal API token for organization data.`
   // a token carries the permissions it was created with (and only those the account holds)
-  if (auth.tokenId) return `This API token does not grant "${permission}". Create a token that includes it on /account/tokens (your role in the organization must hold it too).`
-  return `You need the permission "${permission}" here. Ask an admin of your organization for it.`
+  if (auth.tokenId) {
+    if (!auth.org) return `This API token's organization no longer counts you as a member, so the token lacks ${needed(permission)}. Create a new token on /account/tokens in an organization you belong to.`
+    const d = describe(permission)
+    return `This API token does not grant "${permission}". Create a token that includes it on /account/tokens (your role in the organization must hold it too)${d ? `: it is listed there as “${d.description}”` : ''}.`
+  }
+  if (!auth.org) return `You need ${needed(permission)}, which comes with a role in an organization, and you belong to none yet. Create an organization on /orgs/new, or ask someone to invite you to theirs.`
+  const who = describe(permission)?.grant === 'owner' ? 'an owner' : 'an owner or admin'
+  return `You need ${needed(permission)} here. Your role in ${auth.org.name}${auth.role ? ` (${auth.role.name})` : ''} does not include it: ask ${who} of ${auth.org.name} to give it to you.`
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Auth } from '../auth/resolve.ts'
 import type { SessionInfo } from '../auth/accounts.ts'
 import { corePages } from '../pages/index.ts'
 import { adminApi, type AdminDeps } from './admin-api.ts'
+import { CORE_API_SEGMENTS, coreApi } from './core-api.ts'
 import { declaredPermission, guard } from './guard.ts'
 import type { Renderer } from './render.ts'
 import { conflictFor, errorFor, errorInShell, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
@@ -140,6 +141,7 @@ export function coreApp(deps: ServerDeps, redact: (pathname: string) => string =
       return { status: 'ready', plugins: host.list().map((p) => ({ id: p.id, status: p.status })) }
     }, { public: true })
     .use(adminApi(deps))
+    .use(coreApi(deps))
     .use(corePages(deps))
 }
 
@@ -207,7 +209,7 @@ export function createFetch(deps: ServerDeps) {
       const asset = slash > 8 ? host.assetFor(pathname.slice(8, slash), pathname.slice(slash + 1)) : undefined
       if (asset) return pluginAsset(asset, request).then((r) => r ?? coreFetch(request))
     }
-    if (plugin && pathname.startsWith('/api/v1/') && plugin !== 'admin') {
+    if (plugin && pathname.startsWith('/api/v1/') && !CORE_API_SEGMENTS.includes(plugin)) {
       return jsonError(404, 'unknown_plugin', `no plugin "${plugin}" is installed on this instance`)
     }
     return coreFetch(request)

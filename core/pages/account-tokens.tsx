@@ -3,10 +3,11 @@ import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
 import { INSTANCE_ADMIN, SIGNED_IN } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
-import { TOKEN_DEFAULT_DAYS, TOKEN_EXPIRY_DAYS, TOKEN_MAX_DAYS, type ApiToken } from '../auth/tokens.ts'
+import { INSTANCE_ADMIN_SCOPE, TOKEN_DEFAULT_DAYS, TOKEN_EXPIRY_DAYS, TOKEN_MAX_DAYS, apiScopes, type ApiToken } from '../auth/tokens.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
-import type { ServerDeps } from '../http/server.ts'
+import { routeTable, type ServerDeps } from '../http/server.ts'
+import { CORE_API_HONOURED, CORE_API_INNER_SCOPES } from '../http/core-api.ts'
 import { ActionButton, CsrfField, EmptyState, Field, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { NO_STORE, accountPage, notFound, sessionOnly } from './account-ui.tsx'
 import { actorOf, readFormAll } from './context.ts'
@@ -30,12 +31,16 @@ function TokensView(p: {
   tokens: ApiToken[]
   orgNames: Map<string, string>
   scopes: Scope[]
+  /** Core's permissions the /api/v1 routes check or honour (a token's other core.* scopes grant nothing). */
+  coreApi: Set<string>
   values: { name?: string; permissions?: string[]; expires?: string }
   errors: FieldErrors
   created?: { token: ApiToken; secret: string }
 }) {
   const csrf = p.auth.session?.csrf
   const chosen = new Set(p.values.permissions ?? [])
+  // Scopes of older tokens that no API route checks (core's only: a disabled plugin's routes are just away).
+  const unused = (t: ApiToken) => t.permissions.filter((perm) => perm.startsWith('core.') && perm !== INSTANCE_ADMIN && !p.coreApi.has(perm))
   const groups = new Map<string, { name: string; scopes: Scope[] }>()
   for (const s of p.scopes) {
     const g = groups.get(s.group) ?? { name: s.groupName, scopes: [] }
@@ -90,11 +95,21 @@ function TokensView(p: {
                     <td safe>{t.name}</td>
                     <td data-label="Organization" safe>{p.orgNames.get(t.orgId) ?? '—'}</td>
                     <td data-label="Permissions" class="token-perms">
-                      {t.permissions.map((perm) => (
-                        <>
-                          <code safe>{perm}</code>{' '}
-                        </>
-                      ))}
+                      {/* one child, so the stacked (narrow) layout wraps the chips instead of running them off the edge */}
+                      <div>
+                        {t.permissions.map((perm) => (
+                          <>
+                            <code safe>{perm}</code>{' '}
+                          </>
+                        ))}
+                        {unused(t).length ? (
+                          <div class="muted">
+                            <small safe>{`No API route checks ${unused(t).join(', ')}: ${unused(t).length === 1 ? 'it grants' : 'they grant'} nothing.`}</small>
+                          </div>
+                        ) : (
+                          ''
+                        )}
+                      </div>
                     </td>
                     <td data-label="Created" class="nowrap" safe>{formatDate(t.createdAt)}</td>
                     <td data-label="Expires">
@@ -124,10 +139,13 @@ function TokensView(p: {
             <p class="muted">
               The token acts in <strong safe>{p.auth.org.name}</strong>, with the permissions you choose (only ones you hold there).
             </p>
+            <p class="muted">
+              Tokens work on the JSON API (<code>/api/v1/</code>) only, not on pages or forms: only permissions that some API route checks are offered.
+            </p>
             <Field name="name" label="Name" value={p.values.name} error={p.errors.name} required maxlength={60} placeholder="CI deploys" />
             <fieldset aria-invalid={p.errors.permissions ? 'true' : undefined} aria-describedby={p.errors.permissions ? 'f-permissions-error' : undefined}>
               <legend>Permissions</legend>
-              {groups.size === 0 ? <p class="muted">You hold no permissions to give a token here.</p> : ''}
+              {groups.size === 0 ? <p class="muted">You hold no permission that an API route checks here; <code>GET /api/v1/me</code> needs none, but a token needs at least one.</p> : ''}
               {[...groups.values()].map((g) => (
                 <fieldset class="scope-group">
                   <legend safe>{g.name}</legend>
@@ -161,10 +179,27 @@ export function accountTokenPages(deps: ServerDeps) {
   const { identity } = deps
   const { accounts, orgs, tokens } = identity
 
+  // The permissions some /api/v1 route checks (core's and the enabled plugins'), from the route
+  // table; built again only when plugins change (a route table builds core's app, so not per request).
+  // `core`: core's permissions the API honours in any way (a token's other core.* scopes grant nothing).
+  let api: { generation: number; all: Set<string>; core: Set<string> } | undefined
+  const apiPermissions = () => {
+    if (api?.generation !== deps.host.generation) {
+      const generation = deps.host.generation
+      const routes = routeTable(deps)
+      const core = apiScopes(routes.filter((r) => r.owner === 'core'))
+      for (const inner of CORE_API_INNER_SCOPES) core.add(inner)
+      const all = new Set([...apiScopes(routes), ...core])
+      api = { generation, all, core: new Set([...core, ...CORE_API_HONOURED]) }
+    }
+    return api
+  }
+  /** What the form offers: the permissions the user holds here that some API route checks. */
   const allowedScopes = (auth: Auth): Scope[] => {
-    const held = identity.resolver.catalog().filter((e) => auth.permissions.has(e.name))
+    const { all } = apiPermissions()
+    const held = identity.resolver.catalog().filter((e) => auth.permissions.has(e.name) && all.has(e.name))
     const out: Scope[] = held.map((e) => ({ name: e.name, description: e.description, group: e.group, groupName: e.groupName }))
-    if (can(auth, INSTANCE_ADMIN)) out.push({ name: INSTANCE_ADMIN, description: 'Administer this instance (plugins, all organizations, users)', group: 'instance', groupName: 'Instance' })
+    if (can(auth, INSTANCE_ADMIN) && all.has(INSTANCE_ADMIN)) out.push({ name: INSTANCE_ADMIN, description: INSTANCE_ADMIN_SCOPE, group: 'instance', groupName: 'Instance' })
     return out
   }
   const tokensPage = async (
@@ -177,7 +212,7 @@ export function accountTokenPages(deps: ServerDeps) {
   ) => {
     const [list, memberships] = await Promise.all([tokens.list(auth.user.id), orgs.orgsOf(auth.user.id)])
     const orgNames = new Map(memberships.map((o) => [o.id, o.name]))
-    const body = TokensView({ auth, tokens: list, orgNames, scopes: allowedScopes(auth), values, errors, created }) as string
+    const body = TokensView({ auth, tokens: list, orgNames, scopes: allowedScopes(auth), coreApi: apiPermissions().core, values, errors, created }) as string
     return accountPage(deps, request, auth, 'tokens', body, status, created ? NO_STORE : undefined)
   }
 
@@ -195,7 +230,11 @@ export function accountTokenPages(deps: ServerDeps) {
         const errors: FieldErrors = {}
         const allowed = new Set(allowedScopes(auth).map((s) => s.name))
         const refusedScopes = values.permissions.filter((perm) => !allowed.has(perm))
-        if (refusedScopes.length) errors.permissions = `you do not hold ${refusedScopes.slice(0, 3).join(', ')}${refusedScopes.length > 3 ? '…' : ''} here: a token can only have permissions you hold`
+        const { all: onApi } = apiPermissions()
+        const notOnApi = refusedScopes.filter((perm) => !onApi.has(perm) && (auth.permissions.has(perm) || can(auth, perm)))
+        const list = (names: string[]) => `${names.slice(0, 3).join(', ')}${names.length > 3 ? '…' : ''}`
+        if (notOnApi.length) errors.permissions = `no API route checks ${list(notOnApi)}, so a token cannot use ${notOnApi.length === 1 ? 'it' : 'them'}: choose among the offered permissions`
+        else if (refusedScopes.length) errors.permissions = `you do not hold ${list(refusedScopes)} here: a token can only have permissions you hold`
         else if (values.permissions.length === 0) errors.permissions = 'choose at least one permission'
         const badExpiry = expiryProblem(values.expires)
         if (badExpiry) errors.expires = badExpiry
