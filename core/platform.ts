@@ -11,6 +11,7 @@ import { createIdentity } from './auth/index.ts'
 import { randomToken } from './auth/crypto.ts'
 import { Renderer } from './http/render.ts'
 import { setShellErrorPages } from './http/respond.ts'
+import { setPermissionCatalog } from './http/guard.ts'
 import { requestAuth } from './http/guard.ts'
 import { ErrorPanel } from '../views/error-page.tsx'
 import { startServer, type ServerDeps } from './http/server.ts'
@@ -45,6 +46,8 @@ export async function openPlatform(
     const body = ErrorPanel({ status, title, message, action: { href: '/', label: 'Go to the start page' } }) as string
     return renderer.page(request, auth, { title, body, status })
   })
+  // 403 answers describe a missing permission from the same catalog the role editor shows.
+  setPermissionCatalog(() => identity.resolver.catalog())
   host.people = {
     members: (orgId) => identity.resolver.members(orgId),
     authFor: (userId, orgId) => identity.resolver.authFor(userId, orgId),

@@ -6,7 +6,7 @@
  * (`?cursor=<opaque>&limit=50`, answer `{ items, nextCursor }`), errors `{ error: { code, message } }`.
  */
 import { Elysia } from 'elysia'
-import { guard, setPermissionCatalog } from './guard.ts'
+import { guard } from './guard.ts'
 import { jsonError } from './respond.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { INSTANCE_ADMIN, SIGNED_IN } from '../auth/permissions.ts'
@@ -111,8 +111,6 @@ async function answer(run: () => unknown): Promise<unknown> {
 /** Core's JSON API routes. */
 export function coreApi(deps: Pick<ServerDeps, 'identity'>) {
   const { accounts, orgs, tokens, resolver } = deps.identity
-  // 403 answers describe a missing permission from the same catalog the role editor shows.
-  setPermissionCatalog(() => resolver.catalog())
 
   return new Elysia({ name: 'core:api' })
     .use(guard)

@@ -182,7 +182,7 @@ eachDialect('http', (dialect) => {
     await p.deps.identity.orgs.setMemberRole(p.org!.id, bare.id, nothing.id)
     const notes = await bareClient.request('/api/v1/fixture-notes/seen')
     expect(notes.status).toBe(403)
-    expect(((await notes.json()) as { error: { message: string } }).error.message).toBe('You need the permission "fixture-notes.note.read" here. Ask an admin of your organization for it.')
+    expect(((await notes.json()) as { error: { message: string } }).error.message).toBe('You need the permission “Read notes” (fixture-notes.note.read) here. Your role in Acme (Nothing) does not include it: ask an owner or admin of Acme to give it to you.')
   })
 
   test('a plugin that failed to start says so (not "disabled") and where to see why', async () => {

@@ -14,7 +14,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 export const PLUGIN_API = 1
 
 /** First path segments core keeps for itself; no plugin may take them as its id. */
-export const RESERVED_SEGMENTS = ['api', 'public', 'healthz', 'readyz', 'admin', 'login', 'logout', 'setup', 'account', 'auth', 'core', 'search', 'orgs', 'invite', 'events']
+export const RESERVED_SEGMENTS = ['api', 'public', 'healthz', 'readyz', 'admin', 'login', 'logout', 'setup', 'account', 'auth', 'core', 'search', 'orgs', 'invite', 'events', 'me', 'org', 'reset']
 
 /** A permission with an explicit lowest built-in role that holds it. */
 export interface PermissionSpec {
