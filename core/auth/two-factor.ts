@@ -4,6 +4,7 @@ import * as OTPAuth from 'otpauth'
 import type { Accounts } from './accounts.ts'
 import { InputError } from './accounts.ts'
 import { randomToken, sha256 } from './crypto.ts'
+import { limits } from './rate-limit.ts'
 
 const ISSUER = 'Coder IDE'
 
@@ -23,6 +24,15 @@ function totp(secret: string, label: string): OTPAuth.TOTP {
 /** Normalizes a recovery code as typed (case, spaces, dashes). */
 function normalizeRecovery(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9]/g, '')
+}
+
+/** A fresh set of recovery codes (`abcde-12345`), and the hashes the store keeps of them. */
+function newRecoveryCodes(): { codes: string[]; hashes: string[] } {
+  const codes = Array.from({ length: RECOVERY_CODES }, () => {
+    const raw = randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(10, '0').slice(0, 10)
+    return `${raw.slice(0, 5)}-${raw.slice(5)}`
+  })
+  return { codes, hashes: codes.map((c) => sha256(normalizeRecovery(c))) }
 }
 
 /** Two-factor services over the accounts store. */
@@ -58,21 +68,37 @@ export class TwoFactor {
     if (!row?.totpSecret) throw new InputError('start enrollment first', 'code', 409)
     if (row.totpEnabled) throw new InputError('two-factor sign-in is on already', 'code', 409)
     if (!this.checkTotp(row.totpSecret, row.email, code)) throw new InputError('that code is not right: enter the 6 digits your app shows now', 'code')
-    const codes = Array.from({ length: RECOVERY_CODES }, () => {
-      const raw = randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(10, '0').slice(0, 10)
-      return `${raw.slice(0, 5)}-${raw.slice(5)}`
-    })
-    await this.accounts.store.db
-      .update(this.t.users)
-      .set({ totpEnabled: true, recoveryCodes: codes.map((c) => sha256(normalizeRecovery(c))) })
-      .where(eq(this.t.users.id, userId))
+    const { codes, hashes } = newRecoveryCodes()
+    await this.accounts.store.db.update(this.t.users).set({ totpEnabled: true, recoveryCodes: hashes }).where(eq(this.t.users.id, userId))
     this.accounts.changed()
     return codes
   }
 
-  /** Turns two-factor off (the user after re-entering the password, or an admin reset). */
+  /**
+   * Replaces the user's recovery codes with a fresh set (shown once): the old ones, used or not,
+   * stop working. 409 when two-factor sign-in is off.
+   */
+  async regenerateRecovery(userId: string): Promise<string[]> {
+    const { codes, hashes } = newRecoveryCodes()
+    const u = this.t.users
+    const done = await this.accounts.store.db
+      .update(u)
+      .set({ recoveryCodes: hashes })
+      .where(and(eq(u.id, userId), eq(u.totpEnabled, true)))
+      .returning({ id: u.id })
+    if (done.length !== 1) throw new InputError('two-factor sign-in is off: turn it on to get recovery codes', 'current', 409)
+    return codes
+  }
+
+  /**
+   * Turns two-factor off (the user after re-entering the password, or an admin reset). The
+   * account's counts of two-factor attempts go too: they were guesses at a secret that is gone, and
+   * an admin's reset is how a user locked out for the day gets back in.
+   */
   async disable(userId: string): Promise<void> {
     await this.accounts.store.db.update(this.t.users).set({ totpEnabled: false, totpSecret: null, recoveryCodes: null }).where(eq(this.t.users.id, userId))
+    limits.twoFactorDay.reset(userId)
+    limits.twoFactor.reset(userId)
     this.accounts.changed()
   }
 

@@ -2,15 +2,15 @@
 import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
 import { BusyError } from '../auth/passwords.ts'
-import { limits } from '../auth/rate-limit.ts'
+import { countPasswordAttempt } from '../auth/rate-limit.ts'
 import { SIGNED_IN } from '../auth/permissions.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
-import { redirect } from '../http/render.ts'
+import { limitAddress, redirect } from '../http/render.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
 import { accountPage, sessionOnly } from './account-ui.tsx'
-import { actorOf, hitLimits, readForm, tooMany } from './context.ts'
+import { actorOf, readForm, tooMany } from './context.ts'
 
 function PasswordView(p: { auth: Auth; errors: FieldErrors; error?: string }) {
   return (
@@ -30,18 +30,19 @@ function PasswordView(p: { auth: Auth; errors: FieldErrors; error?: string }) {
 
 /**
  * The start of every route that asks for the user's password again (changing it, turning
- * two-factor sign-in on or off), so a stolen session cannot do these things, nor guess the
- * password quickly: a browser session, then one attempt counted at once against the account's
- * sign-in limit (before any hashing, so parallel guesses cannot all pass the check), then the form.
- * `giveBack()` returns the attempt when the password proved right or was never checked.
+ * two-factor sign-in on or off, new recovery codes), so a stolen session cannot do these things,
+ * nor guess the password quickly: a browser session, then one attempt counted at once against the
+ * account's sign-in limits (from this address, and from all addresses; before any hashing, so
+ * parallel guesses cannot all pass the check), then the form. `giveBack()` returns the attempt
+ * when the password proved right or was never checked.
  */
 export async function passwordGate(request: Request, auth: Auth): Promise<Response | { form: Record<string, string>; giveBack: () => void }> {
   const refused = sessionOnly(request, auth)
   if (refused) return refused
-  const limited = hitLimits(request, [[limits.signInAccount, auth.user.email, 'wrong passwords for this account']])
-  if (limited) return limited
+  const attempt = countPasswordAttempt(auth.user.email, limitAddress(request), false)
+  if (attempt.blocked) return tooMany(request, attempt.blocked.verdict, 'wrong passwords for this account')
   const form = await readForm(request)
-  return { form, giveBack: () => limits.signInAccount.refund(auth.user.email) }
+  return { form, giveBack: attempt.giveBack }
 }
 
 /** 429 when the server has too many passwords to hash at once. */

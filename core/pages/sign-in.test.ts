@@ -122,7 +122,7 @@ eachDialect('sign-in', (dialect) => {
     const answers = await Promise.all(clients.map((c) => c.post('/login', { email, password: 'not the password 1', next: '/' })))
     const statuses = answers.map((r) => r.status)
     const checked = statuses.filter((s) => s === 401).length
-    expect(checked).toBeLessThanOrEqual(limits.signInAccount.limit)
+    expect(checked).toBeLessThanOrEqual(limits.signInAccountAddress.limit)
     expect(checked + statuses.filter((s) => s === 429).length).toBe(30)
     for (const r of answers.filter((r) => r.status === 429)) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
     const failed = (await accounts.listAudit({ action: 'auth.sign_in_failed', limit: 200 })).filter((a) => a.target === email)
@@ -139,7 +139,7 @@ eachDialect('sign-in', (dialect) => {
     const { user } = await twoFactorUser('giveback@example.com')
     const c = p.client()
     await c.get('/login')
-    for (let i = 0; i < limits.signInAccount.limit - 1; i++) expect((await c.post('/login', { email: user.email, password: 'wrong password 1' })).status).toBe(401)
+    for (let i = 0; i < limits.signInAccountAddress.limit - 1; i++) expect((await c.post('/login', { email: user.email, password: 'wrong password 1' })).status).toBe(401)
     for (let i = 0; i < 3; i++) {
       const step = p.client()
       await step.get('/login')

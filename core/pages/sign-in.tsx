@@ -1,7 +1,7 @@
 /** @module First-run setup, sign-in (with the two-factor step) and sign-out. */
 import { Elysia } from 'elysia'
 import { BusyError, PASSWORD_MAX, passwordProblem } from '../auth/passwords.ts'
-import { limits } from '../auth/rate-limit.ts'
+import { countPasswordAttempt, limits, signedInFrom, waitText, type Verdict } from '../auth/rate-limit.ts'
 import { randomToken } from '../auth/crypto.ts'
 import { EMAIL_MAX, InputError, normalizeEmail, SESSION_ABSOLUTE_MS, type User } from '../auth/accounts.ts'
 import { cookie, csrfCookieName, readCookie, sessionCookieName } from '../http/cookies.ts'
@@ -10,7 +10,7 @@ import { clientIp, limitAddress, redirect } from '../http/render.ts'
 import { requestMeta } from '../http/request-meta.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
-import { actorOf, hitLimits, readForm, safeNext, tooMany } from './context.ts'
+import { actorOf, readForm, safeNext } from './context.ts'
 
 /** The anonymous CSRF token (cookie), creating one when the visitor has none. */
 export function anonymousCsrf(request: Request): { token: string; setCookie?: string } {
@@ -86,17 +86,33 @@ export function signInPages(deps: ServerDeps) {
   const { identity, renderer } = deps
   const { accounts, orgs, twoFactor } = identity
 
-  const card = async (request: Request, title: string, body: (csrf: string) => string, status = 200) => {
+  const card = async (request: Request, title: string, body: (csrf: string) => string, status = 200, headers: Record<string, string> = {}) => {
     const session = await requestMeta(request).session?.()
     const csrf = session ? { token: session.csrf, setCookie: undefined } : anonymousCsrf(request)
-    return renderer.card(request, { title, body: body(csrf.token), csrf: csrf.token, status, headers: csrf.setCookie ? { 'set-cookie': csrf.setCookie } : undefined })
+    return renderer.card(request, { title, body: body(csrf.token), csrf: csrf.token, status, headers: csrf.setCookie ? { ...headers, 'set-cookie': csrf.setCookie } : headers })
   }
+
+  /**
+   * A 429 inside the sign-in card: the form again (the email kept) with what is used up and how
+   * long to wait in words, and `Retry-After` in seconds. The same whether the email has an account.
+   */
+  const signInLimited = (request: Request, email: string, next: string, verdict: Verdict, why: string) =>
+    card(request, 'Sign in', (csrf) => LoginForm({ csrf, email, next, error: `${why} Try again ${waitText(verdict.retryAfter)}.` }) as string, 429, { 'retry-after': String(verdict.retryAfter) })
+
+  /** A 429 inside the two-factor card: the code form again with the reason (and how long to wait). */
+  const codeLimited = (request: Request, next: string, verdict: Verdict, error: string) =>
+    card(request, 'Two-factor sign-in', (csrf) => TwoFactorForm({ csrf, next, error }) as string, 429, { 'retry-after': String(verdict.retryAfter) })
+
+  /** What the two-factor step says while the account's day of wrong codes is used up. */
+  const locked = (seconds: number) =>
+    `Too many wrong codes for this account: two-factor sign-in is locked. Try again ${waitText(seconds)}, or ask an administrator to reset your two-factor sign-in.`
+  const wait = (why: string, verdict: Verdict) => `${why} Try again ${waitText(verdict.retryAfter)}.`
 
   /** Starts a full session and leads on. */
   const signedIn = async (request: Request, user: User, next: string, method: string) => {
     const { token } = await accounts.createSession(user.id, { ip: clientIp(request), userAgent: request.headers.get('user-agent') ?? '' })
     await accounts.audit({ userId: user.id, email: user.email, ip: clientIp(request) }, 'auth.sign_in', user.email, { method })
-    limits.signInAccount.reset(user.email)
+    signedInFrom(user.email, limitAddress(request))
     return redirect(request, safeNext(next), undefined, [sessionCookie(request, token)])
   }
 
@@ -196,28 +212,26 @@ export function signInPages(deps: ServerDeps) {
         if (email.length > EMAIL_MAX || password.length > PASSWORD_MAX) return wrong('')
         // The attempt counts now, before the password is hashed, so parallel attempts cannot all pass
         // the check; it is given back when the password is right or the server is too busy to check.
-        const limited = hitLimits(request, [
-          [limits.signInAddress, ip, 'sign-in attempts from your address'],
-          [limits.signInAccount, email, 'failed sign-ins for this account'],
-        ])
-        if (limited) return limited
-        const giveBack = () => {
-          limits.signInAddress.refund(ip)
-          limits.signInAccount.refund(email)
+        // Per account it counts from this address (10) and from all addresses (100): one address
+        // guessing locks only itself out, not the owner signing in from elsewhere.
+        const attempt = countPasswordAttempt(email, ip)
+        if (attempt.blocked) {
+          const { by, verdict } = attempt.blocked
+          return signInLimited(request, email, next, verdict, by === 'address' ? 'Too many sign-in attempts from your address.' : 'Too many attempts for this account.')
         }
         let user
         try {
           user = email && password ? await accounts.checkPassword(email, password) : undefined
         } catch (err) {
           if (!(err instanceof BusyError)) throw err
-          giveBack()
-          return tooMany(request, { ok: false, retryAfter: 5 }, 'sign-ins at once on this server')
+          attempt.giveBack()
+          return signInLimited(request, email, next, { ok: false, retryAfter: 5 }, 'The server is checking too many sign-ins at once.')
         }
         if (!user) {
           await accounts.audit({ userId: null, email: email || null, ip: clientIp(request) }, 'auth.sign_in_failed', email || undefined)
           return wrong(email)
         }
-        giveBack()
+        attempt.giveBack()
         if (user.totpEnabled) {
           const { token } = await accounts.createSession(user.id, { ip: clientIp(request), userAgent: request.headers.get('user-agent') ?? '', stage: 'mfa' })
           return redirect(request, `/login/2fa?next=${encodeURIComponent(next)}`, undefined, [sessionCookie(request, token)])
@@ -231,7 +245,9 @@ export function signInPages(deps: ServerDeps) {
       async ({ request, query }) => {
         const session = await requestMeta(request).session?.()
         if (!session || session.stage !== 'mfa') return redirect(request, '/login')
-        return card(request, 'Two-factor sign-in', (csrf) => TwoFactorForm({ csrf, next: safeNext(query.next) }) as string)
+        const day = limits.twoFactorDay.check(session.user.id)
+        const error = day.ok ? undefined : locked(day.retryAfter)
+        return card(request, 'Two-factor sign-in', (csrf) => TwoFactorForm({ csrf, next: safeNext(query.next), error }) as string)
       },
       { public: true },
     )
@@ -242,19 +258,35 @@ export function signInPages(deps: ServerDeps) {
         if (!session || session.stage !== 'mfa') return redirect(request, '/login', { kind: 'error', text: 'Your sign-in expired: start again.' })
         const form = await readForm(request)
         const next = safeNext(form.next)
-        // Per address first (wrong codes from anywhere), then per account (every attempt counts).
-        const byAddress = limits.twoFactorAddress.check(limitAddress(request))
-        if (!byAddress.ok) return tooMany(request, byAddress, 'wrong two-factor codes from your address')
-        const verdict = limits.twoFactor.hit(session.user.id)
-        if (!verdict.ok) return tooMany(request, verdict, 'two-factor codes')
-        const method = await twoFactor.verify(session.user.id, form.code ?? '')
+        const userId = session.user.id
+        const address = limitAddress(request)
+        // Per address first (wrong codes from anywhere), then the account's day (wrong codes, TOTP
+        // and recovery alike), then per account (every attempt counts).
+        const byAddress = limits.twoFactorAddress.check(address)
+        if (!byAddress.ok) return codeLimited(request, next, byAddress, wait('Too many wrong codes from your address.', byAddress))
+        const day = limits.twoFactorDay.check(userId)
+        if (!day.ok) return codeLimited(request, next, day, locked(day.retryAfter))
+        const verdict = limits.twoFactor.hit(userId)
+        if (!verdict.ok) return codeLimited(request, next, verdict, wait('Too many codes tried for this account.', verdict))
+        // The day's count takes this attempt now (given back when the code is right), so parallel
+        // wrong codes cannot pass it, and exactly one attempt is the one that fills it.
+        limits.twoFactorDay.hit(userId)
+        const fills = limits.twoFactorDay.count(userId) === limits.twoFactorDay.limit
+        const method = await twoFactor.verify(userId, form.code ?? '')
         if (!method) {
-          limits.twoFactorAddress.hit(limitAddress(request))
-          await accounts.audit(actorOf(request, { user: session.user, permissions: new Set() }), 'auth.two_factor_failed', session.user.email)
-          return renderer.card(request, { title: 'Two-factor sign-in', csrf: session.csrf, status: 401, body: TwoFactorForm({ csrf: session.csrf, next, error: 'That code is not right. Try the current code, or a recovery code.' }) as string })
+          limits.twoFactorAddress.hit(address)
+          const actor = actorOf(request, { user: session.user, permissions: new Set() })
+          await accounts.audit(actor, 'auth.two_factor_failed', session.user.email)
+          if (fills) {
+            const lockedFor = limits.twoFactorDay.check(userId).retryAfter
+            await accounts.audit(actor, 'auth.two_factor_locked', session.user.email, { failures: limits.twoFactorDay.limit, seconds: lockedFor })
+            return card(request, 'Two-factor sign-in', (csrf) => TwoFactorForm({ csrf, next, error: `That code is not right. ${locked(lockedFor)}` }) as string, 401)
+          }
+          return card(request, 'Two-factor sign-in', (csrf) => TwoFactorForm({ csrf, next, error: 'That code is not right. Try the current code, or a recovery code.' }) as string, 401)
         }
-        await accounts.endSession(session.user.id, session.id)
-        limits.twoFactor.reset(session.user.id)
+        limits.twoFactorDay.refund(userId)
+        await accounts.endSession(userId, session.id)
+        limits.twoFactor.reset(userId)
         return signedIn(request, session.user, next, method === 'recovery' ? 'password+recovery-code' : 'password+totp')
       },
       { public: true },
