@@ -1,4 +1,7 @@
-/** @module The sessions tab: where the user is signed in, and ending a session (ending this one signs out). */
+/**
+ * @module The sessions tab: where the user is signed in (the device named from its User-Agent), and
+ * ending a session (ending this one signs out) or every other one at once.
+ */
 import { Elysia } from 'elysia'
 import { SIGNED_IN } from '../auth/permissions.ts'
 import type { Auth } from '../auth/resolve.ts'
@@ -8,12 +11,14 @@ import { redirect } from '../http/render.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, EmptyState, formatDate } from '../../views/components.tsx'
 import { accountPage, notFound, sessionOnly } from './account-ui.tsx'
+import { describeUserAgent } from './user-agent.ts'
 import { actorOf } from './context.ts'
 
 type SessionRow = { id: string; createdAt: Date; lastSeenAt: Date; ip: string; userAgent: string }
 
 function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
   const csrf = p.auth.session?.csrf
+  const others = p.sessions.filter((s) => s.id !== p.auth.session?.id).length
   return (
     <section class="section">
       <h2>Where you are signed in</h2>
@@ -39,7 +44,9 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
                 return (
                   <tr>
                     <td class="session-device">
-                      <span safe>{s.userAgent || 'Unknown browser'}</span>
+                      <span title={s.userAgent || undefined} safe>
+                        {describeUserAgent(s.userAgent)}
+                      </span>
                       {current ? <span class="badge badge-ok">This device</span> : ''}
                     </td>
                     <td data-label="IP address" safe>{s.ip || '—'}</td>
@@ -60,11 +67,23 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
           </table>
         </div>
       )}
+      {others > 0 ? (
+        <div class="page-actions">
+          <ActionButton
+            action="/account/sessions/others/end"
+            csrf={csrf}
+            label="Sign out all other sessions"
+            confirm={`Sign out ${others} other session${others === 1 ? '' : 's'}? This one stays signed in.`}
+          />
+        </div>
+      ) : (
+        ''
+      )}
     </section>
   )
 }
 
-/** The sessions tab and ending a session. */
+/** The sessions tab, ending a session, and ending every other one. */
 export function accountSessionPages(deps: ServerDeps) {
   const { accounts } = deps.identity
 
@@ -73,6 +92,21 @@ export function accountSessionPages(deps: ServerDeps) {
     .get(
       '/account/sessions',
       async ({ request, auth }) => sessionOnly(request, auth) ?? accountPage(deps, request, auth, 'sessions', SessionsView({ auth, sessions: await accounts.listSessions(auth.user.id) }) as string),
+      { permission: SIGNED_IN },
+    )
+    .post(
+      '/account/sessions/others/end',
+      async ({ request, auth }) => {
+        const refused = sessionOnly(request, auth)
+        if (refused) return refused
+        const current = auth.session!.id
+        const count = (await accounts.listSessions(auth.user.id)).filter((s) => s.id !== current).length
+        // Every other session of the user ends, pending two-factor steps included; this one stays.
+        await accounts.endSessions(auth.user.id, current)
+        await accounts.audit(actorOf(request, auth), 'auth.other_sessions_revoked', auth.user.email, { count })
+        const text = count === 0 ? 'You were signed in nowhere else.' : `${count} other session${count === 1 ? ' has' : 's have'} ended. This one stays signed in.`
+        return redirect(request, '/account/sessions', { kind: 'ok', text })
+      },
       { permission: SIGNED_IN },
     )
     .post(

@@ -1,4 +1,4 @@
-/** @module The two-factor tab: set up an authenticator app (recovery codes shown once), or turn it off. */
+/** @module The two-factor tab: set up an authenticator app (recovery codes shown once), get new recovery codes, or turn it off. */
 import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
 import { SIGNED_IN } from '../auth/permissions.ts'
@@ -19,6 +19,8 @@ function TwoFactorView(p: {
   recoveryLeft?: number
   enrollment?: Enrollment
   recoveryCodes?: string[]
+  /** The codes shown are a new set replacing the old (not the first set after enrolment). */
+  regenerated?: boolean
   errors?: FieldErrors
   error?: string
 }) {
@@ -27,10 +29,11 @@ function TwoFactorView(p: {
   if (p.recoveryCodes) {
     return (
       <section class="section">
-        <h2>Two-factor sign-in is on</h2>
+        <h2>{p.regenerated ? 'New recovery codes' : 'Two-factor sign-in is on'}</h2>
         <p>
           <strong>Store these recovery codes now, somewhere safe (a password manager).</strong> Each works once, in place of a code from
           your app, if you lose your phone. They are shown only this once.
+          {p.regenerated ? ' Your old recovery codes no longer work.' : ''}
         </p>
         <ul id="recovery-codes" class="secret recovery-codes">
           {p.recoveryCodes.map((c) => (
@@ -57,12 +60,29 @@ function TwoFactorView(p: {
         <p>
           <span class="badge badge-ok">On</span> Signing in asks for a code from your authenticator app.
         </p>
+        <FormError message={p.error} />
+        <h3>Recovery codes</h3>
         <p class={left <= 2 ? 'form-error' : 'muted'}>
           {left} recovery code{left === 1 ? '' : 's'} left.
-          {left <= 2 ? ' Turn two-factor sign-in off and on again for new ones.' : ''}
+          {left <= 2 ? ' Get new ones below.' : ''}
         </p>
+        <form method="post" action="/account/2fa/recovery" class="narrow-form">
+          <CsrfField token={csrf} />
+          <Field
+            name="current"
+            label="Current password"
+            type="password"
+            error={errors.current}
+            required
+            autocomplete="current-password"
+            maxlength={256}
+            hint="New codes replace all of your old ones, used or not."
+          />
+          <button type="submit" class="secondary" data-confirm="Replace your recovery codes? The old ones stop working.">
+            Get new recovery codes
+          </button>
+        </form>
         <h3>Turn it off</h3>
-        <FormError message={p.error} />
         <form method="post" action="/account/2fa/disable" class="narrow-form">
           <CsrfField token={csrf} />
           <Field name="password" label="Current password" type="password" error={errors.password} required autocomplete="current-password" maxlength={256} />
@@ -122,7 +142,7 @@ function TwoFactorView(p: {
   )
 }
 
-/** The two-factor tab and its forms (begin, confirm, disable). */
+/** The two-factor tab and its forms (begin, confirm, new recovery codes, disable). */
 export function accountTwoFactorPages(deps: ServerDeps) {
   const { accounts, twoFactor } = deps.identity
 
@@ -177,6 +197,27 @@ export function accountTwoFactorPages(deps: ServerDeps) {
           const enrollment = await twoFactor.pending(auth.user.id)
           if (!enrollment) return twoFactorPage(request, auth, { error: err.message }, err.status)
           return twoFactorPage(request, auth, { enrollment, errors: { code: err.message } }, 422)
+        }
+      },
+      { permission: SIGNED_IN },
+    )
+    .post(
+      '/account/2fa/recovery',
+      async ({ request, auth }) => {
+        // The password first, as for turning it off: a stolen session must not read new codes.
+        const gate = await passwordGate(request, auth)
+        if (gate instanceof Response) return gate
+        const password = gate.form.current ?? ''
+        const ok = await ownPassword(deps, request, auth, gate, password)
+        if (ok instanceof Response) return ok
+        if (!ok) return twoFactorPage(request, auth, { errors: { current: password ? 'the password is not right' : 'enter your current password' } }, 422)
+        try {
+          const recoveryCodes = await twoFactor.regenerateRecovery(auth.user.id)
+          await accounts.audit(actorOf(request, auth), 'auth.two_factor_recovery_regenerated', auth.user.email)
+          return twoFactorPage(request, auth, { recoveryCodes, regenerated: true })
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err
+          return twoFactorPage(request, auth, { error: err.message }, err.status)
         }
       },
       { permission: SIGNED_IN },
