@@ -14,6 +14,12 @@ import { createLogger, type Logger } from './log.ts'
 export interface Events {
   'core.plugin.enabled': { id: string }
   'core.plugin.disabled': { id: string }
+  /**
+   * An organization and its core rows (members, teams, roles, invitations) are gone. Plugins
+   * delete their own rows of `id` when they hear it; until they do, that data stays in the store,
+   * reachable by nobody.
+   */
+  'core.org.deleted': { id: string; name: string; slug: string }
 }
 
 /** A name in the event map, or any string for events from external plugins. */

@@ -4,6 +4,7 @@ import { ensureMigrationTable, migratePlugin } from '../store/migrator.ts'
 import { migrations } from '../store/migrations/index.ts'
 import { PluginHost } from '../plugins/host.ts'
 import { createIdentity, type Identity } from './index.ts'
+import { coreCatalog } from './permissions.ts'
 
 eachDialect('organizations service', (dialect) => {
   let t: TestStore
@@ -23,8 +24,8 @@ eachDialect('organizations service', (dialect) => {
     const role = await id.orgs.createRole(org.id, 'Contractor', ['core.members.read'])
     const inv = await id.orgs.createInvitation(org.id, role.id, owner.id)
     await expect(id.orgs.deleteRole(org.id, role.id)).rejects.toThrow('open invitations grant this role')
-    await id.orgs.acceptInvitation(inv.token, guest.id)
-    await expect(id.orgs.acceptInvitation(inv.token, guest.id)).rejects.toThrow('invalid, used or expired')
+    await id.orgs.acceptInvitation(inv.token, guest.id, coreCatalog())
+    await expect(id.orgs.acceptInvitation(inv.token, guest.id, coreCatalog())).rejects.toThrow('invalid, used or expired')
     await expect(id.orgs.revokeInvitation(org.id, inv.id)).rejects.toThrow('no such invitation')
     expect((await id.orgs.membership(guest.id, org.id))?.role.name).toBe('Contractor')
   })

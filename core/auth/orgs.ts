@@ -3,11 +3,14 @@
  * invitations. Every function that reads or changes an org's data takes the org id and filters by
  * it, so another organization's ids are simply not found.
  */
-import { and, asc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../store/connect.ts'
+import { isUniqueViolation } from '../store/errors.ts'
 import { BUILTIN_ROLES, type BuiltinRole } from '../store/schema.ts'
 import type { Accounts, User } from './accounts.ts'
 import { InputError, normalizeEmail } from './accounts.ts'
 import { newId, randomToken, sha256 } from './crypto.ts'
+import { coreCatalog, rolePermissions, type PermissionEntry } from './permissions.ts'
 
 export interface Org {
   id: string
@@ -42,6 +45,16 @@ export interface Team {
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000
 
 const ROLE_LABEL: Record<BuiltinRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member', guest: 'Guest' }
+
+/** What an organization's address (slug) may be: lowercase letters and digits in dash-separated words, at most 40 characters. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+/** What deleting an organization removed. */
+export interface DeletedOrg {
+  org: Org
+  /** How many memberships it had. */
+  members: number
+}
 
 /** A URL-safe slug from a name. */
 export function slugify(name: string): string {
@@ -119,7 +132,12 @@ export class Orgs {
 
   /** A user's membership in an org (org and role), or undefined. */
   async membership(userId: string, orgId: string): Promise<{ org: Org; role: Role } | undefined> {
-    const [row] = await this.db
+    return this.membershipIn(this.db, userId, orgId)
+  }
+
+  /** `membership`, read through `db` (a transaction's handle). */
+  private async membershipIn(db: Db, userId: string, orgId: string): Promise<{ org: Org; role: Role } | undefined> {
+    const [row] = await db
       .select({ org: this.t.orgs, role: this.t.roles })
       .from(this.t.members)
       .innerJoin(this.t.orgs, eq(this.t.orgs.id, this.t.members.orgId))
@@ -128,11 +146,151 @@ export class Orgs {
     return row ? { org: row.org, role: toRole(row.role) } : undefined
   }
 
-  async renameOrg(orgId: string, name: string): Promise<void> {
+  /**
+   * Renames an organization and, when `slug` is given, changes its address. Names and addresses
+   * are unique on the instance (names without regard to case): a taken one is a 409 on its field.
+   */
+  async renameOrg(orgId: string, name: string, slug?: string): Promise<{ from: { name: string; slug: string }; to: { name: string; slug: string } }> {
+    const org = await this.getOrg(orgId)
+    if (!org) throw new InputError('no such organization', 'org', 404)
     const n = name.trim()
     if (!n || n.length > 80) throw new InputError('enter an organization name of 1 to 80 characters', 'name')
-    await this.db.update(this.t.orgs).set({ name: n }).where(eq(this.t.orgs.id, orgId))
+    const s = slug === undefined ? org.slug : slug.trim().toLowerCase()
+    if (!s || s.length > 40 || !SLUG_PATTERN.test(s)) throw new InputError('the address takes 1 to 40 lowercase letters and digits, words joined by single dashes (like acme-labs)', 'slug')
+    const [sameName] = await this.db
+      .select({ id: this.t.orgs.id })
+      .from(this.t.orgs)
+      .where(and(ne(this.t.orgs.id, orgId), sql`lower(${this.t.orgs.name}) = ${n.toLowerCase()}`))
+    if (sameName) throw new InputError(`another organization is named "${n}" already: choose another name`, 'name', 409)
+    const taken = () => new InputError(`the address "${s}" belongs to another organization: choose another`, 'slug', 409)
+    if (s !== org.slug) {
+      const other = await this.findOrgBySlug(s)
+      if (other && other.id !== orgId) throw taken()
+    }
+    try {
+      await this.db.update(this.t.orgs).set({ name: n, slug: s }).where(eq(this.t.orgs.id, orgId))
+    } catch (err) {
+      // Another rename took the address between the check and the update.
+      if (isUniqueViolation(err)) throw taken()
+      throw err
+    }
     this.accounts.changed()
+    return { from: { name: org.name, slug: org.slug }, to: { name: n, slug: s } }
+  }
+
+  /**
+   * Deletes an organization: its memberships, teams, roles, invitations and API tokens go, in one
+   * transaction; sessions working in it lose it (their next request picks another organization of
+   * theirs, or none). The audit log keeps its entries. Plugins' data is not touched here: callers
+   * announce `core.org.deleted` on the bus, and each plugin cleans up its own tables.
+   *
+   * `confirm` must be the organization's name exactly. `byUserId` must be an active owner of it,
+   * or, with `asInstanceAdmin`, an active instance admin.
+   */
+  async deleteOrg(orgId: string, confirm: string, byUserId: string, options: { asInstanceAdmin?: boolean } = {}): Promise<DeletedOrg> {
+    const org = await this.getOrg(orgId)
+    if (!org) throw new InputError('no such organization', 'org', 404)
+    if (confirm.trim() !== org.name) throw new InputError(`type the organization's name, ${org.name}, exactly as shown to confirm`, 'confirm', 422)
+    let members = 0
+    await this.accounts.store.tx(async (db) => {
+      await this.lockOrg(db, orgId)
+      const [still] = await db.select({ id: this.t.orgs.id }).from(this.t.orgs).where(eq(this.t.orgs.id, orgId))
+      if (!still) throw new InputError('no such organization', 'org', 404)
+      await this.assertMayDelete(db, orgId, byUserId, options.asInstanceAdmin === true)
+      const teamIds = (await db.select({ id: this.t.teams.id }).from(this.t.teams).where(eq(this.t.teams.orgId, orgId))).map((r) => r.id)
+      if (teamIds.length) await db.delete(this.t.teamMembers).where(inArray(this.t.teamMembers.teamId, teamIds))
+      await db.delete(this.t.teams).where(eq(this.t.teams.orgId, orgId))
+      await db.delete(this.t.invitations).where(eq(this.t.invitations.orgId, orgId))
+      members = (await db.delete(this.t.members).where(eq(this.t.members.orgId, orgId)).returning({ userId: this.t.members.userId })).length
+      await db.delete(this.t.roles).where(eq(this.t.roles.orgId, orgId))
+      await db.delete(this.t.apiTokens).where(eq(this.t.apiTokens.orgId, orgId))
+      await db.update(this.t.sessions).set({ orgId: null }).where(eq(this.t.sessions.orgId, orgId))
+      await db.delete(this.t.orgs).where(eq(this.t.orgs.id, orgId))
+    })
+    this.accounts.changed()
+    return { org, members }
+  }
+
+  /** Refuses (403) unless `userId` is an active owner of the org, or an active instance admin when `asInstanceAdmin`. */
+  private async assertMayDelete(db: Db, orgId: string, userId: string, asInstanceAdmin: boolean): Promise<void> {
+    const [user] = await db.select({ isAdmin: this.t.users.isAdmin, disabled: this.t.users.disabled }).from(this.t.users).where(eq(this.t.users.id, userId))
+    if (user && !user.disabled && asInstanceAdmin && user.isAdmin) return
+    const [row] = await db
+      .select({ builtin: this.t.roles.builtin })
+      .from(this.t.members)
+      .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.members.roleId))
+      .where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+    if (!user || user.disabled || row?.builtin !== 'owner') throw new InputError('only an owner of the organization can delete it', 'org', 403)
+  }
+
+  /**
+   * An instance admin makes themselves an owner of an organization (to take over one whose owners
+   * are gone): joins it as owner, or becomes owner if a member already. Returns their previous role.
+   */
+  async claimOwnership(orgId: string, userId: string): Promise<{ previousRole: string | null }> {
+    const user = await this.accounts.getUser(userId)
+    if (!user || user.disabled || !user.isAdmin) throw new InputError('only an instance admin can make themselves owner', 'user', 403)
+    let previousRole: string | null = null
+    await this.accounts.store.tx(async (db) => {
+      await this.lockOrg(db, orgId)
+      const [owner] = await db.select().from(this.t.roles).where(and(eq(this.t.roles.orgId, orgId), eq(this.t.roles.builtin, 'owner')))
+      if (!owner) throw new InputError('no such organization', 'org', 404)
+      const [current] = await db
+        .select({ roleId: this.t.members.roleId, role: this.t.roles.name })
+        .from(this.t.members)
+        .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.members.roleId))
+        .where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+      if (current?.roleId === owner.id) throw new InputError('you are an owner of this organization already', 'user', 409)
+      previousRole = current?.role ?? null
+      if (current) await db.update(this.t.members).set({ roleId: owner.id }).where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+      else await db.insert(this.t.members).values({ orgId, userId, roleId: owner.id, createdAt: new Date() })
+    })
+    this.accounts.changed()
+    return { previousRole }
+  }
+
+  /**
+   * The organizations where `userId` holds the owner role and no other active (not disabled) user
+   * does: disabling or removing this user would leave them without an owner who can act.
+   */
+  async orgsOwnedAlone(userId: string): Promise<Org[]> {
+    const owned = await this.db
+      .select({ org: this.t.orgs })
+      .from(this.t.members)
+      .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.members.roleId))
+      .innerJoin(this.t.orgs, eq(this.t.orgs.id, this.t.members.orgId))
+      .where(and(eq(this.t.members.userId, userId), eq(this.t.roles.builtin, 'owner')))
+      .orderBy(asc(this.t.orgs.name))
+    if (owned.length === 0) return []
+    const others = await this.db
+      .select({ orgId: this.t.members.orgId })
+      .from(this.t.members)
+      .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.members.roleId))
+      .innerJoin(this.t.users, eq(this.t.users.id, this.t.members.userId))
+      .where(
+        and(
+          inArray(
+            this.t.members.orgId,
+            owned.map((o) => o.org.id),
+          ),
+          eq(this.t.roles.builtin, 'owner'),
+          eq(this.t.users.disabled, false),
+          ne(this.t.members.userId, userId),
+        ),
+      )
+    const covered = new Set(others.map((o) => o.orgId))
+    return owned.map((o) => o.org).filter((o) => !covered.has(o.id))
+  }
+
+  /**
+   * On PostgreSQL, locks the organization's row until `db`'s transaction ends, so changes to who
+   * owns it (and its deletion) run one after another: two transactions cannot both count the
+   * other's owner and leave none. SQLite transactions run one at a time anyway.
+   */
+  private async lockOrg(db: Db, orgId: string, mode: 'update' | 'share' = 'update'): Promise<void> {
+    if (this.accounts.store.dialect !== 'postgres') return
+    const lock = mode === 'update' ? sql`for update` : sql`for share`
+    await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`select ${this.t.orgs.id} from ${this.t.orgs} where ${this.t.orgs.id} = ${orgId} ${lock}`)
   }
 
   // ---- roles
@@ -211,32 +369,48 @@ export class Orgs {
     this.accounts.changed()
   }
 
-  /** Changes a member's role; an org always keeps at least one owner. */
+  /**
+   * Changes a member's role. An org always keeps an active owner: the check and the change run in
+   * one transaction (the org's row locked on PostgreSQL), so two owners demoting each other at once
+   * leave one of them owner.
+   */
   async setMemberRole(orgId: string, userId: string, roleId: string): Promise<{ from: string; to: string }> {
     const target = await this.getRole(orgId, roleId)
-    const current = await this.membership(userId, orgId)
-    if (!current) throw new InputError('not a member of this organization', 'user', 404)
-    if (current.role.builtin === 'owner' && target.builtin !== 'owner') await this.assertAnotherOwner(orgId, userId)
-    await this.db.update(this.t.members).set({ roleId }).where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+    const from = await this.accounts.store.tx(async (db) => {
+      await this.lockOrg(db, orgId)
+      const current = await this.membershipIn(db, userId, orgId)
+      if (!current) throw new InputError('not a member of this organization', 'user', 404)
+      if (current.role.builtin === 'owner' && target.builtin !== 'owner') await this.assertAnotherOwner(db, orgId, userId)
+      await db.update(this.t.members).set({ roleId }).where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+      return current.role.name
+    })
     this.accounts.changed()
-    return { from: current.role.name, to: target.name }
+    return { from, to: target.name }
   }
 
+  /** Removes a member (and their team memberships); the last active owner cannot go (checked like setMemberRole). */
   async removeMember(orgId: string, userId: string): Promise<void> {
-    const current = await this.membership(userId, orgId)
-    if (!current) throw new InputError('not a member of this organization', 'user', 404)
-    if (current.role.builtin === 'owner') await this.assertAnotherOwner(orgId, userId)
-    await this.db.delete(this.t.members).where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+    await this.accounts.store.tx(async (db) => {
+      await this.lockOrg(db, orgId)
+      const current = await this.membershipIn(db, userId, orgId)
+      if (!current) throw new InputError('not a member of this organization', 'user', 404)
+      if (current.role.builtin === 'owner') await this.assertAnotherOwner(db, orgId, userId)
+      await db.delete(this.t.members).where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+      const teamIds = (await db.select({ id: this.t.teams.id }).from(this.t.teams).where(eq(this.t.teams.orgId, orgId))).map((r) => r.id)
+      if (teamIds.length) await db.delete(this.t.teamMembers).where(and(inArray(this.t.teamMembers.teamId, teamIds), eq(this.t.teamMembers.userId, userId)))
+    })
     this.accounts.changed()
-    const teams = await this.listTeams(orgId)
-    for (const team of teams) {
-      await this.db.delete(this.t.teamMembers).where(and(eq(this.t.teamMembers.teamId, team.id), eq(this.t.teamMembers.userId, userId)))
-    }
   }
 
-  private async assertAnotherOwner(orgId: string, userId: string): Promise<void> {
-    const owners = (await this.listMembers(orgId)).filter((m) => m.role.builtin === 'owner' && m.user.id !== userId)
-    if (owners.length === 0) throw new InputError('an organization needs at least one owner: make someone else owner first', 'role', 409)
+  /** Refuses (409) unless someone besides `userId` is an active (not disabled) owner of the org. */
+  private async assertAnotherOwner(db: Db, orgId: string, userId: string): Promise<void> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(this.t.members)
+      .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.members.roleId))
+      .innerJoin(this.t.users, eq(this.t.users.id, this.t.members.userId))
+      .where(and(eq(this.t.members.orgId, orgId), eq(this.t.roles.builtin, 'owner'), eq(this.t.users.disabled, false), ne(this.t.members.userId, userId)))
+    if (Number(row?.n ?? 0) === 0) throw new InputError('an organization needs at least one active owner: make someone else owner first', 'role', 409)
   }
 
   // ---- teams
@@ -326,23 +500,56 @@ export class Orgs {
     if (gone.length === 0) throw new InputError('no such invitation', 'invitation', 404)
   }
 
-  /** The open invitation behind a link token, with its org and role, or undefined. */
-  async findInvitation(token: string) {
-    const [row] = await this.db
+  /**
+   * The open invitation behind a link token, with its org and role, or undefined. A link counts
+   * only while the person who created it could still create it: an active account that is still a
+   * member holding `core.members.manage` and every permission the invited role grants (or, for links
+   * an instance admin made on the admin pages, still an active instance admin). Otherwise it answers
+   * like an unknown link. `catalog` is every declared permission (`permissionCatalog(host, {
+   * includeDisabled: true })`); without it only core's permissions are compared.
+   */
+  async findInvitation(token: string, catalog: PermissionEntry[] = coreCatalog()) {
+    return this.findInvitationIn(this.db, token, catalog)
+  }
+
+  private async findInvitationIn(db: Db, token: string, catalog: PermissionEntry[]) {
+    const [row] = await db
       .select({ i: this.t.invitations, org: this.t.orgs, role: this.t.roles })
       .from(this.t.invitations)
       .innerJoin(this.t.orgs, eq(this.t.orgs.id, this.t.invitations.orgId))
       .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.invitations.roleId))
       .where(eq(this.t.invitations.tokenHash, sha256(token)))
     if (!row || row.i.usedAt || row.i.expiresAt.getTime() <= Date.now()) return undefined
-    return { id: row.i.id, email: row.i.email, org: row.org, role: toRole(row.role) }
+    const role = toRole(row.role)
+    if (!(await this.inviterMayStill(db, row.i.createdBy, row.org.id, role, catalog))) return undefined
+    return { id: row.i.id, email: row.i.email, org: row.org, role }
   }
 
-  /** Uses an invitation for `userId`: single use, checked and marked in one transaction. */
-  async acceptInvitation(token: string, userId: string): Promise<Org> {
-    const inv = await this.findInvitation(token)
-    if (!inv) throw new InputError('this invitation link is invalid, used or expired: ask for a new one', 'token', 404)
-    await this.accounts.store.tx(async (db) => {
+  /** Whether `creatorId` could still invite someone to `orgId` with `role` (see findInvitation). */
+  private async inviterMayStill(db: Db, creatorId: string, orgId: string, role: Role, catalog: PermissionEntry[]): Promise<boolean> {
+    const [creator] = await db.select({ isAdmin: this.t.users.isAdmin, disabled: this.t.users.disabled }).from(this.t.users).where(eq(this.t.users.id, creatorId))
+    if (!creator || creator.disabled) return false
+    if (creator.isAdmin) return true // instance admins invite to any organization (/admin/users)
+    const membership = await this.membershipIn(db, creatorId, orgId)
+    if (!membership) return false
+    const held = rolePermissions(catalog, membership.role)
+    if (!held.has('core.members.manage')) return false
+    return [...rolePermissions(catalog, role)].every((p) => held.has(p))
+  }
+
+  /**
+   * Uses an invitation for `userId`: single use, checked (the link, its inviter's rights, the
+   * organization still there) and marked in one transaction. `catalog` as for findInvitation.
+   */
+  async acceptInvitation(token: string, userId: string, catalog: PermissionEntry[]): Promise<Org> {
+    const invalid = () => new InputError('this invitation link is invalid, used or expired: ask for a new one', 'token', 404)
+    const first = await this.findInvitation(token, catalog)
+    if (!first) throw invalid()
+    const org = await this.accounts.store.tx(async (db) => {
+      // The org's row held (PostgreSQL): it cannot be deleted under this join; then everything is checked again.
+      await this.lockOrg(db, first.org.id, 'share')
+      const inv = await this.findInvitationIn(db, token, catalog)
+      if (!inv) throw invalid()
       const used = await db
         .update(this.t.invitations)
         .set({ usedAt: new Date(), usedBy: userId })
@@ -351,9 +558,10 @@ export class Orgs {
       if (used.length === 0) throw new InputError('this invitation was used a moment ago', 'token', 409)
       const existing = await db.select().from(this.t.members).where(and(eq(this.t.members.orgId, inv.org.id), eq(this.t.members.userId, userId)))
       if (existing.length === 0) await db.insert(this.t.members).values({ orgId: inv.org.id, userId, roleId: inv.role.id, createdAt: new Date() })
+      return inv.org
     })
     this.accounts.changed()
-    return inv.org
+    return org
   }
 }
 

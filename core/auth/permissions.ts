@@ -20,11 +20,12 @@ export interface PermissionEntry {
 
 /** Permissions core itself checks. `core.instance.admin` is held by instance admins only, never by a role. */
 export const CORE_PERMISSIONS: Record<string, PermissionSpec> = {
-  'core.members.read': { description: 'See members and teams', grant: 'guest' },
+  'core.members.read': { description: 'See members and teams (names only)', grant: 'guest' },
+  'core.emails.read': { description: "See members' email addresses", grant: 'member' },
   'core.members.manage': { description: 'Invite and remove members, change their roles', grant: 'admin' },
   'core.teams.manage': { description: 'Create and edit teams', grant: 'admin' },
   'core.roles.manage': { description: 'Create and edit custom roles', grant: 'admin' },
-  'core.org.manage': { description: 'Rename the organization', grant: 'owner' },
+  'core.org.manage': { description: 'Rename the organization (owners also delete it)', grant: 'owner' },
   'core.audit.read': { description: "Read the organization's audit log", grant: 'admin' },
 }
 export const INSTANCE_ADMIN = 'core.instance.admin'
@@ -49,13 +50,9 @@ export function grantFor(name: string, spec: string | PermissionSpec): BuiltinRo
  * never lower the grant of a permission it does not own. `includeDisabled` adds the permissions
  * of registered plugins that are off: roles keep those, and they count again once the plugin is on.
  */
-export function permissionCatalog(host: PluginHost, options: { includeDisabled?: boolean } = {}): PermissionEntry[] {
-  const out: PermissionEntry[] = []
-  const seen = new Set<string>()
-  for (const [name, spec] of Object.entries(CORE_PERMISSIONS)) {
-    seen.add(name)
-    out.push({ name, description: spec.description, grant: spec.grant, group: 'core', groupName: 'Organization' })
-  }
+export function permissionCatalog(host: Pick<PluginHost, 'list'>, options: { includeDisabled?: boolean } = {}): PermissionEntry[] {
+  const out = coreCatalog()
+  const seen = new Set(out.map((e) => e.name))
   for (const p of host.list()) {
     if (p.status !== 'enabled' && !options.includeDisabled) continue
     for (const [name, spec] of Object.entries(p.permissions)) {
@@ -67,6 +64,11 @@ export function permissionCatalog(host: PluginHost, options: { includeDisabled?:
   return out
 }
 
+/** Core's own permissions as catalog entries (what `permissionCatalog` starts with). */
+export function coreCatalog(): PermissionEntry[] {
+  return Object.entries(CORE_PERMISSIONS).map(([name, spec]) => ({ name, description: spec.description, grant: spec.grant, group: 'core', groupName: 'Organization' }))
+}
+
 /** The permissions a role holds now: built-in by rank, custom by its list (only enabled ones count). */
 export function rolePermissions(catalog: PermissionEntry[], role: { builtin: string | null; permissions: string[] }): Set<string> {
   if (role.builtin) {
@@ -75,4 +77,12 @@ export function rolePermissions(catalog: PermissionEntry[], role: { builtin: str
   }
   const known = new Set(catalog.map((p) => p.name))
   return new Set(role.permissions.filter((p) => known.has(p)))
+}
+
+/** Permission to see members' email addresses (guests see names only, as on Plane and Linear). */
+export const EMAILS_READ = 'core.emails.read'
+
+/** Whether a holder of `permissions` sees members' emails: `core.emails.read`, or managing members (who must tell people apart). */
+export function seesEmails(permissions: ReadonlySet<string>): boolean {
+  return permissions.has(EMAILS_READ) || permissions.has('core.members.manage')
 }

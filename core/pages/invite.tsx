@@ -1,12 +1,14 @@
 /**
  * @module The invitation link page, /invite/:token: shows which organization and role the link is
  * for; a signed-in visitor joins with one button, an anonymous one creates an account (or signs in
- * first). Links are single use; accepts are rate-limited per client address, per signed-in
- * account and per link.
+ * first). Links are single use and count only while their creator could still create them
+ * (Orgs.findInvitation); accepts are rate-limited per client address, per signed-in account and
+ * per link.
  */
 import { Elysia } from 'elysia'
 import { InputError, normalizeEmail, type User } from '../auth/accounts.ts'
 import type { Org } from '../auth/orgs.ts'
+import { permissionCatalog } from '../auth/permissions.ts'
 import { limits } from '../auth/rate-limit.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
@@ -39,8 +41,11 @@ function InvalidLink(props: { signedIn: boolean }) {
   return (
     <>
       <h1>This invitation link does not work</h1>
-      <p>It may be mistyped, used already (each link works once), revoked, or expired (links last 7 days).</p>
-      <p>Ask the person who invited you for a new link.</p>
+      <p>
+        It may be mistyped, used already (each link works once), revoked, or expired (links last 7 days), or the person who created it may no longer invite
+        people with this role.
+      </p>
+      <p>Ask someone in the organization for a new invitation.</p>
       <p>{props.signedIn ? <a href="/">Go to the start page</a> : <a href="/login">Sign in</a>}</p>
     </>
   )
@@ -146,7 +151,9 @@ export function invitePages(deps: ServerDeps) {
     return renderer.card(request, { title, body: body(csrf.token), csrf: csrf.token, status, headers: csrf.setCookie ? { 'set-cookie': csrf.setCookie } : undefined })
   }
 
-  const find = (token: string) => (token && token.length <= MAX_TOKEN ? orgs.findInvitation(token) : Promise.resolve(undefined))
+  /** Every declared permission (plugins off included): what the inviter must still hold is judged against it. */
+  const declared = () => permissionCatalog(deps.host, { includeDisabled: true })
+  const find = (token: string) => (token && token.length <= MAX_TOKEN ? orgs.findInvitation(token, declared()) : Promise.resolve(undefined))
   const invalid = (request: Request, auth: Auth | null) => card(request, 'Invitation not valid', () => InvalidLink({ signedIn: !!auth }) as string, 404)
   const wrongAccount = (inv: Invitation, auth: Auth) => !!inv.email && inv.email !== auth.user.email.toLowerCase()
 
@@ -194,7 +201,7 @@ export function invitePages(deps: ServerDeps) {
           }
           let org: Org
           try {
-            org = await orgs.acceptInvitation(params.token, auth.user.id)
+            org = await orgs.acceptInvitation(params.token, auth.user.id, declared())
           } catch (err) {
             if (!(err instanceof InputError)) throw err
             return card(request, 'Invitation not valid', () => InvalidLink({ signedIn: true }) as string, err.status === 409 ? 409 : 404)
@@ -229,7 +236,7 @@ export function invitePages(deps: ServerDeps) {
         let org: Org | undefined
         let problem: string | undefined
         try {
-          org = await orgs.acceptInvitation(params.token, user.id)
+          org = await orgs.acceptInvitation(params.token, user.id, declared())
         } catch (err) {
           if (!(err instanceof InputError)) throw err
           problem = `Your account is created, but the invitation could not be used: ${err.message}.`
