@@ -1,4 +1,8 @@
-/** @module The members page of the current organization: members and their roles; for managers, invitations. */
+/**
+ * @module The members page of the current organization: members and their roles; for managers,
+ * invitations. Emails only for those who may see them (`seesEmails`): guests see names only.
+ */
+import { seesEmails } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
@@ -17,6 +21,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
   const { orgs } = deps.identity
   const org = orgOf(auth)
   const manage = can(auth, 'core.members.manage')
+  const emails = seesEmails(auth.permissions)
   const [members, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id) : Promise.resolve([])])
   const mayGive = granter(deps, auth)
   const grantable = roles.filter(mayGive)
@@ -36,7 +41,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
               <thead>
                 <tr>
                   <th>Name</th>
-                  <th>Email</th>
+                  {emails ? <th>Email</th> : ''}
                   <th>Role</th>
                   <th>Joined</th>
                   {manage ? <th>Actions</th> : ''}
@@ -52,7 +57,13 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                         <span safe>{m.user.name}</span>
                         {m.user.id === auth.user.id ? <span class="badge">you</span> : ''}
                       </td>
-                      <td data-label="Email" safe>{m.user.email}</td>
+                      {emails ? (
+                        <td data-label="Email" safe>
+                          {m.user.email}
+                        </td>
+                      ) : (
+                        ''
+                      )}
                       <td data-label="Role">
                         {changeable ? (
                           <form method="post" action={`/orgs/members/${m.user.id}/role`} class="row-form">

@@ -1,7 +1,11 @@
-/** @module The teams page of the current organization: teams and their members, and the forms to change them. */
+/**
+ * @module The teams page of the current organization: teams and their members, and the forms to
+ * change them. Emails only for those who may see them (`seesEmails`), like the members page.
+ */
 import { Elysia } from 'elysia'
 import { InputError, type User } from '../auth/accounts.ts'
 import type { Member, Team } from '../auth/orgs.ts'
+import { seesEmails } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
@@ -36,7 +40,7 @@ export function orgTeamPages(deps: ServerDeps) {
         {teams.length === 0 ? (
           <EmptyState title="No teams yet">{manage ? <p>Create the first team below.</p> : <p class="muted">An admin of the organization can create teams.</p>}</EmptyState>
         ) : (
-          teams.map((team) => <TeamSection team={team} byId={byId} members={members} manage={manage} csrf={csrf} />)
+          teams.map((team) => <TeamSection team={team} byId={byId} members={members} manage={manage} emails={seesEmails(auth.permissions)} csrf={csrf} />)
         )}
         {manage ? (
           <section class="section">
@@ -138,7 +142,7 @@ export function orgTeamPages(deps: ServerDeps) {
 }
 
 /** One team with its members, and (for managers) the forms to change it. */
-function TeamSection(props: { team: Team; byId: Map<string, User>; members: Member[]; manage: boolean; csrf: string | undefined }) {
+function TeamSection(props: { team: Team; byId: Map<string, User>; members: Member[]; manage: boolean; emails: boolean; csrf: string | undefined }) {
   const { team, byId } = props
   const inTeam = team.memberIds.map((id) => byId.get(id)).filter((u): u is User => !!u)
   const addable = props.members.filter((m) => !team.memberIds.includes(m.user.id))
@@ -170,7 +174,14 @@ function TeamSection(props: { team: Team; byId: Map<string, User>; members: Memb
         <ul class="team-members">
           {inTeam.map((u) => (
             <li>
-              <span safe>{u.name}</span> <span class="muted" safe>{u.email}</span>
+              <span safe>{u.name}</span>{' '}
+              {props.emails ? (
+                <span class="muted" safe>
+                  {u.email}
+                </span>
+              ) : (
+                ''
+              )}
               {props.manage ? <ActionButton action={`/orgs/teams/${team.id}/members/${u.id}/remove`} csrf={props.csrf} label="Remove" /> : ''}
             </li>
           ))}
@@ -188,7 +199,7 @@ function TeamSection(props: { team: Team; byId: Map<string, User>; members: Memb
             <select id={selectId} name="user">
               {addable.map((m) => (
                 <option value={m.user.id} safe>
-                  {`${m.user.name} (${m.user.email})`}
+                  {props.emails ? `${m.user.name} (${m.user.email})` : m.user.name}
                 </option>
               ))}
             </select>

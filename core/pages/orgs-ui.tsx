@@ -14,6 +14,7 @@ const TABS = [
   { href: '/orgs/teams', label: 'Teams', permission: 'core.members.read' },
   { href: '/orgs/roles', label: 'Roles', permission: 'core.roles.manage' },
   { href: '/orgs/audit', label: 'Audit log', permission: 'core.audit.read' },
+  { href: '/orgs/settings', label: 'Settings', permission: 'core.org.manage' },
 ]
 
 function OrgTabs(props: { auth: Auth; current: string }) {

@@ -1,8 +1,8 @@
 /**
  * @module The organization pages: create and switch organizations; members, invitations, teams,
- * custom roles and the audit log of the current organization (`auth.org`). Another
- * organization's ids are not found (404). Nobody hands out more than they hold: roles (and
- * permissions in the role editor) whose permissions the viewer lacks cannot be given.
+ * custom roles, the audit log and the settings (rename, delete) of the current organization
+ * (`auth.org`). Another organization's ids are not found (404). Nobody hands out more than they
+ * hold: roles (and permissions in the role editor) whose permissions the viewer lacks cannot be given.
  */
 import { Elysia } from 'elysia'
 import { guard } from '../http/guard.ts'
@@ -13,6 +13,7 @@ import { orgAuditPages } from './orgs-audit.tsx'
 import { orgMemberPages } from './orgs-members.tsx'
 import { orgNewPages } from './orgs-new.tsx'
 import { orgRolePages } from './orgs-roles.tsx'
+import { orgSettingsPages } from './orgs-settings.tsx'
 import { orgTeamPages } from './orgs-teams.tsx'
 
 /** The orgs pages (each group lives in its own orgs-*.tsx module, mounted here in route order). */
@@ -26,4 +27,5 @@ export function orgPages(deps: ServerDeps) {
     .use(orgTeamPages(deps))
     .use(orgRolePages(deps))
     .use(orgAuditPages(deps))
+    .use(orgSettingsPages(deps))
 }
