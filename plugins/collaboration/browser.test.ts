@@ -109,6 +109,37 @@ test(
   T,
 )
 
+test(
+  'inbox by keyboard: j and k move between notifications, Enter opens one',
+  async () => {
+    const cy = await p.member('member', p.org, 'cy-keys@example.com')
+    const notify = p.host.service<KnownServices['collaboration.notify']>('collaboration.notify')!
+    // newest first in the inbox: "Newer" is the first row
+    await notify.notify({ orgId: p.org!.id, userIds: [cy.user.id], title: 'Older', href: '/testing/things/one' } as Parameters<typeof notify.notify>[0])
+    await Bun.sleep(5)
+    await notify.notify({ orgId: p.org!.id, userIds: [cy.user.id], title: 'Newer', href: '/collaboration/activity' } as Parameters<typeof notify.notify>[0])
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await signIn(page, p.url, 'cy-keys@example.com', 'member password 1')
+    await page.goto(`${p.url}/collaboration/inbox`)
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')
+    await page.keyboard.press('j')
+    expect(await focused()).toBe('Newer')
+    await page.keyboard.press('j')
+    expect(await focused()).toBe('Older')
+    await page.keyboard.press('k')
+    expect(await focused()).toBe('Newer')
+    await page.keyboard.press('j')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(`${p.url}/testing/things/one`, { timeout: 10_000 })
+    expect(errors).toEqual([])
+    await context.close()
+  },
+  T,
+)
+
 /** Open bell streams of a user, as the server counts them. */
 const streams = (userId: string) => p.host.service<{ streams(userId?: string): number }>('collaboration.live')!.streams(userId)
 

@@ -1,6 +1,7 @@
 /**
  * The inbox and the activity feed are lists the shell's j/k navigation walks (public/app.js): the list
- * carries `data-rows`, each row `data-row`. The activity under a thread is not such a list.
+ * carries `data-rows`, each row that links somewhere `data-row` (a row with nothing to focus would stop
+ * j there). The activity under a thread is not such a list.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { Elysia } from 'elysia'
@@ -40,16 +41,21 @@ eachDialect('collaboration list rows', (dialect) => {
     const notify = p.host.service<{ notify(input: { orgId: string; userIds: string[]; title: string; href?: string }): Promise<void> }>('collaboration.notify')!
     await notify.notify({ orgId: p.org!.id, userIds: [ana.user.id], title: 'First', href: '/collaboration/activity' })
     await notify.notify({ orgId: p.org!.id, userIds: [ana.user.id], title: 'Second', href: '/collaboration/activity' })
+    await notify.notify({ orgId: p.org!.id, userIds: [ana.user.id], title: 'Nowhere to go' })
     const inbox = (await ana.client.get('/collaboration/inbox')).html
     expect(inbox).toContain('<ul class="collab-inbox" data-rows>')
     expect(inbox.match(/<li class="unread" id="notification-[\w-]+" data-row>/g)?.length).toBe(2)
+    expect(inbox.match(/<li class="unread" id="notification-[\w-]+">/g)?.length).toBe(1)
 
     for (const text of ['changed Row one', 'changed Row two']) {
       p.host.bus.emit('testing.thing.updated', { activity: { orgId: p.org!.id, actor: { id: ana.user.id, name: ana.user.name }, entity: { type: 'testing.row', id: text, title: text, href: '/collaboration/inbox' }, text } })
     }
+    // a deletion carries no entity, so no link
+    p.host.bus.emit('testing.row.deleted', { activity: { orgId: p.org!.id, actor: { id: ana.user.id, name: ana.user.name }, text: 'deleted Row three' } })
     await p.host.service<{ wait(): Promise<void> }>('collaboration.idle')!.wait()
     const feed = (await ana.client.get('/collaboration/activity')).html
     expect(feed).toContain('<ol class="collab-activity" data-rows>')
-    expect(feed.match(/<li data-row>/g)?.length).toBeGreaterThanOrEqual(2)
+    expect(feed.match(/<li data-row>/g)?.length).toBe(2)
+    expect(feed).toMatch(/<li><strong>[^<]+<\/strong> <span>deleted Row three<\/span>/)
   })
 })

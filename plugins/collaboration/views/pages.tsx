@@ -87,10 +87,11 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
           <p>Mentions, assignments, invitations, comments and changes on things you watch, and reminders show up here.</p>
         </EmptyState>
       ) : (
-        // data-rows / data-row: the shell's j/k list navigation (public/app.js), Enter opens the row's link
+        // data-rows / data-row: the shell's j/k list navigation (public/app.js) walks the notifications
+        // that link somewhere (j/k focus the link, Enter opens it)
         <ul class="collab-inbox" data-rows>
           {rows.map((n) => (
-            <li class={n.readAt ? 'read' : 'unread'} id={`notification-${n.id}`} data-row>
+            <li class={n.readAt ? 'read' : 'unread'} id={`notification-${n.id}`} data-row={!!n.href}>
               <div class="collab-inbox-main">
                 {n.href ? (
                   <a href={n.href} class="collab-inbox-title">

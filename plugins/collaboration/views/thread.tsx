@@ -279,7 +279,8 @@ function EntityActivity(props: { rows: ActivityRow[] }) {
 
 /**
  * A list of activity rows ("Ana moved WEB-42 to Done"). `navigable` marks it for the shell's j/k list
- * navigation (`data-rows` / `data-row`, public/app.js).
+ * navigation (`data-rows` / `data-row`, public/app.js): the rows with a link (j/k focus it, Enter opens
+ * it); a row with nothing to focus would stop j there.
  */
 export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean; navigable?: boolean }) {
   return (
@@ -290,7 +291,7 @@ export function ActivityList(props: { rows: ActivityRow[]; withLinks?: boolean; 
         // link then, instead of the same title again after it
         const named = href !== undefined && !!r.entityTitle && r.text.includes(r.entityTitle)
         return (
-          <li data-row={props.navigable}>
+          <li data-row={props.navigable && href !== undefined}>
             <strong safe>{r.actorName}</strong>{' '}
             {named ? <a href={href}>{safeKeys(r.text)}</a> : <span>{safeKeys(r.text)}</span>}
             {href !== undefined && !named ? (
