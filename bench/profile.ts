@@ -20,7 +20,7 @@ const profile = process.env.NO_PROF ? [] : [process.env.PROF_JSON ? '--cpu-prof'
 // BINARY=1 runs the compiled dist/coder-ide instead of the sources (no profile then)
 const server = spawn([...(process.env.BINARY ? [join(ROOT, 'dist/coder-ide')] : [process.execPath, ...profile, main]), 'serve', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'])
 const base = `http://127.0.0.1:${port}`
-await waitFor200(`${base}/healthz`, performance.now())
+await waitFor200(`${base}/readyz`, performance.now())
 const session = await signInAs(base, user)
 const { projectId } = await seedPlanning(base, session, join(dataDir, 'coder-ide.db'))
 const url = which.startsWith('/') ? base + which : { api: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, list: `${base}/planning/projects/WEB?priority=high`, board: `${base}/planning/projects/WEB/board` }[which]!

@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from './config.ts'
-import { createLogger } from './log.ts'
+import { createLogger, type Logger } from './log.ts'
 import { connect, type ConnectOptions, type Store } from './store/connect.ts'
 import { PluginHost } from './plugins/host.ts'
 import type { PluginManifest } from './plugins/contract.ts'
@@ -11,8 +11,7 @@ import { createIdentity } from './auth/index.ts'
 import { randomToken } from './auth/crypto.ts'
 import { Renderer } from './http/render.ts'
 import { setShellErrorPages } from './http/respond.ts'
-import { setPermissionCatalog } from './http/guard.ts'
-import { requestAuth } from './http/guard.ts'
+import { requestAuth, setPermissionCatalog } from './http/guard.ts'
 import { ErrorPanel } from '../views/error-page.tsx'
 import { startServer, type ServerDeps } from './http/server.ts'
 
@@ -100,12 +99,26 @@ export async function openPlatform(
   return { config, store, host, deps, runtimeToken }
 }
 
-/** Boots plugins and listens. `stop` drains requests, stops plugins and closes the store. */
+/**
+ * Listens, then boots plugins (requests wait for them; /healthz answers at once, /readyz once they
+ * are settled), then writes the CLI's token. A port that is taken fails before any plugin runs or
+ * the running server's token is touched (ListenError). `stop` drains requests, stops plugins and
+ * closes the store.
+ */
 export async function servePlatform(platform: Platform) {
-  await platform.host.boot()
-  platform.deps.needsSetup = (await platform.deps.identity.accounts.countUsers()) === 0
+  let booted!: () => void
+  const ready = new Promise<void>((resolve) => (booted = resolve))
+  const http = startServer(platform.deps, { port: platform.config.port, hostname: platform.config.host, ready })
+  try {
+    await platform.host.boot()
+    platform.deps.needsSetup = (await platform.deps.identity.accounts.countUsers()) === 0
+  } catch (err) {
+    await http.stop(0)
+    throw err
+  } finally {
+    booted()
+  }
   writeRuntimeToken(platform)
-  const http = startServer(platform.deps, { port: platform.config.port, hostname: platform.config.host })
   const prune = setInterval(() => platform.deps.identity.accounts.pruneSessions().catch(() => {}), 3600_000)
   let stopping: Promise<void> | undefined
   return {
@@ -122,6 +135,26 @@ export async function servePlatform(platform: Platform) {
       return stopping
     },
   }
+}
+
+let strayGuard: ((kind: string, err: unknown) => void) | undefined
+
+/**
+ * Keeps a serving process up through a stray rejection or a throw in a timer: Bun ends the process
+ * on either by default, so one plugin's forgotten promise took the whole platform down. Each is
+ * logged, naming the plugin when the stack runs through `plugins/<id>/`. Installed once, by `serve`
+ * (tests keep their runner's own handling).
+ */
+export function keepServingOnStrayErrors(log: Logger): void {
+  const first = !strayGuard
+  strayGuard = (kind, err) => {
+    const stack = err instanceof Error ? (err.stack ?? '') : ''
+    const plugin = /\/plugins\/([a-z0-9][a-z0-9-]*)\//.exec(stack)?.[1]
+    log.error(`${kind}${plugin ? ` in plugin ${plugin}` : ''}; the server keeps serving`, { error: err instanceof Error ? err.message : String(err), ...(plugin ? { plugin } : {}) })
+  }
+  if (!first) return
+  process.on('unhandledRejection', (err) => strayGuard!('unhandled promise rejection', err))
+  process.on('uncaughtException', (err) => strayGuard!('uncaught exception', err))
 }
 
 /** The file the CLI reads to call the admin API of the server running on this data dir. */

@@ -294,20 +294,60 @@ function setupRedirect(pathname: string): Response | undefined {
   return new Response(null, { status: 303, headers: { location: '/setup' } })
 }
 
-/** Starts listening; `stop` drains, closes the listener and resolves when done. */
-export function startServer(deps: ServerDeps, options: { port: number; hostname: string }) {
+/** The server could not listen: one line saying on what, why, and what to change. */
+export class ListenError extends Error {}
+
+/** Why a listen failed, in words that say what to do. */
+function listenFailure(err: unknown, hostname: string, port: number): ListenError {
+  const code = (err as { code?: string }).code ?? ''
+  const why: Record<string, string> = {
+    EADDRINUSE: `port ${port} is in use (another coder-ide or program holds it): stop that one or choose another PORT / --port`,
+    EADDRNOTAVAIL: `this machine has no address ${hostname}: set HOST to one of its addresses, 127.0.0.1 or 0.0.0.0`,
+    EACCES: `not permitted (ports below 1024 need privileges): choose a PORT above 1023`,
+  }
+  return new ListenError(`cannot listen on ${hostname}:${port}: ${why[code] ?? (err as Error).message?.split('\n')[0] ?? String(err)}`)
+}
+
+/**
+ * Requests that arrive before `ready` settles wait for it (plugins still starting), except the
+ * probes: /healthz says the process is alive, /readyz that it is not ready yet. After, one check.
+ */
+function waitUntil(ready: Promise<unknown>, fetch: (request: Request, server: Server<unknown>) => Response | Promise<Response>) {
+  let open = false
+  const opened = ready.then(
+    () => (open = true),
+    () => (open = true),
+  )
+  return (request: Request, server: Server<unknown>): Response | Promise<Response> => {
+    if (open) return fetch(request, server)
+    const { pathname } = new URL(request.url)
+    if (pathname === '/healthz' || pathname === '/readyz') return fetch(request, server)
+    return opened.then(() => fetch(request, server))
+  }
+}
+
+/**
+ * Starts listening; `stop` drains, closes the listener and resolves when done. With `ready`, it
+ * listens at once and holds requests (not the probes) until `ready` settles. Throws ListenError.
+ */
+export function startServer(deps: ServerDeps, options: { port: number; hostname: string; ready?: Promise<unknown> }) {
   const front = createFetch(deps)
-  const server = Bun.serve({
-    port: options.port,
-    hostname: options.hostname,
-    fetch: front.fetch,
-    // Plugin pages may stream or wait on the store; keep idle sockets longer than Bun's 10 s default.
-    idleTimeout: 30,
-    error(err) {
-      deps.log.error('server error', { error: err })
-      return jsonError(500, 'internal', 'internal error')
-    },
-  })
+  let server: Server<unknown>
+  try {
+    server = Bun.serve({
+      port: options.port,
+      hostname: options.hostname,
+      fetch: options.ready ? waitUntil(options.ready, front.fetch) : front.fetch,
+      // Plugin pages may stream or wait on the store; keep idle sockets longer than Bun's 10 s default.
+      idleTimeout: 30,
+      error(err) {
+        deps.log.error('server error', { error: err })
+        return jsonError(500, 'internal', 'internal error')
+      },
+    })
+  } catch (err) {
+    throw listenFailure(err, options.hostname, options.port)
+  }
   return {
     server,
     url: `http://${options.hostname === '0.0.0.0' ? '127.0.0.1' : options.hostname}:${server.port}`,
