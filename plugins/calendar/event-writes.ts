@@ -42,6 +42,7 @@ export async function insertEvent(svc: CalendarService, orgId: string, actorId: 
     createdBy: actorId,
     createdAt: now,
     updatedAt: now,
+    updatedBy: actorId,
   }
   await db.insert(svc.t.events).values(row)
   await setAttendees(svc, orgId, id, c.attendeeIds, opts.rsvps, db)
@@ -57,16 +58,37 @@ export function occurrenceOf(event: EventRow, occurrence: string | undefined): n
 }
 
 /**
+ * The event changed since the version a write was based on (`expect` of updateEvent): nothing was
+ * written; read it again and redo the change.
+ */
+export class StaleEdit extends Error {
+  override name = 'StaleEdit'
+  constructor() {
+    super('the event changed while this change was being saved')
+  }
+}
+
+/**
  * Changes an event. For recurring events `scope` says what: 'this' (an override of the occurrence
  * `occurrence`), 'following' (the series ends before it and a new series starts there) or 'all'
  * (the master). For 'following' and 'all' the form shows one occurrence (with its override, if
  * any): what the user changed there applies to the series, a moved start moves every occurrence by
  * the same wall-clock amount, and the series' overrides and EXDATEs come along (moved by that
  * amount, their own edited fields kept).
+ *
+ * With `expect` (the `updatedAt` the form was merged against, see event-edits.ts) the write is a
+ * compare-and-set: when the event changed since, nothing is written and StaleEdit is thrown.
  */
-export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string): Promise<EventRow> {
+export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string, opts: { expect?: Date } = {}): Promise<EventRow> {
   const { event, canEdit, attendees, overrides } = await svc.event(v, id)
   if (!canEdit) throw new InputError('you may not change this event', 'event', 403)
+  if (opts.expect && event.updatedAt.getTime() !== opts.expect.getTime()) throw new StaleEdit()
+  /** Writes the event's row inside a transaction: a stale version throws, and the transaction writes nothing. */
+  const claim = async (db: Db, set: Partial<EventRow>) => {
+    const where = opts.expect ? and(eq(svc.t.events.id, id), eq(svc.t.events.updatedAt, opts.expect)) : eq(svc.t.events.id, id)
+    const done = await db.update(svc.t.events).set(set).where(where).returning({ id: svc.t.events.id })
+    if (!done.length) throw new StaleEdit()
+  }
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
   if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to change', 'occurrence')
   if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
@@ -74,12 +96,14 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
   if (scope === 'this') {
     const c = await svc.clean(v, { ...f, calendarId: event.calendarId, rrule: '', allDay: event.allDay, timeZone: event.allDay ? event.timeZone : f.timeZone })
     const values = { title: c.title, description: c.description, location: c.location, startAt: c.startAt, endAt: c.endAt, updatedAt: now }
-    const [existing] = await svc.ctx.db.select().from(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), eq(svc.t.overrides.originalStart, new Date(occ!))))
-    if (existing) await svc.ctx.db.update(svc.t.overrides).set(values).where(eq(svc.t.overrides.id, existing.id))
-    else await svc.ctx.db.insert(svc.t.overrides).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, originalStart: new Date(occ!), ...values })
-    await touch(svc, id)
+    await svc.ctx.store.tx(async (db) => {
+      await claim(db, { updatedAt: now, updatedBy: v.userId })
+      const [existing] = await db.select().from(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), eq(svc.t.overrides.originalStart, new Date(occ!))))
+      if (existing) await db.update(svc.t.overrides).set(values).where(eq(svc.t.overrides.id, existing.id))
+      else await db.insert(svc.t.overrides).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, originalStart: new Date(occ!), ...values })
+    })
     emitChange(svc, 'calendar.event.updated', v, { ...event, title: c.title }, `changed one occurrence of "${c.title}"`, 'this')
-    return event
+    return { ...event, updatedAt: now, updatedBy: v.userId }
   }
   const c = await svc.clean(v, f)
   if (c.calendarId !== event.calendarId && !(await svc.calendar(v, event.calendarId)).canEdit) throw new InputError('you may not move this event', 'calendarId', 403)
@@ -89,7 +113,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     // the old series ends just before the occurrence; a new one starts there
     const rsvps = new Map(attendees.map((a) => [a.userId, a.rsvp]))
     let newRule = c.rrule
-    const oldUpdate: Partial<EventRow> = { updatedAt: now }
+    const oldUpdate: Partial<EventRow> = { updatedAt: now, updatedBy: v.userId }
     const count = ruleCount(event.rrule!)
     const before = countBefore(event, o)
     if (count !== undefined) {
@@ -109,7 +133,8 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
       const row = await insertEvent(svc, v.orgId, v.userId, series, { seriesId: event.seriesId ?? event.id, rsvps, exdates }, db)
       if (carried.length) await db.insert(svc.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: row.id, ...ov, updatedAt: now })))
       await db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), gte(svc.t.overrides.originalStart, new Date(o))))
-      await db.update(svc.t.events).set(oldUpdate).where(eq(svc.t.events.id, id))
+      // a stale version undoes the whole transaction
+      await claim(db, oldUpdate)
       return row
     })
     emitChange(svc, 'calendar.event.updated', v, created, `changed the series "${created.title}" from one occurrence on`, 'following')
@@ -130,12 +155,13 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     reminders: c.reminders,
     hasReminders: c.reminders.length > 0,
     updatedAt: now,
+    updatedBy: v.userId,
   }
   const isOcc = occurrenceTest(values)
   const carried = c.rrule ? carryOverrides(overrides, event, change, isOcc) : []
   if (c.rrule) values.exdates = shiftExdates(event.exdates, change.shift, isOcc)
   await svc.ctx.store.tx(async (db) => {
-    await db.update(svc.t.events).set(values).where(eq(svc.t.events.id, id))
+    await claim(db, values)
     // replaced as a set: moved original starts may swap places with each other
     await db.delete(svc.t.overrides).where(eq(svc.t.overrides.eventId, id))
     if (carried.length) await db.insert(svc.t.overrides).values(carried.map((ov) => ({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, ...ov, updatedAt: now })))
@@ -156,7 +182,7 @@ export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, s
   if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
   if (scope === 'this') {
     const iso = new Date(occ!).toISOString()
-    await svc.ctx.db.update(svc.t.events).set({ exdates: [...new Set([...event.exdates, iso])], updatedAt: new Date() }).where(eq(svc.t.events.id, id))
+    await svc.ctx.db.update(svc.t.events).set({ exdates: [...new Set([...event.exdates, iso])], updatedAt: new Date(), updatedBy: v.userId }).where(eq(svc.t.events.id, id))
     await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), eq(svc.t.overrides.originalStart, new Date(occ!))))
     emitChange(svc, 'calendar.event.updated', v, event, `removed one occurrence of "${event.title}"`, 'this')
     return
@@ -164,7 +190,7 @@ export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, s
   if (scope === 'following') {
     const count = ruleCount(event.rrule!)
     const rrule = count !== undefined ? ruleWithCount(event.rrule!, countBefore(event, occ!)) : ruleUntil(event.rrule!, occ!)
-    await svc.ctx.db.update(svc.t.events).set({ rrule, exdates: event.exdates.filter((d) => Date.parse(d) < occ!), updatedAt: new Date() }).where(eq(svc.t.events.id, id))
+    await svc.ctx.db.update(svc.t.events).set({ rrule, exdates: event.exdates.filter((d) => Date.parse(d) < occ!), updatedAt: new Date(), updatedBy: v.userId }).where(eq(svc.t.events.id, id))
     await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), gte(svc.t.overrides.originalStart, new Date(occ!))))
     emitChange(svc, 'calendar.event.updated', v, event, `ended the series "${event.title}"`, 'following')
     return
@@ -183,9 +209,4 @@ export async function removeEvents(svc: CalendarService, all: string[]): Promise
     await svc.ctx.db.delete(svc.t.remindersSent).where(inArray(svc.t.remindersSent.eventId, ids))
     await svc.ctx.db.delete(svc.t.events).where(inArray(svc.t.events.id, ids))
   }
-}
-
-/** Marks an event changed (its overrides changed). */
-export async function touch(svc: CalendarService, id: string): Promise<void> {
-  await svc.ctx.db.update(svc.t.events).set({ updatedAt: new Date() }).where(eq(svc.t.events.id, id))
 }

@@ -4,7 +4,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import { guard } from '../../core/http/guard.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import { apiError, emptyForm, occurrenceFor, scopeOf } from './routes-shared.ts'
-import { PERM, formOf, viewerOf, type CalendarService, type Ctx, type EventForm, type Occurrence } from './service.ts'
+import { PERM, StaleEdit, formOf, viewerOf, type CalendarService, type Ctx, type EventForm, type EventRow, type Occurrence } from './service.ts'
 import { DAY, isValidZone, parseDate, toWall, wallDate, wallTime } from './time.ts'
 
 /** Splits a JSON time ("2026-11-25", "2026-11-25T09:00", or an instant with Z/offset) into form parts in `tz`. */
@@ -142,9 +142,23 @@ export function calendarApiEventRoutes(ctx: Ctx, svc: CalendarService) {
             const b = (body ?? {}) as Record<string, unknown>
             const scope = scopeOf(b.scope)
             const occurrence = typeof b.occurrence === 'string' ? b.occurrence : undefined
-            const base = await occurrenceFor(svc, v, params.id, occurrence)
-            const baseForm = formOf(base.event, base.attendees.map((a) => a.userId), base.event.rrule && occurrence ? base.occ : undefined)
-            const row = await svc.updateEvent(v, params.id, formFromJson(b, baseForm), scope, occurrence)
+            if (b.updatedAt !== undefined && (typeof b.updatedAt !== 'string' || Number.isNaN(Date.parse(b.updatedAt)))) throw new InputError('updatedAt must be the ISO time the event was read with', 'updatedAt')
+            let row: EventRow | undefined
+            // the fields not sent keep the event's values as they are when it is written: read, apply
+            // the body, write only if nobody changed the event in between (else read again)
+            for (let attempt = 0; !row; attempt++) {
+              const base = await occurrenceFor(svc, v, params.id, occurrence)
+              // a precondition: the client's copy must still be the current one
+              if (typeof b.updatedAt === 'string' && Date.parse(b.updatedAt) !== base.event.updatedAt.getTime())
+                throw new InputError(`the event changed since ${b.updatedAt} (now ${base.event.updatedAt.toISOString()}): read it again and redo your change`, 'updatedAt', 409)
+              const baseForm = formOf(base.event, base.attendees.map((a) => a.userId), base.event.rrule && occurrence ? base.occ : undefined)
+              try {
+                row = await svc.updateEvent(v, params.id, formFromJson(b, baseForm), scope, occurrence, { expect: base.event.updatedAt })
+              } catch (e) {
+                if (!(e instanceof StaleEdit)) throw e
+                if (attempt >= 4) throw new InputError('this event keeps changing while you save it: try again in a moment', undefined, 409)
+              }
+            }
             const d = await svc.event(v, row.id)
             return eventJson(d.event, d.attendees, d.overrides, await ctx.people.byIds(d.attendees.map((a) => a.userId)))
           } catch (e) {

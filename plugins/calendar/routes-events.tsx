@@ -9,18 +9,23 @@ import type { KnownServices } from '../../core/plugins/points.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { calendarPageOf } from './routes-grid.tsx'
 import { SCRIPT, emptyForm, formError, occurrenceFor, pageError, scopeOf, viewZone } from './routes-shared.ts'
-import { NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarService, type Ctx, type EventForm } from './service.ts'
+import { EditConflict, NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarService, type Ctx, type EditBase, type EventForm } from './service.ts'
 import { DAY, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime } from './time.ts'
 import { EventFormView } from './views/event-form.tsx'
 import { EventPage } from './views/event-page.tsx'
 
-/** Reads an event form body. */
-function formFromBody(one: Record<string, string>, all: Record<string, string[]>): EventForm {
+/** Reads an event form body (`prefix` 'orig.': the originals an edit form carries). */
+function formFromBody(one: Record<string, string>, all: Record<string, string[]>, prefix = ''): EventForm {
+  if (prefix) {
+    const strip = <T,>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).flatMap(([k, v]) => (k.startsWith(prefix) ? [[k.slice(prefix.length), v]] : [])))
+    return formFromBody(strip(one), strip(all))
+  }
   const repeat = one.repeat
   return {
     calendarId: one.calendarId ?? '',
     title: one.title ?? '',
-    description: one.description ?? '',
+    // browsers send a textarea's line breaks as CRLF
+    description: (one.description ?? '').replace(/\r\n?/g, '\n'),
     location: one.location ?? '',
     allDay: ['1', 'on', 'true'].includes(one.allDay ?? ''),
     timeZone: (one.timeZone ?? '').trim(),
@@ -34,14 +39,24 @@ function formFromBody(one: Record<string, string>, all: Record<string, string[]>
   }
 }
 
+/** What an edit form showed when it was loaded (its version and originals), if it says. */
+function baseFromBody(one: Record<string, string>, all: Record<string, string[]>): EditBase | undefined {
+  if (!/^\d{1,15}$/.test(one.version ?? '')) return undefined
+  return { version: Number(one.version), original: formFromBody(one, all, 'orig.') }
+}
+
 /** The event pages (and the grid page and layers, which come first and last in the route table). */
 export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
   const calendarPage = calendarPageOf(ctx, svc)
 
-  async function formPage(request: Request, auth: Auth, o: { values: EventForm; errors?: FieldErrors; error?: string; status?: number; eventId?: string; occurrence?: string; scope?: string; recurring?: boolean }): Promise<Response> {
+  async function formPage(
+    request: Request,
+    auth: Auth,
+    o: { values: EventForm; errors?: FieldErrors; error?: string; status?: number; eventId?: string; occurrence?: string; scope?: string; recurring?: boolean; base?: EditBase; stale?: boolean },
+  ): Promise<Response> {
     const v = viewerOf(auth)
     const calendars = await svc.writable(v)
-    const members = await ctx.people.members(v.orgId)
+    const [members, teams] = await Promise.all([ctx.people.members(v.orgId), ctx.people.teams(v.orgId)])
     const values = { ...o.values, calendarId: o.values.calendarId || calendars[0]?.id || (v.canWrite ? NEW_PERSONAL : '') }
     const editing = !!o.eventId
     const body = (
@@ -55,9 +70,13 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           error={o.error}
           calendars={calendars.length || !v.canWrite || editing ? calendars : [{ id: NEW_PERSONAL, name: 'Personal', ownerLabel: 'new, yours' }]}
           members={members}
+          teams={teams}
+          viewerZone={viewZone(request, undefined).tz}
           occurrence={o.occurrence}
           scope={o.scope}
           recurring={o.recurring}
+          base={o.base}
+          stale={o.stale}
           submit={editing ? 'Save' : 'Create event'}
           cancel={editing ? `/calendar/events/${o.eventId}${o.occurrence ? `?occurrence=${encodeURIComponent(o.occurrence)}` : ''}` : '/calendar'}
         />
@@ -151,7 +170,9 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
             const d = await occurrenceFor(svc, v, params.id, query.occurrence)
             if (!d.canEdit) throw new InputError('you may not change this event', 'event', 403)
             const values = formOf(d.event, d.attendees.map((a) => a.userId), d.event.rrule ? d.occ : undefined)
-            return await formPage(request, auth, { values, eventId: d.event.id, occurrence: d.event.rrule ? d.occ.originalStart.toISOString() : undefined, recurring: !!d.event.rrule, scope: 'this' })
+            // the form carries what it shows: saving it later applies only what the user changed
+            const base = { version: d.event.updatedAt.getTime(), original: values }
+            return await formPage(request, auth, { values, base, eventId: d.event.id, occurrence: d.event.rrule ? d.occ.originalStart.toISOString() : undefined, recurring: !!d.event.rrule, scope: 'this' })
           } catch (e) {
             return pageError(request, e)
           }
@@ -163,17 +184,22 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
         async ({ request, auth, params }) => {
           const { one, all } = await readFormAll(request)
           const values = formFromBody(one, all)
+          const base = baseFromBody(one, all)
           let recurring = false
           try {
             const v = viewerOf(auth)
             recurring = !!(await svc.event(v, params.id)).event.rrule
             const scope = scopeOf(one.scope)
-            const row = await svc.updateEvent(v, params.id, values, scope, one.occurrence || undefined)
+            const row = await svc.saveEdit(v, params.id, values, base, scope, one.occurrence || undefined)
             const occ = recurring && scope === 'this' && one.occurrence ? `?occurrence=${encodeURIComponent(one.occurrence)}` : ''
             return redirect(request, `/calendar/events/${row.id}${occ}`, { kind: 'ok', text: 'Saved.' })
           } catch (e) {
+            const form = { eventId: params.id, occurrence: one.occurrence || undefined, scope: one.scope, recurring }
+            // changed meanwhile: the form comes back (409) with the user's values, the current ones
+            // beside them, and from now on carries the event as it is
+            if (e instanceof EditConflict) return formPage(request, auth, { ...form, values: e.form, errors: e.errors, error: e.message, status: 409, base: { version: e.version, original: e.original }, stale: e.gone })
             const fe = formError(e)
-            if (fe) return formPage(request, auth, { values, ...fe, eventId: params.id, occurrence: one.occurrence || undefined, scope: one.scope, recurring })
+            if (fe) return formPage(request, auth, { ...form, values, ...fe, base })
             return pageError(request, e)
           }
         },

@@ -59,7 +59,10 @@ export const schema = defineSchema((t) => ({
       hasReminders: t.bool('has_reminders').notNull().default(false),
       createdBy: t.text('created_by').notNull(),
       createdAt: t.time('created_at').notNull(),
+      /** The last change to the event or one of its occurrences (also the version an edit form saw). */
       updatedAt: t.time('updated_at').notNull(),
+      /** Who made that change; null for changes made before this was recorded. */
+      updatedBy: t.text('updated_by'),
     },
     (c) => [
       t.index('calendar_events_cal').on(c.orgId, c.calendarId),

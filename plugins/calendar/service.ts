@@ -12,6 +12,7 @@ import * as sharing from './calendars-sharing.ts'
 import * as announce from './event-announce.ts'
 import * as attendees from './event-attendees.ts'
 import * as checks from './event-checks.ts'
+import * as edits from './event-edits.ts'
 import * as reminders from './event-reminders.ts'
 import * as writes from './event-writes.ts'
 import * as feedTokens from './feed-tokens.ts'
@@ -20,6 +21,8 @@ import { COLORS, type AttendeeRow, type CalendarRow, type CalendarView, type Cle
 
 export * from './service-types.ts'
 export { checkColor, formOf, parseReminders, startsText } from './event-fields.ts'
+export { EditConflict, type EditBase } from './event-edits.ts'
+export { StaleEdit } from './event-writes.ts'
 
 /** The domain service. */
 export class CalendarService {
@@ -174,8 +177,17 @@ export class CalendarService {
    * the same wall-clock amount, and the series' overrides and EXDATEs come along (moved by that
    * amount, their own edited fields kept).
    */
-  updateEvent(v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string): Promise<EventRow> {
-    return writes.updateEvent(this, v, id, f, scope, occurrence)
+  updateEvent(v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string, opts: { expect?: Date } = {}): Promise<EventRow> {
+    return writes.updateEvent(this, v, id, f, scope, occurrence, opts)
+  }
+
+  /**
+   * Saves an edit form loaded at `base` (its version and the values it showed): only the fields the
+   * user changed apply; one someone else changed meanwhile to another value is an EditConflict (409).
+   * See event-edits.ts.
+   */
+  saveEdit(v: Viewer, id: string, mine: EventForm, base: edits.EditBase | undefined, scope: Scope = 'all', occurrence?: string): Promise<EventRow> {
+    return edits.saveEdit(this, v, id, mine, base, scope, occurrence)
   }
 
   /** Deletes an event: 'this' occurrence (EXDATE), 'following' (the series ends before it) or 'all'. */

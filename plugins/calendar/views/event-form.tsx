@@ -1,8 +1,97 @@
 /** @module The new / edit event form and its repeat presets. */
 import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, Field, FormError, Select, type FieldErrors } from '../../../views/components.tsx'
-import type { CalendarView, EventForm } from '../service.ts'
+import type { CalendarView, EditBase, EventForm, TeamInfo } from '../service.ts'
 import { ZoneInput, ZoneList } from './zones.tsx'
+
+/** From how many people on the attendee list a filter box helps (calendar.js shows it). */
+export const FILTER_FROM = 8
+
+/**
+ * What an edit form showed when it was loaded: the event's version and every field's value, sent
+ * back with the save so that only the fields the user changed apply (event-edits.ts).
+ */
+function OriginalFields(props: { base: EditBase }) {
+  const o = props.base.original
+  const scalar = (['calendarId', 'title', 'description', 'location', 'timeZone', 'startDate', 'startTime', 'endDate', 'endTime', 'rrule', 'reminders'] as const).map((k) => <input type="hidden" name={`orig.${k}`} value={o[k]} />)
+  return (
+    <>
+      <input type="hidden" name="version" value={String(props.base.version)} />
+      {scalar}
+      <input type="hidden" name="orig.allDay" value={o.allDay ? '1' : ''} />
+      {o.attendeeIds.map((id) => (
+        <input type="hidden" name="orig.attendeeIds" value={id} />
+      ))}
+    </>
+  )
+}
+
+/**
+ * The attendees: one checkbox per member (all a browser without JavaScript needs). calendar.js
+ * adds a filter box for long lists and, when the organization has teams, "Add a team" that ticks
+ * a team's members; both are hidden until it runs.
+ */
+function Attendees(props: { members: Person[]; teams: TeamInfo[]; chosen: string[]; error?: string }) {
+  const { members, teams } = props
+  const known = new Set(members.map((m) => m.id))
+  const withMembers = teams.map((t) => ({ ...t, memberIds: t.memberIds.filter((id) => known.has(id)) })).filter((t) => t.memberIds.length > 0)
+  return (
+    <fieldset class="cal-attendees" aria-describedby={props.error ? 'f-attendees-error' : undefined}>
+      <legend>Attendees</legend>
+      {members.length === 0 ? <p class="muted">No members to invite.</p> : ''}
+      {members.length >= FILTER_FROM || withMembers.length ? (
+        <div class="cal-attendee-tools" hidden data-cal-attendee-tools>
+          {members.length >= FILTER_FROM ? (
+            <label for="cal-attendee-filter">
+              <span>Find people</span>
+              <input id="cal-attendee-filter" type="search" autocomplete="off" placeholder="Type a name" aria-controls="cal-people" data-cal-filter />
+            </label>
+          ) : (
+            ''
+          )}
+          {withMembers.length ? (
+            <div class="row-form cal-team-add">
+              <label for="cal-team" class="visually-hidden">
+                Team to add
+              </label>
+              <select id="cal-team" data-cal-team>
+                {withMembers.map((t) => (
+                  <option value={t.id} data-members={t.memberIds.join(' ')} safe>{`${t.name} (${t.memberIds.length})`}</option>
+                ))}
+              </select>
+              <button type="button" class="secondary outline" data-cal-team-add>
+                Add a team
+              </button>
+            </div>
+          ) : (
+            ''
+          )}
+          <small class="muted" role="status" data-cal-people-status></small>
+        </div>
+      ) : (
+        ''
+      )}
+      <div id="cal-people" class="cal-people">
+        {members.map((m) => (
+          <label class="cal-person" data-name={m.name}>
+            <input type="checkbox" name="attendeeIds" value={m.id} checked={props.chosen.includes(m.id)} />
+            <span safe>{m.name}</span>
+          </label>
+        ))}
+      </div>
+      <p class="muted" hidden data-cal-nobody>
+        Nobody matches.
+      </p>
+      {props.error ? (
+        <small id="f-attendees-error" class="field-error" safe>
+          {props.error}
+        </small>
+      ) : (
+        ''
+      )}
+    </fieldset>
+  )
+}
 
 export const REPEATS = [
   { value: '', label: 'Does not repeat' },
@@ -29,6 +118,14 @@ export function EventFormView(props: {
   error?: string
   calendars: Pick<CalendarView, 'id' | 'name' | 'ownerLabel'>[]
   members: Person[]
+  /** The organization's teams, for "Add a team" (none: no such control). */
+  teams?: TeamInfo[]
+  /** The viewer's time zone: first in the zone suggestions. */
+  viewerZone?: string
+  /** Edits: what the form showed when it was loaded (see OriginalFields). */
+  base?: EditBase
+  /** Edits whose occurrence is gone from the series: the values stay to copy, there is no saving them. */
+  stale?: boolean
   /** For edits of recurring events: the occurrence and the chosen scope. */
   occurrence?: string
   scope?: string
@@ -42,6 +139,7 @@ export function EventFormView(props: {
     <form method="post" action={props.action} class="cal-form medium-form">
       <CsrfField token={props.csrf} />
       <FormError message={props.error} />
+      {props.base ? <OriginalFields base={props.base} /> : ''}
       {props.occurrence ? <input type="hidden" name="occurrence" value={props.occurrence} /> : ''}
       {props.recurring ? (
         <fieldset class="cal-scope">
@@ -64,19 +162,26 @@ export function EventFormView(props: {
       <Field name="title" label="Title" value={v.title} error={props.errors.title} required maxlength={200} autofocus />
       <Select name="calendarId" label="Calendar" value={v.calendarId} error={props.errors.calendarId} options={props.calendars.map((c) => ({ value: c.id, label: `${c.name} (${c.ownerLabel})` }))} />
       <label class="cal-check">
-        <input type="checkbox" name="allDay" value="1" checked={v.allDay} />
+        <input type="checkbox" name="allDay" value="1" checked={v.allDay} aria-invalid={props.errors.allDay ? 'true' : undefined} />
         <span>All day</span>
       </label>
+      {props.errors.allDay ? (
+        <small class="field-error" safe>
+          {props.errors.allDay}
+        </small>
+      ) : (
+        ''
+      )}
       <div class="grid cal-when-fields">
         <Field name="startDate" label="Start date" type="date" value={v.startDate} error={props.errors.startDate} required />
         <Field name="startTime" label="Start time" type="time" value={v.startTime} error={props.errors.startTime} hint="Ignored for all-day events" />
         <Field name="endDate" label="End date" type="date" value={v.endDate} error={props.errors.endDate} />
         <Field name="endTime" label="End time" type="time" value={v.endTime} error={props.errors.endTime} />
       </div>
-      <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} />
+      <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} hint="An IANA zone such as Europe/Berlin: type a city or region to pick one" />
       <div class="grid">
-        <Select name="repeat" label="Repeat" value={repeat} options={REPEATS} error={props.errors.repeat} />
-        <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={props.errors.rrule} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Custom rule"' />
+        <Select name="repeat" label="Repeat" value={repeat} options={REPEATS} error={props.errors.repeat ?? (repeat === 'custom' ? undefined : props.errors.rrule)} />
+        <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={repeat === 'custom' ? props.errors.rrule : undefined} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Custom rule"' />
       </div>
       <Field name="location" label="Location" value={v.location} error={props.errors.location} maxlength={300} />
       <label for="f-description">
@@ -92,33 +197,21 @@ export function EventFormView(props: {
           ''
         )}
       </label>
-      <fieldset class="cal-attendees">
-        <legend>Attendees</legend>
-        {props.members.length === 0 ? <p class="muted">No members to invite.</p> : ''}
-        {props.members.map((m) => (
-          <label>
-            <input type="checkbox" name="attendeeIds" value={m.id} checked={v.attendeeIds.includes(m.id)} />
-            <span safe>{m.name}</span>
-          </label>
-        ))}
-        {props.errors.attendeeIds ? (
-          <small class="field-error" safe>
-            {props.errors.attendeeIds}
-          </small>
-        ) : (
-          ''
-        )}
-      </fieldset>
+      <Attendees members={props.members} teams={props.teams ?? []} chosen={v.attendeeIds} error={props.errors.attendeeIds} />
       <Field name="reminders" label="Reminders (minutes before, comma separated)" value={v.reminders} error={props.errors.reminders} placeholder="10, 60" inputmode="numeric" />
       <div class="cal-form-actions">
-        <button type="submit" safe>
-          {props.submit}
-        </button>
+        {props.stale ? (
+          ''
+        ) : (
+          <button type="submit" safe>
+            {props.submit}
+          </button>
+        )}
         <a href={props.cancel} class="secondary">
           Cancel
         </a>
       </div>
-      {ZoneList() as 'safe'}
+      {ZoneList(props.viewerZone) as 'safe'}
     </form>
   )
 }

@@ -1,15 +1,20 @@
 /** @module The time zone input and its datalist of IANA zones. */
 
-/** The time zone input with suggestions. */
-export function ZoneInput(props: { name: string; value: string; error?: string; label?: string; id?: string }) {
+/** The time zone input with suggestions (any IANA name is accepted; the service checks it). */
+export function ZoneInput(props: { name: string; value: string; error?: string; label?: string; id?: string; hint?: string }) {
   const id = props.id ?? `f-${props.name}`
+  const describedBy = props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined
   return (
     <label for={id}>
       <span safe>{props.label ?? 'Time zone'}</span>
-      <input id={id} name={props.name} value={props.value} list="cal-zones" autocomplete="off" aria-invalid={props.error ? 'true' : undefined} aria-describedby={props.error ? `${id}-error` : undefined} />
+      <input id={id} name={props.name} value={props.value} list="cal-zones" autocomplete="off" autocapitalize="off" spellcheck="false" aria-invalid={props.error ? 'true' : undefined} aria-describedby={describedBy} />
       {props.error ? (
         <small id={`${id}-error`} class="field-error" safe>
           {props.error}
+        </small>
+      ) : props.hint ? (
+        <small id={`${id}-hint`} safe>
+          {props.hint}
         </small>
       ) : (
         ''
@@ -18,18 +23,22 @@ export function ZoneInput(props: { name: string; value: string; error?: string; 
   )
 }
 
-let zoneList: string | undefined
-/** A datalist of IANA zones (built once). */
-export function ZoneList() {
-  if (!zoneList) {
-    const zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC', 'Europe/Berlin', 'Europe/London', 'America/New_York']
-    zoneList = (
-      <datalist id="cal-zones">
-        {['UTC', ...zones.filter((z) => z !== 'UTC')].map((z) => (
-          <option value={z} />
-        ))}
-      </datalist>
-    ) as string
+let zoneOptions: Map<string, string> | undefined
+
+/** Every IANA zone the runtime knows (Intl.supportedValuesOf), UTC first, each as its <option>. */
+function options(): Map<string, string> {
+  if (!zoneOptions) {
+    const zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['Europe/Berlin', 'Europe/London', 'America/New_York']
+    zoneOptions = new Map(['UTC', ...zones.filter((z) => z !== 'UTC')].map((z) => [z, (<option value={z} />) as string]))
   }
-  return zoneList
+  return zoneOptions
+}
+
+/** A datalist of IANA zones: `first` (the viewer's zone, when it is one) at the top, then UTC and the rest. */
+export function ZoneList(first?: string) {
+  const all = options()
+  const top = first && all.has(first) ? first : 'UTC'
+  let html = '<datalist id="cal-zones">' + all.get(top)!
+  for (const [zone, option] of all) if (zone !== top) html += option
+  return html + '</datalist>'
 }
