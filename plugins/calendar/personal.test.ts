@@ -47,6 +47,27 @@ eachDialect('calendar: the first personal calendar', (dialect) => {
     expect(html).not.toContain(`value="${NEW_PERSONAL}"`)
   })
 
+  test('JSON API: an event without calendarId goes to the personal calendar, made on first use (one, however many arrive at once)', async () => {
+    const { client } = await p.member('member')
+    await client.get('/calendar')
+    const post = (body: Record<string, unknown>) =>
+      client.request('/api/v1/calendar/events', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': client.csrf }, body: JSON.stringify(body) })
+    const event = { title: 'From a script', timeZone: 'UTC', start: '2026-12-02T09:00', end: '2026-12-02T10:00' }
+    // a bad one still makes nothing
+    const bad = await post({ ...event, title: '' })
+    expect(bad.status).toBe(422)
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('title')
+    expect(await calendarsOf(client)).toEqual([])
+    const answers = await Promise.all([post(event), post({ ...event, calendarId: null }), post({ ...event, calendarId: '' })])
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201])
+    const made = (await Promise.all(answers.map((r) => r.json()))) as { calendarId: string }[]
+    const calendars = (await (await client.request('/api/v1/calendar/calendars')).json()) as { items: { id: string; name: string; ownerKind: string }[] }
+    expect(calendars.items.map((c) => [c.name, c.ownerKind])).toEqual([['Personal', 'user']])
+    expect(new Set(made.map((m) => m.calendarId))).toEqual(new Set([calendars.items[0]!.id]))
+    // an id that names no calendar is still a 404, not a silent fallback
+    expect((await post({ ...event, calendarId: 'no-such-calendar' })).status).toBe(404)
+  })
+
   test('a guest (who may not write) is not offered a new calendar', async () => {
     const { client } = await p.member('guest')
     await client.get('/calendar')

@@ -4,7 +4,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import { guard } from '../../core/http/guard.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import { apiError, emptyForm, occurrenceFor, scopeOf } from './routes-shared.ts'
-import { PERM, StaleEdit, formOf, viewerOf, type CalendarService, type Ctx, type EventForm, type EventRow, type Occurrence } from './service.ts'
+import { NEW_PERSONAL, PERM, StaleEdit, formOf, viewerOf, type CalendarService, type Ctx, type EventForm, type EventRow, type Occurrence } from './service.ts'
 import { DAY, isValidZone, parseDate, toWall, wallDate, wallTime } from './time.ts'
 
 /** Splits a JSON time ("2026-11-25", "2026-11-25T09:00", or an instant with Z/offset) into form parts in `tz`. */
@@ -124,7 +124,10 @@ export function calendarApiEventRoutes(ctx: Ctx, svc: CalendarService) {
           try {
             const v = viewerOf(auth)
             const b = (body ?? {}) as Record<string, unknown>
-            const row = await svc.createEvent(v, formFromJson(b, emptyForm()))
+            // no calendar named: the caller's personal calendar, made now if they have none (as the
+            // form offers "Personal (new, yours)")
+            const noCalendar = b.calendarId === undefined || b.calendarId === null || b.calendarId === ''
+            const row = await svc.createEvent(v, formFromJson(noCalendar ? { ...b, calendarId: undefined } : b, emptyForm(noCalendar ? NEW_PERSONAL : '')))
             const d = await svc.event(v, row.id)
             set.status = 201
             return eventJson(d.event, d.attendees, d.overrides, await ctx.people.byIds(d.attendees.map((a) => a.userId)))
