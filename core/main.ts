@@ -31,6 +31,9 @@ Commands:
   demo [--org <name>]        fill a new organization with sample projects, tasks, events, comments
   admin create --email <e> --name <n> [--org <name>]
                              create an instance admin (password from ADMIN_PASSWORD or stdin)
+  admin reset-password --email <e>
+                             print a single-use set-password link (24 h) for an account;
+                             with ADMIN_PASSWORD set, set that password directly instead
   help, --help               this text
   version, --version         the version
 
@@ -68,7 +71,9 @@ async function main(argv: string[]): Promise<number> {
     case 'plugins':
       return plugins(config, sub, arg, cascade)
     case 'admin':
-      return sub === 'create' ? adminCreate(config, commandFlags) : usage('admin needs create: coder-ide admin create --email <e> --name <n>')
+      if (sub === 'create') return adminCreate(config, commandFlags)
+      if (sub === 'reset-password') return adminResetPassword(config, commandFlags)
+      return usage('admin needs create or reset-password: coder-ide admin create --email <e> --name <n>, coder-ide admin reset-password --email <e>')
     case 'demo':
       return demo(config, commandFlags)
     case 'backup':
@@ -249,6 +254,44 @@ async function adminCreate(config: Config, flags: Record<string, string>): Promi
     const org = flags.org ? await orgs.createOrg({ name: flags.org }, user.id) : undefined
     await accounts.audit({ userId: null, email: 'cli', ip: 'local', orgId: org?.id }, 'user.create', user.email, { isAdmin: true, via: 'cli' })
     console.log(`created instance admin ${user.email}${org ? ` and organization ${org.name}` : ''}`)
+    return 0
+  } catch (err) {
+    if (err instanceof InputError) return fail(err.message)
+    throw err
+  } finally {
+    await platform.host.stop()
+    await platform.store.close()
+  }
+}
+
+/**
+ * A forgotten password, from the machine the server runs on: prints a set-password link (its path:
+ * put the server's address in front), or with ADMIN_PASSWORD sets that password at once. Either
+ * way the account's sessions end (a running server notices within 30 seconds: its identity cache)
+ * and the change is audited with `cli` as the actor. A disabled account gets no link.
+ */
+async function adminResetPassword(config: Config, flags: Record<string, string>): Promise<number> {
+  if (!flags.email) return usage('admin reset-password needs --email <address>')
+  const direct = process.env.ADMIN_PASSWORD
+  const platform = await openPlatform(config, builtinPlugins)
+  try {
+    await platform.host.boot()
+    const { accounts } = platform.deps.identity
+    const user = await accounts.findUserByEmail(flags.email)
+    if (!user) return fail(`no account has the email ${flags.email.trim().toLowerCase()}`)
+    const audit = (details: Record<string, unknown>) => accounts.audit(CLI_ACTOR, 'user.password_reset', user.email, { ...details, via: 'cli', operator: localOperator() })
+    if (direct) {
+      await accounts.setPassword(user.id, direct)
+      await audit({ method: 'password' })
+      console.log(`password of ${user.email} set; every session of the account has ended`)
+      if (user.disabled) console.log(`note: ${user.email} is disabled and cannot sign in until an instance admin enables it on /admin/users`)
+      return 0
+    }
+    const reset = await accounts.createPasswordReset(user.id, null)
+    await audit({ method: 'link', link: reset.id, expiresAt: reset.expiresAt.toISOString() })
+    console.log(`set-password link for ${user.email} (works once, until ${reset.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC):`)
+    console.log(`/reset/${reset.token}`)
+    console.log(`put your server's address in front (https://<your server>/reset/...) and hand it over; earlier links of this account no longer work`)
     return 0
   } catch (err) {
     if (err instanceof InputError) return fail(err.message)

@@ -2,13 +2,14 @@
  * @module Accounts: users, sessions and the audit log. Services take plain values and return plain
  * values (no Request, no JSX), so pages, the JSON API and the CLI call the same functions.
  */
-import { and, desc, eq, gt, inArray, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
 import { newId, randomToken, sha256 } from './crypto.ts'
 import { hashPassword, passwordProblem, verifyPassword, dummyHash, PASSWORD_MAX } from './passwords.ts'
 import { isUniqueViolation } from '../store/errors.ts'
+import { containsPattern } from '../store/like.ts'
 
 /** Idle sessions end after this long without a request. */
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000
@@ -16,6 +17,12 @@ export const SESSION_IDLE_MS = 7 * 24 * 3600_000
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600_000
 /** A pending second-factor step expires quickly. */
 export const MFA_STEP_MS = 10 * 60_000
+/** How long a set-password link an admin made stays valid. */
+export const PASSWORD_RESET_TTL_MS = 24 * 3600_000
+/** Users on one page of the admin list. */
+export const USERS_PAGE = 50
+/** The longest search text the user list takes. */
+export const USER_QUERY_MAX = 100
 
 /** A user as services hand it around (never the password hash). */
 export interface User {
@@ -173,6 +180,50 @@ export class Accounts {
   }
 
   /**
+   * One page of accounts, oldest first (ids are time-ordered), for the admin list. `query` keeps
+   * those whose email or name contains it (any case; `%` and `_` literal). Keyset paging: `after`
+   * gives the page after that id, `before` the page before it. `prev`/`next` are the ids to page
+   * from, when there is such a page.
+   */
+  async searchUsers(options: { query?: string; after?: string; before?: string; limit?: number } = {}): Promise<{ users: User[]; prev?: string; next?: string }> {
+    const limit = Math.min(Math.max(options.limit ?? USERS_PAGE, 1), 200)
+    const u = this.t.users
+    const query = (options.query ?? '').trim().slice(0, USER_QUERY_MAX)
+    const conds: SQL[] = []
+    if (query) {
+      const pattern = containsPattern(query)
+      conds.push(sql`(lower(${u.email}) like ${pattern} escape '\\' or lower(${u.name}) like ${pattern} escape '\\')`)
+    }
+    const backwards = !options.after && !!options.before
+    if (options.after) conds.push(gt(u.id, options.after))
+    else if (options.before) conds.push(lt(u.id, options.before))
+    const rows = await this.db
+      .select(this.userColumns)
+      .from(u)
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(backwards ? desc(u.id) : asc(u.id))
+      .limit(limit + 1)
+    const more = rows.length > limit
+    const page = rows.slice(0, limit).map(toUser)
+    if (backwards) page.reverse()
+    const first = page[0]?.id
+    const last = page[page.length - 1]?.id
+    // Whether anything matches on the other side of the page (only asked when paging).
+    const beyond = async (id: string | undefined, side: 'before' | 'after') => {
+      if (!id) return false
+      const [hit] = await this.db
+        .select({ id: u.id })
+        .from(u)
+        .where(and(...conds.slice(0, query ? 1 : 0), side === 'before' ? lt(u.id, id) : gt(u.id, id)))
+        .limit(1)
+      return !!hit
+    }
+    const prev = (backwards ? more : !!options.after && (await beyond(first, 'before'))) ? first : undefined
+    const next = (backwards ? await beyond(last, 'after') : more) ? last : undefined
+    return { users: page, prev, next }
+  }
+
+  /**
    * Checks email and password. Returns the user, or undefined for any mismatch (unknown email,
    * wrong password, disabled account) so callers cannot tell which.
    */
@@ -232,13 +283,125 @@ export class Accounts {
     if (problem) throw new InputError(`new password: ${problem}`, 'password')
     await this.db.update(this.t.users).set({ passwordHash: await hashPassword(next) }).where(eq(this.t.users.id, userId))
     await this.endSessions(userId, keepSessionId)
+    await this.dropPasswordResets(userId)
   }
 
-  /** Disables or re-enables an account; disabling ends its sessions. */
+  /** Disables or re-enables an account; disabling ends its sessions and its open set-password links. */
   async setDisabled(userId: string, disabled: boolean): Promise<void> {
     await this.db.update(this.t.users).set({ disabled }).where(eq(this.t.users.id, userId))
     this.changed()
-    if (disabled) await this.endSessions(userId)
+    if (disabled) {
+      await this.endSessions(userId)
+      await this.dropPasswordResets(userId)
+    }
+  }
+
+  /**
+   * Makes an account instance admin, or takes it away. `actingUserId` is who asks: nobody removes
+   * their own rights, and the last active instance admin keeps them (409), checked inside the
+   * update's transaction (PostgreSQL: the users table locked against other writes), so two admins
+   * removing each other at once leave one. Sessions see the change on their next request.
+   */
+  async setInstanceAdmin(userId: string, isAdmin: boolean, actingUserId: string | null): Promise<{ user: User; changed: boolean }> {
+    const user = await this.getUser(userId)
+    if (!user) throw new InputError('no such user', 'user', 404)
+    if (user.isAdmin === isAdmin) return { user, changed: false }
+    if (isAdmin && user.disabled) throw new InputError(`${user.name} is disabled: enable the account first`, 'user', 409)
+    if (!isAdmin && userId === actingUserId) throw new InputError('you cannot remove your own instance admin rights: ask another instance admin', 'user', 409)
+    await this.store.tx(async (db) => {
+      if (this.store.dialect === 'postgres') await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`lock table ${this.t.users} in share row exclusive mode`)
+      if (!isAdmin) {
+        const u = this.t.users
+        const [others] = await db.select({ n: sql<number>`count(*)` }).from(u).where(and(eq(u.isAdmin, true), eq(u.disabled, false), ne(u.id, userId)))
+        if (Number(others?.n ?? 0) === 0) throw new InputError(`${user.name} is the last active instance admin: make someone else instance admin first`, 'user', 409)
+      }
+      await db.update(this.t.users).set({ isAdmin }).where(eq(this.t.users.id, userId))
+    })
+    this.changed()
+    return { user: { ...user, isAdmin }, changed: true }
+  }
+
+  /**
+   * Sets a password without the current one (the command line): 8 to 256
+   * characters, hashed in the shared queue; ends every session of the user and their open links.
+   */
+  async setPassword(userId: string, password: string): Promise<void> {
+    const problem = passwordProblem(password)
+    if (problem) throw new InputError(`password: ${problem}`, 'password')
+    const hash = await hashPassword(password)
+    const done = await this.db.update(this.t.users).set({ passwordHash: hash }).where(eq(this.t.users.id, userId)).returning({ id: this.t.users.id })
+    if (done.length === 0) throw new InputError('no such user', 'user', 404)
+    await this.endSessions(userId)
+    await this.dropPasswordResets(userId)
+  }
+
+  // ---- set-password links (an instance admin hands one over when a password is forgotten)
+
+  /**
+   * A single-use set-password link token for an account (returned once; only its SHA-256 is
+   * stored), valid PASSWORD_RESET_TTL_MS. Earlier open links of the account stop working.
+   * Refused for a disabled account (409).
+   */
+  async createPasswordReset(userId: string, createdBy: string | null): Promise<{ id: string; token: string; expiresAt: Date; user: User }> {
+    const user = await this.getUser(userId)
+    if (!user) throw new InputError('no such user', 'user', 404)
+    if (user.disabled) throw new InputError(`${user.name} is disabled: enable the account first, then create a link`, 'user', 409)
+    const token = randomToken(32)
+    const row = {
+      id: newId(),
+      userId,
+      tokenHash: sha256(token),
+      createdBy,
+      createdAt: new Date(),
+      expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
+    }
+    await this.store.tx(async (db) => {
+      await db.delete(this.t.passwordResets).where(and(eq(this.t.passwordResets.userId, userId), isNull(this.t.passwordResets.usedAt)))
+      await db.insert(this.t.passwordResets).values(row)
+    })
+    return { id: row.id, token, expiresAt: row.expiresAt, user }
+  }
+
+  /** The account an open (unused, unexpired) link is for, or undefined (unknown, used, expired, account disabled). */
+  async findPasswordReset(token: string): Promise<{ id: string; user: User; expiresAt: Date } | undefined> {
+    if (!token || token.length > 200) return undefined
+    const [row] = await this.db
+      .select({ r: this.t.passwordResets, u: this.userColumns })
+      .from(this.t.passwordResets)
+      .innerJoin(this.t.users, eq(this.t.users.id, this.t.passwordResets.userId))
+      .where(eq(this.t.passwordResets.tokenHash, sha256(token)))
+    if (!row || row.r.usedAt || row.r.expiresAt.getTime() <= Date.now() || row.u.disabled) return undefined
+    return { id: row.r.id, user: toUser(row.u), expiresAt: row.r.expiresAt }
+  }
+
+  /**
+   * Sets the password through a link: the password checked first (422, the link stays usable),
+   * then the link marked used in the same transaction as the new hash is written (single use even
+   * for two posts at once: the second gets 404). Ends every session of the user.
+   */
+  async usePasswordReset(token: string, password: string): Promise<User> {
+    const gone = () => new InputError('this link does not work any more: ask an instance admin for a new one', 'token', 404)
+    const reset = await this.findPasswordReset(token)
+    if (!reset) throw gone()
+    const problem = passwordProblem(password)
+    if (problem) throw new InputError(`password: ${problem}`, 'password')
+    const hash = await hashPassword(password)
+    await this.store.tx(async (db) => {
+      const used = await db
+        .update(this.t.passwordResets)
+        .set({ usedAt: new Date() })
+        .where(and(eq(this.t.passwordResets.id, reset.id), isNull(this.t.passwordResets.usedAt), gt(this.t.passwordResets.expiresAt, new Date())))
+        .returning({ id: this.t.passwordResets.id })
+      if (used.length === 0) throw gone()
+      await db.update(this.t.users).set({ passwordHash: hash }).where(eq(this.t.users.id, reset.user.id))
+    })
+    await this.endSessions(reset.user.id)
+    return reset.user
+  }
+
+  /** Forgets a user's open links (a new password, or the account disabled). Used ones stay as the record. */
+  private async dropPasswordResets(userId: string): Promise<void> {
+    await this.db.delete(this.t.passwordResets).where(and(eq(this.t.passwordResets.userId, userId), isNull(this.t.passwordResets.usedAt)))
   }
 
   // ---- sessions

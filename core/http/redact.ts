@@ -1,9 +1,9 @@
 /**
  * @module Capability URLs: path segments that are credentials (an invitation link's token, a
- * calendar feed's token) are logged as `***`. Which segments those are comes from the routes
- * themselves, so core names no plugin and a plugin declares nothing extra:
+ * set-password link's token, a calendar feed's token) are logged as `***`. Which segments those are
+ * comes from the routes themselves, so core names no plugin and a plugin declares nothing extra:
  * - every parameter of a public route (`{ public: true }` with `:param`): with no sign-in, the URL
- *   itself is what grants access (`/invite/:token`, `/calendar/feed/:file`);
+ *   itself is what grants access (`/invite/:token`, `/reset/:token`, `/calendar/feed/:file`);
  * - on any route, a parameter named like a secret (`:token`, `:secret`, `:password`, `:signature`).
  */
 

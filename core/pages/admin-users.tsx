@@ -1,9 +1,10 @@
 /**
- * @module Instance admin: the users tab (every account; disable/enable, change email, reset two-factor) and
- * inviting someone into any organization with a role (the link is shown once).
+ * @module Instance admin: the users tab (accounts found by email or name, 50 a page, oldest first;
+ * disable/enable, change email, reset two-factor, a set-password link shown once, make or remove
+ * instance admin) and inviting someone into any organization with a role (the link is shown once).
  */
 import { Elysia } from 'elysia'
-import { InputError, type User } from '../auth/accounts.ts'
+import { InputError, USER_QUERY_MAX, type User } from '../auth/accounts.ts'
 import { INSTANCE_ADMIN } from '../auth/permissions.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
@@ -13,6 +14,8 @@ import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
 import { actorOf, inviteCreateLimits, readForm } from './context.ts'
+import { sentence } from './invite.tsx'
+import { resetPath } from './reset-password.tsx'
 
 const admin = { permission: INSTANCE_ADMIN } as const
 
@@ -29,6 +32,53 @@ function userPath(id: string, rest: string): string {
   return `/admin/users/${encodeURIComponent(id)}${rest}`
 }
 
+/** Which part of the list is shown: the search text and the keyset position. */
+interface ListView {
+  q: string
+  after?: string
+  before?: string
+}
+
+const ID = /^[\w-]{1,64}$/
+
+/** The list view from a query string (the page's URL, or the `back` field an action form carries). */
+function listViewOf(params: URLSearchParams): ListView {
+  const id = (name: string) => {
+    const v = params.get(name)
+    return v && ID.test(v) ? v : undefined
+  }
+  const after = id('after')
+  return { q: (params.get('q') ?? '').trim().slice(0, USER_QUERY_MAX), after, before: after ? undefined : id('before') }
+}
+
+/** The list's URL for a view (`/admin/users` alone for the first page of everyone). */
+function listHref(view: ListView): string {
+  const params = new URLSearchParams()
+  if (view.q) params.set('q', view.q)
+  if (view.after) params.set('after', view.after)
+  else if (view.before) params.set('before', view.before)
+  const qs = params.toString()
+  return qs ? `/admin/users?${qs}` : '/admin/users'
+}
+
+/** The `back` field's value: the list's query string, so an action returns to the same page. */
+function backOf(view: ListView): string {
+  return listHref(view).replace(/^\/admin\/users\??/, '')
+}
+
+/** A service message about `user` as a sentence: capitalized, unless it starts with their name (kept as written). */
+function sentenceAbout(message: string, user: User | undefined): string {
+  if (user && message.startsWith(user.name)) return /[.!?]$/.test(message) ? message : message + '.'
+  return sentence(message)
+}
+
+/** A set-password link just created (shown once). */
+interface ResetResult {
+  user: User
+  link: string
+  expiresAt: Date
+}
+
 /** An email change that failed, shown again on its row with what was typed. */
 interface EmailEdit {
   userId: string
@@ -36,9 +86,72 @@ interface EmailEdit {
   error: string
 }
 
-function UserRow(props: { u: User; self: boolean; csrf: string | undefined; emailEdit?: EmailEdit }) {
+/**
+ * The rarer actions of a row behind a "More" disclosure (it keeps the table within a laptop's
+ * width): set-password link, instance admin on or off, two-factor reset. Nothing when none applies.
+ */
+function UserMoreActions(props: { u: User; self: boolean; csrf: string | undefined; fields: Record<string, string> | undefined }) {
+  const { u, csrf, fields } = props
+  const items: string[] = []
+  if (!props.self && !u.disabled) {
+    items.push(
+      ActionButton({
+        action: userPath(u.id, '/password-reset'),
+        csrf,
+        fields,
+        label: 'Reset password',
+        confirm: `Create a set-password link for ${u.name}? It is shown to you once, for you to hand over; it works once within 24 hours, and using it signs ${u.name} out everywhere.`,
+      }) as string,
+    )
+  }
+  if (!props.self && u.isAdmin) {
+    items.push(
+      ActionButton({
+        action: userPath(u.id, '/instance-admin/revoke'),
+        csrf,
+        fields,
+        label: 'Remove instance admin',
+        confirm: `Remove instance admin rights from ${u.name}? They keep their organizations and roles, and lose /admin at once.`,
+      }) as string,
+    )
+  } else if (!props.self && !u.disabled) {
+    items.push(
+      ActionButton({
+        action: userPath(u.id, '/instance-admin/grant'),
+        csrf,
+        fields,
+        label: 'Make instance admin',
+        confirm: `Make ${u.name} an instance admin? They can then manage plugins, every account and every organization of this instance.`,
+      }) as string,
+    )
+  }
+  if (u.totpEnabled) {
+    items.push(
+      ActionButton({
+        action: userPath(u.id, '/two-factor/reset'),
+        csrf,
+        fields,
+        label: 'Reset two-factor',
+        confirm: `Turn off two-factor sign-in for ${u.name}? They can sign in with the password alone until they set it up again.`,
+      }) as string,
+    )
+  }
+  if (items.length === 0) return ''
+  const safeItems = items.join('')
+  return (
+    <details class="row-edit">
+      <summary>
+        More<span class="visually-hidden" safe>{` actions for ${u.name}`}</span>
+      </summary>
+      {safeItems}
+    </details>
+  )
+}
+
+function UserRow(props: { u: User; self: boolean; csrf: string | undefined; back: string; emailEdit?: EmailEdit }) {
   const { u } = props
   const edit = props.emailEdit?.userId === u.id ? props.emailEdit : undefined
+  const fields = props.back ? { back: props.back } : undefined
   return (
     <tr id={`user-${u.id}`}>
       <td safe>{u.name}</td>
@@ -46,19 +159,25 @@ function UserRow(props: { u: User; self: boolean; csrf: string | undefined; emai
       <td data-label="Instance admin">{u.isAdmin ? <span class="badge badge-ok">admin</span> : <span class="muted">—</span>}</td>
       <td data-label="Two-factor">{u.totpEnabled ? <span class="badge badge-ok">on</span> : <span class="muted">off</span>}</td>
       <td data-label="Status">{u.disabled ? <span class="badge badge-danger">disabled</span> : <span class="badge">active</span>}</td>
-      <td data-label="Created" class="nowrap" safe>{formatDate(u.createdAt)}</td>
+      <td data-label="Created">
+        {/* the day is enough in the list (it keeps the table within a laptop's width); the minute is in the tooltip */}
+        <time datetime={u.createdAt.toISOString()} title={formatDate(u.createdAt)} safe>
+          {u.createdAt.toISOString().slice(0, 10)}
+        </time>
+      </td>
       <td class="row-actions">
         {props.self ? (
           <span class="muted">This is you</span>
         ) : u.disabled ? (
-          <ActionButton action={userPath(u.id, '/enable')} csrf={props.csrf} label="Enable" />
+          <ActionButton action={userPath(u.id, '/enable')} csrf={props.csrf} fields={fields} label="Enable" />
         ) : (
-          <ActionButton action={userPath(u.id, '/disable')} csrf={props.csrf} label="Disable" confirm={`Disable ${u.name}? They are signed out at once and cannot sign in.`} />
+          <ActionButton action={userPath(u.id, '/disable')} csrf={props.csrf} fields={fields} label="Disable" confirm={`Disable ${u.name}? They are signed out at once and cannot sign in.`} />
         )}{' '}
         <details class="row-edit" open={edit ? true : undefined}>
           <summary>Change email</summary>
           <form method="post" action={userPath(u.id, '/email')} class="inline-form">
             <CsrfField token={props.csrf} />
+            {props.back ? <input type="hidden" name="back" value={props.back} /> : ''}
             <label for={`email-${u.id}`} class="visually-hidden" safe>{`New email for ${u.name}`}</label>
             <input
               id={`email-${u.id}`}
@@ -82,16 +201,7 @@ function UserRow(props: { u: User; self: boolean; csrf: string | undefined; emai
             </button>
           </form>
         </details>{' '}
-        {u.totpEnabled ? (
-          <ActionButton
-            action={userPath(u.id, '/two-factor/reset')}
-            csrf={props.csrf}
-            label="Reset two-factor"
-            confirm={`Turn off two-factor sign-in for ${u.name}? They can sign in with the password alone until they set it up again.`}
-          />
-        ) : (
-          ''
-        )}
+        <UserMoreActions u={u} self={props.self} csrf={props.csrf} fields={fields} />
       </td>
     </tr>
   )
@@ -114,19 +224,67 @@ export function adminUserPages(deps: ServerDeps) {
     return out
   }
 
-  const usersPage = async (request: Request, auth: Auth, options: { error?: string; status?: number; invite?: InviteState; emailEdit?: EmailEdit } = {}) => {
-    const users = await accounts.listUsers()
+  const usersPage = async (
+    request: Request,
+    auth: Auth,
+    options: { error?: string; status?: number; invite?: InviteState; emailEdit?: EmailEdit; reset?: ResetResult; view?: ListView } = {},
+  ) => {
+    const view = options.view ?? listViewOf(new URL(request.url).searchParams)
+    const { users, prev, next } = await accounts.searchUsers({ query: view.q, after: view.after, before: view.before })
     const choices = await inviteChoices()
     const csrf = auth.session?.csrf
+    const back = backOf(view)
     const invite = options.invite ?? { values: {}, errors: {} }
     const selected = invite.values.target ?? choices.find((c) => c.builtin === 'member')?.value
+    const paged = !!(view.after || view.before)
+    const reset = options.reset
     const body = (
       <>
         <FormError message={options.error} />
-        <section class="section">
+        <section class="section" id="accounts">
           <h2>Accounts</h2>
+          {reset ? (
+            <div class="invite-result" role="status">
+              <p safe>{`Set-password link for ${reset.user.name} (${reset.user.email}) created.`}</p>
+              <p safe>
+                {`Copy it now and hand it to them yourself: it is shown only once, works once, and expires in 24 hours (${formatDate(reset.expiresAt)}). Whoever opens it can choose this account's password; their two-factor sign-in, if on, still applies.`}
+              </p>
+              <p id="reset-link" class="secret" safe>
+                {reset.link}
+              </p>
+              <button type="button" class="secondary" data-copy="#reset-link">
+                Copy link
+              </button>
+            </div>
+          ) : (
+            ''
+          )}
+          <form method="get" action="/admin/users" role="search" class="audit-filter">
+            <label for="users-q">
+              <span>Find by email or name</span>
+              <input id="users-q" type="search" name="q" value={view.q} placeholder="ana@example.com, Ana" maxlength={USER_QUERY_MAX} autocomplete="off" />
+            </label>
+            <button type="submit" class="secondary">
+              Search
+            </button>{' '}
+            {view.q || paged ? <a href="/admin/users">Show everyone</a> : ''}
+          </form>
           {users.length === 0 ? (
-            <EmptyState title="No accounts yet" />
+            view.q ? (
+              <EmptyState title={`No user matches “${view.q}”`}>
+                <p>
+                  Search for part of an email address or a name, or <a href="/admin/users">show everyone</a>.
+                </p>
+              </EmptyState>
+            ) : paged ? (
+              <EmptyState title="No more accounts">
+                <p>
+                  <a href="/admin/users">Back to the first page</a>
+                </p>
+              </EmptyState>
+            ) : (
+              <EmptyState title="No accounts yet" />
+            )
           ) : (
             <div class="table-wrap">
               <table class="stack">
@@ -143,11 +301,31 @@ export function adminUserPages(deps: ServerDeps) {
                 </thead>
                 <tbody>
                   {users.map((u) => (
-                    <UserRow u={u} self={u.id === auth.user.id} csrf={csrf} emailEdit={options.emailEdit} />
+                    <UserRow u={u} self={u.id === auth.user.id} csrf={csrf} back={back} emailEdit={options.emailEdit} />
                   ))}
                 </tbody>
               </table>
             </div>
+          )}
+          {prev || next ? (
+            <nav class="pager" aria-label="Account pages">
+              {prev ? (
+                <a href={listHref({ q: view.q, before: prev })} rel="prev">
+                  ← Previous
+                </a>
+              ) : (
+                ''
+              )}
+              {next ? (
+                <a href={listHref({ q: view.q, after: next })} rel="next">
+                  Next →
+                </a>
+              ) : (
+                ''
+              )}
+            </nav>
+          ) : (
+            ''
           )}
         </section>
         <section class="section" id="invite">
@@ -193,10 +371,10 @@ export function adminUserPages(deps: ServerDeps) {
       </>
     ) as string
     return adminPage(deps, request, auth, 'users', {
-      title: 'Users',
+      title: view.q ? `Users matching “${view.q}”` : 'Users',
       body,
       status: options.status,
-      headers: invite.link ? { 'cache-control': 'no-store' } : undefined,
+      headers: invite.link || reset ? { 'cache-control': 'no-store' } : undefined,
     })
   }
 
@@ -213,14 +391,46 @@ export function adminUserPages(deps: ServerDeps) {
       ) as string,
     })
 
+  /** The form of an action on a row: its fields, and the list view it came from (the `back` field). */
+  const actionForm = async (request: Request) => {
+    const form = await readForm(request)
+    return { form, view: listViewOf(new URLSearchParams((form.back ?? '').slice(0, 500))) }
+  }
+
+  /** Back to the list the action came from, with a message. */
+  const done = (request: Request, view: ListView, text: string) => redirect(request, listHref(view), { kind: 'ok', text })
+
   const setDisabled = async (request: Request, auth: Auth, id: string, disabled: boolean) => {
     const user = await accounts.getUser(id)
     if (!user) return noSuchUser(request, auth)
-    if (disabled && user.id === auth.user.id) return usersPage(request, auth, { error: 'You cannot disable your own account.', status: 422 })
+    const { view } = await actionForm(request)
+    if (disabled && user.id === auth.user.id) return usersPage(request, auth, { error: 'You cannot disable your own account.', status: 422, view })
     await accounts.setDisabled(user.id, disabled)
     await accounts.audit(instanceActor(request, auth), disabled ? 'user.disabled' : 'user.enabled', user.email)
     const text = disabled ? `${user.name} is disabled and signed out everywhere.` : `${user.name} can sign in again.`
-    return redirect(request, '/admin/users', { kind: 'ok', text })
+    return done(request, view, text)
+  }
+
+  const setInstanceAdmin = async (request: Request, auth: Auth, id: string, isAdmin: boolean) => {
+    const target = await accounts.getUser(id)
+    if (!target) return noSuchUser(request, auth)
+    const { view } = await actionForm(request)
+    try {
+      const { user, changed } = await accounts.setInstanceAdmin(id, isAdmin, auth.user.id)
+      if (changed) await accounts.audit(instanceActor(request, auth), isAdmin ? 'user.admin_granted' : 'user.admin_revoked', user.email)
+      const text = isAdmin
+        ? changed
+          ? `${user.name} is now an instance admin.`
+          : `${user.name} is an instance admin already.`
+        : changed
+          ? `${user.name} is no longer an instance admin.`
+          : `${user.name} is not an instance admin.`
+      return done(request, view, text)
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err
+      if (err.status === 404) return noSuchUser(request, auth)
+      return usersPage(request, auth, { error: sentenceAbout(err.message, target), status: err.status, view })
+    }
   }
 
   return new Elysia({ name: 'core:admin-users' })
@@ -228,20 +438,41 @@ export function adminUserPages(deps: ServerDeps) {
     .get('/admin/users', ({ request, auth }) => usersPage(request, auth), admin)
     .post('/admin/users/:id/disable', ({ request, auth, params }) => setDisabled(request, auth, params.id, true), admin)
     .post('/admin/users/:id/enable', ({ request, auth, params }) => setDisabled(request, auth, params.id, false), admin)
+    .post('/admin/users/:id/instance-admin/grant', ({ request, auth, params }) => setInstanceAdmin(request, auth, params.id, true), admin)
+    .post('/admin/users/:id/instance-admin/revoke', ({ request, auth, params }) => setInstanceAdmin(request, auth, params.id, false), admin)
+    .post(
+      '/admin/users/:id/password-reset',
+      async ({ request, auth, params }) => {
+        const target = await accounts.getUser(params.id)
+        if (!target) return noSuchUser(request, auth)
+        const { view } = await actionForm(request)
+        try {
+          const reset = await accounts.createPasswordReset(params.id, auth.user.id === 'service-token' ? null : auth.user.id)
+          await accounts.audit(instanceActor(request, auth), 'user.password_reset', reset.user.email, { link: reset.id, expiresAt: reset.expiresAt.toISOString() })
+          const link = `${publicOrigin(request)}${resetPath(reset.token)}`
+          return usersPage(request, auth, { view, reset: { user: reset.user, link, expiresAt: reset.expiresAt } })
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err
+          if (err.status === 404) return noSuchUser(request, auth)
+          return usersPage(request, auth, { error: sentenceAbout(err.message, target), status: err.status, view })
+        }
+      },
+      admin,
+    )
     .post(
       '/admin/users/:id/email',
       async ({ request, auth, params }) => {
         const user = await accounts.getUser(params.id)
         if (!user) return noSuchUser(request, auth)
-        const form = await readForm(request)
+        const { form, view } = await actionForm(request)
         const value = (form.email ?? '').slice(0, 1000)
         try {
           const { user: changed, from } = await accounts.changeEmail(user.id, value)
           if (from !== changed.email) await accounts.audit(instanceActor(request, auth), 'user.email_changed', changed.email, { from })
-          return redirect(request, '/admin/users', { kind: 'ok', text: `${changed.name} now signs in as ${changed.email}.` })
+          return done(request, view, `${changed.name} now signs in as ${changed.email}.`)
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          return usersPage(request, auth, { status: 422, emailEdit: { userId: user.id, value, error: err.message } })
+          return usersPage(request, auth, { status: 422, emailEdit: { userId: user.id, value, error: err.message }, view })
         }
       },
       admin,
@@ -251,9 +482,10 @@ export function adminUserPages(deps: ServerDeps) {
       async ({ request, auth, params }) => {
         const user = await accounts.getUser(params.id)
         if (!user) return noSuchUser(request, auth)
+        const { view } = await actionForm(request)
         await twoFactor.disable(user.id)
         await accounts.audit(instanceActor(request, auth), 'auth.two_factor_reset', user.email)
-        return redirect(request, '/admin/users', { kind: 'ok', text: `Two-factor sign-in of ${user.name} is off. They can set it up again on their account page.` })
+        return done(request, view, `Two-factor sign-in of ${user.name} is off. They can set it up again on their account page.`)
       },
       admin,
     )

@@ -5,12 +5,14 @@ import { accountPages } from './account.tsx'
 import { adminPages } from './admin.tsx'
 import { homePages } from './home.tsx'
 import { orgPages } from './orgs.tsx'
+import { resetPasswordPages } from './reset-password.tsx'
 import { signInPages } from './sign-in.tsx'
 
 /** Every page core serves itself. */
 export function corePages(deps: ServerDeps) {
   return new Elysia({ name: 'core:pages' })
     .use(signInPages(deps))
+    .use(resetPasswordPages(deps))
     .use(homePages(deps))
     .use(accountPages(deps))
     .use(orgPages(deps))

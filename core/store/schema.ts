@@ -112,6 +112,21 @@ export const coreSchema = defineSchema((t) => {
     },
     (i) => [t.uniqueIndex('core_invitations_token').on(i.tokenHash)],
   )
+  const passwordResets = t.table(
+    'core_password_resets',
+    {
+      id: t.text('id').primaryKey(),
+      userId: t.text('user_id').notNull(),
+      /** SHA-256 of the link's token (hex); the token itself is never stored. */
+      tokenHash: t.text('token_hash').notNull(),
+      /** The instance admin who made the link (null: the command line). */
+      createdBy: t.text('created_by'),
+      createdAt: t.time('created_at').notNull(),
+      expiresAt: t.time('expires_at').notNull(),
+      usedAt: t.time('used_at'),
+    },
+    (r) => [t.uniqueIndex('core_password_resets_token').on(r.tokenHash), t.index('core_password_resets_user').on(r.userId)],
+  )
   const apiTokens = t.table(
     'core_api_tokens',
     {
@@ -151,7 +166,7 @@ export const coreSchema = defineSchema((t) => {
     settings: t.json<Record<string, unknown>>('settings'),
     updatedAt: t.time('updated_at').notNull(),
   })
-  return { plugins, users, sessions, orgs, roles, members, teams, teamMembers, invitations, apiTokens, audit }
+  return { plugins, users, sessions, orgs, roles, members, teams, teamMembers, invitations, passwordResets, apiTokens, audit }
 })
 
 /** Core's tables built for one dialect. */
