@@ -235,6 +235,7 @@ eachDialect('no GET changes state', (dialect) => {
     set('/admin/plugins/:id/row', [...plugins, 'nope'].map((id) => `/admin/plugins/${id}/row`))
     set('/admin/plugins/:id/settings', [...plugins, 'nope'].map((id) => `/admin/plugins/${id}/settings`))
     set('/orgs/roles/:id', [...roles, customRole.id, UNKNOWN_ID].map((id) => `/orgs/roles/${id}`))
+    set('/admin/orgs/:id', [org.id, otherOrg.id, UNKNOWN_ID].map((id) => `/admin/orgs/${id}`))
     set('/invite/:token', [`/invite/${inviteToken}`, `/invite/${'x'.repeat(43)}`])
     set('/login', ['/login', '/login?next=/planning'])
     set('/search', ['/search', '/search?q=Launch', '/search?q=Kick-off', '/search?q=%3Cnothing%3E'])
@@ -289,7 +290,7 @@ eachDialect('no GET changes state', (dialect) => {
     set('/api/v1/calendar/events/:id', eventIds.map((id) => `/api/v1/calendar/events/${id}`))
     set('/dashboard', ['/dashboard', '/dashboard?customize=1', '/dashboard?inline=1'])
     set('/dashboard/widgets/:key', [...widgets, 'nope.nothing'].map((k) => `/dashboard/widgets/${k}`))
-    const ids = [project.id, 'WEB', 'WEB-1', 'WEB-2', t1.id, t2.id, label!.id, milestone!.id, cycle!.id, view!.id, customRole.id, ...roles]
+    const ids = [org.id, project.id, 'WEB', 'WEB-1', 'WEB-2', t1.id, t2.id, label!.id, milestone!.id, cycle!.id, view!.id, customRole.id, ...roles]
     ids.push(personal.id, teamCal.id, orgCal.id, event.id, weekly.id, comment.id, team.id)
     for (const id of ids) realIds.add(id)
   }, 120_000)
