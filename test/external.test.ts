@@ -1,5 +1,7 @@
 /** External plugins in $DATA_DIR/plugins: picked up at run time, enabled, reloaded, broken files contained. */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { eachDialect } from './helpers/store.ts'
 import { startPlatform, type TestPlatform } from './helpers/platform.ts'
 import { externalPluginSource, writeExternalPlugin } from './helpers/external.ts'
@@ -79,6 +81,36 @@ eachDialect('external plugins', (dialect) => {
     const fixed = await admin('/ext-broken/enable', 'POST')
     expect(fixed.status).toBe(200)
     expect(await (await fetch(`${p.url}/api/v1/ext-broken/version`)).json()).toEqual({ version: '1.0.1', rows: 1 })
+  })
+
+  test('a plugin split over several files reloads every file, not only its entry', async () => {
+    const entry = `import { Elysia } from 'elysia'
+import { definePlugin, guard } from 'coder-ide/sdk'
+import { answer } from './lib/answer.ts'
+export default definePlugin({
+  id: 'ext-multi', name: 'Multi', version: '1.0.0', api: 1,
+  setup: () => new Elysia({ name: 'plugin:ext-multi' }).use(guard).get('/api/v1/ext-multi/answer', () => ({ answer: answer() }), { public: true }),
+})
+`
+    writeExternalPlugin(p.test.dataDir, 'ext-multi', entry, 'index.ts')
+    writeExternalPlugin(p.test.dataDir, 'ext-multi', `export const answer = () => 'one'`, 'lib/answer.ts')
+    expect((await admin('/ext-multi/enable', 'POST')).status).toBe(200)
+    const answer = async () => ((await (await fetch(`${p.url}/api/v1/ext-multi/answer`)).json()) as { answer: string }).answer
+    expect(await answer()).toBe('one')
+
+    await Bun.sleep(5) // a later modification time than the first import's
+    writeExternalPlugin(p.test.dataDir, 'ext-multi', `export const answer = () => 'two'`, 'lib/answer.ts')
+    expect((await admin('/ext-multi/reload', 'POST')).status).toBe(200)
+    expect(await answer()).toBe('two')
+
+    // off, the helper file changes, on again: enable sees the folder changed and imports it afresh
+    expect((await admin('/ext-multi/disable', 'POST')).status).toBe(200)
+    await Bun.sleep(5)
+    writeExternalPlugin(p.test.dataDir, 'ext-multi', `export const answer = () => 'three'`, 'lib/answer.ts')
+    expect((await admin('/ext-multi/enable', 'POST')).status).toBe(200)
+    expect(await answer()).toBe('three')
+    // one copy of the folder is kept, the one that runs
+    expect(readdirSync(join(p.test.dataDir, '.cache', 'plugins', 'ext-multi')).length).toBe(1)
   })
 
   test('a folder whose plugin declares another id is refused with both names', async () => {

@@ -3,8 +3,8 @@
  * at run time. Inside the compiled binary npm packages cannot be resolved, so the names an external
  * plugin may import (elysia, @kitajs/html, drizzle-orm, coder-ide/sdk) are served as virtual modules.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import * as elysia from 'elysia'
 import * as drizzle from 'drizzle-orm'
 import * as kitaHtml from '@kitajs/html'
@@ -58,33 +58,59 @@ export function discoverExternal(dir: string): ExternalPluginFile[] {
   return out
 }
 
-/** The mtime of each external file when it was last imported. */
+/** The newest modification time among a plugin folder's files (node_modules and dot folders aside). */
+function folderStamp(folder: string): number {
+  let newest = 0
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else newest = Math.max(newest, statSync(path).mtimeMs)
+    }
+  }
+  walk(folder)
+  return newest
+}
+
+/** Each external entry file's folder stamp when it was last imported. */
 const importedAt = new Map<string, number>()
 
-/** Whether `file` changed on disk since it was last imported (or was never imported). */
+/** Whether any file of the plugin's folder changed since it was last imported (or it never was). */
 export function changedSinceImport(file: string): boolean {
   try {
-    return importedAt.get(file) !== statSync(file).mtimeMs
+    return importedAt.get(file) !== folderStamp(dirname(file))
   } catch {
     return true // gone: let the import say so
   }
 }
 
+let copies = 0
+
 /**
- * Imports the plugin module afresh (a query suffix with the file's mtime defeats the module cache)
- * and returns its default export. Throws with the file name when it does not load or is no plugin.
+ * Imports the plugin afresh and returns its default export. The module cache keys on paths, so the
+ * whole folder is copied to `$DATA_DIR/.cache/plugins/<id>/<n>/` and imported from there: every file
+ * of a plugin split over several files is read anew, not only its entry. Older copies are removed
+ * once the new one has loaded. Throws with the file name when it does not load or is no plugin.
  */
 export async function importExternal(file: string): Promise<PluginManifest> {
   registerVirtualModules()
-  const mtime = statSync(file).mtimeMs
-  const version = `${mtime}-${Date.now()}`
-  importedAt.set(file, mtime)
+  const folder = dirname(file)
+  const id = basename(folder)
+  const cache = join(dirname(dirname(folder)), '.cache', 'plugins', id)
+  const stamp = folderStamp(folder)
+  const copy = join(cache, `${Date.now().toString(36)}-${(copies++).toString(36)}`)
+  mkdirSync(cache, { recursive: true })
+  cpSync(folder, copy, { recursive: true, filter: (src) => !/(^|\/)(node_modules|\.[^/]*)$/.test(src.slice(folder.length)) })
+  importedAt.set(file, stamp)
   let mod: { default?: PluginManifest }
   try {
-    mod = await import(`${file}?v=${version}`)
+    mod = await import(join(copy, basename(file)))
   } catch (err) {
+    rmSync(copy, { recursive: true, force: true })
     throw new Error(`${file} does not load: ${firstError(err)}`)
   }
+  for (const old of readdirSync(cache)) if (join(cache, old) !== copy) rmSync(join(cache, old), { recursive: true, force: true })
   const manifest = mod.default
   if (!manifest || typeof manifest !== 'object' || typeof manifest.setup !== 'function') {
     throw new Error(`${file} does not export a plugin: use export default definePlugin({...}) from 'coder-ide/sdk'`)
