@@ -1,7 +1,7 @@
 /** @module Store connection: bun:sqlite or postgres.js behind one drizzle-typed handle. */
 import { Database } from 'bun:sqlite'
-import { mkdirSync, existsSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { mkdirSync, existsSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { drizzle as drizzleSqlite, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { redactUrl } from '../config.ts'
 import type { Dialect } from './facade.ts'
@@ -16,6 +16,9 @@ export interface Statement {
   sql: string
   params?: unknown[]
 }
+
+/** Raw SQL with `?` placeholders, run inside `Store.schemaTx`. */
+export type RawQuery = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>
 
 /** The store every plugin shares. */
 export interface Store {
@@ -32,6 +35,14 @@ export interface Store {
    * queries from elsewhere wait until the open one ends (see sqlite-gate.ts); keep them short.
    */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in one write transaction of raw SQL, all or nothing: for schema changes (the migrator).
+   * On SQLite it holds the write gate throughout and turns foreign key enforcement off around the
+   * transaction (inside one, `PRAGMA foreign_keys` does nothing), so the DROP TABLE of a table
+   * rebuild does not cascade to child rows. `fn` must check `PRAGMA foreign_key_check` itself before
+   * it returns (throwing rolls everything back). On PostgreSQL: a transaction on one connection.
+   */
+  schemaTx<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>
   /**
    * Runs a select that is built and compiled once per `key`, then only executed: drizzle's prepared
    * query, on both dialects. For hot read paths, where building the SQL costs more than running it.
@@ -76,11 +87,16 @@ export interface ConnectOptions {
   pgSchema?: string
   /** Connections in the PostgreSQL pool. */
   pgPoolSize?: number
+  /**
+   * Refuse to create anything: a SQLite file that does not exist is a StoreError ("no store at
+   * <path>: ...") instead of a new empty database. For commands that read or copy a store.
+   */
+  mustExist?: boolean
 }
 
 /** Opens the store named by `url` (`sqlite:<file>`, `sqlite::memory:` or `postgres://...`). */
 export async function connect(url: string, options: ConnectOptions = {}): Promise<Store> {
-  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length))
+  if (url.startsWith('sqlite:')) return connectSqlite(url.slice('sqlite:'.length), options)
   if (/^postgres(ql)?:\/\//.test(url)) {
     const { connectPostgres } = await import('./postgres.ts')
     return connectPostgres(url, options)
@@ -88,11 +104,18 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   throw new StoreError(`unsupported database URL ${redactUrl(url)}: use sqlite:<file> or postgres://...`)
 }
 
-function connectSqlite(file: string): Store {
+/** The one-line error for a store that is not where the configuration says. */
+function missingStore(file: string): StoreError {
+  return new StoreError(`no store at ${resolve(file)}: check DATA_DIR or DATABASE_URL`)
+}
+
+function connectSqlite(file: string, options: ConnectOptions): Store {
+  const mustExist = options.mustExist === true && file !== ':memory:'
+  if (mustExist && !existsSync(file)) throw missingStore(file)
   let client: Database
   try {
-    if (file !== ':memory:' && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true })
-    client = new Database(file, { create: true, strict: true })
+    if (file !== ':memory:' && !mustExist && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true })
+    client = new Database(file, { readwrite: true, create: !mustExist, strict: true })
     client.exec('PRAGMA journal_mode = WAL')
     client.exec('PRAGMA foreign_keys = ON')
     client.exec('PRAGMA busy_timeout = 5000')
@@ -100,6 +123,7 @@ function connectSqlite(file: string): Store {
     // Sorts and temp tables in memory, not in temp files (an ORDER BY over 10k rows spilled to disk).
     client.exec('PRAGMA temp_store = MEMORY')
   } catch (err) {
+    if (mustExist && !existsSync(file)) throw missingStore(file)
     throw new StoreError(`cannot open SQLite database ${file}: ${(err as Error).message}. Check that DATA_DIR is writable.`)
   }
   const statements = cachePreparedStatements(client)
@@ -145,6 +169,31 @@ function connectSqlite(file: string): Store {
       lock = run.catch(() => undefined)
       return run
     },
+    schemaTx<T>(fn: (query: RawQuery) => Promise<T>): Promise<T> {
+      const query: RawQuery = async <R>(sql: string, params: unknown[] = []) => client.query(sql).all(...(params as never[])) as R[]
+      const run = lock.then(async () => {
+        await passGate(gate)
+        return holdGate(gate, async () => {
+          // A no-op inside a transaction: switched off before BEGIN, on again after COMMIT/ROLLBACK.
+          client.exec('PRAGMA foreign_keys = OFF')
+          try {
+            client.exec('BEGIN IMMEDIATE')
+            try {
+              const result = await fn(query)
+              client.exec('COMMIT')
+              return result
+            } catch (err) {
+              if (client.inTransaction) client.exec('ROLLBACK')
+              throw err
+            }
+          } finally {
+            client.exec('PRAGMA foreign_keys = ON')
+          }
+        })
+      })
+      lock = run.catch(() => undefined)
+      return run
+    },
     async prepared(key, build, values) {
       // The statement belongs to the prepared query for its whole life: keep it out of the LRU.
       const run = prepared.get(key) ?? boundedSet(prepared, key, statements.unshared(() => runner(build(db).prepare())), PREPARED_QUERIES)
@@ -157,6 +206,7 @@ function connectSqlite(file: string): Store {
     async backup(target) {
       if (existsSync(target)) throw new StoreError(`${target} exists already: choose a new file name`)
       mkdirSync(dirname(target), { recursive: true })
+      await passGate(gate) // VACUUM INTO cannot run inside an open transaction
       client.query('VACUUM INTO ?').run(target)
     },
     async close() {
@@ -164,6 +214,41 @@ function connectSqlite(file: string): Store {
     },
   }
   return store
+}
+
+/** What `backupStore` wrote. */
+export interface BackupResult {
+  /** Absolute path of the copy. */
+  path: string
+  bytes: number
+  ms: number
+}
+
+/**
+ * `coder-ide backup <file>`: opens the SQLite store named by `url` (it must exist; nothing else is
+ * started), copies it consistently to `file`, then opens the copy and runs `PRAGMA integrity_check`.
+ * Throws StoreError with one line for a missing store, an existing target, PostgreSQL (use pg_dump)
+ * or a copy that fails the check.
+ */
+export async function backupStore(url: string, file: string): Promise<BackupResult> {
+  if (!url.startsWith('sqlite:')) throw new StoreError('backup copies SQLite stores only: on PostgreSQL use pg_dump, e.g. pg_dump "$DATABASE_URL" > backup.sql')
+  const path = resolve(file)
+  const started = performance.now()
+  const store = await connect(url, { mustExist: true })
+  try {
+    await store.backup(path)
+  } finally {
+    await store.close()
+  }
+  const copy = new Database(path, { readonly: true })
+  try {
+    const rows = copy.query('PRAGMA integrity_check').all() as { integrity_check: string }[]
+    const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok')
+    if (problems.length) throw new StoreError(`the copy at ${path} fails PRAGMA integrity_check: ${problems.slice(0, 3).join('; ')}. Do not rely on it.`)
+  } finally {
+    copy.close()
+  }
+  return { path, bytes: statSync(path).size, ms: Math.round(performance.now() - started) }
 }
 
 /** Statements kept compiled per SQLite connection (least recently used are finalized). */

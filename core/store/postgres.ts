@@ -4,7 +4,7 @@ import { fillPlaceholders } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import { rowMapper } from './prepared.ts'
 import { redactUrl } from '../config.ts'
-import { boundedSet, PREPARED_QUERIES, StoreError, type ConnectOptions, type Db, type Store } from './connect.ts'
+import { boundedSet, PREPARED_QUERIES, StoreError, type ConnectOptions, type Db, type RawQuery, type Store } from './connect.ts'
 
 /** Turns `?` placeholders into `$1, $2, ...` (our raw SQL never has `?` inside strings). */
 function numbered(sql: string): string {
@@ -64,6 +64,13 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
           await (st.params?.length ? tx.unsafe(numbered(st.sql), st.params as never[]) : tx.unsafe(st.sql))
         }
       })
+    },
+    async schemaTx<T>(fn: (query: RawQuery) => Promise<T>): Promise<T> {
+      return (await sql.begin((tx) =>
+        fn(async <R>(text: string, params: unknown[] = []) =>
+          (await (params.length ? tx.unsafe(numbered(text), params as never[]) : tx.unsafe(text))) as unknown as R[],
+        ),
+      )) as T
     },
     async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       return (db as unknown as { transaction: (f: (tx: Db) => Promise<T>) => Promise<T> }).transaction(fn)
