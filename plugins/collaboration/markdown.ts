@@ -60,9 +60,11 @@ export function resolveMentions(source: string, members: { id: string; name: str
  * The text of a stored comment for its edit box: each `@[Name](id)` of a member becomes `@email`
  * (what the autocomplete inserts, and what `resolveMentions` turns back into the same mention on
  * save); a mention of someone no longer a member becomes plain `@Name`, as saving would make it. A
- * member whose address `@email` would not carry keeps the stored form, so the mention survives.
+ * member whose address `@email` would not carry keeps the stored form, so the mention survives, and
+ * so does every member's mention for a viewer who may not see addresses (`emails: false`).
  */
-export function editableText(source: string, members: { id: string; email: string }[]): string {
+export function editableText(source: string, members: { id: string; email: string }[], opts: { emails?: boolean } = {}): string {
+  const emails = opts.emails !== false
   const byId = new Map(members.map((m) => [m.id, m]))
   return source.replace(MENTION, (whole, name: string, id: string, at: number) => {
     const m = byId.get(id)
@@ -72,7 +74,7 @@ export function editableText(source: string, members: { id: string; email: strin
     const lead = at === 0 || /[\s(]/.test(source[at - 1]!)
     const after = source.slice(at + whole.length, at + whole.length + 2)
     const tail = !/^[\w-]|^\.[\w-]/.test(after)
-    return lead && tail && MENTIONABLE_EMAIL.test(m.email) ? `@${m.email}` : whole
+    return emails && lead && tail && MENTIONABLE_EMAIL.test(m.email) ? `@${m.email}` : whole
   })
 }
 

@@ -14,6 +14,7 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import type { Client } from '../../test/helpers/client.ts'
 import collaboration from './index.ts'
 import { editableText, resolveMentions } from './markdown.ts'
+import { userWithRole } from '../../test/helpers/activity.ts'
 
 const things = new Map<string, string>()
 
@@ -125,6 +126,27 @@ eachDialect('collaboration mentions', (dialect) => {
     // the rendered comment still shows both names
     expect(html).toContain(`>@${dee.user.name}</span>`)
   })
+
+  test('someone who may not see addresses (no core.emails.read) gets none: names only, mentions edited as stored', async () => {
+    const quiet = await userWithRole(p, p.org!, ['collaboration.comment.read', 'collaboration.comment.write', 'testing.thing.read'], 1, `quiet-${dialect}@example.com`)
+    const bobEmail = `bob-m-${dialect}@example.com`
+    // an address does not find anyone, a name does, without the address
+    expect((await quiet.client.get('/collaboration/mentions?q=bob-m')).html).toContain('Nobody matches.')
+    const byName = await quiet.client.get(`/collaboration/mentions?q=${encodeURIComponent(bob.user.name)}`)
+    expect(byName.html).toContain(`data-mention-id="${bob.user.id}"`)
+    expect(byName.html).not.toContain('data-mention-email')
+    expect(byName.html).not.toContain(bobEmail)
+    const json = (await (await quiet.client.request(`/collaboration/mentions?q=${encodeURIComponent(bob.user.name)}`, { headers: { accept: 'application/json' } })).json()) as { items: Record<string, string>[] }
+    expect(json.items.find((i) => i.id === bob.user.id)).toEqual({ id: bob.user.id, name: bob.user.name })
+    // what the composer inserts for them (the stored form) is a mention; their edit box keeps it so
+    const id = thing()
+    await page(quiet.client, id)
+    await quiet.client.post('/collaboration/comments', { entity_type: 'testing.thing', entity_id: id, body: `Ping @[${bob.user.name}](${bob.user.id})` })
+    const html = (await page(quiet.client, id)).html
+    expect(html).toContain(`<span class="mention" data-user-id="${bob.user.id}">@${bob.user.name}</span>`)
+    expect(editBox(html, lastCommentId(html))).toBe(`Ping @[${bob.user.name}](${bob.user.id})`)
+    expect(html).not.toContain(bobEmail)
+  })
 })
 
 describe('editableText', () => {
@@ -144,6 +166,9 @@ describe('editableText', () => {
     expect(editableText('@[Ben Okafor](u1)s', members)).toBe('@[Ben Okafor](u1)s')
     expect(editableText('@[Ben Okafor](u1).com', members)).toBe('@[Ben Okafor](u1).com')
     expect(editableText('@[Odd Address](u2)', members)).toBe('@[Odd Address](u2)')
+  })
+  test('for a viewer who may not see addresses every member keeps the stored form', () => {
+    expect(editableText('Hi @[Ben Okafor](u1) and @[Gone](u9)', members, { emails: false })).toBe('Hi @[Ben Okafor](u1) and @Gone')
   })
   test('someone no longer a member is plain @Name; text without mentions is unchanged', () => {
     expect(editableText('cc @[Gone Person](u9)', members)).toBe('cc @Gone Person')

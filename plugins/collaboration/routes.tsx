@@ -1,7 +1,7 @@
 /** @module Collaboration's pages, fragments, SSE stream and JSON API. */
 import { Elysia } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
-import { SIGNED_IN } from '../../core/auth/permissions.ts'
+import { SIGNED_IN, seesEmails } from '../../core/auth/permissions.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import { guard } from '../../core/http/guard.ts'
 import { isFragmentRequest, redirect } from '../../core/http/render.ts'
@@ -64,7 +64,7 @@ export async function renderThread(d: Deps, auth: Auth, entity: EntityRef, extra
   const viewer = activityViewer(d.ctx, auth)
   viewer.allow(entity.type, entity.id)
   const [comments, watching, activity] = await Promise.all([
-    d.svc.thread(orgId, entity.type, entity.id, auth.user.id),
+    d.svc.thread(orgId, entity.type, entity.id, auth.user.id, seesEmails(auth.permissions)),
     d.svc.isWatching(orgId, auth.user.id, entity.type, entity.id),
     d.svc.visibleActivity(orgId, (rows) => viewer.filter(rows), { entity, limit: 20 }).then((r) => r.rows),
   ])
@@ -229,10 +229,14 @@ export function routes(d: Deps) {
         async ({ request, auth, query }) => {
           if (!auth.org) return failure(request, new InputError('No organization.', undefined, 404))
           const q = String(query.q ?? '').trim().toLowerCase().slice(0, 100)
+          // addresses only for those who may see them (core.emails.read, as on the members page): the
+          // others match by name and get no address, so the composer inserts the stored mention form
+          const emails = seesEmails(auth.permissions)
           const people = (await ctx.people.members(auth.org.id))
-            .filter((p) => !q || p.name.toLowerCase().includes(q) || p.email.toLowerCase().includes(q))
+            .filter((p) => !q || p.name.toLowerCase().includes(q) || (emails && p.email.toLowerCase().includes(q)))
             .slice(0, 8)
-          if ((request.headers.get('accept') ?? '').includes('application/json')) return { items: people.map((p) => ({ id: p.id, name: p.name, email: p.email })) }
+            .map((p) => ({ id: p.id, name: p.name, email: emails ? p.email : '' }))
+          if ((request.headers.get('accept') ?? '').includes('application/json')) return { items: people.map((p) => (emails ? { id: p.id, name: p.name, email: p.email } : { id: p.id, name: p.name })) }
           return new Response(MentionList({ people }) as string, { headers: HTML })
         },
         { permission: WRITE },

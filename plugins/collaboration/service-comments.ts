@@ -17,8 +17,11 @@ export class Comments {
     private readonly notices: Notifications,
   ) {}
 
-  /** The thread of an entity: top-level comments oldest first, each with its replies. */
-  async thread(orgId: string, entityType: string, entityId: string, viewerId: string): Promise<ThreadComment[]> {
+  /**
+   * The thread of an entity: top-level comments oldest first, each with its replies. The viewer's own
+   * comments carry their edit text: mentions as `@email` when `viewerSeesEmails`, else as stored.
+   */
+  async thread(orgId: string, entityType: string, entityId: string, viewerId: string, viewerSeesEmails = true): Promise<ThreadComment[]> {
     const { comments, reactions } = this.deps.t
     const rows = await this.deps.db
       .select()
@@ -32,12 +35,13 @@ export class Comments {
     // the viewer edits their own comments with mentions as `@email`, the way they typed them
     const own = rows.filter((r) => r.authorId === viewerId && !r.deletedAt)
     const members = own.some((r) => hasMention(r.body)) ? await this.deps.people.members(orgId) : []
+    const editText = (body: string) => editableText(body, members, { emails: viewerSeesEmails })
     const build = (row: CommentRow): ThreadComment => {
       const mine = reacts.filter((r) => r.commentId === row.id)
       return {
         row,
         authorName: authors.get(row.authorId) ?? 'Former member',
-        editBody: row.authorId === viewerId && !row.deletedAt ? editableText(row.body, members) : undefined,
+        editBody: row.authorId === viewerId && !row.deletedAt ? editText(row.body) : undefined,
         reactions: REACTIONS.map((emoji) => {
           const of = mine.filter((r) => r.emoji === emoji)
           return { emoji, count: of.length, mine: of.some((r) => r.userId === viewerId) }

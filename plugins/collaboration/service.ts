@@ -51,9 +51,12 @@ export class Collaboration {
 
   // ---- comments ------------------------------------------------------------------------------
 
-  /** The thread of an entity: top-level comments oldest first, each with its replies. */
-  thread(orgId: string, entityType: string, entityId: string, viewerId: string): Promise<ThreadComment[]> {
-    return this.comments.thread(orgId, entityType, entityId, viewerId)
+  /**
+   * The thread of an entity: top-level comments oldest first, each with its replies. `viewerSeesEmails`:
+   * whether the viewer may see members' addresses (their edit boxes show mentions as `@email` then).
+   */
+  thread(orgId: string, entityType: string, entityId: string, viewerId: string, viewerSeesEmails = true): Promise<ThreadComment[]> {
+    return this.comments.thread(orgId, entityType, entityId, viewerId, viewerSeesEmails)
   }
 
   /** Number of live comments on an entity. */

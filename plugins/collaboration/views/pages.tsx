@@ -191,15 +191,22 @@ export function ActivityPage(props: { rows: ActivityRow[]; next?: string; older?
   )
 }
 
-/** Suggestions for the @ autocomplete. */
+/** Suggestions for the @ autocomplete (`email` empty: the viewer may not see addresses). */
 export function MentionList(props: { people: { id: string; name: string; email: string }[] }) {
   if (props.people.length === 0) return <p class="muted collab-mention-none">Nobody matches.</p>
   return (
     <ul class="collab-mentions" role="listbox">
       {props.people.map((p) => (
         <li role="option">
-          <button type="button" class="link-button" data-mention-id={p.id} data-mention-name={p.name} data-mention-email={p.email}>
-            <span safe>{p.name}</span> <small class="muted" safe>{p.email}</small>
+          <button type="button" class="link-button" data-mention-id={p.id} data-mention-name={p.name} data-mention-email={p.email || undefined}>
+            <span safe>{p.name}</span>{' '}
+            {p.email ? (
+              <small class="muted" safe>
+                {p.email}
+              </small>
+            ) : (
+              ''
+            )}
           </button>
         </li>
       ))}
