@@ -31,14 +31,68 @@
     button.textContent = 'Copied'
   })
 
-  // Keyboard shortcuts plugins declare on elements: <a data-shortcut="c" href=...>. Not while typing.
+  const typing = (t) => t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))
+  const shown = (el) => el.getClientRects().length > 0
+
+  // Keyboard shortcuts declared on elements: <a data-shortcut="c" href=...> is clicked, an input or
+  // textarea focused. Not while typing. Several elements may declare a key: one inside <main> (the
+  // page's own) wins over one outside it (the header's search box declares "/" as every page's
+  // fallback), a visible one over a hidden one. A hidden target is revealed first (a closed
+  // <details> around it, the folded header menu on narrow screens).
+  function shortcutTarget(key) {
+    const all = [...document.querySelectorAll(`[data-shortcut="${CSS.escape(key)}"]`)]
+    const inMain = (el) => !!el.closest('main')
+    return all.find((el) => inMain(el) && shown(el)) || all.find(shown) || all.find(inMain) || all[0] || null
+  }
+  function reveal(el) {
+    for (let d = el.closest('details:not([open])'); d; d = d.parentElement && d.parentElement.closest('details:not([open])')) d.open = true
+    const toggle = document.querySelector('details.nav-toggle')
+    if (!shown(el) && toggle && toggle.nextElementSibling && toggle.nextElementSibling.contains(el)) toggle.open = true
+  }
+
+  // Rows by keyboard. A container marked data-rows holds rows marked data-row (table rows, list
+  // items, cards). j / k move the focus to the next / previous row of the page (all such containers,
+  // in document order; from nowhere, to the first): to the row itself when it is focusable (it has
+  // a tabindex, or is a link), else to its first link. Enter on a focused row opens its data-href,
+  // or follows its first link. Hidden rows are skipped.
+  const rows = () => [...document.querySelectorAll('[data-rows] [data-row]')].filter(shown)
+  const focusable = (row) => row.matches('a[href], [tabindex]:not([tabindex="-1"])')
+  const rowLink = (row) => row.querySelector('a[href]')
+  function focusRow(row) {
+    const target = focusable(row) ? row : rowLink(row) || row.querySelector('button, input, select, textarea, [tabindex]:not([tabindex="-1"])')
+    if (!target) return
+    target.focus()
+    row.scrollIntoView({ block: 'nearest' })
+  }
+
   document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return
     const t = event.target
-    if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return
-    const target = document.querySelector(`[data-shortcut="${CSS.escape(event.key)}"]`)
+    if (typing(t)) return
+    if (event.key === 'j' || event.key === 'k') {
+      const list = rows()
+      if (list.length) {
+        event.preventDefault()
+        const current = document.activeElement instanceof Element ? document.activeElement.closest('[data-row]') : null
+        const i = list.indexOf(current)
+        focusRow(list[i < 0 ? 0 : Math.min(Math.max(i + (event.key === 'j' ? 1 : -1), 0), list.length - 1)])
+        return
+      }
+    }
+    if (event.key === 'Enter' && t instanceof Element && t.matches('[data-row]') && !t.matches('a[href], button') && t.closest('[data-rows]')) {
+      const href = t.getAttribute('data-href')
+      const link = rowLink(t)
+      if (href || link) {
+        event.preventDefault()
+        if (href) window.location.href = href
+        else link.click()
+      }
+      return
+    }
+    const target = shortcutTarget(event.key)
     if (!target) return
     event.preventDefault()
+    reveal(target)
     if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) target.focus()
     else target.click()
   })

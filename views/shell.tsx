@@ -43,7 +43,8 @@ const BAR_START =
 const SEARCH_START =
   '<form class="search-form" role="search" method="get" action="/search"><label for="global-search" class="visually-hidden">Search</label>' +
   '<input id="global-search" type="search" name="q" placeholder="Search&hellip;"'
-const SEARCH_END = ' autocomplete="off"/></form><ul class="menus">'
+// "/" focuses it on every page whose own content declares no "/" (app.js: a shortcut inside <main> wins)
+const SEARCH_END = ' title="Search (press /)" data-shortcut="/" aria-keyshortcuts="/" autocomplete="off"/></form><ul class="menus">'
 const ORG_MENU_START = '<li><details class="dropdown org-switcher"><summary>' + safeIcon('building-2') + '<span>'
 const NEW_ORG = `<li><a href="/orgs/new">${safeIcon('plus')} New organization</a></li></ul></details></li>`
 const USER_MENU_START = '<li><details class="dropdown user-menu"><summary>' + safeIcon('user') + '<span>'

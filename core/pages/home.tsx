@@ -90,7 +90,8 @@ export function homePages(deps: ServerDeps) {
               <label for="page-search" class="visually-hidden">
                 Search
               </label>
-              <input id="page-search" type="search" name="q" value={q} placeholder="Search" autocomplete="off" />
+              {/* "/" focuses it while it shows (app.js prefers the page's own visible target to the header's) */}
+              <input id="page-search" type="search" name="q" value={q} placeholder="Search" autocomplete="off" data-shortcut="/" aria-keyshortcuts="/" />
               <button type="submit">Search</button>
             </form>
             {q && providers.length === 0 ? <EmptyState title="Nothing to search yet">The enabled plugins offer no search.</EmptyState> : ''}
@@ -100,9 +101,9 @@ export function homePages(deps: ServerDeps) {
                 <section class="search-group">
                   <h2 safe>{g.label}</h2>
                   {g.failed ? <p class="form-error">This part of the search failed; the rest is shown.</p> : ''}
-                  <ul class="search-results">
+                  <ul class="search-results" data-rows>
                     {g.results.map((r) => (
-                      <li>
+                      <li data-row>
                         <a href={r.href} safe>
                           {r.title}
                         </a>

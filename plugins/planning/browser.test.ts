@@ -274,3 +274,54 @@ test(
   },
   T,
 )
+
+test(
+  'task page: the priority, state and assignee selects save in place (htmx, focus kept, history follows); without JavaScript a Save button; a phone fits them',
+  async () => {
+    await page.goto(`${p.url}/planning/tasks/KEY-3`)
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true))
+    // the select's Save button is for browsers without JavaScript
+    expect(await page.locator('.pl-prop-form button').count()).toBe(0)
+    await page.locator('#prop-priority').focus()
+    await page.locator('#prop-priority').selectOption('high')
+    await page.waitForSelector('.pl-history li:has-text("changed priority from none to high")', { timeout: 8_000 })
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prop-priority')
+    expect(await page.locator('#prop-priority').inputValue()).toBe('high')
+    await page.locator('#prop-state').focus()
+    await page.locator('#prop-state').selectOption({ label: 'In Progress' })
+    await page.waitForSelector('.pl-history li:has-text("changed state from")', { timeout: 8_000 })
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('prop-state')
+    await page.locator('#prop-assignee').selectOption({ label: 'Ada Admin' })
+    await page.waitForSelector('.pl-history li:has-text("changed assignee from none to Ada Admin")', { timeout: 8_000 })
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true) // no reload
+    const task = (await (await page.request.get(`${p.url}/api/v1/planning/tasks/KEY-3`)).json()) as { priority: string; state: { name: string }; assignee: { name: string } | null }
+    expect([task.priority, task.state.name, task.assignee?.name]).toEqual(['high', 'In Progress', 'Ada Admin'])
+    // a phone: the properties fit, each select usable
+    await page.setViewportSize({ width: 390, height: 844 })
+    try {
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0)
+      for (const id of ['prop-state', 'prop-priority', 'prop-assignee']) {
+        const box = await page.locator(`#${id}`).boundingBox()
+        expect(box!.width).toBeGreaterThanOrEqual(100)
+        expect(box!.x + box!.width).toBeLessThanOrEqual(390)
+        expect(box!.height).toBeLessThan(44)
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 })
+    }
+    // without JavaScript: choose, press Save, the page comes back with the change and a flash
+    const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await ctx.storageState() })
+    try {
+      const nojs = await plain.newPage()
+      await nojs.goto(`${p.url}/planning/tasks/KEY-3`)
+      await nojs.locator('#prop-priority').selectOption('low')
+      await Promise.all([nojs.waitForLoadState('load'), nojs.getByRole('button', { name: 'Save priority' }).click()])
+      expect(new URL(nojs.url()).pathname).toBe('/planning/tasks/KEY-3')
+      expect(await nojs.locator('.flash').innerText()).toBe('KEY-3: priority Low')
+      expect(await nojs.locator('#prop-priority').inputValue()).toBe('low')
+    } finally {
+      await plain.close()
+    }
+  },
+  T,
+)

@@ -20,7 +20,7 @@ export function planningPlanPages(kit: PageKit) {
     const project = await projects.get(orgId, key)
     const [list, progress] = await Promise.all([projects.milestones(project.id), stats.progressBy(project.id, 'milestone')])
     const milestones = list.map((m) => ({ ...m, progress: progressOf(progress, m.id) }))
-    const body = RoadmapPage({ project, milestones, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._, editing: form?.editing })
+    const body = RoadmapPage({ project, milestones, manage: can(auth, 'planning.project.manage'), write: can(auth, 'planning.task.write'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._, editing: form?.editing })
     return page(request, auth, `${project.key} roadmap`, body, form?.status)
   }
 
@@ -32,7 +32,7 @@ export function planningPlanPages(kit: PageKit) {
     const now = new Date()
     const current = cycles.find((c) => c.id === selected) ?? cycles.find((c) => c.startsAt <= now && c.endsAt.getTime() + 86_400_000 > now.getTime())
     const scope = current ? await tasks.list(orgId, { projectId: project.id, cycleId: current.id, sort: 'number', dir: 'asc' }, { limit: SCOPE_LIMIT }) : { items: [], nextCursor: null }
-    const body = CyclesPage({ project, cycles, current, scope: scope.items, scopeMore: !!scope.nextCursor, manage: can(auth, 'planning.project.manage'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._, editing: form?.editing, now })
+    const body = CyclesPage({ project, cycles, current, scope: scope.items, scopeMore: !!scope.nextCursor, manage: can(auth, 'planning.project.manage'), write: can(auth, 'planning.task.write'), csrf: auth.session?.csrf, values: form?.values ?? {}, errors: form?.errors ?? {}, error: form?.errors._, editing: form?.editing, now })
     return page(request, auth, `${project.key} cycles`, body, form?.status)
   }
 

@@ -126,7 +126,8 @@ export function planningTaskPages(kit: PageKit) {
       async ({ request, auth, params, query }) => {
         try {
           const pc = await load(auth, params.key)
-          const values = { state: query.state ?? '', parent: query.parent ?? '', priority: 'none' }
+          // a link may start the task in a state, under a parent, in a cycle or milestone (the cycles page's "New task")
+          const values = { state: query.state ?? '', parent: query.parent ?? '', priority: 'none', cycleId: query.cycle ?? '', milestoneId: query.milestone ?? '' }
           return page(request, auth, `New task in ${pc.project.key}`, NewTaskPage({ pc, values, labels: [], errors: {} }))
         } catch (err) {
           return problem(request, err)
@@ -173,7 +174,7 @@ export function planningTaskPages(kit: PageKit) {
           if (plan.conflicts.length) {
             // nothing is saved: the form comes back with the current values, the user's typed values
             // in the fields they changed, and new originals (the current values) for the next save
-            const report = conflictReport(plan.conflicts, await tasks.history(orgId, current.id))
+            const report = conflictReport(plan.conflicts, await tasks.history(orgId, current.id), (field, v) => (field === 'priority' ? priorityLabel(v) : v))
             const values = { ...now.values }
             for (const name of plan.changed) if (name !== 'labels') values[name] = one[name] ?? ''
             const labels = plan.changed.includes('labels') ? typedLabels : now.labels

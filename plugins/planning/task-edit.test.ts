@@ -140,7 +140,7 @@ eachDialect('planning: editing a task others changed, and its properties in plac
     const html = await res.text()
     expect(html).toContain('Ben Builder changed State and Priority while you edited; review and save again')
     expect(html).toContain('Ben Builder set it to “Done” while you edited')
-    expect(html).toContain('Ben Builder set it to “urgent” while you edited')
+    expect(html).toContain('Ben Builder set it to “Urgent” while you edited')
     expect(html).toContain('<details class="pl-edit" open>')
     // nothing saved, not even the title that conflicted with nobody
     let now = await get(t.key)

@@ -133,7 +133,7 @@ interface ChangeRow {
  * changed each conflicting field and to what. "Ben Builder changed State and Priority while you
  * edited; review and save again".
  */
-export function conflictReport(conflicts: string[], history: ChangeRow[]): { message: string; errors: Record<string, string> } {
+export function conflictReport(conflicts: string[], history: ChangeRow[], show: (field: string, value: string) => string = (_, v) => v): { message: string; errors: Record<string, string> } {
   const errors: Record<string, string> = {}
   const who: string[] = []
   for (const name of conflicts) {
@@ -142,7 +142,8 @@ export function conflictReport(conflicts: string[], history: ChangeRow[]): { mes
     const actor = row?.actorName || 'Someone else'
     if (!who.includes(actor)) who.push(actor)
     const to = row?.toValue
-    const now = name === 'description' ? 'edited it' : to == null || to === '' ? 'cleared it' : `set it to “${to.length > 80 ? to.slice(0, 80) + '…' : to}”`
+    const shown = to == null || to === '' ? '' : show(field, to)
+    const now = name === 'description' ? 'edited it' : !shown ? 'cleared it' : `set it to “${shown.length > 80 ? shown.slice(0, 80) + '…' : shown}”`
     errors[name] = `${actor} ${now} while you edited. Your value is shown; save to keep it.`
   }
   const message = `${joinAnd(who)} changed ${joinAnd(conflicts.map(fieldLabel))} while you edited; review and save again`

@@ -5,7 +5,7 @@
 //   goes back to that card's select. Without JavaScript the board is one form: a card's select and
 //   its Move button (hidden here) post to the board.
 // - a board wider than its box scrolls sideways: data-more says which edge hides columns (CSS fades it)
-// - j/k move the focus through list rows, Enter opens the focused row, x toggles its checkbox
+// - x toggles the focused list row's checkbox (j/k and Enter are app.js's generic data-rows keys)
 // - the list's select-all box checks or clears every row of the page
 (() => {
   const csrf = () => {
@@ -134,36 +134,18 @@
     }
   }
 
-  // j / k through focusable rows (the task list) or cards (the board)
-  function rows() {
-    return [...document.querySelectorAll('.pl-row, .pl-card')]
-  }
-  function focusRow(el) {
-    for (const r of rows()) r.setAttribute('aria-selected', r === el ? 'true' : 'false')
-    el.focus()
-    el.scrollIntoView({ block: 'nearest' })
-  }
+  // j / k and Enter through the list's rows and the board's cards are app.js's (data-rows / data-row);
+  // here: x toggles the focused row's checkbox, and the focused row or card shows as selected.
+  const rows = () => [...document.querySelectorAll('.pl-row, .pl-card')]
   document.addEventListener('keydown', (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return
-    const t = event.target
-    if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return
-    const list = rows()
-    if (!list.length) return
-    const current = list.indexOf(document.activeElement)
-    if (event.key === 'j' || event.key === 'k') {
+    if (event.key !== 'x' || event.ctrlKey || event.metaKey || event.altKey) return
+    const row = document.activeElement
+    if (!(row instanceof HTMLElement) || !row.matches('.pl-row, .pl-card')) return
+    const box = row.querySelector('input[type="checkbox"]')
+    if (box) {
       event.preventDefault()
-      const i = current < 0 ? 0 : Math.min(Math.max(current + (event.key === 'j' ? 1 : -1), 0), list.length - 1)
-      focusRow(list[i])
-    } else if (event.key === 'Enter' && current >= 0 && document.activeElement.classList.contains('pl-row')) {
-      event.preventDefault()
-      window.location.href = document.activeElement.dataset.href
-    } else if (event.key === 'x' && current >= 0) {
-      const box = document.activeElement.querySelector('input[type="checkbox"]')
-      if (box) {
-        event.preventDefault()
-        box.checked = !box.checked
-        syncSelectAll()
-      }
+      box.checked = !box.checked
+      syncSelectAll()
     }
   })
   document.addEventListener('focusin', (event) => {

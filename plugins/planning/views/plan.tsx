@@ -2,14 +2,14 @@
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Milestone, type Project } from '../service.ts'
 import type { Task } from '../tasks.ts'
-import { InputField, LabelChips, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea, safeKeys } from './ui.tsx'
+import { InputField, LabelChips, NewTaskButton, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea, safeKeys } from './ui.tsx'
 
 type Prog = { total: number; done: number; points: number; donePoints: number }
 
 const monthName = (d: Date) => d.toLocaleDateString('en', { month: 'long', year: 'numeric', timeZone: 'UTC' })
 
 /** Milestones grouped by the month of their target date; `editing` names the milestone whose edit form holds `values` and `errors`. */
-export function RoadmapPage(props: { project: Project; milestones: (Milestone & { progress: Prog })[]; manage: boolean; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string; editing?: string }) {
+export function RoadmapPage(props: { project: Project; milestones: (Milestone & { progress: Prog })[]; manage: boolean; write?: boolean; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string; editing?: string }) {
   const base = `/planning/projects/${props.project.key}`
   const newValues = props.editing ? {} : props.values
   const newErrors = props.editing ? {} : props.errors
@@ -22,7 +22,9 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
   }
   return (
     <>
-      <PageHeader title={`${props.project.key} · Roadmap`} subtitle="Milestones by month and how far along they are." />
+      <PageHeader title={`${props.project.key} · Roadmap`} subtitle="Milestones by month and how far along they are.">
+        {props.write ? <NewTaskButton project={props.project} /> : ''}
+      </PageHeader>
       <ProjectTabs project={props.project} current="milestones" manage={props.manage} />
       <FormError message={props.error} />
       {props.milestones.length === 0 ? (
@@ -109,6 +111,7 @@ export function CyclesPage(props: {
   /** The scope has more tasks than shown. */
   scopeMore?: boolean
   manage: boolean
+  write?: boolean
   csrf?: string
   values: Record<string, string>
   errors: FieldErrors
@@ -125,7 +128,10 @@ export function CyclesPage(props: {
   const when = (c: Cycle) => (c.endsAt.getTime() + 86_400_000 < props.now.getTime() ? 'past' : c.startsAt > props.now ? 'upcoming' : 'current')
   return (
     <>
-      <PageHeader title={`${props.project.key} · Cycles`} subtitle="Time-boxed sprints: what is in scope and how much is done." />
+      <PageHeader title={`${props.project.key} · Cycles`} subtitle="Time-boxed sprints: what is in scope and how much is done.">
+        {/* a task made from a cycle's page starts in that cycle */}
+        {props.write ? <NewTaskButton project={props.project} query={props.current ? { cycle: props.current.id } : undefined} /> : ''}
+      </PageHeader>
       <ProjectTabs project={props.project} current="cycles" manage={props.manage} />
       <FormError message={props.error} />
       {props.cycles.length === 0 ? (

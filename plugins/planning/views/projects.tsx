@@ -32,7 +32,8 @@ export function ProjectsPage(props: { projects: (Project & { open: number; total
         <EmptyState title="No projects yet">{props.manage ? <p>Create one below.</p> : <p>Ask an admin to create a project.</p>}</EmptyState>
       ) : (
         <div class="table-wrap">
-          <table>
+          {/* j / k move through the projects (app.js: data-rows) */}
+          <table data-rows>
             <thead>
               <tr>
                 <th>Key</th>
@@ -44,7 +45,7 @@ export function ProjectsPage(props: { projects: (Project & { open: number; total
             </thead>
             <tbody>
               {props.projects.map((p) => (
-                <tr>
+                <tr data-row>
                   <td>
                     <a href={`/planning/projects/${p.key}`} safe>
                       {p.key}

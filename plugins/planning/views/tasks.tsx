@@ -6,7 +6,7 @@ import { CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
 import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../task-edit.ts'
 import { SORTS, type Task } from '../tasks.ts'
-import { BoardScript, LabelChips, LabelPicker, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
+import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
 
 /** What a project's task pages need about it. */
 export interface ProjectContext {
@@ -45,9 +45,7 @@ export function TaskListPage(props: {
     <>
       <PageHeader title={`${pc.project.key} · ${pc.project.name}`} subtitle={pc.project.description.split('\n')[0]}>
         {pc.write ? (
-          <a href={`${base}/tasks/new`} role="button" data-shortcut="c" title="New task (c)">
-            New task
-          </a>
+          <NewTaskButton project={pc.project} />
         ) : (
           ''
         )}
@@ -361,7 +359,7 @@ function boardCardHtml(t: Task, parts: CardParts, safeOptions: string | undefine
   const estimate = t.estimate != null ? `<small>${escapeHtml(`${t.estimate} pt`)}</small>` : ''
   const controls = safeOptions === undefined ? '' : `<select name="${key}" aria-label="State of ${key}">${safeOptions}</select><button name="move" value="${key}">Move</button>`
   return (
-    `<li class="pl-card" id="card-${key}" data-position="${escapeHtml(String(t.position))}" tabindex="0">` +
+    `<li class="pl-card" id="card-${key}" data-position="${escapeHtml(String(t.position))}" tabindex="0" data-row>` +
     `<a href="/planning/tasks/${key}" class="pl-card-title"><small class="task-key">${key}</small> <span>${escapeHtml(t.title)}</span></a>` +
     `<div class="pl-card-meta">${parts.safeBadge(t.priority)}${parts.safeChips(t.labels)}${assignee}${estimate}</div>${controls}</li>`
   )
@@ -379,7 +377,7 @@ function taskRowsHtml(tasks: Task[], write: boolean): string {
     const key = escapeHtml(t.key)
     const href = `/planning/tasks/${key}`
     html +=
-      `<tr class="pl-row" tabindex="0" aria-selected="false" data-href="${href}">` +
+      `<tr class="pl-row" tabindex="0" aria-selected="false" data-href="${href}" data-row>` +
       (write ? `<td class="pl-c-check"><input type="checkbox" name="ids" value="${escapeHtml(t.id)}" aria-label="Select ${key}"/></td>` : '') +
       `<td class="pl-c-key"><a href="${href}">${key}</a></td>` +
       `<td class="pl-c-title"><span>${escapeHtml(t.title)}</span> ${parts.safeChips(t.labels)}</td>` +
@@ -438,13 +436,13 @@ export function Board(props: { pc: ProjectContext; tasks: Task[]; counts: Map<st
   })
   if (!pc.write) {
     return (
-      <div id="board" class="pl-board" data-board="readonly">
+      <div id="board" class="pl-board" data-board="readonly" data-rows>
         {columns}
       </div>
     )
   }
   return (
-    <form id="board" class="pl-board" data-board="movable" method="post" action={`/planning/projects/${pc.project.key}/board`}>
+    <form id="board" class="pl-board" data-board="movable" method="post" action={`/planning/projects/${pc.project.key}/board`} data-rows>
       <CsrfField token={pc.csrf} />
       {filters ? <input type="hidden" name="view" value={filters} /> : ''}
       {columns}
@@ -462,9 +460,7 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Ma
     <>
       <PageHeader title={`${pc.project.key} · ${pc.project.name}`} subtitle="Drag cards between columns, or use the state menu on each card.">
         {pc.write ? (
-          <a href={`${base}/tasks/new`} role="button" data-shortcut="c" title="New task (c)">
-            New task
-          </a>
+          <NewTaskButton project={pc.project} />
         ) : (
           ''
         )}
@@ -828,9 +824,7 @@ export function TaskPage(props: {
           Back to list
         </a>
         {pc.write ? (
-          <a href={`/planning/projects/${pc.project.key}/tasks/new`} role="button" class="secondary outline" data-shortcut="c" title="New task (c)" aria-keyshortcuts="c">
-            New task
-          </a>
+          <NewTaskButton project={pc.project} class="secondary outline" />
         ) : (
           ''
         )}

@@ -31,6 +31,16 @@ export function ProjectTabs(props: { project: Project; current: 'list' | 'board'
 
 const PRIORITY_LABEL: Record<string, string> = { urgent: 'Urgent', high: 'High', medium: 'Medium', low: 'Low', none: 'No priority' }
 
+/** The "New task" button of a project's pages; `c` presses it (app.js: data-shortcut). */
+export function NewTaskButton(props: { project: Project; query?: Record<string, string>; class?: string }) {
+  const qs = new URLSearchParams(Object.entries(props.query ?? {}).filter(([, v]) => v)).toString()
+  return (
+    <a href={`/planning/projects/${props.project.key}/tasks/new${qs ? '?' + qs : ''}`} role="button" class={props.class} data-shortcut="c" title="New task (c)" aria-keyshortcuts="c">
+      New task
+    </a>
+  )
+}
+
 /** A priority's name ("Urgent", "No priority"). */
 export const priorityLabel = (priority: string) => PRIORITY_LABEL[priority] ?? priority
 
