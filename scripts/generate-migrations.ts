@@ -2,6 +2,8 @@
  * Generates SQL migrations for core, every built-in plugin and the test fixtures, for both dialects,
  * with drizzle-kit's programmatic API; then writes each migrations/index.ts that embeds them.
  * Usage: bun scripts/generate-migrations.ts [--name <label>]
+ *
+ * `generateMigrations(target)` does one schema into one folder (tests use it on throwaway schemas).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -12,26 +14,24 @@ import {
   generateSQLiteMigration,
 } from 'drizzle-kit/api'
 import { columnFacade, type Dialect, type SchemaFactory } from '../core/store/facade.ts'
-import { coreSchema } from '../core/store/schema.ts'
-import { builtinPlugins } from '../plugins/index.ts'
-import { fixturePlugins } from '../test/fixtures/index.ts'
 
 const root = join(import.meta.dir, '..')
-const nameArg = process.argv.indexOf('--name')
-const label = nameArg > 0 ? process.argv[nameArg + 1]! : undefined
 
-const targets: { id: string; schema: SchemaFactory; dir: string }[] = [
-  { id: 'core', schema: coreSchema, dir: join(root, 'core/store/migrations') },
-]
-for (const [dir, list] of [
-  ['plugins', builtinPlugins],
-  ['test/fixtures', fixturePlugins],
-] as const) {
-  for (const p of list) if (p.schema) targets.push({ id: p.id, schema: p.schema as SchemaFactory, dir: join(root, dir, p.id, 'migrations') })
+/** One schema and the migrations folder it generates into. */
+export interface GenerateTarget {
+  id: string
+  schema: SchemaFactory
+  /** The `migrations` folder: `sqlite/`, `postgres/` and `index.ts` go in it. */
+  dir: string
 }
 
-for (const target of targets) {
-  let changed = false
+/**
+ * Diffs `target.schema` against the snapshot in each dialect's folder and writes the next
+ * migration (`NNNN_<label>.sql`) and snapshot where something changed, then index.ts.
+ * Returns the files written, relative to `target.dir`.
+ */
+export async function generateMigrations(target: GenerateTarget, label?: string, log: (line: string) => void = () => {}): Promise<string[]> {
+  const written: string[] = []
   for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
     const dir = join(target.dir, dialect)
     mkdirSync(dir, { recursive: true })
@@ -53,10 +53,14 @@ for (const target of targets) {
     const tag = `${String(files.length).padStart(4, '0')}_${label ?? (files.length === 0 ? 'init' : 'change')}`
     writeFileSync(join(dir, `${tag}.sql`), statements.join('\n--> statement-breakpoint\n') + '\n')
     writeFileSync(snapFile, JSON.stringify(snapshot, null, 1) + '\n')
-    console.log(`${target.id}: ${dialect}/${tag}.sql (${statements.length} statements)`)
-    changed = true
+    log(`${target.id}: ${dialect}/${tag}.sql (${statements.length} statements)`)
+    written.push(`${dialect}/${tag}.sql`)
   }
-  if (changed || !existsSync(join(target.dir, 'index.ts'))) writeIndex(target.dir)
+  if (written.length || !existsSync(join(target.dir, 'index.ts'))) {
+    writeIndex(target.dir)
+    written.push('index.ts')
+  }
+  return written
 }
 
 /** Writes migrations/index.ts, which imports every .sql file as text so the binary embeds it. */
@@ -79,4 +83,21 @@ function writeIndex(dir: string): void {
   lines.push(`  postgres: [${sets.postgres!.join(', ')}],`)
   lines.push('}', '')
   writeFileSync(join(dir, 'index.ts'), lines.join('\n'))
+}
+
+if (import.meta.main) {
+  const nameArg = process.argv.indexOf('--name')
+  const label = nameArg > 0 ? process.argv[nameArg + 1]! : undefined
+  // Imported here so that tests importing generateMigrations do not load every plugin.
+  const { coreSchema } = await import('../core/store/schema.ts')
+  const { builtinPlugins } = await import('../plugins/index.ts')
+  const { fixturePlugins } = await import('../test/fixtures/index.ts')
+  const targets: GenerateTarget[] = [{ id: 'core', schema: coreSchema, dir: join(root, 'core/store/migrations') }]
+  for (const [dir, list] of [
+    ['plugins', builtinPlugins],
+    ['test/fixtures', fixturePlugins],
+  ] as const) {
+    for (const p of list) if (p.schema) targets.push({ id: p.id, schema: p.schema as SchemaFactory, dir: join(root, dir, p.id, 'migrations') })
+  }
+  for (const target of targets) await generateMigrations(target, label, (line) => console.log(line))
 }
