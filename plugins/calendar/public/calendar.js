@@ -94,6 +94,144 @@
     link.click()
   })
 
+  // Week and day grids open on the working day, as in Google Calendar: the grid becomes a box as
+  // high as the screen allows whose day names and all-day row stay at its top, scrolled to 07:00,
+  // or to the first event of the shown days when that starts earlier. Not when the URL's fragment
+  // names something on the page (the browser scrolls there). Without this script the grid is as
+  // tall as its 24 hours and the page scrolls.
+  const FIRST_HOUR = 7
+  const sizeBox = (wrap) => {
+    const top = wrap.getBoundingClientRect().top + window.scrollY
+    let height = window.innerHeight - top - 16
+    // too little room under the page's header (phones): as high as the screen, the page scrolls to it
+    if (height < window.innerHeight * 0.6) height = window.innerHeight - 16
+    wrap.style.maxHeight = Math.max(height, 240) + 'px'
+  }
+  const openOnWorkingDay = () => {
+    const grid = document.querySelector('table.cal-timegrid')
+    if (!grid || grid.dataset.scrolled) return
+    grid.dataset.scrolled = '1'
+    const id = decodeURIComponent(location.hash.slice(1))
+    if (id && document.getElementById(id)) return
+    const wrap = grid.closest('.table-wrap')
+    const plane = grid.querySelector('.cal-timed-row .cal-plane')
+    if (!wrap || !plane) return
+    sizeBox(wrap)
+    if (wrap.scrollHeight <= wrap.clientHeight + 1) {
+      wrap.style.maxHeight = ''
+      return // the whole day fits: nothing to scroll
+    }
+    wrap.style.overflowY = 'auto'
+    // the day names, and the all-day row unless it is a third of the box or more, stay on top;
+    // sticky cells need an opaque background (a tinted one is laid over the page's). The all-day
+    // row sticks as one row, so a bar drawn across several days still overflows its first cell.
+    const clear = (c) => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c)
+    const page = [document.body, document.documentElement].map((el) => getComputedStyle(el).backgroundColor).find((c) => !clear(c)) ?? 'Canvas'
+    const opaque = (cell) => {
+      const own = getComputedStyle(cell).backgroundColor
+      cell.style.background = `linear-gradient(${own}, ${own}), ${page}`
+    }
+    const stick = (el, top) => {
+      el.style.position = 'sticky'
+      el.style.top = top + 'px'
+      el.style.zIndex = '5'
+    }
+    const head = grid.tHead
+    const headHeight = head ? head.getBoundingClientRect().height : 0
+    for (const th of head ? head.querySelectorAll('th') : []) {
+      stick(th, 0)
+      opaque(th)
+    }
+    const allDay = grid.querySelector('.cal-allday-row')
+    let covered = headHeight
+    if (allDay && allDay.getBoundingClientRect().height < wrap.clientHeight / 3) {
+      stick(allDay, headHeight)
+      for (const cell of allDay.children) opaque(cell)
+      covered += allDay.getBoundingClientRect().height
+    }
+    // keyboard focus scrolls links into view below the sticky rows, not under them
+    wrap.style.scrollPaddingTop = covered + 'px'
+    let row = FIRST_HOUR * 2
+    for (const piece of grid.querySelectorAll('.cal-timed-row .cal-piece')) {
+      const m = /\bcal-r-(\d+)\b/.exec(piece.className)
+      if (m) row = Math.min(row, Number(m[1]))
+    }
+    const planeTop = plane.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop
+    wrap.scrollTop = Math.max(0, planeTop + (row * plane.getBoundingClientRect().height) / 48 - covered)
+    // a browser that cannot stick a table row scrolls it away: then only the day names cover the hours
+    if (covered > headHeight && Math.abs(allDay.getBoundingClientRect().top - wrap.getBoundingClientRect().top - headHeight) > 2) {
+      wrap.scrollTop += covered - headHeight
+      wrap.style.scrollPaddingTop = headHeight + 'px'
+    }
+    let pending = 0
+    window.addEventListener('resize', () => {
+      cancelAnimationFrame(pending)
+      pending = requestAnimationFrame(() => sizeBox(wrap))
+    })
+  }
+  openOnWorkingDay()
+
+  // The event form's attendees: a filter box for a long list, and "Add a team" that ticks a team's
+  // members (both hidden without this script, which the checkboxes do not need).
+  const fold = (s) =>
+    s
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+  for (const tools of document.querySelectorAll('[data-cal-attendee-tools]')) {
+    const fieldset = tools.closest('fieldset')
+    const people = [...fieldset.querySelectorAll('.cal-person')]
+    const status = tools.querySelector('[data-cal-people-status]')
+    const nobody = fieldset.querySelector('[data-cal-nobody]')
+    const say = (text) => {
+      if (status) status.textContent = text
+    }
+    tools.hidden = false
+    const filter = tools.querySelector('[data-cal-filter]')
+    if (filter) {
+      const apply = () => {
+        const words = fold(filter.value).split(/\s+/).filter(Boolean)
+        let shown = 0
+        for (const label of people) {
+          const name = fold(label.dataset.name ?? label.textContent ?? '')
+          const match = words.every((w) => name.includes(w))
+          label.hidden = !match
+          if (match) shown++
+        }
+        if (nobody) nobody.hidden = shown > 0
+        say(words.length ? `${shown} of ${people.length} people shown` : '')
+      }
+      filter.addEventListener('input', apply)
+      // Enter in the filter must not submit the form; Escape clears it
+      filter.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter') event.preventDefault()
+        if (event.key === 'Escape' && filter.value) {
+          event.preventDefault()
+          filter.value = ''
+          apply()
+        }
+      })
+    }
+    const team = tools.querySelector('[data-cal-team]')
+    const add = tools.querySelector('[data-cal-team-add]')
+    if (team && add) {
+      add.addEventListener('click', () => {
+        const option = team.selectedOptions[0]
+        if (!option) return
+        const ids = new Set((option.dataset.members ?? '').split(' ').filter(Boolean))
+        let added = 0
+        for (const box of fieldset.querySelectorAll('input[name="attendeeIds"]')) {
+          if (ids.has(box.value) && !box.checked) {
+            box.checked = true
+            added++
+          }
+        }
+        const name = option.textContent.replace(/\s*\(\d+\)$/, '')
+        say(added ? `Added ${added} ${added === 1 ? 'person' : 'people'} from ${name}.` : `Everyone in ${name} is invited already.`)
+      })
+    }
+  }
+
   // The event form: time fields are not needed for all-day events.
   const form = document.querySelector('form.cal-form')
   if (form) {

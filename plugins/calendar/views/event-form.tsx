@@ -42,10 +42,8 @@ function Attendees(props: { members: Person[]; teams: TeamInfo[]; chosen: string
       {members.length >= FILTER_FROM || withMembers.length ? (
         <div class="cal-attendee-tools" hidden data-cal-attendee-tools>
           {members.length >= FILTER_FROM ? (
-            <label for="cal-attendee-filter">
-              <span>Find people</span>
-              <input id="cal-attendee-filter" type="search" autocomplete="off" placeholder="Type a name" aria-controls="cal-people" data-cal-filter />
-            </label>
+            // no <label> around it: the fieldset's labels are the inline checkboxes
+            <input id="cal-attendee-filter" type="search" autocomplete="off" placeholder="Find people" aria-label="Find people" aria-controls="cal-people" data-cal-filter />
           ) : (
             ''
           )}
