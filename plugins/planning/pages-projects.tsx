@@ -11,7 +11,7 @@ import { ProjectsPage, SettingsPage } from './views/projects.tsx'
 
 /** The projects page and project settings. */
 export function planningProjectPages(kit: PageKit) {
-  const { ctx, projects, stats, page } = kit
+  const { ctx, projects, tasks, stats, page } = kit
 
   async function projectsPage(request: Request, auth: Auth, values: Record<string, string> = {}, errors: FieldErrors = {}, status?: number) {
     const orgId = orgOf(auth)
@@ -31,10 +31,10 @@ export function planningProjectPages(kit: PageKit) {
   }
 
   /** Runs a settings change; a bad value re-renders the settings with the error (422). */
-  async function settingsAction(request: Request, auth: Auth, key: string, fn: () => Promise<unknown>, ok: string) {
+  async function settingsAction<T>(request: Request, auth: Auth, key: string, fn: () => Promise<T>, ok: string | ((result: T) => string)) {
     try {
-      await fn()
-      return redirect(request, `/planning/projects/${key}/settings`, { kind: 'ok', text: ok })
+      const result = await fn()
+      return redirect(request, `/planning/projects/${key}/settings`, { kind: 'ok', text: typeof ok === 'string' ? ok : ok(result) })
     } catch (err) {
       if (!isFormError(err)) return problem(request, err)
       return settingsPage(request, auth, key, { error: err.message, status: err.status })
@@ -98,7 +98,21 @@ export function planningProjectPages(kit: PageKit) {
       const form = await readForm(request)
       return settingsAction(request, auth, params.key, () => projects.moveState(orgOf(auth), params.key, params.id, form.direction === 'up' ? -1 : 1), 'State moved')
     }, MANAGE)
-    .post('/planning/projects/:key/states/:id/delete', ({ request, auth, params }) => settingsAction(request, auth, params.key, () => projects.removeState(orgOf(auth), params.key, params.id), 'State deleted'), MANAGE)
+    .post('/planning/projects/:key/states/:id/delete', async ({ request, auth, params }) => {
+      // `moveTo` (a state of the project): its tasks move there first, each through the task service
+      const form = await readForm(request)
+      return settingsAction(
+        request,
+        auth,
+        params.key,
+        async () => {
+          const moved = form.moveTo !== undefined ? await tasks.moveStateTasks(orgOf(auth), actorOf(auth), params.key, params.id, form.moveTo) : 0
+          await projects.removeState(orgOf(auth), params.key, params.id)
+          return moved
+        },
+        (moved) => (moved ? `State deleted; its ${moved} task${moved === 1 ? '' : 's'} moved` : 'State deleted'),
+      )
+    }, MANAGE)
     .post('/planning/projects/:key/labels', async ({ request, auth, params }) => {
       const form = await readForm(request)
       return settingsAction(request, auth, params.key, () => projects.addLabel(orgOf(auth), params.key, form), 'Label added')

@@ -71,12 +71,12 @@ export class ProjectStates extends ProjectPart {
     this.core.changed()
   }
 
-  /** Deletes a state no task uses (and never the last one). */
+  /** Deletes a state no task uses (and never the last one); TaskService.moveStateTasks empties one first. */
   async removeState(orgId: string, keyOrId: string, stateId: string): Promise<void> {
     const project = await this.core.get(orgId, keyOrId)
     const state = await this.state(project, stateId)
     const [used] = await this.db.select({ n: sql<number>`count(*)` }).from(this.t.tasks).where(eq(this.t.tasks.stateId, state.id))
-    if (Number(used?.n ?? 0) > 0) throw new InputError(`${state.name} still has ${used!.n} task(s): move them first`, 'state', 409)
+    if (Number(used?.n ?? 0) > 0) throw new InputError(`${state.name} still has ${used!.n} task(s): choose a state to move them to, or move them first`, 'state', 409)
     if ((await this.states(project.id)).length <= 1) throw new InputError('A project needs at least one state', 'state', 409)
     await this.db.delete(this.t.states).where(eq(this.t.states.id, state.id))
     this.core.changed()

@@ -1,6 +1,7 @@
 /** @module Bulk edits and deletes of a project's tasks: every task and value checked before the first change. */
+import { and, eq } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import type { Actor, Project, ProjectService } from './service.ts'
+import type { Actor, Deps, Project, ProjectService } from './service.ts'
 import type { TaskInput } from './task-input.ts'
 import type { Task, TaskRow, TaskService } from './tasks.ts'
 
@@ -18,7 +19,12 @@ export async function bulkUpdate(tasks: TaskService, projects: ProjectService, c
   const patch: Record<string, unknown> = {}
   for (const k of ['state', 'priority', 'assigneeId', 'milestoneId', 'cycleId'] as const) if (input[k] !== undefined && input[k] !== '') patch[k] = input[k] === '-' ? '' : input[k]
   const addLabel = typeof input.label === 'string' && input.label ? (await check.resolveLabels(project, [input.label], false))[0] : undefined
-  if (!Object.keys(patch).length && !addLabel) throw new InputError('Choose something to change', 'bulk')
+  // `unlabel`: a label to take off every selected task (those without it keep their labels)
+  const dropLabel = typeof input.unlabel === 'string' && input.unlabel ? (await check.resolveLabels(project, [input.unlabel], false).catch((e: unknown) => {
+    throw e instanceof InputError ? new InputError(e.message, 'unlabel', e.status) : e
+  }))[0] : undefined
+  if (!Object.keys(patch).length && !addLabel && !dropLabel) throw new InputError('Choose something to change', 'bulk')
+  if (addLabel && dropLabel && addLabel.id === dropLabel.id) throw new InputError(`Choose either to add or to remove the label ${addLabel.name}, not both`, 'unlabel')
   // the same checks update() makes, once, before anything changes
   if (patch.state !== undefined) await check.resolveState(project, patch.state)
   if (patch.priority !== undefined) check.priority(patch.priority)
@@ -29,9 +35,11 @@ export async function bulkUpdate(tasks: TaskService, projects: ProjectService, c
   let n = 0
   for (const task of chosen) {
     const extra: Record<string, unknown> = {}
-    if (addLabel) {
+    if (addLabel || dropLabel) {
       const current = (await tasks.get(orgId, task.id)).labels.map((l) => l.id)
-      if (!current.includes(addLabel.id)) extra.labels = [...current, addLabel.id]
+      let next = current.filter((id) => id !== dropLabel?.id)
+      if (addLabel && !next.includes(addLabel.id)) next = [...next, addLabel.id]
+      if (next.length !== current.length || next.some((id) => !current.includes(id))) extra.labels = next
     }
     await tasks.update(orgId, actor, task.id, { ...patch, ...extra })
     n++
@@ -68,4 +76,24 @@ export async function bulkRemove(tasks: TaskService, projects: ProjectService, o
   const doomed = await bulkPreview(tasks, projects, orgId, projectRef, ids)
   for (const task of doomed) await tasks.remove(orgId, actor, task.id)
   return doomed.length
+}
+
+/**
+ * Moves every task of a project's state to another state (before that state is deleted): each one
+ * through `update`, so each gets its history line and planning.task.state_changed. Returns how many.
+ * The target is a state name or id of the same project, never the state itself.
+ */
+export async function moveStateTasks(tasks: TaskService, projects: ProjectService, check: TaskInput, deps: Deps, orgId: string, actor: Actor, projectRef: string, fromStateId: string, toRef: string): Promise<number> {
+  const project = await projects.get(orgId, projectRef)
+  const from = (await projects.states(project.id)).find((s) => s.id === fromStateId)
+  if (!from) throw new InputError('No such state in this project', 'state', 404)
+  if (!String(toRef ?? '').trim()) throw new InputError(`Choose the state the tasks of ${from.name} move to`, 'moveTo')
+  const to = await check.resolveState(project, toRef).catch((e: unknown) => {
+    throw e instanceof InputError ? new InputError(e.message, 'moveTo', e.status) : e
+  })
+  if (to.id === from.id) throw new InputError(`Choose another state than ${from.name} to move its tasks to`, 'moveTo')
+  const t = deps.tables.tasks
+  const rows = await deps.store.db.select({ id: t.id }).from(t).where(and(eq(t.projectId, project.id), eq(t.stateId, from.id)))
+  for (const row of rows) await tasks.update(orgId, actor, row.id, { state: to.id })
+  return rows.length
 }

@@ -9,7 +9,7 @@ import { SORTS } from './filters.ts'
 import { PRIORITIES } from './schema.ts'
 import { newId, parseDay, text, type Actor, type Deps, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
 import { TaskBoard } from './task-board.ts'
-import { bulkPreview, bulkRemove, bulkUpdate } from './task-bulk.ts'
+import { bulkPreview, bulkRemove, bulkUpdate, moveStateTasks } from './task-bulk.ts'
 import { activity, ref } from './task-facts.ts'
 import { FIELD_NAMES, historyNames, recordHistory, taskHistory, type TaskChange } from './task-history.ts'
 import { TaskInput } from './task-input.ts'
@@ -279,6 +279,11 @@ export class TaskService {
    */
   bulk(orgId: string, actor: Actor, projectRef: string, ids: string[], input: Record<string, unknown>): Promise<number> {
     return bulkUpdate(this, this.projects, this.input, orgId, actor, projectRef, ids, input)
+  }
+
+  /** Moves every task of a state to another state of the project (name or id), each with its history and event; returns how many. */
+  moveStateTasks(orgId: string, actor: Actor, projectRef: string, fromStateId: string, toRef: string): Promise<number> {
+    return moveStateTasks(this, this.projects, this.input, this.deps, orgId, actor, projectRef, fromStateId, toRef)
   }
 
   /** The tasks a bulk delete would remove (checked like `bulkRemove` does), for its confirmation. */

@@ -94,6 +94,41 @@ function EdgeButton(props: { label: string }) {
   )
 }
 
+/**
+ * Deleting a state that tasks are in: a folded form that moves them to another state (each task
+ * keeps a history line and its state-change event), then deletes the state. The choice starts on
+ * the first other state of the same group, else the first other state.
+ */
+function StateDeleteMoving(props: { base: string; csrf?: string; state: State & { used: number }; others: State[] }) {
+  const { state: s } = props
+  const id = `move-${s.id}`
+  const preferred = props.others.find((o) => o.group === s.group) ?? props.others[0]!
+  const tasks = `${s.used} task${s.used === 1 ? '' : 's'}`
+  return (
+    <details class="pl-state-delete">
+      <summary role="button" class="outline danger">
+        Delete{'&hellip;'}
+      </summary>
+      <form method="post" action={`${props.base}/states/${s.id}/delete`} class="row-form">
+        <CsrfField token={props.csrf} />
+        <label for={id} safe>
+          {`Move its ${tasks} to`}
+        </label>
+        <select id={id} name="moveTo">
+          {props.others.map((o) => (
+            <option value={o.id} selected={o.id === preferred.id} safe>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" class="outline danger" data-confirm={`Move the ${tasks} of ${s.name} and delete ${s.name}?`} safe>
+          {`Move and delete ${s.name}`}
+        </button>
+      </form>
+    </details>
+  )
+}
+
 const groupOptions = STATE_GROUPS.map((g) => ({ value: g, label: g[0]!.toUpperCase() + g.slice(1) }))
 
 /** A project's settings: details, workflow states and labels (renamed and recolored in place). */
@@ -102,6 +137,8 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
   const csrf = props.csrf
   return (
     <>
+      {/* the planning styles app.css does not hold (the folded "Delete…" of a state in use) */}
+      <link rel="stylesheet" href="/public/planning/planning.css" />
       <PageHeader title={`${props.project.key} · ${props.project.name}`} subtitle="Project settings" />
       <ProjectTabs project={props.project} current="settings" manage />
       <FormError message={props.error} />
@@ -151,7 +188,13 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
                   <td class="row-actions">
                     {i > 0 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Up" fields={{ direction: 'up' }} /> : <EdgeButton label="Up" />}
                     {i < props.states.length - 1 ? <ActionButton action={`${base}/states/${s.id}/move`} csrf={csrf} label="Down" fields={{ direction: 'down' }} /> : <EdgeButton label="Down" />}
-                    {s.used === 0 ? <ActionButton action={`${base}/states/${s.id}/delete`} csrf={csrf} label="Delete" class="outline danger" confirm={`Delete the state ${s.name}?`} /> : <small class="muted">in use</small>}
+                    {s.used === 0 ? (
+                      <ActionButton action={`${base}/states/${s.id}/delete`} csrf={csrf} label="Delete" class="outline danger" confirm={`Delete the state ${s.name}?`} />
+                    ) : props.states.length > 1 ? (
+                      <StateDeleteMoving base={base} csrf={csrf} state={s} others={props.states.filter((o) => o.id !== s.id)} />
+                    ) : (
+                      <small class="muted">in use</small>
+                    )}
                   </td>
                 </tr>
               ))}

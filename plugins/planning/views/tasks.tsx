@@ -212,6 +212,7 @@ export function TaskListPage(props: {
               <Select name="assigneeId" label="Assignee" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'Unassigned' }, ...peopleOptions(pc.people)]} id="bulk-assignee" />
               <Select name="priority" label="Priority" options={priorityOptions('Keep')} id="bulk-priority" />
               <Select name="label" label="Add label" options={[{ value: '', label: 'None' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} id="bulk-label" />
+              {pc.labels.length ? <Select name="unlabel" label="Remove label" options={[{ value: '', label: 'None' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} id="bulk-unlabel" /> : ''}
               {pc.milestones.length ? <Select name="milestoneId" label="Milestone" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'No milestone' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} id="bulk-milestone" /> : ''}
               {pc.cycles.length ? <Select name="cycleId" label="Cycle" options={[{ value: '', label: 'Keep' }, { value: '-', label: 'No cycle' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} id="bulk-cycle" /> : ''}
               <button type="submit">Apply to selected</button>
