@@ -4,12 +4,13 @@ import pkg from '../package.json' with { type: 'json' }
 import { builtinPlugins } from '../plugins/index.ts'
 import { ConfigError, loadConfig, OPTIONS, redactUrl, type Config } from './config.ts'
 import { createLogger, setLogLevel } from './log.ts'
-import { openPlatform, runtimeTokenFile, servePlatform, type Platform } from './platform.ts'
+import { keepServingOnStrayErrors, openPlatform, runtimeTokenFile, servePlatform, type Platform } from './platform.ts'
+import { ListenError } from './http/server.ts'
 import { readFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { InputError } from './auth/accounts.ts'
-import { StoreError } from './store/connect.ts'
-import { migrationStatus, MigrationError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
+import { backupStore, StoreError } from './store/connect.ts'
+import { migrationStatus, formatMigrationStatus, MigrationError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
 import { PluginError, type PluginInfo } from './plugins/host.ts'
 import { importExternal } from './plugins/loader.ts'
 import { migrations as coreMigrations } from './store/migrations/index.ts'
@@ -86,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
 async function serve(config: Config): Promise<number> {
   const log = createLogger('core')
   const started = performance.now()
+  keepServingOnStrayErrors(log)
   const platform = await openPlatform(config, builtinPlugins)
   const running = await servePlatform(platform)
   const enabled = platform.host.list().filter((p) => p.status === 'enabled').length
@@ -147,16 +149,14 @@ async function migrateAll(config: Config): Promise<number> {
 }
 
 async function migrateStatus(config: Config): Promise<number> {
-  const platform = await openPlatform(config, builtinPlugins)
+  // Read-only: a wrong DATA_DIR is an error, not a new empty store.
+  const platform = await openPlatform(config, builtinPlugins, { mustExist: true })
   try {
     const { sets, broken } = await migrationSets(platform)
     const rows = await migrationStatus(platform.store, sets)
     const external = new Set(platform.host.list().filter((p) => p.source === 'external').map((p) => p.id))
     console.log(`store: ${platform.store.label}`)
-    for (const r of rows) {
-      const where = external.has(r.plugin) ? '  (external)' : ''
-      console.log(`${r.plugin.padEnd(16)} applied ${String(r.applied.length).padStart(3)}  pending ${r.pending.length ? r.pending.join(', ') : 'none'}${where}`)
-    }
+    for (const r of rows) console.log(formatMigrationStatus(r, external.has(r.plugin)))
     for (const b of broken) console.log(`${b.id.padEnd(16)} unknown: the code does not load (${b.error})  (external)`)
     return 0
   } finally {
@@ -390,15 +390,11 @@ async function demo(config: Config, flags: Record<string, string>): Promise<numb
 }
 
 async function backup(config: Config, file: string): Promise<number> {
-  const platform = await openPlatform(config, [])
-  try {
-    const started = performance.now()
-    await platform.store.backup(file)
-    console.log(`backup written to ${file} in ${Math.round(performance.now() - started)} ms`)
-    return 0
-  } finally {
-    await platform.store.close()
-  }
+  // Opens the store alone (no plugin starts), copies it, checks the copy with PRAGMA integrity_check.
+  const copy = await backupStore(config.databaseUrl, file)
+  const size = copy.bytes >= 1 << 20 ? `${(copy.bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(copy.bytes / 1024)} KB`
+  console.log(`backup written to ${copy.path} (${size}, ${copy.bytes} bytes; integrity ok) in ${copy.ms} ms`)
+  return 0
 }
 
 function printPlugins(list: PluginInfo[], where?: string): void {
@@ -433,7 +429,7 @@ main(process.argv.slice(2)).then(
       console.error(`coder-ide: ${err.message}`)
       process.exit(2)
     }
-    if (err instanceof StoreError || err instanceof MigrationError || err instanceof PluginError) {
+    if (err instanceof StoreError || err instanceof MigrationError || err instanceof PluginError || err instanceof ListenError) {
       console.error(`coder-ide: ${err.message}`)
       process.exit(1)
     }

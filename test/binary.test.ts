@@ -155,7 +155,30 @@ for (const dialect of DIALECTS) {
       expect((await fetch(`${server.url}/ext-bin`)).status).toBe(404)
       const status = run(['migrate', 'status'], env)
       expect(status.code).toBe(0)
-      expect(status.out).toMatch(/core\s+applied\s+2\s+pending none/)
+      expect(status.out).toMatch(/core\s+applied\s+\d+\s+pending none/)
+    })
+
+    test('a plugin that leaves a promise rejected or throws in a timer does not end the process', async () => {
+      const source = externalPluginSource('ext-stray', '1.0.0').replace(
+        ".get('/ext-stray', () =>",
+        ".get('/ext-stray/stray', () => { void Promise.reject(new Error('forgotten promise')); setTimeout(() => { throw new Error('timer throw') }, 1); return 'thrown' }, { public: true })\n      .get('/ext-stray', () =>",
+      )
+      writeExternalPlugin(dataDir, 'ext-stray', source)
+      const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim()
+      expect((await fetch(`${server.url}/api/v1/admin/plugins/ext-stray/enable`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).toBe(200)
+      expect(await (await fetch(`${server.url}/ext-stray/stray`)).text()).toBe('thrown')
+      await Bun.sleep(200)
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200)
+      expect(await (await fetch(`${server.url}/ext-stray`)).text()).toContain('1.0.0')
+    })
+
+    test('a second serve on a taken port: one line, exit 1, and the running server keeps its CLI token', async () => {
+      const token = readFileSync(join(dataDir, 'admin.token'), 'utf8')
+      const r = Bun.spawnSync([binary, 'serve', '--port', String(server.port), '--host', '127.0.0.1'], { cwd: work, env: { PATH: process.env.PATH ?? '', ...env }, stdout: 'pipe', stderr: 'pipe' })
+      expect(r.exitCode).toBe(1)
+      expect(r.stderr.toString().trim()).toBe(`coder-ide: cannot listen on 127.0.0.1:${server.port}: port ${server.port} is in use (another coder-ide or program holds it): stop that one or choose another PORT / --port`)
+      expect(readFileSync(join(dataDir, 'admin.token'), 'utf8')).toBe(token)
+      expect(run(['plugins', 'list', '--port', String(server.port), '--host', '127.0.0.1'], env).code).toBe(0)
     })
 
     test('demo fills a new organization with every enabled plugin\'s sample data', () => {
@@ -175,6 +198,11 @@ for (const dialect of DIALECTS) {
       if (dialect === 'sqlite') {
         expect(r.code).toBe(0)
         expect(r.out).toContain(`backup written to ${file}`)
+        expect(r.out).toContain('integrity ok')
+        // a wrong data dir is an error, not an empty backup of a store made up on the spot
+        const wrong = run(['backup', join(work, 'never.db')], { ...env, DATA_DIR: join(work, 'no-such-dir') })
+        expect(wrong.code).toBe(1)
+        expect(wrong.err.trim()).toBe(`coder-ide: no store at ${join(work, 'no-such-dir', 'coder-ide.db')}: check DATA_DIR or DATABASE_URL`)
       } else {
         expect(r.code).toBe(1)
         expect(r.err).toContain('use pg_dump')

@@ -167,6 +167,7 @@ eachDialect('no GET changes state', (dialect) => {
     const invitation = await form(ada, '/orgs/invitations', { role: memberRole.id, email: '' }, [201])
     const inviteUrl = /id="invite-link" class="secret">([^<]+)</.exec(invitation)![1]!.trim()
     const inviteToken = new URL(inviteUrl).pathname.split('/').pop()!
+    const resetToken = (await p.deps.identity.accounts.createPasswordReset(member.user.id, p.admin!.id)).token
     await ada.get('/account/tokens')
     await form(ada, '/account/tokens', { name: 'CI', permissions: 'planning.task.read', expires: '30' }, [200])
 
@@ -237,6 +238,7 @@ eachDialect('no GET changes state', (dialect) => {
     set('/orgs/roles/:id', [...roles, customRole.id, UNKNOWN_ID].map((id) => `/orgs/roles/${id}`))
     set('/admin/orgs/:id', [org.id, otherOrg.id, UNKNOWN_ID].map((id) => `/admin/orgs/${id}`))
     set('/invite/:token', [`/invite/${inviteToken}`, `/invite/${'x'.repeat(43)}`])
+    set('/reset/:token', [`/reset/${resetToken}`, `/reset/${'x'.repeat(43)}`])
     set('/login', ['/login', '/login?next=/planning'])
     set('/search', ['/search', '/search?q=Launch', '/search?q=Kick-off', '/search?q=%3Cnothing%3E'])
     set('/orgs/audit', ['/orgs/audit', '/orgs/audit?action=planning', '/orgs/audit?before=2'])
@@ -397,7 +399,7 @@ eachDialect('no GET changes state', (dialect) => {
     expect(diff(start, end)).toEqual([])
     // The walk reached real data, not only error pages.
     expect(requests).toBeGreaterThan(1_000)
-    for (const path of ['/planning/tasks/:ref', '/calendar/events/:id', '/collaboration/threads/:type/:id', '/calendar/feed/:file', '/invite/:token', '/dashboard/widgets/:key']) {
+    for (const path of ['/planning/tasks/:ref', '/calendar/events/:id', '/collaboration/threads/:type/:id', '/calendar/feed/:file', '/invite/:token', '/reset/:token', '/dashboard/widgets/:key']) {
       expect({ path, ok: statuses.get(path)?.has(200) }).toEqual({ path, ok: true })
     }
   }, 600_000)

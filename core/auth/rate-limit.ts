@@ -96,6 +96,8 @@ export const limits = {
   inviteAcceptAccount: new RateLimiter(10, 15 * 60_000),
   /** Attempts on one (valid) invitation link, from any address. */
   inviteAcceptLink: new RateLimiter(10, 15 * 60_000),
+  /** Set-password attempts (`/reset/<token>`) per address; every POST counts, also a mistyped confirmation. */
+  passwordReset: new RateLimiter(10, 15 * 60_000),
 }
 
 /** Forgets every limit (tests start each platform clean). */

@@ -4,6 +4,7 @@
  */
 import { AuditTable } from '../../views/audit-table.tsx'
 import { Elysia } from 'elysia'
+import { AdminOrgsTable } from './admin-orgs.tsx'
 import { INSTANCE_ADMIN } from '../auth/permissions.ts'
 import { guard } from '../http/guard.ts'
 import type { ServerDeps } from '../http/server.ts'
@@ -32,30 +33,7 @@ export function adminAuditPages(deps: ServerDeps) {
                 </p>
               </EmptyState>
             ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Slug</th>
-                      <th scope="col">Members</th>
-                      <th scope="col">Created</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {all.map((o) => (
-                      <tr>
-                        <td safe>{o.name}</td>
-                        <td>
-                          <code safe>{o.slug}</code>
-                        </td>
-                        <td safe>{String(o.members)}</td>
-                        <td class="nowrap" safe>{formatDate(o.createdAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <AdminOrgsTable orgs={all} />
             )}
           </section>
         ) as string

@@ -326,3 +326,27 @@ eachDialect('admin users', (dialect) => {
     resetPasswordLimits()
   })
 })
+
+eachDialect('admin users: disabling an owner', (dialect) => {
+  let p: TestPlatform
+  afterAll(() => p.stop())
+
+  test("disabling an organization's only active owner goes through and says the organization has no active owner now", async () => {
+    p = await startPlatform(dialect, [])
+    const ada = await p.adminClient()
+    const { accounts, orgs } = p.deps.identity
+    const olga = await accounts.createUser({ email: 'olga@example.com', name: 'Olga Owner', password: 'member password 1' })
+    await orgs.createOrg({ name: 'Lonely Co' }, olga.id)
+    const res = await ada.post(`/admin/users/${olga.id}/disable`)
+    expect(res.status).toBe(303)
+    const page = await ada.get(res.headers.get('location')!)
+    expect(page.html).toContain('Olga Owner is disabled and signed out everywhere. Lonely Co has no active owner now: open it under Organizations and choose &quot;Add me as owner&quot;, or enable Olga Owner again.')
+    // an owner who shares ownership: nothing more to say
+    const bea = await accounts.createUser({ email: 'bea@example.com', name: 'Bea', password: 'member password 1' })
+    const shared = await orgs.createOrg({ name: 'Shared Co' }, bea.id)
+    const roles = await orgs.listRoles(shared.id)
+    await orgs.addMember(shared.id, p.admin!.id, roles.find((r) => r.builtin === 'owner')!.id)
+    const again = await ada.post(`/admin/users/${bea.id}/disable`)
+    expect((await ada.get(again.headers.get('location')!)).html).not.toContain('no active owner')
+  })
+})

@@ -407,7 +407,12 @@ export function adminUserPages(deps: ServerDeps) {
     if (disabled && user.id === auth.user.id) return usersPage(request, auth, { error: 'You cannot disable your own account.', status: 422, view })
     await accounts.setDisabled(user.id, disabled)
     await accounts.audit(instanceActor(request, auth), disabled ? 'user.disabled' : 'user.enabled', user.email)
-    const text = disabled ? `${user.name} is disabled and signed out everywhere.` : `${user.name} can sign in again.`
+    let text = disabled ? `${user.name} is disabled and signed out everywhere.` : `${user.name} can sign in again.`
+    if (disabled) {
+      // Not refused (a rogue owner must be stoppable), but said: someone has to own those organizations.
+      const orphaned = await orgs.orgsOwnedAlone(user.id)
+      if (orphaned.length) text += ` ${orphaned.map((o) => o.name).join(', ')} ${orphaned.length === 1 ? 'has' : 'have'} no active owner now: open ${orphaned.length === 1 ? 'it' : 'them'} under Organizations and choose "Add me as owner", or enable ${user.name} again.`
+    }
     return done(request, view, text)
   }
 

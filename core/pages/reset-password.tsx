@@ -10,7 +10,7 @@
 import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
 import { BusyError, PASSWORD_MAX, PASSWORD_MIN } from '../auth/passwords.ts'
-import { RateLimiter } from '../auth/rate-limit.ts'
+import { limits } from '../auth/rate-limit.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { clientIp, limitAddress, redirect } from '../http/render.ts'
@@ -24,11 +24,8 @@ import { anonymousCsrf } from './sign-in.tsx'
 /** The longest token looked up (real ones are 43 characters). */
 const MAX_TOKEN = 200
 
-/**
- * Set-password attempts per client address (every POST counts, also a mistyped confirmation).
- * Here rather than in rate-limit.ts's `limits` for now; `resetPasswordLimits.clear()` forgets it.
- */
-export const resetPasswordLimit = new RateLimiter(10, 15 * 60_000)
+/** Set-password attempts per client address (every POST counts, also a mistyped confirmation). */
+const resetPasswordLimit = limits.passwordReset
 
 /** Forgets the set-password attempts (tests start clean). */
 export function resetPasswordLimits(): void {
