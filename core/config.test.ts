@@ -30,6 +30,9 @@ describe('loadConfig', () => {
   test('DATABASE_URL accepts postgres:// and sqlite:<file>', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/x' }).databaseUrl).toBe('postgres://u:p@db:5432/x')
     expect(loadConfig({ DATABASE_URL: 'sqlite:/tmp/x.db' }).databaseUrl).toBe('sqlite:/tmp/x.db')
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.internal/x?sslmode=require' }).databaseUrl).toBe('postgresql://db.internal/x?sslmode=require')
+    for (const host of ['127.0.0.1', '0.0.0.0', 'localhost', 'db-1.example.com', '::', '::1', 'fe80::1%eth0']) expect(loadConfig({ HOST: host }).host).toBe(host)
+    expect(loadConfig({ HOST: '[::1]' }).host).toBe('::1')
   })
 
   const bad: [Record<string, string>, string[], RegExp][] = [
@@ -38,6 +41,11 @@ describe('loadConfig', () => {
     [{}, ['--port', 'x'], /^--port=x is not a port/],
     [{ LOG_LEVEL: 'loud' }, [], /LOG_LEVEL=loud is not a log level: use one of debug, info, warn, error, silent/],
     [{ DATABASE_URL: 'mysql://x' }, [], /DATABASE_URL is not a database URL: use postgres:\/\//],
+    [{ DATABASE_URL: 'postgres://u:p@localhost:notaport/db' }, [], /^DATABASE_URL is not a database URL: use postgres:\/\/user:pass@host:5432\/db$/],
+    [{ DATABASE_URL: 'postgres://u:p@localhost:5432' }, [], /^DATABASE_URL names no database: use postgres:\/\//],
+    [{ DATABASE_URL: 'postgres:///db' }, [], /^DATABASE_URL names no host/],
+    [{ HOST: 'localhost:3000' }, [], /^HOST=localhost:3000 is not an address/],
+    [{ HOST: 'http://example.com' }, [], /^HOST=http:\/\/example.com is not an address/],
     [{ ADMIN_TOKEN: 'short' }, [], /ADMIN_TOKEN is too short/],
     [{ SHUTDOWN_TIMEOUT_MS: '-1' }, [], /SHUTDOWN_TIMEOUT_MS=-1 is not a duration/],
     [{}, ['--nope', '1'], /unknown flag --nope/],

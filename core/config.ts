@@ -68,8 +68,9 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     throw new ConfigError(`${where(opt('PORT'))}=${portRaw} is not a port: use a whole number from 0 to 65535`)
   }
 
-  const host = get(opt('HOST')) ?? '0.0.0.0'
-  if (!/^[\w.:\-[\]]+$/.test(host)) {
+  const hostRaw = get(opt('HOST')) ?? '0.0.0.0'
+  const host = /^\[.*\]$/.test(hostRaw) ? hostRaw.slice(1, -1) : hostRaw // [::1] -> ::1, as Bun.serve takes it
+  if (!isHostAddress(host)) {
     throw new ConfigError(`${where(opt('HOST'))}=${host} is not an address: use a host name or IP such as 127.0.0.1`)
   }
 
@@ -78,7 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
   const dbRaw = get(opt('DATABASE_URL'))
   let databaseUrl: string
   if (dbRaw === undefined) databaseUrl = `sqlite:${resolve(dataDir, 'coder-ide.db')}`
-  else if (/^postgres(ql)?:\/\/[^\s]+$/.test(dbRaw)) databaseUrl = dbRaw
+  else if (/^postgres(ql)?:\/\//.test(dbRaw)) databaseUrl = checkPostgresUrl(dbRaw, where(opt('DATABASE_URL')))
   else if (dbRaw.startsWith('sqlite:') && dbRaw.length > 'sqlite:'.length) databaseUrl = `sqlite:${dbRaw === 'sqlite::memory:' ? ':memory:' : resolve(dbRaw.slice(7))}`
   else {
     throw new ConfigError(
@@ -146,4 +147,25 @@ function emptyToUndefined(v: string | undefined): string | undefined {
 /** Hides the password in a database URL so it can be logged. */
 export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@')
+}
+
+/** A bare host name, IPv4 or IPv6 address (no port, no scheme): what Bun.serve can listen on. */
+function isHostAddress(host: string): boolean {
+  if (/^\[?[0-9a-f:]+(%\w+)?\]?$/i.test(host) && host.includes(':')) return true // IPv6, bracketed or not
+  return /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host)
+}
+
+/** A PostgreSQL URL that postgres.js can open: a host, a port of 1-65535 if any, a database name. */
+function checkPostgresUrl(raw: string, name: string): string {
+  const shape = 'use postgres://user:pass@host:5432/db'
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} is not a database URL: ${shape}`)
+  }
+  if (!url.hostname) throw new ConfigError(`${name} names no host: ${shape}`)
+  if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw new ConfigError(`${name} has port ${url.port}: use 1 to 65535`)
+  if (url.pathname.length < 2) throw new ConfigError(`${name} names no database: ${shape}`)
+  return raw
 }

@@ -285,6 +285,22 @@ eachDialect('plugin host', (dialect) => {
     expect(off.message).toStartWith('reload of "swap" refused: plugin "swap" may not declare event "base.thing.happened"')
   })
 
+  test('a contribution made after setup (a settings change, a timer) shows at once', async () => {
+    let later: ((label: string) => void) | undefined
+    host.register(
+      plugin('late', {
+        setup(ctx) {
+          ctx.nav({ label: 'First', href: '/late' })
+          later = (label) => ctx.nav({ label, href: `/late/${label}` })
+        },
+      }),
+    )
+    await host.boot()
+    expect(host.contributions('nav').map((n) => n.label)).toEqual(['First']) // read: now cached
+    later!('Second')
+    expect(host.contributions('nav').map((n) => n.label)).toEqual(['First', 'Second'])
+  })
+
   test('unknown plugins answer 404 errors', async () => {
     await host.boot()
     expect((await refusal(host.enable('ghost'))).status).toBe(404)

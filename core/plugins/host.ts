@@ -469,6 +469,7 @@ export class PluginHost {
       plugins: () => this.list().map((p) => ({ id: p.id, name: p.name, status: p.status, error: p.error })),
       people: () => this.people,
       settingsOf: () => settingsWithDefaults(manifest, rec.settings),
+      contributed: () => this.changed(),
     })
   }
 

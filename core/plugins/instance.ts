@@ -44,6 +44,8 @@ export interface InstanceHost {
   people(): People | undefined
   contributionsBy(point: string): { pluginId: string; value: unknown }[]
   plugins(): { id: string; name: string; status: 'enabled' | 'disabled' | 'failed'; error?: string }[]
+  /** A contribution was added (also after setup, e.g. on a settings change): caches of points go. */
+  contributed?(): void
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -85,6 +87,7 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
     contribute: (point: PointName, value: unknown) => {
       if (!live) throw new Error(`plugin "${manifest.id}" contributed to ${point} after it was disabled`)
       contributions.push({ point, value })
+      host.contributed?.()
     },
     nav: (item) => ctx.contribute('nav', item),
     contributions: (point) => host.contributionsBy(point).map((c) => c.value) as never,
