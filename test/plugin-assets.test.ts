@@ -43,10 +43,11 @@ eachDialect('plugin assets', (dialect) => {
 
   test('each built-in asset is served embedded, revalidated by ETag, and gone while its plugin is off', async () => {
     const served = builtinPlugins.flatMap((m) => Object.keys(m.assets ?? {}).map((name) => `/public/${m.id}/${name}`))
-    expect(served.toSorted()).toEqual(['/public/calendar/calendar.js', '/public/collaboration/live.js', '/public/dashboard/dashboard.js', '/public/planning/board.js'])
+    expect(served.toSorted()).toEqual(['/public/calendar/calendar.js', '/public/collaboration/live.js', '/public/dashboard/dashboard.js', '/public/planning/board.js', '/public/planning/planning.css'])
     for (const url of served) {
       const res = await fetch(`${p.url}${url}`)
-      expect({ url, status: res.status, type: res.headers.get('content-type') }).toEqual({ url, status: 200, type: 'text/javascript; charset=utf-8' })
+      const type = url.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8'
+      expect({ url, status: res.status, type: res.headers.get('content-type') }).toEqual({ url, status: 200, type })
       expect((await res.text()).length).toBeGreaterThan(100)
       expect((await fetch(`${p.url}${url}`, { headers: { 'if-none-match': res.headers.get('etag')! } })).status).toBe(304)
     }

@@ -179,7 +179,7 @@ describe('browser: planning, collaboration, calendar, dashboard [sqlite]', () =>
       await box.pressSequentially('Can you review this, @bob')
       await page.locator('.collab-mention-list [data-mention-id]').first().waitFor()
       await page.keyboard.press('Enter')
-      expect(await box.inputValue()).toBe(`Can you review this, @[${bob.user.name}](${bob.user.id}) `)
+      expect(await box.inputValue()).toBe(`Can you review this, @${bob.user.email} `) // readable; saved as a mention of Bob
       await box.pressSequentially('thanks!')
       await page.getByRole('button', { name: 'Comment', exact: true }).click()
       await page.locator('.collab-comment .mention').waitFor()
