@@ -27,7 +27,10 @@ COPY --from=busybox /bin/busybox /usr/local/bin/busybox
 # An empty /data owned by the runtime user: a new named volume copies this ownership.
 COPY --from=build --chown=65532:65532 /image/data /data
 USER 65532:65532
-ENV DATA_DIR=/data HOST=0.0.0.0 PORT=3000
+# SHUTDOWN_TIMEOUT_MS stays under Docker's 10 s stop grace, so the store is closed before a SIGKILL
+# (raise both together: docker run --stop-timeout 30 -e SHUTDOWN_TIMEOUT_MS=25000). Change the port
+# with -e PORT=..., not --port: the health check reads PORT.
+ENV DATA_DIR=/data HOST=0.0.0.0 PORT=3000 SHUTDOWN_TIMEOUT_MS=8000
 VOLUME /data
 EXPOSE 3000
 # wget exits 1 on a refused connection or a 4xx/5xx; Docker's --timeout bounds a hung check.
