@@ -4,7 +4,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { builtinPlugins } from '../plugins/index.ts'
 import { ConfigError, loadConfig, OPTIONS, redactUrl, type Config } from './config.ts'
 import { createLogger, setLogLevel } from './log.ts'
-import { keepServingOnStrayErrors, openPlatform, runtimeTokenFile, servePlatform, type Platform } from './platform.ts'
+import { keepServingOnStrayErrors, openPlatform, runningServer, runtimeTokenFile, servePlatform, type Platform } from './platform.ts'
 import { ListenError } from './http/server.ts'
 import { readFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
@@ -168,18 +168,32 @@ async function migrateStatus(config: Config): Promise<number> {
 async function plugins(config: Config, sub: string | undefined, id: string | undefined, cascade: boolean): Promise<number> {
   if (!sub || !['list', 'enable', 'disable', 'reload'].includes(sub)) return usage('plugins needs list, enable <id>, disable <id> or reload <id>')
   if (sub !== 'list' && !id) return usage(`plugins ${sub} needs a plugin id: coder-ide plugins ${sub} <id>`)
-  const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}/api/v1/admin/plugins`
+  // The configured address first; else the server this data dir's server.json names, if it runs.
+  const configured = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}`
+  const found = runningServer(config)
+  let base = `${configured}/api/v1/admin/plugins`
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   const token = config.adminToken ?? readRuntimeToken(config)
   if (token) headers.authorization = `Bearer ${token}`
   // who ran the command, for the audit log (the service token itself names nobody)
   headers['x-coder-cli-user'] = `${localOperator() ?? process.env.USER ?? 'unknown'}@${hostname()}`.replace(/[^\w.@-]/g, '_').slice(0, 100)
-  const request = sub === 'list' ? new Request(base, { headers }) : new Request(`${base}/${id}/${sub}`, { method: 'POST', headers, body: JSON.stringify(sub === 'disable' ? { cascade } : {}) })
+  const call = (to: string) =>
+    fetch(sub === 'list' ? new Request(to, { headers }) : new Request(`${to}/${id}/${sub}`, { method: 'POST', headers, body: JSON.stringify(sub === 'disable' ? { cascade } : {}) }), {
+      signal: AbortSignal.timeout(30_000),
+    })
   let response: Response | undefined
   try {
-    response = await fetch(request, { signal: AbortSignal.timeout(30_000) })
+    response = await call(base)
   } catch {
-    response = undefined // no server: work on the store directly
+    response = undefined
+  }
+  if (!response && found && found.url !== configured) {
+    base = `${found.url}/api/v1/admin/plugins`
+    response = await call(base).catch(() => undefined)
+  }
+  if (!response && found) {
+    // A server runs on this data dir but does not answer: changing the store under it would not reach it.
+    return fail(`a server (pid ${found.pid}) runs on this data dir at ${found.url} but does not answer; try again when it does, or stop it to change the store directly`)
   }
   if (response) {
     const body = (await response.json().catch(() => ({}))) as { error?: { message: string }; plugins?: PluginInfo[] } & PluginInfo

@@ -1,5 +1,5 @@
 /** @module Assembles the platform: store, plugin host, identity, HTTP. main.ts and the tests start it the same way. */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
@@ -119,6 +119,7 @@ export async function servePlatform(platform: Platform) {
     booted()
   }
   writeRuntimeToken(platform)
+  writeServerFile(platform, http.url)
   const prune = setInterval(() => platform.deps.identity.accounts.pruneSessions().catch(() => {}), 3600_000)
   let stopping: Promise<void> | undefined
   return {
@@ -129,6 +130,7 @@ export async function servePlatform(platform: Platform) {
         clearInterval(prune)
         const finished = await http.stop(platform.config.shutdownTimeoutMs)
         if (!finished) platform.deps.log.warn('shutdown: requests still running after the grace period were cut off')
+        removeServerFile(platform)
         await platform.host.stop()
         await platform.store.close()
       })()
@@ -155,6 +157,36 @@ export function keepServingOnStrayErrors(log: Logger): void {
   if (!first) return
   process.on('unhandledRejection', (err) => strayGuard!('unhandled promise rejection', err))
   process.on('uncaughtException', (err) => strayGuard!('uncaught exception', err))
+}
+
+/** Where the server running on a data dir says it listens (`{ url, pid }`), for the CLI. */
+export function serverFile(config: Config): string {
+  return join(config.dataDir, 'server.json')
+}
+
+/** The server this data dir's `server.json` names, when its process is alive; undefined otherwise. */
+export function runningServer(config: Config): { url: string; pid: number } | undefined {
+  try {
+    const found = JSON.parse(readFileSync(serverFile(config), 'utf8')) as { url?: unknown; pid?: unknown }
+    if (typeof found.url !== 'string' || typeof found.pid !== 'number') return undefined
+    process.kill(found.pid, 0) // throws when no such process
+    return { url: found.url, pid: found.pid }
+  } catch {
+    return undefined
+  }
+}
+
+function writeServerFile(platform: Platform, url: string): void {
+  writeFileSync(serverFile(platform.config), JSON.stringify({ url, pid: process.pid }) + '\n')
+}
+
+function removeServerFile(platform: Platform): void {
+  try {
+    const found = JSON.parse(readFileSync(serverFile(platform.config), 'utf8')) as { pid?: number }
+    if (found.pid === process.pid) rmSync(serverFile(platform.config))
+  } catch {
+    // gone already
+  }
 }
 
 /** The file the CLI reads to call the admin API of the server running on this data dir. */

@@ -181,6 +181,15 @@ for (const dialect of DIALECTS) {
       expect(run(['plugins', 'list', '--port', String(server.port), '--host', '127.0.0.1'], env).code).toBe(0)
     })
 
+    test('the plugins CLI finds the server of this data dir without --port (server.json), instead of changing the store under it', () => {
+      const listed = run(['plugins', 'list'], env) // PORT unset: 3000, where nothing listens
+      expect(listed.code).toBe(0)
+      expect(listed.out).toMatch(/planning\s+enabled/)
+      const off = run(['plugins', 'disable', 'ext-stray'], env)
+      expect(off.code).toBe(0)
+      expect(off.out).toContain(`on the running server at ${server.url}`)
+    })
+
     test('demo fills a new organization with every enabled plugin\'s sample data', () => {
       const r = run(['demo', '--org', 'Demo Co'], env)
       expect(r.err).toBe('')
