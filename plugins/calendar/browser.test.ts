@@ -19,6 +19,7 @@ let p: TestPlatform
 let ctx: BrowserContext
 let page: Page
 let calId: string
+let token: string
 
 type Box = { x: number; y: number; width: number; height: number }
 const box = async (l: Locator): Promise<Box> => (await l.boundingBox())!
@@ -53,7 +54,7 @@ beforeAll(async () => {
     await page.goto(`${p.url}/calendar`)
     return (await page.locator('body').getAttribute('hx-headers:inherited'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
   }
-  const token = await csrf()
+  token = await csrf()
   const post = async (path: string, data: unknown) => {
     const res = await page.request.post(`${p.url}${path}`, { data, headers: { 'x-csrf-token': token } })
     expect(res.status()).toBe(201)
@@ -228,6 +229,26 @@ describe('browser: the event form [sqlite]', () => {
     const attendees = await page.locator('.cal-attendee-list li').allInnerTexts()
     for (const name of ['Bruno Baker', 'Chen Chu', 'Dara Dunn']) expect(attendees.join('\n')).toContain(name)
     expect(attendees.join('\n')).not.toContain('Ivo Ide')
+  }, T)
+
+  test('two windows: a clash comes back (409) with what was typed, the current value beside it; saving again keeps it', async () => {
+    const made = await page.request.post(`${p.url}/api/v1/calendar/events`, { data: { calendarId: calId, title: 'Board meeting', location: 'Room 1', timeZone: 'UTC', start: '2027-02-01T10:00', end: '2027-02-01T11:00' }, headers: { 'x-csrf-token': token } })
+    const id = ((await made.json()) as { id: string }).id
+    await page.goto(`${p.url}/calendar/events/${id}/edit`)
+    // meanwhile, in another tab, the place and the title change
+    const other = await page.request.patch(`${p.url}/api/v1/calendar/events/${id}`, { data: { location: 'Room 7', title: 'Board meeting (Q1)' }, headers: { 'x-csrf-token': token } })
+    expect(other.status()).toBe(200)
+    await page.locator('#f-location').fill('Room 9')
+    const [res] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Save' }).click()])
+    expect(res.status()).toBe(409)
+    expect(await page.locator('.form-error').innerText()).toContain('You (in another window or tab) changed this event while you were editing it: Location is now different')
+    expect(await page.locator('#f-location').inputValue()).toBe('Room 9')
+    expect(await page.locator('#f-location-error').innerText()).toBe('Changed to "Room 7" in another window or tab; what you typed is kept here')
+    expect(await page.locator('#f-title').inputValue()).toBe('Board meeting (Q1)') // left alone here: the current title
+    expect(await screenshot(page, 'calendar-form-conflict')).toEqual({ 1280: 0, 390: 0 })
+    await Promise.all([page.waitForURL((u) => u.pathname === `/calendar/events/${id}`), page.getByRole('button', { name: 'Save' }).click()])
+    const saved = (await (await page.request.get(`${p.url}/api/v1/calendar/events/${id}`)).json()) as { title: string; location: string }
+    expect(saved).toMatchObject({ title: 'Board meeting (Q1)', location: 'Room 9' })
   }, T)
 
   test('390 px: the form fits the phone; filter and team controls are full width and usable', async () => {

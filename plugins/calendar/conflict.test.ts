@@ -123,7 +123,7 @@ eachDialect('calendar: two people editing one event', (dialect) => {
     expect(res.status).toBe(409)
     const html = await res.text()
     expect(html).toContain('Ben Builder changed this event while you were editing it: Location is now different from what you typed')
-    expect(html).toContain('Changed meanwhile by Ben Builder to &quot;Room 7&quot;; yours is kept here')
+    expect(html).toContain('Ben Builder changed this to &quot;Room 7&quot; meanwhile; what you typed is kept here')
     const again = formFields(html)
     const value = (k: string) => again.filter(([n]) => n === k).map(([, v]) => v)
     // what Ana typed, Ben's title (she left it alone), and the event as it is now as the originals

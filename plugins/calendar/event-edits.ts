@@ -186,9 +186,12 @@ async function shown(svc: CalendarService, v: Viewer, k: Key, f: EventForm): Pro
 async function fieldConflict(svc: CalendarService, v: Viewer, e: EventRow, form: EventForm, current: EventForm, conflicts: Key[]): Promise<EditConflict> {
   const { who, by } = await changedBy(svc, v, e)
   const errors: Partial<Record<Key, string>> = {}
-  for (const k of conflicts) errors[k] = `Changed meanwhile${by ? ` by ${by}` : ''} to ${await shown(svc, v, k, current)}; yours is kept here`
+  for (const k of conflicts) {
+    const now = await shown(svc, v, k, current)
+    errors[k] = `${by === 'you' ? `Changed to ${now} in another window or tab` : by ? `${by} changed this to ${now} meanwhile` : `Changed to ${now} meanwhile`}; what you typed is kept here`
+  }
   const fields = listText(conflicts.map((k) => FIELD_LABELS[k]))
-  const message = `${who} changed this event while you were editing it: ${fields} ${conflicts.length === 1 ? 'is' : 'are'} now different from what you typed. Nothing is saved yet. Save again to keep your values, or cancel to keep theirs.`
+  const message = `${who} changed this event while you were editing it: ${fields} ${conflicts.length === 1 ? 'is' : 'are'} now different from what you typed. Nothing is saved yet. Save again to keep your values, or cancel to keep the event as it is now.`
   return new EditConflict(message, form, current, e.updatedAt.getTime(), errors)
 }
 
