@@ -4,6 +4,7 @@
  * reminders; month/week/day/agenda views with layers from `calendar.source`; a private iCalendar
  * subscription feed and .ics import; JSON API under /api/v1/calendar.
  */
+import { t } from 'elysia'
 import { can } from '../../core/auth/resolve.ts'
 import { readCookie } from '../../core/http/cookies.ts'
 import { definePlugin } from '../../core/plugins/contract.ts'
@@ -32,6 +33,13 @@ export default definePlugin({
   schema,
   assets: { 'calendar.js': calendarJs },
   migrations,
+  settings: t.Object({
+    weekStartsOn: t.Union([t.Literal('monday'), t.Literal('sunday'), t.Literal('saturday')], {
+      default: 'monday',
+      title: 'First day of the week',
+      description: 'Where the month and week views start: monday (ISO, most of the world), sunday (Americas, Japan) or saturday.',
+    }),
+  }),
   setup(ctx) {
     const svc = new CalendarService(ctx as unknown as Ctx)
     ctx.nav({ label: 'Calendar', href: '/calendar', icon: 'calendar', permission: PERM.read, order: 30 })

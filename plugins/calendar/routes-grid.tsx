@@ -3,7 +3,7 @@ import type { Auth } from '../../core/auth/resolve.ts'
 import { can } from '../../core/auth/resolve.ts'
 import { viewerOf, type CalendarService, type Ctx, type Viewer } from './service.ts'
 import { SCRIPT, viewZone } from './routes-shared.ts'
-import { DAY, fromWall, parseDate, toWall, wallDate, weekStart } from './time.ts'
+import { DAY, firstDayOf, fromWall, parseDate, toWall, wallDate, weekStart } from './time.ts'
 import { Agenda } from './views/agenda.tsx'
 import { longDate, monthLabel, viewHref, type Item, type ViewName } from './views/items.tsx'
 import { LayerForm, type Layer } from './views/layers.tsx'
@@ -66,6 +66,7 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
     const dateError = query.date && parseDate(query.date) === undefined ? 'the date must look like 2026-11-25' : undefined
     const anchor = parseDate(query.date) ?? today
     const tzParam = query.tz && !tzError ? query.tz : undefined
+    const firstDay = firstDayOf(ctx.settings<{ weekStartsOn?: string }>().weekStartsOn)
     let gridFrom: number
     let gridTo: number
     let prev: number
@@ -74,13 +75,13 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
     if (view === 'month') {
       const d = new Date(anchor)
       const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
-      gridFrom = weekStart(first)
+      gridFrom = weekStart(first, firstDay)
       gridTo = gridFrom + 42 * DAY
       prev = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)
       next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
       title = monthLabel(anchor)
     } else if (view === 'week') {
-      gridFrom = weekStart(anchor)
+      gridFrom = weekStart(anchor, firstDay)
       gridTo = gridFrom + 7 * DAY
       prev = anchor - 7 * DAY
       next = anchor + 7 * DAY

@@ -104,9 +104,17 @@ export function parseTime(s: string | undefined): number | undefined {
   return h < 24 && min < 60 ? (h * 60 + min) * 60_000 : undefined
 }
 
-/** Start of the ISO week (Monday) of a UTC-midnight wall date. */
-export function weekStart(wallDay: number): number {
-  const dow = (new Date(wallDay).getUTCDay() + 6) % 7
+/** The day weeks start on, as `getUTCDay` counts: 1 Monday (ISO, the default), 0 Sunday, 6 Saturday. */
+export type FirstDay = 0 | 1 | 6
+
+/** The calendar setting `weekStartsOn` as a FirstDay. */
+export function firstDayOf(setting: unknown): FirstDay {
+  return setting === 'sunday' ? 0 : setting === 'saturday' ? 6 : 1
+}
+
+/** Start of the week holding a UTC-midnight wall date: the Monday on or before it, or `firstDay`. */
+export function weekStart(wallDay: number, firstDay: FirstDay = 1): number {
+  const dow = (new Date(wallDay).getUTCDay() - firstDay + 7) % 7
   return wallDay - dow * DAY
 }
 

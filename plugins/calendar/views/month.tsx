@@ -10,7 +10,7 @@ const MONTH_LINES = 4
 const MONTH_LANES = 3
 
 /**
- * The month grid: six weeks from the Monday on or before the 1st. Items of two days or more are one
+ * The month grid: six weeks from the first day of the week (Monday unless the calendar setting says) on or before the 1st. Items of two days or more are one
  * bar across their days in each week row (see month-layout.ts), items of one day a chip in its cell.
  */
 export function MonthGrid(props: { anchor: number; gridStart: number; items: Item[]; tz: string; today: number; tzParam?: string }) {
@@ -25,8 +25,8 @@ export function MonthGrid(props: { anchor: number; gridStart: number; items: Ite
         </caption>
         <thead>
           <tr>
-            {WEEKDAYS.map((d) => (
-              <th scope="col" safe>{d}</th>
+            {[0, 1, 2, 3, 4, 5, 6].map((d) => (
+              <th scope="col" safe>{WEEKDAYS[(new Date(props.gridStart + d * DAY).getUTCDay() + 6) % 7]}</th>
             ))}
           </tr>
         </thead>
