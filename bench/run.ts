@@ -15,6 +15,12 @@ const COLD_RUNS = 10
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const AIMS = { ratio: 0.6, shell: 0.4, coldMs: 150, idleMB: 70, listP95: 50, listRatio: 0.8 }
 const PLANNING_LOAD = { ...LOAD, connections: 16 }
+/** The planning pages measured: the name of their fixed copy in the baseline, the path, a label. */
+const PLANNING_PAGES: [string, string, string][] = [
+  ['list', '/planning/projects/WEB', 'list page (first page)'],
+  ['list-high', '/planning/projects/WEB?priority=high', 'list page (priority=high)'],
+  ['board', '/planning/projects/WEB/board', 'board'],
+]
 
 /** Builds dist/coder-ide when missing; warns when it is older than the sources it embeds. */
 async function ensureBinary(): Promise<void> {
@@ -95,7 +101,7 @@ async function post(url: string, body: unknown): Promise<unknown> {
   return JSON.parse(text)
 }
 
-/** Spawn to first /healthz 200, each run with a fresh data dir; one discarded run first warms the page cache. */
+/** Spawn to first /readyz 200 (listening, plugins migrated and started), each run with a fresh data dir; one discarded run first warms the page cache. */
 async function coldStart(runs: number): Promise<number[]> {
   const times: number[] = []
   for (let i = 0; i <= runs; i++) {
@@ -103,7 +109,7 @@ async function coldStart(runs: number): Promise<number[]> {
     const port = freePort()
     const started = performance.now()
     const proc = serve(dir, port)
-    const ms = await waitFor200(`http://127.0.0.1:${port}/healthz`, started)
+    const ms = await waitFor200(`http://127.0.0.1:${port}/readyz`, started)
     await stop(proc)
     removeTempDir(dir)
     if (i > 0) times.push(ms)
@@ -143,7 +149,7 @@ async function main(): Promise<void> {
   const port = freePort()
   const base = `http://127.0.0.1:${port}`
   const server = serve(dataDir, port)
-  await waitFor200(`${base}/healthz`, performance.now())
+  await waitFor200(`${base}/readyz`, performance.now())
   await Bun.sleep(1000)
   const idleMB = rssMB(server.pid)
   serviceToken = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim()
@@ -161,7 +167,16 @@ async function main(): Promise<void> {
   // work (session, layout, nav, rendering) costs is the gap between the two.
   const shellFile = join(dataDir, 'shell.html')
   writeFileSync(shellFile, await fetch(`${base}/search`, { headers: { cookie: session } }).then((r) => r.text()))
-  const baseline = spawn([process.execPath, join(import.meta.dir, 'baseline.ts'), String(bport), dbFile, shellFile])
+  // The same for the planning pages: the list (first page and filtered) and the board, as fixed bytes.
+  const fixedDir = join(dataDir, 'fixed')
+  mkdirSync(fixedDir)
+  for (const [name, path] of PLANNING_PAGES) {
+    const res = await fetch(`${base}${path}`, { headers: { cookie: session } })
+    const html = await res.text()
+    if (res.status !== 200 || !html.includes('WEB-')) throw new Error(`${path} answered ${res.status} without tasks`)
+    writeFileSync(join(fixedDir, `${name}.html`), html)
+  }
+  const baseline = spawn([process.execPath, join(import.meta.dir, 'baseline.ts'), String(bport), dbFile, shellFile, fixedDir])
   await waitFor200(`${bbase}/const`, performance.now())
   const baselineIdleMB = rssMB(baseline.pid)
 
@@ -184,9 +199,10 @@ async function main(): Promise<void> {
     { name: 'shell     GET /search (signed in)', url: `${base}/search`, vs: ['/shell', '/page', '/const'], runs: [], cpu: [], headers: { cookie: session } },
     { name: `baseline  GET /tasks (JSON, 50 of ${TASKS})`, url: `${bbase}/tasks?project=${projectId}`, vs: [], runs: [], cpu: [], load: PLANNING_LOAD },
     { name: 'planning  GET /api/v1/planning/tasks', url: `${base}/api/v1/planning/tasks?project=WEB&limit=50`, vs: ['/tasks'], runs: [], cpu: [], headers: { cookie: session }, load: PLANNING_LOAD },
-    { name: 'planning  GET list page (first page)', url: `${base}/planning/projects/WEB`, vs: ['/tasks'], runs: [], cpu: [], headers: { cookie: session }, load: PLANNING_LOAD },
-    { name: 'planning  GET list page (priority=high)', url: `${base}/planning/projects/WEB?priority=high`, vs: ['/tasks'], runs: [], cpu: [], headers: { cookie: session }, load: PLANNING_LOAD },
-    { name: 'planning  GET board', url: `${base}/planning/projects/WEB/board`, vs: ['/tasks'], runs: [], cpu: [], headers: { cookie: session }, load: PLANNING_LOAD },
+    ...PLANNING_PAGES.flatMap(([name, path, label]): Target[] => [
+      { name: `baseline  GET /fixed/${name} (same bytes)`, url: `${bbase}/fixed/${name}`, vs: [], runs: [], cpu: [], load: PLANNING_LOAD },
+      { name: `planning  GET ${label}`, url: `${base}${path}`, vs: [`/fixed/${name}`, '/const', '/tasks'], runs: [], cpu: [], headers: { cookie: session }, load: PLANNING_LOAD },
+    ]),
   ]
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of round % 2 ? [...targets].reverse() : targets) {
@@ -221,7 +237,7 @@ async function main(): Promise<void> {
     const errors = String(t.runs.reduce((n, r) => n + r.errors, 0)).padStart(8)
     console.log(`${t.name.padEnd(42)}${cols.join('')}${errors}   ${t.vs.map((p) => `${fmt(ratio(t, p), 2)} (${fmt(efficiency(t, p), 2)}) of ${p}`).join(', ')}`)
   }
-  console.log(`\ncold start (spawn to first /healthz 200, fresh data dir): median ${fmt(coldMedian, 1)} ms, min ${fmt(cold[0]!, 1)}, max ${fmt(cold.at(-1)!, 1)} (${cold.length} runs)`)
+  console.log(`\ncold start (spawn to first /readyz 200, fresh data dir): median ${fmt(coldMedian, 1)} ms, min ${fmt(cold[0]!, 1)}, max ${fmt(cold.at(-1)!, 1)} (${cold.length} runs)`)
   console.log(`RSS coder-ide: idle ${fmt(idleMB, 1)} MB, after load ${fmt(loadedMB, 1)} MB  |  baseline: idle ${fmt(baselineIdleMB, 1)} MB, after load ${fmt(baselineLoadedMB, 1)} MB`)
 
   const json = ratio(targets[3]!, '/items')
@@ -235,6 +251,10 @@ async function main(): Promise<void> {
   for (const listPage of targets.filter((t) => t.name.includes('list page'))) {
     const listP95 = mean(listPage.runs.map((r) => r.p95))
     console.log(`  ${aim(listP95 < AIMS.listP95)}  planning ${listPage.name.replace(/^planning\s+GET /, '')} p95 < ${AIMS.listP95} ms at 16 clients: ${fmt(listP95, 1)} ms`)
+  }
+  for (const [name, , label] of PLANNING_PAGES) {
+    const t = targets.find((x) => x.name === `planning  GET ${label}`)!
+    console.log(`  info  planning ${label}: ${fmt(ratio(t, `/fixed/${name}`), 2)} of bare Bun.serve sending the same bytes, ${fmt(ratio(t, '/const'), 2)} of /const`)
   }
   const apiList = targets.find((t) => t.name.includes('/api/v1/planning/tasks'))!
   console.log(`  ${aim(ratio(apiList, '/tasks') >= AIMS.listRatio)}  signed-in JSON list >= ${AIMS.listRatio} of a bare handler running the same queries: ${fmt(ratio(apiList, '/tasks'), 2)} (CPU ${fmt(efficiency(apiList, '/tasks'), 2)})`)
