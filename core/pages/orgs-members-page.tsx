@@ -8,6 +8,9 @@ import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { OrgHeader, granter, orgOf } from './orgs-ui.tsx'
 
+/** Members shown per page (sorted by name). */
+const MEMBERS_PER_PAGE = 50
+
 /** What the members page shows besides the lists: its status, an error, a link just created, the invite form. */
 export interface MembersView {
   status?: number
@@ -22,19 +25,48 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
   const org = orgOf(auth)
   const manage = can(auth, 'core.members.manage')
   const emails = seesEmails(auth.permissions)
-  const [members, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id) : Promise.resolve([])])
+  const [all, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id) : Promise.resolve([])])
+  // Find and page (members come sorted by name): an organization of thousands stays one screen.
+  const url = new URL(request.url)
+  const q = request.method === 'GET' ? (url.searchParams.get('q') ?? '').trim().slice(0, 100) : ''
+  const needle = q.toLowerCase()
+  const found = needle ? all.filter((m) => m.user.name.toLowerCase().includes(needle) || (emails && m.user.email.toLowerCase().includes(needle))) : all
+  const pages = Math.max(1, Math.ceil(found.length / MEMBERS_PER_PAGE))
+  const pageNo = request.method === 'GET' ? Math.min(pages, Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1)) : 1
+  const members = found.slice((pageNo - 1) * MEMBERS_PER_PAGE, pageNo * MEMBERS_PER_PAGE)
+  const pageHref = (n: number) => `/orgs/members?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`
   const mayGive = granter(deps, auth)
   const grantable = roles.filter(mayGive)
   const invitable = grantable.filter((r) => r.builtin !== 'owner')
   const csrf = auth.session?.csrf
   const body = (
     <>
-      <OrgHeader auth={auth} current="/orgs/members" subtitle={`${members.length} member${members.length === 1 ? '' : 's'}`} />
+      <OrgHeader auth={auth} current="/orgs/members" subtitle={`${all.length} member${all.length === 1 ? '' : 's'}`} />
       <FormError message={view.error} />
       <section class="section">
         <h2>Members</h2>
+        {all.length > MEMBERS_PER_PAGE || q ? (
+          <form method="get" action="/orgs/members" role="search" class="audit-filter">
+            <label for="members-q">
+              <span>{emails ? 'Find by name or email' : 'Find by name'}</span>
+              <input id="members-q" type="search" name="q" value={q} maxlength={100} autocomplete="off" />
+            </label>
+            <button type="submit" class="secondary">
+              Search
+            </button>{' '}
+            {q ? <a href="/orgs/members">Show everyone</a> : ''}
+          </form>
+        ) : (
+          ''
+        )}
         {members.length === 0 ? (
-          <EmptyState title="No members">Invite people below.</EmptyState>
+          q ? (
+            <EmptyState title={`No member matches “${q}”`}>
+              <p>Check the spelling, or search for part of the name.</p>
+            </EmptyState>
+          ) : (
+            <EmptyState title="No members">Invite people below.</EmptyState>
+          )
         ) : (
           <div class="table-wrap">
             <table class="stack">
@@ -110,6 +142,27 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
               </tbody>
             </table>
           </div>
+        )}
+        {pages > 1 ? (
+          <nav class="pager" aria-label="Member pages">
+            {pageNo > 1 ? (
+              <a href={pageHref(pageNo - 1)} rel="prev">
+                &larr; Previous
+              </a>
+            ) : (
+              ''
+            )}
+            <span class="muted" safe>{`Page ${pageNo} of ${pages} (${found.length} ${q ? 'found' : 'members'})`}</span>
+            {pageNo < pages ? (
+              <a href={pageHref(pageNo + 1)} rel="next">
+                Next &rarr;
+              </a>
+            ) : (
+              ''
+            )}
+          </nav>
+        ) : (
+          ''
         )}
       </section>
       {manage ? (
