@@ -43,7 +43,15 @@ eachDialect('plugin assets', (dialect) => {
 
   test('each built-in asset is served embedded, revalidated by ETag, and gone while its plugin is off', async () => {
     const served = builtinPlugins.flatMap((m) => Object.keys(m.assets ?? {}).map((name) => `/public/${m.id}/${name}`))
-    expect(served.toSorted()).toEqual(['/public/calendar/calendar.js', '/public/collaboration/live.js', '/public/dashboard/dashboard.js', '/public/planning/board.js', '/public/planning/planning.css'])
+    expect(served.toSorted()).toEqual([
+      '/public/calendar/calendar.js',
+      '/public/collaboration/collaboration.css',
+      '/public/collaboration/live.js',
+      '/public/dashboard/dashboard.css',
+      '/public/dashboard/dashboard.js',
+      '/public/planning/board.js',
+      '/public/planning/planning.css',
+    ])
     for (const url of served) {
       const res = await fetch(`${p.url}${url}`)
       const type = url.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8'

@@ -1,5 +1,6 @@
 /**
- * @module The HTML document around every full page: head, stylesheets, htmx, skip link.
+ * @module The HTML document around every full page: head, stylesheets (core's, then the enabled
+ * plugins' when the caller passes them), htmx, skip link.
  *
  * Written as string templates, not JSX: every signed-in page goes through here and through the
  * shell, and the constant parts (the whole head but the title) are built once at load. Every
@@ -10,8 +11,8 @@ import { contentsToString, escapeHtml, type Children } from '@kitajs/html'
 const HEAD_START =
   '<html lang="en"><head><meta charset="utf-8"/><meta name="viewport" content="width=device-width, initial-scale=1"/>' +
   '<meta name="color-scheme" content="light dark"/><meta name="htmx-config" content="{&#34;includeIndicatorCSS&#34;:false}"/><title>'
+const HEAD_STYLES = ' · Coder IDE</title><link rel="stylesheet" href="/public/pico.css"/><link rel="stylesheet" href="/public/app.css"/>'
 const HEAD_END =
-  ' · Coder IDE</title><link rel="stylesheet" href="/public/pico.css"/><link rel="stylesheet" href="/public/app.css"/>' +
   '<link rel="icon" href="/public/favicon.svg" type="image/svg+xml"/><script src="/public/htmx.min.js" defer></script>' +
   '<script src="/public/app.js" defer></script></head>'
 const SKIP_LINK = '<a class="skip-link" href="#main">Skip to content</a>'
@@ -23,9 +24,19 @@ export function childrenHtml(children: Children | undefined): string {
   return contentsToString([children]) as string
 }
 
-/** The document up to `</head>`, with the (escaped) title. */
-export function documentHead(title: string): string {
-  return HEAD_START + escapeHtml(title) + HEAD_END
+/**
+ * The document up to `</head>`, with the (escaped) title; `styles` (safe HTML from `stylesheetLinks`:
+ * the enabled plugins' stylesheets) follows core's stylesheet, so plugins' rules win ties with it.
+ */
+export function documentHead(title: string, styles = ''): string {
+  return HEAD_START + escapeHtml(title) + HEAD_STYLES + styles + HEAD_END
+}
+
+/** `<link rel="stylesheet">` tags for these URLs, in order (escaped). */
+export function stylesheetLinks(hrefs: string[]): string {
+  let html = ''
+  for (const href of hrefs) html += `<link rel="stylesheet" href="${escapeHtml(href)}"/>`
+  return html
 }
 
 /** `<body>` with its class, the CSRF header for htmx, and the skip link. */

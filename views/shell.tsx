@@ -97,9 +97,9 @@ export function shellContent(flash: { kind: 'ok' | 'error'; text: string } | und
   return flash ? (Flash({ kind: flash.kind, text: flash.text }) as string) + childrenHtml(children) : childrenHtml(children)
 }
 
-/** The page frame for signed-in users (a whole document). */
-export function Shell(props: ChromeProps & { title: string; flash?: { kind: 'ok' | 'error'; text: string }; children?: Children }): string {
-  return documentHead(props.title) + shellChrome(props) + shellContent(props.flash, props.children) + SHELL_END
+/** The page frame for signed-in users (a whole document); `styles`: the plugins' stylesheet links (`stylesheetLinks`). */
+export function Shell(props: ChromeProps & { title: string; styles?: string; flash?: { kind: 'ok' | 'error'; text: string }; children?: Children }): string {
+  return documentHead(props.title, props.styles) + shellChrome(props) + shellContent(props.flash, props.children) + SHELL_END
 }
 
 /** A centered card for pages outside the shell (sign-in, setup, invitations). */

@@ -7,9 +7,10 @@ import type { PluginHost } from '../plugins/host.ts'
 import type { Identity } from '../auth/index.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { Card, SHELL_END, shellChrome, shellContent, type ShellViewer } from '../../views/shell.tsx'
-import { documentHead } from '../../views/layout.tsx'
+import { documentHead, stylesheetLinks } from '../../views/layout.tsx'
 import { cookie, readCookie } from './cookies.ts'
 import { addressKey, requestMeta } from './request-meta.ts'
+import { assetTag } from './static.ts'
 
 export type FlashMessage = { kind: 'ok' | 'error'; text: string }
 
@@ -95,6 +96,27 @@ export class Renderer {
   }
 
   private headerCache: { generation: number; items: Contribution<'shell.header'>[] } | undefined
+  private stylesCache: { generation: number; html: string } | undefined
+
+  /**
+   * The enabled plugins' stylesheet links for the head (their manifests' `styles`), built once per
+   * plugin generation: `/public/<id>/<name>?v=<content hash>`, which static.ts serves as immutable.
+   */
+  private styles(): string | Promise<string> {
+    const generation = this.host.generation
+    if (this.stylesCache?.generation === generation) return this.stylesCache.html
+    return (async () => {
+      const hrefs: string[] = []
+      for (const sheet of this.host.stylesheets()) {
+        const tag = await assetTag(sheet.file).catch(() => undefined)
+        if (tag) hrefs.push(`/public/${sheet.id}/${sheet.name}?v=${tag}`)
+      }
+      const html = stylesheetLinks(hrefs)
+      // kept only if no plugin changed meanwhile (a newer generation builds its own)
+      if (this.host.generation === generation) this.stylesCache = { generation, html }
+      return html
+    })()
+  }
 
   /** The enabled plugins' shell header items, in order. */
   private headerItems(): Contribution<'shell.header'>[] {
@@ -139,7 +161,9 @@ export class Renderer {
     const path = url.pathname
     const searchQuery = path === '/search' ? (url.searchParams.get('q') ?? undefined) : undefined
     const chrome = this.chrome(auth, await this.viewer(auth), this.nav(auth), path, searchQuery)
-    const html = '<!doctype html>' + documentHead(options.title) + chrome + shellContent(flash, options.body) + SHELL_END
+    const styles = this.styles()
+    const head = documentHead(options.title, typeof styles === 'string' ? styles : await styles)
+    const html = '<!doctype html>' + head + chrome + shellContent(flash, options.body) + SHELL_END
     return new Response(html, { status: options.status ?? 200, headers })
   }
 

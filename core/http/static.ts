@@ -46,25 +46,44 @@ const TYPES: Record<string, string> = {
   txt: 'text/plain; charset=utf-8',
 }
 
-/** Each asset file's validator, by path and modification time (hashed once, not per request). */
+/** Each asset file's content hash, by path and modification time (hashed once, not per request). */
 const tags = new Map<string, { modified: number; tag: string }>()
 
 /**
- * A plugin's asset: its bytes with an ETag from their hash and `no-cache`, so a browser asks again
- * (a 304 when unchanged) and a reloaded plugin's new script is never served stale from its cache.
- * Undefined when the file is missing.
+ * A short hash of an asset file's content (base 36), or undefined when the file is missing. It is
+ * the file's ETag and the `?v=` of the links the shell writes to it (`Renderer`), so a changed file
+ * gets a new URL.
  */
-export async function pluginAsset(file: string, request: Request): Promise<Response | undefined> {
+export async function assetTag(file: string): Promise<string | undefined> {
   const blob = Bun.file(file)
   if (!(await blob.exists())) return undefined
   const modified = blob.lastModified
   let known = tags.get(file)
   if (!known || known.modified !== modified) {
-    known = { modified, tag: `"${Bun.hash(await blob.arrayBuffer()).toString(36)}"` }
+    known = { modified, tag: Bun.hash(await blob.arrayBuffer()).toString(36) }
     tags.set(file, known)
   }
-  const headers = { etag: known.tag, 'cache-control': 'no-cache' }
-  if (request.headers.get('if-none-match') === known.tag) return new Response(null, { status: 304, headers })
+  return known.tag
+}
+
+/** How long a browser keeps an asset fetched by its `?v=` URL: a year, never asking again. */
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+
+/**
+ * A plugin's asset: its bytes with an ETag from their hash. Asked for as `?v=<that hash>` (the
+ * shell's stylesheet links) it is cached for a year and never revalidated: new content has a new
+ * URL. Otherwise (no `v`, or one naming other content) `no-cache`, so a browser asks again (a 304
+ * when unchanged) and a reloaded plugin's new script is never served stale from its cache.
+ * Undefined when the file is missing.
+ */
+export async function pluginAsset(file: string, request: Request): Promise<Response | undefined> {
+  const tag = await assetTag(file)
+  if (tag === undefined) return undefined
+  const etag = `"${tag}"`
+  const query = request.url.indexOf('?')
+  const versioned = query !== -1 && new URLSearchParams(request.url.slice(query + 1)).get('v') === tag
+  const headers = { etag, 'cache-control': versioned ? IMMUTABLE : 'no-cache' }
+  if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers })
   const ext = file.slice(file.lastIndexOf('.') + 1).toLowerCase()
-  return new Response(blob, { headers: { ...headers, 'content-type': TYPES[ext] ?? 'application/octet-stream' } })
+  return new Response(Bun.file(file), { headers: { ...headers, 'content-type': TYPES[ext] ?? 'application/octet-stream' } })
 }

@@ -162,6 +162,13 @@ export interface PluginManifest<T extends Record<string, SQLiteTable> = Record<s
    * the binary embeds it; an external plugin gives a path relative to its folder.
    */
   assets?: Record<string, string>
+  /**
+   * Names of `assets` that are stylesheets every signed-in page links while the plugin is on, after
+   * core's app.css, in plugin registration order (`/public/<id>/<name>?v=<content hash>`, cached
+   * for a year). The plugin's markup shows on other plugins' pages too (comment threads, dashboard
+   * widgets, calendar layers, header items), so its styles cannot wait for its own pages.
+   */
+  styles?: string[]
   /** Runs on enable. Return the plugin's Elysia instance to serve `/<id>/...` and `/api/v1/<id>/...`. */
   setup(ctx: PluginContext<T>): void | AnyElysia | Promise<void | AnyElysia>
   /** Runs on disable, after routes stop taking new requests. */

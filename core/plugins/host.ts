@@ -314,6 +314,22 @@ export class PluginHost {
     return rec.source.kind === 'external' && !isAbsolute(path) ? join(dirname(rec.source.file), path) : path
   }
 
+  /**
+   * The stylesheets every page links (see the manifest's `styles`): each enabled plugin's, in
+   * registration order, with the file behind it. Changes only with `generation`.
+   */
+  stylesheets(): { id: string; name: string; file: string }[] {
+    const out: { id: string; name: string; file: string }[] = []
+    for (const rec of this.records.values()) {
+      if (rec.status !== 'enabled') continue
+      for (const name of rec.manifest?.styles ?? []) {
+        const file = this.assetFor(rec.id, name)
+        if (file) out.push({ id: rec.id, name, file })
+      }
+    }
+    return out
+  }
+
   /** Whether a plugin with this id is registered (enabled or not). */
   has(id: string): boolean {
     return this.records.has(id)
@@ -596,13 +612,19 @@ const ASSET_NAME = /^[\w-][\w.-]*(\/[\w-][\w.-]*)*$/
  * A plugin declares only permissions and events in its own namespace, `<id>.<noun>.<verb>`: core's
  * (`core.*`) and other plugins' names are not its to declare (a plugin declaring
  * `core.members.manage` with grant 'guest' would hand guests core's powers). Asset names are paths
- * without dot segments.
+ * without dot segments; `styles` names only declared .css assets.
  */
 
 function checkNames(manifest: PluginManifest): void {
   const id = manifest.id
   for (const name of Object.keys(manifest.assets ?? {})) {
     if (!ASSET_NAME.test(name)) throw new PluginError(`plugin "${id}" declares asset "${name}": name files like board.js or css/app.css (letters, digits, . _ - and /, no leading dot)`, 422)
+  }
+  if (manifest.styles !== undefined && !Array.isArray(manifest.styles)) throw new PluginError(`plugin "${id}" declares styles that are not a list: give the names of its .css assets, like ['${id}.css']`, 422)
+  for (const name of manifest.styles ?? []) {
+    if (typeof name !== 'string' || !Object.hasOwn(manifest.assets ?? {}, name) || !name.endsWith('.css')) {
+      throw new PluginError(`plugin "${id}" lists "${String(name)}" in styles: name a .css file it declares in assets`, 422)
+    }
   }
   for (const [kind, names] of [['permission', manifest.permissions], ['event', manifest.events]] as const) {
     for (const name of Object.keys(names ?? {})) {

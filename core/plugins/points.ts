@@ -122,26 +122,17 @@ export interface Person {
 
 /**
  * Services plugins provide to each other by name (`ctx.provide(name, impl)`, `ctx.service<T>(name)`).
- * A consumer treats `undefined` as "that plugin is off" and degrades quietly.
+ * A consumer treats `undefined` as "that plugin is off" and degrades quietly. Core names none: each
+ * providing plugin adds its own by declaration merging, in its events.ts, as it adds its events:
+ *
+ *     declare module '../../core/plugins/points.ts' {
+ *       interface KnownServices { 'planning.summary': { projects(orgId: string): Promise<number> } }
+ *     }
+ *
+ * A consumer then writes `ctx.service<KnownServices['planning.summary']>('planning.summary')`
+ * without importing the provider's files (or declares the shape it needs locally).
  */
-export interface KnownServices {
-  /** Renders the comment thread of an entity (safe HTML), with the comment form when allowed. */
-  'collaboration.thread': { render(request: Request, auth: Auth, entity: { type: string; id: string }): Promise<string> }
-  /** Sends in-app notifications. */
-  /**
-   * Notifications in people's inboxes. `kind` picks the preference that can mute it (collaboration
-   * knows 'reminder', 'invitation', 'assignment'...; anything else counts as 'reminder'); with
-   * `entity`, only people who may see it through its entity.link are told.
-   */
-  'collaboration.notify': {
-    notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string; kind?: string; entity?: { type: string; id: string } }): Promise<void>
-  }
-  /** How far an organization has come with planning (the getting-started checklist asks). */
-  'planning.summary': { projects(orgId: string): Promise<number> }
-  /** Recent activity of an organization. */
-  /** The organization's latest activity that `viewer` may see (each row checked through its entity link). */
-  'collaboration.activity': { recent(orgId: string, limit: number, viewer: Auth): Promise<{ at: Date; actorName: string; text: string; href?: string }[]> }
-}
+export interface KnownServices {}
 
 /** Fills a new organization with realistic sample data (`coder-ide demo`). */
 export interface DemoSeed {

@@ -1,4 +1,5 @@
 /** @module The collaboration plugin's events: facts about comments, with activity facts for feeds. */
+import type { Auth } from '../../core/auth/resolve.ts'
 import type { ActivityFact } from '../../core/plugins/points.ts'
 
 /** What events say about a comment. */
@@ -19,6 +20,24 @@ declare module '../../core/bus.ts' {
     'collaboration.comment.updated': { comment: CommentRef; mentions: string[]; activity: ActivityFact }
     /** A comment was deleted (by its author or a moderator). */
     'collaboration.comment.deleted': { comment: CommentRef; activity: ActivityFact }
+  }
+}
+
+/** The services collaboration provides (`ctx.provide`), for consumers' `ctx.service<KnownServices[...]>`. */
+declare module '../../core/plugins/points.ts' {
+  interface KnownServices {
+    /** Renders the comment thread of an entity (safe HTML), with the comment form when allowed. */
+    'collaboration.thread': { render(request: Request, auth: Auth, entity: { type: string; id: string }): Promise<string> }
+    /**
+     * Notifications in people's inboxes. `kind` picks the preference that can mute it (collaboration
+     * knows 'reminder', 'invitation', 'assignment'...; anything else counts as 'reminder'); with
+     * `entity`, only people who may see it through its entity.link are told.
+     */
+    'collaboration.notify': {
+      notify(input: { orgId: string; userIds: string[]; title: string; text?: string; href?: string; actorId?: string; kind?: string; entity?: { type: string; id: string } }): Promise<void>
+    }
+    /** The organization's latest activity that `viewer` may see (each row checked through its entity link). */
+    'collaboration.activity': { recent(orgId: string, limit: number, viewer: Auth): Promise<{ at: Date; actorName: string; text: string; href?: string }[]> }
   }
 }
 

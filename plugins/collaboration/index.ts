@@ -24,6 +24,7 @@ import { SIGNED_IN } from '../../core/auth/permissions.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import { definePlugin, type PluginContext } from '../../core/plugins/contract.ts'
 import liveJs from './public/live.js' with { type: 'file' }
+import collaborationCss from './public/collaboration.css' with { type: 'file' }
 import type { ActivityFact, KnownServices } from '../../core/plugins/points.ts'
 import { LiveHub } from './live.ts'
 import { plainText } from './markdown.ts'
@@ -80,7 +81,9 @@ export default definePlugin({
     'collaboration.comment.deleted': 'A comment was deleted',
   },
   schema,
-  assets: { 'live.js': liveJs },
+  assets: { 'live.js': liveJs, 'collaboration.css': collaborationCss },
+  // the bell, threads and mentions show on every page, and threads on other plugins' pages
+  styles: ['collaboration.css'],
   migrations,
   setup(ctx) {
     const hub = new LiveHub()

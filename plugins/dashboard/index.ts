@@ -5,6 +5,7 @@
  */
 import { definePlugin } from '../../core/plugins/contract.ts'
 import dashboardJs from './public/dashboard.js' with { type: 'file' }
+import dashboardCss from './public/dashboard.css' with { type: 'file' }
 import { migrations } from './migrations/index.ts'
 import { schema } from './schema.ts'
 import { Layouts } from './service.ts'
@@ -23,7 +24,8 @@ export default definePlugin({
     'dashboard.layout.manage': { description: "Set the organization's default dashboard", grant: 'admin' },
   },
   schema,
-  assets: { 'dashboard.js': dashboardJs },
+  assets: { 'dashboard.js': dashboardJs, 'dashboard.css': dashboardCss },
+  styles: ['dashboard.css'],
   migrations,
   setup(ctx) {
     const layouts = new Layouts(ctx)

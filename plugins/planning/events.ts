@@ -39,6 +39,14 @@ declare module '../../core/bus.ts' {
   }
 }
 
+/** The service planning provides (`ctx.provide`), for consumers' `ctx.service<KnownServices[...]>`. */
+declare module '../../core/plugins/points.ts' {
+  interface KnownServices {
+    /** How far an organization has come with planning (the getting-started checklist asks). */
+    'planning.summary': { projects(orgId: string): Promise<number> }
+  }
+}
+
 /** Event names and descriptions for the manifest. */
 export const EVENTS: Record<string, string> = {
   'planning.task.created': 'A task was created',

@@ -36,6 +36,8 @@ export default definePlugin({
   events: EVENTS,
   schema,
   assets: { 'board.js': boardJs, 'planning.css': planningCss },
+  // its widget, task keys and labels show on other plugins' pages (dashboard, inbox)
+  styles: ['planning.css'],
   migrations,
   setup(ctx) {
     const deps = { store: ctx.store, tables: ctx.tables, bus: ctx.bus, people: ctx.people }

@@ -137,8 +137,6 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
   const csrf = props.csrf
   return (
     <>
-      {/* the planning styles app.css does not hold (the folded "Delete…" of a state in use) */}
-      <link rel="stylesheet" href="/public/planning/planning.css" />
       <PageHeader title={`${props.project.key} · ${props.project.name}`} subtitle="Project settings" />
       <ProjectTabs project={props.project} current="settings" manage />
       <FormError message={props.error} />

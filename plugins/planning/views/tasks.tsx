@@ -818,8 +818,6 @@ export function TaskPage(props: {
   )
   return (
     <>
-      {/* the planning styles app.css does not hold (the task page's property selects) */}
-      <link rel="stylesheet" href="/public/planning/planning.css" />
       <PageHeader title={`${t.key} ${t.title}`} subtitle={`In ${pc.project.name} · created ${formatDate(t.createdAt)} · updated ${formatDate(t.updatedAt)}`}>
         <a href={`/planning/projects/${pc.project.key}`} role="button" class="secondary outline">
           Back to list
