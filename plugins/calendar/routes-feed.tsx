@@ -1,4 +1,5 @@
 /** @module The private iCalendar subscription feed, /calendar/feed/<token>.ics (the token is the credential). */
+import { seesEmails } from '../../core/auth/permissions.ts'
 import { Elysia } from 'elysia'
 import { can } from '../../core/auth/resolve.ts'
 import { guard } from '../../core/http/guard.ts'
@@ -24,7 +25,9 @@ export function calendarFeedRoutes(ctx: Ctx, svc: CalendarService) {
           const auth = await ctx.people.authFor(owner.userId, owner.orgId)
           if (!auth || auth.org?.id !== owner.orgId || !can(auth, PERM.read)) return notFound()
           const data = await svc.feedData(viewerOf(auth))
-          const text = buildFeed({ name: 'Coder IDE calendar', baseUrl: new URL(request.url).origin, ...data, people: await peopleMap(owner.orgId) })
+          // attendees are addresses (mailto:): only in the feed of someone who may see members' emails
+          const attendees = seesEmails(auth.permissions) ? data.attendees : []
+          const text = buildFeed({ name: 'Coder IDE calendar', baseUrl: new URL(request.url).origin, ...data, attendees, people: await peopleMap(owner.orgId) })
           return new Response(text, { headers: { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, max-age=300', 'content-disposition': 'inline; filename="calendar.ics"' } })
         },
         { public: true },

@@ -1,4 +1,5 @@
 /** @module The JSON API under /api/v1/planning: projects and tasks, with the same services and permissions as the pages. */
+import { seesEmails } from '../../core/auth/permissions.ts'
 import { Elysia } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import { guard } from '../../core/http/guard.ts'
@@ -14,8 +15,8 @@ export function projectJson(p: Project) {
   return { id: p.id, key: p.key, name: p.name, description: p.description, leadId: p.leadId, status: p.status, createdAt: isoString(p.createdAt), updatedAt: isoString(p.updatedAt) }
 }
 
-/** A task as the API (and MCP tools) show it. */
-export function taskJson(t: Task) {
+/** A task as the API (and MCP tools) show it; the assignee's email only for callers who may see emails. */
+export function taskJson(t: Task, emails = false) {
   return {
     id: t.id,
     key: t.key,
@@ -25,7 +26,7 @@ export function taskJson(t: Task) {
     description: t.description,
     state: { id: t.state.id, name: t.state.name, group: t.state.group },
     priority: t.priority,
-    assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.name, email: t.assignee.email } : null,
+    assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.name, email: emails ? t.assignee.email : null } : null,
     labels: t.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })),
     estimate: t.estimate,
     due: day(t.dueAt) || null,
@@ -49,10 +50,10 @@ function taskBrief(t: Task) {
  * with its relations (`blocks`, `blockedBy`) and direct sub-tasks. Lists leave these out (two more
  * queries per task).
  */
-export async function taskDetailJson(tasks: TaskService, orgId: string, t: Task) {
+export async function taskDetailJson(tasks: TaskService, orgId: string, t: Task, emails = false) {
   const [relations, subtasks] = await Promise.all([tasks.relations(orgId, t.id), tasks.subtasks(orgId, t.id)])
   return {
-    ...taskJson(t),
+    ...taskJson(t, emails),
     relations: {
       blocks: relations.blocks.map((x) => ({ relationId: x.relationId, ...taskBrief(x) })),
       blockedBy: relations.blockedBy.map((x) => ({ relationId: x.relationId, ...taskBrief(x) })),
@@ -153,7 +154,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
         const orgId = orgOf(auth)
         const { filter, limit } = await listRequest(projects, orgId, query, auth.user.id)
         const page = await tasks.list(orgId, filter, { cursor: query.cursor, limit })
-        return { items: page.items.map(taskJson), nextCursor: page.nextCursor }
+        return { items: page.items.map((t) => taskJson(t, seesEmails(auth.permissions))), nextCursor: page.nextCursor }
       } catch (err) {
         return problem(request, err)
       }
@@ -166,7 +167,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
         if (!project) return problem(request, new InputError('project is required (a key like WEB)', 'project'))
         const t = await tasks.create(orgOf(auth), actorOf(auth), project, input)
         set.status = 201
-        return taskJson(t)
+        return taskJson(t, seesEmails(auth.permissions))
       } catch (err) {
         return problem(request, err)
       }
@@ -174,7 +175,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     .get('/api/v1/planning/tasks/:ref', async ({ request, auth, params }) => {
       try {
         const orgId = orgOf(auth)
-        return await taskDetailJson(tasks, orgId, await tasks.get(orgId, params.ref))
+        return await taskDetailJson(tasks, orgId, await tasks.get(orgId, params.ref), seesEmails(auth.permissions))
       } catch (err) {
         return problem(request, err)
       }
@@ -183,7 +184,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
       try {
         const input = jsonBody(body)
         checkTaskFields(input)
-        return taskJson(await tasks.update(orgOf(auth), actorOf(auth), params.ref, input))
+        return taskJson(await tasks.update(orgOf(auth), actorOf(auth), params.ref, input), seesEmails(auth.permissions))
       } catch (err) {
         return problem(request, err)
       }

@@ -1,4 +1,5 @@
 /** @module What planning contributes to other plugins: search, dashboard widget, calendar, entity links, MCP tools, workflow actions. */
+import { seesEmails } from '../../core/auth/permissions.ts'
 import { t } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
@@ -192,7 +193,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       const q = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? undefined : String(v)]))
       const { filter, limit } = await listRequest(projects, orgId, q, auth.user.id)
       const page = await tasks.list(orgId, filter, { cursor: q.cursor, limit })
-      return { items: page.items.map(taskJson), nextCursor: page.nextCursor }
+      return { items: page.items.map((t) => taskJson(t, seesEmails(auth.permissions))), nextCursor: page.nextCursor }
     },
   })
   ctx.contribute('mcp.tool', {
@@ -202,7 +203,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     permission: 'planning.task.read',
     async call(input, auth) {
       const orgId = need(auth, 'planning.task.read')
-      return taskDetailJson(tasks, orgId, await tasks.get(orgId, String(input.task ?? '')))
+      return taskDetailJson(tasks, orgId, await tasks.get(orgId, String(input.task ?? '')), seesEmails(auth.permissions))
     },
   })
   ctx.contribute('mcp.tool', {
@@ -213,7 +214,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     async call(input, auth) {
       const orgId = need(auth, 'planning.task.write')
       const project = await projects.get(orgId, String(input.project ?? ''))
-      return taskJson(await tasks.create(orgId, actorOf(auth), project.id, await serviceInput(project.id, input)))
+      return taskJson(await tasks.create(orgId, actorOf(auth), project.id, await serviceInput(project.id, input)), seesEmails(auth.permissions))
     },
   })
   ctx.contribute('mcp.tool', {
@@ -225,7 +226,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       const orgId = need(auth, 'planning.task.write')
       const { task, ...rest } = input
       const { task: row } = await tasks.row(orgId, String(task ?? ''))
-      return taskJson(await tasks.update(orgId, actorOf(auth), row.id, await serviceInput(row.projectId, rest)))
+      return taskJson(await tasks.update(orgId, actorOf(auth), row.id, await serviceInput(row.projectId, rest)), seesEmails(auth.permissions))
     },
   })
 

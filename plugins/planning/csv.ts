@@ -81,8 +81,11 @@ export function parseCsv(input: string): string[][] {
     .map((r) => r.fields)
 }
 
-/** The CSV of every task of a project, by number: parent as its key, milestone and cycle by name. */
-export async function exportCsv(tasks: TaskService, projects: ProjectService, orgId: string, projectId: string): Promise<string> {
+/**
+ * The CSV of every task of a project, by number: parent as its key, milestone and cycle by name; the
+ * assignee's email only when `emails` (the viewer may see members' emails), else left empty.
+ */
+export async function exportCsv(tasks: TaskService, projects: ProjectService, orgId: string, projectId: string, emails = false): Promise<string> {
   const [milestones, cycles] = await Promise.all([projects.milestones(projectId), projects.cycles(projectId)])
   const milestoneName = new Map(milestones.map((m) => [m.id, m.name]))
   const cycleName = new Map(cycles.map((c) => [c.id, c.name]))
@@ -100,7 +103,7 @@ export async function exportCsv(tasks: TaskService, projects: ProjectService, or
     const parent = t.parentId ? (keyOf.get(t.parentId) ?? '') : ''
     const milestone = t.milestoneId ? (milestoneName.get(t.milestoneId) ?? '') : ''
     const cycle = t.cycleId ? (cycleName.get(t.cycleId) ?? '') : ''
-    lines.push([t.key, t.title, t.state.name, t.priority, t.assignee?.email ?? '', t.labels.map((l) => l.name).join(';'), t.estimate ?? '', day(t.dueAt), parent, milestone, cycle, t.description].map(csvField).join(','))
+    lines.push([t.key, t.title, t.state.name, t.priority, emails ? (t.assignee?.email ?? '') : '', t.labels.map((l) => l.name).join(';'), t.estimate ?? '', day(t.dueAt), parent, milestone, cycle, t.description].map(csvField).join(','))
   }
   return lines.join('\r\n') + '\r\n'
 }

@@ -1,4 +1,5 @@
 /** @module Planning pages for CSV: a project's tasks exported, the import form and its report. */
+import { seesEmails } from '../../core/auth/permissions.ts'
 import { Elysia } from 'elysia'
 import { can } from '../../core/auth/resolve.ts'
 import { guard } from '../../core/http/guard.ts'
@@ -19,7 +20,7 @@ export function planningCsvPages(kit: PageKit) {
         try {
           const orgId = orgOf(auth)
           const project = await projects.get(orgId, params.key)
-          const csv = await exportCsv(tasks, projects, orgId, project.id)
+          const csv = await exportCsv(tasks, projects, orgId, project.id, seesEmails(auth.permissions))
           return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${project.key}-tasks.csv"` } })
         } catch (err) {
           return problem(request, err)
