@@ -179,7 +179,7 @@ export function accountTokenPages(deps: ServerDeps) {
   const { identity } = deps
   const { accounts, orgs, tokens } = identity
 
-  // The permissions some /api/v1 route checks (core's and the enabled plugins'), from the route
+  // The permissions some /api/v1 route checks (core's, and every permission of an enabled plugin that has a JSON API), from the route
   // table; built again only when plugins change (a route table builds core's app, so not per request).
   // `core`: core's permissions the API honours in any way (a token's other core.* scopes grant nothing).
   let api: { generation: number; all: Set<string>; core: Set<string> } | undefined
@@ -190,6 +190,11 @@ export function accountTokenPages(deps: ServerDeps) {
       const core = apiScopes(routes.filter((r) => r.owner === 'core'))
       for (const inner of CORE_API_INNER_SCOPES) core.add(inner)
       const all = new Set([...apiScopes(routes), ...core])
+      // A plugin with a JSON API may check any of its permissions inside a handler (calendar's
+      // organization calendars need calendar.calendar.manage, checked by the service, not the
+      // route): all of such a plugin's permissions are scopes a token may carry.
+      const withApi = new Set(routes.filter((r) => r.owner !== 'core' && r.path.startsWith('/api/v1/')).map((r) => r.owner))
+      for (const e of identity.resolver.catalog()) if (withApi.has(e.group)) all.add(e.name)
       api = { generation, all, core: new Set([...core, ...CORE_API_HONOURED]) }
     }
     return api
