@@ -5,7 +5,7 @@ import { builtinPlugins } from '../plugins/index.ts'
 import { ConfigError, loadConfig, OPTIONS, redactUrl, type Config } from './config.ts'
 import { createLogger, setLogLevel } from './log.ts'
 import { keepServingOnStrayErrors, openPlatform, runningServer, runtimeTokenFile, servePlatform, type Platform } from './platform.ts'
-import { ListenError } from './http/server.ts'
+import { ListenError, urlHost } from './http/server.ts'
 import { readFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { InputError } from './auth/accounts.ts'
@@ -169,7 +169,7 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
   if (!sub || !['list', 'enable', 'disable', 'reload'].includes(sub)) return usage('plugins needs list, enable <id>, disable <id> or reload <id>')
   if (sub !== 'list' && !id) return usage(`plugins ${sub} needs a plugin id: coder-ide plugins ${sub} <id>`)
   // The configured address first; else the server this data dir's server.json names, if it runs.
-  const configured = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${config.port}`
+  const configured = `http://${urlHost(config.host)}:${config.port}`
   const found = runningServer(config)
   let base = `${configured}/api/v1/admin/plugins`
   const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -177,7 +177,7 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
   if (token) headers.authorization = `Bearer ${token}`
   // who ran the command, for the audit log (the service token itself names nobody)
   headers['x-coder-cli-user'] = `${localOperator() ?? process.env.USER ?? 'unknown'}@${hostname()}`.replace(/[^\w.@-]/g, '_').slice(0, 100)
-  const call = (to: string) =>
+  const call = async (to: string) =>
     fetch(sub === 'list' ? new Request(to, { headers }) : new Request(`${to}/${id}/${sub}`, { method: 'POST', headers, body: JSON.stringify(sub === 'disable' ? { cascade } : {}) }), {
       signal: AbortSignal.timeout(30_000),
     })

@@ -169,10 +169,24 @@ export function runningServer(config: Config): { url: string; pid: number } | un
   try {
     const found = JSON.parse(readFileSync(serverFile(config), 'utf8')) as { url?: unknown; pid?: unknown }
     if (typeof found.url !== 'string' || typeof found.pid !== 'number') return undefined
+    // The pid may be this very process (two containers both run as pid 1) or, after a crash, a
+    // stranger that got the number: neither is the server.
+    if (found.pid === process.pid) return undefined
     process.kill(found.pid, 0) // throws when no such process
+    if (!looksLikeServer(found.pid)) return undefined
     return { url: found.url, pid: found.pid }
   } catch {
     return undefined
+  }
+}
+
+/** Whether a live process runs coder-ide (its command line, where /proc tells; elsewhere assumed). */
+function looksLikeServer(pid: number): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return /coder-ide|main\.ts|\bbun\b/.test(cmdline)
+  } catch {
+    return true
   }
 }
 

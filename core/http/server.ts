@@ -294,6 +294,13 @@ function setupRedirect(pathname: string): Response | undefined {
   return new Response(null, { status: 303, headers: { location: '/setup' } })
 }
 
+/** A listening address as a URL's host: the wildcard ones as loopback, IPv6 in brackets. */
+export function urlHost(hostname: string): string {
+  if (hostname === '0.0.0.0') return '127.0.0.1'
+  if (hostname === '::') return '[::1]'
+  return hostname.includes(':') ? `[${hostname}]` : hostname
+}
+
 /** The server could not listen: one line saying on what, why, and what to change. */
 export class ListenError extends Error {}
 
@@ -350,7 +357,7 @@ export function startServer(deps: ServerDeps, options: { port: number; hostname:
   }
   return {
     server,
-    url: `http://${options.hostname === '0.0.0.0' ? '127.0.0.1' : options.hostname}:${server.port}`,
+    url: `http://${urlHost(options.hostname)}:${server.port}`,
     async stop(timeoutMs: number): Promise<boolean> {
       // Stop listening; open connections carry on. Bun resolves `graceful` once they are closed.
       const graceful = server.stop(false)
