@@ -3,7 +3,7 @@
  * at run time. Inside the compiled binary npm packages cannot be resolved, so the names an external
  * plugin may import (elysia, @kitajs/html, drizzle-orm, coder-ide/sdk) are served as virtual modules.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import * as elysia from 'elysia'
 import * as drizzle from 'drizzle-orm'
@@ -88,10 +88,31 @@ export function changedSinceImport(file: string): boolean {
 let copies = 0
 
 /**
+ * Removes copies no one runs: this process keeps its newest two (the one just imported and the one
+ * still serving if the new code fails to start); another process's copies go only once it is gone
+ * (a `migrate` or `demo` run beside the server must not pull the server's files away).
+ */
+function pruneCopies(cache: string): void {
+  const mine = readdirSync(cache)
+    .filter((name) => name.startsWith(`${process.pid}-`))
+    .sort()
+  for (const name of mine.slice(0, -2)) rmSync(join(cache, name), { recursive: true, force: true })
+  for (const name of readdirSync(cache)) {
+    const pid = Number(name.split('-')[0])
+    if (pid === process.pid || !Number.isInteger(pid)) continue
+    try {
+      process.kill(pid, 0)
+    } catch {
+      rmSync(join(cache, name), { recursive: true, force: true })
+    }
+  }
+}
+
+/**
  * Imports the plugin afresh and returns its default export. The module cache keys on paths, so the
- * whole folder is copied to `$DATA_DIR/.cache/plugins/<id>/<n>/` and imported from there: every file
- * of a plugin split over several files is read anew, not only its entry. Older copies are removed
- * once the new one has loaded. Throws with the file name when it does not load or is no plugin.
+ * whole folder is copied to `$DATA_DIR/.cache/plugins/<id>/<pid>-<n>/` and imported from there:
+ * every file of a plugin split over several files is read anew, not only its entry. Copies no one
+ * runs are removed (pruneCopies). Throws with the file name when it does not load or is no plugin.
  */
 export async function importExternal(file: string): Promise<PluginManifest> {
   registerVirtualModules()
@@ -99,9 +120,11 @@ export async function importExternal(file: string): Promise<PluginManifest> {
   const id = basename(folder)
   const cache = join(dirname(dirname(folder)), '.cache', 'plugins', id)
   const stamp = folderStamp(folder)
-  const copy = join(cache, `${Date.now().toString(36)}-${(copies++).toString(36)}`)
+  const copy = join(cache, `${process.pid}-${(copies++).toString().padStart(6, '0')}`)
   mkdirSync(cache, { recursive: true })
   cpSync(folder, copy, { recursive: true, filter: (src) => !/(^|\/)(node_modules|\.[^/]*)$/.test(src.slice(folder.length)) })
+  // its own dependencies resolve as from its folder
+  if (existsSync(join(folder, 'node_modules'))) symlinkSync(join(folder, 'node_modules'), join(copy, 'node_modules'), 'dir')
   importedAt.set(file, stamp)
   let mod: { default?: PluginManifest }
   try {
@@ -110,7 +133,7 @@ export async function importExternal(file: string): Promise<PluginManifest> {
     rmSync(copy, { recursive: true, force: true })
     throw new Error(`${file} does not load: ${firstError(err)}`)
   }
-  for (const old of readdirSync(cache)) if (join(cache, old) !== copy) rmSync(join(cache, old), { recursive: true, force: true })
+  pruneCopies(cache)
   const manifest = mod.default
   if (!manifest || typeof manifest !== 'object' || typeof manifest.setup !== 'function') {
     throw new Error(`${file} does not export a plugin: use export default definePlugin({...}) from 'coder-ide/sdk'`)
