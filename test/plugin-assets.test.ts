@@ -44,6 +44,7 @@ eachDialect('plugin assets', (dialect) => {
   test('each built-in asset is served embedded, revalidated by ETag, and gone while its plugin is off', async () => {
     const served = builtinPlugins.flatMap((m) => Object.keys(m.assets ?? {}).map((name) => `/public/${m.id}/${name}`))
     expect(served.toSorted()).toEqual([
+      '/public/calendar/calendar.css',
       '/public/calendar/calendar.js',
       '/public/collaboration/collaboration.css',
       '/public/collaboration/live.js',

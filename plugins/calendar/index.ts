@@ -9,6 +9,7 @@ import { can } from '../../core/auth/resolve.ts'
 import { readCookie } from '../../core/http/cookies.ts'
 import { definePlugin } from '../../core/plugins/contract.ts'
 import calendarJs from './public/calendar.js' with { type: 'file' }
+import calendarCss from './public/calendar.css' with { type: 'file' }
 import { EVENTS } from './events.ts'
 import { migrations } from './migrations/index.ts'
 import { calendarRoutes } from './routes.tsx'
@@ -31,7 +32,9 @@ export default definePlugin({
   },
   events: EVENTS,
   schema,
-  assets: { 'calendar.js': calendarJs },
+  assets: { 'calendar.js': calendarJs, 'calendar.css': calendarCss },
+  // its upcoming-events widget shows on the dashboard
+  styles: ['calendar.css'],
   migrations,
   settings: t.Object({
     weekStartsOn: t.Union([t.Literal('monday'), t.Literal('sunday'), t.Literal('saturday')], {
