@@ -11,7 +11,7 @@ import { actorOf, fieldErrors, isFormError, orgOf, problem } from './http.ts'
 import { boardFragment } from './pages-board.tsx'
 import { TASK_READ, TASK_WRITE, boardQuery, type PageKit } from './pages-shared.ts'
 import { conflictReport, originalsOf, planEdit, type Originals } from './task-edit.ts'
-import type { Task } from './tasks.ts'
+import { TaskChangedError, type Task } from './tasks.ts'
 import { NewTaskPage, TaskHistory, TaskPage, TaskSummary, taskValues } from './views/tasks.tsx'
 import { priorityLabel } from './views/ui.tsx'
 
@@ -166,22 +166,29 @@ export function planningTaskPages(kit: PageKit) {
         const orig = originalsOf(one)
         try {
           const orgId = orgOf(auth)
-          // only the fields the user changed are sent: another person's change to any other field stays
-          const current = await tasks.get(orgId, params.ref)
-          const parentKey = current.parentId ? (await tasks.get(orgId, current.parentId).catch(() => undefined))?.key : undefined
-          const now = { values: taskValues(current, parentKey), labels: current.labels.map((l) => l.id) }
-          const plan = planEdit(one, typedLabels, now)
-          if (plan.conflicts.length) {
-            // nothing is saved: the form comes back with the current values, the user's typed values
-            // in the fields they changed, and new originals (the current values) for the next save
-            const report = conflictReport(plan.conflicts, await tasks.history(orgId, current.id), (field, v) => (field === 'priority' ? priorityLabel(v) : v))
-            const values = { ...now.values }
-            for (const name of plan.changed) if (name !== 'labels') values[name] = one[name] ?? ''
-            const labels = plan.changed.includes('labels') ? typedLabels : now.labels
-            return taskPage(request, auth, params.ref, { values, labels, errors: { ...report.errors, _: report.message }, status: 409 })
+          // only the fields the user changed are sent: another person's change to any other field stays;
+          // the write happens only if the task is still as read here, else it is read and planned again
+          for (let attempt = 1; ; attempt++) {
+            const current = await tasks.get(orgId, params.ref)
+            const parentKey = current.parentId ? (await tasks.get(orgId, current.parentId).catch(() => undefined))?.key : undefined
+            const now = { values: taskValues(current, parentKey), labels: current.labels.map((l) => l.id) }
+            const plan = planEdit(one, typedLabels, now)
+            if (plan.conflicts.length) {
+              // nothing is saved: the form comes back with the current values, the user's typed values
+              // in the fields they changed, and new originals (the current values) for the next save
+              const report = conflictReport(plan.conflicts, await tasks.history(orgId, current.id), (field, v) => (field === 'priority' ? priorityLabel(v) : v))
+              const values = { ...now.values }
+              for (const name of plan.changed) if (name !== 'labels') values[name] = one[name] ?? ''
+              const labels = plan.changed.includes('labels') ? typedLabels : now.labels
+              return taskPage(request, auth, params.ref, { values, labels, errors: { ...report.errors, _: report.message }, status: 409 })
+            }
+            try {
+              const task = await tasks.update(orgId, actorOf(auth), current.id, plan.input, { expectUpdatedAt: current.updatedAt })
+              return redirect(request, `/planning/tasks/${task.key}`, { kind: 'ok', text: `${task.key} saved` })
+            } catch (err) {
+              if (!(err instanceof TaskChangedError) || attempt >= 5) throw err
+            }
           }
-          const task = await tasks.update(orgId, actorOf(auth), current.id, plan.input)
-          return redirect(request, `/planning/tasks/${task.key}`, { kind: 'ok', text: `${task.key} saved` })
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)
           return taskPage(request, auth, params.ref, { values: one, labels: typedLabels, errors: fieldErrors(err), status: err.status, orig }).catch((e) => problem(request, e))

@@ -39,6 +39,13 @@ const byLabelName = (a: Label, b: Label): number => {
 }
 
 /** Tasks of projects. */
+/** The task changed after the caller read it (update with `expectUpdatedAt`): read again and re-plan. */
+export class TaskChangedError extends InputError {
+  constructor() {
+    super('The task changed while this change was being saved: open it again and repeat the change.', undefined, 409)
+  }
+}
+
 export class TaskService {
   private readonly input: TaskInput
   private readonly boards: TaskBoard
@@ -195,8 +202,10 @@ export class TaskService {
   }
 
   /** Changes the given fields (absent keys stay); records history and emits events. */
-  async update(orgId: string, actor: Actor, taskRef: string, input: Record<string, unknown>): Promise<Task> {
+  async update(orgId: string, actor: Actor, taskRef: string, input: Record<string, unknown>, options: { expectUpdatedAt?: Date } = {}): Promise<Task> {
     const before = await this.get(orgId, taskRef)
+    const expected = options.expectUpdatedAt
+    if (expected && before.updatedAt.getTime() !== expected.getTime()) throw new TaskChangedError()
     const project = before.project
     const patch: Partial<TaskRow> = {}
     if (input.title !== undefined) patch.title = text(input.title, 'title', { required: true, label: 'Title' })
@@ -231,7 +240,10 @@ export class TaskService {
 
     const now = new Date()
     if (newState && newState.id !== before.stateId) patch.completedAt = DONE_GROUPS.includes(newState.group) ? now : null
-    await this.db.update(this.t.tasks).set({ ...patch, updatedAt: changes.length ? now : before.updatedAt }).where(eq(this.t.tasks.id, before.id))
+    // with expectUpdatedAt: written only if nobody changed the task since the caller read it
+    const where = expected ? and(eq(this.t.tasks.id, before.id), eq(this.t.tasks.updatedAt, before.updatedAt)) : eq(this.t.tasks.id, before.id)
+    const written = await this.db.update(this.t.tasks).set({ ...patch, updatedAt: changes.length ? now : before.updatedAt }).where(where).returning({ id: this.t.tasks.id })
+    if (!written.length) throw new TaskChangedError()
     if (labels && labelsChanged) {
       await this.db.delete(this.t.taskLabels).where(eq(this.t.taskLabels.taskId, before.id))
       if (labels.length) await this.db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: before.id, labelId: l.id, orgId })))
