@@ -288,7 +288,21 @@ export class Accounts {
 
   /** Disables or re-enables an account; disabling ends its sessions and its open set-password links. */
   async setDisabled(userId: string, disabled: boolean): Promise<void> {
-    await this.db.update(this.t.users).set({ disabled }).where(eq(this.t.users.id, userId))
+    // Disabling the last active instance admin would leave nobody to run the instance: refused (409),
+    // checked in the update's transaction (PostgreSQL: the users table locked against other writes),
+    // so two admins disabling each other at once leave one.
+    await this.store.tx(async (db) => {
+      const u = this.t.users
+      if (disabled) {
+        if (this.store.dialect === 'postgres') await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`lock table ${u} in share row exclusive mode`)
+        const [target] = await db.select({ isAdmin: u.isAdmin, disabled: u.disabled, name: u.name }).from(u).where(eq(u.id, userId))
+        if (target?.isAdmin && !target.disabled) {
+          const [others] = await db.select({ n: sql<number>`count(*)` }).from(u).where(and(eq(u.isAdmin, true), eq(u.disabled, false), ne(u.id, userId)))
+          if (Number(others?.n ?? 0) === 0) throw new InputError(`${target.name} is the last active instance admin: make someone else instance admin first`, 'user', 409)
+        }
+      }
+      await db.update(u).set({ disabled }).where(eq(u.id, userId))
+    })
     this.changed()
     if (disabled) {
       await this.endSessions(userId)

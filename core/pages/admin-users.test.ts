@@ -350,3 +350,21 @@ eachDialect('admin users: disabling an owner', (dialect) => {
     expect((await ada.get(again.headers.get('location')!)).html).not.toContain('no active owner')
   })
 })
+
+eachDialect('admin users: the last active instance admin', (dialect) => {
+  test('two admins disabling each other at the same moment leave one active admin', async () => {
+    const p = await startPlatform(dialect, [])
+    try {
+      const { accounts } = p.deps.identity
+      const bob = await accounts.createUser({ email: 'bob-admin@example.com', name: 'Bob Admin', password: 'member password 1', isAdmin: true })
+      const results = await Promise.allSettled([accounts.setDisabled(bob.id, true), accounts.setDisabled(p.admin!.id, true)])
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
+      expect(String(refused.reason.message)).toContain('is the last active instance admin')
+      const active = (await accounts.listUsers()).filter((u) => u.isAdmin && !u.disabled)
+      expect(active).toHaveLength(1)
+    } finally {
+      await p.stop()
+    }
+  })
+})

@@ -405,7 +405,12 @@ export function adminUserPages(deps: ServerDeps) {
     if (!user) return noSuchUser(request, auth)
     const { view } = await actionForm(request)
     if (disabled && user.id === auth.user.id) return usersPage(request, auth, { error: 'You cannot disable your own account.', status: 422, view })
-    await accounts.setDisabled(user.id, disabled)
+    try {
+      await accounts.setDisabled(user.id, disabled)
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err
+      return usersPage(request, auth, { error: sentenceAbout(err.message, user), status: err.status, view })
+    }
     await accounts.audit(instanceActor(request, auth), disabled ? 'user.disabled' : 'user.enabled', user.email)
     let text = disabled ? `${user.name} is disabled and signed out everywhere.` : `${user.name} can sign in again.`
     if (disabled) {
