@@ -9,9 +9,10 @@ import { ListenError, urlHost } from './http/server.ts'
 import { readFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { InputError } from './auth/accounts.ts'
-import { backupStore, StoreError } from './store/connect.ts'
+import { backupStore, connect, StoreError } from './store/connect.ts'
 import { migrationStatus, formatMigrationStatus, MigrationError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
-import { PluginError, type PluginInfo } from './plugins/host.ts'
+import { PluginError, PluginHost, type PluginInfo } from './plugins/host.ts'
+import { createIdentity } from './auth/index.ts'
 import { importExternal } from './plugins/loader.ts'
 import { migrations as coreMigrations } from './store/migrations/index.ts'
 
@@ -287,10 +288,12 @@ async function adminCreate(config: Config, flags: Record<string, string>): Promi
 async function adminResetPassword(config: Config, flags: Record<string, string>): Promise<number> {
   if (!flags.email) return usage('admin reset-password needs --email <address>')
   const direct = process.env.ADMIN_PASSWORD
-  const platform = await openPlatform(config, builtinPlugins)
+  // Accounts only: no plugin is imported or started beside a live server for one row.
+  const store = await connect(config.databaseUrl, { mustExist: true })
   try {
-    await platform.host.boot()
-    const { accounts } = platform.deps.identity
+    await ensureMigrationTable(store)
+    await migratePlugin(store, 'core', coreMigrations)
+    const { accounts } = createIdentity(store, new PluginHost(store), [])
     const user = await accounts.findUserByEmail(flags.email)
     if (!user) return fail(`no account has the email ${flags.email.trim().toLowerCase()}`)
     const audit = (details: Record<string, unknown>) => accounts.audit(CLI_ACTOR, 'user.password_reset', user.email, { ...details, via: 'cli', operator: localOperator() })
@@ -311,8 +314,7 @@ async function adminResetPassword(config: Config, flags: Record<string, string>)
     if (err instanceof InputError) return fail(err.message)
     throw err
   } finally {
-    await platform.host.stop()
-    await platform.store.close()
+    await store.close()
   }
 }
 
