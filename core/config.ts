@@ -17,6 +17,8 @@ export interface Config {
   adminToken: string | undefined
   /** How long in-flight requests may take to finish on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
+  /** Who may create organizations: any signed-in user, or instance admins only. */
+  orgCreation: 'everyone' | 'admins'
   /** Where external plugins live: `<dataDir>/plugins/<id>/index.tsx`. */
   pluginsDir: string
   /**
@@ -48,6 +50,7 @@ export const OPTIONS: Option[] = [
   { env: 'LOG_LEVEL', flag: '--log-level', help: LOG_LEVELS.join(' | '), default: 'info' },
   { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'a service token for automation: "Authorization: Bearer <token>" acts as an instance admin on the admin API (at least 24 characters)', default: '' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', help: 'grace period for in-flight requests on shutdown', default: '10000' },
+  { env: 'ORG_CREATION', flag: '--org-creation', help: 'who may create organizations: everyone (any signed-in user) | admins (instance admins only)', default: 'everyone' },
   { env: 'TRUST_PROXY', flag: '--trust-proxy', help: 'off | on | <n>: behind n reverse proxies (on = 1), take the client address from X-Forwarded-For and https from X-Forwarded-Proto', default: 'off' },
 ]
 
@@ -108,10 +111,16 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     throw new ConfigError(`${where(opt('TRUST_PROXY'))}=${proxyRaw} is not a proxy setting: use off, on, or the number of reverse proxies in front (0 to 10)`)
   }
 
+  const orgCreation = (get(opt('ORG_CREATION')) ?? 'everyone').toLowerCase()
+  if (orgCreation !== 'everyone' && orgCreation !== 'admins') {
+    throw new ConfigError(`${where(opt('ORG_CREATION'))}=${orgCreation} is not a choice: use everyone or admins`)
+  }
+
   return {
     port,
     host,
     dataDir,
+    orgCreation,
     databaseUrl,
     logLevel: levelRaw as LogLevel,
     adminToken,

@@ -37,7 +37,7 @@ export async function openPlatform(
   await syncExternal(host, config.pluginsDir)
   const runtimeToken = randomToken(32)
   const identity = createIdentity(store, host, [runtimeToken, ...(config.adminToken ? [config.adminToken] : [])])
-  const renderer = new Renderer(host, identity)
+  const renderer = new Renderer(host, identity, config.orgCreation)
   host.ui = renderer
   setShellErrorPages(async (request, status, title, message) => {
     const auth = await requestAuth(request)

@@ -17,6 +17,8 @@ export interface ShellViewer {
   orgs: { id: string; name: string }[]
   /** Whether the viewer may manage members (shows the Organization entry). */
   canManageOrg: boolean
+  /** Whether the viewer may create organizations (ORG_CREATION; shows "New organization"). */
+  canCreateOrg: boolean
 }
 
 /** The nav list; also sent alone (out of band) when plugins change. */
@@ -46,7 +48,7 @@ const SEARCH_START =
 // "/" focuses it on every page whose own content declares no "/" (app.js: a shortcut inside <main> wins)
 const SEARCH_END = ' title="Search (press /)" data-shortcut="/" aria-keyshortcuts="/" autocomplete="off"/></form><ul class="menus">'
 const ORG_MENU_START = '<li><details class="dropdown org-switcher"><summary>' + safeIcon('building-2') + '<span>'
-const NEW_ORG = `<li><a href="/orgs/new">${safeIcon('plus')} New organization</a></li></ul></details></li>`
+const NEW_ORG = `<li><a href="/orgs/new">${safeIcon('plus')} New organization</a></li>`
 const USER_MENU_START = '<li><details class="dropdown user-menu"><summary>' + safeIcon('user') + '<span>'
 const ACCOUNT = `<li><a href="/account">${safeIcon('settings')} Account</a></li>`
 const ORGANIZATION = `<li><a href="/orgs/members">${safeIcon('users')} Organization</a></li>`
@@ -80,7 +82,8 @@ export function shellChrome(props: ChromeProps): string {
         `<li><form method="post" action="/orgs/switch" class="inline-form">${csrfField}<input type="hidden" name="org" value="${escapeHtml(o.id)}"/>` +
         `<button type="submit" class="link-button"${o.id === v.org?.id ? ' aria-current="true"' : ''}>${escapeHtml(o.name)}</button></form></li>`
     }
-    html += NEW_ORG
+    if (v.canCreateOrg) html += NEW_ORG
+    html += '</ul></details></li>'
   }
   html += `${USER_MENU_START}${escapeHtml(v.name)}</span></summary><ul><li class="menu-caption">${escapeHtml(v.email)}</li>${ACCOUNT}`
   if (v.canManageOrg) html += ORGANIZATION

@@ -44,6 +44,8 @@ export class Renderer {
   constructor(
     private readonly host: PluginHost,
     private readonly identity: Identity,
+    /** Who may create organizations (config ORG_CREATION): the shell offers "New organization" to them. */
+    readonly orgCreation: 'everyone' | 'admins' = 'everyone',
   ) {}
 
   /** Nav entries of enabled plugins that this viewer may see, in order. */
@@ -148,6 +150,7 @@ export class Renderer {
       org: auth.org ? { id: auth.org.id, name: auth.org.name } : undefined,
       orgs,
       canManageOrg: can(auth, 'core.members.read'),
+      canCreateOrg: this.orgCreation === 'everyone' || auth.user.isAdmin,
     }
   }
 

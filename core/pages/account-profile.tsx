@@ -11,6 +11,7 @@ import { accountPage, sessionOnly } from './account-ui.tsx'
 import { actorOf, readForm } from './context.ts'
 
 function ProfileView(p: {
+  canCreateOrg: boolean
   auth: Auth
   values: { name?: string }
   errors: FieldErrors
@@ -37,7 +38,13 @@ function ProfileView(p: {
         {p.orgs.length === 0 ? (
           <EmptyState title="You belong to no organization yet">
             <p>
-              <a href="/orgs/new">Create an organization</a>, or ask an admin for an invitation.
+              {p.canCreateOrg ? (
+                <>
+                  <a href="/orgs/new">Create an organization</a>, or ask an admin for an invitation.
+                </>
+              ) : (
+                'Ask an admin of an organization for an invitation.'
+              )}
             </p>
           </EmptyState>
         ) : (
@@ -81,7 +88,7 @@ export function accountProfilePages(deps: ServerDeps) {
 
   const profile = async (request: Request, auth: Auth, values: { name?: string } = {}, errors: FieldErrors = {}, status = 200) => {
     const memberships = await orgs.orgsOf(auth.user.id)
-    return accountPage(deps, request, auth, 'profile', ProfileView({ auth, values, errors, orgs: memberships }) as string, status)
+    return accountPage(deps, request, auth, 'profile', ProfileView({ auth, values, errors, orgs: memberships, canCreateOrg: deps.config.orgCreation === 'everyone' || auth.user.isAdmin }) as string, status)
   }
 
   return new Elysia({ name: 'core:account-profile' })

@@ -33,12 +33,20 @@ export function orgNewPages(deps: ServerDeps) {
       ) as string,
     })
 
+  /** ORG_CREATION=admins: only instance admins create organizations (a 403 saying whom to ask). */
+  const refused = (request: Request, auth: Auth) =>
+    deps.config.orgCreation === 'admins' && !auth.user.isAdmin
+      ? errorFor(new URL(request.url).pathname, 403, 'forbidden', 'Only instance admins create organizations', 'On this instance new organizations are made by instance admins. Ask one to create it, or to invite you to an organization that exists.')
+      : undefined
+
   return new Elysia({ name: 'core:orgs-new' })
     .use(guard)
-    .get('/orgs/new', ({ request, auth }) => newOrgPage(request, auth), { permission: SIGNED_IN })
+    .get('/orgs/new', ({ request, auth }) => refused(request, auth) ?? newOrgPage(request, auth), { permission: SIGNED_IN })
     .post(
       '/orgs/new',
       async ({ request, auth }) => {
+        const no = refused(request, auth)
+        if (no) return no
         if (auth.tokenId) return errorFor(new URL(request.url).pathname, 403, 'forbidden', 'Not allowed', 'Create organizations while signed in, not with an API token.')
         const form = await readForm(request)
         let org: Org
