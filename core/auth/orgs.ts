@@ -481,14 +481,27 @@ export class Orgs {
   }
 
   /** Open (unused, unexpired) invitations of an org. */
-  async listInvitations(orgId: string) {
+  /**
+   * The open, unexpired invitations of an org. With `catalog` (as for findInvitation), each says
+   * whether its link still works: `dead` when its creator could no longer create it.
+   */
+  async listInvitations(orgId: string, catalog?: PermissionEntry[]) {
     const rows = await this.db
-      .select({ i: this.t.invitations, role: this.t.roles.name })
+      .select({ i: this.t.invitations, role: this.t.roles })
       .from(this.t.invitations)
       .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.invitations.roleId))
       .where(and(eq(this.t.invitations.orgId, orgId), isNull(this.t.invitations.usedAt)))
       .orderBy(asc(this.t.invitations.createdAt))
-    return rows.filter((r) => r.i.expiresAt.getTime() > Date.now()).map((r) => ({ id: r.i.id, email: r.i.email, role: r.role, expiresAt: r.i.expiresAt }))
+    const open = rows.filter((r) => r.i.expiresAt.getTime() > Date.now())
+    return Promise.all(
+      open.map(async (r) => ({
+        id: r.i.id,
+        email: r.i.email,
+        role: r.role.name,
+        expiresAt: r.i.expiresAt,
+        dead: catalog ? !(await this.inviterMayStill(this.db, r.i.createdBy, orgId, toRole(r.role), catalog)) : false,
+      })),
+    )
   }
 
   async revokeInvitation(orgId: string, id: string): Promise<void> {

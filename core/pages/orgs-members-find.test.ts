@@ -62,3 +62,23 @@ eachDialect('members page: find and pages', (dialect) => {
     expect(names(page.html)).toEqual([])
   })
 })
+
+eachDialect('members page: dead invitation links', (dialect) => {
+  test("an open link whose creator can no longer invite with its role says it no longer works", async () => {
+    const p = await startPlatform(dialect, [])
+    try {
+      const { orgs } = p.deps.identity
+      const roles = await orgs.listRoles(p.org!.id)
+      const { user: adam } = await p.member('admin')
+      const member = roles.find((r) => r.builtin === 'member')!
+      await orgs.createInvitation(p.org!.id, member.id, adam.id, 'new-hire@example.com')
+      const ada = await p.adminClient()
+      const row = () => ada.get('/orgs/members').then((r) => /<tr>\s*<td><span>new-hire@example.com<\/span>[\s\S]*?<\/tr>/.exec(r.html)![0])
+      expect(await row()).not.toContain('no longer works')
+      await orgs.setMemberRole(p.org!.id, adam.id, member.id) // Adam may no longer invite
+      expect(await row()).toContain('no longer works')
+    } finally {
+      await p.stop()
+    }
+  })
+})

@@ -2,7 +2,7 @@
  * @module The members page of the current organization: members and their roles; for managers,
  * invitations. Emails only for those who may see them (`seesEmails`): guests see names only.
  */
-import { seesEmails } from '../auth/permissions.ts'
+import { permissionCatalog, seesEmails } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
@@ -25,7 +25,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
   const org = orgOf(auth)
   const manage = can(auth, 'core.members.manage')
   const emails = seesEmails(auth.permissions)
-  const [all, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id) : Promise.resolve([])])
+  const [all, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id, permissionCatalog(deps.host, { includeDisabled: true })) : Promise.resolve([])])
   // Find and page (members come sorted by name): an organization of thousands stays one screen.
   const url = new URL(request.url)
   const q = request.method === 'GET' ? (url.searchParams.get('q') ?? '').trim().slice(0, 100) : ''
@@ -232,7 +232,16 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                 <tbody>
                   {invitations.map((i) => (
                     <tr>
-                      <td safe>{i.email ?? 'Anyone with the link'}</td>
+                      <td>
+                        <span safe>{i.email ?? 'Anyone with the link'}</span>
+                        {i.dead ? (
+                          <span class="badge badge-danger" title="Whoever created this link can no longer invite with this role, so the link does not work. Revoke it and create a new one.">
+                            no longer works
+                          </span>
+                        ) : (
+                          ''
+                        )}
+                      </td>
                       <td data-label="Role" safe>{i.role}</td>
                       <td data-label="Expires" class="nowrap" safe>{formatDate(i.expiresAt)}</td>
                       <td class="row-actions">
