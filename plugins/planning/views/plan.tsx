@@ -138,13 +138,14 @@ export function CyclesPage(props: {
         <EmptyState title="No cycles yet">{props.manage ? <p>Add one below; then pick the cycle on tasks.</p> : ''}</EmptyState>
       ) : (
         <div class="table-wrap">
-          <table>
+          {/* on phones each cycle is a card (app.css: table.stack) with labelled dates and progress */}
+          <table class="stack pl-cycles">
             <thead>
               <tr>
                 <th>Cycle</th>
                 <th>Dates</th>
                 <th>Progress</th>
-                {props.manage ? <th>Delete</th> : ''}
+                {props.manage ? <th>Actions</th> : ''}
               </tr>
             </thead>
             <tbody>
@@ -156,14 +157,16 @@ export function CyclesPage(props: {
                     </a>{' '}
                     <span class={`badge${when(c) === 'current' ? ' badge-ok' : ''}`}>{when(c)}</span>
                   </td>
-                  <td>
-                    <span class="nowrap" safe>{day(c.startsAt)}</span> {'&rarr;'} <span class="nowrap" safe>{day(c.endsAt)}</span>
+                  <td data-label="Dates">
+                    <span>
+                      <span class="nowrap" safe>{day(c.startsAt)}</span> {'&rarr;'} <span class="nowrap" safe>{day(c.endsAt)}</span>
+                    </span>
                   </td>
-                  <td>
+                  <td data-label="Progress">
                     <Progress {...c.progress} />
                   </td>
                   {props.manage ? (
-                    <td>
+                    <td class="row-actions">
                       <ActionButton action={`${base}/cycles/${c.id}/delete`} csrf={props.csrf} label="Delete" class="outline danger" confirm={`Delete ${c.name}? Its tasks stay.`} />
                     </td>
                   ) : (
