@@ -6,7 +6,7 @@
  */
 import { t } from 'elysia'
 import { can } from '../../core/auth/resolve.ts'
-import { readCookie } from '../../core/http/cookies.ts'
+import { viewZone } from './routes-shared.ts'
 import { definePlugin } from '../../core/plugins/contract.ts'
 import calendarJs from './public/calendar.js' with { type: 'file' }
 import calendarCss from './public/calendar.css' with { type: 'file' }
@@ -16,7 +16,7 @@ import { calendarRoutes } from './routes.tsx'
 import { schema } from './schema.ts'
 import { COLORS, PERM, CalendarService, viewerOf, type Ctx } from './service.ts'
 import { seedDemo } from './seed.ts'
-import { isValidZone, toWall, wallDate, wallTime } from './time.ts'
+import { toWall, wallDate, wallTime } from './time.ts'
 
 export default definePlugin({
   id: 'calendar',
@@ -63,24 +63,19 @@ export default definePlugin({
         const list = (await svc.occurrences(v, now, new Date(now.getTime() + 7 * 86_400_000))).slice(0, 8)
         if (!list.length) return '<p class="muted">Nothing in the next 7 days. <a href="/calendar">Open the calendar</a></p>'
         const esc = Bun.escapeHTML
-        // The zone is said once, under the list: the viewer's (the calendar's cal_tz cookie), else the
-        // zone most of the events use; an event in another zone names its own on its line.
-        const cookie = readCookie(request, 'cal_tz')
-        const viewerZone = cookie && isValidZone(cookie) ? cookie : undefined
-        const zoneOf = (o: (typeof list)[number]) => viewerZone ?? o.timeZone
-        const counts = new Map<string, number>()
-        for (const o of list) if (!o.allDay) counts.set(o.timeZone, (counts.get(o.timeZone) ?? 0) + 1)
-        const common = viewerZone ?? [...counts].sort((a, b) => b[1] - a[1])[0]?.[0]
+        // The zone is said once, under the list: the viewer's, the one the calendar grid shows times in
+        // (its cal_tz cookie, set from the browser's zone, else UTC), so the widget and the grid agree.
+        // (The event page adds an event's own zone when it differs.)
+        const common = viewZone(request, undefined).tz
         const items = list
           .map((o) => {
-            const zone = zoneOf(o)
-            const w = o.allDay ? o.start.getTime() : toWall(o.start.getTime(), zone)
-            const when = o.allDay ? `${wallDate(w)} (all day)` : `${wallDate(w)} ${wallTime(w)}${zone === common ? '' : ` ${zone}`}`
+            const w = o.allDay ? o.start.getTime() : toWall(o.start.getTime(), common)
+            const when = o.allDay ? `${wallDate(w)} (all day)` : `${wallDate(w)} ${wallTime(w)}`
             const href = `/calendar/events/${o.eventId}${o.recurring ? `?occurrence=${encodeURIComponent(o.originalStart.toISOString())}` : ''}`
             return `<li><a href="${esc(href)}">${esc(o.title)}</a> <small class="muted">${esc(when)}</small></li>`
           })
           .join('')
-        const zoneNote = common ? `<p class="muted cal-upcoming-zone"><small>Times in ${esc(common)}</small></p>` : ''
+        const zoneNote = `<p class="muted cal-upcoming-zone"><small>Times in ${esc(common)}</small></p>`
         return `<ul class="cal-upcoming">${items}</ul>${zoneNote}`
       },
     })

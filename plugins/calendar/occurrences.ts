@@ -7,13 +7,15 @@ import { COLORS, type AttendeeRow, type CalendarRow, type CalendarView, type Eve
 import { isOccurrence, originalStarts } from './time.ts'
 import { containsPattern } from '../../core/store/like.ts'
 
+const NO_EVENT = 'This event does not exist or is not shared with you. Ask its organizer to invite you or share its calendar.'
+
 /** An event the viewer can see (its calendar is visible or they are invited), or 404. */
 export async function event(svc: CalendarService, v: Viewer, id: string): Promise<{ event: EventRow; calendar: CalendarView | undefined; canEdit: boolean; attendees: AttendeeRow[]; overrides: OverrideRow[] }> {
   const [event] = await svc.ctx.db.select().from(svc.t.events).where(and(eq(svc.t.events.id, id), eq(svc.t.events.orgId, v.orgId)))
-  if (!event) throw new InputError('no such event', 'event', 404)
+  if (!event) throw new InputError(NO_EVENT, 'event', 404)
   const calendar = (await svc.calendars(v)).find((c) => c.id === event.calendarId)
   const attendees = await svc.ctx.db.select().from(svc.t.attendees).where(eq(svc.t.attendees.eventId, id))
-  if (!calendar && !attendees.some((a) => a.userId === v.userId)) throw new InputError('no such event', 'event', 404)
+  if (!calendar && !attendees.some((a) => a.userId === v.userId)) throw new InputError(NO_EVENT, 'event', 404)
   const overrides = await svc.ctx.db.select().from(svc.t.overrides).where(eq(svc.t.overrides.eventId, id))
   return { event, calendar, canEdit: !!calendar?.canEdit, attendees, overrides }
 }

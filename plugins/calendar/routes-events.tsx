@@ -141,7 +141,8 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           try {
             const v = viewerOf(auth)
             const d = await occurrenceFor(svc, v, params.id, query.occurrence)
-            const tz = query.tz && isValidZone(query.tz) ? query.tz : d.event.allDay ? 'UTC' : d.event.timeZone
+            // the viewer's zone, as on the grid (?tz, the browser's zone cookie, UTC); the page adds the event's own zone when it differs
+            const tz = d.event.allDay ? 'UTC' : viewZone(request, query.tz && isValidZone(query.tz) ? query.tz : undefined).tz
             const people = await ctx.people.byIds(d.attendees.map((a) => a.userId))
             const thread = ctx.service<KnownServices['collaboration.thread']>('collaboration.thread')
             let threadHtml = ''
