@@ -81,7 +81,7 @@ export function CalendarsPage(props: {
                     </td>
                     <td data-label="Owner" safe>{c.shared ? `Shared by ${people.get(c.ownerId)?.name ?? 'someone'}` : c.ownerLabel}</td>
                     <td data-label="Access">{c.canManage ? 'Owner' : c.canEdit ? 'Edit' : 'Read'}</td>
-                    <td data-label="Shared with">
+                    <td data-label="Shared with" class="cal-shared">
                       {c.canManage ? (
                         <>
                           {(props.shares.get(c.id) ?? []).length ? (
@@ -97,7 +97,7 @@ export function CalendarsPage(props: {
                             ''
                           )}
                           {c.ownerKind === 'user' ? (
-                            <form method="post" action={`/calendar/calendars/${c.id}/shares`} class="row-form">
+                            <form method="post" action={`/calendar/calendars/${c.id}/shares`} class="row-form cal-share-form">
                               <CsrfField token={props.csrf} />
                               <label class="visually-hidden" for={`share-user-${c.id}`}>
                                 Member

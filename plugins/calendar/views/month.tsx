@@ -63,7 +63,12 @@ export function MonthGrid(props: { anchor: number; gridStart: number; items: Ite
                         ))}
                         {more > 0 ? (
                           <li>
-                            <a href={viewHref('day', date, props.tzParam)} class="cal-more" safe>{`${more} more`}</a>
+                            <a href={viewHref('day', date, props.tzParam)} class="cal-more" aria-label={`${more} more on ${longDate(day)}`}>
+                              <span class="cal-more-n" safe>
+                                {String(more)}
+                              </span>
+                              <span class="cal-more-word"> more</span>
+                            </a>
                           </li>
                         ) : (
                           ''
