@@ -26,8 +26,13 @@ declare module '../../core/bus.ts' {
 /** The services collaboration provides (`ctx.provide`), for consumers' `ctx.service<KnownServices[...]>`. */
 declare module '../../core/plugins/points.ts' {
   interface KnownServices {
-    /** Renders the comment thread of an entity (safe HTML), with the comment form when allowed. */
-    'collaboration.thread': { render(request: Request, auth: Auth, entity: { type: string; id: string }): Promise<string> }
+    /**
+     * Renders the comment thread of an entity (safe HTML), with the comment form when allowed, and
+     * under it the entity's Activity (folded). `{ activity: false }` leaves the Activity out, for a
+     * page that shows the entity's history itself (planning's task History); the thread keeps that
+     * choice when its forms swap it.
+     */
+    'collaboration.thread': { render(request: Request, auth: Auth, entity: { type: string; id: string }, options?: { activity?: boolean }): Promise<string> }
     /**
      * Notifications in people's inboxes. `kind` picks the preference that can mute it (collaboration
      * knows 'reminder', 'invitation', 'assignment'...; anything else counts as 'reminder'); with

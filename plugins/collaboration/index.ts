@@ -136,10 +136,10 @@ export default definePlugin({
     ctx.every('25s', () => hub.heartbeat())
 
     const thread: KnownServices['collaboration.thread'] = {
-      async render(_request, auth, entity) {
+      async render(_request, auth, entity, options) {
         if (!auth.org || !can(auth, READ)) return ''
         try {
-          return await renderThread(deps, auth, await entityFor(base, auth, entity.type, String(entity.id)))
+          return await renderThread(deps, auth, await entityFor(base, auth, entity.type, String(entity.id)), { activity: options?.activity !== false })
         } catch {
           return ''
         }

@@ -58,24 +58,30 @@ function threadHref(entity: { type: string; id: string }): string {
 }
 
 /** The safe HTML of an entity's thread for this viewer. */
-export async function renderThread(d: Deps, auth: Auth, entity: EntityRef, extra: { kept?: KeptForm; notice?: string } = {}): Promise<string> {
+export async function renderThread(d: Deps, auth: Auth, entity: EntityRef, extra: { kept?: KeptForm; notice?: string; activity?: boolean } = {}): Promise<string> {
   const orgId = auth.org!.id
+  const { activity: withActivity = true, ...rest } = extra
   // The entity itself was resolved for this viewer already; its rows still go through the filter.
   const viewer = activityViewer(d.ctx, auth)
   viewer.allow(entity.type, entity.id)
   const [comments, watching, activity] = await Promise.all([
     d.svc.thread(orgId, entity.type, entity.id, auth.user.id, seesEmails(auth.permissions)),
     d.svc.isWatching(orgId, auth.user.id, entity.type, entity.id),
-    d.svc.visibleActivity(orgId, (rows) => viewer.filter(rows), { entity, limit: 20 }).then((r) => r.rows),
+    withActivity ? d.svc.visibleActivity(orgId, (rows) => viewer.filter(rows), { entity, limit: 20 }).then((r) => r.rows) : [],
   ])
   return Thread({
     entity,
     comments,
-    viewer: { id: auth.user.id, csrf: auth.session?.csrf, canWrite: can(auth, WRITE), canModerate: can(auth, MODERATE) },
+    viewer: { id: auth.user.id, csrf: auth.session?.csrf, canWrite: can(auth, WRITE), canModerate: can(auth, MODERATE), noActivity: !withActivity },
     watching,
     activity,
-    ...extra,
+    ...rest,
   }) as string
+}
+
+/** Whether the thread a form came from showed its Activity block (its forms carry `activity=off` when not). */
+function activityOf(form: Record<string, string | undefined>): { activity: boolean } {
+  return { activity: form.activity !== 'off' }
 }
 
 /** The bell for a viewer (header item and SSE message). */
@@ -104,15 +110,15 @@ export function routes(d: Deps) {
   const { ctx, svc, hub } = d
 
   /** After a change: the thread fragment for htmx, else a redirect back to the entity. */
-  const done = async (request: Request, auth: Auth, entity: EntityRef, anchor?: string) => {
-    if (isHtmx(request)) return new Response(await renderThread(d, auth, entity), { headers: HTML })
+  const done = async (request: Request, auth: Auth, entity: EntityRef, anchor?: string, opts: { activity?: boolean } = {}) => {
+    if (isHtmx(request)) return new Response(await renderThread(d, auth, entity, opts), { headers: HTML })
     const base = entity.href && entity.href.startsWith('/') ? entity.href : threadHref(entity)
     return redirect(request, anchor ? `${base}#${anchor}` : base)
   }
 
   /** 422: the thread again with the user's text and the error (a page of its own without htmx). */
-  const invalid = async (request: Request, auth: Auth, entity: EntityRef, kept: KeptForm) => {
-    const safeThread = await renderThread(d, auth, entity, { kept })
+  const invalid = async (request: Request, auth: Auth, entity: EntityRef, kept: KeptForm, opts: { activity?: boolean } = {}) => {
+    const safeThread = await renderThread(d, auth, entity, { kept, ...opts })
     if (isHtmx(request)) return new Response(safeThread, { status: 422, headers: HTML })
     return ctx.page(request, auth, { title: `Comments on ${entity.title}`, body: threadPage(entity, safeThread), status: 422 })
   }
@@ -152,9 +158,9 @@ export function routes(d: Deps) {
             const parentId = form.parent_id || undefined
             try {
               const row = await svc.create({ orgId: auth.org!.id, actor: actor(auth), entity, body: form.body ?? '', parentId })
-              return done(request, auth, entity, `comment-${row.id}`)
+              return done(request, auth, entity, `comment-${row.id}`, activityOf(form))
             } catch (err) {
-              if (err instanceof InputError && err.status === 422) return invalid(request, auth, entity, { key: parentId ? `reply:${parentId}` : 'new', body: form.body ?? '', error: err.message })
+              if (err instanceof InputError && err.status === 422) return invalid(request, auth, entity, { key: parentId ? `reply:${parentId}` : 'new', body: form.body ?? '', error: err.message }, activityOf(form))
               throw err
             }
           } catch (err) {
@@ -171,9 +177,9 @@ export function routes(d: Deps) {
             const { comment, entity } = await commentAndEntity(auth, params.cid)
             try {
               await svc.edit({ orgId: auth.org!.id, actor: actor(auth), commentId: comment.id, body: form.body ?? '', entity })
-              return done(request, auth, entity, `comment-${comment.id}`)
+              return done(request, auth, entity, `comment-${comment.id}`, activityOf(form))
             } catch (err) {
-              if (err instanceof InputError && err.status === 422) return invalid(request, auth, entity, { key: `edit:${comment.id}`, body: form.body ?? '', error: err.message })
+              if (err instanceof InputError && err.status === 422) return invalid(request, auth, entity, { key: `edit:${comment.id}`, body: form.body ?? '', error: err.message }, activityOf(form))
               throw err
             }
           } catch (err) {
@@ -185,10 +191,11 @@ export function routes(d: Deps) {
       .post(
         '/collaboration/comments/:cid/delete',
         async ({ request, auth, params }) => {
+          const form = await readForm(request)
           try {
             const { comment, entity } = await commentAndEntity(auth, params.cid)
             await svc.remove({ orgId: auth.org!.id, actor: actor(auth), commentId: comment.id, moderator: can(auth, MODERATE), entity })
-            return done(request, auth, entity)
+            return done(request, auth, entity, undefined, activityOf(form))
           } catch (err) {
             return failure(request, err)
           }
@@ -202,7 +209,7 @@ export function routes(d: Deps) {
           try {
             const { comment, entity } = await commentAndEntity(auth, params.cid)
             await svc.toggleReaction(auth.org!.id, auth.user.id, comment.id, form.emoji ?? '')
-            return done(request, auth, entity, `comment-${comment.id}`)
+            return done(request, auth, entity, `comment-${comment.id}`, activityOf(form))
           } catch (err) {
             return failure(request, err)
           }
@@ -217,7 +224,7 @@ export function routes(d: Deps) {
             const entity = await entityFor(ctx, auth, form.entity_type ?? '', form.entity_id ?? '')
             if (form.watch === '0') await svc.unwatch(auth.org!.id, auth.user.id, entity.type, entity.id)
             else await svc.watch(auth.org!.id, auth.user.id, entity.type, entity.id)
-            return done(request, auth, entity)
+            return done(request, auth, entity, undefined, activityOf(form))
           } catch (err) {
             return failure(request, err)
           }

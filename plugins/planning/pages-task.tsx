@@ -39,7 +39,7 @@ export function planningTaskPages(kit: PageKit) {
     let safeThread = ''
     if (thread) {
       try {
-        safeThread = await thread.render(request, auth, { type: 'planning.task', id: task.id })
+        safeThread = await thread.render(request, auth, { type: 'planning.task', id: task.id }, { activity: false }) // the History section below shows the same facts with field changes
       } catch (err) {
         ctx.log.error('comment thread failed', { error: err })
       }

@@ -30,6 +30,22 @@ export interface ThreadViewer {
   csrf: string | undefined
   canWrite: boolean
   canModerate: boolean
+  /**
+   * The consumer shows the entity's history itself (planning's task History): no Activity block
+   * under the thread, and every form of the thread says so (hidden `activity=off`), so the thread
+   * swapped back in after a post stays without it.
+   */
+  noActivity?: boolean
+}
+
+/** The hidden fields every thread form carries: the CSRF token and, when off, `activity=off`. */
+function ThreadFields(props: { viewer: ThreadViewer }) {
+  return (
+    <>
+      <CsrfField token={props.viewer.csrf} />
+      {props.viewer.noActivity ? <input type="hidden" name="activity" value="off" /> : ''}
+    </>
+  )
 }
 
 /** A form to show again with the user's text and the error (422). */
@@ -68,7 +84,7 @@ export function Thread(props: ThreadProps) {
           {safeIcon('message-square')} Comments <span class="muted">{total}</span>
         </h2>
         <form method="post" action="/collaboration/watch" hx-post="/collaboration/watch" {...HX} class="inline-form">
-          <CsrfField token={viewer.csrf} />
+          <ThreadFields viewer={viewer} />
           <input type="hidden" name="entity_type" value={entity.type} />
           <input type="hidden" name="entity_id" value={entity.id} />
           <input type="hidden" name="watch" value={props.watching ? '0' : '1'} />
@@ -98,7 +114,7 @@ export function Thread(props: ThreadProps) {
       ) : (
         <p class="muted">You can read the comments here but not write.</p>
       )}
-      <EntityActivity rows={props.activity} />
+      {viewer.noActivity ? '' : <EntityActivity rows={props.activity} />}
     </section>
   )
 }
@@ -156,7 +172,7 @@ function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer:
           <details class="collab-edit" open={kept?.key === editKey}>
             <summary>Edit</summary>
             <form method="post" action={`/collaboration/comments/${row.id}/edit`} hx-post={`/collaboration/comments/${row.id}/edit`} {...HX}>
-              <CsrfField token={viewer.csrf} />
+              <ThreadFields viewer={viewer} />
               <BodyField value={kept?.key === editKey ? kept.body : (comment.editBody ?? row.body)} error={kept?.key === editKey ? kept.error : undefined} id={`edit-${row.id}`} label="Edit comment" />
               <button type="submit">Save</button>
             </form>
@@ -166,7 +182,7 @@ function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer:
         )}
         {(mine && viewer.canWrite) || viewer.canModerate ? (
           <form method="post" action={`/collaboration/comments/${row.id}/delete`} hx-post={`/collaboration/comments/${row.id}/delete`} {...HX} class="inline-form">
-            <CsrfField token={viewer.csrf} />
+            <ThreadFields viewer={viewer} />
             <button type="submit" class="link-button collab-delete" data-confirm="Delete this comment?">
               Delete
             </button>
@@ -195,7 +211,7 @@ function Reactions(props: { comment: ThreadComment; viewer: ThreadViewer }) {
   const action = `/collaboration/comments/${comment.row.id}/react`
   return (
     <form method="post" action={action} hx-post={action} {...HX} class="collab-reactions">
-      <CsrfField token={viewer.csrf} />
+      <ThreadFields viewer={viewer} />
       {/* emoji as numeric entities: one character beyond Latin-1 makes the whole page a two-byte string */}
       {used.map((r) => {
         const attrs = `name="emoji" value="${safeLatin1(r.emoji)}" class="collab-reaction${r.mine ? ' mine' : ''}" aria-pressed="${r.mine ? 'true' : 'false'}"${viewer.canWrite ? '' : ' disabled'}`
@@ -252,7 +268,7 @@ function Composer(props: { entity: EntityRef; viewer: ThreadViewer; keyName: str
   const id = props.parentId ? `reply-${props.parentId}` : `new-${threadId(props.entity)}`
   return (
     <form method="post" action="/collaboration/comments" hx-post="/collaboration/comments" {...HX} class="collab-composer">
-      <CsrfField token={props.viewer.csrf} />
+      <ThreadFields viewer={props.viewer} />
       <input type="hidden" name="entity_type" value={props.entity.type} />
       <input type="hidden" name="entity_id" value={props.entity.id} />
       {props.parentId ? <input type="hidden" name="parent_id" value={props.parentId} /> : ''}

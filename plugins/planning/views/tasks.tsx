@@ -2,7 +2,7 @@
 import { escapeHtml } from '@kitajs/html'
 import { renderMarkdown } from '../../../core/markdown.ts'
 import type { Person } from '../../../core/plugins/points.ts'
-import { CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
+import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
 import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../task-edit.ts'
 import { SORTS, type Task } from '../tasks.ts'
@@ -503,6 +503,12 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Ma
   )
 }
 
+/** The placeholder of a field that takes a task key: an example that is not the task's own key (a task cannot be its own parent or relation). */
+function keyExample(projectKey: string, selfKey?: string): string {
+  const example = `${projectKey}-3` === selfKey ? `${projectKey}-2` : `${projectKey}-3`
+  return `Task key, e.g. ${example}`
+}
+
 /** The fields of a task (new-task page and task page). */
 export function TaskFields(props: { pc: ProjectContext; values: Record<string, string>; labels: string[]; errors: FieldErrors; selfKey?: string }) {
   const { pc, values: v, errors: e } = props
@@ -516,7 +522,7 @@ export function TaskFields(props: { pc: ProjectContext; values: Record<string, s
         <Select name="assigneeId" label="Assignee" options={peopleOptions(pc.people, 'Unassigned')} value={v.assigneeId} error={e.assigneeId} />
         <Field name="estimate" label="Estimate (points)" type="number" value={v.estimate} error={e.estimate} />
         <Field name="due" label="Due date" type="date" value={v.due} error={e.due} />
-        <Field name="parent" label="Parent task" value={v.parent} error={e.parent} placeholder={`${pc.project.key}-1`} />
+        <Field name="parent" label="Parent task" value={v.parent} error={e.parent} placeholder={keyExample(pc.project.key, props.selfKey)} />
         <Select name="milestoneId" label="Milestone" options={[{ value: '', label: 'None' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={v.milestoneId} error={e.milestoneId} />
         <Select name="cycleId" label="Cycle" options={[{ value: '', label: 'None' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={v.cycleId} error={e.cycleId} />
       </div>
@@ -800,11 +806,11 @@ export function TaskPage(props: {
             <a href={`/planning/tasks/${r.key}`}>
               {safeKeys(`${r.key} ${r.title}`)}
             </a>{' '}
-            <StateBadge state={r.state} />
+            <StateBadge state={r.state} />{' '}
             {pc.write ? (
-              <form method="post" action={`${action}/relations/${r.relationId}/delete`} class="inline-form">
+              <form method="post" action={`${action}/relations/${r.relationId}/delete`} class="inline-form pl-rel-remove">
                 <CsrfField token={pc.csrf} />
-                <button type="submit" class="link-button" aria-label={`Remove the relation with ${r.key}`}>
+                <button type="submit" class="outline danger" aria-label={`Remove the relation with ${r.key}`}>
                   Remove
                 </button>
               </form>
@@ -824,16 +830,6 @@ export function TaskPage(props: {
         </a>
         {pc.write ? (
           <NewTaskButton project={pc.project} class="secondary outline" />
-        ) : (
-          ''
-        )}
-        {pc.write ? (
-          <form method="post" action={`${action}/delete`} class="inline-form">
-            <CsrfField token={pc.csrf} />
-            <button type="submit" class="outline danger" data-confirm={`Delete ${t.key}? Its history goes too.`}>
-              Delete
-            </button>
-          </form>
         ) : (
           ''
         )}
@@ -894,7 +890,7 @@ export function TaskPage(props: {
               type="text"
               name="other"
               value={props.relation?.other}
-              placeholder={`${pc.project.key}-1`}
+              placeholder={keyExample(pc.project.key, t.key)}
               aria-label="Other task key"
               required
               aria-invalid={props.relation ? 'true' : undefined}
@@ -917,6 +913,16 @@ export function TaskPage(props: {
       </section>
       {props.safeThread ? <section class="section pl-comments">{props.safeThread as 'safe'}</section> : ''}
       <TaskHistory history={props.history} />
+      {pc.write ? (
+        // away from New task and Edit, as on the project's settings page
+        <section class="section pl-danger-zone">
+          <h2>Danger zone</h2>
+          <p class="muted">Deleting the task deletes its history and relations; its sub-tasks stay, without a parent.</p>
+          <ActionButton action={`${action}/delete`} csrf={pc.csrf} label={`Delete ${t.key}`} class="outline danger" confirm={`Delete ${t.key}? Its history goes too.`} />
+        </section>
+      ) : (
+        ''
+      )}
       <BoardScript />
     </>
   )
