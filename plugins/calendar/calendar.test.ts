@@ -117,7 +117,8 @@ eachDialect('calendar plugin', (dialect) => {
     const { res: page, html } = await ada.get('/calendar?view=week&date=2026-11-25&tz=Europe/Berlin')
     expect(page.status).toBe(200)
     expect(html.split('>Weekly sync<').length - 1).toBe(2)
-    expect(html).toContain('<span class="cal-time">09:00&ndash;09:30</span>')
+    // (a half-hour piece is one row: its end is in a span shown on hover, "Weekly sync 09:00" fits a column)
+    expect(html).toContain('<span class="cal-time">09:00<span class="cal-end">&ndash;09:30</span></span>')
     // each slot is a link to the form, prefilled
     expect(html).toContain(`href="/calendar/new?date=2026-11-25&time=09:00"`)
     const occ = await range(ada, '2026-11-23', '2026-12-07', 'Weekly sync')

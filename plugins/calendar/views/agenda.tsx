@@ -1,6 +1,7 @@
 /** @module The agenda: the days of the next 30 with something on them. */
 import { EmptyState } from '../../../views/components.tsx'
 import { DAY, toWall, wallDate, wallTime } from '../time.ts'
+import { daySpan } from './bars.tsx'
 import { ItemLink, longDate, newHref, viewHref, wallEnd, wallStart, type Item } from './items.tsx'
 
 /** Items on a day (wall midnight): all-day items covering it and timed items starting or running in it. */
@@ -13,12 +14,19 @@ function itemsOn(items: Item[], day: number, tz: string): Item[] {
   })
 }
 
-/** The agenda: days with something on them, in order. */
+/**
+ * The agenda: days with something on them, in order. An item over two days or more (a cycle, a trip) is
+ * listed once, on its first day in the range, with its dates; it was a row on every day it covers.
+ */
 export function Agenda(props: { from: number; days: number; items: Item[]; tz: string; tzParam?: string }) {
   const groups: { day: number; items: Item[] }[] = []
+  const spans = new Map(props.items.map((i) => [i, daySpan(i, props.tz)]))
   for (let d = 0; d < props.days; d++) {
     const day = props.from + d * DAY
-    const list = itemsOn(props.items, day, props.tz)
+    const list = itemsOn(props.items, day, props.tz).filter((i) => {
+      const s = spans.get(i)!
+      return s.first === s.last || day === Math.max(s.first, props.from)
+    })
     if (list.length) groups.push({ day, items: list })
   }
   if (!groups.length)
@@ -39,7 +47,7 @@ export function Agenda(props: { from: number; days: number; items: Item[]; tz: s
           <ul>
             {g.items.map((i) => (
               <li>
-                <span class="cal-when">{safeSpan(i, props.tz) as 'safe'}</span>{' '}
+                <span class="cal-when">{safeSpan(i, props.tz, spans.get(i)!) as 'safe'}</span>{' '}
                 <ItemLink item={i} tz={props.tz} showTime={false} />
               </li>
             ))}
@@ -50,7 +58,21 @@ export function Agenda(props: { from: number; days: number; items: Item[]; tz: s
   )
 }
 
-/** "09:00&ndash;09:30" (wall times we made, so trusted) or "All day": written with the entity, the page stays one-byte. */
-function safeSpan(i: Item, tz: string): string {
-  return i.allDay ? 'All day' : `${wallTime(toWall(i.start.getTime(), tz))}&ndash;${wallTime(toWall(i.end.getTime(), tz))}`
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+/** "25 Nov" of a wall midnight. */
+function shortDate(day: number): string {
+  const d = new Date(day)
+  return `${d.getUTCDate()} ${MON[d.getUTCMonth()]}`
+}
+
+/**
+ * "09:00&ndash;09:30" or "All day"; over several days its dates, "23 Nov &ndash; 6 Dec" (all day) or
+ * "30 Nov 22:00 &ndash; 1 Dec 02:00" (wall times and dates we made, so trusted; written with the
+ * entity, the page stays one-byte).
+ */
+function safeSpan(i: Item, tz: string, span: { first: number; last: number }): string {
+  const start = wallTime(toWall(i.start.getTime(), tz))
+  const end = wallTime(toWall(i.end.getTime(), tz))
+  if (span.first !== span.last) return i.allDay ? `${shortDate(span.first)} &ndash; ${shortDate(span.last)}` : `${shortDate(span.first)} ${start} &ndash; ${shortDate(span.last)} ${end}`
+  return i.allDay ? 'All day' : `${start}&ndash;${end}`
 }
