@@ -10,16 +10,60 @@
   // Dropdown menus (<details class="dropdown">) close on Escape and on a click elsewhere.
   document.addEventListener('keydown', (event) => {
     if (event.key !== 'Escape') return
-    for (const open of document.querySelectorAll('details.dropdown[open], details.nav-toggle[open]')) {
+    for (const open of document.querySelectorAll('details.dropdown[open], details.nav-toggle[open], details.row-menu[open]')) {
       open.removeAttribute('open')
       open.querySelector('summary')?.focus()
     }
   })
   document.addEventListener('click', (event) => {
-    for (const open of document.querySelectorAll('details.dropdown[open]')) {
+    for (const open of document.querySelectorAll('details.dropdown[open], details.row-menu[open]')) {
       if (!open.contains(event.target)) open.removeAttribute('open')
     }
   })
+  // A row's popover menu (<details class="row-menu">) also closes when the focus leaves it (Tab past
+  // its last item), and only one is open at a time.
+  document.addEventListener('focusout', (event) => {
+    const menu = event.target instanceof Element ? event.target.closest('details.row-menu[open]') : null
+    if (menu && event.relatedTarget instanceof Element && !menu.contains(event.relatedTarget)) menu.removeAttribute('open')
+  })
+  document.addEventListener('toggle', (event) => {
+    const menu = event.target
+    if (!(menu instanceof HTMLDetailsElement) || !menu.matches('details.row-menu') || !menu.open) return
+    for (const other of document.querySelectorAll('details.row-menu[open]')) if (other !== menu) other.removeAttribute('open')
+  }, true)
+
+  // Tab bars (.tabs) scroll sideways on phones: the current tab is scrolled into view, and the bar
+  // says which edge hides more tabs (data-more="start|end|both", drawn as a fade in app.css).
+  function fitTabs(root) {
+    for (const bar of root.querySelectorAll('.tabs')) {
+      const scroller = bar.scrollWidth > bar.clientWidth ? bar : bar.querySelector(':scope > ul')
+      if (!scroller) continue
+      const mark = () => {
+        const max = scroller.scrollWidth - scroller.clientWidth
+        const start = scroller.scrollLeft > 1
+        const end = scroller.scrollLeft < max - 1
+        scroller.dataset.more = start && end ? 'both' : start ? 'start' : end ? 'end' : ''
+      }
+      const current = scroller.querySelector('[aria-current="page"]')
+      if (current && scroller.scrollWidth > scroller.clientWidth) {
+        const left = current.getBoundingClientRect().left - scroller.getBoundingClientRect().left + scroller.scrollLeft
+        const right = left + current.offsetWidth
+        if (right > scroller.scrollLeft + scroller.clientWidth || left < scroller.scrollLeft) {
+          scroller.scrollLeft = Math.max(0, left - (scroller.clientWidth - current.offsetWidth) / 2)
+        }
+      }
+      mark()
+      if (!scroller.dataset.tabsWatched) {
+        scroller.dataset.tabsWatched = '1'
+        scroller.addEventListener('scroll', mark, { passive: true })
+      }
+    }
+  }
+  const fitAll = () => fitTabs(document)
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fitAll)
+  else fitAll()
+  window.addEventListener('resize', fitAll)
+  for (const name of ['htmx:after:swap', 'htmx:afterSwap', 'htmx:after:settle']) document.addEventListener(name, fitAll)
 
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener('click', async (event) => {

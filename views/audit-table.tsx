@@ -17,7 +17,7 @@ export interface AuditEntry {
 export function AuditTable(props: { entries: AuditEntry[]; orgLabel?: (orgId: string | null) => string }) {
   return (
     <div class="table-wrap">
-      <table class="audit-log">
+      <table class="audit-log stack">
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -37,18 +37,57 @@ export function AuditTable(props: { entries: AuditEntry[]; orgLabel?: (orgId: st
                   {formatDate(e.at)}
                 </time>
               </td>
-              <td safe>{e.actorEmail ?? '—'}</td>
-              <td>
+              <td data-label="Who" safe>
+                {e.actorEmail ?? '—'}
+              </td>
+              <td data-label="Action">
                 <code safe>{e.action}</code>
               </td>
-              <td safe>{e.target ?? '—'}</td>
-              <td safe>{e.ip || '—'}</td>
-              {props.orgLabel ? <td safe>{props.orgLabel(e.orgId)}</td> : ''}
-              <td>{e.details && Object.keys(e.details).length ? <code safe>{JSON.stringify(e.details)}</code> : <span class="muted">—</span>}</td>
+              <td data-label="Target" safe>
+                {e.target ?? '—'}
+              </td>
+              <td data-label="From" safe>
+                {e.ip || '—'}
+              </td>
+              {props.orgLabel ? (
+                <td data-label="Organization" safe>
+                  {props.orgLabel(e.orgId)}
+                </td>
+              ) : (
+                ''
+              )}
+              <td data-label="Details">
+                <AuditDetails details={e.details} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** A detail value as text: lists joined by commas, nested objects as JSON, nothing as "—". */
+export function detailText(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—'
+  if (Array.isArray(value)) return value.length ? value.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v))).join(', ') : '—'
+  if (typeof value === 'object') return JSON.stringify(value)
+  if (typeof value === 'boolean') return value ? 'yes' : 'no'
+  return String(value)
+}
+
+/** An entry's details as "key: value" lines (escaped), or a dash when there are none. */
+export function AuditDetails(props: { details: Record<string, unknown> | null }) {
+  const entries = Object.entries(props.details ?? {})
+  if (entries.length === 0) return <span class="muted">—</span>
+  return (
+    <dl class="audit-details">
+      {entries.map(([key, value]) => (
+        <div>
+          <dt safe>{key}</dt>
+          <dd safe>{detailText(value)}</dd>
+        </div>
+      ))}
+    </dl>
   )
 }

@@ -60,7 +60,7 @@ export function adminAuditPages(deps: ServerDeps) {
                 <span>Action starts with</span>
                 <input id="audit-action" type="search" name="action" value={action} placeholder="plugin., user., auth.sign_in" maxlength={100} />
               </label>
-              <button type="submit" class="secondary">
+              <button type="submit" class="secondary outline">
                 Filter
               </button>{' '}
               {action || before ? <a href="/admin/audit">Show all, newest first</a> : ''}

@@ -33,7 +33,7 @@ export function AdminOrgsTable(props: { orgs: (Org & { members: number })[] }) {
         <thead>
           <tr>
             <th scope="col">Name</th>
-            <th scope="col">Slug</th>
+            <th scope="col">Address</th>
             <th scope="col">Members</th>
             <th scope="col">Created</th>
           </tr>

@@ -47,7 +47,7 @@ export function settingFields(schema: TObject): SettingField[] {
       field.schema = numeric
     } else if (choices) {
       field.kind = 'select'
-      field.options = choices.map((raw) => ({ value: String(raw), label: String(raw), raw }))
+      field.options = choices.map((raw) => ({ value: String(raw), label: optionLabel(raw), raw }))
     } else if (s.type === 'boolean') field.kind = 'checkbox'
     else if (s.type === 'string') field.kind = s.writeOnly === true || s.format === 'password' ? 'secret' : 'text'
     return field
@@ -67,6 +67,25 @@ function numericOf(s: Loose): Loose | undefined {
   if (!num || !rest.every((m) => m.type === 'string' && (m.format === 'integer' || m.format === 'numeric'))) return undefined
   const { anyOf: _anyOf, ...outer } = s
   return { ...outer, ...num } as Loose
+}
+
+/**
+ * How a literal value reads in a select: words of a string split at "_", "-" and camelCase humps,
+ * the first capitalized ("monday" -> "Monday", "week_start" -> "Week start"), a short single word in
+ * capitals ("pdf" -> "PDF"); other values as written.
+ * The submitted value stays the literal.
+ */
+export function optionLabel(raw: unknown): string {
+  if (typeof raw === 'boolean') return raw ? 'Yes' : 'No'
+  if (typeof raw !== 'string' || !/^[a-z][a-zA-Z0-9_-]*$/.test(raw)) return String(raw)
+  // a short single word is a code or a format ("pdf", "csv", "utc"): in capitals
+  if (/^[a-z]{2,3}$/.test(raw)) return raw.toUpperCase()
+  const words = raw
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .trim()
+    .toLowerCase()
+  return words.charAt(0).toUpperCase() + words.slice(1)
 }
 
 /** The literal values of a union of literals, a `const`, or an `enum`; undefined for anything else. */

@@ -139,11 +139,13 @@ function UserMoreActions(props: { u: User; self: boolean; csrf: string | undefin
   if (items.length === 0) return ''
   const safeItems = items.join('')
   return (
-    <details class="row-edit">
-      <summary>
+    <details class="row-menu">
+      <summary aria-haspopup="true">
         More<span class="visually-hidden" safe>{` actions for ${u.name}`}</span>
       </summary>
-      {safeItems}
+      <div class="row-menu-panel" role="group" aria-label={`More actions for ${u.name}`}>
+        {safeItems}
+      </div>
     </details>
   )
 }
@@ -264,7 +266,7 @@ export function adminUserPages(deps: ServerDeps) {
               <span>Find by email or name</span>
               <input id="users-q" type="search" name="q" value={view.q} placeholder="ana@example.com, Ana" maxlength={USER_QUERY_MAX} autocomplete="off" />
             </label>
-            <button type="submit" class="secondary">
+            <button type="submit" class="secondary outline">
               Search
             </button>{' '}
             {view.q || paged ? <a href="/admin/users">Show everyone</a> : ''}

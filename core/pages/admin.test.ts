@@ -291,7 +291,7 @@ eachDialect('admin pages', (dialect) => {
     expect(all.html).toContain('Shown on top of every report. 1 to 40 characters.')
     expect(all.html).toMatch(/name="limit" type="number" value="10"[^>]*min="1" max="100" step="1"/)
     expect(all.html).toMatch(/name="public" type="checkbox" role="switch" value="on" checked/)
-    expect(all.html).toContain('<option value="pdf" selected>pdf</option>')
+    expect(all.html).toContain('<option value="pdf" selected>PDF</option>')
     expect(all.html).toMatch(/name="apiKey" type="password"/)
 
     const mixed = await ada.post('/admin/plugins/fixture-reports/settings', { title: '', limit: '7', format: 'csv', apiKey: 's3cret-value' })
@@ -299,7 +299,7 @@ eachDialect('admin pages', (dialect) => {
     const mixedHtml = await mixed.text()
     expect(mixedHtml).toMatch(/id="f-title-error" class="field-error">enter a value</)
     expect(mixedHtml).toContain('value="7"')
-    expect(mixedHtml).toContain('<option value="csv" selected>csv</option>')
+    expect(mixedHtml).toContain('<option value="csv" selected>CSV</option>')
     expect(mixedHtml).not.toMatch(/name="public"[^>]*checked/) // unchecked stays unchecked
     expect(mixedHtml).not.toContain('s3cret-value') // secrets are never echoed
 
@@ -492,7 +492,7 @@ eachDialect('admin pages', (dialect) => {
     for (const action of ['plugin.disabled', 'plugin.enabled', 'plugin.enable_failed', 'plugin.settings_changed', 'user.disabled', 'user.enabled', 'auth.two_factor_reset', 'org.invitation_created']) {
       expect(html).toContain(`<code>${action}</code>`)
     }
-    expect(html).toContain('{&quot;cascade&quot;:[&quot;fixture-reports&quot;]}')
+    expect(html).toContain('<dt>cascade</dt><dd>fixture-reports</dd>')
     expect(html).not.toContain('Howdy') // settings values are never audited
     expect(html).not.toContain('s3cret-value')
     expect(html).toContain(ADMIN.email)

@@ -92,7 +92,9 @@ export function homePages(deps: ServerDeps) {
               </label>
               {/* "/" focuses it while it shows (app.js prefers the page's own visible target to the header's) */}
               <input id="page-search" type="search" name="q" value={q} placeholder="Search" autocomplete="off" data-shortcut="/" aria-keyshortcuts="/" />
-              <button type="submit">Search</button>
+              <button type="submit" class="secondary outline">
+                Search
+              </button>
             </form>
             {q && providers.length === 0 ? <EmptyState title="Nothing to search yet">The enabled plugins offer no search.</EmptyState> : ''}
             {q && providers.length > 0 && hits === 0 && !groups.some((g) => g.failed) ? <EmptyState title="No results">Try fewer or other words.</EmptyState> : ''}

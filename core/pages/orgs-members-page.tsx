@@ -51,7 +51,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
               <span>{emails ? 'Find by name or email' : 'Find by name'}</span>
               <input id="members-q" type="search" name="q" value={q} maxlength={100} autocomplete="off" />
             </label>
-            <button type="submit" class="secondary">
+            <button type="submit" class="secondary outline">
               Search
             </button>{' '}
             {q ? <a href="/orgs/members">Show everyone</a> : ''}
@@ -126,7 +126,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                               action={`/orgs/members/${m.user.id}/remove`}
                               csrf={csrf}
                               label={m.user.id === auth.user.id ? 'Leave' : 'Remove'}
-                              class="secondary outline"
+                              class="outline danger"
                               confirm={`Remove ${m.user.name} from ${org.name}?`}
                             />
                           ) : (

@@ -6,19 +6,58 @@ import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, type FieldErrors } from '../../views/components.tsx'
 import { OrgHeader, orgOf } from './orgs-ui.tsx'
 
-/** A role's permissions as badges; the catalog gives each its description. */
+/**
+ * A role's permissions, grouped by plugin: one line a group ("Planning: 4 of 6", or "all 6") that
+ * opens to the readable descriptions, each with its id in small code.
+ */
 function PermissionBadges(props: { names: string[]; catalog: PermissionEntry[] }) {
   if (props.names.length === 0) return <span class="muted">No permissions</span>
-  const byName = new Map(props.catalog.map((p) => [p.name, p]))
+  const held = new Set(props.names)
+  const groups = new Map<string, { name: string; total: number; entries: PermissionEntry[] }>()
+  for (const e of props.catalog) {
+    const g = groups.get(e.group) ?? { name: e.groupName, total: 0, entries: [] }
+    g.total++
+    if (held.has(e.name)) g.entries.push(e)
+    groups.set(e.group, g)
+  }
+  const known = new Set(props.catalog.map((e) => e.name))
+  const other = props.names.filter((n) => !known.has(n))
   return (
-    <ul class="perm-badges">
-      {props.names.map((n) => (
+    <ul class="perm-groups">
+      {[...groups.values()]
+        .filter((g) => g.entries.length > 0)
+        .map((g) => (
+          <li>
+            <details>
+              <summary>
+                <strong safe>{g.name}</strong>{' '}
+                <span class="muted" safe>
+                  {g.entries.length === g.total ? `all ${g.total}` : `${g.entries.length} of ${g.total}`}
+                </span>
+              </summary>
+              <ul class="perm-list">
+                {g.entries.map((e) => (
+                  <li title={e.name}>
+                    <span safe>{e.description}</span> <code safe>{e.name}</code>
+                  </li>
+                ))}
+              </ul>
+            </details>
+          </li>
+        ))}
+      {other.length ? (
         <li>
-          <span class="badge" title={byName.get(n)?.description} safe>
-            {n}
-          </span>
+          <ul class="perm-list">
+            {other.map((n) => (
+              <li>
+                <code safe>{n}</code>
+              </li>
+            ))}
+          </ul>
         </li>
-      ))}
+      ) : (
+        ''
+      )}
     </ul>
   )
 }
@@ -139,7 +178,7 @@ export async function rolesPage(deps: ServerDeps, request: Request, auth: Auth, 
                         <a href={`/orgs/roles/${r.id}`} role="button" class="secondary outline">
                           Edit
                         </a>{' '}
-                        <ActionButton action={`/orgs/roles/${r.id}/delete`} csrf={csrf} label="Delete" confirm={`Delete the role ${r.name}?`} />
+                        <ActionButton action={`/orgs/roles/${r.id}/delete`} csrf={csrf} label="Delete" class="outline danger" confirm={`Delete the role ${r.name}?`} />
                       </td>
                     </tr>
                   )

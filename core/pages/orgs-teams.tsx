@@ -162,7 +162,7 @@ function TeamSection(props: { team: Team; byId: Map<string, User>; members: Memb
         </div>
         {props.manage ? (
           <div class="page-actions">
-            <ActionButton action={`/orgs/teams/${team.id}/delete`} csrf={props.csrf} label="Delete team" confirm={`Delete the team ${team.name}?`} />
+            <ActionButton action={`/orgs/teams/${team.id}/delete`} csrf={props.csrf} label="Delete team" class="outline danger" confirm={`Delete the team ${team.name}?`} />
           </div>
         ) : (
           ''
