@@ -57,8 +57,25 @@ function Tabs(props: { current: 'inbox' | 'activity' | 'preferences' }) {
 }
 
 /** The inbox. */
-export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf: string | undefined; filter: 'all' | 'unread'; next?: string; actors: Map<string, string> }) {
+/**
+ * When something happened, relative to `now`: "just now", "5 min ago", "3 h ago", "yesterday",
+ * "4 days ago"; past a week the UTC date ("2026-11-03"). The exact time goes in a title beside it.
+ */
+export function ago(at: Date, now: Date): string {
+  const min = Math.floor((now.getTime() - at.getTime()) / 60_000)
+  if (min < 1) return 'just now'
+  if (min < 60) return `${min} min ago`
+  const h = Math.floor(min / 60)
+  if (h < 24) return `${h} h ago`
+  const d = Math.floor(h / 24)
+  if (d === 1) return 'yesterday'
+  if (d < 7) return `${d} days ago`
+  return at.toISOString().slice(0, 10)
+}
+
+export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf: string | undefined; filter: 'all' | 'unread'; next?: string; actors: Map<string, string>; now?: Date }) {
   const { rows, csrf } = props
+  const now = props.now ?? new Date()
   return (
     <>
       <PageHeader title="Inbox" subtitle={props.unread ? `${props.unread} unread` : 'All caught up.'}>
@@ -110,7 +127,11 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
                 <small class="muted">
                   {/* the person once: titles say "Ana mentioned you on ..."; only a title without them names them here */}
                   {n.actorId && props.actors.get(n.actorId) && !n.title.includes(props.actors.get(n.actorId)!) ? <span safe>{`${props.actors.get(n.actorId)} · `}</span> : ''}
-                  <time datetime={n.createdAt.toISOString()} safe>{formatDate(n.createdAt)}</time>
+                  {/* one form on every row: how long ago, the exact UTC time on hover (a notification's text may
+                      name an event's own time and zone, "2026-12-03 14:00 (Europe/Berlin)": that is its content) */}
+                  <time datetime={n.createdAt.toISOString()} title={formatDate(n.createdAt)} safe>
+                    {ago(n.createdAt, now)}
+                  </time>
                 </small>
               </div>
               {n.readAt ? (
