@@ -170,12 +170,16 @@ export function EventFormView(props: {
       ) : (
         ''
       )}
+      {/* one hint for both time fields (it sat under Start time only) */}
       <div class="grid cal-when-fields">
         <Field name="startDate" label="Start date" type="date" value={v.startDate} error={props.errors.startDate} required />
-        <Field name="startTime" label="Start time" type="time" value={v.startTime} error={props.errors.startTime} hint="Ignored for all-day events" />
+        <Field name="startTime" label="Start time" type="time" value={v.startTime} error={props.errors.startTime} />
         <Field name="endDate" label="End date" type="date" value={v.endDate} error={props.errors.endDate} />
         <Field name="endTime" label="End time" type="time" value={v.endTime} error={props.errors.endTime} />
       </div>
+      <small id="cal-when-hint" class="cal-when-hint">
+        Start and end times are ignored for all-day events.
+      </small>
       <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} hint="An IANA zone such as Europe/Berlin: type a city or region to pick one" />
       <div class="grid">
         <Select name="repeat" label="Repeat" value={repeat} options={REPEATS} error={props.errors.repeat ?? (repeat === 'custom' ? undefined : props.errors.rrule)} />
