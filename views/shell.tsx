@@ -36,12 +36,12 @@ export function MainNav(props: { items: NavItem[]; path: string; oob?: boolean }
 // dynamic value in Shell goes through escapeHtml (or is a trusted icon / already-safe HTML).
 // Characters beyond Latin-1 are written as entities (&hellip;): one such character makes the whole
 // page a two-byte string that Bun must transcode to send (~10% of a small page's cost).
-const BAR_START =
+const BAR_BRAND =
   '<header class="app-header"><nav class="app-bar" aria-label="Main"><a href="/" class="brand" aria-label="Coder IDE home">' +
   safeIcon('layout-dashboard', 20) +
-  '<span>Coder IDE</span></a><details class="nav-toggle"><summary aria-label="Menu">' +
-  safeIcon('menu', 20) +
-  '</summary></details><div class="nav-panel">'
+  '<span>Coder IDE</span></a>'
+// Header items (the bell) sit outside the folding panel, so phones show them beside the menu button.
+const BAR_TOGGLE = '<details class="nav-toggle"><summary aria-label="Menu">' + safeIcon('menu', 20) + '</summary></details><div class="nav-panel">'
 const SEARCH_START =
   '<form class="search-form" role="search" method="get" action="/search"><label for="global-search" class="visually-hidden">Search</label>' +
   '<input id="global-search" type="search" name="q" placeholder="Search&hellip;"'
@@ -71,10 +71,11 @@ export interface ChromeProps {
 export function shellChrome(props: ChromeProps): string {
   const v = props.viewer
   const csrfField = `<input type="hidden" name="_csrf" value="${escapeHtml(v.csrf)}"/>`
-  let html = bodyOpen(v.csrf) + BAR_START + MainNav({ items: props.nav, path: props.path }) + SEARCH_START
+  let html = bodyOpen(v.csrf) + BAR_BRAND
+  if (v.headerItems) html += `<div class="header-items">${v.headerItems}</div>`
+  html += BAR_TOGGLE + MainNav({ items: props.nav, path: props.path }) + SEARCH_START
   if (props.searchQuery !== undefined) html += ` value="${escapeHtml(props.searchQuery)}"`
   html += SEARCH_END
-  if (v.headerItems) html += `<li class="header-items">${v.headerItems}</li>`
   if (v.orgs.length > 0) {
     html += `${ORG_MENU_START}${escapeHtml(v.org?.name ?? 'No organization')}</span></summary><ul>`
     for (const o of v.orgs) {
