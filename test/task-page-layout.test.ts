@@ -6,12 +6,12 @@
  * relation's Remove is a red outline button; key fields suggest another task's key than this one.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
-import type { Client } from '../../test/helpers/client.ts'
-import collaboration from '../collaboration/index.ts'
-import planning from './index.ts'
-import { createProject, json } from './test-support.ts'
+import { eachDialect } from './helpers/store.ts'
+import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import type { Client } from './helpers/client.ts'
+import collaboration from '../plugins/collaboration/index.ts'
+import planning from '../plugins/planning/index.ts'
+import { createProject, json } from '../plugins/planning/test-support.ts'
 
 /** The header's actions (PageHeader: a div of buttons after the title). */
 const header = (html: string) => /<div class="page-actions">[\s\S]*?<\/div><\/div>/.exec(html)?.[0] ?? ''
