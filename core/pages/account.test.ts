@@ -257,7 +257,9 @@ eachDialect('account pages', (dialect) => {
     for (const r of answers.filter((r) => r.status === 429)) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
     // used up: even the right password waits, for both routes and for sign-in
     expect((await client.post('/account/2fa/disable', { password: PASSWORD })).status).toBe(429)
-    expect((await client.post('/account/password', { current: PASSWORD, password: 'a new password 3' })).status).toBe(429)
+    const limited = await client.post('/account/password', { current: PASSWORD, password: 'a new password 3' })
+    expect(limited.status).toBe(429)
+    expect(await limited.text()).toContain('Too many wrong passwords for this account. Try again in about 15 minutes.') // in words, not 900 seconds
     expect((await p.deps.identity.accounts.getUser(user.id))!.totpEnabled).toBe(true)
   })
 

@@ -1,7 +1,7 @@
 /** @module Helpers core's pages share: reading forms, the actor for audit entries, rate-limit answers. */
 import type { Auth } from '../auth/resolve.ts'
 import type { Actor } from '../auth/accounts.ts'
-import { limits, type RateLimiter, type Verdict } from '../auth/rate-limit.ts'
+import { limits, waitText, type RateLimiter, type Verdict } from '../auth/rate-limit.ts'
 import { clientIp, limitAddress } from '../http/render.ts'
 import { errorFor } from '../http/respond.ts'
 
@@ -51,7 +51,7 @@ function serviceActor(request: Request): string {
 
 /** 429 with Retry-After, as a page or JSON. */
 export function tooMany(request: Request, verdict: Verdict, what: string): Response {
-  const res = errorFor(new URL(request.url).pathname, 429, 'rate_limited', 'Too many attempts', `Too many ${what}. Wait ${verdict.retryAfter} seconds and try again.`)
+  const res = errorFor(new URL(request.url).pathname, 429, 'rate_limited', 'Too many attempts', `Too many ${what}. Try again ${waitText(verdict.retryAfter)}.`)
   res.headers.set('retry-after', String(verdict.retryAfter))
   return res
 }
