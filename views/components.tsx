@@ -25,8 +25,14 @@ export function Field(props: {
   maxlength?: number
   inputmode?: string
   placeholder?: string
+  /** Defaults to `f-<name>`. */
+  id?: string
+  /** The id of a `<datalist>` of suggestions. */
+  list?: string
+  autocapitalize?: string
+  spellcheck?: 'true' | 'false'
 }) {
-  const id = `f-${props.name}`
+  const id = props.id ?? `f-${props.name}`
   const describedBy = props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined
   return (
     <label for={id}>
@@ -43,6 +49,9 @@ export function Field(props: {
         maxlength={props.maxlength}
         inputmode={props.inputmode}
         placeholder={props.placeholder}
+        list={props.list}
+        autocapitalize={props.autocapitalize}
+        spellcheck={props.spellcheck}
         aria-invalid={props.error ? 'true' : undefined}
         aria-describedby={describedBy}
       />

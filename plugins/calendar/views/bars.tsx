@@ -1,6 +1,6 @@
 /** @module Items of two days or more drawn as one bar across their days in a row of seven (month and week grids). */
 import { DAY, toWall, wallTime } from '../time.ts'
-import { longDate, wallEnd, wallStart, type Item } from './items.tsx'
+import { ItemAnchor, longDate, wallEnd, wallStart, type Item } from './items.tsx'
 import type { Bar, DaySpan, WeekLayout } from './month-layout.ts'
 
 /** The wall midnight of the day a wall time falls on. */
@@ -46,15 +46,7 @@ export function BarLink(props: { bar: Bar<DaySpan & { item: Item }>; tz: string 
       <span class="visually-hidden" safe>{`, ${barDates(span, tz)} (${i.source})${note}`}</span>
     </>
   )
-  return i.href ? (
-    <a class={cls} data-color={i.color} href={i.href} title={label}>
-      {body as 'safe'}
-    </a>
-  ) : (
-    <span class={cls} data-color={i.color} title={label}>
-      {body as 'safe'}
-    </span>
-  )
+  return ItemAnchor({ item: i, class: cls, title: label, body: body as string })
 }
 
 /**

@@ -1,4 +1,5 @@
 /** @module What the calendar grids draw: the item type, its link, the date words and the view and new-event addresses. */
+import { escapeHtml } from '@kitajs/html'
 import { toWall, wallTime } from '../time.ts'
 
 export type ViewName = 'month' | 'week' | 'day' | 'agenda'
@@ -49,15 +50,19 @@ export function ItemLink(props: { item: Item; tz: string; showTime?: boolean }) 
       </span>
     </>
   )
+  return ItemAnchor({ item: i, class: `cal-item${i.layer ? ' cal-layer-item' : ''}`, title: label, body: `${body}<span class="visually-hidden">${escapeHtml(` (${i.source})`)}</span>` })
+}
+
+/** An item's link (a span when it has no page), carrying its colour and hover title; `body` is safe HTML. */
+export function ItemAnchor(props: { item: Item; class: string; title: string; body: string }) {
+  const { item: i } = props
   return i.href ? (
-    <a class={`cal-item${i.layer ? ' cal-layer-item' : ''}`} data-color={i.color} href={i.href} title={label}>
-      {body as 'safe'}
-      <span class="visually-hidden" safe>{` (${i.source})`}</span>
+    <a class={props.class} data-color={i.color} href={i.href} title={props.title}>
+      {props.body as 'safe'}
     </a>
   ) : (
-    <span class={`cal-item${i.layer ? ' cal-layer-item' : ''}`} data-color={i.color} title={label}>
-      {body as 'safe'}
-      <span class="visually-hidden" safe>{` (${i.source})`}</span>
+    <span class={props.class} data-color={i.color} title={props.title}>
+      {props.body as 'safe'}
     </span>
   )
 }

@@ -1,6 +1,6 @@
 /** @module The week and day grids: an all-day row over one column of half-hour rows per day. */
 import { DAY, wallDate, wallTime } from '../time.ts'
-import { ItemLink, WEEKDAYS, longDate, newHref, viewHref, wallEnd, wallStart, type Item } from './items.tsx'
+import { ItemAnchor, ItemLink, WEEKDAYS, longDate, newHref, viewHref, wallEnd, wallStart, type Item } from './items.tsx'
 import { BarLanes, daySpan } from './bars.tsx'
 import { layoutDay, type Piece } from './layout.ts'
 import { layoutWeek } from './month-layout.ts'
@@ -45,15 +45,7 @@ function PieceLink(props: { piece: Piece<Item>; day: number }) {
       <span class="visually-hidden" safe>{` (${i.source})${note}`}</span>
     </>
   )
-  return i.href ? (
-    <a class={cls} data-color={i.color} href={i.href} title={label}>
-      {body as 'safe'}
-    </a>
-  ) : (
-    <span class={cls} data-color={i.color} title={label}>
-      {body as 'safe'}
-    </span>
-  )
+  return ItemAnchor({ item: i, class: cls, title: label, body: body as string })
 }
 
 /**

@@ -1,26 +1,9 @@
 /** @module The time zone input and its datalist of IANA zones. */
+import { Field } from '../../../views/components.tsx'
 
 /** The time zone input with suggestions (any IANA name is accepted; the service checks it). */
 export function ZoneInput(props: { name: string; value: string; error?: string; label?: string; id?: string; hint?: string }) {
-  const id = props.id ?? `f-${props.name}`
-  const describedBy = props.error ? `${id}-error` : props.hint ? `${id}-hint` : undefined
-  return (
-    <label for={id}>
-      <span safe>{props.label ?? 'Time zone'}</span>
-      <input id={id} name={props.name} value={props.value} list="cal-zones" autocomplete="off" autocapitalize="off" spellcheck="false" aria-invalid={props.error ? 'true' : undefined} aria-describedby={describedBy} />
-      {props.error ? (
-        <small id={`${id}-error`} class="field-error" safe>
-          {props.error}
-        </small>
-      ) : props.hint ? (
-        <small id={`${id}-hint`} safe>
-          {props.hint}
-        </small>
-      ) : (
-        ''
-      )}
-    </label>
-  )
+  return Field({ ...props, label: props.label ?? 'Time zone', list: 'cal-zones', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false' })
 }
 
 let zoneOptions: Map<string, string> | undefined
