@@ -5,70 +5,40 @@
  * audited with `cli` as the actor; unknown and disabled accounts get a clear refusal. Both dialects.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import postgres from 'postgres'
-import { DIALECTS, PG_URL } from './helpers/store.ts'
+import { DIALECTS } from './helpers/store.ts'
 import { testConfig } from './helpers/platform.ts'
+import { processStore, runCli } from './helpers/cli.ts'
 import { Client } from './helpers/client.ts'
 import { openPlatform, servePlatform } from '../core/platform.ts'
 import { resetLimits } from '../core/auth/rate-limit.ts'
 import { resetPasswordLimits } from '../core/pages/reset-password.tsx'
 
-const root = join(import.meta.dir, '..')
 const PASSWORD = 'first password 1'
 
-/** Runs `bun core/main.ts <args>` to completion. */
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  const proc = Bun.spawn([process.execPath, join(root, 'core/main.ts'), ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', ...env },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
-  return { code, out, err }
-}
-
 test('--help lists admin reset-password; without --email it says what is missing (exit 2)', async () => {
-  const help = await cli(['--help'], {})
+  const help = await runCli(['--help'], {})
   expect(help.code).toBe(0)
   expect(help.out).toContain('admin reset-password --email <e>')
   expect(help.out).toContain('set-password link')
-  const bare = await cli(['admin', 'reset-password'], {})
+  const bare = await runCli(['admin', 'reset-password'], {})
   expect(bare.code).toBe(2)
   expect(bare.err.trim()).toBe('coder-ide: admin reset-password needs --email <address>. Run coder-ide --help for the commands.')
-  const unknown = await cli(['admin', 'frobnicate'], {})
+  const unknown = await runCli(['admin', 'frobnicate'], {})
   expect(unknown.code).toBe(2)
   expect(unknown.err).toContain('admin needs create or reset-password')
 })
 
 for (const dialect of DIALECTS) {
   describe(`admin reset-password [${dialect}]`, () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'coder-ide-cli-reset-'))
-    const pgDb = `cli_reset_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
-    const env: Record<string, string> = { DATA_DIR: dataDir }
-    let pg: ReturnType<typeof postgres> | undefined
+    const store = processStore(dialect, 'cli-reset')
+    const { dataDir, env } = store
 
     beforeAll(async () => {
       resetLimits()
       resetPasswordLimits()
-      if (dialect === 'postgres') {
-        pg = postgres(PG_URL, { max: 1, onnotice: () => {} })
-        await pg.unsafe(`create database "${pgDb}"`)
-        const url = new URL(PG_URL)
-        url.pathname = `/${pgDb}`
-        env.DATABASE_URL = url.toString()
-      }
+      await store.create()
     }, 30_000)
-    afterAll(async () => {
-      if (pg) {
-        await pg.unsafe(`drop database if exists "${pgDb}" with (force)`)
-        await pg.end()
-      }
-      rmSync(dataDir, { recursive: true, force: true })
-    }, 30_000)
+    afterAll(() => store.drop(), 30_000)
 
     test(
       'prints a link the server takes (sessions end, single use); ADMIN_PASSWORD sets it directly; audited; unknown and disabled refused',
@@ -82,7 +52,7 @@ for (const dialect of DIALECTS) {
           const session = new Client(running.url)
           expect((await session.signIn('lost@example.com', PASSWORD)).status).toBe(303)
 
-          const made = await cli(['admin', 'reset-password', '--email', ' Lost@Example.com '], env)
+          const made = await runCli(['admin', 'reset-password', '--email', ' Lost@Example.com '], env)
           expect(made.err).toBe('')
           expect(made.code).toBe(0)
           expect(made.out).toContain('set-password link for lost@example.com (works once, until ')
@@ -102,8 +72,8 @@ for (const dialect of DIALECTS) {
           expect((await new Client(running.url).signIn('lost@example.com', 'second password 2')).status).toBe(303)
 
           // directly, with ADMIN_PASSWORD; a link printed before stops working
-          const pending = /^\/reset\/([\w-]+)$/m.exec((await cli(['admin', 'reset-password', '--email', 'lost@example.com'], env)).out)![1]!
-          const direct = await cli(['admin', 'reset-password', '--email', 'lost@example.com'], { ...env, ADMIN_PASSWORD: 'third password 3' })
+          const pending = /^\/reset\/([\w-]+)$/m.exec((await runCli(['admin', 'reset-password', '--email', 'lost@example.com'], env)).out)![1]!
+          const direct = await runCli(['admin', 'reset-password', '--email', 'lost@example.com'], { ...env, ADMIN_PASSWORD: 'third password 3' })
           expect(direct.err).toBe('')
           expect(direct.code).toBe(0)
           expect(direct.out).toContain('password of lost@example.com set; every session of the account has ended')
@@ -111,7 +81,7 @@ for (const dialect of DIALECTS) {
           expect((await new Client(running.url).signIn('lost@example.com', 'second password 2')).status).toBe(401)
           expect((await new Client(running.url).signIn('lost@example.com', 'third password 3')).status).toBe(303)
           expect((await new Client(running.url).get(`/reset/${pending}`)).res.status).toBe(404)
-          const short = await cli(['admin', 'reset-password', '--email', 'lost@example.com'], { ...env, ADMIN_PASSWORD: 'short' })
+          const short = await runCli(['admin', 'reset-password', '--email', 'lost@example.com'], { ...env, ADMIN_PASSWORD: 'short' })
           expect(short.code).toBe(1)
           expect(short.err.trim()).toBe('coder-ide: password: use at least 8 characters')
 
@@ -124,12 +94,12 @@ for (const dialect of DIALECTS) {
           }
           expect(entries.map((a) => (a.details as { method?: string }).method).filter(Boolean).sort()).toEqual(['link', 'link', 'password'])
 
-          const nobody = await cli(['admin', 'reset-password', '--email', 'nobody@example.com'], env)
+          const nobody = await runCli(['admin', 'reset-password', '--email', 'nobody@example.com'], env)
           expect(nobody.code).toBe(1)
           expect(nobody.err.trim()).toBe('coder-ide: no account has the email nobody@example.com')
 
           await accounts.setDisabled(user.id, true)
-          const disabled = await cli(['admin', 'reset-password', '--email', 'lost@example.com'], env)
+          const disabled = await runCli(['admin', 'reset-password', '--email', 'lost@example.com'], env)
           expect(disabled.code).toBe(1)
           expect(disabled.err.trim()).toBe('coder-ide: Lost is disabled: enable the account first, then create a link')
           expect(disabled.out).not.toContain('/reset/')

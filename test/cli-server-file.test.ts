@@ -6,8 +6,8 @@ import { afterAll, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runCli } from './helpers/cli.ts'
 
-const root = join(import.meta.dir, '..')
 const dataDir = mkdtempSync(join(tmpdir(), 'coder-ide-server-file-'))
 const stranger = Bun.spawn(['sleep', '60'])
 afterAll(() => {
@@ -15,16 +15,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true })
 })
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const proc = Bun.spawn([process.execPath, join(root, 'core/main.ts'), ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'error', DATA_DIR: dataDir },
-    stdout: 'pipe',
-    stderr: 'pipe',
-  })
-  const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited])
-  return { code, out, err }
-}
+const cli = (args: string[]) => runCli(args, { DATA_DIR: dataDir })
 
 test("a stale server.json (its pid now another program's, its address dead) is ignored: the CLI changes the store", async () => {
   const probe = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response('') })
