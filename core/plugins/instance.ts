@@ -75,6 +75,8 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
   const undeclared = new Set<string>()
   const tables = manifest.schema ? manifest.schema(columnFacade(host.store.dialect)) : {}
   let live = true
+  /** Set once setup returned: the host refreshes its caches after enable; later contributions say so themselves. */
+  let setUp = false
 
   const ctx: PluginContext = {
     id: manifest.id,
@@ -87,7 +89,7 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
     contribute: (point: PointName, value: unknown) => {
       if (!live) throw new Error(`plugin "${manifest.id}" contributed to ${point} after it was disabled`)
       contributions.push({ point, value })
-      host.contributed?.()
+      if (setUp) host.contributed?.()
     },
     nav: (item) => ctx.contribute('nav', item),
     contributions: (point) => host.contributionsBy(point).map((c) => c.value) as never,
@@ -139,6 +141,7 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
   let app: void | AnyElysia
   try {
     app = await manifest.setup(ctx)
+    setUp = true
   } catch (err) {
     await dispose()
     throw err
