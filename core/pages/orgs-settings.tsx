@@ -46,7 +46,8 @@ export async function renameFromForm(deps: ServerDeps, org: Org, form: Record<st
 
 /**
  * Deletes an organization (see Orgs.deleteOrg: typed confirmation, owner or instance admin), audits
- * `org.deleted` and tells plugins with `core.org.deleted`. InputErrors reach the caller.
+ * `org.deleted`, tells plugins with `core.org.deleted` and removes its rows from every plugin's
+ * tables, enabled or not (PluginHost.sweepDeletedOrgs). InputErrors reach the caller.
  */
 export async function deleteOrganization(deps: ServerDeps, orgId: string, confirm: string, auth: Auth, actor: Actor, asInstanceAdmin: boolean): Promise<DeletedOrg> {
   const gone = await deps.identity.orgs.deleteOrg(orgId, confirm, auth.user.id, { asInstanceAdmin })
@@ -56,6 +57,7 @@ export async function deleteOrganization(deps: ServerDeps, orgId: string, confir
     by: asInstanceAdmin ? 'instance admin' : 'owner',
   })
   deps.host.bus.emit('core.org.deleted', { id: gone.org.id, name: gone.org.name, slug: gone.org.slug })
+  await deps.host.sweepDeletedOrgs()
   return gone
 }
 
@@ -94,8 +96,7 @@ export function OrgDeleteForm(props: { action: string; org: Org; members: number
           'People keep their accounts and their other organizations. The audit log keeps its entries.'}
       </p>
       <p class="muted">
-        What plugins keep for it (projects, tasks, calendars, comments…) is no longer reachable by anyone; each plugin removes its data when it handles the
-        deletion. This cannot be undone.
+        What plugins keep for it (projects, tasks, calendars, comments…) is deleted with it, in every plugin, enabled or not. This cannot be undone.
       </p>
       <form method="post" action={props.action} class="narrow-form">
         <CsrfField token={props.csrf} />

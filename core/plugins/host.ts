@@ -19,6 +19,7 @@ import { migrations as coreMigrations } from '../store/migrations/index.ts'
 import { PLUGIN_API, RESERVED_SEGMENTS, type PermissionSpec, type Contribution, type PluginManifest, type PointName } from './contract.ts'
 import type { PageRenderer, People } from './contract.ts'
 import { settingsWithDefaults, startInstance, type Handler, type Instance, type RouteInfo } from './instance.ts'
+import { sweepOrphans, type SweptTable } from './org-sweep.ts'
 
 /** Where a plugin's code came from. */
 export type PluginSource = { kind: 'builtin' } | { kind: 'external'; file: string }
@@ -186,16 +187,60 @@ export class PluginHost {
       }
     }
     this.settled = true
+    // After readiness, not before: a sweep of a large store must not slow the start.
+    this.sweepLater([...this.records.values()].filter((r) => r.status === 'enabled').map((r) => r.id))
   }
 
   /** Turns a plugin on: checks, migrates, runs setup, routes go live. */
   enable(id: string): Promise<PluginInfo> {
     return this.serialize(async () => {
+      const was = this.records.get(id)?.status
       await this.doEnable(id, { persist: true })
       const rec = this.records.get(id)!
       if (rec.status === 'failed') throw new PluginError(`plugin "${id}" failed to start: ${rec.error}`, 422)
+      if (was !== 'enabled') this.sweepLater([id])
       return this.info(rec)
     })
+  }
+
+  /**
+   * Removes the rows of deleted organizations from plugin tables (see org-sweep.ts): from every
+   * registered plugin whose tables exist (disabled ones too), or only from `ids`. Core calls it
+   * after deleting an organization; it also runs by itself after boot and after each enable, to
+   * catch up with deletions a plugin's code was not there for. Runs between lifecycle operations.
+   * A plugin whose sweep fails is logged and skipped (the next sweep tries again).
+   */
+  sweepDeletedOrgs(ids?: string[]): Promise<SweptTable[]> {
+    return this.serialize(() => this.sweep(ids))
+  }
+
+  /** Resolves once every lifecycle operation and sweep queued so far has finished. */
+  async settledQueue(): Promise<void> {
+    await this.serialize(async () => undefined)
+  }
+
+  private sweepLater(ids: string[]): void {
+    if (ids.length) void this.sweepDeletedOrgs(ids)
+  }
+
+  private async sweep(ids?: string[]): Promise<SweptTable[]> {
+    const migrated = new Set((await this.store.query<{ plugin: string }>('select distinct plugin from core_migrations')).map((r) => r.plugin))
+    const swept: SweptTable[] = []
+    for (const rec of this.records.values()) {
+      if (ids && !ids.includes(rec.id)) continue
+      const schema = rec.manifest?.schema
+      if (!schema || !migrated.has(rec.id)) continue
+      try {
+        const tables = rec.instance?.ctx.tables ?? schema(columnFacade(this.store.dialect))
+        for (const t of await sweepOrphans(this.store, rec.id, tables)) {
+          this.log.info(`removed ${t.rows} row${t.rows === 1 ? '' : 's'} of deleted organizations from ${t.table}`, { plugin: rec.id })
+          swept.push(t)
+        }
+      } catch (err) {
+        this.log.error(`could not remove deleted organizations' rows from plugin ${rec.id}; the next sweep tries again`, { error: (err as Error).message })
+      }
+    }
+    return swept
   }
 
   /**
