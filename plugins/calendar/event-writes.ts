@@ -173,25 +173,40 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
   return updated
 }
 
-/** Deletes an event: 'this' occurrence (EXDATE), 'following' (the series ends before it) or 'all'. */
+/**
+ * Deletes an event: 'this' occurrence (EXDATE), 'following' (the series ends before it) or 'all';
+ * the records of reminders sent for the occurrences that are gone go in the same transaction.
+ */
 export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, scope: Scope = 'all', occurrence?: string): Promise<void> {
   const { event, canEdit } = await svc.event(v, id)
   if (!canEdit) throw new InputError('you may not delete this event', 'event', 403)
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
   if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to delete', 'occurrence')
   if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
+  const t = svc.t
+  const version = { updatedAt: new Date(), updatedBy: v.userId }
+  const claim = async (db: Db, set: Partial<EventRow>) => {
+    await db.update(t.events).set({ ...set, ...version }).where(eq(t.events.id, id))
+  }
   if (scope === 'this') {
-    const iso = new Date(occ!).toISOString()
-    await svc.ctx.db.update(svc.t.events).set({ exdates: [...new Set([...event.exdates, iso])], updatedAt: new Date(), updatedBy: v.userId }).where(eq(svc.t.events.id, id))
-    await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), eq(svc.t.overrides.originalStart, new Date(occ!))))
+    const at = new Date(occ!)
+    await svc.ctx.store.tx(async (db) => {
+      await claim(db, { exdates: [...new Set([...event.exdates, at.toISOString()])] })
+      await db.delete(t.overrides).where(and(eq(t.overrides.eventId, id), eq(t.overrides.originalStart, at)))
+      await db.delete(t.remindersSent).where(and(eq(t.remindersSent.eventId, id), eq(t.remindersSent.occurrenceStart, at)))
+    })
     emitChange(svc, 'calendar.event.updated', v, event, `removed one occurrence of "${event.title}"`, 'this')
     return
   }
   if (scope === 'following') {
+    const from = new Date(occ!)
     const count = ruleCount(event.rrule!)
     const rrule = count !== undefined ? ruleWithCount(event.rrule!, countBefore(event, occ!)) : ruleUntil(event.rrule!, occ!)
-    await svc.ctx.db.update(svc.t.events).set({ rrule, exdates: event.exdates.filter((d) => Date.parse(d) < occ!), updatedAt: new Date(), updatedBy: v.userId }).where(eq(svc.t.events.id, id))
-    await svc.ctx.db.delete(svc.t.overrides).where(and(eq(svc.t.overrides.eventId, id), gte(svc.t.overrides.originalStart, new Date(occ!))))
+    await svc.ctx.store.tx(async (db) => {
+      await claim(db, { rrule, exdates: event.exdates.filter((d) => Date.parse(d) < occ!) })
+      await db.delete(t.overrides).where(and(eq(t.overrides.eventId, id), gte(t.overrides.originalStart, from)))
+      await db.delete(t.remindersSent).where(and(eq(t.remindersSent.eventId, id), gte(t.remindersSent.occurrenceStart, from)))
+    })
     emitChange(svc, 'calendar.event.updated', v, event, `ended the series "${event.title}"`, 'following')
     return
   }
@@ -199,14 +214,17 @@ export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, s
   emitChange(svc, 'calendar.event.deleted', v, event, `deleted the event "${event.title}"`, event.rrule ? 'all' : undefined)
 }
 
-/** Deletes events with their overrides, attendees and sent reminders (no bus events). */
+/** Deletes events with their overrides, attendees and sent reminders (no bus events), in one transaction. */
 export async function removeEvents(svc: CalendarService, all: string[]): Promise<void> {
-  // a few hundred ids a statement: a big calendar stays under the drivers' parameter limits
-  for (let i = 0; i < all.length; i += 500) {
-    const ids = all.slice(i, i + 500)
-    await svc.ctx.db.delete(svc.t.overrides).where(inArray(svc.t.overrides.eventId, ids))
-    await svc.ctx.db.delete(svc.t.attendees).where(inArray(svc.t.attendees.eventId, ids))
-    await svc.ctx.db.delete(svc.t.remindersSent).where(inArray(svc.t.remindersSent.eventId, ids))
-    await svc.ctx.db.delete(svc.t.events).where(inArray(svc.t.events.id, ids))
-  }
+  if (!all.length) return
+  await svc.ctx.store.tx(async (db) => {
+    // a few hundred ids a statement: a big calendar stays under the drivers' parameter limits
+    for (let i = 0; i < all.length; i += 500) {
+      const ids = all.slice(i, i + 500)
+      await db.delete(svc.t.overrides).where(inArray(svc.t.overrides.eventId, ids))
+      await db.delete(svc.t.attendees).where(inArray(svc.t.attendees.eventId, ids))
+      await db.delete(svc.t.remindersSent).where(inArray(svc.t.remindersSent.eventId, ids))
+      await db.delete(svc.t.events).where(inArray(svc.t.events.id, ids))
+    }
+  })
 }
