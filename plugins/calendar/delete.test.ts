@@ -1,6 +1,7 @@
 /**
  * Deleting from a recurring series: the sent-reminder records of the occurrences that are gone go
- * with them ("this", "this and following", the whole event), in the delete's transaction. Both dialects.
+ * with them ("this", "this and following", the whole event), and deletes of different occurrences
+ * made at the same time all stay (the write is a compare-and-set, retried). Both dialects.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { definePlugin } from '../../core/plugins/contract.ts'
@@ -68,6 +69,25 @@ eachDialect('calendar: deleting from a series', (dialect) => {
     expect((await api(ada, 'DELETE', `/api/v1/calendar/events/${id}`)).status).toBe(200)
     expect(await sentFor(id)).toEqual([])
     expect((await api(ada, 'GET', `/api/v1/calendar/events/${id}`)).status).toBe(404)
+  })
+
+  test('deletes of different occurrences at the same time all stay', async () => {
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'Busy series', timeZone: 'UTC', start: '2030-01-01T09:00', end: '2030-01-01T09:15', rrule: 'FREQ=DAILY;COUNT=30' })
+    expect(made.status).toBe(201)
+    const id = made.json.id as string
+    const gone = [3, 5, 7, 9, 11, 13]
+    const results = await Promise.all([
+      ...gone.map((n) => api(ada, 'DELETE', `/api/v1/calendar/events/${id}?scope=this&occurrence=${day(n)}`)),
+      // and at the same time someone ends the series from the 21st day on
+      api(ada, 'DELETE', `/api/v1/calendar/events/${id}?scope=following&occurrence=${day(20)}`),
+    ])
+    expect(results.map((r) => r.status)).toEqual(Array(gone.length + 1).fill(200))
+    const now = await api(ada, 'GET', `/api/v1/calendar/events/${id}`)
+    expect([...now.json.exdates].sort()).toEqual(gone.map(day))
+    expect(now.json.rrule).toBe('FREQ=DAILY;COUNT=20')
+    const occ = await api(ada, 'GET', `/api/v1/calendar/events?from=2030-01-01&to=2030-03-01`)
+    const starts = (occ.json.items as any[]).filter((o) => o.eventId === id).map((o) => o.start)
+    expect(starts).toEqual(Array.from({ length: 20 }, (_, n) => n).filter((n) => !gone.includes(n)).map(day))
   })
 
   test('a delete of an occurrence racing the deletion of the whole event is a 404, not a 500', async () => {

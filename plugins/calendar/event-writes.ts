@@ -92,7 +92,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
   if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to change', 'occurrence')
   if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
-  const now = new Date()
+  const now = nextVersion(event)
   if (scope === 'this') {
     const c = await svc.clean(v, { ...f, calendarId: event.calendarId, rrule: '', allDay: event.allDay, timeZone: event.allDay ? event.timeZone : f.timeZone })
     const values = { title: c.title, description: c.description, location: c.location, startAt: c.startAt, endAt: c.endAt, updatedAt: now }
@@ -174,19 +174,48 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
 }
 
 /**
+ * Attempts (read, compute, compare-and-set) a delete makes before it gives up with a 409. Each failed
+ * one means another change won in between, so this many deletes of one series at once all succeed.
+ */
+const DELETE_ATTEMPTS = 10
+
+/**
  * Deletes an event: 'this' occurrence (EXDATE), 'following' (the series ends before it) or 'all';
- * the records of reminders sent for the occurrences that are gone go in the same transaction.
+ * the records of reminders sent for the occurrences that are gone go in the same transaction. The
+ * new RRULE or EXDATEs are computed from the event as read, so the write is a compare-and-set on its
+ * `updatedAt`: when someone changed the series in between (another occurrence deleted, say), the
+ * delete reads it again and redoes its change, at most DELETE_ATTEMPTS times, then a 409.
  */
 export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, scope: Scope = 'all', occurrence?: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteOnce(svc, v, id, scope, occurrence)
+    } catch (e) {
+      if (!(e instanceof StaleEdit)) throw e
+      if (attempt >= DELETE_ATTEMPTS) throw new InputError('this event keeps changing while you delete from it: try again in a moment', undefined, 409)
+      // a few milliseconds apart, the contenders stop colliding round after round
+      await Bun.sleep(Math.random() * 4 * attempt)
+    }
+  }
+}
+
+/** One attempt of deleteEvent: StaleEdit when the event changed after it was read (nothing written). */
+async function deleteOnce(svc: CalendarService, v: Viewer, id: string, scope: Scope, occurrence: string | undefined): Promise<void> {
   const { event, canEdit } = await svc.event(v, id)
   if (!canEdit) throw new InputError('you may not delete this event', 'event', 403)
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
   if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to delete', 'occurrence')
   if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
   const t = svc.t
-  const version = { updatedAt: new Date(), updatedBy: v.userId }
+  const version = { updatedAt: nextVersion(event), updatedBy: v.userId }
+  /** Writes the series' row only if it is still the version read; else nothing is written. */
   const claim = async (db: Db, set: Partial<EventRow>) => {
-    await db.update(t.events).set({ ...set, ...version }).where(eq(t.events.id, id))
+    const done = await db
+      .update(t.events)
+      .set({ ...set, ...version })
+      .where(and(eq(t.events.id, id), eq(t.events.updatedAt, event.updatedAt)))
+      .returning({ id: t.events.id })
+    if (!done.length) throw new StaleEdit()
   }
   if (scope === 'this') {
     const at = new Date(occ!)
@@ -212,6 +241,14 @@ export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, s
   }
   await removeEvents(svc, [id])
   emitChange(svc, 'calendar.event.deleted', v, event, `deleted the event "${event.title}"`, event.rrule ? 'all' : undefined)
+}
+
+/**
+ * The `updatedAt` of a change to `event`: now, but always later than its current one, so a
+ * compare-and-set against the old version fails even when both fall in one millisecond.
+ */
+function nextVersion(event: EventRow): Date {
+  return new Date(Math.max(Date.now(), event.updatedAt.getTime() + 1))
 }
 
 /** Deletes events with their overrides, attendees and sent reminders (no bus events), in one transaction. */
