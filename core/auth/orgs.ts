@@ -3,9 +3,10 @@
  * invitations. Every function that reads or changes an org's data takes the org id and filters by
  * it, so another organization's ids are simply not found.
  */
-import { and, asc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNull, ne, sql, type SQL, type SQLWrapper } from 'drizzle-orm'
 import type { Db } from '../store/connect.ts'
 import { isUniqueViolation } from '../store/errors.ts'
+import { containsPattern } from '../store/like.ts'
 import { BUILTIN_ROLES, type BuiltinRole } from '../store/schema.ts'
 import type { Accounts, User } from './accounts.ts'
 import { InputError, normalizeEmail } from './accounts.ts'
@@ -39,6 +40,27 @@ export interface Team {
   name: string
   description: string
   memberIds: string[]
+}
+
+/** Which members a search keeps (searchMembers, countMembers). */
+export interface MemberFilter {
+  /** Keeps members whose name contains it (any case; `%` and `_` literal). Empty keeps everyone. */
+  query?: string
+  /**
+   * Whether `query` also matches email addresses: only for viewers who see them (`seesEmails`),
+   * so that someone shown names only cannot find people by address either.
+   */
+  byEmail?: boolean
+}
+
+/**
+ * One page of a member search, in (name, id) byte order: numbered pages skip `offset` members,
+ * cursor pages start after the (name, id) of the previous page's last member.
+ */
+export interface MemberPage extends MemberFilter {
+  limit: number
+  offset?: number
+  after?: { name: string; id: string }
 }
 
 /** How long an invitation link stays valid. */
@@ -346,19 +368,70 @@ export class Orgs {
 
   // ---- members
 
+  /** Every member of an org, by name. For lists that can grow long, use searchMembers. */
   async listMembers(orgId: string): Promise<Member[]> {
-    const rows = await this.db
+    const rows = await this.memberRows().where(eq(this.t.members.orgId, orgId)).orderBy(asc(this.t.users.name))
+    return rows.map(toMember)
+  }
+
+  /** One member of an org with their role, or undefined (another org's member is not found). */
+  async getMember(orgId: string, userId: string): Promise<Member | undefined> {
+    const [row] = await this.memberRows().where(and(eq(this.t.members.orgId, orgId), eq(this.t.members.userId, userId)))
+    return row ? toMember(row) : undefined
+  }
+
+  /**
+   * One page of an org's members, searched and paged in the store (an organization of tens of
+   * thousands is never loaded whole). Ordered by name, then id, in byte order on both dialects,
+   * so pages are stable and a cursor's (name, id) says exactly where the next page starts.
+   */
+  async searchMembers(orgId: string, page: MemberPage): Promise<Member[]> {
+    const conds = [eq(this.t.members.orgId, orgId)]
+    const match = this.memberMatch(page)
+    if (match) conds.push(match)
+    const name = this.byteOrder(this.t.users.name)
+    const id = this.byteOrder(this.t.users.id)
+    if (page.after) conds.push(sql`(${name} > ${page.after.name} or (${name} = ${page.after.name} and ${id} > ${page.after.id}))`)
+    const rows = await this.memberRows()
+      .where(and(...conds))
+      .orderBy(asc(name), asc(id))
+      .limit(page.limit)
+      .offset(page.offset ?? 0)
+    return rows.map(toMember)
+  }
+
+  /** How many members an org has (`total`) and how many of them `filter` keeps (`found`), in one query. */
+  async countMembers(orgId: string, filter: MemberFilter = {}): Promise<{ total: number; found: number }> {
+    const match = this.memberMatch(filter)
+    const [row] = await this.db
+      .select({ total: sql<number>`count(*)`, found: match ? sql<number>`coalesce(sum(case when ${match} then 1 else 0 end), 0)` : sql<number>`count(*)` })
+      .from(this.t.members)
+      .innerJoin(this.t.users, eq(this.t.users.id, this.t.members.userId))
+      .where(eq(this.t.members.orgId, orgId))
+    return { total: Number(row?.total ?? 0), found: Number(row?.found ?? 0) }
+  }
+
+  /** Members joined with their account and role, for listMembers, getMember and searchMembers to filter. */
+  private memberRows() {
+    return this.db
       .select({ u: this.t.users, r: this.t.roles, m: this.t.members })
       .from(this.t.members)
       .innerJoin(this.t.users, eq(this.t.users.id, this.t.members.userId))
       .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.members.roleId))
-      .where(eq(this.t.members.orgId, orgId))
-      .orderBy(asc(this.t.users.name))
-    return rows.map((r) => ({
-      user: { id: r.u.id, email: r.u.email, name: r.u.name, isAdmin: r.u.isAdmin, disabled: r.u.disabled, totpEnabled: r.u.totpEnabled, createdAt: r.u.createdAt },
-      role: toRole(r.r),
-      joinedAt: r.m.createdAt,
-    }))
+  }
+
+  /** The condition a member search's query sets (name, or name or email), or undefined for everyone. */
+  private memberMatch(filter: MemberFilter): SQL | undefined {
+    const query = (filter.query ?? '').trim()
+    if (!query) return undefined
+    const pattern = containsPattern(query)
+    const byName = sql`lower(${this.t.users.name}) like ${pattern} escape '\\'`
+    return filter.byEmail ? sql`(${byName} or lower(${this.t.users.email}) like ${pattern} escape '\\')` : byName
+  }
+
+  /** A text column compared byte by byte: SQLite does so already; PostgreSQL's default collation may not. */
+  private byteOrder(column: SQLWrapper): SQL {
+    return this.accounts.store.dialect === 'postgres' ? sql`${column} collate "C"` : sql`${column}`
   }
 
   /** Adds a user to an org with a role (of that org). */
@@ -480,28 +553,26 @@ export class Orgs {
     return { id: row.id, token, expiresAt: row.expiresAt }
   }
 
-  /** Open (unused, unexpired) invitations of an org. */
   /**
-   * The open, unexpired invitations of an org. With `catalog` (as for findInvitation), each says
-   * whether its link still works: `dead` when its creator could no longer create it.
+   * The open (unused, unexpired) invitations of an org. With `catalog` (as for findInvitation), each
+   * says whether its link still works: `dead` when its creator could no longer create it. Two queries
+   * however many invitations: their creators are read together.
    */
   async listInvitations(orgId: string, catalog?: PermissionEntry[]) {
-    const rows = await this.db
+    const open = await this.db
       .select({ i: this.t.invitations, role: this.t.roles })
       .from(this.t.invitations)
       .innerJoin(this.t.roles, eq(this.t.roles.id, this.t.invitations.roleId))
-      .where(and(eq(this.t.invitations.orgId, orgId), isNull(this.t.invitations.usedAt)))
+      .where(and(eq(this.t.invitations.orgId, orgId), isNull(this.t.invitations.usedAt), gt(this.t.invitations.expiresAt, new Date())))
       .orderBy(asc(this.t.invitations.createdAt))
-    const open = rows.filter((r) => r.i.expiresAt.getTime() > Date.now())
-    return Promise.all(
-      open.map(async (r) => ({
-        id: r.i.id,
-        email: r.i.email,
-        role: r.role.name,
-        expiresAt: r.i.expiresAt,
-        dead: catalog ? !(await this.inviterMayStill(this.db, r.i.createdBy, orgId, toRole(r.role), catalog)) : false,
-      })),
-    )
+    const inviters = catalog && open.length > 0 ? await this.invitersIn(this.db, orgId, open.map((r) => r.i.createdBy)) : new Map<string, Inviter>()
+    return open.map((r) => ({
+      id: r.i.id,
+      email: r.i.email,
+      role: r.role.name,
+      expiresAt: r.i.expiresAt,
+      dead: catalog ? !mayStillInvite(inviters.get(r.i.createdBy), toRole(r.role), catalog) : false,
+    }))
   }
 
   async revokeInvitation(orgId: string, id: string): Promise<void> {
@@ -540,14 +611,18 @@ export class Orgs {
 
   /** Whether `creatorId` could still invite someone to `orgId` with `role` (see findInvitation). */
   private async inviterMayStill(db: Db, creatorId: string, orgId: string, role: Role, catalog: PermissionEntry[]): Promise<boolean> {
-    const [creator] = await db.select({ isAdmin: this.t.users.isAdmin, disabled: this.t.users.disabled }).from(this.t.users).where(eq(this.t.users.id, creatorId))
-    if (!creator || creator.disabled) return false
-    if (creator.isAdmin) return true // instance admins invite to any organization (/admin/users)
-    const membership = await this.membershipIn(db, creatorId, orgId)
-    if (!membership) return false
-    const held = rolePermissions(catalog, membership.role)
-    if (!held.has('core.members.manage')) return false
-    return [...rolePermissions(catalog, role)].every((p) => held.has(p))
+    return mayStillInvite((await this.invitersIn(db, orgId, [creatorId])).get(creatorId), role, catalog)
+  }
+
+  /** The accounts of invitation creators with their role in `orgId` (null when no longer a member), in one query. */
+  private async invitersIn(db: Db, orgId: string, creatorIds: string[]): Promise<Map<string, Inviter>> {
+    const rows = await db
+      .select({ id: this.t.users.id, isAdmin: this.t.users.isAdmin, disabled: this.t.users.disabled, role: this.t.roles })
+      .from(this.t.users)
+      .leftJoin(this.t.members, and(eq(this.t.members.userId, this.t.users.id), eq(this.t.members.orgId, orgId)))
+      .leftJoin(this.t.roles, eq(this.t.roles.id, this.t.members.roleId))
+      .where(inArray(this.t.users.id, [...new Set(creatorIds)]))
+    return new Map(rows.map((r) => [r.id, { isAdmin: r.isAdmin, disabled: r.disabled, role: r.role ? toRole(r.role) : null }]))
   }
 
   /**
@@ -575,6 +650,37 @@ export class Orgs {
     })
     this.accounts.changed()
     return org
+  }
+}
+
+/** What decides whether an invitation's creator may still invite: their account, and their role in the org (null: not a member). */
+interface Inviter {
+  isAdmin: boolean
+  disabled: boolean
+  role: Role | null
+}
+
+/**
+ * Whether `inviter` could still invite with `role`: an active instance admin (they invite to any
+ * organization from /admin/users), or an active member holding `core.members.manage` and every
+ * permission `role` grants. An unknown account may not.
+ */
+function mayStillInvite(inviter: Inviter | undefined, role: Role, catalog: PermissionEntry[]): boolean {
+  if (!inviter || inviter.disabled) return false
+  if (inviter.isAdmin) return true
+  if (!inviter.role) return false
+  const held = rolePermissions(catalog, inviter.role)
+  if (!held.has('core.members.manage')) return false
+  return [...rolePermissions(catalog, role)].every((p) => held.has(p))
+}
+
+/** A member from a memberRows row (the account without its secrets). */
+function toMember(row: { u: User; r: Parameters<typeof toRole>[0]; m: { createdAt: Date } }): Member {
+  const u = row.u
+  return {
+    user: { id: u.id, email: u.email, name: u.name, isAdmin: u.isAdmin, disabled: u.disabled, totpEnabled: u.totpEnabled, createdAt: u.createdAt },
+    role: toRole(row.r),
+    joinedAt: row.m.createdAt,
   }
 }
 

@@ -4,6 +4,8 @@
  * permissions as the pages (/orgs/members and /orgs/teams: core.members.read; /orgs/audit:
  * core.audit.read), answered to a browser session or an API token alike. Lists are cursor pages
  * (`?cursor=<opaque>&limit=50`, answer `{ items, nextCursor }`), errors `{ error: { code, message } }`.
+ * Members are paged in the store and may be searched (`?q=`: name, or email for those who see
+ * emails, as on the page).
  */
 import { Elysia } from 'elysia'
 import { guard } from './guard.ts'
@@ -54,6 +56,16 @@ function pageLimit(value: unknown): number {
   const s = String(value)
   if (!/^\d{1,9}$/.test(s) || +s < 1 || +s > MAX_LIMIT) throw new QueryError(`limit must be a whole number from 1 to ${MAX_LIMIT} (got "${s.slice(0, 20)}")`)
   return +s
+}
+
+/** The longest member search, as on the members page. */
+const MAX_QUERY = 100
+
+/** `q`: the text a member search looks for (trimmed; empty finds everyone), at most MAX_QUERY characters. */
+function searchText(value: unknown): string {
+  const s = value === undefined ? '' : String(value).trim()
+  if (s.length > MAX_QUERY) throw new QueryError(`q must be at most ${MAX_QUERY} characters (got ${s.length})`)
+  return s
 }
 
 /** An opaque cursor: the sort key of the last item of a page. */
@@ -137,17 +149,22 @@ export function coreApi(deps: Pick<ServerDeps, 'identity'>) {
         answer(async () => {
           const org = currentOrg(auth)
           if (org instanceof Response) return org
-          const page = pageByName(await orgs.listMembers(org.id), (m) => m.user, query)
+          const limit = pageLimit(query.limit)
+          const after = decodeCursor<[string, string]>(query.cursor, ['string', 'string'])
           const emails = seesEmails(auth, resolver.catalog())
+          // Searched and paged in the store, (name, id) in byte order; one more row than asked says whether there is a next page.
+          const rows = await orgs.searchMembers(org.id, { query: searchText(query.q), byEmail: emails, limit: limit + 1, after: after && { name: after[0], id: after[1] } })
+          const items = rows.slice(0, limit)
+          const last = items[items.length - 1]
           return {
-            items: page.items.map((m) => ({
+            items: items.map((m) => ({
               id: m.user.id,
               name: m.user.name,
               email: emails ? m.user.email : null,
               role: { id: m.role.id, name: m.role.name, builtin: m.role.builtin },
               joinedAt: isoString(m.joinedAt),
             })),
-            nextCursor: page.nextCursor,
+            nextCursor: rows.length > limit && last ? encodeCursor([last.user.name, last.user.id]) : null,
           }
         }),
       { permission: 'core.members.read' },

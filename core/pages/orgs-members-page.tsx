@@ -8,7 +8,7 @@ import type { ServerDeps } from '../http/server.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { OrgHeader, granter, orgOf } from './orgs-ui.tsx'
 
-/** Members shown per page (sorted by name). */
+/** Members shown per page (sorted by name, then id). */
 const MEMBERS_PER_PAGE = 50
 
 /** What the members page shows besides the lists: its status, an error, a link just created, the invite form. */
@@ -25,15 +25,15 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
   const org = orgOf(auth)
   const manage = can(auth, 'core.members.manage')
   const emails = seesEmails(auth.permissions)
-  const [all, roles, invitations] = await Promise.all([orgs.listMembers(org.id), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id, permissionCatalog(deps.host, { includeDisabled: true })) : Promise.resolve([])])
-  // Find and page (members come sorted by name): an organization of thousands stays one screen.
+  // Find and page in the store: an organization of tens of thousands stays one screen and one page of rows.
+  // Only those who see emails may search by them.
   const url = new URL(request.url)
   const q = request.method === 'GET' ? (url.searchParams.get('q') ?? '').trim().slice(0, 100) : ''
-  const needle = q.toLowerCase()
-  const found = needle ? all.filter((m) => m.user.name.toLowerCase().includes(needle) || (emails && m.user.email.toLowerCase().includes(needle))) : all
-  const pages = Math.max(1, Math.ceil(found.length / MEMBERS_PER_PAGE))
+  const filter = { query: q, byEmail: emails }
+  const [count, roles, invitations] = await Promise.all([orgs.countMembers(org.id, filter), orgs.listRoles(org.id), manage ? orgs.listInvitations(org.id, permissionCatalog(deps.host, { includeDisabled: true })) : Promise.resolve([])])
+  const pages = Math.max(1, Math.ceil(count.found / MEMBERS_PER_PAGE))
   const pageNo = request.method === 'GET' ? Math.min(pages, Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1)) : 1
-  const members = found.slice((pageNo - 1) * MEMBERS_PER_PAGE, pageNo * MEMBERS_PER_PAGE)
+  const members = await orgs.searchMembers(org.id, { ...filter, limit: MEMBERS_PER_PAGE, offset: (pageNo - 1) * MEMBERS_PER_PAGE })
   const pageHref = (n: number) => `/orgs/members?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`
   const mayGive = granter(deps, auth)
   const grantable = roles.filter(mayGive)
@@ -41,11 +41,11 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
   const csrf = auth.session?.csrf
   const body = (
     <>
-      <OrgHeader auth={auth} current="/orgs/members" subtitle={`${all.length} member${all.length === 1 ? '' : 's'}`} />
+      <OrgHeader auth={auth} current="/orgs/members" subtitle={`${count.total} member${count.total === 1 ? '' : 's'}`} />
       <FormError message={view.error} />
       <section class="section">
         <h2>Members</h2>
-        {all.length > MEMBERS_PER_PAGE || q ? (
+        {count.total > MEMBERS_PER_PAGE || q ? (
           <form method="get" action="/orgs/members" role="search" class="audit-filter">
             <label for="members-q">
               <span>{emails ? 'Find by name or email' : 'Find by name'}</span>
@@ -152,7 +152,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
             ) : (
               ''
             )}
-            <span class="muted" safe>{`Page ${pageNo} of ${pages} (${found.length} ${q ? 'found' : 'members'})`}</span>
+            <span class="muted" safe>{`Page ${pageNo} of ${pages} (${count.found} ${q ? 'found' : 'members'})`}</span>
             {pageNo < pages ? (
               <a href={pageHref(pageNo + 1)} rel="next">
                 Next &rarr;

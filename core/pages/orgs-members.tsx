@@ -20,7 +20,7 @@ export function orgMemberPages(deps: ServerDeps) {
 
   /** The member and their role, when the viewer may change them; otherwise a response. */
   const changeableMember = async (request: Request, auth: Auth, userId: string): Promise<Member | Response> => {
-    const member = (await orgs.listMembers(orgOf(auth).id)).find((m) => m.user.id === userId)
+    const member = await orgs.getMember(orgOf(auth).id, userId)
     if (!member) return notFound(request, 'member')
     if (!mayGrant(auth, member.role)) {
       return errorFor(new URL(request.url).pathname, 403, 'forbidden', 'Not allowed', `${member.user.name} holds permissions you do not hold: only someone who holds them all can change their role.`)
