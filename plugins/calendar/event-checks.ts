@@ -3,7 +3,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import { parseReminders } from './event-fields.ts'
 import type { CalendarService } from './service.ts'
 import { NEW_PERSONAL, type CleanEvent, type EventForm, type Viewer } from './service-types.ts'
-import { DAY, checkRrule, checkZone, fromWall, inYearRange, parseDate, parseTime, yearRangeText } from './time.ts'
+import { DAY, checkRrule, checkRuleInRange, checkZone, fromWall, inYearRange, parseDate, parseTime, yearRangeText } from './time.ts'
 
 /** Checks the form and turns it into stored values; InputError on the first bad field. */
 export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean } = {}): Promise<CleanEvent> {
@@ -42,6 +42,7 @@ export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts:
   }
   if (endAt - startAt > 366 * DAY) throw new InputError('an event lasts at most a year', 'endDate')
   const rrule = f.rrule && f.rrule.trim() ? checkRrule(f.rrule) : null
+  if (rrule) checkRuleInRange(rrule, { startAt: new Date(startAt), allDay, timeZone })
   const memberIds = new Set((await svc.members(v.orgId)).map((m) => m.id))
   const attendeeIds = [...new Set((f.attendeeIds ?? []).filter(Boolean))]
   const unknown = attendeeIds.filter((id) => !memberIds.has(id))

@@ -144,13 +144,52 @@ export function checkRrule(input: string): string {
   if (options.freq > rrule().DAILY) throw new InputError('repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)', 'rrule')
   if (options.count !== undefined && options.count !== null && (options.count < 1 || options.count > 5000)) throw new InputError('COUNT must be between 1 and 5000', 'rrule')
   if (options.until && Number.isNaN(options.until.getTime())) throw new InputError('UNTIL is not a date', 'rrule')
+  if (options.until && options.until.getTime() >= AFTER_LAST_DAY) throw new InputError(`end the repetition by ${LAST_YEAR}-12-31 (UNTIL), or leave UNTIL out to repeat without end`, 'rrule')
   if (options.interval !== undefined && (options.interval < 1 || options.interval > 1000)) throw new InputError('INTERVAL must be between 1 and 1000', 'rrule')
   try {
-    new (rrule())({ ...options, dtstart: new Date(Date.UTC(2020, 0, 1)) }).all((_, i) => i < 2)
+    new (rrule())({ ...options, dtstart: shifted(Date.UTC(2020, 0, 1)) }).all((_, i) => i < 2)
   } catch {
     throw new InputError('this RRULE cannot be expanded', 'rrule')
   }
   return s
+}
+
+/**
+ * Years rules are checked ahead of their dates: 19 Gregorian cycles of 400 years (same weekdays, same
+ * leap days), so LAST_YEAR lands just before 9999, where rrule's iteration stops. A rule that never
+ * matches (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) is then given up on after a few hundred years instead
+ * of eight thousand (seconds of CPU).
+ */
+const CHECK_SHIFT_YEARS = 7600
+
+/** A wall time moved CHECK_SHIFT_YEARS ahead. */
+function shifted(wall: number): Date {
+  const d = new Date(wall)
+  d.setUTCFullYear(d.getUTCFullYear() + CHECK_SHIFT_YEARS)
+  return d
+}
+
+/**
+ * Refuses (InputError on `rrule`) a rule that, starting at `startAt`, has no occurrence up to
+ * LAST_YEAR-12-31 or whose COUNT takes it past that day: occurrences start in FIRST_YEAR..LAST_YEAR
+ * like events, and expansion stops there, so such a COUNT could never be reached. A rule without end
+ * is fine (it stops there too); UNTIL is checked by checkRrule.
+ */
+export function checkRuleInRange(rule: string, ev: { startAt: Date; allDay: boolean; timeZone: string }): void {
+  const options = rrule().parseString(rule)
+  const tz = ev.allDay ? 'UTC' : ev.timeZone
+  if (options.until) options.until = shifted(toWall(options.until.getTime(), tz))
+  const limit = shifted(AFTER_LAST_DAY).getTime()
+  const wanted = options.count ?? 1
+  // COUNT is at most 5000: listing them is cheap; without COUNT the first is enough
+  const list = new (rrule())({ ...options, dtstart: shifted(toWall(ev.startAt.getTime(), tz)) }).all((_, i) => i < wanted)
+  if (!list.length || list[0]!.getTime() >= limit) throw new InputError(`this rule has no occurrence from the start date to ${LAST_YEAR}-12-31`, 'rrule')
+  if (!options.count || options.until) return
+  const last = list.at(-1)!
+  if (list.length < options.count || last.getTime() >= limit) {
+    const when = list.length < options.count ? `after ${LAST_YEAR + 199}` : `in ${last.getUTCFullYear() - CHECK_SHIFT_YEARS}`
+    throw new InputError(`with COUNT=${options.count} the last occurrence would be ${when}, past ${LAST_YEAR}-12-31: repeat fewer times, or end the repetition by then with UNTIL`, 'rrule')
+  }
 }
 
 /** Parts of an RRULE as an ordered map. */
@@ -219,7 +258,9 @@ export function originalStarts(ev: Recurring, from: number, to: number, opts: { 
   if (options.until) options.until = new Date(toWall(options.until.getTime(), tz))
   const rule = new (rrule())({ ...options, dtstart: new Date(toWall(start, tz)) })
   const lo = new Date(toWall(from - duration, tz) - DAY)
-  const hi = new Date(toWall(to, tz) + DAY)
+  // no occurrence starts after LAST_YEAR (a rule without end, or stored before rules were checked for it)
+  const hi = new Date(Math.min(toWall(to, tz) + DAY, AFTER_LAST_DAY - 1))
+  if (lo >= hi) return []
   const ex = opts.includeExdates ? new Set<number>() : new Set(ev.exdates.map((d) => Date.parse(d)))
   const out: number[] = []
   for (const w of rule.between(lo, hi, true, (_, i) => i < MAX_OCCURRENCES)) {
