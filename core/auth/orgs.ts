@@ -204,7 +204,7 @@ export class Orgs {
    * Deletes an organization: its memberships, teams, roles, invitations and API tokens go, in one
    * transaction; sessions working in it lose it (their next request picks another organization of
    * theirs, or none). The audit log keeps its entries. Plugins' data is not touched here: callers
-   * announce `core.org.deleted` on the bus, and each plugin cleans up its own tables.
+   * announce `core.org.deleted` and have the host sweep plugin tables (PluginHost.sweepDeletedOrgs).
    *
    * `confirm` must be the organization's name exactly. `byUserId` must be an active owner of it,
    * or, with `asInstanceAdmin`, an active instance admin.
