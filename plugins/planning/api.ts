@@ -1,14 +1,16 @@
 /** @module The JSON API under /api/v1/planning: projects and tasks, with the same services and permissions as the pages. */
+import { createHash } from 'node:crypto'
 import { seesEmails } from '../../core/auth/permissions.ts'
 import { Elysia } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import { guard } from '../../core/http/guard.ts'
+import { jsonError } from '../../core/http/respond.ts'
 import { actorOf, jsonBody, orgOf, problem } from './http.ts'
 import { checkFilterQuery, pageLimit, stateIdsOf } from './filters.ts'
 import { filterFrom } from './pages-shared.ts'
 import { isoString } from '../../core/time.ts'
 import { day, type Project, type ProjectService } from './service.ts'
-import type { Task, TaskFilter, TaskService } from './tasks.ts'
+import { TaskChangedError, type Task, type TaskFilter, type TaskService } from './tasks.ts'
 
 /** A project as the API shows it. */
 export function projectJson(p: Project) {
@@ -102,6 +104,89 @@ export async function listRequest(projects: ProjectService, orgId: string, query
   return { filter, limit }
 }
 
+// ---- versions: ETag, If-None-Match (304), If-Match (412)
+
+/**
+ * A strong ETag for a GET's answer: `"<version>-<digest>"`, the version being the row's updatedAt in
+ * milliseconds (what If-Match compares) and the digest a hash of the body, which changes too when what
+ * the body shows of other rows does (a sub-task's title, a label's name) though this row did not.
+ */
+function etagOf(updatedAt: Date, body: string): string {
+  return `"${updatedAt.getTime()}-${createHash('sha256').update(body).digest('hex').slice(0, 16)}"`
+}
+
+/** A list item's `etag`: the version alone, good for If-Match (a GET's ETag adds the digest). */
+const versionTag = (updatedAt: Date) => `"${updatedAt.getTime()}"`
+
+interface EntityTag {
+  weak: boolean
+  opaque: string
+}
+
+/** An If-Match / If-None-Match value: `*`, a list of entity tags (RFC 9110), or null when it is neither. */
+function entityTags(header: string): '*' | EntityTag[] | null {
+  const h = header.trim()
+  if (h === '*') return '*'
+  const tags: EntityTag[] = []
+  const re = /\s*(W\/)?"([^"\s]*)"\s*(,|$)/y
+  while (re.lastIndex < h.length) {
+    const m = re.exec(h)
+    if (!m) return null
+    tags.push({ weak: !!m[1], opaque: m[2]! })
+  }
+  return tags.length ? tags : null
+}
+
+/**
+ * The versions an If-Match header lets a write proceed on: undefined without one or with `*` (any
+ * current version: last write wins, as before). Strong comparison, on the version part: a weak tag or
+ * one this API never gave matches nothing (412). A value that is no entity tag at all (`If-Match:
+ * 1732…` without its quotes) is a 400 saying how to write it: a 412 would send the client to read
+ * the task again, and it would send the same broken header again.
+ */
+function expectedVersions(request: Request): Date[] | undefined {
+  const header = request.headers.get('if-match')
+  if (header === null) return undefined
+  const tags = entityTags(header)
+  if (!tags) throw new InputError(`If-Match must be * or the ETag a GET answered, with its double quotes (If-Match: "1732550400000-…"); got ${JSON.stringify(header.slice(0, 80))}`, 'If-Match', 400)
+  if (tags === '*') return undefined
+  return tags.flatMap((t) => {
+    const m = t.weak ? null : /^(\d{1,15})(-[0-9a-f]{1,64})?$/.exec(t.opaque)
+    return m ? [new Date(Number(m[1]))] : []
+  })
+}
+
+/** True when If-None-Match names `etag` (weak comparison, as RFC 9110 asks) or is `*`: the client's copy is current. */
+function notModified(request: Request, etag: string): boolean {
+  const header = request.headers.get('if-none-match')
+  const tags = header === null ? null : entityTags(header)
+  return tags === '*' || !!tags?.some((t) => `"${t.opaque}"` === etag)
+}
+
+/** A GET's JSON answer with its ETag; a 304 without a body when If-None-Match names it. */
+function validated(request: Request, updatedAt: Date, value: unknown): Response {
+  const body = JSON.stringify(value)
+  const headers = { etag: etagOf(updatedAt, body), 'cache-control': 'private, no-cache' }
+  if (notModified(request, headers.etag)) return new Response(null, { status: 304, headers })
+  return new Response(body, { headers: { ...headers, 'content-type': 'application/json;charset=utf-8' } })
+}
+
+/** The ETag a GET of the task would answer now (for a write's answer, whose body is the shorter `taskJson`). */
+async function taskEtag(tasks: TaskService, orgId: string, t: Task, emails: boolean): Promise<string> {
+  return etagOf(t.updatedAt, JSON.stringify(await taskDetailJson(tasks, orgId, t, emails)))
+}
+
+/** A write refused by its If-Match: 412, nothing written. Other errors as `problem` answers them. */
+function writeProblem(request: Request, err: unknown): Response {
+  if (err instanceof TaskChangedError) return jsonError(412, 'precondition_failed', 'The task changed since you read it (If-Match names an older version): GET it again and reapply your change, with the new ETag in If-Match.')
+  return problem(request, err)
+}
+
+/** Projects have no compare-and-set yet: an If-Match is refused rather than silently ignored. */
+function refuseIfMatch(request: Request): void {
+  if (request.headers.has('if-match')) throw new InputError('If-Match is not supported on projects yet (only on tasks): send the request without it', 'If-Match', 400)
+}
+
 const P_READ = { permission: 'planning.project.read' }
 const P_MANAGE = { permission: 'planning.project.manage' }
 const T_READ = { permission: 'planning.task.read' }
@@ -129,13 +214,15 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, P_MANAGE)
     .get('/api/v1/planning/projects/:key', async ({ request, auth, params }) => {
       try {
-        return projectJson(await projects.get(orgOf(auth), params.key))
+        const p = await projects.get(orgOf(auth), params.key)
+        return validated(request, p.updatedAt, projectJson(p))
       } catch (err) {
         return problem(request, err)
       }
     }, P_READ)
     .patch('/api/v1/planning/projects/:key', async ({ request, auth, params, body }) => {
       try {
+        refuseIfMatch(request)
         return projectJson(await projects.update(orgOf(auth), actorOf(auth), params.key, jsonBody(body)))
       } catch (err) {
         return problem(request, err)
@@ -143,6 +230,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, P_MANAGE)
     .delete('/api/v1/planning/projects/:key', async ({ request, auth, params }) => {
       try {
+        refuseIfMatch(request)
         await projects.remove(orgOf(auth), actorOf(auth), params.key)
         return new Response(null, { status: 204 })
       } catch (err) {
@@ -154,20 +242,22 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
         const orgId = orgOf(auth)
         const { filter, limit } = await listRequest(projects, orgId, query, auth.user.id)
         const page = await tasks.list(orgId, filter, { cursor: query.cursor, limit })
-        return { items: page.items.map((t) => taskJson(t, seesEmails(auth.permissions))), nextCursor: page.nextCursor }
+        const emails = seesEmails(auth.permissions)
+        return { items: page.items.map((t) => ({ ...taskJson(t, emails), etag: versionTag(t.updatedAt) })), nextCursor: page.nextCursor }
       } catch (err) {
         return problem(request, err)
       }
     }, T_READ)
-    .post('/api/v1/planning/tasks', async ({ request, auth, body, set }) => {
+    .post('/api/v1/planning/tasks', async ({ request, auth, body }) => {
       try {
         const input = jsonBody(body)
         checkTaskFields(input, ['project', 'projectId'])
         const project = String(input.project ?? input.projectId ?? '')
         if (!project) return problem(request, new InputError('project is required (a key like WEB)', 'project'))
-        const t = await tasks.create(orgOf(auth), actorOf(auth), project, input)
-        set.status = 201
-        return taskJson(t, seesEmails(auth.permissions))
+        const orgId = orgOf(auth)
+        const emails = seesEmails(auth.permissions)
+        const t = await tasks.create(orgId, actorOf(auth), project, input)
+        return Response.json(taskJson(t, emails), { status: 201, headers: { etag: await taskEtag(tasks, orgId, t, emails) } })
       } catch (err) {
         return problem(request, err)
       }
@@ -175,7 +265,8 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     .get('/api/v1/planning/tasks/:ref', async ({ request, auth, params }) => {
       try {
         const orgId = orgOf(auth)
-        return await taskDetailJson(tasks, orgId, await tasks.get(orgId, params.ref), seesEmails(auth.permissions))
+        const t = await tasks.get(orgId, params.ref)
+        return validated(request, t.updatedAt, await taskDetailJson(tasks, orgId, t, seesEmails(auth.permissions)))
       } catch (err) {
         return problem(request, err)
       }
@@ -184,17 +275,20 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
       try {
         const input = jsonBody(body)
         checkTaskFields(input)
-        return taskJson(await tasks.update(orgOf(auth), actorOf(auth), params.ref, input), seesEmails(auth.permissions))
+        const orgId = orgOf(auth)
+        const emails = seesEmails(auth.permissions)
+        const t = await tasks.update(orgId, actorOf(auth), params.ref, input, { expectUpdatedAt: expectedVersions(request) })
+        return Response.json(taskJson(t, emails), { headers: { etag: await taskEtag(tasks, orgId, t, emails) } })
       } catch (err) {
-        return problem(request, err)
+        return writeProblem(request, err)
       }
     }, T_WRITE)
     .delete('/api/v1/planning/tasks/:ref', async ({ request, auth, params }) => {
       try {
-        await tasks.remove(orgOf(auth), actorOf(auth), params.ref)
+        await tasks.remove(orgOf(auth), actorOf(auth), params.ref, { expectUpdatedAt: expectedVersions(request) })
         return new Response(null, { status: 204 })
       } catch (err) {
-        return problem(request, err)
+        return writeProblem(request, err)
       }
     }, T_WRITE)
 }

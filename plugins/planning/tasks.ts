@@ -38,14 +38,25 @@ const byLabelName = (a: Label, b: Label): number => {
   return x < y ? -1 : x > y ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 }
 
-/** Tasks of projects. */
-/** The task changed after the caller read it (update with `expectUpdatedAt`): read again and re-plan. */
+/** The task changed after the caller read it (update or remove with `expectUpdatedAt`): read again and re-plan. */
 export class TaskChangedError extends InputError {
   constructor() {
     super('The task changed while this change was being saved: open it again and repeat the change.', undefined, 409)
   }
 }
 
+/**
+ * The version (`updatedAt`) a write expects the task to still have, or several of which any will do
+ * (an If-Match header may list more than one; an empty list matches nothing).
+ */
+export type ExpectedVersion = Date | readonly Date[]
+
+/** True when the task's version `v` is one the caller expects. */
+function isExpected(v: Date, expected: ExpectedVersion): boolean {
+  return (expected instanceof Date ? [expected] : expected).some((d) => d.getTime() === v.getTime())
+}
+
+/** Tasks of projects. */
 export class TaskService {
   private readonly input: TaskInput
   private readonly boards: TaskBoard
@@ -201,11 +212,15 @@ export class TaskService {
     return task
   }
 
-  /** Changes the given fields (absent keys stay); records history and emits events. */
-  async update(orgId: string, actor: Actor, taskRef: string, input: Record<string, unknown>, options: { expectUpdatedAt?: Date } = {}): Promise<Task> {
+  /**
+   * Changes the given fields (absent keys stay); records history and emits events. With
+   * `expectUpdatedAt` the write is a compare-and-set: a task changed since the caller read it is a
+   * TaskChangedError and nothing is written (the edit form's save, the API's If-Match).
+   */
+  async update(orgId: string, actor: Actor, taskRef: string, input: Record<string, unknown>, options: { expectUpdatedAt?: ExpectedVersion } = {}): Promise<Task> {
     const before = await this.get(orgId, taskRef)
     const expected = options.expectUpdatedAt
-    if (expected && before.updatedAt.getTime() !== expected.getTime()) throw new TaskChangedError()
+    if (expected && !isExpected(before.updatedAt, expected)) throw new TaskChangedError()
     const project = before.project
     const patch: Partial<TaskRow> = {}
     if (input.title !== undefined) patch.title = text(input.title, 'title', { required: true, label: 'Title' })
@@ -238,7 +253,9 @@ export class TaskService {
     if (labels && labelsChanged) changes.push({ field: 'labels', from: before.labels.map((l) => l.name).join(', ') || null, to: labels.map((l) => l.name).join(', ') || null })
     if (!changes.length && patch.position === undefined) return before
 
-    const now = new Date()
+    // a new version is always later than the one it replaces, even within the same millisecond:
+    // otherwise a second compare-and-set on the old version would still match
+    const now = new Date(Math.max(Date.now(), before.updatedAt.getTime() + 1))
     if (newState && newState.id !== before.stateId) patch.completedAt = DONE_GROUPS.includes(newState.group) ? now : null
     // with expectUpdatedAt: written only if nobody changed the task since the caller read it
     const where = expected ? and(eq(this.t.tasks.id, before.id), eq(this.t.tasks.updatedAt, before.updatedAt)) : eq(this.t.tasks.id, before.id)
@@ -273,15 +290,25 @@ export class TaskService {
     return after
   }
 
-  /** Deletes a task; its sub-tasks lose their parent. */
-  async remove(orgId: string, actor: Actor, taskRef: string): Promise<void> {
+  /**
+   * Deletes a task, in one transaction; its sub-tasks lose their parent. With `expectUpdatedAt` a
+   * task changed since the caller read it is a TaskChangedError and nothing is deleted.
+   */
+  async remove(orgId: string, actor: Actor, taskRef: string, options: { expectUpdatedAt?: ExpectedVersion } = {}): Promise<void> {
     const task = await this.get(orgId, taskRef)
+    const expected = options.expectUpdatedAt
+    if (expected && !isExpected(task.updatedAt, expected)) throw new TaskChangedError()
     const t = this.t
-    await this.db.update(t.tasks).set({ parentId: null }).where(eq(t.tasks.parentId, task.id))
-    await this.db.delete(t.taskLabels).where(eq(t.taskLabels.taskId, task.id))
-    await this.db.delete(t.relations).where(or(eq(t.relations.blockerId, task.id), eq(t.relations.blockedId, task.id)))
-    await this.db.delete(t.history).where(eq(t.history.taskId, task.id))
-    await this.db.delete(t.tasks).where(eq(t.tasks.id, task.id))
+    await this.deps.store.tx(async (db) => {
+      await db.update(t.tasks).set({ parentId: null }).where(eq(t.tasks.parentId, task.id))
+      await db.delete(t.taskLabels).where(eq(t.taskLabels.taskId, task.id))
+      await db.delete(t.relations).where(or(eq(t.relations.blockerId, task.id), eq(t.relations.blockedId, task.id)))
+      await db.delete(t.history).where(eq(t.history.taskId, task.id))
+      // the compare-and-set: a write in between changed updatedAt, and the throw rolls all of this back
+      const where = expected ? and(eq(t.tasks.id, task.id), eq(t.tasks.updatedAt, task.updatedAt)) : eq(t.tasks.id, task.id)
+      const deleted = await db.delete(t.tasks).where(where).returning({ id: t.tasks.id })
+      if (expected && !deleted.length) throw new TaskChangedError()
+    })
     this.deps.bus.emit('planning.task.deleted', { task: ref(task), activity: { ...activity(task, actor, `deleted ${task.key} ${task.title}`), entity: undefined } })
   }
 
