@@ -199,18 +199,40 @@ eachDialect('planning API versions (ETag, If-Match)', (dialect) => {
     expect([now.task.title, now.etag]).toEqual(['Footer', etag])
   })
 
-  test('a project: GET answers an ETag and 304; its writes refuse If-Match (not supported yet) rather than ignore it', async () => {
+  test('a project: GET answers an ETag and 304; PATCH and DELETE honour If-Match like tasks (412 when stale, nothing written)', async () => {
     const res = await api('GET', '/projects/WEB')
     expect(res.status).toBe(200)
     const etag = res.headers.get('etag')!
     expect(etag).toMatch(VERSIONED)
     expect((await api('GET', '/projects/WEB', undefined, { 'if-none-match': etag })).status).toBe(304)
-    const refused = await api('PATCH', '/projects/WEB', { name: 'Site' }, { 'if-match': etag })
-    expect(refused.status).toBe(400)
-    expect(((await refused.json()) as any).error.message).toContain('not supported on projects')
-    expect(((await (await api('GET', '/projects/WEB')).json()) as any).name).toBe('Website')
-    expect((await api('PATCH', '/projects/WEB', { name: 'Site' })).status).toBe(200)
+    // a write with the current tag goes through and answers the new one, which a GET answers too
+    const renamed = await api('PATCH', '/projects/WEB', { name: 'Site' }, { 'if-match': etag })
+    expect(renamed.status).toBe(200)
+    const fresh = renamed.headers.get('etag')!
+    expect(fresh).not.toBe(etag)
+    expect((await api('GET', '/projects/WEB')).headers.get('etag')).toBe(fresh)
+    // the old tag is stale now: 412 saying what to do, nothing written
+    const stale = await api('PATCH', '/projects/WEB', { name: 'Stale' }, { 'if-match': etag })
+    expect(stale.status).toBe(412)
+    expect(((await stale.json()) as any).error.message).toContain('The project changed since you read it')
+    expect(((await (await api('GET', '/projects/WEB')).json()) as any).name).toBe('Site')
+    // two PATCHes racing on the same tag: exactly one is written
+    const racing = await Promise.all(['One', 'Two'].map((name) => api('PATCH', '/projects/WEB', { name }, { 'if-match': fresh })))
+    expect(racing.map((r) => r.status).sort()).toEqual([200, 412])
     expect((await api('GET', '/projects/WEB', undefined, { 'if-none-match': etag })).status).toBe(200)
     expect((await json(outsider, 'GET', '/api/v1/planning/projects/WEB')).status).toBe(404)
+
+    // DELETE: stale tag -> 412 and the project with its tasks stays; the current one deletes
+    expect((await api('POST', '/projects', { key: 'TMP', name: 'Temporary' })).status).toBe(201)
+    const tmp = await api('GET', '/projects/TMP')
+    const tmpTag = tmp.headers.get('etag')!
+    expect((await api('POST', '/tasks', { project: 'TMP', title: 'Keep me' })).status).toBe(201)
+    expect((await api('PATCH', '/projects/TMP', { description: 'changed' })).status).toBe(200)
+    const refused = await api('DELETE', '/projects/TMP', undefined, { 'if-match': tmpTag })
+    expect(refused.status).toBe(412)
+    expect(((await (await api('GET', '/tasks?project=TMP')).json()) as any).items.length).toBe(1)
+    const current = (await api('GET', '/projects/TMP')).headers.get('etag')!
+    expect((await api('DELETE', '/projects/TMP', undefined, { 'if-match': current })).status).toBe(204)
+    expect((await api('GET', '/projects/TMP')).status).toBe(404)
   })
 })

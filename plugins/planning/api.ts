@@ -10,6 +10,7 @@ import { checkFilterQuery, pageLimit, stateIdsOf } from './filters.ts'
 import { filterFrom } from './pages-shared.ts'
 import { isoString } from '../../core/time.ts'
 import { day, type Project, type ProjectService } from './service.ts'
+import { ProjectChangedError } from './projects.ts'
 import { TaskChangedError, type Task, type TaskFilter, type TaskService } from './tasks.ts'
 
 /** A project as the API shows it. */
@@ -178,13 +179,9 @@ async function taskEtag(tasks: TaskService, orgId: string, t: Task, emails: bool
 
 /** A write refused by its If-Match: 412, nothing written. Other errors as `problem` answers them. */
 function writeProblem(request: Request, err: unknown): Response {
-  if (err instanceof TaskChangedError) return jsonError(412, 'precondition_failed', 'The task changed since you read it (If-Match names an older version): GET it again and reapply your change, with the new ETag in If-Match.')
+  const noun = err instanceof TaskChangedError ? 'task' : err instanceof ProjectChangedError ? 'project' : undefined
+  if (noun) return jsonError(412, 'precondition_failed', `The ${noun} changed since you read it (If-Match names an older version): GET it again and reapply your change, with the new ETag in If-Match.`)
   return problem(request, err)
-}
-
-/** Projects have no compare-and-set yet: an If-Match is refused rather than silently ignored. */
-function refuseIfMatch(request: Request): void {
-  if (request.headers.has('if-match')) throw new InputError('If-Match is not supported on projects yet (only on tasks): send the request without it', 'If-Match', 400)
 }
 
 const P_READ = { permission: 'planning.project.read' }
@@ -222,19 +219,19 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, P_READ)
     .patch('/api/v1/planning/projects/:key', async ({ request, auth, params, body }) => {
       try {
-        refuseIfMatch(request)
-        return projectJson(await projects.update(orgOf(auth), actorOf(auth), params.key, jsonBody(body)))
+        const p = await projects.update(orgOf(auth), actorOf(auth), params.key, jsonBody(body), { expectUpdatedAt: expectedVersions(request) })
+        const json = projectJson(p)
+        return Response.json(json, { headers: { etag: etagOf(p.updatedAt, JSON.stringify(json)) } })
       } catch (err) {
-        return problem(request, err)
+        return writeProblem(request, err)
       }
     }, P_MANAGE)
     .delete('/api/v1/planning/projects/:key', async ({ request, auth, params }) => {
       try {
-        refuseIfMatch(request)
-        await projects.remove(orgOf(auth), actorOf(auth), params.key)
+        await projects.remove(orgOf(auth), actorOf(auth), params.key, { expectUpdatedAt: expectedVersions(request) })
         return new Response(null, { status: 204 })
       } catch (err) {
-        return problem(request, err)
+        return writeProblem(request, err)
       }
     }, P_MANAGE)
     .get('/api/v1/planning/tasks', async ({ request, auth, query }) => {

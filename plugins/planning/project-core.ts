@@ -33,6 +33,17 @@ export interface Deps {
   people: People
 }
 
+/**
+ * The version (`updatedAt`) a write expects a task or project to still have, or several of which
+ * any will do (an If-Match header may list more than one; an empty list matches nothing).
+ */
+export type ExpectedVersion = Date | readonly Date[]
+
+/** True when the row's version `v` is one the caller expects. */
+export function isExpected(v: Date, expected: ExpectedVersion): boolean {
+  return (expected instanceof Date ? [expected] : expected).some((d) => d.getTime() === v.getTime())
+}
+
 export const KEY_RE = /^[A-Z0-9]{2,6}$/
 export const DEFAULT_STATES: { name: string; group: StateGroup }[] = [
   { name: 'Backlog', group: 'backlog' },

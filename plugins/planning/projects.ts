@@ -1,7 +1,7 @@
 /** @module Project records: create (with the default states), edit and delete with everything in them, and their events. */
 import { and, eq, inArray } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { DEFAULT_STATES, KEY_RE, ProjectPart, newId, text, type Actor, type Project } from './project-core.ts'
+import { DEFAULT_STATES, KEY_RE, ProjectPart, isExpected, newId, text, type Actor, type ExpectedVersion, type Project } from './project-core.ts'
 import { PROJECT_STATUSES } from './schema.ts'
 
 /** Creates, edits and deletes projects for ProjectService. */
@@ -43,8 +43,10 @@ export class ProjectRecords extends ProjectPart {
   }
 
   /** Edits name, description, lead and status (the key stays: task keys are links). */
-  async update(orgId: string, actor: Actor, keyOrId: string, input: Record<string, unknown>): Promise<Project> {
+  async update(orgId: string, actor: Actor, keyOrId: string, input: Record<string, unknown>, options: { expectUpdatedAt?: ExpectedVersion } = {}): Promise<Project> {
     const project = await this.core.get(orgId, keyOrId)
+    const expected = options.expectUpdatedAt
+    if (expected && !isExpected(project.updatedAt, expected)) throw new ProjectChangedError()
     const patch: Partial<Project> = {}
     if (input.name !== undefined) patch.name = text(input.name, 'name', { required: true, label: 'Name' })
     if (input.description !== undefined) patch.description = text(input.description, 'description', { max: 20_000, label: 'Description' })
@@ -53,18 +55,37 @@ export class ProjectRecords extends ProjectPart {
     if (input.key !== undefined && String(input.key).trim().toUpperCase() !== project.key) throw new InputError('The key of a project cannot change', 'key')
     const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== (project as Record<string, unknown>)[k])
     if (!fields.length) return project
-    const updated = { ...project, ...patch, updatedAt: new Date() }
-    await this.db.update(this.t.projects).set({ ...patch, updatedAt: updated.updatedAt }).where(eq(this.t.projects.id, project.id))
+    // a new version is always later than the one it replaces, so a second compare-and-set on the old one fails
+    const updated = { ...project, ...patch, updatedAt: new Date(Math.max(Date.now(), project.updatedAt.getTime() + 1)) }
+    const p = this.t.projects
+    // with expectUpdatedAt: written only if nobody changed the project since the caller read it
+    const where = expected ? and(eq(p.id, project.id), eq(p.updatedAt, project.updatedAt)) : eq(p.id, project.id)
+    const written = await this.db.update(p).set({ ...patch, updatedAt: updated.updatedAt }).where(where).returning({ id: p.id })
+    if (!written.length) {
+      this.core.changed()
+      throw new ProjectChangedError()
+    }
     this.core.changed()
     this.core.deps.bus.emit('planning.project.updated', { project: brief(updated), fields, activity: projectActivity(updated, actor, `updated project ${updated.key}`) })
     return updated
   }
 
-  /** Deletes a project with its tasks and everything else in it. */
-  async remove(orgId: string, actor: Actor, keyOrId: string): Promise<void> {
+  /**
+   * Deletes a project with its tasks and everything else in it, in one transaction. With
+   * `expectUpdatedAt` a project changed since the caller read it is a ProjectChangedError and
+   * nothing is deleted.
+   */
+  async remove(orgId: string, actor: Actor, keyOrId: string, options: { expectUpdatedAt?: ExpectedVersion } = {}): Promise<void> {
     const project = await this.core.get(orgId, keyOrId)
+    const expected = options.expectUpdatedAt
+    if (expected && !isExpected(project.updatedAt, expected)) throw new ProjectChangedError()
     const t = this.t
     await this.core.deps.store.tx(async (db) => {
+      if (expected) {
+        // the compare-and-set first: a write in between changed updatedAt, and nothing is deleted
+        const still = await db.update(t.projects).set({ updatedAt: project.updatedAt }).where(and(eq(t.projects.id, project.id), eq(t.projects.updatedAt, project.updatedAt))).returning({ id: t.projects.id })
+        if (!still.length) throw new ProjectChangedError()
+      }
       const ids = db.select({ id: t.tasks.id }).from(t.tasks).where(eq(t.tasks.projectId, project.id))
       await db.delete(t.taskLabels).where(inArray(t.taskLabels.taskId, ids))
       await db.delete(t.relations).where(inArray(t.relations.blockerId, ids))
@@ -75,6 +96,13 @@ export class ProjectRecords extends ProjectPart {
     })
     this.core.changed()
     this.core.deps.bus.emit('planning.project.deleted', { project: brief(project), activity: { orgId, actor, text: `deleted project ${project.key} ${project.name}` } })
+  }
+}
+
+/** The project changed after the caller read it (update or remove with `expectUpdatedAt`): read again and re-plan. */
+export class ProjectChangedError extends InputError {
+  constructor() {
+    super('The project changed while this change was being saved: open it again and repeat the change.', undefined, 409)
   }
 }
 

@@ -7,15 +7,15 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import type { FilterChoices } from './filters.ts'
-import { KEY_RE, type Actor, type Cycle, type Deps, type Label, type Milestone, type Project, type ProjectCore, type SavedView, type State } from './project-core.ts'
+import { KEY_RE, type Actor, type ExpectedVersion, type Cycle, type Deps, type Label, type Milestone, type Project, type ProjectCore, type SavedView, type State } from './project-core.ts'
 import { ProjectLabels } from './project-labels.ts'
 import { ProjectPlan } from './project-plan.ts'
 import { ProjectStates } from './project-states.ts'
 import { ProjectViews } from './project-views.ts'
 import { ProjectRecords } from './projects.ts'
 
-export { DEFAULT_STATES, KEY_RE, day, newId, parseDay, text } from './project-core.ts'
-export type { Actor, Cycle, Deps, Label, Milestone, Project, SavedView, State, StateGroup, Tables } from './project-core.ts'
+export { DEFAULT_STATES, KEY_RE, day, isExpected, newId, parseDay, text } from './project-core.ts'
+export type { Actor, Cycle, Deps, ExpectedVersion, Label, Milestone, Project, SavedView, State, StateGroup, Tables } from './project-core.ts'
 
 /** Projects and their configuration. */
 export class ProjectService {
@@ -101,14 +101,14 @@ export class ProjectService {
     return this.records.create(orgId, actor, input)
   }
 
-  /** Edits name, description, lead and status (the key stays: task keys are links). */
-  update(orgId: string, actor: Actor, keyOrId: string, input: Record<string, unknown>): Promise<Project> {
-    return this.records.update(orgId, actor, keyOrId, input)
+  /** Edits name, description, lead and status (the key stays: task keys are links). `expectUpdatedAt`: see ProjectRecords.update. */
+  update(orgId: string, actor: Actor, keyOrId: string, input: Record<string, unknown>, options: { expectUpdatedAt?: ExpectedVersion } = {}): Promise<Project> {
+    return this.records.update(orgId, actor, keyOrId, input, options)
   }
 
-  /** Deletes a project with its tasks and everything else in it. */
-  remove(orgId: string, actor: Actor, keyOrId: string): Promise<void> {
-    return this.records.remove(orgId, actor, keyOrId)
+  /** Deletes a project with its tasks and everything else in it. `expectUpdatedAt`: see ProjectRecords.remove. */
+  remove(orgId: string, actor: Actor, keyOrId: string, options: { expectUpdatedAt?: ExpectedVersion } = {}): Promise<void> {
+    return this.records.remove(orgId, actor, keyOrId, options)
   }
 
   /** The states, labels, milestones and cycles a list filter of the project may name. */

@@ -7,7 +7,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import { SORTS } from './filters.ts'
 import { PRIORITIES } from './schema.ts'
-import { newId, parseDay, text, type Actor, type Deps, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
+import { isExpected, newId, parseDay, text, type Actor, type Deps, type ExpectedVersion, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
 import { TaskBoard } from './task-board.ts'
 import { bulkPreview, bulkRemove, bulkUpdate, moveStateTasks } from './task-bulk.ts'
 import { activity, ref } from './task-facts.ts'
@@ -28,7 +28,7 @@ export interface Task extends TaskRow {
   assignee?: Person
 }
 
-export { DUE_MAX, SORTS, activity, ref, type TaskFilter }
+export { DUE_MAX, SORTS, activity, ref, type ExpectedVersion, type TaskFilter }
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
 const DONE_GROUPS = ['completed', 'cancelled']
 /** Labels by name, case aside, then exactly. */
@@ -45,16 +45,6 @@ export class TaskChangedError extends InputError {
   }
 }
 
-/**
- * The version (`updatedAt`) a write expects the task to still have, or several of which any will do
- * (an If-Match header may list more than one; an empty list matches nothing).
- */
-export type ExpectedVersion = Date | readonly Date[]
-
-/** True when the task's version `v` is one the caller expects. */
-function isExpected(v: Date, expected: ExpectedVersion): boolean {
-  return (expected instanceof Date ? [expected] : expected).some((d) => d.getTime() === v.getTime())
-}
 
 /** Tasks of projects. */
 export class TaskService {
