@@ -17,8 +17,9 @@ function PieceLink(props: { piece: Piece<Item>; day: number }) {
   const start = wallTime(piece.start)
   const end = wallTime(piece.end)
   // wall times are HH:MM we made: trusted; the dash as an entity keeps the page a one-byte string
-  // (a one-row piece keeps the end in a span its style hides: "Stand-up 08:30" fits where the range did not)
-  const safeTime = piece.before ? `until ${end}` : piece.end > piece.start ? (piece.rows <= 1 ? `${start}<span class="cal-end">&ndash;${end}</span>` : `${start}&ndash;${end}`) : start
+  // (a piece of one or two rows keeps the end in a span its style hides or lets wrap away: "Stand-up
+  // 08:30" fits where the range did not, and a narrow column keeps the start whole)
+  const safeTime = piece.before ? `until ${end}` : piece.end > piece.start ? (piece.rows <= 2 ? `${start}<span class="cal-end">&ndash;${end}</span>` : `${start}&ndash;${end}`) : start
   const time = piece.before ? `until ${end}` : piece.end > piece.start ? `${start} to ${end}` : start
   const note = piece.before ? `, continued from ${longDate(day - DAY)}` : piece.after ? `, continues on ${longDate(day + DAY)}` : ''
   const cls = [
