@@ -53,6 +53,17 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: 'maybe' }, [], /^TRUST_PROXY=maybe is not a proxy setting: use off, on, or the number of reverse proxies in front \(0 to 10\)$/],
     [{}, ['--trust-proxy=11'], /^--trust-proxy=11 is not a proxy setting/],
     [{ TRUST_PROXY: '-1' }, [], /^TRUST_PROXY=-1 is not a proxy setting/],
+    [{ SMTP_URL: 'http://u:hunter2@mail:25', MAIL_FROM: 'a@example.com', PUBLIC_URL: 'https://ide.example.com' }, [], /^SMTP_URL is not an SMTP URL: use smtp:\/\/user:pass@host:587 or smtps:\/\/user:pass@host:465$/],
+    [{ SMTP_URL: 'smtp://u:hunter2@mail:99999', MAIL_FROM: 'a@example.com', PUBLIC_URL: 'https://ide.example.com' }, [], /^SMTP_URL (is not an SMTP URL|has port 99999)/],
+    [{ SMTP_URL: 'smtp://:hunter2@mail:25', MAIL_FROM: 'a@example.com', PUBLIC_URL: 'https://ide.example.com' }, [], /^SMTP_URL has a password but no user name/],
+    [{ SMTP_URL: 'smtp://u:hunter2@mail:587', PUBLIC_URL: 'https://ide.example.com' }, [], /^MAIL_FROM is needed with SMTP_URL: the sender, as in "Coder IDE <noreply@example.com>"$/],
+    [{ SMTP_URL: 'smtp://u:hunter2@mail:587', MAIL_FROM: 'Coder IDE <noreply>', PUBLIC_URL: 'https://ide.example.com' }, [], /^MAIL_FROM=Coder IDE <noreply> is not a sender/],
+    [{ SMTP_URL: 'smtp://u:hunter2@mail:587', MAIL_FROM: 'a@example.com' }, [], /^PUBLIC_URL is needed with SMTP_URL: set the address users reach, as in https:\/\/ide.example.com/],
+    [{ SMTP_URL: 'smtp://u:hunter2@mail:587', MAIL_FROM: 'a@example.com', PUBLIC_URL: 'ide.example.com' }, [], /^PUBLIC_URL=ide.example.com is not a public address/],
+    [{ PUBLIC_URL: 'https://ide.example.com/app' }, [], /^PUBLIC_URL=https:\/\/ide.example.com\/app has a path/],
+    [{ PUBLIC_URL: 'ftp://ide.example.com' }, [], /^PUBLIC_URL=ftp:\/\/ide.example.com is not a public address/],
+    [{ MAIL_FROM: 'a@example.com' }, [], /^MAIL_FROM is set but SMTP_URL is not: set both to send email, or neither$/],
+    [{}, ['--smtp-url=smtps://u:hunter2@mail', '--mail-from=a@example.com'], /^PUBLIC_URL is needed with --smtp-url/],
   ]
   for (const [env, args, message] of bad) {
     test(`refuses ${JSON.stringify(env)} ${args.join(' ')} with one line`, () => {
@@ -65,8 +76,20 @@ describe('loadConfig', () => {
       expect(error).toBeInstanceOf(ConfigError)
       expect((error as Error).message).toMatch(message)
       expect((error as Error).message).not.toContain('\n')
+      expect((error as Error).message).not.toContain('hunter2') // the SMTP password
     })
   }
+
+  test('mail: off without SMTP_URL; SMTP_URL, MAIL_FROM and PUBLIC_URL together turn it on', () => {
+    expect(loadConfig({}).mail).toBeUndefined()
+    expect(loadConfig({}).publicUrl).toBeUndefined()
+    expect(loadConfig({ PUBLIC_URL: 'https://ide.example.com/' }).publicUrl).toBe('https://ide.example.com')
+    const c = loadConfig({ SMTP_URL: 'smtp://u:p%40ss@mail.example.com:587', MAIL_FROM: 'Coder IDE <noreply@example.com>', PUBLIC_URL: 'http://ide.example.com:8080' })
+    expect(c.mail).toEqual({ smtpUrl: 'smtp://u:p%40ss@mail.example.com:587', from: 'Coder IDE <noreply@example.com>' })
+    expect(c.publicUrl).toBe('http://ide.example.com:8080')
+    expect(loadConfig({ SMTP_URL: 'smtps://mail.example.com', MAIL_FROM: 'noreply@example.com', PUBLIC_URL: 'https://ide.example.com' }).mail?.smtpUrl).toBe('smtps://mail.example.com')
+    expect(redactUrl('smtp://u:hunter2@mail.example.com:587')).toBe('smtp://u:***@mail.example.com:587')
+  })
 
   test('the database password never reaches a log line', () => {
     expect(redactUrl('postgres://admin:s3cret@db:5432/x')).toBe('postgres://admin:***@db:5432/x')

@@ -27,6 +27,21 @@ export interface Config {
    * browser used https; at 0 both headers are ignored.
    */
   trustProxy: number
+  /** Outgoing email; undefined (SMTP_URL unset) means mail is off and links are handed over by hand. */
+  mail: MailConfig | undefined
+  /**
+   * The address links in emails (and on pages) use, as `https://host[:port]` without a trailing
+   * slash; required with SMTP_URL, so a reset link never follows a request's Host header.
+   */
+  publicUrl: string | undefined
+}
+
+/** Where and as whom email is sent. `smtpUrl` holds the password: log it only through redactUrl. */
+export interface MailConfig {
+  /** `smtp://user:pass@host:port` (STARTTLS when offered) or `smtps://...` (TLS from the start). */
+  smtpUrl: string
+  /** The From header: `Name <address>` or a bare address. */
+  from: string
 }
 
 /** A bad setting: main prints the message as one line and exits with code 2. */
@@ -51,6 +66,9 @@ export const OPTIONS: Option[] = [
   { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'a service token for automation: "Authorization: Bearer <token>" acts as an instance admin on the admin API (at least 24 characters)', default: '' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', help: 'grace period for in-flight requests on shutdown', default: '10000' },
   { env: 'ORG_CREATION', flag: '--org-creation', help: 'who may create organizations: everyone (any signed-in user) | admins (instance admins only)', default: 'everyone' },
+  { env: 'SMTP_URL', flag: '--smtp-url', help: 'outgoing email: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; unset: no email', default: '' },
+  { env: 'MAIL_FROM', flag: '--mail-from', help: 'sender of emails, as in "Coder IDE <noreply@example.com>" (needed with SMTP_URL)', default: '' },
+  { env: 'PUBLIC_URL', flag: '--public-url', help: 'the address users reach, as in https://ide.example.com: links in emails use it (needed with SMTP_URL)', default: '' },
   { env: 'TRUST_PROXY', flag: '--trust-proxy', help: 'off | on | <n>: behind n reverse proxies (on = 1), take the client address from X-Forwarded-For and https from X-Forwarded-Proto', default: 'off' },
 ]
 
@@ -116,6 +134,15 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     throw new ConfigError(`${where(opt('ORG_CREATION'))}=${orgCreation} is not a choice: use everyone or admins`)
   }
 
+  const publicUrl = checkPublicUrl(get(opt('PUBLIC_URL')), where(opt('PUBLIC_URL')))
+  const mail = mailConfig(get(opt('SMTP_URL')), where(opt('SMTP_URL')), get(opt('MAIL_FROM')), where(opt('MAIL_FROM')))
+  if (mail && !publicUrl) {
+    throw new ConfigError(`${where(opt('PUBLIC_URL'))} is needed with ${where(opt('SMTP_URL'))}: set the address users reach, as in https://ide.example.com (links in emails use it)`)
+  }
+  if (!mail && get(opt('MAIL_FROM')) !== undefined) {
+    throw new ConfigError(`${where(opt('MAIL_FROM'))} is set but ${where(opt('SMTP_URL'))} is not: set both to send email, or neither`)
+  }
+
   return {
     port,
     host,
@@ -127,6 +154,8 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     shutdownTimeoutMs: Number(graceRaw),
     pluginsDir: resolve(dataDir, 'plugins'),
     trustProxy,
+    mail,
+    publicUrl,
   }
 }
 
@@ -177,4 +206,50 @@ function checkPostgresUrl(raw: string, name: string): string {
   if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw new ConfigError(`${name} has port ${url.port}: use 1 to 65535`)
   if (url.pathname.length < 2) throw new ConfigError(`${name} names no database: ${shape}`)
   return raw
+}
+
+/**
+ * The mail settings, or undefined without SMTP_URL. Messages never repeat the URL: it may hold the
+ * SMTP password.
+ */
+function mailConfig(smtpRaw: string | undefined, smtpName: string, fromRaw: string | undefined, fromName: string): MailConfig | undefined {
+  if (smtpRaw === undefined) return undefined
+  const shape = 'use smtp://user:pass@host:587 or smtps://user:pass@host:465'
+  let url: URL
+  try {
+    url = new URL(smtpRaw)
+  } catch {
+    throw new ConfigError(`${smtpName} is not an SMTP URL: ${shape}`)
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(`${smtpName} is not an SMTP URL: ${shape}`)
+  if (!url.hostname) throw new ConfigError(`${smtpName} names no host: ${shape}`)
+  if (url.port && !(Number(url.port) >= 1 && Number(url.port) <= 65535)) throw new ConfigError(`${smtpName} has port ${url.port}: use 1 to 65535`)
+  if (url.password && !url.username) throw new ConfigError(`${smtpName} has a password but no user name: ${shape}`)
+  if (fromRaw === undefined) throw new ConfigError(`${fromName} is needed with ${smtpName}: the sender, as in "Coder IDE <noreply@example.com>"`)
+  if (!isMailFrom(fromRaw)) {
+    throw new ConfigError(`${fromName}=${fromRaw} is not a sender: use an address such as noreply@example.com or "Coder IDE <noreply@example.com>"`)
+  }
+  return { smtpUrl: smtpRaw, from: fromRaw.trim() }
+}
+
+/** `address` or `Name <address>`: one address, no line breaks (a header must not be split). */
+function isMailFrom(raw: string): boolean {
+  if (/[\r\n]/.test(raw) || raw.length > 320) return false
+  const address = /^\s*(?:[^<>@]*?\s*)?<([^<>\s]+)>\s*$/.exec(raw)?.[1] ?? raw.trim()
+  return /^[^\s@<>()",;:]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(address)
+}
+
+/** `https://host[:port]` (or http), with nothing after the host: what links are built on. */
+function checkPublicUrl(raw: string | undefined, name: string): string | undefined {
+  if (raw === undefined) return undefined
+  const shape = `${name}=${raw} is not a public address: use the scheme and host users reach, as in https://ide.example.com`
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError(shape)
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || url.username || url.password) throw new ConfigError(shape)
+  if (url.pathname !== '/' || url.search || url.hash) throw new ConfigError(`${name}=${raw} has a path: use only the scheme and host (the server answers at /), as in https://ide.example.com`)
+  return url.origin
 }

@@ -98,6 +98,10 @@ export const limits = {
   inviteAcceptLink: new RateLimiter(10, 15 * 60_000),
   /** Set-password attempts (`/reset/<token>`) per address; every POST counts, also a mistyped confirmation. */
   passwordReset: new RateLimiter(10, 15 * 60_000),
+  /** "Forgot your password?" requests per address (any email typed). */
+  forgotPasswordAddress: new RateLimiter(10, 60 * 60_000),
+  /** "Forgot your password?" requests per email as typed (known or not, so the limit tells nothing): emails one inbox gets. */
+  forgotPasswordAccount: new RateLimiter(3, 60 * 60_000),
 }
 
 /** Forgets every limit (tests start each platform clean). */
