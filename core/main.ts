@@ -95,6 +95,7 @@ async function serve(config: Config): Promise<number> {
   const failed = platform.host.list().filter((p) => p.status === 'failed')
   log.info(`listening on ${running.url}`, {
     store: redactUrl(platform.store.label),
+    mail: config.mail ? redactUrl(config.mail.smtpUrl) : 'off',
     plugins: `${enabled} enabled${failed.length ? `, ${failed.length} failed (${failed.map((p) => p.id).join(', ')})` : ''}`,
     startup_ms: Math.round(performance.now() - started),
   })
@@ -307,8 +308,13 @@ async function adminResetPassword(config: Config, flags: Record<string, string>)
     const reset = await accounts.createPasswordReset(user.id, null)
     await audit({ method: 'link', link: reset.id, expiresAt: reset.expiresAt.toISOString() })
     console.log(`set-password link for ${user.email} (works once, until ${reset.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC):`)
-    console.log(`/reset/${reset.token}`)
-    console.log(`put your server's address in front (https://<your server>/reset/...) and hand it over; earlier links of this account no longer work`)
+    if (config.publicUrl) {
+      console.log(`${config.publicUrl}/reset/${reset.token}`)
+      console.log('hand it over; earlier links of this account no longer work')
+    } else {
+      console.log(`/reset/${reset.token}`)
+      console.log(`put your server's address in front (https://<your server>/reset/...) and hand it over; earlier links of this account no longer work`)
+    }
     return 0
   } catch (err) {
     if (err instanceof InputError) return fail(err.message)

@@ -1,7 +1,8 @@
 /**
  * @module Instance admin: the users tab (accounts found by email or name, 50 a page, oldest first;
- * disable/enable, change email, reset two-factor, a set-password link shown once, make or remove
- * instance admin) and inviting someone into any organization with a role (the link is shown once).
+ * disable/enable, change email, reset two-factor, a set-password link shown once or (mail on)
+ * emailed, make or remove instance admin) and inviting someone into any organization with a role
+ * (the link is shown once, and emailed when mail is on and the invitation names an email).
  */
 import { Elysia } from 'elysia'
 import { InputError, USER_QUERY_MAX, type User } from '../auth/accounts.ts'
@@ -9,12 +10,16 @@ import { INSTANCE_ADMIN } from '../auth/permissions.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
+import { notFoundFor } from '../http/respond.ts'
 import { publicOrigin } from '../http/security.ts'
 import type { ServerDeps } from '../http/server.ts'
+import { linkOrigin, MAIL_FAILED, mailerFor } from '../mail.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
 import { actorOf, inviteCreateLimits, readForm } from './context.ts'
+import { resetEmail } from './forgot-password.tsx'
 import { sentence } from './invite.tsx'
+import { emailInvitation } from './orgs-members.tsx'
 import { resetPath } from './reset-password.tsx'
 
 const admin = { permission: INSTANCE_ADMIN } as const
@@ -77,6 +82,8 @@ interface ResetResult {
   user: User
   link: string
   expiresAt: Date
+  /** Set when the link was to be emailed and the email could not be sent. */
+  mailFailed?: boolean
 }
 
 /** An email change that failed, shown again on its row with what was typed. */
@@ -90,9 +97,20 @@ interface EmailEdit {
  * The rarer actions of a row behind a "More" disclosure (it keeps the table within a laptop's
  * width): set-password link, instance admin on or off, two-factor reset. Nothing when none applies.
  */
-function UserMoreActions(props: { u: User; self: boolean; csrf: string | undefined; fields: Record<string, string> | undefined }) {
+function UserMoreActions(props: { u: User; self: boolean; mail: boolean; csrf: string | undefined; fields: Record<string, string> | undefined }) {
   const { u, csrf, fields } = props
   const items: string[] = []
+  if (!props.self && !u.disabled && props.mail) {
+    items.push(
+      ActionButton({
+        action: userPath(u.id, '/password-reset/email'),
+        csrf,
+        fields,
+        label: 'Send set-password link by email',
+        confirm: `Email a set-password link to ${u.name} at ${u.email}? It works once within 24 hours, and using it signs ${u.name} out everywhere.`,
+      }) as string,
+    )
+  }
   if (!props.self && !u.disabled) {
     items.push(
       ActionButton({
@@ -150,7 +168,7 @@ function UserMoreActions(props: { u: User; self: boolean; csrf: string | undefin
   )
 }
 
-function UserRow(props: { u: User; self: boolean; csrf: string | undefined; back: string; emailEdit?: EmailEdit }) {
+function UserRow(props: { u: User; self: boolean; mail: boolean; csrf: string | undefined; back: string; emailEdit?: EmailEdit }) {
   const { u } = props
   const edit = props.emailEdit?.userId === u.id ? props.emailEdit : undefined
   const fields = props.back ? { back: props.back } : undefined
@@ -203,7 +221,7 @@ function UserRow(props: { u: User; self: boolean; csrf: string | undefined; back
             </button>
           </form>
         </details>{' '}
-        <UserMoreActions u={u} self={props.self} csrf={props.csrf} fields={fields} />
+        <UserMoreActions u={u} self={props.self} mail={props.mail} csrf={props.csrf} fields={fields} />
       </td>
     </tr>
   )
@@ -213,6 +231,9 @@ function UserRow(props: { u: User; self: boolean; csrf: string | undefined; back
 export function adminUserPages(deps: ServerDeps) {
   const { identity } = deps
   const { accounts, orgs, twoFactor } = identity
+  const mailer = mailerFor(deps.config)
+  /** Where links point: PUBLIC_URL when set (always with mail), else this request's origin. */
+  const origin = (request: Request) => linkOrigin(deps.config, () => publicOrigin(request))
 
   /** "Org — Role" choices for invitations (owners cannot be invited). */
   const inviteChoices = async () => {
@@ -247,6 +268,7 @@ export function adminUserPages(deps: ServerDeps) {
           <h2>Accounts</h2>
           {reset ? (
             <div class="invite-result" role="status">
+              {reset.mailFailed ? <p safe>{`${MAIL_FAILED} It was for ${reset.user.email}.`}</p> : ''}
               <p safe>{`Set-password link for ${reset.user.name} (${reset.user.email}) created.`}</p>
               <p safe>
                 {`Copy it now and hand it to them yourself: it is shown only once, works once, and expires in 24 hours (${formatDate(reset.expiresAt)}). Whoever opens it can choose this account's password; their two-factor sign-in, if on, still applies.`}
@@ -303,7 +325,7 @@ export function adminUserPages(deps: ServerDeps) {
                 </thead>
                 <tbody>
                   {users.map((u) => (
-                    <UserRow u={u} self={u.id === auth.user.id} csrf={csrf} back={back} emailEdit={options.emailEdit} />
+                    <UserRow u={u} self={u.id === auth.user.id} mail={!!mailer} csrf={csrf} back={back} emailEdit={options.emailEdit} />
                   ))}
                 </tbody>
               </table>
@@ -461,8 +483,31 @@ export function adminUserPages(deps: ServerDeps) {
         try {
           const reset = await accounts.createPasswordReset(params.id, auth.user.id === 'service-token' ? null : auth.user.id)
           await accounts.audit(instanceActor(request, auth), 'user.password_reset', reset.user.email, { link: reset.id, expiresAt: reset.expiresAt.toISOString() })
-          const link = `${publicOrigin(request)}${resetPath(reset.token)}`
+          const link = `${origin(request)}${resetPath(reset.token)}`
           return usersPage(request, auth, { view, reset: { user: reset.user, link, expiresAt: reset.expiresAt } })
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err
+          if (err.status === 404) return noSuchUser(request, auth)
+          return usersPage(request, auth, { error: sentenceAbout(err.message, target), status: err.status, view })
+        }
+      },
+      admin,
+    )
+    .post(
+      '/admin/users/:id/password-reset/email',
+      async ({ request, auth, params }) => {
+        if (!mailer) return notFoundFor(request, new URL(request.url).pathname) // mail off: no such route
+        const target = await accounts.getUser(params.id)
+        if (!target) return noSuchUser(request, auth)
+        const { view } = await actionForm(request)
+        try {
+          const reset = await accounts.createPasswordReset(params.id, auth.user.id === 'service-token' ? null : auth.user.id)
+          const link = `${origin(request)}${resetPath(reset.token)}`
+          const sent = await mailer.send({ to: reset.user.email, ...resetEmail(reset.user.name, link, 'admin') })
+          await accounts.audit(instanceActor(request, auth), 'user.password_reset', reset.user.email, { link: reset.id, expiresAt: reset.expiresAt.toISOString(), method: sent ? 'emailed' : 'email failed: shown' })
+          if (sent) return done(request, view, `A set-password link is on its way to ${reset.user.email}. It works once, within 24 hours.`)
+          // The link exists and works: show it once, as the other button does, so nothing is lost.
+          return usersPage(request, auth, { view, reset: { user: reset.user, link, expiresAt: reset.expiresAt, mailFailed: true } })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
           if (err.status === 404) return noSuchUser(request, auth)
@@ -520,8 +565,10 @@ export function adminUserPages(deps: ServerDeps) {
             org: org.slug,
             role: role.name,
           })
-          const link = `${publicOrigin(request)}/invite/${invitation.token}`
-          const summary = `Invitation to ${org.name} as ${role.name}${values.email ? ` for ${values.email}` : ''} created.`
+          const link = `${origin(request)}/invite/${invitation.token}`
+          const to = values.email ? values.email.toLowerCase() : null
+          const mailNote = await emailInvitation(mailer, to, { inviter: auth.user.name, org: org.name, role: role.name, link, expiresAt: invitation.expiresAt })
+          const summary = `Invitation to ${org.name} as ${role.name}${values.email ? ` for ${values.email}` : ''} created.${mailNote ? ` ${mailNote}` : ''}`
           return usersPage(request, auth, { invite: { values: { target: values.target }, errors: {}, link, summary } })
         } catch (err) {
           if (!(err instanceof InputError)) throw err

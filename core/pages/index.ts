@@ -3,6 +3,7 @@ import { Elysia } from 'elysia'
 import type { ServerDeps } from '../http/server.ts'
 import { accountPages } from './account.tsx'
 import { adminPages } from './admin.tsx'
+import { forgotPasswordPages } from './forgot-password.tsx'
 import { homePages } from './home.tsx'
 import { orgPages } from './orgs.tsx'
 import { resetPasswordPages } from './reset-password.tsx'
@@ -13,6 +14,7 @@ export function corePages(deps: ServerDeps) {
   return new Elysia({ name: 'core:pages' })
     .use(signInPages(deps))
     .use(resetPasswordPages(deps))
+    .use(forgotPasswordPages(deps))
     .use(homePages(deps))
     .use(accountPages(deps))
     .use(orgPages(deps))

@@ -15,7 +15,8 @@ const MEMBERS_PER_PAGE = 50
 export interface MembersView {
   status?: number
   error?: string
-  created?: { url: string; role: string; email: string | null }
+  /** `mailNote`: whether the link was also emailed, in words (mail on and an email given). */
+  created?: { url: string; role: string; email: string | null; mailNote?: string }
   invite?: { values: Record<string, string>; errors: FieldErrors }
 }
 
@@ -188,6 +189,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
               <button type="button" class="secondary" data-copy="#invite-link">
                 Copy link
               </button>
+              {view.created.mailNote ? <p safe>{view.created.mailNote}</p> : ''}
             </div>
           ) : (
             ''

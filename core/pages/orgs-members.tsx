@@ -8,15 +8,44 @@ import { redirect } from '../http/render.ts'
 import { errorFor } from '../http/respond.ts'
 import { publicOrigin } from '../http/security.ts'
 import type { ServerDeps } from '../http/server.ts'
+import { linkOrigin, MAIL_FAILED, mailerFor, type Mailer } from '../mail.ts'
 import { actorOf, inviteCreateLimits, readForm } from './context.ts'
 import { sentence } from './invite.tsx'
 import { membersPage } from './orgs-members-page.tsx'
 import { granter, notFound, orgOf, problem, roleOf } from './orgs-ui.tsx'
 
+/** The invitation email: plain text, so nothing in it needs escaping. */
+export function invitationEmail(p: { inviter: string; org: string; role: string; link: string; expiresAt: Date }): { subject: string; text: string } {
+  return {
+    subject: `${p.inviter} invites you to ${p.org} on Coder IDE`,
+    text: [
+      'Hello,',
+      '',
+      `${p.inviter} invites you to join ${p.org} on Coder IDE as ${p.role}.`,
+      'Open this link to accept (and create your account if you have none yet):',
+      '',
+      p.link,
+      '',
+      `The link works once and until ${p.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. If you did not expect it, ignore this email.`,
+    ].join('\n'),
+  }
+}
+
+/**
+ * Emails an invitation that names an email, when mail is on. Says what happened in words for the
+ * page (undefined when nothing was sent: mail off, or no email on the invitation).
+ */
+export async function emailInvitation(mailer: Mailer | undefined, to: string | null, content: Parameters<typeof invitationEmail>[0]): Promise<string | undefined> {
+  if (!mailer || !to) return undefined
+  const sent = await mailer.send({ to, ...invitationEmail(content) })
+  return sent ? `The link was emailed to ${to}.` : MAIL_FAILED
+}
+
 /** The members page and its forms: member roles and removal, invitation links. */
 export function orgMemberPages(deps: ServerDeps) {
   const { accounts, orgs } = deps.identity
   const mayGrant = (auth: Auth, role: Role) => granter(deps, auth)(role)
+  const mailer = mailerFor(deps.config)
 
   /** The member and their role, when the viewer may change them; otherwise a response. */
   const changeableMember = async (request: Request, auth: Auth, userId: string): Promise<Member | Response> => {
@@ -94,7 +123,7 @@ export function orgMemberPages(deps: ServerDeps) {
         if (role.builtin === 'owner' || !mayGrant(auth, role)) {
           return membersPage(deps, request, auth, { status: 422, invite: { values, errors: { role: role.builtin === 'owner' ? 'Invite as admin and make them owner later.' : 'This role holds permissions you do not hold.' } } })
         }
-        let created: { id: string; token: string }
+        let created: { id: string; token: string; expiresAt: Date }
         try {
           created = await orgs.createInvitation(org.id, role.id, auth.user.id, values.email || undefined)
         } catch (err) {
@@ -103,8 +132,9 @@ export function orgMemberPages(deps: ServerDeps) {
         }
         const email = values.email ? values.email.toLowerCase() : null
         await accounts.audit(actorOf(request, auth), 'org.invitation_created', email ?? role.name, { id: created.id, role: role.name, email })
-        const url = `${publicOrigin(request)}/invite/${created.token}`
-        return membersPage(deps, request, auth, { status: 201, created: { url, role: role.name, email } })
+        const url = `${linkOrigin(deps.config, () => publicOrigin(request))}/invite/${created.token}`
+        const mailNote = await emailInvitation(mailer, email, { inviter: auth.user.name, org: org.name, role: role.name, link: url, expiresAt: created.expiresAt })
+        return membersPage(deps, request, auth, { status: 201, created: { url, role: role.name, email, mailNote } })
       },
       { permission: 'core.members.manage' },
     )

@@ -1,6 +1,7 @@
 /**
  * @module The set-password link page, /reset/:token: an instance admin creates the link on
- * /admin/users (or `coder-ide admin reset-password`) and hands it over. GET shows a form (new
+ * /admin/users (or `coder-ide admin reset-password`) and hands it over or has it emailed, or the
+ * account's owner asks for it by email on /forgot-password (when mail is on). GET shows a form (new
  * password twice); POST sets it (8 to 256 characters, hashed in the shared queue), ends every
  * session of the account, uses the link up and leads to sign-in. A link that is unknown, used,
  * expired or of a disabled account gets one page (404) saying to ask an admin for a new link, so
@@ -37,12 +38,18 @@ export function resetPath(token: string): string {
   return `/reset/${encodeURIComponent(token)}`
 }
 
-function InvalidLink(props: { signedIn: boolean }) {
+function InvalidLink(props: { signedIn: boolean; mailOn: boolean }) {
   return (
     <>
       <h1>This link does not work</h1>
       <p>It may be mistyped, used already (each link works once) or expired (links last 24 hours).</p>
-      <p>Ask an instance admin of this server for a new set-password link.</p>
+      {props.mailOn ? (
+        <p>
+          <a href="/forgot-password">Ask for a new link by email</a>, or ask an instance admin of this server for one.
+        </p>
+      ) : (
+        <p>Ask an instance admin of this server for a new set-password link.</p>
+      )}
       <p>{props.signedIn ? <a href="/">Go to the start page</a> : <a href="/login">Sign in</a>}</p>
     </>
   )
@@ -95,7 +102,7 @@ export function resetPasswordPages(deps: ServerDeps) {
   }
 
   const find = (token: string) => (token && token.length <= MAX_TOKEN ? accounts.findPasswordReset(token) : Promise.resolve(undefined))
-  const invalid = (request: Request, auth: Auth | null) => card(request, 'Link not valid', () => InvalidLink({ signedIn: !!auth }) as string, 404)
+  const invalid = (request: Request, auth: Auth | null) => card(request, 'Link not valid', () => InvalidLink({ signedIn: !!auth, mailOn: deps.config.mail !== undefined }) as string, 404)
 
   return new Elysia({ name: 'core:reset-password' })
     .use(guard)

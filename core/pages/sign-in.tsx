@@ -43,7 +43,8 @@ function SetupForm(p: { csrf: string; values: Record<string, string>; errors: Fi
   )
 }
 
-function LoginForm(p: { csrf: string; email?: string; next: string; error?: string }) {
+/** `forgot`: link "Forgot your password?" (only when mail is on: the link is emailed). */
+function LoginForm(p: { csrf: string; email?: string; next: string; error?: string; forgot: boolean }) {
   return (
     <>
       <h1>Sign in</h1>
@@ -55,6 +56,13 @@ function LoginForm(p: { csrf: string; email?: string; next: string; error?: stri
         <Field name="password" label="Password" type="password" required autocomplete="current-password" autofocus={!!p.email} />
         <button type="submit">Sign in</button>
       </form>
+      {p.forgot ? (
+        <p>
+          <a href="/forgot-password">Forgot your password?</a>
+        </p>
+      ) : (
+        ''
+      )}
     </>
   )
 }
@@ -85,6 +93,7 @@ function TwoFactorForm(p: { csrf: string; next: string; error?: string }) {
 export function signInPages(deps: ServerDeps) {
   const { identity, renderer } = deps
   const { accounts, orgs, twoFactor } = identity
+  const forgot = deps.config.mail !== undefined
 
   const card = async (request: Request, title: string, body: (csrf: string) => string, status = 200, headers: Record<string, string> = {}) => {
     const session = await requestMeta(request).session?.()
@@ -97,7 +106,7 @@ export function signInPages(deps: ServerDeps) {
    * long to wait in words, and `Retry-After` in seconds. The same whether the email has an account.
    */
   const signInLimited = (request: Request, email: string, next: string, verdict: Verdict, why: string) =>
-    card(request, 'Sign in', (csrf) => LoginForm({ csrf, email, next, error: `${why} Try again ${waitText(verdict.retryAfter)}.` }) as string, 429, { 'retry-after': String(verdict.retryAfter) })
+    card(request, 'Sign in', (csrf) => LoginForm({ forgot, csrf, email, next, error: `${why} Try again ${waitText(verdict.retryAfter)}.` }) as string, 429, { 'retry-after': String(verdict.retryAfter) })
 
   /** A 429 inside the two-factor card: the code form again with the reason (and how long to wait). */
   const codeLimited = (request: Request, next: string, verdict: Verdict, error: string) =>
@@ -193,7 +202,7 @@ export function signInPages(deps: ServerDeps) {
       '/login',
       async ({ request, query }) => {
         if (await requestMeta(request).auth?.()) return redirect(request, safeNext(query.next))
-        return card(request, 'Sign in', (csrf) => LoginForm({ csrf, next: safeNext(query.next) }) as string)
+        return card(request, 'Sign in', (csrf) => LoginForm({ forgot, csrf, next: safeNext(query.next) }) as string)
       },
       { public: true },
     )
@@ -207,7 +216,7 @@ export function signInPages(deps: ServerDeps) {
         const ip = limitAddress(request) // an IPv6 client counts by its /64
         // One message for unknown email, wrong password, disabled account and input longer than any
         // account's: no enumeration.
-        const wrong = (shown: string) => card(request, 'Sign in', (csrf) => LoginForm({ csrf, email: shown, next, error: 'The email or password is not right.' }) as string, 401)
+        const wrong = (shown: string) => card(request, 'Sign in', (csrf) => LoginForm({ forgot, csrf, email: shown, next, error: 'The email or password is not right.' }) as string, 401)
         // Longer than any email or password can be: wrong, before any hash, count or audit entry.
         if (email.length > EMAIL_MAX || password.length > PASSWORD_MAX) return wrong('')
         // The attempt counts now, before the password is hashed, so parallel attempts cannot all pass
