@@ -103,9 +103,20 @@ export function vtimezone(tz: string): string | null {
 
 const PARTSTAT: Record<string, string> = { 'needs-action': 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', tentative: 'TENTATIVE' }
 
+/** Control characters (C0, DEL, C1) and Unicode line and paragraph separators. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u
+
+/**
+ * A value ical-generator writes as it is (UID, NAME, RRULE): without its control characters, so a
+ * stored value can never end the line and start properties of its own in someone's feed.
+ */
+export function icsRaw(value: string): string {
+  return value.replace(new RegExp(CONTROL, 'gu'), '')
+}
+
 /** The iCalendar text of a user's feed. */
 export function buildFeed(input: { name: string; baseUrl: string; calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[]; people: Map<string, Person> }): string {
-  const cal = ical({ name: input.name, prodId: { company: 'Coder IDE', product: 'Calendar', language: 'EN' }, timezone: { name: null, generator: vtimezone } as never })
+  const cal = ical({ name: icsRaw(input.name), prodId: { company: 'Coder IDE', product: 'Calendar', language: 'EN' }, timezone: { name: null, generator: vtimezone } as never })
   const calName = new Map(input.calendars.map((c) => [c.id, c.name]))
   for (const e of input.events) {
     const zone = e.allDay ? null : e.timeZone === 'UTC' ? null : e.timeZone
@@ -116,7 +127,7 @@ export function buildFeed(input: { name: string; baseUrl: string; calendars: Cal
       .map(({ p, a }) => ({ name: p!.name, email: p!.email, status: PARTSTAT[a.rsvp] as never, rsvp: true }))
     let repeating: string | undefined
     if (e.rrule) {
-      const lines = [`RRULE:${e.allDay ? ruleForAllDay(e.rrule) : e.rrule}`]
+      const lines = [`RRULE:${icsRaw(e.allDay ? ruleForAllDay(e.rrule) : e.rrule)}`]
       for (const iso of e.exdates) {
         const t = Date.parse(iso)
         if (e.allDay) lines.push(`EXDATE;VALUE=DATE:${wallDate(t).replace(/-/g, '')}`)
@@ -127,7 +138,7 @@ export function buildFeed(input: { name: string; baseUrl: string; calendars: Cal
     }
     const href = `${input.baseUrl}/calendar/events/${e.id}`
     const base = {
-      id: e.uid,
+      id: icsRaw(e.uid),
       summary: e.title,
       description: e.description || undefined,
       location: e.location || undefined,
@@ -182,6 +193,20 @@ function instantOf(t: IcalTime, fallbackZone: string, tzParam?: unknown): { at: 
   return { at: fromWall(wall, zone), zone, date: false }
 }
 
+/** The longest UID an import keeps (RFC 5545 sets none; 255 is what other calendars store). */
+const MAX_UID = 255
+
+/**
+ * The UID an imported event keeps: the file's, when it is printable and at most 255 characters (so
+ * importing the file again skips it), else a new one. ical.js turns an escaped `\n` into a real
+ * newline, and the feed writes the UID as it is.
+ */
+export function importedUid(raw: string): string {
+  const uid = raw.trim()
+  if (uid && uid.length <= MAX_UID && !CONTROL.test(uid)) return uid
+  return `${Bun.randomUUIDv7()}@import`
+}
+
 /** Imports the events of an .ics text into a calendar; 422 when the file cannot be read at all. */
 export async function importIcs(svc: CalendarService, v: Viewer, calendarId: string, text: string, defaultZone: string): Promise<ImportReport> {
   const cal = await svc.calendar(v, calendarId)
@@ -208,7 +233,8 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
     }
     const title = String(ve.getFirstPropertyValue('summary') ?? '').trim() || '(no title)'
     try {
-      const uid = String(ve.getFirstPropertyValue('uid') ?? '').trim() || `${Bun.randomUUIDv7()}@import`
+      const fileUid = String(ve.getFirstPropertyValue('uid') ?? '').trim()
+      const uid = importedUid(fileUid)
       if (await svc.eventByUid(v.orgId, calendarId, uid)) {
         report.skipped.push({ title, reason: 'already in this calendar' })
         continue
@@ -251,7 +277,8 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
       if (!s.date && (form.startTime === form.endTime && form.startDate === form.endDate)) form.endTime = wallTime(toWall(s.at + 30 * 60_000, s.zone))
       const c = await svc.clean(v, form)
       const row = await svc.insertEvent(v.orgId, v.userId, { ...c, startAt: new Date(s.at), endAt: new Date(endAt) }, { uid, exdates })
-      masters.set(uid, row)
+      // changed occurrences name their series by the file's UID, even when it was replaced
+      if (fileUid) masters.set(fileUid, row)
       inserted.push(row)
       report.imported.push(row.title)
     } catch (err) {
@@ -261,8 +288,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
   for (const ve of overrides) {
     const title = String(ve.getFirstPropertyValue('summary') ?? '').trim() || '(no title)'
     try {
-      const uid = String(ve.getFirstPropertyValue('uid') ?? '')
-      const master = masters.get(uid)
+      const master = masters.get(String(ve.getFirstPropertyValue('uid') ?? '').trim())
       if (!master) {
         report.skipped.push({ title, reason: 'a changed occurrence of an event not in this file' })
         continue
