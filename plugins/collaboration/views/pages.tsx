@@ -82,7 +82,7 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
         {props.unread ? (
           <form method="post" action="/collaboration/inbox/read-all" class="inline-form">
             <CsrfField token={csrf} />
-            <button type="submit" class="secondary">
+            <button type="submit" class="secondary outline">
               {safeIcon('check')} Mark all read
             </button>
           </form>
