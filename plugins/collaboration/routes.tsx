@@ -139,7 +139,8 @@ export function routes(d: Deps) {
         '/collaboration/threads/:type/:id',
         async ({ request, auth, params }) => {
           try {
-            const entity = await entityFor(ctx, auth, decodeURIComponent(params.type), decodeURIComponent(params.id))
+            // Elysia has decoded the params already: decoding again turned `%25` (a literal %) into a URIError, a 500
+            const entity = await entityFor(ctx, auth, params.type, params.id)
             const safeThread = await renderThread(d, auth, entity)
             if (isFragmentRequest(request)) return new Response(safeThread, { headers: HTML })
             return ctx.page(request, auth, { title: `Comments on ${entity.title}`, body: threadPage(entity, safeThread) })
