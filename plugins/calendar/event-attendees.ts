@@ -50,6 +50,19 @@ export async function setAttendees(svc: CalendarService, orgId: string, eventId:
   }
 }
 
+/** How an activity says an answer ("Dev Patel declined “Team offsite”"), in the inbox's curly quotes. */
+const ANSWERED: Record<Rsvp, string> = {
+  accepted: 'accepted',
+  declined: 'declined',
+  tentative: 'tentatively accepted',
+  'needs-action': 'withdrew their answer to',
+}
+
+/** The activity text of an answer: the actor's name goes before it. */
+export function rsvpActivityText(status: Rsvp, title: string): string {
+  return `${ANSWERED[status]} “${title}”`
+}
+
 /** An attendee answers for themself. */
 export async function rsvp(svc: CalendarService, v: Viewer, id: string, status: string): Promise<void> {
   if (!RSVP.includes(status as Rsvp)) throw new InputError('answer accepted, tentative or declined', 'rsvp')
@@ -57,5 +70,5 @@ export async function rsvp(svc: CalendarService, v: Viewer, id: string, status: 
   const mine = attendees.find((a) => a.userId === v.userId)
   if (!mine) throw new InputError('you are not invited to this event', 'rsvp', 403)
   await svc.ctx.db.update(svc.t.attendees).set({ rsvp: status as Rsvp, updatedAt: new Date() }).where(eq(svc.t.attendees.id, mine.id))
-  emitChange(svc, 'calendar.event.updated', v, event, `answered ${status} to "${event.title}"`)
+  emitChange(svc, 'calendar.event.updated', v, event, rsvpActivityText(status as Rsvp, event.title))
 }

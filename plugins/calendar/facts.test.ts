@@ -101,6 +101,17 @@ eachDialect('calendar facts, links and management', (dialect) => {
     for (const f of facts) expect(f.payload.activity!.text).not.toMatch(/Elm|Oak|blood|2027/)
   })
 
+  test('an answer reads "declined “Team offsite”" (accepted, tentatively accepted), linked to the event', async () => {
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: adaCal, title: 'Team offsite', timeZone: 'UTC', start: '2027-03-01T09:00', end: '2027-03-01T17:00', attendees: [bea.user.id] })
+    expect(made.status).toBe(201)
+    const id = made.json.id
+    facts.length = 0
+    for (const answer of ['declined', 'accepted', 'tentative']) expect((await bea.client.post(`/calendar/events/${id}/rsvp`, { rsvp: answer })).status).toBe(303)
+    const answers = named('calendar.event.updated').map((f) => f.payload.activity!)
+    expect(answers.map((a) => a.text)).toEqual(['declined “Team offsite”', 'accepted “Team offsite”', 'tentatively accepted “Team offsite”'])
+    for (const a of answers) expect(a).toMatchObject({ actor: { id: bea.user.id, name: bea.user.name }, entity: { type: 'calendar.event', id, title: 'Team offsite', href: `/calendar/events/${id}` } })
+  })
+
   test('entity link: a private event resolves for its owner and attendees only, a shared one for the share', async () => {
     const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: adaCal, title: 'Doctor appointment', timeZone: 'UTC', start: '2027-02-02T09:00', end: '2027-02-02T09:30' })
     const id = made.json.id
