@@ -1,11 +1,18 @@
-/** @module The audit log table, shared by the organization's and the instance admin's audit pages. */
+/**
+ * @module The audit log table, shared by the organization's and the instance admin's audit pages,
+ * and the masking of email addresses in entries for viewers who may not see emails (the
+ * organization's log, page and API).
+ */
 import { formatDate } from './components.tsx'
+import type { Identity } from '../core/auth/index.ts'
 
 /** One audit entry as the table shows it. */
 export interface AuditEntry {
   id: number
   at: Date
   actorEmail: string | null
+  /** Shown instead of `actorEmail` when set (the actor's name, for viewers who may not see emails). */
+  actorName?: string | null
   action: string
   target: string | null
   ip: string | null
@@ -38,7 +45,7 @@ export function AuditTable(props: { entries: AuditEntry[]; orgLabel?: (orgId: st
                 </time>
               </td>
               <td data-label="Who" safe>
-                {e.actorEmail ?? '—'}
+                {e.actorName ?? e.actorEmail ?? '—'}
               </td>
               <td data-label="Action">
                 <code safe>{e.action}</code>
@@ -90,4 +97,89 @@ export function AuditDetails(props: { details: Record<string, unknown> | null })
       ))}
     </dl>
   )
+}
+
+/** An email address inside any text (a target, a detail, an error message). */
+const EMAIL_IN_TEXT = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/g
+
+/**
+ * An email address as someone who may not see emails reads it: the first character of the local
+ * part, three dots, the domain ("s•••@example.com"). The domain stays: it says which company
+ * without naming the person.
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@')
+  return `${email.slice(0, 1)}•••${email.slice(at)}`
+}
+
+/** Names the viewer may see in place of emails: by user id (actors) and by lower-cased email (members). */
+export interface AuditNames {
+  byId: Map<string, string>
+  byEmail: Map<string, string>
+}
+
+/**
+ * The names for a page of the organization's log: every actor's (by id, even one who has since
+ * left) and those of the org's members whose email appears in a target or a detail. An email of
+ * anyone else (an invitee, a former member) stays masked. `actorsOnly`: skip the emails (for a
+ * viewer who sees them anyway).
+ */
+export async function auditNames(
+  identity: Identity,
+  orgId: string,
+  entries: { actorId: string | null; target: string | null; details: unknown }[],
+  actorsOnly = false,
+): Promise<AuditNames> {
+  const actorIds = entries.map((e) => e.actorId).filter((id): id is string => !!id)
+  const byId = new Map((await identity.accounts.usersByIds(actorIds)).map((u) => [u.id, u.name]))
+  const emails = new Set<string>()
+  if (actorsOnly) return { byId, byEmail: new Map() }
+  for (const e of entries) for (const text of textsOf([e.target, e.details])) for (const m of text.matchAll(EMAIL_IN_TEXT)) emails.add(m[0].toLowerCase())
+  const byEmail = new Map<string, string>()
+  for (const email of emails) {
+    const user = await identity.accounts.findUserByEmail(email)
+    if (user && (byId.has(user.id) || (await identity.orgs.getMember(orgId, user.id)))) byEmail.set(email, user.name)
+  }
+  return { byId, byEmail }
+}
+
+/** Every string inside a value (arrays and objects walked). */
+function textsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(textsOf)
+  if (value && typeof value === 'object') return Object.values(value).flatMap(textsOf)
+  return []
+}
+
+/** `text` with each email replaced by its owner's name when known, else masked (`maskEmail`). */
+export function withoutEmails(text: string, names?: AuditNames): string {
+  return text.replace(EMAIL_IN_TEXT, (email) => names?.byEmail.get(email.toLowerCase()) ?? maskEmail(email))
+}
+
+/** A detail value with the emails in its strings replaced, arrays and objects walked. */
+function detailWithoutEmails(value: unknown, names: AuditNames): unknown {
+  if (typeof value === 'string') return withoutEmails(value, names)
+  if (Array.isArray(value)) return value.map((v) => detailWithoutEmails(v, names))
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, detailWithoutEmails(v, names)]))
+  return value
+}
+
+/**
+ * An entry as a viewer who may not see emails gets it: `actorName` the actor's name (or the masked
+ * email when the account is unknown), `actorEmail` masked, and every email in the target and the
+ * details replaced by its owner's name or masked.
+ */
+export function maskedAuditEntry<T extends { actorId: string | null; actorEmail: string | null; target: string | null; details: Record<string, unknown> | null }>(
+  entry: T,
+  names: AuditNames,
+): T & { actorName: string | null } {
+  const actorEmail = entry.actorEmail === null ? null : withoutEmails(entry.actorEmail)
+  const actorName = (entry.actorId ? names.byId.get(entry.actorId) : undefined) ?? actorEmail
+  return {
+    ...entry,
+    actorEmail,
+    actorName,
+    target: entry.target === null ? null : withoutEmails(entry.target, names),
+    details: entry.details === null ? null : (detailWithoutEmails(entry.details, names) as Record<string, unknown>),
+  }
 }

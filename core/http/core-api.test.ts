@@ -156,7 +156,10 @@ eachDialect('core JSON API', (dialect) => {
     const secret = await token(p.admin!.id, ['core.audit.read'])
     const first = await json(await bearer(secret, '/api/v1/org/audit?limit=3'))
     expect(first.items.map((e: Json) => e.target)).toEqual(['t4', 't3', 't2'])
-    expect(first.items[0]).toEqual({ id: expect.any(Number), at: expect.any(String), actor: { id: p.admin!.id, email: 'admin@example.com' }, action: 'test.happened', target: 't4', ip: '127.0.0.1', details: { i: 4 } })
+    // a token without core.emails.read gets the actor's name and a masked email
+    expect(first.items[0]).toEqual({ id: expect.any(Number), at: expect.any(String), actor: { id: p.admin!.id, name: 'Ada Admin', email: 'a•••@example.com' }, action: 'test.happened', target: 't4', ip: '127.0.0.1', details: { i: 4 } })
+    const withEmails = await json(await bearer(await token(p.admin!.id, ['core.audit.read', 'core.emails.read']), '/api/v1/org/audit?limit=1'))
+    expect(withEmails.items[0].actor).toEqual({ id: p.admin!.id, name: 'Ada Admin', email: 'admin@example.com' })
     const second = await json(await bearer(secret, `/api/v1/org/audit?limit=3&cursor=${first.nextCursor}`))
     expect(second.items.slice(0, 2).map((e: Json) => e.target)).toEqual(['t1', 't0'])
     let all: Json[] = []

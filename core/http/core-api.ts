@@ -5,7 +5,9 @@
  * core.audit.read), answered to a browser session or an API token alike. Lists are cursor pages
  * (`?cursor=<opaque>&limit=50`, answer `{ items, nextCursor }`), errors `{ error: { code, message } }`.
  * Members are paged in the store and may be searched (`?q=`: name, or email for those who see
- * emails, as on the page).
+ * emails, as on the page). In the audit log, a caller who may not see emails gets each actor's
+ * `name` with `email` masked ("s•••@example.com"), and in targets and details a member's email
+ * replaced by their name, anyone else's masked.
  */
 import { Elysia } from 'elysia'
 import { guard } from './guard.ts'
@@ -15,6 +17,7 @@ import { INSTANCE_ADMIN, SIGNED_IN } from '../auth/permissions.ts'
 import type { Org } from '../auth/orgs.ts'
 import { isoString } from '../time.ts'
 import type { ServerDeps } from './server.ts'
+import { auditNames, maskedAuditEntry } from '../../views/audit-table.tsx'
 
 /** The first path segments under /api/v1/ that core serves itself (no plugin may answer them). */
 export const CORE_API_SEGMENTS: readonly string[] = ['admin', 'me', 'org']
@@ -194,13 +197,16 @@ export function coreApi(deps: Pick<ServerDeps, 'identity'>) {
           if (before !== undefined && (!Number.isSafeInteger(before) || before < 1)) throw new QueryError('the cursor is not valid: send the nextCursor of the previous page, or start again without it')
           // newest first, as /orgs/audit shows them; one more row than asked says whether there are older ones
           const rows = await accounts.listAudit({ orgId: org.id, before, limit: limit + 1 })
-          const items = rows.slice(0, limit)
-          const last = items[items.length - 1]
+          const page = rows.slice(0, limit)
+          const last = page[page.length - 1]
+          const emails = seesEmails(auth, resolver.catalog())
+          const names = await auditNames(deps.identity, org.id, page, emails)
+          const items = page.map((e) => ({ ...(emails ? e : maskedAuditEntry(e, names)), actorName: (e.actorId && names.byId.get(e.actorId)) || null }))
           return {
             items: items.map((e) => ({
               id: e.id,
               at: isoString(e.at),
-              actor: e.actorId || e.actorEmail ? { id: e.actorId, email: e.actorEmail } : null,
+              actor: e.actorId || e.actorEmail ? { id: e.actorId, name: e.actorName, email: e.actorEmail } : null,
               action: e.action,
               target: e.target,
               ip: e.ip,

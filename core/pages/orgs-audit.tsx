@@ -1,5 +1,9 @@
-/** @module The audit log of the current organization, newest first, a page at a time. */
-import { AuditTable } from '../../views/audit-table.tsx'
+/**
+ * @module The audit log of the current organization, newest first, a page at a time. A viewer who
+ * may not see emails (`seesEmails`) reads names instead, and masked addresses for non-members.
+ */
+import { AuditTable, auditNames, maskedAuditEntry } from '../../views/audit-table.tsx'
+import { seesEmails } from '../auth/permissions.ts'
 import { Elysia } from 'elysia'
 import { guard } from '../http/guard.ts'
 import type { ServerDeps } from '../http/server.ts'
@@ -22,7 +26,9 @@ export function orgAuditPages(deps: ServerDeps) {
         const raw = typeof query.before === 'string' ? query.before : ''
         const before = /^\d{1,15}$/.test(raw) ? Number(raw) : undefined
         const rows = await accounts.listAudit({ orgId: org.id, before, limit: AUDIT_PAGE + 1 })
-        const entries = rows.slice(0, AUDIT_PAGE)
+        const page = rows.slice(0, AUDIT_PAGE)
+        const names = seesEmails(auth.permissions) ? undefined : await auditNames(identity, org.id, page)
+        const entries = names ? page.map((e) => maskedAuditEntry(e, names)) : page
         const older = rows.length > AUDIT_PAGE ? entries[entries.length - 1]?.id : undefined
         const body = (
           <>
