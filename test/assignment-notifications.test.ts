@@ -142,7 +142,7 @@ eachDialect('task assignment notifications', (dialect) => {
 
   test('someone who may not see tasks is neither told nor made to watch', async () => {
     const { orgs, accounts } = p.deps.identity
-    const role = await orgs.createRole(p.org!.id, 'No tasks', ['collaboration.comment.read'])
+    const role = await orgs.createRole(p.org!.id, 'No tasks', ['collaboration.comment.read', 'collaboration.notification.read'])
     const user = await accounts.createUser({ email: `no-tasks-${dialect}@example.com`, name: 'No Tasks', password: 'no tasks password 1' })
     await orgs.addMember(p.org!.id, user.id, role.id)
     const client = p.client()

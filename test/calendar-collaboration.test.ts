@@ -106,7 +106,7 @@ eachDialect('calendar with collaboration', (dialect) => {
 
   test('no invitation for someone who may not read the calendar, or who turned invitations off', async () => {
     const { orgs, accounts } = p.deps.identity
-    const role = await orgs.createRole(p.org!.id, `No calendar ${dialect}`, ['collaboration.comment.read'])
+    const role = await orgs.createRole(p.org!.id, `No calendar ${dialect}`, ['collaboration.comment.read', 'collaboration.notification.read'])
     const user = await accounts.createUser({ email: `no-cal-${dialect}@example.com`, name: 'No Calendar', password: 'no calendar password 1' })
     await orgs.addMember(p.org!.id, user.id, role.id)
     const noCal = p.client()

@@ -74,6 +74,8 @@ export default definePlugin({
     'collaboration.comment.read': { description: 'Read comments and activity', grant: 'guest' },
     'collaboration.comment.write': { description: 'Write, edit and react to comments; watch things', grant: 'member' },
     'collaboration.comment.moderate': { description: "Delete anyone's comments", grant: 'admin' },
+    // Its own permission, not comment.read: an API token for a comment bot need not read its owner's inbox.
+    'collaboration.notification.read': { description: 'Read your own notifications on the API', grant: 'guest' },
   },
   events: {
     'collaboration.comment.created': 'A comment was posted',

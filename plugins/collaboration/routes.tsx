@@ -20,6 +20,8 @@ import { ActivityViewer } from './visibility.ts'
 export const READ = 'collaboration.comment.read'
 export const WRITE = 'collaboration.comment.write'
 export const MODERATE = 'collaboration.comment.moderate'
+/** Reading one's notifications on the API (pages need a session only: tokens work on /api/v1/ alone). */
+export const NOTIFICATION_READ = 'collaboration.notification.read'
 
 const HTML = { 'content-type': 'text/html; charset=utf-8' }
 
@@ -371,7 +373,7 @@ export function routes(d: Deps) {
           const items = rows.slice(0, limit).map((n) => ({ id: n.id, kind: n.kind, title: n.title, text: n.text, href: n.href, actorId: n.actorId, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null }))
           return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null, unread: await svc.unreadCount(auth.org.id, auth.user.id) }
         },
-        { permission: SIGNED_IN },
+        { permission: NOTIFICATION_READ },
       )
   )
 
