@@ -8,7 +8,7 @@ import type { Config, MailConfig } from './config.ts'
 import { redactUrl } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
 
-/** One message. `text` is required (every client shows it); `html` is optional. */
+/** One message. `text` is required (every client shows it); `html` is optional and must be escaped by the caller. */
 export interface MailMessage {
   to: string
   subject: string
@@ -22,9 +22,9 @@ const SEND_TIMEOUT_MS = 15_000
 /** What a failure says to the user (the details are in the log). */
 export const MAIL_FAILED = 'The email could not be sent; copy the link instead.'
 
-type Transport = { sendMail(message: Record<string, unknown>): Promise<unknown>; close(): void }
+type Transport = { sendMail(message: Record<string, unknown>): Promise<unknown> }
 
-/** Sends email through one SMTP server; the connection is opened per message (email is rare here). */
+/** Sends email through one SMTP server; a connection is opened per message (email is rare here, no pool to keep). */
 export class Mailer {
   private transport: Promise<Transport> | undefined
 
@@ -45,12 +45,6 @@ export class Mailer {
       this.log.warn('email not sent', { server: redactUrl(this.config.smtpUrl), subject: oneLine(message.subject), code: (err as { code?: string })?.code, reason })
       return false
     }
-  }
-
-  /** Closes the transport (the platform stopping; tests). */
-  close(): void {
-    void this.transport?.then((t) => t.close(), () => {})
-    this.transport = undefined
   }
 
   private open(): Promise<Transport> {
@@ -91,7 +85,3 @@ function oneLine(s: string): string {
   return s.replace(/[\r\n]+/g, ' ').trim()
 }
 
-/** Escapes text for the optional HTML part. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
