@@ -95,6 +95,21 @@ describe('layoutWeek (month rows)', () => {
     expect(week.hidden.map((h) => h.map((i) => i.id))).toEqual([[], ['b'], ['b', 'e'], ['e', 'c'], ['c'], [], []])
     expect(week.lanes).toEqual([1, 2, 2, 2, 1, 1, 1])
   })
+  test('items `first` picks take the lanes before the others and lead their day', () => {
+    const layer = (id: string, f: number, l: number) => ({ ...span(id, f, l), layer: true })
+    const own = (id: string, f: number, l: number) => ({ ...span(id, f, l), layer: false })
+    const items = [layer('cycle 1', -7, 10), layer('cycle 2', 0, 6), layer('cycle 3', 2, 12), own('offsite', 3, 5), layer('due', 4, 4), own('standup', 4, 4)]
+    const week = layoutWeek(items, D0, 3, (s) => !s.layer)
+    expect(week.bars.map((b) => [b.item.id, b.lane])).toEqual([
+      ['offsite', 0],
+      ['cycle 1', 1],
+      ['cycle 2', 2],
+    ])
+    expect(week.hidden[4]!.map((i) => i.id)).toEqual(['cycle 3'])
+    expect(week.chips[4]!.map((i) => i.id)).toEqual(['standup', 'due'])
+    // without a preference the cycles, earlier, take every lane and the offsite is not drawn
+    expect(layoutWeek(items, D0, 3).bars.map((b) => b.item.id)).not.toContain('offsite')
+  })
 })
 
 async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {

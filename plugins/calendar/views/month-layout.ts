@@ -2,7 +2,9 @@
  * @module Where items sit in one week row of the month grid. An item that covers two days or more is
  * a bar across its days of that week, in a lane (a line under the day numbers) that no other bar of
  * the week uses on those days; an item of one day is a chip in its day's cell, under the bars. Lanes
- * past `maxLanes` are not drawn: their bars count in the "more" of each day they cover.
+ * past `maxLanes` are not drawn: their bars count in the "more" of each day they cover. Items `first`
+ * picks (the calendar's own events, not a layer's cycles) take the lanes before the others, so a week
+ * full of cycle bars still draws the trip or offsite.
  */
 import { DAY } from '../time.ts'
 
@@ -34,8 +36,11 @@ export interface WeekLayout<T> {
   hidden: T[][]
 }
 
-/** Lays out the items touching the week that starts at wall midnight `week`. */
-export function layoutWeek<T extends DaySpan>(spans: T[], week: number, maxLanes: number): WeekLayout<T> {
+/**
+ * Lays out the items touching the week that starts at wall midnight `week`; bars of items `first`
+ * picks get lanes before the others (and their chips come first in a day).
+ */
+export function layoutWeek<T extends DaySpan>(spans: T[], week: number, maxLanes: number, first: (s: T) => boolean = () => true): WeekLayout<T> {
   const out: WeekLayout<T> = { bars: [], lanes: [0, 0, 0, 0, 0, 0, 0], chips: [[], [], [], [], [], [], []], hidden: [[], [], [], [], [], [], []] }
   const end = week + 6 * DAY
   const long: Bar<T>[] = []
@@ -47,8 +52,11 @@ export function layoutWeek<T extends DaySpan>(spans: T[], week: number, maxLanes
     if (s.last > s.first) long.push({ item: s, column, span: Math.round((to - from) / DAY) + 1, lane: 0, before: s.first < week, after: s.last > end })
     else out.chips[column]!.push(s)
   }
-  // earliest first, the longer of two that start together above: as in Google Calendar
-  long.sort((a, b) => a.column - b.column || b.span - a.span)
+  // preferred items first; then earliest first, the longer of two that start together above, as in
+  // Google Calendar
+  const rank = (s: T) => (first(s) ? 0 : 1)
+  long.sort((a, b) => rank(a.item) - rank(b.item) || a.column - b.column || b.span - a.span)
+  for (const [d, chips] of out.chips.entries()) out.chips[d] = [...chips.filter(first), ...chips.filter((s) => !first(s))]
   const laneEnds: number[] = [] // per lane: the first column free after its last bar
   for (const bar of long) {
     let lane = laneEnds.findIndex((free) => free <= bar.column)

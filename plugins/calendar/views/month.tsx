@@ -4,10 +4,15 @@ import { BarLanes, daySpan } from './bars.tsx'
 import { ItemLink, WEEKDAYS, longDate, monthLabel, newHref, viewHref, type Item } from './items.tsx'
 import { layoutWeek } from './month-layout.ts'
 
-/** Lines a month cell shows (bar lanes and chips) before "n more". */
+/** Lines a month cell shows (bar lanes and chips, "n more" included) when it has few bars. */
 const MONTH_LINES = 4
+/** Chips a cell shows under any number of bars (then "n more"): a busy row grows rather than fold its meetings away. */
+const MIN_CHIP_LINES = 3
 /** Bar lanes a week row draws at most. */
 const MONTH_LANES = 3
+
+/** The calendar's own events go before a layer's items (planning's cycles, due dates) in a month row. */
+const ownEventsFirst = (s: { item: Item }) => !s.item.layer
 
 /**
  * The month grid: six weeks from the first day of the week (Monday unless the calendar setting says) on or before the 1st. Items of two days or more are one
@@ -32,7 +37,7 @@ export function MonthGrid(props: { anchor: number; gridStart: number; items: Ite
         </thead>
         <tbody>
           {weeks.map((week) => {
-            const layout = layoutWeek(spans, week, MONTH_LANES)
+            const layout = layoutWeek(spans, week, MONTH_LANES, ownEventsFirst)
             return (
               <tr>
                 {[0, 1, 2, 3, 4, 5, 6].map((d) => {
@@ -41,8 +46,9 @@ export function MonthGrid(props: { anchor: number; gridStart: number; items: Ite
                   const cls = ['cal-cell', new Date(day).getUTCMonth() !== month ? 'cal-other' : '', day === props.today ? 'cal-today' : ''].filter(Boolean).join(' ')
                   const lanes = layout.lanes[d]!
                   const chips = layout.chips[d]!.map((s) => s.item)
-                  const room = Math.max(0, MONTH_LINES - lanes)
-                  const shown = chips.length > room ? chips.slice(0, Math.max(0, room - 1)) : chips
+                  const room = Math.max(MIN_CHIP_LINES, MONTH_LINES - lanes)
+                  // "more" takes the last of four lines; under bars it is a line of its own
+                  const shown = chips.length > room ? chips.slice(0, Math.max(MIN_CHIP_LINES, room - 1)) : chips
                   const more = chips.length - shown.length + layout.hidden[d]!.length
                   return (
                     <td class={cls}>
