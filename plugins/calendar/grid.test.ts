@@ -10,6 +10,7 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
 import { layoutDay } from './views/layout.ts'
+import { compactRange } from './views/items.tsx'
 import { layoutWeek } from './views/month-layout.ts'
 
 const H = 3_600_000
@@ -67,6 +68,15 @@ describe('layoutDay', () => {
     const day = layoutDay(four, D0, 6)
     expect(day.pieces).toHaveLength(4)
     expect(day.more).toEqual([])
+  })
+})
+
+describe('compactRange', () => {
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`)
+  test('says the month and year once when they are shared', () => {
+    expect(compactRange(day('2026-12-25'), day('2026-12-31'))).toBe('25 &ndash; 31 Dec 2026')
+    expect(compactRange(day('2026-11-25'), day('2026-12-24'))).toBe('25 Nov &ndash; 24 Dec 2026')
+    expect(compactRange(day('2026-12-28'), day('2027-01-03'), ' to ')).toBe('28 Dec 2026 to 3 Jan 2027')
   })
 })
 
@@ -209,6 +219,18 @@ eachDialect('calendar week and day grids', (dialect) => {
     // one-day items stay chips: Sunday's four fill its four lines, no "more"
     expect(html.split('>Busy ').length - 1).toBe(4)
     expect(html).not.toContain('class="cal-more"')
+  })
+
+  test('the agenda and week headings name their range compactly (the full dates in title and aria-label)', async () => {
+    const heading = (html: string) => /<h2 class="cal-range"([^>]*)>([^<]*)<\/h2>/.exec(html)!
+    const agenda = heading((await ada.get('/calendar?view=agenda&date=2026-11-25&tz=UTC')).html)
+    expect(agenda[2]).toBe('25 Nov &ndash; 24 Dec 2026')
+    expect(agenda[1]).toContain('aria-label="Wednesday 25 November 2026 to Thursday 24 December 2026"')
+    const week = await ada.get('/calendar?view=week&date=2026-12-30&tz=UTC')
+    expect(heading(week.html)[2]).toBe('28 Dec 2026 &ndash; 3 Jan 2027')
+    expect(week.html).toContain('<title>Calendar: 28 Dec 2026 to 3 Jan 2027')
+    // month and day headings are unchanged
+    expect(heading((await ada.get('/calendar?view=month&date=2026-12-30&tz=UTC')).html)[2]).toBe('December 2026')
   })
 
   test('week all-day row: an item past the week\'s edge is one bar to it, continued the week after; the day view keeps one item', async () => {

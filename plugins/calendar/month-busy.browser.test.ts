@@ -2,8 +2,9 @@
  * Browser test of a busy month row (SQLite): three planning-like cycle bars from a layer cross the week
  * of 11 January 2027 while the calendar has an offsite (Thursday to Friday) and three meetings on
  * Wednesday. The calendar's own events take the lanes and lines first, so the offsite bar and the
- * meetings are drawn and the row grows; at 390 px nothing widens the page. Screenshots go to
- * test/artifacts/calendar-month-busy-*.png.
+ * meetings are drawn and the row grows; at 390 px nothing widens the page. The agenda's heading (a
+ * compact range) stays on one line. Screenshots go to test/artifacts/calendar-month-busy-*.png and
+ * calendar-agenda-range-*.png.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -80,6 +81,24 @@ describe('browser: a busy month row keeps the calendar\'s events [sqlite]', () =
         expect(await wednesday.locator('.cal-more').getAttribute('aria-label')).toBe('2 more on Wednesday 13 January 2027')
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
         expect(overflow).toBeLessThanOrEqual(0)
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 })
+      }
+    }, T)
+  }
+})
+
+describe('browser: the agenda heading is one line [sqlite]', () => {
+  for (const width of [1280, 390]) {
+    test(`${width} px: "25 Nov – 24 Dec 2026" does not wrap`, async () => {
+      await page.setViewportSize({ width, height: width < 600 ? 844 : 900 })
+      try {
+        await page.goto(`${p.url}/calendar?view=agenda&date=2026-11-25&tz=UTC`)
+        await page.screenshot({ path: `${ARTIFACTS}/calendar-agenda-range-${width}.png` })
+        const h2 = page.locator('h2.cal-range')
+        expect(await h2.innerText()).toBe('25 Nov \u2013 24 Dec 2026')
+        const lines = await h2.evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)))
+        expect(lines).toBe(1)
       } finally {
         await page.setViewportSize({ width: 1280, height: 900 })
       }

@@ -5,7 +5,7 @@ import { viewerOf, type CalendarService, type Ctx, type Viewer } from './service
 import { SCRIPT, viewZone } from './routes-shared.ts'
 import { DAY, firstDayOf, fromWall, parseDate, toWall, wallDate, weekStart } from './time.ts'
 import { Agenda } from './views/agenda.tsx'
-import { longDate, monthLabel, viewHref, type Item, type ViewName } from './views/items.tsx'
+import { compactRange, longDate, monthLabel, viewHref, type Item, type ViewName } from './views/items.tsx'
 import { LayerForm, type Layer } from './views/layers.tsx'
 import { MonthGrid } from './views/month.tsx'
 import { TimeGrid } from './views/week.tsx'
@@ -72,6 +72,8 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
     let prev: number
     let next: number
     let title: string
+    /** The heading's compact range (HTML, from dates only) where the full one would wrap; see compactRange. */
+    let safeRange: string | undefined
     if (view === 'month') {
       const d = new Date(anchor)
       const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)
@@ -85,7 +87,8 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
       gridTo = gridFrom + 7 * DAY
       prev = anchor - 7 * DAY
       next = anchor + 7 * DAY
-      title = `Week of ${longDate(gridFrom)}`
+      title = `Week of ${longDate(gridFrom)} to ${longDate(gridTo - DAY)}`
+      safeRange = compactRange(gridFrom, gridTo - DAY)
     } else if (view === 'day') {
       gridFrom = anchor
       gridTo = anchor + DAY
@@ -98,6 +101,7 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
       prev = anchor - AGENDA_DAYS * DAY
       next = anchor + AGENDA_DAYS * DAY
       title = `${longDate(gridFrom)} to ${longDate(gridTo - DAY)}`
+      safeRange = compactRange(gridFrom, gridTo - DAY)
     }
     // all-day items sit on UTC dates, timed ones on the zone's wall clock: ask wide enough for both
     const from = Math.min(fromWall(gridFrom, tz), gridFrom) - DAY
@@ -153,9 +157,15 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
               {'Next &rsaquo;'}
             </a>
           </div>
-          <h2 class="cal-range" safe>
-            {title}
-          </h2>
+          {safeRange ? (
+            <h2 class="cal-range" title={title} aria-label={title}>
+              {safeRange}
+            </h2>
+          ) : (
+            <h2 class="cal-range" safe>
+              {title}
+            </h2>
+          )}
           <ul class="tabs" aria-label="Views">
             {VIEWS.map((vn) => (
               <li>
@@ -187,6 +197,7 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
         {SCRIPT as 'safe'}
       </div>
     ) as string
-    return ctx.page(request, auth, { title: `Calendar: ${title}`, body, status: tzError || dateError ? 422 : 200 })
+    const pageTitle = view === 'week' || view === 'agenda' ? compactRange(gridFrom, gridTo - DAY, ' to ') : title
+    return ctx.page(request, auth, { title: `Calendar: ${pageTitle}`, body, status: tzError || dateError ? 422 : 200 })
   }
 }

@@ -25,6 +25,21 @@ export function longDate(wallDay: number): string {
   const d = new Date(wallDay)
   return `${['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][d.getUTCDay()]} ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
 }
+/**
+ * A range of days as short as it reads: "25 &ndash; 31 Dec 2026", "25 Nov &ndash; 24 Dec 2026",
+ * "28 Dec 2026 &ndash; 3 Jan 2027" (both days inclusive). `dash` is HTML (the entity keeps the page
+ * Latin-1); pass " to " for plain text.
+ */
+export function compactRange(firstDay: number, lastDay: number, dash = ' &ndash; '): string {
+  const a = new Date(firstDay)
+  const b = new Date(lastDay)
+  const month = (d: Date) => MONTHS[d.getUTCMonth()]!.slice(0, 3)
+  const end = `${b.getUTCDate()} ${month(b)} ${b.getUTCFullYear()}`
+  if (a.getUTCFullYear() !== b.getUTCFullYear()) return `${a.getUTCDate()} ${month(a)} ${a.getUTCFullYear()}${dash}${end}`
+  if (a.getUTCMonth() !== b.getUTCMonth()) return `${a.getUTCDate()} ${month(a)}${dash}${end}`
+  return `${a.getUTCDate()}${dash}${end}`
+}
+
 export function monthLabel(wallDay: number): string {
   const d = new Date(wallDay)
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
