@@ -353,10 +353,12 @@ export class Accounts {
 
   /**
    * A single-use set-password link token for an account (returned once; only its SHA-256 is
-   * stored), valid PASSWORD_RESET_TTL_MS. Earlier open links of the account stop working.
-   * Refused for a disabled account (409).
+   * stored), valid PASSWORD_RESET_TTL_MS. Earlier open links of the account stop working, except
+   * for a `selfService` request ("Forgot your password?"): anyone who knows the address can make
+   * one, so it must not cancel a link an admin handed over; it adds one (the rate limit bounds how
+   * many), and using any link ends the others. Refused for a disabled account (409).
    */
-  async createPasswordReset(userId: string, createdBy: string | null): Promise<{ id: string; token: string; expiresAt: Date; user: User }> {
+  async createPasswordReset(userId: string, createdBy: string | null, options: { selfService?: boolean } = {}): Promise<{ id: string; token: string; expiresAt: Date; user: User }> {
     const user = await this.getUser(userId)
     if (!user) throw new InputError('no such user', 'user', 404)
     if (user.disabled) throw new InputError(`${user.name} is disabled: enable the account first, then create a link`, 'user', 409)
@@ -370,7 +372,7 @@ export class Accounts {
       expiresAt: new Date(Date.now() + PASSWORD_RESET_TTL_MS),
     }
     await this.store.tx(async (db) => {
-      await db.delete(this.t.passwordResets).where(and(eq(this.t.passwordResets.userId, userId), isNull(this.t.passwordResets.usedAt)))
+      if (!options.selfService) await db.delete(this.t.passwordResets).where(and(eq(this.t.passwordResets.userId, userId), isNull(this.t.passwordResets.usedAt)))
       await db.insert(this.t.passwordResets).values(row)
     })
     return { id: row.id, token, expiresAt: row.expiresAt, user }
@@ -391,7 +393,9 @@ export class Accounts {
   /**
    * Sets the password through a link: the password checked first (422, the link stays usable),
    * then the link marked used in the same transaction as the new hash is written (single use even
-   * for two posts at once: the second gets 404). Ends every session of the user.
+   * for two posts at once: the second gets 404). Ends every session of the user, revokes their API
+   * tokens (a recovery: whoever knew the old password may have made some) and ends their other
+   * open links.
    */
   async usePasswordReset(token: string, password: string): Promise<User> {
     const gone = () => new InputError('this link does not work any more: ask an instance admin for a new one', 'token', 404)
@@ -408,8 +412,11 @@ export class Accounts {
         .returning({ id: this.t.passwordResets.id })
       if (used.length === 0) throw gone()
       await db.update(this.t.users).set({ passwordHash: hash }).where(eq(this.t.users.id, reset.user.id))
+      // account recovery: whoever held the old password may have made tokens with it
+      await db.update(this.t.apiTokens).set({ revokedAt: new Date() }).where(and(eq(this.t.apiTokens.userId, reset.user.id), isNull(this.t.apiTokens.revokedAt)))
     })
     await this.endSessions(reset.user.id)
+    await this.dropPasswordResets(reset.user.id)
     return reset.user
   }
 

@@ -100,7 +100,7 @@ async function handleRequest(accounts: Accounts, mailer: Mailer, config: Config,
       await accounts.audit(actor, 'auth.password_reset_requested', email, { outcome: user ? 'account disabled: nothing sent' : 'no such account: nothing sent' })
       return
     }
-    const reset = await accounts.createPasswordReset(user.id, null)
+    const reset = await accounts.createPasswordReset(user.id, null, { selfService: true })
     const { subject, text } = resetEmail(user.name, `${config.publicUrl}${resetPath(reset.token)}`, 'requested')
     const sent = await mailer.send({ to: user.email, subject, text })
     await accounts.audit({ ...actor, userId: user.id }, 'auth.password_reset_requested', user.email, { outcome: sent ? 'link emailed' : 'email failed', link: reset.id, expiresAt: reset.expiresAt.toISOString() })
