@@ -20,7 +20,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
 import { eachDialect } from './helpers/store.ts'
-import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import { ADMIN, startPlatform, type TestPlatform } from './helpers/platform.ts'
 import type { Client } from './helpers/client.ts'
 import { builtinPlugins } from '../plugins/index.ts'
 import { routeTable } from '../core/http/server.ts'
@@ -169,7 +169,7 @@ eachDialect('no GET changes state', (dialect) => {
     const inviteToken = new URL(inviteUrl).pathname.split('/').pop()!
     const resetToken = (await p.deps.identity.accounts.createPasswordReset(member.user.id, p.admin!.id)).token
     await ada.get('/account/tokens')
-    await form(ada, '/account/tokens', { name: 'CI', permissions: 'planning.task.read', expires: '30' }, [200])
+    await form(ada, '/account/tokens', { name: 'CI', permissions: 'planning.task.read', expires: '30', current: ADMIN.password }, [200])
 
     // ---- planning: a project, labels, a milestone, a cycle, tasks, a relation, saved views
     await ada.get('/planning')

@@ -1,7 +1,7 @@
 /** API token scopes: every permission of a plugin with a JSON API, also those its services check inside a handler. */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from './helpers/store.ts'
-import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import { ADMIN, startPlatform, type TestPlatform } from './helpers/platform.ts'
 import calendar from '../plugins/calendar/index.ts'
 
 eachDialect('token scopes', (dialect) => {
@@ -15,7 +15,7 @@ eachDialect('token scopes', (dialect) => {
     const ada = await p.adminClient()
     const form = await ada.get('/account/tokens')
     expect(form.html).toContain('value="calendar.calendar.manage"')
-    const made = await ada.post('/account/tokens', { name: 'calendar admin', permissions: ['calendar.event.read', 'calendar.event.write', 'calendar.calendar.manage'], expires: '30' })
+    const made = await ada.post('/account/tokens', { name: 'calendar admin', permissions: ['calendar.event.read', 'calendar.event.write', 'calendar.calendar.manage'], expires: '30', current: ADMIN.password })
     const html = await made.text()
     expect(made.status).toBe(200)
     const secret = /class="secret"[^>]*>\s*([A-Za-z0-9_.-]{20,})\s*</.exec(html)?.[1]

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import { fixturePlugins } from '../../test/fixtures/index.ts'
 import { routeTable } from './server.ts'
@@ -206,7 +206,7 @@ eachDialect('core JSON API', (dialect) => {
     expect(html).toMatch(/<legend>Organization<\/legend>[\s\S]*value="core.members.read"/)
     expect(html).toMatch(/<legend>Notes<\/legend>[\s\S]*value="fixture-notes.note.write"/)
 
-    const refused = await ada.post('/account/tokens', { name: 'roles bot', permissions: ['core.members.read', 'core.roles.manage'], expires: '30' })
+    const refused = await ada.post('/account/tokens', { name: 'roles bot', permissions: ['core.members.read', 'core.roles.manage'], expires: '30', current: ADMIN.password })
     expect(refused.status).toBe(422)
     const page = await refused.text()
     expect(page).toContain('no API route checks core.roles.manage, so a token cannot use it')

@@ -1,4 +1,8 @@
-/** @module The API tokens tab: the user's tokens, creating one (its secret shown once) and revoking one. */
+/**
+ * @module The API tokens tab: the user's tokens, creating one (its secret shown once; asks for the
+ * password again, so a briefly stolen session cannot mint a token that outlives a password change)
+ * and revoking one.
+ */
 import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
 import { INSTANCE_ADMIN, SIGNED_IN } from '../auth/permissions.ts'
@@ -11,6 +15,7 @@ import { CORE_API_HONOURED, CORE_API_INNER_SCOPES } from '../http/core-api.ts'
 import { ActionButton, CsrfField, EmptyState, Field, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { NO_STORE, accountPage, notFound, sessionOnly } from './account-ui.tsx'
 import { actorOf, readFormAll } from './context.ts'
+import { ownPassword, passwordGate } from './account-password.tsx'
 
 /** Every token expires: these are the lifetimes offered (no "never"). */
 const EXPIRY_OPTIONS = TOKEN_EXPIRY_DAYS.map((d) => ({ value: String(d), label: `${d} days` }))
@@ -166,6 +171,7 @@ function TokensView(p: {
               )}
             </fieldset>
             <Select name="expires" label="Expires after" options={EXPIRY_OPTIONS} value={EXPIRY_OPTIONS.some((o) => o.value === p.values.expires) ? p.values.expires : String(TOKEN_DEFAULT_DAYS)} error={p.errors.expires} />
+            <Field name="current" label="Your password" type="password" error={p.errors.current} required autocomplete="current-password" maxlength={256} hint="A token outlives a password change: confirm it is you." />
             <button type="submit">Create token</button>
           </form>
         )}
@@ -227,12 +233,20 @@ export function accountTokenPages(deps: ServerDeps) {
     .post(
       '/account/tokens',
       async ({ request, auth }) => {
-        const refused = sessionOnly(request, auth)
-        if (refused) return refused
+        // The password gate (session only, attempts counted against the sign-in limits) reads a copy: the form has repeated fields.
+        const gate = await passwordGate(request.clone(), auth)
+        if (gate instanceof Response) return gate
         const { one, all } = await readFormAll(request)
         const values = { name: one.name ?? '', permissions: (all.permissions ?? []).slice(0, 500), expires: (one.expires ?? '').slice(0, 20) }
-        if (!auth.org) return tokensPage(request, auth, values, { name: 'join an organization first: a token acts in one' }, 422)
+        if (!auth.org) {
+          gate.giveBack()
+          return tokensPage(request, auth, values, { name: 'join an organization first: a token acts in one' }, 422)
+        }
         const errors: FieldErrors = {}
+        const password = one.current ?? ''
+        const ok = await ownPassword(deps, request, auth, gate, password)
+        if (ok instanceof Response) return ok
+        if (!ok) errors.current = password ? 'the password is not right' : 'enter your current password'
         const allowed = new Set(allowedScopes(auth).map((s) => s.name))
         const refusedScopes = values.permissions.filter((perm) => !allowed.has(perm))
         const { all: onApi } = apiPermissions()

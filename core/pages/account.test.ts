@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, spyOn, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { fixturePlugins } from '../../test/fixtures/index.ts'
 import { Client } from '../../test/helpers/client.ts'
 import { currentCode } from '../auth/two-factor.ts'
@@ -334,7 +334,7 @@ eachDialect('account pages', (dialect) => {
     const { html: form } = await ada.get('/account/tokens')
     expect(form).toContain('value="core.instance.admin"')
     expect(form).toContain('value="fixture-notes.note.write"')
-    const created = await ada.post('/account/tokens', { name: 'CI <admin>', permissions: ['core.instance.admin'], expires: '30' })
+    const created = await ada.post('/account/tokens', { name: 'CI <admin>', permissions: ['core.instance.admin'], expires: '30', current: ADMIN.password })
     expect(created.status).toBe(200)
     expect(created.headers.get('cache-control')).toBe('no-store')
     const page = await created.text()
@@ -346,7 +346,7 @@ eachDialect('account pages', (dialect) => {
     const plugins = (auth: string) => fetch(`${p.url}/api/v1/admin/plugins`, { headers: { authorization: `Bearer ${auth}` } })
     expect((await plugins(secret!)).status).toBe(200)
 
-    const narrow = await ada.post('/account/tokens', { name: 'read only', permissions: ['core.members.read'], expires: '7' })
+    const narrow = await ada.post('/account/tokens', { name: 'read only', permissions: ['core.members.read'], expires: '7', current: ADMIN.password })
     const narrowSecret = /id="token-secret" class="secret">(cit_[^<]+)</.exec(await narrow.text())?.[1]
     expect((await plugins(narrowSecret!)).status).toBe(403)
 
@@ -374,19 +374,19 @@ eachDialect('account pages', (dialect) => {
     expect(form).toContain('No API tokens yet')
 
     for (const lacking of ['core.instance.admin', 'core.members.manage', 'no.such.permission']) {
-      const refused = await client.post('/account/tokens', { name: 'sneaky', permissions: ['fixture-notes.note.write', lacking], expires: '30' })
+      const refused = await client.post('/account/tokens', { name: 'sneaky', permissions: ['fixture-notes.note.write', lacking], expires: '30', current: PASSWORD })
       expect(refused.status).toBe(422)
       const html = await refused.text()
       expect(html).toContain('id="f-permissions-error"')
       expect(html).toContain('value="sneaky"')
       expect(html).toMatch(/value="fixture-notes.note.write" checked/)
     }
-    expect((await client.post('/account/tokens', { name: 'x', permissions: [], expires: '30' })).status).toBe(422)
-    expect((await client.post('/account/tokens', { name: 'x', permissions: ['fixture-notes.note.write'], expires: '9999' })).status).toBe(422)
-    expect((await client.post('/account/tokens', { name: '', permissions: ['fixture-notes.note.write'], expires: '30' })).status).toBe(422)
+    expect((await client.post('/account/tokens', { name: 'x', permissions: [], expires: '30', current: PASSWORD })).status).toBe(422)
+    expect((await client.post('/account/tokens', { name: 'x', permissions: ['fixture-notes.note.write'], expires: '9999', current: PASSWORD })).status).toBe(422)
+    expect((await client.post('/account/tokens', { name: '', permissions: ['fixture-notes.note.write'], expires: '30', current: PASSWORD })).status).toBe(422)
     expect(await p.deps.identity.tokens.list(user.id)).toEqual([])
 
-    const created = await client.post('/account/tokens', { name: 'notes bot', permissions: ['fixture-notes.note.write'], expires: '90' })
+    const created = await client.post('/account/tokens', { name: 'notes bot', permissions: ['fixture-notes.note.write'], expires: '90', current: PASSWORD })
     expect(created.status).toBe(200)
     const secret = /id="token-secret" class="secret">(cit_[^<]+)</.exec(await created.text())?.[1]
     const note = await fetch(`${p.url}/api/v1/fixture-notes/notes`, {
@@ -406,7 +406,7 @@ eachDialect('account pages', (dialect) => {
     expect(form).not.toContain('value="never"')
     for (const days of ['7', '30', '90', '365']) expect(form).toContain(`<option value="${days}"`)
     expect(form).toContain('<option value="30" selected>')
-    const fields = { name: 'deploys <x>', permissions: ['fixture-notes.note.write'] }
+    const fields = { name: 'deploys <x>', permissions: ['fixture-notes.note.write'], current: PASSWORD }
     for (const [expires, message] of [
       ['never', `tokens expire after at most ${TOKEN_MAX_DAYS} days`],
       ['400', `tokens expire after at most ${TOKEN_MAX_DAYS} days`],

@@ -72,7 +72,7 @@ beforeAll(async () => {
   for (const name of PAYLOADS) {
     expect((await ada.post('/orgs/teams', { name, description: `About ${name}` })).status).toBe(303)
     expect((await ada.post('/orgs/roles', { name, permissions: 'core.members.read' })).status).toBe(303)
-    expect((await ada.post('/account/tokens', { name, permissions: 'core.members.read', expires: '30' })).status).toBe(200)
+    expect((await ada.post('/account/tokens', { name, permissions: 'core.members.read', expires: '30', current: ADMIN.password })).status).toBe(200)
   }
   for (const email of EMAILS.filter((e) => e !== EMAILS[2])) {
     expect((await ada.post('/orgs/invitations', { role: memberRole.id, email })).status).toBe(201)
