@@ -150,10 +150,11 @@ eachDialect('forgot password with mail off', (dialect) => {
   })
   afterAll(() => p.stop())
 
-  test('no link on the sign-in page; the routes answer 404', async () => {
+  test('no link on the sign-in page (it says whom to ask); the routes answer 404', async () => {
     const c = p.client()
     const login = await c.get('/login')
     expect(login.html).not.toContain('/forgot-password')
+    expect(login.html).toContain('Ask an instance admin for a set-password link.')
     expect((await c.get('/forgot-password')).res.status).toBe(404)
     expect((await c.post('/forgot-password', { email: 'admin@example.com' })).status).toBe(404)
     const admin = await p.adminClient()

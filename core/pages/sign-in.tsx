@@ -43,7 +43,7 @@ function SetupForm(p: { csrf: string; values: Record<string, string>; errors: Fi
   )
 }
 
-/** `forgot`: link "Forgot your password?" (only when mail is on: the link is emailed). */
+/** `forgot`: link "Forgot your password?" (only when mail is on: the link is emailed); else who to ask. */
 function LoginForm(p: { csrf: string; email?: string; next: string; error?: string; forgot: boolean }) {
   return (
     <>
@@ -61,7 +61,7 @@ function LoginForm(p: { csrf: string; email?: string; next: string; error?: stri
           <a href="/forgot-password">Forgot your password?</a>
         </p>
       ) : (
-        ''
+        <p class="muted">Forgot your password? Ask an instance admin for a set-password link.</p>
       )}
     </>
   )
