@@ -94,10 +94,16 @@ export default definePlugin({
     // The bell of a user changes: send the fresh one to their open streams in that org.
     const onUnread = (userId: string, orgId: string) => {
       if (hub.count(userId) === 0) return
-      bellFor(deps, userId, orgId).then(
-        (html) => hub.push(userId, orgId, html),
-        (err) => ctx.log.warn('bell update failed', { error: err }),
-      )
+      // counted as the user may see now (their current role), like the inbox
+      base.people
+        .authFor(userId, orgId)
+        .then((auth) => (auth?.org ? bellFor(deps, { ...auth, org: auth.org }) : undefined))
+        .then(
+          (html) => {
+            if (html !== undefined) hub.push(userId, orgId, html)
+          },
+          (err) => ctx.log.warn('bell update failed', { error: err }),
+        )
     }
     // Only people who may see an entity hear of it (its link's permission, and it resolves for them).
     const canSee = async (orgId: string, entity: { type: string; id: string }, userId: string) => {
@@ -182,8 +188,9 @@ export default definePlugin({
       render(auth) {
         if (!auth.org || !can(auth, SIGNED_IN)) return ''
         const org = auth.org.id
-        const cached = svc.cachedUnreadCount(org, auth.user.id)
-        return cached === undefined ? svc.unreadCount(org, auth.user.id).then((unread) => Bell({ unread })) : Bell({ unread: cached })
+        const viewer = activityViewer(base, auth)
+        const cached = svc.cachedUnreadCount(org, auth.user.id, viewer.key)
+        return cached === undefined ? svc.unreadCount(org, auth.user.id, viewer).then((unread) => Bell({ unread })) : Bell({ unread: cached })
       },
     })
     ctx.contribute('search.provider', {

@@ -86,9 +86,9 @@ function activityOf(form: Record<string, string | undefined>): { activity: boole
   return { activity: form.activity !== 'off' }
 }
 
-/** The bell for a viewer (header item and SSE message). */
-export async function bellFor(d: Deps, userId: string, orgId: string): Promise<string> {
-  return BellLink({ unread: await d.svc.unreadCount(orgId, userId) }) as string
+/** The bell for a signed-in user in their org (header item and SSE message): what they may see now. */
+export async function bellFor(d: Deps, auth: Auth & { org: NonNullable<Auth['org']> }): Promise<string> {
+  return BellLink({ unread: await d.svc.unreadCount(auth.org.id, auth.user.id, activityViewer(d.ctx, auth)) }) as string
 }
 
 function actor(auth: Auth) {
@@ -258,11 +258,11 @@ export function routes(d: Deps) {
           if (!auth.org) return noOrg(request, auth, 'Inbox')
           const filter = query.filter === 'unread' ? 'unread' : 'all'
           const limit = 50
-          const rows = await svc.notifications(auth.org.id, auth.user.id, { before: query.before || undefined, limit: limit + 1, unreadOnly: filter === 'unread' })
-          const page = rows.slice(0, limit)
+          const viewer = activityViewer(ctx, auth)
+          const { rows: page, next } = await svc.visibleNotifications(auth.org.id, auth.user.id, viewer, { before: query.before || undefined, limit, unreadOnly: filter === 'unread' })
           const actors = new Map((await ctx.people.byIds([...new Set(page.map((r) => r.actorId).filter((x): x is string => Boolean(x)))])).map((p) => [p.id, p.name]))
-          const unread = await svc.unreadCount(auth.org.id, auth.user.id)
-          const body = InboxPage({ rows: page, unread, csrf: auth.session?.csrf, filter, next: rows.length > limit ? page.at(-1)!.id : undefined, actors }) as string
+          const unread = await svc.unreadCount(auth.org.id, auth.user.id, viewer)
+          const body = InboxPage({ rows: page, unread, csrf: auth.session?.csrf, filter, next, actors }) as string
           return ctx.page(request, auth, { title: unread ? `Inbox (${unread})` : 'Inbox', body })
         },
         { permission: SIGNED_IN },
@@ -311,7 +311,7 @@ export function routes(d: Deps) {
         '/collaboration/events',
         async ({ request, auth }) => {
           if (!auth.org) return failure(request, new InputError('No organization.', undefined, 404))
-          const safeBell = await bellFor(d, auth.user.id, auth.org.id)
+          const safeBell = await bellFor(d, { ...auth, org: auth.org })
           // Only clients asking for a stream get one (hx-sse sends Accept: text/event-stream); a plain
           // GET gets the bell once, so crawlers and checks never hang on an endless response.
           if (!(request.headers.get('accept') ?? '').includes('text/event-stream')) return new Response(safeBell, { headers: HTML })
@@ -369,9 +369,20 @@ export function routes(d: Deps) {
         async ({ auth, query }) => {
           if (!auth.org) return jsonError(404, 'not_found', 'no organization')
           const limit = Math.min(Math.max(Number(query.limit) || 50, 1), 100)
-          const rows = await svc.notifications(auth.org.id, auth.user.id, { before: query.cursor || undefined, limit: limit + 1, unreadOnly: query.unread === 'true' })
-          const items = rows.slice(0, limit).map((n) => ({ id: n.id, kind: n.kind, title: n.title, text: n.text, href: n.href, actorId: n.actorId, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null }))
-          return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null, unread: await svc.unreadCount(auth.org.id, auth.user.id) }
+          const viewer = activityViewer(ctx, auth)
+          const { rows, next } = await svc.visibleNotifications(auth.org.id, auth.user.id, viewer, { before: query.cursor || undefined, limit, unreadOnly: query.unread === 'true' })
+          const items = rows.map((n) => ({
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            text: n.text,
+            href: n.href,
+            actorId: n.actorId,
+            entity: n.entityType && n.entityId ? { type: n.entityType, id: n.entityId } : null,
+            createdAt: n.createdAt.toISOString(),
+            readAt: n.readAt?.toISOString() ?? null,
+          }))
+          return { items, nextCursor: next ?? null, unread: await svc.unreadCount(auth.org.id, auth.user.id, viewer) }
         },
         { permission: NOTIFICATION_READ },
       )

@@ -60,6 +60,14 @@ export const schema = defineSchema((t) => ({
       actorId: t.text('actor_id'),
       createdAt: t.time('created_at').notNull(),
       readAt: t.time('read_at'),
+      /** What it is about (its reader must still see it through the type's entity.link); null when about nothing. */
+      entityType: t.text('entity_type'),
+      entityId: t.text('entity_id'),
+      /**
+       * Whether entity_type/entity_id say what it is about: true for every row written since they
+       * exist; false for older rows, whose entity nobody recorded (shown to nobody: it cannot be checked).
+       */
+      entityKnown: t.bool('entity_known').notNull().default(false),
     },
     (c) => [t.index('collaboration_notifications_user').on(c.userId, c.orgId, c.readAt)],
   ),

@@ -38,7 +38,7 @@ export class ActivityLog {
     })
     if (e && !event.startsWith('collaboration.') && !event.endsWith('.created')) {
       const watchers = await this.deps.visible(activity.orgId, { type: e.type, id: String(e.id) }, (await this.watches.watchers(activity.orgId, e.type, String(e.id))).filter((id) => id !== activity.actor.id && !quiet.includes(id)))
-      await this.notices.deliver({ orgId: activity.orgId, userIds: watchers, kind: 'change', title: `${activity.actor.name} ${activity.text}`, text: e.title, href: e.href, actorId: activity.actor.id })
+      await this.notices.deliver({ orgId: activity.orgId, userIds: watchers, kind: 'change', title: `${activity.actor.name} ${activity.text}`, text: e.title, href: e.href, actorId: activity.actor.id, entity: { type: e.type, id: String(e.id) }, checked: true })
     }
   }
 

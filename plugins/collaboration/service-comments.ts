@@ -121,9 +121,9 @@ export class Comments {
     const href = entity.href ? `${entity.href}#comment-${row.id}` : undefined
     const snippet = plainText(body).slice(0, 200)
     const mentioned = await this.deps.visible(orgId, entity, mentions.filter((id) => id !== actor.id))
-    await this.notices.deliver({ orgId, userIds: mentioned, kind: 'mention', title: `${actor.name} mentioned you on ${entity.title}`, text: snippet, href, actorId: actor.id })
+    await this.notices.deliver({ orgId, userIds: mentioned, kind: 'mention', title: `${actor.name} mentioned you on ${entity.title}`, text: snippet, href, actorId: actor.id, entity, checked: true })
     const watchers = await this.deps.visible(orgId, entity, (await this.watches.watchers(orgId, entity.type, entity.id)).filter((id) => id !== actor.id && !mentions.includes(id)))
-    await this.notices.deliver({ orgId, userIds: watchers, kind: 'comment', title: `${actor.name} commented on ${entity.title}`, text: snippet, href, actorId: actor.id })
+    await this.notices.deliver({ orgId, userIds: watchers, kind: 'comment', title: `${actor.name} commented on ${entity.title}`, text: snippet, href, actorId: actor.id, entity, checked: true })
     this.deps.bus.emit('collaboration.comment.created', {
       comment: ref(row),
       mentions,
@@ -141,7 +141,7 @@ export class Comments {
     await this.deps.db.update(this.deps.t.comments).set({ body, mentions, editedAt }).where(eq(this.deps.t.comments.id, current.id))
     const added = await this.deps.visible(input.orgId, input.entity, mentions.filter((id) => id !== input.actor.id && !(current.mentions ?? []).includes(id)))
     const href = input.entity.href ? `${input.entity.href}#comment-${current.id}` : undefined
-    await this.notices.deliver({ orgId: input.orgId, userIds: added, kind: 'mention', title: `${input.actor.name} mentioned you on ${input.entity.title}`, text: plainText(body).slice(0, 200), href, actorId: input.actor.id })
+    await this.notices.deliver({ orgId: input.orgId, userIds: added, kind: 'mention', title: `${input.actor.name} mentioned you on ${input.entity.title}`, text: plainText(body).slice(0, 200), href, actorId: input.actor.id, entity: input.entity, checked: true })
     const row = { ...current, body, mentions, editedAt }
     this.deps.bus.emit('collaboration.comment.updated', { comment: ref(row), mentions, activity: fact(input.orgId, input.actor, input.entity, `edited a comment on ${input.entity.title}`) })
     return row

@@ -1,7 +1,25 @@
-/** @module Notifications: per-user preferences, delivery to members who may see the entity, the unread count cache, reading. */
+/**
+ * @module Notifications: per-user preferences, delivery to members who may see the entity, the unread
+ * count cache, reading. Reading goes through a NotificationViewer every time: a notification shows
+ * only while its user may still see its entity (checked at delivery too, but roles and entities change).
+ */
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import { ALL_ON, KINDS, uuid, type CollaborationDeps, type NotificationKind, type NotificationRow, type Preferences, type UnreadListener } from './service-core.ts'
+
+/** Which notifications their user may see now (an ActivityViewer of theirs, see visibility.ts). */
+export interface NotificationViewer {
+  /** Names what the answers depend on (user, org, permissions): cached counts are kept per key. */
+  readonly key: string
+  seesNotification(row: Pick<NotificationRow, 'entityType' | 'entityId' | 'entityKnown'>): Promise<boolean>
+}
+
+/**
+ * How long a cached unread count is trusted. Writes here forget it at once and a role change gives a
+ * new viewer key; this bounds how long a change inside another plugin (an entity deleted, an event
+ * made private) can leave the bell counting a notification the inbox no longer shows.
+ */
+const UNREAD_TTL_MS = 30_000
 
 /** Notifications and preferences, for Collaboration. */
 export class Notifications {
@@ -27,12 +45,13 @@ export class Notifications {
 
   /**
    * Creates notifications for those of `userIds` who are members of the org and did not turn `kind`
-   * off (and, when `entity` is given, may see it); tells the live streams. Returns the ids notified.
+   * off (and, when `entity` is given, may see it: `checked` says the caller kept only those already);
+   * tells the live streams. Returns the ids notified. The entity is stored: reading checks it again.
    */
-  async deliver(input: { orgId: string; userIds: string[]; kind: NotificationKind; title: string; text?: string; href?: string; actorId?: string; entity?: { type: string; id: string } }): Promise<string[]> {
+  async deliver(input: DeliverInput): Promise<string[]> {
     let wanted = [...new Set(input.userIds)]
     if (wanted.length === 0) return []
-    if (input.entity) wanted = await this.deps.visible(input.orgId, input.entity, wanted)
+    if (input.entity && !input.checked) wanted = await this.deps.visible(input.orgId, input.entity, wanted)
     const members = new Set((await this.deps.people.members(input.orgId)).map((m) => m.id))
     const column = KINDS.find((k) => k.kind === input.kind)!.column
     const out: string[] = []
@@ -56,6 +75,9 @@ export class Notifications {
         actorId: input.actorId ?? null,
         createdAt: now,
         readAt: null,
+        entityType: input.entity?.type ?? null,
+        entityId: input.entity ? String(input.entity.id) : null,
+        entityKnown: true,
       })),
     )
     for (const userId of out) this.unreadChanged(userId, input.orgId)
@@ -63,43 +85,78 @@ export class Notifications {
   }
 
   /**
-   * Unread notifications of a user in an org. The bell shows it on every page, so it is cached and
-   * forgotten whenever this service creates or reads a notification (the only writers).
+   * Unread notifications of a user in an org that `viewer` (that user) may see now. The bell shows it
+   * on every page, so it is cached per viewer key, forgotten whenever this service creates or reads a
+   * notification (the only writers) and after UNREAD_TTL_MS. One grouped query, then one visibility
+   * check per distinct entity (none for a type the viewer may not read), not one per notification.
    */
-  async unreadCount(orgId: string, userId: string): Promise<number> {
+  async unreadCount(orgId: string, userId: string, viewer: NotificationViewer): Promise<number> {
     const key = `${orgId}:${userId}`
     const hit = this.unread.get(key)
-    if (hit !== undefined) return hit
+    if (hit && hit.viewer === viewer.key && Date.now() - hit.at < UNREAD_TTL_MS) return hit.count
     const { notifications: n } = this.deps.t
-    const [row] = await this.deps.db
-      .select({ c: sql<number>`count(*)` })
+    const groups = await this.deps.db
+      .select({ entityType: n.entityType, entityId: n.entityId, entityKnown: n.entityKnown, c: sql<number>`count(*)` })
       .from(n)
       .where(and(eq(n.orgId, orgId), eq(n.userId, userId), isNull(n.readAt)))
-    const count = Number(row?.c ?? 0)
+      .groupBy(n.entityType, n.entityId, n.entityKnown)
+    const seen = await Promise.all(groups.map((g) => viewer.seesNotification(g)))
+    const count = groups.reduce((sum, g, i) => sum + (seen[i] ? Number(g.c) : 0), 0)
     if (this.unread.size > 10_000) this.unread.clear()
-    this.unread.set(key, count)
+    this.unread.set(key, { viewer: viewer.key, at: Date.now(), count })
     return count
   }
 
-  /** `unreadCount` when it is cached, without waiting (the bell on every page); else undefined. */
-  cachedUnreadCount(orgId: string, userId: string): number | undefined {
-    return this.unread.get(`${orgId}:${userId}`)
+  /** `unreadCount` when a fresh one is cached for this viewer key, without waiting (the bell on every page); else undefined. */
+  cachedUnreadCount(orgId: string, userId: string, viewerKey: string): number | undefined {
+    const hit = this.unread.get(`${orgId}:${userId}`)
+    return hit && hit.viewer === viewerKey && Date.now() - hit.at < UNREAD_TTL_MS ? hit.count : undefined
   }
 
-  private readonly unread = new Map<string, number>()
+  private readonly unread = new Map<string, { viewer: string; at: number; count: number }>()
 
   private unreadChanged(userId: string, orgId: string): void {
     this.unread.delete(`${orgId}:${userId}`)
     this.onUnread(userId, orgId)
   }
 
-  /** A user's notifications in an org, newest first; `before` is the last id of the previous page. */
+  /** A user's notifications in an org, newest first, unfiltered; `before` is the last id of the previous page. */
   async notifications(orgId: string, userId: string, options: { before?: string; limit?: number; unreadOnly?: boolean } = {}): Promise<NotificationRow[]> {
     const { notifications: n } = this.deps.t
     const conds = [eq(n.orgId, orgId), eq(n.userId, userId)]
     if (options.before) conds.push(lt(n.id, options.before))
     if (options.unreadOnly) conds.push(isNull(n.readAt))
     return this.deps.db.select().from(n).where(and(...conds)).orderBy(desc(n.id)).limit(options.limit ?? 50)
+  }
+
+  /**
+   * A page of the notifications `viewer` may see now, newest first. Reads batches until the page is
+   * full, the list ends or `scan` rows were read; `next` (the `before` of the following page) is set
+   * while older rows may remain, as for the activity feed.
+   */
+  async visibleNotifications(
+    orgId: string,
+    userId: string,
+    viewer: NotificationViewer,
+    options: { before?: string; limit?: number; unreadOnly?: boolean; scan?: number } = {},
+  ): Promise<{ rows: NotificationRow[]; next?: string }> {
+    const limit = Math.max(1, options.limit ?? 50)
+    const scan = options.scan ?? Math.max(limit * 10, 200)
+    const out: NotificationRow[] = []
+    let before = options.before
+    let batch = limit + 1
+    let scanned = 0
+    for (;;) {
+      const rows = await this.notifications(orgId, userId, { before, limit: batch, unreadOnly: options.unreadOnly })
+      scanned += rows.length
+      const keep = await Promise.all(rows.map((r) => viewer.seesNotification(r)))
+      out.push(...rows.filter((_, i) => keep[i]))
+      if (out.length > limit) return { rows: out.slice(0, limit), next: out[limit - 1]!.id }
+      if (rows.length < batch) return { rows: out }
+      before = rows.at(-1)!.id
+      if (scanned >= scan) return { rows: out, next: before }
+      batch = Math.min(batch * 2, 200)
+    }
   }
 
   /** Marks one of the user's notifications read; another user's or org's is 404. */
@@ -119,4 +176,19 @@ export class Notifications {
     await this.deps.db.update(n).set({ readAt: new Date() }).where(and(eq(n.orgId, orgId), eq(n.userId, userId), isNull(n.readAt)))
     this.unreadChanged(userId, orgId)
   }
+}
+
+/** What `deliver` takes. */
+export interface DeliverInput {
+  orgId: string
+  userIds: string[]
+  kind: NotificationKind
+  title: string
+  text?: string
+  href?: string
+  actorId?: string
+  /** What it is about: only users who may see it are told, and it is stored so reading checks again. */
+  entity?: { type: string; id: string }
+  /** The caller already kept only the users who may see `entity` (no second check). */
+  checked?: boolean
 }

@@ -12,7 +12,7 @@ import type { Db } from '../../core/store/connect.ts'
 import { ActivityLog } from './service-activity.ts'
 import { Comments } from './service-comments.ts'
 import type { ActivityRow, Actor, CommentRow, EntityRef, NotificationKind, NotificationRow, Preferences, Tables, ThreadComment, UnreadListener } from './service-core.ts'
-import { Notifications } from './service-notifications.ts'
+import { Notifications, type DeliverInput, type NotificationViewer } from './service-notifications.ts'
 import { Watches } from './service-watches.ts'
 import './events.ts'
 
@@ -137,23 +137,28 @@ export class Collaboration {
    * Creates notifications for those of `userIds` who are members of the org and did not turn `kind`
    * off (and, when `entity` is given, may see it); tells the live streams. Returns the ids notified.
    */
-  deliver(input: { orgId: string; userIds: string[]; kind: NotificationKind; title: string; text?: string; href?: string; actorId?: string; entity?: { type: string; id: string } }): Promise<string[]> {
+  deliver(input: DeliverInput): Promise<string[]> {
     return this.notices.deliver(input)
   }
 
-  /** Unread notifications of a user in an org (cached until this service creates or reads one). */
-  unreadCount(orgId: string, userId: string): Promise<number> {
-    return this.notices.unreadCount(orgId, userId)
+  /** Unread notifications of a user in an org that `viewer` (that user) may see now (cached per viewer key, briefly). */
+  unreadCount(orgId: string, userId: string, viewer: NotificationViewer): Promise<number> {
+    return this.notices.unreadCount(orgId, userId, viewer)
   }
 
-  /** `unreadCount` when it is cached, without waiting (the bell on every page); else undefined. */
-  cachedUnreadCount(orgId: string, userId: string): number | undefined {
-    return this.notices.cachedUnreadCount(orgId, userId)
+  /** `unreadCount` when a fresh one is cached for this viewer key, without waiting (the bell on every page); else undefined. */
+  cachedUnreadCount(orgId: string, userId: string, viewerKey: string): number | undefined {
+    return this.notices.cachedUnreadCount(orgId, userId, viewerKey)
   }
 
-  /** A user's notifications in an org, newest first; `before` is the last id of the previous page. */
+  /** A user's notifications in an org, newest first, unfiltered; what they see goes through visibleNotifications. */
   notifications(orgId: string, userId: string, options: { before?: string; limit?: number; unreadOnly?: boolean } = {}): Promise<NotificationRow[]> {
     return this.notices.notifications(orgId, userId, options)
+  }
+
+  /** A page of the notifications `viewer` (their user) may see now, newest first; see Notifications. */
+  visibleNotifications(orgId: string, userId: string, viewer: NotificationViewer, options: { before?: string; limit?: number; unreadOnly?: boolean } = {}): Promise<{ rows: NotificationRow[]; next?: string }> {
+    return this.notices.visibleNotifications(orgId, userId, viewer, options)
   }
 
   /** Marks one of the user's notifications read; another user's or org's is 404. */
@@ -178,7 +183,7 @@ export class Collaboration {
     if (!(await this.canSee(orgId, entity, assigneeId))) return false
     await this.watch(orgId, assigneeId, entity.type, entity.id)
     if (assigneeId === actor.id) return false
-    const sent = await this.deliver({ orgId, userIds: [assigneeId], kind: 'assignment', title: `${actor.name} assigned you ${entity.title}`, href: entity.href, actorId: actor.id })
+    const sent = await this.deliver({ orgId, userIds: [assigneeId], kind: 'assignment', title: `${actor.name} assigned you ${entity.title}`, href: entity.href, actorId: actor.id, entity, checked: true })
     return sent.length > 0
   }
 

@@ -1,10 +1,11 @@
 /**
- * @module Which activity rows a viewer may see, the same rule notifications follow. A row about an
+ * @module Which activity rows and notifications a viewer may see. A row about an
  * entity shows when an enabled plugin's 'entity.link' for its type exists, the viewer holds the link's
  * permission, and the link's resolve() finds the entity for them (a private calendar event resolves
  * for the people who may see it only). A row without an entity (a task that was deleted) takes its
  * type from its event name (`planning.task.deleted` -> `planning.task`) and needs that link's
- * permission. Everything else is hidden.
+ * permission. Everything else is hidden. Notifications follow the same rule for their stored entity,
+ * checked again each time they are read (seesNotification).
  *
  * One ActivityViewer serves one request (a page of the feed, a widget): each entity is resolved once,
  * a type the viewer may not read costs no lookup at all, and the entities of a batch of rows are
@@ -13,7 +14,10 @@
  */
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import type { EntityLink } from '../../core/plugins/points.ts'
-import type { ActivityRow } from './service.ts'
+import type { ActivityRow, NotificationRow } from './service.ts'
+
+/** What a notification's visibility depends on. */
+export type NotificationRef = Pick<NotificationRow, 'entityType' | 'entityId' | 'entityKnown'>
 
 /** Resolves running at once for one viewer. */
 const PARALLEL = 8
@@ -53,12 +57,36 @@ export class ActivityViewer {
   /** Whether the viewer may see one row. */
   visible(row: ActivityRow): Promise<boolean> {
     if (!row.entityType || !row.entityId) return Promise.resolve(Boolean(this.readable(typeOfEvent(row.event))))
-    const link = this.readable(row.entityType)
+    return this.sees(row.entityType, row.entityId)
+  }
+
+  /**
+   * Whether the viewer may see a notification now (it was checked at delivery, but roles and
+   * entities change): one about an entity while they may see the entity; one about nothing, yes;
+   * an old one whose entity was never recorded (`entityKnown` false), no: it cannot be checked.
+   */
+  seesNotification(row: NotificationRef): Promise<boolean> {
+    if (row.entityType && row.entityId) return this.sees(row.entityType, row.entityId)
+    return Promise.resolve(row.entityKnown)
+  }
+
+  /**
+   * What decides this viewer's answers besides the entities themselves: their user, org and
+   * permissions, as a short key. A count cached under one key never serves another (a role change).
+   */
+  get key(): string {
+    this.cachedKey ??= Bun.hash(`${this.auth.user.id}\n${this.auth.org?.id ?? ''}\n${[...this.auth.permissions].sort().join(',')}`).toString(36)
+    return this.cachedKey
+  }
+  private cachedKey: string | undefined
+
+  /** Whether the viewer may see one entity: its type's link permission, then its resolve() (once per entity). */
+  sees(type: string, id: string): Promise<boolean> {
+    const link = this.readable(type)
     if (!link) return Promise.resolve(false)
-    const key = `${row.entityType}\n${row.entityId}`
+    const key = `${type}\n${id}`
     let hit = this.known.get(key)
     if (!hit) {
-      const id = row.entityId
       hit = this.limited(async () => {
         this.lookups++
         return Boolean(await link.resolve(id, this.auth))
