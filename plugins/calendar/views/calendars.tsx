@@ -6,6 +6,76 @@ import { COLORS } from '../service.ts'
 import { colorOptions } from './calendars-edit.tsx'
 import { ZoneInput, ZoneList } from './zones.tsx'
 
+/** What kind of calendar it is to the viewer: "Personal", "Team: Ops", "Organization", "Shared by Ana Lima". */
+function typeLabel(c: CalendarView, people: Map<string, Person>): string {
+  if (c.shared) return `Shared by ${people.get(c.ownerId)?.name ?? 'someone'}`
+  return c.ownerKind === 'team' ? `Team: ${c.ownerLabel}` : c.ownerLabel
+}
+
+/**
+ * Who a calendar its viewer manages is shared with ("Not shared" when nobody; a team or organization
+ * calendar says who sees it anyway), and for a personal calendar a folded "Share…" form: open, with no
+ * person chosen, it cannot be mistaken for a share that exists.
+ */
+function SharedWith(props: { calendar: CalendarView; shares: { userId: string; access: string }[]; people: Map<string, Person>; members: Person[]; viewerId: string; csrf: string | undefined }) {
+  const c = props.calendar
+  const everyone = c.ownerKind === 'org' ? 'Everyone in the organization' : c.ownerKind === 'team' ? 'Members of the team' : 'Not shared'
+  return (
+    <>
+      {props.shares.length ? (
+        <ul class="team-members">
+          {props.shares.map((s) => (
+            <li>
+              <span safe>{`${props.people.get(s.userId)?.name ?? 'Former member'} (can ${s.access})`}</span>
+              <ActionButton action={`/calendar/calendars/${c.id}/shares/${s.userId}/delete`} csrf={props.csrf} label="Stop sharing" />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <span class="muted" safe>
+          {everyone}
+        </span>
+      )}
+      {c.ownerKind === 'user' ? (
+        <details class="row-edit cal-share-add">
+          <summary>
+            {'Share&hellip;'}
+            <span class="visually-hidden" safe>{` ${c.name} with someone`}</span>
+          </summary>
+          <form method="post" action={`/calendar/calendars/${c.id}/shares`} class="row-form cal-share-form">
+            <CsrfField token={props.csrf} />
+            <label class="visually-hidden" for={`share-user-${c.id}`}>
+              Member
+            </label>
+            <select id={`share-user-${c.id}`} name="userId" required>
+              <option value="">Choose a person</option>
+              {props.members
+                .filter((m) => m.id !== props.viewerId)
+                .map((m) => (
+                  <option value={m.id} safe>
+                    {m.name}
+                  </option>
+                ))}
+            </select>
+            <label class="visually-hidden" for={`share-access-${c.id}`}>
+              Access
+            </label>
+            <select id={`share-access-${c.id}`} name="access">
+              <option value="read">Can read</option>
+              <option value="edit">Can edit</option>
+            </select>
+            <button type="submit" class="secondary outline">
+              Share
+            </button>
+          </form>
+        </details>
+      ) : (
+        ''
+      )}
+    </>
+  )
+}
+
 /** Calendars, sharing, subscription and import. */
 export function CalendarsPage(props: {
   calendars: CalendarView[]
@@ -65,7 +135,7 @@ export function CalendarsPage(props: {
               <thead>
                 <tr>
                   <th scope="col">Calendar</th>
-                  <th scope="col">Owner</th>
+                  <th scope="col">Type</th>
                   <th scope="col">Access</th>
                   <th scope="col">Shared with</th>
                   <th scope="col">
@@ -79,57 +149,12 @@ export function CalendarsPage(props: {
                     <td>
                       <span class="cal-swatch" data-color={c.color} aria-hidden="true"></span> <span safe>{c.name}</span>
                     </td>
-                    <td data-label="Owner" safe>{c.shared ? `Shared by ${people.get(c.ownerId)?.name ?? 'someone'}` : c.ownerLabel}</td>
+                    <td data-label="Type" safe>
+                      {typeLabel(c, people)}
+                    </td>
                     <td data-label="Access">{c.canManage ? 'Owner' : c.canEdit ? 'Edit' : 'Read'}</td>
                     <td data-label="Shared with" class="cal-shared">
-                      {c.canManage ? (
-                        <>
-                          {(props.shares.get(c.id) ?? []).length ? (
-                            <ul class="team-members">
-                              {(props.shares.get(c.id) ?? []).map((s) => (
-                                <li>
-                                  <span safe>{`${people.get(s.userId)?.name ?? 'Former member'} (${s.access})`}</span>
-                                  <ActionButton action={`/calendar/calendars/${c.id}/shares/${s.userId}/delete`} csrf={props.csrf} label="Stop sharing" />
-                                </li>
-                              ))}
-                            </ul>
-                          ) : (
-                            ''
-                          )}
-                          {c.ownerKind === 'user' ? (
-                            <form method="post" action={`/calendar/calendars/${c.id}/shares`} class="row-form cal-share-form">
-                              <CsrfField token={props.csrf} />
-                              <label class="visually-hidden" for={`share-user-${c.id}`}>
-                                Member
-                              </label>
-                              <select id={`share-user-${c.id}`} name="userId">
-                                {props.members
-                                  .filter((m) => m.id !== props.viewerId)
-                                  .map((m) => (
-                                    <option value={m.id} safe>
-                                      {m.name}
-                                    </option>
-                                  ))}
-                              </select>
-                              <label class="visually-hidden" for={`share-access-${c.id}`}>
-                                Access
-                              </label>
-                              <select id={`share-access-${c.id}`} name="access">
-                                <option value="read">Read</option>
-                                <option value="edit">Edit</option>
-                              </select>
-                              <button type="submit" class="secondary">
-                                Share
-                              </button>
-                            </form>
-                          ) : (
-                            ''
-                          )}
-                          {(props.shares.get(c.id) ?? []).length === 0 && c.ownerKind !== 'user' ? <span class="muted">{'&mdash;'}</span> : ''}
-                        </>
-                      ) : (
-                        <span class="muted">{'&mdash;'}</span>
-                      )}
+                      {c.canManage ? <SharedWith calendar={c} shares={props.shares.get(c.id) ?? []} people={people} members={props.members} viewerId={props.viewerId} csrf={props.csrf} /> : <span class="muted">{'&mdash;'}</span>}
                     </td>
                     <td class="row-actions">
                       {c.canManage ? (
@@ -194,7 +219,7 @@ export function CalendarsPage(props: {
           ''
         )}
         <div class="row-form">
-          <ActionButton action="/calendar/feed-token" csrf={props.csrf} label={props.feed.has ? 'Make a new address' : 'Make an address'} class="secondary" />
+          <ActionButton action="/calendar/feed-token" csrf={props.csrf} label={props.feed.has ? 'Make a new address' : 'Make an address'} class="secondary outline" />
           {props.feed.has ? <ActionButton action="/calendar/feed-token/delete" csrf={props.csrf} label="Revoke" confirm="Stop the subscription address?" /> : ''}
         </div>
       </section>
