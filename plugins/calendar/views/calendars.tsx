@@ -32,9 +32,7 @@ function SharedWith(props: { calendar: CalendarView; shares: { userId: string; a
           ))}
         </ul>
       ) : (
-        <span class="muted" safe>
-          {everyone}
-        </span>
+        <span class="muted">{everyone}</span>
       )}
       {c.ownerKind === 'user' ? (
         <details class="row-edit cal-share-add">
