@@ -9,7 +9,7 @@ import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/plat
 import type { Client } from '../../test/helpers/client.ts'
 import { fixturePlugins } from '../../test/fixtures/index.ts'
 import { routeTable } from './server.ts'
-import { deniedMessage } from './guard.ts'
+import { deniedMessage, deniedPageMessage } from './guard.ts'
 import { apiScopes, INSTANCE_ADMIN_SCOPE } from '../auth/tokens.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { CORE_PERMISSIONS } from '../auth/permissions.ts'
@@ -227,8 +227,13 @@ eachDialect('core JSON API', (dialect) => {
     const { user, client } = await p.member('member')
     const page = await client.get('/orgs/roles')
     expect(page.res.status).toBe(403)
-    expect(page.html).toContain(`You need the permission “${said('core.roles.manage')}” (core.roles.manage) here. Your role in Acme (Member) does not include it: ask an owner or admin of Acme to give it to you.`)
+    // one short sentence; the permission id and the role folded away for admins debugging
+    expect(page.html).toContain('<p>You need permission to create and edit custom roles in Acme. Ask an owner or admin.</p>')
+    expect(page.html).toMatch(/<details class="error-details"><summary>Details<\/summary><p>Missing permission: core\.roles\.manage \(“Create and edit custom roles”\)\. Your role: Member\.<\/p><\/details>/)
+    expect(page.html).not.toContain('does not include it')
     expect(page.html).toContain('id="main-nav"') // inside the shell
+    // the JSON API keeps the long message
+    expect((await json(await client.request('/api/v1/org/audit'))).error.message).toContain('(core.audit.read) here. Your role in Acme (Member) does not include it')
 
     // a role with nothing: a plugin permission, described from the plugin's manifest
     const nothing = await orgs.createRole(p.org!.id, 'Nothing <b>', [])
@@ -246,7 +251,23 @@ eachDialect('core JSON API', (dialect) => {
     await c.signIn(lone.email, 'member password 1')
     const none = await c.get('/orgs/members')
     expect(none.res.status).toBe(403)
-    expect(none.html).toContain(`You need the permission “${said('core.members.read')}” (core.members.read), which comes with a role in an organization, and you belong to none yet. Create an organization on /orgs/new`)
+    expect(none.html).toContain('You need permission to see members and teams, and you belong to no organization yet. Create one on /orgs/new, or ask to be invited.')
+    expect(none.html).toContain('Missing permission: core.members.read')
+  })
+
+  describe('deniedPageMessage', () => {
+    const auth = (extra: Partial<Auth>): Auth =>
+      ({ user: { id: 'u', name: 'U', email: 'u@x', isAdmin: false, disabled: false, totpEnabled: false, createdAt: new Date() }, permissions: new Set(), ...extra }) as Auth
+    const org = { id: 'o', slug: 'o', name: 'Demo 2026-11-25', createdAt: new Date() }
+    const member = { id: 'r', orgId: 'o', name: 'Member', builtin: 'member', permissions: [] }
+    test('one sentence naming what is missing and whom to ask; the id in the details', () => {
+      expect(deniedPageMessage(auth({ org, role: member }), 'core.org.manage')).toEqual({
+        text: 'You need permission to rename the organization in Demo 2026-11-25. Ask an owner.',
+        details: 'Missing permission: core.org.manage (“Rename the organization (owners also delete it)”). Your role: Member.',
+      })
+      expect(deniedPageMessage(auth({ org }), 'ghost.thing.read')).toEqual({ text: 'You need a permission you do not have in Demo 2026-11-25. Ask an owner or admin.', details: 'Missing permission: ghost.thing.read.' })
+      expect((deniedPageMessage(auth({ org }), 'core.instance.admin') as { text: string }).text).toBe('Only instance admins may do this. Ask an instance admin.')
+    })
   })
 
   describe('deniedMessage', () => {

@@ -11,6 +11,7 @@ import { CORE_PERMISSIONS, INSTANCE_ADMIN, type PermissionEntry } from '../auth/
 import { INSTANCE_ADMIN_SCOPE } from '../auth/tokens.ts'
 import { requestMeta } from './request-meta.ts'
 import { errorFor, errorPageFor, isApiPath } from './respond.ts'
+import type { ErrorMessage } from '../../views/error-page.tsx'
 
 type Tagged = { permission?: string | false }
 
@@ -33,7 +34,8 @@ export async function denied(request: Request, auth: Auth | null, permission: st
     if (request.headers.get('hx-request')) headers['hx-redirect'] = headers.location!
     return new Response(null, { status: request.headers.get('hx-request') ? 401 : 303, headers })
   }
-  return errorPageFor(request, url.pathname, 403, 'forbidden', 'Not allowed', deniedMessage(auth, permission))
+  if (isApiPath(url.pathname)) return errorFor(url.pathname, 403, 'forbidden', 'Not allowed', deniedMessage(auth, permission))
+  return errorPageFor(request, url.pathname, 403, 'forbidden', 'Not allowed', deniedPageMessage(auth, permission))
 }
 
 /** Where a 403 looks up what a permission allows: core's and the enabled plugins' catalog. */
@@ -79,6 +81,27 @@ export function deniedMessage(auth: Auth, permission: string): string {
   if (!auth.org) return `You need ${needed(permission)}, which comes with a role in an organization, and you belong to none yet. Create an organization on /orgs/new, or ask someone to invite you to theirs.`
   const who = describe(permission)?.grant === 'owner' ? 'an owner' : 'an owner or admin'
   return `You need ${needed(permission)} here. Your role in ${auth.org.name}${auth.role ? ` (${auth.role.name})` : ''} does not include it: ask ${who} of ${auth.org.name} to give it to you.`
+}
+
+/**
+ * What a 403 page says: one short sentence ("You need permission to create and edit custom roles in
+ * Acme. Ask an owner or admin."), with the permission id and the role folded away in the details
+ * for admins debugging. The JSON API keeps the longer `deniedMessage` (scripts log it whole).
+ */
+export function deniedPageMessage(auth: Auth, permission: string): ErrorMessage {
+  const d = describe(permission)
+  const details = `Missing permission: ${permission}${d ? ` (“${d.description}”)` : ''}.${auth.role ? ` Your role: ${auth.role.name}.` : ''}`
+  if (permission === INSTANCE_ADMIN && !auth.user.isAdmin) return { text: 'Only instance admins may do this. Ask an instance admin.', details }
+  const what = d ? `permission to ${verbPhrase(d.description)}` : 'a permission you do not have'
+  if (!auth.org) return { text: `You need ${what}, and you belong to no organization yet. Create one on /orgs/new, or ask to be invited.`, details }
+  const who = d?.grant === 'owner' ? 'an owner' : 'an owner or admin'
+  return { text: `You need ${what} in ${auth.org.name}. Ask ${who}.`, details }
+}
+
+/** A permission's description inside a sentence: "Create and edit teams" -> "create and edit teams" (asides in brackets dropped, acronyms kept). */
+function verbPhrase(description: string): string {
+  const plain = description.replace(/\s*\([^)]*\)/g, '').trim()
+  return /^[A-Z][a-z]/.test(plain) ? plain[0]!.toLowerCase() + plain.slice(1) : plain
 }
 
 /**

@@ -1,5 +1,5 @@
 /** @module Error answers: a JSON error for the API, an HTML page for the browser. */
-import { ErrorPage } from '../../views/error-page.tsx'
+import { ErrorPage, messageText, type ErrorMessage } from '../../views/error-page.tsx'
 
 /** The JSON error body every API answers with. */
 export interface ApiError {
@@ -18,10 +18,10 @@ export function jsonError(status: number, code: string, message: string, headers
 }
 
 /** Bare error pages (`htmlError`) and what they say, so the dispatcher can show them in the shell. */
-const bareErrors = new WeakMap<Response, { status: number; title: string; message: string }>()
+const bareErrors = new WeakMap<Response, { status: number; title: string; message: ErrorMessage }>()
 
 /** An HTML error page. */
-export function htmlError(status: number, title: string, message: string, action?: { href: string; label: string }): Response {
+export function htmlError(status: number, title: string, message: ErrorMessage, action?: { href: string; label: string }): Response {
   const html = '<!doctype html>' + ErrorPage({ status, title, message, action })
   const response = new Response(html, { status, headers: { 'content-type': 'text/html; charset=utf-8' } })
   bareErrors.set(response, { status, title, message })
@@ -51,12 +51,12 @@ export async function errorInShell(request: Request, response: Response): Promis
 /** Headers of a bare error page that its in-shell copy keeps. */
 const CARRIED = new Set(['retry-after', 'www-authenticate', 'vary'])
 
-/** Picks JSON for API paths and HTML elsewhere. */
-export function errorFor(pathname: string, status: number, code: string, title: string, message: string): Response {
-  return isApiPath(pathname) ? jsonError(status, code, message) : htmlError(status, title, message, { href: '/', label: 'Go to the start page' })
+/** Picks JSON for API paths (the message's sentence) and HTML elsewhere. */
+export function errorFor(pathname: string, status: number, code: string, title: string, message: ErrorMessage): Response {
+  return isApiPath(pathname) ? jsonError(status, code, messageText(message)) : htmlError(status, title, message, { href: '/', label: 'Go to the start page' })
 }
 
-type ShellErrorRenderer = (request: Request, status: number, title: string, message: string) => Promise<Response | undefined>
+type ShellErrorRenderer = (request: Request, status: number, title: string, message: ErrorMessage) => Promise<Response | undefined>
 let shellErrors: ShellErrorRenderer | undefined
 
 /** Lets error pages render inside the shell for signed-in users (set once identity exists). */
@@ -65,7 +65,7 @@ export function setShellErrorPages(render: ShellErrorRenderer): void {
 }
 
 /** Like `errorFor`, but a signed-in browser gets the page inside the shell, with its nav. */
-export async function errorPageFor(request: Request, pathname: string, status: number, code: string, title: string, message: string): Promise<Response> {
+export async function errorPageFor(request: Request, pathname: string, status: number, code: string, title: string, message: ErrorMessage): Promise<Response> {
   if (!isApiPath(pathname) && shellErrors) {
     const page = await shellErrors(request, status, title, message).catch(() => undefined)
     if (page) return page
