@@ -3,8 +3,8 @@
  * fold into a disclosure that opens with Enter, `/` reaches the search box (on the board too, where
  * it filters the board), the bulk form shows only while tasks are selected (x or Space on a checkbox,
  * or the header's select-all box; CSS :has, so without JavaScript as well), bulk delete asks on a page
- * first, a filtered board keeps its filters through an htmx move, label chips take their colours on
- * the new-task form, the board's five default columns fit 1280 px, and settings (with each label's
+ * first, a filtered board keeps its filters through an htmx move, label chips take their colours (a
+ * dot) on the new-task form, the board's five default columns fit 1280 px, and settings (with each label's
  * rename form) fit a phone (no state name squeezed).
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
@@ -227,7 +227,9 @@ test(
   async () => {
     await page.goto(`${p.url}/planning/projects/KEY/tasks/new`)
     const chip = page.locator('.pl-label-picker .pl-label', { hasText: 'urgent-fix' })
-    await expect(chip.evaluate((el) => getComputedStyle(el).color)).resolves.toBe('rgb(220, 38, 38)')
+    // the label's colour is its dot; the name stays the page's text colour (readable for any colour)
+    await expect(chip.evaluate((el) => getComputedStyle(el, '::before').backgroundColor)).resolves.toBe('rgb(220, 38, 38)')
+    await expect(chip.evaluate((el) => getComputedStyle(el).color === getComputedStyle(document.body).color)).resolves.toBe(true)
 
     await page.setViewportSize({ width: 390, height: 844 })
     await page.goto(`${p.url}/planning/projects/KEY/settings`)
@@ -250,7 +252,7 @@ test(
     await page.locator('.pl-label-edit input[type=color]').first().fill('#2563eb')
     await Promise.all([page.waitForLoadState('load'), page.locator('.pl-label-edit input[name=name]').first().press('Enter')])
     const renamed = page.locator('.pl-label-list .pl-label', { hasText: 'hotfix' })
-    await expect(renamed.evaluate((el) => getComputedStyle(el).color)).resolves.toBe('rgb(37, 99, 235)')
+    await expect(renamed.evaluate((el) => getComputedStyle(el, '::before').backgroundColor)).resolves.toBe('rgb(37, 99, 235)')
     await page.setViewportSize({ width: 1280, height: 900 })
   },
   T,

@@ -206,4 +206,14 @@ eachDialect('planning lists', (dialect) => {
     expect(text).toContain('3 tasks deleted')
     off()
   })
+
+  test('a task without priority shows a dash in its Priority cell, like every other empty cell', async () => {
+    const html = (await member.get('/planning/projects/LST?q=Created+while+paging')).html
+    const row = /<tr class="pl-row"[^>]*>(?:(?!<\/tr>)[\s\S])*Created while paging[\s\S]*?<\/tr>/.exec(html)?.[0] ?? ''
+    expect(row).toMatch(/<td><span class="badge pl-state [^"]*">[^<]*<\/span><\/td><td class="pl-c-none">&mdash;<\/td>/)
+    expect(row).not.toContain('pl-priority')
+    // with a priority, the cell holds its badge
+    const urgent = (await member.get('/planning/projects/LST?priority=urgent')).html
+    expect(urgent).toMatch(/<\/td><td><span class="badge pl-priority pl-priority-urgent" title="Priority">Urgent<\/span><\/td>/)
+  })
 })

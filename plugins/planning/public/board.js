@@ -1,5 +1,5 @@
 // planning/board.js: client behaviour of the planning pages. No inline scripts (CSP), so it lives here.
-// - label chips get their color from data-color (inline styles are blocked by the CSP; CSSOM is not)
+// - label chips get the color of their dot from data-color (inline styles are blocked by the CSP; CSSOM is not)
 // - the kanban board: cards move between columns by drag and drop (Sortable), POSTing the new state,
 //   or with their state select: htmx posts the change and swaps the board in place, then the focus
 //   goes back to that card's select. Without JavaScript the board is one form: a card's select and

@@ -356,13 +356,15 @@ class CardParts {
  */
 function boardCardHtml(t: Task, parts: CardParts, safeOptions: string | undefined): string {
   const key = escapeHtml(t.key)
-  const assignee = t.assignee ? `<small>${escapeHtml(t.assignee.name)}</small>` : ''
-  const estimate = t.estimate != null ? `<small>${escapeHtml(`${t.estimate} pt`)}</small>` : ''
+  // assignee and estimate share one line (planning.css: a long name gives way, the estimate never wraps alone)
+  const assignee = t.assignee ? `<small class="pl-card-assignee">${escapeHtml(t.assignee.name)}</small>` : ''
+  const estimate = t.estimate != null ? `<small class="pl-card-estimate">${escapeHtml(`${t.estimate} pt`)}</small>` : ''
+  const who = assignee || estimate ? `<span class="pl-card-who">${assignee}${estimate}</span>` : ''
   const controls = safeOptions === undefined ? '' : `<select name="${key}" aria-label="State of ${key}">${safeOptions}</select><button name="move" value="${key}">Move</button>`
   return (
     `<li class="pl-card" id="card-${key}" data-position="${escapeHtml(String(t.position))}" tabindex="0" data-row>` +
     `<a href="/planning/tasks/${key}" class="pl-card-title"><small class="task-key">${key}</small> <span>${escapeHtml(t.title)}</span></a>` +
-    `<div class="pl-card-meta">${parts.safeBadge(t.priority)}${parts.safeChips(t.labels)}${assignee}${estimate}</div>${controls}</li>`
+    `<div class="pl-card-meta">${parts.safeBadge(t.priority)}${parts.safeChips(t.labels)}${who}</div>${controls}</li>`
   )
 }
 
@@ -382,7 +384,8 @@ function taskRowsHtml(tasks: Task[], write: boolean): string {
       (write ? `<td class="pl-c-check"><input type="checkbox" name="ids" value="${escapeHtml(t.id)}" aria-label="Select ${key}"/></td>` : '') +
       `<td class="pl-c-key"><a href="${href}">${key}</a></td>` +
       `<td class="pl-c-title"><span>${escapeHtml(t.title)}</span> ${parts.safeChips(t.labels)}</td>` +
-      `<td>${parts.safeState(t.state)}</td><td>${parts.safeBadge(t.priority)}</td>` +
+      `<td>${parts.safeState(t.state)}</td>` +
+      (t.priority === 'none' ? '<td class="pl-c-none">&mdash;</td>' : `<td>${parts.safeBadge(t.priority)}</td>`) +
       (t.assignee ? `<td class="nowrap">${escapeHtml(t.assignee.name)}</td>` : '<td class="nowrap pl-c-none">&mdash;</td>') +
       (t.estimate == null ? '<td class="pl-c-none">&mdash;</td>' : `<td class="pl-c-estimate">${t.estimate}</td>`) +
       (t.dueAt ? `<td class="nowrap pl-c-due">${day(t.dueAt)}</td>` : '<td class="nowrap pl-c-none">&mdash;</td>') +
