@@ -82,6 +82,12 @@ eachDialect('planning settings', (dialect) => {
 
   test('states: delete an unused one; a used one (409) and the last one (409) stay; unknown 404; members 403', async () => {
     let page = await admin.get('/planning/projects/WEB/settings')
+    // one label for deleting a state, whether it opens the move form (in use) or asks (unused)
+    expect(page.html).toContain('<summary role="button" class="outline danger">Delete</summary>')
+    expect(page.html).not.toContain('Delete&hellip;')
+    // the add buttons are the app's secondary style (outline), like Save beside them
+    expect(page.html).toContain('<button type="submit" class="secondary outline">Add state</button>')
+    expect(page.html).toContain('<button type="submit" class="secondary outline">Add label</button>')
     const verify = statesOf(page.html).find((s) => s.name === 'Verify')!
     let res = await admin.post(`/planning/projects/WEB/states/${verify.id}/delete`, {})
     expect(res.status).toBe(409)

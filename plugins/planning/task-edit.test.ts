@@ -197,7 +197,7 @@ eachDialect('planning: editing a task others changed, and its properties in plac
     const page = (await ana.get(`/planning/tasks/${t.key}`)).html
     expect(page).toContain(`<form method="post" action="/planning/tasks/${t.key}/priority" class="pl-prop-form" hx-post="/planning/tasks/${t.key}/priority" hx-trigger="change" hx-target="#task-summary" hx-swap="outerHTML">`)
     expect(page).toContain('<select id="prop-state" name="state"')
-    expect(page).toContain('<noscript><button type="submit" class="secondary" aria-label="Save priority">Save</button></noscript>')
+    expect(page).toContain('<noscript><button type="submit" class="secondary outline" aria-label="Save priority">Save</button></noscript>')
     expect(page).toContain('data-shortcut="c"')
     events.length = 0
     // htmx: the summary comes back with the change, the history out of band

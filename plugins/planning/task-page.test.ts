@@ -78,7 +78,10 @@ eachDialect('planning task page', (dialect) => {
 
   test('sub-tasks: added from the parent page, listed there; loops, self and other projects refused (422)', async () => {
     const parent = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Parent' })).json()) as any
-    await member.get(`/planning/tasks/${parent.key}`)
+    const first = (await member.get(`/planning/tasks/${parent.key}`)).html
+    // the add buttons take the app's secondary style (outline), not a filled slate button
+    expect(first).toContain('<button type="submit" class="secondary outline">Add sub-task</button>')
+    expect(first).toContain('<button type="submit" class="secondary outline">Add relation</button>')
     let res = await member.post('/planning/projects/WEB/tasks', { title: 'Child one', parent: parent.key, back: `/planning/tasks/${parent.key}` })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`/planning/tasks/${parent.key}`)

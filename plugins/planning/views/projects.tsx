@@ -107,7 +107,7 @@ function StateDeleteMoving(props: { base: string; csrf?: string; state: State & 
   return (
     <details class="pl-state-delete">
       <summary role="button" class="outline danger">
-        Delete{'&hellip;'}
+        Delete
       </summary>
       <form method="post" action={`${props.base}/states/${s.id}/delete`} class="row-form">
         <CsrfField token={props.csrf} />
@@ -209,7 +209,7 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
               </option>
             ))}
           </select>
-          <button type="submit" class="secondary">
+          <button type="submit" class="secondary outline">
             Add state
           </button>
         </form>
@@ -242,7 +242,7 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
           <CsrfField token={csrf} />
           <input type="text" name="name" placeholder="New label" aria-label="New label name" required maxlength={40} />
           <input type="color" name="color" value="#3b82f6" aria-label="Label color" />
-          <button type="submit" class="secondary">
+          <button type="submit" class="secondary outline">
             Add label
           </button>
         </form>

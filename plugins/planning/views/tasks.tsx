@@ -97,7 +97,7 @@ export function TaskListPage(props: {
                 aria-invalid={props.view ? 'true' : undefined}
                 aria-describedby={props.view ? 'view-name-error' : undefined}
               />
-              <button type="submit" class="secondary">
+              <button type="submit" class="secondary outline">
                 Save view
               </button>
               {props.view ? (
@@ -600,7 +600,7 @@ function PropertyForm(props: { task: Task; csrf?: string; route: 'state' | 'prio
         ))}
       </select>
       <noscript>
-        <button type="submit" class="secondary" aria-label={`Save ${props.label.toLowerCase()}`}>
+        <button type="submit" class="secondary outline" aria-label={`Save ${props.label.toLowerCase()}`}>
           Save
         </button>
       </noscript>
@@ -867,7 +867,7 @@ export function TaskPage(props: {
             <input type="hidden" name="parent" value={t.key} />
             <input type="hidden" name="back" value={action} />
             <input type="text" name="title" placeholder="New sub-task title" aria-label="Sub-task title" required maxlength={200} />
-            <button type="submit" class="secondary">
+            <button type="submit" class="secondary outline">
               Add sub-task
             </button>
           </form>
@@ -899,7 +899,7 @@ export function TaskPage(props: {
               aria-invalid={props.relation ? 'true' : undefined}
               aria-describedby={props.relation ? 'relation-other-error' : undefined}
             />
-            <button type="submit" class="secondary">
+            <button type="submit" class="secondary outline">
               Add relation
             </button>
             {props.relation ? (
