@@ -38,6 +38,8 @@ eachDialect('planning roadmap and cycles', (dialect) => {
   test('roadmap: milestones by month with progress; add (event), bad input keeps values (422); guests read only', async () => {
     let page = await admin.get('/planning/projects/WEB/milestones')
     expect(page.html).toContain('No milestones yet')
+    // the create form is folded under its button; a refused one comes back open
+    expect(page.html).toContain('<details class="pl-create"><summary role="button" class="secondary outline">New milestone</summary>')
     events.length = 0
     let res = await admin.post('/planning/projects/WEB/milestones', { name: 'Beta', targetDate: '2030-03-10', description: 'First <b>users</b>' })
     expect(res.status).toBe(303)
@@ -50,6 +52,7 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     let html = await res.text()
     expect(html).toContain('Name is required')
     expect(html).toContain('kept text')
+    expect(html).toContain('<details class="pl-create" open><summary role="button" class="secondary outline">New milestone</summary>')
     res = await admin.post('/planning/projects/WEB/milestones', { name: 'Bad date', targetDate: '2030-02-31' })
     expect(res.status).toBe(422)
     expect(await res.text()).toContain('value="Bad date"')
@@ -104,7 +107,8 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     expect(form).toContain('edited text')
     expect(form).toContain('Name is required')
     // the new-milestone form stays empty
-    expect(html.slice(html.indexOf('<h2>New milestone</h2>'))).not.toContain('edited text')
+    expect(html.slice(html.indexOf('New milestone</summary>'))).not.toContain('edited text')
+    expect(html).toContain('<details class="pl-create"><summary') // (an edit's error leaves it folded)
     expect((await admin.post(`/planning/projects/WEB/milestones/${beta}`, { name: 'x', targetDate: 'soon' })).status).toBe(422)
 
     expect((await admin.post(`/planning/projects/API/milestones/${beta}`, { name: 'Moved?' })).status).toBe(404)
@@ -133,7 +137,9 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     expect(named('planning.cycle.created')[0]!.payload.activity).toMatchObject({ text: 'added Sprint 1 to WEB', entity: { type: 'planning.cycle', href: `/planning/projects/WEB/cycles?cycle=${id}` } })
     res = await admin.post('/planning/projects/WEB/cycles', { name: 'Backwards', startsAt: '2030-02-10', endsAt: '2030-02-01' })
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('value="Backwards"')
+    const refused = await res.text()
+    expect(refused).toContain('value="Backwards"')
+    expect(refused).toContain('<details class="pl-create" open><summary role="button" class="secondary outline">New cycle</summary>')
     expect((await member.post('/planning/projects/WEB/cycles', { name: 'Mine', startsAt: '2030-01-01', endsAt: '2030-01-02' })).status).toBe(403)
 
     const inCycle = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Sprint work', cycleId: id, estimate: 5 })).json()) as any
@@ -166,7 +172,7 @@ eachDialect('planning roadmap and cycles', (dialect) => {
     const edit = html.slice(html.indexOf('<details class="pl-edit-inline" open'))
     expect(edit).toContain('value="Sprint renamed"')
     expect(edit).toContain('The cycle must end on or after its start')
-    expect(html.slice(html.indexOf('<h2>New cycle</h2>'))).not.toContain('Sprint renamed')
+    expect(html.slice(html.indexOf('New cycle</summary>'))).not.toContain('Sprint renamed')
     expect((await admin.post(`/planning/projects/WEB/cycles/${id}`, { name: '', startsAt: '2030-01-06', endsAt: '2030-01-19' })).status).toBe(422)
     expect((await admin.post(`/planning/projects/API/cycles/${id}`, { name: 'x', startsAt: '2030-01-06', endsAt: '2030-01-19' })).status).toBe(404)
     expect((await member.post(`/planning/projects/WEB/cycles/${id}`, { name: 'x' })).status).toBe(403)

@@ -1,4 +1,5 @@
 /** @module Roadmap (milestones by month with progress), cycles with scope and progress, and the CSV import page. */
+import type { Children } from '@kitajs/html'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Milestone, type Project } from '../service.ts'
 import type { Task } from '../tasks.ts'
@@ -65,8 +66,7 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
         ))
       )}
       {props.manage ? (
-        <section class="section">
-          <h2>New milestone</h2>
+        <CreateDisclosure title="New milestone" open={Object.keys(newErrors).length > 0}>
           <form method="post" action={`${base}/milestones`} class="narrow-form">
             <CsrfField token={props.csrf} />
             <Field name="name" label="Name" value={newValues.name} error={newErrors.name} required />
@@ -74,11 +74,28 @@ export function RoadmapPage(props: { project: Project; milestones: (Milestone & 
             <TextArea name="description" label="Description" value={newValues.description} error={newErrors.description} rows={3} />
             <button type="submit">Add milestone</button>
           </form>
-        </section>
+        </CreateDisclosure>
       ) : (
         ''
       )}
     </>
+  )
+}
+
+/**
+ * A create form folded under its button ("New milestone"), so the roadmap or the cycles lead the page;
+ * open when it comes back refused (422), with the values typed and the errors. No script needed.
+ */
+function CreateDisclosure(props: { title: string; open: boolean; children: Children }) {
+  return (
+    <section class="section">
+      <details class="pl-create" open={props.open || undefined}>
+        <summary role="button" class="secondary outline" safe>
+          {props.title}
+        </summary>
+        {props.children}
+      </details>
+    </section>
   )
 }
 
@@ -226,8 +243,7 @@ export function CyclesPage(props: {
         ''
       )}
       {props.manage ? (
-        <section class="section">
-          <h2>New cycle</h2>
+        <CreateDisclosure title="New cycle" open={Object.keys(newErrors).length > 0}>
           <form method="post" action={`${base}/cycles`} class="narrow-form">
             <CsrfField token={props.csrf} />
             <Field name="name" label="Name" value={newValues.name} error={newErrors.name} required />
@@ -235,7 +251,7 @@ export function CyclesPage(props: {
             <Field name="endsAt" label="Ends" type="date" value={newValues.endsAt} error={newErrors.endsAt} required />
             <button type="submit">Add cycle</button>
           </form>
-        </section>
+        </CreateDisclosure>
       ) : (
         ''
       )}
