@@ -4,9 +4,20 @@ import type { ActivityFact } from '../../core/plugins/points.ts'
 import { MAX_REMINDER_MINUTES, type EventForm, type EventRow, type Viewer } from './service-types.ts'
 import { DAY, toWall, wallDate, wallTime } from './time.ts'
 
-/** When an occurrence starts, as the notifications say it: `2030-05-01 09:00 (Europe/Berlin)` or the day. */
-export function whenText(allDay: boolean, start: Date, timeZone: string): string {
-  return allDay ? wallDate(start.getTime()) : `${wallDate(toWall(start.getTime(), timeZone))} ${wallTime(toWall(start.getTime(), timeZone))} (${timeZone})`
+const DAY_NAMES = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/**
+ * When an occurrence starts, as notifications and search say it: "Thu 3 Dec, 14:00 Europe/Berlin",
+ * "Fri 4 Dec, all day" (the year added when it is not `now`'s: "Mon 4 Jan 2027, 09:00 UTC"). The text
+ * is stored when it is sent, so it keeps the event's zone (the reader's is not known) and names it.
+ */
+export function whenText(allDay: boolean, start: Date, timeZone: string, now: Date = new Date()): string {
+  const wall = allDay ? start.getTime() : toWall(start.getTime(), timeZone)
+  const d = new Date(wall)
+  const year = d.getUTCFullYear() === new Date(toWall(now.getTime(), allDay ? 'UTC' : timeZone)).getUTCFullYear() ? '' : ` ${d.getUTCFullYear()}`
+  const day = `${DAY_NAMES[d.getUTCDay()]} ${d.getUTCDate()} ${MONTH_NAMES[d.getUTCMonth()]}${year}`
+  return allDay ? `${day}, all day` : `${day}, ${wallTime(wall)} ${timeZone}`
 }
 
 /**

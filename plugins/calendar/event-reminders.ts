@@ -74,7 +74,7 @@ async function sendReminder(svc: CalendarService, notifier: Notifier, e: EventRo
   const creatorToo = !attendees.some((a) => a.userId === e.createdBy) && (await maySee(svc, e, e.createdBy))
   const userIds = [...new Set(creatorToo ? [e.createdBy, ...invited] : invited)]
   if (!userIds.length) return false
-  const when = whenText(o.allDay, o.start, o.timeZone)
+  const when = whenText(o.allDay, o.start, o.timeZone, now)
   await notifier.notify({
     orgId: e.orgId,
     userIds,

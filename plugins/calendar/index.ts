@@ -15,6 +15,7 @@ import { migrations } from './migrations/index.ts'
 import { calendarRoutes } from './routes.tsx'
 import { schema } from './schema.ts'
 import { COLORS, PERM, CalendarService, viewerOf, type Ctx } from './service.ts'
+import { whenText } from './event-fields.ts'
 import { seedDemo } from './seed.ts'
 import { toWall, wallDate, wallTime } from './time.ts'
 
@@ -107,7 +108,7 @@ export default definePlugin({
         return rows.map((e) => ({
           title: e.title,
           href: `/calendar/events/${e.id}`,
-          snippet: `${e.allDay ? wallDate(e.startAt.getTime()) : `${wallDate(toWall(e.startAt.getTime(), e.timeZone))} ${wallTime(toWall(e.startAt.getTime(), e.timeZone))} ${e.timeZone}`}${e.rrule ? ' · repeats' : ''}${e.location ? ` · ${e.location}` : ''}`,
+          snippet: `${whenText(e.allDay, e.startAt, e.timeZone)}${e.rrule ? ' · repeats' : ''}${e.location ? ` · ${e.location}` : ''}`,
         }))
       },
     })

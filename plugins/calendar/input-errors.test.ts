@@ -10,6 +10,7 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
 import { startsText } from './service.ts'
+import { whenText } from './event-fields.ts'
 
 const notified: { title: string; text?: string }[] = []
 const notifyPlugin = definePlugin({
@@ -44,6 +45,15 @@ test('reminder texts say the time really left, rounded to the minute', () => {
   expect(startsText(2 * 3_600_000)).toBe('Starts in 2 hours')
   expect(startsText(1439.9 * 60_000)).toBe('Starts in 1 day')
   expect(startsText(26 * 3_600_000 + 10 * 60_000)).toBe('Starts in 1 day 2 hours')
+})
+
+test('notification times read "Thu 3 Dec, 14:00 Europe/Berlin", with the year only when it is not this one', () => {
+  const now = new Date('2026-11-25T12:00:00Z')
+  expect(whenText(false, new Date('2026-12-03T13:00:00Z'), 'Europe/Berlin', now)).toBe('Thu 3 Dec, 14:00 Europe/Berlin')
+  expect(whenText(false, new Date('2027-01-04T09:00:00Z'), 'UTC', now)).toBe('Mon 4 Jan 2027, 09:00 UTC')
+  expect(whenText(true, new Date('2026-12-04T00:00:00Z'), 'UTC', now)).toBe('Fri 4 Dec, all day')
+  // the wall clock of the event's zone decides the day: 23:30 UTC is already Friday in Berlin
+  expect(whenText(false, new Date('2026-12-03T23:30:00Z'), 'Europe/Berlin', now)).toBe('Fri 4 Dec, 00:30 Europe/Berlin')
 })
 
 eachDialect('calendar input errors', (dialect) => {
