@@ -40,7 +40,9 @@ const BAR_BRAND =
   '<header class="app-header"><nav class="app-bar" aria-label="Main"><a href="/" class="brand" aria-label="Coder IDE home">' +
   safeIcon('layout-dashboard', 20) +
   '<span>Coder IDE</span></a>'
-// Header items (the bell) sit outside the folding panel, so phones show them beside the menu button.
+// Header items (the bell) follow the folding panel in the DOM, so Tab reaches them where they are
+// drawn on wide screens (after the user menu, at the right end); outside the panel, so phones still
+// show them beside the menu button (moved there with CSS `order`, public/app.css).
 const BAR_TOGGLE = '<details class="nav-toggle"><summary aria-label="Menu">' + safeIcon('menu', 20) + '</summary></details><div class="nav-panel">'
 const SEARCH_START =
   '<form class="search-form" role="search" method="get" action="/search"><label for="global-search" class="visually-hidden">Search</label>' +
@@ -53,7 +55,8 @@ const USER_MENU_START = '<li><details class="dropdown user-menu"><summary>' + sa
 const ACCOUNT = `<li><a href="/account">${safeIcon('settings')} Account</a></li>`
 const ORGANIZATION = `<li><a href="/orgs/members">${safeIcon('users')} Organization</a></li>`
 const INSTANCE_ADMIN = `<li><a href="/admin">${safeIcon('shield')} Instance admin</a></li>`
-const SIGN_OUT_END = `<button type="submit" class="link-button">${safeIcon('log-out')} Sign out</button></form></li></ul></details></li></ul></div></nav></header>`
+const SIGN_OUT_END = `<button type="submit" class="link-button">${safeIcon('log-out')} Sign out</button></form></li></ul></details></li></ul></div>`
+const BAR_END = '</nav></header>'
 
 /** What the shell's frame depends on (everything but the title, the flash and the page itself). */
 export interface ChromeProps {
@@ -64,16 +67,14 @@ export interface ChromeProps {
 }
 
 /**
- * The signed-in frame from `<body>` to the opening `<main>`: bar, nav, search, header items,
- * organization and user menus. It depends on the viewer and the path only, so the renderer keeps it
+ * The signed-in frame from `<body>` to the opening `<main>`: bar, nav, search, organization and
+ * user menus, header items. It depends on the viewer and the path only, so the renderer keeps it
  * between requests (`Renderer.page`).
  */
 export function shellChrome(props: ChromeProps): string {
   const v = props.viewer
   const csrfField = `<input type="hidden" name="_csrf" value="${escapeHtml(v.csrf)}"/>`
-  let html = bodyOpen(v.csrf) + BAR_BRAND
-  if (v.headerItems) html += `<div class="header-items">${v.headerItems}</div>`
-  html += BAR_TOGGLE + MainNav({ items: props.nav, path: props.path }) + SEARCH_START
+  let html = bodyOpen(v.csrf) + BAR_BRAND + BAR_TOGGLE + MainNav({ items: props.nav, path: props.path }) + SEARCH_START
   if (props.searchQuery !== undefined) html += ` value="${escapeHtml(props.searchQuery)}"`
   html += SEARCH_END
   if (v.orgs.length > 0) {
@@ -90,7 +91,8 @@ export function shellChrome(props: ChromeProps): string {
   if (v.canManageOrg) html += ORGANIZATION
   if (v.isAdmin) html += INSTANCE_ADMIN
   html += `<li><form method="post" action="/logout" class="inline-form">${csrfField}${SIGN_OUT_END}`
-  return html + '<main id="main" class="container" tabindex="-1">'
+  if (v.headerItems) html += `<div class="header-items">${v.headerItems}</div>`
+  return html + BAR_END + '<main id="main" class="container" tabindex="-1">'
 }
 
 /** What follows the page inside the frame. */
