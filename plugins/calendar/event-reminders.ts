@@ -78,6 +78,8 @@ async function sendReminder(svc: CalendarService, notifier: Notifier, e: EventRo
   await notifier.notify({
     orgId: e.orgId,
     userIds,
+    // the event, so the inbox shows the reminder only while the person may still see it
+    entity: { type: 'calendar.event', id: e.id },
     title: `Reminder: ${o.title}`,
     // the time really left (a reminder set for 5 minutes on an event made 2.5 minutes ahead says 3)
     text: `${startsText(o.start.getTime() - now.getTime())}: ${when}`,
