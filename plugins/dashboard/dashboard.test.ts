@@ -270,6 +270,21 @@ eachDialect('dashboard', (dialect) => {
     expect(order((await client.get('/dashboard')).html)).toContain('dashboard.getting-started')
   })
 
+  test('getting started: a done step is plain text with a check mark, a step to do keeps its link', async () => {
+    const { client } = await member('member')
+    const step = (html: string, label: string) => new RegExp(`<li class="(done)?">((?!</li>).)*${label}((?!</li>).)*</li>`).exec(html)?.[0] ?? ''
+    const before = await (await client.request('/dashboard/widgets/dashboard.getting-started')).text()
+    expect(step(before, 'Arrange your dashboard')).toContain('<a href="/dashboard?customize=1">Arrange your dashboard</a>')
+    expect(step(before, 'Arrange your dashboard')).toStartWith('<li class="">')
+    expect((await client.post('/dashboard/layout/move', { key: G, dir: 'down' })).status).toBe(303) // a layout of their own: the step is done
+    const after = await (await client.request('/dashboard/widgets/dashboard.getting-started')).text()
+    const done = step(after, 'Arrange your dashboard')
+    expect(done).toStartWith('<li class="done">')
+    expect(done).toContain('&#10003;')
+    expect(done).toContain('<span class="visually-hidden">Done: </span><span>Arrange your dashboard</span>')
+    expect(done).not.toContain('<a ')
+  })
+
   test('recent activity: empty state without collaboration, the entries (escaped) when a plugin provides it', async () => {
     const { client } = await member('guest')
     const off = await (await client.request('/dashboard/widgets/dashboard.recent-activity')).text()

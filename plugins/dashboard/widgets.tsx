@@ -54,7 +54,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
                   {i.done ? '&#10003;' : '&#9675;'}
                 </span>
                 <span class="visually-hidden">{i.done ? 'Done: ' : 'To do: '}</span>
-                {i.href ? (
+                {i.href && !i.done ? (
                   <a href={i.href} safe>
                     {i.label}
                   </a>

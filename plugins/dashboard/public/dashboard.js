@@ -82,11 +82,44 @@
     lastLabel = lastKey = null
     if (target) target.focus()
   }
+  // Packing: the grid's rows are ROW px high and each card spans as many as its height (plus the gap)
+  // needs, so the next card in the saved order takes the first free place, usually right under a
+  // short card, instead of waiting for the row's tallest card to end (masonry, row-major order kept:
+  // DOM order = saved order = Tab order). Without JavaScript the grid stays a plain one.
+  const ROW = 4 // px: grid-auto-rows of .dashboard-grid.packed in dashboard.css
+  let observer = null
+  const packCard = (card, gap) => {
+    const span = Math.max(1, Math.ceil((card.getBoundingClientRect().height + gap) / ROW))
+    if (card.style.gridRowEnd !== `span ${span}`) card.style.gridRowEnd = `span ${span}`
+  }
+  const pack = () => {
+    const grid = document.querySelector('#dashboard .dashboard-grid')
+    if (observer) observer.disconnect()
+    if (!grid || typeof ResizeObserver !== 'function') return
+    grid.classList.add('packed')
+    const gap = () => parseFloat(getComputedStyle(grid).columnGap) || 16
+    observer = new ResizeObserver((entries) => {
+      const g = gap()
+      for (const entry of entries) packCard(entry.target, g)
+    })
+    for (const card of grid.querySelectorAll(':scope > .widget-card')) observer.observe(card)
+    // a card moved (drag, up/down) keeps its span; a new one is measured by the observer
+    if (!grid.dataset.packWatch) {
+      grid.dataset.packWatch = '1'
+      new MutationObserver(() => { for (const card of grid.querySelectorAll(':scope > .widget-card')) observer.observe(card) }).observe(grid, { childList: true })
+    }
+  }
+
   document.addEventListener('htmx:after:settle', () => {
     restoreFocus()
     initSortable()
+    pack()
   })
 
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', initSortable)
-  else initSortable()
+  const start = () => {
+    initSortable()
+    pack()
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start)
+  else start()
 })()
