@@ -259,7 +259,7 @@ eachDialect('core JSON API', (dialect) => {
     const auth = (extra: Partial<Auth>): Auth =>
       ({ user: { id: 'u', name: 'U', email: 'u@x', isAdmin: false, disabled: false, totpEnabled: false, createdAt: new Date() }, permissions: new Set(), ...extra }) as Auth
     const org = { id: 'o', slug: 'o', name: 'Demo 2026-11-25', createdAt: new Date() }
-    const member = { id: 'r', orgId: 'o', name: 'Member', builtin: 'member', permissions: [] }
+    const member = { id: 'r', orgId: 'o', name: 'Member', builtin: 'member' as const, permissions: [] }
     test('one sentence naming what is missing and whom to ask; the id in the details', () => {
       expect(deniedPageMessage(auth({ org, role: member }), 'core.org.manage')).toEqual({
         text: 'You need permission to rename the organization in Demo 2026-11-25. Ask an owner.',

@@ -99,7 +99,7 @@ test('Move down from the keyboard reorders the cards, which pack again; focus st
   await page.waitForFunction(() => document.querySelector('.dashboard-grid > .widget-card')?.getAttribute('data-key') === 'sized-widgets.short-a')
   await settled(page)
   const boxes = await cards(page)
-  expect(boxes.map((b) => b.key)).toEqual([KEYS[1], KEYS[0], ...KEYS.slice(2)])
+  expect(boxes.map((b) => b.key)).toEqual([KEYS[1]!, KEYS[0]!, ...KEYS.slice(2)])
   expectNoOverlap(boxes)
   expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move Widget tall down')
   await screenshot(page, 'dashboard-packed-customize')
