@@ -50,6 +50,7 @@ beforeAll(async () => {
   await api('/api/v1/planning/projects', { key: 'OTH', name: 'Other' })
   for (const title of ['Alpha task', 'Beta task', 'Gamma task']) await api('/api/v1/planning/tasks', { project: 'KEY', title })
   await page.goto(`${p.url}/planning/projects/KEY/cycles`)
+  await page.locator('details.pl-create > summary').click() // the create form is folded under "New cycle"
   await page.locator('#f-name').fill('Sprint 1')
   await page.locator('#f-startsAt').fill('2020-01-06')
   await page.locator('#f-endsAt').fill('2099-12-31')
