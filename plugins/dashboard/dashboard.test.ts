@@ -275,7 +275,7 @@ eachDialect('dashboard', (dialect) => {
     const step = (html: string, label: string) => new RegExp(`<li class="(done)?">((?!</li>).)*${label}((?!</li>).)*</li>`).exec(html)?.[0] ?? ''
     const before = await (await client.request('/dashboard/widgets/dashboard.getting-started')).text()
     expect(step(before, 'Arrange your dashboard')).toContain('<a href="/dashboard?customize=1">Arrange your dashboard</a>')
-    expect(step(before, 'Arrange your dashboard')).toStartWith('<li class="">')
+    expect(step(before, 'Arrange your dashboard')).toStartWith('<li>')
     expect((await client.post('/dashboard/layout/move', { key: G, dir: 'down' })).status).toBe(303) // a layout of their own: the step is done
     const after = await (await client.request('/dashboard/widgets/dashboard.getting-started')).text()
     const done = step(after, 'Arrange your dashboard')

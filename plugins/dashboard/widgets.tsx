@@ -49,7 +49,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
           </p>
           <ul class="checklist">
             {items.map((i) => (
-              <li class={i.done ? 'done' : ''}>
+              <li class={i.done ? 'done' : undefined}>
                 <span class="check" aria-hidden="true">
                   {i.done ? '&#10003;' : '&#9675;'}
                 </span>
