@@ -38,7 +38,11 @@ eachDialect('calendar: recurrence within 1900-2200', (dialect) => {
       ['FREQ=DAILY;COUNT=5000', 'with COUNT=5000 the last occurrence would be in 2203'],
       ['FREQ=WEEKLY;UNTIL=21000101T000000Z', 'this rule has no occurrence from the start date to 2200-12-31'],
       // never matches: refused at once, not after thousands of years of expansion
-      ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'this rule has no occurrence from the start date to 2200-12-31'],
+      ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'this rule never repeats: no month in BYMONTH=2 has day 30 (BYMONTHDAY). Pick days up to 29'],
+      ['FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31', 'no month in BYMONTH=4,6 has day 31'],
+      ['FREQ=MONTHLY;BYMONTHDAY=32', 'no month has day 32'],
+      // a rarer kind that never matches (the 9th Monday of a week) still gets the slower, bounded answer
+      ['FREQ=WEEKLY;BYDAY=MO;BYSETPOS=9', 'this rule has no occurrence from the start date to 2200-12-31'],
     ]
     for (const [rrule, message] of cases) {
       const r = await event('Too far', rrule)
@@ -46,6 +50,9 @@ eachDialect('calendar: recurrence within 1900-2200', (dialect) => {
       expect(r.json.error.field, rrule).toBe('rrule')
       expect(r.json.error.message, rrule).toContain(message)
     }
+    // a day some months have is fine, from the start or from the end of the month
+    expect((await event('Month ends', 'FREQ=MONTHLY;BYMONTHDAY=31', '2026-01-31T09:00')).status).toBe(201)
+    expect((await event('Leap day', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-29', '2028-02-01T09:00')).status).toBe(201)
     // the edges: the 11th yearly occurrence is in 2200; UNTIL on the last day; no end at all
     expect((await event('Eleven years', 'FREQ=YEARLY;COUNT=11')).status).toBe(201)
     expect((await event('Until the end', 'FREQ=MONTHLY;UNTIL=22001231T235959Z')).status).toBe(201)
