@@ -11,8 +11,16 @@ import { MonthGrid } from './views/month.tsx'
 import { TimeGrid } from './views/week.tsx'
 import { ZoneInput } from './views/zones.tsx'
 
-const VIEWS: ViewName[] = ['month', 'week', 'day', 'agenda']
+const VIEWS: ViewName[] = ['month', 'week', '3day', 'day', 'agenda']
 const AGENDA_DAYS = 30
+/** Days the 3-day view shows (Google Calendar's phone app shows 3). */
+const FEW_DAYS = 3
+const VIEW_LABELS: Record<ViewName, string> = { month: 'Month', week: 'Week', '3day': '3 days', day: 'Day', agenda: 'Agenda' }
+/**
+ * On phones (40rem and less) the tabs offer "3 days" in place of "Week" (seven columns do not fit
+ * 390 px); on wider screens the reverse. The shown view's tab always stays.
+ */
+const TAB_CLASS: Partial<Record<ViewName, string>> = { week: 'cal-tab-wide', '3day': 'cal-tab-narrow' }
 
 /** Builds the calendar page for a request: items of the viewer's calendars and the layers they may see. */
 export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
@@ -89,6 +97,13 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
       next = anchor + 7 * DAY
       title = `Week of ${longDate(gridFrom)} to ${longDate(gridTo - DAY)}`
       safeRange = compactRange(gridFrom, gridTo - DAY)
+    } else if (view === '3day') {
+      gridFrom = anchor
+      gridTo = anchor + FEW_DAYS * DAY
+      prev = anchor - FEW_DAYS * DAY
+      next = anchor + FEW_DAYS * DAY
+      title = `${longDate(gridFrom)} to ${longDate(gridTo - DAY)}`
+      safeRange = compactRange(gridFrom, gridTo - DAY)
     } else if (view === 'day') {
       gridFrom = anchor
       gridTo = anchor + DAY
@@ -109,8 +124,8 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
     const hidden = await svc.hiddenLayers(v)
     const { items, layers, failed } = await gridItems(auth, v, from, to, hidden)
     const here = viewHref(view, wallDate(anchor), tzParam)
-    const unit = view === 'agenda' ? '30 days' : view
-    const days = view === 'week' ? [0, 1, 2, 3, 4, 5, 6].map((i) => gridFrom + i * DAY) : [gridFrom]
+    const unit = view === 'agenda' ? '30 days' : view === '3day' ? '3 days' : view
+    const days = Array.from({ length: Math.round((gridTo - gridFrom) / DAY) }, (_, i) => gridFrom + i * DAY)
     const body = (
       <div class="cal-page">
         <div class="page-header">
@@ -168,9 +183,9 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
           )}
           <ul class="tabs" aria-label="Views">
             {VIEWS.map((vn) => (
-              <li>
+              <li class={vn === view ? undefined : TAB_CLASS[vn]}>
                 <a href={viewHref(vn, wallDate(anchor), tzParam)} aria-current={vn === view ? 'page' : undefined} safe>
-                  {vn[0]!.toUpperCase() + vn.slice(1)}
+                  {VIEW_LABELS[vn]}
                 </a>
               </li>
             ))}
@@ -190,14 +205,14 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
           </aside>
           <section class="cal-main" aria-label={title}>
             {view === 'month' ? <MonthGrid anchor={anchor} gridStart={gridFrom} items={items} tz={tz} today={today} tzParam={tzParam} /> : ''}
-            {view === 'week' || view === 'day' ? <TimeGrid days={days} items={items} tz={tz} today={today} tzParam={tzParam} /> : ''}
+            {view === 'week' || view === '3day' || view === 'day' ? <TimeGrid days={days} items={items} tz={tz} today={today} tzParam={tzParam} /> : ''}
             {view === 'agenda' ? <Agenda from={gridFrom} days={AGENDA_DAYS} items={items} tz={tz} tzParam={tzParam} /> : ''}
           </section>
         </div>
         {SCRIPT as 'safe'}
       </div>
     ) as string
-    const pageTitle = view === 'week' || view === 'agenda' ? compactRange(gridFrom, gridTo - DAY, ' to ') : title
+    const pageTitle = view === 'week' || view === '3day' || view === 'agenda' ? compactRange(gridFrom, gridTo - DAY, ' to ') : title
     return ctx.page(request, auth, { title: `Calendar: ${pageTitle}`, body, status: tzError || dateError ? 422 : 200 })
   }
 }

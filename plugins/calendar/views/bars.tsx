@@ -25,16 +25,20 @@ function barDates(span: DaySpan & { item: Item }, tz: string): string {
   return `${longDate(span.first)} ${wallTime(toWall(i.start.getTime(), tz))} to ${longDate(span.last)} ${wallTime(toWall(i.end.getTime(), tz))}`
 }
 
+/** What a row of bars is called in a bar's note: a week, or the 3-day view's days ("continues the days after"). */
+export type RowName = 'week' | 'days'
+
 /**
  * An item of two days or more in one week row: one link drawn across its days (a `cal-span-<days>`
  * class sets the width over the next cells); its text says its dates, once per week row.
  */
-export function BarLink(props: { bar: Bar<DaySpan & { item: Item }>; tz: string }) {
+export function BarLink(props: { bar: Bar<DaySpan & { item: Item }>; tz: string; row?: RowName }) {
   const { bar, tz } = props
   const span = bar.item
   const i = span.item
   const time = !i.allDay && !bar.before ? wallTime(toWall(i.start.getTime(), tz)) : ''
-  const note = bar.before ? ', continued from the week before' : bar.after ? ', continues the week after' : ''
+  const row = props.row ?? 'week'
+  const note = bar.before ? `, continued from the ${row} before` : bar.after ? `, continues the ${row} after` : ''
   const label = `${i.title}, ${barDates(span, tz)} (${i.source})`
   const cls = ['cal-item', 'cal-bar', `cal-span-${bar.span}`, i.layer ? 'cal-layer-item' : '', bar.before ? 'cal-bar-before' : '', bar.after ? 'cal-bar-after' : ''].filter(Boolean).join(' ')
   const body = (
@@ -53,7 +57,7 @@ export function BarLink(props: { bar: Bar<DaySpan & { item: Item }>; tz: string 
  * The lanes of one day of a row (see month-layout.ts): the bars that start there, and an empty line for
  * a lane another bar crosses here (or a free one under a bar): room kept, nothing to read.
  */
-export function BarLanes(props: { layout: WeekLayout<DaySpan & { item: Item }>; column: number; tz: string }) {
+export function BarLanes(props: { layout: WeekLayout<DaySpan & { item: Item }>; column: number; tz: string; row?: RowName }) {
   const { layout, column } = props
   return (
     <>
@@ -61,7 +65,7 @@ export function BarLanes(props: { layout: WeekLayout<DaySpan & { item: Item }>; 
         const bar = layout.bars.find((b) => b.column === column && b.lane === lane)
         return bar ? (
           <li class="cal-lane">
-            <BarLink bar={bar} tz={props.tz} />
+            <BarLink bar={bar} tz={props.tz} row={props.row} />
           </li>
         ) : (
           <li class="cal-lane" aria-hidden="true"></li>

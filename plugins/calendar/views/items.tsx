@@ -2,7 +2,8 @@
 import { escapeHtml } from '@kitajs/html'
 import { toWall, wallTime } from '../time.ts'
 
-export type ViewName = 'month' | 'week' | 'day' | 'agenda'
+/** The calendar's views; `3day` is three days from the chosen one (the week's stand-in on phones). */
+export type ViewName = 'month' | 'week' | '3day' | 'day' | 'agenda'
 
 /** A thing drawn in a grid: an event occurrence or a layer item. */
 export interface Item {

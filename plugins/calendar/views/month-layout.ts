@@ -37,12 +37,14 @@ export interface WeekLayout<T> {
 }
 
 /**
- * Lays out the items touching the week that starts at wall midnight `week`; bars of items `first`
- * picks get lanes before the others (and their chips come first in a day).
+ * Lays out the items touching the row of `length` days (a week; 3 in the 3-day view) that starts at
+ * wall midnight `week`; bars of items `first` picks get lanes before the others (and their chips come
+ * first in a day).
  */
-export function layoutWeek<T extends DaySpan>(spans: T[], week: number, maxLanes: number, first: (s: T) => boolean = () => true): WeekLayout<T> {
-  const out: WeekLayout<T> = { bars: [], lanes: [0, 0, 0, 0, 0, 0, 0], chips: [[], [], [], [], [], [], []], hidden: [[], [], [], [], [], [], []] }
-  const end = week + 6 * DAY
+export function layoutWeek<T extends DaySpan>(spans: T[], week: number, maxLanes: number, first: (s: T) => boolean = () => true, length = 7): WeekLayout<T> {
+  const perDay = <V>(make: () => V) => Array.from({ length }, make)
+  const out: WeekLayout<T> = { bars: [], lanes: perDay(() => 0), chips: perDay(() => []), hidden: perDay(() => []) }
+  const end = week + (length - 1) * DAY
   const long: Bar<T>[] = []
   for (const s of spans) {
     if (s.last < week || s.first > end) continue

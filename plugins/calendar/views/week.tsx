@@ -60,8 +60,10 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
   const timed = props.items.filter((i) => !inAllDayRow(i)).map((item) => ({ item, start: wallStart(item, props.tz), end: wallEnd(item, props.tz) }))
   const long = props.items.filter(inAllDayRow)
   const maxLanes = props.days.length === 1 ? 6 : 3
-  // the week's all-day row: an item of two days or more is one bar across them (as in the month grid)
-  const allDay = props.days.length === 7 ? layoutWeek(long.map((i) => daySpan(i, props.tz)), props.days[0]!, Infinity) : undefined
+  // the week's (or 3 days') all-day row: an item of two days or more is one bar across them (as in the month grid)
+  const n = props.days.length
+  const allDay = n > 1 ? layoutWeek(long.map((i) => daySpan(i, props.tz)), props.days[0]!, Infinity, undefined, n) : undefined
+  const row = n === 7 ? 'week' : 'days'
   return (
     <div class="table-wrap">
       <table class={`cal-timegrid cal-days-${props.days.length}`}>
@@ -88,7 +90,7 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
                   +
                 </a>
                 <ul class="cal-items">
-                  {allDay ? <BarLanes layout={allDay} column={d} tz={props.tz} /> : ''}
+                  {allDay ? <BarLanes layout={allDay} column={d} tz={props.tz} row={row} /> : ''}
                   {(allDay ? allDay.chips[d]!.map((s) => s.item) : long.filter((i) => wallStart(i, props.tz) < day + DAY && wallEnd(i, props.tz) > day)).map((i) => (
                     <li>
                       <ItemLink item={i} tz={props.tz} showTime={!i.allDay && wallStart(i, props.tz) >= day} />
