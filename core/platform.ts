@@ -14,6 +14,7 @@ import { setShellErrorPages } from './http/respond.ts'
 import { requestAuth, setPermissionCatalog } from './http/guard.ts'
 import { ErrorPanel } from '../views/error-page.tsx'
 import { startServer, type ServerDeps } from './http/server.ts'
+import { mailerFor } from './mail.ts'
 
 /** A store with every plugin registered (not yet booted). */
 export interface Platform {
@@ -53,6 +54,9 @@ export async function openPlatform(
     teams: async (orgId) => (await identity.orgs.listTeams(orgId)).map((t) => ({ id: t.id, name: t.name, memberIds: t.memberIds })),
     byIds: async (ids) => (await identity.accounts.usersByIds(ids)).map((u) => ({ id: u.id, name: u.name, email: u.email })),
   }
+  // Plugins get email through ctx.mail (core/plugins/instance.ts pluginMail); config requires PUBLIC_URL with it.
+  const mailer = mailerFor(config)
+  if (mailer && config.publicUrl) host.mail = { mailer, publicUrl: config.publicUrl }
   // needsSetup is true until the first account exists. Accounts can appear outside the setup page
   // (`coder-ide admin create` against the running server's store), so while the flag is still true,
   // reading it starts a count in the background (one at a time, at most once a second); once false

@@ -105,6 +105,23 @@ export interface PluginContext<T extends Record<string, SQLiteTable> = Record<st
   page(request: Request, auth: Auth, options: { title: string; body: string; status?: number; headers?: Record<string, string> }): Promise<Response>
   /** Runs `fn` every interval (`'30s'`, `'5m'`, `'1h'` or milliseconds); errors are logged, never thrown. */
   every(interval: string | number, fn: () => unknown): void
+  /**
+   * Outgoing email, or undefined while the platform sends none (no SMTP_URL): check before offering
+   * anything that depends on it. The server, its credentials and the sender stay with core.
+   */
+  readonly mail?: PluginMail
+}
+
+/**
+ * Email for plugins. `to` is one plain address, one a plugin read from `ctx.people` (a member who is
+ * not disabled: `members` or `authFor` tell), never one typed in by a user; core does not look it up
+ * again. Messages are plain text, sent from MAIL_FROM.
+ */
+export interface PluginMail {
+  /** Sends one message; true when the SMTP server accepted it, false (logged) when not. Never throws. */
+  send(message: { to: string; subject: string; text: string }): Promise<boolean>
+  /** The absolute URL of a path on this platform (`/planning/tasks/X-1` -> PUBLIC_URL + path), for links in emails. */
+  link(path: string): string
 }
 
 /** Read access to accounts for plugins (assignees, attendees, mentions). */

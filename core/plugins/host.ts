@@ -18,7 +18,7 @@ import { coreSchema } from '../store/schema.ts'
 import { migrations as coreMigrations } from '../store/migrations/index.ts'
 import { PLUGIN_API, RESERVED_SEGMENTS, type PermissionSpec, type Contribution, type PluginManifest, type PointName } from './contract.ts'
 import type { PageRenderer, People } from './contract.ts'
-import { settingsWithDefaults, startInstance, type Handler, type Instance, type RouteInfo } from './instance.ts'
+import { settingsWithDefaults, startInstance, type CoreMail, type Handler, type Instance, type RouteInfo } from './instance.ts'
 import { sweepOrphans, type SweptTable } from './org-sweep.ts'
 
 /** Where a plugin's code came from. */
@@ -116,6 +116,8 @@ export class PluginHost {
   ui?: PageRenderer
   /** Read access to accounts core sets once identity exists; plugins reach it through `ctx.people`. */
   people?: People
+  /** Email core sets when SMTP_URL is on; plugins reach it through `ctx.mail` (never the mailer itself). */
+  mail?: CoreMail
 
   constructor(
     readonly store: Store,
@@ -529,6 +531,7 @@ export class PluginHost {
       contributionsBy: (point) => this.contributionsBy(point),
       plugins: () => this.list().map((p) => ({ id: p.id, name: p.name, status: p.status, error: p.error })),
       people: () => this.people,
+      mail: () => this.mail,
       settingsOf: () => settingsWithDefaults(manifest, rec.settings),
       contributed: () => this.changed(),
     })

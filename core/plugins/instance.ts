@@ -8,7 +8,8 @@ import { columnFacade } from '../store/facade.ts'
 import { declaredPermission } from '../http/guard.ts'
 import { requestMeta } from '../http/request-meta.ts'
 import { conflictFor, errorFor, internalErrorFor, notFoundFor } from '../http/respond.ts'
-import type { PageRenderer, People, PluginContext, PluginManifest, PointName } from './contract.ts'
+import type { PageRenderer, People, PluginContext, PluginMail, PluginManifest, PointName } from './contract.ts'
+import type { MailMessage } from '../mail.ts'
 import { isUniqueViolation } from '../store/errors.ts'
 
 /** A route and the permission it declared (false: public). */
@@ -42,6 +43,8 @@ export interface InstanceHost {
   settingsOf(id: string): Record<string, unknown>
   ui(): PageRenderer | undefined
   people(): People | undefined
+  /** Core's mailer and PUBLIC_URL when email is on; absent or undefined: `ctx.mail` is undefined. */
+  mail?(): CoreMail | undefined
   contributionsBy(point: string): { pluginId: string; value: unknown }[]
   plugins(): { id: string; name: string; status: 'enabled' | 'disabled' | 'failed'; error?: string }[]
   /** A contribution was added (also after setup, e.g. on a settings change): caches of points go. */
@@ -56,6 +59,43 @@ export function parseInterval(interval: string | number): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(interval)
   if (!m) throw new Error(`interval "${interval}" is not a duration: use e.g. 30s, 5m, 1h`)
   return Number(m[1]) * UNITS[m[2]!]!
+}
+
+/** What core lends the host for plugins' email (they only see it through pluginMail). */
+export interface CoreMail {
+  mailer: { send(message: MailMessage): Promise<boolean> }
+  /** PUBLIC_URL: scheme and host, no trailing slash. */
+  publicUrl: string
+}
+
+/** One plain address: no list, no display name, no header injection. */
+const SINGLE_ADDRESS = /^[^\s@,;:<>()"\[\]\\]+@[^\s@,;:<>()"\[\]\\]+$/
+
+/**
+ * The `ctx.mail` plugins get, over core's mailer: only `to`, `subject` and `text` pass (no html, no
+ * from, no headers), `to` must be one plain address, and `link` builds on PUBLIC_URL. The mailer
+ * (and its SMTP credentials) stays out of reach.
+ */
+export function pluginMail({ mailer, publicUrl }: CoreMail, log: Logger): PluginMail {
+  return Object.freeze({
+    async send(message: { to: string; subject: string; text: string }) {
+      const to = String(message?.to ?? '').trim()
+      if (!SINGLE_ADDRESS.test(to)) {
+        log.warn('email not sent: the recipient is not one plain address')
+        return false
+      }
+      return mailer.send({ to, subject: String(message.subject ?? ''), text: String(message.text ?? '') })
+    },
+    link(path: string) {
+      if (typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) throw new Error(`mail.link takes a path on this platform (starting with one /), not "${String(path).slice(0, 80)}"`)
+      return publicUrl + path
+    },
+  })
+}
+
+function mailOf(host: InstanceHost, log: Logger): PluginMail | undefined {
+  const core = host.mail?.()
+  return core ? pluginMail(core, log) : undefined
 }
 
 /** Fills a settings schema's defaults in under the stored values. */
@@ -116,6 +156,7 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
       if (!ui) return Promise.resolve(new Response(options.body, { status: options.status ?? 200, headers: { 'content-type': 'text/html; charset=utf-8' } }))
       return ui.page(request, auth, options)
     },
+    mail: mailOf(host, log),
     every: (interval, fn) => {
       const ms = parseInterval(interval)
       timers.push(
