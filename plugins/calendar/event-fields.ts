@@ -35,7 +35,7 @@ export function checkColor(c: string): string {
   return s
 }
 
-/** "10, 60" -> [10, 60]; InputError on anything else. */
+/** "10, 60" (the form's checked lead times and "Other" box, joined; the API's list) -> [10, 60]; InputError on anything else. */
 export function parseReminders(s: string): number[] {
   const parts = s
     .split(/[,\s]+/)
@@ -43,11 +43,13 @@ export function parseReminders(s: string): number[] {
     .filter(Boolean)
   const out: number[] = []
   for (const p of parts) {
-    if (!/^\d{1,5}$/.test(p) || Number(p) > MAX_REMINDER_MINUTES) throw new InputError(`reminders are minutes before the start (0 to ${MAX_REMINDER_MINUTES}), separated by commas`, 'reminders')
+    if (!/^\d{1,5}$/.test(p) || Number(p) > MAX_REMINDER_MINUTES) throw new InputError(`a reminder is a whole number of minutes before the start, 0 to ${MAX_REMINDER_MINUTES} (4 weeks): "${p.slice(0, 20)}" is not`, 'reminders')
     out.push(Number(p))
   }
-  if (out.length > 5) throw new InputError('at most 5 reminders', 'reminders')
-  return [...new Set(out)].sort((a, b) => a - b)
+  // (the same lead time ticked and typed into "Other" counts once)
+  const unique = [...new Set(out)].sort((a, b) => a - b)
+  if (unique.length > 5) throw new InputError(`at most 5 reminders (${unique.length} chosen)`, 'reminders')
+  return unique
 }
 
 /**

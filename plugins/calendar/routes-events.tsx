@@ -35,7 +35,11 @@ function formFromBody(one: Record<string, string>, all: Record<string, string[]>
     endTime: (one.endTime ?? '').trim(),
     rrule: repeat && repeat !== 'custom' ? repeat : (one.rrule ?? '').trim(),
     attendeeIds: all.attendeeIds ?? [],
-    reminders: one.reminders ?? '',
+    // one checkbox per lead time plus the "Other" box, all named reminders (an old form's "10, 60" reads too)
+    reminders: (all.reminders ?? (one.reminders ? [one.reminders] : []))
+      .map((r) => r.trim())
+      .filter(Boolean)
+      .join(', '),
   }
 }
 

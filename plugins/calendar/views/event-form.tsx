@@ -2,6 +2,7 @@
 import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, Field, FormError, Select, type FieldErrors } from '../../../views/components.tsx'
 import type { CalendarView, EditBase, EventForm, TeamInfo } from '../service.ts'
+import { ReminderChoices } from './reminders.tsx'
 import { ZoneInput, ZoneList } from './zones.tsx'
 
 /** From how many people on the attendee list a filter box helps (calendar.js shows it). */
@@ -200,7 +201,7 @@ export function EventFormView(props: {
         )}
       </label>
       <Attendees members={props.members} teams={props.teams ?? []} chosen={v.attendeeIds} error={props.errors.attendeeIds} />
-      <Field name="reminders" label="Reminders (minutes before, comma separated)" value={v.reminders} error={props.errors.reminders} placeholder="10, 60" inputmode="numeric" />
+      <ReminderChoices value={v.reminders} error={props.errors.reminders} />
       <div class="cal-form-actions">
         {props.stale ? (
           ''

@@ -1,0 +1,128 @@
+/**
+ * The event form's reminders (both dialects): checkboxes of common lead times instead of a free-text
+ * "minutes, comma separated" field; an event's other lead times (set through the JSON API) show as
+ * checked extra boxes so saving the form keeps them; "Other" adds one; a 422 comes back with the
+ * user's choices; the JSON API still takes and gives the list of minutes.
+ */
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import { eachDialect } from '../../test/helpers/store.ts'
+import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
+import type { Client } from '../../test/helpers/client.ts'
+import calendar from './index.ts'
+import { reminderLabel, splitReminders } from './views/reminders.tsx'
+
+async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await res.text()
+  return { status: res.status, json: text ? JSON.parse(text) : undefined }
+}
+
+/** The reminder checkboxes of a form page: label -> checked. */
+function reminderBoxes(html: string): Record<string, boolean> {
+  const set = html.slice(html.indexOf('<fieldset class="cal-reminders"'), html.indexOf('</fieldset>', html.indexOf('<fieldset class="cal-reminders"')))
+  const out: Record<string, boolean> = {}
+  for (const m of set.matchAll(/<label><input type="checkbox" name="reminders" value="(\d+)"( checked)?\/?><span>([^<]+)<\/span><\/label>/g)) out[`${m[1]} ${m[3]}`] = !!m[2]
+  return out
+}
+
+const FORM = { title: 'Review', timeZone: 'UTC', startDate: '2027-02-03', startTime: '10:00', endDate: '2027-02-03', endTime: '11:00' }
+
+test('lead times read as people say them', () => {
+  expect([0, 5, 60, 90, 1440, 2880, 10080, 10170].map(reminderLabel)).toEqual([
+    'At time of event',
+    '5 minutes before',
+    '1 hour before',
+    '1 hour 30 minutes before',
+    '1 day before',
+    '2 days before',
+    '1 week before',
+    '1 week 1 hour 30 minutes before',
+  ])
+  expect(splitReminders('60, 10 abc 10')).toEqual({ minutes: [10, 60], rest: 'abc' })
+})
+
+eachDialect('calendar reminder choices', (dialect) => {
+  let p: TestPlatform
+  let ada: Client
+  let calId = ''
+
+  beforeAll(async () => {
+    p = await startPlatform(dialect, [calendar])
+    ada = await p.adminClient()
+    await ada.get('/calendar')
+    calId = (await api(ada, 'POST', '/api/v1/calendar/calendars', { name: 'Work' })).json.id
+  })
+  afterAll(() => p.stop())
+
+  test('the new-event form offers the common lead times, none ticked, and an "Other" box', async () => {
+    const html = (await ada.get('/calendar/new')).html
+    expect(reminderBoxes(html)).toEqual({
+      '0 At time of event': false,
+      '5 5 minutes before': false,
+      '10 10 minutes before': false,
+      '15 15 minutes before': false,
+      '30 30 minutes before': false,
+      '60 1 hour before': false,
+      '1440 1 day before': false,
+      '10080 1 week before': false,
+    })
+    expect(html).toContain('<span>Other (minutes before)</span><input type="number" name="reminders" value=""')
+    expect(html).not.toContain('comma separated')
+  })
+
+  test('ticked boxes and "Other" save as the list of minutes; the edit form shows them ticked', async () => {
+    await ada.get('/calendar/new')
+    const res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders: ['10', '1440', '45', ''] })
+    expect(res.status).toBe(303)
+    const id = res.headers.get('location')!.split('/').pop()!
+    expect((await api(ada, 'GET', `/api/v1/calendar/events/${id}`)).json.reminders).toEqual([10, 45, 1440])
+    const boxes = reminderBoxes((await ada.get(`/calendar/events/${id}/edit`)).html)
+    expect(boxes['10 10 minutes before']).toBe(true)
+    expect(boxes['1440 1 day before']).toBe(true)
+    // the typed 45 is now one of the event's own lead times: a ticked box of its own
+    expect(boxes['45 45 minutes before']).toBe(true)
+    expect(boxes['60 1 hour before']).toBe(false)
+  })
+
+  test("an event's other lead times (set through the API) are ticked extra boxes, and saving the form keeps them", async () => {
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'Trip', timeZone: 'UTC', start: '2027-02-04T09:00', end: '2027-02-04T10:00', reminders: [90, 2880] })
+    expect(made.status).toBe(201)
+    expect(made.json.reminders).toEqual([90, 2880])
+    const boxes = reminderBoxes((await ada.get(`/calendar/events/${made.json.id}/edit`)).html)
+    expect(Object.entries(boxes).filter(([, on]) => on).map(([k]) => k)).toEqual(['90 1 hour 30 minutes before', '2880 2 days before'])
+    expect(Object.keys(boxes)).toHaveLength(10)
+    // a browser sends the ticked boxes back (and the empty "Other"), plus the one the user ticked
+    const res = await ada.post(`/calendar/events/${made.json.id}`, { ...FORM, title: 'Trip', calendarId: calId, startDate: '2027-02-04', startTime: '09:00', endDate: '2027-02-04', endTime: '10:00', reminders: ['15', '90', '2880', ''] })
+    expect(res.status).toBe(303)
+    expect((await api(ada, 'GET', `/api/v1/calendar/events/${made.json.id}`)).json.reminders).toEqual([15, 90, 2880])
+  })
+
+  test('bad choices come back (422) with what the user ticked and typed, the error beside them', async () => {
+    await ada.get('/calendar/new')
+    let res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders: ['0', '5', '10', '15', '30', '60'] })
+    expect(res.status).toBe(422)
+    let html = await res.text()
+    expect(html).toContain('<small id="f-reminders-error" class="field-error">at most 5 reminders (6 chosen)</small>')
+    const boxes = reminderBoxes(html)
+    expect(Object.entries(boxes).filter(([, on]) => on).map(([k]) => k.split(' ')[0])).toEqual(['0', '5', '10', '15', '30', '60'])
+    expect(html).toContain('value="Review"')
+    // "Other" typed wrong: kept as typed (a text box, or the browser would drop it), 10 still ticked
+    res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders: ['10', 'soon'] })
+    expect(res.status).toBe(422)
+    html = await res.text()
+    expect(html).toContain('a reminder is a whole number of minutes before the start, 0 to 40320 (4 weeks): &quot;soon&quot; is not')
+    expect(html).toContain('<input type="text" name="reminders" value="soon"')
+    expect(reminderBoxes(html)['10 10 minutes before']).toBe(true)
+    // the same lead time ticked and typed counts once
+    res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders: ['10', '10'] })
+    expect(res.status).toBe(303)
+  })
+
+  test('the JSON API keeps taking the list of minutes and refusing what is not one', async () => {
+    const bad = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'x', timeZone: 'UTC', start: '2027-02-05T09:00', end: '2027-02-05T10:00', reminders: '10, 60' })
+    expect(bad.status).toBe(422)
+    expect(bad.json.error.message).toBe('reminders must be a list of minutes')
+    const good = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'x', timeZone: 'UTC', start: '2027-02-05T09:00', end: '2027-02-05T10:00', reminders: [60, 10] })
+    expect(good.json.reminders).toEqual([10, 60])
+  })
+})
