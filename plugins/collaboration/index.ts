@@ -10,7 +10,12 @@
  * Services: 'collaboration.thread' (render a thread), 'collaboration.notify' (kind 'reminder' unless
  * given; with an `entity`, only people who may see it are told), 'collaboration.activity' (recent
  * activity a viewer may see, see visibility.ts), 'collaboration.live' (open bell streams) and
- * 'collaboration.idle' (waits for the bus handlers in flight), both for tests and operators.
+ * 'collaboration.idle' (waits for the bus handlers and notification emails in flight), both for
+ * tests and operators.
+ *
+ * Email: while the platform sends email (`ctx.mail`), the preferences page offers "Email me about
+ * these too" (off by default); a user who turns it on gets one plain-text email per notification of
+ * the kinds they have on, sent in the background after the notification is stored.
  *
  * Assignments: on `planning.task.assigned` the new assignee watches the task and, unless they
  * assigned themself, gets an 'assignment' notification (they may turn it off; only if they may see
@@ -111,7 +116,7 @@ export default definePlugin({
       const auth = link ? await ctx.people.authFor(userId, orgId) : undefined
       return !!auth && can(auth, link!.permission) && !!(await link!.resolve(entity.id, auth).catch(() => undefined))
     }
-    const svc = new Collaboration(ctx.db, ctx.tables, ctx.bus, ctx.people, onUnread, canSee)
+    const svc = new Collaboration(ctx.db, ctx.tables, ctx.bus, ctx.people, onUnread, canSee, { mail: ctx.mail, log: ctx.log })
     const deps: Deps = { ctx: base, svc, hub }
 
     // Activity is written by a detached bus handler; the demo seed waits for the writes in flight
@@ -168,8 +173,14 @@ export default definePlugin({
     ctx.provide('collaboration.notify', notify)
     // Open bell streams (one per tab), of one user or all.
     ctx.provide('collaboration.live', { streams: (userId?: string) => hub.count(userId) })
-    // Resolves once the bus handlers running now (activity, assignments) are done (tests, seeds).
-    ctx.provide('collaboration.idle', { wait: async () => void (await Promise.allSettled([...recording])) })
+    // Resolves once the bus handlers running now (activity, assignments) and the notification
+    // emails they queued are done (tests, seeds).
+    ctx.provide('collaboration.idle', {
+      wait: async () => {
+        await Promise.allSettled([...recording])
+        await svc.emailIdle()
+      },
+    })
     // `viewer` is whom the feed is for: only what they may see is returned, and nothing without one.
     const activity: KnownServices['collaboration.activity'] = {
       async recent(orgId, limit, viewer) {

@@ -292,7 +292,7 @@ export function routes(d: Deps) {
       .get(
         '/collaboration/preferences',
         async ({ request, auth }) => {
-          const body = PreferencesPage({ prefs: await svc.preferences(auth.user.id), csrf: auth.session?.csrf }) as string
+          const body = PreferencesPage({ prefs: await svc.preferences(auth.user.id), email: svc.emailEnabled, csrf: auth.session?.csrf }) as string
           return ctx.page(request, auth, { title: 'Notification settings', body })
         },
         { permission: SIGNED_IN },
@@ -301,8 +301,10 @@ export function routes(d: Deps) {
         '/collaboration/preferences',
         async ({ request, auth }) => {
           const { one } = await readFormAll(request)
-          const prefs = Object.fromEntries(KINDS.map((k) => [k.column, one[k.column] === '1' || one[k.column] === 'on'])) as unknown as Preferences
-          await svc.setPreferences(auth.user.id, prefs)
+          const checked = (name: string) => one[name] === '1' || one[name] === 'on'
+          const kinds = Object.fromEntries(KINDS.map((k) => [k.column, checked(k.column)])) as unknown as Omit<Preferences, 'email'>
+          // while mail is off the toggle is hidden: a posted value is ignored and the stored choice kept
+          await svc.setPreferences(auth.user.id, { ...kinds, email: svc.emailEnabled ? checked('email') : undefined })
           return redirect(request, '/collaboration/preferences', { kind: 'ok', text: 'Notification settings saved.' })
         },
         { permission: SIGNED_IN },

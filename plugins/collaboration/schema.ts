@@ -81,6 +81,8 @@ export const schema = defineSchema((t) => ({
     assignments: t.bool('assignments').notNull().default(true),
     /** Someone else invited them to a calendar event. */
     invitations: t.bool('invitations').notNull().default(true),
+    /** Also email them each notification of the kinds above they have on (off until they turn it on). */
+    email: t.bool('email').notNull().default(false),
     updatedAt: t.time('updated_at').notNull(),
   }),
   activity: t.table(

@@ -3,7 +3,8 @@
  * kinds and preferences, the entity and comment shapes, and the dependencies each part gets.
  */
 import type { BusScope } from '../../core/bus.ts'
-import type { People } from '../../core/plugins/contract.ts'
+import type { Logger } from '../../core/log.ts'
+import type { People, PluginMail } from '../../core/plugins/contract.ts'
 import type { Db } from '../../core/store/connect.ts'
 import type { schema } from './schema.ts'
 
@@ -19,7 +20,7 @@ export const MAX_BODY = 10_000
 
 /** Kinds of notification a user can turn off. */
 export type NotificationKind = 'mention' | 'comment' | 'change' | 'reminder' | 'assignment' | 'invitation'
-export const KINDS: { kind: NotificationKind; column: keyof Preferences; label: string; hint: string }[] = [
+export const KINDS: { kind: NotificationKind; column: KindColumn; label: string; hint: string }[] = [
   { kind: 'mention', column: 'mentions', label: 'Mentions', hint: 'Someone mentions you with @' },
   { kind: 'assignment', column: 'assignments', label: 'Assignments', hint: 'Someone assigns a task to you' },
   { kind: 'invitation', column: 'invitations', label: 'Invitations', hint: 'Someone adds you to a calendar event' },
@@ -28,6 +29,7 @@ export const KINDS: { kind: NotificationKind; column: keyof Preferences; label: 
   { kind: 'reminder', column: 'reminders', label: 'Reminders', hint: 'Reminders of calendar events you created or attend' },
 ]
 
+/** A user's notification settings: one switch per kind, and whether those also come by email. */
 export interface Preferences {
   mentions: boolean
   comments: boolean
@@ -35,10 +37,18 @@ export interface Preferences {
   reminders: boolean
   assignments: boolean
   invitations: boolean
+  /** Email each notification too (only while the platform sends email). */
+  email: boolean
 }
 
-/** Everything on: what a user gets until they change their preferences. */
-export const ALL_ON: Preferences = { mentions: true, comments: true, changes: true, reminders: true, assignments: true, invitations: true }
+/** The preference that turns a kind on or off. */
+export type KindColumn = Exclude<keyof Preferences, 'email'>
+
+/**
+ * What a user gets until they change their preferences: every kind in the inbox, no email (an
+ * upgrade or a newly configured SMTP server sends nobody mail they did not ask for).
+ */
+export const DEFAULT_PREFERENCES: Preferences = { mentions: true, comments: true, changes: true, reminders: true, assignments: true, invitations: true, email: false }
 
 /** Who acts. */
 export interface Actor {
@@ -76,6 +86,9 @@ export interface CollaborationDeps {
   t: Tables
   bus: BusScope
   people: People
+  /** Outgoing email, undefined while the platform sends none. */
+  mail?: PluginMail
+  log?: Logger
   /** The users among `ids` who may see the entity. */
   visible(orgId: string, entity: { type: string; id: string }, ids: string[]): Promise<string[]>
 }

@@ -5,7 +5,8 @@
  */
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { ALL_ON, KINDS, uuid, type CollaborationDeps, type NotificationKind, type NotificationRow, type Preferences, type UnreadListener } from './service-core.ts'
+import { DEFAULT_PREFERENCES, KINDS, uuid, type CollaborationDeps, type NotificationKind, type NotificationRow, type Preferences, type UnreadListener } from './service-core.ts'
+import { NotificationMailer } from './service-email.ts'
 
 /** Which notifications their user may see now (an ActivityViewer of theirs, see visibility.ts). */
 export interface NotificationViewer {
@@ -23,23 +24,30 @@ const UNREAD_TTL_MS = 30_000
 
 /** Notifications and preferences, for Collaboration. */
 export class Notifications {
+  /** Email copies of new notifications (a no-op while the platform sends no email). */
+  readonly mailer: NotificationMailer
+
   constructor(
     private readonly deps: CollaborationDeps,
     private readonly onUnread: UnreadListener,
-  ) {}
-
-  /** A user's preferences (all on until they change them). */
-  async preferences(userId: string): Promise<Preferences> {
-    const [row] = await this.deps.db.select().from(this.deps.t.preferences).where(eq(this.deps.t.preferences.userId, userId))
-    if (!row) return { ...ALL_ON }
-    return { mentions: row.mentions, comments: row.comments, changes: row.changes, reminders: row.reminders, assignments: row.assignments, invitations: row.invitations }
+  ) {
+    this.mailer = new NotificationMailer(deps.mail, deps.log)
   }
 
-  async setPreferences(userId: string, prefs: Preferences): Promise<void> {
-    const values = { ...ALL_ON, ...prefs, updatedAt: new Date() }
+  /** A user's preferences (every kind on, no email, until they change them). */
+  async preferences(userId: string): Promise<Preferences> {
+    const [row] = await this.deps.db.select().from(this.deps.t.preferences).where(eq(this.deps.t.preferences.userId, userId))
+    if (!row) return { ...DEFAULT_PREFERENCES }
+    return { mentions: row.mentions, comments: row.comments, changes: row.changes, reminders: row.reminders, assignments: row.assignments, invitations: row.invitations, email: row.email }
+  }
+
+  /** Saves a user's preferences; without `email` the stored choice stays (the form hides it while mail is off). */
+  async setPreferences(userId: string, prefs: Omit<Preferences, 'email'> & { email?: boolean }): Promise<void> {
+    const { email, ...kinds } = prefs
+    const values = { ...kinds, ...(email === undefined ? {} : { email }), updatedAt: new Date() }
     await this.deps.db
       .insert(this.deps.t.preferences)
-      .values({ userId, ...values })
+      .values({ userId, ...DEFAULT_PREFERENCES, ...values })
       .onConflictDoUpdate({ target: this.deps.t.preferences.userId, set: values })
   }
 
@@ -47,18 +55,24 @@ export class Notifications {
    * Creates notifications for those of `userIds` who are members of the org and did not turn `kind`
    * off (and, when `entity` is given, may see it: `checked` says the caller kept only those already);
    * tells the live streams. Returns the ids notified. The entity is stored: reading checks it again.
+   * Then, in the background, emails each of them who asked for email (members only: never a
+   * disabled user, whom `members` leaves out).
    */
   async deliver(input: DeliverInput): Promise<string[]> {
     let wanted = [...new Set(input.userIds)]
     if (wanted.length === 0) return []
     if (input.entity && !input.checked) wanted = await this.deps.visible(input.orgId, input.entity, wanted)
-    const members = new Set((await this.deps.people.members(input.orgId)).map((m) => m.id))
+    const members = new Map((await this.deps.people.members(input.orgId)).map((m) => [m.id, m]))
     const column = KINDS.find((k) => k.kind === input.kind)!.column
     const out: string[] = []
+    const emailTo: string[] = []
     for (const userId of wanted) {
-      if (!members.has(userId)) continue
-      if (!(await this.preferences(userId))[column]) continue
+      const member = members.get(userId)
+      if (!member) continue
+      const prefs = await this.preferences(userId)
+      if (!prefs[column]) continue
       out.push(userId)
+      if (prefs.email && member.email) emailTo.push(member.email)
     }
     if (out.length === 0) return []
     const now = new Date()
@@ -81,6 +95,7 @@ export class Notifications {
       })),
     )
     for (const userId of out) this.unreadChanged(userId, input.orgId)
+    this.mailer.queue(emailTo, { title: input.title.slice(0, 300), text: input.text?.slice(0, 1000), href })
     return out
   }
 

@@ -6,7 +6,8 @@
  * service-notifications.ts, service-activity.ts.
  */
 import type { BusScope } from '../../core/bus.ts'
-import type { People } from '../../core/plugins/contract.ts'
+import type { People, PluginMail } from '../../core/plugins/contract.ts'
+import type { Logger } from '../../core/log.ts'
 import type { ActivityFact } from '../../core/plugins/points.ts'
 import type { Db } from '../../core/store/connect.ts'
 import { ActivityLog } from './service-activity.ts'
@@ -34,8 +35,10 @@ export class Collaboration {
     onUnread: UnreadListener = () => {},
     /** Whether a user may see an entity; people who may not are never told about it. */
     private readonly canSee: (orgId: string, entity: { type: string; id: string }, userId: string) => Promise<boolean> = async () => true,
+    /** `ctx.mail` (email copies of notifications, for users who ask) and a logger for their failures. */
+    extras: { mail?: PluginMail; log?: Logger } = {},
   ) {
-    const deps = { db, t, bus, people, visible: (orgId: string, entity: { type: string; id: string }, ids: string[]) => this.visible(orgId, entity, ids) }
+    const deps = { db, t, bus, people, ...extras, visible: (orgId: string, entity: { type: string; id: string }, ids: string[]) => this.visible(orgId, entity, ids) }
     this.watches = new Watches(deps)
     this.notices = new Notifications(deps, onUnread)
     this.comments = new Comments(deps, this.watches, this.notices)
@@ -123,14 +126,24 @@ export class Collaboration {
 
   // ---- notifications -------------------------------------------------------------------------
 
-  /** A user's preferences (all on until they change them). */
+  /** A user's preferences (every kind on, no email, until they change them). */
   preferences(userId: string): Promise<Preferences> {
     return this.notices.preferences(userId)
   }
 
-  /** Saves a user's preferences. */
-  setPreferences(userId: string, prefs: Preferences): Promise<void> {
+  /** Saves a user's preferences; without `email` the stored choice stays. */
+  setPreferences(userId: string, prefs: Omit<Preferences, 'email'> & { email?: boolean }): Promise<void> {
     return this.notices.setPreferences(userId, prefs)
+  }
+
+  /** Whether notifications can also go out by email (the platform sends email). */
+  get emailEnabled(): boolean {
+    return this.notices.mailer.enabled
+  }
+
+  /** Resolves once the notification emails queued so far were sent or failed (tests, operators). */
+  emailIdle(): Promise<void> {
+    return this.notices.mailer.idle()
   }
 
   /**

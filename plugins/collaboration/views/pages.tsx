@@ -159,8 +159,8 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
   )
 }
 
-/** Which kinds of notification reach the user. */
-export function PreferencesPage(props: { prefs: Preferences; csrf: string | undefined }) {
+/** Which kinds of notification reach the user, and (`email`: while the platform sends email) whether by email too. */
+export function PreferencesPage(props: { prefs: Preferences; email: boolean; csrf: string | undefined }) {
   return (
     <>
       <PageHeader title="Notification settings" subtitle="Choose what lands in your inbox." />
@@ -176,6 +176,17 @@ export function PreferencesPage(props: { prefs: Preferences; csrf: string | unde
             </label>
           ))}
         </fieldset>
+        {props.email ? (
+          <fieldset>
+            <legend>Email</legend>
+            <label for="pref-email">
+              <input type="checkbox" id="pref-email" name="email" value="1" checked={props.prefs.email} />
+              <span>Email me about these too</span> <small class="muted">One email for each notification of the kinds ticked above, sent to your account's address</small>
+            </label>
+          </fieldset>
+        ) : (
+          ''
+        )}
         <button type="submit">Save</button>
       </form>
     </>

@@ -1,0 +1,1 @@
+ALTER TABLE `collaboration_preferences` ADD `email` integer DEFAULT false NOT NULL;
