@@ -9,7 +9,7 @@ import { compactRange, longDate, monthLabel, viewHref, type Item, type ViewName 
 import { LayerForm, type Layer } from './views/layers.tsx'
 import { MonthGrid } from './views/month.tsx'
 import { TimeGrid } from './views/week.tsx'
-import { ZoneInput } from './views/zones.tsx'
+import { ZoneInput, ZoneList } from './views/zones.tsx'
 
 const VIEWS: ViewName[] = ['month', 'week', '3day', 'day', 'agenda']
 const AGENDA_DAYS = 30
@@ -21,6 +21,31 @@ const VIEW_LABELS: Record<ViewName, string> = { month: 'Month', week: 'Week', '3
  * 390 px); on wider screens the reverse. The shown view's tab always stays.
  */
 const TAB_CLASS: Partial<Record<ViewName, string>> = { week: 'cal-tab-wide', '3day': 'cal-tab-narrow' }
+
+/**
+ * The zone the page shows times in, as one line under the heading ("Time zone: UTC"); it opens
+ * (a <details>, no script needed) on the form that changes it, with the zones' datalist. Open when
+ * the zone typed was refused, the error beside the field.
+ */
+function ZonePicker(props: { tz: string; typed?: string; view: ViewName; date: string; error?: string }) {
+  return (
+    <details class="cal-tz" open={!!props.error}>
+      <summary class="muted">
+        <span>Time zone: </span>
+        <span safe>{props.tz}</span>
+      </summary>
+      <form method="get" action="/calendar" class="row-form cal-tz-form">
+        <input type="hidden" name="view" value={props.view} />
+        <input type="hidden" name="date" value={props.date} />
+        <ZoneInput name="tz" value={props.typed ?? props.tz} label="Show times in" id="cal-view-tz" error={props.error} />
+        <button type="submit" class="secondary outline">
+          Show
+        </button>
+      </form>
+      {ZoneList(props.tz) as 'safe'}
+    </details>
+  )
+}
 
 /** Builds the calendar page for a request: items of the viewer's calendars and the layers they may see. */
 export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
@@ -131,7 +156,7 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
         <div class="page-header">
           <div>
             <h1>Calendar</h1>
-            <p class="muted" safe>{`Times in ${tz}`}</p>
+            <ZonePicker tz={tz} typed={query.tz} view={view} date={wallDate(anchor)} error={tzError} />
           </div>
           <div class="page-actions">
             {v.canWrite ? (
@@ -190,14 +215,6 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
               </li>
             ))}
           </ul>
-          <form method="get" action="/calendar" class="row-form cal-tz-form">
-            <input type="hidden" name="view" value={view} />
-            <input type="hidden" name="date" value={wallDate(anchor)} />
-            <ZoneInput name="tz" value={query.tz ?? tz} label="Show times in" id="cal-view-tz" error={tzError} />
-            <button type="submit" class="secondary outline">
-              Show
-            </button>
-          </form>
         </nav>
         <div class="cal-layout">
           <aside class="cal-sidebar" aria-label="Calendars and layers">
