@@ -91,7 +91,7 @@ export async function deleteCalendar(svc: CalendarService, v: Viewer, id: string
   await svc.ctx.db.delete(svc.t.layerPrefs).where(and(eq(svc.t.layerPrefs.orgId, v.orgId), eq(svc.t.layerPrefs.layer, `cal:${id}`)))
   await svc.ctx.db.delete(svc.t.calendars).where(eq(svc.t.calendars.id, id))
   const each = events.length <= BULK_ACTIVITY
-  for (const e of events) emitChange(svc, 'calendar.event.deleted', v, e, each ? `deleted the event "${e.title}" with its calendar` : undefined, e.rrule ? 'all' : undefined)
+  for (const e of events) emitChange(svc, 'calendar.event.deleted', v, e, each ? `deleted the event “${e.title}” with its calendar` : undefined, e.rrule ? 'all' : undefined)
 }
 
 /** Who a visible calendar is shared with, and how. */

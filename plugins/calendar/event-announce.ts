@@ -23,12 +23,12 @@ export function emitChange(svc: CalendarService, name: 'calendar.event.created' 
 export function announceImport(svc: CalendarService, v: Viewer, calendarId: string, rows: EventRow[]): void {
   if (!rows.length) return
   const each = rows.length <= BULK_ACTIVITY
-  for (const row of rows) emitChange(svc, 'calendar.event.created', v, row, each ? `imported the event "${row.title}"` : undefined)
+  for (const row of rows) emitChange(svc, 'calendar.event.created', v, row, each ? `imported the event “${row.title}”` : undefined)
   const first = rows[0]!
   svc.ctx.bus.emit('calendar.import.completed', {
     orgId: v.orgId,
     calendarId,
     eventIds: rows.map((r) => r.id),
-    activity: each ? undefined : activityOf(v, first, `imported ${rows.length} events: "${first.title}" and ${rows.length - 1} more`, true),
+    activity: each ? undefined : activityOf(v, first, `imported ${rows.length} events: “${first.title}” and ${rows.length - 1} more`, true),
   })
 }

@@ -13,7 +13,7 @@ export async function createEvent(svc: CalendarService, v: Viewer, f: EventForm,
   const c = await svc.clean(v, f, { newPersonal: true })
   if (c.calendarId === NEW_PERSONAL) c.calendarId = await svc.personalCalendar(v)
   const row = await svc.ctx.store.tx((db) => insertEvent(svc, v.orgId, v.userId, c, opts, db))
-  emitChange(svc, 'calendar.event.created', v, row, `created the event "${row.title}"`)
+  emitChange(svc, 'calendar.event.created', v, row, `created the event “${row.title}”`)
   await invite(svc, v, row, c.attendeeIds)
   return row
 }
@@ -102,7 +102,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
       if (existing) await db.update(svc.t.overrides).set(values).where(eq(svc.t.overrides.id, existing.id))
       else await db.insert(svc.t.overrides).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, eventId: id, originalStart: new Date(occ!), ...values })
     })
-    emitChange(svc, 'calendar.event.updated', v, { ...event, title: c.title }, `changed one occurrence of "${c.title}"`, 'this')
+    emitChange(svc, 'calendar.event.updated', v, { ...event, title: c.title }, `changed one occurrence of “${c.title}”`, 'this')
     return { ...event, updatedAt: now, updatedBy: v.userId }
   }
   const c = await svc.clean(v, f)
@@ -137,7 +137,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
       await claim(db, oldUpdate)
       return row
     })
-    emitChange(svc, 'calendar.event.updated', v, created, `changed the series "${created.title}" from one occurrence on`, 'following')
+    emitChange(svc, 'calendar.event.updated', v, created, `changed the series “${created.title}” from one occurrence on`, 'following')
     await invite(svc, v, created, c.attendeeIds.filter((u) => !rsvps.has(u)))
     return created
   }
@@ -168,7 +168,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     await setAttendees(svc, v.orgId, id, c.attendeeIds, undefined, db)
   })
   const updated = { ...event, ...values }
-  emitChange(svc, 'calendar.event.updated', v, updated, `changed the event "${updated.title}"`, event.rrule ? 'all' : undefined)
+  emitChange(svc, 'calendar.event.updated', v, updated, `changed the event “${updated.title}”`, event.rrule ? 'all' : undefined)
   await invite(svc, v, updated, c.attendeeIds.filter((u) => !attendees.some((a) => a.userId === u)))
   return updated
 }
@@ -224,7 +224,7 @@ async function deleteOnce(svc: CalendarService, v: Viewer, id: string, scope: Sc
       await db.delete(t.overrides).where(and(eq(t.overrides.eventId, id), eq(t.overrides.originalStart, at)))
       await db.delete(t.remindersSent).where(and(eq(t.remindersSent.eventId, id), eq(t.remindersSent.occurrenceStart, at)))
     })
-    emitChange(svc, 'calendar.event.updated', v, event, `removed one occurrence of "${event.title}"`, 'this')
+    emitChange(svc, 'calendar.event.updated', v, event, `removed one occurrence of “${event.title}”`, 'this')
     return
   }
   if (scope === 'following') {
@@ -236,11 +236,11 @@ async function deleteOnce(svc: CalendarService, v: Viewer, id: string, scope: Sc
       await db.delete(t.overrides).where(and(eq(t.overrides.eventId, id), gte(t.overrides.originalStart, from)))
       await db.delete(t.remindersSent).where(and(eq(t.remindersSent.eventId, id), gte(t.remindersSent.occurrenceStart, from)))
     })
-    emitChange(svc, 'calendar.event.updated', v, event, `ended the series "${event.title}"`, 'following')
+    emitChange(svc, 'calendar.event.updated', v, event, `ended the series “${event.title}”`, 'following')
     return
   }
   await removeEvents(svc, [id])
-  emitChange(svc, 'calendar.event.deleted', v, event, `deleted the event "${event.title}"`, event.rrule ? 'all' : undefined)
+  emitChange(svc, 'calendar.event.deleted', v, event, `deleted the event “${event.title}”`, event.rrule ? 'all' : undefined)
 }
 
 /**

@@ -86,10 +86,10 @@ eachDialect('calendar facts, links and management', (dialect) => {
     expect(facts.map((f) => f.name)).toEqual(['calendar.event.created'])
     const created = facts[0]!.payload
     expect(created).toMatchObject({ id, calendarId: adaCal, title: 'Doctor appointment' })
-    expect(created.activity).toMatchObject({ orgId: p.org!.id, actor: { id: p.admin!.id }, entity: { type: 'calendar.event', id, title: 'Doctor appointment', href: `/calendar/events/${id}` }, text: 'created the event "Doctor appointment"' })
+    expect(created.activity).toMatchObject({ orgId: p.org!.id, actor: { id: p.admin!.id }, entity: { type: 'calendar.event', id, title: 'Doctor appointment', href: `/calendar/events/${id}` }, text: 'created the event “Doctor appointment”' })
 
     expect((await api(ada, 'PATCH', `/api/v1/calendar/events/${id}`, { location: 'Clinic on Oak Street' })).status).toBe(200)
-    expect(named('calendar.event.updated').map((f) => f.payload.activity!.text)).toEqual(['changed the event "Doctor appointment"'])
+    expect(named('calendar.event.updated').map((f) => f.payload.activity!.text)).toEqual(['changed the event “Doctor appointment”'])
 
     expect((await api(ada, 'DELETE', `/api/v1/calendar/events/${id}`)).status).toBe(200)
     const deleted = named('calendar.event.deleted')
@@ -148,7 +148,7 @@ eachDialect('calendar facts, links and management', (dialect) => {
     const left = await api(ada, 'GET', '/api/v1/calendar/events?from=2027-03-01&to=2027-04-01')
     expect(left.json.items.filter((o: any) => o.eventId === a)).toEqual([])
     expect(facts.map((f) => [f.name, f.payload.id, f.payload.scope])).toEqual([['calendar.event.deleted', a, 'all']])
-    expect(facts[0]!.payload.activity!.text).toBe('deleted the event "Series to delete"')
+    expect(facts[0]!.payload.activity!.text).toBe('deleted the event “Series to delete”')
 
     const b = (await weekly('Series from the start')).json.id
     facts.length = 0
@@ -217,7 +217,7 @@ eachDialect('calendar facts, links and management', (dialect) => {
     expect(deleted.map((f) => f.id).sort()).toEqual([one, series].sort())
     expect(deleted.every((f) => f.calendarId === cal)).toBe(true)
     expect(deleted.find((f) => f.id === series)!.scope).toBe('all')
-    expect(deleted.map((f) => f.activity!.text).sort()).toEqual(['deleted the event "Doomed one-off" with its calendar', 'deleted the event "Doomed series" with its calendar'])
+    expect(deleted.map((f) => f.activity!.text).sort()).toEqual(['deleted the event “Doomed one-off” with its calendar', 'deleted the event “Doomed series” with its calendar'])
     expect((await api(ada, 'DELETE', `/api/v1/calendar/calendars/${cal}`)).status).toBe(404)
 
     // a big calendar: still one fact per event, but no activity row for each
@@ -340,7 +340,7 @@ eachDialect('calendar facts, links and management', (dialect) => {
     const created = named('calendar.event.created').map((f) => f.payload)
     expect(created.map((f) => f.title).sort()).toEqual(['Imported A', 'Imported B'])
     expect(created.every((f) => f.calendarId === adaCal && typeof f.id === 'string')).toBe(true)
-    expect(created.map((f) => f.activity!.text).sort()).toEqual(['imported the event "Imported A"', 'imported the event "Imported B"'])
+    expect(created.map((f) => f.activity!.text).sort()).toEqual(['imported the event “Imported A”', 'imported the event “Imported B”'])
     const done = named('calendar.import.completed')
     expect(done).toHaveLength(1)
     expect(done[0]!.payload.eventIds!.sort()).toEqual(created.map((f) => f.id!).sort())
@@ -354,7 +354,7 @@ eachDialect('calendar facts, links and management', (dialect) => {
     expect(named('calendar.event.created').every((f) => f.payload.activity === undefined)).toBe(true)
     const summary = named('calendar.import.completed')[0]!.payload
     expect(summary.eventIds).toHaveLength(12)
-    expect(summary.activity).toMatchObject({ entity: { type: 'calendar.event', id: summary.eventIds![0] }, text: 'imported 12 events: "Bulk 0" and 11 more' })
+    expect(summary.activity).toMatchObject({ entity: { type: 'calendar.event', id: summary.eventIds![0] }, text: 'imported 12 events: “Bulk 0” and 11 more' })
     // the summary is about an event in the private calendar: it resolves for the owner only
     expect(await resolveFor(p.admin!.id, summary.activity!.entity!.id)).toBeDefined()
     expect(await resolveFor(bea.user.id, summary.activity!.entity!.id)).toBeUndefined()
