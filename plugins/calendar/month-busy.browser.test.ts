@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { definePlugin } from '../../core/plugins/contract.ts'
-import { ARTIFACTS, closeBrowserRig, openBrowserRig, signIn } from '../../test/e2e/support.ts'
+import { ARTIFACTS, closeBrowserRig, openBrowserRig, pageApi, signIn } from '../../test/e2e/support.ts'
 import { ADMIN, type TestPlatform } from '../../test/helpers/platform.ts'
 import calendar from './index.ts'
 
@@ -53,13 +53,7 @@ let page: Page
 beforeAll(async () => {
   ;({ browser, p, ctx, page } = await openBrowserRig([calendar, cycles]))
   await signIn(page, p.url, ADMIN.email, ADMIN.password)
-  await page.goto(`${p.url}/calendar`)
-  const token = (await page.locator('body').getAttribute('hx-headers:inherited'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
-  const post = async (path: string, data: unknown) => {
-    const res = await page.request.post(`${p.url}${path}`, { data, headers: { 'x-csrf-token': token } })
-    expect(res.status()).toBe(201)
-    return (await res.json()) as { id: string }
-  }
+  const { post } = await pageApi(page, p.url, '/calendar')
   const calId = (await post('/api/v1/calendar/calendars', { name: 'Work' })).id
   await post('/api/v1/calendar/events', { calendarId: calId, title: 'Team offsite', timeZone: 'UTC', allDay: true, start: '2027-01-14', end: '2027-01-16' })
   for (const [title, start, end] of MEETINGS) await post('/api/v1/calendar/events', { calendarId: calId, title, timeZone: 'UTC', start, end })

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ADMIN, type TestPlatform } from '../../test/helpers/platform.ts'
-import { ARTIFACTS, closeBrowserRig, openBrowserRig, signIn } from '../../test/e2e/support.ts'
+import { ARTIFACTS, closeBrowserRig, openBrowserRig, pageApi, signIn } from '../../test/e2e/support.ts'
 import calendar from './index.ts'
 
 const T = 60_000
@@ -22,13 +22,7 @@ let page: Page
 beforeAll(async () => {
   ;({ browser, p, ctx, page } = await openBrowserRig([calendar]))
   await signIn(page, p.url, ADMIN.email, ADMIN.password)
-  await page.goto(`${p.url}/calendar`)
-  const token = (await page.locator('body').getAttribute('hx-headers:inherited'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
-  const post = async (path: string, data: unknown) => {
-    const res = await page.request.post(`${p.url}${path}`, { data, headers: { 'x-csrf-token': token } })
-    expect(res.status()).toBe(201)
-    return (await res.json()) as { id: string }
-  }
+  const { post } = await pageApi(page, p.url, '/calendar')
   const calId = (await post('/api/v1/calendar/calendars', { name: 'Work' })).id
   await post('/api/v1/calendar/events', { calendarId: calId, title: 'Stand-up', timeZone: 'UTC', start: '2027-01-13T09:30', end: '2027-01-13T10:00' })
   await post('/api/v1/calendar/events', { calendarId: calId, title: 'Design critique', timeZone: 'UTC', start: '2027-01-14T11:00', end: '2027-01-14T12:00' })

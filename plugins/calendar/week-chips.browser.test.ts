@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ADMIN, type TestPlatform } from '../../test/helpers/platform.ts'
-import { ARTIFACTS, closeBrowserRig, openBrowserRig, signIn } from '../../test/e2e/support.ts'
+import { ARTIFACTS, closeBrowserRig, openBrowserRig, pageApi, signIn } from '../../test/e2e/support.ts'
 import calendar from './index.ts'
 
 const T = 60_000
@@ -31,13 +31,7 @@ const EVENTS: [title: string, start: string, end: string][] = [
 beforeAll(async () => {
   ;({ browser, p, ctx, page } = await openBrowserRig([calendar]))
   await signIn(page, p.url, ADMIN.email, ADMIN.password)
-  await page.goto(`${p.url}/calendar`)
-  const token = (await page.locator('body').getAttribute('hx-headers:inherited'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
-  const post = async (path: string, data: unknown) => {
-    const res = await page.request.post(`${p.url}${path}`, { data, headers: { 'x-csrf-token': token } })
-    expect(res.status()).toBe(201)
-    return (await res.json()) as { id: string }
-  }
+  const { post } = await pageApi(page, p.url, '/calendar')
   const calId = (await post('/api/v1/calendar/calendars', { name: 'Work' })).id
   for (const [title, start, end] of EVENTS) await post('/api/v1/calendar/events', { calendarId: calId, title, timeZone: 'UTC', start, end })
 }, T)

@@ -178,3 +178,25 @@ export async function closeBrowserRig(rig: Partial<Pick<BrowserRig, 'browser' | 
   await rig.browser?.close()
   await rig.p?.stop()
 }
+
+/** The CSRF token of the page now open (core puts it in `hx-headers:inherited` on <body>). */
+export async function pageCsrf(page: Page): Promise<string> {
+  return (await page.locator('body').getAttribute('hx-headers:inherited'))!.match(/"X-CSRF-Token":"([^"]+)"/)![1]!
+}
+
+/**
+ * A JSON API client over the signed-in page's session: opens `start` (a page of the platform) for
+ * its CSRF token, then `post(path, data)` expects a 201 and returns the created object.
+ */
+export async function pageApi(page: Page, base: string, start = '/'): Promise<{ token: string; post: (path: string, data: unknown) => Promise<{ id: string }> }> {
+  await page.goto(`${base}${start}`)
+  const token = await pageCsrf(page)
+  return {
+    token,
+    post: async (path, data) => {
+      const res = await page.request.post(`${base}${path}`, { data, headers: { 'x-csrf-token': token } })
+      if (res.status() !== 201) throw new Error(`POST ${path} answered ${res.status()}: ${await res.text()}`)
+      return (await res.json()) as { id: string }
+    },
+  }
+}
