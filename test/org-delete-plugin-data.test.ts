@@ -2,8 +2,8 @@
  * Deleting an organization deletes what every plugin keeps for it: the demo fills two organizations
  * through every built-in plugin, one is deleted through its settings page while calendar is
  * disabled, and afterwards no plugin table holds a row of it while the other organization's rows
- * are all there. Rows orphaned behind the host's back (a crash between the two steps, a plugin
- * whose code was not loaded) go at the plugin's next enable. And every built-in table either
+ * are all there. Rows of a deleted organization left behind (a crash between the deletion and the
+ * sweep, a plugin whose code was not loaded) go at the plugin's next enable. And every built-in table either
  * carries org_id or is named here as not organization data, so the sweep misses nothing. Both dialects.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
@@ -80,18 +80,25 @@ eachDialect('deleting an organization deletes its plugin data', (dialect) => {
     await p.host.enable('calendar')
   })
 
-  test("rows left behind (a crash, a plugin not loaded at the time) go at the plugin's next enable", async () => {
+  test("rows left behind (a crash, a plugin not loaded at the time) go at the plugin's next enable; other orgs' rows never", async () => {
     const keeper = p.org!
     const kept = await rowsOf(keeper.id)
     const now = dialect === 'sqlite' ? Date.now() : new Date().toISOString()
-    await p.store.query('insert into planning_labels (id, org_id, project_id, name, color, created_at) values (?, ?, ?, ?, ?, ?)', ['orphan-label', 'no-such-org', 'no-such-project', 'Ghost', '#888888', now])
-    expect(await rowsOf('no-such-org')).toEqual({ planning_labels: 1 })
+    const label = (id: string, orgId: string) =>
+      p.store.query('insert into planning_labels (id, org_id, project_id, name, color, created_at) values (?, ?, ?, ?, ?, ?)', [id, orgId, `project-of-${id}`, 'Ghost', '#888888', now])
+    // a deletion recorded (Orgs.deleteOrg's transaction) whose sweep never ran, and a row of it
+    await p.store.query('insert into core_deleted_orgs (org_id, deleted_at) values (?, ?)', ['crashed-org', now])
+    await label('orphan-label', 'crashed-org')
+    // a row naming an organization that is not recorded as deleted is not the sweep's business
+    await label('unknown-label', 'never-deleted-org')
+    expect(await rowsOf('crashed-org')).toEqual({ planning_labels: 1 })
 
     // nothing happens while it stays enabled; disable and enable sweeps it
     await p.host.disable('planning', { cascade: true })
     await p.host.enable('planning')
     await p.host.settledQueue()
-    expect(await rowsOf('no-such-org')).toEqual({})
+    expect(await rowsOf('crashed-org')).toEqual({})
+    expect(await rowsOf('never-deleted-org')).toEqual({ planning_labels: 1 })
     expect(await rowsOf(keeper.id)).toEqual(kept)
     // the sweep reports what it removed; a second one finds nothing
     expect(await p.host.sweepDeletedOrgs()).toEqual([])

@@ -204,7 +204,8 @@ export class Orgs {
    * Deletes an organization: its memberships, teams, roles, invitations and API tokens go, in one
    * transaction; sessions working in it lose it (their next request picks another organization of
    * theirs, or none). The audit log keeps its entries. Plugins' data is not touched here: callers
-   * announce `core.org.deleted` and have the host sweep plugin tables (PluginHost.sweepDeletedOrgs).
+   * announce `core.org.deleted` and have the host sweep plugin tables (PluginHost.sweepDeletedOrgs),
+   * which finds the organization in core_deleted_orgs, written here in the same transaction.
    *
    * `confirm` must be the organization's name exactly. `byUserId` must be an active owner of it,
    * or, with `asInstanceAdmin`, an active instance admin.
@@ -228,6 +229,8 @@ export class Orgs {
       await db.delete(this.t.apiTokens).where(eq(this.t.apiTokens.orgId, orgId))
       await db.update(this.t.sessions).set({ orgId: null }).where(eq(this.t.sessions.orgId, orgId))
       await db.delete(this.t.orgs).where(eq(this.t.orgs.id, orgId))
+      // the plugins' rows of it go by this record, after the deletion or, after a crash, at the next start
+      await db.insert(this.t.deletedOrgs).values({ orgId, deletedAt: new Date() }).onConflictDoNothing()
     })
     this.accounts.changed()
     return { org, members }

@@ -206,7 +206,7 @@ export class PluginHost {
   }
 
   /**
-   * Removes the rows of deleted organizations from plugin tables (see org-sweep.ts): from every
+   * Removes the rows of deleted organizations (core_deleted_orgs) from plugin tables (see org-sweep.ts): from every
    * registered plugin whose tables exist (disabled ones too), or only from `ids`. Core calls it
    * after deleting an organization; it also runs by itself after boot and after each enable, to
    * catch up with deletions a plugin's code was not there for. Runs between lifecycle operations.

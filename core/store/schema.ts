@@ -166,7 +166,15 @@ export const coreSchema = defineSchema((t) => {
     settings: t.json<Record<string, unknown>>('settings'),
     updatedAt: t.time('updated_at').notNull(),
   })
-  return { plugins, users, sessions, orgs, roles, members, teams, teamMembers, invitations, passwordResets, apiTokens, audit }
+  /**
+   * Organizations deleted (written in the deletion's transaction): the host deletes their rows from
+   * plugin tables after the deletion, after boot and after each enable (core/plugins/org-sweep.ts).
+   */
+  const deletedOrgs = t.table('core_deleted_orgs', {
+    orgId: t.text('org_id').primaryKey(),
+    deletedAt: t.time('deleted_at').notNull(),
+  })
+  return { plugins, users, sessions, orgs, roles, members, teams, teamMembers, invitations, passwordResets, apiTokens, audit, deletedOrgs }
 })
 
 /** Core's tables built for one dialect. */
