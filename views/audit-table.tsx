@@ -99,17 +99,43 @@ export function AuditDetails(props: { details: Record<string, unknown> | null })
   )
 }
 
-/** An email address inside any text (a target, a detail, an error message). */
-const EMAIL_IN_TEXT = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*/g
+/**
+ * An email address inside any text (a target, a detail, an error message): the same shape sign-up
+ * accepts (`normalizeEmail`: anything but spaces and "@" either side), so an address in any script
+ * or with "/" or "!" in it is caught whole, not just its ASCII tail. Group 1 is opening punctuation
+ * before it ("<", "(", a quote), kept as text; trailing punctuation is trimmed off the domain in
+ * `emailParts`. Matching the whole non-space run masks too much rather than too little.
+ */
+const EMAIL_IN_TEXT = /([<(\[{"'‘“]*)([^\s@]+@[^\s@]+)/gu
+/** Punctuation that ends a sentence or closes a bracket after an address ("… to sam@example.com."). */
+const TRAILING_PUNCTUATION = /[.,;:!?>)\]}"'’”]+$/u
+
+/** Splits a match of EMAIL_IN_TEXT into the address and the punctuation after it (kept as text). */
+function emailParts(match: string): { email: string; after: string } {
+  const at = match.indexOf('@')
+  const domain = match.slice(at + 1)
+  const trimmed = domain.replace(TRAILING_PUNCTUATION, '')
+  // a domain of punctuation only is still a domain: the local part must be masked all the same
+  if (!trimmed) return { email: match, after: '' }
+  return { email: match.slice(0, at + 1) + trimmed, after: domain.slice(trimmed.length) }
+}
 
 /**
  * An email address as someone who may not see emails reads it: the first character of the local
  * part, three dots, the domain ("s•••@example.com"). The domain stays: it says which company
- * without naming the person.
+ * without naming the person. Characters, not UTF-16 units: an emoji is not cut in half. Text
+ * without "@" (no address) comes back as it is.
  */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@')
-  return `${email.slice(0, 1)}•••${email.slice(at)}`
+  if (at < 0) return email
+  const [first = ''] = email.slice(0, at)
+  return `${first}•••${email.slice(at)}`
+}
+
+/** Every email address in `text` (lower-cased, as accounts store them). */
+function emailsIn(text: string): string[] {
+  return [...text.matchAll(EMAIL_IN_TEXT)].map((m) => emailParts(m[2]!).email.toLowerCase())
 }
 
 /** Names the viewer may see in place of emails: by user id (actors) and by lower-cased email (members). */
@@ -134,7 +160,7 @@ export async function auditNames(
   const byId = new Map((await identity.accounts.usersByIds(actorIds)).map((u) => [u.id, u.name]))
   const emails = new Set<string>()
   if (actorsOnly) return { byId, byEmail: new Map() }
-  for (const e of entries) for (const text of textsOf([e.target, e.details])) for (const m of text.matchAll(EMAIL_IN_TEXT)) emails.add(m[0].toLowerCase())
+  for (const e of entries) for (const text of textsOf([e.target, e.details])) for (const email of emailsIn(text)) emails.add(email)
   const byEmail = new Map<string, string>()
   for (const email of emails) {
     const user = await identity.accounts.findUserByEmail(email)
@@ -153,7 +179,10 @@ function textsOf(value: unknown): string[] {
 
 /** `text` with each email replaced by its owner's name when known, else masked (`maskEmail`). */
 export function withoutEmails(text: string, names?: AuditNames): string {
-  return text.replace(EMAIL_IN_TEXT, (email) => names?.byEmail.get(email.toLowerCase()) ?? maskEmail(email))
+  return text.replace(EMAIL_IN_TEXT, (_, before: string, match: string) => {
+    const { email, after } = emailParts(match)
+    return before + (names?.byEmail.get(email.toLowerCase()) ?? maskEmail(email)) + after
+  })
 }
 
 /** A detail value with the emails in its strings replaced, arrays and objects walked. */
@@ -166,14 +195,15 @@ function detailWithoutEmails(value: unknown, names: AuditNames): unknown {
 
 /**
  * An entry as a viewer who may not see emails gets it: `actorName` the actor's name (or the masked
- * email when the account is unknown), `actorEmail` masked, and every email in the target and the
- * details replaced by its owner's name or masked.
+ * email when the account is unknown), `actorEmail` masked as a whole (the field is an address: no
+ * pattern decides what of it to hide), and every email in the target and the details (strings in
+ * arrays and objects too) replaced by its owner's name or masked.
  */
 export function maskedAuditEntry<T extends { actorId: string | null; actorEmail: string | null; target: string | null; details: Record<string, unknown> | null }>(
   entry: T,
   names: AuditNames,
 ): T & { actorName: string | null } {
-  const actorEmail = entry.actorEmail === null ? null : withoutEmails(entry.actorEmail)
+  const actorEmail = entry.actorEmail === null ? null : maskEmail(entry.actorEmail)
   const actorName = (entry.actorId ? names.byId.get(entry.actorId) : undefined) ?? actorEmail
   return {
     ...entry,

@@ -6,8 +6,10 @@
  * (`?cursor=<opaque>&limit=50`, answer `{ items, nextCursor }`), errors `{ error: { code, message } }`.
  * Members are paged in the store and may be searched (`?q=`: name, or email for those who see
  * emails, as on the page). In the audit log, a caller who may not see emails gets each actor's
- * `name` with `email` masked ("s•••@example.com"), and in targets and details a member's email
- * replaced by their name, anyone else's masked.
+ * `name` with `email` masked ("s•••@example.com"), and in targets and details (strings nested in
+ * arrays and objects too) a member's email replaced by their name, anyone else's masked. An address
+ * there is any non-space text around an "@", as sign-up accepts it ("zoë@…", "first/last@…"), so
+ * the whole local part is hidden, not only its ASCII tail (views/audit-table.tsx).
  */
 import { Elysia } from 'elysia'
 import { guard } from './guard.ts'
