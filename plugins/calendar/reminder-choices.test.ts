@@ -9,7 +9,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
-import { reminderLabel, splitReminders } from './views/reminders.tsx'
+import { KEPT_REMINDERS, postedReminders, reminderLabel, splitReminders } from './views/reminders.tsx'
 
 async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
@@ -38,7 +38,18 @@ test('lead times read as people say them', () => {
     '1 week before',
     '1 week 1 hour 30 minutes before',
   ])
-  expect(splitReminders('60, 10 abc 10')).toEqual({ minutes: [10, 60], rest: 'abc' })
+  expect(splitReminders('60, 10 abc 10')).toEqual({ minutes: [10, 60], rest: 'abc', chosen: 2 })
+  // a lead time past 4 weeks is not one: it stays as typed, for the refusal to name it
+  expect(splitReminders('10 99999')).toEqual({ minutes: [10], rest: '99999', chosen: 1 })
+})
+
+test('a form keeps at most KEPT_REMINDERS distinct lead times, counting all it was sent', () => {
+  const posted = Array.from({ length: 100_000 }, (_, i) => String(99_999 - i))
+  const { value, chosen } = postedReminders([posted.join(','), ...posted])
+  expect(chosen).toBe(40321) // 0 to 40320 minutes
+  expect(value.split(', ').filter((p) => /^\d+$/.test(p))).toHaveLength(KEPT_REMINDERS)
+  // the numbers past 40320 are kept as "Other" text (the first few), for the error to name one
+  expect(value.split(', ').at(-1)).toBe('99999 99998 99997 99996 99995')
 })
 
 eachDialect('calendar reminder choices', (dialect) => {
@@ -116,6 +127,41 @@ eachDialect('calendar reminder choices', (dialect) => {
     // the same lead time ticked and typed counts once
     res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders: ['10', '10'] })
     expect(res.status).toBe(303)
+  })
+
+  test('a flood of lead times (one "10, 60"-style value or 100,000 boxes) is a small 422 saying at most 5, on the new and the edit form', async () => {
+    const flood = Array.from({ length: 100_000 }, (_, i) => String(i))
+    await ada.get('/calendar/new')
+    for (const reminders of [flood.join(','), flood]) {
+      const res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders })
+      expect(res.status).toBe(422)
+      const html = await res.text()
+      expect(html.length).toBeLessThan(200_000)
+      expect(html).toContain('<small id="f-reminders-error" class="field-error">at most 5 reminders (40321 chosen)</small>')
+      // every lead time from 0 to 40320 counts (the larger numbers are no lead times); the 8 common
+      // ones and at most KEPT_REMINDERS others are drawn, the kept ones ticked
+      const boxes = reminderBoxes(html)
+      expect(Object.keys(boxes).length).toBeLessThanOrEqual(8 + KEPT_REMINDERS)
+      expect(Object.values(boxes).filter(Boolean)).toHaveLength(KEPT_REMINDERS)
+      expect(html).toContain('value="Review"')
+    }
+    // the edit form (every scope reads the same form) refuses it the same way, and saves nothing
+    const made = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'Weekly', timeZone: 'UTC', start: '2027-02-08T09:00', end: '2027-02-08T10:00', rrule: 'FREQ=WEEKLY', reminders: [10] })
+    await ada.get(`/calendar/events/${made.json.id}/edit`)
+    for (const scope of ['all', 'following', 'this']) {
+      const res = await ada.post(`/calendar/events/${made.json.id}`, { ...FORM, title: 'Weekly', calendarId: calId, startDate: '2027-02-08', startTime: '09:00', endDate: '2027-02-08', endTime: '10:00', rrule: 'FREQ=WEEKLY', scope, occurrence: '2027-02-15T09:00:00.000Z', reminders: flood.join(',') })
+      expect(res.status).toBe(422)
+      const html = await res.text()
+      expect(html.length).toBeLessThan(200_000)
+      expect(html).toContain('at most 5 reminders (40321 chosen)')
+    }
+    expect((await api(ada, 'GET', `/api/v1/calendar/events/${made.json.id}`)).json.reminders).toEqual([10])
+    // a few custom lead times still save and come back ticked
+    const res = await ada.post(`/calendar/events/${made.json.id}`, { ...FORM, title: 'Weekly', calendarId: calId, startDate: '2027-02-08', startTime: '09:00', endDate: '2027-02-08', endTime: '10:00', rrule: 'FREQ=WEEKLY', scope: 'all', reminders: ['10', '45', '2880', '7'] })
+    expect(res.status).toBe(303)
+    expect((await api(ada, 'GET', `/api/v1/calendar/events/${made.json.id}`)).json.reminders).toEqual([7, 10, 45, 2880])
+    const boxes = reminderBoxes((await ada.get(`/calendar/events/${made.json.id}/edit`)).html)
+    expect(Object.entries(boxes).filter(([, on]) => on).map(([k]) => k)).toEqual(['7 7 minutes before', '10 10 minutes before', '45 45 minutes before', '2880 2 days before'])
   })
 
   test('the JSON API keeps taking the list of minutes and refusing what is not one', async () => {

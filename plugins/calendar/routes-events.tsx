@@ -13,6 +13,7 @@ import { EditConflict, NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarServic
 import { DAY, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime } from './time.ts'
 import { EventFormView } from './views/event-form.tsx'
 import { EventPage } from './views/event-page.tsx'
+import { KEPT_REMINDERS, postedReminders } from './views/reminders.tsx'
 
 /** Reads an event form body (`prefix` 'orig.': the originals an edit form carries). */
 function formFromBody(one: Record<string, string>, all: Record<string, string[]>, prefix = ''): EventForm {
@@ -35,12 +36,22 @@ function formFromBody(one: Record<string, string>, all: Record<string, string[]>
     endTime: (one.endTime ?? '').trim(),
     rrule: repeat && repeat !== 'custom' ? repeat : (one.rrule ?? '').trim(),
     attendeeIds: all.attendeeIds ?? [],
-    // one checkbox per lead time plus the "Other" box, all named reminders (an old form's "10, 60" reads too)
-    reminders: (all.reminders ?? (one.reminders ? [one.reminders] : []))
-      .map((r) => r.trim())
-      .filter(Boolean)
-      .join(', '),
+    reminders: remindersOf(one, all).value,
   }
+}
+
+/**
+ * The reminders a form posted, bounded (see `postedReminders`): one checkbox per lead time plus the
+ * "Other" box, all named reminders (an old form's "10, 60" reads too).
+ */
+function remindersOf(one: Record<string, string>, all: Record<string, string[]>): { value: string; chosen: number } {
+  return postedReminders(all.reminders ?? (one.reminders ? [one.reminders] : []))
+}
+
+/** 422 on reminders for a form with more lead times than it keeps, saying how many were posted. */
+function refuseTooManyReminders(one: Record<string, string>, all: Record<string, string[]>): void {
+  const { chosen } = remindersOf(one, all)
+  if (chosen > KEPT_REMINDERS) throw new InputError(`at most 5 reminders (${chosen} chosen)`, 'reminders')
 }
 
 /** What an edit form showed when it was loaded (its version and originals), if it says. */
@@ -126,6 +137,7 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           const { one, all } = await readFormAll(request)
           const values = formFromBody(one, all)
           try {
+            refuseTooManyReminders(one, all)
             const row = await svc.createEvent(viewerOf(auth), values)
             return redirect(request, `/calendar/events/${row.id}`, { kind: 'ok', text: `Created "${row.title}".` })
           } catch (e) {
@@ -194,6 +206,7 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           try {
             const v = viewerOf(auth)
             recurring = !!(await svc.event(v, params.id)).event.rrule
+            refuseTooManyReminders(one, all)
             const scope = scopeOf(one.scope)
             const row = await svc.saveEdit(v, params.id, values, base, scope, one.occurrence || undefined)
             const occ = recurring && scope === 'this' && one.occurrence ? `?occurrence=${encodeURIComponent(one.occurrence)}` : ''

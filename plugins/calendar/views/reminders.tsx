@@ -25,13 +25,49 @@ export function reminderLabel(minutes: number): string {
 }
 
 /**
- * The form's reminders value ("10, 60", as stored and as the JSON API's numbers join) split into the
- * minutes it names and what is not a number of minutes (typed into "Other" and refused: shown again).
+ * How many distinct lead times a form keeps (the service allows 5): a refused form shows these again,
+ * so a post of thousands of numbers can neither make the page huge nor its rendering slow.
  */
-export function splitReminders(value: string): { minutes: number[]; rest: string } {
-  const parts = value.split(/[,\s]+/).filter(Boolean)
-  const minutes = [...new Set(parts.filter((p) => /^\d{1,5}$/.test(p)).map(Number))].sort((a, b) => a - b)
-  return { minutes, rest: parts.filter((p) => !/^\d{1,5}$/.test(p)).join(' ') }
+export const KEPT_REMINDERS = 20
+
+/** How many values typed into "Other" that are not lead times are kept to show again. */
+const KEPT_REST = 5
+
+/** A part of the form's value that names a lead time the service takes (0 to MAX_REMINDER_MINUTES). */
+const isMinutes = (p: string) => /^\d{1,5}$/.test(p) && Number(p) <= MAX_REMINDER_MINUTES
+
+/**
+ * The form's reminders value ("10, 60", as stored and as the JSON API's numbers join) split into the
+ * minutes it names (distinct, the first KEPT_REMINDERS, sorted) and what is not a lead time (typed into
+ * "Other" and refused: shown again, the first few); `chosen` counts every distinct lead time posted.
+ */
+export function splitReminders(value: string | string[]): { minutes: number[]; rest: string; chosen: number } {
+  const seen = new Set<number>()
+  const kept: number[] = []
+  const rest: string[] = []
+  for (const v of Array.isArray(value) ? value : [value]) {
+    for (const p of v.split(/[,\s]+/)) {
+      if (!p) continue
+      if (!isMinutes(p)) {
+        if (rest.length < KEPT_REST) rest.push(p)
+        continue
+      }
+      const m = Number(p)
+      if (seen.has(m)) continue
+      seen.add(m)
+      if (kept.length < KEPT_REMINDERS) kept.push(m)
+    }
+  }
+  return { minutes: kept.sort((a, b) => a - b), rest: rest.join(' '), chosen: seen.size }
+}
+
+/**
+ * What a form posted as reminders (its boxes and "Other", or an old form's "10, 60"), bounded as
+ * `splitReminders` bounds it: the lead times first, then what is not one (the service refuses it).
+ */
+export function postedReminders(posted: string[]): { value: string; chosen: number } {
+  const { minutes, rest, chosen } = splitReminders(posted)
+  return { value: [...minutes.map(String), ...(rest ? [rest] : [])].join(', '), chosen }
 }
 
 /**
@@ -40,6 +76,7 @@ export function splitReminders(value: string): { minutes: number[]; rest: string
  */
 export function ReminderChoices(props: { value: string; error?: string }) {
   const { minutes, rest } = splitReminders(props.value)
+  const checked = new Set(minutes)
   const choices = [...new Set([...COMMON_REMINDERS, ...minutes])].sort((a, b) => a - b)
   return (
     <fieldset class="cal-reminders" aria-describedby={props.error ? 'f-reminders-error' : 'f-reminders-hint'} aria-invalid={props.error ? 'true' : undefined}>
@@ -47,7 +84,7 @@ export function ReminderChoices(props: { value: string; error?: string }) {
       <div class="cal-reminder-choices">
         {choices.map((m) => (
           <label>
-            <input type="checkbox" name="reminders" value={String(m)} checked={minutes.includes(m)} />
+            <input type="checkbox" name="reminders" value={String(m)} checked={checked.has(m)} />
             <span safe>{reminderLabel(m)}</span>
           </label>
         ))}
