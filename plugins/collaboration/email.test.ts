@@ -3,7 +3,8 @@
  * default, one plain-text email per notification with a PUBLIC_URL link once a user turns it on,
  * only for kinds they have on, never to someone who may not see the entity or is disabled, nothing
  * of other users' addresses or the SMTP password in it; with SMTP down the notification still lands
- * and nothing fails; with mail off the toggle is hidden and a posted value ignored.
+ * and nothing fails; with mail off the toggle is hidden and a posted value ignored; a burst past a
+ * recipient's hourly cap emails only the cap while the inbox gets every notification.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import { definePlugin } from '../../core/plugins/contract.ts'
@@ -15,6 +16,7 @@ import { userWithRole } from '../../test/helpers/activity.ts'
 import { logged } from '../../test/helpers/log.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import collaboration from './index.ts'
+import { MAX_EMAILS_PER_RECIPIENT_HOUR } from './service-email.ts'
 
 const PUBLIC_URL = 'https://ide.example.test'
 const MAIL_FROM = 'Coder IDE <noreply@example.test>'
@@ -159,6 +161,21 @@ eachDialect('collaboration email', (dialect) => {
       await h.settled()
       await smtp.waitFor(1)
       expect(smtp.received.map((m) => m.to)).toEqual([[email('bob')]])
+    })
+    test('a burst of mentions past the hourly cap emails exactly the cap; the inbox gets every notification', async () => {
+      const eve = await p.member('member', p.org, email('eve'))
+      await h.prefs(eve, [...ALL_KINDS, 'email'])
+      const burst = MAX_EMAILS_PER_RECIPIENT_HOUR + 5
+      const { lines } = await logged(async () => {
+        for (let i = 0; i < burst; i++) expect((await h.comment(ana, h.thing(), `Ping ${i} @${email('eve')}`)).status).toBeLessThan(400)
+        await h.settled()
+      })
+      await smtp.waitFor(MAX_EMAILS_PER_RECIPIENT_HOUR)
+      await Bun.sleep(50) // nothing more arrives
+      expect(smtp.received.filter((m) => m.to.includes(email('eve')))).toHaveLength(MAX_EMAILS_PER_RECIPIENT_HOUR)
+      expect(smtp.received).toHaveLength(MAX_EMAILS_PER_RECIPIENT_HOUR)
+      expect(lines.filter((l) => l.includes('hourly cap'))).toHaveLength(1)
+      expect(unread((await eve.client.get('/collaboration/inbox')).html)).toBe(burst)
     })
   })
 
