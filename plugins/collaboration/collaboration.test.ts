@@ -366,6 +366,9 @@ eachDialect('collaboration', (dialect) => {
   test('demo seed comments (with a mention) on entities from earlier seeds’ activity', async () => {
     const org = await p.deps.identity.orgs.createOrg({ name: `Demo ${dialect}` }, p.admin!.id)
     const seed = p.host.contributions('demo.seed').find((s) => s.order === 50)!
+    // the demo's people are members of its organization (the seed comments only as people who may see the item)
+    const member = (await p.deps.identity.orgs.listRoles(org.id)).find((r) => r.builtin === 'member')!
+    for (const u of [ana.user, bob.user]) await p.deps.identity.orgs.addMember(org.id, u.id, member.id)
     const people = [{ id: ana.user.id, name: ana.user.name, email: ana.user.email }, { id: bob.user.id, name: bob.user.name, email: bob.user.email }]
     expect(await seed.run({ orgId: org.id, people, now: new Date() })).toContain('nothing to comment on')
     // an earlier seed's events: their activity rows are still being written when the next seed runs

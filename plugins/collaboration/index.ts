@@ -36,6 +36,7 @@ import { plainText } from './markdown.ts'
 import { migrations } from './migrations/index.ts'
 import { READ, activityViewer, bellFor, entityFor, entityLinks, renderThread, routes, type Deps } from './routes.tsx'
 import { schema } from './schema.ts'
+import { seedComments } from './seed.ts'
 import { Collaboration, KINDS, type EntityRef, type NotificationKind } from './service.ts'
 import { Bell } from './views/pages.tsx'
 import './events.ts'
@@ -228,29 +229,7 @@ export default definePlugin({
       order: 50,
       async run({ orgId, people }) {
         await Promise.allSettled([...recording])
-        const types = entityLinks(base).map((l) => l.type)
-        const entities = await svc.recentEntities(orgId, types, 4)
-        if (entities.length === 0 || people.length === 0) return 'no comments (nothing to comment on)'
-        const lines = [
-          'Looks good to me. {m} can you double-check the edge cases?',
-          'I moved this up: it blocks the release. {m} FYI.',
-          'Left a few notes in the doc. **Short version:** ship it, then iterate. {m}',
-          'Can we split this into two smaller pieces? {m} what do you think?',
-        ]
-        let n = 0
-        for (const [i, entity] of entities.entries()) {
-          const author = people[i % people.length]!
-          const other = people[(i + 1) % people.length]!
-          const mention = other.id === author.id ? '' : `@[${other.name}](${other.id})`
-          const row = await svc.create({ orgId, actor: { id: author.id, name: author.name }, entity, body: lines[i % lines.length]!.replace('{m}', mention) })
-          n++
-          if (other.id !== author.id) {
-            await svc.create({ orgId, actor: { id: other.id, name: other.name }, entity, parentId: row.id, body: 'On it 👍' })
-            await svc.toggleReaction(orgId, author.id, row.id, '👍').catch(() => false)
-            n++
-          }
-        }
-        return `${n} comments on ${entities.length} item${entities.length === 1 ? '' : 's'}`
+        return seedComments(svc, canSee, { orgId, people, types: entityLinks(base).map((l) => l.type) })
       },
     })
 
