@@ -35,8 +35,9 @@
   // Tab bars (.tabs) scroll sideways on phones: the current tab is scrolled into view, and the bar
   // says which edge hides more tabs (data-more="start|end|both", drawn as a fade in app.css).
   function fitTabs(root) {
-    for (const bar of root.querySelectorAll('.tabs')) {
-      const scroller = bar.scrollWidth > bar.clientWidth ? bar : bar.querySelector(':scope > ul')
+    // The header's nav (#main-nav) scrolls the same way when a laptop's bar cannot hold all its icons.
+    for (const bar of root.querySelectorAll('.tabs, #main-nav')) {
+      const scroller = bar.scrollWidth > bar.clientWidth || bar.id === 'main-nav' ? bar : bar.querySelector(':scope > ul')
       if (!scroller) continue
       const mark = () => {
         const max = scroller.scrollWidth - scroller.clientWidth

@@ -26,7 +26,10 @@ export function MainNav(props: { items: NavItem[]; path: string; oob?: boolean }
   let html = props.oob ? '<ul id="main-nav" class="main-nav" hx-swap-oob="true">' : '<ul id="main-nav" class="main-nav">'
   for (const item of props.items) {
     const current = props.path === item.href || props.path.startsWith(item.href + '/')
-    html += `<li><a href="${escapeHtml(item.href)}"${current ? ' aria-current="page"' : ''}>${safeIcon(item.icon ?? 'plug')}<span>${escapeHtml(item.label)}</span></a></li>`
+    // The title is the tooltip where app.css shows icons only (laptop widths, many entries); the
+    // label stays in the link (visually hidden there), so it is still the accessible name.
+    const label = escapeHtml(item.label)
+    html += `<li><a href="${escapeHtml(item.href)}" title="${label}"${current ? ' aria-current="page"' : ''}>${safeIcon(item.icon ?? 'plug')}<span>${label}</span></a></li>`
   }
   return html + '</ul>'
 }

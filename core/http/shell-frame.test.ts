@@ -64,7 +64,7 @@ eachDialect('shell frame', (dialect) => {
 
     // the path: the current nav entry, and the page outside the frame
     const open = await admin.get('/fixture-frame/open')
-    expect(open.html).toContain('<a href="/fixture-frame/open" aria-current="page">')
+    expect(open.html).toContain('<a href="/fixture-frame/open" title="Open" aria-current="page">')
     expect(open.html).toContain('<title>Open')
     expect(open.html).toContain('<p>open</p>')
     expect((await admin.get('/search')).html).not.toContain('aria-current="page"')
