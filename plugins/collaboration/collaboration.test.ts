@@ -109,6 +109,14 @@ eachDialect('collaboration', (dialect) => {
     html = (await page(ana.client, id)).html
     expect(html).toContain('First comment, edited')
     expect(html).toContain('(edited)')
+    // the thread's activity quotes the title like the calendar's lines, curly quotes as entities
+    const title = things.get(id)!.title
+    await p.host.service<{ wait(): Promise<void> }>('collaboration.idle')!.wait()
+    html = (await page(ana.client, id)).html
+    for (const line of ['commented on', 'replied on', 'edited a comment on']) expect(threadOf(html)).toContain(`${line} &#8220;${title}&#8221;`)
+    const feed = (await ana.client.get('/collaboration/activity')).html
+    expect(feed).toContain(`commented on &#8220;${title}&#8221;`)
+    expect(feed).not.toMatch(/[^\x00-\xff]/u)
 
     // bob cannot edit or delete ana's comment
     await page(bob.client, id)

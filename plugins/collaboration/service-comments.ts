@@ -127,7 +127,7 @@ export class Comments {
     this.deps.bus.emit('collaboration.comment.created', {
       comment: ref(row),
       mentions,
-      activity: fact(orgId, actor, entity, parentId ? `replied on ${entity.title}` : `commented on ${entity.title}`),
+      activity: fact(orgId, actor, entity, parentId ? `replied on ${quoted(entity.title)}` : `commented on ${quoted(entity.title)}`),
     })
     return row
   }
@@ -143,7 +143,7 @@ export class Comments {
     const href = input.entity.href ? `${input.entity.href}#comment-${current.id}` : undefined
     await this.notices.deliver({ orgId: input.orgId, userIds: added, kind: 'mention', title: `${input.actor.name} mentioned you on ${input.entity.title}`, text: plainText(body).slice(0, 200), href, actorId: input.actor.id, entity: input.entity, checked: true })
     const row = { ...current, body, mentions, editedAt }
-    this.deps.bus.emit('collaboration.comment.updated', { comment: ref(row), mentions, activity: fact(input.orgId, input.actor, input.entity, `edited a comment on ${input.entity.title}`) })
+    this.deps.bus.emit('collaboration.comment.updated', { comment: ref(row), mentions, activity: fact(input.orgId, input.actor, input.entity, `edited a comment on ${quoted(input.entity.title)}`) })
     return row
   }
 
@@ -152,7 +152,7 @@ export class Comments {
     const current = await this.get(input.orgId, input.commentId)
     if (current.authorId !== input.actor.id && !input.moderator) throw new InputError('Only its author or an admin can delete a comment.', undefined, 403)
     await this.deps.db.update(this.deps.t.comments).set({ deletedAt: new Date() }).where(eq(this.deps.t.comments.id, current.id))
-    this.deps.bus.emit('collaboration.comment.deleted', { comment: ref(current), activity: fact(input.orgId, input.actor, input.entity, `deleted a comment on ${input.entity.title}`) })
+    this.deps.bus.emit('collaboration.comment.deleted', { comment: ref(current), activity: fact(input.orgId, input.actor, input.entity, `deleted a comment on ${quoted(input.entity.title)}`) })
     return current
   }
 
@@ -194,6 +194,11 @@ export class Comments {
 
 function ref(row: CommentRow): CommentRef {
   return { id: row.id, orgId: row.orgId, entityType: row.entityType, entityId: row.entityId, parentId: row.parentId, authorId: row.authorId }
+}
+
+/** A title in an activity line, in curly quotes as the calendar's lines have it (views write them as entities). */
+function quoted(title: string): string {
+  return `“${title}”`
 }
 
 function fact(orgId: string, actor: Actor, entity: EntityRef, text: string): ActivityFact {
