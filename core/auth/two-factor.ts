@@ -8,10 +8,16 @@ import { limits } from './rate-limit.ts'
 
 const ISSUER = 'Coder IDE'
 
+/**
+ * The white border around the QR code, in modules: 4 is the quiet zone the QR standard asks for.
+ * With 1, scanners often missed the code on a dark page.
+ */
+export const QR_QUIET_ZONE = 4
+
 /** The QR library is loaded on first enrollment: it weighs megabytes and most requests never need it. */
 async function qrSvg(uri: string): Promise<string> {
   const QRCode = (await import('qrcode')).default
-  return QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+  return QRCode.toString(uri, { type: 'svg', margin: QR_QUIET_ZONE, errorCorrectionLevel: 'M' })
 }
 /** Last TOTP time step used per secret (hashed), so codes cannot be replayed. */
 const usedSteps = new Map<string, number>()
