@@ -195,7 +195,7 @@ eachDialect('planning: editing a task others changed, and its properties in plac
   test('the page’s state, priority and assignee selects save one field each (htmx and without JavaScript); readers see text', async () => {
     const t = await make()
     const page = (await ana.get(`/planning/tasks/${t.key}`)).html
-    expect(page).toContain(`<form method="post" action="/planning/tasks/${t.key}/priority" class="pl-prop-form" hx-post="/planning/tasks/${t.key}/priority" hx-trigger="change" hx-target="#task-summary" hx-swap="outerHTML">`)
+    expect(page).toContain(`<form method="post" action="/planning/tasks/${t.key}/priority" class="pl-prop-form" hx-post="/planning/tasks/${t.key}/priority" hx-trigger="change delay:800ms" hx-target="#task-summary" hx-swap="outerMorph">`)
     expect(page).toContain('<select id="prop-state" name="state"')
     expect(page).toContain('<noscript><button type="submit" class="secondary outline" aria-label="Save priority">Save</button></noscript>')
     expect(page).toContain('data-shortcut="c"')

@@ -1,8 +1,8 @@
 // planning/board.js: client behaviour of the planning pages. No inline scripts (CSP), so it lives here.
 // - label chips get the color of their dot from data-color (inline styles are blocked by the CSP; CSSOM is not)
 // - the kanban board: cards move between columns by drag and drop (Sortable), POSTing the new state,
-//   or with their state select: htmx posts the change and swaps the board in place, then the focus
-//   goes back to that card's select. Without JavaScript the board is one form: a card's select and
+//   or with their state select: htmx posts the change (once the select rests: arrow keys change it at
+//   every press) and swaps the board in place, then the focus goes back to that card's select. Without JavaScript the board is one form: a card's select and
 //   its Move button (hidden here) post to the board.
 // - a board wider than its box scrolls sideways: data-more says which edge hides columns (CSS fades it)
 // - x toggles the focused list row's checkbox (j/k and Enter are app.js's generic data-rows keys)
@@ -70,8 +70,18 @@
     }
   }
 
-  // A card's select: htmx posts the move and swaps the board (the response is the new board).
+  // A card's select: htmx posts the move and swaps the board (the response is the new board), once the
+  // select has rested SAVE_DELAY after its last change: arrow keys on a closed select change it at every
+  // press, and each press would otherwise move the card (views/tasks.tsx waits as long on the task page).
+  const SAVE_DELAY = 800
+  const pending = new Map()
   let refocus = ''
+  function sendMove(card, select) {
+    pending.delete(select)
+    refocus = keyOf(card)
+    card.setAttribute('aria-busy', 'true')
+    window.htmx.ajax('POST', moveUrl(card), { source: select, target: '#board', swap: 'outerHTML', values: { state: select.value } }).catch(() => window.location.reload())
+  }
   document.addEventListener('change', (event) => {
     const select = event.target
     if (!(select instanceof HTMLSelectElement)) return
@@ -81,9 +91,8 @@
       select.form.requestSubmit(card.querySelector('button[name="move"]'))
       return
     }
-    refocus = keyOf(card)
-    card.setAttribute('aria-busy', 'true')
-    window.htmx.ajax('POST', moveUrl(card), { source: select, target: '#board', swap: 'outerHTML', values: { state: select.value } }).catch(() => window.location.reload())
+    clearTimeout(pending.get(select))
+    pending.set(select, setTimeout(() => sendMove(card, select), SAVE_DELAY))
   })
 
   /** Marks which edges of a board hide columns: 'start', 'end', 'both', or none. */

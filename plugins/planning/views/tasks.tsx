@@ -569,6 +569,9 @@ export function taskValues(t: Task, parentKey?: string): Record<string, string> 
   }
 }
 
+/** How long a select that saves itself waits after its last change (board.js waits as long). */
+export const SAVE_DELAY = '800ms'
+
 /** A history row as stored. */
 export interface HistoryRow {
   id: string
@@ -581,15 +584,18 @@ export interface HistoryRow {
 
 /**
  * One property a writer changes in place: a small form posting that one field (`route`: state,
- * priority or assignee) and, with htmx, sent on change and answered with the task's summary (this
- * block), swapped in place with the focus kept on the select (same id). Without JavaScript its Save
- * button submits it.
+ * priority or assignee) and, with htmx, sent once the select has rested (SAVE_DELAY after its last
+ * change: arrow keys browsing a closed select change it at every press, and each intermediate value
+ * would be a history entry and a notification), answered with the task's summary (this block),
+ * morphed in place: the focus stays, and another select changed meanwhile keeps its value and its own
+ * pending save (a plain swap would put back its saved value and drop the change). Without JavaScript
+ * its Save button submits it.
  */
 function PropertyForm(props: { task: Task; csrf?: string; route: 'state' | 'priority' | 'assignee'; name: string; label: string; options: { value: string; label: string }[]; value: string }) {
   const action = `/planning/tasks/${props.task.key}/${props.route}`
   const id = `prop-${props.route}`
   return (
-    <form method="post" action={action} class="pl-prop-form" hx-post={action} hx-trigger="change" hx-target="#task-summary" hx-swap="outerHTML">
+    <form method="post" action={action} class="pl-prop-form" hx-post={action} hx-trigger={`change delay:${SAVE_DELAY}`} hx-target="#task-summary" hx-swap="outerMorph">
       <CsrfField token={props.csrf} />
       <input type="hidden" name="from" value="task" />
       <select id={id} name={props.name} aria-label={`${props.label} of ${props.task.key}`}>
