@@ -246,6 +246,13 @@ export function adminUserPages(deps: ServerDeps) {
     }
     return out
   }
+  /**
+   * The invitation the form offers first: the Member role of the organization the admin is working
+   * in (it used to be the first organization's, whichever one the admin had switched to); failing that,
+   * the first Member role.
+   */
+  const defaultInviteChoice = (choices: { value: string; builtin: string | null }[], orgId: string | undefined) =>
+    (orgId ? choices.find((c) => c.builtin === 'member' && c.value.startsWith(`${orgId}:`)) : undefined) ?? choices.find((c) => c.builtin === 'member')
 
   const usersPage = async (
     request: Request,
@@ -258,7 +265,7 @@ export function adminUserPages(deps: ServerDeps) {
     const csrf = auth.session?.csrf
     const back = backOf(view)
     const invite = options.invite ?? { values: {}, errors: {} }
-    const selected = invite.values.target ?? choices.find((c) => c.builtin === 'member')?.value
+    const selected = invite.values.target ?? defaultInviteChoice(choices, auth.org?.id)?.value
     const paged = !!(view.after || view.before)
     const reset = options.reset
     const body = (
