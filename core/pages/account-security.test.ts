@@ -143,6 +143,8 @@ eachDialect('account security', (dialect) => {
     expect(html).toContain('action="/account/sessions/others/end"')
     expect(html).toContain('Sign out all other sessions')
     expect(html).toContain('data-confirm="Sign out 2 other sessions? This one stays signed in."')
+    // above the list (a long list had it at the very bottom)
+    expect(html.indexOf('action="/account/sessions/others/end"')).toBeLessThan(html.indexOf('<table class="stack">'))
 
     expect((await a.post('/account/sessions/others/end', { _csrf: '' })).status).toBe(403)
     expect((await b.get('/account')).res.status).toBe(200)

@@ -22,6 +22,19 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
   return (
     <section class="section">
       <h2>Where you are signed in</h2>
+      {/* Above the list, which can be long: the way out of every other session is found first. */}
+      {others > 0 ? (
+        <div class="page-actions section-actions">
+          <ActionButton
+            action="/account/sessions/others/end"
+            csrf={csrf}
+            label="Sign out all other sessions"
+            confirm={`Sign out ${others} other session${others === 1 ? '' : 's'}? This one stays signed in.`}
+          />
+        </div>
+      ) : (
+        ''
+      )}
       {p.sessions.length === 0 ? (
         <EmptyState title="No sessions">You are signed in nowhere else.</EmptyState>
       ) : (
@@ -66,18 +79,6 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
             </tbody>
           </table>
         </div>
-      )}
-      {others > 0 ? (
-        <div class="page-actions">
-          <ActionButton
-            action="/account/sessions/others/end"
-            csrf={csrf}
-            label="Sign out all other sessions"
-            confirm={`Sign out ${others} other session${others === 1 ? '' : 's'}? This one stays signed in.`}
-          />
-        </div>
-      ) : (
-        ''
       )}
     </section>
   )
