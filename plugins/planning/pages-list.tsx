@@ -9,6 +9,7 @@ import { checkFilterQuery, stateIdsOf } from './filters.ts'
 import { actorOf, isFormError, orgOf, problem } from './http.ts'
 import { TASK_READ, TASK_WRITE, filterFrom, type PageKit } from './pages-shared.ts'
 import type { TaskService } from './tasks.ts'
+import { ViewDeletePage } from './views/list-parts.tsx'
 import { BulkDeletePage, TaskListPage } from './views/tasks.tsx'
 
 const FILTER_KEYS = ['q', 'state', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
@@ -91,7 +92,15 @@ export function planningListPages(kit: PageKit) {
     .post(
       '/planning/projects/:key/views/:id/delete',
       async ({ request, auth, params }) => {
+        const form = await readForm(request)
         try {
+          // first a page that names the view and asks (the "×" beside it posts here without confirm)
+          if (form.confirm !== 'yes') {
+            const pc = await load(auth, params.key)
+            const view = (await projects.views(pc.project.id, auth.user.id)).find((v) => v.id === params.id)
+            if (!view) throw new InputError('No such view', 'view', 404)
+            return page(request, auth, `Delete the view ${view.name}?`, ViewDeletePage({ pc, view }))
+          }
           await projects.get(orgOf(auth), params.key)
           await projects.removeView(orgOf(auth), auth.user.id, params.id)
           return redirect(request, `/planning/projects/${params.key}`, { kind: 'ok', text: 'View deleted' })

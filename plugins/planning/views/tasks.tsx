@@ -6,6 +6,7 @@ import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Sele
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
 import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../task-edit.ts'
 import { SORTS, type Task } from '../tasks.ts'
+import { FilterChips } from './list-parts.tsx'
 import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
 
 /** What a project's task pages need about it. */
@@ -21,7 +22,7 @@ export interface ProjectContext {
   write: boolean
 }
 
-/** The list's query keys set in the "Filters and sort" panel (or kept hidden in it: milestone, cycle). */
+/** The list's query keys set in the "Filters and sort" panel. */
 const PANEL_KEYS = ['state', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
 
 /** The task list with filters, saved views, bulk edit and paging. */
@@ -72,9 +73,10 @@ export function TaskListPage(props: {
             <a href={`${base}?${v.query}`} aria-current={v.query === qs ? 'page' : undefined} safe>
               {v.name}
             </a>
+            {/* asks on a page of its own (no script needed) before the view goes */}
             <form method="post" action={`${base}/views/${v.id}/delete`} class="inline-form">
               <CsrfField token={pc.csrf} />
-              <button type="submit" class="link-button" aria-label={`Delete view ${v.name}`} title="Delete view">
+              <button type="submit" class="link-button" aria-label={`Delete view ${v.name}…`} title="Delete view…">
                 ×
               </button>
             </form>
@@ -131,13 +133,12 @@ export function TaskListPage(props: {
               ''
             )}
           </div>
-          {query.milestone ? <input type="hidden" name="milestone" value={query.milestone} /> : ''}
-          {query.cycle ? <input type="hidden" name="cycle" value={query.cycle} /> : ''}
           <details class="pl-filter-panel" open={active > 0 || undefined}>
             <FilterSummary title="Filters and sort" active={active} />
             <div class="pl-filters">
               <Select name="state" label="State" options={stateOptions(pc.states, 'Any state')} value={query.state} id="filter-state" />
               <AssigneeLabelPriority pc={pc} query={query} idPrefix="filter" />
+              <MilestoneCycle pc={pc} query={query} idPrefix="filter" />
               <label for="filter-due-after">
                 <span>Due after</span>
                 <input id="filter-due-after" type="date" name="dueAfter" value={query.dueAfter ?? ''} />
@@ -153,6 +154,7 @@ export function TaskListPage(props: {
           </details>
         </form>
       </search>
+      <FilterChips pc={pc} query={query} />
       {/* a bulk change refused where no bulk form shows (no task listed) still says why */}
       {props.tasks.length === 0 ? <FormError message={props.bulkError} /> : ''}
       {props.tasks.length === 0 ? (
@@ -255,6 +257,20 @@ function AssigneeLabelPriority(props: { pc: ProjectContext; query: Record<string
       <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id={`${idPrefix}-assignee`} />
       <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id={`${idPrefix}-label`} />
       <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id={`${idPrefix}-priority`} />
+    </>
+  )
+}
+
+/**
+ * The milestone and cycle filters the list and the board share (ids `<idPrefix>-<name>`); each shows
+ * when the project has some, or when the query names one (so a saved view's cycle can be changed here).
+ */
+function MilestoneCycle(props: { pc: ProjectContext; query: Record<string, string>; idPrefix: string }) {
+  const { pc, query, idPrefix } = props
+  return (
+    <>
+      {pc.milestones.length || query.milestone ? <Select name="milestone" label="Milestone" options={[{ value: '', label: 'Any milestone' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={query.milestone} id={`${idPrefix}-milestone`} /> : ''}
+      {pc.cycles.length || query.cycle ? <Select name="cycle" label="Cycle" options={[{ value: '', label: 'Any cycle' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={query.cycle} id={`${idPrefix}-cycle`} /> : ''}
     </>
   )
 }
@@ -492,8 +508,7 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Ma
             <FilterSummary title="Filters" active={active} />
             <div class="pl-filters">
               <AssigneeLabelPriority pc={pc} query={query} idPrefix="board" />
-              <Select name="milestone" label="Milestone" options={[{ value: '', label: 'Any milestone' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={query.milestone} id="board-milestone" />
-              <Select name="cycle" label="Cycle" options={[{ value: '', label: 'Any cycle' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={query.cycle} id="board-cycle" />
+              <MilestoneCycle pc={pc} query={query} idPrefix="board" />
             </div>
             <button type="submit">Apply filters</button>
           </details>
