@@ -124,11 +124,14 @@ export function EventPage(props: {
         )}
       </section>
       {props.canEdit ? (
-        <section class="section">
-          <h2>Delete</h2>
+        // at the end, away from Edit and the RSVP buttons, as on a task's page
+        <section class="section cal-danger-zone">
+          <h2>Danger zone</h2>
+          <p class="muted">{occ.recurring ? 'Deleting removes the chosen events for everyone who sees them, with their answers.' : 'Deleting removes the event for everyone who sees it, with its answers.'}</p>
           <form method="post" action={`/calendar/events/${event.id}/delete`} class="cal-delete">
             <CsrfField token={props.csrf} />
             {occ.recurring ? (
+      {props.thread as 'safe'}
               <>
                 <input type="hidden" name="occurrence" value={occ.originalStart.toISOString()} />
                 <fieldset>
@@ -151,14 +154,13 @@ export function EventPage(props: {
               ''
             )}
             <button type="submit" class="outline danger" data-confirm="Delete this event?">
-              Delete
+              Delete event
             </button>
           </form>
         </section>
       ) : (
         ''
       )}
-      {props.thread as 'safe'}
     </>
   )
 }
