@@ -3,7 +3,9 @@ import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, Field, FormError, Select, type FieldErrors } from '../../../views/components.tsx'
 import type { CalendarView, EditBase, EventForm, TeamInfo } from '../service.ts'
 import { ReminderChoices } from './reminders.tsx'
+import { describeRule, ruleWithoutEnd, type RuleEvent } from './repeat-text.ts'
 import { ZoneInput, ZoneList } from './zones.tsx'
+import { parseTime } from '../time.ts'
 
 /** From how many people on the attendee list a filter box helps (calendar.js shows it). */
 export const FILTER_FROM = 8
@@ -102,10 +104,22 @@ export const REPEATS = [
   { value: 'custom', label: 'Custom rule (RRULE)...' },
 ]
 
-/** The preset matching a rule, or 'custom'. */
+/**
+ * What the Repeat select shows for a rule: '' or a preset; the rule itself when it is a preset with an
+ * end (COUNT or UNTIL, as "This and following" leaves on the series it ends), offered as an option of
+ * its own ("Every weekday (Mon to Fri), until 6 Dec 2026") so saving keeps the end; else 'custom'.
+ */
 export function repeatOf(rrule: string): string {
   if (!rrule) return ''
-  return REPEATS.some((r) => r.value === rrule) ? rrule : 'custom'
+  if (REPEATS.some((r) => r.value === rrule)) return rrule
+  const preset = ruleWithoutEnd(rrule).toUpperCase()
+  return preset !== rrule.toUpperCase() && REPEATS.some((r) => r.value && r.value === preset) && describeRule(rrule) ? rrule : 'custom'
+}
+
+/** The Repeat select's options: the presets, plus the event's own preset-with-an-end first when it has one. */
+function repeatOptions(rrule: string, repeat: string, ev?: RuleEvent): { value: string; label: string }[] {
+  if (!repeat || repeat === 'custom' || REPEATS.some((r) => r.value === repeat)) return REPEATS
+  return [REPEATS[0]!, { value: rrule, label: describeRule(rrule, ev) ?? rrule }, ...REPEATS.slice(1)]
 }
 
 /** The new / edit event form. */
@@ -183,7 +197,7 @@ export function EventFormView(props: {
       </small>
       <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} hint="An IANA zone such as Europe/Berlin: type a city or region to pick one" />
       <div class="grid">
-        <Select name="repeat" label="Repeat" value={repeat} options={REPEATS} error={props.errors.repeat ?? (repeat === 'custom' ? undefined : props.errors.rrule)} />
+        <Select name="repeat" label="Repeat" value={repeat} options={repeatOptions(v.rrule, repeat, { timeZone: v.timeZone, allDay: v.allDay, startTime: parseTime(v.startTime) ?? 0 })} error={props.errors.repeat ?? (repeat === 'custom' ? undefined : props.errors.rrule)} />
         <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={repeat === 'custom' ? props.errors.rrule : undefined} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Custom rule"' />
       </div>
       <Field name="location" label="Location" value={v.location} error={props.errors.location} maxlength={300} />

@@ -4,10 +4,16 @@ import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, PageHeader } from '../../../views/components.tsx'
 import type { AttendeeRow, CalendarView, EventRow, Occurrence } from '../service.ts'
 import { DAY, toWall, wallDate, wallTime } from '../time.ts'
-import { REPEATS } from './event-form.tsx'
+import { describeRule, ruleEventOf } from './repeat-text.ts'
 import { longDate, viewHref } from './items.tsx'
 
 const RSVP_LABEL: Record<string, string> = { 'needs-action': 'No answer yet', accepted: 'Going', declined: 'Not going', tentative: 'Maybe' }
+
+/** How a series repeats, in words; a rule too unusual for words as written. */
+function repeatsText(event: EventRow) {
+  const text = event.rrule ? describeRule(event.rrule, ruleEventOf(event)) : undefined
+  return text ? <span safe>{text}</span> : <code safe>{event.rrule}</code>
+}
 
 /** One event (or occurrence): when, where, who; RSVP, edit and delete. */
 export function EventPage(props: {
@@ -61,7 +67,7 @@ export function EventPage(props: {
           <>
             <dt>Repeats</dt>
             <dd>
-              {REPEATS.some((r) => r.value === event.rrule) ? <span safe>{REPEATS.find((r) => r.value === event.rrule)!.label}</span> : <code safe>{event.rrule}</code>}
+              {repeatsText(event)}
               {occ.overridden ? <span class="badge"> this occurrence was changed</span> : ''}
             </dd>
           </>
@@ -123,6 +129,7 @@ export function EventPage(props: {
           ''
         )}
       </section>
+      {props.thread as 'safe'}
       {props.canEdit ? (
         // at the end, away from Edit and the RSVP buttons, as on a task's page
         <section class="section cal-danger-zone">
@@ -131,7 +138,6 @@ export function EventPage(props: {
           <form method="post" action={`/calendar/events/${event.id}/delete`} class="cal-delete">
             <CsrfField token={props.csrf} />
             {occ.recurring ? (
-      {props.thread as 'safe'}
               <>
                 <input type="hidden" name="occurrence" value={occ.originalStart.toISOString()} />
                 <fieldset>
