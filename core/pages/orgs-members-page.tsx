@@ -5,6 +5,7 @@
 import { permissionCatalog, seesEmails } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import type { ServerDeps } from '../http/server.ts'
+import type { Member, Orgs } from '../auth/orgs.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { OrgHeader, granter, orgOf } from './orgs-ui.tsx'
 
@@ -18,6 +19,18 @@ export interface MembersView {
   /** `mailNote`: whether the link was also emailed, in words (mail on and an email given). */
   created?: { url: string; role: string; email: string | null; mailNote?: string }
   invite?: { values: Record<string, string>; errors: FieldErrors }
+}
+
+/**
+ * The members shown who are the organization's only active owner: the server refuses to demote or
+ * remove them (an organization keeps an owner who can act), so the page offers neither. Two active
+ * owners on the page already cover each other; otherwise one query per owner shown (few).
+ */
+async function soleOwnerIds(orgs: Orgs, orgId: string, members: Member[]): Promise<Set<string>> {
+  const owners = members.filter((m) => m.role.builtin === 'owner')
+  if (owners.filter((m) => !m.user.disabled).length >= 2) return new Set()
+  const alone = await Promise.all(owners.map(async (m) => ((await orgs.orgsOwnedAlone(m.user.id)).some((o) => o.id === orgId) ? m.user.id : '')))
+  return new Set(alone.filter(Boolean))
 }
 
 /** Renders the members page of the current organization. */
@@ -36,6 +49,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
   const pageNo = request.method === 'GET' ? Math.min(pages, Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1)) : 1
   const members = await orgs.searchMembers(org.id, { ...filter, limit: MEMBERS_PER_PAGE, offset: (pageNo - 1) * MEMBERS_PER_PAGE })
   const pageHref = (n: number) => `/orgs/members?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`
+  const soleOwners = manage ? await soleOwnerIds(orgs, org.id, members) : new Set<string>()
   const mayGive = granter(deps, auth)
   const grantable = roles.filter(mayGive)
   const invitable = grantable.filter((r) => r.builtin !== 'owner')
@@ -82,7 +96,8 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
               </thead>
               <tbody>
                 {members.map((m) => {
-                  const changeable = manage && mayGive(m.role)
+                  const sole = soleOwners.has(m.user.id)
+                  const changeable = manage && mayGive(m.role) && !sole
                   const selectId = `role-${m.user.id}`
                   return (
                     <tr>
@@ -116,7 +131,19 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                             </button>
                           </form>
                         ) : (
-                          <span safe>{m.role.name}</span>
+                          <>
+                            <span safe>{m.role.name}</span>
+                            {sole ? (
+                              <>
+                                {' '}
+                                <small class="muted" title="An organization needs an owner: make someone else owner first, then this role can change.">
+                                  the only owner
+                                </small>
+                              </>
+                            ) : (
+                              ''
+                            )}
+                          </>
                         )}
                       </td>
                       <td data-label="Joined" class="nowrap" safe>{formatDate(m.joinedAt)}</td>
