@@ -118,7 +118,7 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
                       const hh = `${String(h).padStart(2, '0')}:00`
                       return (
                         <>
-                          <a href={newHref(wallDate(day), hh)} class={`cal-add cal-slot-link cal-r-${h * 2} cal-h-2`} aria-label={`New event on ${longDate(day)} at ${hh}`}>
+                          <a href={newHref(wallDate(day), hh)} class={`cal-add cal-slot-link cal-r-${h * 2} cal-h-2`} aria-label={`New event on ${longDate(day)} at ${hh}`} data-time={hh}>
                             +
                           </a>
                           {layout.pieces
