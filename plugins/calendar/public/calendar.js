@@ -249,5 +249,35 @@
     }
     repeat?.addEventListener('change', syncRule)
     syncRule()
+
+    // "This event" of a series changes only the title, place, notes and time: the series' own
+    // fields are disabled (back to what the page showed) while it is chosen, and enabled again
+    // when the form is sent, so the unchanged values still reach the server as the form's values.
+    const scopes = form.querySelectorAll('.cal-scope input[name="scope"]')
+    const seriesControls = form.querySelectorAll('.cal-series-only :is(input, select, textarea, button)')
+    const restore = (control) => {
+      if (control instanceof HTMLSelectElement) for (const option of control.options) option.selected = option.defaultSelected
+      else if (control.type === 'checkbox' || control.type === 'radio') control.checked = control.defaultChecked
+      else if (!(control instanceof HTMLButtonElement)) control.value = control.defaultValue
+    }
+    const syncScope = () => {
+      const one = form.querySelector('.cal-scope input[name="scope"]:checked')?.value === 'this'
+      for (const control of seriesControls) {
+        if (one && !control.disabled) restore(control)
+        control.disabled = one
+      }
+      sync()
+      syncRule()
+    }
+    if (scopes.length) {
+      for (const radio of scopes) radio.addEventListener('change', syncScope)
+      form.addEventListener('submit', () => {
+        for (const control of seriesControls) control.disabled = false
+        sync()
+      })
+      // back to this page from the next one: the browser may keep the fields as they were sent
+      window.addEventListener('pageshow', syncScope)
+      syncScope()
+    }
   }
 })()

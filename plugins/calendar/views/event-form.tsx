@@ -168,23 +168,29 @@ export function EventFormView(props: {
             </label>
           ))}
           <small>{'&ldquo;This event&rdquo; changes the title, place, notes and time of one occurrence only.'}</small>
+          {/* shown while "This event" is chosen (the CSS), when calendar.js disables those fields */}
+          <small id="cal-series-note" class="cal-series-note">
+            {'Calendar, all day, time zone, repeat, attendees and reminders apply to the whole series: choose &ldquo;All events&rdquo; or &ldquo;This and following events&rdquo; to change them.'}
+          </small>
         </fieldset>
       ) : (
         ''
       )}
       <Field name="title" label="Title" value={v.title} error={props.errors.title} required maxlength={200} autofocus />
-      <Select name="calendarId" label="Calendar" value={v.calendarId} error={props.errors.calendarId} options={props.calendars.map((c) => ({ value: c.id, label: `${c.name} (${c.ownerLabel})` }))} />
-      <label class="cal-check">
-        <input type="checkbox" name="allDay" value="1" checked={v.allDay} aria-invalid={props.errors.allDay ? 'true' : undefined} />
-        <span>All day</span>
-      </label>
-      {props.errors.allDay ? (
-        <small class="field-error" safe>
-          {props.errors.allDay}
-        </small>
-      ) : (
-        ''
-      )}
+      <div class="cal-series-only">
+        <Select name="calendarId" label="Calendar" value={v.calendarId} error={props.errors.calendarId} options={props.calendars.map((c) => ({ value: c.id, label: `${c.name} (${c.ownerLabel})` }))} />
+        <label class="cal-check">
+          <input type="checkbox" name="allDay" value="1" checked={v.allDay} aria-invalid={props.errors.allDay ? 'true' : undefined} />
+          <span>All day</span>
+        </label>
+        {props.errors.allDay ? (
+          <small class="field-error" safe>
+            {props.errors.allDay}
+          </small>
+        ) : (
+          ''
+        )}
+      </div>
       {/* one hint for both time fields (it sat under Start time only) */}
       <div class="grid cal-when-fields">
         <Field name="startDate" label="Start date" type="date" value={v.startDate} error={props.errors.startDate} required />
@@ -195,10 +201,12 @@ export function EventFormView(props: {
       <small id="cal-when-hint" class="cal-when-hint">
         Start and end times are ignored for all-day events.
       </small>
-      <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} hint="An IANA zone such as Europe/Berlin: type a city or region to pick one" />
-      <div class="grid">
-        <Select name="repeat" label="Repeat" value={repeat} options={repeatOptions(v.rrule, repeat, { timeZone: v.timeZone, allDay: v.allDay, startTime: parseTime(v.startTime) ?? 0 })} error={props.errors.repeat ?? (repeat === 'custom' ? undefined : props.errors.rrule)} />
-        <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={repeat === 'custom' ? props.errors.rrule : undefined} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Custom rule"' />
+      <div class="cal-series-only">
+        <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} hint="An IANA zone such as Europe/Berlin: type a city or region to pick one" />
+        <div class="grid">
+          <Select name="repeat" label="Repeat" value={repeat} options={repeatOptions(v.rrule, repeat, { timeZone: v.timeZone, allDay: v.allDay, startTime: parseTime(v.startTime) ?? 0 })} error={props.errors.repeat ?? (repeat === 'custom' ? undefined : props.errors.rrule)} />
+          <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={repeat === 'custom' ? props.errors.rrule : undefined} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Custom rule"' />
+        </div>
       </div>
       <Field name="location" label="Location" value={v.location} error={props.errors.location} maxlength={300} />
       <label for="f-description">
@@ -214,8 +222,10 @@ export function EventFormView(props: {
           ''
         )}
       </label>
-      <Attendees members={props.members} teams={props.teams ?? []} chosen={v.attendeeIds} error={props.errors.attendeeIds} />
-      <ReminderChoices value={v.reminders} error={props.errors.reminders} />
+      <div class="cal-series-only">
+        <Attendees members={props.members} teams={props.teams ?? []} chosen={v.attendeeIds} error={props.errors.attendeeIds} />
+        <ReminderChoices value={v.reminders} error={props.errors.reminders} />
+      </div>
       <div class="cal-form-actions">
         {props.stale ? (
           ''
