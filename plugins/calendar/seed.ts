@@ -6,7 +6,7 @@
  * declined), and a few personal events (a morning appointment, focus time, a week off, a 1:1).
  */
 import type { Person } from '../../core/plugins/points.ts'
-import { COLORS, type CalendarService, type EventForm, type EventRow, type Rsvp, type Viewer } from './service.ts'
+import { unusedColor, type CalendarService, type EventForm, type EventRow, type Rsvp, type Viewer } from './service.ts'
 import { DAY, fromWall, toWall, wallDate, weekStart } from './time.ts'
 
 const ZONE = 'Europe/Berlin'
@@ -32,9 +32,15 @@ export async function seedDemo(svc: CalendarService, input: { orgId: string; peo
   /** Who makes an event in the shared calendar: `p` when they may (a team calendar: its members). */
   const inShared = (p: Person): Person => (!team || team.memberIds.includes(p.id) ? p : teamPerson)
 
-  // a personal calendar each, in the person's name (as Google names a primary calendar)
+  // a personal calendar each, in the person's name (as Google names a primary calendar), in a color
+  // the shared calendar and the others' do not have (so Ada's and the team's greens are not the same)
   const personal = new Map<string, string>()
-  for (const [i, p] of people.entries()) personal.set(p.id, (await svc.createCalendar(as(p), { name: p.name, color: COLORS[(i + 1) % COLORS.length]!, ownerKind: 'user' })).id)
+  const used = [shared.color]
+  for (const p of people) {
+    const cal = await svc.createCalendar(as(p), { name: p.name, color: unusedColor(used), ownerKind: 'user' })
+    used.push(cal.color)
+    personal.set(p.id, cal.id)
+  }
 
   const today = toWall(now.getTime(), ZONE)
   const monday = weekStart(today - (today % DAY))

@@ -17,11 +17,17 @@ export type OwnerKind = (typeof OWNER_KINDS)[number]
 export type Scope = 'this' | 'following' | 'all'
 
 export const PERM = { read: 'calendar.event.read', write: 'calendar.event.write', manage: 'calendar.calendar.manage' } as const
-/** Colors offered for calendars (any #rrggbb is accepted). */
 /** The calendar choice "Personal (new)": made when the first event is saved in it. */
 export const NEW_PERSONAL = 'new-personal'
 
+/** Colors offered for calendars (any #rrggbb is accepted). */
 export const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777']
+
+/** The first of COLORS none of `used` has (case aside), so two calendars side by side differ; all used: round again. */
+export function unusedColor(used: string[]): string {
+  const taken = new Set(used.map((c) => c.toLowerCase()))
+  return COLORS.find((c) => !taken.has(c)) ?? COLORS[used.length % COLORS.length]!
+}
 /** The longest reminder, in minutes before the start (28 days). */
 export const MAX_REMINDER_MINUTES = 40320
 

@@ -17,7 +17,7 @@ import * as reminders from './event-reminders.ts'
 import * as writes from './event-writes.ts'
 import * as feedTokens from './feed-tokens.ts'
 import * as occurrences from './occurrences.ts'
-import { COLORS, type AttendeeRow, type CalendarRow, type CalendarView, type CleanEvent, type Ctx, type EventForm, type EventRow, type Occurrence, type OverrideRow, type OwnerKind, type Rsvp, type Scope, type Tables, type TeamInfo, type Viewer } from './service-types.ts'
+import { unusedColor, type AttendeeRow, type CalendarRow, type CalendarView, type CleanEvent, type Ctx, type EventForm, type EventRow, type Occurrence, type OverrideRow, type OwnerKind, type Rsvp, type Scope, type Tables, type TeamInfo, type Viewer } from './service-types.ts'
 
 export * from './service-types.ts'
 export { checkColor, formOf, parseReminders, startsText } from './event-fields.ts'
@@ -78,8 +78,10 @@ export class CalendarService {
     let pending = this.creatingPersonal.get(key)
     if (!pending) {
       pending = (async () => {
-        const own = (await this.calendars(v)).find((c) => c.canEdit && c.ownerKind === 'user' && c.ownerId === v.userId)
-        return own ? own.id : (await this.createCalendar(v, { name: 'Personal', color: COLORS[0]!, ownerKind: 'user' })).id
+        const seen = await this.calendars(v)
+        const own = seen.find((c) => c.canEdit && c.ownerKind === 'user' && c.ownerId === v.userId)
+        // a color none of the calendars beside it has (the team's is often the first one)
+        return own ? own.id : (await this.createCalendar(v, { name: 'Personal', color: unusedColor(seen.map((c) => c.color)), ownerKind: 'user' })).id
       })().finally(() => this.creatingPersonal.delete(key))
       this.creatingPersonal.set(key, pending)
     }

@@ -2,7 +2,7 @@
 import type { Person } from '../../../core/plugins/points.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, type FieldErrors } from '../../../views/components.tsx'
 import type { CalendarView, TeamInfo } from '../service.ts'
-import { COLORS } from '../service.ts'
+import { unusedColor } from '../service.ts'
 import { colorOptions } from './calendars-edit.tsx'
 import { ZoneInput, ZoneList } from './zones.tsx'
 
@@ -179,7 +179,7 @@ export function CalendarsPage(props: {
           <form method="post" action="/calendar/calendars" class="narrow-form">
             <CsrfField token={props.csrf} />
             <Field name="name" label="Name" value={props.values.name} error={props.errors.name} required maxlength={80} />
-            <Select name="color" label="Color" value={props.values.color ?? COLORS[0]} options={colorOptions(props.values.color)} error={props.errors.color} />
+            <Select name="color" label="Color" value={props.values.color ?? unusedColor(props.calendars.map((c) => c.color))} options={colorOptions(props.values.color)} error={props.errors.color} />
             <Select name="ownerKind" label="Belongs to" value={props.values.ownerKind ?? 'user'} options={kinds} error={props.errors.ownerKind} />
             {props.teams.length ? <Select name="ownerId" label="Team (for team calendars)" value={props.values.ownerId} options={props.teams.map((t) => ({ value: t.id, label: t.name }))} error={props.errors.ownerId} /> : ''}
             <button type="submit">Create calendar</button>
