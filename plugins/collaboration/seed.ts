@@ -32,8 +32,8 @@ const LINES: Record<string, { comments: string[]; reply: string }> = {
 const GENERIC = { comments: ['Looks good to me. {m} can you have a look too?', 'Left a few notes. **Short version:** fine as it is. {m}'], reply: 'Thanks 👍' }
 
 /**
- * Who of `people` may see an item, or undefined when it looks private: seen by fewer than more than
- * half of them (everyone, when there are two or fewer), as a personal calendar's event is.
+ * Who of `people` may see an item, or undefined when it looks private (like a personal calendar's
+ * event): it must be seen by more than half of them, or by all of them when there are two or fewer.
  */
 async function audience(orgId: string, entity: EntityRef, people: Person[], canSee: CanSee): Promise<Person[] | undefined> {
   const seeing: Person[] = []
