@@ -15,18 +15,25 @@ function itemsOn(items: Item[], day: number, tz: string): Item[] {
 }
 
 /**
- * The agenda: days with something on them, in order. An item over two days or more (a cycle, a trip) is
- * listed once, on its first day in the range, with its dates; it was a row on every day it covers.
+ * Whether an item shows on `day`: one of a single day always; an event of several days (an offsite, a
+ * night shift) on each of its days, as Google Calendar lists it; a layer's item of several days (a
+ * planning cycle of two weeks) once, on its first day in the range, so it does not fill every day.
+ */
+function listedOn(i: Item, span: { first: number; last: number }, day: number, from: number): boolean {
+  return span.first === span.last || !i.layer || day === Math.max(span.first, from)
+}
+
+/**
+ * The agenda: days with something on them, in order. An event of several days is a row on each of its
+ * days ("Day 2 of 3"), with its dates on the first one shown; a layer's item of several days is listed
+ * once, with its dates.
  */
 export function Agenda(props: { from: number; days: number; items: Item[]; tz: string; tzParam?: string }) {
   const groups: { day: number; items: Item[] }[] = []
   const spans = new Map(props.items.map((i) => [i, daySpan(i, props.tz)]))
   for (let d = 0; d < props.days; d++) {
     const day = props.from + d * DAY
-    const list = itemsOn(props.items, day, props.tz).filter((i) => {
-      const s = spans.get(i)!
-      return s.first === s.last || day === Math.max(s.first, props.from)
-    })
+    const list = itemsOn(props.items, day, props.tz).filter((i) => listedOn(i, spans.get(i)!, day, props.from))
     if (list.length) groups.push({ day, items: list })
   }
   if (!groups.length)
@@ -47,7 +54,7 @@ export function Agenda(props: { from: number; days: number; items: Item[]; tz: s
           <ul>
             {g.items.map((i) => (
               <li>
-                <span class="cal-when">{safeSpan(i, props.tz, spans.get(i)!) as 'safe'}</span>{' '}
+                <span class="cal-when">{safeWhenOn(i, props.tz, spans.get(i)!, g.day, props.from) as 'safe'}</span>{' '}
                 <ItemLink item={i} tz={props.tz} showTime={false} />
               </li>
             ))}
@@ -75,4 +82,17 @@ function safeSpan(i: Item, tz: string, span: { first: number; last: number }): s
   const end = wallTime(toWall(i.end.getTime(), tz))
   if (span.first !== span.last) return i.allDay ? `${shortDate(span.first)} &ndash; ${shortDate(span.last)}` : `${shortDate(span.first)} ${start} &ndash; ${shortDate(span.last)} ${end}`
   return i.allDay ? 'All day' : `${start}&ndash;${end}`
+}
+
+/**
+ * What an item's row says on `day`: on the first day shown its time or dates (an event of several days
+ * adds "day 1 of 3"), on its later days "Day 2 of 3" (and, for a timed event, "until 02:00" on its last).
+ */
+function safeWhenOn(i: Item, tz: string, span: { first: number; last: number }, day: number, from: number): string {
+  const dates = safeSpan(i, tz, span)
+  if (span.first === span.last || i.layer) return dates
+  const nth = `${Math.round((day - span.first) / DAY) + 1} of ${Math.round((span.last - span.first) / DAY) + 1}`
+  if (day === Math.max(span.first, from)) return `${dates} <span class="cal-day-of">(day ${nth})</span>`
+  const until = !i.allDay && day === span.last ? `, until ${wallTime(toWall(i.end.getTime(), tz))}` : ''
+  return `Day ${nth}${until}`
 }
