@@ -259,7 +259,7 @@ eachDialect('dashboard', (dialect) => {
   test('getting started can be dismissed per user and comes back with Restore default', async () => {
     const { client } = await member('member')
     const body = await (await client.request('/dashboard/widgets/dashboard.getting-started')).text()
-    expect(body).toContain('Invite a teammate')
+    expect(body).toContain('Arrange your dashboard')
     expect(body).toContain('action="/dashboard/dismiss"')
     const res = await client.post('/dashboard/dismiss', { key: 'dashboard.getting-started' })
     expect(res.status).toBe(303)
@@ -268,6 +268,27 @@ eachDialect('dashboard', (dialect) => {
     expect(order((await admin.get('/dashboard')).html)).toContain('dashboard.getting-started')
     expect((await client.post('/dashboard/layout/restore')).status).toBe(303)
     expect(order((await client.get('/dashboard')).html)).toContain('dashboard.getting-started')
+  })
+
+  test('getting started shows each step only to those who may take it, and counts the steps shown', async () => {
+    const steps = async (client: Client) => {
+      const html = await (await client.request('/dashboard/widgets/dashboard.getting-started')).text()
+      const labels = [...html.matchAll(/<span class="visually-hidden">(?:Done|To do): <\/span><(?:a [^>]*|span)>([^<]+)</g)].map((m) => m[1]!)
+      return { labels, count: /(\d+) of (\d+) done/.exec(html)!.slice(1).map(Number), done: html.split('<li class="done">').length - 1 }
+    }
+    // a member may neither invite nor turn on apps: only their own dashboard is left
+    const plain = await steps((await member('member')).client)
+    expect(plain.labels).toEqual(['Arrange your dashboard'])
+    expect(plain.count).toEqual([0, 1])
+    // an organization admin manages members (the organization has several by now: done)
+    const orgAdmin = await steps((await member('admin')).client)
+    expect(orgAdmin.labels).toEqual(['Invite a teammate', 'Arrange your dashboard'])
+    expect(orgAdmin.count).toEqual([1, 2])
+    // the instance admin also turns on apps, and Planning for projects (off here)
+    const instance = await steps(admin)
+    expect(instance.labels).toEqual(['Invite a teammate', 'Turn on the apps your team needs', 'Create a project', 'Arrange your dashboard'])
+    expect(instance.count[1]).toBe(4)
+    expect(instance.count[0]).toBe(instance.done)
   })
 
   test('getting started: a done step is plain text with a check mark, a step to do keeps its link', async () => {

@@ -14,6 +14,15 @@ function localHref(href: string | undefined): string | undefined {
   return href && href.startsWith('/') && !href.startsWith('//') && !href.startsWith('/\\') ? href : undefined
 }
 
+/** A getting-started step; `show`: whether this viewer may take it. */
+interface Step {
+  show: boolean
+  done: boolean
+  label: string
+  href?: string
+  hint?: string
+}
+
 /** The built-in widgets. */
 export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardWidget[] {
   const gettingStarted: DashboardWidget = {
@@ -28,19 +37,19 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
       const plugins = ctx.plugins()
       const on = (id: string) => plugins.some((p) => p.id === id && p.status === 'enabled')
       const apps = plugins.filter((p) => p.id !== ctx.id && p.status === 'enabled')
-      const items: { done: boolean; label: string; href?: string; hint?: string }[] = [
-        { done: members.length > 1, label: 'Invite a teammate', href: '/orgs/members', hint: `${members.length} member${members.length === 1 ? '' : 's'} so far` },
-        {
-          done: apps.length > 0,
-          label: 'Turn on the apps your team needs',
-          href: auth.user.isAdmin ? '/admin/plugins' : undefined,
-          hint: apps.length ? apps.map((p) => p.name).join(', ') : auth.user.isAdmin ? undefined : 'Ask an instance admin',
-        },
+      const admin = auth.user.isAdmin
+      const may = (permission: string) => auth.permissions.has(permission)
+      // Each step is shown only to those who can take it (members were told to invite people and turn
+      // on apps, which they may not do); "n of m done" counts the steps shown.
+      const steps: Step[] = [
+        { show: may('core.members.manage'), done: members.length > 1, label: 'Invite a teammate', href: '/orgs/members', hint: `${members.length} member${members.length === 1 ? '' : 's'} so far` },
+        { show: admin, done: apps.length > 0, label: 'Turn on the apps your team needs', href: '/admin/plugins', hint: apps.length ? apps.map((p) => p.name).join(', ') : undefined },
         on('planning')
-          ? { done: projects > 0, label: 'Create a project', href: '/planning' }
-          : { done: false, label: 'Create a project', hint: 'Turn on Planning first' },
-        { done: layout.source === 'user', label: 'Arrange your dashboard', href: '/dashboard?customize=1' },
+          ? { show: may('planning.project.manage'), done: projects > 0, label: 'Create a project', href: '/planning' }
+          : { show: admin, done: false, label: 'Create a project', hint: 'Turn on Planning first' },
+        { show: true, done: layout.source === 'user', label: 'Arrange your dashboard', href: '/dashboard?customize=1' },
       ]
+      const items = steps.filter((step) => step.show)
       const done = items.filter((i) => i.done).length
       return (
         <>
