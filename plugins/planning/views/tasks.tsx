@@ -205,7 +205,19 @@ export function TaskListPage(props: {
             ''
           )}
           {pc.write ? (
-            <fieldset class="pl-bulk">
+            // on a phone the bulk form lies below the whole list: while tasks are selected this bar
+            // sticks to the bottom of the screen with the count and jumps to the form (CSS only)
+            <a href="#bulk-edit" class="pl-bulk-bar">
+              <span class="pl-bulk-count"></span>
+              <span>
+                Edit<span class="visually-hidden"> the selected tasks</span>
+              </span>
+            </a>
+          ) : (
+            ''
+          )}
+          {pc.write ? (
+            <fieldset class="pl-bulk" id="bulk-edit">
               <legend>
                 Change the selected tasks <span class="pl-selected" aria-hidden="true"></span>
               </legend>
@@ -527,22 +539,29 @@ function keyExample(projectKey: string, selfKey?: string): string {
   return `Task key, e.g. ${example}`
 }
 
-/** The fields of a task (new-task page and task page). */
+/** The task form's fields in page order: the first refused one gets the focus. */
+const TASK_FIELD_ORDER = ['title', 'description', 'state', 'priority', 'assigneeId', 'estimate', 'due', 'parent', 'milestoneId', 'cycleId'] as const
+
+/** A rendered select (core's Select takes no autofocus) with the focus on it when `on`. */
+const focusSelect = (html: JSX.Element, on: boolean) => (on ? String(html).replace('<select ', '<select autofocus ') : html)
+
+/** The fields of a task (new-task page and task page); after a refused save the first invalid field has the focus. */
 export function TaskFields(props: { pc: ProjectContext; values: Record<string, string>; labels: string[]; errors: FieldErrors; selfKey?: string }) {
   const { pc, values: v, errors: e } = props
+  const first = TASK_FIELD_ORDER.find((f) => e[f])
   return (
     <>
-      <Field name="title" label="Title" value={v.title} error={e.title} required maxlength={200} />
-      <TextArea name="description" label="Description (Markdown)" value={v.description} error={e.description} rows={8} />
+      <Field name="title" label="Title" value={v.title} error={e.title} required maxlength={200} autofocus={first === 'title' || undefined} />
+      <TextArea name="description" label="Description (Markdown)" value={v.description} error={e.description} rows={8} autofocus={first === 'description'} />
       <div class="pl-field-grid">
-        <Select name="state" label="State" options={stateOptions(pc.states)} value={v.state} error={e.state} />
-        <Select name="priority" label="Priority" options={priorityOptions()} value={v.priority || 'none'} error={e.priority} />
-        <Select name="assigneeId" label="Assignee" options={peopleOptions(pc.people, 'Unassigned')} value={v.assigneeId} error={e.assigneeId} />
-        <Field name="estimate" label="Estimate (points)" type="number" value={v.estimate} error={e.estimate} />
-        <Field name="due" label="Due date" type="date" value={v.due} error={e.due} />
-        <Field name="parent" label="Parent task" value={v.parent} error={e.parent} placeholder={keyExample(pc.project.key, props.selfKey)} />
-        <Select name="milestoneId" label="Milestone" options={[{ value: '', label: 'None' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={v.milestoneId} error={e.milestoneId} />
-        <Select name="cycleId" label="Cycle" options={[{ value: '', label: 'None' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={v.cycleId} error={e.cycleId} />
+        {focusSelect(<Select name="state" label="State" options={stateOptions(pc.states)} value={v.state} error={e.state} />, first === 'state')}
+        {focusSelect(<Select name="priority" label="Priority" options={priorityOptions()} value={v.priority || 'none'} error={e.priority} />, first === 'priority')}
+        {focusSelect(<Select name="assigneeId" label="Assignee" options={peopleOptions(pc.people, 'Unassigned')} value={v.assigneeId} error={e.assigneeId} />, first === 'assigneeId')}
+        <Field name="estimate" label="Estimate (points)" type="number" value={v.estimate} error={e.estimate} autofocus={first === 'estimate' || undefined} />
+        <Field name="due" label="Due date" type="date" value={v.due} error={e.due} autofocus={first === 'due' || undefined} />
+        <Field name="parent" label="Parent task" value={v.parent} error={e.parent} placeholder={keyExample(pc.project.key, props.selfKey)} autofocus={first === 'parent' || undefined} />
+        {focusSelect(<Select name="milestoneId" label="Milestone" options={[{ value: '', label: 'None' }, ...pc.milestones.map((m) => ({ value: m.id, label: m.name }))]} value={v.milestoneId} error={e.milestoneId} />, first === 'milestoneId')}
+        {focusSelect(<Select name="cycleId" label="Cycle" options={[{ value: '', label: 'None' }, ...pc.cycles.map((c) => ({ value: c.id, label: c.name }))]} value={v.cycleId} error={e.cycleId} />, first === 'cycleId')}
       </div>
       <LabelPicker labels={pc.labels} checked={props.labels} error={e.labels} />
     </>
