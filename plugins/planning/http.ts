@@ -4,6 +4,7 @@ import type { Auth } from '../../core/auth/resolve.ts'
 import { errorFor, jsonError } from '../../core/http/respond.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import type { Actor } from './service.ts'
+import { TaskFieldErrors } from './task-input.ts'
 
 /** The viewer's organization id; 404 when they have none. */
 export function orgOf(auth: Auth): string {
@@ -32,9 +33,16 @@ export function isFormError(err: unknown): err is InputError {
   return err instanceof InputError && err.status !== 404 && err.status !== 403
 }
 
-/** `{ field: message }` of a form error. */
+/** `{ field: message }` of a form error: every field's, when several were refused at once. */
 export function fieldErrors(err: InputError): FieldErrors {
+  if (err instanceof TaskFieldErrors) return { ...err.errors }
   return { [err.field ?? '_']: err.message }
+}
+
+/** The line above a refused form: the error itself, or how many fields need a change when several do. */
+export function formSummary(err: InputError): string {
+  const n = err instanceof TaskFieldErrors ? Object.keys(err.errors).length : 1
+  return n > 1 ? `${n} fields need a change (marked below)` : err.message
 }
 
 /** Reads a JSON body; an unreadable one is an empty object. */

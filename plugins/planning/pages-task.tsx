@@ -7,7 +7,7 @@ import { isFragmentRequest, redirect } from '../../core/http/render.ts'
 import type { KnownServices } from '../../core/plugins/points.ts'
 import { readForm, readFormAll, safeNext } from '../../core/pages/context.ts'
 import type { FieldErrors } from '../../views/components.tsx'
-import { actorOf, fieldErrors, isFormError, orgOf, problem } from './http.ts'
+import { actorOf, fieldErrors, formSummary, isFormError, orgOf, problem } from './http.ts'
 import { boardFragment } from './pages-board.tsx'
 import { TASK_READ, TASK_WRITE, boardQuery, type PageKit } from './pages-shared.ts'
 import { conflictReport, originalsOf, planEdit, type Originals } from './task-edit.ts'
@@ -146,7 +146,7 @@ export function planningTaskPages(kit: PageKit) {
           if (!isFormError(err)) return problem(request, err)
           try {
             const pc = await load(auth, params.key)
-            return page(request, auth, `New task in ${pc.project.key}`, NewTaskPage({ pc, values: one, labels: all.labels ?? [], errors: fieldErrors(err), error: err.message }), err.status)
+            return page(request, auth, `New task in ${pc.project.key}`, NewTaskPage({ pc, values: one, labels: all.labels ?? [], errors: fieldErrors(err), error: formSummary(err) }), err.status)
           } catch (e) {
             return problem(request, e)
           }

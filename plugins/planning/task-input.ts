@@ -5,6 +5,41 @@ import { PRIORITIES } from './schema.ts'
 import type { Deps, Label, Project, ProjectService, State } from './service.ts'
 import type { Priority, TaskRow } from './tasks.ts'
 
+/**
+ * Several fields refused at once: `errors` maps each field to its message, so a form shows every
+ * mistake beside its field in one round instead of one per submit. `field` and `message` are the
+ * first field's (the API's error names it; with more, the message lists them all).
+ */
+export class TaskFieldErrors extends InputError {
+  constructor(readonly errors: Record<string, string>) {
+    const fields = Object.keys(errors)
+    super(fields.length === 1 ? errors[fields[0]!]! : fields.map((f) => errors[f]).join('; '), fields[0], 422)
+  }
+}
+
+/**
+ * Runs a task's field checks one after another, keeping each field's InputError (422 with a field)
+ * instead of stopping at the first; `done` throws them together as TaskFieldErrors. Anything else
+ * (a 404, a failure) is thrown at once.
+ */
+export class FieldChecks {
+  private readonly errors: Record<string, string> = {}
+
+  async check<T>(run: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await run()
+    } catch (err) {
+      if (!(err instanceof InputError) || err.status !== 422 || !err.field) throw err
+      this.errors[err.field] ??= err.message
+      return undefined
+    }
+  }
+
+  done(): void {
+    if (Object.keys(this.errors).length) throw new TaskFieldErrors(this.errors)
+  }
+}
+
 /** Turns input values into column values, or throws InputError naming the field (create, update and bulk share it). */
 export class TaskInput {
   constructor(

@@ -12,7 +12,7 @@ import { TaskBoard } from './task-board.ts'
 import { bulkPreview, bulkRemove, bulkUpdate, moveStateTasks } from './task-bulk.ts'
 import { activity, ref } from './task-facts.ts'
 import { FIELD_NAMES, historyNames, recordHistory, taskHistory, type TaskChange } from './task-history.ts'
-import { TaskInput } from './task-input.ts'
+import { FieldChecks, TaskInput } from './task-input.ts'
 import { DUE_MAX, TASK_REF_RE, dueTaskRows, listTaskRows, type TaskFilter } from './task-queries.ts'
 import { relateTasks, taskRelations, unrelateTasks } from './task-relations.ts'
 
@@ -155,19 +155,25 @@ export class TaskService {
   /** Creates a task with the next number of its project. */
   async create(orgId: string, actor: Actor, projectRef: string, input: Record<string, unknown>, options: { createLabels?: boolean } = {}): Promise<Task> {
     const project = await this.projects.get(orgId, projectRef)
-    const title = text(input.title, 'title', { required: true, label: 'Title' })
-    const description = text(input.description, 'description', { max: 50_000, label: 'Description' })
+    // every field is checked before anything is refused, so a form shows all its mistakes at once
+    const checks = new FieldChecks()
+    const title = (await checks.check(() => text(input.title, 'title', { required: true, label: 'Title' })))!
+    const description = (await checks.check(() => text(input.description, 'description', { max: 50_000, label: 'Description' })))!
     const states = await this.projects.states(project.id)
-    const state = input.state ? await this.input.resolveState(project, input.state) : (states.find((s) => s.group === 'unstarted') ?? states.find((s) => s.group === 'backlog') ?? states[0])
+    const state = input.state ? await checks.check(() => this.input.resolveState(project, input.state)) : (states.find((s) => s.group === 'unstarted') ?? states.find((s) => s.group === 'backlog') ?? states[0])
+    if (!state && !input.state) throw new InputError('The project has no states', 'state')
+    const priority = (await checks.check(() => this.input.priority(input.priority)))!
+    const assigneeId = (await checks.check(() => this.input.assignee(orgId, input))) ?? null
+    const estimate = (await checks.check(() => this.input.estimate(input.estimate))) ?? null
+    const dueAt = (await checks.check(() => parseDay(input.due ?? input.dueAt, 'due'))) ?? null
+    const parentId = (await checks.check(() => this.input.parent(orgId, project, input.parent ?? input.parentId))) ?? null
+    const milestoneId = (await checks.check(() => this.input.projectChild('milestones', project, input.milestoneId, 'milestoneId'))) ?? null
+    const cycleId = (await checks.check(() => this.input.projectChild('cycles', project, input.cycleId, 'cycleId'))) ?? null
+    // labels that may be created (API, import) are resolved only once every other field passed
+    const known = options.createLabels ? [] : await checks.check(() => this.input.resolveLabels(project, input.labels, false))
+    checks.done()
+    const labels = options.createLabels ? await this.input.resolveLabels(project, input.labels, true) : known!
     if (!state) throw new InputError('The project has no states', 'state')
-    const priority = this.input.priority(input.priority)
-    const assigneeId = (await this.input.assignee(orgId, input)) ?? null
-    const estimate = this.input.estimate(input.estimate)
-    const dueAt = parseDay(input.due ?? input.dueAt, 'due')
-    const parentId = await this.input.parent(orgId, project, input.parent ?? input.parentId)
-    const milestoneId = await this.input.projectChild('milestones', project, input.milestoneId, 'milestoneId')
-    const cycleId = await this.input.projectChild('cycles', project, input.cycleId, 'cycleId')
-    const labels = await this.input.resolveLabels(project, input.labels, !!options.createLabels)
     const p = this.t.projects
     // One statement increments and reads the counter: two writers never get the same number.
     const [counter] = await this.db.update(p).set({ taskCounter: sql`${p.taskCounter} + 1` }).where(eq(p.id, project.id)).returning({ n: p.taskCounter })
@@ -213,23 +219,27 @@ export class TaskService {
     if (expected && !isExpected(before.updatedAt, expected)) throw new TaskChangedError()
     const project = before.project
     const patch: Partial<TaskRow> = {}
-    if (input.title !== undefined) patch.title = text(input.title, 'title', { required: true, label: 'Title' })
-    if (input.description !== undefined) patch.description = text(input.description, 'description', { max: 50_000, label: 'Description' })
-    let newState: State | undefined
-    if (input.state !== undefined) {
-      newState = await this.input.resolveState(project, input.state)
-      patch.stateId = newState.id
+    // every given field is checked before anything is refused (the edit form shows all its mistakes)
+    const checks = new FieldChecks()
+    const set = async <K extends keyof TaskRow>(key: K, run: () => TaskRow[K] | Promise<TaskRow[K]>) => {
+      const v = await checks.check(run)
+      if (v !== undefined) patch[key] = v
     }
-    if (input.priority !== undefined) patch.priority = this.input.priority(input.priority)
-    const assigneeId = await this.input.assignee(orgId, input)
+    if (input.title !== undefined) await set('title', () => text(input.title, 'title', { required: true, label: 'Title' }))
+    if (input.description !== undefined) await set('description', () => text(input.description, 'description', { max: 50_000, label: 'Description' }))
+    const newState = input.state !== undefined ? await checks.check(() => this.input.resolveState(project, input.state)) : undefined
+    if (newState) patch.stateId = newState.id
+    if (input.priority !== undefined) await set('priority', () => this.input.priority(input.priority))
+    const assigneeId = await checks.check(() => this.input.assignee(orgId, input))
     if (assigneeId !== undefined) patch.assigneeId = assigneeId
-    if (input.estimate !== undefined) patch.estimate = this.input.estimate(input.estimate)
-    if (input.due !== undefined || input.dueAt !== undefined) patch.dueAt = parseDay(input.due ?? input.dueAt, 'due')
-    if (input.parent !== undefined || input.parentId !== undefined) patch.parentId = await this.input.parent(orgId, project, input.parent ?? input.parentId, before.id)
-    if (input.milestoneId !== undefined) patch.milestoneId = await this.input.projectChild('milestones', project, input.milestoneId, 'milestoneId')
-    if (input.cycleId !== undefined) patch.cycleId = await this.input.projectChild('cycles', project, input.cycleId, 'cycleId')
+    if (input.estimate !== undefined) await set('estimate', () => this.input.estimate(input.estimate))
+    if (input.due !== undefined || input.dueAt !== undefined) await set('dueAt', () => parseDay(input.due ?? input.dueAt, 'due'))
+    if (input.parent !== undefined || input.parentId !== undefined) await set('parentId', () => this.input.parent(orgId, project, input.parent ?? input.parentId, before.id))
+    if (input.milestoneId !== undefined) await set('milestoneId', () => this.input.projectChild('milestones', project, input.milestoneId, 'milestoneId'))
+    if (input.cycleId !== undefined) await set('cycleId', () => this.input.projectChild('cycles', project, input.cycleId, 'cycleId'))
     if (input.position !== undefined && Number.isFinite(Number(input.position))) patch.position = Number(input.position)
-    const labels = input.labels !== undefined ? await this.input.resolveLabels(project, input.labels, false) : undefined
+    const labels = input.labels !== undefined ? await checks.check(() => this.input.resolveLabels(project, input.labels, false)) : undefined
+    checks.done()
 
     const changes: TaskChange[] = []
     const names = await historyNames(this.deps, this.projects, (rows) => this.enrich(rows), project, before, patch)

@@ -87,12 +87,12 @@ export const stateOptions = (states: State[], blank?: string) => [...(blank ? [{
 export const peopleOptions = (people: Person[], blank?: string) => [...(blank !== undefined ? [{ value: '', label: blank }] : []), ...people.map((p) => ({ value: p.id, label: p.name }))]
 
 /** A textarea with its label and error. */
-export function TextArea(props: { name: string; label: string; value?: string; error?: string; rows?: number; id?: string }) {
+export function TextArea(props: { name: string; label: string; value?: string; error?: string; rows?: number; id?: string; autofocus?: boolean }) {
   const id = props.id ?? `f-${props.name}`
   return (
     <label for={id}>
       <span safe>{props.label}</span>
-      <textarea id={id} name={props.name} rows={String(props.rows ?? 6)} aria-invalid={props.error ? 'true' : undefined} safe>
+      <textarea id={id} name={props.name} rows={String(props.rows ?? 6)} aria-invalid={props.error ? 'true' : undefined} autofocus={props.autofocus || undefined} safe>
         {props.value ?? ''}
       </textarea>
       {props.error ? (
