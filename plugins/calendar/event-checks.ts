@@ -2,8 +2,18 @@
 import { InputError } from '../../core/auth/accounts.ts'
 import { parseReminders } from './event-fields.ts'
 import type { CalendarService } from './service.ts'
+import { withRuleBudget } from './rule-budget.ts'
 import { NEW_PERSONAL, type CleanEvent, type EventForm, type Viewer } from './service-types.ts'
 import { DAY, checkRrule, checkRuleInRange, checkZone, fromWall, inYearRange, parseDate, parseTime, yearRangeText } from './time.ts'
+
+/** The rule, read and checked from the event's start: rrule may search for centuries, so within the user's budget of slow checks. */
+function checkedRule(userId: string, input: string, ev: { startAt: Date; allDay: boolean; timeZone: string }): string {
+  return withRuleBudget(userId, () => {
+    const rule = checkRrule(input)
+    checkRuleInRange(rule, ev)
+    return rule
+  })
+}
 
 /** Checks the form and turns it into stored values; InputError on the first bad field. */
 export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean } = {}): Promise<CleanEvent> {
@@ -41,8 +51,7 @@ export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts:
     if (endAt <= startAt) throw new InputError('the end must be after the start', 'endTime')
   }
   if (endAt - startAt > 366 * DAY) throw new InputError('an event lasts at most a year', 'endDate')
-  const rrule = f.rrule && f.rrule.trim() ? checkRrule(f.rrule) : null
-  if (rrule) checkRuleInRange(rrule, { startAt: new Date(startAt), allDay, timeZone })
+  const rrule = f.rrule && f.rrule.trim() ? checkedRule(v.userId, f.rrule, { startAt: new Date(startAt), allDay, timeZone }) : null
   const memberIds = new Set((await svc.members(v.orgId)).map((m) => m.id))
   const attendeeIds = [...new Set((f.attendeeIds ?? []).filter(Boolean))]
   const unknown = attendeeIds.filter((id) => !memberIds.has(id))

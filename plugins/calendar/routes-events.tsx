@@ -67,7 +67,7 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
   async function formPage(
     request: Request,
     auth: Auth,
-    o: { values: EventForm; errors?: FieldErrors; error?: string; status?: number; eventId?: string; occurrence?: string; scope?: string; recurring?: boolean; base?: EditBase; stale?: boolean },
+    o: { values: EventForm; errors?: FieldErrors; error?: string; status?: number; retryAfter?: number; eventId?: string; occurrence?: string; scope?: string; recurring?: boolean; base?: EditBase; stale?: boolean },
   ): Promise<Response> {
     const v = viewerOf(auth)
     const calendars = await svc.writable(v)
@@ -98,7 +98,7 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
         {SCRIPT as 'safe'}
       </>
     ) as string
-    return ctx.page(request, auth, { title: editing ? 'Edit event' : 'New event', body, status: o.status })
+    return ctx.page(request, auth, { title: editing ? 'Edit event' : 'New event', body, status: o.status, headers: o.retryAfter ? { 'retry-after': String(o.retryAfter) } : undefined })
   }
 
   return (

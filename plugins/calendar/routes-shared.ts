@@ -4,6 +4,7 @@ import { readCookie } from '../../core/http/cookies.ts'
 import { errorFor, jsonError } from '../../core/http/respond.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import type { CalendarService, EventForm, Scope, Viewer } from './service.ts'
+import { RuleBudgetError } from './rule-budget.ts'
 import { isValidZone } from './time.ts'
 
 export const SCRIPT = '<script src="/public/calendar/calendar.js" defer></script>'
@@ -28,9 +29,10 @@ export function scopeOf(s: unknown): Scope {
 /** An InputError as a JSON answer. */
 export function apiError(err: unknown): Response {
   if (err instanceof InputError) {
-    const code = err.status === 404 ? 'not_found' : err.status === 403 ? 'forbidden' : err.status === 409 ? 'conflict' : 'invalid'
-    const res = jsonError(err.status, code, err.message)
-    return err.field ? Response.json({ error: { code, message: err.message, field: err.field } }, { status: err.status }) : res
+    const code = err.status === 404 ? 'not_found' : err.status === 403 ? 'forbidden' : err.status === 409 ? 'conflict' : err.status === 429 ? 'rate_limited' : 'invalid'
+    const headers = err instanceof RuleBudgetError ? { 'retry-after': String(err.retryAfter) } : undefined
+    const res = jsonError(err.status, code, err.message, headers)
+    return err.field ? Response.json({ error: { code, message: err.message, field: err.field } }, { status: err.status, headers }) : res
   }
   throw err
 }
@@ -44,7 +46,12 @@ export function pageError(request: Request, err: unknown): Response {
   throw err
 }
 
-export function formError(err: unknown): { errors: FieldErrors; error?: string; status: number } | undefined {
+/**
+ * An InputError a form shows beside its field: a 422, or the 429 of a used-up rule budget (with the
+ * seconds to wait, for Retry-After).
+ */
+export function formError(err: unknown): { errors: FieldErrors; error?: string; status: number; retryAfter?: number } | undefined {
+  if (err instanceof RuleBudgetError) return { errors: { rrule: err.message }, error: err.message, status: 429, retryAfter: err.retryAfter }
   if (!(err instanceof InputError) || err.status !== 422) return undefined
   return err.field ? { errors: { [err.field]: err.message }, error: 'Please correct the marked field.', status: 422 } : { errors: {}, error: err.message, status: 422 }
 }

@@ -9,6 +9,7 @@ import type { RRule as RRuleClass } from 'rrule'
 let rruleClass: typeof RRuleClass | undefined
 const rrule = () => (rruleClass ??= (require('rrule') as { RRule: typeof RRuleClass }).RRule)
 import { InputError } from '../../core/auth/accounts.ts'
+import { refuseImpossibleRule } from './rrule-impossible.ts'
 
 const DAY = 86_400_000
 const MAX_OCCURRENCES = 2000
@@ -146,32 +147,13 @@ export function checkRrule(input: string): string {
   if (options.until && Number.isNaN(options.until.getTime())) throw new InputError('UNTIL is not a date', 'rrule')
   if (options.until && options.until.getTime() >= AFTER_LAST_DAY) throw new InputError(`end the repetition by ${LAST_YEAR}-12-31 (UNTIL), or leave UNTIL out to repeat without end`, 'rrule')
   if (options.interval !== undefined && (options.interval < 1 || options.interval > 1000)) throw new InputError('INTERVAL must be between 1 and 1000', 'rrule')
-  impossibleMonthDays(options.bymonthday, options.bymonth)
+  refuseImpossibleRule(options)
   try {
     new (rrule())({ ...options, dtstart: shifted(Date.UTC(2020, 0, 1)) }).all((_, i) => i < 2)
   } catch {
     throw new InputError('this RRULE cannot be expanded', 'rrule')
   }
   return s
-}
-
-/** Longest length of each month (February in a leap year). */
-const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
-/**
- * Refuses at once the usual rule that never matches, a day of the month that none of its months has
- * (BYMONTH=2;BYMONTHDAY=30, BYMONTH=4,6;BYMONTHDAY=31): rrule would search such a rule for thousands
- * of years before giving up (the shifted check below still bounds the rarer kinds).
- */
-function impossibleMonthDays(days: number | number[] | null | undefined, months: number | number[] | null | undefined): void {
-  const dayList = days === null || days === undefined ? [] : Array.isArray(days) ? days : [days]
-  if (!dayList.length) return
-  const monthList = months === null || months === undefined ? [] : Array.isArray(months) ? months : [months]
-  const longest = Math.max(...(monthList.length ? monthList.map((m) => MONTH_DAYS[m - 1] ?? 31) : MONTH_DAYS))
-  if (dayList.every((d) => Math.abs(d) > longest)) {
-    const which = monthList.length ? ` in BYMONTH=${monthList.join(',')}` : ''
-    throw new InputError(`this rule never repeats: no month${which} has day ${dayList.join(', ')} (BYMONTHDAY). Pick days up to ${longest}`, 'rrule')
-  }
 }
 
 /**
