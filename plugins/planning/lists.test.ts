@@ -157,7 +157,7 @@ eachDialect('planning lists', (dialect) => {
     await member.get('/planning/projects/LST')
     // the bulk form's delete button (after Apply, so Enter in a field applies)
     const html = (await member.get('/planning/projects/LST')).html
-    const bulk = html.slice(html.indexOf('<fieldset class="pl-bulk">'))
+    const bulk = html.slice(html.indexOf('<fieldset class="pl-bulk" id="bulk-edit">'))
     expect(bulk.indexOf('Apply to selected')).toBeLessThan(bulk.indexOf('<button type="submit" name="op" value="delete" class="outline danger pl-bulk-delete">Delete selected&hellip;</button>'))
 
     const events: string[] = []

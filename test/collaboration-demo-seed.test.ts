@@ -4,13 +4,13 @@
  * every person they mention may see the item; task comments read like task discussion. Both dialects.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { can } from '../../core/auth/resolve.ts'
-import type { Person } from '../../core/plugins/points.ts'
-import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
-import { eachDialect } from '../../test/helpers/store.ts'
-import calendar from '../calendar/index.ts'
-import planning from '../planning/index.ts'
-import collaboration from './index.ts'
+import { can } from '../core/auth/resolve.ts'
+import type { Person } from '../core/plugins/points.ts'
+import { startPlatform, type TestPlatform } from './helpers/platform.ts'
+import { eachDialect } from './helpers/store.ts'
+import calendar from '../plugins/calendar/index.ts'
+import planning from '../plugins/planning/index.ts'
+import collaboration from '../plugins/collaboration/index.ts'
 
 eachDialect('demo comments', (dialect) => {
   let p: TestPlatform
