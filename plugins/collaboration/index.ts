@@ -39,6 +39,7 @@ import { schema } from './schema.ts'
 import { seedComments } from './seed.ts'
 import { Collaboration, KINDS, type EntityRef, type NotificationKind } from './service.ts'
 import { Bell } from './views/pages.tsx'
+import { viewerKey } from './visibility.ts'
 import './events.ts'
 
 const hubs = new WeakMap<object, LiveHub>()
@@ -200,9 +201,9 @@ export default definePlugin({
       render(auth) {
         if (!auth.org || !can(auth, SIGNED_IN)) return ''
         const org = auth.org.id
-        const viewer = activityViewer(base, auth)
-        const cached = svc.cachedUnreadCount(org, auth.user.id, viewer.key)
-        return cached === undefined ? svc.unreadCount(org, auth.user.id, viewer).then((unread) => Bell({ unread })) : Bell({ unread: cached })
+        // the usual page: the count is cached for this viewer, and no viewer needs building
+        const cached = svc.cachedUnreadCount(org, auth.user.id, viewerKey(auth))
+        return cached === undefined ? svc.unreadCount(org, auth.user.id, activityViewer(base, auth)).then((unread) => Bell({ unread })) : Bell({ unread: cached })
       },
     })
     ctx.contribute('search.provider', {

@@ -28,6 +28,22 @@ export function typeOfEvent(event: string): string | undefined {
   return parts.length >= 3 ? `${parts[0]}.${parts[1]}` : undefined
 }
 
+/** Viewer keys by Auth: core keeps a session's Auth for a while, so the bell hashes its permissions once, not on every page. */
+const viewerKeys = new WeakMap<Auth, string>()
+
+/**
+ * What decides a viewer's answers besides the entities themselves: their user, org and permissions,
+ * as a short key (see ActivityViewer.key).
+ */
+export function viewerKey(auth: Auth): string {
+  let key = viewerKeys.get(auth)
+  if (key === undefined) {
+    key = Bun.hash(`${auth.user.id}\n${auth.org?.id ?? ''}\n${[...auth.permissions].sort().join(',')}`).toString(36)
+    viewerKeys.set(auth, key)
+  }
+  return key
+}
+
 export class ActivityViewer {
   private readonly links = new Map<string, EntityLink>()
   private readonly known = new Map<string, Promise<boolean>>()
@@ -75,10 +91,8 @@ export class ActivityViewer {
    * permissions, as a short key. A count cached under one key never serves another (a role change).
    */
   get key(): string {
-    this.cachedKey ??= Bun.hash(`${this.auth.user.id}\n${this.auth.org?.id ?? ''}\n${[...this.auth.permissions].sort().join(',')}`).toString(36)
-    return this.cachedKey
+    return viewerKey(this.auth)
   }
-  private cachedKey: string | undefined
 
   /** Whether the viewer may see one entity: its type's link permission, then its resolve() (once per entity). */
   sees(type: string, id: string): Promise<boolean> {
