@@ -14,7 +14,8 @@ export class ActivityLog {
   ) {}
 
   /**
-   * Records an event's activity fact; watchers of its entity hear of changes made by others, except
+   * Records an event's activity fact; the actor's unread notifications about its entity are marked
+   * read (they acted on it); watchers of its entity hear of changes made by others, except
    * `quiet` (people another notification tells about this very change, like a new assignee). An
    * entity's own creation (`*.created`) tells no watcher: nobody watched it before it existed, and
    * the watches its creation starts (the creator's, a first assignee's, written by other handlers of
@@ -36,6 +37,8 @@ export class ActivityLog {
       text: activity.text.slice(0, 500),
       createdAt: new Date(),
     })
+    // whoever acted on the entity has seen what their notifications about it asked for
+    if (e && activity.actor.id) await this.notices.markEntityRead(activity.orgId, activity.actor.id, { type: e.type, id: String(e.id) })
     if (e && !event.startsWith('collaboration.') && !event.endsWith('.created')) {
       const watchers = await this.deps.visible(activity.orgId, { type: e.type, id: String(e.id) }, (await this.watches.watchers(activity.orgId, e.type, String(e.id))).filter((id) => id !== activity.actor.id && !quiet.includes(id)))
       await this.notices.deliver({ orgId: activity.orgId, userIds: watchers, kind: 'change', title: `${activity.actor.name} ${activity.text}`, text: e.title, href: e.href, actorId: activity.actor.id, entity: { type: e.type, id: String(e.id) }, checked: true })

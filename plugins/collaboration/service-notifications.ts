@@ -186,6 +186,22 @@ export class Notifications {
     return row
   }
 
+  /**
+   * Marks read the user's unread notifications about one entity: they acted on it (answered the
+   * invitation, moved the task, commented), so what those notifications asked for is seen, as GitHub
+   * does for an issue you comment on. Returns how many.
+   */
+  async markEntityRead(orgId: string, userId: string, entity: { type: string; id: string }): Promise<number> {
+    const { notifications: n } = this.deps.t
+    const done = await this.deps.db
+      .update(n)
+      .set({ readAt: new Date() })
+      .where(and(eq(n.userId, userId), eq(n.orgId, orgId), isNull(n.readAt), eq(n.entityType, entity.type), eq(n.entityId, entity.id)))
+      .returning({ id: n.id })
+    if (done.length) this.unreadChanged(userId, orgId)
+    return done.length
+  }
+
   async markAllRead(orgId: string, userId: string): Promise<void> {
     const { notifications: n } = this.deps.t
     await this.deps.db.update(n).set({ readAt: new Date() }).where(and(eq(n.orgId, orgId), eq(n.userId, userId), isNull(n.readAt)))
