@@ -75,12 +75,80 @@
     if (day && day.tabIndex !== 0) focusDay(day.closest('table.cal-month'), day)
   })
 
+  // The week, 3-day and day grids are one tab stop too: the hour slots (and each day's all-day "+",
+  // above its 00:00) take turns holding it, starting with the one the server marked tabindex="0"
+  // (09:00 of today, else of the first day). Event chips stay in the tab order. Without this script
+  // every slot is a tab stop as before.
+  const SLOTS = '.cal-allday-add, .cal-slot-link'
+  const SLOT_HINT = 'Time slots: arrow keys move by an hour or a day, Home and End to 00:00 and 23:00, Enter makes an event there.'
+  const rovingSlots = (root) => {
+    for (const grid of root.querySelectorAll('table.cal-timegrid')) {
+      if (grid.dataset.roving) continue
+      grid.dataset.roving = '1'
+      const slots = grid.querySelectorAll(SLOTS)
+      const start = grid.querySelector('.cal-slot-link[tabindex="0"]') ?? grid.querySelector('.cal-slot-link') ?? slots[0]
+      for (const a of slots) a.tabIndex = a === start ? 0 : -1
+      if (start && !grid.caption) {
+        const caption = grid.createCaption()
+        caption.className = 'visually-hidden'
+        caption.textContent = SLOT_HINT
+      }
+    }
+  }
+  /** A day's slots top to bottom: its all-day "+", then its hours. */
+  const dayColumn = (grid, date) => [...grid.querySelectorAll(SLOTS)].filter((a) => a.dataset.date === date)
+  const focusSlot = (grid, to) => {
+    for (const a of grid.querySelectorAll(`:is(${SLOTS})[tabindex="0"]`)) a.tabIndex = -1
+    to.tabIndex = 0
+    to.focus({ preventScroll: true })
+    to.scrollIntoView({ block: 'nearest', inline: 'nearest' })
+  }
+  const slotTarget = (grid, slot, key) => {
+    const column = dayColumn(grid, slot.dataset.date)
+    const i = column.indexOf(slot)
+    const hours = column.filter((a) => a.classList.contains('cal-slot-link'))
+    if (key === 'ArrowUp') return column[i - 1]
+    if (key === 'ArrowDown') return column[i + 1]
+    if (key === 'Home') return hours[0]
+    if (key === 'End') return hours[hours.length - 1]
+    // Left / Right: the same hour (or the all-day row) of the day before or after
+    const dates = [...new Set([...grid.querySelectorAll(SLOTS)].map((a) => a.dataset.date))]
+    const date = dates[dates.indexOf(slot.dataset.date) + (key === 'ArrowLeft' ? -1 : 1)]
+    return date ? dayColumn(grid, date)[i] : undefined
+  }
+  // Capture phase, as for the month: before the page's arrow keys (previous / next).
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      const slot = event.target instanceof Element ? event.target.closest(`table.cal-timegrid[data-roving] :is(${SLOTS})`) : null
+      if (!slot || event.ctrlKey || event.metaKey || event.altKey) return
+      if (!['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(event.key)) return
+      event.preventDefault()
+      event.stopPropagation()
+      const grid = slot.closest('table.cal-timegrid')
+      const to = event.shiftKey ? undefined : slotTarget(grid, slot, event.key)
+      if (to) focusSlot(grid, to) // else the grid's edge: stay
+    },
+    true,
+  )
+  // A slot focused another way (clicked) holds the tab stop from then on.
+  document.addEventListener('focusin', (event) => {
+    const slot = event.target instanceof Element ? event.target.closest(`table.cal-timegrid[data-roving] :is(${SLOTS})`) : null
+    if (slot && slot.tabIndex !== 0) {
+      const grid = slot.closest('table.cal-timegrid')
+      for (const a of grid.querySelectorAll(`:is(${SLOTS})[tabindex="0"]`)) a.tabIndex = -1
+      slot.tabIndex = 0
+    }
+  })
+
   paint(document)
   roving(document)
+  rovingSlots(document)
   document.addEventListener('htmx:after:swap', (e) => {
     const root = e.target instanceof Element ? e.target : document
     paint(root)
     roving(root)
+    rovingSlots(root)
   })
 
   // Keyboard: ← / → for previous / next, t for today (not while typing).

@@ -53,7 +53,8 @@ function PieceLink(props: { piece: Piece<Item>; day: number }) {
  * Week and day grids: an all-day row (in a week, items of two days or more are one bar across their
  * days, see month-layout.ts), then one column per day in which timed items span their
  * rows (half hours) and overlapping ones sit side by side. Under them, every hour links to a new
- * event there; the links and items come in time order for the keyboard.
+ * event there; the links and items come in time order for the keyboard. The slots are one tab stop
+ * once calendar.js runs (a roving tabindex): the one rendered with tabindex="0" holds it first.
  */
 export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; today: number; tzParam?: string }) {
   const hours = Array.from({ length: 24 }, (_, h) => h)
@@ -64,6 +65,8 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
   const n = props.days.length
   const allDay = n > 1 ? layoutWeek(long.map((i) => daySpan(i, props.tz)), props.days[0]!, Infinity, undefined, n) : undefined
   const row = n === 7 ? 'week' : 'days'
+  // the grid's one tab stop (calendar.js takes the others' away): 09:00 of today, else of the first day
+  const startDay = props.days.includes(props.today) ? props.today : props.days[0]
   return (
     <div class="table-wrap">
       <table class={`cal-timegrid cal-days-${props.days.length}`}>
@@ -86,7 +89,7 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
             </th>
             {props.days.map((day, d) => (
               <td class="cal-slot">
-                <a href={newHref(wallDate(day), undefined, true)} class="cal-add" aria-label={`New all-day event on ${longDate(day)}`}>
+                <a href={newHref(wallDate(day), undefined, true)} class="cal-add cal-allday-add" aria-label={`New all-day event on ${longDate(day)}`} data-date={wallDate(day)}>
                   +
                 </a>
                 <ul class="cal-items">
@@ -118,7 +121,14 @@ export function TimeGrid(props: { days: number[]; items: Item[]; tz: string; tod
                       const hh = `${String(h).padStart(2, '0')}:00`
                       return (
                         <>
-                          <a href={newHref(wallDate(day), hh)} class={`cal-add cal-slot-link cal-r-${h * 2} cal-h-2`} aria-label={`New event on ${longDate(day)} at ${hh}`} data-time={hh}>
+                          <a
+                            href={newHref(wallDate(day), hh)}
+                            class={`cal-add cal-slot-link cal-r-${h * 2} cal-h-2`}
+                            aria-label={`New event on ${longDate(day)} at ${hh}`}
+                            data-date={wallDate(day)}
+                            data-time={hh}
+                            tabindex={day === startDay && h === 9 ? '0' : undefined}
+                          >
                             +
                           </a>
                           {layout.pieces
