@@ -8,6 +8,7 @@ import { readFormAll } from '../../core/pages/context.ts'
 import type { KnownServices } from '../../core/plugins/points.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { calendarPageOf } from './routes-grid.tsx'
+import { ZoneList } from './views/zones.tsx'
 import { SCRIPT, emptyForm, formError, occurrenceFor, pageError, scopeOf, viewZone } from './routes-shared.ts'
 import { EditConflict, NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarService, type Ctx, type EditBase, type EventForm } from './service.ts'
 import { DAY, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime } from './time.ts'
@@ -105,6 +106,12 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
     new Elysia({ name: 'plugin:calendar:events' })
       .use(guard)
       .get('/calendar', ({ request, auth, query }) => calendarPage(request, auth, query).catch((e) => pageError(request, e)), { permission: PERM.read })
+      // the zones' datalist the calendar page's zone control fetches when first opened (the same for everyone: cacheable)
+      .get(
+        '/calendar/zones',
+        ({ query }) => new Response(ZoneList(typeof query.first === 'string' ? query.first : undefined), { headers: { 'content-type': 'text/html;charset=utf-8', 'cache-control': 'private, max-age=86400' } }),
+        { permission: PERM.read },
+      )
       .get(
         '/calendar/new',
         async ({ request, auth, query }) => {

@@ -24,12 +24,22 @@ const TAB_CLASS: Partial<Record<ViewName, string>> = { week: 'cal-tab-wide', '3d
 
 /**
  * The zone the page shows times in, as one line under the heading ("Time zone: UTC"); it opens
- * (a <details>, no script needed) on the form that changes it, with the zones' datalist. Open when
- * the zone typed was refused, the error beside the field.
+ * (a <details>, no script needed) on the form that changes it. The zones' datalist (~450 names,
+ * a third of a month page) comes with the page only when it opens already (a refused zone, the
+ * error beside the field); otherwise htmx fetches it (/calendar/zones) the first time it is opened,
+ * and without script the field simply takes any zone typed.
  */
 function ZonePicker(props: { tz: string; typed?: string; view: ViewName; date: string; error?: string }) {
+  const lazy = !props.error
   return (
-    <details class="cal-tz" open={!!props.error}>
+    <details
+      class="cal-tz"
+      open={!!props.error}
+      hx-get={lazy ? `/calendar/zones?first=${encodeURIComponent(props.tz)}` : undefined}
+      hx-trigger={lazy ? 'toggle once' : undefined}
+      hx-target={lazy ? '#cal-zones' : undefined}
+      hx-swap={lazy ? 'outerHTML' : undefined}
+    >
       <summary class="muted">
         <span>Time zone: </span>
         <span safe>{props.tz}</span>
@@ -42,7 +52,7 @@ function ZonePicker(props: { tz: string; typed?: string; view: ViewName; date: s
           Show
         </button>
       </form>
-      {ZoneList(props.tz) as 'safe'}
+      {lazy ? '<datalist id="cal-zones"></datalist>' : (ZoneList(props.tz) as 'safe')}
     </details>
   )
 }
