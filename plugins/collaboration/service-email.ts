@@ -4,6 +4,7 @@
  * holds up (or fails) the request that caused them; `idle()` lets tests and operators wait. Capped
  * per recipient and hour, and in how many may wait, so a loop of mentions cannot flood a mailbox.
  */
+import { RateLimiter } from '../../core/auth/rate-limit.ts'
 import type { Logger } from '../../core/log.ts'
 import type { PluginMail } from '../../core/plugins/contract.ts'
 
@@ -51,13 +52,12 @@ interface PendingEmail {
 export class NotificationMailer {
   private readonly waiting: PendingEmail[] = []
   private sending: Promise<void> | null = null
-  /** Recipient -> when emails to them were queued within the last hour (oldest first). */
-  private readonly recent = new Map<string, number[]>()
+  /** Emails queued per recipient in the last hour (core's sliding-window limiter). */
+  private readonly perRecipient: RateLimiter
   /** Recipient -> when a skipped email to them was last warned about (one warning an hour each). */
   private readonly warned = new Map<string, number>()
   /** Whether the queue overflowed and was warned about (until it empties again). */
   private overflowing = false
-  private lastSweep = 0
   private readonly limits: MailerLimits
 
   constructor(
@@ -66,6 +66,7 @@ export class NotificationMailer {
     limits: Partial<MailerLimits> = {},
   ) {
     this.limits = { maxPending: MAX_PENDING_EMAILS, perRecipientPerHour: MAX_EMAILS_PER_RECIPIENT_HOUR, now: Date.now, ...limits }
+    this.perRecipient = new RateLimiter(this.limits.perRecipientPerHour, HOUR_MS)
   }
 
   /** Whether the platform sends email at all (the preference is shown and honoured only then). */
@@ -114,31 +115,17 @@ export class NotificationMailer {
     })
   }
 
-  /** Counts an email to `address` against its hourly cap; false (warned once) when none is left. */
+  /** Counts an email to `address` against its hourly cap; false (warned once an hour) when none is left. */
   private takeRecipientSlot(address: string): boolean {
     const now = this.limits.now()
-    this.sweep(now)
     const key = address.toLowerCase()
-    const times = (this.recent.get(key) ?? []).filter((t) => t > now - HOUR_MS)
-    if (times.length >= this.limits.perRecipientPerHour) {
-      this.recent.set(key, times)
-      if (now - (this.warned.get(key) ?? -Infinity) >= HOUR_MS) {
-        this.warned.set(key, now)
-        this.log?.warn('notification emails to a recipient skipped for now: the hourly cap is reached (the notifications still land in the inbox)', { perHour: this.limits.perRecipientPerHour })
-      }
-      return false
+    if (this.perRecipient.hit(key, now).ok) return true
+    if (now - (this.warned.get(key) ?? -Infinity) >= HOUR_MS) {
+      if (this.warned.size > 10_000) for (const [k, at] of this.warned) if (at <= now - HOUR_MS) this.warned.delete(k)
+      this.warned.set(key, now)
+      this.log?.warn('notification emails to a recipient skipped for now: the hourly cap is reached (the notifications still land in the inbox)', { perHour: this.limits.perRecipientPerHour })
     }
-    times.push(now)
-    this.recent.set(key, times)
-    return true
-  }
-
-  /** Forgets recipients with nothing in the last hour (at most once an hour), so the map stays small. */
-  private sweep(now: number): void {
-    if (now - this.lastSweep < HOUR_MS) return
-    this.lastSweep = now
-    for (const [key, times] of this.recent) if (times.every((t) => t <= now - HOUR_MS)) this.recent.delete(key)
-    for (const [key, at] of this.warned) if (at <= now - HOUR_MS) this.warned.delete(key)
+    return false
   }
 
   /** One warning per burst that overflows the queue (not one per dropped email). */
