@@ -76,7 +76,8 @@ export class Notifications {
     }
     if (out.length === 0) return []
     const now = new Date()
-    const href = input.href && input.href.startsWith('/') && !input.href.startsWith('//') ? input.href : null
+    // a path on this platform only (not //host or /\host, which browsers read as another site)
+    const href = input.href && input.href.startsWith('/') && !input.href.startsWith('//') && !input.href.startsWith('/\\') ? input.href : null
     await this.deps.db.insert(this.deps.t.notifications).values(
       out.map((userId) => ({
         id: uuid(),
@@ -107,8 +108,8 @@ export class Notifications {
    */
   async unreadCount(orgId: string, userId: string, viewer: NotificationViewer): Promise<number> {
     const key = `${orgId}:${userId}`
-    const hit = this.unread.get(key)
-    if (hit && hit.viewer === viewer.key && Date.now() - hit.at < UNREAD_TTL_MS) return hit.count
+    const hit = this.unread.get(key)?.get(viewer.key)
+    if (hit && Date.now() - hit.at < UNREAD_TTL_MS) return hit.count
     const { notifications: n } = this.deps.t
     const groups = await this.deps.db
       .select({ entityType: n.entityType, entityId: n.entityId, entityKnown: n.entityKnown, c: sql<number>`count(*)` })
@@ -118,17 +119,22 @@ export class Notifications {
     const seen = await Promise.all(groups.map((g) => viewer.seesNotification(g)))
     const count = groups.reduce((sum, g, i) => sum + (seen[i] ? Number(g.c) : 0), 0)
     if (this.unread.size > 10_000) this.unread.clear()
-    this.unread.set(key, { viewer: viewer.key, at: Date.now(), count })
+    // per viewer key: a browser session and an API token of one user (other permissions) keep one each
+    let byViewer = this.unread.get(key)
+    if (!byViewer) this.unread.set(key, (byViewer = new Map()))
+    if (byViewer.size >= 8) byViewer.clear()
+    byViewer.set(viewer.key, { at: Date.now(), count })
     return count
   }
 
   /** `unreadCount` when a fresh one is cached for this viewer key, without waiting (the bell on every page); else undefined. */
   cachedUnreadCount(orgId: string, userId: string, viewerKey: string): number | undefined {
-    const hit = this.unread.get(`${orgId}:${userId}`)
-    return hit && hit.viewer === viewerKey && Date.now() - hit.at < UNREAD_TTL_MS ? hit.count : undefined
+    const hit = this.unread.get(`${orgId}:${userId}`)?.get(viewerKey)
+    return hit && Date.now() - hit.at < UNREAD_TTL_MS ? hit.count : undefined
   }
 
-  private readonly unread = new Map<string, { viewer: string; at: number; count: number }>()
+  /** `org:user` -> viewer key -> a cached count; a write forgets all of the user's. */
+  private readonly unread = new Map<string, Map<string, { at: number; count: number }>>()
 
   private unreadChanged(userId: string, orgId: string): void {
     this.unread.delete(`${orgId}:${userId}`)
