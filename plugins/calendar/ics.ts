@@ -13,8 +13,7 @@ const ICAL_ = () => (icalJs ??= ((m: { default?: typeof ICALModule } & typeof IC
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import type { AttendeeRow, CalendarService, CalendarView, EventForm, EventRow, OverrideRow, Viewer } from './service.ts'
-import { withRuleBudget } from './rule-budget.ts'
-import { DAY, FIRST_YEAR, LAST_YEAR, checkRrule, fromWall, icsUtc, isValidZone, ruleForAllDay, toWall, wallDate, wallTime, yearRangeText } from './time.ts'
+import { DAY, FIRST_YEAR, LAST_YEAR, fromWall, icsUtc, isValidZone, ruleForAllDay, toWall, wallDate, wallTime, yearRangeText } from './time.ts'
 
 // ---- VTIMEZONE from Intl
 
@@ -267,7 +266,8 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
         startTime: s.date ? '' : wallTime(toWall(s.at, s.zone)),
         endDate: wallDate(s.date ? endAt - DAY : toWall(endAt, s.zone)),
         endTime: s.date ? '' : wallTime(toWall(endAt, s.zone)),
-        rrule: rruleProp ? withRuleBudget(v.userId, () => checkRrule(rruleProp.toString())) : '',
+        // checked (and counted against the user's rule budget) once, by svc.clean below
+        rrule: rruleProp ? rruleProp.toString() : '',
         attendeeIds: [],
         reminders: '',
       }

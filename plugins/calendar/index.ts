@@ -1,7 +1,7 @@
 /**
  * @module The calendar plugin: personal, team and organization calendars with sharing; events with
  * time zones, recurrence (RRULE, EXDATE, per-occurrence overrides), attendees with RSVP and
- * reminders; month/week/day/agenda views with layers from `calendar.source`; a private iCalendar
+ * reminders; month/week/3-day/day/agenda views with layers from `calendar.source`; a private iCalendar
  * subscription feed and .ics import; JSON API under /api/v1/calendar.
  */
 import { t } from 'elysia'

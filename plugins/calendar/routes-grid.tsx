@@ -31,15 +31,9 @@ const TAB_CLASS: Partial<Record<ViewName, string>> = { week: 'cal-tab-wide', '3d
  */
 function ZonePicker(props: { tz: string; typed?: string; view: ViewName; date: string; error?: string }) {
   const lazy = !props.error
+  const fetchZones = lazy ? { 'hx-get': `/calendar/zones?first=${encodeURIComponent(props.tz)}`, 'hx-trigger': 'toggle once', 'hx-target': '#cal-zones', 'hx-swap': 'outerHTML' } : {}
   return (
-    <details
-      class="cal-tz"
-      open={!!props.error}
-      hx-get={lazy ? `/calendar/zones?first=${encodeURIComponent(props.tz)}` : undefined}
-      hx-trigger={lazy ? 'toggle once' : undefined}
-      hx-target={lazy ? '#cal-zones' : undefined}
-      hx-swap={lazy ? 'outerHTML' : undefined}
-    >
+    <details class="cal-tz" open={!!props.error} {...fetchZones}>
       <summary class="muted">
         <span>Time zone: </span>
         <span safe>{props.tz}</span>

@@ -1,4 +1,4 @@
-/** @module The week and day grids: an all-day row over one column of half-hour rows per day. */
+/** @module The week, 3-day and day grids: an all-day row over one column of half-hour rows per day. */
 import { DAY, wallDate, wallTime } from '../time.ts'
 import { ItemAnchor, ItemLink, WEEKDAYS, longDate, newHref, viewHref, wallEnd, wallStart, type Item } from './items.tsx'
 import { BarLanes, daySpan } from './bars.tsx'
