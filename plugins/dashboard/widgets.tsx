@@ -2,7 +2,7 @@
 import { escapeHtml } from '@kitajs/html'
 import type { PluginContext } from '../../core/plugins/contract.ts'
 import type { DashboardWidget, KnownServices } from '../../core/plugins/points.ts'
-import type { Auth } from '../../core/auth/resolve.ts'
+import { can, type Auth } from '../../core/auth/resolve.ts'
 import { CsrfField, EmptyState, formatDate } from '../../views/components.tsx'
 import type { Layouts } from './service.ts'
 
@@ -32,13 +32,18 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
     permission: 'dashboard.widget.read',
     async render(_request: Request, auth: Auth) {
       const orgId = auth.org!.id
-      const planning = ctx.service<KnownServices['planning.summary']>('planning.summary')
-      const [members, layout, projects] = await Promise.all([ctx.people.members(orgId), layouts.forUser(orgId, auth.user.id, []), planning?.projects(orgId) ?? Promise.resolve(0)])
       const plugins = ctx.plugins()
       const on = (id: string) => plugins.some((p) => p.id === id && p.status === 'enabled')
       const apps = plugins.filter((p) => p.id !== ctx.id && p.status === 'enabled')
       const admin = auth.user.isAdmin
-      const may = (permission: string) => auth.permissions.has(permission)
+      const may = (permission: string) => can(auth, permission)
+      const planning = ctx.service<KnownServices['planning.summary']>('planning.summary')
+      // only what the steps this viewer sees need (a member sees none of the members or projects)
+      const [members, layout, projects] = await Promise.all([
+        may('core.members.manage') ? ctx.people.members(orgId) : Promise.resolve([]),
+        layouts.forUser(orgId, auth.user.id, []),
+        planning && may('planning.project.manage') ? planning.projects(orgId) : Promise.resolve(0),
+      ])
       // Each step is shown only to those who can take it (members were told to invite people and turn
       // on apps, which they may not do); "n of m done" counts the steps shown.
       const steps: Step[] = [

@@ -193,7 +193,8 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       const q = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? undefined : String(v)]))
       const { filter, limit } = await listRequest(projects, orgId, q, auth.user.id)
       const page = await tasks.list(orgId, filter, { cursor: q.cursor, limit })
-      return { items: page.items.map((t) => taskJson(t, seesEmails(auth.permissions))), nextCursor: page.nextCursor }
+      const emails = seesEmails(auth.permissions)
+      return { items: page.items.map((t) => taskJson(t, emails)), nextCursor: page.nextCursor }
     },
   })
   ctx.contribute('mcp.tool', {
