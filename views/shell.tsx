@@ -3,7 +3,7 @@ import { escapeHtml, type Children } from '@kitajs/html'
 import type { NavItem } from '../core/plugins/contract.ts'
 import { Flash } from './components.tsx'
 import { safeIcon } from './icons.ts'
-import { bodyOpen, childrenHtml, documentHead, Layout } from './layout.tsx'
+import { bodyOpen, childrenHtml, Layout } from './layout.tsx'
 
 /** What the shell needs to know about the viewer. */
 export interface ShellViewer {
@@ -36,7 +36,7 @@ export function MainNav(props: { items: NavItem[]; path: string; oob?: boolean }
 
 // The shell is string templates rather than JSX: it wraps every signed-in page, and JSX's
 // attribute serialization was most of its cost. Constant runs are joined once, here; every
-// dynamic value in Shell goes through escapeHtml (or is a trusted icon / already-safe HTML).
+// dynamic value in the shell goes through escapeHtml (or is a trusted icon / already-safe HTML).
 // Characters beyond Latin-1 are written as entities (&hellip;): one such character makes the whole
 // page a two-byte string that Bun must transcode to send (~10% of a small page's cost).
 const BAR_BRAND =
@@ -104,11 +104,6 @@ export const SHELL_END = '</main></body></html>'
 /** The page inside the frame: the flash message, then the page's own (already safe) HTML. */
 export function shellContent(flash: { kind: 'ok' | 'error'; text: string } | undefined, children: Children | undefined): string {
   return flash ? (Flash({ kind: flash.kind, text: flash.text }) as string) + childrenHtml(children) : childrenHtml(children)
-}
-
-/** The page frame for signed-in users (a whole document); `styles`: the plugins' stylesheet links (`stylesheetLinks`). */
-export function Shell(props: ChromeProps & { title: string; styles?: string; flash?: { kind: 'ok' | 'error'; text: string }; children?: Children }): string {
-  return documentHead(props.title, props.styles) + shellChrome(props) + shellContent(props.flash, props.children) + SHELL_END
 }
 
 /** A centered card for pages outside the shell (sign-in, setup, invitations). */

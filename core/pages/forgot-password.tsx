@@ -4,7 +4,8 @@
  * whether an account has it, is disabled or does not exist, and it comes before any lookup: the
  * account is looked up, the link made and the email sent afterwards, in the background, so neither
  * the page nor its timing tells which. The link is an ordinary set-password link (/reset/:token,
- * Accounts.createPasswordReset: single use, 24 hours, earlier links of the account stop working),
+ * Accounts.createPasswordReset with selfService: single use, 24 hours; a request adds a link and
+ * leaves earlier ones working, so nobody can void a link an admin handed over, and using any one ends the rest),
  * built on PUBLIC_URL, never on the request's Host header. Requests are limited per client address
  * and per email as typed (429 with Retry-After), and every one is audited.
  */

@@ -117,7 +117,7 @@ export function orgSettingsPages(deps: ServerDeps) {
   const settingsPage = async (request: Request, auth: Auth, view: { status?: number; rename?: OrgFormState; remove?: OrgFormState; error?: string } = {}) => {
     const org = orgOf(auth)
     const owner = auth.role?.builtin === 'owner'
-    const members = owner ? (await orgs.listMembers(org.id)).length : 0
+    const members = owner ? (await orgs.countMembers(org.id)).total : 0
     const csrf = auth.session?.csrf
     const body = (
       <>
