@@ -157,15 +157,16 @@ export async function auditNames(
   actorsOnly = false,
 ): Promise<AuditNames> {
   const actorIds = entries.map((e) => e.actorId).filter((id): id is string => !!id)
-  const byId = new Map((await identity.accounts.usersByIds(actorIds)).map((u) => [u.id, u.name]))
+  const actors = await identity.accounts.usersByIds(actorIds)
+  const byId = new Map(actors.map((u) => [u.id, u.name]))
   const emails = new Set<string>()
   if (actorsOnly) return { byId, byEmail: new Map() }
   for (const e of entries) for (const text of textsOf([e.target, e.details])) for (const email of emailsIn(text)) emails.add(email)
   const byEmail = new Map<string, string>()
-  for (const email of emails) {
-    const user = await identity.accounts.findUserByEmail(email)
-    if (user && (byId.has(user.id) || (await identity.orgs.getMember(orgId, user.id)))) byEmail.set(email, user.name)
-  }
+  const wanted = [...emails].map((e) => e.toLowerCase())
+  // the page's actors by their emails, then the org's members in one query, however many emails the page holds
+  for (const u of actors) if (wanted.includes(u.email)) byEmail.set(u.email, u.name)
+  for (const m of await identity.orgs.membersByEmails(orgId, wanted)) byEmail.set(m.user.email, m.user.name)
   return { byId, byEmail }
 }
 

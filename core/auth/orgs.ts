@@ -383,6 +383,13 @@ export class Orgs {
     return row ? toMember(row) : undefined
   }
 
+  /** The org's members whose (stored, lower-cased) email is one of `emails`, in one query. */
+  async membersByEmails(orgId: string, emails: string[]): Promise<Member[]> {
+    if (emails.length === 0) return []
+    const rows = await this.memberRows().where(and(eq(this.t.members.orgId, orgId), inArray(this.t.users.email, emails)))
+    return rows.map(toMember)
+  }
+
   /**
    * One page of an org's members, searched and paged in the store (an organization of tens of
    * thousands is never loaded whole). Ordered by name, then id, in byte order on both dialects,
