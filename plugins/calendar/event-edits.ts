@@ -8,7 +8,7 @@
  * (people the user added or removed, on top of the current list), so they never conflict.
  */
 import { InputError } from '../../core/auth/accounts.ts'
-import { formOf } from './event-fields.ts'
+import { formOf, splitReminders } from './event-fields.ts'
 import { StaleEdit, occurrenceOf, updateEvent } from './event-writes.ts'
 import type { CalendarService } from './service.ts'
 import type { AttendeeRow, EventForm, EventRow, OverrideRow, Scope, Viewer } from './service-types.ts'
@@ -51,8 +51,8 @@ function norm(k: Key, v: EventForm[Key]): string {
     .replace(/\r\n?/g, '\n')
     .trim()
   if (k === 'reminders') {
-    const parts = s.split(/[,\s]+/).filter(Boolean)
-    return parts.every((p) => /^\d{1,5}$/.test(p)) ? [...new Set(parts.map(Number))].sort((a, b) => a - b).join(',') : s
+    const { minutes, rest } = splitReminders(s)
+    return rest ? s : minutes.join(',')
   }
   if (k === 'rrule') return s.toUpperCase()
   return s

@@ -35,21 +35,50 @@ export function checkColor(c: string): string {
   return s
 }
 
+/**
+ * How many distinct lead times a form keeps (the service allows 5): a refused form shows these again,
+ * so a post of thousands of numbers can neither make the page huge nor its rendering slow.
+ */
+export const KEPT_REMINDERS = 20
+
+/** How many values typed into "Other" that are not lead times are kept to show again. */
+const KEPT_REST = 5
+
+/** A part of the form's value that names a lead time the service takes (0 to MAX_REMINDER_MINUTES). */
+const isMinutes = (p: string) => /^\d{1,5}$/.test(p) && Number(p) <= MAX_REMINDER_MINUTES
+
+/**
+ * The form's reminders value ("10, 60", as stored and as the JSON API's numbers join) split into the
+ * minutes it names (distinct, the first KEPT_REMINDERS, sorted) and what is not a lead time (typed into
+ * "Other" and refused: shown again, the first few); `chosen` counts every distinct lead time posted.
+ */
+export function splitReminders(value: string | string[]): { minutes: number[]; rest: string; chosen: number } {
+  const seen = new Set<number>()
+  const kept: number[] = []
+  const rest: string[] = []
+  for (const v of Array.isArray(value) ? value : [value]) {
+    for (const p of v.split(/[,\s]+/)) {
+      if (!p) continue
+      if (!isMinutes(p)) {
+        if (rest.length < KEPT_REST) rest.push(p)
+        continue
+      }
+      const m = Number(p)
+      if (seen.has(m)) continue
+      seen.add(m)
+      if (kept.length < KEPT_REMINDERS) kept.push(m)
+    }
+  }
+  return { minutes: kept.sort((a, b) => a - b), rest: rest.join(' '), chosen: seen.size }
+}
+
 /** "10, 60" (the form's checked lead times and "Other" box, joined; the API's list) -> [10, 60]; InputError on anything else. */
 export function parseReminders(s: string): number[] {
-  const parts = s
-    .split(/[,\s]+/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-  const out: number[] = []
-  for (const p of parts) {
-    if (!/^\d{1,5}$/.test(p) || Number(p) > MAX_REMINDER_MINUTES) throw new InputError(`a reminder is a whole number of minutes before the start, 0 to ${MAX_REMINDER_MINUTES} (4 weeks): "${p.slice(0, 20)}" is not`, 'reminders')
-    out.push(Number(p))
-  }
+  const { minutes, rest, chosen } = splitReminders(s)
+  if (rest) throw new InputError(`a reminder is a whole number of minutes before the start, 0 to ${MAX_REMINDER_MINUTES} (4 weeks): "${rest.split(' ')[0]!.slice(0, 20)}" is not`, 'reminders')
   // (the same lead time ticked and typed into "Other" counts once)
-  const unique = [...new Set(out)].sort((a, b) => a - b)
-  if (unique.length > 5) throw new InputError(`at most 5 reminders (${unique.length} chosen)`, 'reminders')
-  return unique
+  if (chosen > 5) throw new InputError(`at most 5 reminders (${chosen} chosen)`, 'reminders')
+  return minutes
 }
 
 /**

@@ -1,5 +1,8 @@
 /** @module The event form's reminders: checkboxes of common lead times, the event's own others, and one "other" box. */
+import { KEPT_REMINDERS, splitReminders } from '../event-fields.ts'
 import { MAX_REMINDER_MINUTES } from '../service-types.ts'
+
+export { KEPT_REMINDERS, splitReminders }
 
 /** The lead times offered (minutes before the start), as Google Calendar and Nextcloud offer them. */
 export const COMMON_REMINDERS = [0, 5, 10, 15, 30, 60, 1440, 10080]
@@ -22,43 +25,6 @@ export function reminderLabel(minutes: number): string {
     left -= n * size
   }
   return `${parts.join(' ')} before`
-}
-
-/**
- * How many distinct lead times a form keeps (the service allows 5): a refused form shows these again,
- * so a post of thousands of numbers can neither make the page huge nor its rendering slow.
- */
-export const KEPT_REMINDERS = 20
-
-/** How many values typed into "Other" that are not lead times are kept to show again. */
-const KEPT_REST = 5
-
-/** A part of the form's value that names a lead time the service takes (0 to MAX_REMINDER_MINUTES). */
-const isMinutes = (p: string) => /^\d{1,5}$/.test(p) && Number(p) <= MAX_REMINDER_MINUTES
-
-/**
- * The form's reminders value ("10, 60", as stored and as the JSON API's numbers join) split into the
- * minutes it names (distinct, the first KEPT_REMINDERS, sorted) and what is not a lead time (typed into
- * "Other" and refused: shown again, the first few); `chosen` counts every distinct lead time posted.
- */
-export function splitReminders(value: string | string[]): { minutes: number[]; rest: string; chosen: number } {
-  const seen = new Set<number>()
-  const kept: number[] = []
-  const rest: string[] = []
-  for (const v of Array.isArray(value) ? value : [value]) {
-    for (const p of v.split(/[,\s]+/)) {
-      if (!p) continue
-      if (!isMinutes(p)) {
-        if (rest.length < KEPT_REST) rest.push(p)
-        continue
-      }
-      const m = Number(p)
-      if (seen.has(m)) continue
-      seen.add(m)
-      if (kept.length < KEPT_REMINDERS) kept.push(m)
-    }
-  }
-  return { minutes: kept.sort((a, b) => a - b), rest: rest.join(' '), chosen: seen.size }
 }
 
 /**
