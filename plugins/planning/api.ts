@@ -10,8 +10,8 @@ import { checkFilterQuery, pageLimit, stateIdsOf } from './filters.ts'
 import { filterFrom } from './pages-shared.ts'
 import { isoString } from '../../core/time.ts'
 import { day, type Project, type ProjectService } from './service.ts'
-import { ProjectChangedError } from './projects.ts'
-import { TaskChangedError, type Task, type TaskFilter, type TaskService } from './tasks.ts'
+import { ChangedError } from './project-core.ts'
+import { type Task, type TaskFilter, type TaskService } from './tasks.ts'
 
 /** A project as the API shows it. */
 export function projectJson(p: Project) {
@@ -186,8 +186,7 @@ async function taskEtag(tasks: TaskService, orgId: string, t: Task, emails: bool
 
 /** A write refused by its If-Match: 412, nothing written. Other errors as `problem` answers them. */
 function writeProblem(request: Request, err: unknown): Response {
-  const noun = err instanceof TaskChangedError ? 'task' : err instanceof ProjectChangedError ? 'project' : undefined
-  if (noun) return jsonError(412, 'precondition_failed', `The ${noun} changed since you read it (If-Match names an older version): GET it again and reapply your change, with the new ETag in If-Match.`)
+  if (err instanceof ChangedError) return jsonError(412, 'precondition_failed', `The ${err.noun} changed since you read it (If-Match names an older version): GET it again and reapply your change, with the new ETag in If-Match.`)
   return problem(request, err)
 }
 

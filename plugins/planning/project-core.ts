@@ -44,6 +44,21 @@ export function isExpected(v: Date, expected: ExpectedVersion): boolean {
   return (expected instanceof Date ? [expected] : expected).some((d) => d.getTime() === v.getTime())
 }
 
+/**
+ * A task or project changed after the caller read it (a write with `expectUpdatedAt`): read again and
+ * re-plan. The pages answer 409 with the message, the API 412 naming `noun`.
+ */
+export class ChangedError extends InputError {
+  constructor(readonly noun: 'task' | 'project') {
+    super(`The ${noun} changed while this change was being saved: open it again and repeat the change.`, undefined, 409)
+  }
+}
+
+/** The version a write gives a row: now, but always later than the one it replaces (a compare-and-set on the old one must fail). */
+export function nextVersion(previous: Date): Date {
+  return new Date(Math.max(Date.now(), previous.getTime() + 1))
+}
+
 export const KEY_RE = /^[A-Z0-9]{2,6}$/
 export const DEFAULT_STATES: { name: string; group: StateGroup }[] = [
   { name: 'Backlog', group: 'backlog' },

@@ -1,7 +1,7 @@
 /** @module Project records: create (with the default states), edit and delete with everything in them, and their events. */
 import { and, eq, inArray } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { DEFAULT_STATES, KEY_RE, ProjectPart, isExpected, newId, text, type Actor, type ExpectedVersion, type Project } from './project-core.ts'
+import { ChangedError, DEFAULT_STATES, KEY_RE, ProjectPart, isExpected, nextVersion, newId, text, type Actor, type ExpectedVersion, type Project } from './project-core.ts'
 import { PROJECT_STATUSES } from './schema.ts'
 
 /** Creates, edits and deletes projects for ProjectService. */
@@ -56,7 +56,7 @@ export class ProjectRecords extends ProjectPart {
     const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== (project as Record<string, unknown>)[k])
     if (!fields.length) return project
     // a new version is always later than the one it replaces, so a second compare-and-set on the old one fails
-    const updated = { ...project, ...patch, updatedAt: new Date(Math.max(Date.now(), project.updatedAt.getTime() + 1)) }
+    const updated = { ...project, ...patch, updatedAt: nextVersion(project.updatedAt) }
     const p = this.t.projects
     // with expectUpdatedAt: written only if nobody changed the project since the caller read it
     const where = expected ? and(eq(p.id, project.id), eq(p.updatedAt, project.updatedAt)) : eq(p.id, project.id)
@@ -100,9 +100,9 @@ export class ProjectRecords extends ProjectPart {
 }
 
 /** The project changed after the caller read it (update or remove with `expectUpdatedAt`): read again and re-plan. */
-export class ProjectChangedError extends InputError {
+export class ProjectChangedError extends ChangedError {
   constructor() {
-    super('The project changed while this change was being saved: open it again and repeat the change.', undefined, 409)
+    super('project')
   }
 }
 

@@ -14,7 +14,7 @@ import { ProjectStates } from './project-states.ts'
 import { ProjectViews } from './project-views.ts'
 import { ProjectRecords } from './projects.ts'
 
-export { DEFAULT_STATES, KEY_RE, day, isExpected, newId, parseDay, text } from './project-core.ts'
+export { ChangedError, DEFAULT_STATES, KEY_RE, day, isExpected, newId, nextVersion, parseDay, text } from './project-core.ts'
 export type { Actor, Cycle, Deps, ExpectedVersion, Label, Milestone, Project, SavedView, State, StateGroup, Tables } from './project-core.ts'
 
 /** Projects and their configuration. */

@@ -7,7 +7,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import { SORTS } from './filters.ts'
 import { PRIORITIES } from './schema.ts'
-import { isExpected, newId, parseDay, text, type Actor, type Deps, type ExpectedVersion, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
+import { ChangedError, isExpected, newId, nextVersion, parseDay, text, type Actor, type Deps, type ExpectedVersion, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
 import { TaskBoard } from './task-board.ts'
 import { bulkPreview, bulkRemove, bulkUpdate, moveStateTasks } from './task-bulk.ts'
 import { activity, ref } from './task-facts.ts'
@@ -39,9 +39,9 @@ const byLabelName = (a: Label, b: Label): number => {
 }
 
 /** The task changed after the caller read it (update or remove with `expectUpdatedAt`): read again and re-plan. */
-export class TaskChangedError extends InputError {
+export class TaskChangedError extends ChangedError {
   constructor() {
-    super('The task changed while this change was being saved: open it again and repeat the change.', undefined, 409)
+    super('task')
   }
 }
 
@@ -255,7 +255,7 @@ export class TaskService {
 
     // a new version is always later than the one it replaces, even within the same millisecond:
     // otherwise a second compare-and-set on the old version would still match
-    const now = new Date(Math.max(Date.now(), before.updatedAt.getTime() + 1))
+    const now = nextVersion(before.updatedAt)
     if (newState && newState.id !== before.stateId) patch.completedAt = DONE_GROUPS.includes(newState.group) ? now : null
     // with expectUpdatedAt: written only if nobody changed the task since the caller read it
     const where = expected ? and(eq(this.t.tasks.id, before.id), eq(this.t.tasks.updatedAt, before.updatedAt)) : eq(this.t.tasks.id, before.id)
