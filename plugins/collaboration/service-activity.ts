@@ -1,7 +1,7 @@
 /** @module The activity log: events' activity facts recorded (watchers told of changes), read back in pages, filtered per viewer. */
 import { and, desc, eq, inArray, lt } from 'drizzle-orm'
 import type { ActivityFact } from '../../core/plugins/points.ts'
-import { uuid, type ActivityRow, type CollaborationDeps, type EntityRef } from './service-core.ts'
+import { pageVisible, uuid, type ActivityRow, type CollaborationDeps, type EntityRef } from './service-core.ts'
 import type { Notifications } from './service-notifications.ts'
 import type { Watches } from './service-watches.ts'
 
@@ -68,23 +68,7 @@ export class ActivityLog {
     keep: (rows: ActivityRow[]) => Promise<ActivityRow[]>,
     options: { limit?: number; before?: string; entity?: { type: string; id: string }; scan?: number } = {},
   ): Promise<{ rows: ActivityRow[]; next?: string }> {
-    const limit = Math.max(1, options.limit ?? 50)
-    const scan = options.scan ?? Math.max(limit * 10, 200)
-    const out: ActivityRow[] = []
-    let before = options.before
-    let batch = limit + 1
-    let scanned = 0
-    for (;;) {
-      const rows = await this.activity(orgId, { before, limit: batch, entity: options.entity })
-      scanned += rows.length
-      out.push(...(await keep(rows)))
-      if (out.length > limit) return { rows: out.slice(0, limit), next: out[limit - 1]!.id }
-      if (rows.length < batch) return { rows: out }
-      before = rows.at(-1)!.id
-      // Every row read after the last one kept was hidden: the next page starts after them.
-      if (scanned >= scan) return { rows: out, next: before }
-      batch = Math.min(batch * 2, 200)
-    }
+    return pageVisible((before, limit) => this.activity(orgId, { before, limit, entity: options.entity }), keep, options)
   }
 
   /** Distinct entities the org's activity mentions, newest first (the demo seed comments on them). */

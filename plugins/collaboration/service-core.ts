@@ -92,3 +92,34 @@ export interface CollaborationDeps {
   /** The users among `ids` who may see the entity. */
   visible(orgId: string, entity: { type: string; id: string }, ids: string[]): Promise<string[]>
 }
+
+/**
+ * One page of rows a viewer may see, newest first, from a list read in batches (`read(before, n)`:
+ * the next `n` rows older than `before`) and filtered by `keep`. Reads until the page is full, the
+ * list ends or `scan` rows were read; `next` (the `before` of the following page) is set while older
+ * rows may remain, so a run of hidden rows never ends the list early and never makes one request
+ * read the whole table. The activity feed and the inbox page with it.
+ */
+export async function pageVisible<T extends { id: string }>(
+  read: (before: string | undefined, limit: number) => Promise<T[]>,
+  keep: (rows: T[]) => Promise<T[]>,
+  options: { limit?: number; before?: string; scan?: number },
+): Promise<{ rows: T[]; next?: string }> {
+  const limit = Math.max(1, options.limit ?? 50)
+  const scan = options.scan ?? Math.max(limit * 10, 200)
+  const out: T[] = []
+  let before = options.before
+  let batch = limit + 1
+  let scanned = 0
+  for (;;) {
+    const rows = await read(before, batch)
+    scanned += rows.length
+    out.push(...(await keep(rows)))
+    if (out.length > limit) return { rows: out.slice(0, limit), next: out[limit - 1]!.id }
+    if (rows.length < batch) return { rows: out }
+    before = rows.at(-1)!.id
+    // Every row read after the last one kept was hidden: the next page starts after them.
+    if (scanned >= scan) return { rows: out, next: before }
+    batch = Math.min(batch * 2, 200)
+  }
+}

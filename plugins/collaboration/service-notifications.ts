@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { DEFAULT_PREFERENCES, KINDS, uuid, type CollaborationDeps, type NotificationKind, type NotificationRow, type Preferences, type UnreadListener } from './service-core.ts'
+import { DEFAULT_PREFERENCES, KINDS, pageVisible, uuid, type CollaborationDeps, type NotificationKind, type NotificationRow, type Preferences, type UnreadListener } from './service-core.ts'
 import { NotificationMailer } from './service-email.ts'
 
 /** Which notifications their user may see now (an ActivityViewer of theirs, see visibility.ts). */
@@ -161,23 +161,11 @@ export class Notifications {
     viewer: NotificationViewer,
     options: { before?: string; limit?: number; unreadOnly?: boolean; scan?: number } = {},
   ): Promise<{ rows: NotificationRow[]; next?: string }> {
-    const limit = Math.max(1, options.limit ?? 50)
-    const scan = options.scan ?? Math.max(limit * 10, 200)
-    const out: NotificationRow[] = []
-    let before = options.before
-    let batch = limit + 1
-    let scanned = 0
-    for (;;) {
-      const rows = await this.notifications(orgId, userId, { before, limit: batch, unreadOnly: options.unreadOnly })
-      scanned += rows.length
-      const keep = await Promise.all(rows.map((r) => viewer.seesNotification(r)))
-      out.push(...rows.filter((_, i) => keep[i]))
-      if (out.length > limit) return { rows: out.slice(0, limit), next: out[limit - 1]!.id }
-      if (rows.length < batch) return { rows: out }
-      before = rows.at(-1)!.id
-      if (scanned >= scan) return { rows: out, next: before }
-      batch = Math.min(batch * 2, 200)
+    const keep = async (rows: NotificationRow[]) => {
+      const seen = await Promise.all(rows.map((r) => viewer.seesNotification(r)))
+      return rows.filter((_, i) => seen[i])
     }
+    return pageVisible((before, limit) => this.notifications(orgId, userId, { before, limit, unreadOnly: options.unreadOnly }), keep, options)
   }
 
   /** Marks one of the user's notifications read; another user's or org's is 404. */
