@@ -3,7 +3,7 @@
  * values (no Request, no JSX), so pages, the JSON API and the CLI call the same functions.
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm'
-import type { Store } from '../store/connect.ts'
+import type { Db, Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
 import { newId, randomToken, sha256 } from './crypto.ts'
@@ -294,12 +294,9 @@ export class Accounts {
     await this.store.tx(async (db) => {
       const u = this.t.users
       if (disabled) {
-        if (this.store.dialect === 'postgres') await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`lock table ${u} in share row exclusive mode`)
+        await this.lockUsers(db)
         const [target] = await db.select({ isAdmin: u.isAdmin, disabled: u.disabled, name: u.name }).from(u).where(eq(u.id, userId))
-        if (target?.isAdmin && !target.disabled) {
-          const [others] = await db.select({ n: sql<number>`count(*)` }).from(u).where(and(eq(u.isAdmin, true), eq(u.disabled, false), ne(u.id, userId)))
-          if (Number(others?.n ?? 0) === 0) throw new InputError(`${target.name} is the last active instance admin: make someone else instance admin first`, 'user', 409)
-        }
+        if (target?.isAdmin && !target.disabled) await this.assertAnotherActiveAdmin(db, userId, target.name)
       }
       await db.update(u).set({ disabled }).where(eq(u.id, userId))
     })
@@ -323,16 +320,24 @@ export class Accounts {
     if (isAdmin && user.disabled) throw new InputError(`${user.name} is disabled: enable the account first`, 'user', 409)
     if (!isAdmin && userId === actingUserId) throw new InputError('you cannot remove your own instance admin rights: ask another instance admin', 'user', 409)
     await this.store.tx(async (db) => {
-      if (this.store.dialect === 'postgres') await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`lock table ${this.t.users} in share row exclusive mode`)
-      if (!isAdmin) {
-        const u = this.t.users
-        const [others] = await db.select({ n: sql<number>`count(*)` }).from(u).where(and(eq(u.isAdmin, true), eq(u.disabled, false), ne(u.id, userId)))
-        if (Number(others?.n ?? 0) === 0) throw new InputError(`${user.name} is the last active instance admin: make someone else instance admin first`, 'user', 409)
-      }
+      await this.lockUsers(db)
+      if (!isAdmin) await this.assertAnotherActiveAdmin(db, userId, user.name)
       await db.update(this.t.users).set({ isAdmin }).where(eq(this.t.users.id, userId))
     })
     this.changed()
     return { user: { ...user, isAdmin }, changed: true }
+  }
+
+  /** PostgreSQL: locks the users table against other writes until the transaction ends (SQLite's write lock does that already). */
+  private async lockUsers(db: Db): Promise<void> {
+    if (this.store.dialect === 'postgres') await (db as unknown as { execute(q: SQL): Promise<unknown> }).execute(sql`lock table ${this.t.users} in share row exclusive mode`)
+  }
+
+  /** Refuses (409) unless an active instance admin other than `userId` exists: the instance always keeps one. */
+  private async assertAnotherActiveAdmin(db: Db, userId: string, name: string): Promise<void> {
+    const u = this.t.users
+    const [others] = await db.select({ n: sql<number>`count(*)` }).from(u).where(and(eq(u.isAdmin, true), eq(u.disabled, false), ne(u.id, userId)))
+    if (Number(others?.n ?? 0) === 0) throw new InputError(`${name} is the last active instance admin: make someone else instance admin first`, 'user', 409)
   }
 
   /**
