@@ -52,10 +52,14 @@ export function baselineTasks(db: Database): (projectId: string) => unknown {
   )
   const projects = db.query<Record<string, unknown>, [string]>('select * from planning_projects where id = ?')
   const states = db.query<{ id: string }, [string]>('select * from planning_states where project_id = ?')
+  const projectLabels = db.query<{ id: string }, [string]>('select * from planning_labels where project_id = ?')
   return (projectId: string) => {
     const rows = tasks.all(projectId).slice(0, 50)
     const ids = rows.map((r) => r.id)
-    const labels = db.query(`select tl.task_id, l.* from planning_task_labels tl join planning_labels l on l.id = tl.label_id where tl.task_id in (${ids.map(() => '?').join(',')})`).all(...ids)
+    // the links (as the platform reads them), and the project's labels (which the platform caches)
+    const links = db.query<{ task_id: string; label_id: string }, string[]>(`select task_id, label_id from planning_task_labels where task_id in (${ids.map(() => '?').join(',')})`).all(...ids)
+    const labelById = new Map(projectLabels.all(projectId).map((l) => [l.id, l]))
+    const labels = links.map((k) => ({ task_id: k.task_id, ...labelById.get(k.label_id) }))
     const people = [...new Set(rows.map((r) => r.assignee_id).filter(Boolean))] as string[]
     const users = people.length ? db.query(`select id, name, email from core_users where id in (${people.map(() => '?').join(',')})`).all(...people) : []
     const project = projects.get(projectId)

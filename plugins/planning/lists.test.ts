@@ -216,4 +216,24 @@ eachDialect('planning lists', (dialect) => {
     const urgent = (await member.get('/planning/projects/LST?priority=urgent')).html
     expect(urgent).toMatch(/<\/td><td><span class="badge pl-priority pl-priority-urgent" title="Priority">Urgent<\/span><\/td>/)
   })
+
+  test("a task's labels follow their renames, new colors and deletion at once (the list reads labels from the project's cache)", async () => {
+    const admin = await p.adminClient()
+    for (const name of ['zeta', 'Alpha']) expect((await admin.post('/planning/projects/LST/labels', { name, color: '#6b7280' })).status).toBeLessThan(400)
+    const created = await json(member, 'POST', '/api/v1/planning/tasks', { project: 'LST', title: 'Labelled', labels: ['zeta', 'Alpha'] })
+    expect(created.status).toBe(201)
+    const key = ((await created.json()) as { key: string }).key
+    const labelsOf = async () => {
+      const item = (await page('project=LST&limit=5')).items.find((t) => t.key === key) as unknown as { labels: { id: string; name: string; color: string }[] }
+      return item.labels
+    }
+    const before = await labelsOf()
+    expect(before.map((l) => l.name)).toEqual(['Alpha', 'zeta'])
+    const zeta = before.find((l) => l.name === 'zeta')!
+    expect((await admin.post(`/planning/projects/LST/labels/${zeta.id}`, { name: 'Beta', color: '#123456' })).status).toBeLessThan(400)
+    expect(await labelsOf()).toEqual([before[0]!, { id: zeta.id, name: 'Beta', color: '#123456' }])
+    const alpha = before[0]!
+    expect((await admin.post(`/planning/projects/LST/labels/${alpha.id}/delete`, {})).status).toBeLessThan(400)
+    expect((await labelsOf()).map((l) => l.name)).toEqual(['Beta'])
+  })
 })

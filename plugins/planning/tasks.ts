@@ -102,15 +102,16 @@ export class TaskService {
     const projectIds = [...new Set(rows.map((r) => r.projectId))]
     const ids: Record<string, string> = {}
     for (let i = 0; i < rows.length; i++) ids[`t${i}`] = rows[i]!.id
-    const [projects, states, links, people] = await Promise.all([
-      // projects and their states are cached by the project service
+    const [projects, states, projectLabels, links, people] = await Promise.all([
+      // projects, their states and their labels are cached by the project service
       Promise.all(projectIds.map((id) => this.projects.get(rows[0]!.orgId, id))),
       projectIds.length === 1 ? this.projects.states(projectIds[0]!) : this.db.select().from(t.states).where(inArray(t.states.projectId, projectIds)),
-      this.deps.store.prepared(`planning.task-labels:${rows.length}`, (db) =>
+      Promise.all(projectIds.map((id) => this.projects.labels(id))),
+      // only the links (a covering index): a task's labels are its project's, read from the cache
+      this.deps.store.prepared(`planning.task-label-links:${rows.length}`, (db) =>
         db
-          .select({ taskId: t.taskLabels.taskId, label: t.labels })
+          .select({ taskId: t.taskLabels.taskId, labelId: t.taskLabels.labelId })
           .from(t.taskLabels)
-          .innerJoin(t.labels, eq(t.labels.id, t.taskLabels.labelId))
           .where(inArray(t.taskLabels.taskId, rows.map((_, i) => sql.placeholder(`t${i}`)))),
       ids),
       this.deps.people.byIds([...new Set(rows.map((r) => r.assigneeId).filter((x): x is string => !!x))]),
@@ -118,11 +119,19 @@ export class TaskService {
     const pById = new Map(projects.map((p) => [p.id, p]))
     const sById = new Map(states.map((s) => [s.id, s]))
     const personById = new Map(people.map((p) => [p.id, p]))
+    const labelById = new Map<string, Label>()
+    for (const list of projectLabels) for (const l of list) labelById.set(l.id, l)
+    // A link to a label the cache does not hold cannot happen through the services (labels belong
+    // to the task's project and every label write clears the cache); read any such label directly.
+    const unknown = [...new Set(links.filter((l) => !labelById.has(l.labelId)).map((l) => l.labelId))]
+    if (unknown.length) for (const l of await this.db.select().from(t.labels).where(inArray(t.labels.id, unknown))) labelById.set(l.id, l)
     const labelsByTask = new Map<string, Label[]>()
-    for (const l of links) {
-      const list = labelsByTask.get(l.taskId)
-      if (list) list.push(l.label)
-      else labelsByTask.set(l.taskId, [l.label])
+    for (const link of links) {
+      const label = labelById.get(link.labelId)
+      if (!label) continue
+      const list = labelsByTask.get(link.taskId)
+      if (list) list.push(label)
+      else labelsByTask.set(link.taskId, [label])
     }
     // each task's labels in name order, case aside (an ORDER BY in the query cost more: a sort step)
     for (const list of labelsByTask.values()) if (list.length > 1) list.sort(byLabelName)
