@@ -8,6 +8,7 @@ import { listRequest, taskDetailJson, taskJson } from './api.ts'
 import { actorOf } from './http.ts'
 import type { ProjectService } from './service.ts'
 import type { TaskStats } from './stats.ts'
+import { TASK_REF_RE } from './task-queries.ts'
 import type { TaskService } from './tasks.ts'
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
@@ -30,7 +31,9 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       if (!auth.org) return []
       const q = query.trim().toLowerCase()
       const ps = (await projects.list(auth.org.id)).filter((p) => p.key.toLowerCase() === q || p.name.toLowerCase().includes(q)).slice(0, 3)
-      const ts = await tasks.search(auth.org.id, query, 8)
+      // a key (WEB-1) names one task: it comes first, before text matches found by recency
+      const [exact, found] = await Promise.all([TASK_REF_RE.test(query.trim()) ? tasks.get(auth.org.id, query.trim()).catch(() => undefined) : undefined, tasks.search(auth.org.id, query, 8)])
+      const ts = exact ? [exact, ...found.filter((x) => x.id !== exact.id)].slice(0, 8) : found
       return [
         ...ps.map((p) => ({ title: `${p.key} ${p.name}`, href: `/planning/projects/${p.key}`, snippet: 'Project' })),
         ...ts.map((x) => ({ title: `${x.key} ${x.title}`, href: `/planning/tasks/${x.key}`, snippet: `${x.state.name} · ${x.project.name}` })),

@@ -94,9 +94,14 @@ export function taskFilterWhere(tables: Tables, orgId: string, filter: TaskFilte
   const hasMilestone = one('milestone', filter.milestoneId)
   const hasCycle = one('cycle', filter.cycleId)
   const q = filter.q?.trim()
-  const ref = q ? (TASK_REF_RE.exec(q) ?? /^#?(\d{1,9})$/.exec(q)) : null
+  // WEB-42 names one task: number 42 of project WEB (not every project's 42); a bare 42 or #42 any project's
+  const keyRef = q ? TASK_REF_RE.exec(q) : null
+  const numberRef = q && !keyRef ? /^#?(\d{1,9})$/.exec(q) : null
   if (q) one('like', containsPattern(q))
-  if (ref) one('number', Number(ref[2] ?? ref[1]))
+  if (keyRef) {
+    one('number', Number(keyRef[2]))
+    one('refKey', keyRef[1]!.toUpperCase())
+  } else if (numberRef) one('number', Number(numberRef[1]))
   const where = (db: Db) => {
     const t = tables.tasks
     const s = tables.states
@@ -116,7 +121,11 @@ export function taskFilterWhere(tables: Tables, orgId: string, filter: TaskFilte
     if (q) {
       const like = sql.placeholder('like')
       const textMatch = or(sql`lower(${t.title}) like ${like} escape '\\'`, sql`lower(${t.description}) like ${like} escape '\\'`)!
-      w.push(ref ? or(textMatch, eq(t.number, sql.placeholder('number')))! : textMatch)
+      if (keyRef) {
+        const p = tables.projects
+        const keyed = db.select({ id: p.id }).from(p).where(and(eq(p.key, sql.placeholder('refKey')), ...(byOrg ? [eq(p.orgId, sql.placeholder('org'))] : [])))
+        w.push(or(textMatch, and(eq(t.number, sql.placeholder('number')), inArray(t.projectId, keyed)))!)
+      } else w.push(numberRef ? or(textMatch, eq(t.number, sql.placeholder('number')))! : textMatch)
     }
     return and(...w)
   }
