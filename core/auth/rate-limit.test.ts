@@ -104,3 +104,25 @@ test('waitText: how long to wait in words', () => {
   expect(waitText(23 * 3600 + 1)).toBe('in about 24 hours')
   expect(waitText(2 * 3600)).toBe('in about 2 hours')
 })
+
+test('a limiter keeps at most maxKeys keys, dropping the least recently hit first; a hit never scans the map', () => {
+  const limiter = new RateLimiter(5, 60_000)
+  const t0 = 1_000_000
+  // every key live (inside the window): the old prune found nothing to drop and scanned all keys on each hit
+  for (let i = 0; i < 60_000; i++) limiter.hit(`k${i}`, t0 + (i % 1000))
+  expect(limiter.size).toBe(50_000)
+  expect(limiter.count('k0', t0)).toBe(0) // the least recently hit went first
+  expect(limiter.count('k59999', t0 + 1000)).toBe(1)
+
+  const small = new RateLimiter(2, 60_000, 3)
+  small.hit('a', t0)
+  small.hit('a', t0)
+  small.hit('b', t0)
+  small.hit('c', t0)
+  expect(small.hit('a', t0 + 1)).toEqual({ ok: false, retryAfter: 60 }) // blocked, and now the most recent
+  small.hit('d', t0 + 2) // drops b, the least recently hit
+  expect(small.size).toBe(3)
+  expect(small.count('b', t0 + 3)).toBe(0)
+  expect(small.check('a', t0 + 3).ok).toBe(false) // a blocked key is kept while it is hit
+  expect(small.count('c', t0 + 3)).toBe(1)
+})

@@ -12,25 +12,39 @@ export interface Verdict {
   retryAfter: number
 }
 
-/** Allows `limit` hits per key in any `windowMs`. */
+/** Keys a limiter keeps at most: past it, the least recently hit go first. */
+export const RATE_LIMIT_MAX_KEYS = 50_000
+
+/**
+ * Allows `limit` hits per key in any `windowMs`. At most `maxKeys` keys are kept: the map is in
+ * order of last hit (a hit moves its key to the end), so the first keys are the least recently hit
+ * (expired ones, unless every key is live) and dropping them costs O(1) a hit, never a scan.
+ */
 export class RateLimiter {
   private readonly hits = new Map<string, number[]>()
 
   constructor(
     readonly limit: number,
     readonly windowMs: number,
+    readonly maxKeys = RATE_LIMIT_MAX_KEYS,
   ) {}
+
+  /** How many keys are kept now. */
+  get size(): number {
+    return this.hits.size
+  }
 
   /** Records a hit for `key` and says whether it is allowed. */
   hit(key: string, now = Date.now()): Verdict {
     const list = (this.hits.get(key) ?? []).filter((t) => t > now - this.windowMs)
+    this.hits.delete(key) // set again below, at the end: the most recently hit
     if (list.length >= this.limit) {
       this.hits.set(key, list)
       return { ok: false, retryAfter: Math.max(1, Math.ceil((list[0]! + this.windowMs - now) / 1000)) }
     }
     list.push(now)
     this.hits.set(key, list)
-    if (this.hits.size > 50_000) this.prune(now)
+    while (this.hits.size > this.maxKeys) this.hits.delete(this.hits.keys().next().value!)
     return { ok: true, retryAfter: 0 }
   }
 
@@ -65,10 +79,6 @@ export class RateLimiter {
   /** Forgets a key (after a successful sign-in). */
   reset(key: string): void {
     this.hits.delete(key)
-  }
-
-  private prune(now: number): void {
-    for (const [k, list] of this.hits) if (!list.some((t) => t > now - this.windowMs)) this.hits.delete(k)
   }
 }
 
