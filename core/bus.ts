@@ -96,11 +96,14 @@ export class Bus {
       offs.add(remove)
       return remove
     }
+    // After dispose (a disabled plugin, or a setup given up on that carries on) nothing subscribes.
+    let disposed = false
     return {
       emit: (name, payload) => this.emit(name, payload),
-      on: (name, handler) => track(this.on(owner, name, handler)),
-      onAny: (handler) => track(this.onAny(owner, handler)),
+      on: (name, handler) => (disposed ? () => {} : track(this.on(owner, name, handler))),
+      onAny: (handler) => (disposed ? () => {} : track(this.onAny(owner, handler))),
       dispose: () => {
+        disposed = true
         for (const off of [...offs]) off()
       },
     }

@@ -85,6 +85,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** What shutdown may take beyond SHUTDOWN_TIMEOUT_MS (plugins stopping, the store closing) before the process exits regardless. */
+const SHUTDOWN_GRACE_MS = 5_000
+
 async function serve(config: Config): Promise<number> {
   const log = createLogger('core')
   const started = performance.now()
@@ -102,6 +105,13 @@ async function serve(config: Config): Promise<number> {
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       log.info(`${signal}: shutting down`)
+      // A hard deadline: draining has SHUTDOWN_TIMEOUT_MS, plugin teardowns their own limit, but a
+      // store that never closes or a stuck lifecycle step must not keep the process alive forever.
+      const hardMs = config.shutdownTimeoutMs + SHUTDOWN_GRACE_MS
+      setTimeout(() => {
+        log.error(`shutdown did not finish within ${hardMs} ms; exiting anyway`)
+        process.exit(1)
+      }, hardMs).unref()
       running.stop().then(resolve, (err) => {
         log.error('shutdown failed', { error: err })
         resolve()

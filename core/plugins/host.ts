@@ -20,6 +20,7 @@ import { PLUGIN_API, RESERVED_SEGMENTS, type PermissionSpec, type Contribution, 
 import type { PageRenderer, People } from './contract.ts'
 import { settingsWithDefaults, startInstance, type CoreMail, type Handler, type Instance, type RouteInfo } from './instance.ts'
 import { sweepOrphans, type SweptTable } from './org-sweep.ts'
+import { deadline, formatDuration, LIFECYCLE_TIMEOUT_MS } from './deadline.ts'
 
 /** Where a plugin's code came from. */
 export type PluginSource = { kind: 'builtin' } | { kind: 'external'; file: string }
@@ -118,12 +119,15 @@ export class PluginHost {
   people?: People
   /** Email core sets when SMTP_URL is on; plugins reach it through `ctx.mail` (never the mailer itself). */
   mail?: CoreMail
+  /** How long setup and teardown may take; past it a setup is failed, a teardown abandoned. */
+  readonly lifecycleTimeoutMs: number
 
   constructor(
     readonly store: Store,
-    options: { bus?: Bus; log?: Logger } = {},
+    options: { bus?: Bus; log?: Logger; lifecycleTimeoutMs?: number } = {},
   ) {
     this.core = coreSchema(columnFacade(store.dialect)).plugins
+    this.lifecycleTimeoutMs = options.lifecycleTimeoutMs ?? LIFECYCLE_TIMEOUT_MS
     this.log = options.log ?? createLogger('plugins')
     this.bus = options.bus ?? new Bus(this.log.child('bus'))
   }
@@ -521,8 +525,18 @@ export class PluginHost {
 
   /** Migrates and starts an instance without touching the record's live state. */
   private async prepare(manifest: PluginManifest, rec: PluginRecord): Promise<Instance> {
-    await migratePlugin(this.store, manifest.id, manifest.migrations)
+    // Migrations run in a transaction that cannot be abandoned safely; a long one is named in the log.
+    const slow = setInterval(
+      () => this.log.warn(`migrations of ${manifest.id} still running after ${formatDuration(this.lifecycleTimeoutMs)}`, { plugin: manifest.id }),
+      this.lifecycleTimeoutMs,
+    )
+    try {
+      await migratePlugin(this.store, manifest.id, manifest.migrations)
+    } finally {
+      clearInterval(slow)
+    }
     return startInstance(manifest, {
+      setupTimeoutMs: this.lifecycleTimeoutMs,
       store: this.store,
       bus: this.bus,
       log: this.log,
@@ -546,7 +560,8 @@ export class PluginHost {
     this.changed()
     if (instance) {
       try {
-        await instance.manifest.teardown?.(instance.ctx)
+        const teardown = instance.manifest.teardown?.(instance.ctx)
+        if (teardown) await deadline(Promise.resolve(teardown), this.lifecycleTimeoutMs, `teardown did not finish in ${formatDuration(this.lifecycleTimeoutMs)}`)
       } catch (err) {
         this.log.error(`teardown of ${id} failed`, { error: err })
       }

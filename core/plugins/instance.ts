@@ -11,6 +11,7 @@ import { conflictFor, errorFor, internalErrorFor, notFoundFor } from '../http/re
 import type { PageRenderer, People, PluginContext, PluginMail, PluginManifest, PointName } from './contract.ts'
 import type { MailMessage } from '../mail.ts'
 import { isUniqueViolation } from '../store/errors.ts'
+import { deadline, formatDuration } from './deadline.ts'
 
 /** A route and the permission it declared (false: public). */
 export interface RouteInfo {
@@ -49,6 +50,8 @@ export interface InstanceHost {
   plugins(): { id: string; name: string; status: 'enabled' | 'disabled' | 'failed'; error?: string }[]
   /** A contribution was added (also after setup, e.g. on a settings change): caches of points go. */
   contributed?(): void
+  /** How long setup may take before the plugin is failed (default: no limit). */
+  setupTimeoutMs?: number
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -158,6 +161,7 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
     },
     mail: mailOf(host, log),
     every: (interval, fn) => {
+      if (!live) throw new Error(`plugin "${manifest.id}" started a timer after it was disabled`)
       const ms = parseInterval(interval)
       timers.push(
         setInterval(() => {
@@ -181,7 +185,9 @@ export async function startInstance(manifest: PluginManifest, host: InstanceHost
 
   let app: void | AnyElysia
   try {
-    app = await manifest.setup(ctx)
+    const setup = Promise.resolve().then(() => manifest.setup(ctx))
+    const limit = host.setupTimeoutMs
+    app = limit ? await deadline(setup, limit, `setup did not finish in ${formatDuration(limit)}`) : await setup
     setUp = true
   } catch (err) {
     await dispose()
