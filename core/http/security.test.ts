@@ -287,3 +287,37 @@ eachDialect('security behind a trusted proxy (TRUST_PROXY=on)', (dialect) => {
     limits.signInAddress.clear()
   })
 })
+
+eachDialect('security with PUBLIC_URL behind a proxy that does not pass Host on', (dialect) => {
+  let p: TestPlatform
+  beforeAll(async () => {
+    p = await startPlatform(dialect, fixturePlugins, { PUBLIC_URL: 'https://ide.example.com' })
+  })
+  afterAll(() => p.stop())
+
+  test("CSRF: the Origin may be PUBLIC_URL's as well as the Host header's; any other origin is still 403", async () => {
+    // The Host header names the upstream address (what the proxy connected to), the Origin the public one.
+    const c = p.client()
+    await c.get('/login')
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, { origin: 'https://evil.example' })).status).toBe(403)
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, { origin: 'http://ide.example.com' })).status).toBe(403)
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, { origin: 'https://ide.example.com' })).status).toBe(303)
+    await c.get('/search')
+    expect((await c.post('/logout', {}, { origin: 'https://ide.example.com' })).status).toBe(303)
+    // the Host header's own origin still passes (the instance reached directly)
+    const direct = p.client()
+    await direct.get('/login')
+    expect((await direct.post('/login', { email: ADMIN.email, password: ADMIN.password }, { origin: new URL(p.url).origin })).status).toBe(303)
+  })
+})
+
+test('CSRF without PUBLIC_URL: an origin that is not the Host header\'s is refused, whatever it is', async () => {
+  const p = await startPlatform('sqlite', fixturePlugins)
+  try {
+    const c = p.client()
+    await c.get('/login')
+    expect((await c.post('/login', { email: ADMIN.email, password: ADMIN.password }, { origin: 'https://ide.example.com' })).status).toBe(403)
+  } finally {
+    await p.stop()
+  }
+})

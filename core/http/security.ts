@@ -72,13 +72,20 @@ async function sentToken(request: Request): Promise<string | undefined> {
  * JSON API carry no ambient credentials and pass (the token is checked when the route resolves its
  * caller); anywhere else a Bearer header counts for nothing, so pages and forms always need the token.
  * Signed-in browsers use the session's token; anonymous forms (sign-in, setup, invitations) the CSRF
- * cookie's.
+ * cookie's. The Origin must be the one the Host header names or, when set, `publicUrl` (PUBLIC_URL:
+ * behind a reverse proxy that does not pass Host on, the Host header names the upstream address).
  */
-export async function checkCsrf(request: Request, pathname: string, auth: () => Promise<Auth | null>, sessionCsrf: () => Promise<string | undefined>): Promise<Response | undefined> {
+export async function checkCsrf(
+  request: Request,
+  pathname: string,
+  auth: () => Promise<Auth | null>,
+  sessionCsrf: () => Promise<string | undefined>,
+  publicUrl?: string,
+): Promise<Response | undefined> {
   if (SAFE_METHODS.has(request.method)) return undefined
   if (acceptsBearer(pathname) && request.headers.get('authorization')?.startsWith('Bearer ')) return undefined
   const origin = request.headers.get('origin')
-  if (origin && origin !== publicOrigin(request)) {
+  if (origin && origin !== publicUrl && origin !== publicOrigin(request)) {
     return errorFor(pathname, 403, 'cross_origin', 'Request refused', `A page on ${origin} may not send requests here.`)
   }
   if (!origin && request.headers.get('sec-fetch-site') === 'cross-site') {

@@ -43,7 +43,8 @@ function nextRequestId(): string {
 }
 
 /** Paths that stay reachable before setup. */
-const BEFORE_SETUP = ['/setup', '/healthz', '/readyz', '/public/']
+// The admin API too: only the service token (the CLI's, or ADMIN_TOKEN) gets in before the first account; the guard answers 401 to anyone else.
+const BEFORE_SETUP = ['/setup', '/healthz', '/readyz', '/public/', '/api/v1/admin/']
 
 /** The parts of a URL dispatch needs, without allocating a URL object. */
 function splitPath(url: string): { pathname: string; plugin: string } {
@@ -181,6 +182,7 @@ export function createFetch(deps: ServerDeps) {
   app.compile()
   const coreFetch = app.fetch
   const trustProxy = deps.config.trustProxy
+  const publicUrl = deps.config.publicUrl // an origin (config.ts checks it has no path)
   let inFlight = 0
   let draining = false
   let idle: (() => void) | undefined
@@ -251,7 +253,7 @@ export function createFetch(deps: ServerDeps) {
     try {
       response =
         (deps.needsSetup ? setupRedirect(pathname) : undefined) ??
-        (isSafeMethod(request.method) ? undefined : await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf)) ??
+        (isSafeMethod(request.method) ? undefined : await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf, publicUrl)) ??
         (await route(request, pathname, plugin))
       if (response.status >= 400) response = await errorInShell(request, response)
     } catch (err) {
