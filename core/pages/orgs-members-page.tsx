@@ -288,5 +288,6 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
       )}
     </>
   ) as string
-  return deps.renderer.page(request, auth, { title: `Members · ${org.name}`, body, status: view.status })
+  // A page that shows a new invitation link holds a secret: no cache may keep it (as for new tokens).
+  return deps.renderer.page(request, auth, { title: `Members · ${org.name}`, body, status: view.status, headers: view.created ? { 'cache-control': 'no-store' } : undefined })
 }
