@@ -19,6 +19,7 @@ import type { Renderer } from './render.ts'
 import { conflictFor, errorFor, errorInShell, errorPageFor, htmlError, internalErrorFor, isApiPath, jsonError, notFoundFor } from './respond.ts'
 import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, isSafeMethod, withSecurityHeaders } from './security.ts'
+import { bodyTooLarge, MAX_BODY_BYTES } from './body-limit.ts'
 import { trustForwardedProto } from './cookies.ts'
 import { pluginAsset, staticFile } from './static.ts'
 import { PathRedactor, REDACTED } from './redact.ts'
@@ -252,6 +253,7 @@ export function createFetch(deps: ServerDeps) {
     let response: Response
     try {
       response =
+        (isSafeMethod(request.method) ? undefined : await bodyTooLarge(request, pathname)) ??
         (deps.needsSetup ? setupRedirect(pathname) : undefined) ??
         (isSafeMethod(request.method) ? undefined : await checkCsrf(request, pathname, authOnce, async () => (await sessionOnce())?.csrf, publicUrl)) ??
         (await route(request, pathname, plugin))
@@ -349,6 +351,9 @@ export function startServer(deps: ServerDeps, options: { port: number; hostname:
       fetch: options.ready ? waitUntil(options.ready, front.fetch) : front.fetch,
       // Plugin pages may stream or wait on the store; keep idle sockets longer than Bun's 10 s default.
       idleTimeout: 30,
+      // No body is read past the largest route limit (Bun's default is 128 MB); smaller routes get
+      // their own 413 in `fetch` (body-limit.ts).
+      maxRequestBodySize: MAX_BODY_BYTES,
       error(err) {
         deps.log.error('server error', { error: err })
         return jsonError(500, 'internal', 'internal error')
