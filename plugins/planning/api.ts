@@ -3,13 +3,14 @@ import { createHash } from 'node:crypto'
 import { seesEmails } from '../../core/auth/permissions.ts'
 import { Elysia } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
+import type { Auth } from '../../core/auth/resolve.ts'
 import { guard } from '../../core/http/guard.ts'
 import { jsonError } from '../../core/http/respond.ts'
 import { actorOf, jsonBody, orgOf, problem } from './http.ts'
 import { checkFilterQuery, pageLimit, stateIdsOf } from './filters.ts'
 import { filterFrom } from './pages-shared.ts'
 import { isoString } from '../../core/time.ts'
-import { day, type Project, type ProjectService } from './service.ts'
+import { day, type Cycle, type Label, type Milestone, type Project, type ProjectService, type State } from './service.ts'
 import { ChangedError } from './project-core.ts'
 import { type Task, type TaskFilter, type TaskService } from './tasks.ts'
 
@@ -17,6 +18,12 @@ import { type Task, type TaskFilter, type TaskService } from './tasks.ts'
 export function projectJson(p: Project) {
   return { id: p.id, key: p.key, name: p.name, description: p.description, leadId: p.leadId, status: p.status, createdAt: isoString(p.createdAt), updatedAt: isoString(p.updatedAt) }
 }
+
+/** A project's states, labels, milestones and cycles as the API lists them (the ids task fields and filters take). */
+const stateJson = (x: State) => ({ id: x.id, name: x.name, group: x.group, position: x.position })
+const labelJson = (x: Label) => ({ id: x.id, name: x.name, color: x.color })
+const milestoneJson = (x: Milestone) => ({ id: x.id, name: x.name, description: x.description, targetDate: day(x.targetDate) || null })
+const cycleJson = (x: Cycle) => ({ id: x.id, name: x.name, startsAt: day(x.startsAt), endsAt: day(x.endsAt) })
 
 /** A task as the API (and MCP tools) show it; the assignee's email only for callers who may see emails. */
 export function taskJson(t: Task, emails = false) {
@@ -89,6 +96,29 @@ export function checkTaskFields(input: Record<string, unknown>, extra: string[] 
   const accepted = [...extra, ...TASK_INPUT_FIELDS].join(', ')
   if (k === 'assignee') throw new InputError(`unknown field 'assignee': send assigneeId (a user id) or assigneeEmail (an email); null or "" unassigns. Accepted fields: ${accepted}`, 'assignee')
   throw new InputError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((x) => `'${x}'`).join(', ')}: accepted fields are ${accepted}`, k)
+}
+
+/**
+ * A milestone or cycle of a project by id or name (case aside; `''` or null clears); an unknown one is
+ * a 422 naming `field`. The API's `milestoneId`/`cycleId` and the MCP tools' `milestone`/`cycle` share it.
+ */
+export function planItemId(list: { id: string; name: string }[], value: unknown, what: 'milestone' | 'cycle', field: string = what): string {
+  const v = value == null ? '' : String(value).trim()
+  if (!v) return ''
+  const hit = list.find((x) => x.id === v) ?? list.find((x) => x.name.toLowerCase() === v.toLowerCase())
+  if (!hit) throw new InputError(`unknown ${what} '${v}' in this project (use the id or name of one of its ${what}s)`, field)
+  return hit.id
+}
+
+/** A task body with `milestoneId` and `cycleId` given as names turned into the project's ids (the rest as it was). */
+async function withPlanIds(projects: ProjectService, projectId: () => Promise<string>, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const named = (v: unknown) => v !== undefined && v !== null && v !== ''
+  if (!named(input.milestoneId) && !named(input.cycleId)) return input
+  const id = await projectId()
+  const out = { ...input }
+  if (named(input.milestoneId)) out.milestoneId = planItemId(await projects.milestones(id), input.milestoneId, 'milestone', 'milestoneId')
+  if (named(input.cycleId)) out.cycleId = planItemId(await projects.cycles(id), input.cycleId, 'cycle', 'cycleId')
+  return out
 }
 
 /**
@@ -197,6 +227,16 @@ const T_WRITE = { permission: 'planning.task.write' }
 
 /** The API routes. */
 export function planningApi(projects: ProjectService, tasks: TaskService) {
+  /** `{ items }` of one of a project's lists (`nextCursor` null: a project's configuration is one page). */
+  async function projectItems(request: Request, auth: Auth, key: string, items: (projectId: string) => Promise<unknown[]>) {
+    try {
+      const project = await projects.get(orgOf(auth), key)
+      return { items: await items(project.id), nextCursor: null }
+    } catch (err) {
+      return problem(request, err)
+    }
+  }
+
   return new Elysia({ name: 'plugin:planning:api' })
     .use(guard)
     .get('/api/v1/planning/projects', async ({ request, auth }) => {
@@ -240,6 +280,11 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
         return writeProblem(request, err)
       }
     }, P_MANAGE)
+    // what a task's fields and the list's filters take, by project: another organization's key is a 404
+    .get('/api/v1/planning/projects/:key/states', ({ request, auth, params }) => projectItems(request, auth, params.key, async (id) => (await projects.states(id)).map(stateJson)), T_READ)
+    .get('/api/v1/planning/projects/:key/labels', ({ request, auth, params }) => projectItems(request, auth, params.key, async (id) => (await projects.labels(id)).map(labelJson)), T_READ)
+    .get('/api/v1/planning/projects/:key/milestones', ({ request, auth, params }) => projectItems(request, auth, params.key, async (id) => (await projects.milestones(id)).map(milestoneJson)), T_READ)
+    .get('/api/v1/planning/projects/:key/cycles', ({ request, auth, params }) => projectItems(request, auth, params.key, async (id) => (await projects.cycles(id)).map(cycleJson)), T_READ)
     .get('/api/v1/planning/tasks', async ({ request, auth, query }) => {
       try {
         const orgId = orgOf(auth)
@@ -259,7 +304,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
         if (!project) return problem(request, new InputError('project is required (a key like WEB)', 'project'))
         const orgId = orgOf(auth)
         const emails = seesEmails(auth.permissions)
-        const t = await tasks.create(orgId, actorOf(auth), project, input)
+        const t = await tasks.create(orgId, actorOf(auth), project, await withPlanIds(projects, async () => (await projects.get(orgId, project)).id, input))
         return Response.json(taskJson(t, emails), { status: 201, headers: { etag: await taskEtag(tasks, orgId, t, emails) } })
       } catch (err) {
         return problem(request, err)
@@ -280,7 +325,8 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
         checkTaskFields(input)
         const orgId = orgOf(auth)
         const emails = seesEmails(auth.permissions)
-        const t = await tasks.update(orgId, actorOf(auth), params.ref, input, { expectUpdatedAt: expectedVersions(request) })
+        const named = await withPlanIds(projects, async () => (await tasks.row(orgId, params.ref)).task.projectId, input)
+        const t = await tasks.update(orgId, actorOf(auth), params.ref, named, { expectUpdatedAt: expectedVersions(request) })
         return Response.json(taskJson(t, emails), { headers: { etag: await taskEtag(tasks, orgId, t, emails) } })
       } catch (err) {
         return writeProblem(request, err)

@@ -4,7 +4,7 @@ import { t } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import { can, type Auth } from '../../core/auth/resolve.ts'
 import type { PluginContext } from '../../core/plugins/contract.ts'
-import { listRequest, taskDetailJson, taskJson } from './api.ts'
+import { listRequest, planItemId, taskDetailJson, taskJson } from './api.ts'
 import { actorOf } from './http.ts'
 import type { ProjectService } from './service.ts'
 import type { TaskStats } from './stats.ts'
@@ -159,21 +159,13 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     cycle: t.Optional(t.Union([t.String({ description: 'Cycle name or id in the project; empty to clear' }), t.Null()])),
   }
 
-  /** A milestone or cycle of the project by id or name ('' clears); an unknown one is a 422 naming the field. */
-  const pick = (list: { id: string; name: string }[], value: unknown, field: 'milestone' | 'cycle'): string => {
-    const v = value == null ? '' : String(value).trim()
-    if (!v) return ''
-    const hit = list.find((x) => x.id === v) ?? list.find((x) => x.name.toLowerCase() === v.toLowerCase())
-    if (!hit) throw new InputError(`unknown ${field} '${v}' in this project`, field)
-    return hit.id
-  }
   /** The tools' input as the task service takes it: `milestone`/`cycle` names become ids, a null parent clears it. */
   const serviceInput = async (projectId: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const { milestone, cycle, ...rest } = input
     const out: Record<string, unknown> = { ...rest }
     if (rest.parent === null) out.parent = ''
-    if (milestone !== undefined) out.milestoneId = pick(await projects.milestones(projectId), milestone, 'milestone')
-    if (cycle !== undefined) out.cycleId = pick(await projects.cycles(projectId), cycle, 'cycle')
+    if (milestone !== undefined) out.milestoneId = planItemId(await projects.milestones(projectId), milestone, 'milestone')
+    if (cycle !== undefined) out.cycleId = planItemId(await projects.cycles(projectId), cycle, 'cycle')
     return out
   }
 
