@@ -15,6 +15,7 @@ import { requestAuth, setPermissionCatalog } from './http/guard.ts'
 import { ErrorPanel } from '../views/error-page.tsx'
 import { startServer, type ServerDeps } from './http/server.ts'
 import { mailerFor } from './mail.ts'
+import { dropSetupToken, issueSetupToken, setupAnnouncement } from './pages/setup-token.ts'
 
 /** A store with every plugin registered (not yet booted). */
 export interface Platform {
@@ -124,6 +125,9 @@ export async function servePlatform(platform: Platform) {
   }
   writeRuntimeToken(platform)
   writeServerFile(platform, http.url)
+  // First run: a visitor from another machine needs this token to set up (core/pages/setup-token.ts).
+  if (platform.deps.needsSetup) platform.deps.log.warn(setupAnnouncement(platform.config, http.url, issueSetupToken(platform.config)))
+  else dropSetupToken(platform.config)
   const prune = setInterval(() => platform.deps.identity.accounts.pruneSessions().catch(() => {}), 3600_000)
   let stopping: Promise<void> | undefined
   return {

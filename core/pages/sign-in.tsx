@@ -11,6 +11,7 @@ import { requestMeta } from '../http/request-meta.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
 import { actorOf, readForm, safeNext } from './context.ts'
+import { dropSetupToken, fromLoopback, setupTokenProblem } from './setup-token.ts'
 
 /** The anonymous CSRF token (cookie), creating one when the visitor has none. */
 export function anonymousCsrf(request: Request): { token: string; setCookie?: string } {
@@ -25,7 +26,8 @@ export function sessionCookie(request: Request, token: string): string {
   return cookie(request, sessionCookieName(request), token, Math.floor(SESSION_ABSOLUTE_MS / 1000))
 }
 
-function SetupForm(p: { csrf: string; values: Record<string, string>; errors: FieldErrors; error?: string }) {
+/** `askToken`: the visitor is not on the server itself, so the one-time setup token is asked for (core/pages/setup-token.ts). */
+function SetupForm(p: { csrf: string; values: Record<string, string>; errors: FieldErrors; error?: string; askToken: boolean }) {
   return (
     <>
       <h1>Set up Coder IDE</h1>
@@ -33,6 +35,11 @@ function SetupForm(p: { csrf: string; values: Record<string, string>; errors: Fi
       <FormError message={p.error} />
       <form method="post" action="/setup">
         <CsrfField token={p.csrf} />
+        {p.askToken ? (
+          <Field name="token" label="Setup token" value={p.values.token} error={p.errors.token} required autocomplete="off" maxlength={200} hint="The server printed it in its log at start (…/setup?token=…); it is also in the file setup-token in the data directory." />
+        ) : (
+          ''
+        )}
         <Field name="name" label="Your name" value={p.values.name} error={p.errors.name} required autocomplete="name" autofocus maxlength={100} />
         <Field name="email" label="Email" type="email" value={p.values.email} error={p.errors.email} required autocomplete="email" />
         <Field name="password" label="Password" type="password" error={p.errors.password} required autocomplete="new-password" minlength={8} maxlength={256} hint="8 to 256 characters." />
@@ -129,9 +136,8 @@ export function signInPages(deps: ServerDeps) {
   let settingUp = false
 
   /** First-run setup: the administrator and the organization, or the form again with what to fix. */
-  const setup = async (request: Request, setUpAlready: () => Response) => {
+  const setup = async (request: Request, form: Record<string, string>, setUpAlready: () => Response, askToken: boolean) => {
     if ((await accounts.countUsers()) > 0) return setUpAlready()
-    const form = await readForm(request)
     // Check every field first, so the form shows all problems at once.
     const errors: FieldErrors = {}
     if (!form.org?.trim()) errors.org = 'enter the name of your organization'
@@ -151,9 +157,10 @@ export function signInPages(deps: ServerDeps) {
       if (err.field === 'setup') return setUpAlready() // an account appeared meanwhile (another process)
       errors[err.field ?? 'email'] = err.message
     }
-    if (!user) return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors }) as string, 422)
+    if (!user) return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors, askToken }) as string, 422)
     const org = await orgs.createOrg({ name: form.org! }, user.id)
     deps.needsSetup = false
+    dropSetupToken(deps.config)
     await accounts.audit({ userId: user.id, email: user.email, ip: clientIp(request), orgId: org.id }, 'instance.setup', org.name)
     return signedIn(request, user, '/', 'setup')
   }
@@ -162,15 +169,18 @@ export function signInPages(deps: ServerDeps) {
     .use(guard)
     .get(
       '/setup',
-      async ({ request }) => {
+      async ({ request, query }) => {
         // An account made elsewhere (`coder-ide admin create` while this server runs) ends setup:
         // look again whenever the flag still says setup (only then, and it is one count).
         if (deps.needsSetup && (await accounts.countUsers()) > 0) {
           deps.needsSetup = false
+          dropSetupToken(deps.config)
           return redirect(request, '/login', { kind: 'ok', text: 'This instance is set up: sign in.' })
         }
         if (!deps.needsSetup) return renderer.card(request, { title: 'Setup is done', csrf: '', status: 404, body: '<h1>Setup is done</h1><p>This instance is set up. <a href="/login">Sign in</a>.</p>' })
-        return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: {}, errors: {} }) as string)
+        const askToken = !fromLoopback(request, deps.config)
+        const token = askToken && typeof query.token === 'string' ? query.token.slice(0, 200) : ''
+        return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: { token }, errors: {}, askToken }) as string)
       },
       { public: true },
     )
@@ -182,16 +192,20 @@ export function signInPages(deps: ServerDeps) {
           return redirect(request, '/login', { kind: 'error', text: 'This instance is set up already: sign in.' })
         }
         if (!deps.needsSetup) return setUpAlready()
-        // One setup at a time: the flag is taken before the first await, so a second request posted
-        // at the same moment cannot count no accounts as well (createUser checks again, for other
-        // processes).
+        const form = await readForm(request)
+        // From another machine only with the setup token (checked before anything else is).
+        const askToken = !fromLoopback(request, deps.config)
+        const wrongToken = askToken ? setupTokenProblem(request, deps.config, form.token) : undefined
+        if (wrongToken) return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors: { token: wrongToken }, askToken }) as string, 403)
+        // One setup at a time: the flag is checked and taken with no await between, so a second
+        // request posted at the same moment cannot count no accounts as well (createUser checks
+        // again, for other processes).
         if (settingUp) {
-          const form = await readForm(request)
-          return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors: {}, error: 'Setup is running in another request. Wait a moment, then reload this page.' }) as string, 409)
+          return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors: {}, error: 'Setup is running in another request. Wait a moment, then reload this page.', askToken }) as string, 409)
         }
         settingUp = true
         try {
-          return await setup(request, setUpAlready)
+          return await setup(request, form, setUpAlready, askToken)
         } finally {
           settingUp = false
         }
@@ -223,8 +237,13 @@ export function signInPages(deps: ServerDeps) {
         // the check; it is given back when the password is right or the server is too busy to check.
         // Per account it counts from this address (10) and from all addresses (100): one address
         // guessing locks only itself out, not the owner signing in from elsewhere.
+        // Right passwords count per address too (30 a minute), so one address cannot sign in (and
+        // start sessions) without end: a slot is taken now and given back when the password is wrong.
+        const signIns = limits.signInSuccessAddress.hit(ip)
+        if (!signIns.ok) return signInLimited(request, email, next, signIns, 'Too many sign-ins from your address.')
         const attempt = countPasswordAttempt(email, ip)
         if (attempt.blocked) {
+          limits.signInSuccessAddress.refund(ip)
           const { by, verdict } = attempt.blocked
           return signInLimited(request, email, next, verdict, by === 'address' ? 'Too many sign-in attempts from your address.' : 'Too many attempts for this account.')
         }
@@ -234,9 +253,11 @@ export function signInPages(deps: ServerDeps) {
         } catch (err) {
           if (!(err instanceof BusyError)) throw err
           attempt.giveBack()
+          limits.signInSuccessAddress.refund(ip)
           return signInLimited(request, email, next, { ok: false, retryAfter: 5 }, 'The server is checking too many sign-ins at once.')
         }
         if (!user) {
+          limits.signInSuccessAddress.refund(ip)
           await accounts.audit({ userId: null, email: email || null, ip: clientIp(request) }, 'auth.sign_in_failed', email || undefined)
           return wrong(email)
         }
