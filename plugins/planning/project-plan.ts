@@ -1,7 +1,7 @@
 /** @module A project's plan: milestones (the roadmap) and cycles (sprints), with their events. */
 import { and, asc, eq } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { ProjectPart, newId, parseDay, text, type Actor, type Cycle, type Milestone, type Project } from './project-core.ts'
+import { ProjectPart, day, newId, parseDay, text, type Actor, type Cycle, type Milestone, type Project } from './project-core.ts'
 
 /** A project's milestones and cycles for ProjectService. */
 export class ProjectPlan extends ProjectPart {
@@ -86,23 +86,36 @@ export class ProjectPlan extends ProjectPart {
     return { name, startsAt, endsAt }
   }
 
-  /** Creates a cycle (sprint). */
+  /**
+   * Refuses dates that overlap another cycle of the project (both ends are days the cycle covers): a
+   * project has one current cycle at a time. A 409 naming the other cycle and its dates.
+   */
+  private async checkOverlap(projectId: string, fields: { startsAt: Date; endsAt: Date }, self?: string): Promise<void> {
+    const other = (await this.cycles(projectId)).find((c) => c.id !== self && c.startsAt <= fields.endsAt && c.endsAt >= fields.startsAt)
+    if (other) throw new InputError(`These dates overlap ${other.name} (${day(other.startsAt)} to ${day(other.endsAt)}): a project's cycles cannot overlap, so start after ${day(other.endsAt)} or end before ${day(other.startsAt)}`, 'startsAt', 409)
+  }
+
+  /** Creates a cycle (sprint); dates overlapping another cycle of the project are a 409. */
   async addCycle(orgId: string, actor: Actor, keyOrId: string, input: Record<string, unknown>): Promise<Cycle> {
     const project = await this.core.get(orgId, keyOrId)
-    const row: Cycle = { id: newId(), orgId, projectId: project.id, ...this.cycleFields(input), createdAt: new Date() }
+    const fields = this.cycleFields(input)
+    await this.checkOverlap(project.id, fields)
+    const row: Cycle = { id: newId(), orgId, projectId: project.id, ...fields, createdAt: new Date() }
     await this.db.insert(this.t.cycles).values(row)
     this.core.changed()
     this.core.deps.bus.emit('planning.cycle.created', { cycle: cBrief(row), activity: cycleActivity(project, row, actor, `added ${row.name} to ${project.key}`) })
     return row
   }
 
-  /** Edits a cycle's name and dates (absent keys stay); emits planning.cycle.updated when something changed. */
+  /** Edits a cycle's name and dates (absent keys stay; dates overlapping another cycle are a 409); emits planning.cycle.updated when something changed. */
   async updateCycle(orgId: string, actor: Actor, id: string, input: Record<string, unknown>): Promise<Cycle> {
     const c = await this.cycle(orgId, id)
     const project = await this.core.get(orgId, c.projectId)
     const fields = this.cycleFields({ name: c.name, startsAt: c.startsAt, endsAt: c.endsAt, ...defined(input, ['name', 'startsAt', 'endsAt']) })
     const row = { ...c, ...fields }
     if (row.name === c.name && row.startsAt.getTime() === c.startsAt.getTime() && row.endsAt.getTime() === c.endsAt.getTime()) return c
+    // only new dates are checked: cycles that overlapped before this check existed can still be renamed
+    if (row.startsAt.getTime() !== c.startsAt.getTime() || row.endsAt.getTime() !== c.endsAt.getTime()) await this.checkOverlap(c.projectId, fields, c.id)
     await this.db.update(this.t.cycles).set(fields).where(eq(this.t.cycles.id, c.id))
     this.core.changed()
     this.core.deps.bus.emit('planning.cycle.updated', { cycle: cBrief(row), activity: cycleActivity(project, row, actor, `updated ${row.name} in ${project.key}`) })
