@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import { hostname, userInfo } from 'node:os'
 import { InputError } from './auth/accounts.ts'
 import { backupStore, connect, StoreError } from './store/connect.ts'
-import { migrationStatus, formatMigrationStatus, MigrationError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
+import { migrationStatus, formatMigrationStatus, MigrationError, UnknownMigrationsError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
 import { PluginError, PluginHost, type PluginInfo } from './plugins/host.ts'
 import { createIdentity } from './auth/index.ts'
 import { importExternal } from './plugins/loader.ts'
@@ -458,6 +458,10 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ConfigError) {
+      console.error(`coder-ide: ${err.message}`)
+      process.exit(2)
+    }
+    if (err instanceof UnknownMigrationsError) {
       console.error(`coder-ide: ${err.message}`)
       process.exit(2)
     }

@@ -13,7 +13,7 @@ import { Bus } from '../bus.ts'
 import { createLogger, type Logger } from '../log.ts'
 import type { Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
-import { ensureMigrationTable, migratePlugin } from '../store/migrator.ts'
+import { ensureMigrationTable, migratePlugin, unknownApplied, UnknownMigrationsError, type MigrationSet } from '../store/migrator.ts'
 import { coreSchema } from '../store/schema.ts'
 import { migrations as coreMigrations } from '../store/migrations/index.ts'
 import { PLUGIN_API, RESERVED_SEGMENTS, type PermissionSpec, type Contribution, type PluginManifest, type PointName } from './contract.ts'
@@ -172,6 +172,7 @@ export class PluginHost {
   /** Migrates core, then enables every plugin whose stored state says so (built-ins default on). */
   async boot(): Promise<void> {
     await ensureMigrationTable(this.store)
+    await this.refuseDowngrade()
     await migratePlugin(this.store, 'core', coreMigrations)
     const rows = await this.store.db.select().from(this.core)
     const wanted = new Map(rows.map((r) => [r.id, r]))
@@ -195,6 +196,24 @@ export class PluginHost {
     this.settled = true
     // After readiness, not before: a sweep of a large store must not slow the start.
     this.sweepLater([...this.records.values()].filter((r) => r.status === 'enabled').map((r) => r.id))
+  }
+
+  /**
+   * Throws UnknownMigrationsError naming every tag core or a built-in plugin has applied that this
+   * binary does not know (a newer version wrote the store). External plugins are checked when they
+   * migrate: such a plugin alone fails.
+   */
+  private async refuseDowngrade(): Promise<void> {
+    const sets = [{ plugin: 'core', set: coreMigrations as MigrationSet | undefined }]
+    for (const rec of this.records.values()) if (rec.source.kind === 'builtin' && rec.manifest) sets.push({ plugin: rec.id, set: rec.manifest.migrations })
+    const byPlugin = new Map<string, string[]>()
+    for (const r of await this.store.query<{ plugin: string; tag: string }>('select plugin, tag from core_migrations order by plugin, tag')) {
+      byPlugin.set(r.plugin, [...(byPlugin.get(r.plugin) ?? []), r.tag])
+    }
+    const unknown = sets
+      .map(({ plugin, set }) => ({ plugin, tags: unknownApplied(set?.[this.store.dialect] ?? [], (byPlugin.get(plugin) ?? []).map((tag) => ({ tag }))) }))
+      .filter((u) => u.tags.length)
+    if (unknown.length) throw new UnknownMigrationsError(unknown)
   }
 
   /** Turns a plugin on: checks, migrates, runs setup, routes go live. */

@@ -165,7 +165,7 @@ eachDialect('migrator safety', (dialect) => {
     }
     expect(await migratePlugin(t.store, 'fixture-cs', original, { log: silent })).toEqual(['0000_init'])
     let [row] = await migrationStatus(t.store, [{ id: 'fixture-cs', migrations: original }])
-    expect(row).toEqual({ plugin: 'fixture-cs', applied: ['0000_init'], pending: [], changed: [] })
+    expect(row).toEqual({ plugin: 'fixture-cs', applied: ['0000_init'], pending: [], changed: [], unknown: [] })
 
     const edited: MigrationSet = {
       sqlite: [{ tag: '0000_init', sql: 'create table fixture_cs_items (id integer primary key, name text)' }],
@@ -221,7 +221,7 @@ eachDialect('migrator safety', (dialect) => {
     const fresh = await testStore(dialect)
     try {
       const rows = await migrationStatus(fresh.store, [{ id: 'fixture-fk', migrations: set('init', 'rebuild') }])
-      expect(rows).toEqual([{ plugin: 'fixture-fk', applied: [], pending: ['0000_init', '0001_rebuild'], changed: [] }])
+      expect(rows).toEqual([{ plugin: 'fixture-fk', applied: [], pending: ['0000_init', '0001_rebuild'], changed: [], unknown: [] }])
       expect(await hasMigrationTable(fresh.store)).toBe(false)
     } finally {
       await fresh.cleanup()

@@ -17,6 +17,25 @@ export class MigrationError extends Error {
   override name = 'MigrationError'
 }
 
+/**
+ * The store holds migrations this code does not know: it was written by a newer coder-ide (or a
+ * newer version of a plugin). Running older code on it could corrupt data, so start is refused.
+ */
+export class UnknownMigrationsError extends MigrationError {
+  override name = 'UnknownMigrationsError'
+  constructor(readonly unknown: { plugin: string; tags: string[] }[]) {
+    super(
+      `the store has migrations this version does not know (${unknown.map((u) => `${u.plugin}: ${u.tags.join(', ')}`).join('; ')}); a newer coder-ide wrote it: run that newer version, or restore a backup taken before the upgrade`,
+    )
+  }
+}
+
+/** Applied tags the code's list does not have (applied by a newer version). */
+export function unknownApplied(list: Migration[], applied: { tag: string }[]): string[] {
+  const known = new Set(list.map((m) => m.tag))
+  return applied.filter((a) => !known.has(a.tag)).map((a) => a.tag)
+}
+
 const BREAKPOINT = '--> statement-breakpoint'
 
 /** Creates the bookkeeping table; safe to run at every boot, from several processes at once. */
@@ -105,9 +124,11 @@ export async function migratePlugin(
   options: { log?: Logger } = {},
 ): Promise<string[]> {
   const list = set?.[store.dialect] ?? []
-  if (list.length === 0) return []
   // A first look outside any transaction: most boots have nothing to apply and need no write lock.
   const seen = await appliedMigrations(store, plugin)
+  const unknown = unknownApplied(list, seen)
+  if (unknown.length) throw new UnknownMigrationsError([{ plugin, tags: unknown }])
+  if (list.length === 0) return []
   const log = options.log ?? (defaultLog ??= createLogger('store'))
   for (const tag of changedSinceApplied(list, seen)) {
     log.warn(`migration ${tag} of plugin "${plugin}" changed since it was applied; it is not run again. Put schema changes in a new migration (npm run generate) and restore the applied one.`)
@@ -142,6 +163,8 @@ export interface MigrationStatusRow {
   pending: string[]
   /** Applied migrations whose SQL changed since they were applied. */
   changed: string[]
+  /** Applied migrations this code does not know (a newer version applied them). */
+  unknown: string[]
 }
 
 /**
@@ -156,7 +179,7 @@ export async function migrationStatus(store: Store, plugins: { id: string; migra
     const rows = present ? await appliedMigrations(store, p.id) : []
     const applied = rows.map((m) => m.tag)
     const pending = list.map((m) => m.tag).filter((t) => !applied.includes(t))
-    out.push({ plugin: p.id, applied, pending, changed: changedSinceApplied(list, rows) })
+    out.push({ plugin: p.id, applied, pending, changed: changedSinceApplied(list, rows), unknown: unknownApplied(list, rows) })
   }
   return out
 }
@@ -164,5 +187,6 @@ export async function migrationStatus(store: Store, plugins: { id: string; migra
 /** The text `coder-ide migrate status` prints for one plugin (external: loaded from $DATA_DIR/plugins). */
 export function formatMigrationStatus(row: MigrationStatusRow, external = false): string {
   const changed = row.changed.length ? `  changed since applied: ${row.changed.join(', ')}` : ''
-  return `${row.plugin.padEnd(16)} applied ${String(row.applied.length).padStart(3)}  pending ${row.pending.length ? row.pending.join(', ') : 'none'}${changed}${external ? '  (external)' : ''}`
+  const unknown = row.unknown.length ? `  unknown to this version (a newer one applied them): ${row.unknown.join(', ')}` : ''
+  return `${row.plugin.padEnd(16)} applied ${String(row.applied.length).padStart(3)}  pending ${row.pending.length ? row.pending.join(', ') : 'none'}${changed}${unknown}${external ? '  (external)' : ''}`
 }

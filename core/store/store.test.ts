@@ -22,7 +22,7 @@ eachDialect('store', (dialect) => {
     expect(await migratePlugin(t.store, 'fixture-notes', notesMigrations)).toEqual(['0000_init'])
     expect(await migratePlugin(t.store, 'fixture-notes', notesMigrations)).toEqual([])
     const status = await migrationStatus(t.store, [{ id: 'fixture-notes', migrations: notesMigrations }])
-    expect(status).toEqual([{ plugin: 'fixture-notes', applied: ['0000_init'], pending: [], changed: [] }])
+    expect(status).toEqual([{ plugin: 'fixture-notes', applied: ['0000_init'], pending: [], changed: [], unknown: [] }])
   })
 
   test('one schema, both dialects: Date, boolean and JSON round-trip the same', async () => {
