@@ -218,7 +218,7 @@ export function runtimeTokenFile(config: Config): string {
 
 function writeRuntimeToken(platform: Platform): void {
   const file = runtimeTokenFile(platform.config)
-  mkdirSync(platform.config.dataDir, { recursive: true })
+  mkdirSync(platform.config.dataDir, { recursive: true, mode: 0o700 })
   writeFileSync(file, platform.runtimeToken + '\n', { mode: 0o600 })
   chmodSync(file, 0o600)
 }

@@ -1,6 +1,6 @@
 /** @module Store connection: bun:sqlite or postgres.js behind one drizzle-typed handle. */
 import { Database } from 'bun:sqlite'
-import { mkdirSync, existsSync, statSync } from 'node:fs'
+import { chmodSync, mkdirSync, existsSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { drizzle as drizzleSqlite, type BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite'
 import { redactUrl } from '../config.ts'
@@ -104,6 +104,20 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   throw new StoreError(`unsupported database URL ${redactUrl(url)}: use sqlite:<file> or postgres://...`)
 }
 
+/**
+ * Makes the store's files readable by their owner only (0600): they hold password hashes, session
+ * and API token digests and every organization's data. Files that do not exist are skipped.
+ */
+function ownerOnly(...files: string[]): void {
+  for (const f of files) {
+    try {
+      chmodSync(f, 0o600)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+  }
+}
+
 /** The one-line error for a store that is not where the configuration says. */
 function missingStore(file: string): StoreError {
   return new StoreError(`no store at ${resolve(file)}: check DATA_DIR or DATABASE_URL`)
@@ -114,9 +128,10 @@ function connectSqlite(file: string, options: ConnectOptions): Store {
   if (mustExist && !existsSync(file)) throw missingStore(file)
   let client: Database
   try {
-    if (file !== ':memory:' && !mustExist && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true })
+    if (file !== ':memory:' && !mustExist && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
     client = new Database(file, { readwrite: true, create: !mustExist, strict: true })
     client.exec('PRAGMA journal_mode = WAL')
+    if (file !== ':memory:') ownerOnly(file, `${file}-wal`, `${file}-shm`)
     client.exec('PRAGMA foreign_keys = ON')
     client.exec('PRAGMA busy_timeout = 5000')
     client.exec('PRAGMA synchronous = NORMAL')
@@ -205,9 +220,10 @@ function connectSqlite(file: string, options: ConnectOptions): Store {
     },
     async backup(target) {
       if (existsSync(target)) throw new StoreError(`${target} exists already: choose a new file name`)
-      mkdirSync(dirname(target), { recursive: true })
+      mkdirSync(dirname(target), { recursive: true, mode: 0o700 })
       await passGate(gate) // VACUUM INTO cannot run inside an open transaction
       client.query('VACUUM INTO ?').run(target)
+      ownerOnly(target)
     },
     async close() {
       client.close()
