@@ -37,7 +37,7 @@ eachDialect('planning cycles do not overlap', (dialect) => {
       ['2029-12-20', '2030-01-01'],
       ['2029-12-01', '2030-02-28'],
       ['2030-01-05', '2030-01-06'],
-    ]) {
+    ] as [string, string][]) {
       const res = await admin.post('/planning/projects/WEB/cycles', { name: 'Sprint 2', startsAt, endsAt })
       expect(res.status).toBe(409)
       const html = await res.text()
