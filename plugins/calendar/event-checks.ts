@@ -4,7 +4,7 @@ import { parseReminders } from './event-fields.ts'
 import type { CalendarService } from './service.ts'
 import { withRuleBudget } from './rule-budget.ts'
 import { NEW_PERSONAL, type CleanEvent, type EventForm, type Viewer } from './service-types.ts'
-import { DAY, checkRrule, checkRuleInRange, checkZone, fromWall, inYearRange, parseDate, parseTime, yearRangeText } from './time.ts'
+import { DAY, checkRrule, checkRuleInRange, checkZone, fromWall, inYearRange, longDate, parseDate, parseTime, toWall, wallTime, yearRangeText } from './time.ts'
 
 /** The rule, read and checked from the event's start: rrule may search for centuries, so within the user's budget of slow checks. */
 function checkedRule(userId: string, input: string, ev: { startAt: Date; allDay: boolean; timeZone: string }): string {
@@ -15,8 +15,21 @@ function checkedRule(userId: string, input: string, ev: { startAt: Date; allDay:
   })
 }
 
-/** Checks the form and turns it into stored values; InputError on the first bad field. */
-export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean } = {}): Promise<CleanEvent> {
+/**
+ * The instant a wall time in `tz` names; InputError on `field` for a time the clocks skip (02:30 on the
+ * day they go forward), which would otherwise be moved past the jump without a word.
+ */
+function existingWall(wall: number, tz: string, field: string): number {
+  const at = fromWall(wall, tz)
+  if (toWall(at, tz) !== wall) throw new InputError(`${wallTime(wall)} does not exist on ${longDate(wall)} in ${tz} (clocks go forward): choose another time`, field)
+  return at
+}
+
+/**
+ * Checks the form and turns it into stored values; InputError on the first bad field. `skippedTimes`
+ * (imports) takes a time the clocks skip as the time after the jump, as iCalendar says, instead of refusing it.
+ */
+export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean; skippedTimes?: boolean } = {}): Promise<CleanEvent> {
   const title = (f.title ?? '').trim()
   if (!title || title.length > 200) throw new InputError('enter a title of 1 to 200 characters', 'title')
   if ((f.description ?? '').length > 10_000) throw new InputError('the description is too long (10,000 characters at most)', 'description')
@@ -46,8 +59,8 @@ export async function clean(svc: CalendarService, v: Viewer, f: EventForm, opts:
     if (st === undefined) throw new InputError('enter the start time as HH:MM', 'startTime')
     const et = f.endTime ? parseTime(f.endTime) : st + 3_600_000
     if (et === undefined) throw new InputError('enter the end time as HH:MM', 'endTime')
-    startAt = fromWall(sd + st, timeZone)
-    endAt = fromWall(ed + et, timeZone)
+    startAt = opts.skippedTimes ? fromWall(sd + st, timeZone) : existingWall(sd + st, timeZone, 'startTime')
+    endAt = opts.skippedTimes ? fromWall(ed + et, timeZone) : existingWall(ed + et, timeZone, 'endTime')
     if (endAt <= startAt) throw new InputError('the end must be after the start', 'endTime')
   }
   if (endAt - startAt > 366 * DAY) throw new InputError('an event lasts at most a year', 'endDate')

@@ -276,7 +276,8 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
         for (const val of p.getValues() as IcalTime[]) exdates.push(new Date(instantOf(val, s.zone, p.getParameter('tzid')).at).toISOString())
       }
       if (!s.date && (form.startTime === form.endTime && form.startDate === form.endDate)) form.endTime = wallTime(toWall(s.at + 30 * 60_000, s.zone))
-      const c = await svc.clean(v, form)
+      // (a time the clocks skip, written by another program, is read as the time after the jump)
+      const c = await svc.clean(v, form, { skippedTimes: true })
       const row = await svc.insertEvent(v.orgId, v.userId, { ...c, startAt: new Date(s.at), endAt: new Date(endAt) }, { uid, exdates })
       // changed occurrences name their series by the file's UID, even when it was replaced
       if (fileUid) masters.set(fileUid, row)

@@ -157,7 +157,7 @@ export class CalendarService {
   // ---- events: writing
 
   /** Checks the form and turns it into stored values; InputError on the first bad field. */
-  clean(v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean } = {}): Promise<CleanEvent> {
+  clean(v: Viewer, f: EventForm, opts: { calendarMustBeWritable?: boolean; newPersonal?: boolean; skippedTimes?: boolean } = {}): Promise<CleanEvent> {
     return checks.clean(this, v, f, opts)
   }
 

@@ -68,6 +68,14 @@ export function fromWall(wall: number, tz: string): number {
 export function wallDate(wall: number): string {
   return new Date(wall).toISOString().slice(0, 10)
 }
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+
+/** "29 March 2026" of a wall time. */
+export function longDate(wall: number): string {
+  const d = new Date(wall)
+  return `${d.getUTCDate()} ${MONTH_NAMES[d.getUTCMonth()]} ${d.getUTCFullYear()}`
+}
+
 /** `HH:MM` of a wall time. */
 export function wallTime(wall: number): string {
   return new Date(wall).toISOString().slice(11, 16)
