@@ -85,7 +85,7 @@ eachDialect('calendar review fixes', (dialect) => {
       expect(html).toContain('apply to the whole series: choose &ldquo;All events&rdquo; or &ldquo;This and following events&rdquo; to change them')
       // each of those fields sits in a block calendar.js disables while "This event" is chosen
       const { inside, outside } = await fieldsBySeries(html)
-      expect([...inside].sort()).toEqual(['allDay', 'attendeeIds', 'calendarId', 'reminders', 'repeat', 'rrule', 'timeZone'])
+      expect([...inside].sort()).toEqual(['allDay', 'attendeeIds', 'calendarId', 'reminders', 'repeat', 'repeatCount', 'repeatDays', 'repeatEnds', 'repeatEvery', 'repeatMonthly', 'repeatUnit', 'repeatUntil', 'rrule', 'timeZone'])
       for (const field of ['title', 'startDate', 'startTime', 'endDate', 'endTime', 'location', 'description', 'scope']) expect(outside.has(field)).toBe(true)
     })
 

@@ -11,6 +11,7 @@ import { calendarPageOf } from './routes-grid.tsx'
 import { ZoneList } from './views/zones.tsx'
 import { SCRIPT, emptyForm, formError, occurrenceFor, pageError, scopeOf, viewZone } from './routes-shared.ts'
 import { EditConflict, NEW_PERSONAL, PERM, formOf, viewerOf, type CalendarService, type Ctx, type EditBase, type EventForm } from './service.ts'
+import { buildCustomRule, customFromBody, fitCustom, type CustomRepeat } from './repeat-custom.ts'
 import { DAY, isValidZone, parseDate, parseTime, toWall, wallDate, wallTime } from './time.ts'
 import { EventFormView } from './views/event-form.tsx'
 import { EventPage } from './views/event-page.tsx'
@@ -35,7 +36,8 @@ function formFromBody(one: Record<string, string>, all: Record<string, string[]>
     startTime: (one.startTime ?? '').trim(),
     endDate: (one.endDate ?? '').trim(),
     endTime: (one.endTime ?? '').trim(),
-    rrule: repeat && repeat !== 'custom' ? repeat : (one.rrule ?? '').trim(),
+    // "Custom…": the route builds the rule from its fields (withCustomRule)
+    rrule: repeat === 'pick' ? '' : repeat && repeat !== 'custom' ? repeat : (one.rrule ?? '').trim(),
     attendeeIds: all.attendeeIds ?? [],
     reminders: remindersOf(one, all).value,
   }
@@ -55,6 +57,18 @@ function refuseTooManyReminders(one: Record<string, string>, all: Record<string,
   if (chosen > KEPT_REMINDERS) throw new InputError(`at most 5 reminders (${chosen} chosen)`, 'reminders')
 }
 
+/**
+ * The rule of a form whose Repeat is "Custom…", built from its fields into `values.rrule` (InputError on
+ * the field to fix). An edit whose fields say what they said when loaded keeps the stored rule as written
+ * (an UNTIL of a split series, say), so saving other fields does not count as changing the repetition.
+ */
+function withCustomRule(values: EventForm, custom: CustomRepeat | undefined, base: EditBase | undefined): void {
+  if (!custom) return
+  const rule = buildCustomRule(custom, values)
+  const was = base ? fitCustom(base.original.rrule, base.original) : undefined
+  values.rrule = was && buildCustomRule(was, values) === rule ? base!.original.rrule : rule
+}
+
 /** What an edit form showed when it was loaded (its version and originals), if it says. */
 function baseFromBody(one: Record<string, string>, all: Record<string, string[]>): EditBase | undefined {
   if (!/^\d{1,15}$/.test(one.version ?? '')) return undefined
@@ -68,7 +82,7 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
   async function formPage(
     request: Request,
     auth: Auth,
-    o: { values: EventForm; errors?: FieldErrors; error?: string; status?: number; retryAfter?: number; eventId?: string; occurrence?: string; scope?: string; recurring?: boolean; base?: EditBase; stale?: boolean },
+    o: { values: EventForm; errors?: FieldErrors; error?: string; status?: number; retryAfter?: number; eventId?: string; occurrence?: string; scope?: string; recurring?: boolean; base?: EditBase; stale?: boolean; custom?: CustomRepeat; posted?: boolean },
   ): Promise<Response> {
     const v = viewerOf(auth)
     const calendars = await svc.writable(v)
@@ -93,6 +107,8 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           recurring={o.recurring}
           base={o.base}
           stale={o.stale}
+          custom={o.custom}
+          posted={o.posted}
           submit={editing ? 'Save' : 'Create event'}
           cancel={editing ? `/calendar/events/${o.eventId}${o.occurrence ? `?occurrence=${encodeURIComponent(o.occurrence)}` : ''}` : '/calendar'}
         />
@@ -143,16 +159,19 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
         async ({ request, auth }) => {
           const { one, all } = await readFormAll(request)
           const values = formFromBody(one, all)
+          const custom = one.repeat === 'pick' ? customFromBody(one, all) : undefined
+          const again = { custom, posted: true }
           try {
             refuseTooManyReminders(one, all)
+            withCustomRule(values, custom, undefined)
             const row = await svc.createEvent(viewerOf(auth), values)
             return redirect(request, `/calendar/events/${row.id}`, { kind: 'ok', text: `Created "${row.title}".` })
           } catch (e) {
             // a calendar deleted, unshared or made read-only while the form was open: the form comes
             // back (422) with every value and the error on the calendar field
-            if (e instanceof InputError && e.field === 'calendarId' && (e.status === 403 || e.status === 404)) return formPage(request, auth, { values, errors: { calendarId: e.message }, error: 'Please correct the marked field.', status: 422 })
+            if (e instanceof InputError && e.field === 'calendarId' && (e.status === 403 || e.status === 404)) return formPage(request, auth, { values, ...again, errors: { calendarId: e.message }, error: 'Please correct the marked field.', status: 422 })
             const fe = formError(e)
-            if (fe) return formPage(request, auth, { values, ...fe })
+            if (fe) return formPage(request, auth, { values, ...again, ...fe })
             return pageError(request, e)
           }
         },
@@ -209,17 +228,19 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           const { one, all } = await readFormAll(request)
           const values = formFromBody(one, all)
           const base = baseFromBody(one, all)
+          const custom = one.repeat === 'pick' ? customFromBody(one, all) : undefined
           let recurring = false
           try {
             const v = viewerOf(auth)
             recurring = !!(await svc.event(v, params.id)).event.rrule
             refuseTooManyReminders(one, all)
+            withCustomRule(values, custom, base)
             const scope = scopeOf(one.scope)
             const row = await svc.saveEdit(v, params.id, values, base, scope, one.occurrence || undefined)
             const occ = recurring && scope === 'this' && one.occurrence ? `?occurrence=${encodeURIComponent(one.occurrence)}` : ''
             return redirect(request, `/calendar/events/${row.id}${occ}`, { kind: 'ok', text: 'Saved.' })
           } catch (e) {
-            const form = { eventId: params.id, occurrence: one.occurrence || undefined, scope: one.scope, recurring }
+            const form = { eventId: params.id, occurrence: one.occurrence || undefined, scope: one.scope, recurring, custom, posted: true }
             // changed meanwhile: the form comes back (409) with the user's values, the current ones
             // beside them, and from now on carries the event as it is
             if (e instanceof EditConflict) return formPage(request, auth, { ...form, values: e.form, errors: e.errors, error: e.message, status: 409, base: { version: e.version, original: e.original }, stale: e.gone })

@@ -312,9 +312,17 @@
     sync()
     const repeat = form.querySelector('select[name="repeat"]')
     const rule = form.querySelector('input[name="rrule"]')
+    // "Custom…": its fieldset shows while chosen, with the weekdays or the monthly choice of its unit
+    const custom = form.querySelector('[data-cal-repeat-custom]')
+    const unit = custom?.querySelector('[data-cal-repeat-unit]')
     const syncRule = () => {
       if (rule) rule.closest('label').hidden = repeat?.value !== 'custom'
+      if (!custom) return
+      custom.hidden = repeat?.value !== 'pick'
+      for (const hint of custom.querySelectorAll('[data-cal-nojs-hint]')) hint.hidden = true
+      for (const part of custom.querySelectorAll('[data-cal-repeat-for]')) part.hidden = part.dataset.calRepeatFor !== unit?.value
     }
+    unit?.addEventListener('change', syncRule)
     repeat?.addEventListener('change', syncRule)
     syncRule()
 

@@ -4,6 +4,8 @@ import { CsrfField, Field, FormError, Select, type FieldErrors } from '../../../
 import type { CalendarView, EditBase, EventForm, TeamInfo } from '../service.ts'
 import { ReminderChoices } from './reminders.tsx'
 import { describeRule, ruleWithoutEnd, type RuleEvent } from './repeat-text.ts'
+import { CustomRepeatFields } from './repeat-custom.tsx'
+import { defaultCustom, fitCustom, type CustomRepeat } from '../repeat-custom.ts'
 import { ZoneInput, ZoneList } from './zones.tsx'
 import { parseTime } from '../time.ts'
 
@@ -101,7 +103,8 @@ export const REPEATS = [
   { value: 'FREQ=WEEKLY', label: 'Every week' },
   { value: 'FREQ=MONTHLY', label: 'Every month' },
   { value: 'FREQ=YEARLY', label: 'Every year' },
-  { value: 'custom', label: 'Custom rule (RRULE)...' },
+  { value: 'pick', label: 'Custom…' },
+  { value: 'custom', label: 'Advanced rule (RRULE)…' },
 ]
 
 /**
@@ -118,7 +121,7 @@ export function repeatOf(rrule: string): string {
 
 /** The Repeat select's options: the presets, plus the event's own preset-with-an-end first when it has one. */
 function repeatOptions(rrule: string, repeat: string, ev?: RuleEvent): { value: string; label: string }[] {
-  if (!repeat || repeat === 'custom' || REPEATS.some((r) => r.value === repeat)) return REPEATS
+  if (!repeat || repeat === 'custom' || repeat === 'pick' || REPEATS.some((r) => r.value === repeat)) return REPEATS
   return [REPEATS[0]!, { value: rrule, label: describeRule(rrule, ev) ?? rrule }, ...REPEATS.slice(1)]
 }
 
@@ -143,11 +146,20 @@ export function EventFormView(props: {
   occurrence?: string
   scope?: string
   recurring?: boolean
+  /**
+   * A posted form's "Custom…" fields (Repeat was "Custom…"); `posted` without them: Repeat was a preset
+   * or the RRULE box, shown as chosen. Neither (a loaded form): a rule the custom fields can say
+   * exactly is shown in them, any other in the RRULE box.
+   */
+  custom?: CustomRepeat
+  posted?: boolean
   submit: string
   cancel: string
 }) {
   const v = props.values
-  const repeat = repeatOf(v.rrule)
+  const fitted = props.posted || props.custom || repeatOf(v.rrule) !== 'custom' ? undefined : fitCustom(v.rrule, v)
+  const custom = props.custom ?? fitted
+  const repeat = custom ? 'pick' : repeatOf(v.rrule)
   return (
     <form method="post" action={props.action} class="cal-form medium-form">
       <CsrfField token={props.csrf} />
@@ -205,8 +217,9 @@ export function EventFormView(props: {
         <ZoneInput name="timeZone" value={v.timeZone} error={props.errors.timeZone} hint="An IANA zone such as Europe/Berlin: type a city or region to pick one" />
         <div class="grid">
           <Select name="repeat" label="Repeat" value={repeat} options={repeatOptions(v.rrule, repeat, { timeZone: v.timeZone, allDay: v.allDay, startTime: parseTime(v.startTime) ?? 0 })} error={props.errors.repeat ?? (repeat === 'custom' ? undefined : props.errors.rrule)} />
-          <Field name="rrule" label="Custom rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={repeat === 'custom' ? props.errors.rrule : undefined} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Custom rule"' />
+          <Field name="rrule" label="Rule (RRULE)" value={repeat === 'custom' ? v.rrule : ''} error={repeat === 'custom' ? props.errors.rrule : undefined} placeholder="FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10" hint='Used when Repeat is "Advanced rule (RRULE)"' />
         </div>
+        <CustomRepeatFields value={custom ?? defaultCustom(v.startDate)} startDate={v.startDate} errors={props.errors} />
       </div>
       <Field name="location" label="Location" value={v.location} error={props.errors.location} maxlength={300} />
       <label for="f-description">

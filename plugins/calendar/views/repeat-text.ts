@@ -50,7 +50,7 @@ function shortDate(wallDay: number): string {
  * split series ends one second before the occurrence it was split at (UNTIL=20261207T082959Z for a
  * 08:30 stand-up), which is still 7 December but before that day's start: the series ends on the 6th.
  */
-function untilDay(until: string, ev?: RuleEvent): number | undefined {
+export function untilDay(until: string, ev?: RuleEvent): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(until)
   if (!m) return undefined
   const [, y, mo, d, h, mi, s, z] = m
