@@ -15,6 +15,8 @@ import { containsPattern } from '../store/like.ts'
 export const SESSION_IDLE_MS = 7 * 24 * 3600_000
 /** Every session ends this long after sign-in, however active. */
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600_000
+/** Live sessions one user keeps at most (all devices and pending two-factor steps): a new one past it ends the least recently used. */
+export const SESSIONS_PER_USER = 50
 /** A pending second-factor step expires quickly. */
 export const MFA_STEP_MS = 10 * 60_000
 /** How long a set-password link an admin made stays valid. */
@@ -450,7 +452,17 @@ export class Accounts {
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + (stage === 'mfa' ? MFA_STEP_MS : SESSION_ABSOLUTE_MS)),
     })
+    await this.endSessionsPast(userId)
     return { token, id }
+  }
+
+  /** Ends the user's sessions past SESSIONS_PER_USER, least recently used first (a few each time, never all at once). */
+  private async endSessionsPast(userId: string): Promise<void> {
+    const s = this.t.sessions
+    const extra = await this.db.select({ id: s.id }).from(s).where(eq(s.userId, userId)).orderBy(desc(s.lastSeenAt), desc(s.createdAt)).limit(1000).offset(SESSIONS_PER_USER)
+    if (extra.length === 0) return
+    await this.db.delete(s).where(inArray(s.id, extra.map((r) => r.id)))
+    this.changed()
   }
 
   /** The live session for a cookie token, or undefined (unknown, expired, idle too long, user disabled). */
@@ -475,7 +487,7 @@ export class Accounts {
     return { ...row.s, stage: row.s.stage as 'full' | 'mfa', user: toUser(row.u) }
   }
 
-  /** The user's live sessions (neither expired nor idle too long), newest first. */
+  /** The user's live sessions (neither expired nor idle too long), most recently used first; at most SESSIONS_PER_USER. */
   async listSessions(userId: string): Promise<Omit<SessionInfo, 'user' | 'csrf'>[]> {
     const now = Date.now()
     const rows = await this.db
@@ -490,6 +502,7 @@ export class Accounts {
         ),
       )
       .orderBy(desc(this.t.sessions.lastSeenAt))
+      .limit(SESSIONS_PER_USER)
     return rows.map(({ csrf: _csrf, ...s }) => ({ ...s, stage: s.stage as 'full' | 'mfa' }))
   }
 

@@ -90,6 +90,12 @@ export const limits = {
   signInAccount: new RateLimiter(100, 15 * 60_000),
   /** Failed sign-ins per address. */
   signInAddress: new RateLimiter(50, 15 * 60_000),
+  /**
+   * Sign-ins with the right password per address, any account (reserved before the check, given
+   * back on a wrong one, which the limits above count): with them, every sign-in POST that reaches
+   * a password check counts against one per-address limit, the successful ones included.
+   */
+  signInSuccessAddress: new RateLimiter(60, 60_000),
   /** Two-factor codes per user (every attempt counts). */
   twoFactor: new RateLimiter(5, 5 * 60_000),
   /** Wrong two-factor codes per user in a day: past it, the two-factor step is locked until the oldest leaves the day. */

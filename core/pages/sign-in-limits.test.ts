@@ -217,4 +217,28 @@ eachDialect('sign-in limits', (dialect) => {
     expect(await audits('auth.two_factor_locked', user.email)).toHaveLength(1)
     expect((await audits('auth.two_factor_failed', user.email)).length).toBe(20)
   })
+  test('right passwords count per address too (60 a minute, any account): the 61st sign-in from one address is a 429 even with the right password; wrong ones do not use it up; another address signs in', async () => {
+    resetLimits()
+    const users = await Promise.all(Array.from({ length: 3 }, () => newUser('many')))
+    const c = await atLogin(from(ATTACKER))
+    // wrong passwords are counted by the failure limits, not by this one
+    for (let i = 0; i < 5; i++) expect((await c.post('/login', { email: users[0]!.email, password: 'wrong password 1' }, from(ATTACKER))).status).toBe(401)
+    expect(limits.signInSuccessAddress.count(ATTACKER)).toBe(0)
+    for (let i = 0; i < 3; i++) {
+      const res = await (await atLogin(from(ATTACKER))).post('/login', { email: users[i]!.email, password: PASSWORD, next: '/' }, from(ATTACKER))
+      expect(res.status).toBe(303)
+    }
+    expect(limits.signInSuccessAddress.count(ATTACKER)).toBe(3)
+    // the rest of the minute's sign-ins (as a script signing in again and again would make them)
+    for (let i = 3; i < limits.signInSuccessAddress.limit; i++) limits.signInSuccessAddress.hit(ATTACKER)
+    const sessionsBefore = (await Promise.all(users.map((u) => p.deps.identity.accounts.listSessions(u.id)))).flat().length
+    const blocked = await c.post('/login', { email: users[0]!.email, password: PASSWORD, next: '/' }, from(ATTACKER))
+    const { seconds } = await expectLimitedCard(blocked, '/login', 'Too many sign-ins from your address. Try again in about a minute.')
+    expect(seconds).toBeLessThanOrEqual(60)
+    expect((await c.post('/login', { email: users[1]!.email, password: 'wrong password 1' }, from(ATTACKER))).status).toBe(429) // any POST waits
+    expect((await Promise.all(users.map((u) => p.deps.identity.accounts.listSessions(u.id)))).flat().length).toBe(sessionsBefore) // no session was made
+    const elsewhere = await atLogin(from(OWNER))
+    expect((await elsewhere.post('/login', { email: users[0]!.email, password: PASSWORD, next: '/' }, from(OWNER))).status).toBe(303)
+    resetLimits()
+  })
 })

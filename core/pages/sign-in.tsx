@@ -237,7 +237,7 @@ export function signInPages(deps: ServerDeps) {
         // the check; it is given back when the password is right or the server is too busy to check.
         // Per account it counts from this address (10) and from all addresses (100): one address
         // guessing locks only itself out, not the owner signing in from elsewhere.
-        // Right passwords count per address too (30 a minute), so one address cannot sign in (and
+        // Right passwords count per address too (60 a minute), so one address cannot sign in (and
         // start sessions) without end: a slot is taken now and given back when the password is wrong.
         const signIns = limits.signInSuccessAddress.hit(ip)
         if (!signIns.ok) return signInLimited(request, email, next, signIns, 'Too many sign-ins from your address.')
