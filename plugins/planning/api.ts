@@ -4,6 +4,7 @@ import { seesEmails } from '../../core/auth/permissions.ts'
 import { Elysia } from 'elysia'
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Auth } from '../../core/auth/resolve.ts'
+import type { People } from '../../core/plugins/contract.ts'
 import { guard } from '../../core/http/guard.ts'
 import { jsonError } from '../../core/http/respond.ts'
 import { actorOf, jsonBody, orgOf, problem } from './http.ts'
@@ -99,6 +100,16 @@ export function checkTaskFields(input: Record<string, unknown>, extra: string[] 
 }
 
 /**
+ * A write's JSON body, which must be an object: an array, a string, a number, true/false or null is a
+ * 400 saying so (read as `{}` it would answer 200 with nothing changed). No body at all is `{}`.
+ */
+function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || (body !== null && typeof body === 'object' && !Array.isArray(body))) return jsonBody(body)
+  const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`
+  throw new InputError(`The body must be a JSON object of fields, like {"title": "..."}; got ${got}`, 'body', 400)
+}
+
+/**
  * A milestone or cycle of a project by id or name (case aside; `''` or null clears); an unknown one is
  * a 422 naming `field`. The API's `milestoneId`/`cycleId` and the MCP tools' `milestone`/`cycle` share it.
  */
@@ -121,12 +132,20 @@ async function withPlanIds(projects: ProjectService, projectId: () => Promise<st
   return out
 }
 
+/** What `listRequest` asks about an `assignee` filter: the organization's members, and whether anyone's tasks name them. */
+export interface AssigneeLookup {
+  people: Pick<People, 'members'>
+  tasks: Pick<TaskService, 'list'>
+}
+
 /**
  * A list request's filter and page size, checked: an unknown priority, state, group, sort, order,
- * date, label, milestone or cycle, or a `limit` that is no whole number from 1 to 500, is a 400
- * saying what is allowed. With `project`, `state` takes names as well as ids.
+ * date, label, milestone, cycle or assignee, or a `limit` that is no whole number from 1 to 500, is a
+ * 400 saying what is allowed. With `project`, `state` takes names as well as ids. An assignee is
+ * `me`, `none` or a user id: a member of the organization, or someone its tasks are still assigned
+ * to (a former member's tasks can be listed).
  */
-export async function listRequest(projects: ProjectService, orgId: string, query: Record<string, string | undefined>, viewerId: string): Promise<{ filter: TaskFilter; limit: number }> {
+export async function listRequest(projects: ProjectService, orgId: string, query: Record<string, string | undefined>, viewerId: string, lookup: AssigneeLookup): Promise<{ filter: TaskFilter; limit: number }> {
   const limit = pageLimit(query.limit)
   const project = query.project ? await projects.get(orgId, query.project) : undefined
   // the project's states, labels... only when a filter names one (a plain page skips the lookups)
@@ -138,6 +157,11 @@ export async function listRequest(projects: ProjectService, orgId: string, query
   else if (filter.stateIds) {
     const unknown = await projects.unknownStateIds(orgId, filter.stateIds)
     if (unknown.length) throw new InputError(`state: unknown state '${unknown[0]}' (use state ids, or state names together with project=KEY)`, 'state', 400)
+  }
+  const who = filter.assigneeId
+  if (who && who !== 'none' && who !== viewerId && !(await lookup.people.members(orgId)).some((m) => m.id === who)) {
+    const { items } = await lookup.tasks.list(orgId, { assigneeId: who }, { limit: 1 })
+    if (!items.length) throw new InputError(`assignee: unknown assignee '${who.slice(0, 40)}' (use me, none or the id of a member of this organization)`, 'assignee', 400)
   }
   return { filter, limit }
 }
@@ -226,7 +250,7 @@ const T_READ = { permission: 'planning.task.read' }
 const T_WRITE = { permission: 'planning.task.write' }
 
 /** The API routes. */
-export function planningApi(projects: ProjectService, tasks: TaskService) {
+export function planningApi(projects: ProjectService, tasks: TaskService, people: Pick<People, 'members'>) {
   /** `{ items }` of one of a project's lists (`nextCursor` null: a project's configuration is one page). */
   async function projectItems(request: Request, auth: Auth, key: string, items: (projectId: string) => Promise<unknown[]>) {
     try {
@@ -248,7 +272,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, P_READ)
     .post('/api/v1/planning/projects', async ({ request, auth, body, set }) => {
       try {
-        const p = await projects.create(orgOf(auth), actorOf(auth), jsonBody(body))
+        const p = await projects.create(orgOf(auth), actorOf(auth), objectBody(body))
         set.status = 201
         return projectJson(p)
       } catch (err) {
@@ -265,7 +289,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, P_READ)
     .patch('/api/v1/planning/projects/:key', async ({ request, auth, params, body }) => {
       try {
-        const p = await projects.update(orgOf(auth), actorOf(auth), params.key, jsonBody(body), { expectUpdatedAt: expectedVersions(request) })
+        const p = await projects.update(orgOf(auth), actorOf(auth), params.key, objectBody(body), { expectUpdatedAt: expectedVersions(request) })
         const json = projectJson(p)
         return Response.json(json, { headers: { etag: etagOf(p.updatedAt, JSON.stringify(json)) } })
       } catch (err) {
@@ -288,7 +312,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     .get('/api/v1/planning/tasks', async ({ request, auth, query }) => {
       try {
         const orgId = orgOf(auth)
-        const { filter, limit } = await listRequest(projects, orgId, query, auth.user.id)
+        const { filter, limit } = await listRequest(projects, orgId, query, auth.user.id, { people, tasks })
         const page = await tasks.list(orgId, filter, { cursor: query.cursor, limit })
         const emails = seesEmails(auth.permissions)
         return { items: page.items.map((t) => taskListItem(t, emails)), nextCursor: page.nextCursor }
@@ -298,7 +322,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, T_READ)
     .post('/api/v1/planning/tasks', async ({ request, auth, body }) => {
       try {
-        const input = jsonBody(body)
+        const input = objectBody(body)
         checkTaskFields(input, ['project', 'projectId'])
         const project = String(input.project ?? input.projectId ?? '')
         if (!project) return problem(request, new InputError('project is required (a key like WEB)', 'project'))
@@ -321,7 +345,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService) {
     }, T_READ)
     .patch('/api/v1/planning/tasks/:ref', async ({ request, auth, params, body }) => {
       try {
-        const input = jsonBody(body)
+        const input = objectBody(body)
         checkTaskFields(input)
         const orgId = orgOf(auth)
         const emails = seesEmails(auth.permissions)

@@ -186,7 +186,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     async call(input, auth) {
       const orgId = need(auth, 'planning.task.read')
       const q = Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v == null ? undefined : String(v)]))
-      const { filter, limit } = await listRequest(projects, orgId, q, auth.user.id)
+      const { filter, limit } = await listRequest(projects, orgId, q, auth.user.id, { people: ctx.people, tasks })
       const page = await tasks.list(orgId, filter, { cursor: q.cursor, limit })
       const emails = seesEmails(auth.permissions)
       return { items: page.items.map((t) => taskJson(t, emails)), nextCursor: page.nextCursor }

@@ -51,6 +51,6 @@ export default definePlugin({
     contribute(ctx, projects, tasks, stats)
     ctx.contribute('demo.seed', demoSeed(projects, tasks))
     ctx.provide('planning.summary', { projects: async (orgId: string) => (await projects.list(orgId)).length })
-    return new Elysia({ name: 'plugin:planning' }).use(planningPages(ctx, projects, tasks, stats)).use(planningApi(projects, tasks))
+    return new Elysia({ name: 'plugin:planning' }).use(planningPages(ctx, projects, tasks, stats)).use(planningApi(projects, tasks, ctx.people))
   },
 })
