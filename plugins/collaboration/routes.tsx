@@ -289,6 +289,26 @@ export function routes(d: Deps) {
         },
         { permission: SIGNED_IN },
       )
+      .post(
+        '/collaboration/inbox/:nid/open',
+        async ({ request, auth, params }) => {
+          // Opening a notification from the inbox: the title link submits this form (live.js), so it is
+          // read once opened, as on GitHub; GET never writes (test/get-safety.test.ts). The target is
+          // the notification's own local href, only while the viewer may still see it, else the inbox.
+          try {
+            if (!auth.org) throw new InputError('No organization.', undefined, 404)
+            const row = await svc.markRead(auth.org.id, auth.user.id, params.nid)
+            // a modified click (new tab) marks read in the background: the bell's new count, no redirect
+            if (isHtmx(request)) return new Response(await bellFor(d, { ...auth, org: auth.org }), { headers: HTML })
+            const local = row.href && row.href.startsWith('/') && !row.href.startsWith('//') && !row.href.startsWith('/\\')
+            const visible = local && (await activityViewer(ctx, auth).seesNotification(row))
+            return redirect(request, visible ? row.href! : '/collaboration/inbox')
+          } catch (err) {
+            return failure(request, err)
+          }
+        },
+        { permission: SIGNED_IN },
+      )
       .get(
         '/collaboration/preferences',
         async ({ request, auth }) => {

@@ -97,7 +97,41 @@
     }
   })
 
+  // An unread notification's title (inbox): a plain click submits its form, which marks it read and
+  // redirects (303) to the target; a click that opens a new tab (middle, Ctrl/Cmd/Shift) keeps the
+  // link's own behaviour and posts the form in the background, then shows the row read and the new
+  // bell. Enter on the link (j/k navigation included) is a click.
+  function openNotification(e) {
+    const link = e.target instanceof Element && e.target.closest('a[data-notification-open]')
+    const form = link && link.closest('form')
+    if (!form || e.defaultPrevented) return
+    const newTab = e.button === 1 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey
+    if (e.type === 'auxclick' && e.button !== 1) return
+    if (!newTab) {
+      e.preventDefault()
+      form.submit()
+      return
+    }
+    fetch(form.action, { method: 'POST', body: new FormData(form), headers: { 'HX-Request': 'true' }, credentials: 'same-origin', keepalive: true })
+      .then((res) => (res.ok ? res.text() : undefined))
+      .then((bell) => {
+        if (bell === undefined) return
+        link.removeAttribute('data-notification-open') // read now: a plain click just follows the link
+        const row = form.closest('li.unread')
+        if (row) {
+          row.classList.replace('unread', 'read')
+          const mark = row.querySelector('form[action$="/read"]')
+          if (mark) mark.outerHTML = '<span class="badge">Read</span>'
+        }
+        const live = document.querySelector('.collab-bell-live')
+        if (live && bell) live.innerHTML = bell
+      })
+      .catch(() => {})
+  }
+  document.addEventListener('auxclick', openNotification)
+
   document.addEventListener('click', (e) => {
+    if (e.target instanceof Element && e.target.closest('a[data-notification-open]')) return openNotification(e)
     const button = e.target instanceof Element && e.target.closest('.collab-mention-list [data-mention-id]')
     if (button) {
       e.preventDefault()

@@ -110,7 +110,22 @@ export function InboxPage(props: { rows: NotificationRow[]; unread: number; csrf
           {rows.map((n) => (
             <li class={n.readAt ? 'read' : 'unread'} id={`notification-${n.id}`} data-row={!!n.href}>
               <div class="collab-inbox-main">
-                {n.href ? (
+                {n.href && !n.readAt ? (
+                  // Opening an unread one marks it read: the link submits this form (POST, 303 to the
+                  // target; live.js), a modified click (new tab) posts it in the background. Without
+                  // JavaScript the link still opens the target and the noscript button opens and marks read.
+                  <form method="post" action={`/collaboration/inbox/${n.id}/open`} class="collab-open">
+                    <CsrfField token={csrf} />
+                    <a href={n.href} data-notification-open class="collab-inbox-title">
+                      {safeKeys(n.title)}
+                    </a>
+                    <noscript>
+                      <button type="submit" class="link-button">
+                        Open and mark read
+                      </button>
+                    </noscript>
+                  </form>
+                ) : n.href ? (
                   <a href={n.href} class="collab-inbox-title">
                     {safeKeys(n.title)}
                   </a>
