@@ -258,7 +258,7 @@ for (const scheme of ['light', 'dark'] as const) {
       const page = await context.newPage()
       await signIn(page, p.url, 'admin@example.com', 'correct horse battery staple')
       await page.goto(`${p.url}/testing/things/one`)
-      const box = page.getByRole('textbox', { name: 'Add a comment' })
+      const box = page.getByRole('combobox', { name: 'Add a comment' })
       await box.click()
       await box.pressSequentially(`@dee-${scheme}`)
       const active = page.locator(`${LIST} button.active`)

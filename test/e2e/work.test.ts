@@ -174,7 +174,7 @@ describe('browser: planning, collaboration, calendar, dashboard [sqlite]', () =>
       const bobNavigations = trackNavigations(bobPage)
 
       await page.goto(`${p.url}/planning/tasks/WEB-1`)
-      const box = page.getByRole('textbox', { name: 'Add a comment' })
+      const box = page.getByRole('combobox', { name: 'Add a comment' })
       await box.click()
       await box.pressSequentially('Can you review this, @bob')
       await page.locator('.collab-mention-list [data-mention-id]').first().waitFor()

@@ -23,7 +23,22 @@
       list.hidden = true
       list.innerHTML = ''
     }
+    ta.setAttribute('aria-expanded', 'false')
+    if (list) ta.setAttribute('aria-controls', list.id)
     ta.removeAttribute('aria-activedescendant')
+  }
+
+  // The highlighted suggestion: class `active`, aria-selected on its option, the textarea's
+  // aria-activedescendant pointing at it (screen readers announce it while the focus stays in the textarea).
+  function highlight(ta, items, i) {
+    items.forEach((b, j) => {
+      b.classList.toggle('active', j === i)
+      const option = b.closest('[role="option"]')
+      if (option) option.setAttribute('aria-selected', j === i ? 'true' : 'false')
+    })
+    const option = items[i] && items[i].closest('[role="option"]')
+    if (option) ta.setAttribute('aria-activedescendant', option.id)
+    else ta.removeAttribute('aria-activedescendant')
   }
 
   function currentQuery(ta) {
@@ -44,8 +59,16 @@
       if (!list || mine !== seq) return
       list.innerHTML = html
       list.hidden = false
-      const first = list.querySelector('[data-mention-id]')
-      if (first) first.classList.add('active')
+      const listbox = list.querySelector('[role="listbox"]')
+      const items = [...list.querySelectorAll('[data-mention-id]')]
+      if (listbox) listbox.id = ta.id + '-listbox'
+      items.forEach((b, j) => {
+        const option = b.closest('[role="option"]')
+        if (option) option.id = ta.id + '-option-' + j
+      })
+      ta.setAttribute('aria-controls', listbox ? listbox.id : list.id)
+      ta.setAttribute('aria-expanded', items.length ? 'true' : 'false')
+      highlight(ta, items, 0)
     } catch {
       close(ta)
     }
@@ -85,9 +108,8 @@
     let i = items.findIndex((b) => b.classList.contains('active'))
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault()
-      if (i >= 0) items[i].classList.remove('active')
       i = e.key === 'ArrowDown' ? (i + 1) % items.length : (i - 1 + items.length) % items.length
-      items[i].classList.add('active')
+      highlight(ta, items, i)
     } else if (e.key === 'Enter' || e.key === 'Tab') {
       e.preventDefault()
       pick(ta, items[Math.max(i, 0)])

@@ -242,10 +242,12 @@ export function ActivityPage(props: { rows: ActivityRow[]; next?: string; older?
 export function MentionList(props: { people: { id: string; name: string; email: string }[] }) {
   if (props.people.length === 0) return <p class="muted collab-mention-none">Nobody matches.</p>
   return (
-    <ul class="collab-mentions" role="listbox">
+    // options of the textarea's combobox (live.js gives them ids and moves aria-selected / aria-activedescendant);
+    // the buttons take mouse clicks only: the focus stays in the textarea
+    <ul class="collab-mentions" role="listbox" aria-label="People to mention">
       {props.people.map((p) => (
-        <li role="option">
-          <button type="button" class="link-button" data-mention-id={p.id} data-mention-name={p.name} data-mention-email={p.email || undefined}>
+        <li role="option" aria-selected="false">
+          <button type="button" class="link-button" tabindex="-1" data-mention-id={p.id} data-mention-name={p.name} data-mention-email={p.email || undefined}>
             <span safe>{p.name}</span>{' '}
             {p.email ? (
               <small class="muted" safe>

@@ -244,13 +244,18 @@ function BodyField(props: { value: string; error?: string; id: string; label: st
           maxlength={MAX_BODY}
           placeholder="Write in Markdown; type @ to mention someone"
           data-mentions="/collaboration/mentions"
+          // a combobox while typing @: live.js opens the list, moves aria-activedescendant and aria-expanded
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded="false"
+          aria-controls={`${props.id}-mentions`}
           aria-invalid={props.error ? 'true' : undefined}
           aria-describedby={props.error ? `${props.id}-error` : undefined}
           safe
         >
           {props.value}
         </textarea>
-        <div class="collab-mention-list" hidden></div>
+        <div class="collab-mention-list" id={`${props.id}-mentions`} hidden></div>
       </div>
       {props.error ? (
         <small id={`${props.id}-error`} class="field-error" safe>
