@@ -129,10 +129,11 @@ eachDialect('collaboration', (dialect) => {
     expect((await ana.client.post(`/collaboration/comments/${c1}/react`, { emoji: '🎉' })).status).toBe(303)
     html = threadOf((await page(ana.client, id)).html)
     // emoji as entities (the page stays Latin-1)
-    expect(html).toContain('aria-label="&#127881; 2, yours"')
+    // who reacted, in the tooltip and the label: the viewer first as "You", then the others by name
+    expect(html).toContain(`title="You and ${bob.user.name}" aria-label="&#127881; 2: You and ${bob.user.name}"`)
     await ana.client.post(`/collaboration/comments/${c1}/react`, { emoji: '🎉' })
     html = threadOf((await page(ana.client, id)).html)
-    expect(html).toContain('aria-label="&#127881; 1"')
+    expect(html).toContain(`aria-label="&#127881; 1: ${bob.user.name}"`)
     expect((await ana.client.post(`/collaboration/comments/${c1}/react`, { emoji: '💩' })).status).toBe(422)
 
     // delete own (the reply stays; the deleted parent becomes a placeholder)

@@ -31,7 +31,8 @@ export class Comments {
     if (rows.length === 0) return []
     const ids = rows.map((r) => r.id)
     const reacts = await this.deps.db.select().from(reactions).where(and(eq(reactions.orgId, orgId), inArray(reactions.commentId, ids)))
-    const authors = new Map((await this.deps.people.byIds([...new Set(rows.map((r) => r.authorId))])).map((p) => [p.id, p.name]))
+    // authors and those who reacted, in one lookup (a reaction's button names who reacted)
+    const authors = new Map((await this.deps.people.byIds([...new Set([...rows.map((r) => r.authorId), ...reacts.map((r) => r.userId)])])).map((p) => [p.id, p.name]))
     // the viewer edits their own comments with mentions as `@email`, the way they typed them
     const own = rows.filter((r) => r.authorId === viewerId && !r.deletedAt)
     const members = own.some((r) => hasMention(r.body)) ? await this.deps.people.members(orgId) : []
@@ -43,8 +44,8 @@ export class Comments {
         authorName: authors.get(row.authorId) ?? 'Former member',
         editBody: row.authorId === viewerId && !row.deletedAt ? editText(row.body) : undefined,
         reactions: REACTIONS.map((emoji) => {
-          const of = mine.filter((r) => r.emoji === emoji)
-          return { emoji, count: of.length, mine: of.some((r) => r.userId === viewerId) }
+          const of = mine.filter((r) => r.emoji === emoji).sort((a, b) => Number(b.userId === viewerId) - Number(a.userId === viewerId) || a.createdAt.getTime() - b.createdAt.getTime())
+          return { emoji, count: of.length, mine: of.some((r) => r.userId === viewerId), names: of.map((r) => (r.userId === viewerId ? 'You' : (authors.get(r.userId) ?? 'Former member'))) }
         }),
         replies: [],
       }

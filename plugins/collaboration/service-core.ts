@@ -70,7 +70,8 @@ export interface ThreadComment {
   authorName: string
   /** The viewer's own comment as its edit box shows it (stored mentions as `@email`); else absent. */
   editBody?: string
-  reactions: { emoji: string; count: number; mine: boolean }[]
+  /** Each offered reaction: how many, whether the viewer's, and who reacted: the viewer first (as "You"), then oldest first. */
+  reactions: { emoji: string; count: number; mine: boolean; names: string[] }[]
   replies: ThreadComment[]
 }
 

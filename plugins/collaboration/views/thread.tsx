@@ -204,6 +204,14 @@ function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer:
   )
 }
 
+/** Who reacted, for a reaction's tooltip and label: "You, Ana and Bo", past five names "... and 3 more". */
+export function reactedBy(names: string[], count: number, shown = 5): string {
+  const first = names.slice(0, shown)
+  const more = Math.max(count, names.length) - first.length
+  if (more > 0) return `${first.join(', ')} and ${more} more`
+  return first.length > 1 ? `${first.slice(0, -1).join(', ')} and ${first.at(-1)}` : (first[0] ?? '')
+}
+
 function Reactions(props: { comment: ThreadComment; viewer: ThreadViewer }) {
   const { comment, viewer } = props
   const used = comment.reactions.filter((r) => r.count > 0)
@@ -215,7 +223,8 @@ function Reactions(props: { comment: ThreadComment; viewer: ThreadViewer }) {
       {/* emoji as numeric entities: one character beyond Latin-1 makes the whole page a two-byte string */}
       {used.map((r) => {
         const attrs = `name="emoji" value="${safeLatin1(r.emoji)}" class="collab-reaction${r.mine ? ' mine' : ''}" aria-pressed="${r.mine ? 'true' : 'false'}"${viewer.canWrite ? '' : ' disabled'}`
-        const safeButton = `<button type="submit" ${attrs} aria-label="${safeLatin1(`${r.emoji} ${r.count}${r.mine ? ', yours' : ''}`)}"><span>${safeLatin1(r.emoji)}</span> <span>${r.count}</span></button>`
+        const who = reactedBy(r.names, r.count)
+        const safeButton = `<button type="submit" ${attrs} title="${safeLatin1(who)}" aria-label="${safeLatin1(`${r.emoji} ${r.count}: ${who}`)}"><span>${safeLatin1(r.emoji)}</span> <span>${r.count}</span></button>`
         return safeButton as 'safe'
       })}
       {viewer.canWrite ? (
