@@ -66,6 +66,59 @@
   window.addEventListener('resize', fitAll)
   for (const name of ['htmx:after:swap', 'htmx:afterSwap', 'htmx:after:settle']) document.addEventListener(name, fitAll)
 
+  // Times in the viewer's zone. The server writes times as "2026-11-03 14:00 UTC" (formatDate,
+  // views/components.tsx); here each such time in the page's text and tooltips becomes the browser's
+  // local time ("2026-11-03 15:00 GMT+1"), on load and after every htmx swap. A <time> keeps the UTC
+  // text in its title. User-written text (inputs, code, comment bodies, [data-keep-utc]) is left alone.
+  // The zone goes to the server too, as the calendar's cookie (cal_tz: its grid and the dashboard's
+  // Upcoming show times in it), from every page rather than from the calendar's pages only.
+  try {
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone
+    if (tz && !document.cookie.split('; ').includes('cal_tz=' + encodeURIComponent(tz))) {
+      document.cookie = 'cal_tz=' + encodeURIComponent(tz) + '; path=/; max-age=31536000; samesite=lax'
+    }
+  } catch {
+    // no Intl time zone: the server keeps UTC
+  }
+  const UTC_TIME = /\b(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC\b/g
+  const KEEP = 'script, style, textarea, input, pre, code, [contenteditable], .collab-body, [data-keep-utc]'
+  const pad = (n) => String(n).padStart(2, '0')
+  const zoneOf = (t) => {
+    try {
+      return new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(t).find((p) => p.type === 'timeZoneName')?.value || ''
+    } catch {
+      return ''
+    }
+  }
+  const toLocal = (text) =>
+    text.replace(UTC_TIME, (all, y, mo, d, h, mi) => {
+      const t = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi))
+      if (isNaN(t.getTime())) return all
+      const zone = zoneOf(t)
+      return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}${zone ? ' ' + zone : ''}`
+    })
+  function localTimes(root) {
+    if (!root || !root.textContent) return
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+    const found = []
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeValue.includes(' UTC') && !n.parentElement?.closest(KEEP)) found.push(n)
+    for (const n of found) {
+      const text = toLocal(n.nodeValue)
+      if (text === n.nodeValue) continue
+      const parent = n.parentElement
+      if (parent && parent.matches('time') && !parent.title) {
+        parent.title = n.nodeValue.trim()
+        parent.dataset.keepUtc = '' // the title stays in UTC on the next pass
+      }
+      n.nodeValue = text
+    }
+    for (const el of root.querySelectorAll('[title*=" UTC"]')) if (!el.closest(KEEP)) el.title = toLocal(el.title)
+  }
+  const localAll = () => localTimes(document.body)
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', localAll)
+  else localAll()
+  for (const name of ['htmx:after:swap', 'htmx:afterSwap']) document.addEventListener(name, localAll)
+
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener('click', async (event) => {
     const button = event.target.closest('[data-copy]')

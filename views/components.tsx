@@ -150,7 +150,11 @@ export function ActionButton(props: { action: string; csrf: string | undefined; 
   )
 }
 
-/** Formats a date for tables. */
+/**
+ * Formats a date for tables: "2026-11-03 14:00 UTC". The shell's script (public/app.js) rewrites
+ * this exact form, in text and tooltips, to the viewer's local time once the page is in the browser,
+ * so keep the shape (minutes, a space, "UTC") when changing it.
+ */
 export function formatDate(d: Date | null | undefined): string {
   if (!d) return '—'
   return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
