@@ -51,7 +51,7 @@ describe('Bus', () => {
     expect(bus.listenerCount('x.y.z')).toBe(3)
     a.dispose()
     expect(bus.listenerCount('x.y.z')).toBe(1)
-    b.emit('x.y.z', {})
+    bus.emit('x.y.z', {}) // b's scope may emit only b.* events
     expect(got).toEqual(['b'])
   })
 
@@ -83,4 +83,25 @@ test('onAny hears every event with its name; a throwing one is isolated and remo
   scope.dispose()
   bus.emit('e.f.updated', {})
   expect(heard).toHaveLength(2)
+})
+
+test("a plugin's scope emits only its own events: core's and other plugins' are dropped, logged once and counted", () => {
+  const logged: string[] = []
+  const log = { error: (m: string) => logged.push(m), warn() {}, info() {}, debug() {}, child: () => log } as unknown as ConstructorParameters<typeof Bus>[0]
+  const bus = new Bus(log)
+  const heard: string[] = []
+  bus.onAny('core', (name) => void heard.push(name))
+  const rogue = bus.scope('rogue')
+  rogue.emit('rogue.thing.happened', {})
+  rogue.emit('core.org.deleted', { id: 'o1', name: 'Acme', slug: 'acme' })
+  rogue.emit('other.thing.happened', {})
+  rogue.emit('other.thing.happened', {})
+  rogue.emit('roguex.thing.happened', {})
+  expect(heard).toEqual(['rogue.thing.happened'])
+  expect(bus.refusedCounts()).toEqual({ rogue: 4 })
+  expect(logged.filter((m) => m.includes('may not emit other.thing.happened'))).toHaveLength(1)
+  expect(logged.some((m) => m.includes('may not emit core.org.deleted'))).toBe(true)
+  // core itself emits anything
+  bus.emit('core.org.deleted', { id: 'o1', name: 'Acme', slug: 'acme' })
+  expect(heard).toContain('core.org.deleted')
 })

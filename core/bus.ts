@@ -42,6 +42,9 @@ export interface BusScope {
 export class Bus {
   private readonly emitter: Emitter<Record<string, unknown>> = mitt()
   private readonly failures = new Map<string, number>()
+  private readonly refused = new Map<string, number>()
+  /** `owner event` pairs already logged as refused (each is logged once). */
+  private readonly refusedLogged = new Set<string>()
   private readonly log: Logger
 
   constructor(log: Logger = createLogger('bus')) {
@@ -99,7 +102,12 @@ export class Bus {
     // After dispose (a disabled plugin, or a setup given up on that carries on) nothing subscribes.
     let disposed = false
     return {
-      emit: (name, payload) => this.emit(name, payload),
+      emit: (name, payload) => {
+        // Rule 1 of the house: a plugin's events are `<id>.<noun>.<past-verb>`. A plugin emitting
+        // core's or another plugin's event would forge facts others act on: dropped, logged, counted.
+        if (!(name as string).startsWith(`${owner}.`)) return this.refuse(owner, name as string)
+        this.emit(name, payload)
+      },
       on: (name, handler) => (disposed ? () => {} : track(this.on(owner, name, handler))),
       onAny: (handler) => (disposed ? () => {} : track(this.onAny(owner, handler))),
       dispose: () => {
@@ -114,9 +122,22 @@ export class Bus {
     return Object.fromEntries(this.failures)
   }
 
+  /** How many events outside its own `<id>.` namespace each owner tried to emit (all dropped). */
+  refusedCounts(): Record<string, number> {
+    return Object.fromEntries(this.refused)
+  }
+
   /** Number of handlers currently subscribed to `name`. */
   listenerCount(name: string): number {
     return this.emitter.all.get(name)?.length ?? 0
+  }
+
+  private refuse(owner: string, event: string): void {
+    this.refused.set(owner, (this.refused.get(owner) ?? 0) + 1)
+    const key = `${owner} ${event}`
+    if (this.refusedLogged.has(key)) return
+    this.refusedLogged.add(key)
+    this.log.error(`plugin ${owner} may not emit ${event}: a plugin emits only its own events (${owner}.<noun>.<past-verb>); dropped`, { plugin: owner, event })
   }
 
   private fail(owner: string, event: string, err: unknown): void {
