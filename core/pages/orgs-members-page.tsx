@@ -50,6 +50,8 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
   const members = await orgs.searchMembers(org.id, { ...filter, limit: MEMBERS_PER_PAGE, offset: (pageNo - 1) * MEMBERS_PER_PAGE })
   const pageHref = (n: number) => `/orgs/members?${new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`
   const soleOwners = manage ? await soleOwnerIds(orgs, org.id, members) : new Set<string>()
+  // Everyone may leave (POST /orgs/leave) except the only active owner, who is told what to do first.
+  const aloneOwner = auth.role?.builtin === 'owner' && (await orgs.orgsOwnedAlone(auth.user.id)).some((o) => o.id === org.id)
   const mayGive = granter(deps, auth)
   const grantable = roles.filter(mayGive)
   const invitable = grantable.filter((r) => r.builtin !== 'owner')
@@ -286,6 +288,17 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
       ) : (
         ''
       )}
+      <section class="section" id="leave">
+        <h2>Leave this organization</h2>
+        {aloneOwner ? (
+          <p class="muted" safe>{`You are the only owner of ${org.name}: make someone else owner first (or delete the organization in Settings), then you can leave.`}</p>
+        ) : (
+          <>
+            <p class="muted" safe>{`You lose access to ${org.name} and its work until someone invites you again. Your account stays.`}</p>
+            <ActionButton action="/orgs/leave" csrf={csrf} fields={{ org: org.id }} label="Leave organization" class="outline danger" confirm={`Leave ${org.name}? You lose access until someone invites you again.`} />
+          </>
+        )}
+      </section>
     </>
   ) as string
   // A page that shows a new invitation link holds a secret: no cache may keep it (as for new tokens).

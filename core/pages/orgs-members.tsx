@@ -2,7 +2,8 @@
 import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
 import type { Member, Role } from '../auth/orgs.ts'
-import type { Auth } from '../auth/resolve.ts'
+import { SIGNED_IN } from '../auth/permissions.ts'
+import { can, type Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import { errorFor } from '../http/respond.ts'
@@ -57,6 +58,13 @@ export function orgMemberPages(deps: ServerDeps) {
     return member
   }
 
+  /** After leaving the current organization: the session moves to another one (if any), then home. */
+  const leftOrg = async (request: Request, auth: Auth) => {
+    const next = (await orgs.orgsOf(auth.user.id))[0]
+    if (next && auth.session) await accounts.setSessionOrg(auth.session.id, next.id)
+    return redirect(request, '/', { kind: 'ok', text: `You left ${orgOf(auth).name}.` })
+  }
+
   return new Elysia({ name: 'core:orgs-members' })
     .use(guard)
     // ---- members
@@ -98,14 +106,36 @@ export function orgMemberPages(deps: ServerDeps) {
           return membersPage(deps, request, auth, { status: err.status, error: sentence(err.message) })
         }
         await accounts.audit(actorOf(request, auth), 'org.member_removed', member.user.email, { role: member.role.name })
-        if (member.user.id === auth.user.id) {
-          const next = (await orgs.orgsOf(auth.user.id))[0]
-          if (next && auth.session) await accounts.setSessionOrg(auth.session.id, next.id)
-          return redirect(request, '/', { kind: 'ok', text: `You left ${org.name}.` })
-        }
+        if (member.user.id === auth.user.id) return leftOrg(request, auth)
         return redirect(request, '/orgs/members', { kind: 'ok', text: `${member.user.name} is removed from ${org.name}.` })
       },
       { permission: 'core.members.manage' },
+    )
+
+    // Anyone may leave the organization they work in (the only active owner excepted: the store refuses, 409).
+    .post(
+      '/orgs/leave',
+      async ({ request, auth }) => {
+        if (!auth.org) return errorFor(new URL(request.url).pathname, 404, 'not_found', 'No organization', 'You are not in an organization, so there is none to leave.')
+        const org = auth.org
+        const role = auth.role?.name ?? ''
+        // The form names the organization it was shown for: after a switch in another tab, the
+        // session's current organization is not the one the user read "Leave" under.
+        const named = (await readForm(request)).org
+        const path = new URL(request.url).pathname
+        if (!named) return errorFor(path, 422, 'invalid', 'Which organization?', 'Leave from the members page: its Leave organization button names the organization.')
+        if (named !== org.id) return errorFor(path, 409, 'invalid', 'Organization switched', `You work in ${org.name} now, not in the organization that page was for. Open the members page again and leave from there.`)
+        try {
+          await orgs.removeMember(org.id, auth.user.id)
+        } catch (err) {
+          if (!(err instanceof InputError) || err.status === 404) return problem(request, err)
+          if (can(auth, 'core.members.read')) return membersPage(deps, request, auth, { status: err.status, error: `You cannot leave ${org.name}: ${err.message}.` })
+          return problem(request, err)
+        }
+        await accounts.audit(actorOf(request, auth), 'org.member_left', auth.user.email, { role })
+        return leftOrg(request, auth)
+      },
+      { permission: SIGNED_IN },
     )
 
     // ---- invitations
