@@ -33,8 +33,11 @@ USER 65532:65532
 ENV DATA_DIR=/data HOST=0.0.0.0 PORT=3000 SHUTDOWN_TIMEOUT_MS=8000
 VOLUME /data
 EXPOSE 3000
-# wget exits 1 on a refused connection or a 4xx/5xx; Docker's --timeout bounds a hung check.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["/usr/local/bin/busybox", "sh", "-c", "/usr/local/bin/busybox wget -q -O /dev/null http://127.0.0.1:${PORT:-3000}/healthz"]
+# /readyz, not /healthz: healthy means the store answers and every plugin has settled (started, or
+# failed on its own), not merely that the process listens. A plugin's setup is given up on after 30 s,
+# so the start period covers the slowest boot. wget exits 1 on a refused connection or a 4xx/5xx;
+# Docker's --timeout bounds a hung check.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
+  CMD ["/usr/local/bin/busybox", "sh", "-c", "/usr/local/bin/busybox wget -q -O /dev/null http://127.0.0.1:${PORT:-3000}/readyz"]
 ENTRYPOINT ["/usr/local/bin/coder-ide"]
 CMD ["serve"]
