@@ -91,12 +91,17 @@ export function deniedMessage(auth: Auth, permission: string): string {
 export function deniedPageMessage(auth: Auth, permission: string): ErrorMessage {
   const d = describe(permission)
   const details = `Missing permission: ${permission}${d ? ` (“${d.description}”)` : ''}.${auth.role ? ` Your role: ${auth.role.name}.` : ''}`
-  if (permission === INSTANCE_ADMIN && !auth.user.isAdmin) return { text: 'Only instance admins may do this. Ask an instance admin.', details }
+  // Not the token scope's wording ("Manage plugins through the admin API"): a person at /admin lacks the role, not a scope.
+  if (permission === INSTANCE_ADMIN && !auth.user.isAdmin) return { text: 'Only instance admins may do this. Ask an instance admin.', details: INSTANCE_ADMIN_DETAILS }
   const what = d ? `permission to ${verbPhrase(d.description)}` : 'a permission you do not have'
   if (!auth.org) return { text: `You need ${what}, and you belong to no organization yet. Create one on /orgs/new, or ask to be invited.`, details }
   const who = d?.grant === 'owner' ? 'an owner' : 'an owner or admin'
   return { text: `You need ${what} in ${auth.org.name}. Ask ${who}.`, details }
 }
+
+/** What a 403 page tells someone who is no instance admin, in plain words. */
+export const INSTANCE_ADMIN_DETAILS =
+  'This part is for instance admins: the people who run this Coder IDE (its users, organizations and plugins). A role in an organization cannot grant it; an instance admin can make you one. (Missing: core.instance.admin.)'
 
 /** A permission's description inside a sentence: "Create and edit teams" -> "create and edit teams" (asides in brackets dropped, acronyms kept). */
 function verbPhrase(description: string): string {
