@@ -2,7 +2,7 @@
 import { InputError } from '../../core/auth/accounts.ts'
 import { day, type Actor, type ProjectService } from './service.ts'
 import type { Task, TaskService } from './tasks.ts'
-import { TASK_REF_RE } from './task-queries.ts'
+import { TASK_REF_RE, type TaskFilter } from './task-queries.ts'
 
 export const CSV_COLUMNS = ['key', 'title', 'state', 'priority', 'assignee', 'labels', 'estimate', 'due', 'parent', 'milestone', 'cycle', 'description'] as const
 
@@ -82,22 +82,26 @@ export function parseCsv(input: string): string[][] {
 }
 
 /**
- * The CSV of every task of a project, by number: parent as its key, milestone and cycle by name; the
+ * The CSV of a project's tasks: every one by number, or those `filter` keeps (the list's filters) in
+ * its order (by number when it names none). Parent as its key, milestone and cycle by name; the
  * assignee's email only when `emails` (the viewer may see members' emails), else left empty.
  */
-export async function exportCsv(tasks: TaskService, projects: ProjectService, orgId: string, projectId: string, emails = false): Promise<string> {
+export async function exportCsv(tasks: TaskService, projects: ProjectService, orgId: string, projectId: string, emails = false, filter: TaskFilter = {}): Promise<string> {
   const [milestones, cycles] = await Promise.all([projects.milestones(projectId), projects.cycles(projectId)])
   const milestoneName = new Map(milestones.map((m) => [m.id, m.name]))
   const cycleName = new Map(cycles.map((c) => [c.id, c.name]))
+  const order: TaskFilter = filter.sort ? { sort: filter.sort, dir: filter.dir } : { sort: 'number', dir: 'asc' }
   const all: Task[] = []
   let cursor: string | undefined
   do {
-    const page = await tasks.list(orgId, { projectId, sort: 'number', dir: 'asc' }, { cursor, limit: 500 })
+    const page = await tasks.list(orgId, { ...filter, ...order, projectId }, { cursor, limit: 500 })
     all.push(...page.items)
     cursor = page.nextCursor ?? undefined
   } while (cursor)
-  // a parent is in the same project, so among the exported tasks
+  // a parent is in the same project: among the exported tasks, or (a filtered export) read by id
   const keyOf = new Map(all.map((t) => [t.id, t.key]))
+  const missing = [...new Set(all.map((t) => t.parentId).filter((id): id is string => !!id && !keyOf.has(id)))]
+  for (const { task, project } of await Promise.all(missing.map((id) => tasks.row(orgId, id)))) keyOf.set(task.id, `${project.key}-${task.number}`)
   const lines = [CSV_COLUMNS.join(',')]
   for (const t of all) {
     const parent = t.parentId ? (keyOf.get(t.parentId) ?? '') : ''

@@ -5,12 +5,37 @@ import { can } from '../../core/auth/resolve.ts'
 import { guard } from '../../core/http/guard.ts'
 import { describeImport, exportCsv, importCsv } from './csv.ts'
 import { actorOf, isFormError, orgOf, problem } from './http.ts'
-import { TASK_READ, TASK_WRITE, type PageKit } from './pages-shared.ts'
+import { checkFilterQuery, stateIdsOf } from './filters.ts'
+import { TASK_READ, TASK_WRITE, filterFrom, type PageKit } from './pages-shared.ts'
+import type { TaskFilter } from './task-queries.ts'
 import { ImportPage } from './views/plan.tsx'
+
+/** The list's query parameters an export honours (the list page's export link carries them). */
+const EXPORT_FILTER_KEYS = ['q', 'state', 'group', 'open', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
+const LIST_KEYS = new Set<string>(['state', 'group', 'assignee', 'label', 'priority'])
 
 /** CSV export and import of a project's tasks. */
 export function planningCsvPages(kit: PageKit) {
   const { projects, tasks, page } = kit
+
+  /**
+   * The list's filters of an export's query string, read and checked as the list reads them (repeated
+   * list parameters become comma lists; states and labels by id or name): a bad value is a 400 naming it.
+   */
+  async function exportFilter(projectId: string, viewerId: string, params: URLSearchParams): Promise<TaskFilter> {
+    const clean: Record<string, string> = {}
+    for (const k of EXPORT_FILTER_KEYS) {
+      const value = LIST_KEYS.has(k) ? params.getAll(k).join(',') : (params.get(k) ?? '')
+      if (value) clean[k] = value
+    }
+    if (!Object.keys(clean).length) return {}
+    const choices = await projects.filterChoices(projectId)
+    if (clean.label) clean.label = stateIdsOf(clean.label, choices.labels)!.join(',')
+    checkFilterQuery(clean, choices, 400)
+    const filter = filterFrom(clean, projectId, viewerId)
+    filter.stateIds = stateIdsOf(clean.state, choices.states)
+    return filter
+  }
 
   return new Elysia({ name: 'plugin:planning:pages:csv' })
     .use(guard)
@@ -20,7 +45,8 @@ export function planningCsvPages(kit: PageKit) {
         try {
           const orgId = orgOf(auth)
           const project = await projects.get(orgId, params.key)
-          const csv = await exportCsv(tasks, projects, orgId, project.id, seesEmails(auth.permissions))
+          const filter = await exportFilter(project.id, auth.user.id, new URL(request.url).searchParams)
+          const csv = await exportCsv(tasks, projects, orgId, project.id, seesEmails(auth.permissions), filter)
           return new Response(csv, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${project.key}-tasks.csv"` } })
         } catch (err) {
           return problem(request, err)
