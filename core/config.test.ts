@@ -9,6 +9,10 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe(`sqlite:${process.cwd()}/data/coder-ide.db`)
     expect(c.pluginsDir).toBe(`${process.cwd()}/data/plugins`)
     expect(c.logLevel).toBe('info')
+    expect(c.databasePoolSize).toBe(10)
+    expect(c.databaseWaitMs).toBe(30_000)
+    const set = loadConfig({ DATABASE_POOL_SIZE: '25' }, ['--database-wait-s', '0'])
+    expect([set.databasePoolSize, set.databaseWaitMs]).toEqual([25, 0])
   })
 
   test('flags win over environment variables', () => {
@@ -48,6 +52,9 @@ describe('loadConfig', () => {
     [{ HOST: 'http://example.com' }, [], /^HOST=http:\/\/example.com is not an address/],
     [{ ADMIN_TOKEN: 'short' }, [], /ADMIN_TOKEN is too short/],
     [{ SHUTDOWN_TIMEOUT_MS: '-1' }, [], /SHUTDOWN_TIMEOUT_MS=-1 is not a duration/],
+    [{ DATABASE_POOL_SIZE: '0' }, [], /^DATABASE_POOL_SIZE=0 is not a pool size: use a whole number from 1 to 100$/],
+    [{ DATABASE_POOL_SIZE: 'many' }, [], /^DATABASE_POOL_SIZE=many is not a pool size/],
+    [{}, ['--database-wait-s=forever'], /^--database-wait-s=forever is not a wait: use seconds from 0 to 600$/],
     [{}, ['--nope', '1'], /unknown flag --nope/],
     [{}, ['--port'], /--port needs a value/],
     [{ TRUST_PROXY: 'maybe' }, [], /^TRUST_PROXY=maybe is not a proxy setting: use off, on, or the number of reverse proxies in front \(0 to 10\)$/],

@@ -12,6 +12,10 @@ export interface Config {
   dataDir: string
   /** `sqlite:<file>` (the default, under dataDir) or `postgres://...`. */
   databaseUrl: string
+  /** Connections in the PostgreSQL pool. */
+  databasePoolSize: number
+  /** How long to keep trying a PostgreSQL server that does not accept connections yet, at start. */
+  databaseWaitMs: number
   logLevel: LogLevel
   /** When set, the admin API also accepts `Authorization: Bearer <token>` from any address. */
   adminToken: string | undefined
@@ -62,6 +66,8 @@ export const OPTIONS: Option[] = [
   { env: 'HOST', flag: '--host', help: 'address to bind', default: '0.0.0.0' },
   { env: 'DATA_DIR', flag: '--data-dir', help: 'folder for the SQLite file, external plugins and backups', default: './data' },
   { env: 'DATABASE_URL', flag: '--database-url', help: 'postgres://user:pass@host:5432/db, or sqlite:<file>', default: 'sqlite:<DATA_DIR>/coder-ide.db' },
+  { env: 'DATABASE_POOL_SIZE', flag: '--database-pool-size', help: 'PostgreSQL connections in the pool (1-100)', default: '10' },
+  { env: 'DATABASE_WAIT_S', flag: '--database-wait-s', help: 'seconds to keep retrying a PostgreSQL server that is not up yet at start (0-600; 0: fail at once)', default: '30' },
   { env: 'LOG_LEVEL', flag: '--log-level', help: LOG_LEVELS.join(' | '), default: 'info' },
   { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'a service token for automation: "Authorization: Bearer <token>" acts as an instance admin on the admin API (at least 24 characters)', default: '' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', help: 'grace period for in-flight requests on shutdown', default: '10000' },
@@ -108,6 +114,15 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     )
   }
 
+  const poolRaw = get(opt('DATABASE_POOL_SIZE')) ?? '10'
+  if (!/^\d+$/.test(poolRaw) || Number(poolRaw) < 1 || Number(poolRaw) > 100) {
+    throw new ConfigError(`${where(opt('DATABASE_POOL_SIZE'))}=${poolRaw} is not a pool size: use a whole number from 1 to 100`)
+  }
+  const waitRaw = get(opt('DATABASE_WAIT_S')) ?? '30'
+  if (!/^\d+$/.test(waitRaw) || Number(waitRaw) > 600) {
+    throw new ConfigError(`${where(opt('DATABASE_WAIT_S'))}=${waitRaw} is not a wait: use seconds from 0 to 600`)
+  }
+
   const levelRaw = (get(opt('LOG_LEVEL')) ?? 'info').toLowerCase()
   if (!(LOG_LEVELS as readonly string[]).includes(levelRaw)) {
     throw new ConfigError(`${where(opt('LOG_LEVEL'))}=${levelRaw} is not a log level: use one of ${LOG_LEVELS.join(', ')}`)
@@ -149,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     dataDir,
     orgCreation,
     databaseUrl,
+    databasePoolSize: Number(poolRaw),
+    databaseWaitMs: Number(waitRaw) * 1000,
     logLevel: levelRaw as LogLevel,
     adminToken,
     shutdownTimeoutMs: Number(graceRaw),

@@ -33,7 +33,14 @@ export async function openPlatform(
   plugins: PluginManifest<any>[],
   options: ConnectOptions & { store?: Store } = {},
 ): Promise<Platform> {
-  const store = options.store ?? (await connect(config.databaseUrl, options))
+  const store =
+    options.store ??
+    (await connect(config.databaseUrl, {
+      pgPoolSize: config.databasePoolSize,
+      pgWaitMs: config.databaseWaitMs,
+      onWait: (message) => createLogger('store').warn(message),
+      ...options,
+    }))
   const host = new PluginHost(store, { log: createLogger('plugins') })
   for (const p of plugins) host.register(p as PluginManifest)
   await syncExternal(host, config.pluginsDir)

@@ -69,7 +69,8 @@ describe('binary without a store', () => {
   })
 
   test('an unreachable database: a clear message, exit 1, no password shown', () => {
-    const r = run(['serve'], { DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/nowhere', DATA_DIR: join(work, 'unreachable') })
+    // DATABASE_WAIT_S=0: fail at once instead of waiting for the server to come up (core/store/pg-wait.test.ts)
+    const r = run(['serve'], { DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/nowhere', DATABASE_WAIT_S: '0', DATA_DIR: join(work, 'unreachable') })
     expect(r.code).toBe(1)
     expect(r.err).toContain('cannot reach PostgreSQL at postgres://app:***@127.0.0.1:1/nowhere')
     expect(r.err).not.toContain('hunter2')

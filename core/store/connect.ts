@@ -88,6 +88,13 @@ export interface ConnectOptions {
   /** Connections in the PostgreSQL pool. */
   pgPoolSize?: number
   /**
+   * How long to keep retrying a PostgreSQL server that refuses connections or is still starting
+   * (0, the default: fail at once). Wrong credentials or a missing database fail at once anyway.
+   */
+  pgWaitMs?: number
+  /** Told of each retry while waiting for PostgreSQL. */
+  onWait?: (message: string) => void
+  /**
    * Refuse to create anything: a SQLite file that does not exist is a StoreError ("no store at
    * <path>: ...") instead of a new empty database. For commands that read or copy a store.
    */

@@ -12,7 +12,10 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`)
 }
 
-/** Connects, checks the server answers, and returns the store. */
+/** Error codes of a PostgreSQL server that is not up yet: refused, unknown host, timed out, starting or shutting down. */
+const NOT_UP_YET = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'CONNECT_TIMEOUT', '57P03', '57P01'])
+
+/** Connects (waiting up to `pgWaitMs` for a server that is not up yet), checks the server answers, and returns the store. */
 export async function connectPostgres(url: string, options: ConnectOptions): Promise<Store> {
   const label = redactUrl(url)
   const connection: Record<string, string> = { application_name: 'coder-ide' }
@@ -24,23 +27,33 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
     onnotice: () => {},
     connection,
   })
-  try {
-    if (options.pgSchema) {
-      const admin = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} })
-      try {
-        await admin.unsafe(`create schema if not exists "${options.pgSchema.replace(/"/g, '')}"`)
-      } finally {
-        await admin.end()
+  const deadline = Date.now() + (options.pgWaitMs ?? 0)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (options.pgSchema) {
+        const admin = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} })
+        try {
+          await admin.unsafe(`create schema if not exists "${options.pgSchema.replace(/"/g, '')}"`)
+        } finally {
+          await admin.end()
+        }
       }
+      await sql`select 1`
+      break
+    } catch (err) {
+      const e = err as Error & { code?: string }
+      const reason = `${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim()
+      // a server not up yet (refused, unknown host while a compose network starts, starting up, timed
+      // out) is worth waiting for; wrong credentials or a missing database are not
+      const delay = Math.min(250 * 2 ** (attempt - 1), 2000)
+      if (NOT_UP_YET.has(e.code ?? '') && Date.now() + delay < deadline) {
+        options.onWait?.(`PostgreSQL at ${label} is not accepting connections yet (${reason}): retrying in ${(delay / 1000).toFixed(1)} s`)
+        await Bun.sleep(delay)
+        continue
+      }
+      await sql.end({ timeout: 1 }).catch(() => {})
+      throw new StoreError(`cannot reach PostgreSQL at ${label}: ${reason}. Check DATABASE_URL and that the server is running.`)
     }
-    await sql`select 1`
-  } catch (err) {
-    await sql.end({ timeout: 1 }).catch(() => {})
-    const e = err as Error & { code?: string }
-    throw new StoreError(
-      `cannot reach PostgreSQL at ${label}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' ').trim() +
-        '. Check DATABASE_URL and that the server is running.',
-    )
   }
   const db = drizzle(sql) as unknown as Db
   type Run = (values?: Record<string, unknown>) => Promise<unknown>
