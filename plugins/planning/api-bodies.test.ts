@@ -73,6 +73,10 @@ eachDialect('planning API bodies and assignee filter', (dialect) => {
       expect(error.code).toBe('invalid')
       expect(error.message).toContain(`assignee: unknown assignee '${who}'`)
     }
+    // one unknown among several is refused too (a comma list)
+    const listed = await admin.request(`/api/v1/planning/tasks?assignee=${memberId},nobody`)
+    expect(listed.status).toBe(400)
+    expect((await errorOf(listed)).message).toContain("unknown assignee 'nobody'")
     expect(await keys('assignee=me')).toEqual([])
     expect(await keys('assignee=none')).toEqual([])
     expect(await keys(`assignee=${memberId}`)).toEqual(['WEB-2'])

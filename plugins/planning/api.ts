@@ -158,8 +158,11 @@ export async function listRequest(projects: ProjectService, orgId: string, query
     const unknown = await projects.unknownStateIds(orgId, filter.stateIds)
     if (unknown.length) throw new InputError(`state: unknown state '${unknown[0]}' (use state ids, or state names together with project=KEY)`, 'state', 400)
   }
-  const who = filter.assigneeId
-  if (who && who !== 'none' && who !== viewerId && !(await lookup.people.members(orgId)).some((m) => m.id === who)) {
+  // every value of the raw parameter (one id, or a comma list), whatever shape the filter gives them
+  const assignees = (query.assignee ?? '').split(',').map((v) => v.trim()).filter((v) => v && v !== 'me' && v !== 'none' && v !== viewerId)
+  const members = assignees.length ? await lookup.people.members(orgId) : []
+  for (const who of assignees) {
+    if (members.some((m) => m.id === who)) continue
     const { items } = await lookup.tasks.list(orgId, { assigneeId: who }, { limit: 1 })
     if (!items.length) throw new InputError(`assignee: unknown assignee '${who.slice(0, 40)}' (use me, none or the id of a member of this organization)`, 'assignee', 400)
   }
