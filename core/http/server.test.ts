@@ -126,6 +126,10 @@ eachDialect('http', (dialect) => {
     expect(body.status).toBe('ready')
     expect(body.plugins).toContainEqual({ id: 'fixture-notes', status: 'enabled' })
     expect(body.plugins).toContainEqual({ id: 'fixture-broken', status: 'failed' })
+    // from elsewhere (here: forwarded by a proxy on this machine) the status alone
+    const remote = await fetch(`${p.url}/readyz`, { headers: { 'x-forwarded-for': '203.0.113.9' } })
+    expect(remote.status).toBe(200)
+    expect(await remote.json()).toEqual({ status: 'ready' })
   })
 
   test('dispatches /<id>/... and /api/v1/<id>/... to the plugin; every answer has a request id', async () => {

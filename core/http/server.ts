@@ -8,6 +8,7 @@ import { logs, type Logger } from '../log.ts'
 import { RESERVED_SEGMENTS } from '../plugins/contract.ts'
 import type { Store } from '../store/connect.ts'
 import type { Config } from '../config.ts'
+import { fromLoopback } from '../pages/setup-token.ts'
 import type { Identity } from '../auth/index.ts'
 import type { Auth } from '../auth/resolve.ts'
 import type { SessionInfo } from '../auth/accounts.ts'
@@ -127,7 +128,7 @@ export function coreApp(deps: ServerDeps, redact: (pathname: string) => string =
       return internalErrorFor(request, path, rid)
     })
     .get('/healthz', () => ({ status: 'ok' }), { public: true })
-    .get('/readyz', async ({ set }) => {
+    .get('/readyz', async ({ set, request }) => {
       try {
         await store.ping()
       } catch (err) {
@@ -140,6 +141,9 @@ export function coreApp(deps: ServerDeps, redact: (pathname: string) => string =
         set.status = 503
         return { status: 'starting', reason: 'plugins are still starting' }
       }
+      // which plugins are installed and which failed is for the machine itself (probes, the CLI,
+      // an operator's curl), not for anyone on the network: they get the status alone
+      if (!fromLoopback(request, deps.config)) return { status: 'ready' }
       return { status: 'ready', plugins: host.list().map((p) => ({ id: p.id, status: p.status })) }
     }, { public: true })
     .use(adminApi(deps))
