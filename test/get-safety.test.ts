@@ -273,6 +273,7 @@ eachDialect('no GET changes state', (dialect) => {
     const refs = ['WEB-1', 'WEB-2', t2.id, 'WEB-999', UNKNOWN_ID]
     set('/planning/tasks/:ref', refs.map((r) => `/planning/tasks/${r}`))
     set('/api/v1/planning/projects/:key', ['WEB', project.id, 'NOPE'].map((k) => `/api/v1/planning/projects/${k}`))
+    for (const part of ['states', 'labels', 'milestones', 'cycles']) set(`/api/v1/planning/projects/:key/${part}`, ['WEB', project.id, 'NOPE'].map((k) => `/api/v1/planning/projects/${k}/${part}`))
     set('/api/v1/planning/tasks', ['/api/v1/planning/tasks', '/api/v1/planning/tasks?project=WEB&limit=1', '/api/v1/planning/tasks?project=NOPE', '/api/v1/planning/tasks?assignee=me'])
     set('/api/v1/planning/tasks/:ref', refs.map((r) => `/api/v1/planning/tasks/${r}`))
     const day = start.toISOString().slice(0, 10)
