@@ -18,7 +18,25 @@ export interface FilterChoices {
   cycles: { id: string; name: string }[]
 }
 
-const listOf = (value: string | undefined) => (value ? value.split(',').map((v) => v.trim()) : [])
+/** The comma-separated values of one filter parameter, trimmed, without empty ones. */
+export const listOf = (value: string | undefined) => (value ? value.split(',').map((v) => v.trim()).filter(Boolean) : [])
+
+/** The filters that take several values: repeated (`label=a&label=b`) or as a comma list (`label=a,b`). */
+export const LIST_FILTERS = ['state', 'group', 'assignee', 'label', 'priority'] as const
+
+/**
+ * The `keys` of a query string as one string each: a list filter's values (repeated parameters and
+ * comma lists alike) joined by commas without repeats, any other key's first non-empty value.
+ */
+export function readFilterQuery(params: URLSearchParams, keys: readonly string[]): Record<string, string> {
+  const clean: Record<string, string> = {}
+  for (const k of keys) {
+    const all = params.getAll(k)
+    const value = (LIST_FILTERS as readonly string[]).includes(k) ? [...new Set(all.flatMap((v) => listOf(v)))].join(',') : (all.find((v) => v.trim() !== '') ?? '')
+    if (value) clean[k] = value
+  }
+  return clean
+}
 const quoted = (v: string) => `'${v.length > 40 ? v.slice(0, 40) + '...' : v}'`
 
 function isDay(value: string): boolean {
@@ -31,14 +49,15 @@ function isDay(value: string): boolean {
 /**
  * Throws an InputError (field = the parameter) for the first value of `query` the list cannot use:
  * `priority`, `group`, `sort`, `dir`, `dueAfter`, `dueBefore`, `open`, and, given the project's
- * `choices`, `state` (id or name), `label`, `milestone` and `cycle` (ids). Unknown parameters are ignored.
+ * `choices`, `state` (ids or names), `label`, `milestone` and `cycle` (ids). `state`, `group`,
+ * `assignee`, `label` and `priority` take comma lists. Unknown parameters are ignored.
  */
 export function checkFilterQuery(query: Record<string, string | undefined>, choices?: FilterChoices, status: 400 | 422 = 422): void {
   const fail = (field: string, message: string) => {
     throw new InputError(message, field, status)
   }
   for (const p of listOf(query.priority)) if (!(PRIORITIES as readonly string[]).includes(p)) fail('priority', `priority: unknown value ${quoted(p)} (use ${PRIORITIES.join(', ')})`)
-  for (const g of listOf(query.group)) if (!(STATE_GROUPS as readonly string[]).includes(g)) fail('group', `group: unknown value ${quoted(g)} (use ${STATE_GROUPS.join(', ')})`)
+  for (const g of listOf(query.group)) if (g !== 'open' && !(STATE_GROUPS as readonly string[]).includes(g)) fail('group', `group: unknown value ${quoted(g)} (use open, ${STATE_GROUPS.join(', ')})`)
   if (query.sort && !(SORTS as readonly string[]).includes(query.sort)) fail('sort', `sort: unknown value ${quoted(query.sort)} (use ${SORTS.join(', ')})`)
   if (query.dir && query.dir !== 'asc' && query.dir !== 'desc') fail('dir', `dir: unknown value ${quoted(query.dir)} (use asc or desc)`)
   for (const k of ['dueAfter', 'dueBefore'] as const) if (query[k] && !isDay(query[k]!)) fail(k, `${k} must be a date like 2025-01-31 (got ${quoted(query[k]!)})`)
@@ -47,16 +66,18 @@ export function checkFilterQuery(query: Record<string, string | undefined>, choi
   for (const s of listOf(query.state)) {
     if (!choices.states.some((x) => x.id === s || x.name.toLowerCase() === s.toLowerCase())) fail('state', `state: unknown state ${quoted(s)} in this project (use ${choices.states.map((x) => x.name).join(', ')})`)
   }
-  const byId = (field: 'label' | 'milestone' | 'cycle', list: { id: string }[]) => {
+  for (const l of listOf(query.label)) {
+    if (!choices.labels.some((x) => x.id === l)) fail('label', `label: no label ${quoted(l)} in this project`)
+  }
+  const byId = (field: 'milestone' | 'cycle', list: { id: string }[]) => {
     const v = query[field]
     if (v && !list.some((x) => x.id === v)) fail(field, `${field}: no ${field} ${quoted(v)} in this project`)
   }
-  byId('label', choices.labels)
   byId('milestone', choices.milestones)
   byId('cycle', choices.cycles)
 }
 
-/** The states a `state` filter names, as ids (names are matched case aside). */
+/** The states (or labels) a `state` (or `label`) filter names, as ids (names are matched case aside). */
 export function stateIdsOf(value: string | undefined, states: { id: string; name: string }[]): string[] | undefined {
   const list = listOf(value)
   if (!list.length) return undefined

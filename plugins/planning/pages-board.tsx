@@ -5,6 +5,7 @@ import type { Auth } from '../../core/auth/resolve.ts'
 import { guard } from '../../core/http/guard.ts'
 import { isFragmentRequest, redirect } from '../../core/http/render.ts'
 import { readForm } from '../../core/pages/context.ts'
+import { stateIdsOf } from './filters.ts'
 import { actorOf, isFormError, orgOf, problem } from './http.ts'
 import { BOARD_COLUMN_LIMIT, TASK_READ, TASK_WRITE, boardQuery, filterFrom, type PageKit } from './pages-shared.ts'
 import type { TaskService } from './tasks.ts'
@@ -12,7 +13,11 @@ import { Board, BoardPage, type ProjectContext } from './views/tasks.tsx'
 
 /** The cards of a board (per column the most recently updated, in board order) and each column's true count. */
 async function boardTasks(tasks: TaskService, auth: Auth, pc: ProjectContext, query: Record<string, string>) {
-  const { cards, counts } = await tasks.board(orgOf(auth), pc.project.id, filterFrom(query, pc.project.id, auth.user.id), BOARD_COLUMN_LIMIT)
+  const filter = filterFrom(query, pc.project.id, auth.user.id)
+  // labels may be named, as on the list (`label=design&label=seo`)
+  const labels = stateIdsOf(query.label, pc.labels)
+  if (labels) Object.assign(filter, labels.length === 1 ? { labelId: labels[0], labelIds: undefined } : { labelId: undefined, labelIds: labels })
+  const { cards, counts } = await tasks.board(orgOf(auth), pc.project.id, filter, BOARD_COLUMN_LIMIT)
   return { cards: cards.sort((a, b) => a.position - b.position), counts }
 }
 
@@ -35,7 +40,7 @@ export function planningBoardPages(kit: PageKit) {
 
   return new Elysia({ name: 'plugin:planning:pages:board' })
     .use(guard)
-    .get('/planning/projects/:key/board', ({ request, auth, params, query }) => boardPage(request, auth, params.key, boardQuery(query)).catch((e) => problem(request, e)), TASK_READ)
+    .get('/planning/projects/:key/board', ({ request, auth, params }) => boardPage(request, auth, params.key, boardQuery(new URL(request.url).searchParams)).catch((e) => problem(request, e)), TASK_READ)
     .post(
       '/planning/projects/:key/board',
       async ({ request, auth, params }) => {

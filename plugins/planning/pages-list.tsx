@@ -5,14 +5,14 @@ import type { Auth } from '../../core/auth/resolve.ts'
 import { guard } from '../../core/http/guard.ts'
 import { redirect } from '../../core/http/render.ts'
 import { readForm, readFormAll, safeNext } from '../../core/pages/context.ts'
-import { checkFilterQuery, stateIdsOf } from './filters.ts'
+import { checkFilterQuery, readFilterQuery, stateIdsOf } from './filters.ts'
 import { actorOf, isFormError, orgOf, problem } from './http.ts'
 import { TASK_READ, TASK_WRITE, filterFrom, type PageKit } from './pages-shared.ts'
 import type { TaskService } from './tasks.ts'
 import { ViewDeletePage } from './views/list-parts.tsx'
 import { BulkDeletePage, TaskListPage } from './views/tasks.tsx'
 
-const FILTER_KEYS = ['q', 'state', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
+const FILTER_KEYS = ['q', 'state', 'group', 'open', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
 
 /** A project's task list, its saved views and bulk edits. */
 export function planningListPages(kit: PageKit) {
@@ -22,19 +22,21 @@ export function planningListPages(kit: PageKit) {
     request: Request,
     auth: Auth,
     key: string,
-    query: Record<string, string | undefined>,
+    query: URLSearchParams,
     extra: { error?: string; bulkError?: string; status?: number; view?: { name: string; error: string } } = {},
   ) {
     const pc = await load(auth, key)
-    const clean: Record<string, string> = {}
-    for (const k of FILTER_KEYS) if (query[k]) clean[k] = String(query[k])
+    // list filters arrive repeated (a multiple select) or as comma lists: kept as comma lists
+    const clean = readFilterQuery(query, FILTER_KEYS)
+    // labels may be named too (checked as ids; an unknown name stays and is refused)
+    if (clean.label) clean.label = stateIdsOf(clean.label, pc.labels)!.join(',')
     let result: Awaited<ReturnType<TaskService['list']>> = { items: [], nextCursor: null }
     let error = extra.error
     try {
       checkFilterQuery(clean, pc)
       const filter = filterFrom(clean, pc.project.id, auth.user.id)
       filter.stateIds = stateIdsOf(clean.state, pc.states) // states may be named, as the API allows
-      result = await tasks.list(orgOf(auth), filter, { cursor: query.cursor, limit: 50 })
+      result = await tasks.list(orgOf(auth), filter, { cursor: query.get('cursor') ?? undefined, limit: 50 })
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       // a view refused for its filters says so next to its name; once is enough
@@ -48,7 +50,7 @@ export function planningListPages(kit: PageKit) {
 
   return new Elysia({ name: 'plugin:planning:pages:list' })
     .use(guard)
-    .get('/planning/projects/:key', ({ request, auth, params, query }) => listPage(request, auth, params.key, query).catch((e) => problem(request, e)), TASK_READ)
+    .get('/planning/projects/:key', ({ request, auth, params }) => listPage(request, auth, params.key, new URL(request.url).searchParams).catch((e) => problem(request, e)), TASK_READ)
     .post(
       '/planning/projects/:key/bulk',
       async ({ request, auth, params }) => {
@@ -69,7 +71,7 @@ export function planningListPages(kit: PageKit) {
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)
           const back = new URL(safeNext(one.back || `/planning/projects/${params.key}`), 'http://x')
-          return listPage(request, auth, params.key, Object.fromEntries(back.searchParams), { bulkError: err.message, status: err.status }).catch((e) => problem(request, e))
+          return listPage(request, auth, params.key, back.searchParams, { bulkError: err.message, status: err.status }).catch((e) => problem(request, e))
         }
       },
       TASK_WRITE,
@@ -84,7 +86,7 @@ export function planningListPages(kit: PageKit) {
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)
           const view = { name: form.name ?? '', error: err.message }
-          return listPage(request, auth, params.key, Object.fromEntries(new URLSearchParams(form.query ?? '')), { view, status: err.status }).catch((e) => problem(request, e))
+          return listPage(request, auth, params.key, new URLSearchParams(form.query ?? ''), { view, status: err.status }).catch((e) => problem(request, e))
         }
       },
       TASK_READ,

@@ -15,6 +15,10 @@ export interface TaskFilter {
   /** A user id, or 'none'. */
   assigneeId?: string
   labelId?: string
+  /** Any of these users; 'none' also takes unassigned tasks. */
+  assigneeIds?: string[]
+  /** Tasks with any of these labels. */
+  labelIds?: string[]
   priorities?: string[]
   dueBefore?: string
   dueAfter?: string
@@ -82,6 +86,10 @@ export function taskFilterWhere(tables: Tables, orgId: string, filter: TaskFilte
   const stateIds = many('s', filter.stateIds)
   const groups = many('g', filter.open ? OPEN_GROUPS : filter.stateGroups)
   const priorities = many('p', filter.priorities)
+  const labelIds = many('l', filter.labelIds)
+  const assigneeIds = many('a', filter.assigneeIds?.filter((a) => a !== 'none'))
+  const orUnassigned = !!filter.assigneeIds?.includes('none')
+  if (orUnassigned) shape.push('orUnassigned')
   const noAssignee = filter.assigneeId === 'none'
   if (noAssignee) shape.push('unassigned')
   const hasAssignee = !noAssignee && one('assignee', filter.assigneeId)
@@ -113,6 +121,8 @@ export function taskFilterWhere(tables: Tables, orgId: string, filter: TaskFilte
     if (hasAssignee) w.push(eq(t.assigneeId, sql.placeholder('assignee')))
     if (hasLabel) w.push(inArray(t.id, db.select({ id: tables.taskLabels.taskId }).from(tables.taskLabels).where(eq(tables.taskLabels.labelId, sql.placeholder('label')))))
     if (priorities) w.push(inArray(t.priority, priorities))
+    if (labelIds) w.push(inArray(t.id, db.select({ id: tables.taskLabels.taskId }).from(tables.taskLabels).where(inArray(tables.taskLabels.labelId, labelIds))))
+    if (assigneeIds || orUnassigned) w.push(assigneeIds && orUnassigned ? or(inArray(t.assigneeId, assigneeIds), isNull(t.assigneeId))! : assigneeIds ? inArray(t.assigneeId, assigneeIds) : isNull(t.assigneeId))
     if (hasBefore) w.push(lte(t.dueAt, sql.placeholder('dueBefore')))
     if (hasAfter) w.push(gte(t.dueAt, sql.placeholder('dueAfter')))
     if (hasParent) w.push(eq(t.parentId, sql.placeholder('parent')))

@@ -6,6 +6,7 @@
 //   its Move button (hidden here) post to the board.
 // - a board wider than its box scrolls sideways: data-more says which edge hides columns (CSS fades it)
 // - x toggles the focused list row's checkbox (j/k and Enter are app.js's generic data-rows keys)
+// - ? opens the keyboard shortcuts dialog
 // - the list's select-all box checks or clears every row of the page
 (() => {
   const csrf = () => {
@@ -160,6 +161,21 @@
   document.addEventListener('focusin', (event) => {
     const row = event.target.closest && event.target.closest('.pl-row, .pl-card')
     if (row && event.target === row) for (const r of rows()) r.setAttribute('aria-selected', r === row ? 'true' : 'false')
+  })
+
+  // ? opens the keyboard shortcuts dialog (views/filter-fields.tsx: ShortcutsHelp); Esc closes it (a modal <dialog>)
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return
+    const t = event.target
+    if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return
+    const help = document.getElementById('pl-shortcuts')
+    if (!(help instanceof HTMLDialogElement) || help.open) return
+    event.preventDefault()
+    help.showModal()
+  })
+  document.addEventListener('click', (event) => {
+    const close = event.target instanceof Element ? event.target.closest('[data-close-dialog]') : null
+    if (close) close.closest('dialog')?.close()
   })
 
   // The list's select-all box (in the header; hidden without this script, which it needs): checks or

@@ -2,13 +2,17 @@
 import { CsrfField, PageHeader } from '../../../views/components.tsx'
 import type { SavedView } from '../service.ts'
 import type { ProjectContext } from './tasks.tsx'
+import { LIST_FILTERS } from '../filters.ts'
+import { groupOptions } from './filter-fields.tsx'
 import { priorityLabel } from './ui.tsx'
 
 /** The list's query keys a chip can show, in the order the chips appear. */
-const CHIP_KEYS = ['q', 'state', 'assignee', 'label', 'priority', 'milestone', 'cycle', 'dueAfter', 'dueBefore', 'sort', 'dir'] as const
+const CHIP_KEYS = ['q', 'open', 'group', 'state', 'assignee', 'label', 'priority', 'milestone', 'cycle', 'dueAfter', 'dueBefore', 'sort', 'dir'] as const
 
 const CHIP_NAMES: Record<(typeof CHIP_KEYS)[number], string> = {
   q: 'Search',
+  open: 'Open only',
+  group: 'State group',
   state: 'State',
   assignee: 'Assignee',
   label: 'Label',
@@ -23,16 +27,13 @@ const CHIP_NAMES: Record<(typeof CHIP_KEYS)[number], string> = {
 
 /** What a filter's value reads as: names for ids, labels for codes; an unknown id stays as typed. */
 function chipValue(pc: ProjectContext, key: (typeof CHIP_KEYS)[number], value: string): string {
-  const each = (f: (v: string) => string | undefined) =>
-    value
-      .split(',')
-      .map((v) => f(v.trim()) ?? v.trim())
-      .join(', ')
   switch (key) {
     case 'state':
-      return each((v) => pc.states.find((s) => s.id === v)?.name)
+      return pc.states.find((s) => s.id === value)?.name ?? value
+    case 'group':
+      return groupOptions.find((g) => g.value === value)?.label ?? value
     case 'priority':
-      return each(priorityLabel)
+      return priorityLabel(value)
     case 'assignee':
       return value === 'me' ? 'Me' : value === 'none' ? 'Unassigned' : (pc.people.find((p) => p.id === value)?.name ?? value)
     case 'label':
@@ -53,23 +54,26 @@ function chipValue(pc: ProjectContext, key: (typeof CHIP_KEYS)[number], value: s
 /**
  * The filters in use, each a chip linking to the same list without it (the others stay), so any one
  * of them (a saved view's cycle too) can be dropped without opening the panel or clearing them all.
+ * A filter of several values (`label=a,b`) shows a chip per value, each dropping only that value.
  */
 export function FilterChips(props: { pc: ProjectContext; query: Record<string, string> }) {
   const { pc, query } = props
   const base = `/planning/projects/${pc.project.key}`
   const keys = CHIP_KEYS.filter((k) => query[k] && !(k === 'sort' && query[k] === 'number'))
   if (!keys.length) return ''
-  const without = (drop: string) => {
-    const qs = new URLSearchParams(Object.entries(query).filter(([k, v]) => v && k !== drop && k !== 'cursor')).toString()
+  const without = (drop: string, value: string) => {
+    const rest = Object.entries(query).map(([k, v]): [string, string] => [k, k === drop ? (LIST_FILTERS as readonly string[]).includes(k) ? v.split(',').filter((x) => x !== value).join(',') : '' : v])
+    const qs = new URLSearchParams(rest.filter(([k, v]) => v && k !== 'cursor')).toString()
     return qs ? `${base}?${qs}` : base
   }
+  const chips = keys.flatMap((k) => ((LIST_FILTERS as readonly string[]).includes(k) ? query[k]!.split(',').filter(Boolean) : [query[k]!]).map((v) => ({ k, v })))
   return (
     <ul class="pl-chips" aria-label="Filters in use">
-      {keys.map((k) => {
-        const text = `${CHIP_NAMES[k]}: ${chipValue(pc, k, query[k]!)}`
+      {chips.map(({ k, v }) => {
+        const text = k === 'open' ? CHIP_NAMES.open : `${CHIP_NAMES[k]}: ${chipValue(pc, k, v)}`
         return (
           <li>
-            <a href={without(k)} class="pl-chip" aria-label={`Remove filter ${text}`} title="Remove this filter">
+            <a href={without(k, v)} class="pl-chip" aria-label={`Remove filter ${text}`} title="Remove this filter">
               <span safe>{text}</span>
               <span aria-hidden="true">×</span>
             </a>

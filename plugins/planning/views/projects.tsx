@@ -3,6 +3,7 @@ import type { Person } from '../../../core/plugins/points.ts'
 import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, type FieldErrors } from '../../../views/components.tsx'
 import { PROJECT_STATUSES, STATE_GROUPS } from '../schema.ts'
 import type { Label, Project, State } from '../service.ts'
+import { ShortcutsHelp } from './filter-fields.tsx'
 import { ProjectTabs, TextArea, peopleOptions } from './ui.tsx'
 
 const statusOptions = PROJECT_STATUSES.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))
@@ -74,13 +75,16 @@ export function ProjectsPage(props: { projects: (Project & { open: number; total
           <h2>New project</h2>
           <form method="post" action="/planning/projects" class="narrow-form">
             <CsrfField token={props.csrf} />
-            <ProjectFields values={props.values} errors={props.errors} people={props.people} />
+            {/* c (app.js: data-shortcut) focuses its first field, the key; planning makes a project before its tasks */}
+            {String(<ProjectFields values={props.values} errors={props.errors} people={props.people} />).replace('<input ', '<input data-shortcut="c" aria-keyshortcuts="c" ') as 'safe'}
             <button type="submit">Create project</button>
           </form>
         </section>
       ) : (
         ''
       )}
+      <ShortcutsHelp />
+      <script src="/public/planning/board.js" defer></script>
     </>
   )
 }

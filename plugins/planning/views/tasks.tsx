@@ -6,6 +6,7 @@ import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Sele
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
 import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../task-edit.ts'
 import { SORTS, type Task } from '../tasks.ts'
+import { MultiSelect, ShortcutsHelp, groupOptions, valuesOf } from './filter-fields.tsx'
 import { FilterChips } from './list-parts.tsx'
 import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
 
@@ -23,7 +24,7 @@ export interface ProjectContext {
 }
 
 /** The list's query keys set in the "Filters and sort" panel. */
-const PANEL_KEYS = ['state', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
+const PANEL_KEYS = ['state', 'group', 'open', 'assignee', 'label', 'priority', 'dueAfter', 'dueBefore', 'sort', 'dir', 'milestone', 'cycle'] as const
 
 /** The task list with filters, saved views, bulk edit and paging. */
 export function TaskListPage(props: {
@@ -70,7 +71,7 @@ export function TaskListPage(props: {
         </a>
         {props.views.map((v) => (
           <span class="pl-view">
-            <a href={`${base}?${v.query}`} aria-current={v.query === qs ? 'page' : undefined} safe>
+            <a href={`${base}?${v.query}`} aria-current={sameQuery(v.query, qs) ? 'page' : undefined} safe>
               {v.name}
             </a>
             {/* asks on a page of its own (no script needed) before the view goes */}
@@ -82,7 +83,7 @@ export function TaskListPage(props: {
             </form>
           </span>
         ))}
-        {props.view || (qs && !props.views.some((v) => v.query === qs)) ? (
+        {props.view || (qs && !props.views.some((v) => sameQuery(v.query, qs))) ? (
           <details class="pl-save-view" open={props.view ? true : undefined}>
             <summary>Save as view</summary>
             <form method="post" action={`${base}/views`} class="row-form">
@@ -136,7 +137,9 @@ export function TaskListPage(props: {
           <details class="pl-filter-panel" open={active > 0 || undefined}>
             <FilterSummary title="Filters and sort" active={active} />
             <div class="pl-filters">
-              <Select name="state" label="State" options={stateOptions(pc.states, 'Any state')} value={query.state} id="filter-state" />
+              <MultiSelect name="state" label="State" options={stateOptions(pc.states)} values={valuesOf(query.state)} id="filter-state" />
+              <MultiSelect name="group" label="State group" options={groupOptions} values={valuesOf(query.group)} id="filter-group" />
+              {query.open ? <input type="hidden" name="open" value={query.open} /> : ''}
               <AssigneeLabelPriority pc={pc} query={query} idPrefix="filter" />
               <MilestoneCycle pc={pc} query={query} idPrefix="filter" />
               <label for="filter-due-after">
@@ -240,9 +243,16 @@ export function TaskListPage(props: {
           )}
         </form>
       )}
+      <ShortcutsHelp />
       <BoardScript />
     </>
   )
+}
+
+/** Two query strings with the same parameters and values, whatever their order and encoding (a saved view and the list's own). */
+const sameQuery = (a: string, b: string) => {
+  const norm = (q: string) => new URLSearchParams([...new URLSearchParams(q)].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))).toString()
+  return norm(a) === norm(b)
 }
 
 /** The heading of a folded filter panel, with how many filters are set. */
@@ -261,14 +271,14 @@ function FilterSummary(props: { title: 'Filters and sort' | 'Filters'; active: n
   )
 }
 
-/** The assignee, label and priority filters the list and the board share (ids `<idPrefix>-<name>`). */
+/** The assignee, label and priority filters the list and the board share (ids `<idPrefix>-<name>`), several values each. */
 function AssigneeLabelPriority(props: { pc: ProjectContext; query: Record<string, string>; idPrefix: string }) {
   const { pc, query, idPrefix } = props
   return (
     <>
-      <Select name="assignee" label="Assignee" options={[{ value: '', label: 'Anyone' }, { value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} value={query.assignee} id={`${idPrefix}-assignee`} />
-      <Select name="label" label="Label" options={[{ value: '', label: 'Any label' }, ...pc.labels.map((l) => ({ value: l.id, label: l.name }))]} value={query.label} id={`${idPrefix}-label`} />
-      <Select name="priority" label="Priority" options={priorityOptions('Any priority')} value={query.priority} id={`${idPrefix}-priority`} />
+      <MultiSelect name="assignee" label="Assignee" options={[{ value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} values={valuesOf(query.assignee)} id={`${idPrefix}-assignee`} />
+      {pc.labels.length || query.label ? <MultiSelect name="label" label="Label" options={pc.labels.map((l) => ({ value: l.id, label: l.name }))} values={valuesOf(query.label)} id={`${idPrefix}-label`} /> : ''}
+      <MultiSelect name="priority" label="Priority" options={priorityOptions()} values={valuesOf(query.priority)} id={`${idPrefix}-priority`} />
     </>
   )
 }
@@ -452,6 +462,13 @@ export function Board(props: { pc: ProjectContext; tasks: Task[]; counts: Map<st
           <small class="muted pl-count" data-count={String(count)} title={`${count} task${count === 1 ? '' : 's'}`} safe>
             {String(count)}
           </small>
+          {pc.write ? (
+            <a class="pl-add" href={`/planning/projects/${pc.project.key}/tasks/new?state=${encodeURIComponent(s.id)}`} aria-label={`Add task in ${s.name}`} title={`Add task in ${s.name}`}>
+              +
+            </a>
+          ) : (
+            ''
+          )}
         </h2>
         <ul class="pl-cards" data-state-id={s.id}>
           {safeCards}
@@ -528,6 +545,7 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Ma
       </search>
       <FormError message={props.error} />
       <Board pc={pc} tasks={props.tasks} counts={props.counts} query={query} />
+      <ShortcutsHelp />
       <BoardScript />
     </>
   )
@@ -545,10 +563,13 @@ const TASK_FIELD_ORDER = ['title', 'description', 'state', 'priority', 'assignee
 /** A rendered select (core's Select takes no autofocus) with the focus on it when `on`. */
 const focusSelect = (html: JSX.Element, on: boolean) => (on ? String(html).replace('<select ', '<select autofocus ') : html)
 
-/** The fields of a task (new-task page and task page); after a refused save the first invalid field has the focus. */
-export function TaskFields(props: { pc: ProjectContext; values: Record<string, string>; labels: string[]; errors: FieldErrors; selfKey?: string }) {
+/**
+ * The fields of a task (new-task page and task page); after a refused save the first invalid field has
+ * the focus, else the title with `focusTitle` (the new-task page: `c` lands ready to type).
+ */
+export function TaskFields(props: { pc: ProjectContext; values: Record<string, string>; labels: string[]; errors: FieldErrors; selfKey?: string; focusTitle?: boolean }) {
   const { pc, values: v, errors: e } = props
-  const first = TASK_FIELD_ORDER.find((f) => e[f])
+  const first = TASK_FIELD_ORDER.find((f) => e[f]) ?? (props.focusTitle ? 'title' : undefined)
   return (
     <>
       <Field name="title" label="Title" value={v.title} error={e.title} required maxlength={200} autofocus={first === 'title' || undefined} />
@@ -577,11 +598,12 @@ export function NewTaskPage(props: { pc: ProjectContext; values: Record<string, 
       <FormError message={props.error} />
       <form method="post" action={`${base}/tasks`} class="pl-task-form">
         <CsrfField token={props.pc.csrf} />
-        <TaskFields {...props} />
+        <TaskFields {...props} focusTitle />
         <div class="pl-form-actions">
           <button type="submit">Create task</button> <a href={base}>Cancel</a>
         </div>
       </form>
+      <ShortcutsHelp />
       <script src="/public/planning/board.js" defer></script>
     </>
   )
@@ -966,6 +988,7 @@ export function TaskPage(props: {
       ) : (
         ''
       )}
+      <ShortcutsHelp />
       <BoardScript />
     </>
   )
