@@ -48,11 +48,13 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     permission: 'planning.task.read',
     async render(_request, auth) {
       if (!auth.org) return '<p class="muted">You belong to no organization.</p>'
-      const { items } = await tasks.list(auth.org.id, { assigneeId: auth.user.id, open: true, sort: 'priority' }, { limit: 10 })
+      const [{ items }, total] = await Promise.all([tasks.list(auth.org.id, { assigneeId: auth.user.id, open: true, sort: 'priority' }, { limit: 10 }), stats.openAssignedCount(auth.org.id, auth.user.id)])
       if (!items.length) return '<p class="muted">No open tasks assigned to you.</p>'
+      // the first 10 by priority; past them, how many more and a link to them all (/planning/my)
+      const more = total - items.length
       return `<ul class="pl-widget">${items
         .map((x) => `<li><a href="/planning/tasks/${esc(x.key)}">${esc(x.key)} ${esc(x.title)}</a> <small class="muted">${esc(x.state.name)}${x.dueAt ? ' · due ' + x.dueAt.toISOString().slice(0, 10) : ''}</small></li>`)
-        .join('')}</ul>`
+        .join('')}</ul>${more > 0 ? `<p><a href="/planning/my">${more} more — see all</a></p>` : ''}`
     },
   })
 

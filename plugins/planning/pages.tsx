@@ -4,6 +4,7 @@ import type { PluginContext } from '../../core/plugins/contract.ts'
 import { planningBoardPages } from './pages-board.tsx'
 import { planningCsvPages } from './pages-csv.tsx'
 import { planningListPages } from './pages-list.tsx'
+import { planningMyPages } from './pages-my.tsx'
 import { planningPlanPages } from './pages-plan.tsx'
 import { planningProjectPages } from './pages-projects.tsx'
 import { pageKit } from './pages-shared.ts'
@@ -17,6 +18,7 @@ export function planningPages(ctx: PluginContext<any>, projects: ProjectService,
   const kit = pageKit(ctx, projects, tasks, stats)
   return new Elysia({ name: 'plugin:planning:pages' })
     .use(planningProjectPages(kit))
+    .use(planningMyPages(kit))
     .use(planningListPages(kit))
     .use(planningBoardPages(kit))
     .use(planningTaskPages(kit))

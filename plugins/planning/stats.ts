@@ -5,6 +5,7 @@
  */
 import { and, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm'
 import type { Deps } from './service.ts'
+import { OPEN_GROUPS as OPEN_STATE_GROUPS } from './task-queries.ts'
 
 /** Completed/total tasks and points (cancelled tasks are out of scope). */
 export interface Progress {
@@ -47,6 +48,18 @@ export class TaskStats {
 
   // The aggregates group tasks by state id (no join): the (project_id, state_id, updated_at), (milestone_id,
   // state_id, estimate) and (cycle_id, state_id, estimate) indexes then answer them on their own.
+
+  /** How many open tasks (backlog, unstarted, started) of any project of an organization are assigned to `userId`. */
+  async openAssignedCount(orgId: string, userId: string): Promise<number> {
+    const t = this.t.tasks
+    const s = this.t.states
+    const open = this.db.select({ id: s.id }).from(s).where(and(eq(s.orgId, orgId), inArray(s.group, OPEN_STATE_GROUPS)))
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(t)
+      .where(and(eq(t.orgId, orgId), eq(t.assigneeId, userId), inArray(t.stateId, open)))
+    return Number(row?.n ?? 0)
+  }
 
   /** `{ total, open }` tasks per project of an organization (projects without tasks are absent). */
   async projectCounts(orgId: string): Promise<Map<string, { total: number; open: number }>> {
