@@ -111,4 +111,14 @@ eachDialect('planning CSV export with the list filters', (dialect) => {
     }
     expect((await outsider.request('/planning/projects/WEB/export.csv?priority=high')).status).toBe(404)
   })
+
+  test("the list page's Export CSV link carries the list's filters, so it exports what the list shows", async () => {
+    const page = (await admin.get('/planning/projects/WEB?priority=high,urgent&sort=priority')).html
+    const href = /<a href="([^"]*export\.csv[^"]*)"/.exec(page)?.[1]?.replace(/&amp;/g, '&')
+    expect(href).toBeDefined()
+    const query = href!.split('?')[1] ?? ''
+    expect(new URLSearchParams(query).get('priority')).toBe('high,urgent')
+    expect(await exported(query)).toEqual(['WEB-3', 'WEB-1'])
+    expect((await admin.get('/planning/projects/WEB')).html).toContain('href="/planning/projects/WEB/export.csv"')
+  })
 })

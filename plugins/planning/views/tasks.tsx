@@ -51,7 +51,7 @@ export function TaskListPage(props: {
         ) : (
           ''
         )}
-        <a href={`${base}/export.csv`} role="button" class="secondary outline">
+        <a href={`${base}/export.csv${qs ? `?${qs}` : ''}`} role="button" class="secondary outline">
           Export CSV
         </a>
         {pc.write ? (
