@@ -103,8 +103,8 @@ export const REPEATS = [
   { value: 'FREQ=WEEKLY', label: 'Every week' },
   { value: 'FREQ=MONTHLY', label: 'Every month' },
   { value: 'FREQ=YEARLY', label: 'Every year' },
-  { value: 'pick', label: 'Custom…' },
-  { value: 'custom', label: 'Advanced rule (RRULE)…' },
+  { value: 'pick', label: 'Custom...' },
+  { value: 'custom', label: 'Advanced rule (RRULE)...' },
 ]
 
 /**
