@@ -144,11 +144,11 @@ export async function wrk(url: string, o: { threads: number; connections: number
 }
 
 /** Signs in through the real form; returns the Cookie header of the session. */
-export async function signInAs(base: string, user: { email: string; password: string }): Promise<string> {
-  const form = await fetch(`${base}/login`)
+export async function signInAs(base: string, user: { email: string; password: string }, headers: Record<string, string> = {}): Promise<string> {
+  const form = await fetch(`${base}/login`, { headers })
   const csrfCookie = form.headers.getSetCookie().find((c) => c.startsWith('csrf='))!.split(';')[0]!
   const body = new URLSearchParams({ _csrf: csrfCookie.slice('csrf='.length), email: user.email, password: user.password })
-  const res = await fetch(`${base}/login`, { method: 'POST', body, headers: { cookie: csrfCookie }, redirect: 'manual' })
+  const res = await fetch(`${base}/login`, { method: 'POST', body, headers: { ...headers, cookie: csrfCookie }, redirect: 'manual' })
   const sid = res.headers.getSetCookie().find((c) => c.startsWith('sid='))
   if (res.status !== 303 || !sid) throw new Error(`bench sign-in failed: ${res.status}`)
   return sid.split(';')[0]!
