@@ -10,10 +10,6 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser } from 'playwright-core'
-import { Elysia } from 'elysia'
-import { guard } from '../core/http/guard.ts'
-import { definePlugin } from '../core/plugins/contract.ts'
-import type { KnownServices } from '../core/plugins/points.ts'
 import { eachDialect } from './helpers/store.ts'
 import { startPlatform, type TestPlatform } from './helpers/platform.ts'
 import type { Page } from 'playwright-core'
@@ -21,28 +17,10 @@ import { launchBrowser, typeInto } from './e2e/support.ts'
 import calendar from '../plugins/calendar/index.ts'
 import dashboard from '../plugins/dashboard/index.ts'
 import collaboration from '../plugins/collaboration/index.ts'
+import { things } from '../plugins/collaboration/test-things.ts'
 
 const T = 60_000
 
-const things = definePlugin({
-  id: 'testing',
-  name: 'Testing things',
-  version: '1.0.0',
-  api: 1,
-  permissions: { 'testing.thing.read': 'See things' },
-  setup(ctx) {
-    ctx.contribute('entity.link', { type: 'testing.thing', label: 'Thing', permission: 'testing.thing.read', resolve: async (id) => (id === 'one' ? { title: 'Thing one', href: '/testing/things/one' } : undefined) })
-    return new Elysia({ name: 'plugin:testing' }).use(guard).get(
-      '/testing/things/:id',
-      async ({ request, auth, params }) => {
-        const thread = ctx.service<KnownServices['collaboration.thread']>('collaboration.thread')
-        const safeThread = thread ? await thread.render(request, auth, { type: 'testing.thing', id: params.id }) : ''
-        return ctx.page(request, auth, { title: 'Thing one', body: `<h1>Thing one</h1>${safeThread}` })
-      },
-      { permission: 'testing.thing.read' },
-    )
-  },
-})
 
 let browser: Browser
 

@@ -1,33 +1,11 @@
 /** A reaction names who reacted, in its tooltip and accessible label: the viewer first, "and N more" past five. Both dialects. */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { Elysia } from 'elysia'
-import { guard } from '../../core/http/guard.ts'
-import { definePlugin } from '../../core/plugins/contract.ts'
-import type { KnownServices } from '../../core/plugins/points.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import collaboration from './index.ts'
 import { reactedBy } from './views/thread.tsx'
+import { things } from './test-things.ts'
 
-const things = definePlugin({
-  id: 'testing',
-  name: 'Testing things',
-  version: '1.0.0',
-  api: 1,
-  permissions: { 'testing.thing.read': 'See things' },
-  setup(ctx) {
-    ctx.contribute('entity.link', { type: 'testing.thing', label: 'Thing', permission: 'testing.thing.read', resolve: async (id) => (id === 'one' ? { title: 'Thing one', href: '/testing/things/one' } : undefined) })
-    return new Elysia({ name: 'plugin:testing' }).use(guard).get(
-      '/testing/things/:id',
-      async ({ request, auth, params }) => {
-        const thread = ctx.service<KnownServices['collaboration.thread']>('collaboration.thread')
-        const safeThread = thread ? await thread.render(request, auth, { type: 'testing.thing', id: params.id }) : ''
-        return ctx.page(request, auth, { title: 'Thing one', body: `<h1>Thing one</h1>${safeThread}` })
-      },
-      { permission: 'testing.thing.read' },
-    )
-  },
-})
 
 test('reactedBy: names, "and", past five "and N more"', () => {
   expect(reactedBy(['You'], 1)).toBe('You')
