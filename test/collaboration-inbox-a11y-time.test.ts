@@ -17,7 +17,7 @@ import { launchBrowser, typeInto } from './e2e/support.ts'
 import calendar from '../plugins/calendar/index.ts'
 import dashboard from '../plugins/dashboard/index.ts'
 import collaboration from '../plugins/collaboration/index.ts'
-import { things } from '../plugins/collaboration/test-things.ts'
+import { things } from './helpers/collaboration-things.ts'
 
 const T = 60_000
 

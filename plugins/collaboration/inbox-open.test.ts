@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import collaboration from './index.ts'
-import { things } from './test-things.ts'
+import { things } from '../../test/helpers/collaboration-things.ts'
 
 
 const unread = (html: string) => Number(/data-unread="(\d+)"/.exec(html)?.[1] ?? NaN)

@@ -4,7 +4,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import collaboration from './index.ts'
 import { reactedBy } from './views/thread.tsx'
-import { things } from './test-things.ts'
+import { things } from '../../test/helpers/collaboration-things.ts'
 
 
 test('reactedBy: names, "and", past five "and N more"', () => {

@@ -1,5 +1,5 @@
 /**
- * @module Test support (not shipped): a "testing" plugin with one commentable entity, `testing.thing`
+ * @module Test support: a "testing" plugin with one commentable entity, `testing.thing`
  * `one` at /testing/things/one, whose page carries collaboration's thread, for the tests of comments,
  * reactions and the inbox.
  */
