@@ -17,8 +17,11 @@ export const coreSchema = defineSchema((t) => {
       /** Instance admin: runs the instance and its plugins. */
       isAdmin: t.bool('is_admin').notNull().default(false),
       disabled: t.bool('disabled').notNull().default(false),
+      /** The TOTP secret, sealed with the instance key (`v1:...`, core/auth/crypto.ts); plaintext base32 from before sealing until boot seals it. */
       totpSecret: t.text('totp_secret'),
       totpEnabled: t.bool('totp_enabled').notNull().default(false),
+      /** The last TOTP time step (30 s) a code was accepted for: a code is good once, across restarts and processes. */
+      totpLastStep: t.int('totp_last_step'),
       /** SHA-256 hashes of unused recovery codes. */
       recoveryCodes: t.json<string[]>('recovery_codes'),
       createdAt: t.time('created_at').notNull(),

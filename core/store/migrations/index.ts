@@ -3,13 +3,15 @@ import sqlite0 from './sqlite/0000_init.sql' with { type: 'text' }
 import sqlite1 from './sqlite/0001_accounts.sql' with { type: 'text' }
 import sqlite2 from './sqlite/0002_password_resets.sql' with { type: 'text' }
 import sqlite3 from './sqlite/0003_deleted_orgs.sql' with { type: 'text' }
+import sqlite4 from './sqlite/0004_totp_last_step.sql' with { type: 'text' }
 import postgres0 from './postgres/0000_init.sql' with { type: 'text' }
 import postgres1 from './postgres/0001_accounts.sql' with { type: 'text' }
 import postgres2 from './postgres/0002_password_resets.sql' with { type: 'text' }
 import postgres3 from './postgres/0003_deleted_orgs.sql' with { type: 'text' }
+import postgres4 from './postgres/0004_totp_last_step.sql' with { type: 'text' }
 import type { MigrationSet } from '../migrator.ts'
 
 export const migrations: MigrationSet = {
-  sqlite: [{ tag: '0000_init', sql: sqlite0 }, { tag: '0001_accounts', sql: sqlite1 }, { tag: '0002_password_resets', sql: sqlite2 }, { tag: '0003_deleted_orgs', sql: sqlite3 }],
-  postgres: [{ tag: '0000_init', sql: postgres0 }, { tag: '0001_accounts', sql: postgres1 }, { tag: '0002_password_resets', sql: postgres2 }, { tag: '0003_deleted_orgs', sql: postgres3 }],
+  sqlite: [{ tag: '0000_init', sql: sqlite0 }, { tag: '0001_accounts', sql: sqlite1 }, { tag: '0002_password_resets', sql: sqlite2 }, { tag: '0003_deleted_orgs', sql: sqlite3 }, { tag: '0004_totp_last_step', sql: sqlite4 }],
+  postgres: [{ tag: '0000_init', sql: postgres0 }, { tag: '0001_accounts', sql: postgres1 }, { tag: '0002_password_resets', sql: postgres2 }, { tag: '0003_deleted_orgs', sql: postgres3 }, { tag: '0004_totp_last_step', sql: postgres4 }],
 }
