@@ -10,46 +10,19 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { Elysia } from 'elysia'
-import { guard } from '../../core/http/guard.ts'
-import { definePlugin } from '../../core/plugins/contract.ts'
 import type { KnownServices } from '../../core/plugins/points.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { ARTIFACTS, launchBrowser, newContext, signIn, trackNavigations } from '../../test/e2e/support.ts'
+import { things } from '../../test/helpers/collaboration-things.ts'
 import collaboration from './index.ts'
 
 const T = 60_000
-
-const pages = definePlugin({
-  id: 'testing',
-  name: 'Testing things',
-  version: '1.0.0',
-  api: 1,
-  permissions: { 'testing.thing.read': 'See things' },
-  setup(ctx) {
-    ctx.contribute('entity.link', {
-      type: 'testing.thing',
-      label: 'Thing',
-      permission: 'testing.thing.read',
-      resolve: async (id) => (id === 'one' ? { title: 'Thing one', href: '/testing/things/one' } : undefined),
-    })
-    return new Elysia({ name: 'plugin:testing' }).use(guard).get(
-      '/testing/things/:id',
-      async ({ request, auth, params }) => {
-        const thread = ctx.service<KnownServices['collaboration.thread']>('collaboration.thread')
-        const safeThread = thread ? await thread.render(request, auth, { type: 'testing.thing', id: params.id }) : ''
-        return ctx.page(request, auth, { title: 'Thing one', body: `<h1>Thing one</h1>${safeThread}` })
-      },
-      { permission: 'testing.thing.read' },
-    )
-  },
-})
 
 let browser: Browser
 let p: TestPlatform
 beforeAll(async () => {
   browser = await launchBrowser()
-  p = await startPlatform('sqlite', [collaboration, pages])
+  p = await startPlatform('sqlite', [collaboration, things])
 }, T)
 afterAll(async () => {
   await browser?.close()

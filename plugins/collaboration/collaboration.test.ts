@@ -1,48 +1,21 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { Elysia } from 'elysia'
-import { guard } from '../../core/http/guard.ts'
-import { definePlugin } from '../../core/plugins/contract.ts'
-import type { KnownServices } from '../../core/plugins/points.ts'
 import type { Org } from '../../core/auth/orgs.ts'
 import type { User } from '../../core/auth/accounts.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
+import type { KnownServices } from '../../core/plugins/points.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import collaboration from './index.ts'
 import { sseReader } from '../../test/helpers/sse.ts'
+import { thingsPlugin } from '../../test/helpers/collaboration-things.ts'
 
 /** Things of the test entity plugin, by id: which org they belong to and their title. */
 const things = new Map<string, { orgId: string; title: string }>()
 
-/** A tiny plugin exposing 'testing.thing' entities with a page that shows the thread. */
-const testEntityPlugin = definePlugin({
-  id: 'testing',
-  name: 'Testing things',
-  version: '1.0.0',
-  api: 1,
-  permissions: { 'testing.thing.read': 'See things' },
-  setup(ctx) {
-    ctx.contribute('entity.link', {
-      type: 'testing.thing',
-      label: 'Thing',
-      permission: 'testing.thing.read',
-      async resolve(id, auth) {
-        const t = things.get(id)
-        return t && t.orgId === auth.org?.id ? { title: t.title, href: `/testing/things/${id}` } : undefined
-      },
-    })
-    return new Elysia({ name: 'plugin:testing' }).use(guard).get(
-      '/testing/things/:id',
-      async ({ request, auth, params }) => {
-        const t = things.get(params.id)
-        if (!t || t.orgId !== auth.org?.id) return new Response('not found', { status: 404 })
-        const thread = ctx.service<KnownServices['collaboration.thread']>('collaboration.thread')
-        const safeThread = thread ? await thread.render(request, auth, { type: 'testing.thing', id: params.id }) : ''
-        return ctx.page(request, auth, { title: t.title, body: `<h1>${Bun.escapeHTML(t.title)}</h1>${safeThread}` })
-      },
-      { permission: 'testing.thing.read' },
-    )
-  },
+/** 'testing.thing' entities, each seen in its own org only, with a page that shows the thread. */
+const testEntityPlugin = thingsPlugin((id, auth) => {
+  const t = things.get(id)
+  return t && t.orgId === auth.org?.id ? { title: t.title } : undefined
 })
 
 const commentIds = (html: string) => [...html.matchAll(/<li class="collab-comment" id="comment-([\w-]+)"/g)].map((m) => m[1]!)

@@ -7,13 +7,13 @@
  * recipient's hourly cap emails only the cap while the inbox gets every notification.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
-import { definePlugin } from '../../core/plugins/contract.ts'
 import type { User } from '../../core/auth/accounts.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { startSmtp, SMTP_PASSWORD, SMTP_USER, type TestSmtp } from '../../test/helpers/smtp.ts'
 import { userWithRole } from '../../test/helpers/activity.ts'
 import { logged } from '../../test/helpers/log.ts'
+import { thingsPlugin } from '../../test/helpers/collaboration-things.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import collaboration from './index.ts'
 import { MAX_EMAILS_PER_RECIPIENT_HOUR } from './service-email.ts'
@@ -24,21 +24,7 @@ const MAIL_FROM = 'Coder IDE <noreply@example.test>'
 const things = new Map<string, string>()
 
 /** Something to comment on, visible to holders of testing.thing.read in its org. */
-const testEntityPlugin = definePlugin({
-  id: 'testing',
-  name: 'Testing things',
-  version: '1.0.0',
-  api: 1,
-  permissions: { 'testing.thing.read': 'See things' },
-  setup(ctx) {
-    ctx.contribute('entity.link', {
-      type: 'testing.thing',
-      label: 'Thing',
-      permission: 'testing.thing.read',
-      resolve: async (id, auth) => (things.get(id) === auth.org?.id ? { title: 'Mail thing', href: `/testing/things/${id}` } : undefined),
-    })
-  },
-})
+const testEntityPlugin = thingsPlugin((id, auth) => (things.get(id) === auth.org?.id ? { title: 'Mail thing' } : undefined))
 
 type Person = { user: User; client: Client }
 const unread = (html: string) => Number(/data-unread="(\d+)"/.exec(html)?.[1] ?? NaN)

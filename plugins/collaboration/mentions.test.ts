@@ -4,10 +4,6 @@
  * `@email` again (never a user id). Both dialects; `editableText` on its own for the edge cases.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { Elysia } from 'elysia'
-import { guard } from '../../core/http/guard.ts'
-import { definePlugin } from '../../core/plugins/contract.ts'
-import type { KnownServices } from '../../core/plugins/points.ts'
 import type { User } from '../../core/auth/accounts.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
@@ -15,33 +11,11 @@ import type { Client } from '../../test/helpers/client.ts'
 import collaboration from './index.ts'
 import { editableText, resolveMentions } from './markdown.ts'
 import { userWithRole } from '../../test/helpers/activity.ts'
+import { thingsPlugin } from '../../test/helpers/collaboration-things.ts'
 
 const things = new Map<string, string>()
 
-const testEntityPlugin = definePlugin({
-  id: 'testing',
-  name: 'Testing things',
-  version: '1.0.0',
-  api: 1,
-  permissions: { 'testing.thing.read': 'See things' },
-  setup(ctx) {
-    ctx.contribute('entity.link', {
-      type: 'testing.thing',
-      label: 'Thing',
-      permission: 'testing.thing.read',
-      resolve: async (id, auth) => (things.get(id) === auth.org?.id ? { title: 'Mention thing', href: `/testing/things/${id}` } : undefined),
-    })
-    return new Elysia({ name: 'plugin:testing' }).use(guard).get(
-      '/testing/things/:id',
-      async ({ request, auth, params }) => {
-        const thread = ctx.service<KnownServices['collaboration.thread']>('collaboration.thread')
-        const safeThread = thread ? await thread.render(request, auth, { type: 'testing.thing', id: params.id }) : ''
-        return ctx.page(request, auth, { title: 'Mention thing', body: `<h1>Mention thing</h1>${safeThread}` })
-      },
-      { permission: 'testing.thing.read' },
-    )
-  },
-})
+const testEntityPlugin = thingsPlugin((id, auth) => (things.get(id) === auth.org?.id ? { title: 'Mention thing' } : undefined))
 
 /** The text of the edit box of comment `id` in `html` (entities decoded), or undefined without one. */
 function editBox(html: string, id: string): string | undefined {
