@@ -80,8 +80,11 @@ export async function taskDetailJson(tasks: TaskService, orgId: string, t: Task,
   }
 }
 
-/** The fields a task's create or update takes (`dueAt` and `parentId` are older names of `due` and `parent`). */
-export const TASK_INPUT_FIELDS = ['title', 'description', 'state', 'priority', 'assigneeId', 'assigneeEmail', 'labels', 'estimate', 'due', 'parent', 'milestoneId', 'cycleId', 'position'] as const
+/**
+ * The fields a task's create or update takes (`dueAt` and `parentId` are older names of `due` and
+ * `parent`); `blocks` and `blockedBy` are lists of task keys or ids, which an update's replace.
+ */
+export const TASK_INPUT_FIELDS = ['title', 'description', 'state', 'priority', 'assigneeId', 'assigneeEmail', 'labels', 'estimate', 'due', 'parent', 'milestoneId', 'cycleId', 'position', 'blocks', 'blockedBy'] as const
 const TASK_INPUT_ALIASES = ['dueAt', 'parentId']
 
 /**

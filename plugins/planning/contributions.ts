@@ -159,6 +159,8 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
     parent: t.Optional(t.Union([t.String({ description: 'Parent task key (WEB-1) or id in the same project; empty to clear' }), t.Null()])),
     milestone: t.Optional(t.Union([t.String({ description: 'Milestone name or id in the project; empty to clear' }), t.Null()])),
     cycle: t.Optional(t.Union([t.String({ description: 'Cycle name or id in the project; empty to clear' }), t.Null()])),
+    blocks: t.Optional(t.Array(t.String(), { description: 'Keys (WEB-12) or ids of the tasks this one blocks; on update the whole set ([] clears)' })),
+    blockedBy: t.Optional(t.Array(t.String(), { description: 'Keys (WEB-12) or ids of the tasks blocking this one; on update the whole set ([] clears)' })),
   }
 
   /** The tools' input as the task service takes it: `milestone`/`cycle` names become ids, a null parent clears it. */

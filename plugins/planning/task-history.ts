@@ -1,5 +1,6 @@
 /** @module A task's change log: readable values of changed fields, the rows written, the log read back. */
 import { and, desc, eq, inArray } from 'drizzle-orm'
+import type { Db } from '../../core/store/connect.ts'
 import { day, newId, type Actor, type Deps, type Project, type ProjectService } from './service.ts'
 import type { Task, TaskRow } from './tasks.ts'
 
@@ -32,10 +33,10 @@ export async function historyNames(deps: Deps, projects: ProjectService, enrich:
   }
 }
 
-/** Writes history rows for `task`, all at one time. */
-export async function recordHistory(deps: Deps, task: TaskRow, actor: Actor, changes: TaskChange[]): Promise<void> {
+/** Writes history rows for `task`, all at one time (through `db`: a transaction's, or the store's). */
+export async function recordHistory(deps: Deps, task: Pick<TaskRow, 'id' | 'orgId'>, actor: Actor, changes: TaskChange[], db: Db = deps.store.db): Promise<void> {
   const at = new Date()
-  await deps.store.db.insert(deps.tables.history).values(changes.map((c) => ({ id: newId(), orgId: task.orgId, taskId: task.id, actorId: actor.id, actorName: actor.name, field: c.field, fromValue: c.from, toValue: c.to, at })))
+  await db.insert(deps.tables.history).values(changes.map((c) => ({ id: newId(), orgId: task.orgId, taskId: task.id, actorId: actor.id, actorName: actor.name, field: c.field, fromValue: c.from, toValue: c.to, at })))
 }
 
 /** The change log of a task, newest first. */

@@ -1,10 +1,41 @@
-/** @module Blocking relations between tasks: listed, added and removed, each change in both tasks' history. */
+/**
+ * @module Blocking relations between tasks: listed, added and removed one at a time (the task page)
+ * or as whole sets (the API's `blocks` and `blockedBy`), each change in both tasks' history; no
+ * relation may close a loop of tasks each waiting for the next.
+ */
 import { and, eq, inArray, or } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
+import type { Db } from '../../core/store/connect.ts'
 import { newId, type Actor, type Deps } from './service.ts'
 import { activity, ref } from './task-facts.ts'
 import { recordHistory } from './task-history.ts'
 import type { Task, TaskService } from './tasks.ts'
+
+/** A task a relation names: its id and key. */
+export interface RelatedTask {
+  id: string
+  key: string
+}
+
+/** A task's relation sets as create and update take them; an absent set stays as it is. */
+export interface RelationSets {
+  blocks?: RelatedTask[]
+  blockedBy?: RelatedTask[]
+}
+
+/** One relation added or removed: `blocker` blocks `blocked`. */
+export interface RelationChange {
+  blocker: RelatedTask
+  blocked: RelatedTask
+  change: 'added' | 'removed'
+}
+
+/** The input fields that carry relation sets. */
+export const RELATION_FIELDS = ['blocks', 'blockedBy'] as const
+/** Most tasks one set names. */
+const SET_MAX = 200
+/** Most tasks a loop search visits (a bound on the work one write can cause). */
+const LOOP_SEARCH_MAX = 20_000
 
 /** Tasks this one blocks and tasks blocking it. */
 export async function taskRelations(deps: Deps, service: TaskService, orgId: string, taskId: string): Promise<{ blocks: (Task & { relationId: string })[]; blockedBy: (Task & { relationId: string })[] }> {
@@ -22,7 +53,8 @@ export async function taskRelations(deps: Deps, service: TaskService, orgId: str
  * `kind` 'blocks': this task blocks `other`; 'blocked_by': `other` blocks it. Both tasks record it
  * in their history naming the other ("blocks WEB-12" on one, "blocked by WEB-7" on the other) and
  * get planning.task.updated with the field 'relations'. The reverse of an existing relation (A
- * blocks B, then B blocks A) is a 422 naming both tasks.
+ * blocks B, then B blocks A) is a 422 naming both tasks, and so is a longer loop (A blocks B, B
+ * blocks C, then C blocks A), naming its tasks.
  */
 export async function relateTasks(deps: Deps, service: TaskService, orgId: string, actor: Actor, taskRef: string, kind: string, otherRef: string): Promise<void> {
   const { task, project } = await service.row(orgId, taskRef)
@@ -31,20 +63,22 @@ export async function relateTasks(deps: Deps, service: TaskService, orgId: strin
     throw new InputError(`unknown task '${otherRef}'`, 'other')
   })
   if (other.task.id === task.id) throw new InputError('A task cannot block itself', 'other')
-  const [blockerId, blockedId] = kind === 'blocks' ? [task.id, other.task.id] : [other.task.id, task.id]
+  const self = { id: task.id, key: `${project.key}-${task.number}` }
+  const them = { id: other.task.id, key: `${other.project.key}-${other.task.number}` }
+  const [blocker, blocked] = kind === 'blocks' ? [self, them] : [them, self]
   const r = deps.tables.relations
-  const [dupe] = await deps.store.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blockerId), eq(r.blockedId, blockedId))).limit(1)
+  const [dupe] = await deps.store.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blocker.id), eq(r.blockedId, blocked.id))).limit(1)
   if (dupe) return
-  // the reverse too would make each task wait for the other: refused, naming both
-  const [reverse] = await deps.store.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blockedId), eq(r.blockedId, blockerId))).limit(1)
-  if (reverse) {
-    const selfKey = `${project.key}-${task.number}`
-    const otherKey = `${other.project.key}-${other.task.number}`
-    const [blocker, blocked] = kind === 'blocks' ? [selfKey, otherKey] : [otherKey, selfKey]
-    throw new InputError(`${blocked} already blocks ${blocker}, so ${blocker} cannot also block ${blocked}: remove that relation first`, 'other')
+  // a path back from the blocked task to the blocker would make each task of it wait for the next
+  const path = await blockingPath(deps, orgId, [blocked.id], new Set([blocker.id]))
+  if (path) {
+    if (path.length === 2) throw new InputError(`${blocked.key} already blocks ${blocker.key}, so ${blocker.key} cannot also block ${blocked.key}: remove that relation first`, 'other')
+    const keys = await keysOf(service, orgId, path)
+    throw new InputError(`${blocked.key} already blocks ${blocker.key} through ${keys.slice(1, -1).join(', ')} (${chain(keys)}), so ${blocker.key} cannot also block ${blocked.key}: remove one of those relations first`, 'other')
   }
-  await deps.store.db.insert(r).values({ id: newId(), orgId, blockerId, blockedId, createdAt: new Date() })
-  await relationChanged(deps, service, orgId, actor, blockerId, blockedId, 'added')
+  const changes: RelationChange[] = [{ blocker, blocked, change: 'added' }]
+  await deps.store.tx((db) => writeRelationChanges(deps, db, orgId, actor, changes))
+  await emitRelationChanges(deps, service, orgId, actor, changes)
 }
 
 /** Removes a relation of the task; both tasks record it ("removed: blocked by WEB-7") and get planning.task.updated. */
@@ -53,30 +87,171 @@ export async function unrelateTasks(deps: Deps, service: TaskService, orgId: str
   const r = deps.tables.relations
   const [row] = await deps.store.db.select().from(r).where(and(eq(r.id, relationId), eq(r.orgId, orgId), or(eq(r.blockerId, task.id), eq(r.blockedId, task.id)))).limit(1)
   if (!row) throw new InputError('No such relation', 'relation', 404)
-  await deps.store.db.delete(r).where(eq(r.id, row.id))
-  await relationChanged(deps, service, orgId, actor, row.blockerId, row.blockedId, 'removed')
+  const [blockerKey, blockedKey] = await keysOf(service, orgId, [row.blockerId, row.blockedId])
+  const changes: RelationChange[] = [{ blocker: { id: row.blockerId, key: blockerKey! }, blocked: { id: row.blockedId, key: blockedKey! }, change: 'removed' }]
+  await deps.store.tx((db) => writeRelationChanges(deps, db, orgId, actor, changes))
+  await emitRelationChanges(deps, service, orgId, actor, changes)
 }
 
 /**
- * History on both tasks of a relation (field 'blocks' or 'blocked by', the other task's key as the
- * new value when added, as the old one when removed), their update time, and planning.task.updated
- * (fields ['relations']) for each.
+ * The `blocks` and `blockedBy` of a task's create or update input, checked (an absent field is
+ * left out: update keeps that set). Each is a list of task keys (`WEB-12`) or ids of the
+ * organization; null or `[]` is none. A value naming no task of the organization (another one's
+ * included), the task itself, a task in both lists, or one that would close a loop of tasks each
+ * blocking the next is a 422 naming the field and the value. `self` is the task being updated
+ * (undefined on create).
  */
-async function relationChanged(deps: Deps, service: TaskService, orgId: string, actor: Actor, blockerId: string, blockedId: string, change: 'added' | 'removed'): Promise<void> {
-  const rows = await deps.store.db.select().from(deps.tables.tasks).where(and(eq(deps.tables.tasks.orgId, orgId), inArray(deps.tables.tasks.id, [blockerId, blockedId])))
-  const both = await service.enrich(rows)
-  const blocker = both.find((x) => x.id === blockerId)
-  const blocked = both.find((x) => x.id === blockedId)
-  if (!blocker || !blocked) return
-  const now = new Date()
-  await deps.store.db.update(deps.tables.tasks).set({ updatedAt: now }).where(inArray(deps.tables.tasks.id, [blocker.id, blocked.id]))
-  for (const [self, field, other] of [
-    [blocker, 'blocks', blocked],
-    [blocked, 'blocked by', blocker],
-  ] as const) {
-    await recordHistory(deps, self, actor, [change === 'added' ? { field, from: null, to: other.key } : { field, from: other.key, to: null }])
-    // "marked OPS-1 as blocking OPS-2" / "marked OPS-2 as blocked by OPS-1"
-    const text = change === 'added' ? `marked ${self.key} as ${field === 'blocks' ? 'blocking' : field} ${other.key}` : `removed "${self.key} ${field} ${other.key}"`
-    deps.bus.emit('planning.task.updated', { task: ref(self), fields: ['relations'], activity: activity(self, actor, text) })
+export async function relationSets(deps: Deps, service: TaskService, orgId: string, self: RelatedTask | undefined, input: Record<string, unknown>): Promise<RelationSets> {
+  const sets: RelationSets = {}
+  for (const field of RELATION_FIELDS) {
+    const raw = input[field]
+    if (raw === undefined) continue
+    if (raw !== null && !Array.isArray(raw)) throw new InputError(`${field} must be a list of task keys or ids, like ["WEB-12"] ([] or null for none)`, field)
+    const values = (raw ?? []) as unknown[]
+    if (values.length > SET_MAX) throw new InputError(`${field} names ${values.length} tasks: at most ${SET_MAX} at once`, field)
+    const list: RelatedTask[] = []
+    for (const v of values) {
+      const value = typeof v === 'string' ? v.trim() : ''
+      if (!value) throw new InputError(`${field}: ${JSON.stringify(v)} is no task key or id (use keys like "WEB-12")`, field)
+      const found = await service.row(orgId, value).catch((err: unknown) => {
+        if (err instanceof InputError && err.status === 404) throw new InputError(`${field}: unknown task '${value.slice(0, 60)}' (use the key, like WEB-12, or the id of a task of this organization)`, field)
+        throw err
+      })
+      const task = { id: found.task.id, key: `${found.project.key}-${found.task.number}` }
+      if (task.id === self?.id) throw new InputError(`${field}: '${value}' is this task, and a task cannot block itself`, field)
+      if (!list.some((x) => x.id === task.id)) list.push(task)
+    }
+    sets[field] = list
   }
+  const both = sets.blockedBy?.find((x) => sets.blocks?.some((y) => y.id === x.id))
+  if (both) throw new InputError(`blockedBy: '${both.key}' is in blocks too, and two tasks cannot block each other`, 'blockedBy')
+  // the sets after the write: the given ones, and the current ones of an updated task for a set left out
+  const current = self && (!sets.blocks || !sets.blockedBy) ? await currentSets(deps, orgId, self.id) : { blocks: [], blockedBy: [] }
+  const outs = sets.blocks?.map((x) => x.id) ?? current.blocks
+  const ins = sets.blockedBy?.map((x) => x.id) ?? current.blockedBy
+  if (!outs.length || !ins.length) return sets
+  // a loop passes through this task: from a task it blocks, along other relations, to a task blocking it
+  const path = await blockingPath(deps, orgId, outs, new Set(ins), self?.id)
+  if (!path) return sets
+  const keys = await keysOf(service, orgId, path)
+  const selfKey = self?.key ?? 'the new task'
+  const [field, value] = sets.blocks?.some((x) => x.id === path[0]) ? ['blocks', keys[0]!] : ['blockedBy', keys[keys.length - 1]!]
+  throw new InputError(`${field}: '${value}' would make a loop of tasks each waiting for the next (${chain([selfKey, ...keys, selfKey])}): remove one of those relations first`, field)
+}
+
+/** What replacing a task's relation sets with `sets` adds and removes (a set left out changes nothing). */
+export async function relationDiff(deps: Deps, service: TaskService, orgId: string, self: RelatedTask, sets: RelationSets): Promise<RelationChange[]> {
+  if (!sets.blocks && !sets.blockedBy) return []
+  const current = await currentSets(deps, orgId, self.id)
+  // the keys of the tasks whose relation goes (history names them)
+  const removed = [...(sets.blocks ? current.blocks.filter((id) => !sets.blocks!.some((x) => x.id === id)) : []), ...(sets.blockedBy ? current.blockedBy.filter((id) => !sets.blockedBy!.some((x) => x.id === id)) : [])]
+  const keys = await keysOf(service, orgId, removed)
+  const other = (id: string): RelatedTask => ({ id, key: keys[removed.indexOf(id)]! })
+  const changes: RelationChange[] = []
+  if (sets.blocks) {
+    for (const id of current.blocks) if (!sets.blocks.some((x) => x.id === id)) changes.push({ blocker: self, blocked: other(id), change: 'removed' })
+    for (const t of sets.blocks) if (!current.blocks.includes(t.id)) changes.push({ blocker: self, blocked: t, change: 'added' })
+  }
+  if (sets.blockedBy) {
+    for (const id of current.blockedBy) if (!sets.blockedBy.some((x) => x.id === id)) changes.push({ blocker: other(id), blocked: self, change: 'removed' })
+    for (const t of sets.blockedBy) if (!current.blockedBy.includes(t.id)) changes.push({ blocker: t, blocked: self, change: 'added' })
+  }
+  return changes
+}
+
+/**
+ * Writes `changes` through `db` (the caller's transaction): the relation rows, a history line on
+ * both tasks (field 'blocks' or 'blocked by', the other task's key as the new value when added, as
+ * the old one when removed) and the tasks' update time, except `untouched`'s (the caller sets it).
+ */
+export async function writeRelationChanges(deps: Deps, db: Db, orgId: string, actor: Actor, changes: RelationChange[], untouched?: string): Promise<void> {
+  if (!changes.length) return
+  const r = deps.tables.relations
+  const now = new Date()
+  for (const c of changes) {
+    if (c.change === 'added') await db.insert(r).values({ id: newId(), orgId, blockerId: c.blocker.id, blockedId: c.blocked.id, createdAt: now }).onConflictDoNothing()
+    else await db.delete(r).where(and(eq(r.orgId, orgId), eq(r.blockerId, c.blocker.id), eq(r.blockedId, c.blocked.id)))
+    for (const [self, field, other] of [
+      [c.blocker, 'blocks', c.blocked],
+      [c.blocked, 'blocked by', c.blocker],
+    ] as const) {
+      await recordHistory(deps, { id: self.id, orgId }, actor, [c.change === 'added' ? { field, from: null, to: other.key } : { field, from: other.key, to: null }], db)
+    }
+  }
+  const touched = [...new Set(changes.flatMap((c) => [c.blocker.id, c.blocked.id]))].filter((id) => id !== untouched)
+  if (touched.length) await db.update(deps.tables.tasks).set({ updatedAt: now }).where(and(eq(deps.tables.tasks.orgId, orgId), inArray(deps.tables.tasks.id, touched)))
+}
+
+/** After the write: planning.task.updated (fields ['relations']) for both tasks of each change, naming the other. */
+export async function emitRelationChanges(deps: Deps, service: TaskService, orgId: string, actor: Actor, changes: RelationChange[]): Promise<void> {
+  if (!changes.length) return
+  const ids = [...new Set(changes.flatMap((c) => [c.blocker.id, c.blocked.id]))]
+  const rows = await deps.store.db.select().from(deps.tables.tasks).where(and(eq(deps.tables.tasks.orgId, orgId), inArray(deps.tables.tasks.id, ids)))
+  const byId = new Map((await service.enrich(rows)).map((t) => [t.id, t]))
+  for (const c of changes) {
+    for (const [self, field, other] of [
+      [c.blocker, 'blocks', c.blocked],
+      [c.blocked, 'blocked by', c.blocker],
+    ] as const) {
+      const task = byId.get(self.id)
+      if (!task) continue
+      // "marked OPS-1 as blocking OPS-2" / "marked OPS-2 as blocked by OPS-1"
+      const text = c.change === 'added' ? `marked ${self.key} as ${field === 'blocks' ? 'blocking' : field} ${other.key}` : `removed "${self.key} ${field} ${other.key}"`
+      deps.bus.emit('planning.task.updated', { task: ref(task), fields: ['relations'], activity: activity(task, actor, text) })
+    }
+  }
+}
+
+/** The ids of the tasks a task blocks and of those blocking it. */
+async function currentSets(deps: Deps, orgId: string, taskId: string): Promise<{ blocks: string[]; blockedBy: string[] }> {
+  const r = deps.tables.relations
+  const rows = await deps.store.db.select({ blockerId: r.blockerId, blockedId: r.blockedId }).from(r).where(and(eq(r.orgId, orgId), or(eq(r.blockerId, taskId), eq(r.blockedId, taskId))))
+  return { blocks: rows.filter((x) => x.blockerId === taskId).map((x) => x.blockedId), blockedBy: rows.filter((x) => x.blockedId === taskId).map((x) => x.blockerId) }
+}
+
+/**
+ * A shortest chain of relations from one of `starts` to one of `targets` (each task blocking the
+ * next), as task ids from start to target, or undefined. `avoid`'s relations are left out (the task
+ * whose sets are being replaced: `starts` and `targets` stand for them).
+ */
+async function blockingPath(deps: Deps, orgId: string, starts: string[], targets: Set<string>, avoid?: string): Promise<string[] | undefined> {
+  const r = deps.tables.relations
+  const previous = new Map<string, string | null>()
+  const pathTo = (id: string) => {
+    const out: string[] = []
+    for (let at: string | null | undefined = id; at; at = previous.get(at)) out.unshift(at)
+    return out
+  }
+  let frontier: string[] = []
+  for (const id of starts) {
+    if (previous.has(id)) continue
+    previous.set(id, null)
+    if (targets.has(id)) return [id]
+    frontier.push(id)
+  }
+  while (frontier.length && previous.size < LOOP_SEARCH_MAX) {
+    const next: string[] = []
+    for (let i = 0; i < frontier.length; i += 500) {
+      const edges = await deps.store.db.select({ from: r.blockerId, to: r.blockedId }).from(r).where(and(eq(r.orgId, orgId), inArray(r.blockerId, frontier.slice(i, i + 500))))
+      for (const e of edges) {
+        if (e.to === avoid || e.from === avoid || previous.has(e.to)) continue
+        previous.set(e.to, e.from)
+        if (targets.has(e.to)) return pathTo(e.to)
+        next.push(e.to)
+      }
+    }
+    frontier = next
+  }
+  return undefined
+}
+
+/** The keys of tasks by id, in the ids' order. */
+async function keysOf(service: TaskService, orgId: string, ids: string[]): Promise<string[]> {
+  return Promise.all(ids.map(async (id) => (await service.row(orgId, id).then(({ project, task }) => `${project.key}-${task.number}`).catch(() => id))))
+}
+
+/** "A blocks B, B blocks C and C blocks A" for the keys A, B, C, A. */
+function chain(keys: string[]): string {
+  const links = keys.slice(1).map((k, i) => `${keys[i]} blocks ${k}`)
+  return links.length > 1 ? `${links.slice(0, -1).join(', ')} and ${links[links.length - 1]}` : links.join('')
 }

@@ -14,7 +14,7 @@ import { activity, ref } from './task-facts.ts'
 import { FIELD_NAMES, historyNames, recordHistory, taskHistory, type TaskChange } from './task-history.ts'
 import { FieldChecks, TaskInput } from './task-input.ts'
 import { DUE_MAX, TASK_REF_RE, dueTaskRows, listTaskRows, type TaskFilter } from './task-queries.ts'
-import { relateTasks, taskRelations, unrelateTasks } from './task-relations.ts'
+import { emitRelationChanges, relateTasks, relationDiff, relationSets, taskRelations, unrelateTasks, writeRelationChanges, type RelationChange, type RelationSets } from './task-relations.ts'
 
 export type TaskRow = Tables['tasks']['$inferSelect']
 export type Priority = (typeof PRIORITIES)[number]
@@ -180,40 +180,48 @@ export class TaskService {
     const cycleId = (await checks.check(() => this.input.projectChild('cycles', project, input.cycleId, 'cycleId'))) ?? null
     // labels that may be created (API, import) are resolved only once every other field passed
     const known = options.createLabels ? [] : await checks.check(() => this.input.resolveLabels(project, input.labels, false))
+    const relations = hasRelations(input) ? await checks.check(() => relationSets(this.deps, this, orgId, undefined, input)) : undefined
     checks.done()
     const labels = options.createLabels ? await this.input.resolveLabels(project, input.labels, true) : known!
     if (!state) throw new InputError('The project has no states', 'state')
     const p = this.t.projects
-    // One statement increments and reads the counter: two writers never get the same number.
-    const [counter] = await this.db.update(p).set({ taskCounter: sql`${p.taskCounter} + 1` }).where(eq(p.id, project.id)).returning({ n: p.taskCounter })
     const now = new Date()
-    const row: TaskRow = {
-      id: newId(),
-      orgId,
-      projectId: project.id,
-      number: counter!.n,
-      title,
-      description,
-      stateId: state.id,
-      priority,
-      assigneeId,
-      estimate,
-      dueAt,
-      parentId,
-      milestoneId,
-      cycleId,
-      position: now.getTime(),
-      createdBy: actor.id,
-      createdAt: now,
-      updatedAt: now,
-      completedAt: DONE_GROUPS.includes(state.group) ? now : null,
-    }
-    await this.db.insert(this.t.tasks).values(row)
-    if (labels.length) await this.db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: row.id, labelId: l.id, orgId })))
-    await recordHistory(this.deps, row, actor, [{ field: 'created', from: null, to: `${project.key}-${row.number}` }])
+    // the task, its labels, its history and its relations are written together or not at all
+    const { row, relationChanges } = await this.deps.store.tx(async (db) => {
+      // One statement increments and reads the counter: two writers never get the same number.
+      const [counter] = await db.update(p).set({ taskCounter: sql`${p.taskCounter} + 1` }).where(eq(p.id, project.id)).returning({ n: p.taskCounter })
+      const row: TaskRow = {
+        id: newId(),
+        orgId,
+        projectId: project.id,
+        number: counter!.n,
+        title,
+        description,
+        stateId: state.id,
+        priority,
+        assigneeId,
+        estimate,
+        dueAt,
+        parentId,
+        milestoneId,
+        cycleId,
+        position: now.getTime(),
+        createdBy: actor.id,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: DONE_GROUPS.includes(state.group) ? now : null,
+      }
+      await db.insert(this.t.tasks).values(row)
+      if (labels.length) await db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: row.id, labelId: l.id, orgId })))
+      await recordHistory(this.deps, row, actor, [{ field: 'created', from: null, to: `${project.key}-${row.number}` }], db)
+      const relationChanges = relations ? newTaskRelations({ id: row.id, key: `${project.key}-${row.number}` }, relations) : []
+      await writeRelationChanges(this.deps, db, orgId, actor, relationChanges, row.id)
+      return { row, relationChanges }
+    })
     const task = (await this.enrich([row]))[0]!
     this.deps.bus.emit('planning.task.created', { task: ref(task), activity: activity(task, actor, `created ${task.key} ${task.title}`) })
     if (assigneeId) this.deps.bus.emit('planning.task.assigned', { task: ref(task), assigneeId, previousAssigneeId: null, activity: activity(task, actor, `assigned ${task.key} to ${task.assignee?.name ?? 'someone'}`) })
+    await emitRelationChanges(this.deps, this, orgId, actor, relationChanges)
     return task
   }
 
@@ -248,6 +256,8 @@ export class TaskService {
     if (input.cycleId !== undefined) await set('cycleId', () => this.input.projectChild('cycles', project, input.cycleId, 'cycleId'))
     if (input.position !== undefined && Number.isFinite(Number(input.position))) patch.position = Number(input.position)
     const labels = input.labels !== undefined ? await checks.check(() => this.input.resolveLabels(project, input.labels, false)) : undefined
+    const self = { id: before.id, key: before.key }
+    const relations = hasRelations(input) ? await checks.check(() => relationSets(this.deps, this, orgId, self, input)) : undefined
     checks.done()
 
     const changes: TaskChange[] = []
@@ -260,7 +270,8 @@ export class TaskService {
     }
     const labelsChanged = labels && labels.map((l) => l.id).sort().join() !== before.labels.map((l) => l.id).sort().join()
     if (labels && labelsChanged) changes.push({ field: 'labels', from: before.labels.map((l) => l.name).join(', ') || null, to: labels.map((l) => l.name).join(', ') || null })
-    if (!changes.length && patch.position === undefined) return before
+    const relationChanges = relations ? await relationDiff(this.deps, this, orgId, self, relations) : []
+    if (!changes.length && patch.position === undefined && !relationChanges.length) return before
 
     // a new version is always later than the one it replaces, even within the same millisecond:
     // otherwise a second compare-and-set on the old version would still match
@@ -268,14 +279,19 @@ export class TaskService {
     if (newState && newState.id !== before.stateId) patch.completedAt = DONE_GROUPS.includes(newState.group) ? now : null
     // with expectUpdatedAt: written only if nobody changed the task since the caller read it
     const where = expected ? and(eq(this.t.tasks.id, before.id), eq(this.t.tasks.updatedAt, before.updatedAt)) : eq(this.t.tasks.id, before.id)
-    const written = await this.db.update(this.t.tasks).set({ ...patch, updatedAt: changes.length ? now : before.updatedAt }).where(where).returning({ id: this.t.tasks.id })
-    if (!written.length) throw new TaskChangedError()
-    if (labels && labelsChanged) {
-      await this.db.delete(this.t.taskLabels).where(eq(this.t.taskLabels.taskId, before.id))
-      if (labels.length) await this.db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: before.id, labelId: l.id, orgId })))
-    }
-    if (!changes.length) return this.get(orgId, before.id)
-    await recordHistory(this.deps, before, actor, changes)
+    const changed = changes.length > 0 || relationChanges.length > 0
+    // the row, its labels, its history and its relations are written together or not at all
+    await this.deps.store.tx(async (db) => {
+      const written = await db.update(this.t.tasks).set({ ...patch, updatedAt: changed ? now : before.updatedAt }).where(where).returning({ id: this.t.tasks.id })
+      if (!written.length) throw new TaskChangedError()
+      if (labels && labelsChanged) {
+        await db.delete(this.t.taskLabels).where(eq(this.t.taskLabels.taskId, before.id))
+        if (labels.length) await db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: before.id, labelId: l.id, orgId })))
+      }
+      if (changes.length) await recordHistory(this.deps, before, actor, changes, db)
+      await writeRelationChanges(this.deps, db, orgId, actor, relationChanges, before.id)
+    })
+    if (!changed) return this.get(orgId, before.id)
     const after = await this.get(orgId, before.id)
     const r = ref(after)
     if (newState && newState.id !== before.stateId) {
@@ -296,6 +312,7 @@ export class TaskService {
     }
     const others = changes.map((c) => c.field).filter((f) => f !== 'state' && f !== 'assignee')
     if (others.length) this.deps.bus.emit('planning.task.updated', { task: r, fields: others, activity: activity(after, actor, `updated ${after.key} (${others.join(', ')})`) })
+    await emitRelationChanges(this.deps, this, orgId, actor, relationChanges)
     return after
   }
 
@@ -387,6 +404,14 @@ export class TaskService {
   async search(orgId: string, q: string, limit = 8): Promise<Task[]> {
     return (await this.list(orgId, { q, sort: 'updated' }, { limit })).items
   }
+}
+
+/** True when a task's input names a relation set (`blocks`, `blockedBy`). */
+const hasRelations = (input: Record<string, unknown>) => input.blocks !== undefined || input.blockedBy !== undefined
+
+/** The relations a new task's sets add. */
+function newTaskRelations(self: { id: string; key: string }, sets: RelationSets): RelationChange[] {
+  return [...(sets.blocks ?? []).map((t) => ({ blocker: self, blocked: t, change: 'added' as const })), ...(sets.blockedBy ?? []).map((t) => ({ blocker: t, blocked: self, change: 'added' as const }))]
 }
 
 /** Priority order for sorting in memory. */
