@@ -5,6 +5,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
+import { api } from '../../test/helpers/calendar-api.ts'
 
 const notified: { orgId: string; userIds: string[]; title: string; text?: string; href?: string }[] = []
 
@@ -41,22 +42,6 @@ const sourcePlugin = definePlugin({
     })
   },
 })
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  let json: any
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = text
-  }
-  return { status: res.status, json }
-}
 
 function idFrom(res: Response): string {
   const loc = res.headers.get('location') ?? ''

@@ -8,12 +8,7 @@ import type { Client } from '../../test/helpers/client.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { eachDialect } from '../../test/helpers/store.ts'
 import calendar from './index.ts'
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : undefined }
-}
+import { api } from '../../test/helpers/calendar-api.ts'
 
 /** The table row of the calendar named `name` on the calendars page. */
 const rowOf = (html: string, name: string) => html.split('<tr>').find((r) => r.includes(`<span safe>${name}</span>`) || r.includes(`>${name}</span>`))!

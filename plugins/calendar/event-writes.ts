@@ -6,7 +6,7 @@ import { invite, setAttendees, type Db } from './event-attendees.ts'
 import { carryOverrides, occurrenceTest, seriesChange, shiftExdates } from './event-series.ts'
 import type { CalendarService } from './service.ts'
 import { NEW_PERSONAL, type CleanEvent, type EventForm, type EventRow, type Rsvp, type Scope, type Viewer } from './service-types.ts'
-import { countBefore, isOccurrence, ruleCount, ruleUntil, ruleWithCount } from './time.ts'
+import { countBefore, firstStart, isOccurrence, onFirstOccurrence, ruleCount, ruleUntil, ruleWithCount } from './time.ts'
 
 /** Creates an event (and the viewer's personal calendar for NEW_PERSONAL), tells the bus and invites its attendees. */
 export async function createEvent(svc: CalendarService, v: Viewer, f: EventForm, opts: { uid?: string; exdates?: string[] } = {}): Promise<EventRow> {
@@ -22,6 +22,8 @@ export async function createEvent(svc: CalendarService, v: Viewer, f: EventForm,
 export async function insertEvent(svc: CalendarService, orgId: string, actorId: string, c: CleanEvent, opts: { uid?: string; exdates?: string[]; seriesId?: string | null; rsvps?: Map<string, Rsvp> } = {}, db: Db = svc.ctx.db): Promise<EventRow> {
   const now = new Date()
   const id = Bun.randomUUIDv7()
+  // a series starts on its first occurrence ("weekly on Tue and Thu" made on a Monday starts that Tuesday)
+  const { startAt, endAt } = onFirstOccurrence(c)
   const row: EventRow = {
     id,
     orgId,
@@ -33,8 +35,8 @@ export async function insertEvent(svc: CalendarService, orgId: string, actorId: 
     location: c.location,
     allDay: c.allDay,
     timeZone: c.timeZone,
-    startAt: c.startAt,
-    endAt: c.endAt,
+    startAt,
+    endAt,
     rrule: c.rrule,
     exdates: opts.exdates ?? [],
     reminders: c.reminders,
@@ -47,6 +49,15 @@ export async function insertEvent(svc: CalendarService, orgId: string, actorId: 
   await db.insert(svc.t.events).values(row)
   await setAttendees(svc, orgId, id, c.attendeeIds, opts.rsvps, db)
   return row
+}
+
+/**
+ * Whether `occ` is the series' first occurrence (EXDATEs included): "this and following" from there is
+ * the whole series. Its stored start, unless it was stored before starts were moved onto the first
+ * occurrence (a rule that skips the start's own weekday).
+ */
+function isFirst(event: EventRow, occ: number | undefined): boolean {
+  return occ !== undefined && (occ === event.startAt.getTime() || occ === firstStart(event, { includeExdates: true }))
 }
 
 /** Checks that `occurrence` (ISO original start) is one of the event's occurrences. */
@@ -91,7 +102,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
   }
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
   if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to change', 'occurrence')
-  if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
+  if (!event.rrule || (scope === 'following' && isFirst(event, occ))) scope = 'all'
   const now = nextVersion(event)
   if (scope === 'this') {
     const c = await svc.clean(v, { ...f, calendarId: event.calendarId, rrule: '', allDay: event.allDay, timeZone: event.allDay ? event.timeZone : f.timeZone })
@@ -157,6 +168,8 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     updatedAt: now,
     updatedBy: v.userId,
   }
+  // on the first occurrence of the (new) rule: the same occurrences, a start that is one of them
+  Object.assign(values, onFirstOccurrence(values))
   const isOcc = occurrenceTest(values)
   const carried = c.rrule ? carryOverrides(overrides, event, change, isOcc) : []
   if (c.rrule) values.exdates = shiftExdates(event.exdates, change.shift, isOcc)
@@ -205,7 +218,7 @@ async function deleteOnce(svc: CalendarService, v: Viewer, id: string, scope: Sc
   if (!canEdit) throw new InputError('you may not delete this event', 'event', 403)
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
   if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to delete', 'occurrence')
-  if (!event.rrule || (scope === 'following' && occ === event.startAt.getTime())) scope = 'all'
+  if (!event.rrule || (scope === 'following' && isFirst(event, occ))) scope = 'all'
   const t = svc.t
   const version = { updatedAt: nextVersion(event), updatedBy: v.userId }
   /** Writes the series' row only if it is still the version read; else nothing is written. */

@@ -12,6 +12,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
+import { api } from '../../test/helpers/calendar-api.ts'
 
 type Fact = { id?: string; calendarId: string; title?: string; scope?: string; eventIds?: string[]; activity?: ActivityFact }
 const facts: { name: string; payload: Fact }[] = []
@@ -29,18 +30,6 @@ const recorder = definePlugin({
     ctx.provide('cal-test.auth', { authFor: (userId: string, orgId: string) => ctx.people.authFor(userId, orgId) })
   },
 })
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  let json: any
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = text
-  }
-  return { status: res.status, json }
-}
 
 function upload(c: Client, calendarId: string, ics: string) {
   const form = new FormData()

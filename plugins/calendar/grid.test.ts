@@ -12,6 +12,7 @@ import calendar from './index.ts'
 import { layoutDay } from './views/layout.ts'
 import { compactRange } from './views/items.tsx'
 import { layoutWeek } from './views/month-layout.ts'
+import { api } from '../../test/helpers/calendar-api.ts'
 
 const H = 3_600_000
 const DAY = 24 * H
@@ -121,11 +122,6 @@ describe('layoutWeek (month rows)', () => {
     expect(layoutWeek(items, D0, 3).bars.map((b) => b.item.id)).not.toContain('offsite')
   })
 })
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  return { status: res.status, json: await res.json() }
-}
 
 /** The timed pieces of each day column of a week or day page: classes and text. */
 function pieces(html: string): { day: number; cls: string; text: string }[][] {

@@ -12,12 +12,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { buildFeed, icsRaw, importedUid } from './ics.ts'
 import calendar from './index.ts'
 import type { EventRow } from './service.ts'
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : undefined }
-}
+import { api } from '../../test/helpers/calendar-api.ts'
 
 async function upload(c: Client, calendarId: string, ics: string): Promise<{ status: number; html: string }> {
   await c.get('/calendar/calendars')

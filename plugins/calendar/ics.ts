@@ -13,7 +13,7 @@ const ICAL_ = () => (icalJs ??= ((m: { default?: typeof ICALModule } & typeof IC
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import type { AttendeeRow, CalendarService, CalendarView, EventForm, EventRow, OverrideRow, Viewer } from './service.ts'
-import { DAY, FIRST_YEAR, LAST_YEAR, fromWall, icsUtc, isValidZone, ruleForAllDay, toWall, wallDate, wallTime, yearRangeText } from './time.ts'
+import { DAY, FIRST_YEAR, LAST_YEAR, fromWall, icsUtc, isValidZone, onFirstOccurrence, ruleForAllDay, toWall, wallDate, wallTime, yearRangeText } from './time.ts'
 
 // ---- VTIMEZONE from Intl
 
@@ -118,7 +118,9 @@ export function icsRaw(value: string): string {
 export function buildFeed(input: { name: string; baseUrl: string; calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[]; people: Map<string, Person> }): string {
   const cal = ical({ name: icsRaw(input.name), prodId: { company: 'Coder IDE', product: 'Calendar', language: 'EN' }, timezone: { name: null, generator: vtimezone } as never })
   const calName = new Map(input.calendars.map((c) => [c.id, c.name]))
-  for (const e of input.events) {
+  for (const stored of input.events) {
+    // DTSTART counts as an occurrence in iCalendar: a series stored on a start its rule skips goes out on its first
+    const e = onFirstOccurrence(stored)
     const zone = e.allDay ? null : e.timeZone === 'UTC' ? null : e.timeZone
     const attendees = input.attendees
       .filter((a) => a.eventId === e.id)

@@ -11,6 +11,7 @@ import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
 import { startsText } from './service.ts'
 import { whenText } from './event-fields.ts'
+import { api } from '../../test/helpers/calendar-api.ts'
 
 const notified: { title: string; text?: string }[] = []
 const notifyPlugin = definePlugin({
@@ -26,12 +27,6 @@ const notifyPlugin = definePlugin({
     })
   },
 })
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : undefined }
-}
 
 const FORM = { title: 'Offsite <planning>', location: 'Lisbon office', description: 'Bring the roadmap', timeZone: 'Europe/Berlin', startDate: '2026-11-23', startTime: '09:00', endDate: '2026-11-23', endTime: '10:00', reminders: '' }
 

@@ -10,12 +10,7 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
 import { KEPT_REMINDERS, postedReminders, reminderLabel, splitReminders } from './views/reminders.tsx'
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : undefined }
-}
+import { api } from '../../test/helpers/calendar-api.ts'
 
 /** The reminder checkboxes of a form page: label -> checked. */
 function reminderBoxes(html: string): Record<string, boolean> {

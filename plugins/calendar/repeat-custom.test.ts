@@ -8,12 +8,7 @@ import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts
 import type { Client } from '../../test/helpers/client.ts'
 import calendar from './index.ts'
 import { buildCustomRule, defaultCustom, fitCustom, type CustomRepeat } from './repeat-custom.ts'
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : undefined }
-}
+import { api } from '../../test/helpers/calendar-api.ts'
 
 /** 2026-03-10 is the second Tuesday of March; 2026-03-31 its last Tuesday. */
 const START = { startDate: '2026-03-10', startTime: '09:00', timeZone: 'Europe/Berlin', allDay: false }

@@ -5,8 +5,7 @@
  * same checks as a typed one (time.ts, rrule-impossible.ts, rule-budget.ts).
  */
 import { InputError } from '../../core/auth/accounts.ts'
-import { DAY, fromWall, icsUtc, inYearRange, isValidZone, longDate, parseDate, parseTime, yearRangeText } from './time.ts'
-import { untilDay } from './views/repeat-text.ts'
+import { DAY, fromWall, icsUtc, inYearRange, isValidZone, longDate, parseDate, parseTime, untilDay, yearRangeText } from './time.ts'
 
 /** The units "every N" counts in, as FREQ names them. */
 export const UNITS = ['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'] as const

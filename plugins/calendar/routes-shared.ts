@@ -5,7 +5,7 @@ import { errorFor, jsonError } from '../../core/http/respond.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import type { CalendarService, EventForm, Scope, Viewer } from './service.ts'
 import { RuleBudgetError } from './rule-budget.ts'
-import { isValidZone } from './time.ts'
+import { firstStart, isValidZone } from './time.ts'
 
 export const SCRIPT = '<script src="/public/calendar/calendar.js" defer></script>'
 
@@ -56,11 +56,15 @@ export function formError(err: unknown): { errors: FieldErrors; error?: string; 
   return err.field ? { errors: { [err.field]: err.message }, error: 'Please correct the marked field.', status: 422 } : { errors: {}, error: err.message, status: 422 }
 }
 
-/** Finds the occurrence shown on the event page (the first one when none is named). */
+/**
+ * Finds the occurrence shown on the event page: the one named, else the series' first that was not
+ * deleted (its stored start may be neither: one deleted, or a start its rule skips, stored before
+ * such starts were moved onto the first occurrence).
+ */
 export async function occurrenceFor(svc: CalendarService, v: Viewer, id: string, occurrence: string | undefined) {
   const detail = await svc.event(v, id)
   const e = detail.event
-  let orig = e.startAt.getTime()
+  let orig = (e.rrule ? firstStart(e) : undefined) ?? e.startAt.getTime()
   if (e.rrule && occurrence) {
     orig = Date.parse(occurrence)
     if (Number.isNaN(orig)) throw new InputError('no such occurrence of this event', 'occurrence', 404)

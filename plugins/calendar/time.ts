@@ -129,6 +129,37 @@ export function weekStart(wallDay: number, firstDay: FirstDay = 1): number {
 
 export { DAY }
 
+/** What places an UNTIL: the event's zone, whether it is all day, and its start time (ms into the day, wall clock). */
+export interface RuleEvent {
+  timeZone: string
+  allDay: boolean
+  startTime: number
+}
+
+/**
+ * The last day an UNTIL lets an occurrence start on, as a wall-clock day in the event's zone. A
+ * split series ends one second before the occurrence it was split at (UNTIL=20261207T082959Z for a
+ * 08:30 stand-up), which is still 7 December but before that day's start: the series ends on the 6th.
+ */
+export function untilDay(until: string, ev?: RuleEvent): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(until)
+  if (!m) return undefined
+  const [, y, mo, d, h, mi, s, z] = m
+  const day = Date.UTC(Number(y), Number(mo) - 1, Number(d))
+  if (h === undefined) return day // a DATE: that day itself
+  const zone = ev && !ev.allDay ? ev.timeZone : 'UTC'
+  const at = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
+  let wall: number
+  try {
+    wall = z ? toWall(at, zone) : at // no Z: already wall clock
+  } catch {
+    wall = at
+  }
+  const wallDay = wall - (((wall % DAY) + DAY) % DAY)
+  const startOfDay = ev && !ev.allDay ? ev.startTime : 0
+  return wall - wallDay < startOfDay ? wallDay - DAY : wallDay
+}
+
 // ---- RRULE
 
 /** Normalizes and checks an RRULE ("FREQ=WEEKLY;BYDAY=MO,TU"), or InputError on `rrule`. */
@@ -278,6 +309,49 @@ export function originalStarts(ev: Recurring, from: number, to: number, opts: { 
     if (s < to && s + duration >= from && !ex.has(s)) out.push(s)
   }
   return out
+}
+
+/**
+ * The first original start of a series: the first instant on or after its start that its rule
+ * matches (EXDATEs skipped unless `includeExdates`), or undefined when it has none by LAST_YEAR. A
+ * start the rule does not match is not an occurrence (rrule leaves it out, as Google Calendar does:
+ * "weekly on Tue and Thu" from a Monday begins that Tuesday). A one-off event's is its start.
+ */
+export function firstStart(ev: Recurring, opts: { includeExdates?: boolean } = {}): number | undefined {
+  const start = ev.startAt.getTime()
+  if (!ev.rrule) return opts.includeExdates || !ev.exdates.includes(ev.startAt.toISOString()) ? start : undefined
+  const tz = ev.allDay ? 'UTC' : ev.timeZone
+  const options = rrule().parseString(ev.rrule)
+  if (options.until) options.until = new Date(toWall(options.until.getTime(), tz))
+  const rule = new (rrule())({ ...options, dtstart: new Date(toWall(start, tz)) })
+  const ex = opts.includeExdates ? new Set<number>() : new Set(ev.exdates.map((d) => Date.parse(d)))
+  let found: number | undefined
+  // bounded by LAST_YEAR like every expansion: a rule that never matches gives up there
+  rule.between(new Date(toWall(start, tz)), new Date(AFTER_LAST_DAY - 1), true, (w, i) => {
+    const s = fromWall(w.getTime(), tz)
+    if (!ex.has(s)) found = s
+    return found === undefined && i < MAX_OCCURRENCES
+  })
+  return found
+}
+
+/**
+ * A series' stored start and end moved to its first occurrence, so the stored start always is one
+ * (the event page, "this and following" and the feed's DTSTART rely on it: RFC 5545 counts DTSTART as
+ * an occurrence, so an unmatched one would show an extra day in other apps). The occurrences are the
+ * same either way. A one-off event, or a series already on its first occurrence, comes back as it is.
+ */
+export function onFirstOccurrence<T extends Omit<Recurring, 'exdates'>>(ev: T): T {
+  if (!ev.rrule) return ev
+  let first: number | undefined
+  try {
+    first = firstStart({ ...ev, exdates: [] })
+  } catch {
+    return ev // a stored rule rrule cannot read (written before rules were checked) stays as it is
+  }
+  const start = ev.startAt.getTime()
+  if (first === undefined || first === start) return ev
+  return { ...ev, startAt: new Date(first), endAt: new Date(first + ev.endAt.getTime() - start) }
 }
 
 /** How many occurrences (EXDATEs included) start before `instant`. */

@@ -3,11 +3,11 @@ import type { Person } from '../../../core/plugins/points.ts'
 import { CsrfField, Field, FormError, Select, type FieldErrors } from '../../../views/components.tsx'
 import type { CalendarView, EditBase, EventForm, TeamInfo } from '../service.ts'
 import { ReminderChoices } from './reminders.tsx'
-import { describeRule, ruleWithoutEnd, type RuleEvent } from './repeat-text.ts'
+import { describeRule, ruleWithoutEnd } from './repeat-text.ts'
 import { CustomRepeatFields } from './repeat-custom.tsx'
 import { defaultCustom, fitCustom, type CustomRepeat } from '../repeat-custom.ts'
 import { ZoneInput, ZoneList } from './zones.tsx'
-import { parseTime } from '../time.ts'
+import { parseTime, type RuleEvent } from '../time.ts'
 
 /** From how many people on the attendee list a filter box helps (calendar.js shows it). */
 export const FILTER_FROM = 8

@@ -1,5 +1,5 @@
 /** @module Recurrence rules in words ("Every weekday (Mon to Fri), until 6 Dec 2026"), for the event page and form. */
-import { DAY, toWall } from '../time.ts'
+import { DAY, toWall, untilDay, type RuleEvent } from '../time.ts'
 
 const DAY_NAMES: Record<string, string> = { MO: 'Mon', TU: 'Tue', WE: 'Wed', TH: 'Thu', FR: 'Fri', SA: 'Sat', SU: 'Sun' }
 const LONG_DAY_NAMES: Record<string, string> = { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' }
@@ -7,13 +7,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 const ORDINALS: Record<string, string> = { '1': 'first', '2': 'second', '3': 'third', '4': 'fourth', '5': 'fifth', '-1': 'last', '-2': 'second to last' }
 const UNITS: Record<string, [string, string]> = { DAILY: ['day', 'days'], WEEKLY: ['week', 'weeks'], MONTHLY: ['month', 'months'], YEARLY: ['year', 'years'] }
 const WEEKDAYS = 'MO,TU,WE,TH,FR'
-
-/** What places an UNTIL: the event's zone, whether it is all day, and its start time (ms into the day, wall clock). */
-export interface RuleEvent {
-  timeZone: string
-  allDay: boolean
-  startTime: number
-}
 
 /** The RuleEvent of a stored event. */
 export function ruleEventOf(e: { startAt: Date; allDay: boolean; timeZone: string }): RuleEvent {
@@ -43,30 +36,6 @@ export function ruleWithoutEnd(rule: string): string {
 function shortDate(wallDay: number): string {
   const d = new Date(wallDay)
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`
-}
-
-/**
- * The last day an UNTIL lets an occurrence start on, as a wall-clock day in the event's zone. A
- * split series ends one second before the occurrence it was split at (UNTIL=20261207T082959Z for a
- * 08:30 stand-up), which is still 7 December but before that day's start: the series ends on the 6th.
- */
-export function untilDay(until: string, ev?: RuleEvent): number | undefined {
-  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/.exec(until)
-  if (!m) return undefined
-  const [, y, mo, d, h, mi, s, z] = m
-  const day = Date.UTC(Number(y), Number(mo) - 1, Number(d))
-  if (h === undefined) return day // a DATE: that day itself
-  const zone = ev && !ev.allDay ? ev.timeZone : 'UTC'
-  const at = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s))
-  let wall: number
-  try {
-    wall = z ? toWall(at, zone) : at // no Z: already wall clock
-  } catch {
-    wall = at
-  }
-  const wallDay = wall - (((wall % DAY) + DAY) % DAY)
-  const startOfDay = ev && !ev.allDay ? ev.startTime : 0
-  return wall - wallDay < startOfDay ? wallDay - DAY : wallDay
 }
 
 /** "Mon, Wed and Fri" of BYDAY=MO,WE,FR (plain weekdays only), else undefined. */
