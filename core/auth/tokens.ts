@@ -121,6 +121,16 @@ export class Tokens {
     return toToken(row)
   }
 
+  /** Revokes every live token of the user (an instance admin's "Revoke all tokens"); returns how many. */
+  async revokeAll(userId: string): Promise<number> {
+    const rows = await this.accounts.store.db
+      .update(this.t.apiTokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(this.t.apiTokens.userId, userId), isNull(this.t.apiTokens.revokedAt)))
+      .returning({ id: this.t.apiTokens.id })
+    return rows.length
+  }
+
   /** The live token for a secret, or undefined (unknown, revoked, expired; see `tokenExpiry`). */
   async fromSecret(secret: string): Promise<ApiToken | undefined> {
     if (!secret.startsWith(TOKEN_PREFIX) || secret.length > 100) return undefined

@@ -1,7 +1,7 @@
 /**
  * @module Instance admin: the users tab (accounts found by email or name, 50 a page, oldest first;
  * disable/enable, change email, reset two-factor, a set-password link shown once or (mail on)
- * emailed, make or remove instance admin) and inviting someone into any organization with a role
+ * emailed, make or remove instance admin, an account's sessions and tokens: admin-user-access.tsx) and inviting someone into any organization with a role
  * (the link is shown once, and emailed when mail is on and the invitation names an email).
  */
 import { Elysia } from 'elysia'
@@ -14,8 +14,9 @@ import { notFoundFor } from '../http/respond.ts'
 import { publicOrigin } from '../http/security.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { linkOrigin, MAIL_FAILED, mailerFor } from '../mail.ts'
-import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
+import { ActionButton, CsrfField, EmptyState, Field, FormError, LocalTime, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
+import { accessPath, adminUserAccessPages } from './admin-user-access.tsx'
 import { actorOf, inviteCreateLimits, readForm } from './context.ts'
 import { resetEmail } from './forgot-password.tsx'
 import { sentence } from './invite.tsx'
@@ -95,11 +96,21 @@ interface EmailEdit {
 
 /**
  * The rarer actions of a row behind a "More" disclosure (it keeps the table within a laptop's
- * width): set-password link, instance admin on or off, two-factor reset. Nothing when none applies.
+ * width): the account's sessions and API tokens, set-password link, instance admin on or off,
+ * two-factor reset.
  */
 function UserMoreActions(props: { u: User; self: boolean; mail: boolean; csrf: string | undefined; fields: Record<string, string> | undefined }) {
   const { u, csrf, fields } = props
-  const items: string[] = []
+  // a GET form, so it looks and behaves like the other items of the menu
+  const items: string[] = [
+    (
+      <form method="get" action={accessPath(u.id)} class="inline-form">
+        <button type="submit" class="secondary outline">
+          Sessions and API tokens
+        </button>
+      </form>
+    ) as string,
+  ]
   if (!props.self && !u.disabled && props.mail) {
     items.push(
       ActionButton({
@@ -154,7 +165,6 @@ function UserMoreActions(props: { u: User; self: boolean; mail: boolean; csrf: s
       }) as string,
     )
   }
-  if (items.length === 0) return ''
   const safeItems = items.join('')
   return (
     <details class="row-menu">
@@ -277,8 +287,10 @@ export function adminUserPages(deps: ServerDeps) {
             <div class="invite-result" role="status">
               {reset.mailFailed ? <p safe>{`${MAIL_FAILED} It was for ${reset.user.email}.`}</p> : ''}
               <p safe>{`Set-password link for ${reset.user.name} (${reset.user.email}) created.`}</p>
-              <p safe>
-                {`Copy it now and hand it to them yourself: it is shown only once, works once, and expires in 24 hours (${formatDate(reset.expiresAt)}). Whoever opens it can choose this account's password; their two-factor sign-in, if on, still applies.`}
+              <p>
+                {'Copy it now and hand it to them yourself: it is shown only once, works once, and expires in 24 hours ('}
+                <LocalTime at={reset.expiresAt} />
+                {"). Whoever opens it can choose this account's password; their two-factor sign-in, if on, still applies."}
               </p>
               <p id="reset-link" class="secret" safe>
                 {reset.link}
@@ -476,6 +488,7 @@ export function adminUserPages(deps: ServerDeps) {
 
   return new Elysia({ name: 'core:admin-users' })
     .use(guard)
+    .use(adminUserAccessPages(deps))
     .get('/admin/users', ({ request, auth }) => usersPage(request, auth), admin)
     .post('/admin/users/:id/disable', ({ request, auth, params }) => setDisabled(request, auth, params.id, true), admin)
     .post('/admin/users/:id/enable', ({ request, auth, params }) => setDisabled(request, auth, params.id, false), admin)
