@@ -2,7 +2,7 @@
  * @module Accounts: users, sessions and the audit log. Services take plain values and return plain
  * values (no Request, no JSX), so pages, the JSON API and the CLI call the same functions.
  */
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm'
 import type { Db, Store } from '../store/connect.ts'
 import { columnFacade } from '../store/facade.ts'
 import { coreSchema, type CoreTables } from '../store/schema.ts'
@@ -25,6 +25,8 @@ export const PASSWORD_RESET_TTL_MS = 24 * 3600_000
 export const USERS_PAGE = 50
 /** The longest search text the user list takes. */
 export const USER_QUERY_MAX = 100
+/** How long the audit log's list of distinct actions is kept before it is read again. */
+const AUDIT_ACTIONS_MS = 10 * 60_000
 
 /** A user as services hand it around (never the password hash). */
 export interface User {
@@ -550,20 +552,40 @@ export class Accounts {
       ip: actor.ip,
       details: details ?? null,
     })
+    this.auditActionCache?.actions.add(action)
   }
 
-  /** Audit entries, newest first; of one organization, or all; `action` keeps those whose action starts with it. */
-  async listAudit(options: { orgId?: string; limit?: number; before?: number; action?: string } = {}) {
+  /**
+   * Audit entries, newest first; of one organization, or all. `action` keeps those whose action
+   * starts with it; `actor` those whose actor email contains it (any case, `%` and `_` literal);
+   * `from` (inclusive) and `to` (exclusive) bound the time.
+   */
+  async listAudit(options: { orgId?: string; limit?: number; before?: number; action?: string; actor?: string; from?: Date; to?: Date } = {}) {
     const conds = []
     if (options.orgId) conds.push(eq(this.t.audit.orgId, options.orgId))
     if (options.before) conds.push(lt(this.t.audit.id, options.before))
     if (options.action) conds.push(sql`substr(${this.t.audit.action}, 1, ${options.action.length}) = ${options.action}`)
+    if (options.actor) conds.push(sql`lower(${this.t.audit.actorEmail}) like ${containsPattern(options.actor)} escape '\\'`)
+    if (options.from) conds.push(gte(this.t.audit.at, options.from))
+    if (options.to) conds.push(lt(this.t.audit.at, options.to))
     return this.db
       .select()
       .from(this.t.audit)
       .where(conds.length ? and(...conds) : undefined)
       .orderBy(desc(this.t.audit.id))
       .limit(Math.min(options.limit ?? 50, 200))
+  }
+
+  /** The audit log's distinct actions, read at most every AUDIT_ACTIONS_MS (a scan of the log), then kept up by `audit`. */
+  private auditActionCache: { actions: Set<string>; at: number } | undefined
+
+  /** The distinct actions the audit log holds, sorted (at most 500: a filter's choices). */
+  async auditActions(): Promise<string[]> {
+    if (!this.auditActionCache || Date.now() - this.auditActionCache.at > AUDIT_ACTIONS_MS) {
+      const rows = await this.db.selectDistinct({ action: this.t.audit.action }).from(this.t.audit).orderBy(asc(this.t.audit.action)).limit(500)
+      this.auditActionCache = { actions: new Set(rows.map((r) => r.action)), at: Date.now() }
+    }
+    return [...this.auditActionCache.actions].sort().slice(0, 500)
   }
 }
 
