@@ -1,4 +1,7 @@
-/** @module Cookies: parsing, and the session and CSRF cookies (`__Host-` prefixed over https). */
+/**
+ * @module Cookies: parsing, and the session and CSRF cookies (`__Host-` prefixed and Secure over
+ * https, and always when PUBLIC_URL is https).
+ */
 
 /** Reads one cookie from a request. */
 export function readCookie(request: Request, name: string): string | undefined {
@@ -40,20 +43,38 @@ export function isHttps(request: Request): boolean {
   return request.url.startsWith('https:') || forwardedHttps.has(request)
 }
 
-/** The session cookie's name for this request's scheme. */
+/** Requests to an instance whose PUBLIC_URL is https (see securePublicUrl). */
+const publicHttps = new WeakSet<Request>()
+
+/**
+ * Marks a request to an instance whose public address (PUBLIC_URL) is https: its cookies are then
+ * Secure and `__Host-` prefixed even when it arrived over plain http, as it does from a proxy that
+ * terminates TLS and sends no X-Forwarded-Proto (or is not trusted). The dispatcher calls it for
+ * every request; the scheme of the request itself (`isHttps`, the origin check) is left alone.
+ */
+export function securePublicUrl(request: Request, publicUrl: string | undefined): void {
+  if (publicUrl?.startsWith('https:')) publicHttps.add(request)
+}
+
+/** True when this request's cookies must be Secure: it came over https, or PUBLIC_URL is https. */
+export function secureCookies(request: Request): boolean {
+  return isHttps(request) || publicHttps.has(request)
+}
+
+/** The session cookie's name for this request (`__Host-sid` when its cookies are Secure). */
 export function sessionCookieName(request: Request): string {
-  return isHttps(request) ? '__Host-sid' : 'sid'
+  return secureCookies(request) ? '__Host-sid' : 'sid'
 }
 
 /** The anonymous CSRF cookie's name (forms shown before sign-in). */
 export function csrfCookieName(request: Request): string {
-  return isHttps(request) ? '__Host-csrf' : 'csrf'
+  return secureCookies(request) ? '__Host-csrf' : 'csrf'
 }
 
-/** A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure over https. `maxAge` 0 deletes. */
+/** A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure over https or with an https PUBLIC_URL. `maxAge` 0 deletes. */
 export function cookie(request: Request, name: string, value: string, maxAgeSeconds: number | undefined): string {
   const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax']
   if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`)
-  if (isHttps(request)) parts.push('Secure')
+  if (secureCookies(request)) parts.push('Secure')
   return parts.join('; ')
 }

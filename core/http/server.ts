@@ -21,7 +21,7 @@ import { conflictFor, errorFor, errorInShell, errorPageFor, htmlError, internalE
 import { requestMeta, setRequestMeta } from './request-meta.ts'
 import { checkCsrf, isSafeMethod, withSecurityHeaders } from './security.ts'
 import { bodyTooLarge, MAX_BODY_BYTES } from './body-limit.ts'
-import { trustForwardedProto } from './cookies.ts'
+import { securePublicUrl, trustForwardedProto } from './cookies.ts'
 import { pluginAsset, staticFile } from './static.ts'
 import { PathRedactor, REDACTED } from './redact.ts'
 import { isUniqueViolation } from '../store/errors.ts'
@@ -231,6 +231,7 @@ export function createFetch(deps: ServerDeps) {
     const authOnce = () => (auth ??= deps.identity.resolver.resolve(request))
     const sessionOnce = () => (session ??= deps.identity.resolver.session(request))
     if (trustProxy) trustForwardedProto(request)
+    securePublicUrl(request, publicUrl)
     // The client address costs a lookup; most requests (reads) never ask for it.
     let ip: string | undefined
     const clientIp = () => {
