@@ -315,6 +315,19 @@ export function planningApi(projects: ProjectService, tasks: TaskService, people
     .get('/api/v1/planning/projects/:key/labels', ({ request, auth, params }) => projectItems(request, auth, params.key, async (id) => (await projects.labels(id)).map(labelJson)), T_READ)
     .get('/api/v1/planning/projects/:key/milestones', ({ request, auth, params }) => projectItems(request, auth, params.key, async (id) => (await projects.milestones(id)).map(milestoneJson)), T_READ)
     .get('/api/v1/planning/projects/:key/cycles', ({ request, auth, params }) => projectItems(request, auth, params.key, async (id) => (await projects.cycles(id)).map(cycleJson)), T_READ)
+    // a cycle's unfinished tasks to the next cycle (or `to`, an id or name); the cycle by id or name
+    .post('/api/v1/planning/projects/:key/cycles/:cycle/rollover', async ({ request, auth, params, body }) => {
+      try {
+        const input = objectBody(body)
+        const unknown = Object.keys(input).filter((k) => k !== 'to')
+        if (unknown.length) throw new InputError(`unknown field '${unknown[0]}': the only field is to (the id or name of the cycle to move the unfinished tasks to; the next cycle without it)`, unknown[0])
+        const to = input.to == null ? undefined : String(input.to)
+        const { from, to: target, moved } = await tasks.rollover(orgOf(auth), actorOf(auth), params.key, params.cycle, to)
+        return { moved: moved.length, tasks: moved.map((t) => t.key), from: cycleJson(from), to: cycleJson(target) }
+      } catch (err) {
+        return problem(request, err)
+      }
+    }, T_WRITE)
     .get('/api/v1/planning/tasks', async ({ request, auth, query }) => {
       try {
         const orgId = orgOf(auth)

@@ -7,9 +7,10 @@ import { redirect } from '../../core/http/render.ts'
 import { readForm } from '../../core/pages/context.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { actorOf, fieldErrors, isFormError, orgOf, problem } from './http.ts'
-import { MANAGE, READ, SCOPE_LIMIT, type PageKit } from './pages-shared.ts'
+import { MANAGE, READ, SCOPE_LIMIT, TASK_WRITE, type PageKit } from './pages-shared.ts'
 import { progressOf } from './stats.ts'
-import { CyclesPage, RoadmapPage } from './views/plan.tsx'
+import { rolloverTarget } from './task-rollover.ts'
+import { CyclesPage, RoadmapPage, RolloverPage } from './views/plan.tsx'
 
 /** The roadmap and cycles pages with their milestone and cycle forms. */
 export function planningPlanPages(kit: PageKit) {
@@ -119,6 +120,30 @@ export function planningPlanPages(kit: PageKit) {
         }
       },
       MANAGE,
+    )
+    .post(
+      '/planning/projects/:key/cycles/:id/rollover',
+      async ({ request, auth, params }) => {
+        // first a page naming the unfinished tasks and the cycle they go to; its button posts confirm=yes
+        const form = await readForm(request)
+        try {
+          const orgId = orgOf(auth)
+          if (form.confirm !== 'yes') {
+            const plan = await tasks.rolloverPlan(orgId, params.key, params.id, form.to)
+            const to = rolloverTarget(plan)
+            return page(request, auth, `Move the unfinished tasks of ${plan.from.name}?`, RolloverPage({ plan, to, csrf: auth.session?.csrf }))
+          }
+          const { from, to, moved } = await tasks.rollover(orgId, actorOf(auth), params.key, params.id, form.to)
+          const n = moved.length
+          const text = n ? `${n} unfinished task${n === 1 ? '' : 's'} moved from ${from.name} to ${to.name}` : `${from.name} has no unfinished tasks: nothing moved`
+          return redirect(request, `/planning/projects/${params.key}/cycles?cycle=${n ? to.id : from.id}`, { kind: 'ok', text })
+        } catch (err) {
+          if (!isFormError(err)) return problem(request, err)
+          // no next cycle (409): the cycles page says so above its "New cycle" form, opened
+          return cyclesPage(request, auth, params.key, params.id, { values: {}, errors: { _: err.message }, status: err.status }).catch((e) => problem(request, e))
+        }
+      },
+      TASK_WRITE,
     )
     .post(
       '/planning/projects/:key/cycles/:id/delete',

@@ -7,7 +7,7 @@ import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import { SORTS } from './filters.ts'
 import { PRIORITIES } from './schema.ts'
-import { ChangedError, isExpected, newId, nextVersion, parseDay, text, type Actor, type Deps, type ExpectedVersion, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
+import { ChangedError, isExpected, newId, nextVersion, parseDay, text, type Actor, type Cycle, type Deps, type ExpectedVersion, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
 import { TaskBoard } from './task-board.ts'
 import { bulkPreview, bulkRemove, bulkUpdate, moveStateTasks } from './task-bulk.ts'
 import { activity, ref } from './task-facts.ts'
@@ -15,6 +15,7 @@ import { FIELD_NAMES, historyNames, recordHistory, taskHistory, type TaskChange 
 import { FieldChecks, TaskInput } from './task-input.ts'
 import { DUE_MAX, TASK_REF_RE, dueTaskRows, listTaskRows, type TaskFilter } from './task-queries.ts'
 import { emitRelationChanges, relateTasks, relationDiff, relationSets, taskRelations, unrelateTasks, writeRelationChanges, type RelationChange, type RelationSets } from './task-relations.ts'
+import { rolloverCycle, rolloverPlan, type RolloverPlan } from './task-rollover.ts'
 
 export type TaskRow = Tables['tasks']['$inferSelect']
 export type Priority = (typeof PRIORITIES)[number]
@@ -349,6 +350,19 @@ export class TaskService {
   /** Moves every task of a state to another state of the project (name or id), each with its history and event; returns how many. */
   moveStateTasks(orgId: string, actor: Actor, projectRef: string, fromStateId: string, toRef: string): Promise<number> {
     return moveStateTasks(this, this.projects, this.input, this.deps, orgId, actor, projectRef, fromStateId, toRef)
+  }
+
+  /** What moving a cycle's unfinished tasks would move, and where to (see task-rollover.ts), for its confirmation. */
+  rolloverPlan(orgId: string, projectRef: string, cycleRef: string, toRef?: string): Promise<RolloverPlan> {
+    return rolloverPlan(this, this.projects, orgId, projectRef, cycleRef, toRef)
+  }
+
+  /**
+   * Moves a cycle's unfinished tasks to `toRef` or else the project's next cycle, each with its
+   * history and planning.task.updated; no next cycle is a 409 saying to create one (see task-rollover.ts).
+   */
+  rollover(orgId: string, actor: Actor, projectRef: string, cycleRef: string, toRef?: string): Promise<{ from: Cycle; to: Cycle; moved: Task[] }> {
+    return rolloverCycle(this, this.projects, orgId, actor, projectRef, cycleRef, toRef)
   }
 
   /** The tasks a bulk delete would remove (checked like `bulkRemove` does), for its confirmation. */

@@ -1,7 +1,8 @@
 /** @module Roadmap (milestones by month with progress), cycles with scope and progress, and the CSV import page. */
 import type { Children } from '@kitajs/html'
-import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, type FieldErrors } from '../../../views/components.tsx'
+import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Milestone, type Project } from '../service.ts'
+import type { RolloverPlan } from '../task-rollover.ts'
 import type { Task } from '../tasks.ts'
 import { InputField, LabelChips, NewTaskButton, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea, safeKeys } from './ui.tsx'
 
@@ -143,6 +144,8 @@ export function CyclesPage(props: {
   const editValues = props.editing ? props.values : {}
   const editErrors = props.editing ? props.errors : {}
   const when = (c: Cycle) => (c.endsAt.getTime() + 86_400_000 < props.now.getTime() ? 'past' : c.startsAt > props.now ? 'upcoming' : 'current')
+  // progress leaves cancelled tasks out: what is not done is unfinished
+  const unfinished = props.current ? props.current.progress.total - props.current.progress.done : 0
   return (
     <>
       <PageHeader title={`${props.project.key} · Cycles`} subtitle="Time-boxed sprints: what is in scope and how much is done.">
@@ -220,6 +223,17 @@ export function CyclesPage(props: {
           ) : (
             ''
           )}
+          {props.write && unfinished > 0 ? (
+            // first a page that names the tasks and the cycle they go to (the next one, or another chosen there)
+            <form method="post" action={`${base}/cycles/${props.current.id}/rollover`} class="pl-rollover">
+              <CsrfField token={props.csrf} />
+              <button type="submit" class="secondary outline" safe>
+                {`Move ${unfinished} unfinished task${unfinished === 1 ? '' : 's'} to the next cycle...`}
+              </button>
+            </form>
+          ) : (
+            ''
+          )}
           {props.manage ? (
             <div class="pl-item-actions">
               <details class="pl-edit-inline" open={props.editing || undefined}>
@@ -256,6 +270,51 @@ export function CyclesPage(props: {
         ''
       )}
       <script src="/public/planning/board.js" defer></script>
+    </>
+  )
+}
+
+/** Asks before a cycle's unfinished tasks move: which tasks, and the cycle they go to (the next one, or another chosen). */
+export function RolloverPage(props: { plan: RolloverPlan; to: Cycle; csrf?: string }) {
+  const { plan } = props
+  const base = `/planning/projects/${plan.project.key}`
+  const n = plan.tasks.length
+  const what = `${n} unfinished task${n === 1 ? '' : 's'}`
+  const back = `${base}/cycles?cycle=${plan.from.id}`
+  const label = (c: Cycle) => `${c.name} (${day(c.startsAt)} to ${day(c.endsAt)})${c.id === plan.next?.id ? ', the next cycle' : ''}`
+  return (
+    <>
+      <PageHeader title={`Move ${what} of ${plan.from.name}?`} subtitle={`Done and cancelled tasks stay in ${plan.from.name}. Each task moved records it in its history.`} />
+      {n === 0 ? (
+        <p class="muted" safe>
+          {`${plan.from.name} has no unfinished tasks: nothing to move.`}
+        </p>
+      ) : (
+        <ul class="pl-related">
+          {plan.tasks.map((t) => (
+            <li>
+              <a href={`/planning/tasks/${t.key}`}>{safeKeys(`${t.key} ${t.title}`)}</a> <StateBadge state={t.state} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {n === 0 ? (
+        <p>
+          <a href={back}>Back to the cycle</a>
+        </p>
+      ) : (
+        <form method="post" action={`${base}/cycles/${plan.from.id}/rollover`} class="narrow-form">
+          <CsrfField token={props.csrf} />
+          <input type="hidden" name="confirm" value="yes" />
+          <Select name="to" label="Move them to" options={plan.others.map((c) => ({ value: c.id, label: label(c) }))} value={props.to.id} />
+          <div class="pl-form-actions">
+            <button type="submit" safe>
+              {`Move ${n} task${n === 1 ? '' : 's'}`}
+            </button>
+            <a href={back}>Cancel</a>
+          </div>
+        </form>
+      )}
     </>
   )
 }
