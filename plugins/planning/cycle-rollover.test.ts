@@ -152,7 +152,7 @@ eachDialect('planning cycle rollover', (dialect) => {
     expect(error.code).toBe('conflict')
     expect(error.message).toBe('Sprint 3 is the last cycle of WEB: create the next cycle (starting 2030-02-12 or later) first, then move the unfinished tasks of Sprint 3 to it')
     await admin.get(`/planning/projects/WEB/cycles?cycle=${cycles['Sprint 3']!.id}`)
-    for (const form of [{}, { confirm: 'yes' }]) {
+    for (const form of [{}, { confirm: 'yes' }] as Record<string, string>[]) {
       const page = await admin.post(`/planning/projects/WEB/cycles/${cycles['Sprint 3']!.id}/rollover`, form)
       expect(page.status).toBe(409)
       const html = await page.text()
