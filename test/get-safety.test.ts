@@ -242,7 +242,9 @@ eachDialect('no GET changes state', (dialect) => {
     set('/login', ['/login', '/login?next=/planning'])
     set('/search', ['/search', '/search?q=Launch', '/search?q=Kick-off', '/search?q=%3Cnothing%3E'])
     set('/orgs/audit', ['/orgs/audit', '/orgs/audit?action=planning', '/orgs/audit?before=2'])
-    set('/admin/audit', ['/admin/audit', '/admin/audit?action=auth', '/admin/audit?before=2'])
+    set('/admin/audit', ['/admin/audit', '/admin/audit?action=auth', '/admin/audit?before=2', '/admin/audit?actor=ada&from=2020-01-01&to=2099-12-31', '/admin/audit?from=nope'])
+    set('/admin/audit.csv', ['/admin/audit.csv', '/admin/audit.csv?action=auth&actor=ada&from=2020-01-01', '/admin/audit.csv?to=nope'])
+    set('/admin/users/:id/access', [p.admin!.id, member.user.id, outsider.id, UNKNOWN_ID].map((id) => `/admin/users/${id}/access`))
     const threads = [`planning.task/${t1.id}`, `planning.task/${t2.id}`, `calendar.event/${event.id}`, `planning.task/${UNKNOWN_ID}`, `nothing/${UNKNOWN_ID}`]
     set('/collaboration/threads/:type/:id', threads.map((x) => `/collaboration/threads/${x}`))
     set('/collaboration/mentions', ['/collaboration/mentions', '/collaboration/mentions?q=mem'])

@@ -27,6 +27,7 @@ export interface AuditFilter {
 export const ACTION_MAX = 100
 const DAY_MS = 86_400_000
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 
 /** The start of a YYYY-MM-DD day in UTC, or undefined when it is not a real day (2026-02-30). */
 function utcDay(value: string): Date | undefined {
@@ -35,7 +36,8 @@ function utcDay(value: string): Date | undefined {
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
   const date = new Date(0)
   date.setUTCFullYear(y, mo - 1, d) // not Date.UTC, which reads years below 100 as 19xx
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? date : undefined
+  // year 0 and past 9999 are refused: PostgreSQL's timestamps have no year 0 and ISO text no year 10000
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? date : undefined
 }
 
 /**
@@ -53,7 +55,8 @@ export function auditFilterOf(params: URLSearchParams): { values: AuditFilterVal
   }
   if (values.to) {
     const day = utcDay(values.to)
-    if (day) filter.to = new Date(day.getTime() + DAY_MS)
+    // the end of the day, but never past the last instant of year 9999 (see utcDay)
+    if (day) filter.to = new Date(Math.min(day.getTime() + DAY_MS, LAST_INSTANT))
     else errors.to = `"${values.to}" is not a date: use YYYY-MM-DD, as in 2026-03-31`
   }
   if (filter.from && filter.to && filter.to.getTime() <= filter.from.getTime()) errors.to = 'the end date is before the start date: swap them'

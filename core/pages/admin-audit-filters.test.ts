@@ -142,6 +142,10 @@ eachDialect('admin audit log: filters and CSV', (dialect) => {
       expect(actionsOn(html)).toEqual([])
       expect(html).not.toContain('/admin/audit.csv')
     }
+    // the ends of the calendar both stores take
+    expect(actionsOn((await ada.get('/admin/audit?action=filter.created&from=0001-01-01&to=9999-12-31')).html)).toEqual(['filter.created'])
+    expect((await ada.request('/admin/audit.csv?from=0001-01-01&to=9999-12-31')).status).toBe(200)
+    expect((await ada.get('/admin/audit?from=0000-01-01')).res.status).toBe(400)
     const odd = await ada.get('/admin/audit?from=%3Cscript%3Ex')
     expect(odd.html).toContain('&quot;&lt;script&gt;x&quot; is not a date')
     expect(odd.html).not.toMatch(/>[^<"]*<script>x/) // never as markup (inside a quoted attribute it is text)
