@@ -1,5 +1,6 @@
 /** @module Configuration: environment variables and flags become one validated Config. */
 import { resolve } from 'node:path'
+import { decodeKey } from './auth/crypto.ts'
 
 /** Log levels, quietest last. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
@@ -19,6 +20,11 @@ export interface Config {
   logLevel: LogLevel
   /** When set, the admin API also accepts `Authorization: Bearer <token>` from any address. */
   adminToken: string | undefined
+  /**
+   * The instance key (32 bytes) that seals two-factor secrets at rest; undefined: the key kept in
+   * `$DATA_DIR/secret.key` (made on first start). Never logged.
+   */
+  secretKey: Uint8Array | undefined
   /** How long in-flight requests may take to finish on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
   /** Who may create organizations: any signed-in user, or instance admins only. */
@@ -70,6 +76,7 @@ export const OPTIONS: Option[] = [
   { env: 'DATABASE_WAIT_S', flag: '--database-wait-s', help: 'seconds to keep retrying a PostgreSQL server that is not up yet at start (0-600; 0: fail at once)', default: '30' },
   { env: 'LOG_LEVEL', flag: '--log-level', help: LOG_LEVELS.join(' | '), default: 'info' },
   { env: 'ADMIN_TOKEN', flag: '--admin-token', help: 'a service token for automation: "Authorization: Bearer <token>" acts as an instance admin on the admin API (at least 24 characters)', default: '' },
+  { env: 'SECRET_KEY', flag: '--secret-key', help: 'the instance key that encrypts two-factor secrets: 32 bytes as base64 or hex (openssl rand -base64 32); unset: $DATA_DIR/secret.key, made on first start. Set it when several instances share one PostgreSQL database', default: '' },
   { env: 'SHUTDOWN_TIMEOUT_MS', flag: '--shutdown-timeout-ms', help: 'grace period for in-flight requests on shutdown', default: '10000' },
   { env: 'ORG_CREATION', flag: '--org-creation', help: 'who may create organizations: everyone (any signed-in user) | admins (instance admins only)', default: 'everyone' },
   { env: 'SMTP_URL', flag: '--smtp-url', help: 'outgoing email: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465; unset: no email', default: '' },
@@ -133,6 +140,12 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     throw new ConfigError(`${where(opt('ADMIN_TOKEN'))} is too short: use at least 24 random characters (openssl rand -hex 16)`)
   }
 
+  const secretRaw = get(opt('SECRET_KEY'))
+  const secretKey = secretRaw === undefined ? undefined : decodeKey(secretRaw)
+  if (secretRaw !== undefined && !secretKey) {
+    throw new ConfigError(`${where(opt('SECRET_KEY'))} is not a key: use 32 random bytes as base64 (44 characters) or hex (64 digits), as openssl rand -base64 32 prints`)
+  }
+
   const graceRaw = get(opt('SHUTDOWN_TIMEOUT_MS')) ?? '10000'
   if (!/^\d+$/.test(graceRaw) || Number(graceRaw) > 600_000) {
     throw new ConfigError(`${where(opt('SHUTDOWN_TIMEOUT_MS'))}=${graceRaw} is not a duration: use milliseconds from 0 to 600000`)
@@ -168,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>, args: string
     databaseWaitMs: Number(waitRaw) * 1000,
     logLevel: levelRaw as LogLevel,
     adminToken,
+    secretKey,
     shutdownTimeoutMs: Number(graceRaw),
     pluginsDir: resolve(dataDir, 'plugins'),
     trustProxy,

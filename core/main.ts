@@ -13,6 +13,7 @@ import { backupStore, connect, StoreError } from './store/connect.ts'
 import { migrationStatus, formatMigrationStatus, MigrationError, UnknownMigrationsError, ensureMigrationTable, migratePlugin, type MigrationSet } from './store/migrator.ts'
 import { PluginError, PluginHost, type PluginInfo } from './plugins/host.ts'
 import { createIdentity } from './auth/index.ts'
+import { secretKeyFile } from './auth/secret-key.ts'
 import { importExternal } from './plugins/loader.ts'
 import { migrations as coreMigrations } from './store/migrations/index.ts'
 
@@ -426,6 +427,8 @@ async function backup(config: Config, file: string): Promise<number> {
   const copy = await backupStore(config.databaseUrl, file)
   const size = copy.bytes >= 1 << 20 ? `${(copy.bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(copy.bytes / 1024)} KB`
   console.log(`backup written to ${copy.path} (${size}, ${copy.bytes} bytes; integrity ok) in ${copy.ms} ms`)
+  // Two-factor secrets in the copy are encrypted with the instance key, which is not in it.
+  console.log(`two-factor secrets in it open only with ${config.secretKey ? 'this SECRET_KEY' : secretKeyFile(config)}: keep a copy of that key too (apart from the backup); without it, users with two-factor sign-in need a recovery code or an admin's reset`)
   return 0
 }
 

@@ -9,6 +9,7 @@ import type { PluginManifest } from './plugins/contract.ts'
 import { enablePlugin, reloadPlugin, syncExternal } from './plugins/external.ts'
 import { createIdentity } from './auth/index.ts'
 import { randomToken } from './auth/crypto.ts'
+import { loadInstanceKey } from './auth/secret-key.ts'
 import { Renderer } from './http/render.ts'
 import { setShellErrorPages } from './http/respond.ts'
 import { requestAuth, setPermissionCatalog } from './http/guard.ts'
@@ -45,7 +46,7 @@ export async function openPlatform(
   for (const p of plugins) host.register(p as PluginManifest)
   await syncExternal(host, config.pluginsDir)
   const runtimeToken = randomToken(32)
-  const identity = createIdentity(store, host, [runtimeToken, ...(config.adminToken ? [config.adminToken] : [])])
+  const identity = createIdentity(store, host, [runtimeToken, ...(config.adminToken ? [config.adminToken] : [])], () => loadInstanceKey(config))
   const renderer = new Renderer(host, identity, config.orgCreation)
   host.ui = renderer
   setShellErrorPages(async (request, status, title, message) => {
@@ -123,6 +124,8 @@ export async function servePlatform(platform: Platform) {
   const http = startServer(platform.deps, { port: platform.config.port, hostname: platform.config.host, ready })
   try {
     await platform.host.boot()
+    // The instance key is read (or made) here, and plaintext two-factor secrets get encrypted.
+    await platform.deps.identity.twoFactor.prepare()
     platform.deps.needsSetup = (await platform.deps.identity.accounts.countUsers()) === 0
   } catch (err) {
     await http.stop(0)

@@ -5,6 +5,7 @@ import { Accounts } from './accounts.ts'
 import { Orgs } from './orgs.ts'
 import { AuthResolver } from './resolve.ts'
 import { Tokens } from './tokens.ts'
+import type { InstanceKey } from './secret-key.ts'
 import { TwoFactor } from './two-factor.ts'
 
 /** Everything identity-related, built once per process. */
@@ -16,10 +17,14 @@ export interface Identity {
   resolver: AuthResolver
 }
 
-/** Builds the identity services over a store and the plugin host (for the permission catalog). */
-export function createIdentity(store: Store, host: PluginHost, serviceTokens: string[] = []): Identity {
+/**
+ * Builds the identity services over a store and the plugin host (for the permission catalog).
+ * `instanceKey` seals two-factor secrets (core/auth/secret-key.ts); without it, a key for this
+ * process only (tools that never serve).
+ */
+export function createIdentity(store: Store, host: PluginHost, serviceTokens: string[] = [], instanceKey?: () => InstanceKey): Identity {
   const accounts = new Accounts(store)
   const orgs = new Orgs(accounts)
   const tokens = new Tokens(accounts)
-  return { accounts, orgs, tokens, twoFactor: new TwoFactor(accounts), resolver: new AuthResolver(accounts, orgs, tokens, host, serviceTokens) }
+  return { accounts, orgs, tokens, twoFactor: new TwoFactor(accounts, instanceKey), resolver: new AuthResolver(accounts, orgs, tokens, host, serviceTokens) }
 }

@@ -303,6 +303,13 @@ export function signInPages(deps: ServerDeps) {
         limits.twoFactorDay.hit(userId)
         const fills = limits.twoFactorDay.count(userId) === limits.twoFactorDay.limit
         const method = await twoFactor.verify(userId, form.code ?? '')
+        if (method === 'unreadable') {
+          // The server's key does not open this account's secret: not a wrong guess, so the day's count is given back.
+          limits.twoFactorDay.refund(userId)
+          await accounts.audit(actorOf(request, { user: session.user, permissions: new Set() }), 'auth.two_factor_failed', session.user.email, { reason: 'secret unreadable' })
+          const error = 'Codes from your authenticator app cannot be checked on this server right now (its key changed). Sign in with one of your recovery codes, or ask an administrator to reset your two-factor sign-in.'
+          return card(request, 'Two-factor sign-in', (csrf) => TwoFactorForm({ csrf, next, error }) as string, 401)
+        }
         if (!method) {
           limits.twoFactorAddress.hit(address)
           const actor = actorOf(request, { user: session.user, permissions: new Set() })
