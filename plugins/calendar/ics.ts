@@ -11,7 +11,7 @@ const ical = (...args: Parameters<typeof icalGenerator>) => ((require('ical-gene
 let icalJs: typeof ICALModule | undefined
 const ICAL_ = () => (icalJs ??= ((m: { default?: typeof ICALModule } & typeof ICALModule) => m.default ?? m)(require('ical.js')))
 import { InputError } from '../../core/auth/accounts.ts'
-import type { Person } from '../../core/plugins/points.ts'
+import type { CalendarItem, Person } from '../../core/plugins/points.ts'
 import type { AttendeeRow, CalendarService, CalendarView, EventForm, EventRow, OverrideRow, Viewer } from './service.ts'
 import { DAY, FIRST_YEAR, LAST_YEAR, fromWall, icsUtc, isValidZone, onFirstOccurrence, ruleForAllDay, toWall, wallDate, wallTime, yearRangeText } from './time.ts'
 
@@ -114,8 +114,41 @@ export function icsRaw(value: string): string {
   return value.replace(new RegExp(CONTROL, 'gu'), '')
 }
 
-/** The iCalendar text of a user's feed. */
-export function buildFeed(input: { name: string; baseUrl: string; calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[]; people: Map<string, Person> }): string {
+/** A calendar.source layer's items as a feed carries them. */
+export interface FeedLayer {
+  /** `src:<pluginId>:<sourceId>`: with the item's id, its stable UID. */
+  key: string
+  label: string
+  items: CalendarItem[]
+}
+
+/**
+ * A layer's items as VEVENTs: all-day ones on their UTC dates (as the grid draws them, the end day
+ * exclusive), timed ones in UTC; free time (TRANSPARENT), since a due date keeps nobody busy. The UID
+ * is the layer and the item's id, the same in every request, so a calendar app updates the item in
+ * place when its date or title changes.
+ */
+function addLayers(cal: ReturnType<typeof ical>, baseUrl: string, layers: FeedLayer[]): void {
+  for (const layer of layers) {
+    for (const it of layer.items) {
+      const start = it.allDay ? Math.floor(it.start.getTime() / DAY) * DAY : it.start.getTime()
+      const end = it.allDay ? Math.max(start + DAY, Math.ceil((it.end?.getTime() ?? 0) / DAY) * DAY) : Math.max(start, it.end?.getTime() ?? start)
+      cal.createEvent({
+        id: icsRaw(`${layer.key}:${it.id}@coder-ide`),
+        summary: it.title,
+        allDay: it.allDay,
+        start: new Date(start),
+        end: new Date(end),
+        url: it.href ? (it.href.startsWith('/') ? baseUrl + it.href : it.href) : undefined,
+        categories: [{ name: layer.label }],
+        transparency: 'TRANSPARENT' as never,
+      })
+    }
+  }
+}
+
+/** The iCalendar text of a user's feed: its events, then the items of the layers it carries. */
+export function buildFeed(input: { name: string; baseUrl: string; calendars: CalendarView[]; events: EventRow[]; overrides: OverrideRow[]; attendees: AttendeeRow[]; people: Map<string, Person>; layers?: FeedLayer[] }): string {
   const cal = ical({ name: icsRaw(input.name), prodId: { company: 'Coder IDE', product: 'Calendar', language: 'EN' }, timezone: { name: null, generator: vtimezone } as never })
   const calName = new Map(input.calendars.map((c) => [c.id, c.name]))
   for (const stored of input.events) {
@@ -169,6 +202,7 @@ export function buildFeed(input: { name: string; baseUrl: string; calendars: Cal
       })
     }
   }
+  addLayers(cal, input.baseUrl, input.layers ?? [])
   return cal.toString()
 }
 

@@ -7,6 +7,7 @@ import { redirect } from '../../core/http/render.ts'
 import { readFormAll } from '../../core/pages/context.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { importIcs } from './ics.ts'
+import { layerSources } from './layer-sources.ts'
 import { SCRIPT, formError, pageError } from './routes-shared.ts'
 import { PERM, viewerOf, type CalendarService, type CalendarView, type Ctx } from './service.ts'
 import { isValidZone } from './time.ts'
@@ -23,6 +24,10 @@ export function calendarCalendarsRoutes(ctx: Ctx, svc: CalendarService) {
     const members = await ctx.people.members(v.orgId)
     const origin = new URL(request.url).origin
     const urls = extra.feedToken ? { https: `${origin}/calendar/feed/${extra.feedToken}.ics`, webcal: `${origin.replace(/^https?:/, 'webcal:')}/calendar/feed/${extra.feedToken}.ics` } : undefined
+    // the layers a feed may carry, ticked as the address has them (before there is one: as the grid shows them)
+    const stored = await svc.feedLayers(v)
+    const hidden = stored ? undefined : await svc.hiddenLayers(v)
+    const layers = layerSources(ctx, auth).map((l) => ({ key: l.key, label: l.source.label, checked: stored ? stored.includes(l.key) : !hidden!.has(l.key) }))
     const body = (
       <CalendarsPage
         calendars={calendars}
@@ -36,11 +41,20 @@ export function calendarCalendarsRoutes(ctx: Ctx, svc: CalendarService) {
         errors={extra.errors ?? {}}
         error={extra.error}
         values={extra.values ?? {}}
-        feed={{ has: !!urls || (await svc.hasFeedToken(v)), urls }}
+        feed={{ has: !!urls || stored !== undefined, urls, layers }}
         importReport={extra.importReport}
       />
     ) as string
     return ctx.page(request, auth, { title: 'Calendars', body: body + SCRIPT, status: extra.status, headers: urls ? { 'cache-control': 'no-store' } : undefined })
+  }
+
+  /**
+   * The posted layer keys a feed may carry: those of layers the user may see now. Others (a layer
+   * whose plugin was disabled while the page was open, a made-up key) are left out.
+   */
+  function chosenLayers(auth: Auth, posted: string[] | undefined): string[] {
+    const known = new Set(layerSources(ctx, auth).map((l) => l.key))
+    return [...new Set(posted ?? [])].filter((k) => known.has(k))
   }
 
   function calendarEditPage(request: Request, auth: Auth, cal: CalendarView, values: { name: string; color: string }, fe?: { errors: FieldErrors; error?: string; status: number }): Promise<Response> {
@@ -144,9 +158,24 @@ export function calendarCalendarsRoutes(ctx: Ctx, svc: CalendarService) {
       .post(
         '/calendar/feed-token',
         async ({ request, auth }) => {
+          const { all } = await readFormAll(request)
           try {
-            const token = await svc.newFeedToken(viewerOf(auth))
+            const token = await svc.newFeedToken(viewerOf(auth), chosenLayers(auth, all.layers))
             return await calendarsPage(request, auth, { feedToken: token })
+          } catch (e) {
+            return pageError(request, e)
+          }
+        },
+        { permission: PERM.read },
+      )
+      .post(
+        '/calendar/feed-token/layers',
+        async ({ request, auth }) => {
+          const { all } = await readFormAll(request)
+          try {
+            const layers = chosenLayers(auth, all.layers)
+            await svc.setFeedLayers(viewerOf(auth), layers)
+            return redirect(request, '/calendar/calendars', { kind: 'ok', text: layers.length ? `The subscription now carries ${layers.length === 1 ? '1 layer' : `${layers.length} layers`}; same address.` : 'The subscription now carries your calendars only; same address.' })
           } catch (e) {
             return pageError(request, e)
           }

@@ -1,8 +1,8 @@
 /** @module The calendar page (/calendar): toolbar, layers and the month, week, day or agenda grid. */
 import type { Auth } from '../../core/auth/resolve.ts'
-import { can } from '../../core/auth/resolve.ts'
 import { viewerOf, type CalendarService, type Ctx, type Viewer } from './service.ts'
 import { SCRIPT, viewZone } from './routes-shared.ts'
+import { layerItems, layerSources } from './layer-sources.ts'
 import { DAY, firstDayOf, fromWall, parseDate, toWall, wallDate, weekStart } from './time.ts'
 import { Agenda } from './views/agenda.tsx'
 import { compactRange, longDate, monthLabel, viewHref, type Item, type ViewName } from './views/items.tsx'
@@ -53,13 +53,6 @@ function ZonePicker(props: { tz: string; typed?: string; view: ViewName; date: s
 
 /** Builds the calendar page for a request: items of the viewer's calendars and the layers they may see. */
 export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
-  /** Layer contributions this viewer may see, keyed `src:<plugin>:<id>`. */
-  const sources = (auth: Auth) =>
-    ctx
-      .contributionsBy('calendar.source')
-      .filter((c) => !c.value.permission || can(auth, c.value.permission))
-      .map((c) => ({ key: `src:${c.pluginId}:${c.value.id}`, source: c.value }))
-
   async function gridItems(auth: Auth, v: Viewer, from: number, to: number, hidden: Set<string>): Promise<{ items: Item[]; layers: Layer[]; failed: string[] }> {
     const cals = await svc.calendars(v)
     const occs = await svc.occurrences(v, new Date(from), new Date(to), { hidden })
@@ -76,18 +69,15 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
     }))
     const layers: Layer[] = cals.map((c) => ({ key: `cal:${c.id}`, label: c.name, color: c.color, shown: !hidden.has(`cal:${c.id}`), kind: 'calendar' }))
     const failed: string[] = []
-    for (const s of sources(auth)) {
+    for (const s of layerSources(ctx, auth)) {
       const shown = !hidden.has(s.key)
       layers.push({ key: s.key, label: s.source.label, color: s.source.color, shown, kind: 'source' })
       if (!shown) continue
-      try {
-        for (const it of await s.source.items({ from: new Date(from), to: new Date(to) }, auth)) {
-          const end = it.end ?? (it.allDay ? new Date(it.start.getTime() + DAY) : it.start)
-          items.push({ key: `${s.key}:${it.id}`, title: it.title, href: it.href, color: s.source.color, allDay: it.allDay, start: it.start, end, source: s.source.label, layer: true })
-        }
-      } catch (err) {
-        ctx.log.error('calendar source failed', { source: s.key, error: err })
-        failed.push(s.source.label)
+      const got = await layerItems(ctx, s, new Date(from), new Date(to), auth)
+      if (!got) failed.push(s.source.label)
+      for (const it of got ?? []) {
+        const end = it.end ?? (it.allDay ? new Date(it.start.getTime() + DAY) : it.start)
+        items.push({ key: `${s.key}:${it.id}`, title: it.title, href: it.href, color: s.source.color, allDay: it.allDay, start: it.start, end, source: s.source.label, layer: true })
       }
     }
     items.sort((a, b) => a.start.getTime() - b.start.getTime())

@@ -133,6 +133,8 @@ export const schema = defineSchema((t) => ({
       userId: t.text('user_id').notNull(),
       tokenHash: t.text('token_hash').notNull(),
       createdAt: t.time('created_at').notNull(),
+      /** The calendar.source layers (`src:<pluginId>:<sourceId>`) the feed carries besides the calendars; null: none. */
+      layers: t.json<string[]>('layers'),
     },
     (c) => [t.uniqueIndex('calendar_feed_tokens_hash').on(c.tokenHash), t.uniqueIndex('calendar_feed_tokens_user').on(c.orgId, c.userId)],
   ),

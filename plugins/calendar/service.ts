@@ -242,21 +242,27 @@ export class CalendarService {
 
   // ---- feed tokens
 
-  hasFeedToken(v: Viewer): Promise<boolean> {
-    return feedTokens.hasFeedToken(this, v)
+  /** A new feed token (the old one stops working) carrying `layers` besides the calendars; only its hash is stored. */
+  newFeedToken(v: Viewer, layers: string[] = []): Promise<string> {
+    return feedTokens.newFeedToken(this, v, layers)
   }
 
-  /** A new feed token (the old one stops working); only its hash is stored. */
-  newFeedToken(v: Viewer): Promise<string> {
-    return feedTokens.newFeedToken(this, v)
+  /** The calendar.source layers the viewer's feed carries (undefined: they have no feed address). */
+  feedLayers(v: Viewer): Promise<string[] | undefined> {
+    return feedTokens.feedLayers(this, v)
+  }
+
+  /** Changes which layers the viewer's feed carries, keeping its address. */
+  setFeedLayers(v: Viewer, layers: string[]): Promise<void> {
+    return feedTokens.setFeedLayers(this, v, layers)
   }
 
   revokeFeedToken(v: Viewer): Promise<void> {
     return feedTokens.revokeFeedToken(this, v)
   }
 
-  /** The user and org behind a feed token, or undefined. */
-  feedOwner(token: string): Promise<{ orgId: string; userId: string } | undefined> {
+  /** The user and org behind a feed token, and the layers it carries, or undefined. */
+  feedOwner(token: string): Promise<{ orgId: string; userId: string; layers: string[] } | undefined> {
     return feedTokens.feedOwner(this, token)
   }
 

@@ -2,12 +2,14 @@
 import sqlite0 from './sqlite/0000_init.sql' with { type: 'text' }
 import sqlite1 from './sqlite/0001_reminder_index.sql' with { type: 'text' }
 import sqlite2 from './sqlite/0002_event_updated_by.sql' with { type: 'text' }
+import sqlite3 from './sqlite/0003_feed_layers.sql' with { type: 'text' }
 import postgres0 from './postgres/0000_init.sql' with { type: 'text' }
 import postgres1 from './postgres/0001_reminder_index.sql' with { type: 'text' }
 import postgres2 from './postgres/0002_event_updated_by.sql' with { type: 'text' }
+import postgres3 from './postgres/0003_feed_layers.sql' with { type: 'text' }
 import type { MigrationSet } from '../../../core/store/migrator.ts'
 
 export const migrations: MigrationSet = {
-  sqlite: [{ tag: '0000_init', sql: sqlite0 }, { tag: '0001_reminder_index', sql: sqlite1 }, { tag: '0002_event_updated_by', sql: sqlite2 }],
-  postgres: [{ tag: '0000_init', sql: postgres0 }, { tag: '0001_reminder_index', sql: postgres1 }, { tag: '0002_event_updated_by', sql: postgres2 }],
+  sqlite: [{ tag: '0000_init', sql: sqlite0 }, { tag: '0001_reminder_index', sql: sqlite1 }, { tag: '0002_event_updated_by', sql: sqlite2 }, { tag: '0003_feed_layers', sql: sqlite3 }],
+  postgres: [{ tag: '0000_init', sql: postgres0 }, { tag: '0001_reminder_index', sql: postgres1 }, { tag: '0002_event_updated_by', sql: postgres2 }, { tag: '0003_feed_layers', sql: postgres3 }],
 }

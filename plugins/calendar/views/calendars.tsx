@@ -88,7 +88,8 @@ export function CalendarsPage(props: {
   errors: FieldErrors
   error?: string
   values: Record<string, string>
-  feed: { has: boolean; urls?: { https: string; webcal: string } }
+  /** `layers`: the calendar.source layers the viewer may add to the feed, ticked as it carries them. */
+  feed: { has: boolean; urls?: { https: string; webcal: string }; layers: { key: string; label: string; checked: boolean }[] }
   importReport?: { imported: string[]; skipped: { title: string; reason: string }[] }
 }) {
   const people = new Map(props.members.map((m) => [m.id, m]))
@@ -216,10 +217,42 @@ export function CalendarsPage(props: {
         ) : (
           ''
         )}
-        <div class="row-form">
-          <ActionButton action="/calendar/feed-token" csrf={props.csrf} label={props.feed.has ? 'Make a new address' : 'Make an address'} class="secondary outline" />
-          {props.feed.has ? <ActionButton action="/calendar/feed-token/delete" csrf={props.csrf} label="Revoke" confirm="Stop the subscription address?" /> : ''}
-        </div>
+        <form method="post" action="/calendar/feed-token">
+          <CsrfField token={props.csrf} />
+          {props.feed.layers.length ? (
+            <fieldset>
+              <legend>Also in the feed, as all-day events</legend>
+              {props.feed.layers.map((l) => (
+                <label>
+                  <input type="checkbox" name="layers" value={l.key} checked={l.checked} />
+                  <span safe>{l.label}</span>
+                </label>
+              ))}
+              <small class="muted">Read each time your app refreshes, from a year ago to two years ahead. Your choice here, not what the calendar page shows, decides.</small>
+            </fieldset>
+          ) : (
+            ''
+          )}
+          <div class="row-form">
+            {props.feed.has && props.feed.layers.length ? (
+              <button type="submit" formaction="/calendar/feed-token/layers" class="secondary outline">
+                Save layers
+              </button>
+            ) : (
+              ''
+            )}
+            <button type="submit" class="secondary outline">
+              {props.feed.has ? 'Make a new address' : 'Make an address'}
+            </button>
+          </div>
+        </form>
+        {props.feed.has ? (
+          <div class="row-form">
+            <ActionButton action="/calendar/feed-token/delete" csrf={props.csrf} label="Revoke" confirm="Stop the subscription address?" />
+          </div>
+        ) : (
+          ''
+        )}
       </section>
       {writable.length ? (
         <section class="section">
