@@ -66,10 +66,11 @@
   window.addEventListener('resize', fitAll)
   for (const name of ['htmx:after:swap', 'htmx:afterSwap', 'htmx:after:settle']) document.addEventListener(name, fitAll)
 
-  // Times in the viewer's zone. The server writes times as "2026-11-03 14:00 UTC" (formatDate,
-  // views/components.tsx); here each such time in the page's text and tooltips becomes the browser's
-  // local time ("2026-11-03 15:00 GMT+1"), on load and after every htmx swap. A <time> keeps the UTC
-  // text in its title. User-written text (inputs, code, comment bodies, [data-keep-utc]) is left alone.
+  // Times in the viewer's zone. The server marks each time it writes: <time datetime="ISO">, its text
+  // "2026-11-03 14:00 UTC" (LocalTime, formatDate: views/components.tsx) or its title in that shape.
+  // Here those become the browser's local time ("2026-11-03 15:00 GMT+1"), on load and after every
+  // htmx swap; a <time> whose text changes keeps the UTC text in its title. Nothing else is touched:
+  // the same text in a task title, a comment or a field is the user's and stays as written.
   // The zone goes to the server too, as the calendar's cookie (cal_tz: its grid and the dashboard's
   // Upcoming show times in it), from every page rather than from the calendar's pages only.
   try {
@@ -81,7 +82,6 @@
     // no Intl time zone: the server keeps UTC
   }
   const UTC_TIME = /\b(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) UTC\b/g
-  const KEEP = 'script, style, textarea, input, pre, code, [contenteditable], .collab-body, [data-keep-utc]'
   const pad = (n) => String(n).padStart(2, '0')
   const zoneOf = (t) => {
     try {
@@ -98,21 +98,18 @@
       return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}${zone ? ' ' + zone : ''}`
     })
   function localTimes(root) {
-    if (!root || !root.textContent) return
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
-    const found = []
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeValue.includes(' UTC') && !n.parentElement?.closest(KEEP)) found.push(n)
-    for (const n of found) {
-      const text = toLocal(n.nodeValue)
-      if (text === n.nodeValue) continue
-      const parent = n.parentElement
-      if (parent && parent.matches('time') && !parent.title) {
-        parent.title = n.nodeValue.trim()
-        parent.dataset.keepUtc = '' // the title stays in UTC on the next pass
+    if (!root) return
+    for (const time of root.querySelectorAll('time[datetime]:not([data-local])')) {
+      time.dataset.local = '' // done: a title set to UTC below stays UTC on the next pass
+      if (time.title.includes(' UTC')) time.title = toLocal(time.title)
+      const walker = document.createTreeWalker(time, NodeFilter.SHOW_TEXT)
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = toLocal(n.nodeValue)
+        if (text === n.nodeValue) continue
+        if (!time.title) time.title = n.nodeValue.trim()
+        n.nodeValue = text
       }
-      n.nodeValue = text
     }
-    for (const el of root.querySelectorAll('[title*=" UTC"]')) if (!el.closest(KEEP)) el.title = toLocal(el.title)
   }
   const localAll = () => localTimes(document.body)
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', localAll)

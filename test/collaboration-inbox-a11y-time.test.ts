@@ -5,8 +5,8 @@
  * screen readers follow (role, aria-expanded, aria-controls, aria-activedescendant moving with the
  * arrow keys, aria-selected); and times show in the browser's zone (Asia/Kolkata, UTC+5:30): the
  * shell's script sets the zone cookie from any page (the calendar's cal_tz, so the dashboard's
- * Upcoming says that zone instead of UTC) and rewrites "... UTC" times on load and after htmx swaps,
- * keeping the UTC time in a <time>'s tooltip.
+ * Upcoming says that zone instead of UTC) and rewrites the marked "... UTC" times on load and after
+ * htmx swaps, keeping the UTC time in a <time>'s tooltip.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser } from 'playwright-core'

@@ -127,10 +127,12 @@ export function EmptyState(props: { title: string; children?: Children }) {
 
 /**
  * A page heading with optional actions on the right. A string template (it heads nearly every
- * page): the title and subtitle are escaped; the actions are already-safe HTML (children).
+ * page): the title and subtitle are escaped; `safeSubtitle` (a subtitle with a `LocalTime` in it, say)
+ * and the actions are already-safe HTML, user text in them escaped by the caller.
  */
-export function PageHeader(props: { title: string; subtitle?: string; children?: Children }): string {
-  const subtitle = props.subtitle ? `<p class="muted">${escapeHtml(props.subtitle)}</p>` : ''
+export function PageHeader(props: { title: string; subtitle?: string; safeSubtitle?: string; children?: Children }): string {
+  const inner = props.safeSubtitle ?? (props.subtitle ? escapeHtml(props.subtitle) : '')
+  const subtitle = inner ? `<p class="muted">${inner}</p>` : ''
   const actions = props.children ? `<div class="page-actions">${childrenHtml(props.children)}</div>` : ''
   return `<div class="page-header"><div><h1>${escapeHtml(props.title)}</h1>${subtitle}</div>${actions}</div>`
 }
@@ -152,10 +154,16 @@ export function ActionButton(props: { action: string; csrf: string | undefined; 
 
 /**
  * Formats a date for tables: "2026-11-03 14:00 UTC". The shell's script (public/app.js) rewrites
- * this exact form, in text and tooltips, to the viewer's local time once the page is in the browser,
- * so keep the shape (minutes, a space, "UTC") when changing it.
+ * this exact form to the viewer's local time where it stands in a `<time datetime>`, as its text or
+ * its title (render it with `LocalTime`), so keep the shape (minutes, a space, "UTC") when changing it.
+ * The same text anywhere else (plain-text emails, user content) stays as it is.
  */
 export function formatDate(d: Date | null | undefined): string {
   if (!d) return '—'
   return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+}
+
+/** `formatDate` in a `<time datetime>`, which the shell's script shows in the viewer's zone; "—" without a date. */
+export function LocalTime(props: { at: Date | null | undefined }): string {
+  return props.at ? `<time datetime="${props.at.toISOString()}">${formatDate(props.at)}</time>` : '—'
 }

@@ -9,7 +9,7 @@ import { cookie, sessionCookieName } from '../http/cookies.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import type { ServerDeps } from '../http/server.ts'
-import { ActionButton, EmptyState, formatDate } from '../../views/components.tsx'
+import { ActionButton, EmptyState, LocalTime } from '../../views/components.tsx'
 import { accountPage, notFound, sessionOnly } from './account-ui.tsx'
 import { describeUserAgent } from './user-agent.ts'
 import { actorOf } from './context.ts'
@@ -63,8 +63,12 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
                       {current ? <span class="badge badge-ok">This device</span> : ''}
                     </td>
                     <td data-label="IP address" safe>{s.ip || '—'}</td>
-                    <td data-label="Signed in" class="nowrap" safe>{formatDate(s.createdAt)}</td>
-                    <td data-label="Last seen" class="nowrap" safe>{formatDate(s.lastSeenAt)}</td>
+                    <td data-label="Signed in" class="nowrap">
+                      <LocalTime at={s.createdAt} />
+                    </td>
+                    <td data-label="Last seen" class="nowrap">
+                      <LocalTime at={s.lastSeenAt} />
+                    </td>
                     <td class="row-actions">
                       <ActionButton
                         action={`/account/sessions/${encodeURIComponent(s.id)}/revoke`}

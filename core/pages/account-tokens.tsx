@@ -12,7 +12,7 @@ import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import { routeTable, type ServerDeps } from '../http/server.ts'
 import { CORE_API_HONOURED, CORE_API_INNER_SCOPES } from '../http/core-api.ts'
-import { ActionButton, CsrfField, EmptyState, Field, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
+import { ActionButton, CsrfField, EmptyState, Field, LocalTime, Select, type FieldErrors } from '../../views/components.tsx'
 import { NO_STORE, accountPage, notFound, sessionOnly } from './account-ui.tsx'
 import { actorOf, readFormAll } from './context.ts'
 import { ownPassword, passwordGate } from './account-password.tsx'
@@ -116,12 +116,14 @@ function TokensView(p: {
                         )}
                       </div>
                     </td>
-                    <td data-label="Created" class="nowrap" safe>{formatDate(t.createdAt)}</td>
+                    <td data-label="Created" class="nowrap">
+                      <LocalTime at={t.createdAt} />
+                    </td>
                     <td data-label="Expires">
-                      <span safe>{formatDate(t.expiresAt)}</span>
+                      <LocalTime at={t.expiresAt} />
                       {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">expired</span> : ''}
                     </td>
-                    <td data-label="Last used" class="nowrap">{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</td>
+                    <td data-label="Last used" class="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : 'Never'}</td>
                     <td class="row-actions">
                       <ActionButton action={`/account/tokens/${encodeURIComponent(t.id)}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this token? Tools using it stop working." />
                     </td>

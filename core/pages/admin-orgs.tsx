@@ -12,7 +12,7 @@ import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import type { ServerDeps } from '../http/server.ts'
-import { ActionButton, EmptyState, FormError, formatDate } from '../../views/components.tsx'
+import { ActionButton, EmptyState, FormError, LocalTime } from '../../views/components.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
 import { readForm } from './context.ts'
 import { sentence } from './invite.tsx'
@@ -50,7 +50,9 @@ export function AdminOrgsTable(props: { orgs: (Org & { members: number })[] }) {
                 <code safe>{o.slug}</code>
               </td>
               <td safe>{String(o.members)}</td>
-              <td class="nowrap" safe>{formatDate(o.createdAt)}</td>
+              <td class="nowrap">
+                <LocalTime at={o.createdAt} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -96,7 +98,7 @@ export function adminOrgPages(deps: ServerDeps) {
         <section class="section">
           <h2 safe>{org.name}</h2>
           <p class="muted">
-            <code safe>{org.slug}</code> · created <span safe>{formatDate(org.createdAt)}</span> ·{' '}
+            <code safe>{org.slug}</code> · created <LocalTime at={org.createdAt} /> ·{' '}
             <span safe>{`${members.length} member${members.length === 1 ? '' : 's'}`}</span>
           </p>
           <FormError message={view.error} />
@@ -150,8 +152,8 @@ export function adminOrgPages(deps: ServerDeps) {
                       <td data-label="Role" safe>
                         {m.role.name}
                       </td>
-                      <td data-label="Joined" class="nowrap" safe>
-                        {formatDate(m.joinedAt)}
+                      <td data-label="Joined" class="nowrap">
+                        <LocalTime at={m.joinedAt} />
                       </td>
                     </tr>
                   ))}

@@ -6,7 +6,7 @@ import { permissionCatalog, seesEmails } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import type { ServerDeps } from '../http/server.ts'
 import type { Member, Orgs } from '../auth/orgs.ts'
-import { ActionButton, CsrfField, EmptyState, Field, FormError, Select, formatDate, type FieldErrors } from '../../views/components.tsx'
+import { ActionButton, CsrfField, EmptyState, Field, FormError, LocalTime, Select, type FieldErrors } from '../../views/components.tsx'
 import { OrgHeader, granter, orgOf } from './orgs-ui.tsx'
 
 /** Members shown per page (sorted by name, then id). */
@@ -148,7 +148,9 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                           </>
                         )}
                       </td>
-                      <td data-label="Joined" class="nowrap" safe>{formatDate(m.joinedAt)}</td>
+                      <td data-label="Joined" class="nowrap">
+                        <LocalTime at={m.joinedAt} />
+                      </td>
                       {manage ? (
                         <td class="row-actions">
                           {changeable ? (
@@ -274,7 +276,9 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                         )}
                       </td>
                       <td data-label="Role" safe>{i.role}</td>
-                      <td data-label="Expires" class="nowrap" safe>{formatDate(i.expiresAt)}</td>
+                      <td data-label="Expires" class="nowrap">
+                        <LocalTime at={i.expiresAt} />
+                      </td>
                       <td class="row-actions">
                         <ActionButton action={`/orgs/invitations/${i.id}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this invitation link?" />
                       </td>

@@ -128,8 +128,8 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
                 ) : (
                   <span safe>{a.text}</span>
                 )}{' '}
-                <time class="muted" datetime={a.at instanceof Date ? a.at.toISOString() : undefined} safe>
-                  {formatDate(a.at instanceof Date ? a.at : new Date(a.at))}
+                <time class="muted" datetime={new Date(a.at).toISOString()} safe>
+                  {formatDate(new Date(a.at))}
                 </time>
               </li>
             )

@@ -150,9 +150,9 @@ function CommentItem(props: { comment: ThreadComment; entity: EntityRef; viewer:
           {formatDate(row.createdAt)}
         </time>
         {row.editedAt ? (
-          <span class="muted collab-edited" title={`Edited ${formatDate(row.editedAt)}`}>
+          <time class="muted collab-edited" datetime={row.editedAt.toISOString()} title={`Edited ${formatDate(row.editedAt)}`}>
             (edited)
-          </span>
+          </time>
         ) : (
           ''
         )}

@@ -2,7 +2,7 @@
 import { escapeHtml } from '@kitajs/html'
 import { renderMarkdown } from '../../../core/markdown.ts'
 import type { Person } from '../../../core/plugins/points.ts'
-import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Select, formatDate, type FieldErrors } from '../../../views/components.tsx'
+import { ActionButton, CsrfField, EmptyState, Field, FormError, LocalTime, PageHeader, Select, type FieldErrors } from '../../../views/components.tsx'
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
 import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../task-edit.ts'
 import { SORTS, type Task } from '../tasks.ts'
@@ -820,7 +820,9 @@ export function TaskHistory(props: { history: HistoryRow[]; oob?: boolean }) {
         <ul class="pl-history">
           {props.history.map((h) => (
             <li>
-              <small class="muted" safe>{formatDate(h.at)}</small> <strong safe>{h.actorName}</strong>{' '}
+              <small class="muted">
+                <LocalTime at={h.at} />
+              </small> <strong safe>{h.actorName}</strong>{' '}
               <span>{safeKeys(historyText(h))}</span>
             </li>
           ))}
@@ -889,7 +891,7 @@ export function TaskPage(props: {
   )
   return (
     <>
-      <PageHeader title={`${t.key} ${t.title}`} subtitle={`In ${pc.project.name} · created ${formatDate(t.createdAt)} · updated ${formatDate(t.updatedAt)}`}>
+      <PageHeader title={`${t.key} ${t.title}`} safeSubtitle={`In ${escapeHtml(pc.project.name)} · created ${LocalTime({ at: t.createdAt })} · updated ${LocalTime({ at: t.updatedAt })}`}>
         <a href={`/planning/projects/${pc.project.key}`} role="button" class="secondary outline">
           Back to list
         </a>
