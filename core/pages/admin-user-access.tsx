@@ -14,7 +14,7 @@ import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import { errorPageFor } from '../http/respond.ts'
 import type { ServerDeps } from '../http/server.ts'
-import { ActionButton, EmptyState, FormError, formatDate } from '../../views/components.tsx'
+import { ActionButton, EmptyState, FormError, LocalTime } from '../../views/components.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
 import { describeUserAgent } from './user-agent.ts'
 
@@ -56,8 +56,12 @@ function SessionsTable(p: { user: User; sessions: SessionRow[]; csrf: string | u
                 </span>
               </td>
               <td data-label="IP address" safe>{s.ip || '—'}</td>
-              <td data-label="Signed in" class="nowrap" safe>{formatDate(s.createdAt)}</td>
-              <td data-label="Last seen" class="nowrap" safe>{formatDate(s.lastSeenAt)}</td>
+              <td data-label="Signed in" class="nowrap">
+                <LocalTime at={s.createdAt} />
+              </td>
+              <td data-label="Last seen" class="nowrap">
+                <LocalTime at={s.lastSeenAt} />
+              </td>
               <td class="row-actions">
                 {p.self ? '' : <ActionButton action={`${base(p.user.id)}/sessions/${encodeURIComponent(s.id)}/revoke`} csrf={p.csrf} label="Revoke" confirm={`End this session of ${p.user.name}? They are signed out on that device at once.`} />}
               </td>
@@ -101,10 +105,10 @@ function TokensTable(p: { user: User; tokens: ApiToken[]; orgNames: Map<string, 
                 </div>
               </td>
               <td data-label="Expires">
-                <span safe>{formatDate(t.expiresAt)}</span>
+                <LocalTime at={t.expiresAt} />
                 {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">expired</span> : ''}
               </td>
-              <td data-label="Last used" class="nowrap">{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'Never'}</td>
+              <td data-label="Last used" class="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : 'Never'}</td>
               <td class="row-actions">
                 {p.self ? '' : <ActionButton action={`${base(p.user.id)}/tokens/${encodeURIComponent(t.id)}/revoke`} csrf={p.csrf} label="Revoke" confirm={`Revoke the token “${t.name}” of ${p.user.name}? Tools using it stop working.`} />}
               </td>
