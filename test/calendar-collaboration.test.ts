@@ -10,12 +10,7 @@ import { startPlatform, type TestPlatform } from './helpers/platform.ts'
 import type { Client } from './helpers/client.ts'
 import collaboration from '../plugins/collaboration/index.ts'
 import calendar from '../plugins/calendar/index.ts'
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : undefined }
-}
+import { api } from './helpers/calendar-api.ts'
 
 eachDialect('calendar with collaboration', (dialect) => {
   let p: TestPlatform

@@ -9,12 +9,7 @@ import { startPlatform, type TestPlatform } from './helpers/platform.ts'
 import { eachDialect } from './helpers/store.ts'
 import collaboration from '../plugins/collaboration/index.ts'
 import calendar from '../plugins/calendar/index.ts'
-
-async function api(c: Client, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await c.request(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': c.csrf }, body: body === undefined ? undefined : JSON.stringify(body) })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : undefined }
-}
+import { api } from './helpers/calendar-api.ts'
 
 /** The pass's clock: far enough ahead that the real one-minute timer never finds these events due. */
 const NOW = Date.parse('2031-02-03T10:00:00Z')
