@@ -1,9 +1,11 @@
 /**
  * @module The instance audit log's filters, read from a query string (the page and its CSV export
- * take the same ones): action prefix, actor email, and a range of UTC days.
+ * take the same ones): action prefix, actor email, and a range of days in the viewer's time zone
+ * (the zone the page shows its times in: see viewer-zone.ts).
  */
 import { EMAIL_MAX } from '../auth/accounts.ts'
 import type { FieldErrors } from '../../views/components.tsx'
+import { dayStartIn } from './viewer-zone.ts'
 
 /** The filters as typed (kept in the form and in every link: paging, the CSV download). */
 export interface AuditFilterValues {
@@ -17,9 +19,9 @@ export interface AuditFilterValues {
 export interface AuditFilter {
   action?: string
   actor?: string
-  /** Inclusive: the start of the `from` day (UTC). */
+  /** Inclusive: the start of the `from` day in the viewer's zone. */
   from?: Date
-  /** Exclusive: the end of the `to` day (UTC). */
+  /** Exclusive: the end of the `to` day in the viewer's zone. */
   to?: Date
 }
 
@@ -27,9 +29,10 @@ export interface AuditFilter {
 export const ACTION_MAX = 100
 const DAY_MS = 86_400_000
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+const FIRST_INSTANT = new Date('0001-01-01T00:00:00Z').getTime()
 const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 
-/** The start of a YYYY-MM-DD day in UTC, or undefined when it is not a real day (2026-02-30). */
+/** The midnight of a YYYY-MM-DD day written as UTC, or undefined when it is not a real day (2026-02-30). */
 function utcDay(value: string): Date | undefined {
   const m = DAY.exec(value)
   if (!m) return undefined
@@ -41,25 +44,29 @@ function utcDay(value: string): Date | undefined {
 }
 
 /**
- * The filters of a query string: the values as typed, the filter to apply, and an error per field
- * for a malformed date or a range that ends before it starts (then nothing is to be listed).
+ * The filters of a query string: the values as typed, the filter to apply (days from midnight to
+ * midnight in `tz`, an IANA zone), and an error per field for a malformed date or a range that ends
+ * before it starts (then nothing is to be listed).
  */
-export function auditFilterOf(params: URLSearchParams): { values: AuditFilterValues; filter: AuditFilter; errors: FieldErrors } {
+export function auditFilterOf(params: URLSearchParams, tz = 'UTC'): { values: AuditFilterValues; filter: AuditFilter; errors: FieldErrors } {
   const text = (name: string, max: number) => (params.get(name) ?? '').trim().slice(0, max)
   const values: AuditFilterValues = { action: text('action', ACTION_MAX), actor: text('actor', EMAIL_MAX), from: text('from', 20), to: text('to', 20) }
   const errors: FieldErrors = {}
   const filter: AuditFilter = { action: values.action || undefined, actor: values.actor || undefined }
+  // never before year 1 nor past year 9999, whatever the zone's offset (see utcDay)
+  const inRange = (t: number) => new Date(Math.min(Math.max(t, FIRST_INSTANT), LAST_INSTANT))
   if (values.from) {
-    filter.from = utcDay(values.from)
-    if (!filter.from) errors.from = `"${values.from}" is not a date: use YYYY-MM-DD, as in 2026-03-01`
+    const day = utcDay(values.from)
+    if (day) filter.from = inRange(dayStartIn(day.getTime(), tz))
+    else errors.from = `Enter a date as YYYY-MM-DD, like 2026-03-01: "${values.from}" is not one.`
   }
   if (values.to) {
     const day = utcDay(values.to)
-    // the end of the day, but never past the last instant of year 9999 (see utcDay)
-    if (day) filter.to = new Date(Math.min(day.getTime() + DAY_MS, LAST_INSTANT))
-    else errors.to = `"${values.to}" is not a date: use YYYY-MM-DD, as in 2026-03-31`
+    // the end of the day: the start of the next one
+    if (day) filter.to = inRange(dayStartIn(day.getTime() + DAY_MS, tz))
+    else errors.to = `Enter a date as YYYY-MM-DD, like 2026-03-31: "${values.to}" is not one.`
   }
-  if (filter.from && filter.to && filter.to.getTime() <= filter.from.getTime()) errors.to = 'the end date is before the start date: swap them'
+  if (filter.from && filter.to && filter.to.getTime() <= filter.from.getTime()) errors.to = 'The end date is before the start date: swap them.'
   return { values, filter, errors }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The instance audit log's filters (action prefix, actor email, a range of UTC days) kept in the
- * query string and through paging, the filtered log as CSV (/admin/audit.csv: the same filters,
+ * The instance audit log's filters (action prefix, actor email, a range of days in the viewer's time
+ * zone: the browser's, from the cal_tz cookie, else UTC) kept in the query string and through paging, the filtered log as CSV (/admin/audit.csv: the same filters,
  * every matching entry, cells defused against formula injection), bad filters as a 400 with a
  * message (never a 500), and 403 for non-admins. Real HTTP, both dialects.
  */
@@ -76,7 +76,7 @@ eachDialect('admin audit log: filters and CSV', (dialect) => {
   })
   afterAll(() => p.stop())
 
-  test('action prefix, actor email (contains, any case) and UTC days (both ends included) filter, alone and together; the values stay in the form', async () => {
+  test('action prefix, actor email (contains, any case) and days (both ends included; UTC without a zone cookie) filter, alone and together; the values stay in the form', async () => {
     const byAction = await ada.get('/admin/audit?action=filter.deleted')
     expect(byAction.res.status).toBe(200)
     expect(actionsOn(byAction.html)).toEqual(['filter.deleted', 'filter.deleted'])
@@ -113,6 +113,39 @@ eachDialect('admin audit log: filters and CSV', (dialect) => {
     expect((await ada.get('/admin/audit')).html).toContain('<option value="fresh.action"></option>')
   })
 
+  test("days are the viewer's: midnight to midnight in the browser's zone (cal_tz cookie), else UTC, and the page says which", async () => {
+    // the shell's script keeps the browser's zone in this cookie
+    const inZone = (zone?: string) => (zone ? ada.cookies.set('cal_tz', encodeURIComponent(zone)) : ada.cookies.delete('cal_tz'))
+    const days = async (query: string, zone?: string) => {
+      inZone(zone)
+      const { html } = await ada.get(`/admin/audit?action=filter.&${query}`)
+      inZone()
+      return { targets: targetsOn(html), html }
+    }
+    // 2026-03-02T23:59:59Z is 00:59 on 3 March in Berlin (UTC+1) and 15:59 on 2 March in Los Angeles (UTC-8)
+    const utc = await days('from=2026-03-03&to=2026-03-03')
+    expect(utc.targets).toEqual(['march third'])
+    expect(utc.html).toContain('Days are counted in UTC, like the times below.')
+    const berlin = await days('from=2026-03-03&to=2026-03-03', 'Europe/Berlin')
+    expect(berlin.targets).toEqual(['march third', 'march second, late'])
+    expect(berlin.html).toContain('Days are counted in your time zone, Europe/Berlin, like the times below.')
+    expect((await days('from=2026-03-02&to=2026-03-02', 'Europe/Berlin')).targets).toEqual([])
+    expect((await days('from=2026-03-02&to=2026-03-02', 'America/Los_Angeles')).targets).toEqual(['march second, late'])
+    // 12:00Z on 1 March is 04:00 there: inside the day; the end of 28 February there is 08:00Z on 1 March
+    expect((await days('to=2026-02-28', 'America/Los_Angeles')).targets).toEqual([])
+    expect((await days('from=2026-03-01&to=2026-03-01', 'America/Los_Angeles')).targets).toEqual(['march first'])
+    // an unknown zone is UTC; the calendar's ends stay in range whatever the zone's offset
+    expect((await days('from=2026-03-03&to=2026-03-03', 'Mars/Olympus')).html).toContain('Days are counted in UTC')
+    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      expect((await days('from=0001-01-01&to=9999-12-31', zone)).targets).toContain('march first')
+    }
+    // the CSV counts days in the same zone
+    inZone('Europe/Berlin')
+    const csv = await ada.request('/admin/audit.csv?action=filter.&from=2026-03-03&to=2026-03-03')
+    inZone()
+    expect(parseCsvRecords(await csv.text()).slice(1).map((r) => r.fields[4])).toEqual(['march third', 'march second, late'])
+  })
+
   test('paging keeps the filters', async () => {
     const { accounts } = p.deps.identity
     for (let i = 0; i < 55; i++) await accounts.audit({ userId: null, email: 'pager@example.com', ip: '' }, 'paging.step', `step ${i}`)
@@ -129,10 +162,10 @@ eachDialect('admin audit log: filters and CSV', (dialect) => {
 
   test('a malformed or impossible date, or a range that ends before it starts: 400 with the message by the field and the values kept; never a 500', async () => {
     for (const [query, field, text] of [
-      ['from=yesterday', 'from', '&quot;yesterday&quot; is not a date: use YYYY-MM-DD'],
-      ['to=2026-02-30', 'to', '&quot;2026-02-30&quot; is not a date'],
-      ['from=2026-13-01', 'from', 'is not a date'],
-      ['from=2026-03-05&to=2026-03-01', 'to', 'the end date is before the start date'],
+      ['from=yesterday', 'from', 'Enter a date as YYYY-MM-DD, like 2026-03-01: &quot;yesterday&quot; is not one.'],
+      ['to=2026-02-30', 'to', 'Enter a date as YYYY-MM-DD, like 2026-03-31: &quot;2026-02-30&quot; is not one.'],
+      ['from=2026-13-01', 'from', 'Enter a date as YYYY-MM-DD'],
+      ['from=2026-03-05&to=2026-03-01', 'to', 'The end date is before the start date: swap them.'],
     ] as const) {
       const { res, html } = await ada.get(`/admin/audit?${query}`)
       expect(res.status).toBe(400)
@@ -147,7 +180,7 @@ eachDialect('admin audit log: filters and CSV', (dialect) => {
     expect((await ada.request('/admin/audit.csv?from=0001-01-01&to=9999-12-31')).status).toBe(200)
     expect((await ada.get('/admin/audit?from=0000-01-01')).res.status).toBe(400)
     const odd = await ada.get('/admin/audit?from=%3Cscript%3Ex')
-    expect(odd.html).toContain('&quot;&lt;script&gt;x&quot; is not a date')
+    expect(odd.html).toContain('&quot;&lt;script&gt;x&quot; is not one.')
     expect(odd.html).not.toMatch(/>[^<"]*<script>x/) // never as markup (inside a quoted attribute it is text)
     expect((await ada.get(`/admin/audit?actor=${'a'.repeat(5000)}&action=${'b'.repeat(5000)}`)).res.status).toBe(200)
   })
@@ -191,7 +224,7 @@ eachDialect('admin audit log: filters and CSV', (dialect) => {
       const res = await ada.request(`/admin/audit.csv?${query}`)
       expect(res.status).toBe(400)
       const body = await res.text()
-      expect(body).toMatch(/is not a date|before the start date/)
+      expect(body).toMatch(/(From|To): (Enter a date as YYYY-MM-DD, like 2026-03-\d\d: &quot;[^&]+&quot; is not one|The end date is before the start date: swap them)\./)
       expect(res.headers.get('content-type')).not.toContain('text/csv')
     }
   })

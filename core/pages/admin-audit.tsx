@@ -1,7 +1,7 @@
 /**
  * @module Instance admin: the organizations tab and the audit log (read only: newest first, 50 a
- * page with `?before=<id>`; filters by action prefix, actor email and UTC days, kept in the query
- * string; the filtered log as CSV at /admin/audit.csv). No route edits or deletes entries.
+ * page with `?before=<id>`; filters by action prefix, actor email and days in the viewer's time zone,
+ * kept in the query string; the filtered log as CSV at /admin/audit.csv). No route edits or deletes entries.
  */
 import { AuditTable } from '../../views/audit-table.tsx'
 import { Elysia } from 'elysia'
@@ -15,6 +15,7 @@ import type { ServerDeps } from '../http/server.ts'
 import { EmptyState, Field, FormError } from '../../views/components.tsx'
 import { ACTION_MAX, actionChoices, auditFilterOf, auditQuery, filtered } from './admin-audit-filter.ts'
 import { adminPage, positiveInt } from './admin-ui.tsx'
+import { viewerZone } from './viewer-zone.ts'
 
 const admin = { permission: INSTANCE_ADMIN } as const
 const PAGE = 50
@@ -59,7 +60,8 @@ export function adminAuditPages(deps: ServerDeps) {
       async ({ request, auth }) => {
         const url = new URL(request.url)
         const before = positiveInt(url.searchParams.get('before'))
-        const { values, filter, errors } = auditFilterOf(url.searchParams)
+        const zone = viewerZone(request)
+        const { values, filter, errors } = auditFilterOf(url.searchParams, zone)
         const bad = Object.values(errors).some(Boolean)
         const rows = bad ? [] : await accounts.listAudit({ ...filter, before, limit: PAGE + 1 })
         const more = rows.length > PAGE
@@ -71,19 +73,22 @@ export function adminAuditPages(deps: ServerDeps) {
           <>
             <FormError message={bad ? 'Check the filters: nothing is listed until they are right.' : undefined} />
             <form method="get" action="/admin/audit" role="search" class="audit-filter">
-              <Field name="action" id="audit-action" label="Action starts with" type="search" value={values.action} placeholder="plugin., user., auth.sign_in" maxlength={ACTION_MAX} list="audit-actions" autocomplete="off" />
+              <Field name="action" id="audit-action" label="Action starts with" type="search" value={values.action} placeholder="user., auth." maxlength={ACTION_MAX} list="audit-actions" autocomplete="off" />
               <datalist id="audit-actions">
                 {actionChoices(await accounts.auditActions()).map((a) => (
                   <option value={a} />
                 ))}
               </datalist>
               <Field name="actor" id="audit-actor" label="Who (email contains)" type="search" value={values.actor} placeholder="ana@example.com" maxlength={EMAIL_MAX} autocomplete="off" />
-              <Field name="from" id="audit-from" label="From (UTC day)" type="date" value={values.from} error={errors.from} placeholder="YYYY-MM-DD" />
-              <Field name="to" id="audit-to" label="To (UTC day, included)" type="date" value={values.to} error={errors.to} placeholder="YYYY-MM-DD" />
+              <Field name="from" id="audit-from" label="From day" type="date" value={values.from} error={errors.from} placeholder="YYYY-MM-DD" />
+              <Field name="to" id="audit-to" label="To day (included)" type="date" value={values.to} error={errors.to} placeholder="YYYY-MM-DD" />
               <button type="submit" class="secondary outline">
                 Filter
               </button>{' '}
               {any || before ? <a href="/admin/audit">Show all, newest first</a> : ''}
+              <p class="audit-filter-zone muted" safe>
+                {zone === 'UTC' ? 'Days are counted in UTC, like the times below.' : `Days are counted in your time zone, ${zone}, like the times below.`}
+              </p>
             </form>
             {bad ? (
               ''
@@ -122,10 +127,10 @@ export function adminAuditPages(deps: ServerDeps) {
       '/admin/audit.csv',
       async ({ request }) => {
         const url = new URL(request.url)
-        const { filter, errors } = auditFilterOf(url.searchParams)
+        const { filter, errors } = auditFilterOf(url.searchParams, viewerZone(request))
         const problems = Object.entries(errors).filter(([, message]) => message)
         if (problems.length) {
-          const message = problems.map(([field, text]) => `${field === 'from' ? 'From' : 'To'}: ${text}.`).join(' ')
+          const message = problems.map(([field, text]) => `${field === 'from' ? 'From' : 'To'}: ${text}`).join(' ')
           return errorFor(url.pathname, 400, 'bad_filter', 'Check the filters', message)
         }
         const orgLabel = await orgLabels()
