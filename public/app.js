@@ -116,6 +116,22 @@
   else localAll()
   for (const name of ['htmx:after:swap', 'htmx:afterSwap']) document.addEventListener(name, localAll)
 
+  // A form that comes back with errors (a 422, by page load or htmx swap) puts the focus on its first
+  // invalid field, so a keyboard or screen-reader user lands on what to fix rather than on <body>.
+  // A field the server marked autofocus, or focus the user already placed, wins.
+  function focusInvalid() {
+    const active = document.activeElement
+    if (active && active !== document.body && active.isConnected) return
+    if (document.querySelector('main [autofocus]')) return
+    const field = document.querySelector('main [aria-invalid="true"]')
+    if (!(field instanceof HTMLElement)) return
+    field.focus()
+    field.scrollIntoView({ block: 'center' })
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusInvalid)
+  else focusInvalid()
+  for (const name of ['htmx:after:settle', 'htmx:afterSettle']) document.addEventListener(name, focusInvalid)
+
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener('click', async (event) => {
     const button = event.target.closest('[data-copy]')
