@@ -210,6 +210,23 @@ eachDialect('dashboard', (dialect) => {
     expect(order(frag).slice(0, 2)).toEqual([reversed[1]!, reversed[0]!])
   })
 
+  test('Customize says once where the layout comes from and what to do next; Done is a primary button', async () => {
+    const { client } = await member('member')
+    const fresh = (await client.get('/dashboard?customize=1')).html
+    // the default layout holds every widget a member may see: nothing to add, one line says so
+    expect(fresh).toContain('Your dashboard uses the default layout. Every widget you can see is on it; move or remove them with the buttons on each card.')
+    expect(fresh.match(/Every widget you can see/g)).toHaveLength(1)
+    expect(fresh).not.toContain('class="widget-catalog"')
+    expect(fresh).toContain('<a href="/dashboard" role="button">Done</a>')
+    expect((await client.post('/dashboard/layout/remove', { key: G })).status).toBe(303)
+    const own = (await client.get('/dashboard?customize=1')).html
+    expect(own).toContain('Your dashboard uses your own layout. Add widgets from the list below; move or remove them with the buttons on each card.')
+    expect(own).toContain('class="widget-catalog"')
+    expect(own).not.toContain('Every widget you can see')
+    // outside Customize the button that opens it stays secondary
+    expect((await client.get('/dashboard')).html).toContain('<a href="/dashboard?customize=1" role="button" class="secondary outline">Customize</a>')
+  })
+
   test('bad layout input answers 422 with the message, never 500', async () => {
     const { client } = await member('member')
     const cases: [string, Record<string, string | string[]>][] = [

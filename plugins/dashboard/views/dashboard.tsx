@@ -109,12 +109,14 @@ export interface DashboardView {
 /** The dashboard (its `#dashboard` root is what htmx layout changes swap). */
 export function Dashboard(props: DashboardView) {
   const { cards, addable, customize, csrf } = props
-  const sourceText = props.source === 'user' ? 'Your own layout.' : props.source === 'org' ? "Your organization's default layout." : 'The default layout: every widget you can see.'
+  // one line: where the layout comes from, then what can be done (the catalog below, or nothing left to add)
+  const sourceText = props.source === 'user' ? 'Your dashboard uses your own layout.' : props.source === 'org' ? "Your dashboard uses your organization's default layout." : 'Your dashboard uses the default layout.'
+  const nextText = addable.length ? 'Add widgets from the list below; move or remove them with the buttons on each card.' : 'Every widget you can see is on it; move or remove them with the buttons on each card.'
   return (
     <div id="dashboard" class={`dashboard${customize ? ' customizing' : ''}`}>
       <PageHeader title="Dashboard" subtitle={props.orgName}>
         {customize ? (
-          <a href="/dashboard" role="button" class="secondary">
+          <a href="/dashboard" role="button">
             Done
           </a>
         ) : (
@@ -133,7 +135,7 @@ export function Dashboard(props: DashboardView) {
         <section class="dashboard-customize" aria-labelledby="dashboard-customize-title">
           <h2 id="dashboard-customize-title">Customize</h2>
           <p class="muted">
-            {sourceText}
+            {sourceText} {nextText}
           </p>
           {addable.length ? (
             <ul class="widget-catalog">
@@ -152,7 +154,7 @@ export function Dashboard(props: DashboardView) {
               ))}
             </ul>
           ) : (
-            <p class="muted">Every widget you can see is on your dashboard.</p>
+            ''
           )}
           <div class="dashboard-actions">
             <LayoutButton action="/dashboard/layout/restore" csrf={csrf} fields={{}} label="Restore default" safeText="Restore default" />
