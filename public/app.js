@@ -32,8 +32,9 @@
     for (const other of document.querySelectorAll('details.row-menu[open]')) if (other !== menu) other.removeAttribute('open')
   }, true)
 
-  // Tab bars (.tabs) scroll sideways on phones: the current tab is scrolled into view, and the bar
-  // says which edge hides more tabs (data-more="start|end|both", drawn as a fade in app.css).
+  // A tab bar (.tabs) too wide for its box scrolls sideways (on phones app.css wraps the tabs onto more
+  // lines instead, so there is none): the current tab is scrolled into view, and the bar says which
+  // edge hides more tabs (data-more="start|end|both", drawn as a fade in app.css).
   function fitTabs(root) {
     // The header's nav (#main-nav) scrolls the same way when a laptop's bar cannot hold all its icons.
     for (const bar of root.querySelectorAll('.tabs, #main-nav')) {
