@@ -162,7 +162,10 @@ export class TaskService {
 
   // ---- create, update, delete
 
-  /** Creates a task with the next number of its project. */
+  /**
+   * Creates a task with the next number of its project; `blocks` and `blockedBy` (task keys or ids)
+   * relate it on the way (see `relationSets`). The task, its labels, history and relations are one transaction.
+   */
   async create(orgId: string, actor: Actor, projectRef: string, input: Record<string, unknown>, options: { createLabels?: boolean } = {}): Promise<Task> {
     const project = await this.projects.get(orgId, projectRef)
     // every field is checked before anything is refused, so a form shows all its mistakes at once
@@ -227,7 +230,8 @@ export class TaskService {
   }
 
   /**
-   * Changes the given fields (absent keys stay); records history and emits events. With
+   * Changes the given fields (absent keys stay; `blocks` or `blockedBy` replaces that relation set);
+   * records history and emits events, the row, its labels, history and relations in one transaction. With
    * `expectUpdatedAt` the write is a compare-and-set: a task changed since the caller read it is a
    * TaskChangedError and nothing is written (the edit form's save, the API's If-Match).
    */
