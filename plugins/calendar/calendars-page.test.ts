@@ -59,4 +59,27 @@ eachDialect('calendars page: types and shares', (dialect) => {
     const beaRow = rowOf((await bea.client.get('/calendar/calendars')).html, 'Ada private')
     expect(beaRow).toMatch(/data-label="Type"[^>]*>\s*Shared by Ada/)
   })
+
+  test("the import's time zone starts on the viewer's zone (the cal_tz cookie), as the event form does; UTC without one", async () => {
+    const zoneField = (html: string) => /<input[^>]*id="f-import-zone"[^>]*>/.exec(html)?.[0] ?? ''
+    expect(zoneField((await ada.get('/calendar/calendars')).html)).toContain('value="UTC"')
+    ada.cookies.set('cal_tz', 'Europe/Berlin')
+    try {
+      const { html } = await ada.get('/calendar/calendars')
+      expect(zoneField(html)).toContain('value="Europe/Berlin"')
+      // its suggestions start with that zone too
+      expect(/<datalist id="cal-zones"><option value="([^"]+)"/.exec(html)?.[1]).toBe('Europe/Berlin')
+      // a refused import keeps what was typed
+      const form = new FormData()
+      form.set('_csrf', ada.csrf)
+      form.set('calendarId', calId)
+      form.set('timeZone', 'Mars/Olympus')
+      form.set('file', new File(['BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n'], 'x.ics', { type: 'text/calendar' }))
+      const res = await ada.request('/calendar/import', { method: 'POST', body: form, headers: { 'x-csrf-token': ada.csrf } })
+      expect(res.status).toBe(422)
+      expect(zoneField(await res.text())).toContain('value="Mars/Olympus"')
+    } finally {
+      ada.cookies.delete('cal_tz')
+    }
+  })
 })

@@ -8,7 +8,7 @@ import { readFormAll } from '../../core/pages/context.ts'
 import type { FieldErrors } from '../../views/components.tsx'
 import { importIcs } from './ics.ts'
 import { layerSources } from './layer-sources.ts'
-import { SCRIPT, formError, pageError } from './routes-shared.ts'
+import { SCRIPT, formError, pageError, viewZone } from './routes-shared.ts'
 import { PERM, viewerOf, type CalendarService, type CalendarView, type Ctx } from './service.ts'
 import { isValidZone } from './time.ts'
 import { CalendarsPage } from './views/calendars.tsx'
@@ -41,6 +41,7 @@ export function calendarCalendarsRoutes(ctx: Ctx, svc: CalendarService) {
         errors={extra.errors ?? {}}
         error={extra.error}
         values={extra.values ?? {}}
+        viewerZone={viewZone(request, undefined).tz}
         feed={{ has: !!urls || stored !== undefined, urls, layers }}
         importReport={extra.importReport}
       />

@@ -175,6 +175,14 @@
     if (height < window.innerHeight * 0.6) height = window.innerHeight - 16
     wrap.style.maxHeight = Math.max(height, 240) + 'px'
   }
+  // The box ends on an hour line: at its foot an hour label cut in half ("17:00" showing its top half)
+  // read as a broken page. Its height drops by the part of an hour it shows there.
+  const fitHours = (wrap, plane) => {
+    const hour = plane.getBoundingClientRect().height / 24
+    const bottom = wrap.getBoundingClientRect().top + wrap.clientTop + wrap.clientHeight
+    const past = (bottom - plane.getBoundingClientRect().top) % hour
+    if (past > 0.5 && hour - past > 0.5) wrap.style.maxHeight = parseFloat(wrap.style.maxHeight) - past + 'px'
+  }
   const openOnWorkingDay = () => {
     const grid = document.querySelector('table.cal-timegrid')
     if (!grid || grid.dataset.scrolled) return
@@ -231,10 +239,14 @@
       wrap.scrollTop += covered - headHeight
       wrap.style.scrollPaddingTop = headHeight + 'px'
     }
+    fitHours(wrap, plane)
     let pending = 0
     window.addEventListener('resize', () => {
       cancelAnimationFrame(pending)
-      pending = requestAnimationFrame(() => sizeBox(wrap))
+      pending = requestAnimationFrame(() => {
+        sizeBox(wrap)
+        fitHours(wrap, plane)
+      })
     })
   }
   openOnWorkingDay()

@@ -88,6 +88,8 @@ export function CalendarsPage(props: {
   errors: FieldErrors
   error?: string
   values: Record<string, string>
+  /** The zone the calendar shows times in for this viewer (their browser's): the import's default, as on the event form. */
+  viewerZone: string
   /** `layers`: the calendar.source layers the viewer may add to the feed, ticked as it carries them. */
   feed: { has: boolean; urls?: { https: string; webcal: string }; layers: { key: string; label: string; checked: boolean }[] }
   importReport?: { imported: string[]; skipped: { title: string; reason: string }[] }
@@ -271,9 +273,9 @@ export function CalendarsPage(props: {
                 ''
               )}
             </label>
-            <ZoneInput name="timeZone" label="Time zone for times without one" value={props.values.timeZone ?? 'UTC'} error={props.errors.timeZone} id="f-import-zone" />
+            <ZoneInput name="timeZone" label="Time zone for times without one" value={props.values.timeZone ?? props.viewerZone} error={props.errors.timeZone} id="f-import-zone" />
             <button type="submit">Import</button>
-            {ZoneList() as 'safe'}
+            {ZoneList(props.viewerZone) as 'safe'}
           </form>
         </section>
       ) : (
