@@ -57,9 +57,7 @@ export function AuditTable(props: { entries: AuditEntry[]; orgLabel?: (orgId: st
                 {e.ip || '—'}
               </td>
               {props.orgLabel ? (
-                <td data-label="Organization" safe>
-                  {props.orgLabel(e.orgId)}
-                </td>
+                <OrgCell label={props.orgLabel(e.orgId)} />
               ) : (
                 ''
               )}
@@ -71,6 +69,15 @@ export function AuditTable(props: { entries: AuditEntry[]; orgLabel?: (orgId: st
         </tbody>
       </table>
     </div>
+  )
+}
+
+/** An organization's name: on one line when short (a name like "Demo 2026-11-26" broke at its hyphen), else wrapping. */
+function OrgCell(props: { label: string }) {
+  return (
+    <td data-label="Organization" class={props.label.length <= 24 ? 'nowrap' : undefined} safe>
+      {props.label}
+    </td>
   )
 }
 
