@@ -107,7 +107,7 @@ export class Orgs {
     if (!name || name.length > 80) throw new InputError('enter an organization name of 1 to 80 characters', 'name')
     const slug = slugify(input.slug?.trim() || name)
     if (!slug) throw new InputError('the name needs at least one letter or digit', 'name')
-    if (await this.findOrgBySlug(slug)) throw new InputError(`an organization with the address "${slug}" exists already: choose another name`, 'name', 409)
+    if (await this.findOrgBySlug(slug)) throw new InputError(`an organization with the short name "${slug}" exists already: choose another name`, 'name', 409)
     const org: Org = { id: newId(), slug, name, createdAt: new Date() }
     const roles = BUILTIN_ROLES.map((b) => ({ id: newId(), orgId: org.id, name: ROLE_LABEL[b], builtin: b, permissions: [], createdAt: org.createdAt }))
     await this.accounts.store.tx(async (db) => {
@@ -178,13 +178,13 @@ export class Orgs {
     const n = name.trim()
     if (!n || n.length > 80) throw new InputError('enter an organization name of 1 to 80 characters', 'name')
     const s = slug === undefined ? org.slug : slug.trim().toLowerCase()
-    if (!s || s.length > 40 || !SLUG_PATTERN.test(s)) throw new InputError('the address takes 1 to 40 lowercase letters and digits, words joined by single dashes (like acme-labs)', 'slug')
+    if (!s || s.length > 40 || !SLUG_PATTERN.test(s)) throw new InputError('enter a short name of 1 to 40 lowercase letters and digits, words joined by single dashes (like acme-labs)', 'slug')
     const [sameName] = await this.db
       .select({ id: this.t.orgs.id })
       .from(this.t.orgs)
       .where(and(ne(this.t.orgs.id, orgId), sql`lower(${this.t.orgs.name}) = ${n.toLowerCase()}`))
     if (sameName) throw new InputError(`another organization is named "${n}" already: choose another name`, 'name', 409)
-    const taken = () => new InputError(`the address "${s}" belongs to another organization: choose another`, 'slug', 409)
+    const taken = () => new InputError(`the short name "${s}" belongs to another organization: choose another`, 'slug', 409)
     if (s !== org.slug) {
       const other = await this.findOrgBySlug(s)
       if (other && other.id !== orgId) throw taken()

@@ -163,7 +163,7 @@ export function adminOrgPages(deps: ServerDeps) {
           )}
         </section>
         <section class="section">
-          <h2>Name and address</h2>
+          <h2>Name and short name</h2>
           <OrgNameForm action={adminOrgPath(org.id)} org={org} csrf={csrf} state={view.rename} submit="Save" />
         </section>
         <section class="section">

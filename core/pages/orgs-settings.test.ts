@@ -42,6 +42,10 @@ eachDialect('organization settings, owners, invitations, emails (pages)', (diale
     expect(page.html).toContain('href="/orgs/settings"')
     expect(page.html).toContain('value="settled"')
     expect(page.html).toContain('action="/orgs/settings/delete"')
+    // the slug is the organization's short name (not an "address": no mail, no link uses it)
+    expect(page.html).toContain('<label for="f-slug"><span>Short name</span>')
+    expect(page.html).toContain('The API and the audit log name the organization by it.')
+    expect(page.html).not.toContain('Address')
 
     const empty = await client.post('/orgs/settings', { name: '  ', slug: 'my-slug' })
     expect(empty.status).toBe(422)
@@ -54,13 +58,13 @@ eachDialect('organization settings, owners, invitations, emails (pages)', (diale
     const badHtml = await badSlug.text()
     expect(badHtml).toContain('value="Not a slug!"')
     expect(badHtml).toContain('value="Settled <b>"') // an attribute: quotes and ampersands are what need escaping there
-    expect(badHtml).toContain('like acme-labs')
+    expect(badHtml).toContain('Enter a short name of 1 to 40 lowercase letters and digits, words joined by single dashes (like acme-labs).')
 
     const taken = await client.post('/orgs/settings', { name: 'Settled', slug: 'taken' })
     expect(taken.status).toBe(409)
     const takenHtml = await taken.text()
     expect(takenHtml).toContain('value="taken"')
-    expect(takenHtml).toContain('belongs to another organization')
+    expect(takenHtml).toContain('The short name &quot;taken&quot; belongs to another organization: choose another.')
     const takenName = await client.post('/orgs/settings', { name: 'taken', slug: 'settled' })
     expect(takenName.status).toBe(409)
     expect(await takenName.text()).toContain('value="taken"')

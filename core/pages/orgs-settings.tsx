@@ -1,5 +1,5 @@
 /**
- * @module The organization's Settings tab (`core.org.manage`): its name and address; for owners,
+ * @module The organization's Settings tab (`core.org.manage`): its name and short name (slug); for owners,
  * deleting it with a typed confirmation. The rename and delete steps (service call, audit entry,
  * bus event) are shared with the instance admin's organization page (admin-orgs.tsx).
  */
@@ -61,7 +61,7 @@ export async function deleteOrganization(deps: ServerDeps, orgId: string, confir
   return gone
 }
 
-/** The name-and-address form (the settings tab and the admin's organization page). */
+/** The name and short name form (the settings tab and the admin's organization page). */
 export function OrgNameForm(props: { action: string; org: Org; csrf: string | undefined; state?: OrgFormState; submit: string }) {
   const values = props.state?.values ?? { name: props.org.name, slug: props.org.slug }
   const errors = props.state?.errors ?? {}
@@ -71,13 +71,13 @@ export function OrgNameForm(props: { action: string; org: Org; csrf: string | un
       <Field name="name" label="Name" value={values.name} error={errors.name} required maxlength={80} autocomplete="organization" />
       <Field
         name="slug"
-        label="Address"
+        label="Short name"
         value={values.slug}
         error={errors.slug}
         required
         maxlength={40}
         autocomplete="off"
-        hint="Lowercase letters and digits, words joined by dashes (like acme-labs). Unique on this instance."
+        hint="Lowercase letters and digits, words joined by dashes (like acme-labs); unique on this instance. The API and the audit log name the organization by it."
       />
       <button type="submit" safe>
         {props.submit}
@@ -121,10 +121,10 @@ export function orgSettingsPages(deps: ServerDeps) {
     const csrf = auth.session?.csrf
     const body = (
       <>
-        <OrgHeader auth={auth} current="/orgs/settings" subtitle="Name, address and deletion" />
+        <OrgHeader auth={auth} current="/orgs/settings" subtitle="Names and deletion" />
         <FormError message={view.error} />
         <section class="section">
-          <h2>Name and address</h2>
+          <h2>Name and short name</h2>
           <OrgNameForm action="/orgs/settings" org={org} csrf={csrf} state={view.rename} submit="Save" />
         </section>
         <section class="section">

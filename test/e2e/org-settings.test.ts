@@ -43,13 +43,13 @@ describe('browser: organization settings [sqlite]', () => {
       expect(await page.locator('h1').textContent()).toBe('Doomed Widgets International')
       expect(await screenshot(page, 'org-settings')).toEqual({ 1280: 0, 390: 0 })
 
-      await typeInto(page, 'Address', 'Bad Address!')
-      await Promise.all([page.waitForLoadState('load'), (await fieldByLabel(page, 'Address')).press('Enter')])
+      await typeInto(page, 'Short name', 'Bad Address!')
+      await Promise.all([page.waitForLoadState('load'), (await fieldByLabel(page, 'Short name')).press('Enter')])
       expect(await page.locator('#f-slug-error').textContent()).toContain('like acme-labs')
-      expect(await (await fieldByLabel(page, 'Address')).inputValue()).toBe('Bad Address!')
+      expect(await (await fieldByLabel(page, 'Short name')).inputValue()).toBe('Bad Address!')
       expect(await screenshot(page, 'org-settings-error')).toEqual({ 1280: 0, 390: 0 })
-      await typeInto(page, 'Address', 'doomed')
-      await Promise.all([page.waitForURL((u) => u.pathname === '/orgs/settings'), (await fieldByLabel(page, 'Address')).press('Enter')])
+      await typeInto(page, 'Short name', 'doomed')
+      await Promise.all([page.waitForURL((u) => u.pathname === '/orgs/settings'), (await fieldByLabel(page, 'Short name')).press('Enter')])
       expect(await page.locator('.flash').textContent()).toContain('Saved')
 
       const label = 'Type Doomed Widgets International to confirm'
