@@ -112,6 +112,38 @@ eachDialect('planning API relations (blocks, blockedBy)', (dialect) => {
     expect(await relationsOf('WEB-9')).toEqual({ blocks: [], blockedBy: [] })
   })
 
+  test('create and PATCH answer the task as GET does (relations and sub-tasks included) with the same ETag', async () => {
+    let res = await json(admin, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Answered whole', blockedBy: ['OPS-1'], blocks: ['WEB-8'] })
+    expect(res.status).toBe(201)
+    const created = (await res.json()) as { key: string; relations: Relations; subtasks: unknown[] }
+    expect(created.relations.blockedBy.map((x) => x.key)).toEqual(['OPS-1'])
+    expect(created.relations.blocks.map((x) => x.key)).toEqual(['WEB-8'])
+    expect(created.subtasks).toEqual([])
+    const get = await admin.request(`/api/v1/planning/tasks/${created.key}`)
+    expect(created).toEqual((await get.json()) as typeof created)
+    expect(res.headers.get('etag')).toBe(get.headers.get('etag'))
+    // a sub-task shows in its parent's PATCH answer; the relations the PATCH changed are answered changed
+    expect((await json(admin, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Its part', parent: created.key })).status).toBe(201)
+    res = await json(admin, 'PATCH', `/api/v1/planning/tasks/${created.key}`, { title: 'Answered whole, again', blocks: [] })
+    expect(res.status).toBe(200)
+    const patched = (await res.json()) as { title: string; relations: Relations; subtasks: { key: string; title: string }[] }
+    expect(patched.title).toBe('Answered whole, again')
+    expect(patched.relations.blocks).toEqual([])
+    expect(patched.relations.blockedBy.map((x) => x.key)).toEqual(['OPS-1'])
+    expect(patched.subtasks.map((x) => x.title)).toEqual(['Its part'])
+    const again = await admin.request(`/api/v1/planning/tasks/${created.key}`)
+    expect(patched).toEqual((await again.json()) as typeof patched)
+    expect(res.headers.get('etag')).toBe(again.headers.get('etag'))
+    // the MCP tools answer the same shape
+    const auth = (await p.deps.identity.resolver.resolve(new Request(p.url + '/', { headers: { cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } })))! as Auth
+    const tool = (name: string) => p.host.contributions('mcp.tool').find((t) => t.name === name)!
+    const viaTool = (await tool('planning_update_task').call({ task: created.key, title: 'Answered whole' }, auth)) as { relations: Relations; subtasks: unknown[] }
+    expect(viaTool.relations.blockedBy.map((x) => x.key)).toEqual(['OPS-1'])
+    expect(viaTool.subtasks.length).toBe(1)
+    // the tests after this one see WEB as it was
+    for (const key of [patched.subtasks[0]!.key, created.key]) expect((await admin.request(`/api/v1/planning/tasks/${key}`, { method: 'DELETE', headers: { 'x-csrf-token': admin.csrf } })).status).toBe(204)
+  })
+
   test('bad values are a 422 naming the value (unknown, another organization, itself, in both sets, no list); nothing is written', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ blocks: ['WEB-999'] }, "blocks: unknown task 'WEB-999'"],

@@ -64,9 +64,9 @@ function taskBrief(t: Task) {
 }
 
 /**
- * One task as `GET /api/v1/planning/tasks/:ref` and the `planning_get_task` tool answer it: `taskJson`
- * with its relations (`blocks`, `blockedBy`) and direct sub-tasks. Lists leave these out (two more
- * queries per task).
+ * One task as `GET /api/v1/planning/tasks/:ref`, its create and PATCH and the `planning_get_task`,
+ * `planning_create_task` and `planning_update_task` tools answer it: `taskJson` with its relations
+ * (`blocks`, `blockedBy`) and direct sub-tasks. Lists leave these out (two more queries per task).
  */
 export async function taskDetailJson(tasks: TaskService, orgId: string, t: Task, emails = false) {
   const [relations, subtasks] = await Promise.all([tasks.relations(orgId, t.id), tasks.subtasks(orgId, t.id)])
@@ -239,9 +239,10 @@ function validated(request: Request, updatedAt: Date, value: unknown): Response 
   return new Response(body, { headers: { ...headers, 'content-type': 'application/json;charset=utf-8' } })
 }
 
-/** The ETag a GET of the task would answer now (for a write's answer, whose body is the shorter `taskJson`). */
-async function taskEtag(tasks: TaskService, orgId: string, t: Task, emails: boolean): Promise<string> {
-  return etagOf(t.updatedAt, JSON.stringify(await taskDetailJson(tasks, orgId, t, emails)))
+/** A task's create or update answer: the body and ETag a GET of it would answer now (relations and sub-tasks too, so no second call). */
+async function taskWritten(tasks: TaskService, orgId: string, t: Task, emails: boolean, status = 200): Promise<Response> {
+  const body = JSON.stringify(await taskDetailJson(tasks, orgId, t, emails))
+  return new Response(body, { status, headers: { etag: etagOf(t.updatedAt, body), 'content-type': 'application/json;charset=utf-8' } })
 }
 
 /** A write refused by its If-Match: 412, nothing written. Other errors as `problem` answers them. */
@@ -348,7 +349,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService, people
         const orgId = orgOf(auth)
         const emails = seesEmails(auth.permissions)
         const t = await tasks.create(orgId, actorOf(auth), project, await withPlanIds(projects, async () => (await projects.get(orgId, project)).id, input))
-        return Response.json(taskJson(t, emails), { status: 201, headers: { etag: await taskEtag(tasks, orgId, t, emails) } })
+        return await taskWritten(tasks, orgId, t, emails, 201)
       } catch (err) {
         return problem(request, err)
       }
@@ -370,7 +371,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService, people
         const emails = seesEmails(auth.permissions)
         const named = await withPlanIds(projects, async () => (await tasks.row(orgId, params.ref)).task.projectId, input)
         const t = await tasks.update(orgId, actorOf(auth), params.ref, named, { expectUpdatedAt: expectedVersions(request) })
-        return Response.json(taskJson(t, emails), { headers: { etag: await taskEtag(tasks, orgId, t, emails) } })
+        return await taskWritten(tasks, orgId, t, emails)
       } catch (err) {
         return writeProblem(request, err)
       }

@@ -208,13 +208,13 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
   })
   ctx.contribute('mcp.tool', {
     name: 'planning_create_task',
-    description: 'Creates a task in a project (key like WEB).',
+    description: 'Creates a task in a project (key like WEB); answers it as planning_get_task does.',
     input: t.Object({ project: t.String(), ...taskFields, title: t.String() }),
     permission: 'planning.task.write',
     async call(input, auth) {
       const orgId = need(auth, 'planning.task.write')
       const project = await projects.get(orgId, String(input.project ?? ''))
-      return taskJson(await tasks.create(orgId, actorOf(auth), project.id, await serviceInput(project.id, input)), seesEmails(auth.permissions))
+      return taskDetailJson(tasks, orgId, await tasks.create(orgId, actorOf(auth), project.id, await serviceInput(project.id, input)), seesEmails(auth.permissions))
     },
   })
   ctx.contribute('mcp.tool', {
@@ -226,7 +226,7 @@ export function contribute(ctx: PluginContext<any>, projects: ProjectService, ta
       const orgId = need(auth, 'planning.task.write')
       const { task, ...rest } = input
       const { task: row } = await tasks.row(orgId, String(task ?? ''))
-      return taskJson(await tasks.update(orgId, actorOf(auth), row.id, await serviceInput(row.projectId, rest)), seesEmails(auth.permissions))
+      return taskDetailJson(tasks, orgId, await tasks.update(orgId, actorOf(auth), row.id, await serviceInput(row.projectId, rest)), seesEmails(auth.permissions))
     },
   })
 

@@ -219,7 +219,8 @@ eachDialect('planning task page', (dialect) => {
 
   test('GET one task answers its relations and sub-tasks; the list leaves them out', async () => {
     const parent = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Epic <one>' })).json()) as any
-    expect(parent.relations).toBeUndefined() // a created task answers like a list item
+    expect(parent.relations).toEqual({ blocks: [], blockedBy: [] }) // a created task answers as GET does
+    expect(parent.subtasks).toEqual([])
     const sub1 = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Part one', parent: parent.key })).json()) as any
     const sub2 = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Part two', parent: parent.id, state: 'Done' })).json()) as any
     const blocker = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Elsewhere first' })).json()) as any
@@ -364,7 +365,7 @@ eachDialect('planning task page', (dialect) => {
       if (c === member) expect(shown).toContain(`<option value="${memberId}" selected>`)
       else expect(shown).toMatch(/<dt>Assignee<\/dt><dd>[^<]+<\/dd>/)
       expect(shown).toContain('<dd>3 pt</dd>')
-      expect(shown).toContain('<span>2020-01-31</span><span class="badge badge-danger">overdue</span>')
+      expect(shown).toContain('<span>2020-01-31</span><span class="badge badge-danger">Overdue</span>')
       expect(shown).toContain(`<a href="/planning/projects/API?milestone=${milestoneId}">Props &lt;b&gt;M&lt;/b&gt;</a>`)
       expect(shown).toContain(`<a href="/planning/projects/API?cycle=${cycleId}">Props cycle</a>`)
     }
@@ -372,13 +373,13 @@ eachDialect('planning task page', (dialect) => {
     expect((await guest.get(`/planning/tasks/${full.key}`)).html).not.toContain('Edit task')
     const empty = props((await guest.get(`/planning/tasks/${bare.key}`)).html)
     expect(empty).toContain('<dd class="muted">Unassigned</dd>')
-    expect(empty).not.toContain('overdue')
+    expect(empty).not.toContain('Overdue')
     expect(empty.match(/&mdash;/g)?.length).toBe(4)
     // done tasks are never overdue
     const done = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'API', title: 'Done late', due: '2020-01-31', state: 'Done' })).json()) as any
     expect(done.state).toMatchObject({ name: 'Done' })
     const shownDone = props((await member.get(`/planning/tasks/${done.key}`)).html)
     expect(shownDone).toContain('<span>2020-01-31</span>')
-    expect(shownDone).not.toContain('overdue')
+    expect(shownDone).not.toContain('Overdue')
   })
 })

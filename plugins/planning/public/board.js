@@ -163,7 +163,8 @@
     if (row && event.target === row) for (const r of rows()) r.setAttribute('aria-selected', r === row ? 'true' : 'false')
   })
 
-  // ? opens the keyboard shortcuts dialog (views/filter-fields.tsx: ShortcutsHelp); Esc closes it (a modal <dialog>)
+  // ? opens the keyboard shortcuts dialog (views/filter-fields.tsx: ShortcutsHelp); Esc closes it (a modal
+  // <dialog>: the browser gives the focus back to what had it, a card or a row; browser-layout.test.ts)
   document.addEventListener('keydown', (event) => {
     if (event.key !== '?' || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return
     const t = event.target

@@ -33,25 +33,34 @@ const SHORTCUTS: [string, string][] = [
   ['?', 'This help'],
 ]
 
-/** The "Keyboard shortcuts" dialog; `?` opens it (board.js), Esc or Close shuts it. */
+/**
+ * The "Keyboard shortcuts" dialog; `?` opens it (board.js), Esc or Close shuts it and the focus goes
+ * back to what had it. Pico draws a modal's panel from the <article> inside the <dialog>.
+ */
 export function ShortcutsHelp() {
   return (
     <dialog id="pl-shortcuts" class="pl-shortcuts" aria-labelledby="pl-shortcuts-title">
-      <h2 id="pl-shortcuts-title">Keyboard shortcuts</h2>
-      <dl>
-        {SHORTCUTS.map(([key, what]) => (
-          <>
-            <dt>
-              <kbd safe>{key}</kbd>
-            </dt>
-            <dd safe>{what}</dd>
-          </>
-        ))}
-      </dl>
-      {/* no <form method="dialog">: the board counts its one form; board.js closes it (Esc does natively) */}
-      <button type="button" class="secondary" data-close-dialog>
-        Close
-      </button>
+      <article>
+        <header>
+          <h2 id="pl-shortcuts-title">Keyboard shortcuts</h2>
+        </header>
+        <dl>
+          {SHORTCUTS.map(([key, what]) => (
+            <>
+              <dt>
+                <kbd safe>{key}</kbd>
+              </dt>
+              <dd safe>{what}</dd>
+            </>
+          ))}
+        </dl>
+        <footer>
+          {/* no <form method="dialog">: the board counts its one form; board.js closes it (Esc does natively) */}
+          <button type="button" class="secondary" data-close-dialog>
+            Close
+          </button>
+        </footer>
+      </article>
     </dialog>
   )
 }

@@ -3,10 +3,12 @@ import { EmptyState, PageHeader } from '../../../views/components.tsx'
 import { day } from '../service.ts'
 import type { Task } from '../tasks.ts'
 import { ShortcutsHelp } from './filter-fields.tsx'
+import { dueCellHtml } from './tasks.tsx'
 import { LabelChips, PriorityBadge, StateBadge } from './ui.tsx'
 
 /** Open tasks assigned to me in every project, by priority; `next` is the next page's URL. */
 export function MyTasksPage(props: { tasks: Task[]; next?: string }) {
+  const today = day(new Date())
   return (
     <>
       <PageHeader title="My tasks" subtitle="Open tasks assigned to you, in every project, most urgent first." />
@@ -50,7 +52,7 @@ export function MyTasksPage(props: { tasks: Task[]; next?: string }) {
                     <StateBadge state={t.state} />
                   </td>
                   <td>{t.priority === 'none' ? '&mdash;' : <PriorityBadge priority={t.priority} />}</td>
-                  <td class="nowrap">{t.dueAt ? day(t.dueAt) : '&mdash;'}</td>
+                  {t.dueAt ? (dueCellHtml(t, today) as 'safe') : <td class="nowrap pl-c-none">{'&mdash;'}</td>}
                 </tr>
               ))}
             </tbody>

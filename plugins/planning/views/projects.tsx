@@ -161,7 +161,7 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
                 <th>Name and group</th>
                 <th>Tasks</th>
                 <th>
-                  <span class="visually-hidden">Order and delete</span>
+                  <span class="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>

@@ -8,7 +8,7 @@ import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../t
 import { SORTS, type Task } from '../tasks.ts'
 import { MultiSelect, ShortcutsHelp, groupOptions, valuesOf } from './filter-fields.tsx'
 import { FilterChips } from './list-parts.tsx'
-import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
+import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, isOverdue, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
 
 /** What a project's task pages need about it. */
 export interface ProjectContext {
@@ -357,6 +357,8 @@ function stateOptionsHtml(states: State[], current: string): string {
 
 /** What every card or row of one render shares: badges and chips are the same strings on many of them. */
 class CardParts {
+  /** Today (YYYY-MM-DD, UTC): an open task due before it is overdue. */
+  readonly today = day(new Date())
   private readonly badges = new Map<string, string>()
   private readonly chips = new Map<string, string>()
   private readonly states = new Map<string, string>()
@@ -398,11 +400,13 @@ function boardCardHtml(t: Task, parts: CardParts, safeOptions: string | undefine
   const assignee = t.assignee ? `<small class="pl-card-assignee">${escapeHtml(t.assignee.name)}</small>` : ''
   const estimate = t.estimate != null ? `<small class="pl-card-estimate">${escapeHtml(`${t.estimate} pt`)}</small>` : ''
   const who = assignee || estimate ? `<span class="pl-card-who">${assignee}${estimate}</span>` : ''
+  // the due date ends the meta line (no line of its own), overdue in the danger colour as in the list
+  const due = t.dueAt ? (isOverdue(t, parts.today) ? `<small class="pl-card-due pl-overdue">Overdue ${day(t.dueAt)}</small>` : `<small class="pl-card-due">Due ${day(t.dueAt)}</small>`) : ''
   const controls = safeOptions === undefined ? '' : `<select name="${key}" aria-label="State of ${key}">${safeOptions}</select><button name="move" value="${key}">Move</button>`
   return (
     `<li class="pl-card" id="card-${key}" data-position="${escapeHtml(String(t.position))}" tabindex="0" data-row>` +
     `<a href="/planning/tasks/${key}" class="pl-card-title"><small class="task-key">${key}</small> <span>${escapeHtml(t.title)}</span></a>` +
-    `<div class="pl-card-meta">${parts.safeBadge(t.priority)}${parts.safeChips(t.labels)}${who}</div>${controls}</li>`
+    `<div class="pl-card-meta">${parts.safeBadge(t.priority)}${parts.safeChips(t.labels)}${who}${due}</div>${controls}</li>`
   )
 }
 
@@ -426,10 +430,15 @@ function taskRowsHtml(tasks: Task[], write: boolean): string {
       (t.priority === 'none' ? '<td class="pl-c-none">&mdash;</td>' : `<td>${parts.safeBadge(t.priority)}</td>`) +
       (t.assignee ? `<td class="nowrap">${escapeHtml(t.assignee.name)}</td>` : '<td class="nowrap pl-c-none">&mdash;</td>') +
       (t.estimate == null ? '<td class="pl-c-none">&mdash;</td>' : `<td class="pl-c-estimate">${t.estimate}</td>`) +
-      (t.dueAt ? `<td class="nowrap pl-c-due">${day(t.dueAt)}</td>` : '<td class="nowrap pl-c-none">&mdash;</td>') +
+      (t.dueAt ? dueCellHtml(t, parts.today) : '<td class="nowrap pl-c-none">&mdash;</td>') +
       '</tr>'
   }
   return html
+}
+
+/** A list row's due date: an open task past it in the danger colour, and "overdue" said to screen readers. */
+export function dueCellHtml(t: Task, today: string): string {
+  return isOverdue(t, today) ? `<td class="nowrap pl-c-due pl-overdue" title="Overdue">${day(t.dueAt)}<span class="visually-hidden"> (overdue)</span></td>` : `<td class="nowrap pl-c-due">${day(t.dueAt)}</td>`
 }
 
 /** The board's filter keys set in its "Filters" panel (the search box stays outside it). */
@@ -680,8 +689,7 @@ function TaskProperties(props: { pc: ProjectContext; task: Task }) {
   const list = `/planning/projects/${pc.project.key}`
   const milestone = t.milestoneId ? pc.milestones.find((m) => m.id === t.milestoneId) : undefined
   const cycle = t.cycleId ? pc.cycles.find((c) => c.id === t.cycleId) : undefined
-  const open = t.state.group !== 'completed' && t.state.group !== 'cancelled'
-  const overdue = open && t.dueAt != null && day(t.dueAt) < day(new Date())
+  const overdue = isOverdue(t)
   const none = <span class="muted">{'&mdash;'}</span>
   // the assignee's select lists the organization's people, and the assignee even when no longer one of them
   const people = t.assignee && !pc.people.some((p) => p.id === t.assigneeId) ? [...pc.people, t.assignee] : pc.people
@@ -740,7 +748,7 @@ function TaskProperties(props: { pc: ProjectContext; task: Task }) {
         <dt>Due</dt>
         <dd>
           {t.dueAt ? <span safe>{day(t.dueAt)}</span> : none}
-          {overdue ? <span class="badge badge-danger">overdue</span> : ''}
+          {overdue ? <span class="badge badge-danger">Overdue</span> : ''}
         </dd>
       </div>
       <div>

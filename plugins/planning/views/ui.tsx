@@ -1,7 +1,7 @@
 /** @module Small pieces the planning pages share: project tabs, badges, label chips, option lists. */
 import { escapeHtml } from '@kitajs/html'
 import type { Person } from '../../../core/plugins/points.ts'
-import type { Label, Project, State } from '../service.ts'
+import { day, type Label, type Project, type State } from '../service.ts'
 import { PRIORITIES } from '../schema.ts'
 
 /** The tabs of a project. */
@@ -52,6 +52,11 @@ export function PriorityBadge(props: { priority: string }) {
       {PRIORITY_LABEL[props.priority] ?? props.priority}
     </span>
   )
+}
+
+/** True when `t` is open (neither done nor cancelled) and its due date lies before `today` (YYYY-MM-DD, UTC). */
+export function isOverdue(t: { dueAt: Date | null; state: { group: string } }, today = day(new Date())): boolean {
+  return t.dueAt != null && t.state.group !== 'completed' && t.state.group !== 'cancelled' && day(t.dueAt) < today
 }
 
 /** A state badge colored by its group. */
