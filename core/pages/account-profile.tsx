@@ -61,7 +61,7 @@ function ProfileView(p: {
                   <tr>
                     <td>
                       <span safe>{o.name}</span>
-                      {o.id === p.auth.org?.id ? <span class="badge">current</span> : ''}
+                      {o.id === p.auth.org?.id ? <span class="badge">Current</span> : ''}
                     </td>
                     <td safe>{o.role}</td>
                   </tr>

@@ -121,7 +121,7 @@ function TokensView(p: {
                     </td>
                     <td data-label="Expires">
                       <LocalTime at={t.expiresAt} />
-                      {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">expired</span> : ''}
+                      {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">Expired</span> : ''}
                     </td>
                     <td data-label="Last used" class="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : 'Never'}</td>
                     <td class="row-actions">

@@ -59,7 +59,7 @@ eachDialect('instance admin: one organization', (dialect) => {
     await ids().accounts.setDisabled(gone.id, true)
     const page = await ada.get(`/admin/orgs/${org.id}`)
     expect(page.html).toContain('no active owner')
-    expect(page.html).toContain('badge-danger">disabled</span>')
+    expect(page.html).toContain('badge-danger">Disabled</span>')
     const claimed = await ada.post(`/admin/orgs/${org.id}/claim`)
     expect(claimed.status).toBe(303)
     expect(claimed.headers.get('location')).toBe(`/admin/orgs/${org.id}`)

@@ -143,8 +143,8 @@ export function adminOrgPages(deps: ServerDeps) {
                     <tr>
                       <td>
                         <span safe>{m.user.name}</span>
-                        {m.user.disabled ? <span class="badge badge-danger">disabled</span> : ''}
-                        {m.user.id === auth.user.id ? <span class="badge">you</span> : ''}
+                        {m.user.disabled ? <span class="badge badge-danger">Disabled</span> : ''}
+                        {m.user.id === auth.user.id ? <span class="badge">You</span> : ''}
                       </td>
                       <td data-label="Email" safe>
                         {m.user.email}

@@ -106,7 +106,7 @@ function TokensTable(p: { user: User; tokens: ApiToken[]; orgNames: Map<string, 
               </td>
               <td data-label="Expires">
                 <LocalTime at={t.expiresAt} />
-                {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">expired</span> : ''}
+                {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">Expired</span> : ''}
               </td>
               <td data-label="Last used" class="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : 'Never'}</td>
               <td class="row-actions">

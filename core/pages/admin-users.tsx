@@ -186,9 +186,9 @@ function UserRow(props: { u: User; self: boolean; mail: boolean; csrf: string | 
     <tr id={`user-${u.id}`}>
       <td safe>{u.name}</td>
       <td data-label="Email" safe>{u.email}</td>
-      <td data-label="Instance admin">{u.isAdmin ? <span class="badge badge-ok">admin</span> : <span class="muted">—</span>}</td>
-      <td data-label="Two-factor">{u.totpEnabled ? <span class="badge badge-ok">on</span> : <span class="muted">off</span>}</td>
-      <td data-label="Status">{u.disabled ? <span class="badge badge-danger">disabled</span> : <span class="badge">active</span>}</td>
+      <td data-label="Instance admin">{u.isAdmin ? <span class="badge badge-ok">Admin</span> : <span class="muted">—</span>}</td>
+      <td data-label="Two-factor">{u.totpEnabled ? <span class="badge badge-ok">On</span> : <span class="muted">Off</span>}</td>
+      <td data-label="Status">{u.disabled ? <span class="badge badge-danger">Disabled</span> : <span class="badge">Active</span>}</td>
       <td data-label="Created">
         {/* the day is enough in the list (it keeps the table within a laptop's width); the minute is in the tooltip */}
         <time datetime={u.createdAt.toISOString()} title={formatDate(u.createdAt)} safe>

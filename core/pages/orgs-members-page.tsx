@@ -105,7 +105,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                     <tr>
                       <td>
                         <span safe>{m.user.name}</span>
-                        {m.user.id === auth.user.id ? <span class="badge">you</span> : ''}
+                        {m.user.id === auth.user.id ? <span class="badge">You</span> : ''}
                       </td>
                       {emails ? (
                         <td data-label="Email" safe>
@@ -269,7 +269,7 @@ export async function membersPage(deps: ServerDeps, request: Request, auth: Auth
                         <span safe>{i.email ?? 'Anyone with the link'}</span>
                         {i.dead ? (
                           <span class="badge badge-danger" title="Whoever created this link can no longer invite with this role, so the link does not work. Revoke it and create a new one.">
-                            no longer works
+                            No longer works
                           </span>
                         ) : (
                           ''

@@ -136,7 +136,7 @@ eachDialect('dashboard', (dialect) => {
     expect((await admin.request(`/dashboard/widgets/${S}`)).status).toBe(200)
     const health = await (await admin.request('/dashboard/widgets/dashboard.plugin-health')).text()
     expect(health).toContain('Test widgets')
-    expect(health).toContain('<span>Test activity</span> <span class="badge">disabled</span>') // from ctx.plugins()
+    expect(health).toContain('<span>Test activity</span> <span class="badge">Disabled</span>') // from ctx.plugins()
 
     const inline = await admin.get('/dashboard?inline=1')
     expect(inline.res.status).toBe(200)

@@ -148,6 +148,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
       const plugins = ctx.plugins()
       const count = (s: string) => plugins.filter((p) => p.status === s).length
       const order = { failed: 0, enabled: 1, disabled: 2 }
+      const label = { failed: 'Failed', enabled: 'Enabled', disabled: 'Disabled' }
       const sorted = [...plugins].sort((a, b) => order[a.status] - order[b.status] || a.name.localeCompare(b.name))
       return (
         <>
@@ -160,7 +161,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
             {sorted.map((p) => (
               <li class={`status-${p.status}`}>
                 <span safe>{p.name}</span>{' '}
-                <span class={`badge${p.status === 'enabled' ? ' badge-ok' : p.status === 'failed' ? ' badge-danger' : ''}`}>{p.status}</span>
+                <span class={`badge${p.status === 'enabled' ? ' badge-ok' : p.status === 'failed' ? ' badge-danger' : ''}`}>{label[p.status]}</span>
                 {p.error ? (
                   <small class="plugin-error" safe>
                     {p.error}

@@ -29,7 +29,7 @@ async function toggleNotes(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/admin/plugins`)
   expect(await navLabels(page)).toContain('Notes')
   const row = page.locator('#plugin-fixture-notes')
-  expect(await row.locator('.badge').textContent()).toBe('enabled')
+  expect(await row.locator('.badge').textContent()).toBe('Enabled')
   const navigations = trackNavigations(page)
   await page.evaluate(() => ((window as any).__e2eMarker = 'same page'))
 
@@ -47,7 +47,7 @@ async function toggleNotes(page: Page, base: string): Promise<void> {
   await row.getByText('Disable Notes?').waitFor()
   await row.getByRole('button', { name: 'Disable Notes' }).click()
   await page.waitForFunction(() => !Array.from(document.querySelectorAll('#main-nav a')).some((a) => a.textContent?.includes('Notes')))
-  expect(await row.locator('.badge').textContent()).toBe('disabled')
+  expect(await row.locator('.badge').textContent()).toBe('Disabled')
   expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Enable Notes')
   expect(await navLabels(page)).not.toContain('Notes')
   // Out-of-band swap: same document, no navigation.
@@ -57,7 +57,7 @@ async function toggleNotes(page: Page, base: string): Promise<void> {
 
   await row.getByRole('button', { name: 'Enable Notes' }).click()
   await page.waitForFunction(() => Array.from(document.querySelectorAll('#main-nav a')).some((a) => a.textContent?.includes('Notes')))
-  expect(await row.locator('.badge').textContent()).toBe('enabled')
+  expect(await row.locator('.badge').textContent()).toBe('Enabled')
   expect(await page.evaluate(() => (window as any).__e2eMarker)).toBe('same page')
   expect(navigations.count()).toBe(0)
   // The nav link works again (a real navigation this time).
