@@ -31,7 +31,11 @@ function pluginPath(id: string, rest = ''): string {
 /** A plugin's status as a badge, in sentence case ("Enabled") like the page's other values. */
 function StatusBadge(props: { status: PluginInfo['status'] }) {
   const cls = props.status === 'enabled' ? 'badge badge-ok' : props.status === 'failed' ? 'badge badge-danger' : 'badge'
-  return <span class={cls}>{STATUS_LABELS[props.status]}</span>
+  return (
+    <span class={cls} safe>
+      {STATUS_LABELS[props.status]}
+    </span>
+  )
 }
 
 const STATUS_LABELS: Record<PluginInfo['status'], string> = { enabled: 'Enabled', disabled: 'Disabled', failed: 'Failed' }

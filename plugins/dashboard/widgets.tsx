@@ -161,7 +161,7 @@ export function builtinWidgets(ctx: PluginContext, layouts: Layouts): DashboardW
             {sorted.map((p) => (
               <li class={`status-${p.status}`}>
                 <span safe>{p.name}</span>{' '}
-                <span class={`badge${p.status === 'enabled' ? ' badge-ok' : p.status === 'failed' ? ' badge-danger' : ''}`}>{label[p.status]}</span>
+                <span class={`badge${p.status === 'enabled' ? ' badge-ok' : p.status === 'failed' ? ' badge-danger' : ''}`} safe>{label[p.status]}</span>
                 {p.error ? (
                   <small class="plugin-error" safe>
                     {p.error}
