@@ -418,7 +418,7 @@ eachDialect('calendar plugin', (dialect) => {
     const endBefore = await ada.post('/calendar/events', { ...EVENT, calendarId: calId, title: 'Backwards <b>', startTime: '10:00', endTime: '09:00', rrule: '', repeat: '' })
     expect(endBefore.status).toBe(422)
     const h1 = await endBefore.text()
-    expect(h1).toContain('the end must be after the start')
+    expect(h1).toContain('The end must be after the start: choose a later end.')
     expect(h1).toContain('value="Backwards <b>"')
     const badZone = await ada.post('/calendar/events', { ...EVENT, calendarId: calId, timeZone: 'Mars/Olympus' })
     expect(badZone.status).toBe(422)

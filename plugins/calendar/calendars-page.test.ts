@@ -50,7 +50,7 @@ eachDialect('calendars page: types and shares', (dialect) => {
     await ada.get('/calendar/calendars')
     const none = await ada.post(`/calendar/calendars/${calId}/shares`, { userId: '', access: 'read' })
     expect(none.status).toBe(422)
-    expect(await none.text()).toContain('choose a member of this organization')
+    expect(await none.text()).toContain('Choose a member of this organization.')
     expect((await ada.post(`/calendar/calendars/${calId}/shares`, { userId: bea.user.id, access: 'edit' })).status).toBe(303)
     const row = rowOf((await ada.get('/calendar/calendars')).html, 'Ada private')
     expect(row).toContain(`${bea.user.name} (can edit)`)

@@ -52,20 +52,20 @@ export async function calendars(svc: CalendarService, v: Viewer): Promise<Calend
 
 /** Creates a calendar: personal for writers, team for its members (or admins), organization for admins. */
 export async function createCalendar(svc: CalendarService, v: Viewer, input: { name: string; color?: string; ownerKind?: string; ownerId?: string }): Promise<CalendarRow> {
-  if (!v.canWrite) throw new InputError('you may not create calendars', 'name', 403)
+  if (!v.canWrite) throw new InputError('You may not create calendars: ask an admin of the organization to make you a member.', 'name', 403)
   const name = (input.name ?? '').trim()
-  if (!name || name.length > 80) throw new InputError('enter a name of 1 to 80 characters', 'name')
+  if (!name || name.length > 80) throw new InputError('Enter a name of 1 to 80 characters.', 'name')
   const color = checkColor(input.color || COLORS[0]!)
   const kind = (input.ownerKind || 'user') as OwnerKind
-  if (!OWNER_KINDS.includes(kind)) throw new InputError('choose personal, team or organization', 'ownerKind')
+  if (!OWNER_KINDS.includes(kind)) throw new InputError('Choose personal, team or organization.', 'ownerKind')
   let ownerId = v.userId
   if (kind === 'org') {
-    if (!v.canManage) throw new InputError('only admins create organization calendars', 'ownerKind', 403)
+    if (!v.canManage) throw new InputError('Only admins create organization calendars: choose personal or team.', 'ownerKind', 403)
     ownerId = v.orgId
   } else if (kind === 'team') {
     const team = (await svc.teams(v.orgId)).find((t) => t.id === input.ownerId)
-    if (!team) throw new InputError('choose one of your teams', 'ownerId')
-    if (!v.canManage && !team.memberIds.includes(v.userId)) throw new InputError('only members of the team (or admins) create its calendar', 'ownerId', 403)
+    if (!team) throw new InputError('Choose one of your teams.', 'ownerId')
+    if (!v.canManage && !team.memberIds.includes(v.userId)) throw new InputError('Only members of the team (or admins) create its calendar: choose one of your teams.', 'ownerId', 403)
     ownerId = team.id
   }
   const row = { id: Bun.randomUUIDv7(), orgId: v.orgId, ownerKind: kind, ownerId, name, color, createdBy: v.userId, createdAt: new Date() }
@@ -77,7 +77,7 @@ export async function createCalendar(svc: CalendarService, v: Viewer, input: { n
 export async function updateCalendar(svc: CalendarService, v: Viewer, id: string, input: { name?: string; color?: string }): Promise<void> {
   const cal = await svc.manageable(v, id)
   const name = (input.name ?? cal.name).trim()
-  if (!name || name.length > 80) throw new InputError('enter a name of 1 to 80 characters', 'name')
+  if (!name || name.length > 80) throw new InputError('Enter a name of 1 to 80 characters.', 'name')
   const color = checkColor(input.color || cal.color)
   await svc.ctx.db.update(svc.t.calendars).set({ name, color }).where(and(eq(svc.t.calendars.id, id), eq(svc.t.calendars.orgId, v.orgId)))
 }
@@ -103,9 +103,9 @@ export async function shares(svc: CalendarService, v: Viewer, calendarId: string
 /** Shares a calendar with an org member (read or edit); sharing again changes the access. */
 export async function share(svc: CalendarService, v: Viewer, calendarId: string, userId: string, access: string): Promise<void> {
   const cal = await svc.manageable(v, calendarId)
-  if (access !== 'read' && access !== 'edit') throw new InputError('choose read or edit', 'access')
-  if (!(await svc.members(v.orgId)).some((m) => m.id === userId)) throw new InputError('choose a member of this organization', 'userId')
-  if (cal.ownerKind === 'user' && cal.ownerId === userId) throw new InputError('this is their own calendar', 'userId')
+  if (access !== 'read' && access !== 'edit') throw new InputError('Choose read or edit.', 'access')
+  if (!(await svc.members(v.orgId)).some((m) => m.id === userId)) throw new InputError('Choose a member of this organization.', 'userId')
+  if (cal.ownerKind === 'user' && cal.ownerId === userId) throw new InputError('This is their own calendar: choose someone else.', 'userId')
   const existing = await svc.ctx.db.select().from(svc.t.shares).where(and(eq(svc.t.shares.calendarId, calendarId), eq(svc.t.shares.userId, userId)))
   if (existing[0]) await svc.ctx.db.update(svc.t.shares).set({ access }).where(eq(svc.t.shares.id, existing[0].id))
   else await svc.ctx.db.insert(svc.t.shares).values({ id: Bun.randomUUIDv7(), orgId: v.orgId, calendarId, userId, access, createdAt: new Date() })

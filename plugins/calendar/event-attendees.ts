@@ -65,10 +65,10 @@ export function rsvpActivityText(status: Rsvp, title: string): string {
 
 /** An attendee answers for themself. */
 export async function rsvp(svc: CalendarService, v: Viewer, id: string, status: string): Promise<void> {
-  if (!RSVP.includes(status as Rsvp)) throw new InputError('answer accepted, tentative or declined', 'rsvp')
+  if (!RSVP.includes(status as Rsvp)) throw new InputError('Answer accepted, tentative or declined.', 'rsvp')
   const { event, attendees } = await svc.event(v, id)
   const mine = attendees.find((a) => a.userId === v.userId)
-  if (!mine) throw new InputError('you are not invited to this event', 'rsvp', 403)
+  if (!mine) throw new InputError('You are not invited to this event: only its attendees answer.', 'rsvp', 403)
   await svc.ctx.db.update(svc.t.attendees).set({ rsvp: status as Rsvp, updatedAt: new Date() }).where(eq(svc.t.attendees.id, mine.id))
   emitChange(svc, 'calendar.event.updated', v, event, rsvpActivityText(status as Rsvp, event.title))
 }

@@ -138,7 +138,7 @@ export async function saveEdit(svc: CalendarService, v: Viewer, id: string, mine
   if (!base) return updateEvent(svc, v, id, mine, scope, occurrence)
   for (let attempt = 0; ; attempt++) {
     const d = await svc.event(v, id)
-    if (!d.canEdit) throw new InputError('you may not change this event', 'event', 403)
+    if (!d.canEdit) throw new InputError('You may not change this event: ask someone who can edit its calendar.', 'event', 403)
     const version = d.event.updatedAt.getTime()
     let occ: number | undefined
     try {
@@ -154,7 +154,7 @@ export async function saveEdit(svc: CalendarService, v: Viewer, id: string, mine
       return await updateEvent(svc, v, id, merged.form, scope, occurrence, { expect: d.event.updatedAt })
     } catch (e) {
       if (!(e instanceof StaleEdit)) throw e
-      if (attempt >= 4) throw new InputError('this event keeps changing while you save it: try again in a moment', undefined, 409)
+      if (attempt >= 4) throw new InputError('This event keeps changing while you save it: try again in a moment.', undefined, 409)
     }
   }
 }

@@ -31,7 +31,7 @@ export function activityOf(v: Viewer, e: EventRow, text: string, linked: boolean
 /** A `#rrggbb` color, or InputError. */
 export function checkColor(c: string): string {
   const s = c.trim().toLowerCase()
-  if (!/^#[0-9a-f]{6}$/.test(s)) throw new InputError('choose a color like #2563eb', 'color')
+  if (!/^#[0-9a-f]{6}$/.test(s)) throw new InputError('Choose a color like #2563eb.', 'color')
   return s
 }
 
@@ -75,9 +75,9 @@ export function splitReminders(value: string | string[]): { minutes: number[]; r
 /** "10, 60" (the form's checked lead times and "Other" box, joined; the API's list) -> [10, 60]; InputError on anything else. */
 export function parseReminders(s: string): number[] {
   const { minutes, rest, chosen } = splitReminders(s)
-  if (rest) throw new InputError(`a reminder is a whole number of minutes before the start, 0 to ${MAX_REMINDER_MINUTES} (4 weeks): "${rest.split(' ')[0]!.slice(0, 20)}" is not`, 'reminders')
+  if (rest) throw new InputError(`Enter each reminder as a whole number of minutes before the start, 0 to ${MAX_REMINDER_MINUTES} (4 weeks): "${rest.split(' ')[0]!.slice(0, 20)}" is not one.`, 'reminders')
   // (the same lead time ticked and typed into "Other" counts once)
-  if (chosen > 5) throw new InputError(`at most 5 reminders (${chosen} chosen)`, 'reminders')
+  if (chosen > 5) throw new InputError(`Choose at most 5 reminders (${chosen} chosen).`, 'reminders')
   return minutes
 }
 
@@ -107,10 +107,10 @@ function spanText(m: number): string {
 const MAX_RANGE = 400 * DAY
 
 export function checkRange(from: Date, to: Date): void {
-  if (Number.isNaN(from.getTime())) throw new InputError('from must be a date or an ISO time', 'from')
-  if (Number.isNaN(to.getTime())) throw new InputError('to must be a date or an ISO time', 'to')
-  if (to.getTime() <= from.getTime()) throw new InputError('to must be after from', 'to')
-  if (to.getTime() - from.getTime() > MAX_RANGE) throw new InputError('ask for at most 400 days at a time', 'to')
+  if (Number.isNaN(from.getTime())) throw new InputError('Send from as a date (YYYY-MM-DD) or an ISO time.', 'from')
+  if (Number.isNaN(to.getTime())) throw new InputError('Send to as a date (YYYY-MM-DD) or an ISO time.', 'to')
+  if (to.getTime() <= from.getTime()) throw new InputError('Send a to after from.', 'to')
+  if (to.getTime() - from.getTime() > MAX_RANGE) throw new InputError('Ask for at most 400 days at a time.', 'to')
 }
 
 /** The form values of an event (or of one occurrence of it), for editing. */

@@ -64,7 +64,7 @@ function isFirst(event: EventRow, occ: number | undefined): boolean {
 export function occurrenceOf(event: EventRow, occurrence: string | undefined): number | undefined {
   if (!occurrence) return undefined
   const t = Date.parse(occurrence)
-  if (Number.isNaN(t) || !isOccurrence(event, t)) throw new InputError('no such occurrence of this event', 'occurrence', 404)
+  if (Number.isNaN(t) || !isOccurrence(event, t)) throw new InputError('This event has no such occurrence: open it from the calendar again.', 'occurrence', 404)
   return t
 }
 
@@ -92,7 +92,7 @@ export class StaleEdit extends Error {
  */
 export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f: EventForm, scope: Scope = 'all', occurrence?: string, opts: { expect?: Date } = {}): Promise<EventRow> {
   const { event, canEdit, attendees, overrides } = await svc.event(v, id)
-  if (!canEdit) throw new InputError('you may not change this event', 'event', 403)
+  if (!canEdit) throw new InputError('You may not change this event: ask someone who can edit its calendar.', 'event', 403)
   if (opts.expect && event.updatedAt.getTime() !== opts.expect.getTime()) throw new StaleEdit()
   /** Writes the event's row inside a transaction: a stale version throws, and the transaction writes nothing. */
   const claim = async (db: Db, set: Partial<EventRow>) => {
@@ -101,7 +101,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     if (!done.length) throw new StaleEdit()
   }
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
-  if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to change', 'occurrence')
+  if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('Choose which occurrence to change.', 'occurrence')
   if (!event.rrule || (scope === 'following' && isFirst(event, occ))) scope = 'all'
   const now = nextVersion(event)
   if (scope === 'this') {
@@ -117,7 +117,7 @@ export async function updateEvent(svc: CalendarService, v: Viewer, id: string, f
     return { ...event, updatedAt: now, updatedBy: v.userId }
   }
   const c = await svc.clean(v, f)
-  if (c.calendarId !== event.calendarId && !(await svc.calendar(v, event.calendarId)).canEdit) throw new InputError('you may not move this event', 'calendarId', 403)
+  if (c.calendarId !== event.calendarId && !(await svc.calendar(v, event.calendarId)).canEdit) throw new InputError('You may not move this event out of its calendar: keep its calendar.', 'calendarId', 403)
   const change = seriesChange(event, c, occ, overrides)
   if (scope === 'following') {
     const o = occ!
@@ -205,7 +205,7 @@ export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, s
       return await deleteOnce(svc, v, id, scope, occurrence)
     } catch (e) {
       if (!(e instanceof StaleEdit)) throw e
-      if (attempt >= DELETE_ATTEMPTS) throw new InputError('this event keeps changing while you delete from it: try again in a moment', undefined, 409)
+      if (attempt >= DELETE_ATTEMPTS) throw new InputError('This event keeps changing while you delete from it: try again in a moment.', undefined, 409)
       // a few milliseconds apart, the contenders stop colliding round after round
       await Bun.sleep(Math.random() * 4 * attempt)
     }
@@ -215,9 +215,9 @@ export async function deleteEvent(svc: CalendarService, v: Viewer, id: string, s
 /** One attempt of deleteEvent: StaleEdit when the event changed after it was read (nothing written). */
 async function deleteOnce(svc: CalendarService, v: Viewer, id: string, scope: Scope, occurrence: string | undefined): Promise<void> {
   const { event, canEdit } = await svc.event(v, id)
-  if (!canEdit) throw new InputError('you may not delete this event', 'event', 403)
+  if (!canEdit) throw new InputError('You may not delete this event: ask someone who can edit its calendar.', 'event', 403)
   const occ = event.rrule ? occurrenceOf(event, occurrence) : undefined
-  if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('choose which occurrence to delete', 'occurrence')
+  if (event.rrule && scope !== 'all' && occ === undefined) throw new InputError('Choose which occurrence to delete.', 'occurrence')
   if (!event.rrule || (scope === 'following' && isFirst(event, occ))) scope = 'all'
   const t = svc.t
   const version = { updatedAt: nextVersion(event), updatedBy: v.userId }

@@ -230,12 +230,12 @@ eachDialect('calendar facts, links and management', (dialect) => {
     const empty = await ada.post(`/calendar/calendars/${cal}`, { name: '  ', color: '#16a34a' })
     expect(empty.status).toBe(422)
     const h1 = await empty.text()
-    expect(h1).toContain('enter a name of 1 to 80 characters')
+    expect(h1).toContain('Enter a name of 1 to 80 characters.')
     expect(h1).toContain('<option value="#16a34a" selected>Green</option>')
     const badColor = await ada.post(`/calendar/calendars/${cal}`, { name: 'New <name>', color: 'javascript:red' })
     expect(badColor.status).toBe(422)
     const h2 = await badColor.text()
-    expect(h2).toContain('choose a color like #2563eb')
+    expect(h2).toContain('Choose a color like #2563eb.')
     expect(h2).toContain('value="New <name>"') // attribute values are quoted and escaped
 
     const ok = await ada.post(`/calendar/calendars/${cal}`, { name: 'New <name>', color: '#dc2626' })
@@ -360,7 +360,7 @@ eachDialect('calendar facts, links and management', (dialect) => {
     const res = await upload(ada, adaCal, ics)
     expect(res.status).toBe(200)
     expect(res.html).toContain('1 imported, 1 skipped')
-    expect(res.html).toContain('Orphan change: a changed occurrence of an event not in this file')
+    expect(res.html).toContain('Orphan change: A changed occurrence of an event not in this file: import it with its series.')
     const occ = await api(ada, 'GET', '/api/v1/calendar/events?from=2027-05-01&to=2027-06-01')
     const mine = (occ.json.items as any[]).filter((o) => o.title.startsWith('Imported weekly'))
     expect(mine.map((o) => `${o.start} ${o.title} ${o.location} ${o.overridden}`)).toEqual([

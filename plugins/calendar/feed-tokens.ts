@@ -29,7 +29,7 @@ export async function setFeedLayers(svc: CalendarService, v: Viewer, layers: str
     .set({ layers: [...new Set(layers)] })
     .where(and(eq(svc.t.feedTokens.orgId, v.orgId), eq(svc.t.feedTokens.userId, v.userId)))
     .returning({ id: svc.t.feedTokens.id })
-  if (!done.length) throw new InputError('you have no subscription address: make one first', 'layers')
+  if (!done.length) throw new InputError('You have no subscription address: make one first.', 'layers')
 }
 
 export async function revokeFeedToken(svc: CalendarService, v: Viewer): Promise<void> {

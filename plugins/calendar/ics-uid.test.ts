@@ -91,7 +91,7 @@ eachDialect('calendar .ics import: UIDs cannot inject feed lines', (dialect) => 
     // a valid UID round-trips, and importing the file again skips that event
     expect(events.find((e) => e.summary === 'Normal sync')!.uid).toBe('normal-42@example.com')
     const again = await upload(bea.client, calId, ics)
-    expect(again.html).toContain('already in this calendar')
+    expect(again.html).toContain('Already in this calendar.')
   })
 })
 

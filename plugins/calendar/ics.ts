@@ -219,7 +219,7 @@ type IcalTime = InstanceType<typeof ICALModule.Time>
 /** An instant of an ical.js time (UTC, a known IANA TZID, or floating read as `fallbackZone`). */
 function instantOf(t: IcalTime, fallbackZone: string, tzParam?: unknown): { at: number; zone: string; date: boolean } {
   // checked on the year itself: Date.UTC reads years 0 to 99 as 1900 to 1999 (0001 became 1901)
-  if (t.year < FIRST_YEAR || t.year > LAST_YEAR) throw new InputError(`${yearRangeText('dates')} (this one is in the year ${t.year})`, 'dtstart')
+  if (t.year < FIRST_YEAR || t.year > LAST_YEAR) throw new InputError(`${yearRangeText('dates')} (this one is in the year ${t.year}).`, 'dtstart')
   const wall = Date.UTC(t.year, t.month - 1, t.day, t.isDate ? 0 : t.hour, t.isDate ? 0 : t.minute, t.isDate ? 0 : t.second)
   if (t.isDate) return { at: wall, zone: 'UTC', date: true }
   // the TZID parameter names the zone even when the file carries no VTIMEZONE for it
@@ -246,18 +246,18 @@ export function importedUid(raw: string): string {
 /** Imports the events of an .ics text into a calendar; 422 when the file cannot be read at all. */
 export async function importIcs(svc: CalendarService, v: Viewer, calendarId: string, text: string, defaultZone: string): Promise<ImportReport> {
   const cal = await svc.calendar(v, calendarId)
-  if (!cal.canEdit) throw new InputError('you may not add events to this calendar', 'calendarId', 403)
-  if (!text.trim()) throw new InputError('the file is empty', 'file')
+  if (!cal.canEdit) throw new InputError('You may not add events to this calendar: choose another calendar.', 'calendarId', 403)
+  if (!text.trim()) throw new InputError('The file is empty: choose an .ics file with events.', 'file')
   let root: InstanceType<typeof ICALModule.Component>
   try {
     const parsed = ICAL_().parse(text)
     root = new (ICAL_().Component)(parsed as never)
   } catch (err) {
-    throw new InputError(`this is not an iCalendar file (${String((err as Error).message ?? err).slice(0, 120)})`, 'file')
+    throw new InputError(`This is not an iCalendar file (${String((err as Error).message ?? err).slice(0, 120)}): choose an .ics file.`, 'file')
   }
-  if (root.name !== 'vcalendar') throw new InputError('this is not an iCalendar file (no VCALENDAR)', 'file')
+  if (root.name !== 'vcalendar') throw new InputError('This is not an iCalendar file (no VCALENDAR): choose an .ics file.', 'file')
   const vevents = root.getAllSubcomponents('vevent')
-  if (vevents.length === 0) throw new InputError('the file holds no events (VEVENT)', 'file')
+  if (vevents.length === 0) throw new InputError('The file holds no events (VEVENT): choose an .ics file with events.', 'file')
   const report: ImportReport = { imported: [], skipped: [] }
   const inserted: EventRow[] = []
   const masters = new Map<string, EventRow>()
@@ -272,12 +272,12 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
       const fileUid = String(ve.getFirstPropertyValue('uid') ?? '').trim()
       const uid = importedUid(fileUid)
       if (await svc.eventByUid(v.orgId, calendarId, uid)) {
-        report.skipped.push({ title, reason: 'already in this calendar' })
+        report.skipped.push({ title, reason: 'Already in this calendar.' })
         continue
       }
       const dtstart = ve.getFirstPropertyValue('dtstart') as IcalTime | null
       if (!dtstart) {
-        report.skipped.push({ title, reason: 'no start (DTSTART)' })
+        report.skipped.push({ title, reason: 'No start (DTSTART): add one to import it.' })
         continue
       }
       const tzOf = (name: string) => ve.getFirstProperty(name)?.getParameter('tzid')
@@ -320,7 +320,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
       inserted.push(row)
       report.imported.push(row.title)
     } catch (err) {
-      report.skipped.push({ title, reason: err instanceof InputError ? err.message : 'could not be read' })
+      report.skipped.push({ title, reason: err instanceof InputError ? err.message : 'It could not be read.' })
     }
   }
   for (const ve of overrides) {
@@ -328,7 +328,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
     try {
       const master = masters.get(String(ve.getFirstPropertyValue('uid') ?? '').trim())
       if (!master) {
-        report.skipped.push({ title, reason: 'a changed occurrence of an event not in this file' })
+        report.skipped.push({ title, reason: 'A changed occurrence of an event not in this file: import it with its series.' })
         continue
       }
       const zone = master.allDay ? 'UTC' : master.timeZone
@@ -351,7 +351,7 @@ export async function importIcs(svc: CalendarService, v: Viewer, calendarId: str
         endAt: new Date(Math.max(end, start)),
       })
     } catch (err) {
-      report.skipped.push({ title, reason: err instanceof InputError ? `a changed occurrence: ${err.message}` : 'a changed occurrence that could not be read' })
+      report.skipped.push({ title, reason: err instanceof InputError ? `A changed occurrence: ${err.message}` : 'A changed occurrence that could not be read.' })
     }
   }
   svc.announceImport(v, calendarId, inserted)

@@ -41,7 +41,7 @@ export default definePlugin({
     weekStartsOn: t.Union([t.Literal('monday'), t.Literal('sunday'), t.Literal('saturday')], {
       default: 'monday',
       title: 'First day of the week',
-      description: 'Where the month and week views start: monday (ISO, most of the world), sunday (Americas, Japan) or saturday.',
+      description: 'Where the month and week views start: Monday (ISO, most of the world), Sunday (Americas, Japan) or Saturday.',
     }),
   }),
   setup(ctx) {

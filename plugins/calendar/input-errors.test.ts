@@ -79,7 +79,7 @@ eachDialect('calendar input errors', (dialect) => {
     let html = await res.text()
     kept(html)
     expect(html).toContain('<select id="f-calendarId" name="calendarId" aria-invalid="true">')
-    expect(html).toContain('<small class="field-error">this calendar no longer exists or is not shared with you: choose another calendar</small>')
+    expect(html).toContain('<small class="field-error">This calendar no longer exists or is not shared with you: choose another calendar.</small>')
     // shared with Bea for editing, then only for reading while her form was open
     expect((await api(ada, 'POST', `/api/v1/calendar/calendars/${calId}/shares`, { userId: bea.user.id, access: 'edit' })).status).toBeLessThan(300)
     await bea.client.get('/calendar/new')
@@ -88,7 +88,7 @@ eachDialect('calendar input errors', (dialect) => {
     expect(res.status).toBe(422)
     html = await res.text()
     kept(html)
-    expect(html).toContain('<small class="field-error">you may not add events to this calendar</small>')
+    expect(html).toContain('<small class="field-error">You may not add events to this calendar: choose another calendar.</small>')
     // the JSON API: not found (another organization's ids are simply unknown), saying what to do
     const r = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: 'gone', title: 'x', timeZone: 'UTC', start: '2026-12-01T10:00', end: '2026-12-01T11:00' })
     expect(r.status).toBe(404)
@@ -102,10 +102,10 @@ eachDialect('calendar input errors', (dialect) => {
     let html = await res.text()
     kept(html)
     expect(html).toContain('value="0001-01-01"')
-    expect(html).toContain('enter a start date between 1900-01-01 and 2200-12-31')
+    expect(html).toContain('Enter a start date between 1900-01-01 and 2200-12-31.')
     res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, endDate: '2201-01-01' })
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('enter an end date between 1900-01-01 and 2200-12-31')
+    expect(await res.text()).toContain('Enter an end date between 1900-01-01 and 2200-12-31.')
     for (const start of ['0001-01-01T10:00', '1899-12-31T23:00', '2201-01-01T00:00']) {
       const r = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'Typo', timeZone: 'UTC', start, end: start.replace(/T.*/, 'T23:30') })
       expect(r.status, start).toBe(422)

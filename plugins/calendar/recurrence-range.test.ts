@@ -28,17 +28,17 @@ eachDialect('calendar: recurrence within 1900-2200', (dialect) => {
 
   test('UNTIL after 2200-12-31, a COUNT that runs past it, or no occurrence up to it: 422 on rrule, saying what to do', async () => {
     const cases: [string, string][] = [
-      ['FREQ=WEEKLY;UNTIL=22010101T000000Z', 'end the repetition by 2200-12-31 (UNTIL), or leave UNTIL out to repeat without end'],
-      ['FREQ=YEARLY;COUNT=12', 'with COUNT=12 the last occurrence would be in 2201, past 2200-12-31: repeat fewer times, or end the repetition by then with UNTIL'],
-      ['FREQ=DAILY;COUNT=5000', 'with COUNT=5000 the last occurrence would be in 2203'],
-      ['FREQ=WEEKLY;UNTIL=21000101T000000Z', 'this rule has no occurrence from the start date to 2200-12-31'],
+      ['FREQ=WEEKLY;UNTIL=22010101T000000Z', 'End the repetition by 2200-12-31 (UNTIL), or leave UNTIL out to repeat without end.'],
+      ['FREQ=YEARLY;COUNT=12', 'With COUNT=12 the last occurrence would be in 2201, past 2200-12-31: repeat fewer times, or end the repetition by then with UNTIL.'],
+      ['FREQ=DAILY;COUNT=5000', 'With COUNT=5000 the last occurrence would be in 2203'],
+      ['FREQ=WEEKLY;UNTIL=21000101T000000Z', 'This rule has no occurrence from the start date to 2200-12-31: change the rule or the start date.'],
       // never matches: refused at once, not after thousands of years of expansion
-      ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'this rule never repeats: no month in BYMONTH=2 has day 30 (BYMONTHDAY). Pick days up to 29'],
+      ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'This rule never repeats: no month in BYMONTH=2 has day 30 (BYMONTHDAY). Pick days up to 29.'],
       ['FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31', 'no month in BYMONTH=4,6 has day 31'],
       ['FREQ=MONTHLY;BYMONTHDAY=32', 'no month has day 32'],
       // a rarer kind that never matches (day 32 of the year, 1 February, is never a 31st) still gets the
       // slower, bounded answer (impossible BYSETPOS, BYWEEKNO and BYYEARDAY: rrule-limits.test.ts)
-      ['FREQ=DAILY;BYMONTHDAY=31;BYYEARDAY=32', 'this rule has no occurrence from the start date to 2200-12-31'],
+      ['FREQ=DAILY;BYMONTHDAY=31;BYYEARDAY=32', 'This rule has no occurrence from the start date to 2200-12-31: change the rule or the start date.'],
     ]
     for (const [rrule, message] of cases) {
       const r = await event('Too far', rrule)
@@ -63,7 +63,7 @@ eachDialect('calendar: recurrence within 1900-2200', (dialect) => {
     expect(res.status).toBe(422)
     const html = await res.text()
     expect(html).toContain('value="FREQ=MONTHLY;COUNT=12"')
-    expect(html).toContain('with COUNT=12 the last occurrence would be in 2201, past 2200-12-31')
+    expect(html).toContain('With COUNT=12 the last occurrence would be in 2201, past 2200-12-31')
   })
 
   test('a rule without end, or one stored before the checks, expands to nothing after 2200-12-31', async () => {
@@ -96,6 +96,6 @@ eachDialect('calendar: recurrence within 1900-2200', (dialect) => {
     form.set('file', new File([ics], 'cal.ics', { type: 'text/calendar' }))
     const html = await (await ada.request('/calendar/import', { method: 'POST', body: form })).text()
     expect(html).toContain('0 imported, 1 skipped')
-    expect(html).toContain('with COUNT=50 the last occurrence would be in 2239')
+    expect(html).toContain('With COUNT=50 the last occurrence would be in 2239')
   })
 })

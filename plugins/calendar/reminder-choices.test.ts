@@ -108,7 +108,7 @@ eachDialect('calendar reminder choices', (dialect) => {
     let res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders: ['0', '5', '10', '15', '30', '60'] })
     expect(res.status).toBe(422)
     let html = await res.text()
-    expect(html).toContain('<small id="f-reminders-error" class="field-error">at most 5 reminders (6 chosen)</small>')
+    expect(html).toContain('<small id="f-reminders-error" class="field-error">Choose at most 5 reminders (6 chosen).</small>')
     const boxes = reminderBoxes(html)
     expect(Object.entries(boxes).filter(([, on]) => on).map(([k]) => k.split(' ')[0])).toEqual(['0', '5', '10', '15', '30', '60'])
     expect(html).toContain('value="Review"')
@@ -116,7 +116,7 @@ eachDialect('calendar reminder choices', (dialect) => {
     res = await ada.post('/calendar/events', { ...FORM, calendarId: calId, reminders: ['10', 'soon'] })
     expect(res.status).toBe(422)
     html = await res.text()
-    expect(html).toContain('a reminder is a whole number of minutes before the start, 0 to 40320 (4 weeks): &quot;soon&quot; is not')
+    expect(html).toContain('Enter each reminder as a whole number of minutes before the start, 0 to 40320 (4 weeks): &quot;soon&quot; is not one.')
     expect(html).toContain('<input type="text" name="reminders" value="soon"')
     expect(reminderBoxes(html)['10 10 minutes before']).toBe(true)
     // the same lead time ticked and typed counts once
@@ -135,7 +135,7 @@ eachDialect('calendar reminder choices', (dialect) => {
       expect(res.status).toBe(422)
       const html = await res.text()
       expect(html.length).toBeLessThan(200_000)
-      expect(html).toContain('<small id="f-reminders-error" class="field-error">at most 5 reminders (40321 chosen)</small>')
+      expect(html).toContain('<small id="f-reminders-error" class="field-error">Choose at most 5 reminders (40321 chosen).</small>')
       // every lead time from 0 to 40320 counts (the larger numbers are no lead times); the 8 common
       // ones and at most KEPT_REMINDERS others are drawn, the kept ones ticked
       const boxes = reminderBoxes(html)
@@ -151,7 +151,7 @@ eachDialect('calendar reminder choices', (dialect) => {
       expect(res.status).toBe(422)
       const html = await res.text()
       expect(html.length).toBeLessThan(200_000)
-      expect(html).toContain('at most 5 reminders (40321 chosen)')
+      expect(html).toContain('Choose at most 5 reminders (40321 chosen).')
     }
     expect((await api(ada, 'GET', `/api/v1/calendar/events/${made.json.id}`)).json.reminders).toEqual([10])
     // a few custom lead times still save and come back ticked
@@ -165,7 +165,7 @@ eachDialect('calendar reminder choices', (dialect) => {
   test('the JSON API keeps taking the list of minutes and refusing what is not one', async () => {
     const bad = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'x', timeZone: 'UTC', start: '2027-02-05T09:00', end: '2027-02-05T10:00', reminders: '10, 60' })
     expect(bad.status).toBe(422)
-    expect(bad.json.error.message).toBe('reminders must be a list of minutes')
+    expect(bad.json.error.message).toBe('Send reminders as a list of minutes.')
     const good = await api(ada, 'POST', '/api/v1/calendar/events', { calendarId: calId, title: 'x', timeZone: 'UTC', start: '2027-02-05T09:00', end: '2027-02-05T10:00', reminders: [60, 10] })
     expect(good.json.reminders).toEqual([10, 60])
   })

@@ -37,17 +37,17 @@ describe('custom repeat fields -> RRULE', () => {
       }
       return undefined
     }
-    expect(fails({ every: '0' })).toEqual(['repeatEvery', 'repeat every 1 to 99 weeks'])
-    expect(fails({ every: '100', unit: 'DAILY' })).toEqual(['repeatEvery', 'repeat every 1 to 99 days'])
-    expect(fails({ every: 'x' })).toEqual(['repeatEvery', 'repeat every 1 to 99 weeks'])
-    expect(fails({ unit: 'HOURLY' })).toEqual(['repeatUnit', 'choose days, weeks, months or years'])
-    expect(fails({ ends: 'count', count: '731' })).toEqual(['repeatCount', 'end after 1 to 730 occurrences'])
-    expect(fails({ ends: 'count', count: '0' })).toEqual(['repeatCount', 'end after 1 to 730 occurrences'])
-    expect(fails({ ends: 'until', until: '2026-03-09' })).toEqual(['repeatUntil', 'end the repetition on or after the start date (2026-03-10)'])
-    expect(fails({ ends: 'until', until: '' })).toEqual(['repeatUntil', 'enter the day the repetition ends as YYYY-MM-DD'])
-    expect(fails({ ends: 'until', until: '2201-01-01' })).toEqual(['repeatUntil', 'enter an end date between 1900-01-01 and 2200-12-31'])
-    expect(fails({ unit: 'MONTHLY', monthly: 'last' })).toEqual(['repeatMonthly', '10 March 2026 is not the last of its weekday in its month: choose another day of the month'])
-    expect(fails({ ends: 'sometime' })).toEqual(['repeatEnds', 'choose when the repetition ends'])
+    expect(fails({ every: '0' })).toEqual(['repeatEvery', 'Repeat every 1 to 99 weeks.'])
+    expect(fails({ every: '100', unit: 'DAILY' })).toEqual(['repeatEvery', 'Repeat every 1 to 99 days.'])
+    expect(fails({ every: 'x' })).toEqual(['repeatEvery', 'Repeat every 1 to 99 weeks.'])
+    expect(fails({ unit: 'HOURLY' })).toEqual(['repeatUnit', 'Choose days, weeks, months or years.'])
+    expect(fails({ ends: 'count', count: '731' })).toEqual(['repeatCount', 'End after 1 to 730 occurrences.'])
+    expect(fails({ ends: 'count', count: '0' })).toEqual(['repeatCount', 'End after 1 to 730 occurrences.'])
+    expect(fails({ ends: 'until', until: '2026-03-09' })).toEqual(['repeatUntil', 'End the repetition on or after the start date (2026-03-10).'])
+    expect(fails({ ends: 'until', until: '' })).toEqual(['repeatUntil', 'Enter the day the repetition ends as YYYY-MM-DD.'])
+    expect(fails({ ends: 'until', until: '2201-01-01' })).toEqual(['repeatUntil', 'Enter an end date between 1900-01-01 and 2200-12-31.'])
+    expect(fails({ unit: 'MONTHLY', monthly: 'last' })).toEqual(['repeatMonthly', '10 March 2026 is not the last of its weekday in its month: choose another day of the month.'])
+    expect(fails({ ends: 'sometime' })).toEqual(['repeatEnds', 'Choose when the repetition ends.'])
   })
 
   test('a stored rule fills the fields when they can say it exactly, and builds back to the same occurrences', () => {
@@ -97,10 +97,10 @@ eachDialect('calendar: custom repeat', (dialect) => {
 
   test('bad custom values: 422 with the error beside the field and every value kept', async () => {
     for (const [fields, field, message] of [
-      [{ repeatEvery: '0' }, 'repeatEvery', 'repeat every 1 to 99 weeks'],
-      [{ repeatEvery: '150' }, 'repeatEvery', 'repeat every 1 to 99 weeks'],
-      [{ repeatCount: '900' }, 'repeatCount', 'end after 1 to 730 occurrences'],
-      [{ repeatEnds: 'until', repeatUntil: '2026-03-01' }, 'repeatUntil', 'end the repetition on or after the start date (2026-03-10)'],
+      [{ repeatEvery: '0' }, 'repeatEvery', 'Repeat every 1 to 99 weeks.'],
+      [{ repeatEvery: '150' }, 'repeatEvery', 'Repeat every 1 to 99 weeks.'],
+      [{ repeatCount: '900' }, 'repeatCount', 'End after 1 to 730 occurrences.'],
+      [{ repeatEnds: 'until', repeatUntil: '2026-03-01' }, 'repeatUntil', 'End the repetition on or after the start date (2026-03-10).'],
     ] as const) {
       const res = await ada.post('/calendar/events', form({ ...custom, ...fields }))
       expect(res.status).toBe(422)
@@ -121,7 +121,7 @@ eachDialect('calendar: custom repeat', (dialect) => {
     // 730 years from 2200 runs past 2200-12-31 (time.ts checkRuleInRange)
     const res = await ada.post('/calendar/events', form({ ...custom, startDate: '2200-03-10', endDate: '2200-03-10', repeatEvery: '1', repeatUnit: 'YEARLY', repeatCount: '730' }))
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('with COUNT=730 the last occurrence would be after 2399, past 2200-12-31')
+    expect(await res.text()).toContain('With COUNT=730 the last occurrence would be after 2399, past 2200-12-31')
   })
 
   test('editing prefills the custom fields from a rule they can say; any other rule stays in the RRULE box', async () => {

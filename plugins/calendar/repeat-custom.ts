@@ -79,32 +79,32 @@ export function buildCustomRule(c: CustomRepeat, ev: CustomStart): string {
   const unit = (UNITS as readonly string[]).includes(c.unit) ? c.unit : undefined
   const words = unit ? UNIT_WORDS[unit] : 'days, weeks, months or years'
   const every = /^\d{1,2}$/.test(c.every) ? Number(c.every) : 0
-  if (every < 1 || every > MAX_INTERVAL) throw new InputError(`repeat every 1 to ${MAX_INTERVAL} ${words}`, 'repeatEvery')
-  if (!unit) throw new InputError('choose days, weeks, months or years', 'repeatUnit')
+  if (every < 1 || every > MAX_INTERVAL) throw new InputError(`Repeat every 1 to ${MAX_INTERVAL} ${words}.`, 'repeatEvery')
+  if (!unit) throw new InputError('Choose days, weeks, months or years.', 'repeatUnit')
   const parts = [`FREQ=${unit}`]
   if (every > 1) parts.push(`INTERVAL=${every}`)
   const start = parseDate(ev.startDate)
   if (unit === 'WEEKLY' && c.days.length) parts.push(`BYDAY=${WEEKDAY_CODES.filter((d) => c.days.includes(d)).join(',')}`)
   if (unit === 'MONTHLY' && c.monthly !== 'day') {
-    if (c.monthly !== 'nth' && c.monthly !== 'last') throw new InputError('choose on which day of the month it repeats', 'repeatMonthly')
-    if (start === undefined) throw new InputError('enter the start date as YYYY-MM-DD', 'startDate')
+    if (c.monthly !== 'nth' && c.monthly !== 'last') throw new InputError('Choose on which day of the month it repeats.', 'repeatMonthly')
+    if (start === undefined) throw new InputError('Enter the start date as YYYY-MM-DD.', 'startDate')
     const nth = nthWeekday(start)
-    if (c.monthly === 'last' && !nth.last) throw new InputError(`${longDate(start)} is not the last of its weekday in its month: choose another day of the month`, 'repeatMonthly')
+    if (c.monthly === 'last' && !nth.last) throw new InputError(`${longDate(start)} is not the last of its weekday in its month: choose another day of the month.`, 'repeatMonthly')
     parts.push(`BYDAY=${c.monthly === 'last' ? -1 : nth.n}${nth.code}`)
   }
   if (c.ends === 'count') {
     const count = /^\d{1,4}$/.test(c.count) ? Number(c.count) : 0
-    if (count < 1 || count > MAX_COUNT) throw new InputError(`end after 1 to ${MAX_COUNT} occurrences`, 'repeatCount')
+    if (count < 1 || count > MAX_COUNT) throw new InputError(`End after 1 to ${MAX_COUNT} occurrences.`, 'repeatCount')
     parts.push(`COUNT=${count}`)
   } else if (c.ends === 'until') {
     const until = parseDate(c.until)
-    if (until === undefined) throw new InputError('enter the day the repetition ends as YYYY-MM-DD', 'repeatUntil')
-    if (!inYearRange(until)) throw new InputError(yearRangeText('an end date'), 'repeatUntil')
-    if (start !== undefined && until < start) throw new InputError(`end the repetition on or after the start date (${ev.startDate})`, 'repeatUntil')
+    if (until === undefined) throw new InputError('Enter the day the repetition ends as YYYY-MM-DD.', 'repeatUntil')
+    if (!inYearRange(until)) throw new InputError(`${yearRangeText('an end date')}.`, 'repeatUntil')
+    if (start !== undefined && until < start) throw new InputError(`End the repetition on or after the start date (${ev.startDate}).`, 'repeatUntil')
     // the end of that day in the event's zone (all-day events keep UTC wall days)
     const zone = ev.allDay || !isValidZone(ev.timeZone) ? 'UTC' : ev.timeZone
     parts.push(`UNTIL=${icsUtc(fromWall(until + DAY - 1000, zone))}`)
-  } else if (c.ends !== 'never') throw new InputError('choose when the repetition ends', 'repeatEnds')
+  } else if (c.ends !== 'never') throw new InputError('Choose when the repetition ends.', 'repeatEnds')
   return parts.join(';')
 }
 

@@ -42,7 +42,7 @@ export function calendarApiCalendarRoutes(svc: CalendarService) {
           try {
             const v = viewerOf(auth)
             const b = (body ?? {}) as Record<string, unknown>
-            for (const k of ['name', 'color'] as const) if (b[k] !== undefined && typeof b[k] !== 'string') throw new InputError(`${k} must be a string`, k)
+            for (const k of ['name', 'color'] as const) if (b[k] !== undefined && typeof b[k] !== 'string') throw new InputError(`Send ${k} as text.`, k)
             await svc.updateCalendar(v, params.id, { name: b.name as string | undefined, color: b.color as string | undefined })
             return calendarJson(await svc.calendar(v, params.id))
           } catch (e) {

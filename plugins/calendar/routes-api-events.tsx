@@ -9,12 +9,12 @@ import { DAY, isValidZone, parseDate, toWall, wallDate, wallTime } from './time.
 
 /** Splits a JSON time ("2026-11-25", "2026-11-25T09:00", or an instant with Z/offset) into form parts in `tz`. */
 function splitTime(value: unknown, tz: string, field: string): { date: string; time: string } {
-  if (typeof value !== 'string' || !value) throw new InputError(`${field} is required (YYYY-MM-DD or YYYY-MM-DDTHH:MM)`, field)
+  if (typeof value !== 'string' || !value) throw new InputError(`Send ${field} as YYYY-MM-DD or YYYY-MM-DDTHH:MM.`, field)
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return { date: value, time: '' }
   const local = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d+)?)?$/.exec(value)
   if (local) return { date: local[1]!, time: local[2]! }
   const t = Date.parse(value)
-  if (Number.isNaN(t) || !/(Z|[+-]\d{2}:?\d{2})$/.test(value)) throw new InputError(`${field} must be YYYY-MM-DD, YYYY-MM-DDTHH:MM (in timeZone) or an ISO instant`, field)
+  if (Number.isNaN(t) || !/(Z|[+-]\d{2}:?\d{2})$/.test(value)) throw new InputError(`Send ${field} as YYYY-MM-DD, YYYY-MM-DDTHH:MM (in timeZone) or an ISO instant.`, field)
   const w = toWall(t, isValidZone(tz) ? tz : 'UTC')
   return { date: wallDate(w), time: wallTime(w) }
 }
@@ -44,11 +44,11 @@ function formFromJson(body: Record<string, unknown>, base: EventForm): EventForm
     f.endTime = e.time
   }
   if (body.attendees !== undefined) {
-    if (!Array.isArray(body.attendees) || body.attendees.some((a) => typeof a !== 'string')) throw new InputError('attendees must be a list of user ids', 'attendeeIds')
+    if (!Array.isArray(body.attendees) || body.attendees.some((a) => typeof a !== 'string')) throw new InputError('Send attendees as a list of user ids.', 'attendeeIds')
     f.attendeeIds = body.attendees as string[]
   }
   if (body.reminders !== undefined) {
-    if (!Array.isArray(body.reminders)) throw new InputError('reminders must be a list of minutes', 'reminders')
+    if (!Array.isArray(body.reminders)) throw new InputError('Send reminders as a list of minutes.', 'reminders')
     f.reminders = body.reminders.join(',')
   }
   return f
@@ -78,7 +78,7 @@ function occurrenceJson(o: Occurrence) {
 function offsetOf(cursor: string | undefined): number {
   if (!cursor) return 0
   const n = Number(Buffer.from(cursor, 'base64url').toString('utf8'))
-  if (!Number.isInteger(n) || n < 0) throw new InputError('bad cursor', 'cursor')
+  if (!Number.isInteger(n) || n < 0) throw new InputError('This cursor cannot be read: use the nextCursor of the previous page.', 'cursor')
   return n
 }
 
@@ -145,7 +145,7 @@ export function calendarApiEventRoutes(ctx: Ctx, svc: CalendarService) {
             const b = (body ?? {}) as Record<string, unknown>
             const scope = scopeOf(b.scope)
             const occurrence = typeof b.occurrence === 'string' ? b.occurrence : undefined
-            if (b.updatedAt !== undefined && (typeof b.updatedAt !== 'string' || Number.isNaN(Date.parse(b.updatedAt)))) throw new InputError('updatedAt must be the ISO time the event was read with', 'updatedAt')
+            if (b.updatedAt !== undefined && (typeof b.updatedAt !== 'string' || Number.isNaN(Date.parse(b.updatedAt)))) throw new InputError('Send updatedAt as the ISO time the event was read with.', 'updatedAt')
             let row: EventRow | undefined
             // the fields not sent keep the event's values as they are when it is written: read, apply
             // the body, write only if nobody changed the event in between (else read again)
@@ -153,13 +153,13 @@ export function calendarApiEventRoutes(ctx: Ctx, svc: CalendarService) {
               const base = await occurrenceFor(svc, v, params.id, occurrence)
               // a precondition: the client's copy must still be the current one
               if (typeof b.updatedAt === 'string' && Date.parse(b.updatedAt) !== base.event.updatedAt.getTime())
-                throw new InputError(`the event changed since ${b.updatedAt} (now ${base.event.updatedAt.toISOString()}): read it again and redo your change`, 'updatedAt', 409)
+                throw new InputError(`The event changed since ${b.updatedAt} (now ${base.event.updatedAt.toISOString()}): read it again and redo your change.`, 'updatedAt', 409)
               const baseForm = formOf(base.event, base.attendees.map((a) => a.userId), base.event.rrule && occurrence ? base.occ : undefined)
               try {
                 row = await svc.updateEvent(v, params.id, formFromJson(b, baseForm), scope, occurrence, { expect: base.event.updatedAt })
               } catch (e) {
                 if (!(e instanceof StaleEdit)) throw e
-                if (attempt >= 4) throw new InputError('this event keeps changing while you save it: try again in a moment', undefined, 409)
+                if (attempt >= 4) throw new InputError('This event keeps changing while you save it: try again in a moment.', undefined, 409)
               }
             }
             const d = await svc.event(v, row.id)

@@ -202,16 +202,16 @@ export function calendarCalendarsRoutes(ctx: Ctx, svc: CalendarService) {
           try {
             form = await request.formData()
           } catch {
-            return calendarsPage(request, auth, { errors: { file: 'send the file as a multipart form' }, error: 'Choose an .ics file to import.', status: 422 })
+            return calendarsPage(request, auth, { errors: { file: 'Send the file as a multipart form.' }, error: 'Choose an .ics file to import.', status: 422 })
           }
           const calendarId = String(form.get('calendarId') ?? '')
           const timeZone = String(form.get('timeZone') ?? 'UTC').trim() || 'UTC'
           const values = { calendarId, timeZone }
           const file = form.get('file')
           try {
-            if (!isValidZone(timeZone)) throw new InputError(`"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin`, 'timeZone')
-            if (!file || typeof file === 'string') throw new InputError('choose an .ics file', 'file')
-            if (file.size > 5_000_000) throw new InputError('the file is larger than 5 MB', 'file')
+            if (!isValidZone(timeZone)) throw new InputError(`"${timeZone}" is not a time zone; use an IANA name such as Europe/Berlin.`, 'timeZone')
+            if (!file || typeof file === 'string') throw new InputError('Choose an .ics file.', 'file')
+            if (file.size > 5_000_000) throw new InputError('The file is larger than 5 MB: choose a smaller one.', 'file')
             const report = await importIcs(svc, viewerOf(auth), calendarId, await file.text(), timeZone)
             return await calendarsPage(request, auth, { importReport: report, values })
           } catch (e) {

@@ -54,7 +54,7 @@ function remindersOf(one: Record<string, string>, all: Record<string, string[]>)
 /** 422 on reminders for a form with more lead times than it keeps, saying how many were posted. */
 function refuseTooManyReminders(one: Record<string, string>, all: Record<string, string[]>): void {
   const { chosen } = remindersOf(one, all)
-  if (chosen > KEPT_REMINDERS) throw new InputError(`at most 5 reminders (${chosen} chosen)`, 'reminders')
+  if (chosen > KEPT_REMINDERS) throw new InputError(`Choose at most 5 reminders (${chosen} chosen).`, 'reminders')
 }
 
 /**
@@ -211,7 +211,7 @@ export function calendarEventRoutes(ctx: Ctx, svc: CalendarService) {
           try {
             const v = viewerOf(auth)
             const d = await occurrenceFor(svc, v, params.id, query.occurrence)
-            if (!d.canEdit) throw new InputError('you may not change this event', 'event', 403)
+            if (!d.canEdit) throw new InputError('You may not change this event: ask someone who can edit its calendar.', 'event', 403)
             const values = formOf(d.event, d.attendees.map((a) => a.userId), d.event.rrule ? d.occ : undefined)
             // the form carries what it shows: saving it later applies only what the user changed
             const base = { version: d.event.updatedAt.getTime(), original: values }

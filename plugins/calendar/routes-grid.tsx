@@ -90,7 +90,7 @@ export function calendarPageOf(ctx: Ctx, svc: CalendarService) {
     const view: ViewName = VIEWS.includes(query.view as ViewName) ? (query.view as ViewName) : 'month'
     const todayWall = toWall(Date.now(), tz)
     const today = todayWall - (((todayWall % DAY) + DAY) % DAY)
-    const dateError = query.date && parseDate(query.date) === undefined ? 'the date must look like 2026-11-25' : undefined
+    const dateError = query.date && parseDate(query.date) === undefined ? 'Enter the date as YYYY-MM-DD, e.g. 2026-11-25.' : undefined
     const anchor = parseDate(query.date) ?? today
     const tzParam = query.tz && !tzError ? query.tz : undefined
     const firstDay = firstDayOf(ctx.settings<{ weekStartsOn?: string }>().weekStartsOn)

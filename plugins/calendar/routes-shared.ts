@@ -11,7 +11,7 @@ export const SCRIPT = '<script src="/public/calendar/calendar.js" defer></script
 
 /** The zone to show times in: ?tz=, then the browser's (cookie set by calendar.js), then UTC. */
 export function viewZone(request: Request, tzParam: string | undefined): { tz: string; error?: string } {
-  if (tzParam) return isValidZone(tzParam) ? { tz: tzParam } : { tz: 'UTC', error: `"${tzParam}" is not a time zone; use an IANA name such as Europe/Berlin` }
+  if (tzParam) return isValidZone(tzParam) ? { tz: tzParam } : { tz: 'UTC', error: `"${tzParam}" is not a time zone; use an IANA name such as Europe/Berlin.` }
   const c = readCookie(request, 'cal_tz')
   return { tz: c && isValidZone(c) ? c : 'UTC' }
 }
@@ -23,7 +23,7 @@ export function emptyForm(calendarId = ''): EventForm {
 export function scopeOf(s: unknown): Scope {
   if (s === undefined || s === null || s === '') return 'all'
   if (s === 'this' || s === 'following' || s === 'all') return s
-  throw new InputError('scope is this, following or all', 'scope')
+  throw new InputError('Choose the scope: this, following or all.', 'scope')
 }
 
 /** An InputError as a JSON answer. */
@@ -67,13 +67,13 @@ export async function occurrenceFor(svc: CalendarService, v: Viewer, id: string,
   let orig = (e.rrule ? firstStart(e) : undefined) ?? e.startAt.getTime()
   if (e.rrule && occurrence) {
     orig = Date.parse(occurrence)
-    if (Number.isNaN(orig)) throw new InputError('no such occurrence of this event', 'occurrence', 404)
+    if (Number.isNaN(orig)) throw new InputError('This event has no such occurrence: open it from the calendar again.', 'occurrence', 404)
   }
   const ov = detail.overrides.find((o) => o.originalStart.getTime() === orig)
   const start = ov?.startAt.getTime() ?? orig
   const end = ov?.endAt.getTime() ?? orig + (e.endAt.getTime() - e.startAt.getTime())
   const list = await svc.expand([e], new Date(Math.min(start, orig) - 1), new Date(Math.max(end, orig) + 1), () => detail.calendar)
   const occ = list.find((o) => o.originalStart.getTime() === orig)
-  if (!occ) throw new InputError('no such occurrence of this event', 'occurrence', 404)
+  if (!occ) throw new InputError('This event has no such occurrence: open it from the calendar again.', 'occurrence', 404)
   return { ...detail, occ }
 }

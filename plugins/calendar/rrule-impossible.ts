@@ -73,7 +73,7 @@ export function impossibleMonthDays(o: RuleParts): void {
   const longest = Math.max(...(months.length ? months.map((m) => MONTH_DAYS[m - 1] ?? 31) : MONTH_DAYS))
   if (days.every((d) => Math.abs(d) > longest)) {
     const which = months.length ? ` in BYMONTH=${months.join(',')}` : ''
-    throw new InputError(`this rule never repeats: no month${which} has day ${days.join(', ')} (BYMONTHDAY). Pick days up to ${longest}`, 'rrule')
+    throw new InputError(`This rule never repeats: no month${which} has day ${days.join(', ')} (BYMONTHDAY). Pick days up to ${longest}.`, 'rrule')
   }
 }
 
@@ -85,13 +85,13 @@ export function impossibleYearDays(o: RuleParts): void {
   const days = listOf(o.byyearday)
   if (!days.length) return
   const bad = days.filter((d) => d === 0 || Math.abs(d) > 366)
-  if (bad.length) throw new InputError(`BYYEARDAY=${bad.join(',')} is not a day of the year: use 1 to 366, or -1 to -366 counted from the year's end`, 'rrule')
+  if (bad.length) throw new InputError(`BYYEARDAY=${bad.join(',')} is not a day of the year: use 1 to 366, or -1 to -366 counted from the year's end.`, 'rrule')
   const months = listOf(o.bymonth)
   if (!months.length) return
   const held = new Set(days.flatMap((d) => [monthOfYearDay(d, false), monthOfYearDay(d, true)]))
   if (months.some((m) => held.has(m))) return
   const spans = months.map((m) => `${MONTH_NAMES[m - 1]}: days ${monthSpan(m, false)[0]} to ${monthSpan(m, true)[1]}`).join('; ')
-  throw new InputError(`this rule never repeats: no day in BYYEARDAY=${days.join(',')} falls in BYMONTH=${months.join(',')} (${spans}). Pick days of those months, or leave out BYMONTH`, 'rrule')
+  throw new InputError(`This rule never repeats: no day in BYYEARDAY=${days.join(',')} falls in BYMONTH=${months.join(',')} (${spans}). Pick days of those months, or leave out BYMONTH.`, 'rrule')
 }
 
 /**
@@ -105,7 +105,7 @@ export function impossibleWeekNumbers(o: RuleParts): void {
   const weeks = listOf(o.byweekno)
   if (!weeks.length) return
   const bad = weeks.filter((w) => w === 0 || Math.abs(w) > 53)
-  if (bad.length) throw new InputError(`BYWEEKNO=${bad.join(',')} is not a week of the year: use 1 to 53, or -1 to -53 counted from the year's end`, 'rrule')
+  if (bad.length) throw new InputError(`BYWEEKNO=${bad.join(',')} is not a week of the year: use 1 to 53, or -1 to -53 counted from the year's end.`, 'rrule')
   const months = listOf(o.bymonth)
   if (!months.length) return
   const possible = new Set<number>()
@@ -121,7 +121,7 @@ export function impossibleWeekNumbers(o: RuleParts): void {
   }
   if (months.some((m) => possible.has(m))) return
   const sorted = [...possible].sort((a, b) => a - b)
-  throw new InputError(`this rule never repeats: week ${weeks.join(', ')} of the year (BYWEEKNO) is never in BYMONTH=${months.join(',')}. Pick months those weeks fall in (${monthNames(sorted)}), or leave out BYMONTH`, 'rrule')
+  throw new InputError(`This rule never repeats: week ${weeks.join(', ')} of the year (BYWEEKNO) is never in BYMONTH=${months.join(',')}. Pick months those weeks fall in (${monthNames(sorted)}), or leave out BYMONTH.`, 'rrule')
 }
 
 /**
@@ -137,7 +137,7 @@ export function impossibleSetPositions(o: RuleParts): void {
   if (most === undefined || positions.some((p) => p <= most)) return
   const period = o.freq === DAILY ? 'day' : o.freq === WEEKLY ? 'week' : o.freq === MONTHLY ? 'month' : 'year'
   const use = most === 1 ? 'Use BYSETPOS=1 or -1' : `Use BYSETPOS from 1 to ${most}, or -1 to -${most}`
-  throw new InputError(`this rule never repeats: a ${period} holds at most ${most} of its times, so BYSETPOS=${positions.join(',')} picks none. ${use}`, 'rrule')
+  throw new InputError(`This rule never repeats: a ${period} holds at most ${most} of its times, so BYSETPOS=${positions.join(',')} picks none. ${use}.`, 'rrule')
 }
 
 /** At most how many times one period of the rule holds, for the simple shapes; undefined otherwise. */

@@ -33,14 +33,14 @@ eachDialect('calendar: impossible and costly repeat rules', (dialect) => {
 
   test('combinations no year can match are refused at once, saying what to pick', async () => {
     const cases: [string, string][] = [
-      ['FREQ=DAILY;BYMONTH=6;BYWEEKNO=1', 'this rule never repeats: week 1 of the year (BYWEEKNO) is never in BYMONTH=6. Pick months those weeks fall in (January, December), or leave out BYMONTH'],
+      ['FREQ=DAILY;BYMONTH=6;BYWEEKNO=1', 'This rule never repeats: week 1 of the year (BYWEEKNO) is never in BYMONTH=6. Pick months those weeks fall in (January, December), or leave out BYMONTH.'],
       ['FREQ=DAILY;BYMONTH=12;BYWEEKNO=-53', 'week -53 of the year (BYWEEKNO) is never in BYMONTH=12'],
       ['FREQ=YEARLY;BYWEEKNO=60', 'BYWEEKNO=60 is not a week of the year: use 1 to 53, or -1 to -53'],
-      ['FREQ=DAILY;BYMONTH=1;BYYEARDAY=200', 'this rule never repeats: no day in BYYEARDAY=200 falls in BYMONTH=1 (January: days 1 to 31). Pick days of those months, or leave out BYMONTH'],
+      ['FREQ=DAILY;BYMONTH=1;BYYEARDAY=200', 'This rule never repeats: no day in BYYEARDAY=200 falls in BYMONTH=1 (January: days 1 to 31). Pick days of those months, or leave out BYMONTH.'],
       ['FREQ=DAILY;BYMONTH=3;BYYEARDAY=-1', 'no day in BYYEARDAY=-1 falls in BYMONTH=3 (March: days 60 to 91)'],
       ['FREQ=YEARLY;BYYEARDAY=400', 'BYYEARDAY=400 is not a day of the year: use 1 to 366, or -1 to -366'],
-      ['FREQ=WEEKLY;BYDAY=MO;BYSETPOS=9', 'this rule never repeats: a week holds at most 1 of its times, so BYSETPOS=9 picks none. Use BYSETPOS=1 or -1'],
-      ['FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6', 'a month holds at most 5 of its times, so BYSETPOS=6 picks none. Use BYSETPOS from 1 to 5, or -1 to -5'],
+      ['FREQ=WEEKLY;BYDAY=MO;BYSETPOS=9', 'This rule never repeats: a week holds at most 1 of its times, so BYSETPOS=9 picks none. Use BYSETPOS=1 or -1.'],
+      ['FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6', 'a month holds at most 5 of its times, so BYSETPOS=6 picks none. Use BYSETPOS from 1 to 5, or -1 to -5.'],
       ['FREQ=YEARLY;BYMONTH=1,7;BYSETPOS=3', 'a year holds at most 2 of its times'],
     ]
     for (const [rrule, message] of cases) {
@@ -86,7 +86,7 @@ eachDialect('calendar: impossible and costly repeat rules', (dialect) => {
     for (let i = 1; i <= 5; i++) expect((await event(ben.client, `Rule ${i}`, 'FREQ=WEEKLY;BYDAY=MO', benCal)).status).toBe(201)
     const sixth = await event(ben.client, 'Rule 6', 'FREQ=WEEKLY;BYDAY=MO', benCal)
     expect(sixth.status).toBe(429)
-    expect(sixth.json.error).toEqual({ code: 'rate_limited', message: 'Too many complex repeat rules: try again in about 10 minutes', field: 'rrule' })
+    expect(sixth.json.error).toEqual({ code: 'rate_limited', message: 'Too many complex repeat rules: try again in about 10 minutes.', field: 'rrule' })
     const retry = Number(sixth.headers.get('retry-after'))
     expect(retry).toBeGreaterThan(500)
     expect(retry).toBeLessThanOrEqual(600)
@@ -97,7 +97,7 @@ eachDialect('calendar: impossible and costly repeat rules', (dialect) => {
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(500)
     const html = await res.text()
     expect(html).toContain('value="FREQ=MONTHLY"')
-    expect(html).toContain('Too many complex repeat rules: try again in about 10 minutes')
+    expect(html).toContain('Too many complex repeat rules: try again in about 10 minutes.')
     // an .ics import skips its series and says why
     const form = new FormData()
     form.set('_csrf', ben.client.csrf)

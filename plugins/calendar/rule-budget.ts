@@ -16,7 +16,7 @@ const slowChecks = new RateLimiter(5, 10 * 60_000)
 /** A rule check refused because its user's slow checks are used up; `retryAfter` in seconds. */
 export class RuleBudgetError extends InputError {
   constructor(readonly retryAfter: number) {
-    super(`Too many complex repeat rules: try again ${waitText(retryAfter)}`, 'rrule', 429)
+    super(`Too many complex repeat rules: try again ${waitText(retryAfter)}.`, 'rrule', 429)
   }
 }
 

@@ -42,7 +42,7 @@ export interface Viewer {
 
 /** The viewer behind an Auth (404 when the user has no organization). */
 export function viewerOf(auth: Auth): Viewer {
-  if (!auth.org) throw new InputError('you belong to no organization yet', 'org', 404)
+  if (!auth.org) throw new InputError('You belong to no organization yet: create one or ask to be invited.', 'org', 404)
   return { orgId: auth.org.id, userId: auth.user.id, userName: auth.user.name, canWrite: can(auth, PERM.write), canManage: can(auth, PERM.manage) }
 }
 

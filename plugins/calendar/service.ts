@@ -57,7 +57,7 @@ export class CalendarService {
   /** One visible calendar, or 404. */
   async calendar(v: Viewer, id: string): Promise<CalendarView> {
     const c = (await this.calendars(v)).find((c) => c.id === id)
-    if (!c) throw new InputError('no such calendar', 'calendarId', 404)
+    if (!c) throw new InputError('This calendar does not exist or is not shared with you: choose another calendar.', 'calendarId', 404)
     return c
   }
 
@@ -113,7 +113,7 @@ export class CalendarService {
   /** A calendar the viewer may rename, share and delete (403 when they only see it, 404 when not). */
   async manageable(v: Viewer, id: string): Promise<CalendarView> {
     const cal = await this.calendar(v, id)
-    if (!cal.canManage) throw new InputError('you may not change this calendar', 'calendarId', 403)
+    if (!cal.canManage) throw new InputError('You may not change this calendar: ask its owner or an admin.', 'calendarId', 403)
     return cal
   }
 

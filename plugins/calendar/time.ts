@@ -29,7 +29,7 @@ export function isValidZone(tz: string): boolean {
 /** The zone, or InputError(422) on `field`. */
 export function checkZone(tz: string, field = 'timeZone'): string {
   const z = tz.trim()
-  if (!isValidZone(z)) throw new InputError(`"${tz}" is not a time zone; use an IANA name such as Europe/Berlin`, field)
+  if (!isValidZone(z)) throw new InputError(`"${tz}" is not a time zone; use an IANA name such as Europe/Berlin.`, field)
   return z
 }
 
@@ -101,7 +101,7 @@ export function inYearRange(t: number): boolean {
 
 /** The error text for a date outside FIRST_YEAR..LAST_YEAR. */
 export function yearRangeText(what: string): string {
-  return `enter ${what} between ${FIRST_YEAR}-01-01 and ${LAST_YEAR}-12-31`
+  return `Enter ${what} between ${FIRST_YEAR}-01-01 and ${LAST_YEAR}-12-31`
 }
 
 /** Parses `HH:MM` to milliseconds into the day, or undefined. */
@@ -165,32 +165,32 @@ export function untilDay(until: string, ev?: RuleEvent): number | undefined {
 /** Normalizes and checks an RRULE ("FREQ=WEEKLY;BYDAY=MO,TU"), or InputError on `rrule`. */
 export function checkRrule(input: string): string {
   let s = input.trim().replace(/^RRULE:/i, '').replace(/\s+/g, '')
-  if (!s) throw new InputError('enter a rule such as FREQ=WEEKLY;BYDAY=MO', 'rrule')
+  if (!s) throw new InputError('Enter a rule such as FREQ=WEEKLY;BYDAY=MO.', 'rrule')
   s = s.toUpperCase()
-  if (/DTSTART|TZID/.test(s) || s.length > 500) throw new InputError('write the rule without DTSTART or TZID, e.g. FREQ=WEEKLY;BYDAY=MO', 'rrule')
+  if (/DTSTART|TZID/.test(s) || s.length > 500) throw new InputError('Write the rule without DTSTART or TZID, e.g. FREQ=WEEKLY;BYDAY=MO.', 'rrule')
   const known = new Set(['FREQ', 'INTERVAL', 'COUNT', 'UNTIL', 'BYDAY', 'BYMONTHDAY', 'BYMONTH', 'BYYEARDAY', 'BYWEEKNO', 'BYSETPOS', 'WKST', 'BYHOUR', 'BYMINUTE', 'BYSECOND'])
   const parts = s.split(';').filter(Boolean)
   for (const p of parts) {
     const [k, v] = p.split('=')
-    if (!k || !v || !known.has(k)) throw new InputError(`"${p}" is not part of a valid RRULE`, 'rrule')
+    if (!k || !v || !known.has(k)) throw new InputError(`"${p}" is not part of a valid RRULE: write its parts as NAME=VALUE, e.g. FREQ=WEEKLY;BYDAY=MO.`, 'rrule')
   }
   let options
   try {
     options = rrule().parseString(s)
   } catch {
-    throw new InputError('this RRULE cannot be read; try FREQ=WEEKLY;BYDAY=MO', 'rrule')
+    throw new InputError('This RRULE cannot be read; try FREQ=WEEKLY;BYDAY=MO.', 'rrule')
   }
-  if (options.freq === undefined || options.freq === null) throw new InputError('the rule needs a FREQ, e.g. FREQ=DAILY', 'rrule')
-  if (options.freq > rrule().DAILY) throw new InputError('repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)', 'rrule')
-  if (options.count !== undefined && options.count !== null && (options.count < 1 || options.count > 5000)) throw new InputError('COUNT must be between 1 and 5000', 'rrule')
-  if (options.until && Number.isNaN(options.until.getTime())) throw new InputError('UNTIL is not a date', 'rrule')
-  if (options.until && options.until.getTime() >= AFTER_LAST_DAY) throw new InputError(`end the repetition by ${LAST_YEAR}-12-31 (UNTIL), or leave UNTIL out to repeat without end`, 'rrule')
-  if (options.interval !== undefined && (options.interval < 1 || options.interval > 1000)) throw new InputError('INTERVAL must be between 1 and 1000', 'rrule')
+  if (options.freq === undefined || options.freq === null) throw new InputError('The rule needs a FREQ, e.g. FREQ=DAILY.', 'rrule')
+  if (options.freq > rrule().DAILY) throw new InputError('Repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY).', 'rrule')
+  if (options.count !== undefined && options.count !== null && (options.count < 1 || options.count > 5000)) throw new InputError('Set COUNT between 1 and 5000.', 'rrule')
+  if (options.until && Number.isNaN(options.until.getTime())) throw new InputError('Write UNTIL as a date, e.g. UNTIL=20261231 or UNTIL=20261231T235959Z.', 'rrule')
+  if (options.until && options.until.getTime() >= AFTER_LAST_DAY) throw new InputError(`End the repetition by ${LAST_YEAR}-12-31 (UNTIL), or leave UNTIL out to repeat without end.`, 'rrule')
+  if (options.interval !== undefined && (options.interval < 1 || options.interval > 1000)) throw new InputError('Set INTERVAL between 1 and 1000.', 'rrule')
   refuseImpossibleRule(options)
   try {
     new (rrule())({ ...options, dtstart: shifted(Date.UTC(2020, 0, 1)) }).all((_, i) => i < 2)
   } catch {
-    throw new InputError('this RRULE cannot be expanded', 'rrule')
+    throw new InputError('This RRULE cannot be expanded: try a simpler rule, e.g. FREQ=WEEKLY;BYDAY=MO.', 'rrule')
   }
   return s
 }
@@ -224,12 +224,12 @@ export function checkRuleInRange(rule: string, ev: { startAt: Date; allDay: bool
   const wanted = options.count ?? 1
   // COUNT is at most 5000: listing them is cheap; without COUNT the first is enough
   const list = new (rrule())({ ...options, dtstart: shifted(toWall(ev.startAt.getTime(), tz)) }).all((_, i) => i < wanted)
-  if (!list.length || list[0]!.getTime() >= limit) throw new InputError(`this rule has no occurrence from the start date to ${LAST_YEAR}-12-31`, 'rrule')
+  if (!list.length || list[0]!.getTime() >= limit) throw new InputError(`This rule has no occurrence from the start date to ${LAST_YEAR}-12-31: change the rule or the start date.`, 'rrule')
   if (!options.count || options.until) return
   const last = list.at(-1)!
   if (list.length < options.count || last.getTime() >= limit) {
     const when = list.length < options.count ? `after ${LAST_YEAR + 199}` : `in ${last.getUTCFullYear() - CHECK_SHIFT_YEARS}`
-    throw new InputError(`with COUNT=${options.count} the last occurrence would be ${when}, past ${LAST_YEAR}-12-31: repeat fewer times, or end the repetition by then with UNTIL`, 'rrule')
+    throw new InputError(`With COUNT=${options.count} the last occurrence would be ${when}, past ${LAST_YEAR}-12-31: repeat fewer times, or end the repetition by then with UNTIL.`, 'rrule')
   }
 }
 

@@ -43,6 +43,10 @@ eachDialect('calendar week start', (dialect) => {
     const admin = (await ada.get('/admin/plugins/calendar/settings')).html
     const select = /<select[^>]*name="weekStartsOn"[\s\S]*?<\/select>/.exec(admin)?.[0] ?? ''
     expect([...select.matchAll(/<option value="(\w+)"/g)].map((m) => m[1])).toEqual(['monday', 'sunday', 'saturday'])
+    // the hint names the days as the select shows them (sentence case)
+    expect([...select.matchAll(/<option value="\w+"[^>]*>([^<]+)</g)].map((m) => m[1])).toEqual(['Monday', 'Sunday', 'Saturday'])
+    expect(admin).toContain('Where the month and week views start: Monday (ISO, most of the world), Sunday (Americas, Japan) or Saturday.')
+    expect(admin).not.toMatch(/\bmonday \(ISO/)
     expect(await headings()).toEqual({
       month: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
       week: ['2027-01-11', '2027-01-12', '2027-01-13', '2027-01-14', '2027-01-15', '2027-01-16', '2027-01-17'],
