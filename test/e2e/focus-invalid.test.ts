@@ -36,7 +36,7 @@ describe('browser: the focus goes to the field to fix [sqlite]', () => {
       await page.goto(`${p.url}/orgs/teams`)
       expect(await focused(page)).toBe('BODY')
       const name = await fieldByLabel(page, 'Name')
-      const id = await name.getAttribute('id')
+      const id = (await name.getAttribute('id'))!
       await name.fill('   ')
       await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), name.press('Enter')])
       await page.waitForSelector(`#${id}[aria-invalid="true"]`)
