@@ -7,7 +7,7 @@ import type { PluginHost } from '../plugins/host.ts'
 import type { Identity } from '../auth/index.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { Card, SHELL_END, shellChrome, shellContent, type ShellViewer } from '../../views/shell.tsx'
-import { documentHead, stylesheetLinks } from '../../views/layout.tsx'
+import { documentHead, flat, stylesheetLinks } from '../../views/layout.tsx'
 import { cookie, readCookie } from './cookies.ts'
 import { addressKey, requestMeta } from './request-meta.ts'
 import { assetTag } from './static.ts'
@@ -82,7 +82,7 @@ export class Renderer {
     for (const e of entries) {
       if (e.path === path && e.generation === generation && e.orgs === viewer.orgs && e.nav === nav && e.headerItems === viewer.headerItems) return e.html
     }
-    const html = shellChrome({ viewer, nav, path })
+    const html = flat(shellChrome({ viewer, nav, path }))
     if (entries.length >= CHROME_PATHS) this.frames.delete(entries.shift()!)
     const entry: ChromeEntry = { path, generation, orgs: viewer.orgs, nav, headerItems: viewer.headerItems, html }
     entries.push(entry)
@@ -113,7 +113,7 @@ export class Renderer {
         const tag = await assetTag(sheet.file).catch(() => undefined)
         if (tag) hrefs.push(`/public/${sheet.id}/${sheet.name}?v=${tag}`)
       }
-      const html = stylesheetLinks(hrefs)
+      const html = flat(stylesheetLinks(hrefs))
       // kept only if no plugin changed meanwhile (a newer generation builds its own)
       if (this.host.generation === generation) this.stylesCache = { generation, html }
       return html
