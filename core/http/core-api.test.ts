@@ -209,7 +209,7 @@ eachDialect('core JSON API', (dialect) => {
     const refused = await ada.post('/account/tokens', { name: 'roles bot', permissions: ['core.members.read', 'core.roles.manage'], expires: '30', current: ADMIN.password })
     expect(refused.status).toBe(422)
     const page = await refused.text()
-    expect(page).toContain('no API route checks core.roles.manage, so a token cannot use it')
+    expect(page).toContain('No API route checks core.roles.manage, so a token cannot use it: choose among the offered permissions.')
     expect(page).toContain('value="roles bot"')
     expect(page).toMatch(/value="core.members.read" checked/)
 

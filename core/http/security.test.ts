@@ -217,9 +217,9 @@ test('first run: every page leads to /setup; setup creates the admin and the org
     expect(bad.status).toBe(422)
     const badHtml = await bad.text()
     expect(badHtml).toContain('value="Ana <b>"') // kept; quoted attribute values escape " and &
-    expect(badHtml).toContain('enter an email address like ana@example.com')
-    expect(badHtml).toContain('password: use at least 8 characters')
-    expect(badHtml).toContain('enter the name of your organization')
+    expect(badHtml).toContain('Enter an email address like ana@example.com.')
+    expect(badHtml).toContain('>Use at least 8 characters.</small>')
+    expect(badHtml).toContain('Enter the name of your organization.')
     const ok = await c.post('/setup', { name: 'Ana', email: 'ana@example.com', password: 'ana password 1', org: 'Acme Labs' })
     expect(ok.status).toBe(303)
     const page = await c.get('/')

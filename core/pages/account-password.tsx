@@ -11,6 +11,7 @@ import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
 import { accountPage, sessionOnly } from './account-ui.tsx'
 import { actorOf, readForm, tooMany } from './context.ts'
+import { fieldSentence } from './sentence.ts'
 
 function PasswordView(p: { auth: Auth; errors: FieldErrors; error?: string }) {
   return (
@@ -48,6 +49,11 @@ export async function passwordGate(request: Request, auth: Auth): Promise<Respon
 /** 429 when the server has too many passwords to hash at once. */
 export function busy(request: Request): Response {
   return tooMany(request, { ok: false, retryAfter: 5 }, 'password checks at once on this server')
+}
+
+/** The error under a current-password field that `ownPassword` refused: none typed, or a wrong one. */
+export function currentPasswordError(typed: string): string {
+  return typed ? 'That password is not right: enter your current password.' : 'Enter your current password.'
 }
 
 /**
@@ -88,8 +94,8 @@ export function accountPasswordPages(deps: ServerDeps) {
         const current = gate.form.current ?? ''
         const next = gate.form.password ?? ''
         const errors: FieldErrors = {}
-        if (!current) errors.current = 'enter your current password'
-        if (!next) errors.password = 'enter a new password'
+        if (!current) errors.current = currentPasswordError('')
+        if (!next) errors.password = 'Enter a new password.'
         if (!errors.current && !errors.password) {
           try {
             await accounts.changePassword(auth.user.id, current, next, auth.session!.id)
@@ -101,7 +107,7 @@ export function accountPasswordPages(deps: ServerDeps) {
             if (!(err instanceof InputError && err.field === 'current')) gate.giveBack()
             if (err instanceof BusyError) return busy(request)
             if (!(err instanceof InputError)) throw err
-            errors[err.field === 'current' ? 'current' : 'password'] = err.message
+            errors[err.field === 'current' ? 'current' : 'password'] = fieldSentence(err.message)
           }
         } else gate.giveBack()
         return accountPage(deps, request, auth, 'password', PasswordView({ auth, errors }) as string, 422)

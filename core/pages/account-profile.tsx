@@ -9,6 +9,7 @@ import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, EmptyState, Field, type FieldErrors } from '../../views/components.tsx'
 import { accountPage, sessionOnly } from './account-ui.tsx'
 import { actorOf, readForm } from './context.ts'
+import { sentence } from './sentence.ts'
 
 function ProfileView(p: {
   canCreateOrg: boolean
@@ -106,7 +107,7 @@ export function accountProfilePages(deps: ServerDeps) {
           if (user.name !== auth.user.name) await accounts.audit(actorOf(request, auth), 'user.renamed', auth.user.email, { from: auth.user.name, to: user.name })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          return profile(request, auth, { name }, { name: err.message }, err.status === 404 ? 404 : 422)
+          return profile(request, auth, { name }, { name: sentence(err.message) }, err.status === 404 ? 404 : 422)
         }
         return redirect(request, '/account', { kind: 'ok', text: 'Your name is saved.' })
       },

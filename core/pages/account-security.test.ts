@@ -94,7 +94,7 @@ eachDialect('account security', (dialect) => {
     await client.get('/account/2fa')
     const off = await client.post('/account/2fa/recovery', { current: PASSWORD })
     expect(off.status).toBe(409)
-    expect(await off.text()).toContain('two-factor sign-in is off')
+    expect(await off.text()).toContain('Two-factor sign-in is off: turn it on to get recovery codes.')
     await expect(p.deps.identity.twoFactor.regenerateRecovery(user.id)).rejects.toThrow('two-factor sign-in is off')
     const { secret } = await p.deps.identity.tokens.create({ userId: user.id, orgId: p.org!.id, name: 't', permissions: ['core.members.read'], expiresInDays: 30 })
     const viaToken = await fetch(`${p.url}/account/2fa/recovery`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/x-www-form-urlencoded' }, body: `current=${encodeURIComponent(PASSWORD)}` })

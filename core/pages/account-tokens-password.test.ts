@@ -24,9 +24,9 @@ eachDialect('token creation asks for the password', (dialect) => {
     expect(form).toMatch(/<input[^>]*id="f-current"[^>]*type="password"|<input[^>]*type="password"[^>]*id="f-current"/)
     expect(form).toContain('autocomplete="current-password"')
     for (const [current, message] of [
-      [undefined, 'enter your current password'],
-      ['', 'enter your current password'],
-      ['not my password', 'the password is not right'],
+      [undefined, 'Enter your current password.'],
+      ['', 'Enter your current password.'],
+      ['not my password', 'That password is not right: enter your current password.'],
     ] as const) {
       const res = await client.post('/account/tokens', current === undefined ? fields : { ...fields, current })
       expect(res.status).toBe(422)
@@ -51,8 +51,8 @@ eachDialect('token creation asks for the password', (dialect) => {
     const res = await client.post('/account/tokens', { ...fields, name: '', current: 'wrong' })
     expect(res.status).toBe(422)
     const html = await res.text()
-    expect(html).toContain('enter a token name of 1 to 60 characters')
-    expect(html).toContain('the password is not right')
+    expect(html).toContain('Enter a token name of 1 to 60 characters.')
+    expect(html).toContain('That password is not right: enter your current password.')
   })
 
   test('wrong passwords are rate limited like the other password checks (429)', async () => {

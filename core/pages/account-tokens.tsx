@@ -15,7 +15,8 @@ import { CORE_API_HONOURED, CORE_API_INNER_SCOPES } from '../http/core-api.ts'
 import { ActionButton, CsrfField, EmptyState, Field, LocalTime, Select, type FieldErrors } from '../../views/components.tsx'
 import { NO_STORE, accountPage, notFound, sessionOnly } from './account-ui.tsx'
 import { actorOf, readFormAll } from './context.ts'
-import { ownPassword, passwordGate } from './account-password.tsx'
+import { currentPasswordError, ownPassword, passwordGate } from './account-password.tsx'
+import { sentence } from './sentence.ts'
 
 /** Every token expires: these are the lifetimes offered (no "never"). */
 const EXPIRY_OPTIONS = TOKEN_EXPIRY_DAYS.map((d) => ({ value: String(d), label: `${d} days` }))
@@ -23,10 +24,10 @@ const EXPIRY_OPTIONS = TOKEN_EXPIRY_DAYS.map((d) => ({ value: String(d), label: 
 /** Why the submitted expiry is refused, or undefined when it is one of the offered lifetimes. */
 function expiryProblem(value: string): string | undefined {
   if (EXPIRY_OPTIONS.some((o) => o.value === value)) return undefined
-  if (!value.trim()) return 'choose when the token expires'
+  if (!value.trim()) return 'Choose when the token expires.'
   const days = Number(value)
-  if (value === 'never' || (Number.isFinite(days) && days > TOKEN_MAX_DAYS)) return `tokens expire after at most ${TOKEN_MAX_DAYS} days: choose one of the offered times`
-  return 'choose one of the offered expiry times'
+  if (value === 'never' || (Number.isFinite(days) && days > TOKEN_MAX_DAYS)) return `Tokens expire after at most ${TOKEN_MAX_DAYS} days: choose one of the offered times.`
+  return 'Choose one of the offered expiry times.'
 }
 
 type Scope = { name: string; description: string; group: string; groupName: string }
@@ -242,24 +243,24 @@ export function accountTokenPages(deps: ServerDeps) {
         const values = { name: one.name ?? '', permissions: (all.permissions ?? []).slice(0, 500), expires: (one.expires ?? '').slice(0, 20) }
         if (!auth.org) {
           gate.giveBack()
-          return tokensPage(request, auth, values, { name: 'join an organization first: a token acts in one' }, 422)
+          return tokensPage(request, auth, values, { name: 'Join an organization first: a token acts in one.' }, 422)
         }
         const errors: FieldErrors = {}
         const password = one.current ?? ''
         const ok = await ownPassword(deps, request, auth, gate, password)
         if (ok instanceof Response) return ok
-        if (!ok) errors.current = password ? 'the password is not right' : 'enter your current password'
+        if (!ok) errors.current = currentPasswordError(password)
         const allowed = new Set(allowedScopes(auth).map((s) => s.name))
         const refusedScopes = values.permissions.filter((perm) => !allowed.has(perm))
         const { all: onApi } = apiPermissions()
         const notOnApi = refusedScopes.filter((perm) => !onApi.has(perm) && (auth.permissions.has(perm) || can(auth, perm)))
         const list = (names: string[]) => `${names.slice(0, 3).join(', ')}${names.length > 3 ? '…' : ''}`
-        if (notOnApi.length) errors.permissions = `no API route checks ${list(notOnApi)}, so a token cannot use ${notOnApi.length === 1 ? 'it' : 'them'}: choose among the offered permissions`
-        else if (refusedScopes.length) errors.permissions = `you do not hold ${list(refusedScopes)} here: a token can only have permissions you hold`
-        else if (values.permissions.length === 0) errors.permissions = 'choose at least one permission'
+        if (notOnApi.length) errors.permissions = `No API route checks ${list(notOnApi)}, so a token cannot use ${notOnApi.length === 1 ? 'it' : 'them'}: choose among the offered permissions.`
+        else if (refusedScopes.length) errors.permissions = `You do not hold ${list(refusedScopes)} here: a token can only have permissions you hold.`
+        else if (values.permissions.length === 0) errors.permissions = 'Choose at least one permission.'
         const badExpiry = expiryProblem(values.expires)
         if (badExpiry) errors.expires = badExpiry
-        if (!values.name.trim() || values.name.trim().length > 60) errors.name = 'enter a token name of 1 to 60 characters'
+        if (!values.name.trim() || values.name.trim().length > 60) errors.name = 'Enter a token name of 1 to 60 characters.'
         if (Object.values(errors).some(Boolean)) return tokensPage(request, auth, values, errors, 422)
         let created
         try {
@@ -272,7 +273,7 @@ export function accountTokenPages(deps: ServerDeps) {
           })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          return tokensPage(request, auth, values, { [err.field ?? 'name']: err.message }, 422)
+          return tokensPage(request, auth, values, { [err.field ?? 'name']: sentence(err.message) }, 422)
         }
         const { token } = created
         await accounts.audit(actorOf(request, auth), 'token.created', token.name, { id: token.id, permissions: token.permissions, expiresAt: token.expiresAt.toISOString() })

@@ -7,7 +7,8 @@ import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
-import { ownPassword, passwordGate } from './account-password.tsx'
+import { currentPasswordError, ownPassword, passwordGate } from './account-password.tsx'
+import { sentence } from './sentence.ts'
 import { NO_STORE, accountPage, sessionOnly } from './account-ui.tsx'
 import { actorOf } from './context.ts'
 
@@ -167,7 +168,7 @@ export function accountTwoFactorPages(deps: ServerDeps) {
           return twoFactorPage(request, auth, { enrollment })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          return twoFactorPage(request, auth, { error: err.message }, err.status)
+          return twoFactorPage(request, auth, { error: sentence(err.message) }, err.status)
         }
       },
       { permission: SIGNED_IN },
@@ -183,7 +184,7 @@ export function accountTwoFactorPages(deps: ServerDeps) {
         const ok = await ownPassword(deps, request, auth, gate, password)
         if (ok instanceof Response) return ok
         if (!ok) {
-          const problem = password ? 'the password is not right' : 'enter your current password'
+          const problem = currentPasswordError(password)
           const enrollment = await twoFactor.pending(auth.user.id)
           if (!enrollment) return twoFactorPage(request, auth, { error: 'Start the setup first.' }, 409)
           return twoFactorPage(request, auth, { enrollment, errors: { password: problem } }, 422)
@@ -195,8 +196,8 @@ export function accountTwoFactorPages(deps: ServerDeps) {
         } catch (err) {
           if (!(err instanceof InputError)) throw err
           const enrollment = await twoFactor.pending(auth.user.id)
-          if (!enrollment) return twoFactorPage(request, auth, { error: err.message }, err.status)
-          return twoFactorPage(request, auth, { enrollment, errors: { code: err.message } }, 422)
+          if (!enrollment) return twoFactorPage(request, auth, { error: sentence(err.message) }, err.status)
+          return twoFactorPage(request, auth, { enrollment, errors: { code: sentence(err.message) } }, 422)
         }
       },
       { permission: SIGNED_IN },
@@ -210,14 +211,14 @@ export function accountTwoFactorPages(deps: ServerDeps) {
         const password = gate.form.current ?? ''
         const ok = await ownPassword(deps, request, auth, gate, password)
         if (ok instanceof Response) return ok
-        if (!ok) return twoFactorPage(request, auth, { errors: { current: password ? 'the password is not right' : 'enter your current password' } }, 422)
+        if (!ok) return twoFactorPage(request, auth, { errors: { current: currentPasswordError(password) } }, 422)
         try {
           const recoveryCodes = await twoFactor.regenerateRecovery(auth.user.id)
           await accounts.audit(actorOf(request, auth), 'auth.two_factor_recovery_regenerated', auth.user.email)
           return twoFactorPage(request, auth, { recoveryCodes, regenerated: true })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          return twoFactorPage(request, auth, { error: err.message }, err.status)
+          return twoFactorPage(request, auth, { error: sentence(err.message) }, err.status)
         }
       },
       { permission: SIGNED_IN },
@@ -230,7 +231,7 @@ export function accountTwoFactorPages(deps: ServerDeps) {
         const password = gate.form.password ?? ''
         const ok = await ownPassword(deps, request, auth, gate, password)
         if (ok instanceof Response) return ok
-        if (!ok) return twoFactorPage(request, auth, { errors: { password: password ? 'the password is not right' : 'enter your current password' } }, 422)
+        if (!ok) return twoFactorPage(request, auth, { errors: { password: currentPasswordError(password) } }, 422)
         await twoFactor.disable(auth.user.id)
         await accounts.audit(actorOf(request, auth), 'auth.two_factor_disabled', auth.user.email)
         return redirect(request, '/account/2fa', { kind: 'ok', text: 'Two-factor sign-in is off.' })

@@ -77,7 +77,7 @@ eachDialect('account pages', (dialect) => {
     const wrong = await a.post('/account/password', { current: 'not my password', password: 'a new password 2' })
     expect(wrong.status).toBe(422)
     const wrongHtml = await wrong.text()
-    expect(wrongHtml).toContain('the current password is not right')
+    expect(wrongHtml).toContain('The current password is not right.')
     expect(wrongHtml).toContain('id="f-current-error"')
     expect(wrongHtml).toContain('action="/account/password"')
     const short = await a.post('/account/password', { current: PASSWORD, password: 'short' })
@@ -408,11 +408,11 @@ eachDialect('account pages', (dialect) => {
     expect(form).toContain('<option value="30" selected>')
     const fields = { name: 'deploys <x>', permissions: ['fixture-notes.note.write'], current: PASSWORD }
     for (const [expires, message] of [
-      ['never', `tokens expire after at most ${TOKEN_MAX_DAYS} days`],
-      ['400', `tokens expire after at most ${TOKEN_MAX_DAYS} days`],
-      ['', 'choose when the token expires'],
-      [undefined, 'choose when the token expires'],
-      ['soon', 'choose one of the offered expiry times'],
+      ['never', `Tokens expire after at most ${TOKEN_MAX_DAYS} days: choose one of the offered times.`],
+      ['400', `Tokens expire after at most ${TOKEN_MAX_DAYS} days: choose one of the offered times.`],
+      ['', 'Choose when the token expires.'],
+      [undefined, 'Choose when the token expires.'],
+      ['soon', 'Choose one of the offered expiry times.'],
     ] as const) {
       const res = await client.post('/account/tokens', expires === undefined ? fields : { ...fields, expires })
       expect(res.status).toBe(422)

@@ -14,6 +14,7 @@ import { MainNav } from '../../views/shell.tsx'
 import { SettingsForm, formValuesOf, settingFields, settingsFromForm, type FormValues } from './admin-settings-form.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
 import { readForm } from './context.ts'
+import { sentence } from './sentence.ts'
 
 const admin = { permission: INSTANCE_ADMIN } as const
 const HTML = { 'content-type': 'text/html; charset=utf-8' }
@@ -294,8 +295,8 @@ export function adminPluginPages(deps: ServerDeps) {
   const failed = async (request: Request, auth: Auth, id: string, err: PluginError) => {
     const status = err.status === 404 ? 404 : 422
     const p = host.has(id) ? host.describe(id) : undefined
-    if (isFragmentRequest(request) && p) return new Response(safeRow(p, auth, { message: err.message, focus: true }), { status, headers: HTML })
-    return listPage(request, auth, { error: err.message, status })
+    if (isFragmentRequest(request) && p) return new Response(safeRow(p, auth, { message: sentence(err.message), focus: true }), { status, headers: HTML })
+    return listPage(request, auth, { error: sentence(err.message), status })
   }
 
   /** After enable/disable: the row plus changed rows and the nav out of band (htmx), or a redirect with a flash. */
@@ -403,7 +404,7 @@ export function adminPluginPages(deps: ServerDeps) {
           after = await host.updateSettings(id, values)
         } catch (err) {
           if (!(err instanceof PluginError)) throw err
-          return settingsPage(request, auth, id, shown, { '': err.message }, err.status === 404 ? 404 : 422)
+          return settingsPage(request, auth, id, shown, { '': sentence(err.message) }, err.status === 404 ? 404 : 422)
         }
         // Keys only: settings may hold secrets.
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))

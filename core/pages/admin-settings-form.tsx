@@ -6,6 +6,7 @@
 import type { TObject, TSchema } from '@sinclair/typebox'
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value'
 import { CsrfField, FormError, type FieldErrors } from '../../views/components.tsx'
+import { sentence } from './sentence.ts'
 
 /** How a settings property is edited. */
 export type SettingKind = 'text' | 'secret' | 'number' | 'integer' | 'checkbox' | 'select' | 'unsupported'
@@ -185,6 +186,8 @@ export function settingsFromForm(
     const owner = fields.some((f) => f.key === key) ? key : ''
     if (!errors[owner]) errors[owner] = owner ? friendly(e) : `${e.path || '(settings)'}: ${e.message}`
   }
+  // shown as sentences, as every form's errors
+  for (const [key, message] of Object.entries(errors)) if (message) errors[key] = sentence(message)
   return { values, shown, errors }
 }
 
@@ -211,7 +214,7 @@ function friendly(e: ValueError): string {
     case ValueErrorType.StringMaxLength:
       return `enter at most ${String(s.maxLength)} characters`
     case ValueErrorType.StringPattern:
-      return `must match the pattern ${String(s.pattern)}`
+      return `enter text that matches the pattern ${String(s.pattern)}`
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.IntegerMinimum:
       return `enter ${String(s.minimum)} or more`
@@ -326,7 +329,7 @@ export function SettingsForm(props: { action: string; csrf: string | undefined; 
   return (
     <form method="post" action={props.action} class="medium-form">
       <CsrfField token={props.csrf} />
-      <FormError message={props.errors[''] ? `Not saved: ${props.errors['']}` : Object.values(props.errors).some(Boolean) ? 'Not saved: fix the fields marked below.' : undefined} />
+      <FormError message={props.errors[''] ? `Not saved. ${props.errors['']}` : Object.values(props.errors).some(Boolean) ? 'Not saved: fix the fields marked below.' : undefined} />
       {fields.map((f) => (
         <SettingInput field={f} value={props.values[f.key] ?? ''} error={props.errors[f.key]} />
       ))}

@@ -549,7 +549,7 @@ export function adminUserPages(deps: ServerDeps) {
           return done(request, view, `${changed.name} now signs in as ${changed.email}.`)
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          return usersPage(request, auth, { status: 422, emailEdit: { userId: user.id, value, error: err.message }, view })
+          return usersPage(request, auth, { status: 422, emailEdit: { userId: user.id, value, error: sentence(err.message) }, view })
         }
       },
       admin,
@@ -576,7 +576,7 @@ export function adminUserPages(deps: ServerDeps) {
         const again = (errors: FieldErrors, error?: string) => usersPage(request, auth, { status: 422, invite: { values, errors, error } })
         const [orgId = '', roleId = ''] = values.target.split(':')
         const org = orgId ? await orgs.getOrg(orgId) : undefined
-        if (!org || !roleId) return again({ target: 'choose an organization and a role' })
+        if (!org || !roleId) return again({ target: 'Choose an organization and a role.' })
         try {
           const role = await orgs.getRole(org.id, roleId)
           const invitation = await orgs.createInvitation(org.id, role.id, auth.user.id, values.email || undefined)
@@ -592,8 +592,8 @@ export function adminUserPages(deps: ServerDeps) {
           return usersPage(request, auth, { invite: { values: { target: values.target }, errors: {}, link, summary } })
         } catch (err) {
           if (!(err instanceof InputError)) throw err
-          if (err.field === 'email') return again({ email: err.message })
-          return again({ target: err.message })
+          if (err.field === 'email') return again({ email: sentence(err.message) })
+          return again({ target: sentence(err.message) })
         }
       },
       admin,

@@ -277,7 +277,7 @@ eachDialect('admin pages', (dialect) => {
     expect(bad.status).toBe(422)
     const badHtml = await bad.text()
     expect(badHtml).toContain('aria-invalid="true"')
-    expect(badHtml).toMatch(/<small id="f-greeting-error" class="field-error">enter a value<\/small>/)
+    expect(badHtml).toMatch(/<small id="f-greeting-error" class="field-error">Enter a value.<\/small>/)
 
     const good = await ada.post('/admin/plugins/fixture-notes/settings', { greeting: 'Howdy' })
     expect(good.status).toBe(303)
@@ -297,7 +297,7 @@ eachDialect('admin pages', (dialect) => {
     const mixed = await ada.post('/admin/plugins/fixture-reports/settings', { title: '', limit: '7', format: 'csv', apiKey: 's3cret-value' })
     expect(mixed.status).toBe(422)
     const mixedHtml = await mixed.text()
-    expect(mixedHtml).toMatch(/id="f-title-error" class="field-error">enter a value</)
+    expect(mixedHtml).toMatch(/id="f-title-error" class="field-error">Enter a value.</)
     expect(mixedHtml).toContain('value="7"')
     expect(mixedHtml).toContain('<option value="csv" selected>CSV</option>')
     expect(mixedHtml).not.toMatch(/name="public"[^>]*checked/) // unchecked stays unchecked
@@ -306,16 +306,16 @@ eachDialect('admin pages', (dialect) => {
     const nan = await ada.post('/admin/plugins/fixture-reports/settings', { title: 'Daily', limit: 'lots', format: 'xml' })
     expect(nan.status).toBe(422)
     const nanHtml = await nan.text()
-    expect(nanHtml).toContain('enter a number')
-    expect(nanHtml).toContain('choose one of the options')
+    expect(nanHtml).toContain('Enter a number.')
+    expect(nanHtml).toContain('Choose one of the options.')
     expect(nanHtml).toContain('value="lots"')
     const big = await ada.post('/admin/plugins/fixture-reports/settings', { title: 'Daily', limit: '500', format: 'pdf' })
     expect(big.status).toBe(422)
-    expect(await big.text()).toContain('enter 100 or less')
+    expect(await big.text()).toContain('Enter 100 or less.')
     const email = await ada.post('/admin/plugins/fixture-reports/settings', { title: 'Daily', limit: '5', format: 'pdf', contact: 'not an address' })
     expect(email.status).toBe(422)
     const emailHtml = await email.text()
-    expect(emailHtml).toContain('enter an email address, like name@example.com')
+    expect(emailHtml).toContain('Enter an email address, like name@example.com.')
     expect(emailHtml).not.toContain('Expected string to match')
     expect(emailHtml).toContain('value="not an address"')
 
@@ -386,8 +386,8 @@ eachDialect('admin pages', (dialect) => {
     expect(audit.find((a) => a.action === 'user.email_changed')).toMatchObject({ target: fresh, actorEmail: ADMIN.email })
 
     for (const [email, message] of [
-      [other.user.email, 'another account uses this email'],
-      ['not-an-address', 'enter an email address like ana@example.com'],
+      [other.user.email, 'Another account uses this email.'],
+      ['not-an-address', 'Enter an email address like ana@example.com.'],
     ] as const) {
       const bad = await ada.post(`/admin/users/${user.id}/email`, { email })
       expect(bad.status).toBe(422)
@@ -434,7 +434,7 @@ eachDialect('admin pages', (dialect) => {
     expect(bad.status).toBe(422)
     const badHtml = await bad.text()
     expect(badHtml).toContain('value="not-an-email"')
-    expect(badHtml).toContain('enter an email address')
+    expect(badHtml).toContain('Enter an email address like ana@example.com.')
     expect((await ada.post('/admin/users/invite', { target: `${p.org!.id}:${owner.id}` })).status).toBe(422)
     expect((await ada.post('/admin/users/invite', { target: 'nope' })).status).toBe(422)
     expect((await ada.post('/admin/users/invite', { target: `${p.org!.id}:nope` })).status).toBe(422)

@@ -18,6 +18,7 @@ import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
 import { actorOf, hitLimits, readForm, tooMany, type LimitCheck } from './context.ts'
 import { anonymousCsrf, sessionCookie } from './sign-in.tsx'
+import { sentence } from './sentence.ts'
 
 type Invitation = NonNullable<Awaited<ReturnType<ServerDeps['identity']['orgs']['findInvitation']>>>
 
@@ -27,11 +28,8 @@ const MAX_TOKEN = 200
 export const NOT_CREATED =
   'No new account was created for this address. If you have an account already, sign in first, then open this link again. Otherwise check the address.'
 
-/** A service message as a sentence. */
-export function sentence(message: string): string {
-  const s = message.charAt(0).toUpperCase() + message.slice(1)
-  return /[.!?]$/.test(s) ? s : s + '.'
-}
+/** A service message as a sentence (pages import it from here too). */
+export { sentence }
 
 function invitePath(token: string): string {
   return `/invite/${encodeURIComponent(token)}`

@@ -11,6 +11,7 @@ import { requestMeta } from '../http/request-meta.ts'
 import type { ServerDeps } from '../http/server.ts'
 import { CsrfField, Field, FormError, type FieldErrors } from '../../views/components.tsx'
 import { actorOf, readForm, safeNext } from './context.ts'
+import { fieldSentence, sentence } from './sentence.ts'
 import { dropSetupToken, fromLoopback, setupTokenProblem } from './setup-token.ts'
 
 /** The anonymous CSRF token (cookie), creating one when the visitor has none. */
@@ -140,22 +141,22 @@ export function signInPages(deps: ServerDeps) {
     if ((await accounts.countUsers()) > 0) return setUpAlready()
     // Check every field first, so the form shows all problems at once.
     const errors: FieldErrors = {}
-    if (!form.org?.trim()) errors.org = 'enter the name of your organization'
-    if (!form.name?.trim()) errors.name = 'enter your name'
+    if (!form.org?.trim()) errors.org = 'Enter the name of your organization.'
+    if (!form.name?.trim()) errors.name = 'Enter your name.'
     try {
       normalizeEmail(form.email ?? '')
     } catch (err) {
-      errors.email = (err as Error).message
+      errors.email = sentence((err as Error).message)
     }
     const problem = passwordProblem(form.password ?? '')
-    if (problem) errors.password = `password: ${problem}`
+    if (problem) errors.password = sentence(problem)
     let user: User | undefined
     try {
       if (Object.keys(errors).length === 0) user = await accounts.createUser({ email: form.email ?? '', name: form.name ?? '', password: form.password ?? '', isAdmin: true, onlyFirst: true })
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       if (err.field === 'setup') return setUpAlready() // an account appeared meanwhile (another process)
-      errors[err.field ?? 'email'] = err.message
+      errors[err.field ?? 'email'] = fieldSentence(err.message)
     }
     if (!user) return card(request, 'Set up', (csrf) => SetupForm({ csrf, values: form, errors, askToken }) as string, 422)
     const org = await orgs.createOrg({ name: form.org! }, user.id)
