@@ -71,7 +71,7 @@ eachDialect('planning API bodies and assignee filter', (dialect) => {
       expect(res.status).toBe(400)
       const error = await errorOf(res)
       expect(error.code).toBe('invalid')
-      expect(error.message).toContain(`assignee: unknown assignee '${who}'`)
+      expect(error.message).toContain(`The assignee filter names an unknown assignee '${who}'`)
     }
     // one unknown among several is refused too (a comma list)
     const listed = await admin.request(`/api/v1/planning/tasks?assignee=${memberId},nobody`)

@@ -80,7 +80,7 @@ eachDialect('planning API lookups', (dialect) => {
     let res = await json(admin, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Not made', cycleId: 'Sprint 9' })
     expect(res.status).toBe(422)
     let error = ((await res.json()) as { error: { message: string } }).error.message
-    expect(error).toContain("unknown cycle 'Sprint 9'")
+    expect(error).toBe("Unknown cycle 'Sprint 9' in this project: use the id or name of one of its cycles (cycleId).")
     expect(error).toContain('(cycleId)')
     const list = (await read<Items<{ title: string }>>(admin, '/api/v1/planning/tasks?project=WEB')).body.items
     expect(list.map((t) => t.title)).not.toContain('Not made')
@@ -88,7 +88,7 @@ eachDialect('planning API lookups', (dialect) => {
     res = await json(admin, 'PATCH', '/api/v1/planning/tasks/WEB-1', { title: 'Renamed', milestoneId: 'Beta' })
     expect(res.status).toBe(422)
     error = ((await res.json()) as { error: { message: string } }).error.message
-    expect(error).toContain("unknown milestone 'Beta'")
+    expect(error).toContain("Unknown milestone 'Beta'")
     expect(error).toContain('(milestoneId)')
     res = await json(admin, 'PATCH', '/api/v1/planning/tasks/WEB-1', { cycleId: 'Ops sprint' })
     expect(res.status).toBe(422)

@@ -146,13 +146,13 @@ eachDialect('planning API relations (blocks, blockedBy)', (dialect) => {
 
   test('bad values are a 422 naming the value (unknown, another organization, itself, in both sets, no list); nothing is written', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ blocks: ['WEB-999'] }, "blocks: unknown task 'WEB-999'"],
-      [{ blockedBy: ['nope'] }, "blockedBy: unknown task 'nope'"],
-      [{ blocks: [outsiderTask.id] }, `blocks: unknown task '${outsiderTask.id}'`],
-      [{ blocks: ['WEB-4'] }, "blocks: 'WEB-4' is this task, and a task cannot block itself"],
-      [{ blocks: ['WEB-5'], blockedBy: ['WEB-5'] }, "blockedBy: 'WEB-5' is in blocks too"],
-      [{ blocks: 'WEB-5' }, 'blocks must be a list of task keys or ids'],
-      [{ blockedBy: [42] }, 'blockedBy: 42 is no task key or id'],
+      [{ blocks: ['WEB-999'] }, "The blocks field names an unknown task 'WEB-999': use the key, like WEB-12, or the id of a task of this organization (blocks)."],
+      [{ blockedBy: ['nope'] }, "The blockedBy field names an unknown task 'nope'"],
+      [{ blocks: [outsiderTask.id] }, `The blocks field names an unknown task '${outsiderTask.id}'`],
+      [{ blocks: ['WEB-4'] }, "The blocks field names this task ('WEB-4'), and a task cannot block itself"],
+      [{ blocks: ['WEB-5'], blockedBy: ['WEB-5'] }, "The blockedBy field names 'WEB-5', which is in blocks too"],
+      [{ blocks: 'WEB-5' }, 'The blocks field must be a list of task keys or ids'],
+      [{ blockedBy: [42] }, 'The blockedBy field holds 42, which is no task key or id'],
     ]
     events.length = 0
     for (const [body, message] of cases) {
@@ -186,12 +186,12 @@ eachDialect('planning API relations (blocks, blockedBy)', (dialect) => {
     let res = await json(admin, 'PATCH', '/api/v1/planning/tasks/WEB-7', { title: 'Loop', blocks: ['WEB-5'] })
     expect(res.status).toBe(422)
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
-      "blocks: 'WEB-5' would make a loop of tasks each waiting for the next (WEB-7 blocks WEB-5, WEB-5 blocks WEB-6 and WEB-6 blocks WEB-7)",
+      "The blocks field names 'WEB-5', which would make a loop of tasks each waiting for the next (WEB-7 blocks WEB-5, WEB-5 blocks WEB-6 and WEB-6 blocks WEB-7): remove one of those relations first (blocks).",
     )
     // from the other side: WEB-5 blocked by WEB-7
     res = await json(admin, 'PATCH', '/api/v1/planning/tasks/WEB-5', { blockedBy: ['WEB-8', 'WEB-7'] })
     expect(res.status).toBe(422)
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("blockedBy: 'WEB-7' would make a loop")
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("The blockedBy field names 'WEB-7', which would make a loop")
     // a new task between the ends of the chain
     res = await json(admin, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Loop', blocks: ['WEB-5'], blockedBy: ['WEB-7'] })
     expect(res.status).toBe(422)
@@ -199,7 +199,7 @@ eachDialect('planning API relations (blocks, blockedBy)', (dialect) => {
     // the direct reverse
     res = await json(admin, 'PATCH', '/api/v1/planning/tasks/WEB-6', { blocks: ['WEB-5', 'WEB-7'] })
     expect(res.status).toBe(422)
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("blocks: 'WEB-5' would make a loop of tasks each waiting for the next (WEB-6 blocks WEB-5 and WEB-5 blocks WEB-6)")
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain("The blocks field names 'WEB-5', which would make a loop of tasks each waiting for the next (WEB-6 blocks WEB-5 and WEB-5 blocks WEB-6)")
     expect(events).toEqual([])
     expect((await relationsOf('WEB-7')).blocks).toEqual([])
     // replacing the set that made the loop is fine: WEB-6 now only blocked by WEB-5, WEB-7 blocks WEB-5
@@ -235,6 +235,6 @@ eachDialect('planning API relations (blocks, blockedBy)', (dialect) => {
     expect(await relationsOf(created.key)).toEqual({ blocks: [], blockedBy: ['WEB-8'] })
     await tool('planning_update_task').call({ task: created.key, blocks: ['WEB-1'], blockedBy: [] }, auth)
     expect(await relationsOf(created.key)).toEqual({ blocks: ['WEB-1'], blockedBy: [] })
-    await expect(tool('planning_update_task').call({ task: created.key, blocks: ['WEB-404'] }, auth)).rejects.toThrow("blocks: unknown task 'WEB-404'")
+    await expect(tool('planning_update_task').call({ task: created.key, blocks: ['WEB-404'] }, auth)).rejects.toThrow("The blocks field names an unknown task 'WEB-404'")
   })
 })

@@ -98,8 +98,8 @@ export function checkTaskFields(input: Record<string, unknown>, extra: string[] 
   if (!unknown.length) return
   const k = unknown[0]!
   const accepted = [...extra, ...TASK_INPUT_FIELDS].join(', ')
-  if (k === 'assignee') throw new InputError(`unknown field 'assignee': send assigneeId (a user id) or assigneeEmail (an email); null or "" unassigns. Accepted fields: ${accepted}`, 'assignee')
-  throw new InputError(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((x) => `'${x}'`).join(', ')}: accepted fields are ${accepted}`, k)
+  if (k === 'assignee') throw new InputError(`Unknown field 'assignee': send assigneeId (a user id) or assigneeEmail (an email); null or "" unassigns. The accepted fields are ${accepted}.`, 'assignee')
+  throw new InputError(`Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((x) => `'${x}'`).join(', ')}: the accepted fields are ${accepted}.`, k)
 }
 
 /**
@@ -109,7 +109,7 @@ export function checkTaskFields(input: Record<string, unknown>, extra: string[] 
 function objectBody(body: unknown): Record<string, unknown> {
   if (body === undefined || (body !== null && typeof body === 'object' && !Array.isArray(body))) return jsonBody(body)
   const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : `a ${typeof body}`
-  throw new InputError(`The body must be a JSON object of fields, like {"title": "..."}; got ${got}`, 'body', 400)
+  throw new InputError(`The body must be a JSON object of fields, like {"title": "..."}; got ${got}.`, 'body', 400)
 }
 
 /**
@@ -120,7 +120,7 @@ export function planItemId(list: { id: string; name: string }[], value: unknown,
   const v = value == null ? '' : String(value).trim()
   if (!v) return ''
   const hit = list.find((x) => x.id === v) ?? list.find((x) => x.name.toLowerCase() === v.toLowerCase())
-  if (!hit) throw new InputError(`unknown ${what} '${v}' in this project (use the id or name of one of its ${what}s)`, field)
+  if (!hit) throw new InputError(`Unknown ${what} '${v}' in this project: use the id or name of one of its ${what}s.`, field)
   return hit.id
 }
 
@@ -159,7 +159,7 @@ export async function listRequest(projects: ProjectService, orgId: string, query
   if (choices) filter.stateIds = stateIdsOf(query.state, choices.states)
   else if (filter.stateIds) {
     const unknown = await projects.unknownStateIds(orgId, filter.stateIds)
-    if (unknown.length) throw new InputError(`state: unknown state '${unknown[0]}' (use state ids, or state names together with project=KEY)`, 'state', 400)
+    if (unknown.length) throw new InputError(`The state filter names an unknown state '${unknown[0]}': use state ids, or state names together with project=KEY.`, 'state', 400)
   }
   // every value of the raw parameter (one id, or a comma list), whatever shape the filter gives them
   const assignees = (query.assignee ?? '').split(',').map((v) => v.trim()).filter((v) => v && v !== 'me' && v !== 'none' && v !== viewerId)
@@ -167,7 +167,7 @@ export async function listRequest(projects: ProjectService, orgId: string, query
   for (const who of assignees) {
     if (members.some((m) => m.id === who)) continue
     const { items } = await lookup.tasks.list(orgId, { assigneeId: who }, { limit: 1 })
-    if (!items.length) throw new InputError(`assignee: unknown assignee '${who.slice(0, 40)}' (use me, none or the id of a member of this organization)`, 'assignee', 400)
+    if (!items.length) throw new InputError(`The assignee filter names an unknown assignee '${who.slice(0, 40)}': use me, none or the id of a member of this organization.`, 'assignee', 400)
   }
   return { filter, limit }
 }
@@ -216,7 +216,7 @@ function expectedVersions(request: Request): Date[] | undefined {
   const header = request.headers.get('if-match')
   if (header === null) return undefined
   const tags = entityTags(header)
-  if (!tags) throw new InputError(`If-Match must be * or the ETag a GET answered, with its double quotes (If-Match: "1732550400000-…"); got ${JSON.stringify(header.slice(0, 80))}`, 'If-Match', 400)
+  if (!tags) throw new InputError(`If-Match must be * or the ETag a GET answered, with its double quotes (If-Match: "1732550400000-…"); got ${JSON.stringify(header.slice(0, 80))}.`, 'If-Match', 400)
   if (tags === '*') return undefined
   return tags.flatMap((t) => {
     const m = t.weak ? null : /^(\d{1,15})(-[0-9a-f]{1,64})?$/.exec(t.opaque)
@@ -321,7 +321,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService, people
       try {
         const input = objectBody(body)
         const unknown = Object.keys(input).filter((k) => k !== 'to')
-        if (unknown.length) throw new InputError(`unknown field '${unknown[0]}': the only field is to (the id or name of the cycle to move the unfinished tasks to; the next cycle without it)`, unknown[0])
+        if (unknown.length) throw new InputError(`Unknown field '${unknown[0]}': the only field is to (the id or name of the cycle to move the unfinished tasks to; the next cycle without it).`, unknown[0])
         const to = input.to == null ? undefined : String(input.to)
         const { from, to: target, moved } = await tasks.rollover(orgOf(auth), actorOf(auth), params.key, params.cycle, to)
         return { moved: moved.length, tasks: moved.map((t) => t.key), from: cycleJson(from), to: cycleJson(target) }
@@ -345,7 +345,7 @@ export function planningApi(projects: ProjectService, tasks: TaskService, people
         const input = objectBody(body)
         checkTaskFields(input, ['project', 'projectId'])
         const project = String(input.project ?? input.projectId ?? '')
-        if (!project) return problem(request, new InputError('project is required (a key like WEB)', 'project'))
+        if (!project) return problem(request, new InputError('Name the project: send project with its key, like WEB.', 'project'))
         const orgId = orgOf(auth)
         const emails = seesEmails(auth.permissions)
         const t = await tasks.create(orgId, actorOf(auth), project, await withPlanIds(projects, async () => (await projects.get(orgId, project)).id, input))

@@ -49,12 +49,12 @@ eachDialect('planning board filters', (dialect) => {
 
   test('an unknown value is a 422 on both pages, with the same message naming the filter, and the board shows no card', async () => {
     for (const [query, message] of [
-      ['priority=urgentish', 'priority: unknown value &#x27;urgentish&#x27; (use urgent, high, medium, low, none)'],
-      ['priority=urgent,nope', 'priority: unknown value &#x27;nope&#x27;'],
-      ['label=Feature', 'label: no label &#x27;Feature&#x27; in this project'],
-      ['label=bug&label=ghost', 'label: no label &#x27;ghost&#x27; in this project'],
-      ['milestone=00000000-0000-7000-8000-000000000000', 'milestone: no milestone &#x27;00000000-0000-7000-8000-000000000000&#x27; in this project'],
-      [`cycle=${otherCycle}`, `cycle: no cycle &#x27;${otherCycle}&#x27; in this project`],
+      ['priority=urgentish', 'The priority filter has an unknown value &#x27;urgentish&#x27;: use urgent, high, medium, low or none.'],
+      ['priority=urgent,nope', 'The priority filter has an unknown value &#x27;nope&#x27;'],
+      ['label=Feature', 'The label filter names no label of this project (&#x27;Feature&#x27;): choose one of its labels.'],
+      ['label=bug&label=ghost', 'The label filter names no label of this project (&#x27;ghost&#x27;)'],
+      ['milestone=00000000-0000-7000-8000-000000000000', 'The milestone filter names no milestone of this project (&#x27;00000000-0000-7000-8000-000000000000&#x27;)'],
+      [`cycle=${otherCycle}`, `The cycle filter names no cycle of this project (&#x27;${otherCycle}&#x27;)`],
     ] as const) {
       const board = await member.get(`/planning/projects/WEB/board?${query}`)
       const list = await member.get(`/planning/projects/WEB?${query}`)
@@ -72,7 +72,7 @@ eachDialect('planning board filters', (dialect) => {
     events.length = 0
     let res = await member.post('/planning/projects/WEB/board', { move: 'WEB-2', 'WEB-2': 'Done', view: 'priority=low,sometimes' })
     expect(res.status).toBe(422)
-    expect(errorOf(await res.text())).toStartWith('priority: unknown value &#x27;sometimes&#x27;')
+    expect(errorOf(await res.text())).toStartWith('The priority filter has an unknown value &#x27;sometimes&#x27;')
     expect(events).toEqual([])
     expect(((await (await member.request('/api/v1/planning/tasks/WEB-2')).json()) as { state: { name: string } }).state.name).toBe('Todo')
     res = await member.post('/planning/projects/WEB/board', { move: 'WEB-2', 'WEB-2': 'Done', view: 'priority=low' })

@@ -112,7 +112,7 @@ eachDialect('planning board', (dialect) => {
     res = await member.post('/planning/projects/WEB/board', { 'WEB-1': 'Doing', move: 'WEB-1' })
     expect(res.status).toBe(422)
     html = await res.text()
-    expect(html).toContain('unknown state &#x27;Doing&#x27;')
+    expect(html).toContain('Unknown state &#x27;Doing&#x27;: choose one of the project&#x27;s states.')
     expect(columnOf(html, 'WEB-1')).toBe('Done')
     // a task of another project, through this board
     expect((await member.post('/planning/projects/WEB/board', { 'OPS-1': 'Done', move: 'OPS-1' })).status).toBe(404)

@@ -15,8 +15,8 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 /** Throws 403 unless `auth` holds `permission` (tools and actions check like the routes do). */
 function need(auth: Auth, permission: string): string {
-  if (!can(auth, permission)) throw new InputError(`You need the permission "${permission}"`, 'permission', 403)
-  if (!auth.org) throw new InputError('You belong to no organization', 'org', 404)
+  if (!can(auth, permission)) throw new InputError(`You need the permission "${permission}": ask an admin for it.`, 'permission', 403)
+  if (!auth.org) throw new InputError('You belong to no organization: ask an admin to add you to one.', 'org', 404)
   return auth.org.id
 }
 

@@ -99,11 +99,11 @@ eachDialect('planning CSV export with the list filters', (dialect) => {
 
   test('a bad filter is a 400 naming it; another organization is a 404', async () => {
     for (const [query, text] of [
-      ['priority=mega', 'priority: unknown value'],
-      ['state=Nope', 'state: unknown state'],
-      ['sort=evil', 'sort: unknown value'],
-      ['dueBefore=soon', 'dueBefore must be a date'],
-      ['milestone=nope', 'milestone: no milestone'],
+      ['priority=mega', 'The priority filter has an unknown value'],
+      ['state=Nope', 'The state filter names an unknown state'],
+      ['sort=evil', 'The sort has an unknown value'],
+      ['dueBefore=soon', 'The dueBefore filter must be a date'],
+      ['milestone=nope', 'The milestone filter names no milestone'],
     ] as [string, string][]) {
       const res = await admin.request(`/planning/projects/WEB/export.csv?${query}`)
       expect(res.status).toBe(400)

@@ -79,7 +79,7 @@ eachDialect('planning CSV', (dialect) => {
     events.length = 0
     const { status, report } = await importFile(member, 'WEB', await exportOf('WEB'))
     expect(status).toBe(200)
-    expect(report).toBe('0 created, 0 updated, 3 unchanged, 0 skipped')
+    expect(report).toBe('0 created, 0 updated, 3 unchanged, 0 skipped.')
     expect(await list('WEB')).toEqual(before)
     expect(taskEvents()).toEqual([])
     expect((await member.get('/planning/tasks/WEB-2')).html.match(/<li><small class="muted">/g)!.length).toBe(history)
@@ -96,7 +96,7 @@ eachDialect('planning CSV', (dialect) => {
     rows.push(['WEB-99', 'Unknown key', '', '', '', '', '', '', '', '', '', '']) // no such task: created
     events.length = 0
     const { report } = await importFile(member, 'WEB', toCsv(rows))
-    expect(report).toBe('2 created, 2 updated, 1 unchanged, 0 skipped')
+    expect(report).toBe('2 created, 2 updated, 1 unchanged, 0 skipped.')
     const child = await get('WEB-2')
     expect(child).toMatchObject({ title: 'Child renamed', state: { name: 'Done' }, cycleId: null, estimate: 3, due: '2030-01-10', assignee: { email: memberEmail } })
     expect(child.labels.map((l: any) => l.name)).toEqual(['ui'])
@@ -121,9 +121,9 @@ eachDialect('planning CSV', (dialect) => {
     const [head, ...body] = rows
     // without saying it is a copy, each WEB key is reported (and nothing is created)
     const refused = await importFile(member, 'IMP', toCsv([head!, ...body.reverse()]))
-    expect(refused.report).toStartWith('0 created, 0 updated, 5 skipped: row 2: WEB-5 is a key of project WEB, not IMP: leave the key empty')
+    expect(refused.report).toStartWith('0 created, 0 updated, 5 skipped. Row 2: WEB-5 is a key of project WEB, not IMP: leave the key empty')
     const { report } = await importFile(member, 'IMP', toCsv([head!, ...body.reverse()]), { copy: 'yes' })
-    expect(report).toBe('5 created, 0 updated, 0 skipped')
+    expect(report).toBe('5 created, 0 updated, 0 skipped.')
     const imp = await list('IMP')
     const byTitle = new Map(imp.map((t) => [t.title, t]))
     expect(imp.every((t) => t.key.startsWith('IMP-'))).toBe(true)
@@ -154,7 +154,9 @@ eachDialect('planning CSV', (dialect) => {
     ])
     const { report } = await importFile(member, 'WEB', csv)
     expect(report).toBe(
-      "1 created, 0 updated, 6 skipped: row 3: unknown milestone 'Nope'; row 4: unknown cycle 'Sprint 9'; row 5: more than one milestone is called 'TWIN'; row 6: unknown parent task 'WEB-999'; row 7: unknown parent task 'IMP-1'; row 8: A task cannot be its own parent or ancestor",
+      "1 created, 0 updated, 6 skipped. Row 3: Unknown milestone 'Nope': use the name of one of the project's milestones. Row 4: Unknown cycle 'Sprint 9': use the name of one of the project's cycles. " +
+        "Row 5: More than one milestone is called 'TWIN': rename one of them first. Row 6: Unknown parent task 'WEB-999': use the key of a task of this project or of a row in the file. " +
+        "Row 7: Unknown parent task 'IMP-1': use the key of a task of this project or of a row in the file. Row 8: A task cannot be its own parent or ancestor: choose another parent.",
     )
     const all = await list('WEB')
     expect(all.map((t) => t.title)).toContain('Good row')
@@ -166,11 +168,11 @@ eachDialect('planning CSV', (dialect) => {
     const csv = ['key,title,state', ',Fine row,Todo', 'API-1,Keyed elsewhere,Todo', ',Bad "quote,Todo', ',"closed"trailing,Todo', ',Wrong state,Nope', ',"unterminated quote,Todo', ',Swallowed row,Todo', ''].join('\r\n')
     const { report } = await importFile(member, 'WEB', csv)
     expect(report).toBe(
-      "1 created, 0 updated, 5 skipped: row 3: API-1 is a key of project API, not WEB: leave the key empty to create a task here, or import the file as a copy of another project; " +
-        'row 4: a quote inside unquoted field 2: quote the whole field and double the quotes inside it (&quot;&quot;); ' +
-        'row 5: text after a closing quote in field 2: quote the whole field and double the quotes inside it (&quot;&quot;); ' +
-        "row 6: unknown state 'Nope'; " +
-        'row 7: the quote opening field 2 is never closed (add the missing &quot;); the lines after it were read as part of that field and not imported',
+      '1 created, 0 updated, 5 skipped. Row 3: API-1 is a key of project API, not WEB: leave the key empty to create a task here, or import the file as a copy of another project. ' +
+        'Row 4: A quote is inside unquoted field 2: quote the whole field and double the quotes inside it (&quot;&quot;). ' +
+        'Row 5: Text follows a closing quote in field 2: quote the whole field and double the quotes inside it (&quot;&quot;). ' +
+        "Row 6: Unknown state 'Nope': choose one of the project's states. " +
+        'Row 7: The quote opening field 2 is never closed: add the missing &quot;. The lines after it were read as part of that field and not imported.',
     )
     const titles = (await list('WEB')).map((t) => t.title)
     expect(titles.length).toBe(before + 1)
@@ -185,16 +187,16 @@ eachDialect('planning CSV', (dialect) => {
       ['Wants a new label', 'bug;brand-new'],
     ])
     let { report } = await importFile(member, 'WEB', csv)
-    expect(report).toBe("1 created, 0 updated, 1 skipped: row 3: unknown label 'brand-new' (only those who manage the project can add labels)")
+    expect(report).toBe("1 created, 0 updated, 1 skipped. Row 3: Unknown label 'brand-new': only those who manage the project can add labels, so ask one of them or leave it out.")
     let page = await admin.get('/planning/projects/WEB/settings')
     expect(page.html).not.toContain('brand-new')
     // an update through the key is held to the same rule
     ;({ report } = await importFile(member, 'WEB', toCsv([['key', 'title', 'labels'], ['WEB-1', 'Epic', 'brand-new']])))
-    expect(report).toBe("0 created, 0 updated, 1 skipped: row 2: unknown label 'brand-new' (only those who manage the project can add labels)")
+    expect(report).toBe("0 created, 0 updated, 1 skipped. Row 2: Unknown label 'brand-new': only those who manage the project can add labels, so ask one of them or leave it out.")
     expect((await get('WEB-1')).labels).toEqual([])
 
     ;({ report } = await importFile(admin, 'WEB', csv))
-    expect(report).toBe('2 created, 0 updated, 0 skipped')
+    expect(report).toBe('2 created, 0 updated, 0 skipped.')
     page = await admin.get('/planning/projects/WEB/settings')
     expect(page.html).toContain('>brand-new</span>')
     const created = (await list('WEB')).find((t) => t.title === 'Wants a new label')

@@ -59,17 +59,17 @@ export function parseCsvRecords(input: string): CsvRecord[] {
       if (c === '\r' && s[i + 1] === '\n') i++
       endRecord()
     } else if (closed) {
-      error ??= `text after a closing quote in field ${row.length + 1}: quote the whole field and double the quotes inside it ("")`
+      error ??= `Text follows a closing quote in field ${row.length + 1}: quote the whole field and double the quotes inside it ("").`
       field += c
     } else if (c === '"') {
       if (field === '') quoted = true
       else {
-        error ??= `a quote inside unquoted field ${row.length + 1}: quote the whole field and double the quotes inside it ("")`
+        error ??= `A quote is inside unquoted field ${row.length + 1}: quote the whole field and double the quotes inside it ("").`
         field += c
       }
     } else field += c
   }
-  if (quoted) error = `the quote opening field ${row.length + 1} is never closed (add the missing "); the lines after it were read as part of that field and not imported`
+  if (quoted) error = `The quote opening field ${row.length + 1} is never closed: add the missing ". The lines after it were read as part of that field and not imported.`
   if (quoted || field !== '' || row.length) endRecord()
   return records
 }
@@ -146,7 +146,7 @@ function byName<T extends { id: string; name: string }>(list: T[], value: string
   const found = list.filter((x) => x.id === value || x.name.toLowerCase() === v)
   if (current && found.some((x) => x.id === current)) return current
   if (found.length === 1) return found[0]!.id
-  throw new InputError(found.length ? `more than one ${what} is called '${value}'` : `unknown ${what} '${value}'`, what)
+  throw new InputError(found.length ? `More than one ${what} is called '${value}': rename one of them first.` : `Unknown ${what} '${value}': use the name of one of the project's ${what}s.`, what)
 }
 
 /**
@@ -171,14 +171,14 @@ export async function importCsv(
 ): Promise<ImportReport> {
   const project = await projects.get(orgId, projectRef)
   const records = parseCsvRecords(csv)
-  if (records.length === 0) throw new InputError('The file is empty', 'file')
-  if (records[0]!.error) throw new InputError(`The header row cannot be read: ${records[0]!.error}`, 'file')
+  if (records.length === 0) throw new InputError('The file is empty: choose a CSV file with a header row.', 'file')
+  if (records[0]!.error) throw new InputError(`The header row cannot be read: ${records[0]!.error}.`, 'file')
   const rows = records.map((r) => r.fields)
   const header = rows[0]!.map((h) => {
     const k = h.trim().toLowerCase()
     return ALIASES[k] ?? k
   })
-  if (!header.includes('title')) throw new InputError('The first row must name the columns and include "title"', 'file')
+  if (!header.includes('title')) throw new InputError('The first row must name the columns and include "title".', 'file')
   const has = (name: string) => header.includes(name)
   const [milestones, cycles] = await Promise.all([projects.milestones(project.id), projects.cycles(project.id)])
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: [] }
@@ -209,7 +209,7 @@ export async function importCsv(
     const inProject = await existing(k)
     if (inProject) return inProject.id
     if (fileKeys.has(k)) return undefined
-    throw new InputError(`unknown parent task '${key}'`, 'parent')
+    throw new InputError(`Unknown parent task '${key}': use the key of a task of this project or of a row in the file.`, 'parent')
   }
 
   for (const [i, fields] of rows.slice(1).entries()) {
@@ -221,12 +221,12 @@ export async function importCsv(
       const key = get('key').toUpperCase()
       const foreign = TASK_REF_RE.exec(key)
       if (foreign && foreign[1]!.toUpperCase() !== project.key && !options.copyForeign) {
-        throw new InputError(`${key} is a key of project ${foreign[1]!.toUpperCase()}, not ${project.key}: leave the key empty to create a task here, or import the file as a copy of another project`, 'key')
+        throw new InputError(`${key} is a key of project ${foreign[1]!.toUpperCase()}, not ${project.key}: leave the key empty to create a task here, or import the file as a copy of another project.`, 'key')
       }
       const task = key ? await existing(key) : undefined
       const input: Record<string, unknown> = {}
       if (has('title')) input.title = get('title')
-      if (!task && !input.title) throw new InputError('Title is required', 'title')
+      if (!task && !input.title) throw new InputError('Enter a title.', 'title')
       if (has('description')) input.description = get('description')
       if (has('state') && get('state')) input.state = get('state')
       if (has('priority')) input.priority = get('priority') || 'none'
@@ -258,17 +258,17 @@ export async function importCsv(
     } catch (err) {
       if (!(err instanceof InputError)) throw err
       report.skipped++
-      report.errors.push(`row ${line}: ${err.message}`)
+      report.errors.push(`Row ${line}: ${err.message}`)
     }
   }
   for (const d of deferred) {
     try {
       const id = imported.get(d.parent.toUpperCase())
-      if (!id) throw new InputError(`unknown parent task '${d.parent}'`, 'parent')
+      if (!id) throw new InputError(`Unknown parent task '${d.parent}'.`, 'parent')
       await tasks.update(orgId, actor, d.taskId, { parent: id })
     } catch (err) {
       if (!(err instanceof InputError)) throw err
-      report.errors.push(`row ${d.line}: ${err.message} (imported without its parent)`)
+      report.errors.push(`Row ${d.line}: ${err.message} The row was imported without its parent.`)
     }
   }
   return report
@@ -282,7 +282,7 @@ async function labelIds(projects: ProjectService, projectId: string, orgId: stri
   const ids: string[] = []
   for (const name of names) {
     let l = labels.find((x) => x.id === name) ?? labels.find((x) => x.name.toLowerCase() === name.toLowerCase())
-    if (!l && !create) throw new InputError(`unknown label '${name}' (only those who manage the project can add labels)`, 'labels')
+    if (!l && !create) throw new InputError(`Unknown label '${name}': only those who manage the project can add labels, so ask one of them or leave it out.`, 'labels')
     if (!l) {
       l = await projects.addLabel(orgId, projectId, { name })
       labels.push(l)
@@ -292,8 +292,9 @@ async function labelIds(projects: ProjectService, projectId: string, orgId: stri
   return ids
 }
 
-/** "12 created, 3 updated, 2 skipped: row 5: unknown state 'Doing'; row 9: Title is required". */
+/** "12 created, 3 updated, 2 skipped. Row 5: Unknown state 'Doing': choose one of the project's states. Row 9: Enter a title." (the first 20 rows' errors). */
 export function describeImport(r: ImportReport): string {
   const counts = [`${r.created} created`, `${r.updated} updated`, ...(r.unchanged ? [`${r.unchanged} unchanged`] : []), `${r.skipped} skipped`].join(', ')
-  return `${counts}${r.errors.length ? ': ' + r.errors.slice(0, 20).join('; ') + (r.errors.length > 20 ? '; …' : '') : ''}`
+  const more = r.errors.length > 20 ? ` And ${r.errors.length - 20} more rows.` : ''
+  return `${counts}.${r.errors.length ? ' ' + r.errors.slice(0, 20).join(' ') + more : ''}`
 }

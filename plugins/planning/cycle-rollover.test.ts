@@ -150,7 +150,7 @@ eachDialect('planning cycle rollover', (dialect) => {
     expect(res.status).toBe(409)
     const error = await errorOf(res)
     expect(error.code).toBe('conflict')
-    expect(error.message).toBe('Sprint 3 is the last cycle of WEB: create the next cycle (starting 2030-02-12 or later) first, then move the unfinished tasks of Sprint 3 to it')
+    expect(error.message).toBe('Sprint 3 is the last cycle of WEB: create the next cycle (starting 2030-02-12 or later) first, then move the unfinished tasks of Sprint 3 to it.')
     await admin.get(`/planning/projects/WEB/cycles?cycle=${cycles['Sprint 3']!.id}`)
     for (const form of [{}, { confirm: 'yes' }] as Record<string, string>[]) {
       const page = await admin.post(`/planning/projects/WEB/cycles/${cycles['Sprint 3']!.id}/rollover`, form)
@@ -167,13 +167,13 @@ eachDialect('planning cycle rollover', (dialect) => {
   test('bad requests: unknown or same target (422), unknown field (422), unknown cycle, another project or organization (404)', async () => {
     events.length = 0
     const cases: [string, unknown, number, string][] = [
-      ['Sprint 3', { to: 'Sprint 9' }, 422, "unknown cycle 'Sprint 9' in WEB"],
-      ['Sprint 3', { to: cycles['Ops 1']!.id }, 422, `unknown cycle '${cycles['Ops 1']!.id}' in WEB`],
+      ['Sprint 3', { to: 'Sprint 9' }, 422, "Unknown cycle 'Sprint 9' in WEB: use the id or name of one of its cycles (to)."],
+      ['Sprint 3', { to: cycles['Ops 1']!.id }, 422, `Unknown cycle '${cycles['Ops 1']!.id}' in WEB`],
       ['Sprint 3', { to: 'sprint 3' }, 422, 'Choose another cycle than Sprint 3'],
-      ['Sprint 3', { next: true }, 422, "unknown field 'next'"],
+      ['Sprint 3', { next: true }, 422, "Unknown field 'next'"],
       ['Sprint 3', [1], 400, 'The body must be a JSON object'],
-      ['Sprint 9', {}, 404, "No cycle 'Sprint 9' in WEB"],
-      [cycles['Ops 1']!.id, {}, 404, 'No cycle'],
+      ['Sprint 9', {}, 404, "WEB has no cycle 'Sprint 9'."],
+      [cycles['Ops 1']!.id, {}, 404, 'WEB has no cycle'],
     ]
     for (const [cycle, body, status, message] of cases) {
       const res = await rollover(member, cycle, body)

@@ -3,6 +3,7 @@
  * sort, order, date or page size is an InputError naming the parameter and what it accepts.
  */
 import { InputError } from '../../core/auth/accounts.ts'
+import { orList } from './project-core.ts'
 import { PRIORITIES, STATE_GROUPS } from './schema.ts'
 
 /** The orders a task list knows. */
@@ -56,22 +57,22 @@ export function checkFilterQuery(query: Record<string, string | undefined>, choi
   const fail = (field: string, message: string) => {
     throw new InputError(message, field, status)
   }
-  for (const p of listOf(query.priority)) if (!(PRIORITIES as readonly string[]).includes(p)) fail('priority', `priority: unknown value ${quoted(p)} (use ${PRIORITIES.join(', ')})`)
-  for (const g of listOf(query.group)) if (g !== 'open' && !(STATE_GROUPS as readonly string[]).includes(g)) fail('group', `group: unknown value ${quoted(g)} (use open, ${STATE_GROUPS.join(', ')})`)
-  if (query.sort && !(SORTS as readonly string[]).includes(query.sort)) fail('sort', `sort: unknown value ${quoted(query.sort)} (use ${SORTS.join(', ')})`)
-  if (query.dir && query.dir !== 'asc' && query.dir !== 'desc') fail('dir', `dir: unknown value ${quoted(query.dir)} (use asc or desc)`)
-  for (const k of ['dueAfter', 'dueBefore'] as const) if (query[k] && !isDay(query[k]!)) fail(k, `${k} must be a date like 2025-01-31 (got ${quoted(query[k]!)})`)
-  if (query.open && !['true', 'false', '1', '0'].includes(query.open)) fail('open', `open: use true or false (got ${quoted(query.open)})`)
+  for (const p of listOf(query.priority)) if (!(PRIORITIES as readonly string[]).includes(p)) fail('priority', `The priority filter has an unknown value ${quoted(p)}: use ${orList(PRIORITIES)}.`)
+  for (const g of listOf(query.group)) if (g !== 'open' && !(STATE_GROUPS as readonly string[]).includes(g)) fail('group', `The group filter has an unknown value ${quoted(g)}: use ${orList(['open', ...STATE_GROUPS])}.`)
+  if (query.sort && !(SORTS as readonly string[]).includes(query.sort)) fail('sort', `The sort has an unknown value ${quoted(query.sort)}: use ${orList(SORTS)}.`)
+  if (query.dir && query.dir !== 'asc' && query.dir !== 'desc') fail('dir', `The dir (order) has an unknown value ${quoted(query.dir)}: use asc or desc.`)
+  for (const k of ['dueAfter', 'dueBefore'] as const) if (query[k] && !isDay(query[k]!)) fail(k, `The ${k} filter must be a date like 2025-01-31 (got ${quoted(query[k]!)}).`)
+  if (query.open && !['true', 'false', '1', '0'].includes(query.open)) fail('open', `The open filter takes true or false (got ${quoted(query.open)}).`)
   if (!choices) return
   for (const s of listOf(query.state)) {
-    if (!choices.states.some((x) => x.id === s || x.name.toLowerCase() === s.toLowerCase())) fail('state', `state: unknown state ${quoted(s)} in this project (use ${choices.states.map((x) => x.name).join(', ')})`)
+    if (!choices.states.some((x) => x.id === s || x.name.toLowerCase() === s.toLowerCase())) fail('state', `The state filter names an unknown state ${quoted(s)} in this project: use ${orList(choices.states.map((x) => x.name))}.`)
   }
   for (const l of listOf(query.label)) {
-    if (!choices.labels.some((x) => x.id === l)) fail('label', `label: no label ${quoted(l)} in this project`)
+    if (!choices.labels.some((x) => x.id === l)) fail('label', `The label filter names no label of this project (${quoted(l)}): choose one of its labels.`)
   }
   const byId = (field: 'milestone' | 'cycle', list: { id: string }[]) => {
     const v = query[field]
-    if (v && !list.some((x) => x.id === v)) fail(field, `${field}: no ${field} ${quoted(v)} in this project`)
+    if (v && !list.some((x) => x.id === v)) fail(field, `The ${field} filter names no ${field} of this project (${quoted(v)}): choose one of its ${field}s.`)
   }
   byId('milestone', choices.milestones)
   byId('cycle', choices.cycles)
@@ -87,6 +88,6 @@ export function stateIdsOf(value: string | undefined, states: { id: string; name
 /** `limit` of a list request: 50 when absent, else a whole number from 1 to MAX_PAGE (anything else is a 400). */
 export function pageLimit(value: string | undefined): number {
   if (value === undefined || value === '') return 50
-  if (!/^\d{1,9}$/.test(value) || +value < 1 || +value > MAX_PAGE) throw new InputError(`limit must be a whole number from 1 to ${MAX_PAGE} (got ${quoted(value)})`, 'limit', 400)
+  if (!/^\d{1,9}$/.test(value) || +value < 1 || +value > MAX_PAGE) throw new InputError(`The limit must be a whole number from 1 to ${MAX_PAGE} (got ${quoted(value)}).`, 'limit', 400)
   return +value
 }

@@ -8,7 +8,7 @@ import { TaskFieldErrors } from './task-input.ts'
 
 /** The viewer's organization id; 404 when they have none. */
 export function orgOf(auth: Auth): string {
-  if (!auth.org) throw new InputError('You belong to no organization', 'org', 404)
+  if (!auth.org) throw new InputError('You belong to no organization: ask an admin to add you to one.', 'org', 404)
   return auth.org.id
 }
 
@@ -24,8 +24,17 @@ export function problem(request: Request, err: unknown): Response {
   if (!(err instanceof InputError)) throw err
   const code = err.status === 404 ? 'not_found' : err.status === 409 ? 'conflict' : err.status === 403 ? 'forbidden' : 'invalid'
   const path = new URL(request.url).pathname
-  if (path.startsWith('/api/')) return jsonError(err.status, code, err.message + (err.field && err.status === 422 ? ` (${err.field})` : ''))
+  if (path.startsWith('/api/')) {
+    // several refused fields: each sentence names its own
+    const message = err instanceof TaskFieldErrors ? Object.entries(err.errors).map(([field, m]) => namingField(m, field)).join(' ') : err.field && err.status === 422 ? namingField(err.message, err.field) : err.message
+    return jsonError(err.status, code, message)
+  }
   return errorFor(path, err.status, code, TITLES[err.status] ?? 'Cannot do that', err.message)
+}
+
+/** An API message naming the refused field: "Enter a title (title)." (before the message's last period). */
+function namingField(message: string, field: string): string {
+  return message.endsWith('.') ? `${message.slice(0, -1)} (${field}).` : `${message} (${field})`
 }
 
 /** True for errors a form shows next to its fields (not 404s). */
@@ -42,7 +51,7 @@ export function fieldErrors(err: InputError): FieldErrors {
 /** The line above a refused form: the error itself, or how many fields need a change when several do. */
 export function formSummary(err: InputError): string {
   const n = err instanceof TaskFieldErrors ? Object.keys(err.errors).length : 1
-  return n > 1 ? `${n} fields need a change (marked below)` : err.message
+  return n > 1 ? `${n} fields need a change (marked below).` : err.message
 }
 
 /** Reads a JSON body; an unreadable one is an empty object. */

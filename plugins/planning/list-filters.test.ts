@@ -70,7 +70,7 @@ eachDialect('planning list filters', (dialect) => {
   test('an unknown cycle is a 422 and still a chip to remove', async () => {
     const res = await admin.get('/planning/projects/FLT?cycle=nope&priority=low')
     expect(res.res.status).toBe(422)
-    expect(res.html).toContain("cycle: no cycle &#x27;nope&#x27; in this project")
+    expect(res.html).toContain('The cycle filter names no cycle of this project (&#x27;nope&#x27;): choose one of its cycles.')
     expect(chips(res.html)).toEqual([
       ['/planning/projects/FLT?cycle=nope', 'Priority: Low'],
       ['/planning/projects/FLT?priority=low', 'Cycle: nope'],

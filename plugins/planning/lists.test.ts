@@ -146,7 +146,7 @@ eachDialect('planning lists', (dialect) => {
     expect(await detail(keys[2]!)).toMatchObject({ milestoneId: m1, cycleId: c1 })
     res = await member.post('/planning/projects/LST/bulk', { ids: keys, cycleId: other })
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('No such cycle in this project')
+    expect(await res.text()).toContain('This project has no such cycle: choose one of its cycles.')
     expect(await detail(keys[2]!)).toMatchObject({ cycleId: c1 })
   })
 

@@ -60,7 +60,7 @@ eachDialect('planning filters of several values', (dialect) => {
     expect(titles((await admin.get(`/planning/projects/MUL?assignee=me&assignee=none&priority=high,none,low`)).html)).toEqual(['design', 'plain', 'seo'])
     const unknown = await admin.get('/planning/projects/MUL?label=design&label=nope')
     expect(unknown.res.status).toBe(422)
-    expect(unknown.html).toContain('label: no label')
+    expect(unknown.html).toContain('The label filter names no label of this project')
   })
 
   test('state group: one or several groups, "open" (backlog, unstarted, started) and ?open=1 each filter and show as chips', async () => {
@@ -76,7 +76,7 @@ eachDialect('planning filters of several values', (dialect) => {
     expect(open.html).toContain('<option value="open">Open (not done)</option>')
     const bad = await admin.get('/planning/projects/MUL?group=later')
     expect(bad.res.status).toBe(422)
-    expect(bad.html).toContain('group: unknown value')
+    expect(bad.html).toContain('The group filter has an unknown value &#x27;later&#x27;: use open, backlog, unstarted, started, completed or cancelled.')
   })
 
   test('a saved view keeps several values per filter', async () => {

@@ -77,11 +77,11 @@ export function planningBoardPages(kit: PageKit) {
           // the board answered after the move must be one: bad filters move nothing
           if (Object.keys(view).length) checkBoardQuery(await projects.filterChoices(project.id), view)
           const ref = form.move ?? ''
-          if (!ref) throw new InputError("Choose a card's state, then press its Move button", 'move')
+          if (!ref) throw new InputError("Choose a card's state, then press its Move button.", 'move')
           const current = await tasks.get(orgId, ref)
-          if (current.projectId !== project.id) throw new InputError('No such task on this board', 'move', 404)
+          if (current.projectId !== project.id) throw new InputError('This board has no such task.', 'move', 404)
           const state = form[ref] ?? ''
-          if (!state) throw new InputError(`Choose a state for ${current.key}`, 'state')
+          if (!state) throw new InputError(`Choose a state for ${current.key}.`, 'state')
           const task = await tasks.update(orgId, actorOf(auth), current.id, { state })
           if (isFragmentRequest(request)) return boardFragment(kit, auth, project.key, view)
           const qs = new URLSearchParams(view).toString()

@@ -81,8 +81,8 @@ export function planningCsvPages(kit: PageKit) {
           } catch {
             text = ''
           }
-          if (!text.trim()) return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: 'Choose a CSV file with a header row' }), 422)
-          if (text.length > 5_000_000) return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: 'The file is too large (at most 5 MB)' }), 422)
+          if (!text.trim()) return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: 'Choose a CSV file with a header row.' }), 422)
+          if (text.length > 5_000_000) return page(request, auth, `Import into ${project.key}`, ImportPage({ project, csrf: auth.session?.csrf, error: 'The file is too large: split it into files of at most 5 MB.' }), 422)
           try {
             // Labels are project configuration: only those who may manage the project add them on import.
             const report = await importCsv(tasks, projects, orgOf(auth), actorOf(auth), project.id, text, { createLabels: can(auth, 'planning.project.manage'), copyForeign })

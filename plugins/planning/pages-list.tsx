@@ -100,7 +100,7 @@ export function planningListPages(kit: PageKit) {
           if (form.confirm !== 'yes') {
             const pc = await load(auth, params.key)
             const view = (await projects.views(pc.project.id, auth.user.id)).find((v) => v.id === params.id)
-            if (!view) throw new InputError('No such view', 'view', 404)
+            if (!view) throw new InputError('You have no such view.', 'view', 404)
             return page(request, auth, `Delete the view ${view.name}?`, ViewDeletePage({ pc, view }))
           }
           await projects.get(orgOf(auth), params.key)

@@ -63,7 +63,7 @@ export function planningPlanPages(kit: PageKit) {
           const orgId = orgOf(auth)
           const project = await projects.get(orgId, params.key)
           const m = await projects.milestone(orgId, params.id)
-          if (m.projectId !== project.id) throw new InputError('No such milestone in this project', 'milestone', 404)
+          if (m.projectId !== project.id) throw new InputError('This project has no such milestone.', 'milestone', 404)
           const saved = await projects.updateMilestone(orgId, actorOf(auth), m.id, { name: form.name ?? '', targetDate: form.targetDate ?? '', description: form.description ?? '' })
           return redirect(request, `/planning/projects/${project.key}/milestones`, { kind: 'ok', text: `Milestone ${saved.name} saved` })
         } catch (err) {
@@ -79,7 +79,7 @@ export function planningPlanPages(kit: PageKit) {
         try {
           const project = await projects.get(orgOf(auth), params.key)
           const m = await projects.milestone(orgOf(auth), params.id)
-          if (m.projectId !== project.id) throw new InputError('No such milestone in this project', 'milestone', 404)
+          if (m.projectId !== project.id) throw new InputError('This project has no such milestone.', 'milestone', 404)
           await projects.removeMilestone(orgOf(auth), actorOf(auth), m.id)
           return redirect(request, `/planning/projects/${project.key}/milestones`, { kind: 'ok', text: 'Milestone deleted' })
         } catch (err) {
@@ -111,7 +111,7 @@ export function planningPlanPages(kit: PageKit) {
           const orgId = orgOf(auth)
           const project = await projects.get(orgId, params.key)
           const c = await projects.cycle(orgId, params.id)
-          if (c.projectId !== project.id) throw new InputError('No such cycle in this project', 'cycle', 404)
+          if (c.projectId !== project.id) throw new InputError('This project has no such cycle.', 'cycle', 404)
           const saved = await projects.updateCycle(orgId, actorOf(auth), c.id, { name: form.name ?? '', startsAt: form.startsAt ?? '', endsAt: form.endsAt ?? '' })
           return redirect(request, `/planning/projects/${project.key}/cycles?cycle=${saved.id}`, { kind: 'ok', text: `${saved.name} saved` })
         } catch (err) {
@@ -151,7 +151,7 @@ export function planningPlanPages(kit: PageKit) {
         try {
           const project = await projects.get(orgOf(auth), params.key)
           const c = await projects.cycle(orgOf(auth), params.id)
-          if (c.projectId !== project.id) throw new InputError('No such cycle in this project', 'cycle', 404)
+          if (c.projectId !== project.id) throw new InputError('This project has no such cycle.', 'cycle', 404)
           await projects.removeCycle(orgOf(auth), actorOf(auth), c.id)
           return redirect(request, `/planning/projects/${project.key}/cycles`, { kind: 'ok', text: 'Cycle deleted' })
         } catch (err) {

@@ -101,7 +101,7 @@ export function planningTaskPages(kit: PageKit) {
 
   /** A form field that must be present (an absent one would clear the property). */
   const required = (form: Record<string, string>, name: string, what: string) => {
-    if (form[name] === undefined) throw new InputError(`Choose ${what}`, name)
+    if (form[name] === undefined) throw new InputError(`Choose ${what}.`, name)
     return form[name]
   }
 

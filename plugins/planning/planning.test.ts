@@ -166,8 +166,8 @@ eachDialect('planning', (dialect) => {
     const imp = await member.request('/planning/projects/IMP/import', { method: 'POST', body: form })
     expect(imp.status).toBe(200)
     const html = await imp.text()
-    expect(html).toContain('7 created, 0 updated, 2 skipped')
-    expect(html).toContain('row 9: unknown state &#x27;Doing&#x27;; row 10: Title is required')
+    expect(html).toContain('7 created, 0 updated, 2 skipped.')
+    expect(html).toContain('Row 9: Unknown state &#x27;Doing&#x27;: choose one of the project&#x27;s states. Row 10: Enter a title.')
     const list = (await (await member.request('/api/v1/planning/tasks?project=IMP&sort=number&dir=asc&limit=100')).json()) as any
     expect(list.items.length).toBe(7)
     expect(list.items[1].title).toBe('Second')

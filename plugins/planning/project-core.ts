@@ -68,13 +68,26 @@ export const DEFAULT_STATES: { name: string; group: StateGroup }[] = [
   { name: 'Cancelled', group: 'cancelled' },
 ]
 
-/** Trims a text field; throws 422 on the field when required and empty or too long. */
+/** "urgent, high, medium, low or none": the values a message offers. */
+export const orList = (values: readonly string[]) => (values.length > 1 ? `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}` : (values[0] ?? ''))
+
+/** "a name", "an estimate": the noun a message asks for. */
+const withArticle = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`
+
+/**
+ * Trims a text field; throws 422 on the field when required and empty ("Enter a name.") or too long
+ * ("Shorten the name to 200 characters or fewer."); `label` names the field ("Name", "View name").
+ */
 export function text(value: unknown, field: string, opts: { required?: boolean; max?: number; label?: string } = {}): string {
   const v = typeof value === 'string' ? value.trim() : value == null ? '' : String(value).trim()
-  if (opts.required && !v) throw new InputError(`${opts.label ?? field} is required`, field)
-  if (v.length > (opts.max ?? 200)) throw new InputError(`${opts.label ?? field} is too long (at most ${opts.max ?? 200} characters)`, field)
+  const noun = (opts.label ?? field).toLowerCase()
+  if (opts.required && !v) throw new InputError(`Enter ${withArticle(noun)}.`, field)
+  if (v.length > (opts.max ?? 200)) throw new InputError(`Shorten the ${noun} to ${opts.max ?? 200} characters or fewer (it has ${v.length}).`, field)
   return v
 }
+
+/** What a date field is called in its error ("Enter the due date as a date like 2025-01-31."). */
+const DATE_NAMES: Record<string, string> = { due: 'the due date', dueAt: 'the due date', startsAt: 'the start date', endsAt: 'the end date', targetDate: 'the target date', dueAfter: 'the due-after date', dueBefore: 'the due-before date' }
 
 /** A date `YYYY-MM-DD` (or an ISO time) as a Date at UTC midnight; empty is null. */
 export function parseDay(value: unknown, field: string): Date | null {
@@ -83,7 +96,7 @@ export function parseDay(value: unknown, field: string): Date | null {
   const s = String(value).trim()
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s)
   const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : undefined
-  if (!d || Number.isNaN(d.getTime()) || d.getUTCDate() !== +m![3]!) throw new InputError(`${field} must be a date like 2025-01-31`, field)
+  if (!d || Number.isNaN(d.getTime()) || d.getUTCDate() !== +m![3]!) throw new InputError(`Enter ${DATE_NAMES[field] ?? field} as a date like 2025-01-31.`, field)
   return d
 }
 

@@ -20,8 +20,8 @@ export class ProjectLabels extends ProjectPart {
     const project = await this.core.get(orgId, keyOrId)
     const name = text(input.name, 'name', { required: true, max: 40, label: 'Name' })
     const color = text(input.color, 'color', { max: 7 }) || '#6b7280'
-    if (!COLOR_RE.test(color)) throw new InputError('Color must look like #3b82f6', 'color')
-    if ((await this.labels(project.id)).some((l) => l.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a label called ${name} already`, 'name', 409)
+    if (!COLOR_RE.test(color)) throw new InputError('Enter the color as # and six hex digits, like #3b82f6.', 'color')
+    if ((await this.labels(project.id)).some((l) => l.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a label called ${name} already: choose another name.`, 'name', 409)
     const row: Label = { id: newId(), orgId, projectId: project.id, name, color, createdAt: new Date() }
     await this.db.insert(this.t.labels).values(row)
     this.core.changed()
@@ -33,11 +33,11 @@ export class ProjectLabels extends ProjectPart {
   async updateLabel(orgId: string, keyOrId: string, labelId: string, input: Record<string, unknown>): Promise<Label> {
     const project = await this.core.get(orgId, keyOrId)
     const [label] = await this.db.select().from(this.t.labels).where(and(eq(this.t.labels.projectId, project.id), eq(this.t.labels.id, String(labelId)))).limit(1)
-    if (!label) throw new InputError('No such label in this project', 'label', 404)
+    if (!label) throw new InputError('This project has no such label.', 'label', 404)
     const name = input.name === undefined ? label.name : text(input.name, 'name', { required: true, max: 40, label: 'Name' })
     const color = input.color === undefined ? label.color : text(input.color, 'color', { max: 7 }) || label.color
-    if (!COLOR_RE.test(color)) throw new InputError('Color must look like #3b82f6', 'color')
-    const taken = () => new InputError(`There is a label called ${name} already`, 'name', 409)
+    if (!COLOR_RE.test(color)) throw new InputError('Enter the color as # and six hex digits, like #3b82f6.', 'color')
+    const taken = () => new InputError(`There is a label called ${name} already: choose another name.`, 'name', 409)
     if ((await this.labels(project.id)).some((l) => l.id !== label.id && l.name.toLowerCase() === name.toLowerCase())) throw taken()
     if (name === label.name && color === label.color) return label
     try {
@@ -57,7 +57,7 @@ export class ProjectLabels extends ProjectPart {
   async removeLabel(orgId: string, keyOrId: string, labelId: string): Promise<void> {
     const project = await this.core.get(orgId, keyOrId)
     const [label] = await this.db.select().from(this.t.labels).where(and(eq(this.t.labels.projectId, project.id), eq(this.t.labels.id, labelId))).limit(1)
-    if (!label) throw new InputError('No such label in this project', 'label', 404)
+    if (!label) throw new InputError('This project has no such label.', 'label', 404)
     await this.db.delete(this.t.taskLabels).where(eq(this.t.taskLabels.labelId, label.id))
     this.core.changed()
     await this.db.delete(this.t.labels).where(eq(this.t.labels.id, label.id))

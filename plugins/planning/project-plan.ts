@@ -17,7 +17,7 @@ export class ProjectPlan extends ProjectPart {
   /** A milestone of the organization; 404 otherwise. */
   async milestone(orgId: string, id: string): Promise<Milestone> {
     const [row] = await this.db.select().from(this.t.milestones).where(and(eq(this.t.milestones.orgId, orgId), eq(this.t.milestones.id, String(id)))).limit(1)
-    if (!row) throw new InputError('No such milestone in this organization', 'milestoneId', 404)
+    if (!row) throw new InputError('There is no such milestone in this organization.', 'milestoneId', 404)
     return row
   }
 
@@ -72,7 +72,7 @@ export class ProjectPlan extends ProjectPart {
   /** A cycle of the organization; 404 otherwise. */
   async cycle(orgId: string, id: string): Promise<Cycle> {
     const [row] = await this.db.select().from(this.t.cycles).where(and(eq(this.t.cycles.orgId, orgId), eq(this.t.cycles.id, String(id)))).limit(1)
-    if (!row) throw new InputError('No such cycle in this organization', 'cycleId', 404)
+    if (!row) throw new InputError('There is no such cycle in this organization.', 'cycleId', 404)
     return row
   }
 
@@ -80,9 +80,9 @@ export class ProjectPlan extends ProjectPart {
     const name = text(input.name, 'name', { required: true, max: 120, label: 'Name' })
     const startsAt = parseDay(input.startsAt, 'startsAt')
     const endsAt = parseDay(input.endsAt, 'endsAt')
-    if (!startsAt) throw new InputError('Start date is required', 'startsAt')
-    if (!endsAt) throw new InputError('End date is required', 'endsAt')
-    if (endsAt < startsAt) throw new InputError('The cycle must end on or after its start', 'endsAt')
+    if (!startsAt) throw new InputError('Enter a start date.', 'startsAt')
+    if (!endsAt) throw new InputError('Enter an end date.', 'endsAt')
+    if (endsAt < startsAt) throw new InputError('Choose an end date on or after the start date.', 'endsAt')
     return { name, startsAt, endsAt }
   }
 
@@ -92,7 +92,7 @@ export class ProjectPlan extends ProjectPart {
    */
   private async checkOverlap(projectId: string, fields: { startsAt: Date; endsAt: Date }, self?: string): Promise<void> {
     const other = (await this.cycles(projectId)).find((c) => c.id !== self && c.startsAt <= fields.endsAt && c.endsAt >= fields.startsAt)
-    if (other) throw new InputError(`These dates overlap ${other.name} (${day(other.startsAt)} to ${day(other.endsAt)}): a project's cycles cannot overlap, so start after ${day(other.endsAt)} or end before ${day(other.startsAt)}`, 'startsAt', 409)
+    if (other) throw new InputError(`These dates overlap ${other.name} (${day(other.startsAt)} to ${day(other.endsAt)}): a project's cycles cannot overlap, so start after ${day(other.endsAt)} or end before ${day(other.startsAt)}.`, 'startsAt', 409)
   }
 
   /** Creates a cycle (sprint); dates overlapping another cycle of the project are a 409. */

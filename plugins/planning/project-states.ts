@@ -1,7 +1,7 @@
 /** @module A project's states (board columns): listed in board order, added, renamed, moved and deleted. */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { ProjectPart, newId, text, type Project, type State, type StateGroup } from './project-core.ts'
+import { ProjectPart, newId, orList, text, type Project, type State, type StateGroup } from './project-core.ts'
 import { STATE_GROUPS } from './schema.ts'
 
 /** A project's states for ProjectService. */
@@ -23,12 +23,12 @@ export class ProjectStates extends ProjectPart {
 
   private async state(project: Project, stateId: string): Promise<State> {
     const [row] = await this.db.select().from(this.t.states).where(and(eq(this.t.states.projectId, project.id), eq(this.t.states.id, String(stateId)))).limit(1)
-    if (!row) throw new InputError('No such state in this project', 'state', 404)
+    if (!row) throw new InputError('This project has no such state.', 'state', 404)
     return row
   }
 
   private group(value: unknown): StateGroup {
-    if (!(STATE_GROUPS as readonly string[]).includes(String(value))) throw new InputError(`Group must be one of ${STATE_GROUPS.join(', ')}`, 'group')
+    if (!(STATE_GROUPS as readonly string[]).includes(String(value))) throw new InputError(`Choose a group: ${orList(STATE_GROUPS)}.`, 'group')
     return value as StateGroup
   }
 
@@ -38,7 +38,7 @@ export class ProjectStates extends ProjectPart {
     const name = text(input.name, 'name', { required: true, max: 60, label: 'Name' })
     const group = this.group(input.group)
     const existing = await this.states(project.id)
-    if (existing.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a state called ${name} already`, 'name', 409)
+    if (existing.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a state called ${name} already: choose another name.`, 'name', 409)
     const row: State = { id: newId(), orgId, projectId: project.id, name, group, position: (existing.at(-1)?.position ?? -1) + 1, createdAt: new Date() }
     await this.db.insert(this.t.states).values(row)
     this.core.changed()
@@ -52,7 +52,7 @@ export class ProjectStates extends ProjectPart {
     const name = text(input.name, 'name', { required: true, max: 60, label: 'Name' })
     const group = input.group ? this.group(input.group) : state.group
     const others = (await this.states(project.id)).filter((s) => s.id !== state.id)
-    if (others.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a state called ${name} already`, 'name', 409)
+    if (others.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new InputError(`There is a state called ${name} already: choose another name.`, 'name', 409)
     await this.db.update(this.t.states).set({ name, group }).where(eq(this.t.states.id, state.id))
     this.core.changed()
     return { ...state, name, group }
@@ -63,7 +63,7 @@ export class ProjectStates extends ProjectPart {
     const project = await this.core.get(orgId, keyOrId)
     const list = await this.states(project.id)
     const i = list.findIndex((s) => s.id === stateId)
-    if (i < 0) throw new InputError('No such state in this project', 'state', 404)
+    if (i < 0) throw new InputError('This project has no such state.', 'state', 404)
     const j = i + (direction < 0 ? -1 : 1)
     if (j < 0 || j >= list.length) return
     ;[list[i], list[j]] = [list[j]!, list[i]!]
@@ -76,8 +76,8 @@ export class ProjectStates extends ProjectPart {
     const project = await this.core.get(orgId, keyOrId)
     const state = await this.state(project, stateId)
     const [used] = await this.db.select({ n: sql<number>`count(*)` }).from(this.t.tasks).where(eq(this.t.tasks.stateId, state.id))
-    if (Number(used?.n ?? 0) > 0) throw new InputError(`${state.name} still has ${used!.n} task(s): choose a state to move them to, or move them first`, 'state', 409)
-    if ((await this.states(project.id)).length <= 1) throw new InputError('A project needs at least one state', 'state', 409)
+    if (Number(used?.n ?? 0) > 0) throw new InputError(`${state.name} still has ${used!.n} task(s): choose a state to move them to, or move them first.`, 'state', 409)
+    if ((await this.states(project.id)).length <= 1) throw new InputError('A project needs at least one state: add another before deleting this one.', 'state', 409)
     await this.db.delete(this.t.states).where(eq(this.t.states.id, state.id))
     this.core.changed()
   }

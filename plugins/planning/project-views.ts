@@ -24,7 +24,7 @@ export class ProjectViews extends ProjectPart {
     const query = text(input.query, 'query', { max: 2000 }).replace(/^\?/, '')
     checkFilterQuery(Object.fromEntries(new URLSearchParams(query)), await this.core.filterChoices(project.id))
     const existing = (await this.views(project.id, userId)).find((v) => v.name.toLowerCase() === name.toLowerCase())
-    if (existing) throw new InputError(`You already have a view named '${existing.name}': choose another name, or delete that view first`, 'name', 409)
+    if (existing) throw new InputError(`You already have a view named '${existing.name}': choose another name, or delete that view first.`, 'name', 409)
     const row: SavedView = { id: newId(), orgId, projectId: project.id, userId, name, query, createdAt: new Date() }
     await this.db.insert(this.t.views).values(row)
     this.core.changed()
@@ -35,7 +35,7 @@ export class ProjectViews extends ProjectPart {
   async removeView(orgId: string, userId: string, id: string): Promise<void> {
     const v = this.t.views
     const [row] = await this.db.select().from(v).where(and(eq(v.orgId, orgId), eq(v.userId, userId), eq(v.id, id))).limit(1)
-    if (!row) throw new InputError('No such view', 'view', 404)
+    if (!row) throw new InputError('You have no such view.', 'view', 404)
     await this.db.delete(v).where(eq(v.id, row.id))
     this.core.changed()
   }

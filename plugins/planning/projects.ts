@@ -1,8 +1,16 @@
 /** @module Project records: create (with the default states), edit and delete with everything in them, and their events. */
 import { and, eq, inArray } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { ChangedError, DEFAULT_STATES, KEY_RE, ProjectPart, isExpected, nextVersion, newId, text, type Actor, type ExpectedVersion, type Project } from './project-core.ts'
+import { ChangedError, DEFAULT_STATES, KEY_RE, ProjectPart, isExpected, nextVersion, newId, orList, text, type Actor, type ExpectedVersion, type Project } from './project-core.ts'
 import { PROJECT_STATUSES } from './schema.ts'
+import { FieldChecks } from './task-input.ts'
+
+/** A new project's key, upper case: 2 to 6 letters or digits (empty, too long or anything else gets the one message that says so). */
+function projectKey(value: unknown): string {
+  const key = text(value, 'key', { max: 100, label: 'Key' }).toUpperCase()
+  if (!KEY_RE.test(key)) throw new InputError('Enter a key of 2 to 6 letters or digits, like WEB.', 'key')
+  return key
+}
 
 /** Creates, edits and deletes projects for ProjectService. */
 export class ProjectRecords extends ProjectPart {
@@ -10,27 +18,28 @@ export class ProjectRecords extends ProjectPart {
     const id = typeof leadId === 'string' ? leadId.trim() : ''
     if (!id) return null
     const members = await this.core.deps.people.members(orgId)
-    if (!members.some((m) => m.id === id)) throw new InputError('The lead must be a member of this organization', 'leadId')
+    if (!members.some((m) => m.id === id)) throw new InputError('Choose a lead who is a member of this organization.', 'leadId')
     return id
   }
 
   private status(value: unknown): Project['status'] {
     const s = (typeof value === 'string' && value) || 'active'
-    if (!(PROJECT_STATUSES as readonly string[]).includes(s)) throw new InputError(`Status must be one of ${PROJECT_STATUSES.join(', ')}`, 'status')
+    if (!(PROJECT_STATUSES as readonly string[]).includes(s)) throw new InputError(`Choose a status: ${orList(PROJECT_STATUSES)}.`, 'status')
     return s as Project['status']
   }
 
-  /** Creates a project with the default states. */
+  /** Creates a project with the default states; every field is checked before any is refused (the form shows them all). */
   async create(orgId: string, actor: Actor, input: Record<string, unknown>): Promise<Project> {
-    const key = text(input.key, 'key', { required: true, max: 6, label: 'Key' }).toUpperCase()
-    if (!KEY_RE.test(key)) throw new InputError('Key must be 2 to 6 letters or digits, like WEB', 'key')
-    const name = text(input.name, 'name', { required: true, label: 'Name' })
-    const description = text(input.description, 'description', { max: 20_000, label: 'Description' })
-    const status = this.status(input.status)
-    const leadId = await this.checkLead(orgId, input.leadId)
+    const checks = new FieldChecks()
+    const key = (await checks.check(() => projectKey(input.key))) ?? ''
+    const name = (await checks.check(() => text(input.name, 'name', { required: true, label: 'Name' }))) ?? ''
+    const description = (await checks.check(() => text(input.description, 'description', { max: 20_000, label: 'Description' }))) ?? ''
+    const status = (await checks.check(() => this.status(input.status))) ?? 'active'
+    const leadId = (await checks.check(() => this.checkLead(orgId, input.leadId))) ?? null
+    checks.done()
     const p = this.t.projects
     const [dupe] = await this.db.select({ id: p.id }).from(p).where(and(eq(p.orgId, orgId), eq(p.key, key))).limit(1)
-    if (dupe) throw new InputError(`A project with the key ${key} exists already`, 'key', 409)
+    if (dupe) throw new InputError(`A project with the key ${key} exists already: choose another key.`, 'key', 409)
     const now = new Date()
     const project: Project = { id: newId(), orgId, key, name, description, leadId, status, taskCounter: 0, createdBy: actor.id, createdAt: now, updatedAt: now }
     await this.core.deps.store.tx(async (db) => {
@@ -48,11 +57,17 @@ export class ProjectRecords extends ProjectPart {
     const expected = options.expectUpdatedAt
     if (expected && !isExpected(project.updatedAt, expected)) throw new ProjectChangedError()
     const patch: Partial<Project> = {}
-    if (input.name !== undefined) patch.name = text(input.name, 'name', { required: true, label: 'Name' })
-    if (input.description !== undefined) patch.description = text(input.description, 'description', { max: 20_000, label: 'Description' })
-    if (input.status !== undefined) patch.status = this.status(input.status)
-    if (input.leadId !== undefined) patch.leadId = await this.checkLead(orgId, input.leadId)
-    if (input.key !== undefined && String(input.key).trim().toUpperCase() !== project.key) throw new InputError('The key of a project cannot change', 'key')
+    const checks = new FieldChecks()
+    const set = async <K extends keyof Project>(key: K, run: () => Project[K] | Promise<Project[K]>) => {
+      const v = await checks.check(run)
+      if (v !== undefined) patch[key] = v
+    }
+    if (input.name !== undefined) await set('name', () => text(input.name, 'name', { required: true, label: 'Name' }))
+    if (input.description !== undefined) await set('description', () => text(input.description, 'description', { max: 20_000, label: 'Description' }))
+    if (input.status !== undefined) await set('status', () => this.status(input.status))
+    if (input.leadId !== undefined) await set('leadId', () => this.checkLead(orgId, input.leadId))
+    if (input.key !== undefined && String(input.key).trim().toUpperCase() !== project.key) await checks.check(() => { throw new InputError('The key of a project cannot change (task keys link to it): leave it out.', 'key') })
+    checks.done()
     const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== (project as Record<string, unknown>)[k])
     if (!fields.length) return project
     // a new version is always later than the one it replaces, so a second compare-and-set on the old one fails

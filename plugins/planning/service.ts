@@ -92,7 +92,7 @@ export class ProjectService {
         .where(and(eq(p.orgId, orgId), byKey ? eq(p.key, ref.toUpperCase()) : eq(p.id, ref)))
         .limit(1),
     )
-    if (!row) throw new InputError('No such project in this organization', 'project', 404)
+    if (!row) throw new InputError('There is no such project in this organization.', 'project', 404)
     return { ...row }
   }
 

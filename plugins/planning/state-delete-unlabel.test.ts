@@ -57,8 +57,8 @@ eachDialect('planning: deleting a state in use, removing a label in bulk', (dial
     const apiStates = statesOf((await admin.get('/planning/projects/API/settings')).html)
     for (const [moveTo, message] of [
       [review.id, 'Choose another state than Review'],
-      ['Nowhere', 'unknown state &#x27;Nowhere&#x27;'],
-      [apiStates[0]!.id, 'unknown state'],
+      ['Nowhere', 'Unknown state &#x27;Nowhere&#x27;: choose one of the project&#x27;s states.'],
+      [apiStates[0]!.id, 'Unknown state'],
       ['', 'Choose the state the tasks of Review move to'],
     ] as const) {
       const res = await admin.post(`/planning/projects/WEB/states/${review.id}/delete`, { moveTo })
@@ -125,7 +125,7 @@ eachDialect('planning: deleting a state in use, removing a label in bulk', (dial
     expect(await res.text()).toContain('Choose either to add or to remove the label bug, not both')
     res = await member.post('/planning/projects/WEB/bulk', { ids: [b.id], unlabel: 'nope' })
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('unknown label &#x27;nope&#x27;')
+    expect(await res.text()).toContain('Unknown label &#x27;nope&#x27;')
     expect(await names(b.key)).toEqual([])
   })
 })

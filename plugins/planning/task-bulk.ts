@@ -14,8 +14,8 @@ const BULK_MAX = 500
  */
 export async function bulkUpdate(tasks: TaskService, projects: ProjectService, check: TaskInput, orgId: string, actor: Actor, projectRef: string, ids: string[], input: Record<string, unknown>): Promise<number> {
   const project = await projects.get(orgId, projectRef)
-  if (!ids.length) throw new InputError('Select at least one task', 'ids')
-  if (ids.length > BULK_MAX) throw new InputError(`Select at most ${BULK_MAX} tasks at once`, 'ids')
+  if (!ids.length) throw new InputError('Select at least one task.', 'ids')
+  if (ids.length > BULK_MAX) throw new InputError(`Select at most ${BULK_MAX} tasks at once.`, 'ids')
   const patch: Record<string, unknown> = {}
   for (const k of ['state', 'priority', 'assigneeId', 'milestoneId', 'cycleId'] as const) if (input[k] !== undefined && input[k] !== '') patch[k] = input[k] === '-' ? '' : input[k]
   const addLabel = typeof input.label === 'string' && input.label ? (await check.resolveLabels(project, [input.label], false))[0] : undefined
@@ -23,8 +23,8 @@ export async function bulkUpdate(tasks: TaskService, projects: ProjectService, c
   const dropLabel = typeof input.unlabel === 'string' && input.unlabel ? (await check.resolveLabels(project, [input.unlabel], false).catch((e: unknown) => {
     throw e instanceof InputError ? new InputError(e.message, 'unlabel', e.status) : e
   }))[0] : undefined
-  if (!Object.keys(patch).length && !addLabel && !dropLabel) throw new InputError('Choose something to change', 'bulk')
-  if (addLabel && dropLabel && addLabel.id === dropLabel.id) throw new InputError(`Choose either to add or to remove the label ${addLabel.name}, not both`, 'unlabel')
+  if (!Object.keys(patch).length && !addLabel && !dropLabel) throw new InputError('Choose something to change for the selected tasks: a state, an assignee, a priority, a label, a milestone or a cycle.', 'bulk')
+  if (addLabel && dropLabel && addLabel.id === dropLabel.id) throw new InputError(`Choose either to add or to remove the label ${addLabel.name}, not both.`, 'unlabel')
   // the same checks update() makes, once, before anything changes
   if (patch.state !== undefined) await check.resolveState(project, patch.state)
   if (patch.priority !== undefined) check.priority(patch.priority)
@@ -53,7 +53,7 @@ async function bulkTasks(tasks: TaskService, orgId: string, project: Project, id
   const seen = new Set<string>()
   for (const id of ids) {
     const { task } = await tasks.row(orgId, id).catch(() => ({ task: undefined }))
-    if (!task || task.projectId !== project.id) throw new InputError('No such task in this project: nothing was changed', 'ids', 404)
+    if (!task || task.projectId !== project.id) throw new InputError('A selected task is not in this project, so nothing was changed: reload the list and select again.', 'ids', 404)
     if (!seen.has(task.id)) found.push(task)
     seen.add(task.id)
   }
@@ -63,8 +63,8 @@ async function bulkTasks(tasks: TaskService, orgId: string, project: Project, id
 /** The tasks a bulk delete would remove (checked like `bulkRemove` does), for its confirmation. */
 export async function bulkPreview(tasks: TaskService, projects: ProjectService, orgId: string, projectRef: string, ids: string[]): Promise<Task[]> {
   const project = await projects.get(orgId, projectRef)
-  if (!ids.length) throw new InputError('Select at least one task', 'ids')
-  if (ids.length > BULK_MAX) throw new InputError(`Select at most ${BULK_MAX} tasks at once`, 'ids')
+  if (!ids.length) throw new InputError('Select at least one task.', 'ids')
+  if (ids.length > BULK_MAX) throw new InputError(`Select at most ${BULK_MAX} tasks at once.`, 'ids')
   return tasks.enrich(await bulkTasks(tasks, orgId, project, ids))
 }
 
@@ -86,12 +86,12 @@ export async function bulkRemove(tasks: TaskService, projects: ProjectService, o
 export async function moveStateTasks(tasks: TaskService, projects: ProjectService, check: TaskInput, deps: Deps, orgId: string, actor: Actor, projectRef: string, fromStateId: string, toRef: string): Promise<number> {
   const project = await projects.get(orgId, projectRef)
   const from = (await projects.states(project.id)).find((s) => s.id === fromStateId)
-  if (!from) throw new InputError('No such state in this project', 'state', 404)
-  if (!String(toRef ?? '').trim()) throw new InputError(`Choose the state the tasks of ${from.name} move to`, 'moveTo')
+  if (!from) throw new InputError('This project has no such state.', 'state', 404)
+  if (!String(toRef ?? '').trim()) throw new InputError(`Choose the state the tasks of ${from.name} move to.`, 'moveTo')
   const to = await check.resolveState(project, toRef).catch((e: unknown) => {
     throw e instanceof InputError ? new InputError(e.message, 'moveTo', e.status) : e
   })
-  if (to.id === from.id) throw new InputError(`Choose another state than ${from.name} to move its tasks to`, 'moveTo')
+  if (to.id === from.id) throw new InputError(`Choose another state than ${from.name} to move its tasks to.`, 'moveTo')
   const t = deps.tables.tasks
   const rows = await deps.store.db.select({ id: t.id }).from(t).where(and(eq(t.projectId, project.id), eq(t.stateId, from.id)))
   for (const row of rows) await tasks.update(orgId, actor, row.id, { state: to.id })

@@ -146,6 +146,6 @@ export function conflictReport(conflicts: string[], history: ChangeRow[], show: 
     const now = name === 'description' ? 'edited it' : !shown ? 'cleared it' : `set it to “${shown.length > 80 ? shown.slice(0, 80) + '…' : shown}”`
     errors[name] = `${actor} ${now} while you edited. Your value is shown; save to keep it.`
   }
-  const message = `${joinAnd(who)} changed ${joinAnd(conflicts.map(fieldLabel))} while you edited; review and save again`
+  const message = `${joinAnd(who)} changed ${joinAnd(conflicts.map(fieldLabel))} while you edited: review and save again.`
   return { message, errors }
 }

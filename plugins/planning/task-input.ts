@@ -1,6 +1,7 @@
 /** @module Checks of a task's input fields (state, priority, assignee, labels, estimate, parent, milestone, cycle). */
 import { and, eq } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
+import { orList } from './project-core.ts'
 import { PRIORITIES } from './schema.ts'
 import type { Deps, Label, Project, ProjectService, State } from './service.ts'
 import type { Priority, TaskRow } from './tasks.ts'
@@ -13,7 +14,7 @@ import type { Priority, TaskRow } from './tasks.ts'
 export class TaskFieldErrors extends InputError {
   constructor(readonly errors: Record<string, string>) {
     const fields = Object.keys(errors)
-    super(fields.length === 1 ? errors[fields[0]!]! : fields.map((f) => errors[f]).join('; '), fields[0], 422)
+    super(fields.length === 1 ? errors[fields[0]!]! : fields.map((f) => errors[f]).join(' '), fields[0], 422)
   }
 }
 
@@ -60,13 +61,13 @@ export class TaskInput {
     const states = await this.projects.states(project.id)
     const v = String(value ?? '').trim()
     const s = states.find((x) => x.id === v) ?? states.find((x) => x.name.toLowerCase() === v.toLowerCase())
-    if (!s) throw new InputError(`unknown state '${v}'`, 'state')
+    if (!s) throw new InputError(`Unknown state '${v}': choose one of the project's states.`, 'state')
     return s
   }
 
   priority(value: unknown): Priority {
     const v = String(value ?? '').trim().toLowerCase() || 'none'
-    if (!(PRIORITIES as readonly string[]).includes(v)) throw new InputError(`unknown priority '${value}' (use ${PRIORITIES.join(', ')})`, 'priority')
+    if (!(PRIORITIES as readonly string[]).includes(v)) throw new InputError(`Unknown priority '${value}': use ${orList(PRIORITIES)}.`, 'priority')
     return v as Priority
   }
 
@@ -78,7 +79,7 @@ export class TaskInput {
     if (!v) return null
     const members = await this.deps.people.members(orgId)
     const m = byEmail ? members.find((p) => p.email.toLowerCase() === v.toLowerCase()) : members.find((p) => p.id === v)
-    if (!m) throw new InputError(byEmail ? `unknown assignee '${v}'` : 'The assignee must be a member of this organization', byEmail ? 'assigneeEmail' : 'assigneeId')
+    if (!m) throw new InputError(byEmail ? `Unknown assignee '${v}': use the email of a member of this organization.` : 'Choose an assignee who is a member of this organization.', byEmail ? 'assigneeEmail' : 'assigneeId')
     return m.id
   }
 
@@ -92,7 +93,7 @@ export class TaskInput {
         l = await this.projects.addLabel(project.orgId, project.id, { name: v })
         labels.push(l)
       }
-      if (!l) throw new InputError(`unknown label '${v}'`, 'labels')
+      if (!l) throw new InputError(`Unknown label '${v}': choose one of the project's labels.`, 'labels')
       if (!out.includes(l)) out.push(l)
     }
     return out
@@ -101,7 +102,7 @@ export class TaskInput {
   estimate(value: unknown): number | null {
     if (value == null || value === '') return null
     const n = Number(value)
-    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new InputError('Estimate must be a whole number of points from 0 to 1000', 'estimate')
+    if (!Number.isInteger(n) || n < 0 || n > 1000) throw new InputError('Enter the estimate as a whole number of points from 0 to 1000.', 'estimate')
     return n
   }
 
@@ -109,13 +110,13 @@ export class TaskInput {
     const v = String(value ?? '').trim()
     if (!v) return null
     const { task } = await this.row(orgId, v).catch(() => {
-      throw new InputError(`unknown parent task '${v}'`, 'parent')
+      throw new InputError(`Unknown parent task '${v}': enter the key of a task of this project, like ${project.key}-12.`, 'parent')
     })
-    if (task.projectId !== project.id) throw new InputError('The parent task must be in the same project', 'parent')
+    if (task.projectId !== project.id) throw new InputError('Choose a parent task in the same project.', 'parent')
     // no loops: walk up from the new parent
     let cur: TaskRow | undefined = task
     for (let i = 0; cur && i < 50; i++) {
-      if (cur.id === selfId) throw new InputError('A task cannot be its own parent or ancestor', 'parent')
+      if (cur.id === selfId) throw new InputError('A task cannot be its own parent or ancestor: choose another parent.', 'parent')
       cur = cur.parentId ? (await this.db.select().from(this.t.tasks).where(eq(this.t.tasks.id, cur.parentId)).limit(1))[0] : undefined
     }
     return task.id
@@ -126,7 +127,7 @@ export class TaskInput {
     if (!v) return null
     const tb = this.t[table]
     const [row] = await this.db.select({ id: tb.id }).from(tb).where(and(eq(tb.projectId, project.id), eq(tb.id, v))).limit(1)
-    if (!row) throw new InputError(`No such ${table === 'milestones' ? 'milestone' : 'cycle'} in this project`, field)
+    if (!row) throw new InputError(`This project has no such ${table === 'milestones' ? 'milestone' : 'cycle'}: choose one of its ${table}.`, field)
     return row.id
   }
 }

@@ -171,7 +171,7 @@ eachDialect('planning task page', (dialect) => {
 
     for (const [fields, message] of [
       [{ kind: 'blocks', other: a.key }, 'cannot block itself'],
-      [{ kind: 'blocks', other: 'WEB-999' }, 'unknown task'],
+      [{ kind: 'blocks', other: 'WEB-999' }, 'Unknown task &#x27;WEB-999&#x27;: enter a task key, like WEB-12.'],
       [{ kind: 'sideways', other: b.key }, 'Choose blocks or blocked by'],
     ] as const) {
       res = await member.post(`/planning/tasks/${a.key}/relations`, fields)
@@ -345,7 +345,7 @@ eachDialect('planning task page', (dialect) => {
     expect(res.status).toBe(422)
     res = await member.post('/planning/projects/API/bulk', { ids: [a.id], label: 'nope' })
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('unknown label')
+    expect(await res.text()).toContain('Unknown label')
     expect((await guest.post('/planning/projects/API/bulk', { ids: [a.id], label: bug })).status).toBe(403)
     expect(await names(a.key)).toEqual(['bug', 'ui'])
   })

@@ -59,7 +59,7 @@ function decodeCursor(cursor: string | undefined): Cursor | undefined {
   } catch {
     // falls through
   }
-  throw new InputError('The cursor is not valid: start again without it', 'cursor', 400)
+  throw new InputError('The cursor is not valid: start again without it.', 'cursor', 400)
 }
 
 /**
@@ -159,7 +159,7 @@ export async function listTaskRows(deps: Deps, orgId: string, filter: TaskFilter
   const hasProject = 'project' in values
   const keyset = hasProject && sort === 'number'
   if (cursor && 'k' in cursor) {
-    if (!keyset) throw new InputError('The cursor is not valid for this order: start again without it', 'cursor', 400)
+    if (!keyset) throw new InputError('The cursor is not valid for this order: start again without it.', 'cursor', 400)
     values.after = cursor.k
     shape.push('after')
   } else if (cursor) values.offset = cursor.o

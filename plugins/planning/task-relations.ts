@@ -58,11 +58,11 @@ export async function taskRelations(deps: Deps, service: TaskService, orgId: str
  */
 export async function relateTasks(deps: Deps, service: TaskService, orgId: string, actor: Actor, taskRef: string, kind: string, otherRef: string): Promise<void> {
   const { task, project } = await service.row(orgId, taskRef)
-  if (kind !== 'blocks' && kind !== 'blocked_by') throw new InputError('Choose blocks or blocked by', 'kind')
+  if (kind !== 'blocks' && kind !== 'blocked_by') throw new InputError('Choose blocks or blocked by.', 'kind')
   const other = await service.row(orgId, String(otherRef ?? '').trim()).catch(() => {
-    throw new InputError(`unknown task '${otherRef}'`, 'other')
+    throw new InputError(`Unknown task '${otherRef}': enter a task key, like WEB-12.`, 'other')
   })
-  if (other.task.id === task.id) throw new InputError('A task cannot block itself', 'other')
+  if (other.task.id === task.id) throw new InputError('A task cannot block itself: enter another task key.', 'other')
   const self = { id: task.id, key: `${project.key}-${task.number}` }
   const them = { id: other.task.id, key: `${other.project.key}-${other.task.number}` }
   const [blocker, blocked] = kind === 'blocks' ? [self, them] : [them, self]
@@ -72,9 +72,9 @@ export async function relateTasks(deps: Deps, service: TaskService, orgId: strin
   // a path back from the blocked task to the blocker would make each task of it wait for the next
   const path = await blockingPath(deps, orgId, [blocked.id], new Set([blocker.id]))
   if (path) {
-    if (path.length === 2) throw new InputError(`${blocked.key} already blocks ${blocker.key}, so ${blocker.key} cannot also block ${blocked.key}: remove that relation first`, 'other')
+    if (path.length === 2) throw new InputError(`${blocked.key} already blocks ${blocker.key}, so ${blocker.key} cannot also block ${blocked.key}: remove that relation first.`, 'other')
     const keys = await keysOf(service, orgId, path)
-    throw new InputError(`${blocked.key} already blocks ${blocker.key} through ${keys.slice(1, -1).join(', ')} (${chain(keys)}), so ${blocker.key} cannot also block ${blocked.key}: remove one of those relations first`, 'other')
+    throw new InputError(`${blocked.key} already blocks ${blocker.key} through ${keys.slice(1, -1).join(', ')} (${chain(keys)}), so ${blocker.key} cannot also block ${blocked.key}: remove one of those relations first.`, 'other')
   }
   const changes: RelationChange[] = [{ blocker, blocked, change: 'added' }]
   await deps.store.tx((db) => writeRelationChanges(deps, db, orgId, actor, changes))
@@ -86,7 +86,7 @@ export async function unrelateTasks(deps: Deps, service: TaskService, orgId: str
   const { task } = await service.row(orgId, taskRef)
   const r = deps.tables.relations
   const [row] = await deps.store.db.select().from(r).where(and(eq(r.id, relationId), eq(r.orgId, orgId), or(eq(r.blockerId, task.id), eq(r.blockedId, task.id)))).limit(1)
-  if (!row) throw new InputError('No such relation', 'relation', 404)
+  if (!row) throw new InputError('There is no such relation.', 'relation', 404)
   const [blockerKey, blockedKey] = await keysOf(service, orgId, [row.blockerId, row.blockedId])
   const changes: RelationChange[] = [{ blocker: { id: row.blockerId, key: blockerKey! }, blocked: { id: row.blockedId, key: blockedKey! }, change: 'removed' }]
   await deps.store.tx((db) => writeRelationChanges(deps, db, orgId, actor, changes))
@@ -106,25 +106,25 @@ export async function relationSets(deps: Deps, service: TaskService, orgId: stri
   for (const field of RELATION_FIELDS) {
     const raw = input[field]
     if (raw === undefined) continue
-    if (raw !== null && !Array.isArray(raw)) throw new InputError(`${field} must be a list of task keys or ids, like ["WEB-12"] ([] or null for none)`, field)
+    if (raw !== null && !Array.isArray(raw)) throw new InputError(`The ${field} field must be a list of task keys or ids, like ["WEB-12"] ([] or null for none).`, field)
     const values = (raw ?? []) as unknown[]
-    if (values.length > SET_MAX) throw new InputError(`${field} names ${values.length} tasks: at most ${SET_MAX} at once`, field)
+    if (values.length > SET_MAX) throw new InputError(`The ${field} field names ${values.length} tasks: name at most ${SET_MAX} at once.`, field)
     const list: RelatedTask[] = []
     for (const v of values) {
       const value = typeof v === 'string' ? v.trim() : ''
-      if (!value) throw new InputError(`${field}: ${JSON.stringify(v)} is no task key or id (use keys like "WEB-12")`, field)
+      if (!value) throw new InputError(`The ${field} field holds ${JSON.stringify(v)}, which is no task key or id: use keys like "WEB-12".`, field)
       const found = await service.row(orgId, value).catch((err: unknown) => {
-        if (err instanceof InputError && err.status === 404) throw new InputError(`${field}: unknown task '${value.slice(0, 60)}' (use the key, like WEB-12, or the id of a task of this organization)`, field)
+        if (err instanceof InputError && err.status === 404) throw new InputError(`The ${field} field names an unknown task '${value.slice(0, 60)}': use the key, like WEB-12, or the id of a task of this organization.`, field)
         throw err
       })
       const task = { id: found.task.id, key: `${found.project.key}-${found.task.number}` }
-      if (task.id === self?.id) throw new InputError(`${field}: '${value}' is this task, and a task cannot block itself`, field)
+      if (task.id === self?.id) throw new InputError(`The ${field} field names this task ('${value}'), and a task cannot block itself: leave it out.`, field)
       if (!list.some((x) => x.id === task.id)) list.push(task)
     }
     sets[field] = list
   }
   const both = sets.blockedBy?.find((x) => sets.blocks?.some((y) => y.id === x.id))
-  if (both) throw new InputError(`blockedBy: '${both.key}' is in blocks too, and two tasks cannot block each other`, 'blockedBy')
+  if (both) throw new InputError(`The blockedBy field names '${both.key}', which is in blocks too, and two tasks cannot block each other: leave it out of one.`, 'blockedBy')
   // the sets after the write: the given ones, and the current ones of an updated task for a set left out
   const current = self && (!sets.blocks || !sets.blockedBy) ? await currentSets(deps, orgId, self.id) : { blocks: [], blockedBy: [] }
   const outs = sets.blocks?.map((x) => x.id) ?? current.blocks
@@ -136,7 +136,7 @@ export async function relationSets(deps: Deps, service: TaskService, orgId: stri
   const keys = await keysOf(service, orgId, path)
   const selfKey = self?.key ?? 'the new task'
   const [field, value] = sets.blocks?.some((x) => x.id === path[0]) ? ['blocks', keys[0]!] : ['blockedBy', keys[keys.length - 1]!]
-  throw new InputError(`${field}: '${value}' would make a loop of tasks each waiting for the next (${chain([selfKey, ...keys, selfKey])}): remove one of those relations first`, field)
+  throw new InputError(`The ${field} field names '${value}', which would make a loop of tasks each waiting for the next (${chain([selfKey, ...keys, selfKey])}): remove one of those relations first.`, field)
 }
 
 /** What replacing a task's relation sets with `sets` adds and removes (a set left out changes nothing). */

@@ -38,14 +38,14 @@ export async function rolloverPlan(tasks: TaskService, projects: ProjectService,
   const project = await projects.get(orgId, projectRef)
   const cycles = await projects.cycles(project.id)
   const from = findCycle(cycles, String(cycleRef ?? ''))
-  if (!from) throw new InputError(`No cycle '${String(cycleRef).slice(0, 60)}' in ${project.key}`, 'cycle', 404)
+  if (!from) throw new InputError(`${project.key} has no cycle '${String(cycleRef).slice(0, 60)}'.`, 'cycle', 404)
   const others = cycles.filter((c) => c.id !== from.id)
   const next = others.find((c) => c.startsAt > from.startsAt)
   let to = next
   if (toRef !== undefined && toRef !== null && String(toRef).trim()) {
     to = findCycle(cycles, String(toRef))
-    if (!to) throw new InputError(`unknown cycle '${String(toRef).slice(0, 60)}' in ${project.key} (use the id or name of one of its cycles)`, 'to')
-    if (to.id === from.id) throw new InputError(`Choose another cycle than ${from.name} to move its unfinished tasks to`, 'to')
+    if (!to) throw new InputError(`Unknown cycle '${String(toRef).slice(0, 60)}' in ${project.key}: use the id or name of one of its cycles.`, 'to')
+    if (to.id === from.id) throw new InputError(`Choose another cycle than ${from.name} to move its unfinished tasks to.`, 'to')
   }
   const list: Task[] = []
   let cursor: string | undefined
@@ -76,5 +76,5 @@ export async function rolloverCycle(tasks: TaskService, projects: ProjectService
 export function rolloverTarget(plan: RolloverPlan): Cycle {
   if (plan.to) return plan.to
   const after = new Date(plan.from.endsAt.getTime() + 86_400_000)
-  throw new InputError(`${plan.from.name} is the last cycle of ${plan.project.key}: create the next cycle (starting ${day(after)} or later) first, then move the unfinished tasks of ${plan.from.name} to it`, 'to', 409)
+  throw new InputError(`${plan.from.name} is the last cycle of ${plan.project.key}: create the next cycle (starting ${day(after)} or later) first, then move the unfinished tasks of ${plan.from.name} to it.`, 'to', 409)
 }

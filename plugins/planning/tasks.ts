@@ -86,7 +86,7 @@ export class TaskService {
       ;[task] = await this.db.select().from(t).where(and(eq(t.orgId, orgId), eq(t.id, String(ref)))).limit(1)
       if (task) project = await this.projects.get(orgId, task.projectId)
     }
-    if (!task || !project) throw new InputError('No such task in this organization', 'task', 404)
+    if (!task || !project) throw new InputError('There is no such task in this organization.', 'task', 404)
     return { task, project }
   }
 
@@ -174,7 +174,7 @@ export class TaskService {
     const description = (await checks.check(() => text(input.description, 'description', { max: 50_000, label: 'Description' })))!
     const states = await this.projects.states(project.id)
     const state = input.state ? await checks.check(() => this.input.resolveState(project, input.state)) : (states.find((s) => s.group === 'unstarted') ?? states.find((s) => s.group === 'backlog') ?? states[0])
-    if (!state && !input.state) throw new InputError('The project has no states', 'state')
+    if (!state && !input.state) throw new InputError('The project has no states: add one in its settings first.', 'state')
     const priority = (await checks.check(() => this.input.priority(input.priority)))!
     const assigneeId = (await checks.check(() => this.input.assignee(orgId, input))) ?? null
     const estimate = (await checks.check(() => this.input.estimate(input.estimate))) ?? null
@@ -187,7 +187,7 @@ export class TaskService {
     const relations = hasRelations(input) ? await checks.check(() => relationSets(this.deps, this, orgId, undefined, input)) : undefined
     checks.done()
     const labels = options.createLabels ? await this.input.resolveLabels(project, input.labels, true) : known!
-    if (!state) throw new InputError('The project has no states', 'state')
+    if (!state) throw new InputError('The project has no states: add one in its settings first.', 'state')
     const p = this.t.projects
     const now = new Date()
     // the task, its labels, its history and its relations are written together or not at all

@@ -98,8 +98,8 @@ eachDialect('planning workflow actions', (dialect) => {
     // the task by id, the state by id
     const startedId = (await task('OPS-2')).state.id as string
     expect(((await move.run({ task: done.id, state: startedId }, memberAuth)) as any).state).toBe('In Progress')
-    await expect(move.run({ task: 'OPS-1', state: 'Limbo' }, memberAuth)).rejects.toThrow("unknown state 'Limbo'")
-    await expect(move.run({ task: 'OPS-99', state: 'Done' }, memberAuth)).rejects.toThrow('No such task')
+    await expect(move.run({ task: 'OPS-1', state: 'Limbo' }, memberAuth)).rejects.toThrow("Unknown state 'Limbo': choose one of the project's states.")
+    await expect(move.run({ task: 'OPS-99', state: 'Done' }, memberAuth)).rejects.toThrow('There is no such task in this organization.')
     await expect(move.run({ task: 'OPS-1', state: 'Todo' }, guestAuth)).rejects.toThrow('planning.task.write')
     expect((await task('OPS-1')).state.name).toBe('In Progress')
   })

@@ -1,5 +1,6 @@
 /** @module Filter fields that take several values (a multiple select: repeated parameters, none chosen = any), and the keyboard shortcuts dialog. */
 import { STATE_GROUPS } from '../schema.ts'
+import { sentenceCase } from './ui.tsx'
 
 /** A select of several values (Ctrl or Cmd picks more than one); `values` are chosen. */
 export function MultiSelect(props: { name: string; label: string; id: string; options: { value: string; label: string }[]; values: string[] }) {
@@ -19,7 +20,7 @@ export function MultiSelect(props: { name: string; label: string; id: string; op
 }
 
 /** The state-group choices: "Open" (backlog, unstarted and started), then each group. */
-export const groupOptions = [{ value: 'open', label: 'Open (not done)' }, ...STATE_GROUPS.map((g) => ({ value: g, label: g[0]!.toUpperCase() + g.slice(1) }))]
+export const groupOptions = [{ value: 'open', label: 'Open (not done)' }, ...STATE_GROUPS.map((g) => ({ value: g, label: sentenceCase(g) }))]
 
 /** The comma list of a filter value as values. */
 export const valuesOf = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : [])

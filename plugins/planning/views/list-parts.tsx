@@ -4,7 +4,7 @@ import type { SavedView } from '../service.ts'
 import type { ProjectContext } from './tasks.tsx'
 import { LIST_FILTERS } from '../filters.ts'
 import { groupOptions } from './filter-fields.tsx'
-import { priorityLabel } from './ui.tsx'
+import { priorityLabel, sentenceCase } from './ui.tsx'
 
 /** The list's query keys a chip can show, in the order the chips appear. */
 const CHIP_KEYS = ['q', 'open', 'group', 'state', 'assignee', 'label', 'priority', 'milestone', 'cycle', 'dueAfter', 'dueBefore', 'sort', 'dir'] as const
@@ -43,7 +43,7 @@ function chipValue(pc: ProjectContext, key: (typeof CHIP_KEYS)[number], value: s
     case 'cycle':
       return pc.cycles.find((c) => c.id === value)?.name ?? value
     case 'sort':
-      return value[0]!.toUpperCase() + value.slice(1)
+      return sentenceCase(value)
     case 'dir':
       return value === 'asc' ? 'Ascending' : 'Descending'
     default:

@@ -4,7 +4,7 @@ import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Sele
 import { day, type Cycle, type Milestone, type Project } from '../service.ts'
 import type { RolloverPlan } from '../task-rollover.ts'
 import type { Task } from '../tasks.ts'
-import { InputField, LabelChips, NewTaskButton, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea, safeKeys } from './ui.tsx'
+import { InputField, LabelChips, NewTaskButton, PriorityBadge, Progress, ProjectTabs, StateBadge, TextArea, safeKeys, sentenceCase } from './ui.tsx'
 
 type Prog = { total: number; done: number; points: number; donePoints: number }
 
@@ -175,7 +175,7 @@ export function CyclesPage(props: {
                     <a href={`${base}/cycles?cycle=${c.id}`} safe>
                       {c.name}
                     </a>{' '}
-                    <span class={`badge${when(c) === 'current' ? ' badge-ok' : ''}`}>{when(c)}</span>
+                    <span class={`badge${when(c) === 'current' ? ' badge-ok' : ''}`} safe>{sentenceCase(when(c))}</span>
                   </td>
                   <td data-label="Dates">
                     <span>

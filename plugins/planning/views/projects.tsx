@@ -4,9 +4,9 @@ import { ActionButton, CsrfField, EmptyState, Field, FormError, PageHeader, Sele
 import { PROJECT_STATUSES, STATE_GROUPS } from '../schema.ts'
 import type { Label, Project, State } from '../service.ts'
 import { ShortcutsHelp } from './filter-fields.tsx'
-import { ProjectTabs, TextArea, peopleOptions } from './ui.tsx'
+import { ProjectTabs, TextArea, peopleOptions, sentenceCase } from './ui.tsx'
 
-const statusOptions = PROJECT_STATUSES.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))
+const statusOptions = PROJECT_STATUSES.map((s) => ({ value: s, label: sentenceCase(s) }))
 
 /** The fields of a project (create and settings). */
 function ProjectFields(props: { values: Record<string, string>; errors: FieldErrors; people: Person[]; keyLocked?: boolean }) {
@@ -58,8 +58,8 @@ export function ProjectsPage(props: { projects: (Project & { open: number; total
                     </a>
                   </td>
                   <td>
-                    <span class="badge">
-                      {p.status}
+                    <span class="badge" safe>
+                      {sentenceCase(p.status)}
                     </span>
                   </td>
                   {lead(p.leadId) ? <td safe>{lead(p.leadId)}</td> : <td class="muted">{'&mdash;'}</td>}
@@ -133,7 +133,7 @@ function StateDeleteMoving(props: { base: string; csrf?: string; state: State & 
   )
 }
 
-const groupOptions = STATE_GROUPS.map((g) => ({ value: g, label: g[0]!.toUpperCase() + g.slice(1) }))
+const groupOptions = STATE_GROUPS.map((g) => ({ value: g, label: sentenceCase(g) }))
 
 /** A project's settings: details, workflow states and labels (renamed and recolored in place). */
 export function SettingsPage(props: { project: Project; states: (State & { used: number })[]; labels: Label[]; people: Person[]; csrf?: string; values: Record<string, string>; errors: FieldErrors; error?: string }) {

@@ -8,7 +8,7 @@ import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../t
 import { SORTS, type Task } from '../tasks.ts'
 import { MultiSelect, ShortcutsHelp, groupOptions, valuesOf } from './filter-fields.tsx'
 import { FilterChips } from './list-parts.tsx'
-import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, isOverdue, peopleOptions, priorityOptions, safeKeys, stateOptions } from './ui.tsx'
+import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, isOverdue, peopleOptions, priorityOptions, safeKeys, sentenceCase, stateOptions } from './ui.tsx'
 
 /** What a project's task pages need about it. */
 export interface ProjectContext {
@@ -150,7 +150,7 @@ export function TaskListPage(props: {
                 <span>Due before</span>
                 <input id="filter-due-before" type="date" name="dueBefore" value={query.dueBefore ?? ''} />
               </label>
-              <Select name="sort" label="Sort by" options={SORTS.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))} value={query.sort ?? 'number'} id="filter-sort" />
+              <Select name="sort" label="Sort by" options={SORTS.map((s) => ({ value: s, label: sentenceCase(s) }))} value={query.sort ?? 'number'} id="filter-sort" />
               <Select name="dir" label="Order" options={[{ value: '', label: 'Default' }, { value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }]} value={query.dir} id="filter-dir" />
             </div>
             <button type="submit">Apply filters</button>

@@ -29,6 +29,9 @@ export function ProjectTabs(props: { project: Project; current: 'list' | 'board'
   )
 }
 
+/** A status or other code as the pages show it: sentence case ("active" reads "Active", as the selects offer it). */
+export const sentenceCase = (code: string) => (code ? code[0]!.toUpperCase() + code.slice(1) : code)
+
 const PRIORITY_LABEL: Record<string, string> = { urgent: 'Urgent', high: 'High', medium: 'Medium', low: 'Low', none: 'No priority' }
 
 /** The "New task" button of a project's pages; `c` presses it (app.js: data-shortcut). */
