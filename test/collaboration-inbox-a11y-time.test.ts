@@ -69,6 +69,13 @@ eachDialect('inbox, mention combobox, local times in the browser', (dialect) => 
       expect(new URL(tab.url()).pathname).toBe('/testing/things/one')
       await page.waitForFunction(() => document.querySelectorAll('.collab-inbox li.read').length === 1, undefined, { timeout: 10_000 })
       await page.waitForFunction(() => document.querySelector('.collab-bell')?.getAttribute('data-unread') === '1', undefined, { timeout: 10_000 })
+      // read and unread rows line up on the left, and a read row is not faded
+      const rows = await page.locator('.collab-inbox li').evaluateAll((lis) =>
+        lis.map((li) => ({ read: li.classList.contains('read'), left: li.querySelector('.collab-inbox-main')!.getBoundingClientRect().left, opacity: getComputedStyle(li).opacity })),
+      )
+      expect(rows.map((r) => r.read).sort()).toEqual([false, true])
+      expect(rows[0]!.left).toBe(rows[1]!.left)
+      expect(rows.map((r) => r.opacity)).toEqual(['1', '1'])
       await tab.close()
 
       // a plain click: through the POST to the target, read there (its bell says 0)
