@@ -131,7 +131,13 @@
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', focusInvalid)
   else focusInvalid()
-  for (const name of ['htmx:after:settle', 'htmx:afterSettle']) document.addEventListener(name, focusInvalid)
+  // After a swap, only when the new content holds an invalid field: a swap elsewhere (the live bell,
+  // a widget) must not pull the focus back to an old error or scroll the page to it.
+  document.addEventListener('htmx:after:settle', (event) => {
+    const fresh = event.detail?.newContent ?? []
+    const invalid = (el) => el instanceof Element && (el.matches('[aria-invalid="true"]') || el.querySelector('[aria-invalid="true"]'))
+    if (Array.from(fresh).some(invalid)) focusInvalid()
+  })
 
   // Copy buttons: <button data-copy="#id">.
   document.addEventListener('click', async (event) => {

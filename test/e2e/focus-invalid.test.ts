@@ -30,7 +30,7 @@ const focused = (page: Page) => page.evaluate(() => document.activeElement?.id |
 
 describe('browser: the focus goes to the field to fix [sqlite]', () => {
   test(
-    'a 422 lands on the invalid field; a page without errors leaves the focus alone',
+    'a 422 lands on the invalid field; a page without errors, or a swap elsewhere, leaves the focus alone',
     async () => {
       await signIn(page, p.url, ADMIN.email, ADMIN.password)
       await page.goto(`${p.url}/orgs/teams`)
@@ -42,6 +42,21 @@ describe('browser: the focus goes to the field to fix [sqlite]', () => {
       await page.waitForSelector(`#${id}[aria-invalid="true"]`)
       await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 5_000 })
       expect(await focused(page)).toBe(id)
+
+      // the user leaves the field; a swap elsewhere on the page (as the live bell does) leaves the focus
+      // where it is and does not scroll back to the old error
+      await page.evaluate(() => {
+        ;(document.activeElement as HTMLElement).blur()
+        const spot = document.createElement('div')
+        spot.id = 'elsewhere'
+        document.querySelector('main')!.append(spot)
+        window.scrollTo(0, 0)
+      })
+      await page.evaluate(() => (window as unknown as { htmx: { ajax(v: string, p: string, o: object): Promise<void> } }).htmx.ajax('GET', '/healthz', { target: '#elsewhere', swap: 'innerHTML' }))
+      await page.waitForFunction(() => document.querySelector('#elsewhere')!.textContent !== '', undefined, { timeout: 5_000 })
+      await page.waitForTimeout(200)
+      expect(await focused(page)).toBe('BODY')
+      expect(await page.evaluate(() => window.scrollY)).toBe(0)
       expect(errors).toEqual([])
     },
     T,
