@@ -36,6 +36,14 @@ export interface Store {
    */
   tx<T>(fn: (db: Db) => Promise<T>): Promise<T>
   /**
+   * Inside `store.tx` (`db` is its handle): waits until no other transaction holds `key`, then holds
+   * it until this one commits or rolls back. For a check that must see every committed write of its
+   * kind before writing (no loop of blocking tasks). On PostgreSQL a transaction-scoped advisory lock
+   * on a 64-bit hash of `key`; take it first in the transaction, before any row lock, so two
+   * transactions never wait for each other. On SQLite nothing: transactions already run one at a time.
+   */
+  lockKey(db: Db, key: string): Promise<void>
+  /**
    * Runs `fn` in one write transaction of raw SQL, all or nothing: for schema changes (the migrator).
    * On SQLite it holds the write gate throughout and turns foreign key enforcement off around the
    * transaction (inside one, `PRAGMA foreign_keys` does nothing), so the DROP TABLE of a table
@@ -190,6 +198,9 @@ function connectSqlite(file: string, options: ConnectOptions): Store {
       })
       lock = run.catch(() => undefined)
       return run
+    },
+    async lockKey() {
+      // transactions already run one after another (the `lock` chain above, and BEGIN IMMEDIATE)
     },
     schemaTx<T>(fn: (query: RawQuery) => Promise<T>): Promise<T> {
       const query: RawQuery = async <R>(sql: string, params: unknown[] = []) => client.query(sql).all(...(params as never[])) as R[]

@@ -1,6 +1,6 @@
 /** @module PostgreSQL side of the store, loaded only when DATABASE_URL says postgres. */
 import postgres from 'postgres'
-import { fillPlaceholders } from 'drizzle-orm'
+import { fillPlaceholders, sql as sqlTag, type SQL } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import { rowMapper } from './prepared.ts'
 import { redactUrl } from '../config.ts'
@@ -87,6 +87,9 @@ export async function connectPostgres(url: string, options: ConnectOptions): Pro
     },
     async tx<T>(fn: (db: Db) => Promise<T>): Promise<T> {
       return (db as unknown as { transaction: (f: (tx: Db) => Promise<T>) => Promise<T> }).transaction(fn)
+    },
+    async lockKey(tx, key) {
+      await (tx as unknown as { execute(q: SQL): Promise<unknown> }).execute(sqlTag`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`)
     },
     async prepared(key, build, values) {
       // A name makes postgres.js prepare the statement on the server (once per connection).

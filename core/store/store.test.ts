@@ -137,6 +137,49 @@ eachDialect('store', (dialect) => {
     expect(titles).not.toContain('inside the failed tx')
   })
 
+  test('lockKey: a transaction taking a key held by another waits until that one commits, and then sees its writes', async () => {
+    const { notes } = notesSchema(columnFacade(dialect))
+    const order: string[] = []
+    let held!: () => void
+    const first = new Promise<void>((resolve) => (held = resolve))
+    const a = t.store.tx(async (db) => {
+      await t.store.lockKey(db, 'test:lock-a')
+      order.push('a has the key')
+      held()
+      await Bun.sleep(100)
+      await db.insert(notes).values({ title: 'written under the key', createdAt: new Date() })
+      order.push('a wrote')
+    })
+    await first
+    const b = t.store.tx(async (db) => {
+      await t.store.lockKey(db, 'test:lock-a')
+      order.push('b has the key')
+      return (await db.select({ title: notes.title }).from(notes).where(eq(notes.title, 'written under the key'))).length
+    })
+    const [, seen] = await Promise.all([a, b])
+    expect(order).toEqual(['a has the key', 'a wrote', 'b has the key'])
+    expect(seen).toBe(1)
+  })
+
+  test('lockKey: another key does not wait on PostgreSQL (SQLite runs every transaction after the other anyway)', async () => {
+    const order: string[] = []
+    let held!: () => void
+    const first = new Promise<void>((resolve) => (held = resolve))
+    const a = t.store.tx(async (db) => {
+      await t.store.lockKey(db, 'test:lock-x')
+      held()
+      await Bun.sleep(100)
+      order.push('a done')
+    })
+    await first
+    const b = t.store.tx(async (db) => {
+      await t.store.lockKey(db, 'test:lock-y')
+      order.push('b has its key')
+    })
+    await Promise.all([a, b])
+    expect(order).toEqual(dialect === 'postgres' ? ['b has its key', 'a done'] : ['a done', 'b has its key'])
+  })
+
   test('raw query takes ? placeholders on both dialects', async () => {
     const rows = await t.store.query<{ title: string }>('select title from fixture_notes_notes where title = ?', ['kept'])
     expect(rows.map((r) => r.title)).toEqual(['kept'])
