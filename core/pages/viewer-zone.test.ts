@@ -26,3 +26,11 @@ test('dayStartIn: the zone\'s midnight, across DST changes; where clocks jump ov
   // an unknown zone is UTC
   expect(iso(dayStartIn(midnight('2026-03-03'), 'Mars/Olympus'))).toBe('2026-03-03T00:00:00.000Z')
 })
+
+test('dayStartIn: where the clocks turn back at midnight (midnight comes twice), the day starts at the first one', () => {
+  // Asia/Gaza left summer time at 01:00 on 2020-10-24 and 2021-10-29, back to 00:00: 00:00-00:59 came twice
+  expect(iso(dayStartIn(midnight('2020-10-24'), 'Asia/Gaza'))).toBe('2020-10-23T21:00:00.000Z')
+  expect(iso(dayStartIn(midnight('2021-10-29'), 'Asia/Gaza'))).toBe('2021-10-28T21:00:00.000Z')
+  // the day before still ends where this one starts (no hour belongs to neither day)
+  expect(dayStartIn(midnight('2020-10-24'), 'Asia/Gaza') - dayStartIn(midnight('2020-10-23'), 'Asia/Gaza')).toBe(24 * 3_600_000)
+})

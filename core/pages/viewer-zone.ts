@@ -41,15 +41,16 @@ function offsetAt(instant: number, tz: string): number {
 
 /**
  * The first instant of a day in `tz`, given that day's midnight written as UTC (`utcMidnight`): its
- * midnight there, or, where the clocks jump over midnight, the moment they land after it.
+ * midnight there (the earlier one where the clocks turn back at midnight and it comes twice), or,
+ * where the clocks jump over midnight, the moment they land after it. The zone's offsets within a
+ * day either side are the only ones that can place its midnight; each gives one candidate instant.
  */
 export function dayStartIn(utcMidnight: number, tz: string): number {
   if (tz === 'UTC' || !formatter(tz)) return utcMidnight
-  const first = utcMidnight - offsetAt(utcMidnight, tz)
-  const second = utcMidnight - offsetAt(first, tz)
-  if (second === first) return first
-  // the offset changes around midnight: take the earliest guess that reads as this day, past midnight
+  const HALF_DAY = 14 * 3_600_000 // no zone is further than 14 hours from UTC
+  const offsets = new Set([offsetAt(utcMidnight - HALF_DAY, tz), offsetAt(utcMidnight, tz), offsetAt(utcMidnight + HALF_DAY, tz)])
+  const candidates = [...offsets].map((o) => utcMidnight - o).sort((a, b) => a - b)
   const readsAs = (t: number) => t + offsetAt(t, tz)
-  const candidates = [first, second].filter((t) => readsAs(t) >= utcMidnight).sort((a, b) => a - b)
-  return candidates[0] ?? Math.max(first, second)
+  // a candidate that reads as midnight is one; else the first that reads as later (the clocks skipped it)
+  return candidates.find((t) => readsAs(t) === utcMidnight) ?? candidates.find((t) => readsAs(t) > utcMidnight) ?? candidates.at(-1)!
 }

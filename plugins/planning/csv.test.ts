@@ -60,7 +60,7 @@ eachDialect('planning CSV', (dialect) => {
     const create = async (body: Record<string, unknown>) => (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', ...body })).json()) as any
     await create({ title: 'Epic', priority: 'high', milestoneId })
     await create({ title: 'Child', parent: 'WEB-1', labels: ['bug', 'ui'], assigneeEmail: memberEmail, estimate: 3, due: '2030-01-10', milestoneId, cycleId, state: 'In Progress' })
-    await create({ title: '=SUM(A1)', description: 'Line one, with "quotes"\nline two\r\nline three' })
+    await create({ title: '=SUM(A1)', description: 'Line one, with "quotes"\nline two\r\nline three;=1+1' })
     await member.get('/planning/projects/WEB')
   }, 30_000)
   afterAll(() => p.stop())
@@ -70,7 +70,7 @@ eachDialect('planning CSV', (dialect) => {
     expect(rows[0]).toEqual(['key', 'title', 'state', 'priority', 'assignee', 'labels', 'estimate', 'due', 'parent', 'milestone', 'cycle', 'description'])
     expect(rows[1]).toEqual(['WEB-1', 'Epic', 'Todo', 'high', '', '', '', '', '', 'Launch', '', ''])
     expect(rows[2]).toEqual(['WEB-2', 'Child', 'In Progress', 'none', memberEmail, 'bug;ui', '3', '2030-01-10', 'WEB-1', 'Launch', 'Sprint 1', ''])
-    expect(rows[3]).toEqual(['WEB-3', "'=SUM(A1)", 'Todo', 'none', '', '', '', '', '', '', '', 'Line one, with "quotes"\nline two\r\nline three'])
+    expect(rows[3]).toEqual(['WEB-3', "'=SUM(A1)", 'Todo', 'none', '', '', '', '', '', '', '', 'Line one, with "quotes"\nline two\r\nline three;\'=1+1']) // defused after ';' too
   })
 
   test('re-importing an unchanged export creates nothing and changes nothing', async () => {
@@ -112,7 +112,7 @@ eachDialect('planning CSV', (dialect) => {
     expect(events.filter((e) => e.name === 'planning.task.state_changed').map((e) => e.payload.task.key)).toEqual(['WEB-2'])
     const page = await member.get('/planning/tasks/WEB-2')
     expect(page.html).toContain('changed title from Child to Child renamed')
-    expect(page.html).toContain('changed cycle from Sprint 1 to none')
+    expect(page.html).toContain('changed cycle from Sprint 1 to No cycle')
   })
 
   test("another project's export imports as new tasks there, sub-tasks pointing at the new parents (even when listed first)", async () => {

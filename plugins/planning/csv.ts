@@ -1,17 +1,11 @@
 /** @module CSV export and import of a project's tasks (RFC 4180 quoting, a header row, per-row errors). */
 import { InputError } from '../../core/auth/accounts.ts'
+import { csvField, undefuse } from '../../core/http/csv.ts'
 import { day, type Actor, type ProjectService } from './service.ts'
 import type { Task, TaskService } from './tasks.ts'
 import { TASK_REF_RE, type TaskFilter } from './task-queries.ts'
 
 export const CSV_COLUMNS = ['key', 'title', 'state', 'priority', 'assignee', 'labels', 'estimate', 'due', 'parent', 'milestone', 'cycle', 'description'] as const
-
-/** One CSV field, quoted when it holds a comma, quote or line break (and defused against formula injection). */
-export function csvField(value: unknown): string {
-  let s = value == null ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
 
 /** One record of a CSV file: its fields, or why it breaks RFC 4180 (then its fields are unreliable). */
 export interface CsvRecord {
@@ -185,8 +179,7 @@ export async function importCsv(
   const cell = (fields: string[], name: string) => {
     const idx = header.indexOf(name)
     const v = idx >= 0 ? (fields[idx] ?? '').trim() : ''
-    // undoes csvField's defusing of formulas
-    return /^'[=+\-@]/.test(v) ? v.slice(1) : v
+    return undefuse(v) // csvField's defusing of formulas, undone
   }
   /** Keys of the file (upper case) -> the task their row created or updated. */
   const imported = new Map<string, string>()
