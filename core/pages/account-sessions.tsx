@@ -9,12 +9,10 @@ import { cookie, sessionCookieName } from '../http/cookies.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import type { ServerDeps } from '../http/server.ts'
-import { ActionButton, EmptyState, LocalTime } from '../../views/components.tsx'
+import { ActionButton, EmptyState } from '../../views/components.tsx'
 import { accountPage, notFound, sessionOnly } from './account-ui.tsx'
-import { describeUserAgent } from './user-agent.ts'
+import { SessionTable, type SessionRow } from './access-tables.tsx'
 import { actorOf } from './context.ts'
-
-type SessionRow = { id: string; createdAt: Date; lastSeenAt: Date; ip: string; userAgent: string }
 
 function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
   const csrf = p.auth.session?.csrf
@@ -35,55 +33,16 @@ function SessionsView(p: { auth: Auth; sessions: SessionRow[] }) {
       ) : (
         ''
       )}
-      {p.sessions.length === 0 ? (
-        <EmptyState title="No sessions">You are signed in nowhere else.</EmptyState>
-      ) : (
-        <div class="table-wrap">
-          <table class="stack">
-            <thead>
-              <tr>
-                <th scope="col">Device</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Signed in</th>
-                <th scope="col">Last seen</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.sessions.map((s) => {
-                const current = s.id === p.auth.session?.id
-                return (
-                  <tr>
-                    <td class="session-device">
-                      <span title={s.userAgent || undefined} safe>
-                        {describeUserAgent(s.userAgent)}
-                      </span>
-                      {current ? <span class="badge badge-ok">This device</span> : ''}
-                    </td>
-                    <td data-label="IP address" safe>{s.ip || '—'}</td>
-                    <td data-label="Signed in" class="nowrap">
-                      <LocalTime at={s.createdAt} />
-                    </td>
-                    <td data-label="Last seen" class="nowrap">
-                      <LocalTime at={s.lastSeenAt} />
-                    </td>
-                    <td class="row-actions">
-                      <ActionButton
-                        action={`/account/sessions/${encodeURIComponent(s.id)}/revoke`}
-                        csrf={csrf}
-                        label={current ? 'Sign out' : 'Revoke'}
-                        confirm={current ? 'Sign out on this device?' : 'End this session?'}
-                      />
-                    </td>
-                  </tr>
-                )
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <SessionTable
+        sessions={p.sessions}
+        csrf={csrf}
+        empty={<EmptyState title="No sessions">You are signed in nowhere else.</EmptyState>}
+        current={p.auth.session?.id}
+        revoke={(s) => {
+          const current = s.id === p.auth.session?.id
+          return { action: `/account/sessions/${encodeURIComponent(s.id)}/revoke`, label: current ? 'Sign out' : 'Revoke', confirm: current ? 'Sign out on this device?' : 'End this session?' }
+        }}
+      />
     </section>
   )
 }

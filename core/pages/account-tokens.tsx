@@ -12,7 +12,8 @@ import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import { routeTable, type ServerDeps } from '../http/server.ts'
 import { CORE_API_HONOURED, CORE_API_INNER_SCOPES } from '../http/core-api.ts'
-import { ActionButton, CsrfField, EmptyState, Field, LocalTime, Select, type FieldErrors } from '../../views/components.tsx'
+import { CsrfField, EmptyState, Field, Select, type FieldErrors } from '../../views/components.tsx'
+import { TokenTable } from './access-tables.tsx'
 import { NO_STORE, accountPage, notFound, sessionOnly } from './account-ui.tsx'
 import { actorOf, readFormAll } from './context.ts'
 import { currentPasswordError, ownPassword, passwordGate } from './account-password.tsx'
@@ -75,65 +76,29 @@ function TokensView(p: {
       )}
       <section class="section">
         <h2>Your API tokens</h2>
-        {p.tokens.length === 0 ? (
-          <EmptyState title="No API tokens yet">
-            <p>Create one below to use the API from scripts and tools.</p>
-          </EmptyState>
-        ) : (
-          <div class="table-wrap">
-            <table class="stack">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Organization</th>
-                  <th scope="col">Permissions</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.tokens.map((t) => (
-                  <tr>
-                    <td safe>{t.name}</td>
-                    <td data-label="Organization" safe>{p.orgNames.get(t.orgId) ?? '—'}</td>
-                    <td data-label="Permissions" class="token-perms">
-                      {/* one child, so the stacked (narrow) layout wraps the chips instead of running them off the edge */}
-                      <div>
-                        {t.permissions.map((perm) => (
-                          <>
-                            <code safe>{perm}</code>{' '}
-                          </>
-                        ))}
-                        {unused(t).length ? (
-                          <div class="muted">
-                            <small safe>{`No API route checks ${unused(t).join(', ')}: ${unused(t).length === 1 ? 'it grants' : 'they grant'} nothing.`}</small>
-                          </div>
-                        ) : (
-                          ''
-                        )}
-                      </div>
-                    </td>
-                    <td data-label="Created" class="nowrap">
-                      <LocalTime at={t.createdAt} />
-                    </td>
-                    <td data-label="Expires">
-                      <LocalTime at={t.expiresAt} />
-                      {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">Expired</span> : ''}
-                    </td>
-                    <td data-label="Last used" class="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : 'Never'}</td>
-                    <td class="row-actions">
-                      <ActionButton action={`/account/tokens/${encodeURIComponent(t.id)}/revoke`} csrf={csrf} label="Revoke" confirm="Revoke this token? Tools using it stop working." />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <TokenTable
+          tokens={p.tokens}
+          csrf={csrf}
+          empty={
+            <EmptyState title="No API tokens yet">
+              <p>Create one below to use the API from scripts and tools.</p>
+            </EmptyState>
+          }
+          scopesHeading="Permissions"
+          created
+          orgName={(t) => p.orgNames.get(t.orgId) ?? '—'}
+          note={(t) => {
+            const names = unused(t)
+            return names.length ? (
+              <div class="muted">
+                <small safe>{`No API route checks ${names.join(', ')}: ${names.length === 1 ? 'it grants' : 'they grant'} nothing.`}</small>
+              </div>
+            ) : (
+              ''
+            )
+          }}
+          revoke={(t) => ({ action: `/account/tokens/${encodeURIComponent(t.id)}/revoke`, label: 'Revoke', confirm: 'Revoke this token? Tools using it stop working.' })}
+        />
       </section>
       <section class="section">
         <h2>Create a token</h2>

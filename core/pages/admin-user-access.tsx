@@ -5,22 +5,20 @@
  * managed on their account pages instead.
  */
 import { Elysia } from 'elysia'
-import type { SessionInfo, User } from '../auth/accounts.ts'
+import type { User } from '../auth/accounts.ts'
 import { INSTANCE_ADMIN } from '../auth/permissions.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { InputError } from '../auth/accounts.ts'
-import type { ApiToken } from '../auth/tokens.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
 import { errorPageFor } from '../http/respond.ts'
 import type { ServerDeps } from '../http/server.ts'
-import { ActionButton, EmptyState, FormError, LocalTime } from '../../views/components.tsx'
+import { ActionButton, EmptyState, FormError } from '../../views/components.tsx'
+import { SessionTable, TokenTable } from './access-tables.tsx'
 import { adminPage, instanceActor } from './admin-ui.tsx'
 import { describeUserAgent } from './user-agent.ts'
 
 const admin = { permission: INSTANCE_ADMIN } as const
-
-type SessionRow = Omit<SessionInfo, 'user' | 'csrf'>
 
 /** The page of one account's sessions and tokens. */
 export function accessPath(userId: string, rest = ''): string {
@@ -29,95 +27,6 @@ export function accessPath(userId: string, rest = ''): string {
 
 function base(userId: string): string {
   return `/admin/users/${encodeURIComponent(userId)}`
-}
-
-function SessionsTable(p: { user: User; sessions: SessionRow[]; csrf: string | undefined; self: boolean }) {
-  if (p.sessions.length === 0) return <EmptyState title="No active sessions" />
-  return (
-    <div class="table-wrap">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th scope="col">Device</th>
-            <th scope="col">IP address</th>
-            <th scope="col">Signed in</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.sessions.map((s) => (
-            <tr>
-              <td class="session-device">
-                <span title={s.userAgent || undefined} safe>
-                  {describeUserAgent(s.userAgent)}
-                </span>
-              </td>
-              <td data-label="IP address" safe>{s.ip || '—'}</td>
-              <td data-label="Signed in" class="nowrap">
-                <LocalTime at={s.createdAt} />
-              </td>
-              <td data-label="Last seen" class="nowrap">
-                <LocalTime at={s.lastSeenAt} />
-              </td>
-              <td class="row-actions">
-                {p.self ? '' : <ActionButton action={`${base(p.user.id)}/sessions/${encodeURIComponent(s.id)}/revoke`} csrf={p.csrf} label="Revoke" confirm={`End this session of ${p.user.name}? They are signed out on that device at once.`} />}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
-}
-
-function TokensTable(p: { user: User; tokens: ApiToken[]; orgNames: Map<string, string>; csrf: string | undefined; self: boolean }) {
-  if (p.tokens.length === 0) return <EmptyState title="No API tokens" />
-  return (
-    <div class="table-wrap">
-      <table class="stack">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Organization</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.tokens.map((t) => (
-            <tr>
-              <td safe>{t.name}</td>
-              <td data-label="Organization" safe>{p.orgNames.get(t.orgId) ?? t.orgId}</td>
-              <td data-label="Scopes" class="token-perms">
-                <div>
-                  {t.permissions.map((perm) => (
-                    <>
-                      <code safe>{perm}</code>{' '}
-                    </>
-                  ))}
-                </div>
-              </td>
-              <td data-label="Expires">
-                <LocalTime at={t.expiresAt} />
-                {t.expiresAt.getTime() <= Date.now() ? <span class="badge badge-danger">Expired</span> : ''}
-              </td>
-              <td data-label="Last used" class="nowrap">{t.lastUsedAt ? <LocalTime at={t.lastUsedAt} /> : 'Never'}</td>
-              <td class="row-actions">
-                {p.self ? '' : <ActionButton action={`${base(p.user.id)}/tokens/${encodeURIComponent(t.id)}/revoke`} csrf={p.csrf} label="Revoke" confirm={`Revoke the token “${t.name}” of ${p.user.name}? Tools using it stop working.`} />}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  )
 }
 
 /** One account's sessions and tokens, and the admin's actions on them. */
@@ -156,7 +65,14 @@ export function adminUserAccessPages(deps: ServerDeps) {
           ) : (
             ''
           )}
-          <SessionsTable user={user} sessions={sessions} csrf={csrf} self={self} />
+          <SessionTable
+            sessions={sessions}
+            csrf={csrf}
+            empty={<EmptyState title="No active sessions" />}
+            revoke={(s) =>
+              self ? undefined : { action: `${base(user.id)}/sessions/${encodeURIComponent(s.id)}/revoke`, label: 'Revoke', confirm: `End this session of ${user.name}? They are signed out on that device at once.` }
+            }
+          />
         </section>
         <section class="section" id="tokens">
           <h2 safe>{`API tokens of ${user.name}`}</h2>
@@ -172,7 +88,17 @@ export function adminUserAccessPages(deps: ServerDeps) {
           ) : (
             ''
           )}
-          <TokensTable user={user} tokens={list} orgNames={orgNames} csrf={csrf} self={self} />
+          <TokenTable
+            tokens={list}
+            csrf={csrf}
+            empty={<EmptyState title="No API tokens" />}
+            scopesHeading="Scopes"
+            created={false}
+            orgName={(t) => orgNames.get(t.orgId) ?? t.orgId}
+            revoke={(t) =>
+              self ? undefined : { action: `${base(user.id)}/tokens/${encodeURIComponent(t.id)}/revoke`, label: 'Revoke', confirm: `Revoke the token “${t.name}” of ${user.name}? Tools using it stop working.` }
+            }
+          />
         </section>
       </>
     ) as string
