@@ -50,7 +50,7 @@ test(
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown')
     const chosen = await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]!.textContent!.trim())
     expect(await select.evaluate((el) => (el as HTMLSelectElement).selectedIndex)).toBe(3)
-    await page.waitForSelector(`.pl-history li:has-text("changed assignee from none to ${chosen}")`, { timeout: 8_000 })
+    await page.waitForSelector(`.pl-history li:has-text("changed assignee from Unassigned to ${chosen}")`, { timeout: 8_000 })
     await page.waitForTimeout(1_200) // long enough for a second save, were one coming
     expect(posts()).toBe(1)
     expect((await historyOf(page, 'SEL-1')).filter((l) => l.includes('changed assignee'))).toHaveLength(1)
@@ -90,9 +90,9 @@ test(
     await page.goto(`${rig.p.url}/planning/tasks/SEL-1`)
     await page.locator('#prop-priority').selectOption('urgent')
     await page.locator('#prop-assignee').selectOption('') // back to unassigned, before the priority is saved
-    await page.waitForSelector('.pl-history li:has-text("changed priority from none to urgent")', { timeout: 8_000 })
+    await page.waitForSelector('.pl-history li:has-text("changed priority from No priority to Urgent")', { timeout: 8_000 })
     await page.waitForSelector('.pl-history li:has-text("changed assignee from")', { timeout: 8_000 })
-    expect(await page.locator('.pl-history li', { hasText: /changed assignee from .* to none/ }).count()).toBe(1)
+    expect(await page.locator('.pl-history li', { hasText: /changed assignee from .* to Unassigned/ }).count()).toBe(1)
     const task = (await (await page.request.get(`${rig.p.url}/api/v1/planning/tasks/SEL-1`)).json()) as { priority: string; assignee: unknown }
     expect([task.priority, task.assignee]).toEqual(['urgent', null])
   },

@@ -61,7 +61,9 @@ test(
     await page.locator('.pl-filter-panel > summary').focus()
     await page.keyboard.press('Enter')
     expect(await visible('#filter-state')).toBe(true)
-    await page.locator('#filter-priority').selectOption('none')
+    // a picker: its summary opens its checkboxes (views/filter-fields.tsx; browser-pickers.test.ts by keyboard)
+    await page.locator('#filter-priority > summary').click()
+    await page.getByRole('checkbox', { name: 'No priority' }).check()
     await Promise.all([page.waitForURL((u) => u.searchParams.get('priority') === 'none'), page.getByRole('button', { name: 'Apply filters' }).click()])
     expect(await page.locator('.pl-filter-panel').getAttribute('open')).not.toBeNull() // a filter in use: open
     expect(await page.locator('.pl-filter-panel > summary').innerText()).toContain('1 active')
@@ -196,8 +198,9 @@ test(
   async () => {
     await page.goto(`${p.url}/planning/projects/KEY/board`)
     const total = (await page.locator('.pl-card').count())
-    await page.locator('#board-priority').evaluate((el) => ((el.closest('details') as HTMLDetailsElement).open = true))
-    await page.locator('#board-priority').selectOption('none')
+    await page.locator('.pl-filter-panel > summary').click()
+    await page.locator('#board-priority > summary').click()
+    await page.getByRole('checkbox', { name: 'No priority' }).check()
     await Promise.all([page.waitForURL((u) => u.searchParams.get('priority') === 'none'), page.getByRole('button', { name: 'Apply filters' }).click()])
     expect(await page.locator('.pl-card').count()).toBe(total) // every task has no priority
     // narrow it to one card with the search box, then move that card with its select
@@ -286,7 +289,7 @@ test(
     expect(await page.locator('.pl-prop-form button').count()).toBe(0)
     await page.locator('#prop-priority').focus()
     await page.locator('#prop-priority').selectOption('high')
-    await page.waitForSelector('.pl-history li:has-text("changed priority from none to high")', { timeout: 8_000 })
+    await page.waitForSelector('.pl-history li:has-text("changed priority from No priority to High")', { timeout: 8_000 })
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('prop-priority')
     expect(await page.locator('#prop-priority').inputValue()).toBe('high')
     await page.locator('#prop-state').focus()
@@ -294,7 +297,7 @@ test(
     await page.waitForSelector('.pl-history li:has-text("changed state from")', { timeout: 8_000 })
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('prop-state')
     await page.locator('#prop-assignee').selectOption({ label: 'Ada Admin' })
-    await page.waitForSelector('.pl-history li:has-text("changed assignee from none to Ada Admin")', { timeout: 8_000 })
+    await page.waitForSelector('.pl-history li:has-text("changed assignee from Unassigned to Ada Admin")', { timeout: 8_000 })
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true) // no reload
     const task = (await (await page.request.get(`${p.url}/api/v1/planning/tasks/KEY-3`)).json()) as { priority: string; state: { name: string }; assignee: { name: string } | null }
     expect([task.priority, task.state.name, task.assignee?.name]).toEqual(['high', 'In Progress', 'Ada Admin'])

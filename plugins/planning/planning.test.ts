@@ -101,7 +101,7 @@ eachDialect('planning', (dialect) => {
     expect(api.status).toBe(200)
     const page = await member.get('/planning/tasks/WEB-2')
     expect(page.html).toContain('changed state from Todo to In Progress')
-    expect(page.html).toContain('changed priority from none to urgent')
+    expect(page.html).toContain('changed priority from No priority to Urgent')
     expect((await json(member, 'PATCH', '/api/v1/planning/tasks/WEB-2', { state: 'Doing' })).status).toBe(422)
   })
 

@@ -126,7 +126,7 @@ eachDialect('planning: editing a task others changed, and its properties in plac
     const history = (await ana.get(`/planning/tasks/${t.key}`)).html
     expect(history).toContain('changed title from Landing page to Landing page v2')
     expect(history).not.toContain('changed state from Done')
-    expect(history).not.toContain('changed priority from urgent')
+    expect(history).not.toContain('changed priority from Urgent')
   })
 
   test('a field both changed is a 409: nothing saved, the form back with her values, his named; saving it again applies', async () => {
@@ -209,7 +209,7 @@ eachDialect('planning: editing a task others changed, and its properties in plac
     expect(html).toContain('<option value="urgent" selected>Urgent</option>')
     expect(html).toContain(`${t.key}: priority Urgent`)
     expect(html).toContain('<section class="section" id="task-history" hx-swap-oob="true">')
-    expect(html).toContain('changed priority from medium to urgent')
+    expect(html).toContain('changed priority from Medium to Urgent')
     res = await ana.post(`/planning/tasks/${t.key}/state`, { from: 'task', state: states['In Progress']! }, hx)
     expect(res.status).toBe(200)
     expect(await res.text()).toContain(`<option value="${states['In Progress']}" selected>In Progress</option>`)

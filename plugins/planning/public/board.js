@@ -8,6 +8,9 @@
 // - x toggles the focused list row's checkbox (j/k and Enter are app.js's generic data-rows keys)
 // - ? opens the keyboard shortcuts dialog
 // - the list's select-all box checks or clears every row of the page
+// - filter pickers (details.dropdown.pl-picker: checkboxes): their lists hang over the page (.pl-live; in
+//   the flow without a script), the summary follows the boxes, and a picker closes when the focus leaves
+//   it (app.js closes it on Escape and on a click elsewhere)
 (() => {
   const csrf = () => {
     try {
@@ -201,8 +204,34 @@
   })
   window.addEventListener('pageshow', syncSelectAll) // a page restored from the back/forward cache keeps its boxes
 
+  // A filter picker's summary says what is chosen, as the server wrote it (views/filter-fields.tsx:
+  // pickerText): "any", "High", "Urgent, High", "Urgent, High +2".
+  function pickerText(names) {
+    if (!names.length) return 'any'
+    return names.length <= 2 ? names.join(', ') : `${names[0]}, ${names[1]} +${names.length - 2}`
+  }
+  function syncPicker(picker) {
+    const value = picker.querySelector('.pl-picker-value')
+    if (!value) return
+    const names = [...picker.querySelectorAll('input[type="checkbox"]:checked')].map((box) => (box.closest('label')?.querySelector('.pl-picker-name')?.textContent || box.value).trim())
+    value.textContent = pickerText(names)
+  }
+  const syncPickers = () => document.querySelectorAll('details.pl-picker').forEach(syncPicker)
+  document.addEventListener('change', (event) => {
+    const picker = event.target instanceof Element ? event.target.closest('details.pl-picker') : null
+    if (picker) syncPicker(picker)
+  })
+  document.addEventListener('focusout', (event) => {
+    const picker = event.target instanceof Element ? event.target.closest('details.pl-picker[open]') : null
+    if (picker && event.relatedTarget instanceof Element && !picker.contains(event.relatedTarget)) picker.open = false
+  })
+  // (a page restored by Back keeps the boxes the user had checked: the summaries follow them)
+  window.addEventListener('pageshow', syncPickers)
+
   function init(root) {
     paintLabels(root)
+    syncPickers()
+    for (const row of document.querySelectorAll('.pl-pickers')) row.classList.add('pl-live')
     initBoard(root)
     const all = document.querySelector('.pl-select-all')
     if (all) {

@@ -1,26 +1,63 @@
-/** @module Filter fields that take several values (a multiple select: repeated parameters, none chosen = any), and the keyboard shortcuts dialog. */
+/**
+ * @module Filter fields that take several values (a picker: a dropdown of checkboxes of one name, so
+ * the form sends repeated parameters; none checked = any), and the keyboard shortcuts dialog.
+ */
 import { STATE_GROUPS } from '../schema.ts'
 import { sentenceCase } from './ui.tsx'
 
-/** A select of several values (Ctrl or Cmd picks more than one); `values` are chosen. */
-export function MultiSelect(props: { name: string; label: string; id: string; options: { value: string; label: string }[]; values: string[] }) {
-  const size = Math.min(Math.max(props.options.length, 2), 5)
+/** One choice of a picker; `color` (a label's) or `group` (a state's) draws a dot before its name. */
+export interface PickerOption {
+  value: string
+  label: string
+  color?: string
+  group?: string
+}
+
+/** What a picker's summary says of its chosen names: "any", "High", "Urgent, High", "Urgent, High +2" (board.js says the same). */
+export function pickerText(names: string[]): string {
+  if (!names.length) return 'any'
+  return names.length <= 2 ? names.join(', ') : `${names[0]}, ${names[1]} +${names.length - 2}`
+}
+
+/**
+ * A filter of several values as a compact dropdown, "Priority: Urgent, High" (or "Priority: any"):
+ * a `<details class="dropdown">` of checkboxes named `name`, so the form submits what a multiple
+ * select did (`priority=urgent&priority=high`), without JavaScript too. app.js closes it on Escape
+ * (the focus back on its summary) and on a click elsewhere; board.js closes it when the focus leaves
+ * it and keeps its summary in step with the boxes. `values` are checked.
+ */
+export function FilterPicker(props: { name: string; label: string; id: string; options: PickerOption[]; values: string[] }) {
+  const chosen = props.options.filter((o) => props.values.includes(o.value)).map((o) => o.label)
   return (
-    <label for={props.id}>
-      <span safe>{props.label}</span>
-      <select id={props.id} name={props.name} multiple="multiple" size={String(size)} title="Ctrl or Cmd + click to pick several">
-        {props.options.map((o) => (
-          <option value={o.value} selected={props.values.includes(o.value)} safe>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </label>
+    <details class="dropdown pl-picker" id={props.id}>
+      <summary>
+        <span class="pl-picker-text">
+          <span safe>{props.label}</span>: <span class="pl-picker-value" safe>{pickerText(chosen)}</span>
+        </span>
+      </summary>
+      <ul aria-label={props.label}>
+        {props.options.length ? (
+          props.options.map((o) => (
+            <li>
+              <label>
+                <input type="checkbox" name={props.name} value={o.value} checked={props.values.includes(o.value)} />
+                {o.color ? <span class="pl-dot" data-color={o.color} aria-hidden="true"></span> : o.group ? <span class={`pl-dot pl-dot-${o.group}`} aria-hidden="true"></span> : ''}
+                <span class="pl-picker-name" safe>
+                  {o.label}
+                </span>
+              </label>
+            </li>
+          ))
+        ) : (
+          <li class="muted">None in this project</li>
+        )}
+      </ul>
+    </details>
   )
 }
 
 /** The state-group choices: "Open" (backlog, unstarted and started), then each group. */
-export const groupOptions = [{ value: 'open', label: 'Open (not done)' }, ...STATE_GROUPS.map((g) => ({ value: g, label: sentenceCase(g) }))]
+export const groupOptions: PickerOption[] = [{ value: 'open', label: 'Open (not done)' }, ...STATE_GROUPS.map((g) => ({ value: g, label: sentenceCase(g), group: g }))]
 
 /** The comma list of a filter value as values. */
 export const valuesOf = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : [])

@@ -6,9 +6,10 @@ import { ActionButton, CsrfField, EmptyState, Field, FormError, LocalTime, PageH
 import { day, type Cycle, type Label, type Milestone, type Project, type SavedView, type State } from '../service.ts'
 import { EDIT_FIELDS, labelSet, origName, originals, type Originals } from '../task-edit.ts'
 import { SORTS, type Task } from '../tasks.ts'
-import { MultiSelect, ShortcutsHelp, groupOptions, valuesOf } from './filter-fields.tsx'
+import { stateIdsOf } from '../filters.ts'
+import { FilterPicker, ShortcutsHelp, groupOptions, valuesOf } from './filter-fields.tsx'
 import { FilterChips } from './list-parts.tsx'
-import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, isOverdue, peopleOptions, priorityOptions, safeKeys, sentenceCase, stateOptions } from './ui.tsx'
+import { BoardScript, LabelChips, LabelPicker, NewTaskButton, PriorityBadge, ProjectTabs, StateBadge, TextArea, isOverdue, peopleOptions, priorityLabel, priorityOptions, safeKeys, sentenceCase, stateOptions } from './ui.tsx'
 
 /** What a project's task pages need about it. */
 export interface ProjectContext {
@@ -136,11 +137,13 @@ export function TaskListPage(props: {
           </div>
           <details class="pl-filter-panel" open={active > 0 || undefined}>
             <FilterSummary title="Filters and sort" active={active} />
-            <div class="pl-filters">
-              <MultiSelect name="state" label="State" options={stateOptions(pc.states)} values={valuesOf(query.state)} id="filter-state" />
-              <MultiSelect name="group" label="State group" options={groupOptions} values={valuesOf(query.group)} id="filter-group" />
-              {query.open ? <input type="hidden" name="open" value={query.open} /> : ''}
+            <div class="pl-pickers">
+              <FilterPicker name="state" label="State" options={pc.states.map((s) => ({ value: s.id, label: s.name, group: s.group }))} values={stateIdsOf(query.state, pc.states) ?? []} id="filter-state" />
+              <FilterPicker name="group" label="State group" options={groupOptions} values={valuesOf(query.group)} id="filter-group" />
               <AssigneeLabelPriority pc={pc} query={query} idPrefix="filter" />
+            </div>
+            <div class="pl-filters">
+              {query.open ? <input type="hidden" name="open" value={query.open} /> : ''}
               <MilestoneCycle pc={pc} query={query} idPrefix="filter" />
               <label for="filter-due-after">
                 <span>Due after</span>
@@ -271,14 +274,14 @@ function FilterSummary(props: { title: 'Filters and sort' | 'Filters'; active: n
   )
 }
 
-/** The assignee, label and priority filters the list and the board share (ids `<idPrefix>-<name>`), several values each. */
+/** The assignee, label and priority pickers the list and the board share (ids `<idPrefix>-<name>`), several values each; labels by id or name. */
 function AssigneeLabelPriority(props: { pc: ProjectContext; query: Record<string, string>; idPrefix: string }) {
   const { pc, query, idPrefix } = props
   return (
     <>
-      <MultiSelect name="assignee" label="Assignee" options={[{ value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} values={valuesOf(query.assignee)} id={`${idPrefix}-assignee`} />
-      {pc.labels.length || query.label ? <MultiSelect name="label" label="Label" options={pc.labels.map((l) => ({ value: l.id, label: l.name }))} values={valuesOf(query.label)} id={`${idPrefix}-label`} /> : ''}
-      <MultiSelect name="priority" label="Priority" options={priorityOptions()} values={valuesOf(query.priority)} id={`${idPrefix}-priority`} />
+      <FilterPicker name="assignee" label="Assignee" options={[{ value: 'me', label: 'Me' }, { value: 'none', label: 'Unassigned' }, ...peopleOptions(pc.people)]} values={valuesOf(query.assignee)} id={`${idPrefix}-assignee`} />
+      {pc.labels.length || query.label ? <FilterPicker name="label" label="Label" options={pc.labels.map((l) => ({ value: l.id, label: l.name, color: l.color }))} values={stateIdsOf(query.label, pc.labels) ?? []} id={`${idPrefix}-label`} /> : ''}
+      <FilterPicker name="priority" label="Priority" options={priorityOptions()} values={valuesOf(query.priority)} id={`${idPrefix}-priority`} />
     </>
   )
 }
@@ -544,8 +547,10 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Ma
           </div>
           <details class="pl-filter-panel" open={active > 0 || undefined}>
             <FilterSummary title="Filters" active={active} />
-            <div class="pl-filters">
+            <div class="pl-pickers">
               <AssigneeLabelPriority pc={pc} query={query} idPrefix="board" />
+            </div>
+            <div class="pl-filters">
               <MilestoneCycle pc={pc} query={query} idPrefix="board" />
             </div>
             <button type="submit">Apply filters</button>
@@ -1011,5 +1016,16 @@ function historyText(h: HistoryRow): string {
   // a relation names the other task: as the new value when added, as the old one when removed
   if (h.field === 'blocks' || h.field === 'blocked by') return h.toValue ? `added: ${h.field} ${h.toValue}` : `removed: ${h.field} ${h.fromValue ?? ''}`
   if (h.field === 'description') return 'edited the description'
-  return `changed ${h.field} from ${h.fromValue ?? 'none'} to ${h.toValue ?? 'none'}`
+  return `changed ${h.field} from ${historyValue(h.field, h.fromValue)} to ${historyValue(h.field, h.toValue)}`
+}
+
+/** What an empty value of a field reads as in its history: the words the task page and its selects use. */
+const HISTORY_EMPTY: Record<string, string> = { assignee: 'Unassigned', milestone: 'No milestone', cycle: 'No cycle', due: 'No due date', estimate: 'No estimate', parent: 'No parent', labels: 'No labels' }
+
+/** A value in a history line as the UI names it: a priority's label ("No priority", "Urgent"), an estimate in points, an empty value in words. */
+function historyValue(field: string, value: string | null): string {
+  if (value == null || value === '') return HISTORY_EMPTY[field] ?? 'none'
+  if (field === 'priority') return priorityLabel(value)
+  if (field === 'estimate') return `${value} pt`
+  return value
 }
