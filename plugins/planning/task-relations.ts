@@ -1,7 +1,9 @@
 /**
  * @module Blocking relations between tasks: listed, added and removed one at a time (the task page)
  * or as whole sets (the API's `blocks` and `blockedBy`), each change in both tasks' history; no
- * relation may close a loop of tasks each waiting for the next.
+ * relation may close a loop of tasks each waiting for the next. The loop check runs before the
+ * write and again inside its transaction, once the organization's relation writes are serialized
+ * (`lockRelations`): two writes at once (A blocks B, B blocks A) cannot both pass.
  */
 import { and, eq, inArray, or } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
@@ -69,16 +71,42 @@ export async function relateTasks(deps: Deps, service: TaskService, orgId: strin
   const r = deps.tables.relations
   const [dupe] = await deps.store.db.select({ id: r.id }).from(r).where(and(eq(r.blockerId, blocker.id), eq(r.blockedId, blocked.id))).limit(1)
   if (dupe) return
+  await refusePairLoop(deps, deps.store.db, service, orgId, blocker, blocked)
+  const applied = await deps.store.tx(async (db) => {
+    // again, serialized: a relation committed since the check above may close the loop now
+    await lockRelations(deps, db, orgId)
+    await refusePairLoop(deps, db, service, orgId, blocker, blocked)
+    return writeRelationChanges(deps, db, orgId, actor, [{ blocker, blocked, change: 'added' }])
+  })
+  await emitRelationChanges(deps, service, orgId, actor, applied)
+}
+
+/** A 422 (field `other`) when `blocker` blocking `blocked` would close a loop, as relations stand in `db`. */
+async function refusePairLoop(deps: Deps, db: Db, service: TaskService, orgId: string, blocker: RelatedTask, blocked: RelatedTask): Promise<void> {
   // a path back from the blocked task to the blocker would make each task of it wait for the next
-  const path = await blockingPath(deps, orgId, [blocked.id], new Set([blocker.id]))
-  if (path) {
-    if (path.length === 2) throw new InputError(`${blocked.key} already blocks ${blocker.key}, so ${blocker.key} cannot also block ${blocked.key}: remove that relation first.`, 'other')
-    const keys = await keysOf(service, orgId, path)
-    throw new InputError(`${blocked.key} already blocks ${blocker.key} through ${keys.slice(1, -1).join(', ')} (${chain(keys)}), so ${blocker.key} cannot also block ${blocked.key}: remove one of those relations first.`, 'other')
-  }
-  const changes: RelationChange[] = [{ blocker, blocked, change: 'added' }]
-  await deps.store.tx((db) => writeRelationChanges(deps, db, orgId, actor, changes))
-  await emitRelationChanges(deps, service, orgId, actor, changes)
+  const path = await blockingPath(deps, db, orgId, [blocked.id], new Set([blocker.id]))
+  if (!path) return
+  if (path.length === 2) throw new InputError(`${blocked.key} already blocks ${blocker.key}, so ${blocker.key} cannot also block ${blocked.key}: remove that relation first.`, 'other')
+  const keys = await keysOf(service, orgId, path)
+  throw new InputError(`${blocked.key} already blocks ${blocker.key} through ${keys.slice(1, -1).join(', ')} (${chain(keys)}), so ${blocker.key} cannot also block ${blocked.key}: remove one of those relations first.`, 'other')
+}
+
+/**
+ * Serializes the organization's relation writes until the transaction `db` ends. Take it first in
+ * any transaction that writes relations, before its other writes (see Store.lockKey).
+ */
+export function lockRelations(deps: Deps, db: Db, orgId: string): Promise<void> {
+  return deps.store.lockKey(db, `planning.relations:${orgId}`)
+}
+
+/**
+ * First in the transaction that writes a task's relation sets (create, update): serializes the
+ * organization's relation writes, then checks again, as relations stand now, that `sets` close no
+ * loop: a write committed since `relationSets` checked may. The same 422 as `relationSets`.
+ */
+export async function guardRelationSets(deps: Deps, db: Db, service: TaskService, orgId: string, self: RelatedTask | undefined, sets: RelationSets): Promise<void> {
+  await lockRelations(deps, db, orgId)
+  await refuseSetLoop(deps, db, service, orgId, self, sets)
 }
 
 /** Removes a relation of the task; both tasks record it ("removed: blocked by WEB-7") and get planning.task.updated. */
@@ -89,8 +117,11 @@ export async function unrelateTasks(deps: Deps, service: TaskService, orgId: str
   if (!row) throw new InputError('There is no such relation.', 'relation', 404)
   const [blockerKey, blockedKey] = await keysOf(service, orgId, [row.blockerId, row.blockedId])
   const changes: RelationChange[] = [{ blocker: { id: row.blockerId, key: blockerKey! }, blocked: { id: row.blockedId, key: blockedKey! }, change: 'removed' }]
-  await deps.store.tx((db) => writeRelationChanges(deps, db, orgId, actor, changes))
-  await emitRelationChanges(deps, service, orgId, actor, changes)
+  const applied = await deps.store.tx(async (db) => {
+    await lockRelations(deps, db, orgId)
+    return writeRelationChanges(deps, db, orgId, actor, changes)
+  })
+  await emitRelationChanges(deps, service, orgId, actor, applied)
 }
 
 /**
@@ -125,24 +156,30 @@ export async function relationSets(deps: Deps, service: TaskService, orgId: stri
   }
   const both = sets.blockedBy?.find((x) => sets.blocks?.some((y) => y.id === x.id))
   if (both) throw new InputError(`The blockedBy field names '${both.key}', which is in blocks too, and two tasks cannot block each other: leave it out of one.`, 'blockedBy')
+  await refuseSetLoop(deps, deps.store.db, service, orgId, self, sets)
+  return sets
+}
+
+/** A 422 naming the field and the value when giving `self` the relation `sets` would close a loop, as relations stand in `db`. */
+async function refuseSetLoop(deps: Deps, db: Db, service: TaskService, orgId: string, self: RelatedTask | undefined, sets: RelationSets): Promise<void> {
   // the sets after the write: the given ones, and the current ones of an updated task for a set left out
-  const current = self && (!sets.blocks || !sets.blockedBy) ? await currentSets(deps, orgId, self.id) : { blocks: [], blockedBy: [] }
+  const current = self && (!sets.blocks || !sets.blockedBy) ? await currentSets(deps, db, orgId, self.id) : { blocks: [], blockedBy: [] }
   const outs = sets.blocks?.map((x) => x.id) ?? current.blocks
   const ins = sets.blockedBy?.map((x) => x.id) ?? current.blockedBy
-  if (!outs.length || !ins.length) return sets
+  if (!outs.length || !ins.length) return
   // a loop passes through this task: from a task it blocks, along other relations, to a task blocking it
-  const path = await blockingPath(deps, orgId, outs, new Set(ins), self?.id)
-  if (!path) return sets
+  const path = await blockingPath(deps, db, orgId, outs, new Set(ins), self?.id)
+  if (!path) return
   const keys = await keysOf(service, orgId, path)
   const selfKey = self?.key ?? 'the new task'
   const [field, value] = sets.blocks?.some((x) => x.id === path[0]) ? ['blocks', keys[0]!] : ['blockedBy', keys[keys.length - 1]!]
   throw new InputError(`The ${field} field names '${value}', which would make a loop of tasks each waiting for the next (${chain([selfKey, ...keys, selfKey])}): remove one of those relations first.`, field)
 }
 
-/** What replacing a task's relation sets with `sets` adds and removes (a set left out changes nothing). */
-export async function relationDiff(deps: Deps, service: TaskService, orgId: string, self: RelatedTask, sets: RelationSets): Promise<RelationChange[]> {
+/** What replacing a task's relation sets with `sets` adds and removes (a set left out changes nothing), as relations stand in `db`. */
+export async function relationDiff(deps: Deps, db: Db, service: TaskService, orgId: string, self: RelatedTask, sets: RelationSets): Promise<RelationChange[]> {
   if (!sets.blocks && !sets.blockedBy) return []
-  const current = await currentSets(deps, orgId, self.id)
+  const current = await currentSets(deps, db, orgId, self.id)
   // the keys of the tasks whose relation goes (history names them)
   const removed = [...(sets.blocks ? current.blocks.filter((id) => !sets.blocks!.some((x) => x.id === id)) : []), ...(sets.blockedBy ? current.blockedBy.filter((id) => !sets.blockedBy!.some((x) => x.id === id)) : [])]
   const keys = await keysOf(service, orgId, removed)
@@ -160,17 +197,24 @@ export async function relationDiff(deps: Deps, service: TaskService, orgId: stri
 }
 
 /**
- * Writes `changes` through `db` (the caller's transaction): the relation rows, a history line on
- * both tasks (field 'blocks' or 'blocked by', the other task's key as the new value when added, as
- * the old one when removed) and the tasks' update time, except `untouched`'s (the caller sets it).
+ * Writes `changes` through `db` (the caller's transaction, holding `lockRelations`): the relation
+ * rows, a history line on both tasks (field 'blocks' or 'blocked by', the other task's key as the
+ * new value when added, as the old one when removed) and the tasks' update time, except
+ * `untouched`'s (the caller sets it). Returns the changes it made: a relation already there (or
+ * already gone) changes nothing and gets no history line, so it gets no event either.
  */
-export async function writeRelationChanges(deps: Deps, db: Db, orgId: string, actor: Actor, changes: RelationChange[], untouched?: string): Promise<void> {
-  if (!changes.length) return
+export async function writeRelationChanges(deps: Deps, db: Db, orgId: string, actor: Actor, changes: RelationChange[], untouched?: string): Promise<RelationChange[]> {
+  if (!changes.length) return []
   const r = deps.tables.relations
   const now = new Date()
+  const applied: RelationChange[] = []
   for (const c of changes) {
-    if (c.change === 'added') await db.insert(r).values({ id: newId(), orgId, blockerId: c.blocker.id, blockedId: c.blocked.id, createdAt: now }).onConflictDoNothing()
-    else await db.delete(r).where(and(eq(r.orgId, orgId), eq(r.blockerId, c.blocker.id), eq(r.blockedId, c.blocked.id)))
+    const rows =
+      c.change === 'added'
+        ? await db.insert(r).values({ id: newId(), orgId, blockerId: c.blocker.id, blockedId: c.blocked.id, createdAt: now }).onConflictDoNothing().returning({ id: r.id })
+        : await db.delete(r).where(and(eq(r.orgId, orgId), eq(r.blockerId, c.blocker.id), eq(r.blockedId, c.blocked.id))).returning({ id: r.id })
+    if (!rows.length) continue
+    applied.push(c)
     for (const [self, field, other] of [
       [c.blocker, 'blocks', c.blocked],
       [c.blocked, 'blocked by', c.blocker],
@@ -178,8 +222,9 @@ export async function writeRelationChanges(deps: Deps, db: Db, orgId: string, ac
       await recordHistory(deps, { id: self.id, orgId }, actor, [c.change === 'added' ? { field, from: null, to: other.key } : { field, from: other.key, to: null }], db)
     }
   }
-  const touched = [...new Set(changes.flatMap((c) => [c.blocker.id, c.blocked.id]))].filter((id) => id !== untouched)
+  const touched = [...new Set(applied.flatMap((c) => [c.blocker.id, c.blocked.id]))].filter((id) => id !== untouched)
   if (touched.length) await db.update(deps.tables.tasks).set({ updatedAt: now }).where(and(eq(deps.tables.tasks.orgId, orgId), inArray(deps.tables.tasks.id, touched)))
+  return applied
 }
 
 /** After the write: planning.task.updated (fields ['relations']) for both tasks of each change, naming the other. */
@@ -203,9 +248,9 @@ export async function emitRelationChanges(deps: Deps, service: TaskService, orgI
 }
 
 /** The ids of the tasks a task blocks and of those blocking it. */
-async function currentSets(deps: Deps, orgId: string, taskId: string): Promise<{ blocks: string[]; blockedBy: string[] }> {
+async function currentSets(deps: Deps, db: Db, orgId: string, taskId: string): Promise<{ blocks: string[]; blockedBy: string[] }> {
   const r = deps.tables.relations
-  const rows = await deps.store.db.select({ blockerId: r.blockerId, blockedId: r.blockedId }).from(r).where(and(eq(r.orgId, orgId), or(eq(r.blockerId, taskId), eq(r.blockedId, taskId))))
+  const rows = await db.select({ blockerId: r.blockerId, blockedId: r.blockedId }).from(r).where(and(eq(r.orgId, orgId), or(eq(r.blockerId, taskId), eq(r.blockedId, taskId))))
   return { blocks: rows.filter((x) => x.blockerId === taskId).map((x) => x.blockedId), blockedBy: rows.filter((x) => x.blockedId === taskId).map((x) => x.blockerId) }
 }
 
@@ -214,7 +259,7 @@ async function currentSets(deps: Deps, orgId: string, taskId: string): Promise<{
  * next), as task ids from start to target, or undefined. `avoid`'s relations are left out (the task
  * whose sets are being replaced: `starts` and `targets` stand for them).
  */
-async function blockingPath(deps: Deps, orgId: string, starts: string[], targets: Set<string>, avoid?: string): Promise<string[] | undefined> {
+async function blockingPath(deps: Deps, db: Db, orgId: string, starts: string[], targets: Set<string>, avoid?: string): Promise<string[] | undefined> {
   const r = deps.tables.relations
   const previous = new Map<string, string | null>()
   const pathTo = (id: string) => {
@@ -232,7 +277,7 @@ async function blockingPath(deps: Deps, orgId: string, starts: string[], targets
   while (frontier.length && previous.size < LOOP_SEARCH_MAX) {
     const next: string[] = []
     for (let i = 0; i < frontier.length; i += 500) {
-      const edges = await deps.store.db.select({ from: r.blockerId, to: r.blockedId }).from(r).where(and(eq(r.orgId, orgId), inArray(r.blockerId, frontier.slice(i, i + 500))))
+      const edges = await db.select({ from: r.blockerId, to: r.blockedId }).from(r).where(and(eq(r.orgId, orgId), inArray(r.blockerId, frontier.slice(i, i + 500))))
       for (const e of edges) {
         if (e.to === avoid || e.from === avoid || previous.has(e.to)) continue
         previous.set(e.to, e.from)

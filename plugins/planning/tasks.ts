@@ -14,7 +14,7 @@ import { activity, ref } from './task-facts.ts'
 import { FIELD_NAMES, historyNames, recordHistory, taskHistory, type TaskChange } from './task-history.ts'
 import { FieldChecks, TaskInput } from './task-input.ts'
 import { DUE_MAX, TASK_REF_RE, dueTaskRows, listTaskRows, type TaskFilter } from './task-queries.ts'
-import { emitRelationChanges, relateTasks, relationDiff, relationSets, taskRelations, unrelateTasks, writeRelationChanges, type RelationChange, type RelationSets } from './task-relations.ts'
+import { emitRelationChanges, guardRelationSets, relateTasks, relationDiff, relationSets, taskRelations, unrelateTasks, writeRelationChanges, type RelationChange, type RelationSets } from './task-relations.ts'
 import { rolloverCycle, rolloverPlan, type RolloverPlan } from './task-rollover.ts'
 
 export type TaskRow = Tables['tasks']['$inferSelect']
@@ -192,6 +192,7 @@ export class TaskService {
     const now = new Date()
     // the task, its labels, its history and its relations are written together or not at all
     const { row, relationChanges } = await this.deps.store.tx(async (db) => {
+      if (relations) await guardRelationSets(this.deps, db, this, orgId, undefined, relations)
       // One statement increments and reads the counter: two writers never get the same number.
       const [counter] = await db.update(p).set({ taskCounter: sql`${p.taskCounter} + 1` }).where(eq(p.id, project.id)).returning({ n: p.taskCounter })
       const row: TaskRow = {
@@ -219,8 +220,7 @@ export class TaskService {
       if (labels.length) await db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: row.id, labelId: l.id, orgId })))
       await recordHistory(this.deps, row, actor, [{ field: 'created', from: null, to: `${project.key}-${row.number}` }], db)
       const relationChanges = relations ? newTaskRelations({ id: row.id, key: `${project.key}-${row.number}` }, relations) : []
-      await writeRelationChanges(this.deps, db, orgId, actor, relationChanges, row.id)
-      return { row, relationChanges }
+      return { row, relationChanges: await writeRelationChanges(this.deps, db, orgId, actor, relationChanges, row.id) }
     })
     const task = (await this.enrich([row]))[0]!
     this.deps.bus.emit('planning.task.created', { task: ref(task), activity: activity(task, actor, `created ${task.key} ${task.title}`) })
@@ -275,8 +275,8 @@ export class TaskService {
     }
     const labelsChanged = labels && labels.map((l) => l.id).sort().join() !== before.labels.map((l) => l.id).sort().join()
     if (labels && labelsChanged) changes.push({ field: 'labels', from: before.labels.map((l) => l.name).join(', ') || null, to: labels.map((l) => l.name).join(', ') || null })
-    const relationChanges = relations ? await relationDiff(this.deps, this, orgId, self, relations) : []
-    if (!changes.length && patch.position === undefined && !relationChanges.length) return before
+    const plannedRelations = relations ? await relationDiff(this.deps, this.db, this, orgId, self, relations) : []
+    if (!changes.length && patch.position === undefined && !plannedRelations.length) return before
 
     // a new version is always later than the one it replaces, even within the same millisecond:
     // otherwise a second compare-and-set on the old version would still match
@@ -284,9 +284,15 @@ export class TaskService {
     if (newState && newState.id !== before.stateId) patch.completedAt = DONE_GROUPS.includes(newState.group) ? now : null
     // with expectUpdatedAt: written only if nobody changed the task since the caller read it
     const where = expected ? and(eq(this.t.tasks.id, before.id), eq(this.t.tasks.updatedAt, before.updatedAt)) : eq(this.t.tasks.id, before.id)
-    const changed = changes.length > 0 || relationChanges.length > 0
     // the row, its labels, its history and its relations are written together or not at all
-    await this.deps.store.tx(async (db) => {
+    const relationChanges = await this.deps.store.tx(async (db) => {
+      // relation sets: checked again and diffed as relations stand once the organization's relation writes are serialized
+      let diff: RelationChange[] = []
+      if (relations) {
+        await guardRelationSets(this.deps, db, this, orgId, self, relations)
+        diff = await relationDiff(this.deps, db, this, orgId, self, relations)
+      }
+      const changed = changes.length > 0 || diff.length > 0
       const written = await db.update(this.t.tasks).set({ ...patch, updatedAt: changed ? now : before.updatedAt }).where(where).returning({ id: this.t.tasks.id })
       if (!written.length) throw new TaskChangedError()
       if (labels && labelsChanged) {
@@ -294,9 +300,9 @@ export class TaskService {
         if (labels.length) await db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: before.id, labelId: l.id, orgId })))
       }
       if (changes.length) await recordHistory(this.deps, before, actor, changes, db)
-      await writeRelationChanges(this.deps, db, orgId, actor, relationChanges, before.id)
+      return writeRelationChanges(this.deps, db, orgId, actor, diff, before.id)
     })
-    if (!changed) return this.get(orgId, before.id)
+    if (!changes.length && !relationChanges.length) return this.get(orgId, before.id)
     const after = await this.get(orgId, before.id)
     const r = ref(after)
     if (newState && newState.id !== before.stateId) {
