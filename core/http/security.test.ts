@@ -146,12 +146,12 @@ eachDialect('security', (dialect) => {
   test('idle and absolute expiry end sessions', async () => {
     const { sessions } = p.deps.identity.accounts.t
     const idle = await p.adminClient()
-    const idleId = sha256(decodeURIComponent(idle.cookies.get('sid')!))
+    const idleId = idle.sessionId()
     await p.store.db.update(sessions).set({ lastSeenAt: new Date(Date.now() - SESSION_IDLE_MS - 1000) }).where(eq(sessions.id, idleId))
     p.deps.identity.accounts.changed() // this test writes the store directly, past the services that mark identity changes
     expect((await idle.get('/search')).res.status).toBe(303)
     const old = await p.adminClient()
-    const oldId = sha256(decodeURIComponent(old.cookies.get('sid')!))
+    const oldId = old.sessionId()
     await p.store.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, oldId))
     p.deps.identity.accounts.changed()
     expect((await old.get('/search')).res.status).toBe(303)

@@ -9,10 +9,6 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { ADMIN, startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import type { Client } from '../../test/helpers/client.ts'
 import type { User } from '../auth/accounts.ts'
-import { sha256 } from '../auth/crypto.ts'
-
-/** The id of the session a client holds (the stored id is the hash of the cookie token). */
-const sessionId = (c: Client) => sha256(decodeURIComponent(c.cookies.get('sid') ?? ''))
 
 /** A token straight through the service (the account page's password gate is tested elsewhere). */
 async function makeToken(p: TestPlatform, user: User, name: string) {
@@ -54,8 +50,8 @@ eachDialect('admin: an account’s sessions and tokens', (dialect) => {
     expect(list.html).toContain(`action="/admin/users/${user.id}/access"`)
     const { res, html } = await ada.get(`/admin/users/${user.id}/access`)
     expect(res.status).toBe(200)
-    expect(html).toContain(`/admin/users/${user.id}/sessions/${sessionId(client)}/revoke`)
-    expect(html).toContain(`/admin/users/${user.id}/sessions/${sessionId(laptop)}/revoke`)
+    expect(html).toContain(`/admin/users/${user.id}/sessions/${client.sessionId()}/revoke`)
+    expect(html).toContain(`/admin/users/${user.id}/sessions/${laptop.sessionId()}/revoke`)
     expect(html).toContain('Safari on macOS')
     expect(html).toContain('<td data-label="IP address">127.0.0.1</td>')
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; deploys')
@@ -73,7 +69,7 @@ eachDialect('admin: an account’s sessions and tokens', (dialect) => {
     await desk.signIn(user.email, 'member password 1')
     expect((await phone.get('/account')).res.status).toBe(200)
     await ada.get(`/admin/users/${user.id}/access`)
-    const res = await ada.post(`/admin/users/${user.id}/sessions/${sessionId(phone)}/revoke`)
+    const res = await ada.post(`/admin/users/${user.id}/sessions/${phone.sessionId()}/revoke`)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`/admin/users/${user.id}/access`)
     const gone = await phone.get('/account')
@@ -86,7 +82,7 @@ eachDialect('admin: an account’s sessions and tokens', (dialect) => {
     // the flash says so on the page the admin lands on
     expect((await ada.get(`/admin/users/${user.id}/access`)).html).toContain('signed out on that device')
     // the same session again: gone already
-    expect((await ada.post(`/admin/users/${user.id}/sessions/${sessionId(phone)}/revoke`)).status).toBe(404)
+    expect((await ada.post(`/admin/users/${user.id}/sessions/${phone.sessionId()}/revoke`)).status).toBe(404)
   })
 
   test('"Sign out everywhere" ends every session of the account; "Revoke all tokens" stops every token; both audited with the count', async () => {
@@ -133,7 +129,7 @@ eachDialect('admin: an account’s sessions and tokens', (dialect) => {
     await ada.get(`/admin/users/${ana.id}/access`)
     const before = (await p.deps.identity.accounts.listAudit({ limit: 1 }))[0]!.id
 
-    expect((await ada.post(`/admin/users/${ana.id}/sessions/${sessionId(boClient)}/revoke`)).status).toBe(404)
+    expect((await ada.post(`/admin/users/${ana.id}/sessions/${boClient.sessionId()}/revoke`)).status).toBe(404)
     expect((await ada.post(`/admin/users/${ana.id}/tokens/${boToken.token.id}/revoke`)).status).toBe(404)
     expect((await boClient.get('/account')).res.status).toBe(200)
     expect(await me(p, boToken.secret)).toBe(200)
@@ -153,7 +149,7 @@ eachDialect('admin: an account’s sessions and tokens', (dialect) => {
     const token = await makeToken(p, target, 'target token')
     const { client: orgAdmin } = await p.member('admin')
     const { client: member } = await p.member('member')
-    const posts = [`/sessions/${sessionId(targetClient)}/revoke`, '/sessions/end', `/tokens/${token.token.id}/revoke`, '/tokens/revoke'].map((rest) => `/admin/users/${target.id}${rest}`)
+    const posts = [`/sessions/${targetClient.sessionId()}/revoke`, '/sessions/end', `/tokens/${token.token.id}/revoke`, '/tokens/revoke'].map((rest) => `/admin/users/${target.id}${rest}`)
     for (const c of [orgAdmin, member]) {
       expect((await c.get(`/admin/users/${target.id}/access`)).res.status).toBe(403)
       for (const path of posts) expect((await c.post(path)).status).toBe(403)
@@ -174,11 +170,11 @@ eachDialect('admin: an account’s sessions and tokens', (dialect) => {
     expect(html).toContain('This is your own account')
     expect(html).toContain('href="/account/sessions"')
     expect(html).not.toContain('Sign out everywhere')
-    expect(html).not.toContain(`/sessions/${sessionId(ada)}/revoke`)
+    expect(html).not.toContain(`/sessions/${ada.sessionId()}/revoke`)
     const res = await ada.post(`/admin/users/${self.id}/sessions/end`)
     expect(res.status).toBe(409)
     expect(await res.text()).toContain('use your account pages')
-    expect((await ada.post(`/admin/users/${self.id}/sessions/${sessionId(ada)}/revoke`)).status).toBe(409)
+    expect((await ada.post(`/admin/users/${self.id}/sessions/${ada.sessionId()}/revoke`)).status).toBe(409)
     expect((await ada.post(`/admin/users/${self.id}/tokens/revoke`)).status).toBe(409)
     expect((await ada.get('/admin/users')).res.status).toBe(200)
   })

@@ -1,4 +1,5 @@
 /** @module A tiny browser for tests: keeps cookies, finds the CSRF token in pages, posts forms. */
+import { sha256 } from '../../core/auth/crypto.ts'
 
 /** An HTTP client with a cookie jar, bound to one base URL. */
 export class Client {
@@ -50,5 +51,10 @@ export class Client {
     const res = await this.post('/login', { email, password, next: '/' })
     await this.get('/search') // a shell page: it carries the session's CSRF token (`/` may redirect)
     return res
+  }
+
+  /** The stored id of this client's session: the hash of its cookie's token ('' hashed when signed out). */
+  sessionId(): string {
+    return sha256(decodeURIComponent(this.cookies.get('sid') ?? ''))
   }
 }
