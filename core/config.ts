@@ -1,6 +1,7 @@
 /** @module Configuration: environment variables and flags become one validated Config. */
 import { resolve } from 'node:path'
 import { decodeKey } from './auth/crypto.ts'
+import type { OrgCreation } from './auth/permissions.ts'
 
 /** Log levels, quietest last. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
@@ -28,7 +29,7 @@ export interface Config {
   /** How long in-flight requests may take to finish on SIGTERM/SIGINT. */
   shutdownTimeoutMs: number
   /** Who may create organizations: any signed-in user, or instance admins only. */
-  orgCreation: 'everyone' | 'admins'
+  orgCreation: OrgCreation
   /** Where external plugins live: `<dataDir>/plugins/<id>/index.tsx`. */
   pluginsDir: string
   /**

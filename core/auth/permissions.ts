@@ -32,6 +32,14 @@ export const INSTANCE_ADMIN = 'core.instance.admin'
 /** Held by every signed-in user (and API token): pages about oneself, search, creating an org. */
 export const SIGNED_IN = 'core.account.use'
 
+/** Who may create organizations (config ORG_CREATION): any signed-in user, or instance admins only. */
+export type OrgCreation = 'everyone' | 'admins'
+
+/** Whether `user` may create organizations under the ORG_CREATION setting (the shell's link, the profile's, the page itself). */
+export function mayCreateOrgs(setting: OrgCreation, user: { isAdmin: boolean }): boolean {
+  return setting === 'everyone' || user.isAdmin
+}
+
 const RANK: Record<BuiltinRole, number> = { guest: 0, member: 1, admin: 2, owner: 3 }
 
 /** The lowest built-in role for a permission declared as a bare description. */

@@ -5,6 +5,7 @@
 import type { Contribution, NavItem } from '../plugins/contract.ts'
 import type { PluginHost } from '../plugins/host.ts'
 import type { Identity } from '../auth/index.ts'
+import { mayCreateOrgs, type OrgCreation } from '../auth/permissions.ts'
 import { can, type Auth } from '../auth/resolve.ts'
 import { Card, SHELL_END, shellChrome, shellContent, type ShellViewer } from '../../views/shell.tsx'
 import { documentHead, flat, stylesheetLinks } from '../../views/layout.tsx'
@@ -45,7 +46,7 @@ export class Renderer {
     private readonly host: PluginHost,
     private readonly identity: Identity,
     /** Who may create organizations (config ORG_CREATION): the shell offers "New organization" to them. */
-    readonly orgCreation: 'everyone' | 'admins' = 'everyone',
+    readonly orgCreation: OrgCreation = 'everyone',
   ) {}
 
   /** Nav entries of enabled plugins that this viewer may see, in order. */
@@ -150,7 +151,7 @@ export class Renderer {
       org: auth.org ? { id: auth.org.id, name: auth.org.name } : undefined,
       orgs,
       canManageOrg: can(auth, 'core.members.read'),
-      canCreateOrg: this.orgCreation === 'everyone' || auth.user.isAdmin,
+      canCreateOrg: mayCreateOrgs(this.orgCreation, auth.user),
     }
   }
 

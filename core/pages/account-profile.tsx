@@ -1,7 +1,7 @@
 /** @module The profile tab: the user's name, their organizations and whether two-factor sign-in is on. */
 import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
-import { SIGNED_IN } from '../auth/permissions.ts'
+import { SIGNED_IN, mayCreateOrgs } from '../auth/permissions.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
@@ -89,7 +89,7 @@ export function accountProfilePages(deps: ServerDeps) {
 
   const profile = async (request: Request, auth: Auth, values: { name?: string } = {}, errors: FieldErrors = {}, status = 200) => {
     const memberships = await orgs.orgsOf(auth.user.id)
-    return accountPage(deps, request, auth, 'profile', ProfileView({ auth, values, errors, orgs: memberships, canCreateOrg: deps.config.orgCreation === 'everyone' || auth.user.isAdmin }) as string, status)
+    return accountPage(deps, request, auth, 'profile', ProfileView({ auth, values, errors, orgs: memberships, canCreateOrg: mayCreateOrgs(deps.config.orgCreation, auth.user) }) as string, status)
   }
 
   return new Elysia({ name: 'core:account-profile' })

@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import { InputError } from '../auth/accounts.ts'
 import type { Org } from '../auth/orgs.ts'
-import { SIGNED_IN } from '../auth/permissions.ts'
+import { SIGNED_IN, mayCreateOrgs } from '../auth/permissions.ts'
 import type { Auth } from '../auth/resolve.ts'
 import { guard } from '../http/guard.ts'
 import { redirect } from '../http/render.ts'
@@ -35,7 +35,7 @@ export function orgNewPages(deps: ServerDeps) {
 
   /** ORG_CREATION=admins: only instance admins create organizations (a 403 saying whom to ask). */
   const refused = (request: Request, auth: Auth) =>
-    deps.config.orgCreation === 'admins' && !auth.user.isAdmin
+    !mayCreateOrgs(deps.config.orgCreation, auth.user)
       ? errorFor(new URL(request.url).pathname, 403, 'forbidden', 'Only instance admins create organizations', 'On this instance new organizations are made by instance admins. Ask one to create it, or to invite you to an organization that exists.')
       : undefined
 
