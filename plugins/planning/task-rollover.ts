@@ -1,10 +1,13 @@
 /**
  * @module Cycle rollover: the unfinished tasks of a cycle move to the project's next cycle (or a
- * chosen one), each through the task service, so each records its history and its event.
+ * chosen one) in one transaction, each with its history line; the events follow the commit.
  */
+import { and, eq } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { day, type Actor, type Cycle, type Project, type ProjectService } from './service.ts'
-import type { Task, TaskService } from './tasks.ts'
+import { day, nextVersion, type Actor, type Cycle, type Deps, type Project, type ProjectService } from './service.ts'
+import { activity, ref } from './task-facts.ts'
+import { FIELD_NAMES, recordHistory } from './task-history.ts'
+import type { Task, TaskRow, TaskService } from './tasks.ts'
 
 /** What a rollover would do: from which cycle, which tasks, and to which cycle (none when the project has no next one). */
 export interface RolloverPlan {
@@ -59,16 +62,31 @@ export async function rolloverPlan(tasks: TaskService, projects: ProjectService,
 
 /**
  * Moves the unfinished tasks of a cycle (state group neither completed nor cancelled) to `toRef` or
- * else the project's next cycle by start date, each through `update` (history "cycle: Sprint 1 ->
- * Sprint 2", planning.task.updated with the field 'cycle'); finished tasks stay. Returns the cycles
- * and the tasks moved. With no next cycle and none chosen: a 409 saying to create one first.
+ * else the project's next cycle by start date, all in one transaction: a failure moves none. Each
+ * gets what `update` would give it (history "cycle: Sprint 1 -> Sprint 2", a new version, and after
+ * the commit planning.task.updated with the field 'cycle'); finished tasks stay, and so does a task
+ * moved to another cycle since the plan was read. Returns the cycles and the tasks moved. With no
+ * next cycle and none chosen: a 409 saying to create one first.
  */
-export async function rolloverCycle(tasks: TaskService, projects: ProjectService, orgId: string, actor: Actor, projectRef: string, cycleRef: string, toRef?: string): Promise<{ from: Cycle; to: Cycle; moved: Task[] }> {
+export async function rolloverCycle(tasks: TaskService, projects: ProjectService, deps: Deps, orgId: string, actor: Actor, projectRef: string, cycleRef: string, toRef?: string): Promise<{ from: Cycle; to: Cycle; moved: Task[] }> {
   const plan = await rolloverPlan(tasks, projects, orgId, projectRef, cycleRef, toRef)
   const { from } = plan
   const to = rolloverTarget(plan)
+  const t = deps.tables.tasks
+  // `update` opens a transaction of its own (and the store's do not nest), so the move is written here
+  const rows = await deps.store.tx(async (db) => {
+    const rows: TaskRow[] = []
+    for (const task of plan.tasks) {
+      const [row] = await db.update(t).set({ cycleId: to.id, updatedAt: nextVersion(task.updatedAt) }).where(and(eq(t.id, task.id), eq(t.cycleId, from.id))).returning()
+      if (!row) continue
+      await recordHistory(deps, row, actor, [{ field: FIELD_NAMES.cycleId!, from: from.name, to: to.name }], db)
+      rows.push(row)
+    }
+    return rows
+  })
   const moved: Task[] = []
-  for (const task of plan.tasks) moved.push(await tasks.update(orgId, actor, task.id, { cycleId: to.id }))
+  for (let i = 0; i < rows.length; i += PAGE) moved.push(...(await tasks.enrich(rows.slice(i, i + PAGE))))
+  for (const task of moved) deps.bus.emit('planning.task.updated', { task: ref(task), fields: [FIELD_NAMES.cycleId!], activity: activity(task, actor, `updated ${task.key} (${FIELD_NAMES.cycleId})`) })
   return { from, to, moved }
 }
 

@@ -368,11 +368,12 @@ export class TaskService {
   }
 
   /**
-   * Moves a cycle's unfinished tasks to `toRef` or else the project's next cycle, each with its
-   * history and planning.task.updated; no next cycle is a 409 saying to create one (see task-rollover.ts).
+   * Moves a cycle's unfinished tasks to `toRef` or else the project's next cycle in one transaction,
+   * each with its history and (after the commit) planning.task.updated; no next cycle is a 409 saying
+   * to create one (see task-rollover.ts).
    */
   rollover(orgId: string, actor: Actor, projectRef: string, cycleRef: string, toRef?: string): Promise<{ from: Cycle; to: Cycle; moved: Task[] }> {
-    return rolloverCycle(this, this.projects, orgId, actor, projectRef, cycleRef, toRef)
+    return rolloverCycle(this, this.projects, this.deps, orgId, actor, projectRef, cycleRef, toRef)
   }
 
   /** The tasks a bulk delete would remove (checked like `bulkRemove` does), for its confirmation. */
