@@ -214,12 +214,10 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
     printPlugins(body.plugins ?? [body], sub === 'list' ? undefined : `on the running server at ${base.replace('/api/v1/admin/plugins', '')}`)
     return 0
   }
-  const platform = await openPlatform(config, builtinPlugins)
-  // Changes made here are audited like the admin API's, with the command line as the actor.
-  const audit = (action: string, target: string, details: Record<string, unknown> = {}) =>
-    platform.deps.identity.accounts.audit(CLI_ACTOR, action, target, { ...details, via: 'cli', operator: localOperator() })
-  try {
-    await platform.host.boot()
+  return withStartedPlatform(config, async (platform) => {
+    // Changes made here are audited like the admin API's, with the command line as the actor.
+    const audit = (action: string, target: string, details: Record<string, unknown> = {}) =>
+      platform.deps.identity.accounts.audit(CLI_ACTOR, action, target, { ...details, via: 'cli', operator: localOperator() })
     let result: PluginInfo[]
     if (sub === 'list') result = await platform.deps.list()
     else if (sub === 'enable') {
@@ -240,17 +238,29 @@ async function plugins(config: Config, sub: string | undefined, id: string | und
     }
     printPlugins(result, sub === 'list' ? undefined : 'in the store (no server answered; it applies when the server starts)')
     return 0
+  })
+}
+
+/** The audit actor of changes made from the command line on this machine. */
+const CLI_ACTOR = { userId: null, email: 'cli', ip: 'local', orgId: null }
+
+/**
+ * Opens the store with the built-in plugins started, runs `work`, and stops them and closes the
+ * store again; a refused input or plugin change is the command's one-line failure.
+ */
+async function withStartedPlatform(config: Config, work: (platform: Platform) => Promise<number>): Promise<number> {
+  const platform = await openPlatform(config, builtinPlugins)
+  try {
+    await platform.host.boot()
+    return await work(platform)
   } catch (err) {
-    if (err instanceof PluginError) return fail(err.message)
+    if (err instanceof InputError || err instanceof PluginError) return fail(err.message)
     throw err
   } finally {
     await platform.host.stop()
     await platform.store.close()
   }
 }
-
-/** The audit actor of changes made from the command line on this machine. */
-const CLI_ACTOR = { userId: null, email: 'cli', ip: 'local', orgId: null }
 
 /** The local account running the command (for the audit details), when the system says. */
 function localOperator(): string | undefined {
@@ -271,24 +281,17 @@ function readRuntimeToken(config: Config): string | undefined {
 }
 
 async function adminCreate(config: Config, flags: Record<string, string>): Promise<number> {
-  if (!flags.email || !flags.name) return usage('admin create needs --email <address> and --name <name>')
+  const { email, name } = flags
+  if (!email || !name) return usage('admin create needs --email <address> and --name <name>')
   const password = process.env.ADMIN_PASSWORD || (await readPassword('Password (8 to 256 characters): '))
-  const platform = await openPlatform(config, builtinPlugins)
-  try {
-    await platform.host.boot()
+  return withStartedPlatform(config, async (platform) => {
     const { accounts, orgs } = platform.deps.identity
-    const user = await accounts.createUser({ email: flags.email, name: flags.name, password: password ?? '', isAdmin: true })
+    const user = await accounts.createUser({ email, name, password: password ?? '', isAdmin: true })
     const org = flags.org ? await orgs.createOrg({ name: flags.org }, user.id) : undefined
-    await accounts.audit({ userId: null, email: 'cli', ip: 'local', orgId: org?.id }, 'user.create', user.email, { isAdmin: true, via: 'cli' })
+    await accounts.audit({ ...CLI_ACTOR, orgId: org?.id }, 'user.create', user.email, { isAdmin: true, via: 'cli' })
     console.log(`created instance admin ${user.email}${org ? ` and organization ${org.name}` : ''}`)
     return 0
-  } catch (err) {
-    if (err instanceof InputError) return fail(err.message)
-    throw err
-  } finally {
-    await platform.host.stop()
-    await platform.store.close()
-  }
+  })
 }
 
 /**
@@ -383,9 +386,7 @@ const DEMO_PEOPLE = [
 ]
 
 async function demo(config: Config, flags: Record<string, string>): Promise<number> {
-  const platform = await openPlatform(config, builtinPlugins)
-  try {
-    await platform.host.boot()
+  return withStartedPlatform(config, async (platform) => {
     const { accounts, orgs } = platform.deps.identity
     const admins = (await accounts.listUsers()).filter((u) => u.isAdmin && !u.disabled)
     if (admins.length === 0) return fail('no instance admin yet: open /setup in a browser or run coder-ide admin create first')
@@ -409,17 +410,11 @@ async function demo(config: Config, flags: Record<string, string>): Promise<numb
       const summary = await value.run({ orgId: org.id, people, now: new Date() })
       console.log(summary)
     }
-    await accounts.audit({ userId: null, email: 'cli', ip: 'local', orgId: org.id }, 'org.demo_created', org.name)
+    await accounts.audit({ ...CLI_ACTOR, orgId: org.id }, 'org.demo_created', org.name)
     console.log(`done. Sign in as ${admins[0]!.email} and switch to "${org.name}".`)
     console.log(`The demo members (${DEMO_PEOPLE.map((p) => p.email).join(', ')}) share the password ${password}; disable them on a real instance.`)
     return 0
-  } catch (err) {
-    if (err instanceof InputError) return fail(err.message)
-    throw err
-  } finally {
-    await platform.host.stop()
-    await platform.store.close()
-  }
+  })
 }
 
 async function backup(config: Config, file: string): Promise<number> {

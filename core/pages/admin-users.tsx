@@ -464,11 +464,25 @@ export function adminUserPages(deps: ServerDeps) {
     return done(request, view, text)
   }
 
-  const setInstanceAdmin = async (request: Request, auth: Auth, id: string, isAdmin: boolean) => {
+  /**
+   * Runs `act` on the account `id`, with the list view the form came from: no such account is the
+   * 404 page, any other refusal (InputError) the users list with the error said about the account.
+   */
+  const onAccount = async (request: Request, auth: Auth, id: string, act: (target: User, view: ListView) => Promise<Response>): Promise<Response> => {
     const target = await accounts.getUser(id)
     if (!target) return noSuchUser(request, auth)
     const { view } = await actionForm(request)
     try {
+      return await act(target, view)
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err
+      if (err.status === 404) return noSuchUser(request, auth)
+      return usersPage(request, auth, { error: sentenceAbout(err.message, target), status: err.status, view })
+    }
+  }
+
+  const setInstanceAdmin = (request: Request, auth: Auth, id: string, isAdmin: boolean) =>
+    onAccount(request, auth, id, async (_target, view) => {
       const { user, changed } = await accounts.setInstanceAdmin(id, isAdmin, auth.user.id)
       if (changed) await accounts.audit(instanceActor(request, auth), isAdmin ? 'user.admin_granted' : 'user.admin_revoked', user.email)
       const text = isAdmin
@@ -479,11 +493,12 @@ export function adminUserPages(deps: ServerDeps) {
           ? `${user.name} is no longer an instance admin.`
           : `${user.name} is not an instance admin.`
       return done(request, view, text)
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err
-      if (err.status === 404) return noSuchUser(request, auth)
-      return usersPage(request, auth, { error: sentenceAbout(err.message, target), status: err.status, view })
-    }
+    })
+
+  /** A new set-password link for the account (its earlier ones stop working), and its address. */
+  const resetLink = async (request: Request, auth: Auth, userId: string) => {
+    const reset = await accounts.createPasswordReset(userId, auth.user.id === 'service-token' ? null : auth.user.id)
+    return { reset, link: `${origin(request)}${resetPath(reset.token)}` }
   }
 
   return new Elysia({ name: 'core:admin-users' })
@@ -496,43 +511,26 @@ export function adminUserPages(deps: ServerDeps) {
     .post('/admin/users/:id/instance-admin/revoke', ({ request, auth, params }) => setInstanceAdmin(request, auth, params.id, false), admin)
     .post(
       '/admin/users/:id/password-reset',
-      async ({ request, auth, params }) => {
-        const target = await accounts.getUser(params.id)
-        if (!target) return noSuchUser(request, auth)
-        const { view } = await actionForm(request)
-        try {
-          const reset = await accounts.createPasswordReset(params.id, auth.user.id === 'service-token' ? null : auth.user.id)
+      ({ request, auth, params }) =>
+        onAccount(request, auth, params.id, async (target, view) => {
+          const { reset, link } = await resetLink(request, auth, target.id)
           await accounts.audit(instanceActor(request, auth), 'user.password_reset', reset.user.email, { link: reset.id, expiresAt: reset.expiresAt.toISOString() })
-          const link = `${origin(request)}${resetPath(reset.token)}`
           return usersPage(request, auth, { view, reset: { user: reset.user, link, expiresAt: reset.expiresAt } })
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err
-          if (err.status === 404) return noSuchUser(request, auth)
-          return usersPage(request, auth, { error: sentenceAbout(err.message, target), status: err.status, view })
-        }
-      },
+        }),
       admin,
     )
     .post(
       '/admin/users/:id/password-reset/email',
       async ({ request, auth, params }) => {
         if (!mailer) return notFoundFor(request, new URL(request.url).pathname) // mail off: no such route
-        const target = await accounts.getUser(params.id)
-        if (!target) return noSuchUser(request, auth)
-        const { view } = await actionForm(request)
-        try {
-          const reset = await accounts.createPasswordReset(params.id, auth.user.id === 'service-token' ? null : auth.user.id)
-          const link = `${origin(request)}${resetPath(reset.token)}`
+        return onAccount(request, auth, params.id, async (target, view) => {
+          const { reset, link } = await resetLink(request, auth, target.id)
           const sent = await mailer.send({ to: reset.user.email, ...resetEmail(reset.user.name, link, 'admin') })
           await accounts.audit(instanceActor(request, auth), 'user.password_reset', reset.user.email, { link: reset.id, expiresAt: reset.expiresAt.toISOString(), method: sent ? 'emailed' : 'email failed: shown' })
           if (sent) return done(request, view, `A set-password link is on its way to ${reset.user.email}. It works once, within 24 hours.`)
           // The link exists and works: show it once, as the other button does, so nothing is lost.
           return usersPage(request, auth, { view, reset: { user: reset.user, link, expiresAt: reset.expiresAt, mailFailed: true } })
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err
-          if (err.status === 404) return noSuchUser(request, auth)
-          return usersPage(request, auth, { error: sentenceAbout(err.message, target), status: err.status, view })
-        }
+        })
       },
       admin,
     )
@@ -556,14 +554,12 @@ export function adminUserPages(deps: ServerDeps) {
     )
     .post(
       '/admin/users/:id/two-factor/reset',
-      async ({ request, auth, params }) => {
-        const user = await accounts.getUser(params.id)
-        if (!user) return noSuchUser(request, auth)
-        const { view } = await actionForm(request)
-        await twoFactor.disable(user.id)
-        await accounts.audit(instanceActor(request, auth), 'auth.two_factor_reset', user.email)
-        return done(request, view, `Two-factor sign-in of ${user.name} is off. They can set it up again on their account page.`)
-      },
+      ({ request, auth, params }) =>
+        onAccount(request, auth, params.id, async (user, view) => {
+          await twoFactor.disable(user.id)
+          await accounts.audit(instanceActor(request, auth), 'auth.two_factor_reset', user.email)
+          return done(request, view, `Two-factor sign-in of ${user.name} is off. They can set it up again on their account page.`)
+        }),
       admin,
     )
     .post(
