@@ -1,9 +1,10 @@
-/** @module Bulk edits and deletes of a project's tasks: every task and value checked before the first change. */
+/** @module Bulk edits and deletes of a project's tasks: every task and value checked before the first change, every edit in one transaction. */
 import { and, eq } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
 import type { Actor, Deps, Project, ProjectService } from './service.ts'
 import type { TaskInput } from './task-input.ts'
 import type { Task, TaskRow, TaskService } from './tasks.ts'
+import { enrichPaged, type UpdatePlan } from './task-update.ts'
 
 /** Most tasks one bulk edit changes. */
 const BULK_MAX = 500
@@ -11,6 +12,8 @@ const BULK_MAX = 500
 /**
  * Sets the same fields on many tasks of a project; returns how many changed. Every task and every
  * value is checked before the first change: a bad value or a task of another project changes nothing.
+ * The changes are one transaction (a write that fails changes no task); each task's events, as
+ * `update` emits them, follow the commit.
  */
 export async function bulkUpdate(tasks: TaskService, projects: ProjectService, check: TaskInput, orgId: string, actor: Actor, projectRef: string, ids: string[], input: Record<string, unknown>): Promise<number> {
   const project = await projects.get(orgId, projectRef)
@@ -31,20 +34,22 @@ export async function bulkUpdate(tasks: TaskService, projects: ProjectService, c
   if (patch.assigneeId !== undefined) await check.assignee(orgId, { assigneeId: patch.assigneeId })
   if (patch.milestoneId !== undefined) await check.projectChild('milestones', project, patch.milestoneId, 'milestoneId')
   if (patch.cycleId !== undefined) await check.projectChild('cycles', project, patch.cycleId, 'cycleId')
-  const chosen = await bulkTasks(tasks, orgId, project, ids)
-  let n = 0
+  const chosen = await enrichPaged(tasks, await bulkTasks(tasks, orgId, project, ids))
+  // every task's change in one transaction: a write that fails changes none, and the events follow the commit
+  const plans: UpdatePlan[] = []
   for (const task of chosen) {
     const extra: Record<string, unknown> = {}
     if (addLabel || dropLabel) {
-      const current = (await tasks.get(orgId, task.id)).labels.map((l) => l.id)
+      const current = task.labels.map((l) => l.id)
       let next = current.filter((id) => id !== dropLabel?.id)
       if (addLabel && !next.includes(addLabel.id)) next = [...next, addLabel.id]
       if (next.length !== current.length || next.some((id) => !current.includes(id))) extra.labels = next
     }
-    await tasks.update(orgId, actor, task.id, { ...patch, ...extra })
-    n++
+    const plan = await tasks.planUpdate(orgId, actor, task, { ...patch, ...extra })
+    if (plan) plans.push(plan)
   }
-  return n
+  await tasks.writeUpdates(plans)
+  return chosen.length
 }
 
 /** The tasks `ids` names (ids or keys), every one in `project`; 404 naming none changed otherwise. */
@@ -79,8 +84,9 @@ export async function bulkRemove(tasks: TaskService, projects: ProjectService, o
 }
 
 /**
- * Moves every task of a project's state to another state (before that state is deleted): each one
- * through `update`, so each gets its history line and planning.task.state_changed. Returns how many.
+ * Moves every task of a project's state to another state (before that state is deleted), all in one
+ * transaction: a failure moves none. Each gets what `update` gives it (its history line, and after the
+ * commit planning.task.state_changed). Returns how many.
  * The target is a state name or id of the same project, never the state itself.
  */
 export async function moveStateTasks(tasks: TaskService, projects: ProjectService, check: TaskInput, deps: Deps, orgId: string, actor: Actor, projectRef: string, fromStateId: string, toRef: string): Promise<number> {
@@ -93,7 +99,13 @@ export async function moveStateTasks(tasks: TaskService, projects: ProjectServic
   })
   if (to.id === from.id) throw new InputError(`Choose another state than ${from.name} to move its tasks to.`, 'moveTo')
   const t = deps.tables.tasks
-  const rows = await deps.store.db.select({ id: t.id }).from(t).where(and(eq(t.projectId, project.id), eq(t.stateId, from.id)))
-  for (const row of rows) await tasks.update(orgId, actor, row.id, { state: to.id })
+  const rows = await deps.store.db.select().from(t).where(and(eq(t.projectId, project.id), eq(t.stateId, from.id))).orderBy(t.number)
+  const plans: UpdatePlan[] = []
+  for (const task of await enrichPaged(tasks, rows)) {
+    const plan = await tasks.planUpdate(orgId, actor, task, { state: to.id })
+    if (plan) plans.push(plan)
+  }
+  // one transaction: a write that fails moves none (and the state is not deleted)
+  await tasks.writeUpdates(plans)
   return rows.length
 }

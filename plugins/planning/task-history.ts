@@ -10,12 +10,12 @@ export const FIELD_NAMES: Record<string, string> = { stateId: 'state', assigneeI
 /** One history row: which field changed, from what to what (readable values). */
 export type TaskChange = { field: string; from: string | null; to: string | null }
 
-/** Readable values for history rows. */
+/** Readable values for history rows of the fields `patch` sets (only those are looked up). */
 export async function historyNames(deps: Deps, projects: ProjectService, enrich: (rows: TaskRow[]) => Promise<Task[]>, project: Project, before: Task, patch: Partial<TaskRow>) {
   const states = patch.stateId ? await projects.states(project.id) : []
-  const ids = [before.assigneeId, patch.assigneeId].filter((x): x is string => !!x)
+  const ids = patch.assigneeId !== undefined ? [before.assigneeId, patch.assigneeId].filter((x): x is string => !!x) : []
   const people = ids.length ? await deps.people.byIds(ids) : []
-  const taskIds = [before.parentId, patch.parentId].filter((x): x is string => !!x)
+  const taskIds = patch.parentId !== undefined ? [before.parentId, patch.parentId].filter((x): x is string => !!x) : []
   const parents = taskIds.length ? await enrich(await deps.store.db.select().from(deps.tables.tasks).where(inArray(deps.tables.tasks.id, taskIds))) : []
   const ms = patch.milestoneId !== undefined ? await projects.milestones(project.id) : []
   const cs = patch.cycleId !== undefined ? await projects.cycles(project.id) : []

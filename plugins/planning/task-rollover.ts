@@ -2,12 +2,11 @@
  * @module Cycle rollover: the unfinished tasks of a cycle move to the project's next cycle (or a
  * chosen one) in one transaction, each with its history line; the events follow the commit.
  */
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { InputError } from '../../core/auth/accounts.ts'
-import { day, nextVersion, type Actor, type Cycle, type Deps, type Project, type ProjectService } from './service.ts'
-import { activity, ref } from './task-facts.ts'
-import { FIELD_NAMES, recordHistory } from './task-history.ts'
-import type { Task, TaskRow, TaskService } from './tasks.ts'
+import { day, type Actor, type Cycle, type Deps, type Project, type ProjectService } from './service.ts'
+import type { Task, TaskService } from './tasks.ts'
+import type { UpdatePlan } from './task-update.ts'
 
 /** What a rollover would do: from which cycle, which tasks, and to which cycle (none when the project has no next one). */
 export interface RolloverPlan {
@@ -73,20 +72,14 @@ export async function rolloverCycle(tasks: TaskService, projects: ProjectService
   const { from } = plan
   const to = rolloverTarget(plan)
   const t = deps.tables.tasks
-  // `update` opens a transaction of its own (and the store's do not nest), so the move is written here
-  const rows = await deps.store.tx(async (db) => {
-    const rows: TaskRow[] = []
-    for (const task of plan.tasks) {
-      const [row] = await db.update(t).set({ cycleId: to.id, updatedAt: nextVersion(task.updatedAt) }).where(and(eq(t.id, task.id), eq(t.cycleId, from.id))).returning()
-      if (!row) continue
-      await recordHistory(deps, row, actor, [{ field: FIELD_NAMES.cycleId!, from: from.name, to: to.name }], db)
-      rows.push(row)
-    }
-    return rows
-  })
-  const moved: Task[] = []
-  for (let i = 0; i < rows.length; i += PAGE) moved.push(...(await tasks.enrich(rows.slice(i, i + PAGE))))
-  for (const task of moved) deps.bus.emit('planning.task.updated', { task: ref(task), fields: [FIELD_NAMES.cycleId!], activity: activity(task, actor, `updated ${task.key} (${FIELD_NAMES.cycleId})`) })
+  // each move planned as `update` plans it, then all written in one transaction; a task moved to
+  // another cycle since the plan was read no longer meets `onlyIf` and stays
+  const plans: UpdatePlan[] = []
+  for (const task of plan.tasks) {
+    const move = await tasks.planUpdate(orgId, actor, task, { cycleId: to.id }, { onlyIf: eq(t.cycleId, from.id) })
+    if (move) plans.push(move)
+  }
+  const moved = await tasks.writeUpdates(plans)
   return { from, to, moved }
 }
 

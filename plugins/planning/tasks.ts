@@ -7,15 +7,16 @@ import { InputError } from '../../core/auth/accounts.ts'
 import type { Person } from '../../core/plugins/points.ts'
 import { SORTS } from './filters.ts'
 import { PRIORITIES } from './schema.ts'
-import { ChangedError, isExpected, newId, nextVersion, parseDay, text, type Actor, type Cycle, type Deps, type ExpectedVersion, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
+import { isExpected, newId, parseDay, text, type Actor, type Cycle, type Deps, type ExpectedVersion, type Label, type Project, type ProjectService, type State, type Tables } from './service.ts'
 import { TaskBoard } from './task-board.ts'
 import { bulkPreview, bulkRemove, bulkUpdate, moveStateTasks } from './task-bulk.ts'
 import { activity, ref } from './task-facts.ts'
-import { FIELD_NAMES, historyNames, recordHistory, taskHistory, type TaskChange } from './task-history.ts'
+import { recordHistory, taskHistory } from './task-history.ts'
 import { FieldChecks, TaskInput } from './task-input.ts'
 import { DUE_MAX, TASK_REF_RE, dueTaskRows, listTaskRows, type TaskFilter } from './task-queries.ts'
-import { emitRelationChanges, guardRelationSets, relateTasks, relationDiff, relationSets, taskRelations, unrelateTasks, writeRelationChanges, type RelationChange, type RelationSets } from './task-relations.ts'
+import { emitRelationChanges, guardRelationSets, relateTasks, relationSets, taskRelations, unrelateTasks, writeRelationChanges, type RelationChange, type RelationSets } from './task-relations.ts'
 import { rolloverCycle, rolloverPlan, type RolloverPlan } from './task-rollover.ts'
+import { TaskChangedError, announceUpdate, announces, applyUpdate, hasRelations, planUpdate, writeUpdates, type UpdateOptions, type UpdatePlan } from './task-update.ts'
 
 export type TaskRow = Tables['tasks']['$inferSelect']
 export type Priority = (typeof PRIORITIES)[number]
@@ -29,7 +30,7 @@ export interface Task extends TaskRow {
   assignee?: Person
 }
 
-export { DUE_MAX, SORTS, activity, ref, type ExpectedVersion, type TaskFilter }
+export { DUE_MAX, SORTS, TaskChangedError, activity, ref, type ExpectedVersion, type TaskFilter, type UpdatePlan }
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3, none: 4 }
 const DONE_GROUPS = ['completed', 'cancelled']
 /** Labels by name, case aside, then exactly. */
@@ -38,14 +39,6 @@ const byLabelName = (a: Label, b: Label): number => {
   const y = b.name.toLowerCase()
   return x < y ? -1 : x > y ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 }
-
-/** The task changed after the caller read it (update or remove with `expectUpdatedAt`): read again and re-plan. */
-export class TaskChangedError extends ChangedError {
-  constructor() {
-    super('task')
-  }
-}
-
 
 /** Tasks of projects. */
 export class TaskService {
@@ -237,94 +230,29 @@ export class TaskService {
    */
   async update(orgId: string, actor: Actor, taskRef: string, input: Record<string, unknown>, options: { expectUpdatedAt?: ExpectedVersion } = {}): Promise<Task> {
     const before = await this.get(orgId, taskRef)
-    const expected = options.expectUpdatedAt
-    if (expected && !isExpected(before.updatedAt, expected)) throw new TaskChangedError()
-    const project = before.project
-    const patch: Partial<TaskRow> = {}
-    // every given field is checked before anything is refused (the edit form shows all its mistakes)
-    const checks = new FieldChecks()
-    const set = async <K extends keyof TaskRow>(key: K, run: () => TaskRow[K] | Promise<TaskRow[K]>) => {
-      const v = await checks.check(run)
-      if (v !== undefined) patch[key] = v
-    }
-    if (input.title !== undefined) await set('title', () => text(input.title, 'title', { required: true, label: 'Title' }))
-    if (input.description !== undefined) await set('description', () => text(input.description, 'description', { max: 50_000, label: 'Description' }))
-    const newState = input.state !== undefined ? await checks.check(() => this.input.resolveState(project, input.state)) : undefined
-    if (newState) patch.stateId = newState.id
-    if (input.priority !== undefined) await set('priority', () => this.input.priority(input.priority))
-    const assigneeId = await checks.check(() => this.input.assignee(orgId, input))
-    if (assigneeId !== undefined) patch.assigneeId = assigneeId
-    if (input.estimate !== undefined) await set('estimate', () => this.input.estimate(input.estimate))
-    if (input.due !== undefined || input.dueAt !== undefined) await set('dueAt', () => parseDay(input.due ?? input.dueAt, 'due'))
-    if (input.parent !== undefined || input.parentId !== undefined) await set('parentId', () => this.input.parent(orgId, project, input.parent ?? input.parentId, before.id))
-    if (input.milestoneId !== undefined) await set('milestoneId', () => this.input.projectChild('milestones', project, input.milestoneId, 'milestoneId'))
-    if (input.cycleId !== undefined) await set('cycleId', () => this.input.projectChild('cycles', project, input.cycleId, 'cycleId'))
-    if (input.position !== undefined && Number.isFinite(Number(input.position))) patch.position = Number(input.position)
-    const labels = input.labels !== undefined ? await checks.check(() => this.input.resolveLabels(project, input.labels, false)) : undefined
-    const self = { id: before.id, key: before.key }
-    const relations = hasRelations(input) ? await checks.check(() => relationSets(this.deps, this, orgId, self, input)) : undefined
-    checks.done()
-
-    const changes: TaskChange[] = []
-    const names = await historyNames(this.deps, this.projects, (rows) => this.enrich(rows), project, before, patch)
-    for (const [k, v] of Object.entries(patch)) {
-      const old = (before as unknown as Record<string, unknown>)[k]
-      const same = old instanceof Date || v instanceof Date ? (old as Date | null)?.getTime() === (v as Date | null)?.getTime() : old === v
-      if (same || k === 'position') continue
-      changes.push({ field: FIELD_NAMES[k] ?? k, from: names(k, old), to: names(k, v) })
-    }
-    const labelsChanged = labels && labels.map((l) => l.id).sort().join() !== before.labels.map((l) => l.id).sort().join()
-    if (labels && labelsChanged) changes.push({ field: 'labels', from: before.labels.map((l) => l.name).join(', ') || null, to: labels.map((l) => l.name).join(', ') || null })
-    const plannedRelations = relations ? await relationDiff(this.deps, this.db, this, orgId, self, relations) : []
-    if (!changes.length && patch.position === undefined && !plannedRelations.length) return before
-
-    // a new version is always later than the one it replaces, even within the same millisecond:
-    // otherwise a second compare-and-set on the old version would still match
-    const now = nextVersion(before.updatedAt)
-    if (newState && newState.id !== before.stateId) patch.completedAt = DONE_GROUPS.includes(newState.group) ? now : null
-    // with expectUpdatedAt: written only if nobody changed the task since the caller read it
-    const where = expected ? and(eq(this.t.tasks.id, before.id), eq(this.t.tasks.updatedAt, before.updatedAt)) : eq(this.t.tasks.id, before.id)
+    const plan = await this.planUpdate(orgId, actor, before, input, options)
+    if (!plan) return before
     // the row, its labels, its history and its relations are written together or not at all
-    const relationChanges = await this.deps.store.tx(async (db) => {
-      // relation sets: checked again and diffed as relations stand once the organization's relation writes are serialized
-      let diff: RelationChange[] = []
-      if (relations) {
-        await guardRelationSets(this.deps, db, this, orgId, self, relations)
-        diff = await relationDiff(this.deps, db, this, orgId, self, relations)
-      }
-      const changed = changes.length > 0 || diff.length > 0
-      const written = await db.update(this.t.tasks).set({ ...patch, updatedAt: changed ? now : before.updatedAt }).where(where).returning({ id: this.t.tasks.id })
-      if (!written.length) throw new TaskChangedError()
-      if (labels && labelsChanged) {
-        await db.delete(this.t.taskLabels).where(eq(this.t.taskLabels.taskId, before.id))
-        if (labels.length) await db.insert(this.t.taskLabels).values(labels.map((l) => ({ taskId: before.id, labelId: l.id, orgId })))
-      }
-      if (changes.length) await recordHistory(this.deps, before, actor, changes, db)
-      return writeRelationChanges(this.deps, db, orgId, actor, diff, before.id)
-    })
-    if (!changes.length && !relationChanges.length) return this.get(orgId, before.id)
+    const applied = (await this.deps.store.tx((db) => applyUpdate(this.deps, db, this, plan)))!
     const after = await this.get(orgId, before.id)
-    const r = ref(after)
-    if (newState && newState.id !== before.stateId) {
-      this.deps.bus.emit('planning.task.state_changed', {
-        task: r,
-        from: { id: before.state.id, name: before.state.name, group: before.state.group },
-        to: { id: newState.id, name: newState.name, group: newState.group },
-        activity: activity(after, actor, `moved ${after.key} to ${newState.name}`),
-      })
-    }
-    if (assigneeId !== undefined && assigneeId !== before.assigneeId) {
-      this.deps.bus.emit('planning.task.assigned', {
-        task: r,
-        assigneeId,
-        previousAssigneeId: before.assigneeId,
-        activity: activity(after, actor, assigneeId ? `assigned ${after.key} to ${after.assignee?.name ?? 'someone'}` : `unassigned ${after.key}`),
-      })
-    }
-    const others = changes.map((c) => c.field).filter((f) => f !== 'state' && f !== 'assignee')
-    if (others.length) this.deps.bus.emit('planning.task.updated', { task: r, fields: others, activity: activity(after, actor, `updated ${after.key} (${others.join(', ')})`) })
-    await emitRelationChanges(this.deps, this, orgId, actor, relationChanges)
+    if (announces(applied)) await announceUpdate(this.deps, this, applied, after)
     return after
+  }
+
+  /**
+   * Checks an update of `before` (as `update` does) and works out what it changes, writing nothing;
+   * undefined when nothing would change. Write plans with `writeUpdates`.
+   */
+  planUpdate(orgId: string, actor: Actor, before: Task, input: Record<string, unknown>, options: UpdateOptions = {}): Promise<UpdatePlan | undefined> {
+    return planUpdate(this.deps, this.projects, this.input, this, orgId, actor, before, input, options)
+  }
+
+  /**
+   * Writes updates of many tasks in one transaction (one failure writes none), then emits each
+   * task's events in turn, as `update` would; returns the tasks written, as committed.
+   */
+  writeUpdates(plans: UpdatePlan[]): Promise<Task[]> {
+    return writeUpdates(this.deps, this, plans)
   }
 
   /**
@@ -351,13 +279,14 @@ export class TaskService {
 
   /**
    * Sets the same fields on many tasks of a project; returns how many changed. Every task and every
-   * value is checked before the first change: a bad value or a task of another project changes nothing.
+   * value is checked before the first change: a bad value or a task of another project changes nothing;
+   * the changes are one transaction and each task's events follow the commit.
    */
   bulk(orgId: string, actor: Actor, projectRef: string, ids: string[], input: Record<string, unknown>): Promise<number> {
     return bulkUpdate(this, this.projects, this.input, orgId, actor, projectRef, ids, input)
   }
 
-  /** Moves every task of a state to another state of the project (name or id), each with its history and event; returns how many. */
+  /** Moves every task of a state to another state of the project (name or id) in one transaction, each with its history and (after the commit) its event; returns how many. */
   moveStateTasks(orgId: string, actor: Actor, projectRef: string, fromStateId: string, toRef: string): Promise<number> {
     return moveStateTasks(this, this.projects, this.input, this.deps, orgId, actor, projectRef, fromStateId, toRef)
   }
@@ -430,9 +359,6 @@ export class TaskService {
     return (await this.list(orgId, { q, sort: 'updated' }, { limit })).items
   }
 }
-
-/** True when a task's input names a relation set (`blocks`, `blockedBy`). */
-const hasRelations = (input: Record<string, unknown>) => input.blocks !== undefined || input.blockedBy !== undefined
 
 /** The relations a new task's sets add. */
 function newTaskRelations(self: { id: string; key: string }, sets: RelationSets): RelationChange[] {
