@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ADMIN, type TestPlatform } from '../../test/helpers/platform.ts'
+import { colourContrast } from '../../test/helpers/contrast.ts'
 import { ARTIFACTS, closeBrowserRig, openBrowserRig, pageApi, signIn } from '../../test/e2e/support.ts'
 import calendar from './index.ts'
 
@@ -27,31 +28,6 @@ beforeAll(async () => {
   eventId = (await api.post('/api/v1/calendar/events', { calendarId: cal.id, title: 'Stand-up', timeZone: 'UTC', start: '2027-01-11T08:30', end: '2027-01-11T08:45', rrule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', reminders: [10] })).id
 }, T)
 afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
-
-/**
- * WCAG contrast ratio of two CSS colors as the page resolves them, each painted over `backdrop` (a
- * translucent tint counts as what it shows over the page); a canvas turns any color syntax into RGB.
- */
-function contrast(page: Page, fg: string, bg: string, backdrop: string): Promise<number> {
-  return page.evaluate(
-    ([a, b, under]) => {
-      const canvas = document.createElement('canvas')
-      canvas.width = canvas.height = 1
-      const c = canvas.getContext('2d')!
-      const lum = (color: string) => {
-        c.fillStyle = under!
-        c.fillRect(0, 0, 1, 1)
-        c.fillStyle = color
-        c.fillRect(0, 0, 1, 1)
-        const [r, g, bl] = [...c.getImageData(0, 0, 1, 1).data].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-        return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!
-      }
-      const [x, y] = [lum(a!), lum(b!)].sort((m, n) => n - m)
-      return (x! + 0.05) / (y! + 0.05)
-    },
-    [fg, bg, backdrop],
-  )
-}
 
 describe('browser: a designer review of the calendar [sqlite]', () => {
   test('"This event" disables the series\' own fields (back to their values); "All events" enables them; saving one occurrence works', async () => {
@@ -108,9 +84,9 @@ describe('browser: a designer review of the calendar [sqlite]', () => {
         expect(style.before).toBe('"10:00 "')
         expect(style.outline).toBe('solid')
         // the text over the tint over the page
-        expect(await contrast(page, style.color, style.background, style.page), `time and "+" on the tint (${style.color} on ${style.background} over ${style.page})`).toBeGreaterThanOrEqual(4.5)
+        expect(await colourContrast(page, style.color, style.background, style.page), `time and "+" on the tint (${style.color} on ${style.background} over ${style.page})`).toBeGreaterThanOrEqual(4.5)
         // a tint, not a solid block: close to the page's own background
-        expect(await contrast(page, style.background, style.page, style.page)).toBeLessThan(1.8)
+        expect(await colourContrast(page, style.background, style.page, style.page)).toBeLessThan(1.8)
         await slot.evaluate((el) => el.closest('td')!.scrollIntoView({ block: 'center' }))
         await page.screenshot({ path: `${ARTIFACTS}/calendar-review-slot-focus-${scheme}.png` })
       } finally {

@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { definePlugin } from '../../core/plugins/contract.ts'
 import { ARTIFACTS, closeBrowserRig, openBrowserRig, pageApi, signIn } from '../../test/e2e/support.ts'
 import { ADMIN, type TestPlatform } from '../../test/helpers/platform.ts'
+import { drawnTextContrasts } from '../../test/helpers/contrast.ts'
 import calendar from './index.ts'
 import { COLORS } from './service-types.ts'
 
@@ -59,55 +60,6 @@ beforeAll(async () => {
 }, T)
 afterAll(() => closeBrowserRig({ ctx, browser, p }), T)
 
-/** A text in the month grid as drawn: its contrast over the backgrounds under it, and the opacity it is drawn with. */
-interface DrawnText {
-  text: string
-  ratio: number
-  opacity: number
-}
-
-/**
- * Every visible text of the month grid: its color over the backgrounds of its ancestors (translucent
- * tints laid over each other, a canvas turning any color syntax into RGB), and the product of the
- * opacities above it (an opacity fades the text and its background together).
- */
-function monthTexts(page: Page): Promise<DrawnText[]> {
-  return page.evaluate(() => {
-    const canvas = document.createElement('canvas')
-    canvas.width = canvas.height = 1
-    const c = canvas.getContext('2d', { willReadFrequently: true })!
-    const rgb = () => [...c.getImageData(0, 0, 1, 1).data].slice(0, 3)
-    const lum = ([r, g, b]: number[]) => {
-      const [x, y, z] = [r!, g!, b!].map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-      return 0.2126 * x! + 0.7152 * y! + 0.0722 * z!
-    }
-    const out: { text: string; ratio: number; opacity: number }[] = []
-    for (const el of document.querySelectorAll<HTMLElement>('table.cal-month *')) {
-      const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())
-      if (!own || el.closest('.visually-hidden, caption')) continue
-      const box = el.getBoundingClientRect()
-      if (box.width < 2 || box.height < 2 || getComputedStyle(el).visibility === 'hidden') continue
-      const chain: Element[] = []
-      for (let a: Element | null = el; a; a = a.parentElement) chain.unshift(a)
-      c.fillStyle = '#fff'
-      c.fillRect(0, 0, 1, 1)
-      let opacity = 1
-      for (const a of chain) {
-        const cs = getComputedStyle(a)
-        opacity *= Number(cs.opacity)
-        c.fillStyle = cs.backgroundColor
-        c.fillRect(0, 0, 1, 1)
-      }
-      const bg = rgb()
-      c.fillStyle = getComputedStyle(el).color
-      c.fillRect(0, 0, 1, 1)
-      const [x, y] = [lum(rgb()), lum(bg)].sort((m, n) => n - m)
-      out.push({ text: el.textContent!.trim().slice(0, 30), ratio: (x! + 0.05) / (y! + 0.05), opacity })
-    }
-    return out
-  })
-}
-
 describe('browser: a UI review of the calendar [sqlite]', () => {
   for (const scheme of ['light', 'dark'] as const) {
     test(`${scheme}: the month dims the other months' days, not the items on them; every text is 4.5:1 or more`, async () => {
@@ -116,7 +68,7 @@ describe('browser: a UI review of the calendar [sqlite]', () => {
         await page.goto(`${p.url}/calendar?view=month&date=2026-12-09&tz=UTC`)
         await page.waitForTimeout(500) // the theme's color transitions
         await page.locator('table.cal-month').screenshot({ path: `${ARTIFACTS}/calendar-ui-review-month-${scheme}.png` })
-        const texts = await monthTexts(page)
+        const texts = await drawnTextContrasts(page, 'table.cal-month *', '.visually-hidden, caption')
         // the cycle bars (from 30 November, into January), the meetings on days of both months, the day numbers
         for (const t of ['WEB Cycle 1', 'OPS Cycle 2', 'Stand-up', 'Stand-up 0', 'Stand-up 7', '09:30', '30', '10']) expect(texts.some((x) => x.text === t), t).toBe(true)
         expect(texts.filter((t) => t.opacity < 1)).toEqual([])

@@ -14,6 +14,7 @@ import type { KnownServices } from '../../core/plugins/points.ts'
 import { startPlatform, type TestPlatform } from '../../test/helpers/platform.ts'
 import { ARTIFACTS, launchBrowser, newContext, signIn, trackNavigations } from '../../test/e2e/support.ts'
 import { things } from '../../test/helpers/collaboration-things.ts'
+import { textContrasts } from '../../test/helpers/contrast.ts'
 import collaboration from './index.ts'
 
 const T = 60_000
@@ -185,40 +186,6 @@ test(
   T,
 )
 
-/**
- * The text of each element matching `selector` with its contrast against what is painted behind it
- * (its and its ancestors' backgrounds, composited; WCAG 2 formula). Reads `rgb()` and `color(srgb ...)`,
- * which is how Chromium reports a color-mix().
- */
-function contrasts(page: Page, selector: string): Promise<{ text: string; ratio: number }[]> {
-  return page.evaluate((selector) => {
-    const rgba = (c: string) => {
-      const srgb = /color\(srgb ([^)]+)\)/.exec(c)
-      const m = srgb ?? /rgba?\(([^)]+)\)/.exec(c)
-      if (!m) throw new Error(`unexpected colour ${c}`)
-      const [r, g, b, a] = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number)
-      const scale = srgb ? 255 : 1
-      return [r! * scale, g! * scale, b! * scale, a ?? 1] as const
-    }
-    const over = (top: readonly number[], under: readonly number[]) => [0, 1, 2].map((i) => top[i]! * top[3]! + under[i]! * (1 - top[3]!))
-    const backdrop = (el: Element) => {
-      const layers: string[] = []
-      for (let e: Element | null = el; e; e = e.parentElement) layers.push(getComputedStyle(e).backgroundColor)
-      return layers.reverse().reduce<number[]>((under, c) => over(rgba(c), under), [255, 255, 255])
-    }
-    const lum = (rgb: number[]) => {
-      const [r, g, b] = rgb.map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
-    }
-    return [...document.querySelectorAll(selector)].map((el) => {
-      const bg = backdrop(el)
-      const fg = over(rgba(getComputedStyle(el).color), bg)
-      const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a)
-      return { text: (el.textContent ?? '').trim(), ratio: Math.round(((hi! + 0.05) / (lo! + 0.05)) * 100) / 100 }
-    })
-  }, selector)
-}
-
 /** The open suggestion list (every comment's reply and edit box has a hidden one). */
 const LIST = '.collab-mention-list:not([hidden])'
 
@@ -239,17 +206,17 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.waitForFunction(() => document.getAnimations().length === 0) // Pico's colour transitions
       await page.screenshot({ path: `${ARTIFACTS}/collaboration-mention-${scheme}.png`, clip: (await page.locator(LIST).boundingBox())! })
       const texts = people.flatMap((m) => [m.user.name, m.user.email])
-      const highlighted = await contrasts(page, `${LIST} button.active > span, ${LIST} button.active > small`)
+      const highlighted = await textContrasts(page, `${LIST} button.active > span, ${LIST} button.active > small`)
       expect(highlighted.length).toBe(2)
       expect(texts).toEqual(expect.arrayContaining(highlighted.map((f) => f.text)))
       expect(highlighted.filter((f) => f.ratio < 4.5)).toEqual([])
-      const all = await contrasts(page, `${LIST} button > span, ${LIST} button > small`)
+      const all = await textContrasts(page, `${LIST} button > span, ${LIST} button > small`)
       expect(all.map((f) => f.text).sort()).toEqual([...texts].sort())
       expect(all.filter((f) => f.ratio < 4.5)).toEqual([])
       // a hovered row has the same tint
       await page.locator(`${LIST} button:not(.active)`).hover()
       await page.waitForFunction(() => document.getAnimations().length === 0)
-      const hovered = await contrasts(page, `${LIST} button:hover > span, ${LIST} button:hover > small`)
+      const hovered = await textContrasts(page, `${LIST} button:hover > span, ${LIST} button:hover > small`)
       expect(hovered.length).toBe(2)
       expect(hovered.filter((f) => f.ratio < 4.5)).toEqual([])
       await context.close()

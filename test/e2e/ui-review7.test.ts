@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core'
 import type { KnownServices } from '../../core/plugins/points.ts'
 import collaboration from '../../plugins/collaboration/index.ts'
 import dashboard from '../../plugins/dashboard/index.ts'
+import { textContrasts } from '../helpers/contrast.ts'
 import { ADMIN } from '../helpers/platform.ts'
 import { ARTIFACTS, closeBrowserRig, newContext, openBrowserRig, typeInto, type BrowserRig } from './support.ts'
 
@@ -89,27 +90,13 @@ test('audit log at 390 px: the two day fields share a row, inside the screen', a
   await context.close()
 }, T)
 
-/** The contrast of an element's text against its own background (WCAG 2 formula; opaque colours). */
-function ownContrast(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).first().evaluate((el) => {
-    const rgb = (c: string) => /rgba?\(([^)]+)\)/.exec(c)![1]!.split(/[ ,/]+/).filter(Boolean).slice(0, 3).map(Number)
-    const lum = (c: number[]) => {
-      const [r, g, b] = c.map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!
-    }
-    const style = getComputedStyle(el)
-    const [hi, lo] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))].sort((a, b) => b - a)
-    return Math.round(((hi! + 0.05) / (lo! + 0.05)) * 100) / 100
-  })
-}
-
 for (const scheme of ['light', 'dark'] as const) {
   test(`${scheme}: the header's unread count reads at 4.5:1 or more; the dashboard's Done is a primary button`, async () => {
     const context = await newContext(rig.browser, 1280, { colorScheme: scheme })
     const page = await context.newPage()
     await signIn(page)
     expect(await page.locator('.collab-count').textContent()).toBe('11')
-    expect(await ownContrast(page, '.collab-count')).toBeGreaterThanOrEqual(4.5)
+    expect((await textContrasts(page, '.collab-count'))[0]!.ratio).toBeGreaterThanOrEqual(4.5)
 
     await page.goto(`${rig.p.url}/dashboard?customize=1`)
     const done = page.getByRole('button', { name: 'Done' })
@@ -123,7 +110,7 @@ for (const scheme of ['light', 'dark'] as const) {
       return colours
     })
     expect(fill).toBe(primary)
-    expect(await ownContrast(page, 'a[role="button"][href="/dashboard"]')).toBeGreaterThanOrEqual(4.5)
+    expect((await textContrasts(page, 'a[role="button"][href="/dashboard"]'))[0]!.ratio).toBeGreaterThanOrEqual(4.5)
     await page.screenshot({ path: join(ARTIFACTS, `ui-review7-dashboard-customize-${scheme}.png`) })
     await context.close()
   }, T)
