@@ -103,7 +103,7 @@ eachDialect('planning cycle rollover', (dialect) => {
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe(`/planning/projects/WEB/cycles?cycle=${cycles['Sprint 2']!.id}`)
     const after = await member.get(res.headers.get('location')!)
-    expect(after.html).toContain('3 unfinished tasks moved from Sprint 1 to Sprint 2')
+    expect(after.html).toContain('3 unfinished tasks moved from Sprint 1 to Sprint 2.</p>')
     expect(after.html).toContain('Move 4 unfinished tasks to the next cycle...')
     for (const key of ['WEB-1', 'WEB-2', 'WEB-5']) {
       expect(await cycleOf(key)).toBe(cycles['Sprint 2']!.id)
@@ -120,7 +120,7 @@ eachDialect('planning cycle rollover', (dialect) => {
     // again: nothing left to move, said so
     const again = await member.post(`/planning/projects/WEB/cycles/${cycles['Sprint 1']!.id}/rollover`, { confirm: 'yes' })
     expect(again.status).toBe(303)
-    expect((await member.get(again.headers.get('location')!)).html).toContain('Sprint 1 has no unfinished tasks: nothing moved')
+    expect((await member.get(again.headers.get('location')!)).html).toContain('Sprint 1 has no unfinished tasks: nothing moved.</p>')
   })
 
   test('the API moves to the next cycle or a chosen one (id or name) and reports how many', async () => {
@@ -162,6 +162,11 @@ eachDialect('planning cycle rollover', (dialect) => {
     }
     expect(await cycleOf('WEB-1')).toBe(cycles['Sprint 3']!.id)
     expect(events).toEqual([])
+    // the cycles page of the last cycle offers no move that would end in this 409, it says what to do instead
+    const last = await member.get(`/planning/projects/WEB/cycles?cycle=${cycles['Sprint 3']!.id}`)
+    expect(last.html).not.toContain('/rollover"')
+    expect(last.html).not.toContain('to the next cycle...')
+    expect(last.html).toContain('Sprint 3 is the last cycle: create the next cycle to move its 4 unfinished tasks.')
   })
 
   test('bad requests: unknown or same target (422), unknown field (422), unknown cycle, another project or organization (404)', async () => {

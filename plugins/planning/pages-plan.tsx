@@ -135,7 +135,7 @@ export function planningPlanPages(kit: PageKit) {
           }
           const { from, to, moved } = await tasks.rollover(orgId, actorOf(auth), params.key, params.id, form.to)
           const n = moved.length
-          const text = n ? `${n} unfinished task${n === 1 ? '' : 's'} moved from ${from.name} to ${to.name}` : `${from.name} has no unfinished tasks: nothing moved`
+          const text = n ? `${n} unfinished task${n === 1 ? '' : 's'} moved from ${from.name} to ${to.name}.` : `${from.name} has no unfinished tasks: nothing moved.`
           return redirect(request, `/planning/projects/${params.key}/cycles?cycle=${n ? to.id : from.id}`, { kind: 'ok', text })
         } catch (err) {
           if (!isFormError(err)) return problem(request, err)

@@ -146,6 +146,8 @@ export function CyclesPage(props: {
   const when = (c: Cycle) => (c.endsAt.getTime() + 86_400_000 < props.now.getTime() ? 'past' : c.startsAt > props.now ? 'upcoming' : 'current')
   // progress leaves cancelled tasks out: what is not done is unfinished
   const unfinished = props.current ? props.current.progress.total - props.current.progress.done : 0
+  // the move goes to the next cycle by start date, as the rollover's POST picks it: none after the last cycle
+  const hasNext = !!props.current && props.cycles.some((c) => c.id !== props.current!.id && c.startsAt > props.current!.startsAt)
   return (
     <>
       <PageHeader title={`${props.project.key} · Cycles`} subtitle="Time-boxed sprints: what is in scope and how much is done.">
@@ -223,7 +225,7 @@ export function CyclesPage(props: {
           ) : (
             ''
           )}
-          {props.write && unfinished > 0 ? (
+          {props.write && unfinished > 0 && hasNext ? (
             // first a page that names the tasks and the cycle they go to (the next one, or another chosen there)
             <form method="post" action={`${base}/cycles/${props.current.id}/rollover`} class="pl-rollover">
               <CsrfField token={props.csrf} />
@@ -231,6 +233,10 @@ export function CyclesPage(props: {
                 {`Move ${unfinished} unfinished task${unfinished === 1 ? '' : 's'} to the next cycle...`}
               </button>
             </form>
+          ) : props.write && unfinished > 0 ? (
+            <p class="muted pl-rollover" safe>
+              {`${props.current.name} is the last cycle: create the next cycle to move its ${unfinished} unfinished task${unfinished === 1 ? '' : 's'}.`}
+            </p>
           ) : (
             ''
           )}
