@@ -195,7 +195,7 @@ export function CalendarsPage(props: {
         <h2>Subscribe</h2>
         <p>A private address other calendar apps can subscribe to. It shows your calendars and the ones shared with you; anyone with the address can read them.</p>
         {props.feed.urls ? (
-          <div class="secret">
+          <div class="secret cal-feed-secret">
             <p>Copy the address now; it is shown only once.</p>
             <p>
               <code id="cal-feed-https" safe>
