@@ -171,4 +171,14 @@ test('board cards show the due date; an open task past it is overdue in the dang
   // the date shares the card's meta line: a card with a due date is no taller than one line more
   const h = await page.locator('.pl-card', { hasText: 'Due later' }).evaluate((el) => el.getBoundingClientRect().height)
   expect(h).toBeLessThan(130)
+  // in a card too narrow for one line the date wraps and starts its line flush, with no separator before it
+  const wrapped = await page.locator('.pl-card', { hasText: 'Past its date' }).evaluate((card) => {
+    ;(card as HTMLElement).style.width = '8rem'
+    const meta = card.querySelector('.pl-card-meta')!
+    const date = meta.querySelector('.pl-card-due')!
+    return { first: meta.firstElementChild!.getBoundingClientRect().top, top: date.getBoundingClientRect().top, left: date.getBoundingClientRect().left, metaLeft: meta.getBoundingClientRect().left, before: getComputedStyle(date, '::before').content }
+  })
+  expect(wrapped.top).toBeGreaterThan(wrapped.first)
+  expect(Math.round(wrapped.left - wrapped.metaLeft)).toBe(0)
+  expect(wrapped.before).toBe('none')
 }, T)
