@@ -2,7 +2,7 @@
  * Activity about planning's projects, milestones and cycles reaches the feed through planning's
  * entity links (collaboration shows a row only when its type's link resolves it for the viewer):
  * people holding planning.project.read see it, a role without it does not, and the links resolve
- * only the viewer's organization's entities.
+ * only the viewer's organization's entities. A task's updates read in the task page's words.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import collaboration from '../plugins/collaboration/index.ts'
@@ -102,5 +102,24 @@ eachDialect('planning activity in the collaboration feed', (dialect) => {
     // without planning.project.read the thread does not exist either
     const { client: noProjects } = await withRole(p.org!, ['collaboration.comment.read', 'planning.task.read'])
     expect((await noProjects.get(thread('planning.project', ids.project))).res.status).toBe(404)
+  }, 30_000)
+
+  test('task updates read in the task page\'s words: a rollover "moved ACT-1 to Sprint Beta", other fields by their labels', async () => {
+    expect((await admin.post('/planning/projects/ACT/cycles', { name: 'Sprint Beta', startsAt: '2030-05-15', endsAt: '2030-05-28' })).status).toBe(303)
+    const task = await json('/api/v1/planning/tasks', 'POST', { project: 'ACT', title: 'Ship it', cycleId: 'Sprint Alpha' })
+    expect(task.status).toBe(201)
+    expect((await json(`/api/v1/planning/projects/ACT/cycles/${ids.cycle}/rollover`, 'POST', {})).status).toBe(200)
+    expect((await json('/api/v1/planning/tasks/ACT-1', 'PATCH', { cycleId: null })).status).toBe(200)
+    expect((await json('/api/v1/planning/tasks/ACT-1', 'PATCH', { due: '2030-05-20', parent: null, priority: 'high', estimate: 3 })).status).toBe(200)
+    // the rows land from a detached handler: wait for the last one
+    let feed = ''
+    for (let i = 0; i < 200 && !feed.includes('due date of ACT-1'); i++) {
+      if (i) await Bun.sleep(20)
+      feed = (await admin.get('/collaboration/activity')).html.replace(/<[^>]*>/g, '') // the keys are marked up
+    }
+    expect(feed).toContain('moved ACT-1 to Sprint Beta')
+    expect(feed).toContain('took ACT-1 out of Sprint Beta')
+    expect(feed).toContain('updated the priority, estimate and due date of ACT-1')
+    expect(feed).not.toMatch(/updated ACT-1 \(/)
   }, 30_000)
 })

@@ -122,13 +122,13 @@ eachDialect('planning bulk edit and state move, all or nothing', (dialect) => {
     expect(events).toEqual([
       { name: 'planning.task.state_changed', payload: { task: one, from: state('Review'), to: state('In Progress'), activity: fact(one, 'moved WEB-1 to In Progress') } },
       { name: 'planning.task.assigned', payload: { task: one, assigneeId: memberId, previousAssigneeId: null, activity: fact(one, `assigned WEB-1 to ${memberName}`) } },
-      { name: 'planning.task.updated', payload: { task: one, fields: ['priority', 'labels'], activity: fact(one, 'updated WEB-1 (priority, labels)') } },
+      { name: 'planning.task.updated', payload: { task: one, fields: ['priority', 'labels'], activity: fact(one, 'updated the priority and labels of WEB-1') } },
       { name: 'planning.task.state_changed', payload: { task: two, from: state('Review'), to: state('In Progress'), activity: fact(two, 'moved WEB-2 to In Progress') } },
       { name: 'planning.task.assigned', payload: { task: two, assigneeId: memberId, previousAssigneeId: null, activity: fact(two, `assigned WEB-2 to ${memberName}`) } },
-      { name: 'planning.task.updated', payload: { task: two, fields: ['priority'], activity: fact(two, 'updated WEB-2 (priority)') } },
+      { name: 'planning.task.updated', payload: { task: two, fields: ['priority'], activity: fact(two, 'updated the priority of WEB-2') } },
       { name: 'planning.task.state_changed', payload: { task: three, from: state('Todo'), to: state('In Progress'), activity: fact(three, 'moved WEB-3 to In Progress') } },
       { name: 'planning.task.assigned', payload: { task: three, assigneeId: memberId, previousAssigneeId: admins.id, activity: fact(three, `assigned WEB-3 to ${memberName}`) } },
-      { name: 'planning.task.updated', payload: { task: three, fields: ['priority', 'labels'], activity: fact(three, 'updated WEB-3 (priority, labels)') } },
+      { name: 'planning.task.updated', payload: { task: three, fields: ['priority', 'labels'], activity: fact(three, 'updated the priority and labels of WEB-3') } },
     ])
     expect(await historyLines()).toBe(3 + 3 + 2 + 3)
   })

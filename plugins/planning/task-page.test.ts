@@ -309,7 +309,7 @@ eachDialect('planning task page', (dialect) => {
     events.length = 0
     await json(member, 'PATCH', `/api/v1/planning/tasks/${created.key}`, { title: 'Eventful 2', priority: 'high', assigneeId: '' })
     expect(named('planning.task.updated').map((e) => e.payload.fields)).toEqual([['title', 'priority']])
-    expect(named('planning.task.updated')[0]!.payload.activity.text).toBe(`updated ${created.key} (title, priority)`)
+    expect(named('planning.task.updated')[0]!.payload.activity.text).toBe(`updated the title and priority of ${created.key}`)
     expect(named('planning.task.assigned').map((e) => [e.payload.assigneeId, e.payload.previousAssigneeId, e.payload.activity.text])).toEqual([[null, memberId, `unassigned ${created.key}`]])
 
     events.length = 0

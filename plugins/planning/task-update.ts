@@ -7,7 +7,7 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm'
 import type { Db } from '../../core/store/connect.ts'
 import { ChangedError, isExpected, nextVersion, parseDay, text, type Actor, type Deps, type ExpectedVersion, type Label, type ProjectService, type State } from './service.ts'
-import { activity, ref } from './task-facts.ts'
+import { activity, ref, updatedText } from './task-facts.ts'
 import { FIELD_NAMES, historyNames, recordHistory, type TaskChange } from './task-history.ts'
 import { FieldChecks, type TaskInput } from './task-input.ts'
 import { emitRelationChanges, guardRelationSets, lockRelations, relationDiff, relationSets, writeRelationChanges, type RelationChange, type RelationSets } from './task-relations.ts'
@@ -174,8 +174,8 @@ export async function announceUpdate(deps: Deps, service: TaskService, applied: 
       activity: activity(after, actor, assigneeId ? `assigned ${after.key} to ${after.assignee?.name ?? 'someone'}` : `unassigned ${after.key}`),
     })
   }
-  const others = changes.map((c) => c.field).filter((f) => f !== 'state' && f !== 'assignee')
-  if (others.length) deps.bus.emit('planning.task.updated', { task: r, fields: others, activity: activity(after, actor, `updated ${after.key} (${others.join(', ')})`) })
+  const others = changes.filter((c) => c.field !== 'state' && c.field !== 'assignee')
+  if (others.length) deps.bus.emit('planning.task.updated', { task: r, fields: others.map((c) => c.field), activity: activity(after, actor, updatedText(after.key, others)) })
   await emitRelationChanges(deps, service, orgId, actor, applied.relationChanges)
 }
 
