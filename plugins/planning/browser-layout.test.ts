@@ -60,9 +60,9 @@ const setWidth = (width: number) => page.setViewportSize({ width, height: width 
 const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
 
 describe('the shortcuts dialog (?)', () => {
-  for (const [where, path, row] of [
-    ['board', '/planning/projects/WEB/board', '.pl-card'],
-    ['list', '/planning/projects/WEB', '.pl-row'],
+  for (const [where, path, row, keys] of [
+    ['board', '/planning/projects/WEB/board', '.pl-card', 'c New task / Search j / k Next / previous card Enter Open the focused card ? This help'],
+    ['list', '/planning/projects/WEB', '.pl-row', 'c New task (a new project on the projects page) / Search j / k Next / previous row Enter Open the focused row x Select the focused row ? This help'],
   ] as const) {
     test(`${where}: a panel with its heading, the list, then Close; the focus goes back to the ${row} that had it`, async () => {
       await setWidth(1280)
@@ -72,6 +72,8 @@ describe('the shortcuts dialog (?)', () => {
       await page.keyboard.press('?')
       const panel = page.locator('#pl-shortcuts > article')
       expect(await panel.isVisible()).toBe(true)
+      // the page's own keys: the board's cards cannot be selected (x is the list's)
+      expect((await panel.locator('dl').innerText()).replace(/\s+/g, ' ').trim()).toBe(keys)
       const box = await panel.evaluate((el) => {
         const r = (sel: string) => el.querySelector(sel)!.getBoundingClientRect()
         return { panel: el.getBoundingClientRect().toJSON(), bg: getComputedStyle(el).backgroundColor, h2: r('h2'), dl: r('dl'), button: r('button') }

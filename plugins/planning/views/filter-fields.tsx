@@ -62,20 +62,31 @@ export const groupOptions: PickerOption[] = [{ value: 'open', label: 'Open (not 
 /** The comma list of a filter value as values. */
 export const valuesOf = (value: string | undefined) => (value ? value.split(',').filter(Boolean) : [])
 
-const SHORTCUTS: [string, string][] = [
-  ['c', 'New task (a new project on the projects page)'],
-  ['/', 'Search'],
-  ['j / k', 'Next / previous row or card'],
-  ['Enter', 'Open the focused row'],
-  ['x', 'Select the focused row'],
-  ['?', 'This help'],
-]
+/** The keys of the lists (task list, projects, My tasks) and of the board, whose cards cannot be selected (board.js: x is the list's). */
+const SHORTCUTS: Record<'list' | 'board', [string, string][]> = {
+  list: [
+    ['c', 'New task (a new project on the projects page)'],
+    ['/', 'Search'],
+    ['j / k', 'Next / previous row'],
+    ['Enter', 'Open the focused row'],
+    ['x', 'Select the focused row'],
+    ['?', 'This help'],
+  ],
+  board: [
+    ['c', 'New task'],
+    ['/', 'Search'],
+    ['j / k', 'Next / previous card'],
+    ['Enter', 'Open the focused card'],
+    ['?', 'This help'],
+  ],
+}
 
 /**
- * The "Keyboard shortcuts" dialog; `?` opens it (board.js), Esc or Close shuts it and the focus goes
- * back to what had it. Pico draws a modal's panel from the <article> inside the <dialog>.
+ * The "Keyboard shortcuts" dialog of a list page or of the board (`for`); `?` opens it (board.js),
+ * Esc or Close shuts it and the focus goes back to what had it. Pico draws a modal's panel from the
+ * <article> inside the <dialog>.
  */
-export function ShortcutsHelp() {
+export function ShortcutsHelp(props: { for?: 'list' | 'board' }) {
   return (
     <dialog id="pl-shortcuts" class="pl-shortcuts" aria-labelledby="pl-shortcuts-title">
       <article>
@@ -83,7 +94,7 @@ export function ShortcutsHelp() {
           <h2 id="pl-shortcuts-title">Keyboard shortcuts</h2>
         </header>
         <dl>
-          {SHORTCUTS.map(([key, what]) => (
+          {SHORTCUTS[props.for ?? 'list'].map(([key, what]) => (
             <>
               <dt>
                 <kbd safe>{key}</kbd>

@@ -559,7 +559,7 @@ export function BoardPage(props: { pc: ProjectContext; tasks: Task[]; counts: Ma
       </search>
       <FormError message={props.error} />
       <Board pc={pc} tasks={props.tasks} counts={props.counts} query={query} />
-      <ShortcutsHelp />
+      <ShortcutsHelp for="board" />
       <BoardScript />
     </>
   )
