@@ -159,15 +159,15 @@ eachDialect('planning task page', (dialect) => {
     expect(section(page.html, 'Blocks').match(/\/relations\/[\w-]+\/delete/g)!.length).toBe(1)
     expect(section(page.html, 'Blocked by')).toContain(`<span class="task-key">${c.key}</span> Upstream`)
     const historyOf = (html: string) => [...html.slice(html.indexOf('<h2>History</h2>')).matchAll(/<strong>[^<]*<\/strong> <span>((?:[^<]|<\/?span[^>]*>)*)<\/span>\s*<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''))
-    expect(historyOf(page.html)).toEqual([`added: blocked by ${c.key}`, `added: blocks ${b.key}`, `created ${a.key}`])
+    expect(historyOf(page.html)).toEqual([`marked as blocked by ${c.key}`, `marked as blocking ${b.key}`, `created ${a.key}`])
     // keys never break at their hyphen (app.css .task-key): in history and in the relation lists
-    expect(page.html).toContain(`added: blocks <span class="task-key">${b.key}</span>`)
+    expect(page.html).toContain(`marked as blocking <span class="task-key">${b.key}</span>`)
     expect(section(page.html, 'Blocks')).toContain(`<span class="task-key">${b.key}</span> `)
     page = await member.get(`/planning/tasks/${b.key}`)
     expect(section(page.html, 'Blocked by')).toContain(`<span class="task-key">${a.key}</span> Blocker`)
     expect(page.html).not.toContain('<h3>Blocks</h3>\n<ul')
-    expect(historyOf(page.html)).toEqual([`added: blocked by ${a.key}`, `created ${b.key}`])
-    expect(historyOf((await member.get(`/planning/tasks/${c.key}`)).html)).toEqual([`added: blocks ${a.key}`, `created ${c.key}`])
+    expect(historyOf(page.html)).toEqual([`marked as blocked by ${a.key}`, `created ${b.key}`])
+    expect(historyOf((await member.get(`/planning/tasks/${c.key}`)).html)).toEqual([`marked as blocking ${a.key}`, `created ${c.key}`])
 
     for (const [fields, message] of [
       [{ kind: 'blocks', other: a.key }, 'cannot block itself'],
@@ -193,21 +193,21 @@ eachDialect('planning task page', (dialect) => {
       [b.key, ['relations'], `removed "${b.key} blocked by ${a.key}"`],
     ])
     // B records the removal too, naming A
-    expect(historyOf((await member.get(`/planning/tasks/${b.key}`)).html)[0]).toBe(`removed: blocked by ${a.key}`)
+    expect(historyOf((await member.get(`/planning/tasks/${b.key}`)).html)[0]).toBe(`marked as no longer blocked by ${a.key}`)
     page = await member.get(`/planning/tasks/${a.key}`)
     // an empty side is left out; with no relation at all one quiet line says so
     expect(page.html).not.toContain('<h3>Blocks</h3>')
     expect(section(page.html, 'Blocked by')).toContain(`<span class="task-key">${c.key}</span> Upstream`)
     expect(page.html).not.toContain('No relations yet.')
     expect(page.html).not.toContain(`<a href="/planning/tasks/${b.key}"><span class="task-key">${b.key}</span> Waiting</a>`)
-    expect(historyOf(page.html)[0]).toBe(`removed: blocks ${b.key}`)
+    expect(historyOf(page.html)[0]).toBe(`marked as no longer blocking ${b.key}`)
     // from C's page (C blocks A): the relation goes from both
     const cPage = await member.get(`/planning/tasks/${c.key}`)
     const cRelation = /\/relations\/([\w-]+)\/delete/.exec(section(cPage.html, 'Blocks'))![1]!
     expect((await member.post(`/planning/tasks/${c.key}/relations/${cRelation}/delete`, {})).status).toBe(303)
-    expect(historyOf((await member.get(`/planning/tasks/${c.key}`)).html)[0]).toBe(`removed: blocks ${a.key}`)
+    expect(historyOf((await member.get(`/planning/tasks/${c.key}`)).html)[0]).toBe(`marked as no longer blocking ${a.key}`)
     page = await member.get(`/planning/tasks/${a.key}`)
-    expect(historyOf(page.html)[0]).toBe(`removed: blocked by ${c.key}`)
+    expect(historyOf(page.html)[0]).toBe(`marked as no longer blocked by ${c.key}`)
     expect(page.html).toContain('No relations yet.')
     expect((await guest.post(`/planning/tasks/${c.key}/relations/${cRelation}/delete`, {})).status).toBe(403)
     const loose = (await (await json(member, 'POST', '/api/v1/planning/tasks', { project: 'WEB', title: 'Loose' })).json()) as any

@@ -1014,7 +1014,10 @@ function historyText(h: HistoryRow): string {
   // (rows written before relations named the other task on removal)
   if (h.field === 'relation') return 'removed a relation'
   // a relation names the other task: as the new value when added, as the old one when removed
-  if (h.field === 'blocks' || h.field === 'blocked by') return h.toValue ? `added: ${h.field} ${h.toValue}` : `removed: ${h.field} ${h.fromValue ?? ''}`
+  if (h.field === 'blocks' || h.field === 'blocked by') {
+    const what = h.field === 'blocks' ? 'blocking' : 'blocked by'
+    return h.toValue ? `marked as ${what} ${h.toValue}` : `marked as no longer ${what} ${h.fromValue ?? ''}`
+  }
   if (h.field === 'description') return 'edited the description'
   return `changed ${h.field} from ${historyValue(h.field, h.fromValue)} to ${historyValue(h.field, h.toValue)}`
 }
