@@ -184,3 +184,27 @@ test('board cards show the due date; an open task past it is overdue in the dang
   expect(Math.round(wrapped.left - wrapped.metaLeft)).toBe(0)
   expect(wrapped.before).toBe('none')
 }, T)
+
+for (const width of [1280, 390]) {
+  test(`${width} px: a refused relation shows its error under the task key field, the button beside the field (1280) or under it (390)`, async () => {
+    await setWidth(width)
+    await page.goto(`${p.url}/planning/tasks/WEB-3`)
+    const form = page.locator('.pl-relations form')
+    await form.locator('input[name="other"]').fill('WEB-3')
+    await form.getByRole('button', { name: 'Add relation' }).click()
+    const error = page.locator('#relation-other-error')
+    await error.waitFor()
+    expect(await error.innerText()).toContain('cannot block itself')
+    const box = await page.locator('.pl-relations form').evaluate((f) => {
+      const r = (sel: string) => f.querySelector(sel)!.getBoundingClientRect().toJSON() as DOMRect
+      return { select: r('select'), input: r('input[name="other"]'), button: r('button'), error: r('.field-error') }
+    })
+    expect(box.error.top).toBeGreaterThanOrEqual(box.input.bottom)
+    expect(Math.round(box.error.left - box.input.left)).toBe(0)
+    expect(box.error.right).toBeLessThanOrEqual(width)
+    expect(box.input.width).toBeGreaterThan(width < 600 ? 120 : 400)
+    expect(Math.round(box.select.top - box.input.top)).toBe(0)
+    if (width < 600) expect(box.button.top).toBeGreaterThanOrEqual(box.error.bottom)
+    else expect([Math.round(box.button.top - box.input.top), box.button.left > box.input.right].join()).toBe('0,true')
+  }, T)
+}
