@@ -150,6 +150,12 @@ test('1280 px: settings line up each state\'s Up, Down and Delete; the actions c
   for (const row of rows) expect(columns(row)).toEqual(columns(rows[1]!))
   for (const row of rows) for (const b of row) expect([Math.round(b.top - row[0]!.top), Math.round(b.bottom - row[0]!.bottom)]).toEqual([0, 0])
   expect(await page.locator('table.pl-states thead th').last().innerText()).toBe('Actions')
+  // shown as the cycles table shows its own, not only to screen readers
+  const drawn = (th: Element) => { const r = document.createRange(); r.selectNodeContents(th); return Math.round(r.getBoundingClientRect().width) }
+  expect(await page.locator('table.pl-states thead th').last().evaluate(drawn)).toBeGreaterThan(30)
+  await page.goto(`${p.url}/planning/projects/WEB/cycles`)
+  expect(await page.locator('table.pl-cycles thead th').last().innerText()).toBe('Actions')
+  expect(await page.locator('table.pl-cycles thead th').last().evaluate(drawn)).toBeGreaterThan(30)
 }, T)
 
 test('board cards show the due date; an open task past it is overdue in the danger colour', async () => {

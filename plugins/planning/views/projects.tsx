@@ -160,9 +160,7 @@ export function SettingsPage(props: { project: Project; states: (State & { used:
               <tr>
                 <th>Name and group</th>
                 <th>Tasks</th>
-                <th>
-                  <span class="visually-hidden">Actions</span>
-                </th>
+                <th>Actions</th>
               </tr>
             </thead>
             <tbody>
