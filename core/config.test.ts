@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { ConfigError, loadConfig, redactUrl } from './config.ts'
+import { thrown } from '../test/helpers/thrown.ts'
 
 describe('loadConfig', () => {
   test('defaults: port 3000, SQLite under ./data', () => {
@@ -73,17 +74,11 @@ describe('loadConfig', () => {
     [{}, ['--smtp-url=smtps://u:hunter2@mail', '--mail-from=a@example.com'], /^PUBLIC_URL is needed with --smtp-url/],
   ]
   for (const [env, args, message] of bad) {
-    test(`refuses ${JSON.stringify(env)} ${args.join(' ')} with one line`, () => {
-      let error: unknown
-      try {
-        loadConfig(env, args)
-      } catch (err) {
-        error = err
-      }
-      expect(error).toBeInstanceOf(ConfigError)
-      expect((error as Error).message).toMatch(message)
-      expect((error as Error).message).not.toContain('\n')
-      expect((error as Error).message).not.toContain('hunter2') // the SMTP password
+    test(`refuses ${JSON.stringify(env)} ${args.join(' ')} with one line`, async () => {
+      const error = await thrown(ConfigError, () => loadConfig(env, args))
+      expect(error.message).toMatch(message)
+      expect(error.message).not.toContain('\n')
+      expect(error.message).not.toContain('hunter2') // the SMTP password
     })
   }
 

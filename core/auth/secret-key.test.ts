@@ -11,6 +11,7 @@ import { eachDialect } from '../../test/helpers/store.ts'
 import { ConfigError, loadConfig } from '../config.ts'
 import { decodeKey, isSealed, purposeKey, seal, unseal, UnsealError } from './crypto.ts'
 import { loadInstanceKey } from './secret-key.ts'
+import { thrown } from '../../test/helpers/thrown.ts'
 
 const KEY = crypto.getRandomValues(new Uint8Array(32))
 
@@ -67,21 +68,15 @@ describe('instance key', () => {
     }
   })
 
-  test('a key file without a key is a one-line ConfigError naming it, and is left as it is', () => {
+  test('a key file without a key is a one-line ConfigError naming it, and is left as it is', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'coder-ide-key-'))
     try {
       const file = join(dataDir, 'secret.key')
       for (const content of ['', 'not a key\n']) {
         writeFileSync(file, content)
-        let error: unknown
-        try {
-          loadInstanceKey({ dataDir, secretKey: undefined })
-        } catch (err) {
-          error = err
-        }
-        expect(error).toBeInstanceOf(ConfigError)
-        expect((error as Error).message).toStartWith(`${file} holds no key: it must hold 32 bytes as base64 or hex`)
-        expect((error as Error).message).not.toContain('\n')
+        const error = await thrown(ConfigError, () => loadInstanceKey({ dataDir, secretKey: undefined }))
+        expect(error.message).toStartWith(`${file} holds no key: it must hold 32 bytes as base64 or hex`)
+        expect(error.message).not.toContain('\n')
         expect(readFileSync(file, 'utf8')).toBe(content)
       }
     } finally {
@@ -89,7 +84,7 @@ describe('instance key', () => {
     }
   })
 
-  test('SECRET_KEY: base64 or hex of 32 bytes; anything else is one line naming it and what it takes, without the value', () => {
+  test('SECRET_KEY: base64 or hex of 32 bytes; anything else is one line naming it and what it takes, without the value', async () => {
     expect(loadConfig({}).secretKey).toBeUndefined()
     expect(loadConfig({ SECRET_KEY: Buffer.from(KEY).toString('base64') }).secretKey).toEqual(KEY)
     expect(loadConfig({}, [`--secret-key=${Buffer.from(KEY).toString('hex')}`]).secretKey).toEqual(KEY)
@@ -98,14 +93,8 @@ describe('instance key', () => {
       [{ SECRET_KEY: Buffer.from(KEY.slice(0, 16)).toString('hex') }, [], 'SECRET_KEY'],
       [{}, ['--secret-key', 'hunter2-is-my-key'], '--secret-key'],
     ] as [Record<string, string>, string[], string][]) {
-      let error: unknown
-      try {
-        loadConfig(env, args)
-      } catch (err) {
-        error = err
-      }
-      expect(error).toBeInstanceOf(ConfigError)
-      const message = (error as Error).message
+      const error = await thrown(ConfigError, () => loadConfig(env, args))
+      const message = error.message
       expect(message).toBe(`${name} is not a key: use 32 random bytes as base64 (44 characters) or hex (64 digits), as openssl rand -base64 32 prints`)
       expect(message).not.toContain(env.SECRET_KEY ?? args[1]!)
     }

@@ -20,6 +20,7 @@ import {
   type MigrationSet,
 } from './migrator.ts'
 import type { Logger } from '../log.ts'
+import { thrown } from '../../test/helpers/thrown.ts'
 
 /** Parent and child with ON DELETE CASCADE, as drizzle-kit writes them. */
 const INIT = {
@@ -123,14 +124,8 @@ eachDialect('migrator safety', (dialect) => {
     await t.store.query("insert into fixture_fk_children (id, parent_id) values ('c1', 'p1'), ('c2', 'p1'), ('c3', 'p2')")
 
     // The rebuild and the dangling migration are pending together: the second fails, both roll back.
-    let error: unknown
-    try {
-      await migratePlugin(t.store, 'fixture-fk', set('init', 'rebuild', 'dangling'))
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(MigrationError)
-    const message = (error as Error).message
+    const error = await thrown(MigrationError, () => migratePlugin(t.store, 'fixture-fk', set('init', 'rebuild', 'dangling')))
+    const message = error.message
     expect(message).toContain('migration 0002_dangling of plugin "fixture-fk" failed')
     expect(message).toContain('Nothing was applied')
     if (dialect === 'sqlite') expect(message).toMatch(/fixture_fk_children rowid \d+ points to a missing row of fixture_fk_parents/)
@@ -233,14 +228,8 @@ test('connect with mustExist: a missing SQLite file is one line naming the absol
   const dir = mkdtempSync(join(tmpdir(), 'coder-ide-test-'))
   try {
     const file = join(dir, 'wrong', 'coder.db')
-    let error: unknown
-    try {
-      await connect(`sqlite:${file}`, { mustExist: true })
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(StoreError)
-    expect((error as Error).message).toBe(`no store at ${file}: check DATA_DIR or DATABASE_URL`)
+    const error = await thrown(StoreError, () => connect(`sqlite:${file}`, { mustExist: true }))
+    expect(error.message).toBe(`no store at ${file}: check DATA_DIR or DATABASE_URL`)
     expect(existsSync(join(dir, 'wrong'))).toBe(false)
     // a relative path is reported absolute
     await expect(connect('sqlite:no-such-dir-here/coder.db', { mustExist: true })).rejects.toThrow(`no store at ${resolve('no-such-dir-here/coder.db')}: check DATA_DIR or DATABASE_URL`)

@@ -9,6 +9,7 @@ import { migrations as notesMigrations } from '../../test/fixtures/fixture-notes
 import { columnFacade } from './facade.ts'
 import { ensureMigrationTable, migratePlugin, migrationStatus, MigrationError, appliedMigrations } from './migrator.ts'
 import { connect, StoreError } from './connect.ts'
+import { thrown } from '../../test/helpers/thrown.ts'
 
 eachDialect('store', (dialect) => {
   let t: TestStore
@@ -81,15 +82,9 @@ eachDialect('store', (dialect) => {
         { tag: '0001_bad', sql: 'create table fixture_bad_b (id integer primary key)\n--> statement-breakpoint\ncreate tabel oops' },
       ],
     }
-    let error: unknown
-    try {
-      await migratePlugin(t.store, 'fixture-bad', set)
-    } catch (err) {
-      error = err
-    }
-    expect(error).toBeInstanceOf(MigrationError)
-    expect((error as Error).message).toContain('migration 0001_bad of plugin "fixture-bad" failed')
-    expect((error as Error).message).toContain('Nothing was applied')
+    const error = await thrown(MigrationError, () => migratePlugin(t.store, 'fixture-bad', set))
+    expect(error.message).toContain('migration 0001_bad of plugin "fixture-bad" failed')
+    expect(error.message).toContain('Nothing was applied')
     expect(await appliedMigrations(t.store, 'fixture-bad')).toEqual([])
     // neither table exists: the good migration before it was rolled back too
     await expect(t.store.query('select * from fixture_bad_a')).rejects.toThrow()
@@ -206,16 +201,10 @@ eachDialect('store', (dialect) => {
 })
 
 test('an unreachable PostgreSQL is one clear StoreError', async () => {
-  let error: unknown
-  try {
-    await connect('postgres://postgres:secret@127.0.0.1:1/none')
-  } catch (err) {
-    error = err
-  }
-  expect(error).toBeInstanceOf(StoreError)
-  expect((error as Error).message).toContain('cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:1/none')
-  expect((error as Error).message).toContain('Check DATABASE_URL')
-  expect((error as Error).message).not.toContain('secret')
+  const error = await thrown(StoreError, () => connect('postgres://postgres:secret@127.0.0.1:1/none'))
+  expect(error.message).toContain('cannot reach PostgreSQL at postgres://postgres:***@127.0.0.1:1/none')
+  expect(error.message).toContain('Check DATABASE_URL')
+  expect(error.message).not.toContain('secret')
 })
 
 test('an unwritable SQLite location is one clear StoreError', async () => {
