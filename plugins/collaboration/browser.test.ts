@@ -118,7 +118,8 @@ test(
 /** Open bell streams of a user, as the server counts them. */
 const streams = (userId: string) => p.host.service<{ streams(userId?: string): number }>('collaboration.live')!.streams(userId)
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+// 20 s: on a CI machine busy with the rest of the suite a new tab took over 10 s to load and connect
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
