@@ -43,7 +43,7 @@ export function purposeKey(instanceKey: Uint8Array, purpose: string): Uint8Array
 }
 
 /** What a sealed value starts with: the format, so a plaintext value from before is told apart. */
-const SEALED = 'v1:'
+export const SEALED = 'v1:'
 
 /** A sealed value cannot be opened: the key is not the one that sealed it, or the value was altered. */
 export class UnsealError extends Error {
